@@ -1,0 +1,6 @@
+package dev.ferry.agent.health;
+
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+
+@QuarkusIntegrationTest
+class AgentHealthIT extends AgentHealthTest {}

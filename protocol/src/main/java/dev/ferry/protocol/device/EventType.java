@@ -1,0 +1,21 @@
+package dev.ferry.protocol.device;
+
+/** The kinds of update events an agent reports. */
+public enum EventType {
+  /** A desired state was verified and accepted. */
+  DESIRED_ACCEPTED,
+  /** A desired state was rejected; the reason says which rule it broke. */
+  DESIRED_REJECTED,
+  /** Download progress of a model artifact (throttled). */
+  DOWNLOAD_PROGRESS,
+  /** The artifact's digests and the release signature were verified. */
+  VERIFIED,
+  /** The new version passed its I/O and golden-vector checks. */
+  VALIDATED,
+  /** The new version serves. */
+  ACTIVATED,
+  /** The new version breached probation and the fallback serves again. */
+  ROLLED_BACK,
+  /** Installing a version failed; the reason says why. */
+  FAILED
+}

@@ -1,0 +1,119 @@
+package dev.ferry.protocol.signing;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Ed25519 keys with the JDK's own provider: generation, DER and PEM (as openssl writes them). */
+public final class Ed25519 {
+  /** The JCA algorithm name. */
+  public static final String ALGORITHM = "Ed25519";
+
+  private static final Pattern PEM =
+      Pattern.compile("-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
+
+  private Ed25519() {}
+
+  /** A new random key pair. */
+  public static KeyPair generate() {
+    try {
+      return KeyPairGenerator.getInstance(ALGORITHM).generateKeyPair();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("the JDK has no Ed25519", e);
+    }
+  }
+
+  /**
+   * A public key from its X.509 SubjectPublicKeyInfo DER encoding.
+   *
+   * @param der the encoded key
+   * @return the key
+   * @throws IllegalArgumentException if the bytes are not an Ed25519 public key
+   */
+  public static PublicKey publicKey(byte[] der) {
+    try {
+      return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der));
+    } catch (GeneralSecurityException | ClassCastException e) {
+      throw new IllegalArgumentException("not an Ed25519 public key: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * A private key from its PKCS#8 DER encoding.
+   *
+   * @param der the encoded key
+   * @return the key
+   * @throws IllegalArgumentException if the bytes are not an Ed25519 private key
+   */
+  public static PrivateKey privateKey(byte[] der) {
+    try {
+      return KeyFactory.getInstance(ALGORITHM).generatePrivate(new PKCS8EncodedKeySpec(der));
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException("not an Ed25519 private key (PKCS#8)", e);
+    }
+  }
+
+  /**
+   * A public key from PEM ({@code -----BEGIN PUBLIC KEY-----}), as {@code openssl pkey -pubout}
+   * writes it.
+   *
+   * @param pem the PEM text
+   * @return the key
+   */
+  public static PublicKey publicKeyFromPem(String pem) {
+    return publicKey(pemBody(pem, "PUBLIC KEY"));
+  }
+
+  /**
+   * A private key from PEM ({@code -----BEGIN PRIVATE KEY-----}), as {@code openssl genpkey
+   * -algorithm ed25519} writes it. The key never appears in an exception message.
+   *
+   * @param pem the PEM text
+   * @return the key
+   */
+  public static PrivateKey privateKeyFromPem(String pem) {
+    return privateKey(pemBody(pem, "PRIVATE KEY"));
+  }
+
+  /**
+   * The PEM encoding of a public key.
+   *
+   * @param key the key
+   * @return {@code -----BEGIN PUBLIC KEY-----} text
+   */
+  public static String toPem(PublicKey key) {
+    return pem("PUBLIC KEY", key.getEncoded());
+  }
+
+  /**
+   * The PKCS#8 PEM encoding of a private key.
+   *
+   * @param key the key
+   * @return {@code -----BEGIN PRIVATE KEY-----} text
+   */
+  public static String toPem(PrivateKey key) {
+    return pem("PRIVATE KEY", key.getEncoded());
+  }
+
+  private static String pem(String label, byte[] der) {
+    String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+    return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
+  }
+
+  private static byte[] pemBody(String pem, String label) {
+    Matcher matcher = PEM.matcher(pem);
+    if (!matcher.find() || !matcher.group(1).equals(label)) {
+      throw new IllegalArgumentException("expected a PEM block '-----BEGIN " + label + "-----'");
+    }
+    return Base64.getMimeDecoder().decode(matcher.group(2));
+  }
+}

@@ -1,0 +1,73 @@
+package dev.ferry.protocol.signing;
+
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.PrivateKey;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/** Signs DSSE envelopes with one Ed25519 key. Its {@link #toString()} shows the key id only. */
+public final class Signer {
+  private final PrivateKey key;
+  private final String keyId;
+
+  /**
+   * A signer for a key pair.
+   *
+   * @param pair an Ed25519 key pair
+   */
+  public Signer(KeyPair pair) {
+    this.key = pair.getPrivate();
+    this.keyId = KeyIds.of(pair.getPublic());
+  }
+
+  /**
+   * An envelope signed by every signer given, each once.
+   *
+   * @param payloadType the payload type
+   * @param payload the payload bytes
+   * @param signers the signers, at least one
+   * @return the envelope
+   */
+  public static Envelope signAll(String payloadType, byte[] payload, List<Signer> signers) {
+    byte[] pae = Pae.encode(payloadType, payload);
+    List<Signature> signatures = new ArrayList<>();
+    for (Signer signer : signers) {
+      signatures.add(new Signature(signer.keyId, signer.signPae(pae)));
+    }
+    return new Envelope(payloadType, Base64.getEncoder().encodeToString(payload), signatures);
+  }
+
+  /** The id of this signer's public key ({@link KeyIds}). */
+  public String keyId() {
+    return keyId;
+  }
+
+  /**
+   * An envelope with this signer's signature.
+   *
+   * @param payloadType the payload type
+   * @param payload the payload bytes
+   * @return the envelope
+   */
+  public Envelope sign(String payloadType, byte[] payload) {
+    return signAll(payloadType, payload, List.of(this));
+  }
+
+  private String signPae(byte[] pae) {
+    try {
+      var signature = java.security.Signature.getInstance(Ed25519.ALGORITHM);
+      signature.initSign(key);
+      signature.update(pae);
+      return Base64.getEncoder().encodeToString(signature.sign());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot sign with key " + keyId, e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Signer[" + keyId + "]";
+  }
+}
