@@ -31,6 +31,7 @@ import dev.ferry.protocol.release.StatementSubject;
 import dev.ferry.protocol.release.Tensor;
 import dev.ferry.protocol.release.TensorSpec;
 import dev.ferry.protocol.release.Tolerance;
+import dev.ferry.protocol.signing.Ed25519;
 import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Role;
@@ -39,7 +40,6 @@ import dev.ferry.protocol.signing.Signature;
 import dev.ferry.protocol.signing.Signer;
 import dev.ferry.protocol.signing.TrustRoot;
 import dev.ferry.protocol.signing.TrustedKey;
-import dev.ferry.protocol.signing.Ed25519;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Instant;
@@ -60,8 +60,7 @@ public final class Samples {
   }
 
   public static ReleasePredicate predicate() {
-    return new ReleasePredicate(
-        "ocr-det", "1.2.0", 3, T0, digest("serving"), digest("golden"));
+    return new ReleasePredicate("ocr-det", "1.2.0", 3, T0, digest("serving"), digest("golden"));
   }
 
   public static ReleaseStatement statement() {
@@ -69,8 +68,7 @@ public final class Samples {
   }
 
   public static Envelope releaseEnvelope() {
-    return new Signer(RELEASE_KEY)
-        .sign(PayloadTypes.IN_TOTO, new JsonCodec().encode(statement()));
+    return new Signer(RELEASE_KEY).sign(PayloadTypes.IN_TOTO, new JsonCodec().encode(statement()));
   }
 
   public static ModelAssignment assignment() {
@@ -109,7 +107,16 @@ public final class Samples {
 
   public static DeviceEvent event() {
     return new DeviceEvent(
-        "4f1c", "edge-01", T0, EventType.DOWNLOAD_PROGRESS, 7, "ocr-det", "1.2.0", 512L, 1024L, null);
+        "4f1c",
+        "edge-01",
+        T0,
+        EventType.DOWNLOAD_PROGRESS,
+        7,
+        "ocr-det",
+        "1.2.0",
+        512L,
+        1024L,
+        null);
   }
 
   public static LatencyHistogram histogram() {
@@ -117,7 +124,8 @@ public final class Samples {
   }
 
   public static ModelTelemetry modelTelemetry() {
-    return new ModelTelemetry("ocr-det", "1.2.0", "CPU", 16, Map.of("invalid_input", 1L), histogram());
+    return new ModelTelemetry(
+        "ocr-det", "1.2.0", "CPU", 16, Map.of("invalid_input", 1L), histogram());
   }
 
   public static Accelerator accelerator() {

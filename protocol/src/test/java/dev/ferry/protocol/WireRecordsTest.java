@@ -27,7 +27,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class WireRecordsTest {
   private static final JsonCodec CODEC = new JsonCodec();
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<String> WIRE_PACKAGES = List.of("device", "json", "oci", "release", "signing");
+  private static final List<String> WIRE_PACKAGES =
+      List.of("device", "json", "oci", "release", "signing");
 
   /** A record, a sample, a field to give the wrong type, and the exact message expected. */
   record Case(Object sample, String field, JsonNode wrong, String message) {
@@ -39,63 +40,143 @@ class WireRecordsTest {
 
   static List<Case> cases() {
     return List.of(
-        new Case(Samples.desired(), "sequence", text("seven"),
+        new Case(
+            Samples.desired(),
+            "sequence",
+            text("seven"),
             "ferry.desired/v1: sequence must be an integer, got the string 'seven'"),
-        new Case(Samples.assignment(), "manifestDigest", number(5),
+        new Case(
+            Samples.assignment(),
+            "manifestDigest",
+            number(5),
             "ModelAssignment: manifestDigest must be a string, got 5"),
-        new Case(Samples.reported(), "labels", array(),
+        new Case(
+            Samples.reported(),
+            "labels",
+            array(),
             "ferry.reported/v1: labels must be an object, got an array"),
-        new Case(Samples.modelReport(), "status", text("DANCING"),
+        new Case(
+            Samples.modelReport(),
+            "status",
+            text("DANCING"),
             "ModelReport: status must be one of [PENDING, DOWNLOADING, VERIFYING, ACTIVE, FAILED, ROLLED_BACK], got 'DANCING'"),
-        new Case(Samples.versionInfo(), "releaseSeq", text("3"),
+        new Case(
+            Samples.versionInfo(),
+            "releaseSeq",
+            text("3"),
             "VersionInfo: releaseSeq must be an integer, got the string '3'"),
-        new Case(Samples.event(), "at", text("yesterday"),
+        new Case(
+            Samples.event(),
+            "at",
+            text("yesterday"),
             "ferry.event/v1: at must be an RFC 3339 timestamp, got 'yesterday'"),
-        new Case(Samples.telemetry(), "seq", number(4.5),
+        new Case(
+            Samples.telemetry(),
+            "seq",
+            number(4.5),
             "ferry.telemetry/v1: seq must be an integer, got 4.5"),
-        new Case(Samples.modelTelemetry(), "errors", text("none"),
+        new Case(
+            Samples.modelTelemetry(),
+            "errors",
+            text("none"),
             "ModelTelemetry: errors must be an object, got the string 'none'"),
-        new Case(Samples.histogram(), "counts", text("1,2"),
+        new Case(
+            Samples.histogram(),
+            "counts",
+            text("1,2"),
             "LatencyHistogram: counts must be an array, got the string '1,2'"),
-        new Case(Samples.deviceMetrics(), "rssBytes", JSON.getNodeFactory().booleanNode(true),
+        new Case(
+            Samples.deviceMetrics(),
+            "rssBytes",
+            JSON.getNodeFactory().booleanNode(true),
             "DeviceMetrics: rssBytes must be an integer, got true"),
-        new Case(Samples.accelerator(), "utilization", text("high"),
+        new Case(
+            Samples.accelerator(),
+            "utilization",
+            text("high"),
             "Accelerator: utilization must be a number, got the string 'high'"),
-        new Case(Samples.presence(), "online", text("yes"),
+        new Case(
+            Samples.presence(),
+            "online",
+            text("yes"),
             "ferry.presence/v1: online must be a boolean, got the string 'yes'"),
-        new Case(Samples.statement(), "subject", object(),
+        new Case(
+            Samples.statement(),
+            "subject",
+            object(),
             "ReleaseStatement: subject must be an array, got an object"),
-        new Case(Samples.statementSubject(), "digest", text("sha256:00"),
+        new Case(
+            Samples.statementSubject(),
+            "digest",
+            text("sha256:00"),
             "StatementSubject: digest must be an object, got the string 'sha256:00'"),
-        new Case(Samples.predicate(), "releaseSeq", JSON.getNodeFactory().nullNode(),
+        new Case(
+            Samples.predicate(),
+            "releaseSeq",
+            JSON.getNodeFactory().nullNode(),
             "ReleasePredicate: releaseSeq must be an integer, got null"),
-        new Case(Samples.serving(), "opset", text("17"),
+        new Case(
+            Samples.serving(),
+            "opset",
+            text("17"),
             "ferry.serving/v1: opset must be an integer, got the string '17'"),
-        new Case(Samples.tensorSpec(), "shape", number(3),
-            "TensorSpec: shape must be an array, got 3"),
-        new Case(Samples.golden(), "cases", object(),
+        new Case(
+            Samples.tensorSpec(), "shape", number(3), "TensorSpec: shape must be an array, got 3"),
+        new Case(
+            Samples.golden(),
+            "cases",
+            object(),
             "ferry.golden/v1: cases must be an array, got an object"),
-        new Case(Samples.goldenCase(), "inputs", text("x"),
+        new Case(
+            Samples.goldenCase(),
+            "inputs",
+            text("x"),
             "GoldenCase: inputs must be an array, got the string 'x'"),
-        new Case(Samples.tensor(), "datatype", text("FLOAT"),
+        new Case(
+            Samples.tensor(),
+            "datatype",
+            text("FLOAT"),
             "Tensor: datatype must be one of [BOOL, UINT8, UINT16, UINT32, UINT64, INT8, INT16, INT32, INT64, FP16, FP32, FP64, BF16, BYTES], got 'FLOAT'"),
-        new Case(Samples.tolerance(), "atol", text("0.1"),
+        new Case(
+            Samples.tolerance(),
+            "atol",
+            text("0.1"),
             "Tolerance: atol must be a number, got the string '0.1'"),
-        new Case(Samples.trustRoot(), "version", text("1"),
+        new Case(
+            Samples.trustRoot(),
+            "version",
+            text("1"),
             "ferry.root/v1: version must be an integer, got the string '1'"),
-        new Case(Samples.trustedKey(), "keytype", number(25519),
+        new Case(
+            Samples.trustedKey(),
+            "keytype",
+            number(25519),
             "TrustedKey: keytype must be a string, got 25519"),
-        new Case(Samples.roleKeys(), "threshold", number(1.5),
+        new Case(
+            Samples.roleKeys(),
+            "threshold",
+            number(1.5),
             "RoleKeys: threshold must be an integer, got 1.5"),
-        new Case(Samples.releaseEnvelope(), "signatures", text("sig"),
+        new Case(
+            Samples.releaseEnvelope(),
+            "signatures",
+            text("sig"),
             "Envelope: signatures must be an array, got the string 'sig'"),
-        new Case(Samples.signature(), "sig", number(7),
-            "Signature: sig must be a string, got 7"),
-        new Case(Samples.descriptor(), "size", text("big"),
+        new Case(Samples.signature(), "sig", number(7), "Signature: sig must be a string, got 7"),
+        new Case(
+            Samples.descriptor(),
+            "size",
+            text("big"),
             "Descriptor: size must be an integer, got the string 'big'"),
-        new Case(Samples.manifest(), "layers", object(),
+        new Case(
+            Samples.manifest(),
+            "layers",
+            object(),
             "Manifest: layers must be an array, got an object"),
-        new Case(Samples.index(), "schemaVersion", text("2"),
+        new Case(
+            Samples.index(),
+            "schemaVersion",
+            text("2"),
             "Index: schemaVersion must be an integer, got the string '2'"));
   }
 
@@ -129,7 +210,9 @@ class WireRecordsTest {
   @Test
   void cases_coverEveryPublicWireRecord() throws Exception {
     Set<String> tested =
-        cases().stream().map(c -> c.sample().getClass().getName()).collect(Collectors.toCollection(TreeSet::new));
+        cases().stream()
+            .map(c -> c.sample().getClass().getName())
+            .collect(Collectors.toCollection(TreeSet::new));
     Set<String> records = publicRecords();
     // JSON strings or topic names, not JSON objects: see DigestTest and TopicTest
     records.remove(Digest.class.getName());
@@ -139,7 +222,8 @@ class WireRecordsTest {
   }
 
   private static Set<String> publicRecords() throws IOException, URISyntaxException {
-    Path classes = Path.of(Digest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+    Path classes =
+        Path.of(Digest.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     Set<String> records = new TreeSet<>();
     for (String pkg : WIRE_PACKAGES) {
       try (Stream<Path> files = Files.list(classes.resolve("dev/ferry/protocol/" + pkg))) {

@@ -6,9 +6,9 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Device labels follow Kubernetes' label syntax, so that Kubernetes label selectors select
- * devices: a key is an optional DNS-subdomain prefix and {@code /} and a name of at most 63
- * characters; a value is at most 63 characters, possibly empty.
+ * Device labels follow Kubernetes' label syntax, so that Kubernetes label selectors select devices:
+ * a key is an optional DNS-subdomain prefix and {@code /} and a name of at most 63 characters; a
+ * value is at most 63 characters, possibly empty.
  */
 public final class Labels {
   private static final String NAME = "[A-Za-z0-9](?:[-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?";

@@ -20,7 +20,8 @@ public record LatencyHistogram(List<Double> boundsMillis, List<Long> counts) {
     for (int i = 1; i < boundsMillis.size(); i++) {
       if (!(boundsMillis.get(i) > boundsMillis.get(i - 1))) {
         throw new FieldException(
-            "boundsMillis", "must increase strictly, got " + boundsMillis.get(i) + " at index " + i);
+            "boundsMillis",
+            "must increase strictly, got " + boundsMillis.get(i) + " at index " + i);
       }
     }
     if (counts.size() != boundsMillis.size() + 1) {

@@ -3,8 +3,8 @@ package dev.ferry.protocol.json;
 /**
  * A wire record was given a field value that breaks one of its rules.
  *
- * <p>The message starts with the field name, then the rule and the value: {@code "sequence must
- * be at least 1, got 0"}. {@link JsonCodec} prefixes the path of the enclosing objects.
+ * <p>The message starts with the field name, then the rule and the value: {@code "sequence must be
+ * at least 1, got 0"}. {@link JsonCodec} prefixes the path of the enclosing objects.
  */
 public final class FieldException extends IllegalArgumentException {
   private static final long serialVersionUID = 1L;

@@ -141,7 +141,12 @@ public final class Fields {
     StringBuilder out = new StringBuilder("'");
     shown
         .codePoints()
-        .forEach(c -> out.append(Character.isISOControl(c) ? String.format("\\u%04x", c) : Character.toString(c)));
+        .forEach(
+            c ->
+                out.append(
+                    Character.isISOControl(c)
+                        ? String.format("\\u%04x", c)
+                        : Character.toString(c)));
     return out.append('\'').toString();
   }
 }

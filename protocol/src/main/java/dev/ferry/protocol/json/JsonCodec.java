@@ -46,6 +46,7 @@ public final class JsonCodec {
   private static final ObjectMapper MAPPER = newMapper();
   private static final Pattern MISSING_PROPERTY =
       Pattern.compile("^Missing required creator property '([^']*)'");
+  private static final Pattern START_MARKER = Pattern.compile(" \\(start marker at \\[.*?\\]\\)");
   private static final String SCHEMA_FIELD = "schema";
 
   private final int maxBytes;
@@ -146,9 +147,15 @@ public final class JsonCodec {
       return tree;
     } catch (JsonProcessingException e) {
       var where = e.getLocation();
-      String at = where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
+      String at =
+          where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
       throw new MalformedMessageException(
-          what + ": malformed JSON" + at + ": " + e.getOriginalMessage(), e);
+          what
+              + ": malformed JSON"
+              + at
+              + ": "
+              + START_MARKER.matcher(e.getOriginalMessage()).replaceAll(""),
+          e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -197,7 +204,9 @@ public final class JsonCodec {
     }
     Matcher missing = MISSING_PROPERTY.matcher(e.getOriginalMessage());
     if (missing.find()) {
-      return join(path, missing.group(1)) + " is missing";
+      String field = missing.group(1);
+      boolean named = path.equals(field) || path.endsWith("." + field);
+      return (named ? path : join(path, field)) + " is missing";
     }
     IllegalArgumentException rule = find(e, IllegalArgumentException.class);
     if (rule != null) {
@@ -313,7 +322,9 @@ public final class JsonCodec {
         .getFactory()
         .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
     for (LogicalType scalar :
-        new LogicalType[] {LogicalType.Textual, LogicalType.Integer, LogicalType.Float, LogicalType.Boolean}) {
+        new LogicalType[] {
+          LogicalType.Textual, LogicalType.Integer, LogicalType.Float, LogicalType.Boolean
+        }) {
       mapper
           .coercionConfigFor(scalar)
           .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
@@ -322,7 +333,9 @@ public final class JsonCodec {
           .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
           .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
     }
-    mapper.coercionConfigFor(LogicalType.Float).setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
+    mapper
+        .coercionConfigFor(LogicalType.Float)
+        .setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
     return mapper;
   }
 }

@@ -75,7 +75,10 @@ public record Digest(String hex) {
     }
   }
 
-  /** The tag under which the referrers tag schema lists this digest's referrers: {@code sha256-<hex>}. */
+  /**
+   * The tag under which the referrers tag schema lists this digest's referrers: {@code
+   * sha256-<hex>}.
+   */
   public String referrersTag() {
     return "sha256-" + hex;
   }

@@ -12,7 +12,8 @@ public final class MediaTypes {
   public static final String OCI_EMPTY = "application/vnd.oci.empty.v1+json";
 
   /** A Docker schema 2 manifest, accepted when pulling. */
-  public static final String DOCKER_MANIFEST = "application/vnd.docker.distribution.manifest.v2+json";
+  public static final String DOCKER_MANIFEST =
+      "application/vnd.docker.distribution.manifest.v2+json";
 
   /** A Docker manifest list, accepted when pulling. */
   public static final String DOCKER_MANIFEST_LIST =

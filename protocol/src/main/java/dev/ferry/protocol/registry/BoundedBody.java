@@ -80,6 +80,8 @@ final class BoundedBody implements HttpResponse.BodySubscriber<Long> {
       subscription.request(1);
     } catch (IOException e) {
       fail(e);
+    } catch (RuntimeException e) {
+      fail(new IOException("receiving the body failed: " + e, e));
     }
   }
 

@@ -81,7 +81,8 @@ public final class Credentials {
 
   Optional<Credential> resolve(String registry, String repository) {
     return retrieval.apply(
-        CredentialRetrieverFactory.forImage(ImageReference.of(registry, repository, null), e -> {}));
+        CredentialRetrieverFactory.forImage(
+            ImageReference.of(registry, repository, null), e -> {}));
   }
 
   private static Optional<Credential> retrieve(CredentialRetriever retriever) {

@@ -27,7 +27,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -52,15 +51,16 @@ import java.util.regex.Pattern;
  *
  * <p>Manifests travel as raw bytes and are checked against their digest; blobs are fetched into a
  * file with {@code Range} resume, a hard cap at the declared size, a streaming sha256 and an idle
- * timeout, and land under their final name only once complete and verified. Plain HTTP is used
- * only when the caller says so for this registry. Thread-safe; close it to stop its timer.
+ * timeout, and land under their final name only once complete and verified. Plain HTTP is used only
+ * when the caller says so for this registry. Thread-safe; close it to stop its timer.
  */
 public final class RegistryClient implements AutoCloseable {
   /** The user agent sent with every request. */
   public static final String USER_AGENT = "ferry/0.1";
 
   private static final Pattern REPOSITORY =
-      Pattern.compile("[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
+      Pattern.compile(
+          "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
   private static final Pattern REFERENCE =
       Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|sha256:[0-9a-f]{64}");
   private static final int MAX_ERROR_BODY = 64 * 1024;
@@ -137,14 +137,22 @@ public final class RegistryClient implements AutoCloseable {
             manifestUri(repository, reference),
             HttpRequest.BodyPublishers.noBody(),
             Map.of("Accept", MediaTypes.ACCEPT_MANIFESTS),
-            sink(bytes, maxManifestBytes, "manifest " + reference + " is larger than " + maxManifestBytes + " bytes"));
+            sink(
+                bytes,
+                maxManifestBytes,
+                "manifest " + reference + " is larger than " + maxManifestBytes + " bytes"));
     response.requireSuccess("GET manifest " + repository + ":" + reference, 200);
     byte[] body = bytes.toByteArray();
     Digest actual = Digest.of(body);
     Digest expected =
         reference.startsWith("sha256:")
             ? Digest.parse(reference)
-            : response.headers.firstValue("Docker-Content-Digest").filter(d -> d.startsWith("sha256:")).map(Digest::parse).orElse(actual);
+            : response
+                .headers
+                .firstValue("Docker-Content-Digest")
+                .filter(d -> d.startsWith("sha256:"))
+                .map(Digest::parse)
+                .orElse(actual);
     if (!expected.equals(actual)) {
       throw new DigestMismatchException("manifest", expected, actual);
     }
@@ -259,7 +267,16 @@ public final class RegistryClient implements AutoCloseable {
       client.pushBlob(jibDigest, blob, null, n -> progress.accept(sent[0] += n));
       return true;
     } catch (com.google.cloud.tools.jib.api.RegistryException | java.security.DigestException e) {
-      throw new RegistryException("push of blob " + digest + " to " + registry + "/" + repository + " failed: " + e.getMessage(), e);
+      throw new RegistryException(
+          "push of blob "
+              + digest
+              + " to "
+              + registry
+              + "/"
+              + repository
+              + " failed: "
+              + e.getMessage(),
+          e);
     } finally {
       jibHttp.shutDown();
     }
@@ -311,7 +328,15 @@ public final class RegistryClient implements AutoCloseable {
     long fetched = have < size ? fetch(repository, blob, part, have, sha, progress) : 0;
     long onDisk = Files.size(part);
     if (onDisk != size) {
-      throw new RegistryException(0, "blob " + blob.digest() + " ended after " + onDisk + " of " + size + " bytes; the next pull resumes");
+      throw new RegistryException(
+          0,
+          "blob "
+              + blob.digest()
+              + " ended after "
+              + onDisk
+              + " of "
+              + size
+              + " bytes; the next pull resumes");
     }
     Digest actual = Digest.of(sha);
     if (!actual.equals(blob.digest())) {
@@ -408,7 +433,9 @@ public final class RegistryClient implements AutoCloseable {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] buffer = new byte[64 * 1024];
       long left = length;
-      for (int n; left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0; left -= n) {
+      for (int n;
+          left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0;
+          left -= n) {
         sha.update(buffer, 0, n);
       }
     }
@@ -427,7 +454,11 @@ public final class RegistryClient implements AutoCloseable {
   public List<Descriptor> referrers(String repository, Digest subject, String artifactType)
       throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    String query = artifactType == null ? "" : "?artifactType=" + java.net.URLEncoder.encode(artifactType, java.nio.charset.StandardCharsets.UTF_8);
+    String query =
+        artifactType == null
+            ? ""
+            : "?artifactType="
+                + java.net.URLEncoder.encode(artifactType, java.nio.charset.StandardCharsets.UTF_8);
     Response response =
         exchange(
             repository,
@@ -436,7 +467,10 @@ public final class RegistryClient implements AutoCloseable {
             URI.create(base(repository) + "/referrers/" + subject + query),
             HttpRequest.BodyPublishers.noBody(),
             Map.of("Accept", MediaTypes.OCI_INDEX),
-            sink(bytes, maxManifestBytes, "referrers index is larger than " + maxManifestBytes + " bytes"));
+            sink(
+                bytes,
+                maxManifestBytes,
+                "referrers index is larger than " + maxManifestBytes + " bytes"));
     Index index;
     if (response.status == 200) {
       index = new JsonCodec(maxManifestBytes).decode(bytes.toByteArray(), Index.class);
@@ -475,11 +509,13 @@ public final class RegistryClient implements AutoCloseable {
       throw new IllegalArgumentException("a referrer needs a subject");
     }
     byte[] bytes = new JsonCodec(maxManifestBytes).encode(referrer);
-    StoredManifest stored = putManifestWithHeaders(repository, null, MediaTypes.OCI_MANIFEST, bytes);
+    StoredManifest stored =
+        putManifestWithHeaders(repository, null, MediaTypes.OCI_MANIFEST, bytes);
     if (!stored.subjectIndexed()) {
       Digest subject = referrer.subject().digest();
       Index current = fallbackIndex(repository, subject);
-      boolean listed = current.manifests().stream().anyMatch(d -> d.digest().equals(stored.digest()));
+      boolean listed =
+          current.manifests().stream().anyMatch(d -> d.digest().equals(stored.digest()));
       if (!listed) {
         List<Descriptor> manifests = new ArrayList<>(current.manifests());
         manifests.add(
@@ -488,7 +524,9 @@ public final class RegistryClient implements AutoCloseable {
                 stored.digest(),
                 bytes.length,
                 referrer.annotations(),
-                referrer.artifactType() != null ? referrer.artifactType() : referrer.config().mediaType()));
+                referrer.artifactType() != null
+                    ? referrer.artifactType()
+                    : referrer.config().mediaType()));
         putManifest(
             repository,
             subject.referrersTag(),
@@ -506,7 +544,12 @@ public final class RegistryClient implements AutoCloseable {
 
   @Override
   public String toString() {
-    return "RegistryClient[" + registry + (plainHttp ? ", plain HTTP" : "") + ", " + credentials + "]";
+    return "RegistryClient["
+        + registry
+        + (plainHttp ? ", plain HTTP" : "")
+        + ", "
+        + credentials
+        + "]";
   }
 
   // --- HTTP exchange with authentication and redirects
@@ -576,11 +619,16 @@ public final class RegistryClient implements AutoCloseable {
       if (status == 401 && sameHost && !authenticated) {
         authenticated = true;
         authorizations.put(
-            key, authenticate(repository, push, response.headers().firstValue("WWW-Authenticate").orElse("")));
+            key,
+            authenticate(
+                repository, push, response.headers().firstValue("WWW-Authenticate").orElse("")));
         continue;
       }
       Optional<String> location = response.headers().firstValue("Location");
-      if (status / 100 == 3 && location.isPresent() && redirects++ < MAX_REDIRECTS && !method.equals("PUT")) {
+      if (status / 100 == 3
+          && location.isPresent()
+          && redirects++ < MAX_REDIRECTS
+          && !method.equals("PUT")) {
         target = target.resolve(location.get());
         continue;
       }
@@ -595,10 +643,12 @@ public final class RegistryClient implements AutoCloseable {
       return http.sendAsync(request, handler).get();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException(request.method() + " " + request.uri() + " interrupted");
+      throw new java.io.InterruptedIOException(
+          request.method() + " " + request.uri() + " interrupted");
     } catch (ExecutionException e) {
       Throwable cause = e.getCause();
-      if (cause instanceof IOException io && io.getCause() instanceof RegistryException registryError) {
+      if (cause instanceof IOException io
+          && io.getCause() instanceof RegistryException registryError) {
         throw registryError;
       }
       if (cause instanceof RegistryException registryError) {
@@ -615,17 +665,25 @@ public final class RegistryClient implements AutoCloseable {
     if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
       if (credential == null) {
         throw new RegistryException(
-            401, registry + " requires credentials for " + repository + " (basic auth); none are configured");
+            401,
+            registry
+                + " requires credentials for "
+                + repository
+                + " (basic auth); none are configured");
       }
       return Authorization.fromBasicCredentials(credential.getUsername(), credential.getPassword())
           .toString();
     }
     FailoverHttpClient jibHttp = new FailoverHttpClient(plainHttp, plainHttp, event -> {});
     try {
-      return FerryAuthenticator.bearer(challenge, registry, repository, credential, push, USER_AGENT, jibHttp)
+      return FerryAuthenticator.bearer(
+              challenge, registry, repository, credential, push, USER_AGENT, jibHttp)
           .map(Authorization::toString)
           .orElseThrow(
-              () -> new RegistryException(401, registry + " asks for unsupported authentication " + Fields.show(challenge)));
+              () ->
+                  new RegistryException(
+                      401,
+                      registry + " asks for unsupported authentication " + Fields.show(challenge)));
     } catch (com.google.cloud.tools.jib.api.RegistryException e) {
       throw new RegistryException(
           401, "token request for " + registry + "/" + repository + " failed: " + e.getMessage());
@@ -641,7 +699,12 @@ public final class RegistryClient implements AutoCloseable {
   private BodyFactory sink(ByteArrayOutputStream out, long max, String tooLarge) {
     return status ->
         new BoundedBody(
-            buffer -> Channels.newChannel(out).write(buffer), max, tooLarge, n -> {}, idleTimeout, timer);
+            buffer -> Channels.newChannel(out).write(buffer),
+            max,
+            tooLarge,
+            n -> {},
+            idleTimeout,
+            timer);
   }
 
   private BodyFactory discard() {
@@ -655,7 +718,9 @@ public final class RegistryClient implements AutoCloseable {
       for (JsonNode error : errors) {
         parts.add(error.path("code").asText() + " " + error.path("message").asText());
       }
-      return parts.isEmpty() ? Fields.show(new String(body, java.nio.charset.StandardCharsets.UTF_8).strip()) : String.join("; ", parts);
+      return parts.isEmpty()
+          ? Fields.show(new String(body, java.nio.charset.StandardCharsets.UTF_8).strip())
+          : String.join("; ", parts);
     } catch (IOException | RuntimeException e) {
       return Fields.show(new String(body, java.nio.charset.StandardCharsets.UTF_8).strip());
     }
@@ -691,7 +756,11 @@ public final class RegistryClient implements AutoCloseable {
     private int maxManifestBytes = 4 * 1024 * 1024;
 
     private Builder(String registry) {
-      this.registry = Fields.matching(registry, Pattern.compile("[A-Za-z0-9.-]+(?::[0-9]{1,5})?|\\[[0-9a-fA-F:]+\\](?::[0-9]{1,5})?"), "registry");
+      this.registry =
+          Fields.matching(
+              registry,
+              Pattern.compile("[A-Za-z0-9.-]+(?::[0-9]{1,5})?|\\[[0-9a-fA-F:]+\\](?::[0-9]{1,5})?"),
+              "registry");
     }
 
     /**

@@ -34,7 +34,8 @@ public final class ModelNames {
    */
   public static String requireName(String name, String field) {
     if (Fields.required(name, field).length() > MAX_LENGTH) {
-      throw new FieldException(field, "must be at most " + MAX_LENGTH + " characters, got " + name.length());
+      throw new FieldException(
+          field, "must be at most " + MAX_LENGTH + " characters, got " + name.length());
     }
     return Fields.matching(name, NAME, field);
   }

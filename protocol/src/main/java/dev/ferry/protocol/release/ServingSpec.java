@@ -11,8 +11,8 @@ import java.util.Set;
 
 /**
  * {@code serving.json}, a layer of every model artifact: the model's I/O signature in Open
- * Inference Protocol metadata shape, its opset, the execution providers it may run on, and
- * session hints.
+ * Inference Protocol metadata shape, its opset, the execution providers it may run on, and session
+ * hints.
  *
  * @param model the model name
  * @param version the release version
@@ -43,7 +43,8 @@ public record ServingSpec(
     ModelNames.requireName(model, "model");
     ModelNames.requireVersion(version, "version");
     if (!ONNX_PLATFORM.equals(platform)) {
-      throw new FieldException("platform", "must be '" + ONNX_PLATFORM + "', got " + Fields.show(platform));
+      throw new FieldException(
+          "platform", "must be '" + ONNX_PLATFORM + "', got " + Fields.show(platform));
     }
     Fields.atLeast(opset, 1, "opset");
     inputs = unique(Fields.nonEmptyList(inputs, "inputs"), "inputs");

@@ -23,7 +23,8 @@ public record StatementSubject(String name, Map<String, String> digest) {
     try {
       new Digest(sha256);
     } catch (IllegalArgumentException e) {
-      throw new FieldException("digest.sha256", "must be 64 lowercase hex, got " + Fields.show(sha256));
+      throw new FieldException(
+          "digest.sha256", "must be 64 lowercase hex, got " + Fields.show(sha256));
     }
   }
 

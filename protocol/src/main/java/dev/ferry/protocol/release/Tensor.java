@@ -5,8 +5,8 @@ import dev.ferry.protocol.json.Fields;
 import java.util.List;
 
 /**
- * A tensor with its data, in Open Inference Protocol JSON form: a flat, row-major {@code data}
- * list of numbers, booleans ({@code BOOL}) or strings ({@code BYTES}).
+ * A tensor with its data, in Open Inference Protocol JSON form: a flat, row-major {@code data} list
+ * of numbers, booleans ({@code BOOL}) or strings ({@code BYTES}).
  *
  * @param name the tensor name
  * @param datatype the element type
@@ -27,7 +27,8 @@ public record Tensor(String name, Datatype datatype, List<Long> shape, List<Obje
     data = Fields.list(Fields.required(data, "data"), "data");
     if (data.size() != elements) {
       throw new FieldException(
-          "data", "must hold " + elements + " elements for shape " + shape + ", got " + data.size());
+          "data",
+          "must hold " + elements + " elements for shape " + shape + ", got " + data.size());
     }
     for (int i = 0; i < data.size(); i++) {
       checkElement(datatype, data.get(i), i);

@@ -20,7 +20,8 @@ public record TensorSpec(String name, Datatype datatype, List<Long> shape) {
     shape = Fields.list(Fields.required(shape, "shape"), "shape");
     for (int i = 0; i < shape.size(); i++) {
       if (shape.get(i) < -1) {
-        throw new FieldException("shape[" + i + "]", "must be -1 (dynamic) or at least 0, got " + shape.get(i));
+        throw new FieldException(
+            "shape[" + i + "]", "must be -1 (dynamic) or at least 0, got " + shape.get(i));
       }
     }
   }

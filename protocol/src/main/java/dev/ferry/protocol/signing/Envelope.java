@@ -6,8 +6,8 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * A DSSE envelope (https://github.com/secure-systems-lab/dsse): a typed payload and signatures
- * over its pre-authentication encoding.
+ * A DSSE envelope (https://github.com/secure-systems-lab/dsse): a typed payload and signatures over
+ * its pre-authentication encoding.
  *
  * @param payloadType the payload's media type, for example {@link PayloadTypes#IN_TOTO}
  * @param payload the payload, standard base64

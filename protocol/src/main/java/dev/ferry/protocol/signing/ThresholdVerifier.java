@@ -31,7 +31,10 @@ public final class ThresholdVerifier {
         (id, key) -> {
           if (!id.equals(KeyIds.of(key))) {
             throw new IllegalArgumentException(
-                "key id " + Fields.show(id) + " does not match its key, whose id is " + KeyIds.of(key));
+                "key id "
+                    + Fields.show(id)
+                    + " does not match its key, whose id is "
+                    + KeyIds.of(key));
           }
         });
     if (threshold < 1 || threshold > keys.size()) {

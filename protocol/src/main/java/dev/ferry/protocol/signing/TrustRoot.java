@@ -11,8 +11,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The trust root a device is provisioned with: the keys and thresholds of the {@code root},
- * {@code release} and {@code hub} roles (TUF-shaped). A newer root is accepted only through {@link
+ * The trust root a device is provisioned with: the keys and thresholds of the {@code root}, {@code
+ * release} and {@code hub} roles (TUF-shaped). A newer root is accepted only through {@link
  * #verifyNext}.
  *
  * @param version the root's version, from 1

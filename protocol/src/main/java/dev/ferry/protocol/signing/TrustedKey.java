@@ -48,7 +48,8 @@ public record TrustedKey(String keytype, @JsonProperty("public") String publicKe
     try {
       return Ed25519.publicKey(Base64.getDecoder().decode(base64));
     } catch (IllegalArgumentException e) {
-      throw new FieldException("public", "is not a base64 Ed25519 public key: " + Fields.show(base64));
+      throw new FieldException(
+          "public", "is not a base64 Ed25519 public key: " + Fields.show(base64));
     }
   }
 }

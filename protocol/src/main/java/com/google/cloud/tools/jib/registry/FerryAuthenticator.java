@@ -39,7 +39,10 @@ public final class FerryAuthenticator {
       throws RegistryException {
     Optional<RegistryAuthenticator> authenticator =
         RegistryAuthenticator.fromAuthenticationMethod(
-            challenge, new RegistryEndpointRequestProperties(registry, repository), userAgent, http);
+            challenge,
+            new RegistryEndpointRequestProperties(registry, repository),
+            userAgent,
+            http);
     if (authenticator.isEmpty()) {
       return Optional.empty();
     }

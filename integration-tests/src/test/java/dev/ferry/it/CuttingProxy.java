@@ -1,0 +1,97 @@
+package dev.ferry.it;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A TCP proxy on 127.0.0.1 that forwards each connection to a target and cuts it after the target
+ * has sent a given number of bytes: a network failure in the middle of a download.
+ */
+public final class CuttingProxy implements AutoCloseable {
+  private final ServerSocket server;
+  private final int targetPort;
+  private final AtomicLong downstreamLimit;
+
+  /**
+   * Starts a proxy.
+   *
+   * @param targetPort the port on 127.0.0.1 to forward to
+   * @param downstreamLimit bytes the target may send per connection before the cut
+   */
+  public CuttingProxy(int targetPort, long downstreamLimit) throws IOException {
+    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    this.targetPort = targetPort;
+    this.downstreamLimit = new AtomicLong(downstreamLimit);
+    Thread acceptor = new Thread(this::accept, "cutting-proxy");
+    acceptor.setDaemon(true);
+    acceptor.start();
+  }
+
+  /** {@code 127.0.0.1:<port>} of the proxy. */
+  public String address() {
+    return "127.0.0.1:" + server.getLocalPort();
+  }
+
+  private void accept() {
+    while (!server.isClosed()) {
+      try {
+        Socket client = server.accept();
+        Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        pipe(client.getInputStream(), upstream.getOutputStream(), Long.MAX_VALUE, client, upstream);
+        pipe(
+            upstream.getInputStream(),
+            client.getOutputStream(),
+            downstreamLimit.get(),
+            client,
+            upstream);
+      } catch (IOException e) {
+        return;
+      }
+    }
+  }
+
+  private static void pipe(InputStream in, OutputStream out, long limit, Socket a, Socket b) {
+    Thread thread =
+        new Thread(
+            () -> {
+              byte[] buffer = new byte[8192];
+              long sent = 0;
+              try {
+                for (int n;
+                    sent < limit
+                        && (n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - sent)))
+                            > 0;
+                    sent += n) {
+                  out.write(buffer, 0, n);
+                  out.flush();
+                }
+              } catch (IOException ignored) {
+                // the other direction closed the sockets
+              } finally {
+                close(a);
+                close(b);
+              }
+            },
+            "cutting-proxy-pipe");
+    thread.setDaemon(true);
+    thread.start();
+  }
+
+  private static void close(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // already closed
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    server.close();
+  }
+}

@@ -1,0 +1,130 @@
+package dev.ferry.it;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts the real services tests need through {@code integration-tests/services.sh}, once per JVM,
+ * and stops the ones it started when the JVM exits. Run {@code services.sh install} first.
+ */
+public final class Services {
+  private static final Set<String> STARTED = ConcurrentHashMap.newKeySet();
+  private static volatile Map<String, String> env;
+
+  static {
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  if (!STARTED.isEmpty()) {
+                    List<String> args = new ArrayList<>(List.of("stop"));
+                    args.addAll(STARTED);
+                    script(args);
+                  }
+                }));
+  }
+
+  private Services() {}
+
+  /** The checkout's root directory. */
+  public static Path root() {
+    return Path.of(System.getProperty("ferry.root", "..")).toAbsolutePath().normalize();
+  }
+
+  /** Where the services keep their config and data. */
+  public static Path dir() {
+    String dir = System.getenv("FERRY_SERVICES_DIR");
+    return dir != null ? Path.of(dir) : root().resolve("target/services");
+  }
+
+  /**
+   * Starts services that are not running yet.
+   *
+   * @param names service names: {@code mosquitto}, {@code registry}, {@code registry-auth}, {@code
+   *     postgres}
+   * @return the services' settings ({@code FERRY_REGISTRY=127.0.0.1:15000} …)
+   */
+  public static synchronized Map<String, String> start(String... names) {
+    for (String name : names) {
+      if (!STARTED.contains(name) && !running(name)) {
+        script(List.of("start", name));
+        STARTED.add(name);
+      }
+    }
+    return env();
+  }
+
+  private static boolean running(String name) {
+    return run(List.of("status", name)).exitCode == 0;
+  }
+
+  private static Map<String, String> env() {
+    if (env == null) {
+      Map<String, String> values = new LinkedHashMap<>();
+      for (String line : script(List.of("env")).split("\n")) {
+        String assignment = line.replaceFirst("^export ", "");
+        int eq = assignment.indexOf('=');
+        if (eq > 0) {
+          values.put(assignment.substring(0, eq), assignment.substring(eq + 1));
+        }
+      }
+      env = Map.copyOf(values);
+    }
+    return env;
+  }
+
+  private static String script(List<String> args) {
+    Result result = run(args);
+    if (result.exitCode != 0) {
+      throw new IllegalStateException(
+          "services.sh "
+              + String.join(" ", args)
+              + " failed ("
+              + result.exitCode
+              + "):\n"
+              + result.output
+              + "\nRun integration-tests/services.sh install first.");
+    }
+    return result.output;
+  }
+
+  private record Result(int exitCode, String output) {}
+
+  private static Result run(List<String> args) {
+    List<String> command =
+        new ArrayList<>(
+            List.of("bash", root().resolve("integration-tests/services.sh").toString()));
+    command.addAll(args);
+    try {
+      Path log = Files.createTempFile("ferry-services", ".log");
+      try {
+        Process process =
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+          process.destroyForcibly();
+          throw new IllegalStateException("services.sh " + args + " did not finish in 120 s");
+        }
+        return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+      } finally {
+        Files.deleteIfExists(log);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run services.sh", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted", e);
+    }
+  }
+}
