@@ -9,24 +9,28 @@ import java.net.Socket;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP proxy on 127.0.0.1 that forwards each connection to a target and cuts it after the target
- * has sent a given number of bytes: a network failure in the middle of a download.
+ * A TCP proxy on 127.0.0.1 that forwards each connection to a target and, after the target has sent
+ * a given number of bytes, either cuts the connection or stalls it (keeps it open, forwards nothing
+ * more): a network failure in the middle of a download.
  */
 public final class CuttingProxy implements AutoCloseable {
   private final ServerSocket server;
   private final int targetPort;
   private final AtomicLong downstreamLimit;
+  private final boolean stall;
 
   /**
    * Starts a proxy.
    *
    * @param targetPort the port on 127.0.0.1 to forward to
    * @param downstreamLimit bytes the target may send per connection before the cut
+   * @param stall true to keep the connection open after the limit, false to close it
    */
-  public CuttingProxy(int targetPort, long downstreamLimit) throws IOException {
+  public CuttingProxy(int targetPort, long downstreamLimit, boolean stall) throws IOException {
     this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
     this.targetPort = targetPort;
     this.downstreamLimit = new AtomicLong(downstreamLimit);
+    this.stall = stall;
     Thread acceptor = new Thread(this::accept, "cutting-proxy");
     acceptor.setDaemon(true);
     acceptor.start();
@@ -42,11 +46,18 @@ public final class CuttingProxy implements AutoCloseable {
       try {
         Socket client = server.accept();
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
-        pipe(client.getInputStream(), upstream.getOutputStream(), Long.MAX_VALUE, client, upstream);
+        pipe(
+            client.getInputStream(),
+            upstream.getOutputStream(),
+            Long.MAX_VALUE,
+            false,
+            client,
+            upstream);
         pipe(
             upstream.getInputStream(),
             client.getOutputStream(),
             downstreamLimit.get(),
+            stall,
             client,
             upstream);
       } catch (IOException e) {
@@ -55,7 +66,8 @@ public final class CuttingProxy implements AutoCloseable {
     }
   }
 
-  private static void pipe(InputStream in, OutputStream out, long limit, Socket a, Socket b) {
+  private static void pipe(
+      InputStream in, OutputStream out, long limit, boolean stall, Socket a, Socket b) {
     Thread thread =
         new Thread(
             () -> {
@@ -69,6 +81,9 @@ public final class CuttingProxy implements AutoCloseable {
                     sent += n) {
                   out.write(buffer, 0, n);
                   out.flush();
+                }
+                if (stall) {
+                  in.transferTo(OutputStream.nullOutputStream());
                 }
               } catch (IOException ignored) {
                 // the other direction closed the sockets

@@ -2,6 +2,7 @@ package dev.ferry.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -205,6 +206,46 @@ class WireRecordsTest {
         assertThrows(
             MalformedMessageException.class, () -> CODEC.decode(payload, c.sample().getClass()));
     assertEquals(c.message(), error.getMessage());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void decode_rejectsNullOrMissingFieldsOnlyWithMalformedMessage(Case c) throws IOException {
+    ObjectNode tree = (ObjectNode) JSON.readTree(CODEC.encode(c.sample()));
+    List<String> fields = new java.util.ArrayList<>();
+    tree.fieldNames().forEachRemaining(fields::add);
+    for (String field : fields) {
+      ObjectNode nulled = tree.deepCopy();
+      nulled.putNull(field);
+      decodeOrReject(JSON.writeValueAsBytes(nulled), c.sample().getClass());
+      ObjectNode missing = tree.deepCopy();
+      missing.remove(field);
+      decodeOrReject(JSON.writeValueAsBytes(missing), c.sample().getClass());
+    }
+    assertTrue(fields.size() >= 1);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void decode_survivesMutatedBytes(Case c) {
+    byte[] payload = CODEC.encode(c.sample());
+    java.util.Random random = new java.util.Random(payload.length);
+    for (int i = 0; i < 300; i++) {
+      byte[] mutated = payload.clone();
+      for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+        mutated[random.nextInt(mutated.length)] = (byte) random.nextInt(128);
+      }
+      decodeOrReject(mutated, c.sample().getClass());
+    }
+  }
+
+  /** Decoding either succeeds or fails with a message; nothing else may escape. */
+  private static void decodeOrReject(byte[] payload, Class<?> type) {
+    try {
+      CODEC.decode(payload, type);
+    } catch (MalformedMessageException e) {
+      assertTrue(e.getMessage() != null && !e.getMessage().isBlank());
+    }
   }
 
   @Test

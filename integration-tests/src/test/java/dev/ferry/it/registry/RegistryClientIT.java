@@ -23,6 +23,7 @@ import dev.ferry.protocol.registry.NotFoundException;
 import dev.ferry.protocol.registry.RawManifest;
 import dev.ferry.protocol.registry.RegistryClient;
 import dev.ferry.protocol.registry.RegistryException;
+import dev.ferry.protocol.registry.StalledTransferException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -158,7 +159,7 @@ class RegistryClientIT {
     Pushed pushed = pushModelPack("3.0.0", size);
     Path target = dir.resolve("model.onnx");
     int registryPort = Integer.parseInt(env.get("FERRY_REGISTRY").split(":")[1]);
-    try (CuttingProxy proxy = new CuttingProxy(registryPort, size / 2);
+    try (CuttingProxy proxy = new CuttingProxy(registryPort, size / 2, false);
         RegistryClient cut = RegistryClient.builder(proxy.address()).plainHttp(true).build()) {
       assertThrows(
           IOException.class, () -> cut.pullBlob(repository, pushed.modelLayer(), target, n -> {}));
@@ -173,6 +174,58 @@ class RegistryClientIT {
     assertEquals(new BlobPull(partial, size - partial), resumed);
     assertArrayEquals(Files.readAllBytes(pushed.model()), Files.readAllBytes(target));
     assertFalse(Files.exists(part));
+  }
+
+  @Test
+  void pullBlob_abandonsAStalledTransferAndKeepsThePartForAResume() throws Exception {
+    int size = 1024 * 1024;
+    Pushed pushed = pushModelPack("3.1.0", size);
+    Path target = dir.resolve("model.onnx");
+    int registryPort = Integer.parseInt(env.get("FERRY_REGISTRY").split(":")[1]);
+    try (CuttingProxy proxy = new CuttingProxy(registryPort, size / 2, true);
+        RegistryClient stalled =
+            RegistryClient.builder(proxy.address())
+                .plainHttp(true)
+                .idleTimeout(java.time.Duration.ofMillis(300))
+                .build()) {
+      var error =
+          assertThrows(
+              StalledTransferException.class,
+              () -> stalled.pullBlob(repository, pushed.modelLayer(), target, n -> {}));
+      assertEquals("no data for 300 ms", error.getMessage());
+    }
+    long partial = Files.size(dir.resolve("model.onnx.part"));
+    assertTrue(partial > 0 && partial < size, "partial download of " + partial + " bytes");
+    assertEquals(
+        new BlobPull(partial, size - partial),
+        client.pullBlob(repository, pushed.modelLayer(), target, n -> {}));
+  }
+
+  @Test
+  void credentials_comeFromACredentialHelper() throws Exception {
+    String registry = env.get("FERRY_REGISTRY_AUTH");
+    Path helper = dir.resolve("docker-credential-ferrytest");
+    Files.writeString(
+        helper,
+        "#!/bin/sh\nread server\n[ \"$1\" = get ] && [ \"$server\" = \""
+            + registry
+            + "\" ] || exit 1\necho '{\"ServerURL\":\""
+            + registry
+            + "\",\"Username\":\""
+            + env.get("FERRY_REGISTRY_AUTH_USER")
+            + "\",\"Secret\":\""
+            + env.get("FERRY_REGISTRY_AUTH_PASSWORD")
+            + "\"}'\n");
+    Files.setPosixFilePermissions(
+        helper, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+    try (RegistryClient authed =
+        RegistryClient.builder(registry)
+            .plainHttp(true)
+            .credentials(Credentials.helper(helper))
+            .build()) {
+      Digest digest = authed.pushBlob(repository, "from a helper".getBytes(StandardCharsets.UTF_8));
+      assertEquals(java.util.Optional.of(13L), authed.blobSize(repository, digest));
+    }
   }
 
   @Test

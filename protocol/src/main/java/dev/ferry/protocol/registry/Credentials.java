@@ -79,6 +79,18 @@ public final class Credentials {
         factory -> retrieve(factory.dockerCredentialHelper("docker-credential-" + name)));
   }
 
+  /**
+   * A Docker credential helper at a given path.
+   *
+   * @param executable the helper program
+   * @return the credentials
+   */
+  public static Credentials helper(Path executable) {
+    return new Credentials(
+        "credential helper " + executable,
+        factory -> retrieve(factory.dockerCredentialHelper(executable)));
+  }
+
   Optional<Credential> resolve(String registry, String repository) {
     return retrieval.apply(
         CredentialRetrieverFactory.forImage(

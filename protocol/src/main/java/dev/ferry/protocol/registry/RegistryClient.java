@@ -358,55 +358,64 @@ public final class RegistryClient implements AutoCloseable {
       MessageDigest sha,
       LongConsumer progress)
       throws IOException {
+    Response response;
+    try {
+      response = download(repository, blob, part, have, sha, progress);
+    } catch (BlobTooLargeException e) {
+      Files.deleteIfExists(part);
+      throw e;
+    }
+    response.requireSuccess("GET blob " + repository + "@" + blob.digest(), 200, 206);
+    String range = response.headers.firstValue("Content-Range").orElse("");
+    if (response.status == 206 && !range.startsWith("bytes " + have + "-")) {
+      Files.deleteIfExists(part);
+      throw new RegistryException(
+          206,
+          "blob "
+              + blob.digest()
+              + ": asked for bytes from "
+              + have
+              + ", got Content-Range "
+              + Fields.show(range));
+    }
+    return response.bodyBytes;
+  }
+
+  private Response download(
+      String repository,
+      Descriptor blob,
+      Path part,
+      long have,
+      MessageDigest sha,
+      LongConsumer progress)
+      throws IOException {
     Map<String, String> headers = have > 0 ? Map.of("Range", "bytes=" + have + "-") : Map.of();
     String tooLarge =
         "blob " + blob.digest() + " is larger than its declared " + blob.size() + " bytes";
     try (FileChannel out =
         FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      Response response;
-      try {
-        response =
-            exchange(
-                repository,
-                false,
-                "GET",
-                blobUri(repository, blob.digest()),
-                HttpRequest.BodyPublishers.noBody(),
-                headers,
-                status -> {
-                  // a 200 answers a Range request with the whole blob: start over from byte 0
-                  long from = status == 206 ? have : 0;
-                  startAt(out, sha, part, from);
-                  return new BoundedBody(
-                      buffer -> {
-                        sha.update(buffer.duplicate());
-                        out.write(buffer);
-                      },
-                      blob.size() - from,
-                      tooLarge,
-                      n -> progress.accept(from + n),
-                      idleTimeout,
-                      timer);
-                });
-      } catch (BlobTooLargeException e) {
-        out.close();
-        Files.deleteIfExists(part);
-        throw e;
-      }
-      response.requireSuccess("GET blob " + repository + "@" + blob.digest(), 200, 206);
-      if (response.status == 206 && !contentRangeStartsAt(response.headers, have)) {
-        out.close();
-        Files.deleteIfExists(part);
-        throw new RegistryException(
-            206,
-            "blob "
-                + blob.digest()
-                + ": asked for bytes from "
-                + have
-                + ", got Content-Range "
-                + Fields.show(response.headers.firstValue("Content-Range").orElse("")));
-      }
-      return response.bodyBytes;
+      return exchange(
+          repository,
+          false,
+          "GET",
+          blobUri(repository, blob.digest()),
+          HttpRequest.BodyPublishers.noBody(),
+          headers,
+          status -> {
+            // a 200 answers a Range request with the whole blob: start over from byte 0
+            long from = status == 206 ? have : 0;
+            startAt(out, sha, part, from);
+            return new BoundedBody(
+                buffer -> {
+                  sha.update(buffer.duplicate());
+                  out.write(buffer);
+                },
+                blob.size() - from,
+                tooLarge,
+                n -> progress.accept(from + n),
+                idleTimeout,
+                timer);
+          });
     }
   }
 
@@ -420,10 +429,6 @@ public final class RegistryClient implements AutoCloseable {
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + part, e);
     }
-  }
-
-  private static boolean contentRangeStartsAt(HttpHeaders headers, long have) {
-    return headers.firstValue("Content-Range").orElse("").startsWith("bytes " + have + "-");
   }
 
   private static void hashInto(MessageDigest sha, Path file, long length) throws IOException {
