@@ -1,15 +1,9 @@
 package dev.ferry.protocol.registry;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.cloud.tools.jib.api.Credential;
 import com.google.cloud.tools.jib.api.DescriptorDigest;
 import com.google.cloud.tools.jib.blob.Blob;
 import com.google.cloud.tools.jib.blob.Blobs;
-import com.google.cloud.tools.jib.event.EventHandlers;
-import com.google.cloud.tools.jib.http.Authorization;
 import com.google.cloud.tools.jib.http.FailoverHttpClient;
-import com.google.cloud.tools.jib.registry.FerryAuthenticator;
 import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Descriptor;
@@ -20,29 +14,16 @@ import dev.ferry.protocol.oci.MediaTypes;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpHeaders;
+import java.net.URLEncoder;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
+import java.security.DigestException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 
@@ -58,46 +39,27 @@ public final class RegistryClient implements AutoCloseable {
   /** The user agent sent with every request. */
   public static final String USER_AGENT = "ferry/0.1";
 
-  private static final Pattern REPOSITORY =
-      Pattern.compile(
-          "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*");
   private static final Pattern REFERENCE =
       Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|sha256:[0-9a-f]{64}");
-  private static final int MAX_ERROR_BODY = 64 * 1024;
-  private static final int MAX_REDIRECTS = 5;
-  private static final ObjectMapper ERRORS = new ObjectMapper();
+  private static final Pattern REGISTRY =
+      Pattern.compile("[A-Za-z0-9.-]+(?::[0-9]{1,5})?|\\[[0-9a-fA-F:]+\\](?::[0-9]{1,5})?");
 
-  private final String registry;
+  private final Transport transport;
   private final boolean plainHttp;
   private final Credentials credentials;
-  private final Duration requestTimeout;
-  private final Duration idleTimeout;
-  private final int maxManifestBytes;
-  private final HttpClient http;
-  private final ScheduledExecutorService timer;
-  private final Map<String, Optional<Credential>> credentialCache = new ConcurrentHashMap<>();
-  private final Map<String, String> authorizations = new ConcurrentHashMap<>();
+  private final JsonCodec codec;
 
   private RegistryClient(Builder builder) {
-    this.registry = builder.registry;
+    this.transport =
+        new Transport(
+            builder.registry,
+            builder.plainHttp,
+            builder.credentials,
+            builder.requestTimeout,
+            builder.idleTimeout);
     this.plainHttp = builder.plainHttp;
     this.credentials = builder.credentials;
-    this.requestTimeout = builder.requestTimeout;
-    this.idleTimeout = builder.idleTimeout;
-    this.maxManifestBytes = builder.maxManifestBytes;
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(builder.requestTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread thread = new Thread(task, "ferry-registry-timer");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.codec = new JsonCodec(builder.maxManifestBytes);
   }
 
   /**
@@ -112,7 +74,7 @@ public final class RegistryClient implements AutoCloseable {
 
   /** The registry this client talks to, {@code host[:port]}. */
   public String registry() {
-    return registry;
+    return transport.registry;
   }
 
   /**
@@ -127,20 +89,18 @@ public final class RegistryClient implements AutoCloseable {
    * @throws IOException if the request fails
    */
   public RawManifest getManifest(String repository, String reference) throws IOException {
-    checkReference(reference);
+    Fields.matching(reference, REFERENCE, "reference");
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    Response response =
-        exchange(
+    String tooLarge = "manifest " + reference + " is larger than " + codec.maxBytes() + " bytes";
+    Transport.Response response =
+        transport.exchange(
             repository,
             false,
             "GET",
-            manifestUri(repository, reference),
+            transport.uri(repository, "/manifests/" + reference),
             HttpRequest.BodyPublishers.noBody(),
             Map.of("Accept", MediaTypes.ACCEPT_MANIFESTS),
-            sink(
-                bytes,
-                maxManifestBytes,
-                "manifest " + reference + " is larger than " + maxManifestBytes + " bytes"));
+            transport.memory(bytes, codec.maxBytes(), tooLarge));
     response.requireSuccess("GET manifest " + repository + ":" + reference, 200);
     byte[] body = bytes.toByteArray();
     Digest actual = Digest.of(body);
@@ -172,32 +132,32 @@ public final class RegistryClient implements AutoCloseable {
    */
   public Digest putManifest(String repository, String reference, String mediaType, byte[] bytes)
       throws IOException {
-    return putManifestWithHeaders(repository, reference, mediaType, bytes).digest();
+    return store(repository, reference, mediaType, bytes).digest();
   }
 
-  private StoredManifest putManifestWithHeaders(
-      String repository, String reference, String mediaType, byte[] bytes) throws IOException {
+  private record Stored(Digest digest, boolean subjectIndexed) {}
+
+  private Stored store(String repository, String reference, String mediaType, byte[] bytes)
+      throws IOException {
     Digest digest = Digest.of(bytes);
     String ref = reference == null ? digest.toString() : reference;
-    checkReference(ref);
-    Response response =
-        exchange(
+    Fields.matching(ref, REFERENCE, "reference");
+    Transport.Response response =
+        transport.exchange(
             repository,
             true,
             "PUT",
-            manifestUri(repository, ref),
+            transport.uri(repository, "/manifests/" + ref),
             HttpRequest.BodyPublishers.ofByteArray(bytes),
             Map.of("Content-Type", mediaType),
-            discard());
+            transport.discard());
     response.requireSuccess("PUT manifest " + repository + ":" + ref, 201, 200);
     Optional<String> confirmed = response.headers.firstValue("Docker-Content-Digest");
     if (confirmed.isPresent() && !confirmed.get().equals(digest.toString())) {
       throw new DigestMismatchException("stored manifest", digest, Digest.parse(confirmed.get()));
     }
-    return new StoredManifest(digest, response.headers.firstValue("OCI-Subject").isPresent());
+    return new Stored(digest, response.headers.firstValue("OCI-Subject").isPresent());
   }
-
-  private record StoredManifest(Digest digest, boolean subjectIndexed) {}
 
   /**
    * The size of a blob, if the registry has it.
@@ -208,15 +168,15 @@ public final class RegistryClient implements AutoCloseable {
    * @throws IOException if the request fails
    */
   public Optional<Long> blobSize(String repository, Digest digest) throws IOException {
-    Response response =
-        exchange(
+    Transport.Response response =
+        transport.exchange(
             repository,
             false,
             "HEAD",
-            blobUri(repository, digest),
+            transport.uri(repository, "/blobs/" + digest),
             HttpRequest.BodyPublishers.noBody(),
             Map.of(),
-            discard());
+            transport.discard());
     if (response.status == 404) {
       return Optional.empty();
     }
@@ -255,10 +215,10 @@ public final class RegistryClient implements AutoCloseable {
 
   private boolean pushBlob(String repository, Digest digest, Blob blob, LongConsumer progress)
       throws IOException {
-    checkRepository(repository);
-    FailoverHttpClient jibHttp = new FailoverHttpClient(plainHttp, plainHttp, event -> {});
+    Transport.checkRepository(repository);
+    FailoverHttpClient http = transport.auth.newJibHttp();
     try {
-      var client = jibClient(repository, jibHttp);
+      var client = transport.auth.jibClient(repository, http);
       DescriptorDigest jibDigest = DescriptorDigest.fromDigest(digest.toString());
       if (client.checkBlob(jibDigest).isPresent()) {
         return false;
@@ -266,36 +226,20 @@ public final class RegistryClient implements AutoCloseable {
       long[] sent = {0};
       client.pushBlob(jibDigest, blob, null, n -> progress.accept(sent[0] += n));
       return true;
-    } catch (com.google.cloud.tools.jib.api.RegistryException | java.security.DigestException e) {
+    } catch (com.google.cloud.tools.jib.api.RegistryException | DigestException e) {
       throw new RegistryException(
           "push of blob "
               + digest
               + " to "
-              + registry
+              + registry()
               + "/"
               + repository
               + " failed: "
               + e.getMessage(),
           e);
     } finally {
-      jibHttp.shutDown();
+      http.shutDown();
     }
-  }
-
-  private com.google.cloud.tools.jib.registry.RegistryClient jibClient(
-      String repository, FailoverHttpClient jibHttp)
-      throws IOException, com.google.cloud.tools.jib.api.RegistryException {
-    Credential credential = credential(repository).orElse(null);
-    var client =
-        com.google.cloud.tools.jib.registry.RegistryClient.factory(
-                EventHandlers.NONE, registry, repository, jibHttp)
-            .setCredential(credential)
-            .setUserAgent(USER_AGENT)
-            .newRegistryClient();
-    if (!client.doPushBearerAuth() && credential != null && !credential.isOAuth2RefreshToken()) {
-      client.configureBasicAuth();
-    }
-    return client;
   }
 
   /**
@@ -316,134 +260,7 @@ public final class RegistryClient implements AutoCloseable {
    */
   public BlobPull pullBlob(String repository, Descriptor blob, Path target, LongConsumer progress)
       throws IOException {
-    Path part = target.resolveSibling(target.getFileName() + ".part");
-    long size = blob.size();
-    long have = Files.exists(part) ? Files.size(part) : 0;
-    if (have > size) {
-      Files.delete(part);
-      have = 0;
-    }
-    MessageDigest sha = Digest.newSha256();
-    hashInto(sha, part, have);
-    long fetched = have < size ? fetch(repository, blob, part, have, sha, progress) : 0;
-    long onDisk = Files.size(part);
-    if (onDisk != size) {
-      throw new RegistryException(
-          0,
-          "blob "
-              + blob.digest()
-              + " ended after "
-              + onDisk
-              + " of "
-              + size
-              + " bytes; the next pull resumes");
-    }
-    Digest actual = Digest.of(sha);
-    if (!actual.equals(blob.digest())) {
-      Files.delete(part);
-      throw new DigestMismatchException("blob", blob.digest(), actual);
-    }
-    try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
-      channel.force(true);
-    }
-    Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    return new BlobPull(onDisk - fetched, fetched);
-  }
-
-  private long fetch(
-      String repository,
-      Descriptor blob,
-      Path part,
-      long have,
-      MessageDigest sha,
-      LongConsumer progress)
-      throws IOException {
-    Response response;
-    try {
-      response = download(repository, blob, part, have, sha, progress);
-    } catch (BlobTooLargeException e) {
-      Files.deleteIfExists(part);
-      throw e;
-    }
-    response.requireSuccess("GET blob " + repository + "@" + blob.digest(), 200, 206);
-    String range = response.headers.firstValue("Content-Range").orElse("");
-    if (response.status == 206 && !range.startsWith("bytes " + have + "-")) {
-      Files.deleteIfExists(part);
-      throw new RegistryException(
-          206,
-          "blob "
-              + blob.digest()
-              + ": asked for bytes from "
-              + have
-              + ", got Content-Range "
-              + Fields.show(range));
-    }
-    return response.bodyBytes;
-  }
-
-  private Response download(
-      String repository,
-      Descriptor blob,
-      Path part,
-      long have,
-      MessageDigest sha,
-      LongConsumer progress)
-      throws IOException {
-    Map<String, String> headers = have > 0 ? Map.of("Range", "bytes=" + have + "-") : Map.of();
-    String tooLarge =
-        "blob " + blob.digest() + " is larger than its declared " + blob.size() + " bytes";
-    try (FileChannel out =
-        FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
-      return exchange(
-          repository,
-          false,
-          "GET",
-          blobUri(repository, blob.digest()),
-          HttpRequest.BodyPublishers.noBody(),
-          headers,
-          status -> {
-            // a 200 answers a Range request with the whole blob: start over from byte 0
-            long from = status == 206 ? have : 0;
-            startAt(out, sha, part, from);
-            return new BoundedBody(
-                buffer -> {
-                  sha.update(buffer.duplicate());
-                  out.write(buffer);
-                },
-                blob.size() - from,
-                tooLarge,
-                n -> progress.accept(from + n),
-                idleTimeout,
-                timer);
-          });
-    }
-  }
-
-  private static void startAt(FileChannel out, MessageDigest sha, Path part, long from) {
-    try {
-      out.truncate(from);
-      out.position(from);
-      if (from == 0) {
-        sha.reset();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + part, e);
-    }
-  }
-
-  private static void hashInto(MessageDigest sha, Path file, long length) throws IOException {
-    if (length == 0) {
-      return;
-    }
-    try (InputStream in = Files.newInputStream(file)) {
-      byte[] buffer = new byte[64 * 1024];
-      long left = length;
-      for (int n;
-          left > 0 && (n = in.read(buffer, 0, (int) Math.min(buffer.length, left))) > 0;
-          left -= n) {
-        sha.update(buffer, 0, n);
-      }
-    }
+    return new BlobDownload(transport, repository, blob, target, progress).run();
   }
 
   /**
@@ -462,28 +279,22 @@ public final class RegistryClient implements AutoCloseable {
     String query =
         artifactType == null
             ? ""
-            : "?artifactType="
-                + java.net.URLEncoder.encode(artifactType, java.nio.charset.StandardCharsets.UTF_8);
-    Response response =
-        exchange(
+            : "?artifactType=" + URLEncoder.encode(artifactType, StandardCharsets.UTF_8);
+    Transport.Response response =
+        transport.exchange(
             repository,
             false,
             "GET",
-            URI.create(base(repository) + "/referrers/" + subject + query),
+            transport.uri(repository, "/referrers/" + subject + query),
             HttpRequest.BodyPublishers.noBody(),
             Map.of("Accept", MediaTypes.OCI_INDEX),
-            sink(
-                bytes,
-                maxManifestBytes,
-                "referrers index is larger than " + maxManifestBytes + " bytes"));
+            transport.memory(bytes, codec.maxBytes(), "referrers index is too large"));
     Index index;
-    if (response.status == 200) {
-      index = new JsonCodec(maxManifestBytes).decode(bytes.toByteArray(), Index.class);
-    } else if (response.status == 404) {
+    if (response.status == 404) {
       index = fallbackIndex(repository, subject);
     } else {
       response.requireSuccess("GET referrers of " + repository + "@" + subject, 200);
-      return List.of();
+      index = codec.decode(bytes.toByteArray(), Index.class);
     }
     return index.manifests().stream()
         .filter(d -> artifactType == null || artifactType.equals(d.artifactType()))
@@ -492,8 +303,7 @@ public final class RegistryClient implements AutoCloseable {
 
   private Index fallbackIndex(String repository, Digest subject) throws IOException {
     try {
-      RawManifest raw = getManifest(repository, subject.referrersTag());
-      return new JsonCodec(maxManifestBytes).decode(raw.bytes(), Index.class);
+      return codec.decode(getManifest(repository, subject.referrersTag()).bytes(), Index.class);
     } catch (NotFoundException e) {
       return Index.of(List.of());
     }
@@ -510,245 +320,46 @@ public final class RegistryClient implements AutoCloseable {
    * @throws IOException if a request fails
    */
   public Digest pushReferrer(String repository, Manifest referrer) throws IOException {
-    if (referrer.subject() == null) {
-      throw new IllegalArgumentException("a referrer needs a subject");
+    Descriptor subject = Fields.required(referrer.subject(), "subject");
+    byte[] bytes = codec.encode(referrer);
+    Stored stored = store(repository, null, MediaTypes.OCI_MANIFEST, bytes);
+    if (stored.subjectIndexed()) {
+      return stored.digest();
     }
-    byte[] bytes = new JsonCodec(maxManifestBytes).encode(referrer);
-    StoredManifest stored =
-        putManifestWithHeaders(repository, null, MediaTypes.OCI_MANIFEST, bytes);
-    if (!stored.subjectIndexed()) {
-      Digest subject = referrer.subject().digest();
-      Index current = fallbackIndex(repository, subject);
-      boolean listed =
-          current.manifests().stream().anyMatch(d -> d.digest().equals(stored.digest()));
-      if (!listed) {
-        List<Descriptor> manifests = new ArrayList<>(current.manifests());
-        manifests.add(
-            new Descriptor(
-                MediaTypes.OCI_MANIFEST,
-                stored.digest(),
-                bytes.length,
-                referrer.annotations(),
-                referrer.artifactType() != null
-                    ? referrer.artifactType()
-                    : referrer.config().mediaType()));
-        putManifest(
-            repository,
-            subject.referrersTag(),
-            MediaTypes.OCI_INDEX,
-            new JsonCodec(maxManifestBytes).encode(Index.of(manifests)));
-      }
+    Index current = fallbackIndex(repository, subject.digest());
+    if (current.manifests().stream().noneMatch(d -> d.digest().equals(stored.digest()))) {
+      List<Descriptor> manifests = new ArrayList<>(current.manifests());
+      String type =
+          referrer.artifactType() != null ? referrer.artifactType() : referrer.config().mediaType();
+      manifests.add(
+          new Descriptor(
+              MediaTypes.OCI_MANIFEST,
+              stored.digest(),
+              bytes.length,
+              referrer.annotations(),
+              type));
+      putManifest(
+          repository,
+          subject.digest().referrersTag(),
+          MediaTypes.OCI_INDEX,
+          codec.encode(Index.of(manifests)));
     }
     return stored.digest();
   }
 
   @Override
   public void close() {
-    timer.shutdownNow();
+    transport.close();
   }
 
   @Override
   public String toString() {
     return "RegistryClient["
-        + registry
+        + registry()
         + (plainHttp ? ", plain HTTP" : "")
         + ", "
         + credentials
         + "]";
-  }
-
-  // --- HTTP exchange with authentication and redirects
-
-  private interface BodyFactory {
-    BoundedBody forStatus(int status);
-  }
-
-  private final class Response {
-    final int status;
-    final HttpHeaders headers;
-    final long bodyBytes;
-    final byte[] errorBody;
-
-    Response(int status, HttpHeaders headers, long bodyBytes, byte[] errorBody) {
-      this.status = status;
-      this.headers = headers;
-      this.bodyBytes = bodyBytes;
-      this.errorBody = errorBody;
-    }
-
-    void requireSuccess(String what, int... expected) throws RegistryException {
-      for (int ok : expected) {
-        if (status == ok) {
-          return;
-        }
-      }
-      String message = what + " at " + registry + ": " + status + " " + describeErrors(errorBody);
-      throw status == 404 ? new NotFoundException(message) : new RegistryException(status, message);
-    }
-  }
-
-  private Response exchange(
-      String repository,
-      boolean push,
-      String method,
-      URI uri,
-      HttpRequest.BodyPublisher body,
-      Map<String, String> headers,
-      BodyFactory success)
-      throws IOException {
-    checkRepository(repository);
-    String key = repository + (push ? "|push" : "|pull");
-    boolean authenticated = false;
-    URI target = uri;
-    for (int redirects = 0; ; ) {
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(target)
-              .method(method, body)
-              .timeout(requestTimeout)
-              .header("User-Agent", USER_AGENT);
-      headers.forEach(request::header);
-      String authorization = authorizations.get(key);
-      boolean sameHost = target.getAuthority().equals(registry);
-      if (authorization != null && sameHost) {
-        request.header("Authorization", authorization);
-      }
-      ByteArrayOutputStream errorBody = new ByteArrayOutputStream();
-      HttpResponse<Long> response =
-          send(
-              request.build(),
-              info ->
-                  info.statusCode() / 100 == 2
-                      ? success.forStatus(info.statusCode())
-                      : sink(errorBody, MAX_ERROR_BODY, null).forStatus(info.statusCode()));
-      int status = response.statusCode();
-      if (status == 401 && sameHost && !authenticated) {
-        authenticated = true;
-        authorizations.put(
-            key,
-            authenticate(
-                repository, push, response.headers().firstValue("WWW-Authenticate").orElse("")));
-        continue;
-      }
-      Optional<String> location = response.headers().firstValue("Location");
-      if (status / 100 == 3
-          && location.isPresent()
-          && redirects++ < MAX_REDIRECTS
-          && !method.equals("PUT")) {
-        target = target.resolve(location.get());
-        continue;
-      }
-      long bodyBytes = response.body() == null ? 0 : response.body();
-      return new Response(status, response.headers(), bodyBytes, errorBody.toByteArray());
-    }
-  }
-
-  private HttpResponse<Long> send(HttpRequest request, HttpResponse.BodyHandler<Long> handler)
-      throws IOException {
-    try {
-      return http.sendAsync(request, handler).get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException(
-          request.method() + " " + request.uri() + " interrupted");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof IOException io
-          && io.getCause() instanceof RegistryException registryError) {
-        throw registryError;
-      }
-      if (cause instanceof RegistryException registryError) {
-        throw registryError;
-      }
-      throw new RegistryException(
-          request.method() + " " + request.uri() + " failed: " + cause, cause);
-    }
-  }
-
-  private String authenticate(String repository, boolean push, String challenge)
-      throws IOException {
-    Credential credential = credential(repository).orElse(null);
-    if (challenge.regionMatches(true, 0, "Basic", 0, 5)) {
-      if (credential == null) {
-        throw new RegistryException(
-            401,
-            registry
-                + " requires credentials for "
-                + repository
-                + " (basic auth); none are configured");
-      }
-      return Authorization.fromBasicCredentials(credential.getUsername(), credential.getPassword())
-          .toString();
-    }
-    FailoverHttpClient jibHttp = new FailoverHttpClient(plainHttp, plainHttp, event -> {});
-    try {
-      return FerryAuthenticator.bearer(
-              challenge, registry, repository, credential, push, USER_AGENT, jibHttp)
-          .map(Authorization::toString)
-          .orElseThrow(
-              () ->
-                  new RegistryException(
-                      401,
-                      registry + " asks for unsupported authentication " + Fields.show(challenge)));
-    } catch (com.google.cloud.tools.jib.api.RegistryException e) {
-      throw new RegistryException(
-          401, "token request for " + registry + "/" + repository + " failed: " + e.getMessage());
-    } finally {
-      jibHttp.shutDown();
-    }
-  }
-
-  private Optional<Credential> credential(String repository) {
-    return credentialCache.computeIfAbsent(repository, repo -> credentials.resolve(registry, repo));
-  }
-
-  private BodyFactory sink(ByteArrayOutputStream out, long max, String tooLarge) {
-    return status ->
-        new BoundedBody(
-            buffer -> Channels.newChannel(out).write(buffer),
-            max,
-            tooLarge,
-            n -> {},
-            idleTimeout,
-            timer);
-  }
-
-  private BodyFactory discard() {
-    return sink(new ByteArrayOutputStream(), MAX_ERROR_BODY, null);
-  }
-
-  private static String describeErrors(byte[] body) {
-    try {
-      JsonNode errors = ERRORS.readTree(body).path("errors");
-      List<String> parts = new ArrayList<>();
-      for (JsonNode error : errors) {
-        parts.add(error.path("code").asText() + " " + error.path("message").asText());
-      }
-      return parts.isEmpty()
-          ? Fields.show(new String(body, java.nio.charset.StandardCharsets.UTF_8).strip())
-          : String.join("; ", parts);
-    } catch (IOException | RuntimeException e) {
-      return Fields.show(new String(body, java.nio.charset.StandardCharsets.UTF_8).strip());
-    }
-  }
-
-  private String base(String repository) {
-    return (plainHttp ? "http" : "https") + "://" + registry + "/v2/" + repository;
-  }
-
-  private URI manifestUri(String repository, String reference) {
-    return URI.create(base(repository) + "/manifests/" + reference);
-  }
-
-  private URI blobUri(String repository, Digest digest) {
-    return URI.create(base(repository) + "/blobs/" + digest);
-  }
-
-  private static void checkRepository(String repository) {
-    Fields.matching(repository, REPOSITORY, "repository");
-  }
-
-  private static void checkReference(String reference) {
-    Fields.matching(reference, REFERENCE, "reference");
   }
 
   /** Builds a {@link RegistryClient}. */
@@ -761,11 +372,7 @@ public final class RegistryClient implements AutoCloseable {
     private int maxManifestBytes = 4 * 1024 * 1024;
 
     private Builder(String registry) {
-      this.registry =
-          Fields.matching(
-              registry,
-              Pattern.compile("[A-Za-z0-9.-]+(?::[0-9]{1,5})?|\\[[0-9a-fA-F:]+\\](?::[0-9]{1,5})?"),
-              "registry");
+      this.registry = Fields.matching(registry, REGISTRY, "registry");
     }
 
     /**
