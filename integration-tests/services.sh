@@ -15,6 +15,11 @@
 #   registry       CNCF Distribution registry, no auth, delete on    127.0.0.1:$FERRY_REGISTRY_PORT (15000)
 #   registry-auth  second registry with htpasswd basic auth          127.0.0.1:$FERRY_REGISTRY_AUTH_PORT (15001)
 #                  user "ferry", password $FERRY_REGISTRY_AUTH_PASSWORD (ferry-test-secret)
+#   registry-token third registry with bearer token auth (auth.token)  127.0.0.1:$FERRY_REGISTRY_TOKEN_PORT (15002)
+#                  token realm http://127.0.0.1:$FERRY_TOKEN_REALM_PORT/token (15003): no daemon here,
+#                  the test runs the token server; it signs ES256 JWTs with the EC P-256 key
+#                  <dir>/registry-token/token.key (PKCS#8 PEM) whose self-signed certificate
+#                  token.crt is the registry's rootcertbundle (both made once with openssl)
 #   postgres       PostgreSQL (newest in /usr/lib/postgresql), trust  127.0.0.1:$FERRY_PG_PORT (15432)
 #                  database "ferry", user "ferry", password "ferry"
 #
@@ -41,6 +46,10 @@ REGISTRY_PORT=${FERRY_REGISTRY_PORT:-15000}
 REGISTRY_AUTH_PORT=${FERRY_REGISTRY_AUTH_PORT:-15001}
 REGISTRY_AUTH_USER=ferry
 REGISTRY_AUTH_PASSWORD=${FERRY_REGISTRY_AUTH_PASSWORD:-ferry-test-secret}
+REGISTRY_TOKEN_PORT=${FERRY_REGISTRY_TOKEN_PORT:-15002}
+TOKEN_REALM_PORT=${FERRY_TOKEN_REALM_PORT:-15003}
+TOKEN_SERVICE=ferry-registry-token
+TOKEN_ISSUER=ferry-token-issuer
 PG_PORT=${FERRY_PG_PORT:-15432}
 PG_DB=ferry
 PG_USER=ferry
@@ -54,7 +63,11 @@ PG_DATA=$PG_DIR/data
 PG_SOCKET_DIR=$PG_DIR/run
 PG_LOG=$PG_DIR/postgres.log
 
-ALL_SERVICES=(mosquitto registry registry-auth postgres)
+TOKEN_DIR=$SERVICES_DIR/registry-token
+TOKEN_KEY=$TOKEN_DIR/token.key
+TOKEN_CERT=$TOKEN_DIR/token.crt
+
+ALL_SERVICES=(mosquitto registry registry-auth registry-token postgres)
 PACKAGES=(mosquitto mosquitto-clients docker-registry apache2-utils postgresql skopeo openssl)
 
 SELECTED=()   # service names chosen on the command line
@@ -146,6 +159,7 @@ service_port() {
     mosquitto) printf '%s\n' "$MQTT_PORT" ;;
     registry) printf '%s\n' "$REGISTRY_PORT" ;;
     registry-auth) printf '%s\n' "$REGISTRY_AUTH_PORT" ;;
+    registry-token) printf '%s\n' "$REGISTRY_TOKEN_PORT" ;;
     postgres) printf '%s\n' "$PG_PORT" ;;
   esac
 }
@@ -392,13 +406,37 @@ EOF
 }
 
 # ---------------------------------------------------------------------------------------------
-# CNCF Distribution registry (plain and with htpasswd basic auth)
+# CNCF Distribution registry (plain, with htpasswd basic auth, with bearer token auth)
 # ---------------------------------------------------------------------------------------------
 
+# Creates (once) the token signing key, EC P-256 in PKCS#8 PEM, and its self-signed certificate,
+# which the registry trusts as rootcertbundle. Both are written under temporary names and renamed
+# together, so an interrupted run leaves no half pair.
+token_keypair() {
+  local openssl_bin
+  [[ -s $TOKEN_KEY && -s $TOKEN_CERT ]] && return 0
+  need_bin openssl_bin openssl
+  mkdir -p "$TOKEN_DIR"
+  rm -f "$TOKEN_KEY.tmp" "$TOKEN_CERT.tmp"
+  if ! (umask 077 && "$openssl_bin" genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 \
+    -out "$TOKEN_KEY.tmp") >/dev/null 2>&1; then
+    die "openssl could not create the token signing key $TOKEN_KEY"
+  fi
+  if ! "$openssl_bin" req -new -x509 -key "$TOKEN_KEY.tmp" -sha256 -days 3650 \
+    -subj "/CN=$TOKEN_ISSUER" -out "$TOKEN_CERT.tmp" >/dev/null 2>&1; then
+    rm -f "$TOKEN_KEY.tmp"
+    die "openssl could not create the token certificate $TOKEN_CERT"
+  fi
+  mv -f "$TOKEN_KEY.tmp" "$TOKEN_KEY"
+  mv -f "$TOKEN_CERT.tmp" "$TOKEN_CERT"
+  log "registry-token: made the token signing key $TOKEN_KEY and certificate $TOKEN_CERT"
+}
+
+# Starts registry $1 on port $2 with authentication $3: none, htpasswd or token.
 start_registry() {
-  local name=$1 port=$2 with_auth=$3 bin htpasswd_bin dir=$SERVICES_DIR/$1 pid conf
+  local name=$1 port=$2 auth=$3 bin htpasswd_bin dir=$SERVICES_DIR/$1 pid conf
   need_bin bin docker-registry
-  if [[ $with_auth == true ]]; then
+  if [[ $auth == htpasswd ]]; then
     need_bin htpasswd_bin htpasswd
   fi
   if pid=$(service_pid "$name"); then
@@ -425,7 +463,7 @@ http:
   addr: $HOST:$port
   secret: ferry-integration-tests-only
 EOF
-  if [[ $with_auth == true ]]; then
+  if [[ $auth == htpasswd ]]; then
     # Regenerated every start, so a changed FERRY_REGISTRY_AUTH_PASSWORD takes effect.
     printf '%s\n' "$REGISTRY_AUTH_PASSWORD" |
       "$htpasswd_bin" -B -i -c "$dir/htpasswd" "$REGISTRY_AUTH_USER" 2>/dev/null ||
@@ -435,6 +473,16 @@ auth:
   htpasswd:
     realm: ferry-registry-auth
     path: $(single_quote "$dir/htpasswd")
+EOF
+  elif [[ $auth == token ]]; then
+    token_keypair
+    cat >>"$conf" <<EOF
+auth:
+  token:
+    realm: $(single_quote "http://$HOST:$TOKEN_REALM_PORT/token")
+    service: $TOKEN_SERVICE
+    issuer: $TOKEN_ISSUER
+    rootcertbundle: $(single_quote "$TOKEN_CERT")
 EOF
   fi
   spawn "$name" "$bin" serve "$conf"
@@ -577,8 +625,9 @@ stop_postgres() {
 start_service() {
   case $1 in
     mosquitto) start_mosquitto ;;
-    registry) start_registry registry "$REGISTRY_PORT" false ;;
-    registry-auth) start_registry registry-auth "$REGISTRY_AUTH_PORT" true ;;
+    registry) start_registry registry "$REGISTRY_PORT" none ;;
+    registry-auth) start_registry registry-auth "$REGISTRY_AUTH_PORT" htpasswd ;;
+    registry-token) start_registry registry-token "$REGISTRY_TOKEN_PORT" token ;;
     postgres) start_postgres ;;
   esac
 }
@@ -636,6 +685,12 @@ cmd_env() {
   printf 'export FERRY_REGISTRY_AUTH=%q\n' "$HOST:$REGISTRY_AUTH_PORT"
   printf 'export FERRY_REGISTRY_AUTH_USER=%q\n' "$REGISTRY_AUTH_USER"
   printf 'export FERRY_REGISTRY_AUTH_PASSWORD=%q\n' "$REGISTRY_AUTH_PASSWORD"
+  printf 'export FERRY_REGISTRY_TOKEN=%q\n' "$HOST:$REGISTRY_TOKEN_PORT"
+  printf 'export FERRY_TOKEN_REALM=%q\n' "http://$HOST:$TOKEN_REALM_PORT/token"
+  printf 'export FERRY_TOKEN_SERVICE=%q\n' "$TOKEN_SERVICE"
+  printf 'export FERRY_TOKEN_ISSUER=%q\n' "$TOKEN_ISSUER"
+  printf 'export FERRY_TOKEN_KEY=%q\n' "$TOKEN_KEY"
+  printf 'export FERRY_TOKEN_CERT=%q\n' "$TOKEN_CERT"
   printf 'export FERRY_PG_URL=%q\n' "jdbc:postgresql://$HOST:$PG_PORT/$PG_DB"
   printf 'export FERRY_PG_USER=%q\n' "$PG_USER"
   printf 'export FERRY_PG_PASSWORD=%q\n' "$PG_PASSWORD"
@@ -669,7 +724,8 @@ select_services() {
 
 check_ports() {
   local var value
-  for var in MQTT_PORT REGISTRY_PORT REGISTRY_AUTH_PORT PG_PORT START_TIMEOUT; do
+  for var in MQTT_PORT REGISTRY_PORT REGISTRY_AUTH_PORT REGISTRY_TOKEN_PORT TOKEN_REALM_PORT PG_PORT \
+    START_TIMEOUT; do
     value=${!var}
     [[ $value =~ ^[0-9]+$ ]] || die "$var must be a number, got '$value'"
   done

@@ -50,7 +50,7 @@ public final class Services {
    * Starts services that are not running yet.
    *
    * @param names service names: {@code mosquitto}, {@code registry}, {@code registry-auth}, {@code
-   *     postgres}
+   *     registry-token}, {@code postgres}
    * @return the services' settings ({@code FERRY_REGISTRY=127.0.0.1:15000} …)
    */
   public static synchronized Map<String, String> start(String... names) {

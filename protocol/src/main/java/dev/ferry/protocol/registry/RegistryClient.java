@@ -1,9 +1,12 @@
 package dev.ferry.protocol.registry;
 
 import com.google.cloud.tools.jib.api.DescriptorDigest;
+import com.google.cloud.tools.jib.api.RegistryAuthenticationFailedException;
+import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
 import com.google.cloud.tools.jib.blob.Blob;
 import com.google.cloud.tools.jib.blob.Blobs;
 import com.google.cloud.tools.jib.http.FailoverHttpClient;
+import com.google.cloud.tools.jib.registry.RegistryCredentialsNotSentException;
 import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Descriptor;
@@ -227,7 +230,12 @@ public final class RegistryClient implements AutoCloseable {
       client.pushBlob(jibDigest, blob, null, n -> progress.accept(sent[0] += n));
       return true;
     } catch (com.google.cloud.tools.jib.api.RegistryException | DigestException e) {
+      boolean denied =
+          e instanceof RegistryUnauthorizedException
+              || e instanceof RegistryAuthenticationFailedException
+              || e instanceof RegistryCredentialsNotSentException;
       throw new RegistryException(
+          denied ? 401 : 0,
           "push of blob "
               + digest
               + " to "

@@ -26,8 +26,19 @@ public class RegistryException extends IOException {
    * @param cause the underlying error
    */
   public RegistryException(String message, Throwable cause) {
+    this(0, message, cause);
+  }
+
+  /**
+   * Creates the exception with a status and a cause.
+   *
+   * @param status the HTTP status, or 0 when there was no answer
+   * @param message what failed
+   * @param cause the underlying error
+   */
+  public RegistryException(int status, String message, Throwable cause) {
     super(message, cause);
-    this.status = 0;
+    this.status = status;
   }
 
   /** The HTTP status, or 0 when the registry did not answer. */
