@@ -110,11 +110,53 @@ public final class Ed25519 {
     return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
   }
 
+  /**
+   * A key pair from PEM text holding a {@code PRIVATE KEY} and a {@code PUBLIC KEY} block, as
+   * {@link #toPem(KeyPair)} writes it. The public key cannot be derived with the JDK's API, so it
+   * must be there; the pair is checked by a test signature.
+   *
+   * @param pem the PEM text
+   * @return the key pair
+   * @throws IllegalArgumentException if a block is missing or the keys do not belong together
+   */
+  public static KeyPair keyPairFromPem(String pem) {
+    PrivateKey privateKey = privateKeyFromPem(pem);
+    if (!pem.contains("-----BEGIN PUBLIC KEY-----")) {
+      throw new IllegalArgumentException(
+          "the PEM holds no PUBLIC KEY block; append one with 'openssl pkey -in FILE -pubout >>"
+              + " FILE'");
+    }
+    KeyPair pair = new KeyPair(publicKeyFromPem(pem), privateKey);
+    byte[] probe = "ferry key pair check".getBytes(StandardCharsets.US_ASCII);
+    Envelope signed = new Signer(pair).sign("text/plain", probe);
+    var verifier =
+        new ThresholdVerifier(
+            "key", java.util.Map.of(KeyIds.of(pair.getPublic()), pair.getPublic()), 1);
+    try {
+      verifier.verify(signed, "text/plain");
+    } catch (UntrustedSignatureException e) {
+      throw new IllegalArgumentException("the PEM's PUBLIC KEY does not belong to its PRIVATE KEY");
+    }
+    return pair;
+  }
+
+  /**
+   * Both keys of a pair as PEM: the PKCS#8 private key, then the public key.
+   *
+   * @param pair the key pair
+   * @return the PEM text
+   */
+  public static String toPem(KeyPair pair) {
+    return toPem(pair.getPrivate()) + toPem(pair.getPublic());
+  }
+
   private static byte[] pemBody(String pem, String label) {
     Matcher matcher = PEM.matcher(pem);
-    if (!matcher.find() || !matcher.group(1).equals(label)) {
-      throw new IllegalArgumentException("expected a PEM block '-----BEGIN " + label + "-----'");
+    while (matcher.find()) {
+      if (matcher.group(1).equals(label)) {
+        return Base64.getMimeDecoder().decode(matcher.group(2));
+      }
     }
-    return Base64.getMimeDecoder().decode(matcher.group(2));
+    throw new IllegalArgumentException("expected a PEM block '-----BEGIN " + label + "-----'");
   }
 }

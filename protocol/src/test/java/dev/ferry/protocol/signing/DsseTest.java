@@ -233,6 +233,33 @@ class DsseTest {
   }
 
   @Test
+  void keyPairPem_needsBothBlocksThatBelongTogether() throws Exception {
+    assertEquals(alice.getPublic(), Ed25519.keyPairFromPem(Ed25519.toPem(alice)).getPublic());
+    assertEquals(
+        "the PEM holds no PUBLIC KEY block; append one with 'openssl pkey -in FILE -pubout >>"
+            + " FILE'",
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> Ed25519.keyPairFromPem(Ed25519.toPem(alice.getPrivate())))
+            .getMessage());
+    String mixed = Ed25519.toPem(alice.getPrivate()) + Ed25519.toPem(bob.getPublic());
+    assertEquals(
+        "the PEM's PUBLIC KEY does not belong to its PRIVATE KEY",
+        assertThrows(IllegalArgumentException.class, () -> Ed25519.keyPairFromPem(mixed))
+            .getMessage());
+  }
+
+  @Test
+  void keyPairPem_readsAnOpensslKeyWithItsPublicKeyAppended() throws Exception {
+    Path pem = dir.resolve("key.pem");
+    openssl("genpkey", "-algorithm", "ed25519", "-out", pem.toString());
+    String pub = openssl("pkey", "-in", pem.toString(), "-pubout");
+    Files.writeString(pem, pub, java.nio.file.StandardOpenOption.APPEND);
+    KeyPair pair = Ed25519.keyPairFromPem(Files.readString(pem));
+    assertEquals(pair.getPublic(), Ed25519.publicKeyFromPem(pub));
+  }
+
+  @Test
   void pem_roundTrips() {
     assertEquals(alice.getPublic(), Ed25519.publicKeyFromPem(Ed25519.toPem(alice.getPublic())));
     assertEquals(alice.getPrivate(), Ed25519.privateKeyFromPem(Ed25519.toPem(alice.getPrivate())));

@@ -1,0 +1,181 @@
+package dev.ferry.hub.access;
+
+import dev.ferry.hub.api.ApiException;
+import dev.ferry.hub.api.ErrorCode;
+import dev.ferry.hub.config.HubConfig;
+import dev.ferry.hub.db.Database;
+import dev.ferry.protocol.json.Fields;
+import dev.ferry.protocol.oci.Digest;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
+
+/**
+ * API tokens: the admin token (configured, or generated once into {@code admin.token}, mode 0600)
+ * and tokens an admin issues. Only sha256 hashes are stored; a token is shown once, when issued,
+ * and never logged.
+ */
+@ApplicationScoped
+public class Tokens {
+  private static final Logger LOG = Logger.getLogger(Tokens.class);
+  private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  @Inject HubConfig config;
+  @Inject Database db;
+
+  private volatile String adminHash;
+
+  void start(@Observes StartupEvent event) {
+    adminHash =
+        hash(config.bootstrapToken().filter(t -> !t.isBlank()).orElseGet(this::adminTokenFile));
+  }
+
+  private String adminTokenFile() {
+    Path file = config.dataDir().resolve("admin.token");
+    try {
+      if (Files.exists(file)) {
+        return Files.readString(file, StandardCharsets.UTF_8).strip();
+      }
+      Files.createDirectories(file.getParent());
+      String token = newToken();
+      Files.createFile(
+          file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+      Files.writeString(file, token + "\n", StandardCharsets.UTF_8);
+      LOG.infof("generated an admin token into %s", file);
+      return token;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the admin token file " + file, e);
+    }
+  }
+
+  /**
+   * Who holds a token.
+   *
+   * @param token the bearer token
+   * @return the holder, or empty for an unknown token
+   */
+  public Optional<TokenHolder> authenticate(String token) {
+    String hash = hash(token);
+    if (MessageDigest.isEqual(
+        hash.getBytes(StandardCharsets.US_ASCII), adminHash.getBytes(StandardCharsets.US_ASCII))) {
+      return Optional.of(new TokenHolder("admin", Role.ADMIN));
+    }
+    return db.transaction(
+        c -> {
+          try (PreparedStatement query =
+              c.prepareStatement("SELECT name, role FROM api_token WHERE token_sha256 = ?")) {
+            query.setString(1, hash);
+            try (ResultSet row = query.executeQuery()) {
+              return row.next()
+                  ? Optional.of(new TokenHolder(row.getString(1), Role.of(row.getString(2))))
+                  : Optional.empty();
+            }
+          }
+        });
+  }
+
+  /**
+   * Issues a token.
+   *
+   * @param name a unique name for it
+   * @param role what it may do
+   * @return the token, which is not stored and cannot be shown again
+   */
+  public IssuedToken issue(String name, Role role) {
+    Fields.matching(name, NAME, "name");
+    if (name.equals("admin")) {
+      throw new ApiException(ErrorCode.CONFLICT, "token name 'admin' is reserved");
+    }
+    String token = newToken();
+    Instant now = Instant.now();
+    int inserted =
+        db.transaction(
+            c -> {
+              try (PreparedStatement insert =
+                  c.prepareStatement(
+                      "INSERT INTO api_token (name, role, token_sha256, created_at) SELECT ?, ?, ?, ?"
+                          + " WHERE NOT EXISTS (SELECT 1 FROM api_token WHERE name = ?)")) {
+                insert.setString(1, name);
+                insert.setString(2, role.id());
+                insert.setString(3, hash(token));
+                insert.setTimestamp(4, Timestamp.from(now));
+                insert.setString(5, name);
+                return insert.executeUpdate();
+              }
+            });
+    if (inserted == 0) {
+      throw new ApiException(ErrorCode.CONFLICT, "a token named " + Fields.show(name) + " exists");
+    }
+    return new IssuedToken(name, role, token, now);
+  }
+
+  /** The issued tokens, without their secrets. */
+  public List<TokenInfo> list() {
+    return db.transaction(
+        c -> {
+          List<TokenInfo> tokens = new ArrayList<>();
+          try (PreparedStatement query =
+                  c.prepareStatement("SELECT name, role, created_at FROM api_token ORDER BY name");
+              ResultSet row = query.executeQuery()) {
+            while (row.next()) {
+              tokens.add(
+                  new TokenInfo(
+                      row.getString(1),
+                      Role.of(row.getString(2)),
+                      row.getTimestamp(3).toInstant()));
+            }
+          }
+          return tokens;
+        });
+  }
+
+  /**
+   * Revokes a token.
+   *
+   * @param name its name
+   */
+  public void revoke(String name) {
+    int deleted =
+        db.transaction(
+            c -> {
+              try (PreparedStatement delete =
+                  c.prepareStatement("DELETE FROM api_token WHERE name = ?")) {
+                delete.setString(1, name);
+                return delete.executeUpdate();
+              }
+            });
+    if (deleted == 0) {
+      throw new ApiException(ErrorCode.NOT_FOUND, "no token named " + Fields.show(name));
+    }
+  }
+
+  private static String newToken() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    return "fy_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+  }
+
+  private static String hash(String token) {
+    return Digest.of(token.getBytes(StandardCharsets.UTF_8)).hex();
+  }
+}

@@ -1,0 +1,78 @@
+package dev.ferry.hub.api;
+
+import dev.ferry.protocol.json.FieldException;
+import dev.ferry.protocol.json.MalformedMessageException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Maps every failure to the one error body; never a stack trace in a response. */
+public class ErrorMappers {
+  private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+
+  @ServerExceptionMapper
+  public Response api(ApiException e) {
+    return respond(e.body());
+  }
+
+  @ServerExceptionMapper({FieldException.class, MalformedMessageException.class})
+  public Response invalid(IllegalArgumentException e) {
+    return respond(new ApiError(ErrorCode.INVALID_REQUEST, e.getMessage(), Map.of()));
+  }
+
+  @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+  public Response unauthenticated(RuntimeException e) {
+    return Response.fromResponse(
+            respond(
+                new ApiError(
+                    ErrorCode.UNAUTHENTICATED,
+                    "a valid bearer token is required (Authorization: Bearer <token>)",
+                    Map.of())))
+        .header("WWW-Authenticate", "Bearer realm=\"ferry-hub\"")
+        .build();
+  }
+
+  @ServerExceptionMapper
+  public Response forbidden(ForbiddenException e) {
+    return respond(
+        new ApiError(ErrorCode.FORBIDDEN, "this token's role may not do this", Map.of()));
+  }
+
+  @ServerExceptionMapper
+  public Response web(WebApplicationException e) {
+    int status = e.getResponse().getStatus();
+    ErrorCode code =
+        status == 404
+            ? ErrorCode.NOT_FOUND
+            : status == 413
+                ? ErrorCode.TOO_LARGE
+                : status >= 500 ? ErrorCode.INTERNAL : ErrorCode.INVALID_REQUEST;
+    if (status >= 500) {
+      LOG.error("request failed", e);
+    }
+    return Response.fromResponse(respond(new ApiError(code, e.getMessage(), Map.of())))
+        .status(status)
+        .build();
+  }
+
+  @ServerExceptionMapper(priority = 10_000)
+  public Response unexpected(Throwable e) {
+    LOG.error("unexpected failure", e);
+    return respond(
+        new ApiError(
+            ErrorCode.INTERNAL, "internal error; the hub's log has the details", Map.of()));
+  }
+
+  private static Response respond(ApiError error) {
+    return Response.status(error.code().status())
+        .type(MediaType.APPLICATION_JSON)
+        .entity(error)
+        .build();
+  }
+}

@@ -1,0 +1,67 @@
+package dev.ferry.hub.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** The hub's configuration, {@code ferry.hub.*}; environment variables work as usual. */
+@ConfigMapping(prefix = "ferry.hub")
+public interface HubConfig {
+  /** Where the embedded database, registry, broker and keys live. */
+  @WithDefault("./ferry-data")
+  Path dataDir();
+
+  /** The address agents use to reach this hub; default {@code http://127.0.0.1:<http port>}. */
+  Optional<String> publicUrl();
+
+  /** An admin token to accept; without it one is generated into {@code <data-dir>/admin.token}. */
+  Optional<String> bootstrapToken();
+
+  /** The largest model upload accepted, in bytes. */
+  @WithDefault("4294967296")
+  long maxModelSize();
+
+  /** The external OCI registry; the embedded one when absent. */
+  Registry registry();
+
+  /** The database: PostgreSQL when {@code url} is set, else the embedded one. */
+  Db db();
+
+  /** Signing keys; generated under the data directory unless given as PEM files. */
+  Keys keys();
+
+  /** The external registry. */
+  interface Registry {
+    /** {@code host[:port]} of the registry, optionally with a path prefix for repositories. */
+    Optional<String> url();
+
+    /** User name for basic auth or the token flow. */
+    Optional<String> username();
+
+    /** Password or token; never logged. */
+    Optional<String> password();
+
+    /** Speak plain HTTP to this registry (only on a trusted network). */
+    @WithDefault("false")
+    boolean plainHttp();
+  }
+
+  /** The database. */
+  interface Db {
+    /** A PostgreSQL JDBC URL; the embedded database when absent. */
+    Optional<String> url();
+  }
+
+  /** PEM (PKCS#8) files of the signing keys. */
+  interface Keys {
+    /** The root key, which signs the trust root. */
+    Optional<Path> root();
+
+    /** The release key, which signs release statements. */
+    Optional<Path> release();
+
+    /** The hub key, which signs desired states. */
+    Optional<Path> hub();
+  }
+}
