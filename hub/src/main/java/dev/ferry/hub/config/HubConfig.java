@@ -51,6 +51,12 @@ public interface HubConfig {
   interface Db {
     /** A PostgreSQL JDBC URL; the embedded database when absent. */
     Optional<String> url();
+
+    /** The PostgreSQL user; {@code ferry} when absent. */
+    Optional<String> username();
+
+    /** The PostgreSQL password; never logged. */
+    Optional<String> password();
   }
 
   /** PEM (PKCS#8) files of the signing keys. */
