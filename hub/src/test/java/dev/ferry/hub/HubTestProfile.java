@@ -10,6 +10,20 @@ import java.util.Map;
 /** The hub on its embedded defaults, with a fresh data directory per test JVM. */
 public class HubTestProfile implements QuarkusTestProfile {
   private static final Path DATA_DIR = newDataDir();
+  private static final int MQTT_PORT = freePort();
+
+  private static int freePort() {
+    try (var socket = new java.net.ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The embedded broker's port. */
+  public static int mqttPort() {
+    return MQTT_PORT;
+  }
 
   private static Path newDataDir() {
     try {
@@ -26,6 +40,9 @@ public class HubTestProfile implements QuarkusTestProfile {
 
   @Override
   public Map<String, String> getConfigOverrides() {
-    return Map.of("ferry.hub.data-dir", DATA_DIR.toString());
+    return Map.of(
+        "ferry.hub.data-dir", DATA_DIR.toString(),
+        "ferry.hub.mqtt.host", "127.0.0.1",
+        "ferry.hub.mqtt.port", String.valueOf(MQTT_PORT));
   }
 }

@@ -21,6 +21,7 @@ import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.oci.Index;
 import dev.ferry.protocol.oci.Manifest;
 import dev.ferry.protocol.oci.MediaTypes;
+import dev.ferry.protocol.oci.ModelPackConfig;
 import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.release.GoldenCase;
 import dev.ferry.protocol.release.GoldenVectors;
@@ -220,6 +221,13 @@ public final class Samples {
         List.of(descriptor()),
         Descriptor.of(MediaTypes.OCI_MANIFEST, digest("subject"), 900),
         Map.of(Annotations.CREATED, "2026-11-28T10:00:00Z"));
+  }
+
+  public static ModelPackConfig modelPackConfig() {
+    return new ModelPackConfig(
+        new ModelPackConfig.Descriptor(T0, "ocr-det", "1.2.0", null, List.of("Apache-2.0")),
+        new ModelPackConfig.Config("onnx", "fp32"),
+        new ModelPackConfig.ModelFs("layers", List.of(digest("model"), digest("serving"))));
   }
 
   public static Index index() {

@@ -175,6 +175,11 @@ class WireRecordsTest {
             object(),
             "Manifest: layers must be an array, got an object"),
         new Case(
+            Samples.modelPackConfig(),
+            "modelfs",
+            array(),
+            "ModelPackConfig: modelfs must be an object, got an array"),
+        new Case(
             Samples.index(),
             "schemaVersion",
             text("2"),
@@ -259,7 +264,7 @@ class WireRecordsTest {
     records.remove(Digest.class.getName());
     records.remove(Topic.class.getName());
     assertEquals(records, tested);
-    assertEquals(29, tested.size());
+    assertEquals(30, tested.size());
   }
 
   private static Set<String> publicRecords() throws IOException, URISyntaxException {

@@ -31,6 +31,23 @@ public interface HubConfig {
   /** Signing keys; generated under the data directory unless given as PEM files. */
   Keys keys();
 
+  /** The MQTT broker: the embedded one unless {@code url} names an external broker. */
+  Mqtt mqtt();
+
+  /** The MQTT broker. */
+  interface Mqtt {
+    /** An external broker, {@code tcp://host:port}; the embedded broker when absent. */
+    Optional<String> url();
+
+    /** The embedded broker's address to listen on. */
+    @WithDefault("0.0.0.0")
+    String host();
+
+    /** The embedded broker's port. */
+    @WithDefault("1883")
+    int port();
+  }
+
   /** The external registry. */
   interface Registry {
     /** {@code host[:port]} of the registry, optionally with a path prefix for repositories. */

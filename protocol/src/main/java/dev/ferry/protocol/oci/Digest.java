@@ -62,6 +62,24 @@ public record Digest(String hex) {
     return ofHash(sha256.digest());
   }
 
+  /**
+   * The digest of a file, read as a stream: nothing proportional to its size is held.
+   *
+   * @param file the file
+   * @return its sha256 digest
+   * @throws java.io.IOException if the file cannot be read
+   */
+  public static Digest of(java.nio.file.Path file) throws java.io.IOException {
+    MessageDigest sha256 = newSha256();
+    try (var in = java.nio.file.Files.newInputStream(file)) {
+      byte[] buffer = new byte[1 << 20];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        sha256.update(buffer, 0, n);
+      }
+    }
+    return of(sha256);
+  }
+
   private static Digest ofHash(byte[] hash) {
     return new Digest(HexFormat.of().formatHex(hash));
   }

@@ -1,0 +1,291 @@
+package dev.ferry.hub.catalog;
+
+import dev.ferry.hub.api.ApiException;
+import dev.ferry.hub.api.ErrorCode;
+import dev.ferry.hub.db.Database;
+import dev.ferry.protocol.json.Fields;
+import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.release.ServingSpec;
+import dev.ferry.protocol.signing.Envelope;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Models and their releases, in the hub's database. */
+@ApplicationScoped
+public class Catalog {
+  private static final String RELEASE_COLUMNS =
+      "model, version, release_seq, repository, manifest_digest, size_bytes, serving, statement,"
+          + " description, license, created_by, created_at";
+
+  /** Signs the statement of a release once its sequence is known. */
+  @FunctionalInterface
+  public interface Signing {
+    /**
+     * Signs.
+     *
+     * @param releaseSeq the release's sequence
+     * @return the release statement envelope
+     */
+    Envelope sign(long releaseSeq);
+  }
+
+  /** Work that must succeed for the release to be recorded, done before the commit. */
+  @FunctionalInterface
+  public interface Completion {
+    /**
+     * Completes the release, for example by tagging it.
+     *
+     * @param release the release about to be committed
+     * @throws Exception to roll the release back
+     */
+    void complete(Release release) throws Exception;
+  }
+
+  private final JsonCodec codec = new JsonCodec(16 * 1024 * 1024);
+
+  @Inject Database db;
+
+  /**
+   * Records a release: takes the model's next release sequence under a row lock, signs, runs the
+   * completion, and commits only if all of it succeeds.
+   *
+   * @param draft the release without sequence and statement
+   * @param signing signs the statement for the sequence
+   * @param completion work that must succeed before the commit
+   * @return the recorded release
+   */
+  public Release record(Release draft, Signing signing, Completion completion) {
+    return db.transaction(
+        c -> {
+          ensureModel(c, draft.name(), draft.createdAt());
+          if (release(c, draft.name(), draft.version()).isPresent()) {
+            throw conflict(draft);
+          }
+          long seq = nextReleaseSeq(c, draft.name());
+          Envelope statement = signing.sign(seq);
+          Release release = withSeq(draft, seq, statement);
+          insert(c, release);
+          try {
+            completion.complete(release);
+          } catch (ApiException | SQLException e) {
+            throw e;
+          } catch (Exception e) {
+            throw new ApiException(
+                ErrorCode.UNAVAILABLE,
+                "storing release "
+                    + draft.name()
+                    + " "
+                    + draft.version()
+                    + " failed: "
+                    + e.getMessage());
+          }
+          return release;
+        });
+  }
+
+  /**
+   * Whether a version exists.
+   *
+   * @param model the model name
+   * @param version the version
+   * @return true if it was published
+   */
+  public boolean exists(String model, String version) {
+    return release(model, version).isPresent();
+  }
+
+  /**
+   * One release.
+   *
+   * @param model the model name
+   * @param version the version
+   * @return the release, if published
+   */
+  public Optional<Release> release(String model, String version) {
+    return db.transaction(c -> release(c, model, version));
+  }
+
+  /** Every model, by name. */
+  public List<ModelSummary> models() {
+    return db.transaction(
+        c -> {
+          List<ModelSummary> models = new ArrayList<>();
+          try (PreparedStatement query =
+                  c.prepareStatement(
+                      "SELECT m.name, m.created_at, m.last_release_seq,"
+                          + " (SELECT COUNT(*) FROM model_release r WHERE r.model = m.name),"
+                          + " (SELECT r.version FROM model_release r WHERE r.model = m.name AND"
+                          + " r.release_seq = m.last_release_seq)"
+                          + " FROM model m WHERE m.last_release_seq > 0 ORDER BY m.name");
+              ResultSet row = query.executeQuery()) {
+            while (row.next()) {
+              models.add(
+                  new ModelSummary(
+                      row.getString(1),
+                      row.getInt(4),
+                      row.getString(5),
+                      row.getLong(3),
+                      row.getTimestamp(2).toInstant()));
+            }
+          }
+          return models;
+        });
+  }
+
+  /**
+   * A model with its releases.
+   *
+   * @param name the model name
+   * @return the model, if it has releases
+   */
+  public Optional<ModelDetail> model(String name) {
+    return db.transaction(
+        c -> {
+          List<Release> releases = new ArrayList<>();
+          try (PreparedStatement query =
+              c.prepareStatement(
+                  "SELECT "
+                      + RELEASE_COLUMNS
+                      + " FROM model_release WHERE model = ? ORDER BY release_seq DESC")) {
+            query.setString(1, name);
+            try (ResultSet row = query.executeQuery()) {
+              while (row.next()) {
+                releases.add(read(row));
+              }
+            }
+          }
+          return releases.isEmpty()
+              ? Optional.empty()
+              : Optional.of(new ModelDetail(name, releases));
+        });
+  }
+
+  private Optional<Release> release(Connection c, String model, String version)
+      throws SQLException {
+    try (PreparedStatement query =
+        c.prepareStatement(
+            "SELECT " + RELEASE_COLUMNS + " FROM model_release WHERE model = ? AND version = ?")) {
+      query.setString(1, model);
+      query.setString(2, version);
+      try (ResultSet row = query.executeQuery()) {
+        return row.next() ? Optional.of(read(row)) : Optional.empty();
+      }
+    }
+  }
+
+  private static void ensureModel(Connection c, String name, Instant now) throws SQLException {
+    try (PreparedStatement insert =
+        c.prepareStatement(
+            "INSERT INTO model (name, created_at, last_release_seq) SELECT ?, ?, 0"
+                + " WHERE NOT EXISTS (SELECT 1 FROM model WHERE name = ?)")) {
+      insert.setString(1, name);
+      insert.setTimestamp(2, Timestamp.from(now));
+      insert.setString(3, name);
+      insert.executeUpdate();
+    } catch (SQLException e) {
+      if (!"23505".equals(e.getSQLState())) {
+        throw e;
+      }
+      // another publish of the same model created the row first; the lock below orders us
+    }
+  }
+
+  private static long nextReleaseSeq(Connection c, String name) throws SQLException {
+    long last;
+    try (PreparedStatement lock =
+        c.prepareStatement("SELECT last_release_seq FROM model WHERE name = ? FOR UPDATE")) {
+      lock.setString(1, name);
+      try (ResultSet row = lock.executeQuery()) {
+        row.next();
+        last = row.getLong(1);
+      }
+    }
+    try (PreparedStatement update =
+        c.prepareStatement("UPDATE model SET last_release_seq = ? WHERE name = ?")) {
+      update.setLong(1, last + 1);
+      update.setString(2, name);
+      update.executeUpdate();
+    }
+    return last + 1;
+  }
+
+  private void insert(Connection c, Release r) throws SQLException {
+    try (PreparedStatement insert =
+        c.prepareStatement(
+            "INSERT INTO model_release ("
+                + RELEASE_COLUMNS
+                + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+      insert.setString(1, r.name());
+      insert.setString(2, r.version());
+      insert.setLong(3, r.releaseSeq());
+      insert.setString(4, r.repository());
+      insert.setString(5, r.manifestDigest().toString());
+      insert.setLong(6, r.size());
+      insert.setString(7, json(r.serving()));
+      insert.setString(8, json(r.statement()));
+      insert.setString(9, r.description());
+      insert.setString(10, r.license());
+      insert.setString(11, r.createdBy());
+      insert.setTimestamp(12, Timestamp.from(r.createdAt()));
+      insert.executeUpdate();
+    } catch (SQLException e) {
+      if ("23505".equals(e.getSQLState())) {
+        throw conflict(r);
+      }
+      throw e;
+    }
+  }
+
+  private Release read(ResultSet row) throws SQLException {
+    return new Release(
+        row.getString(1),
+        row.getString(2),
+        row.getLong(3),
+        row.getString(4),
+        Digest.parse(row.getString(5)),
+        row.getLong(6),
+        codec.decode(row.getString(7).getBytes(StandardCharsets.UTF_8), ServingSpec.class),
+        codec.decode(row.getString(8).getBytes(StandardCharsets.UTF_8), Envelope.class),
+        row.getString(9),
+        row.getString(10),
+        row.getString(11),
+        row.getTimestamp(12).toInstant());
+  }
+
+  private String json(Object value) {
+    return new String(codec.encode(value), StandardCharsets.UTF_8);
+  }
+
+  private static Release withSeq(Release d, long seq, Envelope statement) {
+    return new Release(
+        d.name(),
+        d.version(),
+        seq,
+        d.repository(),
+        d.manifestDigest(),
+        d.size(),
+        d.serving(),
+        statement,
+        d.description(),
+        d.license(),
+        d.createdBy(),
+        d.createdAt());
+  }
+
+  private static ApiException conflict(Release r) {
+    return new ApiException(
+        ErrorCode.CONFLICT,
+        "model " + Fields.show(r.name()) + " already has version " + Fields.show(r.version()));
+  }
+}
