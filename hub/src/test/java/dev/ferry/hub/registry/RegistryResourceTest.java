@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.ferry.hub.HubTestProfile;
 import dev.ferry.protocol.oci.Descriptor;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.oci.MediaTypes;
@@ -15,11 +16,9 @@ import dev.ferry.protocol.registry.RawManifest;
 import dev.ferry.protocol.registry.RegistryClient;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -29,7 +28,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -39,23 +37,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 @QuarkusTest
-@TestProfile(RegistryResourceTest.TempDataDir.class)
+@TestProfile(HubTestProfile.class)
 class RegistryResourceTest {
   private static final AtomicInteger REPOSITORIES = new AtomicInteger();
   private static final int MODEL_SIZE = 3 * 1024 * 1024 + 17;
-
-  /** Gives the hub a fresh data directory under target/. */
-  public static class TempDataDir implements QuarkusTestProfile {
-    @Override
-    public Map<String, String> getConfigOverrides() {
-      try {
-        Path dir = Files.createTempDirectory(Files.createDirectories(Path.of("target")), "data-");
-        return Map.of("ferry.hub.data-dir", dir.toAbsolutePath().toString());
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-    }
-  }
 
   @Inject BlobStore store;
 
