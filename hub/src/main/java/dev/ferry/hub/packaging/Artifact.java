@@ -12,6 +12,8 @@ import java.util.Map;
  *
  * @param modelFile the {@code model.onnx} file
  * @param modelLayer its descriptor
+ * @param servingLayer the descriptor of {@code serving.json}
+ * @param goldenLayer the descriptor of the golden vectors
  * @param smallBlobs config, {@code serving.json} and golden vectors, by digest
  * @param manifest the manifest bytes
  * @param manifestDigest their digest
@@ -20,6 +22,8 @@ import java.util.Map;
 public record Artifact(
     Path modelFile,
     Descriptor modelLayer,
+    Descriptor servingLayer,
+    Descriptor goldenLayer,
     Map<Digest, byte[]> smallBlobs,
     byte[] manifest,
     Digest manifestDigest,

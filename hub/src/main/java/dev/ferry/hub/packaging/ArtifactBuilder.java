@@ -84,7 +84,8 @@ final class ArtifactBuilder {
         manifestBytes.length
             + configBytes.length
             + layers.stream().mapToLong(Descriptor::size).sum();
-    return new Artifact(model, modelLayer, small, manifestBytes, Digest.of(manifestBytes), size);
+    return new Artifact(
+        model, modelLayer, servingLayer, goldenLayer, small, manifestBytes, Digest.of(manifestBytes), size);
   }
 
   private static Descriptor layer(String mediaType, Digest digest, long size, String path) {

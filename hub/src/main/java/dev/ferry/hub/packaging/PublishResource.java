@@ -1,0 +1,79 @@
+package dev.ferry.hub.packaging;
+
+import dev.ferry.hub.access.Roles;
+import dev.ferry.hub.api.ApiException;
+import dev.ferry.hub.api.ErrorCode;
+import dev.ferry.hub.catalog.Release;
+import dev.ferry.hub.config.HubConfig;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.SecurityContext;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+/** {@code POST /api/v1/models/{name}/versions}: publish a release from an uploaded ONNX model. */
+@Path("/api/v1/models/{name}/versions")
+public class PublishResource {
+  @Inject Publisher publisher;
+  @Inject HubConfig config;
+
+  @POST
+  @Consumes(MediaType.MULTIPART_FORM_DATA)
+  @Produces(MediaType.APPLICATION_JSON)
+  @RolesAllowed(Roles.RELEASE_MANAGER)
+  public Response publish(
+      @PathParam("name") String name,
+      @RestForm("model") FileUpload model,
+      @RestForm("golden") FileUpload golden,
+      @RestForm("version") String version,
+      @RestForm("description") String description,
+      @RestForm("license") String license,
+      @RestForm("executionProviders") String executionProviders,
+      @RestForm("shapes") String shapes,
+      @Context SecurityContext security) {
+    if (model == null) {
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
+          "model is missing: send the ONNX file as the multipart field 'model'",
+          Map.of("field", "model"));
+    }
+    if (model.size() > config.maxModelSize()) {
+      throw new ApiException(
+          ErrorCode.TOO_LARGE,
+          "model of " + model.size() + " bytes exceeds ferry.hub.max-model-size " + config.maxModelSize());
+    }
+    Submission submission =
+        new Submission(
+            name,
+            version,
+            model.uploadedFile(),
+            golden == null ? null : golden.uploadedFile(),
+            blankToNull(description),
+            blankToNull(license),
+            providers(executionProviders),
+            shapes);
+    Release release = publisher.publish(submission, security.getUserPrincipal().getName());
+    return Response.status(201).entity(release).build();
+  }
+
+  private static List<String> providers(String list) {
+    return list == null || list.isBlank()
+        ? List.of()
+        : Arrays.stream(list.split(",")).map(String::strip).filter(p -> !p.isEmpty()).toList();
+  }
+
+  private static String blankToNull(String text) {
+    return text == null || text.isBlank() ? null : text;
+  }
+}

@@ -1,0 +1,167 @@
+package dev.ferry.hub.packaging;
+
+import dev.ferry.hub.api.ApiException;
+import dev.ferry.hub.api.ErrorCode;
+import dev.ferry.hub.catalog.Catalog;
+import dev.ferry.hub.catalog.Release;
+import dev.ferry.hub.registry.ArtifactStore;
+import dev.ferry.hub.signing.HubKeys;
+import dev.ferry.protocol.json.Fields;
+import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.json.MalformedMessageException;
+import dev.ferry.protocol.oci.Descriptor;
+import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.oci.Manifest;
+import dev.ferry.protocol.oci.MediaTypes;
+import dev.ferry.protocol.release.GoldenVectors;
+import dev.ferry.protocol.release.ModelNames;
+import dev.ferry.protocol.release.ReleasePredicate;
+import dev.ferry.protocol.release.ReleaseStatement;
+import dev.ferry.protocol.release.ServingSpec;
+import dev.ferry.protocol.signing.Envelope;
+import dev.ferry.protocol.signing.PayloadTypes;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * Publishes a release: checks the model with ONNX Runtime, completes its golden vectors, builds
+ * and stores the ModelPack artifact, signs the release statement, attaches the signature as a
+ * referrer, tags the version, and records the release. A failure at any step leaves no release
+ * row and no tag.
+ */
+@ApplicationScoped
+public class Publisher {
+  private static final Pattern PROVIDER = Pattern.compile("[A-Z][A-Z0-9_]{0,31}");
+  private static final byte[] EMPTY_CONFIG = "{}".getBytes(StandardCharsets.UTF_8);
+
+  private final JsonCodec goldenCodec = new JsonCodec(64 * 1024 * 1024);
+  private final JsonCodec codec = new JsonCodec();
+  private final ArtifactBuilder builder = new ArtifactBuilder();
+
+  @Inject Catalog catalog;
+  @Inject ArtifactStore store;
+  @Inject HubKeys keys;
+
+  /**
+   * Publishes.
+   *
+   * @param submission what to publish
+   * @param actor the publishing token's name
+   * @return the recorded release
+   * @throws ApiException 400, 409, 422 or 503 with a message naming the problem
+   */
+  public Release publish(Submission submission, String actor) {
+    String name = ModelNames.requireName(submission.name(), "name");
+    String version = ModelNames.requireVersion(submission.version(), "version");
+    submission.executionProviders().forEach(p -> Fields.matching(p, PROVIDER, "executionProviders"));
+    if (catalog.exists(name, version)) {
+      throw new ApiException(
+          ErrorCode.CONFLICT, "model " + Fields.show(name) + " already has version " + Fields.show(version));
+    }
+    ModelSignature signature = inspect(submission.model());
+    GoldenVectors golden = golden(submission, signature, name + "@" + version);
+    ServingSpec serving = signature.servingSpec(name, version, submission.executionProviders(), Map.of());
+    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    try {
+      Artifact artifact =
+          builder.build(submission.model(), serving, golden, submission.description(), submission.license(), now);
+      String repository = store.repositoryOf(name);
+      storeArtifact(repository, artifact);
+      Release draft =
+          new Release(
+              name, version, 0, store.registry() + "/" + repository, artifact.manifestDigest(),
+              artifact.size(), serving, null, submission.description(), submission.license(), actor, now);
+      return catalog.record(
+          draft,
+          seq -> sign(draft, seq, artifact),
+          release -> {
+            attachSignature(repository, artifact, release.statement());
+            store.putManifest(repository, tagOf(version), MediaTypes.OCI_MANIFEST, artifact.manifest());
+          });
+    } catch (IOException e) {
+      throw new ApiException(
+          ErrorCode.UNAVAILABLE, "storing the artifact in " + store.registry() + " failed: " + e.getMessage());
+    }
+  }
+
+  /** OCI tags have no '+': build metadata is written with '_' instead, as Helm does. */
+  static String tagOf(String version) {
+    return version.replace('+', '_');
+  }
+
+  private static ModelSignature inspect(Path model) {
+    try {
+      return OnnxInspector.inspect(model);
+    } catch (InvalidModelException e) {
+      throw new ApiException(ErrorCode.UNPROCESSABLE, e.getMessage(), Map.of("field", "model"));
+    }
+  }
+
+  private GoldenVectors golden(Submission submission, ModelSignature signature, String seedText) {
+    try {
+      GoldenVectors given = submission.golden() == null ? null : readGolden(submission.golden());
+      Map<String, List<Long>> hints =
+          submission.shapes() == null || submission.shapes().isBlank()
+              ? Map.of()
+              : ShapeHints.parse(submission.shapes());
+      return GoldenVectorRunner.run(submission.model(), signature, given, hints, seedText.hashCode());
+    } catch (InvalidGoldenException | InvalidShapeHintException | MalformedMessageException e) {
+      throw new ApiException(ErrorCode.UNPROCESSABLE, e.getMessage(), Map.of("field", "golden"));
+    }
+  }
+
+  private GoldenVectors readGolden(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return goldenCodec.decode(in, GoldenVectors.class);
+    } catch (IOException e) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "cannot read the golden upload: " + e.getMessage());
+    }
+  }
+
+  private void storeArtifact(String repository, Artifact artifact) throws IOException {
+    store.putBlob(repository, artifact.modelLayer().digest(), artifact.modelFile());
+    for (Digest digest : artifact.smallBlobDigests()) {
+      store.putBlob(repository, artifact.smallBlobs().get(digest));
+    }
+    store.putManifest(repository, null, MediaTypes.OCI_MANIFEST, artifact.manifest());
+  }
+
+  private Envelope sign(Release draft, long seq, Artifact artifact) {
+    ReleasePredicate predicate =
+        new ReleasePredicate(
+            draft.name(),
+            draft.version(),
+            seq,
+            draft.createdAt(),
+            artifact.servingLayer().digest(),
+            artifact.goldenLayer().digest());
+    ReleaseStatement statement =
+        ReleaseStatement.of(draft.repository(), artifact.manifestDigest(), predicate);
+    return keys.releaseSigner().sign(PayloadTypes.IN_TOTO, codec.encode(statement));
+  }
+
+  private void attachSignature(String repository, Artifact artifact, Envelope statement)
+      throws IOException {
+    byte[] envelope = codec.encode(statement);
+    Digest config = store.putBlob(repository, EMPTY_CONFIG);
+    Digest layer = store.putBlob(repository, envelope);
+    Manifest signature =
+        Manifest.of(
+            MediaTypes.DSSE_ENVELOPE,
+            Descriptor.of(MediaTypes.OCI_EMPTY, config, EMPTY_CONFIG.length),
+            List.of(Descriptor.of(MediaTypes.DSSE_ENVELOPE, layer, envelope.length)),
+            artifact.manifestDescriptor(),
+            Map.of());
+    store.putReferrer(repository, signature);
+  }
+}

@@ -1,0 +1,198 @@
+package dev.ferry.hub.packaging;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.ferry.hub.Api;
+import dev.ferry.hub.HubTestProfile;
+import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.oci.Manifest;
+import dev.ferry.protocol.oci.MediaTypes;
+import dev.ferry.protocol.registry.NotFoundException;
+import dev.ferry.protocol.registry.RegistryClient;
+import dev.ferry.protocol.release.ReleaseStatement;
+import dev.ferry.protocol.signing.Envelope;
+import dev.ferry.protocol.signing.PayloadTypes;
+import dev.ferry.protocol.signing.Role;
+import dev.ferry.protocol.signing.TrustRoot;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.response.ValidatableResponse;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** Publishing through the API onto the embedded registry and database. */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class PublishTest {
+  private static final JsonCodec CODEC = new JsonCodec();
+  private static Path models;
+  private static String releaseManager;
+
+  @TestHTTPResource("/")
+  URL hub;
+
+  @BeforeAll
+  static void models() throws Exception {
+    models = Files.createTempDirectory("ferry-models");
+    OnnxModels.matMulAdd(models.resolve("fixed.onnx"), "x", 1, 4, 2, 7);
+    OnnxModels.matMulAdd(models.resolve("dynamic.onnx"), "x", OnnxModels.DYNAMIC, 4, 2, 8);
+    Files.writeString(models.resolve("not.onnx"), "this is not a model");
+    releaseManager = Api.token("release-manager");
+  }
+
+  private static String model() {
+    return "m" + Long.toHexString(System.nanoTime());
+  }
+
+  private ValidatableResponse publish(String name, String version, String file, String... fields) {
+    var request =
+        given().auth().oauth2(releaseManager).multiPart("model", models.resolve(file).toFile()).multiPart("version", version);
+    for (int i = 0; i + 1 < fields.length; i += 2) {
+      if (fields[i].equals("golden")) {
+        request = request.multiPart("golden", "golden.json", fields[i + 1].getBytes(StandardCharsets.UTF_8), "application/json");
+      } else {
+        request = request.multiPart(fields[i], fields[i + 1]);
+      }
+    }
+    return request.post("/api/v1/models/" + name + "/versions").then();
+  }
+
+  @Test
+  void publish_signsAndStoresAModelPackArtifact() throws Exception {
+    String name = model();
+    String body =
+        publish(name, "1.0.0", "fixed.onnx", "license", "Apache-2.0", "executionProviders", "CUDA,CPU")
+            .statusCode(201)
+            .body("name", equalTo(name))
+            .body("version", equalTo("1.0.0"))
+            .body("releaseSeq", equalTo(1))
+            .body("repository", equalTo(hub.getHost() + ":" + hub.getPort() + "/models/" + name))
+            .body("serving.inputs[0].name", equalTo("x"))
+            .body("serving.inputs[0].datatype", equalTo("FP32"))
+            .body("serving.executionProviders", equalTo(java.util.List.of("CUDA", "CPU")))
+            .body("statement.payloadType", equalTo(PayloadTypes.IN_TOTO))
+            .extract()
+            .asString();
+    var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+    Envelope statement = CODEC.decode(tree.get("statement").toString().getBytes(StandardCharsets.UTF_8), Envelope.class);
+    Digest manifestDigest = Digest.parse(tree.get("manifestDigest").asText());
+
+    TrustRoot root = trustRoot();
+    byte[] payload = root.verifier(Role.RELEASE).verify(statement, PayloadTypes.IN_TOTO);
+    ReleaseStatement decoded = CODEC.decode(payload, ReleaseStatement.class);
+    assertEquals(manifestDigest, decoded.manifestDigest());
+    assertEquals(1, decoded.predicate().releaseSeq());
+
+    try (RegistryClient registry = RegistryClient.builder(hub.getHost() + ":" + hub.getPort()).plainHttp(true).build()) {
+      var raw = registry.getManifest("models/" + name, "1.0.0");
+      assertEquals(manifestDigest, raw.digest());
+      Manifest manifest = CODEC.decode(raw.bytes(), Manifest.class);
+      assertEquals(MediaTypes.MODEL_ARTIFACT, manifest.artifactType());
+      assertEquals(decoded.predicate().servingDigest(), manifest.layerAt("serving.json").digest());
+      assertEquals(decoded.predicate().goldenDigest(), manifest.layerAt("golden.json").digest());
+      assertEquals(Files.size(models.resolve("fixed.onnx")), manifest.layerAt("model.onnx").size());
+      assertEquals(1, registry.referrers("models/" + name, manifestDigest, MediaTypes.DSSE_ENVELOPE).size());
+    }
+  }
+
+  @Test
+  void embeddedRegistry_servesAnArtifactIntactToSkopeoWithASignatureOpensslVerifies(
+      @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    ArtifactChecks.publishAndCheck(dir, hub.getHost() + ":" + hub.getPort() + "/models/");
+  }
+
+  @Test
+  void publish_growsTheReleaseSequenceAndRefusesARepeatedVersion() {
+    String name = model();
+    publish(name, "1.0.0", "fixed.onnx").statusCode(201).body("releaseSeq", equalTo(1));
+    publish(name, "1.1.0", "fixed.onnx").statusCode(201).body("releaseSeq", equalTo(2));
+    publish(name, "1.1.0", "fixed.onnx")
+        .statusCode(409)
+        .body("code", equalTo("CONFLICT"))
+        .body("message", equalTo("model '" + name + "' already has version '1.1.0'"));
+    given().auth().oauth2(releaseManager).get("/api/v1/models/" + name).then().statusCode(200).body("releases.size()", equalTo(2));
+  }
+
+  @Test
+  void publish_rejectsAFileThatIsNotOnnxAndLeavesNothing() throws Exception {
+    String name = model();
+    publish(name, "1.0.0", "not.onnx")
+        .statusCode(422)
+        .body("code", equalTo("UNPROCESSABLE"))
+        .body("message", containsString("protobuf parsing failed"));
+    given().auth().oauth2(releaseManager).get("/api/v1/models/" + name + "/versions/1.0.0").then().statusCode(404);
+    try (RegistryClient registry = RegistryClient.builder(hub.getHost() + ":" + hub.getPort()).plainHttp(true).build()) {
+      assertThrows(NotFoundException.class, () -> registry.getManifest("models/" + name, "1.0.0"));
+    }
+  }
+
+  @Test
+  void publish_asksForGoldenInputsOrAHintForDynamicShapes() {
+    String name = model();
+    publish(name, "1.0.0", "dynamic.onnx")
+        .statusCode(422)
+        .body("message", containsString("x=1,3,48,192"));
+    publish(name, "1.0.0", "dynamic.onnx", "shapes", "x=3,4")
+        .statusCode(201)
+        .body("serving.inputs[0].shape", equalTo(java.util.List.of(-1, 4)));
+  }
+
+  @Test
+  void publish_namesAGoldenInputOfTheWrongName() {
+    String golden =
+        "{\"schema\":\"ferry.golden/v1\",\"cases\":[{\"inputs\":[{\"name\":\"nope\",\"datatype\":\"FP32\",\"shape\":[1,4],\"data\":[1,2,3,4]}]}]}";
+    publish(model(), "1.0.0", "fixed.onnx", "golden", golden)
+        .statusCode(422)
+        .body("message", containsString("nope"));
+  }
+
+  @Test
+  void publish_requiresAReleaseManager() {
+    given()
+        .auth()
+        .oauth2(Api.token("viewer"))
+        .multiPart("model", models.resolve("fixed.onnx").toFile())
+        .multiPart("version", "1.0.0")
+        .post("/api/v1/models/" + model() + "/versions")
+        .then()
+        .statusCode(403)
+        .body("code", equalTo("FORBIDDEN"));
+    given()
+        .multiPart("model", models.resolve("fixed.onnx").toFile())
+        .multiPart("version", "1.0.0")
+        .post("/api/v1/models/" + model() + "/versions")
+        .then()
+        .statusCode(401);
+  }
+
+  @Test
+  void publish_namesABadVersionAndAMissingModel() {
+    publish(model(), "v1", "fixed.onnx")
+        .statusCode(400)
+        .body("message", equalTo("version must be a semantic version such as 1.4.0, got 'v1'"));
+    given()
+        .auth()
+        .oauth2(releaseManager)
+        .multiPart("version", "1.0.0")
+        .post("/api/v1/models/" + model() + "/versions")
+        .then()
+        .statusCode(400)
+        .body("message", equalTo("model is missing: send the ONNX file as the multipart field 'model'"));
+  }
+
+  private static TrustRoot trustRoot() {
+    String json = given().get("/api/v1/trust/root").then().statusCode(200).extract().asString();
+    Envelope envelope = CODEC.decode(json.getBytes(StandardCharsets.UTF_8), Envelope.class);
+    return CODEC.decode(envelope.payloadBytes(), TrustRoot.class);
+  }
+}
