@@ -59,11 +59,17 @@ public final class TestServices {
   }
 
   private static int run(String... args) {
-    List<String> command = new ArrayList<>(List.of("bash", root().resolve("integration-tests/services.sh").toString()));
+    List<String> command =
+        new ArrayList<>(
+            List.of("bash", root().resolve("integration-tests/services.sh").toString()));
     command.addAll(List.of(args));
     try {
       Path log = Files.createTempFile("ferry-services", ".log");
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+      Process process =
+          new ProcessBuilder(command)
+              .redirectErrorStream(true)
+              .redirectOutput(log.toFile())
+              .start();
       if (!process.waitFor(120, TimeUnit.SECONDS)) {
         process.destroyForcibly();
         return -1;

@@ -85,7 +85,14 @@ final class ArtifactBuilder {
             + configBytes.length
             + layers.stream().mapToLong(Descriptor::size).sum();
     return new Artifact(
-        model, modelLayer, servingLayer, goldenLayer, small, manifestBytes, Digest.of(manifestBytes), size);
+        model,
+        modelLayer,
+        servingLayer,
+        goldenLayer,
+        small,
+        manifestBytes,
+        Digest.of(manifestBytes),
+        size);
   }
 
   private static Descriptor layer(String mediaType, Digest digest, long size, String path) {

@@ -51,7 +51,10 @@ public class PublishResource {
     if (model.size() > config.maxModelSize()) {
       throw new ApiException(
           ErrorCode.TOO_LARGE,
-          "model of " + model.size() + " bytes exceeds ferry.hub.max-model-size " + config.maxModelSize());
+          "model of "
+              + model.size()
+              + " bytes exceeds ferry.hub.max-model-size "
+              + config.maxModelSize());
     }
     Submission submission =
         new Submission(

@@ -34,10 +34,10 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 /**
- * Publishes a release: checks the model with ONNX Runtime, completes its golden vectors, builds
- * and stores the ModelPack artifact, signs the release statement, attaches the signature as a
- * referrer, tags the version, and records the release. A failure at any step leaves no release
- * row and no tag.
+ * Publishes a release: checks the model with ONNX Runtime, completes its golden vectors, builds and
+ * stores the ModelPack artifact, signs the release statement, attaches the signature as a referrer,
+ * tags the version, and records the release. A failure at any step leaves no release row and no
+ * tag.
  */
 @ApplicationScoped
 public class Publisher {
@@ -63,34 +63,56 @@ public class Publisher {
   public Release publish(Submission submission, String actor) {
     String name = ModelNames.requireName(submission.name(), "name");
     String version = ModelNames.requireVersion(submission.version(), "version");
-    submission.executionProviders().forEach(p -> Fields.matching(p, PROVIDER, "executionProviders"));
+    submission
+        .executionProviders()
+        .forEach(p -> Fields.matching(p, PROVIDER, "executionProviders"));
     if (catalog.exists(name, version)) {
       throw new ApiException(
-          ErrorCode.CONFLICT, "model " + Fields.show(name) + " already has version " + Fields.show(version));
+          ErrorCode.CONFLICT,
+          "model " + Fields.show(name) + " already has version " + Fields.show(version));
     }
     ModelSignature signature = inspect(submission.model());
     GoldenVectors golden = golden(submission, signature, name + "@" + version);
-    ServingSpec serving = signature.servingSpec(name, version, submission.executionProviders(), Map.of());
+    ServingSpec serving =
+        signature.servingSpec(name, version, submission.executionProviders(), Map.of());
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     try {
       Artifact artifact =
-          builder.build(submission.model(), serving, golden, submission.description(), submission.license(), now);
+          builder.build(
+              submission.model(),
+              serving,
+              golden,
+              submission.description(),
+              submission.license(),
+              now);
       String repository = store.repositoryOf(name);
       storeArtifact(repository, artifact);
       Release draft =
           new Release(
-              name, version, 0, store.registry() + "/" + repository, artifact.manifestDigest(),
-              artifact.size(), serving, null, submission.description(), submission.license(), actor, now);
+              name,
+              version,
+              0,
+              store.registry() + "/" + repository,
+              artifact.manifestDigest(),
+              artifact.size(),
+              serving,
+              null,
+              submission.description(),
+              submission.license(),
+              actor,
+              now);
       return catalog.record(
           draft,
           seq -> sign(draft, seq, artifact),
           release -> {
             attachSignature(repository, artifact, release.statement());
-            store.putManifest(repository, tagOf(version), MediaTypes.OCI_MANIFEST, artifact.manifest());
+            store.putManifest(
+                repository, tagOf(version), MediaTypes.OCI_MANIFEST, artifact.manifest());
           });
     } catch (IOException e) {
       throw new ApiException(
-          ErrorCode.UNAVAILABLE, "storing the artifact in " + store.registry() + " failed: " + e.getMessage());
+          ErrorCode.UNAVAILABLE,
+          "storing the artifact in " + store.registry() + " failed: " + e.getMessage());
     }
   }
 
@@ -114,7 +136,8 @@ public class Publisher {
           submission.shapes() == null || submission.shapes().isBlank()
               ? Map.of()
               : ShapeHints.parse(submission.shapes());
-      return GoldenVectorRunner.run(submission.model(), signature, given, hints, seedText.hashCode());
+      return GoldenVectorRunner.run(
+          submission.model(), signature, given, hints, seedText.hashCode());
     } catch (InvalidGoldenException | InvalidShapeHintException | MalformedMessageException e) {
       throw new ApiException(ErrorCode.UNPROCESSABLE, e.getMessage(), Map.of("field", "golden"));
     }
@@ -124,7 +147,8 @@ public class Publisher {
     try (InputStream in = Files.newInputStream(file)) {
       return goldenCodec.decode(in, GoldenVectors.class);
     } catch (IOException e) {
-      throw new ApiException(ErrorCode.INVALID_REQUEST, "cannot read the golden upload: " + e.getMessage());
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST, "cannot read the golden upload: " + e.getMessage());
     }
   }
 

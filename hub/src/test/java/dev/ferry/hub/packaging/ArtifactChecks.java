@@ -58,20 +58,29 @@ final class ArtifactChecks {
     assertEquals(expectedRepositoryPrefix + name, repository);
     String reference = "docker://" + repository + ":2.1.0";
 
-    String raw = TestServices.exec("skopeo", "inspect", "--tls-verify=false", "--raw", reference).strip();
+    String raw =
+        TestServices.exec("skopeo", "inspect", "--tls-verify=false", "--raw", reference).strip();
     JsonNode manifest = JSON.readTree(raw);
-    assertEquals("application/vnd.cncf.model.manifest.v1+json", manifest.get("artifactType").asText());
-    assertEquals("application/vnd.cncf.model.config.v1+json", manifest.at("/config/mediaType").asText());
-    assertEquals(release.get("manifestDigest").asText(), Digest.of(raw.getBytes(StandardCharsets.UTF_8)).toString());
+    assertEquals(
+        "application/vnd.cncf.model.manifest.v1+json", manifest.get("artifactType").asText());
+    assertEquals(
+        "application/vnd.cncf.model.config.v1+json", manifest.at("/config/mediaType").asText());
+    assertEquals(
+        release.get("manifestDigest").asText(),
+        Digest.of(raw.getBytes(StandardCharsets.UTF_8)).toString());
 
     Path layout = dir.resolve("layout");
-    TestServices.exec("skopeo", "copy", "--src-tls-verify=false", reference, "oci:" + layout + ":2.1.0");
+    TestServices.exec(
+        "skopeo", "copy", "--src-tls-verify=false", reference, "oci:" + layout + ":2.1.0");
     JsonNode index = JSON.readTree(layout.resolve("index.json").toFile());
     assertEquals(release.get("manifestDigest").asText(), index.at("/manifests/0/digest").asText());
     String modelBlob = manifest.at("/layers/0/digest").asText().substring("sha256:".length());
-    assertArrayEquals(Files.readAllBytes(model), Files.readAllBytes(layout.resolve("blobs/sha256/" + modelBlob)));
+    assertArrayEquals(
+        Files.readAllBytes(model), Files.readAllBytes(layout.resolve("blobs/sha256/" + modelBlob)));
 
-    Envelope statement = CODEC.decode(release.get("statement").toString().getBytes(StandardCharsets.UTF_8), Envelope.class);
+    Envelope statement =
+        CODEC.decode(
+            release.get("statement").toString().getBytes(StandardCharsets.UTF_8), Envelope.class);
     assertOpensslVerifies(dir, statement);
   }
 
@@ -82,13 +91,29 @@ final class ArtifactChecks {
     root.verifier(Role.ROOT).verify(signedRoot, PayloadTypes.ROOT);
     String releaseKeyId = root.roles().get(Role.RELEASE.id()).keyids().get(0);
     assertEquals(releaseKeyId, statement.signatures().get(0).keyid());
-    Path pub = Files.writeString(dir.resolve("release.pub"), Ed25519.toPem(root.keys().get(releaseKeyId).key()));
-    Path pae = Files.write(dir.resolve("pae.bin"), Pae.encode(PayloadTypes.IN_TOTO, statement.payloadBytes()));
-    Path sig = Files.write(dir.resolve("sig.bin"), Base64.getDecoder().decode(statement.signatures().get(0).sig()));
+    Path pub =
+        Files.writeString(
+            dir.resolve("release.pub"), Ed25519.toPem(root.keys().get(releaseKeyId).key()));
+    Path pae =
+        Files.write(
+            dir.resolve("pae.bin"), Pae.encode(PayloadTypes.IN_TOTO, statement.payloadBytes()));
+    Path sig =
+        Files.write(
+            dir.resolve("sig.bin"),
+            Base64.getDecoder().decode(statement.signatures().get(0).sig()));
     String out =
         TestServices.exec(
-            "openssl", "pkeyutl", "-verify", "-pubin", "-inkey", pub.toString(), "-rawin", "-in",
-            pae.toString(), "-sigfile", sig.toString());
+            "openssl",
+            "pkeyutl",
+            "-verify",
+            "-pubin",
+            "-inkey",
+            pub.toString(),
+            "-rawin",
+            "-in",
+            pae.toString(),
+            "-sigfile",
+            sig.toString());
     assertEquals("Signature Verified Successfully", out.strip());
   }
 }
