@@ -79,7 +79,7 @@ class PublishTest {
         request = request.multiPart(fields[i], fields[i + 1]);
       }
     }
-    return request.post("/api/v1/models/" + name + "/versions").then();
+    return request.post("/api/v1/models/" + name + "/versions").then().log().ifValidationFails();
   }
 
   @Test
