@@ -1,0 +1,73 @@
+package dev.ferry.agent.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The agent's configuration, {@code ferry.agent.*}; environment variables work as usual. */
+@ConfigMapping(prefix = "ferry.agent")
+public interface AgentConfig {
+  /** This device's id, {@code [A-Za-z0-9._-]{1,128}}; the host name when absent. */
+  Optional<String> deviceId();
+
+  /** The agent's own labels, {@code ferry.agent.labels.site=berlin}. */
+  Map<String, String> labels();
+
+  /** The path of the hub's trust root (the envelope from {@code GET /api/v1/trust/root}). */
+  Optional<Path> trustRoot();
+
+  /** Where the cache ({@code blobs/}, {@code incoming/}) and {@code state.json} live. */
+  @WithDefault("./ferry-agent-data")
+  Path dataDir();
+
+  /** Execution providers in order of preference, for example {@code CUDA,CPU}. */
+  @WithDefault("CPU")
+  List<String> executionProviders();
+
+  /** The MQTT broker. */
+  Mqtt mqtt();
+
+  /** Registry access. */
+  Registry registry();
+
+  /** Probation of a new version. */
+  Probation probation();
+
+  /** The MQTT broker. */
+  interface Mqtt {
+    /** {@code tcp://host:1883} or {@code ssl://host:8883}. */
+    @WithDefault("tcp://127.0.0.1:1883")
+    String url();
+
+    /** User name, if the broker wants one. */
+    Optional<String> username();
+
+    /** Password; never logged. */
+    Optional<String> password();
+  }
+
+  /** Registry access. */
+  interface Registry {
+    /** Registries ({@code host[:port]}) reached over plain HTTP; all others over HTTPS. */
+    Optional<List<String>> plainHttp();
+  }
+
+  /** How a new version is watched after it starts serving. */
+  interface Probation {
+    /** How long the new version is watched. */
+    @WithDefault("60s")
+    Duration window();
+
+    /** The error rate over the window above which the agent swaps back. */
+    @WithDefault("0.05")
+    double maxErrorRate();
+
+    /** Requests needed in the window before the error rate is judged. */
+    @WithDefault("20")
+    int minRequests();
+  }
+}
