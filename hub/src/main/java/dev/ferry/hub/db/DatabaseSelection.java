@@ -4,6 +4,7 @@ import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
 import io.smallrye.config.PropertiesConfigSource;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.spi.ConfigSource;
@@ -17,13 +18,30 @@ public final class DatabaseSelection implements ConfigSourceFactory {
   @Override
   public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
     boolean external = isExternal(context.getValue("ferry.hub.db.url"));
+    ConfigValue dataDir = context.getValue("ferry.hub.data-dir");
     return List.of(
         new PropertiesConfigSource(
             Map.of(
                 "quarkus.datasource.embedded.active", String.valueOf(!external),
-                "quarkus.datasource.postgresql.active", String.valueOf(external)),
+                "quarkus.datasource.postgresql.active", String.valueOf(external),
+                "quarkus.datasource.embedded.jdbc.url",
+                    embeddedUrl(dataDir == null ? null : dataDir.getValue())),
             "ferry-database-selection",
             275));
+  }
+
+  /**
+   * The embedded database's JDBC URL under the data directory. H2 refuses paths implicitly relative
+   * to the working directory, so the path is made absolute.
+   *
+   * @param dataDir {@code ferry.hub.data-dir}, or null for the default
+   * @return the JDBC URL
+   */
+  static String embeddedUrl(String dataDir) {
+    Path dir = Path.of(dataDir == null || dataDir.isBlank() ? "./ferry-data" : dataDir);
+    return "jdbc:h2:file:"
+        + dir.toAbsolutePath().normalize().resolve("db").resolve("ferry")
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
   }
 
   static boolean isExternal(ConfigValue url) {

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * Not part of the test suite (the name matches no surefire pattern); run it with
  *
  * <pre>
- * mvn -B -DskipTests install -pl protocol,hub &&
+ * mvn -B -DskipTests install -pl .,protocol,hub &&
  *   mvn -B surefire:test -pl hub -Dtest=PublishBenchmark -DargLine=-Xmx2g
  * </pre>
  */
