@@ -18,6 +18,10 @@ public interface HubConfig {
   /** An admin token to accept; without it one is generated into {@code <data-dir>/admin.token}. */
   Optional<String> bootstrapToken();
 
+  /** How long a signed desired state is valid; the hub re-signs it before then. */
+  @WithDefault("P7D")
+  java.time.Duration desiredValidity();
+
   /** The largest model upload accepted, in bytes. */
   @WithDefault("4294967296")
   long maxModelSize();

@@ -27,7 +27,7 @@ public class EmbeddedBroker {
 
   private Server server;
 
-  void start(@Observes StartupEvent event) {
+  void start(@Observes @jakarta.annotation.Priority(1000) StartupEvent event) {
     if (config.mqtt().url().isPresent()) {
       return;
     }

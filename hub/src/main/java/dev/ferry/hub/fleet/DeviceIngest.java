@@ -1,0 +1,97 @@
+package dev.ferry.hub.fleet;
+
+import dev.ferry.hub.db.Database;
+import dev.ferry.protocol.device.Channel;
+import dev.ferry.protocol.device.Presence;
+import dev.ferry.protocol.device.ReportedState;
+import dev.ferry.protocol.device.Topic;
+import dev.ferry.protocol.json.JsonCodec;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.jboss.logging.Logger;
+
+/**
+ * Learns devices from their {@code reported} and {@code online} messages. A malformed message is
+ * counted and dropped; it never stops ingestion.
+ */
+@ApplicationScoped
+public class DeviceIngest {
+  private static final Logger LOG = Logger.getLogger(DeviceIngest.class);
+
+  private final JsonCodec codec = new JsonCodec(256 * 1024);
+  private final AtomicLong dropped = new AtomicLong();
+
+  @Inject HubMqtt mqtt;
+  @Inject Devices devices;
+  @Inject Database db;
+
+  void start(@Observes @Priority(3000) StartupEvent event) throws MqttException {
+    mqtt.subscribe(
+        Topic.filter(Channel.REPORTED), (topic, message) -> safely(topic, message, this::reported));
+    mqtt.subscribe(
+        Topic.filter(Channel.ONLINE), (topic, message) -> safely(topic, message, this::presence));
+  }
+
+  /** Messages dropped because they were malformed. */
+  public long dropped() {
+    return dropped.get();
+  }
+
+  private interface Handler {
+    void handle(Topic topic, byte[] payload);
+  }
+
+  private void safely(String name, MqttMessage message, Handler handler) {
+    try {
+      handler.handle(Topic.parse(name), message.getPayload());
+    } catch (IllegalArgumentException e) {
+      dropped.incrementAndGet();
+      LOG.warnf("dropped a message on %s: %s", name, e.getMessage());
+    } catch (RuntimeException e) {
+      dropped.incrementAndGet();
+      LOG.errorf(e, "failed to ingest a message on %s", name);
+    }
+  }
+
+  private void reported(Topic topic, byte[] payload) {
+    if (payload.length == 0) {
+      return; // a cleared retained message
+    }
+    ReportedState state = codec.decode(payload, ReportedState.class);
+    requireSameDevice(topic, state.deviceId());
+    String json = new String(payload, StandardCharsets.UTF_8);
+    db.transaction(
+        c -> {
+          devices.upsert(c, state.deviceId(), state.labels(), null, json, Instant.now());
+          return null;
+        });
+  }
+
+  private void presence(Topic topic, byte[] payload) {
+    if (payload.length == 0) {
+      return;
+    }
+    Presence presence = codec.decode(payload, Presence.class);
+    requireSameDevice(topic, presence.deviceId());
+    db.transaction(
+        c -> {
+          devices.upsert(c, presence.deviceId(), null, presence.online(), null, Instant.now());
+          return null;
+        });
+  }
+
+  private static void requireSameDevice(Topic topic, String deviceId) {
+    if (!topic.deviceId().equals(deviceId)) {
+      throw new IllegalArgumentException(
+          "deviceId '" + deviceId + "' differs from the topic's '" + topic.deviceId() + "'");
+    }
+  }
+}

@@ -1,0 +1,113 @@
+package dev.ferry.hub.fleet;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.jboss.logging.Logger;
+
+/**
+ * The hub's MQTT connection (Paho, MQTT 3.1.1, QoS 1): publishes desired states and listens to
+ * devices. Reconnects by itself and subscribes again after every reconnect.
+ */
+@ApplicationScoped
+public class HubMqtt {
+  private static final Logger LOG = Logger.getLogger(HubMqtt.class);
+
+  @Inject EmbeddedBroker broker;
+
+  private final Map<String, IMqttMessageListener> subscriptions = new ConcurrentHashMap<>();
+  private MqttClient client;
+
+  void start(@Observes @Priority(2000) StartupEvent event) throws MqttException {
+    client =
+        new MqttClient(broker.url(), "ferry-hub-" + UUID.randomUUID(), new MemoryPersistence());
+    client.setCallback(new Resubscriber());
+    MqttConnectOptions options = new MqttConnectOptions();
+    options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+    options.setAutomaticReconnect(true);
+    options.setCleanSession(true);
+    options.setMaxInflight(1000);
+    client.connect(options);
+  }
+
+  void stop(@Observes @Priority(1) ShutdownEvent event) {
+    try {
+      if (client != null && client.isConnected()) {
+        client.disconnect();
+      }
+    } catch (MqttException e) {
+      LOG.debugf("MQTT disconnect: %s", e.getMessage());
+    }
+  }
+
+  /**
+   * Publishes at QoS 1.
+   *
+   * @param topic the topic
+   * @param payload the payload
+   * @param retained whether the broker keeps it for later subscribers
+   * @throws MqttException if the broker cannot be reached
+   */
+  public void publish(String topic, byte[] payload, boolean retained) throws MqttException {
+    client.publish(topic, payload, 1, retained);
+  }
+
+  /**
+   * Subscribes at QoS 1, now and after every reconnect.
+   *
+   * @param filter the topic filter
+   * @param listener called for each message, on Paho's thread
+   * @throws MqttException if the broker cannot be reached
+   */
+  public void subscribe(String filter, IMqttMessageListener listener) throws MqttException {
+    subscriptions.put(filter, listener);
+    client.subscribe(new String[] {filter}, new int[] {1}, new IMqttMessageListener[] {listener});
+  }
+
+  private final class Resubscriber implements MqttCallbackExtended {
+    @Override
+    public void connectComplete(boolean reconnect, String serverUri) {
+      if (!reconnect) {
+        return;
+      }
+      subscriptions.forEach(
+          (filter, listener) -> {
+            try {
+              client.subscribe(
+                  new String[] {filter}, new int[] {1}, new IMqttMessageListener[] {listener});
+            } catch (MqttException e) {
+              LOG.warnf("cannot subscribe again to %s: %s", filter, e.getMessage());
+            }
+          });
+    }
+
+    @Override
+    public void connectionLost(Throwable cause) {
+      LOG.warnf("MQTT connection lost, reconnecting: %s", cause.getMessage());
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+      // messages go to the per-subscription listeners
+    }
+
+    @Override
+    public void deliveryComplete(IMqttDeliveryToken token) {
+      // QoS 1 acknowledgements need no action
+    }
+  }
+}

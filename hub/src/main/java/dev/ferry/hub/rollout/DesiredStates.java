@@ -1,0 +1,133 @@
+package dev.ferry.hub.rollout;
+
+import dev.ferry.hub.config.HubConfig;
+import dev.ferry.hub.fleet.HubMqtt;
+import dev.ferry.hub.signing.HubKeys;
+import dev.ferry.protocol.device.Channel;
+import dev.ferry.protocol.device.DesiredState;
+import dev.ferry.protocol.device.ModelAssignment;
+import dev.ferry.protocol.device.Topic;
+import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.signing.Envelope;
+import dev.ferry.protocol.signing.PayloadTypes;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes a device's desired state — every model assigned to it, sequence + 1, an expiry — signs it
+ * with the hub key, and publishes it retained on the device's {@code desired} topic.
+ */
+@ApplicationScoped
+public class DesiredStates {
+  private static final Logger LOG = Logger.getLogger(DesiredStates.class);
+
+  private final JsonCodec codec = new JsonCodec(16 * 1024 * 1024);
+
+  @Inject HubConfig config;
+  @Inject HubKeys keys;
+  @Inject HubMqtt mqtt;
+
+  /**
+   * Signs the device's next desired state from its assignments and stores it, in the caller's
+   * transaction. Publish the result after the commit.
+   *
+   * @param c the transaction
+   * @param deviceId the device
+   * @param now the issue time
+   * @return the envelope's JSON bytes
+   */
+  public byte[] next(Connection c, String deviceId, Instant now) throws SQLException {
+    long sequence = lastSequence(c, deviceId) + 1;
+    DesiredState state =
+        new DesiredState(
+            deviceId, sequence, now, now.plus(config.desiredValidity()), assignments(c, deviceId));
+    Envelope envelope = keys.hubSigner().sign(PayloadTypes.DESIRED, codec.encode(state));
+    byte[] bytes = codec.encode(envelope);
+    store(c, state, new String(bytes, StandardCharsets.UTF_8));
+    return bytes;
+  }
+
+  /**
+   * Publishes a signed desired state, retained. A broker that is away is logged; the state is
+   * stored and the re-signer publishes it again.
+   *
+   * @param deviceId the device
+   * @param envelope the envelope's JSON bytes
+   */
+  public void publish(String deviceId, byte[] envelope) {
+    try {
+      mqtt.publish(new Topic(deviceId, Channel.DESIRED).toString(), envelope, true);
+    } catch (MqttException e) {
+      LOG.warnf("cannot publish the desired state of %s yet: %s", deviceId, e.getMessage());
+    }
+  }
+
+  private static long lastSequence(Connection c, String deviceId) throws SQLException {
+    try (PreparedStatement query =
+        c.prepareStatement("SELECT sequence FROM desired_state WHERE device_id = ? FOR UPDATE")) {
+      query.setString(1, deviceId);
+      try (ResultSet row = query.executeQuery()) {
+        return row.next() ? row.getLong(1) : 0;
+      }
+    }
+  }
+
+  private List<ModelAssignment> assignments(Connection c, String deviceId) throws SQLException {
+    List<ModelAssignment> models = new ArrayList<>();
+    try (PreparedStatement query =
+        c.prepareStatement(
+            "SELECT a.model, r.repository, r.manifest_digest, r.statement FROM assignment a"
+                + " JOIN model_release r ON r.model = a.model AND r.version = a.version"
+                + " WHERE a.device_id = ? ORDER BY a.model")) {
+      query.setString(1, deviceId);
+      try (ResultSet row = query.executeQuery()) {
+        while (row.next()) {
+          Envelope release =
+              codec.decode(row.getString(4).getBytes(StandardCharsets.UTF_8), Envelope.class);
+          models.add(
+              new ModelAssignment(
+                  row.getString(1), row.getString(2), Digest.parse(row.getString(3)), release));
+        }
+      }
+    }
+    return models;
+  }
+
+  private static void store(Connection c, DesiredState state, String envelope) throws SQLException {
+    try (PreparedStatement update =
+        c.prepareStatement(
+            "UPDATE desired_state SET sequence = ?, issued_at = ?, expires_at = ?, envelope = ? WHERE device_id = ?")) {
+      bind(update, state, envelope);
+      if (update.executeUpdate() > 0) {
+        return;
+      }
+    }
+    try (PreparedStatement insert =
+        c.prepareStatement(
+            "INSERT INTO desired_state (sequence, issued_at, expires_at, envelope, device_id) VALUES (?, ?, ?, ?, ?)")) {
+      bind(insert, state, envelope);
+      insert.executeUpdate();
+    }
+  }
+
+  private static void bind(PreparedStatement statement, DesiredState state, String envelope)
+      throws SQLException {
+    statement.setLong(1, state.sequence());
+    statement.setTimestamp(2, Timestamp.from(state.issuedAt()));
+    statement.setTimestamp(3, Timestamp.from(state.expiresAt()));
+    statement.setString(4, envelope);
+    statement.setString(5, state.deviceId());
+  }
+}

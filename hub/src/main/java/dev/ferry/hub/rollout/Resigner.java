@@ -1,0 +1,99 @@
+package dev.ferry.hub.rollout;
+
+import dev.ferry.hub.config.HubConfig;
+import dev.ferry.hub.db.Database;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Re-signs desired states in their second half of validity (a new sequence, the same models), so
+ * that a device never freezes on an expired state while the hub runs.
+ */
+@ApplicationScoped
+public class Resigner {
+  private static final Logger LOG = Logger.getLogger(Resigner.class);
+
+  @Inject HubConfig config;
+  @Inject Database db;
+  @Inject DesiredStates desired;
+
+  private ScheduledExecutorService timer;
+
+  void start(@Observes @Priority(4000) StartupEvent event) {
+    long period = Math.max(1, config.desiredValidity().toMinutes() / 10);
+    timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread thread = new Thread(r, "ferry-resigner");
+              thread.setDaemon(true);
+              return thread;
+            });
+    timer.scheduleWithFixedDelay(this::resignSafely, 0, period, TimeUnit.MINUTES);
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    if (timer != null) {
+      timer.shutdownNow();
+    }
+  }
+
+  private void resignSafely() {
+    try {
+      int count = resignDue(Instant.now());
+      if (count > 0) {
+        LOG.infof("re-signed %d desired states", count);
+      }
+    } catch (RuntimeException e) {
+      LOG.error("re-signing desired states failed", e);
+    }
+  }
+
+  /**
+   * Re-signs every desired state past half its validity.
+   *
+   * @param now the current time
+   * @return how many were re-signed
+   */
+  public int resignDue(Instant now) {
+    Duration half = config.desiredValidity().dividedBy(2);
+    Map<String, byte[]> signed =
+        db.transaction(
+            c -> {
+              List<String> due = new ArrayList<>();
+              try (PreparedStatement query =
+                  c.prepareStatement(
+                      "SELECT device_id FROM desired_state WHERE expires_at < ? ORDER BY device_id")) {
+                query.setTimestamp(1, Timestamp.from(now.plus(half)));
+                try (ResultSet row = query.executeQuery()) {
+                  while (row.next()) {
+                    due.add(row.getString(1));
+                  }
+                }
+              }
+              Map<String, byte[]> envelopes = new LinkedHashMap<>();
+              for (String device : due) {
+                envelopes.put(device, desired.next(c, device, now));
+              }
+              return envelopes;
+            });
+    signed.forEach(desired::publish);
+    return signed.size();
+  }
+}

@@ -1,0 +1,13 @@
+package dev.ferry.hub.rollout;
+
+import java.util.List;
+
+/**
+ * What to roll out: a release to an explicit device list or to the devices a selector matches.
+ *
+ * @param model the model name
+ * @param version the release version
+ * @param devices device ids; or
+ * @param selector a Kubernetes label selector over device labels
+ */
+public record RolloutRequest(String model, String version, List<String> devices, String selector) {}

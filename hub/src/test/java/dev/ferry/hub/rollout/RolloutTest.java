@@ -1,0 +1,247 @@
+package dev.ferry.hub.rollout;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.hub.Api;
+import dev.ferry.hub.HubTestProfile;
+import dev.ferry.protocol.device.DesiredState;
+import dev.ferry.protocol.device.ModelAssignment;
+import dev.ferry.protocol.device.ReportedState;
+import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.release.ReleaseStatement;
+import dev.ferry.protocol.signing.Envelope;
+import dev.ferry.protocol.signing.PayloadTypes;
+import dev.ferry.protocol.signing.Role;
+import dev.ferry.protocol.signing.TrustRoot;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.Test;
+
+/** Assigning releases: a device reports itself, receives a signed desired state over MQTT. */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
+class RolloutTest {
+  private static final JsonCodec CODEC = new JsonCodec(16 * 1024 * 1024);
+
+  @Inject Resigner resigner;
+
+  /** A fake device: reports itself and collects its desired states. */
+  private static final class FakeDevice implements AutoCloseable {
+    final String id = "dev-" + System.nanoTime();
+    final BlockingQueue<byte[]> desired = new LinkedBlockingQueue<>();
+    final MqttClient client;
+
+    FakeDevice(Map<String, String> labels) throws Exception {
+      client =
+          new MqttClient(
+              "tcp://127.0.0.1:" + HubTestProfile.mqttPort(), id, new MemoryPersistence());
+      MqttConnectOptions options = new MqttConnectOptions();
+      options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+      client.connect(options);
+      client.subscribe(
+          new String[] {"ferry/v1/devices/" + id + "/desired"},
+          new int[] {1},
+          new IMqttMessageListener[] {(topic, message) -> desired.add(message.getPayload())});
+      ReportedState reported =
+          new ReportedState(id, Instant.now(), 0, "0.1.0", labels, List.of("CPU"), List.of());
+      client.publish("ferry/v1/devices/" + id + "/reported", CODEC.encode(reported), 1, true);
+    }
+
+    DesiredState next(TrustRoot root) throws InterruptedException {
+      byte[] payload = desired.poll(10, TimeUnit.SECONDS);
+      assertTrue(payload != null, "no desired state for " + id);
+      Envelope envelope = CODEC.decode(payload, Envelope.class);
+      return CODEC.decode(
+          root.verifier(Role.HUB).verify(envelope, PayloadTypes.DESIRED), DesiredState.class);
+    }
+
+    @Override
+    public void close() throws Exception {
+      client.disconnect();
+      client.close();
+    }
+  }
+
+  private static String publish(String name, String version) throws Exception {
+    Path model = Files.createTempFile("model", ".onnx");
+    dev.ferry.hub.packaging.TestModels.matMulAdd(model);
+    given()
+        .auth()
+        .oauth2(Api.admin())
+        .multiPart("model", model.toFile())
+        .multiPart("version", version)
+        .post("/api/v1/models/" + name + "/versions")
+        .then()
+        .statusCode(201);
+    return name;
+  }
+
+  private static TrustRoot trustRoot() {
+    String json = given().get("/api/v1/trust/root").then().extract().asString();
+    return CODEC.decode(
+        CODEC.decode(json.getBytes(StandardCharsets.UTF_8), Envelope.class).payloadBytes(),
+        TrustRoot.class);
+  }
+
+  private static void awaitDevice(String id) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      if (given().auth().oauth2(Api.admin()).get("/api/v1/devices/" + id).statusCode() == 200) {
+        return;
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("device " + id + " never appeared");
+  }
+
+  @Test
+  void selectorRollout_sendsEachMatchingDeviceASignedDesiredStateWithAllItsModels()
+      throws Exception {
+    String site = "s" + System.nanoTime();
+    String det = publish("det" + System.nanoTime(), "1.0.0");
+    String cls = publish("cls" + System.nanoTime(), "2.0.0");
+    TrustRoot root = trustRoot();
+    try (FakeDevice device = new FakeDevice(Map.of("site", site, "accel", "cpu"));
+        FakeDevice other = new FakeDevice(Map.of("site", "elsewhere"))) {
+      awaitDevice(device.id);
+      awaitDevice(other.id);
+      given()
+          .auth()
+          .oauth2(Api.admin())
+          .get("/api/v1/devices?selector=site=" + site)
+          .then()
+          .statusCode(200)
+          .body("id", equalTo(List.of(device.id)))
+          .body("[0].labels.accel", equalTo("cpu"));
+
+      String rollout =
+          given()
+              .auth()
+              .oauth2(Api.token("release-manager"))
+              .contentType(ContentType.JSON)
+              .body(
+                  "{\"model\":\""
+                      + det
+                      + "\",\"version\":\"1.0.0\",\"selector\":\"site="
+                      + site
+                      + "\"}")
+              .post("/api/v1/rollouts")
+              .then()
+              .statusCode(201)
+              .body("devices", equalTo(List.of(device.id)))
+              .extract()
+              .path("id");
+      DesiredState first = device.next(root);
+      assertEquals(1, first.sequence());
+      assertEquals(device.id, first.deviceId());
+      ModelAssignment assignment = first.models().get(0);
+      ReleaseStatement statement =
+          CODEC.decode(
+              root.verifier(Role.RELEASE).verify(assignment.release(), PayloadTypes.IN_TOTO),
+              ReleaseStatement.class);
+      assertEquals(assignment.manifestDigest(), statement.manifestDigest());
+      assertEquals(det, statement.predicate().model());
+
+      given()
+          .auth()
+          .oauth2(Api.admin())
+          .contentType(ContentType.JSON)
+          .body(
+              "{\"model\":\""
+                  + cls
+                  + "\",\"version\":\"2.0.0\",\"devices\":[\""
+                  + device.id
+                  + "\"]}")
+          .post("/api/v1/rollouts")
+          .then()
+          .statusCode(201);
+      DesiredState second = device.next(root);
+      assertEquals(2, second.sequence());
+      assertEquals(
+          List.of(cls, det), second.models().stream().map(ModelAssignment::name).sorted().toList());
+      assertEquals(0, other.desired.size());
+
+      given()
+          .auth()
+          .oauth2(Api.admin())
+          .get("/api/v1/rollouts/" + rollout)
+          .then()
+          .statusCode(200)
+          .body("model", equalTo(det));
+    }
+  }
+
+  @Test
+  void resigner_renewsAStateBeforeItExpiresWithAHigherSequence() throws Exception {
+    String det = publish("det" + System.nanoTime(), "1.0.0");
+    TrustRoot root = trustRoot();
+    try (FakeDevice device = new FakeDevice(Map.of("site", "x"))) {
+      given()
+          .auth()
+          .oauth2(Api.admin())
+          .contentType(ContentType.JSON)
+          .body(
+              "{\"model\":\""
+                  + det
+                  + "\",\"version\":\"1.0.0\",\"devices\":[\""
+                  + device.id
+                  + "\"]}")
+          .post("/api/v1/rollouts")
+          .then()
+          .statusCode(201);
+      DesiredState first = device.next(root);
+      int renewed = resigner.resignDue(first.expiresAt().minusSeconds(60));
+      assertTrue(renewed >= 1);
+      DesiredState renewedState = device.next(root);
+      assertEquals(first.sequence() + 1, renewedState.sequence());
+      assertTrue(renewedState.expiresAt().isAfter(first.expiresAt()));
+      assertEquals(first.models(), renewedState.models());
+    }
+  }
+
+  @Test
+  void rollout_namesBadRequests() {
+    given()
+        .auth()
+        .oauth2(Api.admin())
+        .contentType(ContentType.JSON)
+        .body("{\"model\":\"nope\",\"version\":\"1.0.0\",\"devices\":[\"a\"]}")
+        .post("/api/v1/rollouts")
+        .then()
+        .statusCode(404)
+        .body("message", equalTo("model 'nope' has no version '1.0.0'"));
+    given()
+        .auth()
+        .oauth2(Api.token("viewer"))
+        .contentType(ContentType.JSON)
+        .body("{\"model\":\"nope\",\"version\":\"1.0.0\",\"devices\":[\"a\"]}")
+        .post("/api/v1/rollouts")
+        .then()
+        .statusCode(403);
+    given()
+        .auth()
+        .oauth2(Api.admin())
+        .get("/api/v1/devices?selector=site=>x")
+        .then()
+        .statusCode(400)
+        .body("message", equalTo("selector has a requirement that does not parse: 'site=>x'"));
+  }
+}
