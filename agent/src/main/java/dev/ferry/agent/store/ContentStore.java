@@ -1,0 +1,155 @@
+package dev.ferry.agent.store;
+
+import dev.ferry.protocol.oci.Digest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The content-addressed cache under the data directory: {@code blobs/sha256/<hex>}, with downloads
+ * landing in {@code incoming/} and moved in only once verified.
+ */
+public final class ContentStore {
+  private static final Pattern INCOMING = Pattern.compile("([0-9a-f]{64})(\\.part)?");
+
+  private final Path blobs;
+  private final Path incoming;
+
+  /**
+   * Opens the cache, creating its directories.
+   *
+   * @param dataDir the agent's data directory
+   * @throws UncheckedIOException if the directories cannot be created
+   */
+  public ContentStore(Path dataDir) {
+    this.blobs = dataDir.resolve("blobs").resolve("sha256");
+    this.incoming = dataDir.resolve("incoming");
+    try {
+      Files.createDirectories(blobs);
+      Files.createDirectories(incoming);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create the cache under " + dataDir, e);
+    }
+  }
+
+  /**
+   * Where a download of a blob lands; the registry client writes {@code <this>.part} beside it and
+   * renames it here once size and digest match.
+   *
+   * @param digest the blob's digest
+   * @return {@code incoming/<hex>}
+   */
+  public Path incomingFor(Digest digest) {
+    return incoming.resolve(digest.hex());
+  }
+
+  /**
+   * Moves a verified download into the cache: the file is synced, renamed atomically and the
+   * directory synced, so the blob survives a crash before state.json names it.
+   *
+   * @param digest the blob's digest, already verified by the download
+   * @return the cached blob
+   * @throws IOException if there is no such download or the move fails
+   */
+  public Path commit(Digest digest) throws IOException {
+    Path source = incomingFor(digest);
+    Path target = blobs.resolve(digest.hex());
+    try (FileChannel file = FileChannel.open(source, StandardOpenOption.WRITE)) {
+      file.force(true);
+    }
+    Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    syncDirectory(blobs);
+    return target;
+  }
+
+  /**
+   * A cached blob.
+   *
+   * @param digest the blob's digest
+   * @return its path, or empty when it is not cached
+   */
+  public Optional<Path> blob(Digest digest) {
+    Path path = blobs.resolve(digest.hex());
+    return Files.isRegularFile(path) ? Optional.of(path) : Optional.empty();
+  }
+
+  /**
+   * Re-hashes a cached blob; one that was altered on disk is removed so it is fetched again.
+   *
+   * @param digest the blob's digest
+   * @return its path when it is intact
+   * @throws CorruptBlobException if its content no longer matches
+   * @throws java.nio.file.NoSuchFileException if it is not cached
+   * @throws IOException if it cannot be read
+   */
+  public Path verify(Digest digest) throws IOException {
+    Path path = blobs.resolve(digest.hex());
+    Digest actual = Digest.of(path);
+    if (!actual.equals(digest)) {
+      Files.deleteIfExists(path);
+      throw new CorruptBlobException(digest, actual);
+    }
+    return path;
+  }
+
+  /**
+   * Deletes every cached blob not in {@code keep}, and every incoming file (finished or partial)
+   * that is not a download of a digest in {@code keep}, so wanted partial downloads resume.
+   *
+   * @param keep the digests still referenced or wanted
+   * @return what was removed
+   * @throws IOException if a directory cannot be listed or a file deleted
+   */
+  public Collected gc(Set<Digest> keep) throws IOException {
+    Set<String> wanted = hexes(keep);
+    long bytes = 0;
+    int blobCount = 0;
+    for (Path blob : list(blobs)) {
+      if (!wanted.contains(blob.getFileName().toString())) {
+        bytes += delete(blob);
+        blobCount++;
+      }
+    }
+    int incomingCount = 0;
+    for (Path file : list(incoming)) {
+      Matcher name = INCOMING.matcher(file.getFileName().toString());
+      if (!name.matches() || !wanted.contains(name.group(1))) {
+        bytes += delete(file);
+        incomingCount++;
+      }
+    }
+    return new Collected(blobCount, incomingCount, bytes);
+  }
+
+  private static Set<String> hexes(Set<Digest> digests) {
+    return Set.copyOf(digests.stream().map(Digest::hex).toList());
+  }
+
+  private static List<Path> list(Path dir) throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.toList();
+    }
+  }
+
+  private static long delete(Path file) throws IOException {
+    long size = Files.isRegularFile(file) ? Files.size(file) : 0;
+    Files.deleteIfExists(file);
+    return size;
+  }
+
+  static void syncDirectory(Path dir) throws IOException {
+    try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
+      directory.force(true);
+    }
+  }
+}

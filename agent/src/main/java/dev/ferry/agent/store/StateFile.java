@@ -1,0 +1,98 @@
+package dev.ferry.agent.store;
+
+import dev.ferry.protocol.json.JsonCodec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * {@code <data-dir>/state.json}, written atomically: a temporary file in the same directory,
+ * written and synced, renamed over the old one, and the directory synced.
+ */
+public final class StateFile {
+  /** The largest state.json read, in bytes. */
+  public static final int MAX_BYTES = 16 << 20;
+
+  private final Path file;
+  private final Path temp;
+  private final JsonCodec codec = new JsonCodec(MAX_BYTES);
+
+  /**
+   * The state file of a data directory.
+   *
+   * @param dataDir the agent's data directory
+   */
+  public StateFile(Path dataDir) {
+    this.file = dataDir.resolve("state.json");
+    this.temp = dataDir.resolve("state.json.tmp");
+  }
+
+  /** The path of state.json. */
+  public Path path() {
+    return file;
+  }
+
+  /**
+   * Reads the state; an absent file is an empty state, and a temporary file left by a crash is
+   * discarded (the rename never happened, so state.json is the last complete state).
+   *
+   * @return the state
+   * @throws CorruptStateException if state.json does not decode; a copy is kept as {@code
+   *     state.json.corrupt}
+   * @throws IOException if it cannot be read
+   */
+  public AgentState load() throws IOException {
+    Files.deleteIfExists(temp);
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(file);
+    } catch (NoSuchFileException e) {
+      return AgentState.empty();
+    }
+    try {
+      return codec.decode(bytes, AgentState.class);
+    } catch (IllegalArgumentException e) {
+      Path copy = file.resolveSibling("state.json.corrupt");
+      Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+      throw new CorruptStateException(
+          file
+              + " is corrupt ("
+              + e.getMessage()
+              + "); a copy is kept as "
+              + copy
+              + ". The agent does not start without its accepted sequences. To recover, restore"
+              + " state.json from a backup, or delete it to start empty: the agent then accepts"
+              + " any signed desired state that has not expired and fetches its models again",
+          e);
+    }
+  }
+
+  /**
+   * Writes the state atomically and durably.
+   *
+   * @param state the state
+   * @throws IOException if it cannot be written; state.json then still holds the previous state
+   */
+  public synchronized void save(AgentState state) throws IOException {
+    Files.createDirectories(file.getParent());
+    try (FileChannel out =
+        FileChannel.open(
+            temp,
+            StandardOpenOption.CREATE,
+            StandardOpenOption.TRUNCATE_EXISTING,
+            StandardOpenOption.WRITE)) {
+      ByteBuffer buffer = ByteBuffer.wrap(codec.encode(state));
+      while (buffer.hasRemaining()) {
+        out.write(buffer);
+      }
+      out.force(true);
+    }
+    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    ContentStore.syncDirectory(file.getParent());
+  }
+}

@@ -1,0 +1,112 @@
+package dev.ferry.agent.trust;
+
+import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.DUPLICATE;
+import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.EXPIRED;
+import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.REPLAYED_SEQUENCE;
+import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.UNTRUSTED_SIGNATURE;
+import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.WRONG_DEVICE;
+
+import dev.ferry.protocol.device.DesiredState;
+import dev.ferry.protocol.device.ModelAssignment;
+import dev.ferry.protocol.json.Fields;
+import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.release.ReleaseStatement;
+import dev.ferry.protocol.signing.Envelope;
+import dev.ferry.protocol.signing.PayloadTypes;
+import dev.ferry.protocol.signing.Role;
+import dev.ferry.protocol.signing.TrustRoot;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/** Applies every signing rule of the design to a desired state received over MQTT. */
+public final class DesiredStateVerifier {
+  private final Supplier<TrustRoot> trust;
+  private final SignedPayloads signed;
+
+  /**
+   * A verifier.
+   *
+   * @param trust the current trust root, asked once per message so that a rotation takes effect
+   * @param codec decodes the envelope and the verified payloads; its cap bounds the MQTT payload
+   */
+  public DesiredStateVerifier(Supplier<TrustRoot> trust, JsonCodec codec) {
+    this.trust = trust;
+    this.signed = new SignedPayloads(codec);
+  }
+
+  /**
+   * Verifies a desired state: the hub signature before parsing, then device, sequence, expiry, and
+   * each model's release statement.
+   *
+   * @param mqttPayload the bytes received on the desired topic: a DSSE envelope
+   * @param deviceId this device's id
+   * @param accepted what this device has accepted so far
+   * @param now the current time
+   * @return the verified state and release statements
+   * @throws RejectedDesiredStateException naming the broken rule and the values
+   */
+  public VerifiedDesired verify(
+      byte[] mqttPayload, String deviceId, AcceptedState accepted, Instant now) {
+    TrustRoot root = trust.get();
+    Envelope envelope = signed.decode(mqttPayload, Envelope.class, "desired state envelope");
+    signed.requireType(envelope, PayloadTypes.DESIRED, "desired state");
+    byte[] payload =
+        signed.verify(root, Role.HUB, envelope, UNTRUSTED_SIGNATURE, "desired state is not");
+    DesiredState state = signed.decode(payload, DesiredState.class, "desired state");
+    Digest digest = Digest.of(payload);
+    checkDevice(state, deviceId);
+    checkSequence(state, digest, accepted);
+    checkExpiry(state, now);
+    ReleaseVerifier releases = new ReleaseVerifier(root, signed);
+    Map<String, ReleaseStatement> statements = new LinkedHashMap<>();
+    for (ModelAssignment model : state.models()) {
+      statements.put(model.name(), releases.verify(model, accepted));
+    }
+    return new VerifiedDesired(state, statements, digest);
+  }
+
+  private static void checkDevice(DesiredState state, String deviceId) {
+    if (!state.deviceId().equals(deviceId)) {
+      throw new RejectedDesiredStateException(
+          WRONG_DEVICE,
+          "desired state is for device "
+              + Fields.show(state.deviceId())
+              + ", this device is "
+              + Fields.show(deviceId));
+    }
+  }
+
+  private static void checkSequence(DesiredState state, Digest digest, AcceptedState accepted) {
+    long sequence = state.sequence();
+    if (sequence == accepted.sequence() && digest.equals(accepted.payloadDigest())) {
+      throw new RejectedDesiredStateException(
+          DUPLICATE, "desired sequence " + sequence + " is the accepted one, delivered again");
+    }
+    if (sequence <= accepted.sequence()) {
+      throw new RejectedDesiredStateException(
+          REPLAYED_SEQUENCE,
+          "desired sequence "
+              + sequence
+              + " is not above the accepted "
+              + accepted.sequence()
+              + " (replay)");
+    }
+  }
+
+  private static void checkExpiry(DesiredState state, Instant now) {
+    if (state.isExpiredAt(now)) {
+      throw new RejectedDesiredStateException(
+          EXPIRED,
+          "desired sequence "
+              + state.sequence()
+              + " expired at "
+              + state.expiresAt()
+              + ", now "
+              + now
+              + " (freeze)");
+    }
+  }
+}

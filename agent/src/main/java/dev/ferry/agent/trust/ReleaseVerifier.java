@@ -1,0 +1,60 @@
+package dev.ferry.agent.trust;
+
+import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.MANIFEST_MISMATCH;
+import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.RELEASE_ROLLBACK;
+import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.UNTRUSTED_RELEASE;
+import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.WRONG_MODEL;
+
+import dev.ferry.protocol.device.ModelAssignment;
+import dev.ferry.protocol.json.Fields;
+import dev.ferry.protocol.release.ReleaseStatement;
+import dev.ferry.protocol.signing.PayloadTypes;
+import dev.ferry.protocol.signing.Role;
+import dev.ferry.protocol.signing.TrustRoot;
+
+/** Checks one model assignment's release statement: release key, model, subject, releaseSeq. */
+final class ReleaseVerifier {
+  private final TrustRoot root;
+  private final SignedPayloads signed;
+
+  ReleaseVerifier(TrustRoot root, SignedPayloads signed) {
+    this.root = root;
+    this.signed = signed;
+  }
+
+  ReleaseStatement verify(ModelAssignment model, AcceptedState accepted) {
+    String what = "model " + Fields.show(model.name()) + " release statement";
+    signed.requireType(model.release(), PayloadTypes.IN_TOTO, what);
+    byte[] payload =
+        signed.verify(root, Role.RELEASE, model.release(), UNTRUSTED_RELEASE, what + " is not");
+    ReleaseStatement statement = signed.decode(payload, ReleaseStatement.class, what);
+    String about = statement.predicate().model();
+    if (!about.equals(model.name())) {
+      throw new RejectedDesiredStateException(
+          WRONG_MODEL, what + " is for model " + Fields.show(about));
+    }
+    if (!statement.manifestDigest().equals(model.manifestDigest())) {
+      throw new RejectedDesiredStateException(
+          MANIFEST_MISMATCH,
+          "model "
+              + Fields.show(model.name())
+              + " manifestDigest "
+              + model.manifestDigest()
+              + " is not the release statement's subject "
+              + statement.manifestDigest());
+    }
+    long releaseSeq = statement.predicate().releaseSeq();
+    long installed = accepted.installedReleaseSeq(model.name());
+    if (releaseSeq < installed) {
+      throw new RejectedDesiredStateException(
+          RELEASE_ROLLBACK,
+          what
+              + " releaseSeq "
+              + releaseSeq
+              + " is lower than the installed "
+              + installed
+              + " (rollback)");
+    }
+    return statement;
+  }
+}

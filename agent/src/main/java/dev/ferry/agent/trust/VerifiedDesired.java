@@ -1,0 +1,21 @@
+package dev.ferry.agent.trust;
+
+import dev.ferry.protocol.device.DesiredState;
+import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.release.ReleaseStatement;
+import java.util.Map;
+
+/**
+ * A desired state that passed every signing rule, with its verified release statements.
+ *
+ * @param state the desired state, decoded from the verified bytes
+ * @param statements the verified release statement of each assigned model, by model name
+ * @param payloadDigest the digest of the signed desired-state payload, for duplicate detection
+ */
+public record VerifiedDesired(
+    DesiredState state, Map<String, ReleaseStatement> statements, Digest payloadDigest) {
+  /** Copies the map. */
+  public VerifiedDesired {
+    statements = Map.copyOf(statements);
+  }
+}

@@ -1,0 +1,159 @@
+package dev.ferry.agent.store;
+
+import static dev.ferry.agent.store.ContentStoreTest.cache;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.agent.trust.AcceptedState;
+import dev.ferry.agent.trust.DesiredStateVerifier;
+import dev.ferry.agent.trust.Keys;
+import dev.ferry.agent.trust.RejectedDesiredStateException;
+import dev.ferry.agent.trust.RejectedDesiredStateException.Reason;
+import dev.ferry.agent.trust.VerifiedDesired;
+import dev.ferry.protocol.oci.Digest;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StateFileTest {
+  private static final String DEVICE = "edge-1";
+
+  private final Keys keys = new Keys();
+  @TempDir Path dir;
+
+  @Test
+  void load_isEmptyWithoutAFile() throws IOException {
+    assertEquals(AgentState.empty(), new StateFile(dir).load());
+  }
+
+  @Test
+  void save_roundTripsTheState() throws IOException {
+    AgentState state =
+        AgentState.empty()
+            .withAccepted(new AcceptedState(4, Keys.digest("four"), Map.of()))
+            .activate(version("resnet", 1, "a"))
+            .activate(version("resnet", 2, "b"));
+    new StateFile(dir).save(state);
+    assertEquals(state, new StateFile(dir).load());
+    assertEquals(2, state.accepted().installedReleaseSeq("resnet"));
+  }
+
+  @Test
+  void load_ignoresATempFileLeftByACrashDuringSave() throws IOException {
+    StateFile file = new StateFile(dir);
+    AgentState saved = AgentState.empty().activate(version("resnet", 1, "a"));
+    file.save(saved);
+    byte[] before = Files.readAllBytes(file.path());
+    Path temp = dir.resolve("state.json.tmp");
+    Files.writeString(temp, "{\"schema\":\"ferry.agent-state/v1\",\"acc");
+
+    assertEquals(saved, new StateFile(dir).load());
+    assertArrayEquals(before, Files.readAllBytes(file.path()));
+    assertFalse(Files.exists(temp));
+  }
+
+  @Test
+  void load_refusesACorruptFileAndKeepsACopy() throws IOException {
+    Path file = Files.writeString(dir.resolve("state.json"), "{\"schema\":");
+    var error = assertThrows(CorruptStateException.class, () -> new StateFile(dir).load());
+    Path copy = dir.resolve("state.json.corrupt");
+    assertEquals(
+        file
+            + " is corrupt (ferry.agent-state/v1: malformed JSON at line 1, column 11: Unexpected"
+            + " end-of-input within/between Object entries); a copy is kept as "
+            + copy
+            + ". The agent does not start without its accepted sequences. To recover, restore"
+            + " state.json from a backup, or delete it to start empty: the agent then accepts any"
+            + " signed desired state that has not expired and fetches its models again",
+        error.getMessage());
+    assertEquals("{\"schema\":", Files.readString(copy, StandardCharsets.UTF_8));
+    assertTrue(Files.exists(file));
+  }
+
+  @Test
+  void replay_isRefusedAfterARestart() throws IOException {
+    DesiredStateVerifier verifier = new DesiredStateVerifier(() -> keys.trustRoot, Keys.CODEC);
+    byte[] nine = keys.signedByHub(Keys.desired(DEVICE, 9, keys.assignment("resnet", 2)));
+    byte[] seven = keys.signedByHub(Keys.desired(DEVICE, 7, keys.assignment("resnet", 2)));
+    AgentState before = new StateFile(dir).load();
+    VerifiedDesired verified = verifier.verify(nine, DEVICE, before.accepted(), Keys.NOW);
+    new StateFile(dir).save(before.withAccepted(before.accepted().accept(verified)));
+
+    AcceptedState restarted = new StateFile(dir).load().accepted();
+
+    assertEquals(
+        "desired sequence 7 is not above the accepted 9 (replay)",
+        reject(verifier, seven, restarted, Reason.REPLAYED_SEQUENCE));
+    assertEquals(
+        "desired sequence 9 is the accepted one, delivered again",
+        reject(verifier, nine, restarted, Reason.DUPLICATE));
+  }
+
+  @Test
+  void gc_keepsTheActiveAndFallbackVersionsBlobs() throws IOException {
+    ContentStore store = new ContentStore(dir);
+    InstalledVersion v1 = cached(store, "resnet", 1);
+    InstalledVersion v2 = cached(store, "resnet", 2);
+    InstalledVersion v3 = cached(store, "resnet", 3);
+    AgentState state = AgentState.empty().activate(v1).activate(v2).activate(v3);
+
+    Collected collected = store.gc(state.referencedBlobs());
+
+    assertEquals(new ModelSlot(v3, v2), state.models().get("resnet"));
+    assertEquals(3, collected.blobs());
+    for (Digest digest : Set.copyOf(v2.blobs())) {
+      assertTrue(store.blob(digest).isPresent(), digest.toString());
+    }
+    for (Digest digest : v3.blobs()) {
+      assertTrue(store.blob(digest).isPresent(), digest.toString());
+    }
+    for (Digest digest : v1.blobs()) {
+      assertFalse(store.blob(digest).isPresent(), digest.toString());
+    }
+  }
+
+  private String reject(
+      DesiredStateVerifier verifier, byte[] payload, AcceptedState accepted, Reason reason) {
+    var error =
+        assertThrows(
+            RejectedDesiredStateException.class,
+            () -> verifier.verify(payload, DEVICE, accepted, Keys.NOW));
+    assertEquals(reason, error.reason());
+    return error.getMessage();
+  }
+
+  private InstalledVersion cached(ContentStore store, String model, long releaseSeq)
+      throws IOException {
+    String v = model + "-" + releaseSeq;
+    Digest manifest = cache(store, v + "-manifest");
+    Map<String, Digest> files =
+        Map.of(
+            "model.onnx", cache(store, v + "-model"), "serving.json", cache(store, v + "-serving"));
+    return new InstalledVersion(
+        model,
+        "1.0." + releaseSeq,
+        manifest,
+        releaseSeq,
+        files,
+        keys.release(model, manifest, releaseSeq));
+  }
+
+  private InstalledVersion version(String model, long releaseSeq, String seed) {
+    Digest manifest = Keys.digest(seed);
+    return new InstalledVersion(
+        model,
+        "1.0." + releaseSeq,
+        manifest,
+        releaseSeq,
+        Map.of("model.onnx", Keys.digest(seed + "m"), "golden.json", Keys.digest(seed + "g")),
+        keys.release(model, manifest, releaseSeq));
+  }
+}
