@@ -1,5 +1,6 @@
 package dev.ferry.hub;
 
+import dev.ferry.protocol.testing.Services;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -12,7 +13,7 @@ public class DistributionProfile extends HubTestProfile {
 
   @Override
   public Map<String, String> getConfigOverrides() {
-    TestServices.start("registry");
+    Services.start("registry");
     Map<String, String> config = new HashMap<>(super.getConfigOverrides());
     config.put("ferry.hub.registry.url", registry() + "/ferry-it");
     config.put("ferry.hub.registry.plain-http", "true");

@@ -1,5 +1,6 @@
 package dev.ferry.hub;
 
+import dev.ferry.protocol.testing.Services;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -11,7 +12,7 @@ public class PostgresProfile extends HubTestProfile {
 
   @Override
   public Map<String, String> getConfigOverrides() {
-    TestServices.start("postgres");
+    Services.start("postgres");
     String port = System.getenv().getOrDefault("FERRY_PG_PORT", "15432");
     Map<String, String> config = new HashMap<>(super.getConfigOverrides());
     config.put(

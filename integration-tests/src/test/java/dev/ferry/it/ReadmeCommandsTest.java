@@ -2,6 +2,7 @@ package dev.ferry.it;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ferry.protocol.testing.Services;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.util.List;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.hub.Api;
-import dev.ferry.hub.TestServices;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.signing.Ed25519;
@@ -16,6 +15,7 @@ import dev.ferry.protocol.signing.Pae;
 import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Role;
 import dev.ferry.protocol.signing.TrustRoot;
+import dev.ferry.protocol.testing.Services;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +59,7 @@ final class ArtifactChecks {
     String reference = "docker://" + repository + ":2.1.0";
 
     String raw =
-        TestServices.exec("skopeo", "inspect", "--tls-verify=false", "--raw", reference).strip();
+        Services.exec("skopeo", "inspect", "--tls-verify=false", "--raw", reference).strip();
     JsonNode manifest = JSON.readTree(raw);
     assertEquals(
         "application/vnd.cncf.model.manifest.v1+json", manifest.get("artifactType").asText());
@@ -70,7 +70,7 @@ final class ArtifactChecks {
         Digest.of(raw.getBytes(StandardCharsets.UTF_8)).toString());
 
     Path layout = dir.resolve("layout");
-    TestServices.exec(
+    Services.exec(
         "skopeo", "copy", "--src-tls-verify=false", reference, "oci:" + layout + ":2.1.0");
     JsonNode index = JSON.readTree(layout.resolve("index.json").toFile());
     assertEquals(release.get("manifestDigest").asText(), index.at("/manifests/0/digest").asText());
@@ -102,7 +102,7 @@ final class ArtifactChecks {
             dir.resolve("sig.bin"),
             Base64.getDecoder().decode(statement.signatures().get(0).sig()));
     String out =
-        TestServices.exec(
+        Services.exec(
             "openssl",
             "pkeyutl",
             "-verify",

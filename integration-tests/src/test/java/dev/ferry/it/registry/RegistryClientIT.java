@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.it.CuttingProxy;
-import dev.ferry.it.Services;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Annotations;
 import dev.ferry.protocol.oci.Descriptor;
@@ -24,6 +23,7 @@ import dev.ferry.protocol.registry.RawManifest;
 import dev.ferry.protocol.registry.RegistryClient;
 import dev.ferry.protocol.registry.RegistryException;
 import dev.ferry.protocol.registry.StalledTransferException;
+import dev.ferry.protocol.testing.Services;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -1,4 +1,4 @@
-package dev.ferry.it;
+package dev.ferry.protocol.testing;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -95,6 +95,28 @@ public final class Services {
               + "\nRun integration-tests/services.sh install first.");
     }
     return result.output;
+  }
+
+  /**
+   * Runs a command and returns its output, failing the test if it fails.
+   *
+   * @param command the command and its arguments
+   * @return what it printed
+   */
+  public static String exec(String... command) {
+    try {
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new AssertionError(String.join(" ", command) + " failed: " + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new AssertionError("cannot run " + command[0], e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError("interrupted", e);
+    }
   }
 
   private record Result(int exitCode, String output) {}

@@ -1,0 +1,243 @@
+package dev.ferry.agent.fetch;
+
+import dev.ferry.agent.store.ContentStore;
+import dev.ferry.agent.store.CorruptBlobException;
+import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.json.MalformedMessageException;
+import dev.ferry.protocol.oci.Annotations;
+import dev.ferry.protocol.oci.Descriptor;
+import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.oci.Manifest;
+import dev.ferry.protocol.oci.MediaTypes;
+import dev.ferry.protocol.registry.BlobTooLargeException;
+import dev.ferry.protocol.registry.DigestMismatchException;
+import dev.ferry.protocol.registry.RawManifest;
+import dev.ferry.protocol.registry.RegistryClient;
+import dev.ferry.protocol.registry.StalledTransferException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+import java.util.function.LongConsumer;
+
+/**
+ * Fetches a model artifact by its signed manifest digest into the content store: the manifest, then
+ * the layers in parallel, each resumed from its partial file (also across agent restarts), cut at
+ * its declared size, checked against its digest, and retried with backoff.
+ */
+public final class ArtifactFetcher {
+  static final List<String> REQUIRED_FILES = List.of("model.onnx", "serving.json", "golden.json");
+
+  private final ContentStore store;
+  private final Function<String, RegistryClient> clients;
+  private final Backoff backoff;
+  private final ExecutorService executor;
+  private final JsonCodec codec = new JsonCodec(4 * 1024 * 1024);
+
+  /**
+   * @param store the content store
+   * @param clients the registry client for a registry {@code host[:port]}
+   * @param backoff the retry policy
+   * @param executor runs the layer downloads in parallel
+   */
+  public ArtifactFetcher(
+      ContentStore store,
+      Function<String, RegistryClient> clients,
+      Backoff backoff,
+      ExecutorService executor) {
+    this.store = store;
+    this.clients = clients;
+    this.backoff = backoff;
+    this.executor = executor;
+  }
+
+  /**
+   * Fetches what the cache lacks of an artifact.
+   *
+   * @param reference the repository, {@code host[:port]/path}
+   * @param manifestDigest the signed manifest digest
+   * @param progress told the bytes on disk of the layers being fetched, summed
+   * @return the cached artifact
+   * @throws FetchException if it cannot be fetched; the reason says why
+   * @throws InterruptedException if interrupted
+   */
+  public FetchedArtifact fetch(String reference, Digest manifestDigest, LongConsumer progress)
+      throws FetchException, InterruptedException {
+    RepositoryRef ref = RepositoryRef.parse(reference);
+    RegistryClient client = clients.apply(ref.registry());
+    Manifest manifest = manifest(client, ref, manifestDigest);
+    Map<String, Descriptor> layers = layers(manifest, manifestDigest);
+    long[] done = new long[layers.size()];
+    List<Future<Path>> downloads = new ArrayList<>();
+    int i = 0;
+    for (Descriptor layer : layers.values()) {
+      int slot = i++;
+      downloads.add(
+          executor.submit(
+              () ->
+                  blob(
+                      client,
+                      ref,
+                      layer,
+                      n -> {
+                        synchronized (done) {
+                          done[slot] = n;
+                          progress.accept(java.util.Arrays.stream(done).sum());
+                        }
+                      })));
+    }
+    Map<String, Path> files = new LinkedHashMap<>();
+    i = 0;
+    for (String path : layers.keySet()) {
+      files.put(path, join(downloads.get(i++)));
+    }
+    return new FetchedArtifact(manifest, files);
+  }
+
+  private Manifest manifest(RegistryClient client, RepositoryRef ref, Digest digest)
+      throws FetchException, InterruptedException {
+    try {
+      Optional<Path> cached = cachedIntact(digest);
+      byte[] bytes;
+      if (cached.isPresent()) {
+        bytes = Files.readAllBytes(cached.get());
+      } else {
+        RawManifest raw =
+            retrying(
+                "manifest " + digest,
+                () -> client.getManifest(ref.repository(), digest.toString()));
+        bytes = raw.bytes();
+        Files.write(store.incomingFor(digest), bytes);
+        store.commit(digest);
+      }
+      return codec.decode(bytes, Manifest.class);
+    } catch (MalformedMessageException e) {
+      throw new FetchException(
+          FetchException.Reason.INVALID_ARTIFACT, "manifest " + digest + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw failure("manifest " + digest, e);
+    }
+  }
+
+  private static Map<String, Descriptor> layers(Manifest manifest, Digest digest)
+      throws FetchException {
+    if (!MediaTypes.MODEL_ARTIFACT.equals(manifest.artifactType())) {
+      throw new FetchException(
+          FetchException.Reason.INVALID_ARTIFACT,
+          "manifest "
+              + digest
+              + " has artifactType "
+              + manifest.artifactType()
+              + ", not "
+              + MediaTypes.MODEL_ARTIFACT,
+          null);
+    }
+    Map<String, Descriptor> layers = new LinkedHashMap<>();
+    for (Descriptor layer : manifest.layers()) {
+      String path = layer.annotations().get(Annotations.MODEL_FILEPATH);
+      if (path == null || path.contains("/") || path.startsWith(".")) {
+        throw new FetchException(
+            FetchException.Reason.INVALID_ARTIFACT,
+            "layer " + layer.digest() + " has no safe file path: " + path,
+            null);
+      }
+      layers.put(path, layer);
+    }
+    for (String required : REQUIRED_FILES) {
+      if (!layers.containsKey(required)) {
+        throw new FetchException(
+            FetchException.Reason.INVALID_ARTIFACT,
+            "manifest " + digest + " has no layer " + required,
+            null);
+      }
+    }
+    return layers;
+  }
+
+  private Path blob(
+      RegistryClient client, RepositoryRef ref, Descriptor layer, LongConsumer progress)
+      throws FetchException, InterruptedException {
+    try {
+      Optional<Path> cached = cachedIntact(layer.digest());
+      if (cached.isPresent()) {
+        return cached.get();
+      }
+      retrying(
+          "blob " + layer.digest(),
+          () ->
+              client.pullBlob(
+                  ref.repository(), layer, store.incomingFor(layer.digest()), progress));
+      return store.commit(layer.digest());
+    } catch (IOException e) {
+      throw failure("blob " + layer.digest(), e);
+    }
+  }
+
+  /** A cached blob whose content still matches its digest; an altered one is dropped. */
+  private Optional<Path> cachedIntact(Digest digest) throws IOException {
+    if (store.blob(digest).isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(store.verify(digest));
+    } catch (CorruptBlobException altered) {
+      return Optional.empty();
+    }
+  }
+
+  private interface Attempt<T> {
+    T run() throws IOException;
+  }
+
+  private <T> T retrying(String what, Attempt<T> attempt) throws IOException, InterruptedException {
+    for (int i = 0; ; i++) {
+      try {
+        return attempt.run();
+      } catch (DigestMismatchException | BlobTooLargeException e) {
+        throw e;
+      } catch (InterruptedIOException e) {
+        throw new InterruptedException(what + " interrupted");
+      } catch (IOException e) {
+        if (i + 1 >= backoff.attempts()) {
+          throw e;
+        }
+        Thread.sleep(backoff.delay(i).toMillis());
+      }
+    }
+  }
+
+  private static FetchException failure(String what, IOException e) {
+    FetchException.Reason reason =
+        e instanceof DigestMismatchException
+            ? (what.startsWith("manifest")
+                ? FetchException.Reason.MANIFEST_MISMATCH
+                : FetchException.Reason.BLOB_MISMATCH)
+            : e instanceof BlobTooLargeException
+                ? FetchException.Reason.BLOB_TOO_LARGE
+                : e instanceof StalledTransferException
+                    ? FetchException.Reason.STALLED
+                    : FetchException.Reason.UNAVAILABLE;
+    return new FetchException(reason, what + ": " + e.getMessage(), e);
+  }
+
+  private static Path join(Future<Path> download) throws FetchException, InterruptedException {
+    try {
+      return download.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof FetchException failure) {
+        throw failure;
+      }
+      throw new FetchException(
+          FetchException.Reason.UNAVAILABLE, String.valueOf(e.getCause()), e.getCause());
+    }
+  }
+}

@@ -1,0 +1,169 @@
+package dev.ferry.agent.fetch;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.agent.store.ContentStore;
+import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.oci.Annotations;
+import dev.ferry.protocol.oci.Descriptor;
+import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.oci.Manifest;
+import dev.ferry.protocol.oci.MediaTypes;
+import dev.ferry.protocol.registry.RegistryClient;
+import dev.ferry.protocol.testing.Services;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Fetching artifacts from the real CNCF Distribution registry into the content store. */
+class ArtifactFetcherTest {
+  private static final Backoff FAST = new Backoff(Duration.ofMillis(5), Duration.ofMillis(20), 3);
+  private static String registry;
+
+  @TempDir Path dir;
+  private RegistryClient client;
+  private ExecutorService executor;
+  private ContentStore store;
+  private String repository;
+
+  @BeforeAll
+  static void startRegistry() {
+    registry = Services.start("registry").get("FERRY_REGISTRY");
+  }
+
+  @BeforeEach
+  void setUp() {
+    client = RegistryClient.builder(registry).plainHttp(true).build();
+    executor = Executors.newFixedThreadPool(3);
+    store = new ContentStore(dir.resolve("agent"));
+    repository = "agent-it/m" + Long.toHexString(System.nanoTime());
+  }
+
+  @AfterEach
+  void tearDown() {
+    executor.shutdownNow();
+    client.close();
+  }
+
+  private ArtifactFetcher fetcher(RegistryClient using) {
+    return new ArtifactFetcher(store, host -> using, FAST, executor);
+  }
+
+  /** Pushes a model artifact; returns its manifest digest. */
+  private Digest push(byte[] model) throws Exception {
+    Descriptor modelLayer = layer(MediaTypes.MODEL_WEIGHT_RAW, model, "model.onnx");
+    byte[] serving = "{\"schema\":\"ferry.serving/v1\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] golden = "{\"schema\":\"ferry.golden/v1\"}".getBytes(StandardCharsets.UTF_8);
+    byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+    Manifest manifest =
+        Manifest.of(
+            MediaTypes.MODEL_ARTIFACT,
+            Descriptor.of(
+                MediaTypes.MODEL_CONFIG, client.pushBlob(repository, config), config.length),
+            List.of(
+                modelLayer,
+                layer(MediaTypes.MODEL_WEIGHT_CONFIG_RAW, serving, "serving.json"),
+                layer(MediaTypes.MODEL_DATASET_RAW, golden, "golden.json")),
+            null,
+            Map.of());
+    return client.putManifest(
+        repository, "1.0.0", MediaTypes.OCI_MANIFEST, new JsonCodec().encode(manifest));
+  }
+
+  private Descriptor layer(String mediaType, byte[] bytes, String path) throws Exception {
+    return Descriptor.of(mediaType, client.pushBlob(repository, bytes), bytes.length)
+        .withAnnotation(Annotations.MODEL_FILEPATH, path);
+  }
+
+  private static byte[] random(int size) {
+    byte[] bytes = new byte[size];
+    new Random(System.nanoTime()).nextBytes(bytes);
+    return bytes;
+  }
+
+  @Test
+  void fetch_cachesEveryLayerVerified() throws Exception {
+    byte[] model = random(2 * 1024 * 1024);
+    Digest manifest = push(model);
+    long[] last = {0};
+    FetchedArtifact fetched =
+        fetcher(client).fetch(registry + "/" + repository, manifest, n -> last[0] = n);
+    assertArrayEquals(model, Files.readAllBytes(fetched.model()));
+    assertEquals(Digest.of(model), Digest.of(fetched.model()));
+    assertTrue(fetched.serving().startsWith(dir.resolve("agent")));
+    long small =
+        "{\"schema\":\"ferry.serving/v1\"}".length() + "{\"schema\":\"ferry.golden/v1\"}".length();
+    assertEquals(model.length + small, last[0]);
+  }
+
+  @Test
+  void fetch_servesFromTheCacheWithNoRegistry() throws Exception {
+    Digest manifest = push(random(4096));
+    fetcher(client).fetch(registry + "/" + repository, manifest, n -> {});
+    try (RegistryClient nowhere = RegistryClient.builder("127.0.0.1:1").plainHttp(true).build()) {
+      FetchedArtifact again =
+          fetcher(nowhere).fetch("127.0.0.1:1/" + repository, manifest, n -> {});
+      assertTrue(Files.exists(again.model()));
+    }
+  }
+
+  @Test
+  void fetch_refetchesACachedLayerAlteredOnDisk() throws Exception {
+    byte[] model = random(8192);
+    Digest manifest = push(model);
+    FetchedArtifact first = fetcher(client).fetch(registry + "/" + repository, manifest, n -> {});
+    Files.write(first.model(), "tampered".getBytes(StandardCharsets.UTF_8));
+    FetchedArtifact second = fetcher(client).fetch(registry + "/" + repository, manifest, n -> {});
+    assertArrayEquals(model, Files.readAllBytes(second.model()));
+  }
+
+  @Test
+  void fetch_givesUpOnAnUnreachableRegistryAfterItsRetries() throws Exception {
+    try (RegistryClient nowhere = RegistryClient.builder("127.0.0.1:1").plainHttp(true).build()) {
+      var error =
+          assertThrows(
+              FetchException.class,
+              () ->
+                  fetcher(nowhere)
+                      .fetch("127.0.0.1:1/" + repository, Digest.of(new byte[] {1}), n -> {}));
+      assertEquals(FetchException.Reason.UNAVAILABLE, error.reason());
+      assertTrue(
+          error.getMessage().startsWith("manifest " + Digest.of(new byte[] {1})),
+          error.getMessage());
+    }
+  }
+
+  @Test
+  void fetch_refusesAManifestThatIsNotAModelArtifact() throws Exception {
+    byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+    Manifest image =
+        Manifest.of(
+            null,
+            Descriptor.of(MediaTypes.OCI_EMPTY, client.pushBlob(repository, config), 2),
+            List.of(),
+            null,
+            Map.of());
+    Digest digest =
+        client.putManifest(
+            repository, "img", MediaTypes.OCI_MANIFEST, new JsonCodec().encode(image));
+    var error =
+        assertThrows(
+            FetchException.class,
+            () -> fetcher(client).fetch(registry + "/" + repository, digest, n -> {}));
+    assertEquals(FetchException.Reason.INVALID_ARTIFACT, error.reason());
+  }
+}
