@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ferry.it.CuttingProxy;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Annotations;
 import dev.ferry.protocol.oci.Descriptor;
@@ -23,6 +22,7 @@ import dev.ferry.protocol.registry.RawManifest;
 import dev.ferry.protocol.registry.RegistryClient;
 import dev.ferry.protocol.registry.RegistryException;
 import dev.ferry.protocol.registry.StalledTransferException;
+import dev.ferry.protocol.testing.CuttingProxy;
 import dev.ferry.protocol.testing.Services;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

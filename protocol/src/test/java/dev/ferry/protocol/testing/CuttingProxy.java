@@ -1,4 +1,4 @@
-package dev.ferry.it;
+package dev.ferry.protocol.testing;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -18,6 +18,7 @@ public final class CuttingProxy implements AutoCloseable {
   private final int targetPort;
   private final AtomicLong downstreamLimit;
   private final boolean stall;
+  private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /**
    * Starts a proxy.
@@ -46,6 +47,8 @@ public final class CuttingProxy implements AutoCloseable {
       try {
         Socket client = server.accept();
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
+        open.add(client);
+        open.add(upstream);
         pipe(
             client.getInputStream(),
             upstream.getOutputStream(),
@@ -103,6 +106,12 @@ public final class CuttingProxy implements AutoCloseable {
     } catch (IOException ignored) {
       // already closed
     }
+  }
+
+  /** Cuts every open connection, as a network failure would; new ones are still accepted. */
+  public void cutAll() {
+    open.forEach(CuttingProxy::close);
+    open.clear();
   }
 
   @Override

@@ -1,0 +1,168 @@
+package dev.ferry.agent.sync;
+
+import dev.ferry.agent.fetch.Backoff;
+import dev.ferry.protocol.device.Channel;
+import dev.ferry.protocol.device.Presence;
+import dev.ferry.protocol.device.Topic;
+import dev.ferry.protocol.json.JsonCodec;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
+import org.eclipse.paho.client.mqttv3.MqttCallback;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MqttDefaultFilePersistence;
+import org.jboss.logging.Logger;
+
+/**
+ * The agent's MQTT link (Paho, MQTT 3.1.1, QoS 1, persistent session): a will that marks the device
+ * offline, presence on connect, the desired-state subscription, and reconnects with jittered
+ * exponential backoff, so that a fleet does not reconnect in lockstep. Serving never depends on it.
+ */
+public final class AgentMqtt implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(AgentMqtt.class);
+  private static final Backoff RECONNECT =
+      new Backoff(Duration.ofMillis(500), Duration.ofSeconds(60), Integer.MAX_VALUE);
+
+  private final String deviceId;
+  private final String agentVersion;
+  private final MqttClient client;
+  private final MqttConnectOptions options;
+  private final Consumer<byte[]> desired;
+  private final JsonCodec codec = new JsonCodec();
+  private final ScheduledExecutorService reconnector =
+      Executors.newSingleThreadScheduledExecutor(
+          task -> {
+            Thread thread = new Thread(task, "ferry-mqtt-reconnect");
+            thread.setDaemon(true);
+            return thread;
+          });
+  private volatile boolean closed;
+
+  /**
+   * Creates the link; {@link #start()} connects it.
+   *
+   * @param url the broker, {@code tcp://host:1883}
+   * @param deviceId the device id, also the MQTT client id
+   * @param agentVersion the agent's version, for presence
+   * @param dataDir where Paho keeps in-flight QoS 1 messages
+   * @param desired called with each desired-state payload, on Paho's thread
+   */
+  public AgentMqtt(
+      String url, String deviceId, String agentVersion, Path dataDir, Consumer<byte[]> desired)
+      throws MqttException {
+    this.deviceId = deviceId;
+    this.agentVersion = agentVersion;
+    this.desired = desired;
+    this.client =
+        new MqttClient(
+            url, deviceId, new MqttDefaultFilePersistence(dataDir.resolve("mqtt").toString()));
+    this.options = new MqttConnectOptions();
+    options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+    options.setCleanSession(false);
+    options.setAutomaticReconnect(false);
+    options.setKeepAliveInterval(30);
+    options.setWill(topic(Channel.ONLINE), presence(false), 1, true);
+    client.setCallback(new Reconnect());
+  }
+
+  /**
+   * Sets broker credentials; call before {@link #start()}.
+   *
+   * @param username the user name
+   * @param password the password; never logged
+   */
+  public void credentials(String username, char[] password) {
+    options.setUserName(username);
+    options.setPassword(password);
+  }
+
+  /** Connects in the background, retrying until it succeeds or the link is closed. */
+  public void start() {
+    reconnector.execute(() -> connect(0));
+  }
+
+  /** Whether the link is up now. */
+  public boolean connected() {
+    return client.isConnected();
+  }
+
+  /**
+   * Publishes on one of this device's channels, retained where the channel is.
+   *
+   * @param channel the channel
+   * @param payload the payload
+   * @throws MqttException if the link is down; the caller keeps the message for later
+   */
+  public void publish(Channel channel, byte[] payload) throws MqttException {
+    client.publish(topic(channel), payload, 1, channel.retained());
+  }
+
+  private void connect(int attempt) {
+    if (closed) {
+      return;
+    }
+    try {
+      client.connect(options);
+      client.subscribe(
+          new String[] {topic(Channel.DESIRED)},
+          new int[] {1},
+          new IMqttMessageListener[] {(t, message) -> desired.accept(message.getPayload())});
+      client.publish(topic(Channel.ONLINE), presence(true), 1, true);
+      LOG.infof("connected to %s as %s", client.getServerURI(), deviceId);
+    } catch (MqttException e) {
+      long delay = RECONNECT.delay(attempt).toMillis();
+      LOG.debugf("MQTT connect failed (%s); retrying in %d ms", e.getMessage(), delay);
+      reconnector.schedule(() -> connect(attempt + 1), delay, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private String topic(Channel channel) {
+    return new Topic(deviceId, channel).toString();
+  }
+
+  private byte[] presence(boolean online) {
+    return codec.encode(new Presence(deviceId, online, Instant.now(), agentVersion));
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    reconnector.shutdownNow();
+    try {
+      if (client.isConnected()) {
+        client.publish(topic(Channel.ONLINE), presence(false), 1, true);
+        client.disconnect();
+      }
+      client.close();
+    } catch (MqttException e) {
+      LOG.debugf("MQTT close: %s", e.getMessage());
+    }
+  }
+
+  private final class Reconnect implements MqttCallback {
+    @Override
+    public void connectionLost(Throwable cause) {
+      LOG.warnf("MQTT connection lost (%s); reconnecting", cause.getMessage());
+      reconnector.execute(() -> connect(0));
+    }
+
+    @Override
+    public void messageArrived(String topic, MqttMessage message) {
+      // the desired-state listener receives them
+    }
+
+    @Override
+    public void deliveryComplete(IMqttDeliveryToken token) {
+      // nothing to do for QoS 1
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.ferry.agent.sync;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
+import dev.ferry.protocol.device.Channel;
+import dev.ferry.protocol.device.Presence;
+import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.testing.CuttingProxy;
+import dev.ferry.protocol.testing.Services;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The agent's MQTT link against a real Mosquitto broker. */
+class AgentMqttTest {
+  private static final JsonCodec CODEC = new JsonCodec();
+  private static String url;
+
+  @TempDir Path dir;
+  private final String device = "edge-" + System.nanoTime();
+  private final BlockingQueue<byte[]> desired = new LinkedBlockingQueue<>();
+  private final BlockingQueue<Presence> presence = new LinkedBlockingQueue<>();
+  private MqttClient watcher;
+
+  @BeforeAll
+  static void startBroker() {
+    url = Services.start("mosquitto").get("FERRY_MQTT_URL");
+  }
+
+  @BeforeEach
+  void watch() throws Exception {
+    watcher = new MqttClient(url, "watcher-" + System.nanoTime(), new MemoryPersistence());
+    MqttConnectOptions options = new MqttConnectOptions();
+    options.setAutomaticReconnect(true);
+    watcher.connect(options);
+    watcher.subscribe(
+        new String[] {"ferry/v1/devices/" + device + "/online"},
+        new int[] {1},
+        new IMqttMessageListener[] {
+          (t, m) -> presence.add(CODEC.decode(m.getPayload(), Presence.class))
+        });
+  }
+
+  @AfterEach
+  void stopWatching() throws Exception {
+    watcher.disconnectForcibly(100, 100);
+    watcher.close();
+  }
+
+  private AgentMqtt agent() throws Exception {
+    return new AgentMqtt(url, device, "0.1.0", dir, desired::add);
+  }
+
+  @Test
+  void connect_receivesTheRetainedDesiredStateAndAnnouncesPresence() throws Exception {
+    watcher.publish(
+        "ferry/v1/devices/" + device + "/desired",
+        "signed".getBytes(StandardCharsets.UTF_8),
+        1,
+        true);
+    try (AgentMqtt agent = agent()) {
+      agent.start();
+      assertEquals("signed", new String(poll(desired), StandardCharsets.UTF_8));
+      assertEquals(true, poll(presence).online());
+      agent.publish(Channel.EVENTS, "{}".getBytes(StandardCharsets.UTF_8));
+    }
+    assertEquals(false, poll(presence).online());
+  }
+
+  @Test
+  void aLostConnection_firesTheWillAndTheAgentComesBack() throws Exception {
+    int port = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+    try (CuttingProxy network = new CuttingProxy(port, Long.MAX_VALUE, false);
+        AgentMqtt agent =
+            new AgentMqtt("tcp://" + network.address(), device, "0.1.0", dir, desired::add)) {
+      agent.start();
+      assertEquals(true, poll(presence).online());
+      network.cutAll();
+      assertEquals(false, poll(presence).online());
+      assertEquals(true, poll(presence).online());
+      watcher.publish(
+          "ferry/v1/devices/" + device + "/desired",
+          "after".getBytes(StandardCharsets.UTF_8),
+          1,
+          true);
+      assertEquals("after", new String(poll(desired), StandardCharsets.UTF_8));
+    }
+  }
+
+  private static <T> T poll(BlockingQueue<T> queue) throws InterruptedException {
+    T item = queue.poll(15, TimeUnit.SECONDS);
+    assertNotNull(item, "nothing arrived in 15 s");
+    return item;
+  }
+}
