@@ -1,0 +1,98 @@
+package dev.ferry.agent.runtime;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
+import ai.onnxruntime.OrtSession;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Chooses an execution provider and builds its session options. */
+public final class ExecutionProviders {
+  /** The provider every ONNX Runtime build has. */
+  public static final String CPU = "CPU";
+
+  private ExecutionProviders() {}
+
+  /** The providers this ONNX Runtime build offers, named without underscores: {@code TENSORRT}. */
+  public static Set<String> available() {
+    Set<String> names = new TreeSet<>();
+    for (OrtProvider provider : OrtEnvironment.getAvailableProviders()) {
+      names.add(provider.name().replace("_", ""));
+    }
+    return names;
+  }
+
+  /**
+   * The first preferred provider that is available and allowed; CPU as a last resort if allowed.
+   *
+   * @param preference the device's preference, best first
+   * @param available the providers this build offers
+   * @param allowedByRelease the release's allowed providers; empty allows any
+   * @return the provider's name, upper case
+   * @throws NoExecutionProviderException if none fits
+   */
+  public static String choose(
+      List<String> preference, Set<String> available, List<String> allowedByRelease) {
+    Set<String> offered = upper(available);
+    Set<String> allowed = upper(allowedByRelease);
+    for (String name : preference) {
+      String provider = name.trim().toUpperCase(Locale.ROOT);
+      if (offered.contains(provider) && (allowed.isEmpty() || allowed.contains(provider))) {
+        return provider;
+      }
+    }
+    if (offered.contains(CPU) && (allowed.isEmpty() || allowed.contains(CPU))) {
+      return CPU;
+    }
+    throw new NoExecutionProviderException(
+        "no execution provider fits: preference "
+            + preference
+            + ", available "
+            + offered
+            + ", release allows "
+            + allowed);
+  }
+
+  /** Session options that run on the provider, falling back to CPU for unsupported nodes. */
+  static OrtSession.SessionOptions options(String provider) throws OrtException {
+    OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+    try {
+      add(options, provider);
+      return options;
+    } catch (OrtException | RuntimeException e) {
+      options.close();
+      throw e;
+    }
+  }
+
+  private static void add(OrtSession.SessionOptions options, String provider) throws OrtException {
+    switch (provider) {
+      case CPU -> {}
+      case "CUDA" -> options.addCUDA(0);
+      case "TENSORRT" -> options.addTensorrt(0);
+      case "OPENVINO" -> options.addOpenVINO("");
+      case "ROCM" -> options.addROCM(0);
+      case "DNNL" -> options.addDnnl(true);
+      case "DIRECTML" -> options.addDirectML(0);
+      case "COREML" -> options.addCoreML();
+      case "NNAPI" -> options.addNnapi();
+      case "XNNPACK" -> options.addXnnpack(Map.of());
+      case "QNN" -> options.addQnn(Map.of("backend_path", "libQnnHtp.so"));
+      case "ACL" -> options.addACL(true);
+      case "ARMNN" -> options.addArmNN(true);
+      default ->
+          throw new NoExecutionProviderException(
+              "execution provider " + provider + " is available but Ferry cannot configure it");
+    }
+  }
+
+  private static Set<String> upper(Iterable<String> names) {
+    Set<String> set = new TreeSet<>();
+    names.forEach(name -> set.add(name.trim().toUpperCase(Locale.ROOT)));
+    return set;
+  }
+}

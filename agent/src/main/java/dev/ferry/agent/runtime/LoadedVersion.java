@@ -1,0 +1,169 @@
+package dev.ferry.agent.runtime;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.ferry.protocol.release.ServingSpec;
+import dev.ferry.protocol.release.Tensor;
+import dev.ferry.protocol.release.TensorSpec;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A model version with its ONNX Runtime session, reference-counted: the session is closed only once
+ * the version is retired and no request holds it (onnxruntime#21812).
+ */
+public final class LoadedVersion {
+  private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+
+  private final OrtSession session;
+  private final ServingSpec spec;
+  private final String provider;
+  private final List<TensorSpec> inputs;
+  private final AtomicLong requests = new AtomicLong();
+  private final AtomicLong errors = new AtomicLong();
+  private int references;
+  private boolean retired;
+  private boolean closed;
+
+  LoadedVersion(OrtSession session, ServingSpec spec, String provider, List<TensorSpec> inputs) {
+    this.session = session;
+    this.spec = spec;
+    this.provider = provider;
+    this.inputs = List.copyOf(inputs);
+  }
+
+  /** The release's serving.json. */
+  public ServingSpec spec() {
+    return spec;
+  }
+
+  /** The release version. */
+  public String version() {
+    return spec.version();
+  }
+
+  /** The execution provider the session runs on. */
+  public String provider() {
+    return provider;
+  }
+
+  /**
+   * The inputs a request must match: serving.json's, with dimensions fixed wherever the model fixes
+   * them.
+   */
+  public List<TensorSpec> inputs() {
+    return inputs;
+  }
+
+  /** Requests run on this version. */
+  public long requests() {
+    return requests.get();
+  }
+
+  /** Requests that failed inside ONNX Runtime. */
+  public long errors() {
+    return errors.get();
+  }
+
+  /** Takes a reference; false if the session is already closed. */
+  public synchronized boolean acquire() {
+    if (closed) {
+      return false;
+    }
+    references++;
+    return true;
+  }
+
+  /** Drops a reference; closes the session if this was the last one of a retired version. */
+  public synchronized void release() {
+    if (references <= 0) {
+      throw new IllegalStateException("version " + version() + " released more than acquired");
+    }
+    references--;
+    closeIfDrained();
+  }
+
+  /** Marks the version as out of service; the session closes once no request holds it. */
+  public synchronized void retire() {
+    retired = true;
+    closeIfDrained();
+  }
+
+  /** Whether the session has been closed. */
+  public synchronized boolean isClosed() {
+    return closed;
+  }
+
+  /** References held now. */
+  public synchronized int references() {
+    return references;
+  }
+
+  /** Runs a request and counts it; the caller holds a reference. */
+  Map<String, Tensor> serve(List<Tensor> feed, Set<String> outputs) {
+    requests.incrementAndGet();
+    try {
+      return run(feed, outputs);
+    } catch (InferenceFailedException e) {
+      errors.incrementAndGet();
+      throw e;
+    }
+  }
+
+  /** Runs the session; the caller holds a reference or owns the version. */
+  Map<String, Tensor> run(List<Tensor> feed, Set<String> outputs) {
+    List<OnnxTensor> created = new ArrayList<>();
+    try {
+      Map<String, OnnxTensor> named = new LinkedHashMap<>();
+      for (Tensor tensor : feed) {
+        OnnxTensor onnx = OrtTensors.create(ENV, tensor);
+        created.add(onnx);
+        named.put(tensor.name(), onnx);
+      }
+      try (OrtSession.Result result =
+          outputs.isEmpty() ? session.run(named) : session.run(named, outputs)) {
+        return read(result);
+      }
+    } catch (OrtException | RuntimeException e) {
+      throw new InferenceFailedException(
+          "model '" + spec.model() + "' version '" + version() + "' failed: " + e.getMessage(), e);
+    } finally {
+      created.forEach(OnnxTensor::close);
+    }
+  }
+
+  private static Map<String, Tensor> read(OrtSession.Result result) throws OrtException {
+    Map<String, Tensor> outputs = new LinkedHashMap<>();
+    for (Map.Entry<String, OnnxValue> entry : result) {
+      outputs.put(entry.getKey(), OrtTensors.read(entry.getKey(), (OnnxTensor) entry.getValue()));
+    }
+    return outputs;
+  }
+
+  private void closeIfDrained() {
+    if (retired && references == 0 && !closed) {
+      closed = true;
+      close(session);
+    }
+  }
+
+  static void close(OrtSession session) {
+    try {
+      session.close();
+    } catch (OrtException e) {
+      throw new IllegalStateException("cannot close an ONNX Runtime session", e);
+    }
+  }
+
+  @Override
+  public String toString() {
+    return spec.model() + ":" + version() + "@" + provider;
+  }
+}

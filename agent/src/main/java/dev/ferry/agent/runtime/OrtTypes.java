@@ -1,0 +1,36 @@
+package dev.ferry.agent.runtime;
+
+import ai.onnxruntime.TensorInfo.OnnxTensorType;
+import dev.ferry.protocol.release.Datatype;
+import java.util.EnumMap;
+import java.util.Map;
+
+/** Maps ONNX Runtime element types to Open Inference Protocol datatypes. */
+final class OrtTypes {
+  private static final Map<OnnxTensorType, Datatype> DATATYPES =
+      new EnumMap<>(OnnxTensorType.class);
+
+  static {
+    DATATYPES.put(OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_BOOL, Datatype.BOOL);
+    DATATYPES.put(OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT8, Datatype.UINT8);
+    DATATYPES.put(OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT16, Datatype.UINT16);
+    DATATYPES.put(OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT32, Datatype.UINT32);
+    DATATYPES.put(OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_UINT64, Datatype.UINT64);
+    DATATYPES.put(OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_INT8, Datatype.INT8);
+    DATATYPES.put(OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_INT16, Datatype.INT16);
+    DATATYPES.put(OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_INT32, Datatype.INT32);
+    DATATYPES.put(OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_INT64, Datatype.INT64);
+    DATATYPES.put(OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT16, Datatype.FP16);
+    DATATYPES.put(OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_FLOAT, Datatype.FP32);
+    DATATYPES.put(OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_DOUBLE, Datatype.FP64);
+    DATATYPES.put(OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_BFLOAT16, Datatype.BF16);
+    DATATYPES.put(OnnxTensorType.ONNX_TENSOR_ELEMENT_DATA_TYPE_STRING, Datatype.BYTES);
+  }
+
+  private OrtTypes() {}
+
+  /** The datatype of an ONNX element type, or null if the protocol cannot carry it. */
+  static Datatype datatype(OnnxTensorType type) {
+    return DATATYPES.get(type);
+  }
+}

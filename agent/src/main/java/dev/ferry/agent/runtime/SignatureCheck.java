@@ -1,0 +1,102 @@
+package dev.ferry.agent.runtime;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.TensorInfo;
+import dev.ferry.protocol.release.Datatype;
+import dev.ferry.protocol.release.TensorSpec;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Checks a session's inputs or outputs against those serving.json declares. */
+final class SignatureCheck {
+  private SignatureCheck() {}
+
+  /**
+   * Checks one side.
+   *
+   * @param side {@code "input"} or {@code "output"}
+   * @param declared serving.json's tensors
+   * @param model the session's tensors by name
+   * @return the declared tensors with every dimension the model fixes filled in
+   * @throws SignatureMismatchException naming the tensor and both values
+   */
+  static List<TensorSpec> check(
+      String side, List<TensorSpec> declared, Map<String, NodeInfo> model) {
+    for (String name : model.keySet()) {
+      if (declared.stream().noneMatch(t -> t.name().equals(name))) {
+        throw new SignatureMismatchException(
+            "model "
+                + side
+                + " '"
+                + name
+                + "' is not declared in serving.json "
+                + side
+                + "s "
+                + names(declared));
+      }
+    }
+    List<TensorSpec> merged = new ArrayList<>();
+    for (TensorSpec spec : declared) {
+      NodeInfo node = model.get(spec.name());
+      if (node == null) {
+        throw new SignatureMismatchException(
+            "serving.json "
+                + side
+                + " '"
+                + spec.name()
+                + "' is not in the model; the model's "
+                + side
+                + "s are "
+                + model.keySet());
+      }
+      merged.add(check(side + " '" + spec.name() + "'", spec, node));
+    }
+    return merged;
+  }
+
+  private static TensorSpec check(String what, TensorSpec spec, NodeInfo node) {
+    if (!(node.getInfo() instanceof TensorInfo info)) {
+      throw new SignatureMismatchException(
+          what + " is not a tensor in the model: " + node.getInfo());
+    }
+    Datatype actual = OrtTypes.datatype(info.onnxType);
+    if (actual != spec.datatype()) {
+      throw new SignatureMismatchException(
+          what
+              + " datatype: serving.json says "
+              + spec.datatype()
+              + ", the model has "
+              + (actual == null ? info.onnxType : actual));
+    }
+    List<Long> dims = Arrays.stream(info.getShape()).boxed().toList();
+    if (dims.size() != spec.shape().size()) {
+      throw new SignatureMismatchException(
+          what
+              + " rank: serving.json says "
+              + spec.shape().size()
+              + " "
+              + spec.shape()
+              + ", the model has "
+              + dims.size()
+              + " "
+              + dims);
+    }
+    List<Long> merged = new ArrayList<>(spec.shape());
+    for (int i = 0; i < dims.size(); i++) {
+      long declared = spec.shape().get(i);
+      long fixed = dims.get(i);
+      if (declared != -1 && fixed != -1 && declared != fixed) {
+        throw new SignatureMismatchException(
+            what + " shape[" + i + "]: serving.json says " + declared + ", the model has " + fixed);
+      }
+      merged.set(i, declared == -1 ? fixed : declared);
+    }
+    return new TensorSpec(spec.name(), spec.datatype(), merged);
+  }
+
+  private static List<String> names(List<TensorSpec> tensors) {
+    return tensors.stream().map(TensorSpec::name).toList();
+  }
+}

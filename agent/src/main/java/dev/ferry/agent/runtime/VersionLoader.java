@@ -1,0 +1,67 @@
+package dev.ferry.agent.runtime;
+
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import dev.ferry.protocol.release.GoldenVectors;
+import dev.ferry.protocol.release.ServingSpec;
+import dev.ferry.protocol.release.TensorSpec;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/** Builds a version's session off the request path and proves it before it may serve. */
+public final class VersionLoader {
+  private static final OrtEnvironment ENV = OrtEnvironment.getEnvironment();
+
+  private VersionLoader() {}
+
+  /**
+   * Loads and validates a version.
+   *
+   * @param modelFile the ONNX model
+   * @param spec its serving.json
+   * @param golden its golden vectors; every case must pass
+   * @param providerPreference the device's execution providers, best first
+   * @return the version, ready to swap in
+   * @throws VersionRejectedException (a subclass naming the broken rule) if it must not serve; the
+   *     session is closed then
+   */
+  public static LoadedVersion load(
+      Path modelFile, ServingSpec spec, GoldenVectors golden, List<String> providerPreference) {
+    Objects.requireNonNull(golden, "golden");
+    String provider =
+        ExecutionProviders.choose(
+            providerPreference, ExecutionProviders.available(), spec.executionProviders());
+    OrtSession session = open(modelFile, provider);
+    try {
+      List<TensorSpec> inputs =
+          SignatureCheck.check("input", spec.inputs(), session.getInputInfo());
+      SignatureCheck.check("output", spec.outputs(), session.getOutputInfo());
+      LoadedVersion version = new LoadedVersion(session, spec, provider, inputs);
+      GoldenCheck.run(version, golden);
+      return version;
+    } catch (OrtException | RuntimeException e) {
+      LoadedVersion.close(session);
+      if (e instanceof OrtException) {
+        throw new ModelLoadException("cannot read the model's signature: " + e.getMessage(), e);
+      }
+      throw (RuntimeException) e;
+    }
+  }
+
+  private static OrtSession open(Path modelFile, String provider) {
+    try (OrtSession.SessionOptions options = ExecutionProviders.options(provider)) {
+      return ENV.createSession(modelFile.toString(), options);
+    } catch (OrtException e) {
+      throw new ModelLoadException(
+          "model "
+              + modelFile.getFileName()
+              + " does not load on "
+              + provider
+              + ": "
+              + e.getMessage(),
+          e);
+    }
+  }
+}

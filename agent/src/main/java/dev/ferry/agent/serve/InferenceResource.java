@@ -1,0 +1,157 @@
+package dev.ferry.agent.serve;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.agent.runtime.InferenceFailedException;
+import dev.ferry.agent.runtime.Lease;
+import dev.ferry.agent.runtime.LoadedVersion;
+import dev.ferry.agent.runtime.ModelSlot;
+import dev.ferry.agent.runtime.Models;
+import dev.ferry.protocol.release.ServingSpec;
+import dev.ferry.protocol.release.Tensor;
+import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Open Inference Protocol (KServe V2) REST; inference runs on worker threads. */
+@Path("/v2")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+public class InferenceResource {
+  private final Models models;
+  private final ObjectMapper json;
+  private final ServerMetadata server;
+
+  InferenceResource(
+      Models models,
+      ObjectMapper json,
+      @ConfigProperty(name = "quarkus.application.name") String name,
+      @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
+          String version) {
+    this.models = models;
+    this.json = json;
+    this.server = new ServerMetadata(name, version, List.of());
+  }
+
+  @GET
+  public ServerMetadata server() {
+    return server;
+  }
+
+  @GET
+  @Path("/health/live")
+  public Map<String, Boolean> live() {
+    return Map.of("live", true);
+  }
+
+  @GET
+  @Path("/health/ready")
+  public Map<String, Boolean> ready() {
+    return Map.of("ready", true);
+  }
+
+  @GET
+  @Path("/models/{model}")
+  public ModelMetadata model(@PathParam("model") String model) {
+    ModelSlot slot = slot(model);
+    return metadata(slot, slot.active().spec());
+  }
+
+  @GET
+  @Path("/models/{model}/versions/{version}")
+  public ModelMetadata version(
+      @PathParam("model") String model, @PathParam("version") String version) {
+    ModelSlot slot = slot(model);
+    return metadata(slot, find(slot, version).spec());
+  }
+
+  @GET
+  @Path("/models/{model}/ready")
+  public Map<String, Object> modelReady(@PathParam("model") String model) {
+    return Map.of("name", slot(model).model(), "ready", true);
+  }
+
+  @GET
+  @Path("/models/{model}/versions/{version}/ready")
+  public Map<String, Object> versionReady(
+      @PathParam("model") String model, @PathParam("version") String version) {
+    find(slot(model), version);
+    return Map.of("name", model, "version", version, "ready", true);
+  }
+
+  @POST
+  @Path("/models/{model}/infer")
+  public InferResponse infer(@PathParam("model") String model, String body) {
+    InferRequest request = RequestParser.parse(json, body);
+    ModelSlot slot = slot(model);
+    try (Lease lease = slot.acquire()) {
+      return infer(slot, lease, request);
+    }
+  }
+
+  @POST
+  @Path("/models/{model}/versions/{version}/infer")
+  public InferResponse inferVersion(
+      @PathParam("model") String model, @PathParam("version") String version, String body) {
+    InferRequest request = RequestParser.parse(json, body);
+    ModelSlot slot = slot(model);
+    try (Lease lease = slot.acquire(version).orElseThrow(() -> notServing(slot, version))) {
+      return infer(slot, lease, request);
+    }
+  }
+
+  private static InferResponse infer(ModelSlot slot, Lease lease, InferRequest request) {
+    LoadedVersion version = lease.version();
+    RequestCheck.inputs(request, version);
+    Set<String> outputs = RequestCheck.outputs(request, version);
+    Map<String, Tensor> result;
+    try {
+      result = lease.run(request.inputs(), outputs);
+    } catch (InferenceFailedException e) {
+      slot.record(version, true);
+      throw e;
+    }
+    slot.record(version, false);
+    return new InferResponse(
+        slot.model(), version.version(), request.id(), List.copyOf(result.values()));
+  }
+
+  private ModelSlot slot(String model) {
+    return models
+        .slot(model)
+        .orElseThrow(
+            () ->
+                new UnknownModelException(
+                    "unknown model '" + model + "'; serving " + models.names()));
+  }
+
+  private static LoadedVersion find(ModelSlot slot, String version) {
+    return slot.versions().stream()
+        .filter(v -> v.version().equals(version))
+        .findFirst()
+        .orElseThrow(() -> notServing(slot, version));
+  }
+
+  private static UnknownModelException notServing(ModelSlot slot, String version) {
+    return new UnknownModelException(
+        "model '"
+            + slot.model()
+            + "' has no version '"
+            + version
+            + "' serving; serving "
+            + slot.versions().stream().map(LoadedVersion::version).toList());
+  }
+
+  private static ModelMetadata metadata(ModelSlot slot, ServingSpec spec) {
+    List<String> versions = slot.versions().stream().map(LoadedVersion::version).toList();
+    return new ModelMetadata(
+        slot.model(), versions, ServingSpec.ONNX_PLATFORM, spec.inputs(), spec.outputs());
+  }
+}

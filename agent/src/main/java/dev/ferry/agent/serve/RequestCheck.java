@@ -1,0 +1,79 @@
+package dev.ferry.agent.serve;
+
+import dev.ferry.agent.runtime.LoadedVersion;
+import dev.ferry.protocol.release.Tensor;
+import dev.ferry.protocol.release.TensorSpec;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Checks a parsed request against the inputs and outputs of the version that will run it. */
+final class RequestCheck {
+  private RequestCheck() {}
+
+  /** Checks the inputs: each known once, all present, datatype and shape as declared. */
+  static void inputs(InferRequest request, LoadedVersion version) {
+    String model = "model '" + version.spec().model() + "'";
+    Map<String, Tensor> byName = new HashMap<>();
+    for (Tensor tensor : request.inputs()) {
+      String what = "input '" + tensor.name() + "'";
+      TensorSpec spec = find(version.inputs(), tensor.name());
+      if (spec == null) {
+        throw new InvalidRequestException(
+            "unknown " + what + "; " + model + " takes " + names(version.inputs()));
+      }
+      if (byName.put(tensor.name(), tensor) != null) {
+        throw new InvalidRequestException(what + " appears twice");
+      }
+      if (tensor.datatype() != spec.datatype()) {
+        throw new InvalidRequestException(
+            what
+                + " datatype is "
+                + tensor.datatype()
+                + ", "
+                + model
+                + " takes "
+                + spec.datatype());
+      }
+      if (!spec.accepts(tensor.shape())) {
+        throw new InvalidRequestException(
+            what + " shape " + tensor.shape() + " does not fit " + spec.shape());
+      }
+    }
+    for (TensorSpec spec : version.inputs()) {
+      if (!byName.containsKey(spec.name())) {
+        throw new InvalidRequestException(
+            "missing input '" + spec.name() + "'; " + model + " takes " + names(version.inputs()));
+      }
+    }
+  }
+
+  /** The outputs asked for, each one the model has; empty for all. */
+  static Set<String> outputs(InferRequest request, LoadedVersion version) {
+    List<TensorSpec> outputs = version.spec().outputs();
+    Set<String> wanted = new LinkedHashSet<>();
+    for (String name : request.outputs()) {
+      if (find(outputs, name) == null) {
+        throw new InvalidRequestException(
+            "unknown output '"
+                + name
+                + "'; model '"
+                + version.spec().model()
+                + "' returns "
+                + names(outputs));
+      }
+      wanted.add(name);
+    }
+    return wanted;
+  }
+
+  private static TensorSpec find(List<TensorSpec> specs, String name) {
+    return specs.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+  }
+
+  private static List<String> names(List<TensorSpec> specs) {
+    return specs.stream().map(TensorSpec::name).toList();
+  }
+}

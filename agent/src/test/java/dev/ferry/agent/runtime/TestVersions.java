@@ -1,0 +1,105 @@
+package dev.ferry.agent.runtime;
+
+import dev.ferry.protocol.release.Datatype;
+import dev.ferry.protocol.release.GoldenCase;
+import dev.ferry.protocol.release.GoldenVectors;
+import dev.ferry.protocol.release.ServingSpec;
+import dev.ferry.protocol.release.Tensor;
+import dev.ferry.protocol.release.TensorSpec;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/** Generated model versions, loaded through {@link VersionLoader}, for tests. */
+public final class TestVersions {
+  public static final List<String> CPU_ONLY = List.of("CPU");
+
+  private TestVersions() {}
+
+  /** A loaded {@code y = x·W + b} version with its weights. */
+  public record Linear(LoadedVersion version, OnnxModels.Linear weights) {
+    /** The outputs this version gives for one row. */
+    public List<Object> expected(double... x) {
+      return Arrays.stream(weights.apply(x)).mapToObj(v -> (Object) (float) v).toList();
+    }
+  }
+
+  /** serving.json of a linear model: x FP32 [-1, 4], y FP32 [-1, 3]. */
+  public static ServingSpec linearSpec(String model, String version) {
+    return spec(
+        model,
+        version,
+        List.of(new TensorSpec("x", Datatype.FP32, List.of(-1L, 4L))),
+        List.of(new TensorSpec("y", Datatype.FP32, List.of(-1L, 3L))));
+  }
+
+  public static ServingSpec spec(
+      String model, String version, List<TensorSpec> inputs, List<TensorSpec> outputs) {
+    return new ServingSpec(
+        model, version, ServingSpec.ONNX_PLATFORM, 17, inputs, outputs, List.of(), Map.of());
+  }
+
+  /** Writes, loads and proves a linear version; weights differ by seed. */
+  public static Linear linear(Path dir, String model, String version, long seed) {
+    Path file = dir.resolve(model + "-" + version + "-" + seed + ".onnx");
+    OnnxModels.Linear weights = OnnxModels.matMulAdd(file, "x", OnnxModels.DYNAMIC, 4, 3, seed);
+    GoldenVectors golden = linearGolden(weights);
+    return new Linear(
+        VersionLoader.load(file, linearSpec(model, version), golden, CPU_ONLY), weights);
+  }
+
+  /** One case: x = [[1, 2, 3, 4]] and the outputs these weights give. */
+  public static GoldenVectors linearGolden(OnnxModels.Linear weights) {
+    double[] y = weights.apply(new double[] {1, 2, 3, 4});
+    Tensor input = tensor("x", Datatype.FP32, List.of(1L, 4L), List.of(1.0, 2.0, 3.0, 4.0));
+    Tensor output =
+        tensor("y", Datatype.FP32, List.of(1L, 3L), Arrays.stream(y).mapToObj(v -> v).toList());
+    return new GoldenVectors(List.of(new GoldenCase(List.of(input), List.of(output))), Map.of());
+  }
+
+  /** Writes, loads and proves {@code y = Identity(x)} of one datatype and fixed shape. */
+  public static LoadedVersion identity(
+      Path dir, String model, Datatype datatype, int elemType, List<Long> shape, List<?> sample) {
+    Path file = dir.resolve(model + ".onnx");
+    OnnxModels.identity(file, elemType, new ArrayList<>(shape));
+    ServingSpec spec =
+        spec(
+            model,
+            "1.0.0",
+            List.of(new TensorSpec("x", datatype, shape)),
+            List.of(new TensorSpec("y", datatype, shape)));
+    GoldenCase golden =
+        new GoldenCase(
+            List.of(tensor("x", datatype, shape, sample)),
+            List.of(tensor("y", datatype, shape, sample)));
+    return VersionLoader.load(file, spec, new GoldenVectors(List.of(golden), Map.of()), CPU_ONLY);
+  }
+
+  /** Writes, loads and proves {@code c = a + b} over FP32 vectors of dynamic, unequal lengths. */
+  public static LoadedVersion adder(Path dir, String model) {
+    Path file = dir.resolve(model + ".onnx");
+    OnnxModels.addDynamic(file);
+    List<Long> dynamic = List.of(-1L);
+    ServingSpec spec =
+        spec(
+            model,
+            "1.0.0",
+            List.of(
+                new TensorSpec("a", Datatype.FP32, dynamic),
+                new TensorSpec("b", Datatype.FP32, dynamic)),
+            List.of(new TensorSpec("c", Datatype.FP32, dynamic)));
+    GoldenCase golden =
+        new GoldenCase(
+            List.of(
+                tensor("a", Datatype.FP32, List.of(2L), List.of(1.0, 2.0)),
+                tensor("b", Datatype.FP32, List.of(2L), List.of(3.0, 4.0))),
+            List.of(tensor("c", Datatype.FP32, List.of(2L), List.of(4.0, 6.0))));
+    return VersionLoader.load(file, spec, new GoldenVectors(List.of(golden), Map.of()), CPU_ONLY);
+  }
+
+  public static Tensor tensor(String name, Datatype datatype, List<Long> shape, List<?> data) {
+    return new Tensor(name, datatype, shape, new ArrayList<>(data));
+  }
+}
