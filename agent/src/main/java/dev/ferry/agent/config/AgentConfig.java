@@ -37,6 +37,10 @@ public interface AgentConfig {
   /** Probation of a new version. */
   Probation probation();
 
+  /** Whether the agent syncs with the hub; false serves only what the cache holds. */
+  @WithDefault("true")
+  boolean syncEnabled();
+
   /** The MQTT broker. */
   interface Mqtt {
     /** {@code tcp://host:1883} or {@code ssl://host:8883}. */

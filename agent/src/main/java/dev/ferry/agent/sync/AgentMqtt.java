@@ -46,6 +46,7 @@ public final class AgentMqtt implements AutoCloseable {
             return thread;
           });
   private volatile boolean closed;
+  private volatile Runnable onConnect = () -> {};
 
   /**
    * Creates the link; {@link #start()} connects it.
@@ -85,6 +86,15 @@ public final class AgentMqtt implements AutoCloseable {
     options.setPassword(password);
   }
 
+  /**
+   * Runs after every (re)connect, for example to publish the current reported state.
+   *
+   * @param action the action
+   */
+  public void onConnect(Runnable action) {
+    this.onConnect = action;
+  }
+
   /** Connects in the background, retrying until it succeeds or the link is closed. */
   public void start() {
     reconnector.execute(() -> connect(0));
@@ -118,6 +128,7 @@ public final class AgentMqtt implements AutoCloseable {
           new IMqttMessageListener[] {(t, message) -> desired.accept(message.getPayload())});
       client.publish(topic(Channel.ONLINE), presence(true), 1, true);
       LOG.infof("connected to %s as %s", client.getServerURI(), deviceId);
+      onConnect.run();
     } catch (MqttException e) {
       long delay = RECONNECT.delay(attempt).toMillis();
       LOG.debugf("MQTT connect failed (%s); retrying in %d ms", e.getMessage(), delay);
