@@ -6,6 +6,7 @@ import dev.ferry.protocol.release.GoldenVectors;
 import dev.ferry.protocol.release.ServingSpec;
 import dev.ferry.protocol.release.Tensor;
 import dev.ferry.protocol.release.TensorSpec;
+import dev.ferry.protocol.testing.OnnxModels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;

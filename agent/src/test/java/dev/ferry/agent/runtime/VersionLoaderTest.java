@@ -10,6 +10,7 @@ import dev.ferry.protocol.release.GoldenVectors;
 import dev.ferry.protocol.release.ServingSpec;
 import dev.ferry.protocol.release.Tensor;
 import dev.ferry.protocol.release.TensorSpec;
+import dev.ferry.protocol.testing.OnnxModels;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -9,9 +9,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ferry.agent.runtime.LoadedVersion;
 import dev.ferry.agent.runtime.Models;
-import dev.ferry.agent.runtime.OnnxModels;
 import dev.ferry.agent.runtime.TestVersions;
 import dev.ferry.protocol.release.Datatype;
+import dev.ferry.protocol.testing.OnnxModels;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;

@@ -15,6 +15,7 @@ import dev.ferry.protocol.signing.Pae;
 import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Role;
 import dev.ferry.protocol.signing.TrustRoot;
+import dev.ferry.protocol.testing.OnnxModels;
 import dev.ferry.protocol.testing.Services;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -8,6 +8,7 @@ import dev.ferry.protocol.release.GoldenCase;
 import dev.ferry.protocol.release.GoldenVectors;
 import dev.ferry.protocol.release.Tensor;
 import dev.ferry.protocol.release.Tolerance;
+import dev.ferry.protocol.testing.OnnxModels;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

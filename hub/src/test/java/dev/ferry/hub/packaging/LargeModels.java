@@ -2,6 +2,7 @@ package dev.ferry.hub.packaging;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.WireFormat;
+import dev.ferry.protocol.testing.OnnxModels;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.release.TensorSpec;
+import dev.ferry.protocol.testing.OnnxModels;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.ferry.hub.Api;
 import dev.ferry.hub.HubTestProfile;
 import dev.ferry.hub.registry.BlobStore;
+import dev.ferry.protocol.testing.OnnxModels;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;

@@ -19,6 +19,7 @@ import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Role;
 import dev.ferry.protocol.signing.TrustRoot;
+import dev.ferry.protocol.testing.OnnxModels;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;

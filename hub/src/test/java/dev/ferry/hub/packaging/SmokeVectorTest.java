@@ -10,6 +10,7 @@ import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.release.GoldenCase;
 import dev.ferry.protocol.release.GoldenVectors;
 import dev.ferry.protocol.release.Tensor;
+import dev.ferry.protocol.testing.OnnxModels;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;

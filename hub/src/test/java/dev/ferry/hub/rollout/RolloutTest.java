@@ -16,6 +16,7 @@ import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Role;
 import dev.ferry.protocol.signing.TrustRoot;
+import dev.ferry.protocol.testing.OnnxModels;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -82,7 +83,7 @@ class RolloutTest {
 
   private static String publish(String name, String version) throws Exception {
     Path model = Files.createTempFile("model", ".onnx");
-    dev.ferry.hub.packaging.TestModels.matMulAdd(model);
+    OnnxModels.matMulAdd(model, "x", 1, 4, 2, 5);
     given()
         .auth()
         .oauth2(Api.admin())

@@ -1,4 +1,4 @@
-package dev.ferry.hub.packaging;
+package dev.ferry.protocol.testing;
 
 import com.google.protobuf.CodedOutputStream;
 import java.io.ByteArrayOutputStream;
@@ -12,27 +12,27 @@ import java.util.List;
 import java.util.Random;
 
 /** Writes small ONNX models for tests with the field numbers of onnx.proto (IR 8, opset 17). */
-final class OnnxModels {
-  static final int FLOAT = 1;
-  static final int UINT8 = 2;
-  static final int INT8 = 3;
-  static final int UINT16 = 4;
-  static final int INT16 = 5;
-  static final int INT32 = 6;
-  static final int INT64 = 7;
-  static final int BOOL = 9;
-  static final int FLOAT16 = 10;
-  static final int DOUBLE = 11;
-  static final int BFLOAT16 = 16;
+public final class OnnxModels {
+  public static final int FLOAT = 1;
+  public static final int UINT8 = 2;
+  public static final int INT8 = 3;
+  public static final int UINT16 = 4;
+  public static final int INT16 = 5;
+  public static final int INT32 = 6;
+  public static final int INT64 = 7;
+  public static final int BOOL = 9;
+  public static final int FLOAT16 = 10;
+  public static final int DOUBLE = 11;
+  public static final int BFLOAT16 = 16;
 
   /** A dimension that {@link #matMulAdd} leaves dynamic, named {@code batch}. */
-  static final long DYNAMIC = -1;
+  public static final long DYNAMIC = -1;
 
   private OnnxModels() {}
 
   /** The weights of {@code y = x·W + b}: multiples of 1/4 and 1/8, so float sums are exact. */
-  record Linear(float[][] w, float[] b) {
-    double[] apply(double[] x) {
+  public record Linear(float[][] w, float[] b) {
+    public double[] apply(double[] x) {
       double[] y = new double[b.length];
       for (int j = 0; j < b.length; j++) {
         y[j] = b[j];
@@ -48,7 +48,8 @@ final class OnnxModels {
    * {@code y = x·W + b} with x of shape [batch, rows] and y of [batch, cols]; {@code batch} is
    * {@link #DYNAMIC} for a dimension named {@code batch}.
    */
-  static Linear matMulAdd(Path path, String input, long batch, int rows, int cols, long seed) {
+  public static Linear matMulAdd(
+      Path path, String input, long batch, int rows, int cols, long seed) {
     Random random = new Random(seed);
     float[][] w = new float[rows][cols];
     float[] b = new float[cols];
@@ -75,7 +76,7 @@ final class OnnxModels {
   }
 
   /** {@code y = Identity(x)} of one element type; dims are Long values or String names. */
-  static void identity(Path path, int elemType, List<Object> dims) {
+  public static void identity(Path path, int elemType, List<Object> dims) {
     Msg graph =
         new Msg()
             .msg(1, node("Identity", List.of("x"), "y"))
@@ -86,7 +87,7 @@ final class OnnxModels {
   }
 
   /** {@code c = a + b} on FP32 vectors of two elements. */
-  static void add(Path path) {
+  public static void add(Path path) {
     Msg graph =
         new Msg()
             .msg(1, node("Add", List.of("a", "b"), "c"))
@@ -97,8 +98,20 @@ final class OnnxModels {
     write(path, model(graph, "", 17));
   }
 
+  /** {@code c = a + b} on FP32 vectors whose lengths are dynamic and may differ: fails at run. */
+  public static void addDynamic(Path path) {
+    Msg graph =
+        new Msg()
+            .msg(1, node("Add", List.of("a", "b"), "c"))
+            .string(2, "add_dynamic")
+            .msg(11, tensorValue("a", FLOAT, List.of("n")))
+            .msg(11, tensorValue("b", FLOAT, List.of("m")))
+            .msg(12, tensorValue("c", FLOAT, List.of("k")));
+    write(path, model(graph, "", 17));
+  }
+
   /** Identity on FP32 [2] importing {@code ai.onnx.ml} 3 before the default domain as "ai.onnx". */
-  static void importsTwoDomains(Path path, int defaultOpset) {
+  public static void importsTwoDomains(Path path, int defaultOpset) {
     Msg graph =
         new Msg()
             .msg(1, node("Identity", List.of("x"), "y"))
@@ -116,7 +129,7 @@ final class OnnxModels {
   }
 
   /** {@code n = SequenceLength(s)}: a model whose input is a sequence of FP32 tensors. */
-  static void sequenceInput(Path path) {
+  public static void sequenceInput(Path path) {
     Msg tensorType = new Msg().msg(1, new Msg().int64(1, FLOAT));
     Msg sequenceType = new Msg().msg(4, new Msg().msg(1, tensorType));
     Msg graph =
@@ -182,27 +195,27 @@ final class OnnxModels {
   }
 
   /** A protobuf message under construction. */
-  static final class Msg {
+  public static final class Msg {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final CodedOutputStream out = CodedOutputStream.newInstance(bytes);
 
-    Msg int64(int field, long value) {
+    public Msg int64(int field, long value) {
       return write(() -> out.writeInt64(field, value));
     }
 
-    Msg string(int field, String value) {
+    public Msg string(int field, String value) {
       return write(() -> out.writeString(field, value));
     }
 
-    Msg bytes(int field, byte[] value) {
+    public Msg bytes(int field, byte[] value) {
       return write(() -> out.writeByteArray(field, value));
     }
 
-    Msg msg(int field, Msg value) {
+    public Msg msg(int field, Msg value) {
       return bytes(field, value.toBytes());
     }
 
-    byte[] toBytes() {
+    public byte[] toBytes() {
       write(out::flush);
       return bytes.toByteArray();
     }
