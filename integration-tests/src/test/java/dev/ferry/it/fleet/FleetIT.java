@@ -1,0 +1,202 @@
+package dev.ferry.it.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.protocol.testing.OnnxModels;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The hub and an agent as separate processes (the packaged jars), on the hub's embedded broker and
+ * registry: a release rolled out while the agent serves under load swaps with no failed request,
+ * and the agent restarted with the hub gone serves the new version from its cache.
+ */
+class FleetIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TOKEN = "fy_fleet-it-admin";
+  private static final String INFER =
+      "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}]}";
+
+  @TempDir Path dir;
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @Test
+  void rolloutUnderLoad_swapsWithoutAFailedRequestAndTheCacheServesOffline() throws Exception {
+    int mqtt = JarProcess.freePort();
+    Map<String, String> hubEnv =
+        Map.of(
+            "FERRY_HUB_DATA_DIR",
+            dir.resolve("hub").toString(),
+            "FERRY_HUB_BOOTSTRAP_TOKEN",
+            TOKEN,
+            "FERRY_HUB_MQTT_HOST",
+            "127.0.0.1",
+            "FERRY_HUB_MQTT_PORT",
+            String.valueOf(mqtt));
+    Map<String, String> agentEnv;
+    try (JarProcess hub = JarProcess.start("hub", hubEnv, dir.resolve("hub.log"))) {
+      publish(hub, "1.0.0", 1);
+      publish(hub, "2.0.0", 2);
+      Path root =
+          Files.writeString(dir.resolve("root.json"), get(hub.url() + "/api/v1/trust/root"));
+      agentEnv = new HashMap<>();
+      agentEnv.put("FERRY_AGENT_DEVICE_ID", "edge-it");
+      agentEnv.put("FERRY_AGENT_LABELS_SITE", "it");
+      agentEnv.put("FERRY_AGENT_TRUST_ROOT", root.toString());
+      agentEnv.put("FERRY_AGENT_DATA_DIR", dir.resolve("agent").toString());
+      agentEnv.put("FERRY_AGENT_MQTT_URL", "tcp://127.0.0.1:" + mqtt);
+      agentEnv.put("FERRY_AGENT_REGISTRY_PLAIN_HTTP", "127.0.0.1:" + hub.port);
+      try (JarProcess agent = JarProcess.start("agent", agentEnv, dir.resolve("agent.log"))) {
+        rollout(hub, "1.0.0");
+        awaitVersion(agent, "1.0.0");
+
+        Load load = new Load(agent, 4);
+        rollout(hub, "2.0.0");
+        awaitVersion(agent, "2.0.0");
+        Thread.sleep(300);
+        load.stop();
+        assertEquals(List.of(), load.failures);
+        assertTrue(load.served > 50, "served " + load.served);
+        for (List<String> versions : load.versionsPerThread) {
+          int switched = versions.indexOf("2.0.0");
+          assertTrue(switched >= 0, "a thread never saw 2.0.0");
+          assertTrue(
+              versions.subList(switched, versions.size()).stream().allMatch("2.0.0"::equals),
+              "went back after the swap");
+        }
+      }
+    }
+    try (JarProcess offline =
+        JarProcess.start("agent", agentEnv, dir.resolve("agent-offline.log"))) {
+      awaitVersion(offline, "2.0.0");
+    }
+  }
+
+  private void publish(JarProcess hub, String version, long seed) throws Exception {
+    Path model = dir.resolve("model-" + version + ".onnx");
+    OnnxModels.matMulAdd(model, "x", 1, 4, 2, seed);
+    Process curl =
+        new ProcessBuilder(
+                "curl",
+                "-s",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                "-H",
+                "Authorization: Bearer " + TOKEN,
+                "-F",
+                "model=@" + model,
+                "-F",
+                "version=" + version,
+                hub.url() + "/api/v1/models/fleet-it/versions")
+            .redirectErrorStream(true)
+            .start();
+    String status = new String(curl.getInputStream().readAllBytes()).strip();
+    curl.waitFor(60, TimeUnit.SECONDS);
+    assertEquals("201", status, "publish " + version);
+  }
+
+  private void rollout(JarProcess hub, String version) throws Exception {
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(hub.url() + "/api/v1/rollouts"))
+            .header("Authorization", "Bearer " + TOKEN)
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    "{\"model\":\"fleet-it\",\"version\":\""
+                        + version
+                        + "\",\"devices\":[\"edge-it\"]}"))
+            .build();
+    assertEquals(201, http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+  }
+
+  private String get(String url) throws Exception {
+    return http.send(
+            HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString())
+        .body();
+  }
+
+  private HttpResponse<String> infer(JarProcess agent) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(agent.url() + "/v2/models/fleet-it/infer"))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(INFER))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private void awaitVersion(JarProcess agent, String version) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      HttpResponse<String> response = infer(agent);
+      last = response.statusCode() + " " + response.body();
+      if (response.statusCode() == 200
+          && version.equals(JSON.readTree(response.body()).get("model_version").asText())) {
+        return;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("agent never served " + version + "; last answer " + last);
+  }
+
+  /** Threads sending inference requests back to back, recording every answer. */
+  private final class Load {
+    final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+    final List<List<String>> versionsPerThread = new ArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final List<Thread> threads = new ArrayList<>();
+    volatile long served;
+
+    Load(JarProcess agent, int count) {
+      for (int i = 0; i < count; i++) {
+        List<String> versions = new ArrayList<>();
+        versionsPerThread.add(versions);
+        Thread thread =
+            new Thread(
+                () -> {
+                  while (running.get()) {
+                    try {
+                      HttpResponse<String> response = infer(agent);
+                      if (response.statusCode() != 200) {
+                        failures.add(response.statusCode() + " " + response.body());
+                        continue;
+                      }
+                      JsonNode body = JSON.readTree(response.body());
+                      versions.add(body.get("model_version").asText());
+                      served++;
+                    } catch (Exception e) {
+                      failures.add(e.toString());
+                    }
+                  }
+                });
+        thread.start();
+        threads.add(thread);
+      }
+    }
+
+    void stop() throws InterruptedException {
+      running.set(false);
+      for (Thread thread : threads) {
+        thread.join(10_000);
+      }
+    }
+  }
+}

@@ -1,0 +1,93 @@
+package dev.ferry.it.fleet;
+
+import dev.ferry.protocol.testing.Services;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** A packaged Quarkus application (hub or agent) run as its own process. */
+final class JarProcess implements AutoCloseable {
+  private final Process process;
+  final int port;
+
+  private JarProcess(Process process, int port) {
+    this.process = process;
+    this.port = port;
+  }
+
+  /**
+   * Starts {@code <module>/target/quarkus-app/quarkus-run.jar} and waits until it is live.
+   *
+   * @param module {@code hub} or {@code agent}
+   * @param env environment variables (its configuration)
+   * @param log where its output goes
+   */
+  static JarProcess start(String module, Map<String, String> env, Path log) throws Exception {
+    int port = freePort();
+    Path jar = Services.root().resolve(module + "/target/quarkus-app/quarkus-run.jar");
+    List<String> command =
+        new ArrayList<>(
+            List.of("java", "-Xmx512m", "-Dquarkus.http.port=" + port, "-jar", jar.toString()));
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+    builder.environment().putAll(env);
+    JarProcess started = new JarProcess(builder.start(), port);
+    started.awaitLive();
+    return started;
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  String url() {
+    return "http://127.0.0.1:" + port;
+  }
+
+  private void awaitLive() throws Exception {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (!process.isAlive()) {
+        throw new AssertionError("process exited with " + process.exitValue());
+      }
+      try {
+        var response =
+            http.send(
+                HttpRequest.newBuilder(URI.create(url() + "/q/health/live")).build(),
+                HttpResponse.BodyHandlers.discarding());
+        if (response.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException starting) {
+        // not listening yet
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("not live within 60 s on port " + port);
+  }
+
+  /** Kills it at once, as a power cut would. */
+  void kill() throws InterruptedException {
+    process.destroyForcibly();
+    process.waitFor(30, TimeUnit.SECONDS);
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(20, TimeUnit.SECONDS)) {
+      kill();
+    }
+  }
+}
