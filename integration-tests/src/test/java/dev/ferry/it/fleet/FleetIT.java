@@ -65,6 +65,8 @@ class FleetIT {
       try (JarProcess agent = JarProcess.start("agent", agentEnv, dir.resolve("agent.log"))) {
         rollout(hub, "1.0.0");
         awaitVersion(agent, "1.0.0");
+        Wire wire = new Wire(mqtt);
+        byte[] v1Desired = wire.retainedDesired();
 
         Load load = new Load(agent, 4);
         rollout(hub, "2.0.0");
@@ -86,6 +88,15 @@ class FleetIT {
         JarProcess.start("agent", agentEnv, dir.resolve("agent-offline.log"))) {
       awaitVersion(offline, "2.0.0");
     }
+  }
+
+  /** The same desired state, signed by a key the device does not trust. */
+  private static byte[] forged(byte[] envelope) {
+    var codec = new dev.ferry.protocol.json.JsonCodec(16 * 1024 * 1024);
+    var signed = codec.decode(envelope, dev.ferry.protocol.signing.Envelope.class);
+    var attacker =
+        new dev.ferry.protocol.signing.Signer(dev.ferry.protocol.signing.Ed25519.generate());
+    return codec.encode(attacker.sign(signed.payloadType(), signed.payloadBytes()));
   }
 
   private void publish(JarProcess hub, String version, long seed) throws Exception {
