@@ -53,12 +53,12 @@ public class Rollouts {
     Fields.required(request, "body");
     String model = Fields.text(request.model(), "model");
     String version = Fields.text(request.version(), "version");
+    List<String> targets = targets(request);
     if (catalog.release(model, version).isEmpty()) {
       throw new ApiException(
           ErrorCode.NOT_FOUND,
           "model " + Fields.show(model) + " has no version " + Fields.show(version));
     }
-    List<String> targets = targets(request);
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
     Rollout rollout =
         new Rollout(

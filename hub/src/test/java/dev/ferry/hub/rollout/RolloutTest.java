@@ -219,6 +219,28 @@ class RolloutTest {
   }
 
   @Test
+  void rollout_answersMalformedBodiesWithTheErrorBody() {
+    given()
+        .auth()
+        .oauth2(Api.admin())
+        .contentType(ContentType.JSON)
+        .body("{\"model\": ")
+        .post("/api/v1/rollouts")
+        .then()
+        .statusCode(400)
+        .body("code", equalTo("INVALID_REQUEST"));
+    given()
+        .auth()
+        .oauth2(Api.admin())
+        .contentType(ContentType.JSON)
+        .body("{\"model\":\"x\",\"version\":\"1.0.0\"}")
+        .post("/api/v1/rollouts")
+        .then()
+        .statusCode(400)
+        .body("message", equalTo("devices or selector must be given, not both and not neither"));
+  }
+
+  @Test
   void rollout_namesBadRequests() {
     given()
         .auth()
