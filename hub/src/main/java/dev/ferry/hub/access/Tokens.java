@@ -113,13 +113,12 @@ public class Tokens {
             c -> {
               try (PreparedStatement insert =
                   c.prepareStatement(
-                      "INSERT INTO api_token (name, role, token_sha256, created_at) SELECT ?, ?, ?, ?"
-                          + " WHERE NOT EXISTS (SELECT 1 FROM api_token WHERE name = ?)")) {
+                      "INSERT INTO api_token (name, role, token_sha256, created_at)"
+                          + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
                 insert.setString(1, name);
                 insert.setString(2, role.id());
                 insert.setString(3, hash(token));
                 insert.setTimestamp(4, Timestamp.from(now));
-                insert.setString(5, name);
                 return insert.executeUpdate();
               }
             });

@@ -185,19 +185,14 @@ public class Catalog {
   }
 
   private static void ensureModel(Connection c, String name, Instant now) throws SQLException {
+    // ON CONFLICT waits for a concurrent first publish instead of failing the transaction
     try (PreparedStatement insert =
         c.prepareStatement(
-            "INSERT INTO model (name, created_at, last_release_seq) SELECT ?, ?, 0"
-                + " WHERE NOT EXISTS (SELECT 1 FROM model WHERE name = ?)")) {
+            "INSERT INTO model (name, created_at, last_release_seq) VALUES (?, ?, 0)"
+                + " ON CONFLICT DO NOTHING")) {
       insert.setString(1, name);
       insert.setTimestamp(2, Timestamp.from(now));
-      insert.setString(3, name);
       insert.executeUpdate();
-    } catch (SQLException e) {
-      if (!"23505".equals(e.getSQLState())) {
-        throw e;
-      }
-      // another publish of the same model created the row first; the lock below orders us
     }
   }
 

@@ -43,6 +43,13 @@ public class Devices {
       String reported,
       Instant seen)
       throws SQLException {
+    // create the row first (a no-op when it exists; waits for a concurrent creator), then update
+    try (PreparedStatement insert =
+        c.prepareStatement(
+            "INSERT INTO device (id, labels, online) VALUES (?, '{}', FALSE) ON CONFLICT DO NOTHING")) {
+      insert.setString(1, id);
+      insert.executeUpdate();
+    }
     try (PreparedStatement update =
         c.prepareStatement(
             "UPDATE device SET labels = COALESCE(?, labels), online = COALESCE(?, online),"
@@ -52,19 +59,7 @@ public class Devices {
       update.setString(3, reported);
       update.setTimestamp(4, seen == null ? null : Timestamp.from(seen));
       update.setString(5, id);
-      if (update.executeUpdate() > 0) {
-        return;
-      }
-    }
-    try (PreparedStatement insert =
-        c.prepareStatement(
-            "INSERT INTO device (id, labels, online, last_seen, reported) VALUES (?, ?, ?, ?, ?)")) {
-      insert.setString(1, id);
-      insert.setString(2, json(labels == null ? Map.of() : labels));
-      insert.setBoolean(3, online != null && online);
-      insert.setTimestamp(4, seen == null ? null : Timestamp.from(seen));
-      insert.setString(5, reported);
-      insert.executeUpdate();
+      update.executeUpdate();
     }
   }
 

@@ -74,7 +74,18 @@ public class DesiredStates {
     }
   }
 
+  /** Locks the device's row, creating it first, so that two rollouts never take one sequence. */
   private static long lastSequence(Connection c, String deviceId) throws SQLException {
+    try (PreparedStatement insert =
+        c.prepareStatement(
+            "INSERT INTO desired_state (device_id, sequence, issued_at, expires_at, envelope)"
+                + " VALUES (?, 0, ?, ?, '') ON CONFLICT DO NOTHING")) {
+      Timestamp epoch = Timestamp.from(Instant.EPOCH);
+      insert.setString(1, deviceId);
+      insert.setTimestamp(2, epoch);
+      insert.setTimestamp(3, epoch);
+      insert.executeUpdate();
+    }
     try (PreparedStatement query =
         c.prepareStatement("SELECT sequence FROM desired_state WHERE device_id = ? FOR UPDATE")) {
       query.setString(1, deviceId);
@@ -108,17 +119,10 @@ public class DesiredStates {
   private static void store(Connection c, DesiredState state, String envelope) throws SQLException {
     try (PreparedStatement update =
         c.prepareStatement(
-            "UPDATE desired_state SET sequence = ?, issued_at = ?, expires_at = ?, envelope = ? WHERE device_id = ?")) {
+            "UPDATE desired_state SET sequence = ?, issued_at = ?, expires_at = ?, envelope = ?"
+                + " WHERE device_id = ?")) {
       bind(update, state, envelope);
-      if (update.executeUpdate() > 0) {
-        return;
-      }
-    }
-    try (PreparedStatement insert =
-        c.prepareStatement(
-            "INSERT INTO desired_state (sequence, issued_at, expires_at, envelope, device_id) VALUES (?, ?, ?, ?, ?)")) {
-      bind(insert, state, envelope);
-      insert.executeUpdate();
+      update.executeUpdate();
     }
   }
 

@@ -123,26 +123,27 @@ public class Rollouts {
   }
 
   private static void assign(Connection c, String device, Rollout rollout) throws SQLException {
+    try (PreparedStatement insert =
+        c.prepareStatement(
+            "INSERT INTO assignment (version, rollout_id, device_id, model) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT DO NOTHING")) {
+      bindAssignment(insert, device, rollout);
+      insert.executeUpdate();
+    }
     try (PreparedStatement update =
         c.prepareStatement(
             "UPDATE assignment SET version = ?, rollout_id = ? WHERE device_id = ? AND model = ?")) {
-      update.setString(1, rollout.version());
-      update.setString(2, rollout.id());
-      update.setString(3, device);
-      update.setString(4, rollout.model());
-      if (update.executeUpdate() > 0) {
-        return;
-      }
+      bindAssignment(update, device, rollout);
+      update.executeUpdate();
     }
-    try (PreparedStatement insert =
-        c.prepareStatement(
-            "INSERT INTO assignment (version, rollout_id, device_id, model) VALUES (?, ?, ?, ?)")) {
-      insert.setString(1, rollout.version());
-      insert.setString(2, rollout.id());
-      insert.setString(3, device);
-      insert.setString(4, rollout.model());
-      insert.executeUpdate();
-    }
+  }
+
+  private static void bindAssignment(PreparedStatement statement, String device, Rollout rollout)
+      throws SQLException {
+    statement.setString(1, rollout.version());
+    statement.setString(2, rollout.id());
+    statement.setString(3, device);
+    statement.setString(4, rollout.model());
   }
 
   private static void insert(Connection c, Rollout r) throws SQLException {

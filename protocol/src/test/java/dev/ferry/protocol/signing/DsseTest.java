@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import java.io.IOException;
+import dev.ferry.protocol.testing.Services;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +13,6 @@ import java.security.PublicKey;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -265,14 +264,9 @@ class DsseTest {
     assertEquals(alice.getPrivate(), Ed25519.privateKeyFromPem(Ed25519.toPem(alice.getPrivate())));
   }
 
-  private static String openssl(String... args) throws IOException, InterruptedException {
+  private static String openssl(String... args) {
     List<String> command = new java.util.ArrayList<>(List.of("openssl"));
     command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    if (!process.waitFor(30, TimeUnit.SECONDS) || process.exitValue() != 0) {
-      throw new AssertionError("openssl " + String.join(" ", args) + " failed: " + out);
-    }
-    return out;
+    return Services.exec(command.toArray(String[]::new));
   }
 }
