@@ -58,6 +58,10 @@ public interface AgentConfig {
   interface Registry {
     /** Registries ({@code host[:port]}) reached over plain HTTP; all others over HTTPS. */
     Optional<List<String>> plainHttp();
+
+    /** A download with no byte for this long is cut and retried (slow-retrieval attacks). */
+    @WithDefault("30s")
+    Duration idleTimeout();
   }
 
   /** How a new version is watched after it starts serving. */

@@ -19,6 +19,7 @@ import java.io.InterruptedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,16 @@ import java.util.function.LongConsumer;
  */
 public final class ArtifactFetcher {
   static final List<String> REQUIRED_FILES = List.of("model.onnx", "serving.json", "golden.json");
+
+  /** Told how far a fetch is; called from the download threads. */
+  @FunctionalInterface
+  public interface Progress {
+    /**
+     * @param done the bytes of the artifact's layers on disk, cached ones included
+     * @param total the bytes of all its layers
+     */
+    void update(long done, long total);
+  }
 
   private final ContentStore store;
   private final Function<String, RegistryClient> clients;
@@ -65,18 +76,19 @@ public final class ArtifactFetcher {
    *
    * @param reference the repository, {@code host[:port]/path}
    * @param manifestDigest the signed manifest digest
-   * @param progress told the bytes on disk of the layers being fetched, summed
+   * @param progress told the bytes on disk of the artifact's layers, summed
    * @return the cached artifact
    * @throws FetchException if it cannot be fetched; the reason says why
    * @throws InterruptedException if interrupted
    */
-  public FetchedArtifact fetch(String reference, Digest manifestDigest, LongConsumer progress)
+  public FetchedArtifact fetch(String reference, Digest manifestDigest, Progress progress)
       throws FetchException, InterruptedException {
     RepositoryRef ref = RepositoryRef.parse(reference);
     RegistryClient client = clients.apply(ref.registry());
     Manifest manifest = manifest(client, ref, manifestDigest);
     Map<String, Descriptor> layers = layers(manifest, manifestDigest);
     long[] done = new long[layers.size()];
+    long total = layers.values().stream().mapToLong(Descriptor::size).sum();
     List<Future<Path>> downloads = new ArrayList<>();
     int i = 0;
     for (Descriptor layer : layers.values()) {
@@ -91,7 +103,7 @@ public final class ArtifactFetcher {
                       n -> {
                         synchronized (done) {
                           done[slot] = n;
-                          progress.accept(java.util.Arrays.stream(done).sum());
+                          progress.update(Arrays.stream(done).sum(), total);
                         }
                       })));
     }
@@ -169,6 +181,7 @@ public final class ArtifactFetcher {
     try {
       Optional<Path> cached = cachedIntact(layer.digest());
       if (cached.isPresent()) {
+        progress.accept(layer.size());
         return cached.get();
       }
       retrying(

@@ -12,9 +12,16 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param attempts how many tries in all
  */
 public record Backoff(Duration initial, Duration max, int attempts) {
-  /** The agent's default: 0.5 s doubling up to 30 s, 8 tries. */
+  /**
+   * Retries within one fetch: 0.5 s then 1 s, 3 tries; the agent tries the whole install again
+   * later ({@link #RESUME}), so a long outage does not hold up a newer desired state.
+   */
   public static final Backoff DEFAULT =
-      new Backoff(Duration.ofMillis(500), Duration.ofSeconds(30), 8);
+      new Backoff(Duration.ofMillis(500), Duration.ofSeconds(5), 3);
+
+  /** Retries of an install that could not reach the registry: 1 s doubling up to 60 s, forever. */
+  public static final Backoff RESUME =
+      new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(60), Integer.MAX_VALUE);
 
   /**
    * The delay before a retry.

@@ -31,4 +31,9 @@ public final class FetchException extends Exception {
   public Reason reason() {
     return reason;
   }
+
+  /** Whether trying later can help: the registry was unreachable or the transfer stalled. */
+  public boolean retryable() {
+    return reason == Reason.UNAVAILABLE || reason == Reason.STALLED;
+  }
 }

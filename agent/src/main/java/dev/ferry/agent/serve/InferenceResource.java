@@ -1,6 +1,7 @@
 package dev.ferry.agent.serve;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.agent.health.AssignedModels;
 import dev.ferry.agent.runtime.InferenceFailedException;
 import dev.ferry.agent.runtime.Lease;
 import dev.ferry.agent.runtime.LoadedVersion;
@@ -15,6 +16,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,14 +30,17 @@ public class InferenceResource {
   private final Models models;
   private final ObjectMapper json;
   private final ServerMetadata server;
+  private final AssignedModels readiness;
 
   InferenceResource(
       Models models,
+      AssignedModels readiness,
       ObjectMapper json,
       @ConfigProperty(name = "quarkus.application.name") String name,
       @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
           String version) {
     this.models = models;
+    this.readiness = readiness;
     this.json = json;
     this.server = new ServerMetadata(name, version, List.of());
   }
@@ -51,10 +56,12 @@ public class InferenceResource {
     return Map.of("live", true);
   }
 
+  /** OIP: 200 when every assigned model serves, else a 4xx (400), as the protocol says. */
   @GET
   @Path("/health/ready")
-  public Map<String, Boolean> ready() {
-    return Map.of("ready", true);
+  public Response ready() {
+    boolean ready = readiness.serving();
+    return Response.status(ready ? 200 : 400).entity(Map.of("ready", ready)).build();
   }
 
   @GET

@@ -5,27 +5,82 @@ import dev.ferry.protocol.json.Schema;
 import dev.ferry.protocol.oci.Digest;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The agent's durable state, {@code state.json}: what it has accepted and, per model, the active
- * and fallback versions.
+ * and fallback versions, what the accepted desired state assigns, and the versions that failed for
+ * good.
  *
  * @param accepted the accepted desired sequence and installed releaseSeqs
  * @param models the installed versions by model name
+ * @param targets what the last accepted desired state assigns
+ * @param failed by model name, the assigned version that failed for good
  */
 @Schema("ferry.agent-state/v1")
-public record AgentState(AcceptedState accepted, Map<String, ModelSlot> models) {
-  /** Fills in absent fields and copies the map. */
+public record AgentState(
+    AcceptedState accepted,
+    Map<String, ModelSlot> models,
+    List<Target> targets,
+    Map<String, FailedVersion> failed) {
+  /** Fills in absent fields and copies the collections. */
   public AgentState {
     accepted = accepted == null ? AcceptedState.initial() : accepted;
     models = models == null ? Map.of() : Map.copyOf(models);
+    targets = targets == null ? List.of() : List.copyOf(targets);
+    failed = failed == null ? Map.of() : Map.copyOf(failed);
   }
 
   /** The state of an agent that has accepted and installed nothing. */
   public static AgentState empty() {
-    return new AgentState(AcceptedState.initial(), Map.of());
+    return new AgentState(AcceptedState.initial(), Map.of(), List.of(), Map.of());
+  }
+
+  /**
+   * This state after accepting a desired state: its sequence and what it assigns.
+   *
+   * @param next the accepted state
+   * @param assigned what it assigns
+   * @return the new state
+   */
+  public AgentState accept(AcceptedState next, List<Target> assigned) {
+    return new AgentState(next, models, assigned, failed);
+  }
+
+  /**
+   * This state with a version that failed for good.
+   *
+   * @param model the model name
+   * @param version the failed version
+   * @return the new state
+   */
+  public AgentState fail(String model, FailedVersion version) {
+    Map<String, FailedVersion> next = new HashMap<>(failed);
+    next.put(model, version);
+    return new AgentState(accepted, models, targets, next);
+  }
+
+  /**
+   * This state after probation swapped a model back to its fallback, which becomes the only
+   * installed version; the rolled-back one is recorded as failed.
+   *
+   * @param model the model name
+   * @param reason why
+   * @return the new state
+   * @throws IllegalStateException if the model has no fallback
+   */
+  public AgentState rollBack(String model, String reason) {
+    ModelSlot slot = models.get(model);
+    if (slot == null || slot.fallback() == null) {
+      throw new IllegalStateException("model '" + model + "' has no fallback in state.json");
+    }
+    Map<String, ModelSlot> next = new HashMap<>(models);
+    next.put(model, new ModelSlot(slot.fallback(), null));
+    InstalledVersion bad = slot.active();
+    return new AgentState(accepted, next, targets, failed)
+        .fail(model, new FailedVersion(bad.manifestDigest(), bad.version(), reason));
   }
 
   /**
@@ -39,7 +94,10 @@ public record AgentState(AcceptedState accepted, Map<String, ModelSlot> models) 
     Map<String, ModelSlot> next = new HashMap<>(models);
     ModelSlot slot = models.get(version.name());
     next.put(version.name(), slot == null ? new ModelSlot(version, null) : slot.activate(version));
-    return new AgentState(accepted.installed(version.name(), version.releaseSeq()), next);
+    Map<String, FailedVersion> stillFailed = new HashMap<>(failed);
+    stillFailed.remove(version.name());
+    return new AgentState(
+        accepted.installed(version.name(), version.releaseSeq()), next, targets, stillFailed);
   }
 
   /**
@@ -49,20 +107,7 @@ public record AgentState(AcceptedState accepted, Map<String, ModelSlot> models) 
    * @return the new state
    */
   public AgentState withAccepted(AcceptedState accepted) {
-    return new AgentState(accepted, models);
-  }
-
-  /**
-   * This state without a model that is no longer assigned; its installed releaseSeq is kept, so a
-   * later reassignment cannot roll it back.
-   *
-   * @param model the model name
-   * @return the new state
-   */
-  public AgentState without(String model) {
-    Map<String, ModelSlot> next = new HashMap<>(models);
-    next.remove(model);
-    return new AgentState(accepted, next);
+    return new AgentState(accepted, models, targets, failed);
   }
 
   /** The blobs that garbage collection must keep: every model's active and fallback version. */

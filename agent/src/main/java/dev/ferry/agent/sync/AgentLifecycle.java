@@ -4,6 +4,7 @@ import dev.ferry.agent.config.AgentConfig;
 import dev.ferry.agent.fetch.ArtifactFetcher;
 import dev.ferry.agent.fetch.Backoff;
 import dev.ferry.agent.runtime.Models;
+import dev.ferry.agent.runtime.Rollback;
 import dev.ferry.agent.store.ContentStore;
 import dev.ferry.agent.store.StateFile;
 import dev.ferry.agent.trust.DesiredStateVerifier;
@@ -21,14 +22,20 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttException;
 
 /**
- * Starts the agent: restores the cached versions (serving offline within seconds), then connects to
- * the broker in the background and applies each desired state on one worker thread.
+ * Starts the agent: restores the cached versions (serving offline within seconds), resumes what the
+ * accepted desired state still lacks, connects to the broker in the background and applies each
+ * desired state on one worker thread; installs that could not reach the registry are retried there
+ * with backoff until they succeed or a newer desired state replaces them.
  */
 @ApplicationScoped
 public class AgentLifecycle {
@@ -42,10 +49,17 @@ public class AgentLifecycle {
   @Inject Instance<TrustStore> trust;
 
   private final Map<String, RegistryClient> clients = new ConcurrentHashMap<>();
-  private final ExecutorService applying = Executors.newSingleThreadExecutor(daemon("ferry-apply"));
+
+  /** Undelivered events kept while the broker is unreachable. */
+  static final int EVENT_QUEUE = 10_000;
+
+  private final ScheduledExecutorService applying =
+      Executors.newSingleThreadScheduledExecutor(daemon("ferry-apply"));
   private final ExecutorService downloads = Executors.newFixedThreadPool(4, daemon("ferry-fetch"));
   private AgentMqtt mqtt;
-  private Applier applier;
+  private volatile Applier applier;
+  private ScheduledFuture<?> retry;
+  private int retries;
 
   void start(@Observes StartupEvent event) throws IOException, MqttException {
     if (!config.syncEnabled()) {
@@ -59,7 +73,8 @@ public class AgentLifecycle {
       mqtt.credentials(
           config.mqtt().username().get(), config.mqtt().password().orElse("").toCharArray());
     }
-    applier =
+    MqttReporter reporter = new MqttReporter(mqtt, EVENT_QUEUE);
+    Applier created =
         new Applier(
             new Applier.Parts(
                 deviceId,
@@ -71,11 +86,25 @@ public class AgentLifecycle {
                 store,
                 stateFile,
                 models,
-                new MqttReporter(mqtt),
+                reporter,
                 Clock.systemUTC()));
-    applier.restore();
-    mqtt.onConnect(() -> applying.execute(applier::report));
+    created.restore();
+    applier = created;
+    mqtt.onConnect(reporter::reconnected);
     mqtt.start();
+    applying.execute(() -> afterwards(created.reconcile()));
+  }
+
+  /** The applier once the cached state is restored; empty before, and when sync is off. */
+  public Optional<Applier> applier() {
+    return Optional.ofNullable(applier);
+  }
+
+  void rolledBack(@Observes Rollback rollback) {
+    Applier current = applier;
+    if (current != null) {
+      applying.execute(() -> current.rolledBack(rollback));
+    }
   }
 
   void stop(@Observes ShutdownEvent event) {
@@ -88,7 +117,30 @@ public class AgentLifecycle {
   }
 
   private void onDesired(byte[] payload) {
-    applying.execute(() -> applier.apply(payload));
+    applying.execute(() -> afterwards(applier.apply(payload)));
+  }
+
+  /** Runs on the apply thread: schedules a retry while an install waits, with growing delays. */
+  private void afterwards(boolean pending) {
+    if (!pending) {
+      retries = 0;
+      if (retry != null) {
+        retry.cancel(false);
+        retry = null;
+      }
+      return;
+    }
+    if (retry == null || retry.isDone()) {
+      long delay = Backoff.RESUME.delay(retries++).toMillis();
+      retry =
+          applying.schedule(
+              () -> {
+                retry = null;
+                afterwards(applier.reconcile());
+              },
+              delay,
+              TimeUnit.MILLISECONDS);
+    }
   }
 
   private RegistryClient client(String registry) {
@@ -98,6 +150,7 @@ public class AgentLifecycle {
         host ->
             RegistryClient.builder(host)
                 .plainHttp(plain)
+                .idleTimeout(config.registry().idleTimeout())
                 .credentials(Credentials.dockerConfig())
                 .build());
   }

@@ -32,6 +32,8 @@ public final class AgentMqtt implements AutoCloseable {
   private static final Backoff RECONNECT =
       new Backoff(Duration.ofMillis(500), Duration.ofSeconds(60), Integer.MAX_VALUE);
 
+  private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
+
   private final String deviceId;
   private final String agentVersion;
   private final MqttClient client;
@@ -73,6 +75,7 @@ public final class AgentMqtt implements AutoCloseable {
     options.setKeepAliveInterval(30);
     options.setWill(topic(Channel.ONLINE), presence(false), 1, true);
     client.setCallback(new Reconnect());
+    client.setTimeToWait(PUBLISH_TIMEOUT.toMillis());
   }
 
   /**

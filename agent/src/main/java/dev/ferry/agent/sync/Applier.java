@@ -5,13 +5,16 @@ import dev.ferry.agent.fetch.FetchException;
 import dev.ferry.agent.fetch.FetchedArtifact;
 import dev.ferry.agent.runtime.LoadedVersion;
 import dev.ferry.agent.runtime.Models;
+import dev.ferry.agent.runtime.Rollback;
 import dev.ferry.agent.runtime.VersionLoader;
 import dev.ferry.agent.runtime.VersionRejectedException;
 import dev.ferry.agent.store.AgentState;
 import dev.ferry.agent.store.ContentStore;
+import dev.ferry.agent.store.FailedVersion;
 import dev.ferry.agent.store.InstalledVersion;
 import dev.ferry.agent.store.ModelSlot;
 import dev.ferry.agent.store.StateFile;
+import dev.ferry.agent.store.Target;
 import dev.ferry.agent.trust.DesiredStateVerifier;
 import dev.ferry.agent.trust.RejectedDesiredStateException;
 import dev.ferry.agent.trust.VerifiedDesired;
@@ -29,7 +32,6 @@ import dev.ferry.protocol.oci.Descriptor;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.release.GoldenVectors;
 import dev.ferry.protocol.release.ReleasePredicate;
-import dev.ferry.protocol.release.ReleaseStatement;
 import dev.ferry.protocol.release.ServingSpec;
 import java.io.IOException;
 import java.io.InputStream;
@@ -41,14 +43,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
  * Turns verified desired states into serving versions: fetch, check against the signed statement,
  * load and validate off the request path, swap, persist {@code state.json}, report. A rejected
- * state or a failed version never disturbs what serves.
+ * state or a failed version never disturbs what serves. What the accepted state assigns is kept in
+ * {@code state.json}, so an install cut short by a crash or an outage resumes ({@link #reconcile})
+ * from its partial downloads; a version that fails for good is not tried again until the hub
+ * assigns another artifact.
  */
 public final class Applier {
   private static final Logger LOG = Logger.getLogger(Applier.class);
@@ -70,7 +77,8 @@ public final class Applier {
   private final Parts parts;
   private final JsonCodec codec = new JsonCodec(64 * 1024 * 1024);
   private final Map<String, ModelReport> reports = new TreeMap<>();
-  private AgentState state;
+  private volatile AgentState state;
+  private boolean pending;
 
   /**
    * @param parts what the applier needs
@@ -79,10 +87,20 @@ public final class Applier {
     this.parts = parts;
   }
 
-  /** Loads {@code state.json} and makes every installed version serve from the cache, offline. */
+  /**
+   * Loads {@code state.json} and makes every installed version serve from the cache, offline. A
+   * version whose cached files were altered does not load; its blobs are dropped so that {@link
+   * #reconcile} fetches them again.
+   */
   public synchronized void restore() throws IOException {
     state = parts.stateFile().load();
-    state.models().forEach((name, slot) -> restore(name, slot));
+    state.models().forEach(this::restore);
+    for (Target target : state.targets()) {
+      FailedVersion failed = state.failed().get(target.name());
+      if (failed != null && failed.manifestDigest().equals(target.assignment().manifestDigest())) {
+        reports.put(target.name(), failedReport(target.name(), failed.version(), failed.reason()));
+      }
+    }
     report();
   }
 
@@ -98,11 +116,13 @@ public final class Applier {
             new ModelReport(
                 name, ModelStatus.ACTIVE, version.version(), info(version), null, null));
       } catch (RuntimeException | IOException e) {
-        LOG.warnf("cannot serve %s %s from the cache: %s", name, version.version(), e.getMessage());
+        String reason = "cache: " + e.getMessage();
+        LOG.warnf("cannot serve %s %s from the cache: %s", name, version.version(), reason);
         reports.put(
             name,
             new ModelReport(
-                name, ModelStatus.FAILED, version.version(), null, null, e.getMessage()));
+                name, ModelStatus.FAILED, version.version(), activeInfo(name), null, reason));
+        event(EventType.FAILED, state.accepted().sequence(), name, version.version(), reason);
       }
     }
   }
@@ -111,8 +131,9 @@ public final class Applier {
    * Applies a desired-state payload from MQTT.
    *
    * @param payload the DSSE envelope bytes
+   * @return whether an install waits to be retried ({@link #reconcile})
    */
-  public synchronized void apply(byte[] payload) {
+  public synchronized boolean apply(byte[] payload) {
     VerifiedDesired verified;
     try {
       verified =
@@ -129,52 +150,88 @@ public final class Applier {
             null,
             e.reason() + ": " + e.getMessage());
       }
-      return;
+      return pending;
     }
-    long sequence = verified.state().sequence();
-    save(state.withAccepted(state.accepted().accept(verified)));
-    event(EventType.DESIRED_ACCEPTED, sequence, null, null, null);
-    for (ModelAssignment assignment : verified.state().models()) {
-      install(assignment, verified.statements().get(assignment.name()), sequence);
-    }
-    collectGarbage();
-    report();
+    List<Target> targets =
+        verified.state().models().stream()
+            .map(model -> new Target(model, verified.statements().get(model.name())))
+            .toList();
+    save(state.accept(state.accepted().accept(verified), targets));
+    event(EventType.DESIRED_ACCEPTED, verified.state().sequence(), null, null, null);
+    return reconcile();
   }
 
-  private void install(ModelAssignment assignment, ReleaseStatement statement, long sequence) {
-    String name = assignment.name();
-    ReleasePredicate release = statement.predicate();
-    ModelSlot current = state.models().get(name);
-    if (current != null && current.active().manifestDigest().equals(assignment.manifestDigest())) {
-      return;
+  /**
+   * Brings what serves in line with the accepted desired state: installs what is missing, repairs
+   * what the cache lost, and collects garbage once nothing waits.
+   *
+   * @return whether an install waits to be retried
+   */
+  public synchronized boolean reconcile() {
+    long sequence = state.accepted().sequence();
+    boolean retry = false;
+    for (Target target : state.targets()) {
+      retry |= !install(target, sequence);
     }
-    if (current != null && release.releaseSeq() <= current.active().releaseSeq()) {
-      fail(
-          name,
-          release.version(),
+    pending = retry;
+    if (!retry) {
+      collectGarbage();
+    }
+    report();
+    return retry;
+  }
+
+  /** Installs one target; false when it should be tried again later. */
+  private boolean install(Target target, long sequence) {
+    String name = target.name();
+    ModelAssignment assignment = target.assignment();
+    ReleasePredicate release = target.statement().predicate();
+    FailedVersion failed = state.failed().get(name);
+    if (failed != null && failed.manifestDigest().equals(assignment.manifestDigest())) {
+      return true;
+    }
+    ModelSlot current = state.models().get(name);
+    boolean installed =
+        current != null && current.active().manifestDigest().equals(assignment.manifestDigest());
+    if (installed && serves(current.active())) {
+      return true;
+    }
+    if (!installed && current != null && release.releaseSeq() <= current.active().releaseSeq()) {
+      failForGood(
+          target,
           sequence,
           "RELEASE_ROLLBACK: releaseSeq "
               + release.releaseSeq()
               + " of another artifact is not above the installed "
               + current.active().releaseSeq());
-      return;
+      return true;
     }
     reports.put(
         name,
         new ModelReport(
-            name, ModelStatus.DOWNLOADING, release.version(), activeInfo(name), null, null));
+            name,
+            ModelStatus.DOWNLOADING,
+            release.version(),
+            activeInfo(name),
+            fallbackInfo(name),
+            null));
+    report();
     try {
       FetchedArtifact artifact =
-          parts.fetcher().fetch(assignment.repository(), assignment.manifestDigest(), n -> {});
+          parts
+              .fetcher()
+              .fetch(
+                  assignment.repository(),
+                  assignment.manifestDigest(),
+                  new ProgressEvents(this, sequence, name, release.version(), parts.clock()));
       checkBoundToStatement(artifact, release);
       event(EventType.VERIFIED, sequence, name, release.version(), null);
       InstalledVersion version = installed(name, assignment, release, artifact);
       parts.models().install(name, load(version));
       event(EventType.VALIDATED, sequence, name, release.version(), null);
-      save(
-          state
-              .activate(version)
-              .withAccepted(state.accepted().installed(name, release.releaseSeq())));
+      if (!installed) {
+        save(state.activate(version));
+      }
       reports.put(
           name,
           new ModelReport(
@@ -185,16 +242,57 @@ public final class Applier {
               fallbackInfo(name),
               null));
       event(EventType.ACTIVATED, sequence, name, release.version(), null);
+      return true;
     } catch (FetchException e) {
-      fail(name, release.version(), sequence, e.reason() + ": " + e.getMessage());
+      String reason = e.reason() + ": " + e.getMessage();
+      if (e.retryable()) {
+        retryLater(name, release.version(), sequence, reason);
+        return false;
+      }
+      failForGood(target, sequence, reason);
     } catch (VersionRejectedException | MalformedMessageException | IllegalStateException e) {
-      fail(name, release.version(), sequence, e.getMessage());
+      failForGood(target, sequence, e.getMessage());
     } catch (IOException e) {
-      fail(name, release.version(), sequence, "cache: " + e.getMessage());
+      retryLater(name, release.version(), sequence, "cache: " + e.getMessage());
+      return false;
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      fail(name, release.version(), sequence, "interrupted");
+      retryLater(name, release.version(), sequence, "interrupted");
+      return false;
     }
+    return true;
+  }
+
+  /** Whether this installed version is the one serving. */
+  private boolean serves(InstalledVersion version) {
+    return parts
+        .models()
+        .slot(version.name())
+        .map(slot -> slot.active().version().equals(version.version()))
+        .orElse(false);
+  }
+
+  /**
+   * Records a probation rollback: the fallback is the installed version again and the rolled-back
+   * one is not tried again.
+   *
+   * @param rollback what the serving slot did
+   */
+  public synchronized void rolledBack(Rollback rollback) {
+    String name = rollback.model();
+    String reason = "ROLLED_BACK: " + rollback.reason();
+    try {
+      save(state.rollBack(name, reason));
+    } catch (IllegalStateException e) {
+      LOG.warnf("rollback of %s not recorded: %s", name, e.getMessage());
+    }
+    LOG.warnf("rolled %s back from %s to %s: %s", name, rollback.from(), rollback.to(), reason);
+    reports.put(
+        name,
+        new ModelReport(
+            name, ModelStatus.ROLLED_BACK, rollback.from(), activeInfo(name), null, reason));
+    event(EventType.ROLLED_BACK, state.accepted().sequence(), name, rollback.from(), reason);
+    report();
   }
 
   /** The statement names the digests of serving.json and the golden vectors: they must match. */
@@ -247,13 +345,34 @@ public final class Applier {
     }
   }
 
-  private void fail(String name, String version, long sequence, String reason) {
+  private void failForGood(Target target, long sequence, String reason) {
+    String name = target.name();
+    String version = target.statement().predicate().version();
     LOG.warnf("version %s of %s failed: %s", version, name, reason);
+    save(
+        state.fail(name, new FailedVersion(target.assignment().manifestDigest(), version, reason)));
+    reports.put(name, failedReport(name, version, reason));
+    event(EventType.FAILED, sequence, name, version, reason);
+  }
+
+  private ModelReport failedReport(String name, String version, String reason) {
+    ModelStatus status =
+        reason.startsWith("ROLLED_BACK") ? ModelStatus.ROLLED_BACK : ModelStatus.FAILED;
+    return new ModelReport(name, status, version, activeInfo(name), fallbackInfo(name), reason);
+  }
+
+  private void retryLater(String name, String version, long sequence, String reason) {
+    LOG.warnf("version %s of %s not installed yet, retrying later: %s", version, name, reason);
     reports.put(
         name,
         new ModelReport(
-            name, ModelStatus.FAILED, version, activeInfo(name), fallbackInfo(name), reason));
-    event(EventType.FAILED, sequence, name, version, reason);
+            name,
+            ModelStatus.PENDING,
+            version,
+            activeInfo(name),
+            fallbackInfo(name),
+            reason + "; retrying"));
+    event(EventType.FAILED, sequence, name, version, reason + "; retrying");
   }
 
   private void save(AgentState next) {
@@ -274,13 +393,33 @@ public final class Applier {
   }
 
   private VersionInfo activeInfo(String name) {
-    ModelSlot slot = state.models().get(name);
-    return slot == null ? null : info(slot.active());
+    return parts
+        .models()
+        .slot(name)
+        .map(slot -> slot.active().version())
+        .flatMap(version -> installedVersion(name, version))
+        .map(this::info)
+        .orElse(null);
   }
 
   private VersionInfo fallbackInfo(String name) {
+    return parts
+        .models()
+        .slot(name)
+        .flatMap(slot -> slot.fallback())
+        .flatMap(fallback -> installedVersion(name, fallback.version()))
+        .map(this::info)
+        .orElse(null);
+  }
+
+  private Optional<InstalledVersion> installedVersion(String name, String version) {
     ModelSlot slot = state.models().get(name);
-    return slot == null || slot.fallback() == null ? null : info(slot.fallback());
+    if (slot == null) {
+      return Optional.empty();
+    }
+    return java.util.stream.Stream.of(slot.active(), slot.fallback())
+        .filter(v -> v != null && v.version().equals(version))
+        .findFirst();
   }
 
   private VersionInfo info(InstalledVersion version) {
@@ -299,7 +438,18 @@ public final class Applier {
         version.version(), version.manifestDigest(), version.releaseSeq(), provider);
   }
 
-  private void event(EventType type, long sequence, String model, String version, String reason) {
+  void event(EventType type, long sequence, String model, String version, String reason) {
+    event(type, sequence, model, version, null, null, reason);
+  }
+
+  void event(
+      EventType type,
+      long sequence,
+      String model,
+      String version,
+      Long bytesDone,
+      Long bytesTotal,
+      String reason) {
     parts
         .reporter()
         .event(
@@ -311,8 +461,8 @@ public final class Applier {
                 sequence,
                 model,
                 version,
-                null,
-                null,
+                bytesDone,
+                bytesTotal,
                 reason));
   }
 
@@ -331,8 +481,24 @@ public final class Applier {
                 List.copyOf(reports.values())));
   }
 
-  /** The current state, for tests and health. */
-  public synchronized Optional<AgentState> state() {
+  /**
+   * Whether every assigned model serves, active or fallback; true when none is assigned. Before the
+   * first desired state, the installed models count as assigned. Never waits for an install.
+   */
+  public boolean assignedModelsServe() {
+    AgentState now = state;
+    if (now == null) {
+      return false;
+    }
+    Set<String> assigned =
+        now.targets().isEmpty()
+            ? now.models().keySet()
+            : now.targets().stream().map(Target::name).collect(Collectors.toSet());
+    return assigned.stream().allMatch(name -> parts.models().slot(name).isPresent());
+  }
+
+  /** The current state, for tests and health; never waits for an install. */
+  public Optional<AgentState> state() {
     return Optional.ofNullable(state);
   }
 }

@@ -4,41 +4,76 @@ import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.ReportedState;
 import dev.ferry.protocol.json.JsonCodec;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.jboss.logging.Logger;
 
 /**
- * Reports over MQTT. While the link is down, events are dropped (logged) and the reported state is
- * sent again, current, on the next connect.
+ * Reports over MQTT with store and forward: events wait in a bounded queue while the link is down
+ * (the oldest dropped, and counted, when it is full) and go out in order on the next connect, after
+ * the current reported state.
  */
 final class MqttReporter implements Reporter {
   private static final Logger LOG = Logger.getLogger(MqttReporter.class);
 
   private final AgentMqtt mqtt;
+  private final int capacity;
   private final JsonCodec codec = new JsonCodec();
+  private final Deque<byte[]> events = new ArrayDeque<>();
+  private byte[] reported;
+  private boolean reportedSent;
+  private long dropped;
 
-  MqttReporter(AgentMqtt mqtt) {
+  /**
+   * @param mqtt the link
+   * @param capacity how many undelivered events are kept
+   */
+  MqttReporter(AgentMqtt mqtt, int capacity) {
     this.mqtt = mqtt;
+    this.capacity = capacity;
   }
 
   @Override
-  public void event(DeviceEvent event) {
-    send(Channel.EVENTS, codec.encode(event));
+  public synchronized void event(DeviceEvent event) {
+    if (events.size() == capacity) {
+      events.removeFirst();
+      dropped++;
+      LOG.warnf("event queue full while offline; %d events dropped so far", dropped);
+    }
+    events.addLast(codec.encode(event));
+    flush();
   }
 
   @Override
-  public void reported(ReportedState state) {
-    send(Channel.REPORTED, codec.encode(state));
+  public synchronized void reported(ReportedState state) {
+    reported = codec.encode(state);
+    reportedSent = false;
+    flush();
   }
 
-  private void send(Channel channel, byte[] payload) {
+  /** Sends what waits, in order, while the link is up; called again on every connect. */
+  synchronized void flush() {
     if (!mqtt.connected()) {
       return;
     }
     try {
-      mqtt.publish(channel, payload);
+      if (reported != null && !reportedSent) {
+        mqtt.publish(Channel.REPORTED, reported);
+        reportedSent = true;
+      }
+      while (!events.isEmpty()) {
+        mqtt.publish(Channel.EVENTS, events.peekFirst());
+        events.removeFirst();
+      }
     } catch (MqttException e) {
-      LOG.debugf("cannot publish on %s now: %s", channel.segment(), e.getMessage());
+      LOG.debugf("cannot publish now, kept for the next connect: %s", e.getMessage());
     }
+  }
+
+  /** Sends the reported state again, then the waiting events: for every (re)connect. */
+  synchronized void reconnected() {
+    reportedSent = false;
+    flush();
   }
 }

@@ -99,24 +99,32 @@ class ArtifactFetcherTest {
   void fetch_cachesEveryLayerVerified() throws Exception {
     byte[] model = random(2 * 1024 * 1024);
     Digest manifest = push(model);
-    long[] last = {0};
+    long[] last = {0, 0};
     FetchedArtifact fetched =
-        fetcher(client).fetch(registry + "/" + repository, manifest, n -> last[0] = n);
+        fetcher(client)
+            .fetch(
+                registry + "/" + repository,
+                manifest,
+                (done, total) -> {
+                  last[0] = done;
+                  last[1] = total;
+                });
     assertArrayEquals(model, Files.readAllBytes(fetched.model()));
     assertEquals(Digest.of(model), Digest.of(fetched.model()));
     assertTrue(fetched.serving().startsWith(dir.resolve("agent")));
     long small =
         "{\"schema\":\"ferry.serving/v1\"}".length() + "{\"schema\":\"ferry.golden/v1\"}".length();
     assertEquals(model.length + small, last[0]);
+    assertEquals(last[0], last[1]);
   }
 
   @Test
   void fetch_servesFromTheCacheWithNoRegistry() throws Exception {
     Digest manifest = push(random(4096));
-    fetcher(client).fetch(registry + "/" + repository, manifest, n -> {});
+    fetcher(client).fetch(registry + "/" + repository, manifest, (done, total) -> {});
     try (RegistryClient nowhere = RegistryClient.builder("127.0.0.1:1").plainHttp(true).build()) {
       FetchedArtifact again =
-          fetcher(nowhere).fetch("127.0.0.1:1/" + repository, manifest, n -> {});
+          fetcher(nowhere).fetch("127.0.0.1:1/" + repository, manifest, (done, total) -> {});
       assertTrue(Files.exists(again.model()));
     }
   }
@@ -125,9 +133,11 @@ class ArtifactFetcherTest {
   void fetch_refetchesACachedLayerAlteredOnDisk() throws Exception {
     byte[] model = random(8192);
     Digest manifest = push(model);
-    FetchedArtifact first = fetcher(client).fetch(registry + "/" + repository, manifest, n -> {});
+    FetchedArtifact first =
+        fetcher(client).fetch(registry + "/" + repository, manifest, (done, total) -> {});
     Files.write(first.model(), "tampered".getBytes(StandardCharsets.UTF_8));
-    FetchedArtifact second = fetcher(client).fetch(registry + "/" + repository, manifest, n -> {});
+    FetchedArtifact second =
+        fetcher(client).fetch(registry + "/" + repository, manifest, (done, total) -> {});
     assertArrayEquals(model, Files.readAllBytes(second.model()));
   }
 
@@ -139,7 +149,10 @@ class ArtifactFetcherTest {
               FetchException.class,
               () ->
                   fetcher(nowhere)
-                      .fetch("127.0.0.1:1/" + repository, Digest.of(new byte[] {1}), n -> {}));
+                      .fetch(
+                          "127.0.0.1:1/" + repository,
+                          Digest.of(new byte[] {1}),
+                          (done, total) -> {}));
       assertEquals(FetchException.Reason.UNAVAILABLE, error.reason());
       assertTrue(
           error.getMessage().startsWith("manifest " + Digest.of(new byte[] {1})),
@@ -163,7 +176,7 @@ class ArtifactFetcherTest {
     var error =
         assertThrows(
             FetchException.class,
-            () -> fetcher(client).fetch(registry + "/" + repository, digest, n -> {}));
+            () -> fetcher(client).fetch(registry + "/" + repository, digest, (done, total) -> {}));
     assertEquals(FetchException.Reason.INVALID_ARTIFACT, error.reason());
   }
 }

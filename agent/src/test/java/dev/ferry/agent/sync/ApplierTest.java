@@ -3,11 +3,13 @@ package dev.ferry.agent.sync;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.agent.fetch.ArtifactFetcher;
 import dev.ferry.agent.fetch.Backoff;
 import dev.ferry.agent.runtime.Models;
+import dev.ferry.agent.runtime.Rollback;
 import dev.ferry.agent.store.ContentStore;
 import dev.ferry.agent.store.StateFile;
 import dev.ferry.agent.trust.DesiredStateVerifier;
@@ -34,6 +36,7 @@ import dev.ferry.protocol.release.ServingSpec;
 import dev.ferry.protocol.release.Tensor;
 import dev.ferry.protocol.release.TensorSpec;
 import dev.ferry.protocol.signing.PayloadTypes;
+import dev.ferry.protocol.testing.CuttingProxy;
 import dev.ferry.protocol.testing.OnnxModels;
 import dev.ferry.protocol.testing.Services;
 import io.quarkus.test.junit.QuarkusTest;
@@ -69,7 +72,10 @@ class ApplierTest {
   private final String device = "edge-" + System.nanoTime();
   private final String model = "m" + Long.toHexString(System.nanoTime());
   private String registry;
+  private String pullFrom;
   private RegistryClient client;
+  private final Map<String, RegistryClient> clients =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private ExecutorService executor;
   private Path dir;
   private Applier applier;
@@ -77,6 +83,7 @@ class ApplierTest {
   @BeforeEach
   void setUp() throws Exception {
     registry = Services.start("registry").get("FERRY_REGISTRY");
+    pullFrom = registry;
     client = RegistryClient.builder(registry).plainHttp(true).build();
     executor = Executors.newFixedThreadPool(2);
     dir = Files.createTempDirectory("agent");
@@ -107,7 +114,9 @@ class ApplierTest {
             new DesiredStateVerifier(() -> keys.trustRoot, new JsonCodec()),
             new ArtifactFetcher(
                 store,
-                host -> client,
+                host ->
+                    clients.computeIfAbsent(
+                        host, h -> RegistryClient.builder(h).plainHttp(true).build()),
                 new Backoff(Duration.ofMillis(5), Duration.ofMillis(10), 2),
                 executor),
             store,
@@ -121,6 +130,7 @@ class ApplierTest {
   void tearDown() {
     executor.shutdownNow();
     client.close();
+    clients.values().forEach(RegistryClient::close);
   }
 
   /** Publishes a release to the registry the way the hub lays it out; returns its assignment. */
@@ -182,7 +192,7 @@ class ApplierTest {
             Map.of());
     Digest digest =
         client.putManifest(repository, version, MediaTypes.OCI_MANIFEST, CODEC.encode(manifest));
-    String reference = registry + "/" + repository;
+    String reference = pullFrom + "/" + repository;
     ReleaseStatement statement =
         ReleaseStatement.of(
             reference,
@@ -223,7 +233,18 @@ class ApplierTest {
   }
 
   private List<EventType> eventTypes() {
-    return events.stream().map(DeviceEvent::type).toList();
+    return events.stream()
+        .map(DeviceEvent::type)
+        .filter(type -> type != EventType.DOWNLOAD_PROGRESS)
+        .toList();
+  }
+
+  private DeviceEvent lastEvent() {
+    return events.get(events.size() - 1);
+  }
+
+  private ReportedState lastReport() {
+    return reports.get(reports.size() - 1);
   }
 
   @Test
@@ -237,6 +258,13 @@ class ApplierTest {
             EventType.VALIDATED,
             EventType.ACTIVATED),
         eventTypes());
+    DeviceEvent progress =
+        events.stream()
+            .filter(e -> e.type() == EventType.DOWNLOAD_PROGRESS)
+            .reduce((a, b) -> b)
+            .get();
+    assertEquals(progress.bytesTotal(), progress.bytesDone());
+    assertTrue(progress.bytesTotal() > 0);
     ReportedState reported = reports.get(reports.size() - 1);
     assertEquals(1, reported.desiredSequence());
     assertEquals(ModelStatus.ACTIVE, reported.models().get(0).status());
@@ -287,5 +315,72 @@ class ApplierTest {
     applier.apply(duplicate);
     applier.apply(duplicate);
     assertEquals(before + 1, events.size(), "a duplicate delivery is ignored quietly");
+  }
+
+  @Test
+  void unreachableRegistry_isRetriedAndTheInstallResumesAfterARestart() throws Exception {
+    int port = Integer.parseInt(registry.substring(registry.lastIndexOf(':') + 1));
+    try (CuttingProxy proxy = new CuttingProxy(port, Long.MAX_VALUE, false)) {
+      pullFrom = proxy.address();
+      ModelAssignment v1 = release("1.0.0", 1, 1, false);
+      proxy.down(true);
+      assertTrue(applier.assignedModelsServe(), "ready while nothing is assigned");
+      assertTrue(applier.apply(desired(1, v1)), "the install waits for a retry");
+      assertFalse(applier.assignedModelsServe(), "not ready while the assigned model is missing");
+      assertEquals(EventType.FAILED, lastEvent().type());
+      assertTrue(lastEvent().reason().startsWith("UNAVAILABLE"), lastEvent().reason());
+      assertTrue(lastEvent().reason().endsWith("; retrying"), lastEvent().reason());
+      assertEquals(ModelStatus.PENDING, lastReport().models().get(0).status());
+      assertTrue(applier.reconcile(), "still unreachable");
+
+      proxy.down(false);
+      Applier restarted = newApplier();
+      restarted.restore();
+      assertFalse(restarted.reconcile(), "the accepted assignment resumed after the restart");
+      assertTrue(restarted.assignedModelsServe());
+      servesVersion("1.0.0");
+      assertEquals(ModelStatus.ACTIVE, lastReport().models().get(0).status());
+    }
+  }
+
+  @Test
+  void alteredCacheFile_isNotServedAndIsFetchedAgain() throws Exception {
+    applier.apply(desired(1, release("1.0.0", 1, 1, false)));
+    applier.apply(desired(2, release("2.0.0", 2, 2, false)));
+    Digest model2 =
+        applier.state().orElseThrow().models().get(model).active().files().get("model.onnx");
+    Files.writeString(dir.resolve("blobs/sha256/" + model2.hex()), "not the signed model");
+
+    Applier restarted = newApplier();
+    restarted.restore();
+    servesVersion("1.0.0");
+    assertEquals(EventType.FAILED, lastEvent().type());
+    assertTrue(lastEvent().reason().startsWith("cache: "), lastEvent().reason());
+    assertEquals("2.0.0", lastEvent().version());
+
+    assertFalse(restarted.reconcile());
+    servesVersion("2.0.0");
+    assertEquals(Digest.of(dir.resolve("blobs/sha256/" + model2.hex())), model2);
+  }
+
+  @Test
+  void probationRollback_isKeptAcrossRestartsAndNotReinstalled() throws Exception {
+    applier.apply(desired(1, release("1.0.0", 1, 1, false)));
+    applier.apply(desired(2, release("2.0.0", 2, 2, false)));
+    Rollback rollback = models.slot(model).orElseThrow().rollback("error rate 0.5 over 20");
+    applier.rolledBack(rollback);
+    servesVersion("1.0.0");
+    assertEquals(EventType.ROLLED_BACK, lastEvent().type());
+    assertEquals(ModelStatus.ROLLED_BACK, lastReport().models().get(0).status());
+    assertEquals("1.0.0", lastReport().models().get(0).active().version());
+
+    assertFalse(applier.reconcile());
+    servesVersion("1.0.0");
+    Applier restarted = newApplier();
+    restarted.restore();
+    assertFalse(restarted.reconcile());
+    servesVersion("1.0.0");
+    assertEquals(ModelStatus.ROLLED_BACK, lastReport().models().get(0).status());
+    assertEquals("1.0.0", restarted.state().orElseThrow().models().get(model).active().version());
   }
 }

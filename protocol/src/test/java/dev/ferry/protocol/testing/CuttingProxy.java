@@ -11,7 +11,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A TCP proxy on 127.0.0.1 that forwards each connection to a target and, after the target has sent
  * a given number of bytes, either cuts the connection or stalls it (keeps it open, forwards nothing
- * more): a network failure in the middle of a download.
+ * more): a network failure in the middle of a download. It can also slow the target's bytes down
+ * and be taken down (new connections closed at once) and brought back, as a registry going away.
  */
 public final class CuttingProxy implements AutoCloseable {
   private final ServerSocket server;
@@ -19,6 +20,8 @@ public final class CuttingProxy implements AutoCloseable {
   private final AtomicLong downstreamLimit;
   private final boolean stall;
   private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile boolean down;
+  private volatile long bytesPerSecond;
 
   /**
    * Starts a proxy.
@@ -46,6 +49,10 @@ public final class CuttingProxy implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket client = server.accept();
+        if (down) {
+          close(client);
+          continue;
+        }
         Socket upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
         open.add(client);
         open.add(upstream);
@@ -54,6 +61,7 @@ public final class CuttingProxy implements AutoCloseable {
             upstream.getOutputStream(),
             Long.MAX_VALUE,
             false,
+            false,
             client,
             upstream);
         pipe(
@@ -61,6 +69,7 @@ public final class CuttingProxy implements AutoCloseable {
             client.getOutputStream(),
             downstreamLimit.get(),
             stall,
+            true,
             client,
             upstream);
       } catch (IOException e) {
@@ -69,8 +78,14 @@ public final class CuttingProxy implements AutoCloseable {
     }
   }
 
-  private static void pipe(
-      InputStream in, OutputStream out, long limit, boolean stall, Socket a, Socket b) {
+  private void pipe(
+      InputStream in,
+      OutputStream out,
+      long limit,
+      boolean stall,
+      boolean throttled,
+      Socket a,
+      Socket b) {
     Thread thread =
         new Thread(
             () -> {
@@ -84,11 +99,15 @@ public final class CuttingProxy implements AutoCloseable {
                     sent += n) {
                   out.write(buffer, 0, n);
                   out.flush();
+                  long rate = bytesPerSecond;
+                  if (throttled && rate > 0) {
+                    Thread.sleep(Math.max(1, n * 1000L / rate));
+                  }
                 }
                 if (stall) {
                   in.transferTo(OutputStream.nullOutputStream());
                 }
-              } catch (IOException ignored) {
+              } catch (IOException | InterruptedException ignored) {
                 // the other direction closed the sockets
               } finally {
                 close(a);
@@ -105,6 +124,36 @@ public final class CuttingProxy implements AutoCloseable {
       socket.close();
     } catch (IOException ignored) {
       // already closed
+    }
+  }
+
+  /**
+   * Sets how many bytes the target may send on each new connection before the cut or stall.
+   *
+   * @param bytes the limit; {@code Long.MAX_VALUE} for none
+   */
+  public void limit(long bytes) {
+    downstreamLimit.set(bytes);
+  }
+
+  /**
+   * Slows the target's bytes down, on open connections too.
+   *
+   * @param rate bytes per second; 0 for full speed
+   */
+  public void throttle(long rate) {
+    this.bytesPerSecond = rate;
+  }
+
+  /**
+   * Takes the proxy down (open connections cut, new ones closed at once) or brings it back.
+   *
+   * @param isDown true to take it down
+   */
+  public void down(boolean isDown) {
+    this.down = isDown;
+    if (isDown) {
+      cutAll();
     }
   }
 
