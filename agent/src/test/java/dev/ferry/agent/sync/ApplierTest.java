@@ -13,41 +13,25 @@ import dev.ferry.agent.runtime.Rollback;
 import dev.ferry.agent.store.ContentStore;
 import dev.ferry.agent.store.StateFile;
 import dev.ferry.agent.trust.DesiredStateVerifier;
-import dev.ferry.agent.trust.Keys;
-import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.EventType;
 import dev.ferry.protocol.device.ModelAssignment;
 import dev.ferry.protocol.device.ModelStatus;
 import dev.ferry.protocol.device.ReportedState;
 import dev.ferry.protocol.json.JsonCodec;
-import dev.ferry.protocol.oci.Annotations;
-import dev.ferry.protocol.oci.Descriptor;
 import dev.ferry.protocol.oci.Digest;
-import dev.ferry.protocol.oci.Manifest;
-import dev.ferry.protocol.oci.MediaTypes;
 import dev.ferry.protocol.registry.RegistryClient;
-import dev.ferry.protocol.release.Datatype;
-import dev.ferry.protocol.release.GoldenCase;
-import dev.ferry.protocol.release.GoldenVectors;
-import dev.ferry.protocol.release.ReleasePredicate;
-import dev.ferry.protocol.release.ReleaseStatement;
-import dev.ferry.protocol.release.ServingSpec;
-import dev.ferry.protocol.release.Tensor;
-import dev.ferry.protocol.release.TensorSpec;
-import dev.ferry.protocol.signing.PayloadTypes;
+import dev.ferry.protocol.signing.TrustRoot;
 import dev.ferry.protocol.testing.CuttingProxy;
-import dev.ferry.protocol.testing.OnnxModels;
 import dev.ferry.protocol.testing.Services;
+import dev.ferry.protocol.testing.TestHub;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -66,7 +50,8 @@ class ApplierTest {
 
   @Inject Models models;
 
-  private final Keys keys = new Keys();
+  private final TestHub hub = new TestHub();
+  private final TrustRoot trust = hub.trustRoot();
   private final List<DeviceEvent> events = new ArrayList<>();
   private final List<ReportedState> reports = new ArrayList<>();
   private final String device = "edge-" + System.nanoTime();
@@ -111,7 +96,7 @@ class ApplierTest {
             "0.1.0",
             Map.of(),
             List.of("CPU"),
-            new DesiredStateVerifier(() -> keys.trustRoot, new JsonCodec()),
+            new DesiredStateVerifier(() -> trust, new JsonCodec()),
             new ArtifactFetcher(
                 store,
                 host ->
@@ -136,89 +121,22 @@ class ApplierTest {
   /** Publishes a release to the registry the way the hub lays it out; returns its assignment. */
   private ModelAssignment release(String version, long releaseSeq, long seed, boolean breakGolden)
       throws Exception {
-    String repository = "agent-apply/" + model;
-    Path file = dir.resolve("src-" + version + ".onnx");
-    OnnxModels.Linear linear = OnnxModels.matMulAdd(file, "x", 1, 4, 2, seed);
-    double[] x = {1, 2, 3, 4};
-    double[] y = linear.apply(x);
-    if (breakGolden) {
-      y[0] += 10;
-    }
-    GoldenVectors golden =
-        new GoldenVectors(
-            List.of(
-                new GoldenCase(
-                    List.of(
-                        new Tensor(
-                            "x",
-                            Datatype.FP32,
-                            List.of(1L, 4L),
-                            Arrays.stream(x).boxed().map(Object.class::cast).toList())),
-                    List.of(
-                        new Tensor(
-                            "y",
-                            Datatype.FP32,
-                            List.of(1L, 2L),
-                            Arrays.stream(y).boxed().map(Object.class::cast).toList())))),
-            Map.of());
-    ServingSpec serving =
-        new ServingSpec(
+    return hub.assign(
+        hub.publish(
+            client,
+            pullFrom,
+            "agent-apply/" + model,
             model,
             version,
-            ServingSpec.ONNX_PLATFORM,
-            17,
-            List.of(new TensorSpec("x", Datatype.FP32, List.of(1L, 4L))),
-            List.of(new TensorSpec("y", Datatype.FP32, List.of(1L, 2L))),
-            List.of(),
-            Map.of());
-    byte[] modelBytes = Files.readAllBytes(file);
-    byte[] servingBytes = CODEC.encode(serving);
-    byte[] goldenBytes = CODEC.encode(golden);
-    byte[] config = "{}".getBytes();
-    Descriptor servingLayer =
-        layer(repository, MediaTypes.MODEL_WEIGHT_CONFIG_RAW, servingBytes, "serving.json");
-    Descriptor goldenLayer =
-        layer(repository, MediaTypes.MODEL_DATASET_RAW, goldenBytes, "golden.json");
-    Manifest manifest =
-        Manifest.of(
-            MediaTypes.MODEL_ARTIFACT,
-            Descriptor.of(
-                MediaTypes.MODEL_CONFIG, client.pushBlob(repository, config), config.length),
-            List.of(
-                layer(repository, MediaTypes.MODEL_WEIGHT_RAW, modelBytes, "model.onnx"),
-                servingLayer,
-                goldenLayer),
-            null,
-            Map.of());
-    Digest digest =
-        client.putManifest(repository, version, MediaTypes.OCI_MANIFEST, CODEC.encode(manifest));
-    String reference = pullFrom + "/" + repository;
-    ReleaseStatement statement =
-        ReleaseStatement.of(
-            reference,
-            digest,
-            new ReleasePredicate(
-                model,
-                version,
-                releaseSeq,
-                Instant.now(),
-                servingLayer.digest(),
-                goldenLayer.digest()));
-    return new ModelAssignment(
-        model, reference, digest, keys.release.sign(PayloadTypes.IN_TOTO, CODEC.encode(statement)));
-  }
-
-  private Descriptor layer(String repository, String mediaType, byte[] bytes, String path)
-      throws Exception {
-    return Descriptor.of(mediaType, client.pushBlob(repository, bytes), bytes.length)
-        .withAnnotation(Annotations.MODEL_FILEPATH, path);
+            releaseSeq,
+            new int[] {4, 2},
+            seed,
+            breakGolden ? TestHub.Flaw.GOLDEN_MISMATCH : TestHub.Flaw.NONE,
+            dir));
   }
 
   private byte[] desired(long sequence, ModelAssignment... assignments) {
-    Instant now = Instant.now();
-    return keys.signedByHub(
-        new DesiredState(
-            device, sequence, now.minusSeconds(5), now.plusSeconds(3600), List.of(assignments)));
+    return hub.desired(device, sequence, assignments);
   }
 
   private void servesVersion(String version) {

@@ -9,15 +9,13 @@ import dev.ferry.protocol.release.ReleaseStatement;
 import dev.ferry.protocol.signing.Ed25519;
 import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.PayloadTypes;
-import dev.ferry.protocol.signing.RoleKeys;
 import dev.ferry.protocol.signing.Signer;
 import dev.ferry.protocol.signing.TrustRoot;
-import dev.ferry.protocol.signing.TrustedKey;
+import dev.ferry.protocol.testing.TestHub;
 import java.nio.charset.StandardCharsets;
 import java.security.KeyPair;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /** Test keys, a trust root and signed desired states and release statements. */
 public final class Keys {
@@ -38,18 +36,7 @@ public final class Keys {
   }
 
   public TrustRoot trustRoot(int version, KeyPair rootKeyPair, KeyPair hubKeyPair) {
-    Signer hub = new Signer(hubKeyPair);
-    Map<String, TrustedKey> keys =
-        Map.of(
-            new Signer(rootKeyPair).keyId(), TrustedKey.of(rootKeyPair.getPublic()),
-            release.keyId(), TrustedKey.of(releaseKey.getPublic()),
-            hub.keyId(), TrustedKey.of(hubKeyPair.getPublic()));
-    Map<String, RoleKeys> roles =
-        Map.of(
-            "root", new RoleKeys(List.of(new Signer(rootKeyPair).keyId()), 1),
-            "release", new RoleKeys(List.of(release.keyId()), 1),
-            "hub", new RoleKeys(List.of(hub.keyId()), 1));
-    return new TrustRoot(version, null, keys, roles);
+    return TestHub.trustRoot(version, rootKeyPair, releaseKey, hubKeyPair);
   }
 
   /** The root as the hub serves it: signed by its own root key. */

@@ -1,0 +1,283 @@
+package dev.ferry.protocol.testing;
+
+import dev.ferry.protocol.device.DesiredState;
+import dev.ferry.protocol.device.ModelAssignment;
+import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.oci.Annotations;
+import dev.ferry.protocol.oci.Descriptor;
+import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.oci.Manifest;
+import dev.ferry.protocol.oci.MediaTypes;
+import dev.ferry.protocol.registry.RegistryClient;
+import dev.ferry.protocol.release.Datatype;
+import dev.ferry.protocol.release.GoldenCase;
+import dev.ferry.protocol.release.GoldenVectors;
+import dev.ferry.protocol.release.ReleasePredicate;
+import dev.ferry.protocol.release.ReleaseStatement;
+import dev.ferry.protocol.release.ServingSpec;
+import dev.ferry.protocol.release.Tensor;
+import dev.ferry.protocol.release.TensorSpec;
+import dev.ferry.protocol.signing.Ed25519;
+import dev.ferry.protocol.signing.PayloadTypes;
+import dev.ferry.protocol.signing.RoleKeys;
+import dev.ferry.protocol.signing.Signer;
+import dev.ferry.protocol.signing.TrustRoot;
+import dev.ferry.protocol.signing.TrustedKey;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The hub's side of the wire for agent tests: its three keys and trust root, releases laid out in a
+ * real registry the way the hub lays them out ({@code y = x·W + b} models of input {@code x
+ * [1,n]}), release statements and signed desired states, each open to tampering.
+ */
+public final class TestHub {
+  public static final JsonCodec CODEC = new JsonCodec();
+
+  public final KeyPair rootKey = Ed25519.generate();
+  public final KeyPair releaseKey = Ed25519.generate();
+  public final KeyPair hubKey = Ed25519.generate();
+  public final Signer root = new Signer(rootKey);
+  public final Signer release = new Signer(releaseKey);
+  public final Signer hub = new Signer(hubKey);
+
+  /** How a published release is broken on purpose. */
+  public enum Flaw {
+    NONE,
+    /** The golden output is off by 10: the agent's golden check fails. */
+    GOLDEN_MISMATCH,
+    /** model.onnx is not an ONNX model: ONNX Runtime cannot load it. */
+    MODEL_DOES_NOT_LOAD
+  }
+
+  /**
+   * A release in the registry.
+   *
+   * @param model the model name
+   * @param version its version
+   * @param reference {@code host:port/repository} the agent pulls from
+   * @param manifestDigest the manifest's digest
+   * @param manifest the manifest
+   * @param statement the release statement (unsigned)
+   * @param linear the model's weights, to compute expected outputs
+   */
+  public record Release(
+      String model,
+      String version,
+      String reference,
+      Digest manifestDigest,
+      Manifest manifest,
+      ReleaseStatement statement,
+      OnnxModels.Linear linear) {
+    /** The model.onnx layer. */
+    public Descriptor modelLayer() {
+      return manifest.layerAt("model.onnx");
+    }
+  }
+
+  /**
+   * A trust root naming the three roles' keys.
+   *
+   * @param version its version
+   * @param root the root key
+   * @param release the release key
+   * @param hub the hub key
+   * @return the trust root
+   */
+  public static TrustRoot trustRoot(int version, KeyPair root, KeyPair release, KeyPair hub) {
+    Map<String, TrustedKey> keys =
+        Map.of(
+            new Signer(root).keyId(), TrustedKey.of(root.getPublic()),
+            new Signer(release).keyId(), TrustedKey.of(release.getPublic()),
+            new Signer(hub).keyId(), TrustedKey.of(hub.getPublic()));
+    Map<String, RoleKeys> roles =
+        Map.of(
+            "root", new RoleKeys(List.of(new Signer(root).keyId()), 1),
+            "release", new RoleKeys(List.of(new Signer(release).keyId()), 1),
+            "hub", new RoleKeys(List.of(new Signer(hub).keyId()), 1));
+    return new TrustRoot(version, null, keys, roles);
+  }
+
+  /** This hub's trust root, version 1. */
+  public TrustRoot trustRoot() {
+    return trustRoot(1, rootKey, releaseKey, hubKey);
+  }
+
+  /** The trust root as the hub serves it: signed by its root key. */
+  public byte[] signedRoot() {
+    return CODEC.encode(root.sign(PayloadTypes.ROOT, CODEC.encode(trustRoot())));
+  }
+
+  /**
+   * Publishes a release of a {@code [1,inputs] → [1,outputs]} model.
+   *
+   * @param client pushes to the registry
+   * @param pullFrom the registry {@code host:port} the agent is told to pull from
+   * @param repository the repository
+   * @param model the model name
+   * @param version the version
+   * @param releaseSeq the release sequence
+   * @param shape {@code {inputs, outputs}}
+   * @param seed the weights' seed
+   * @param flaw how to break it
+   * @param dir where to write the model file
+   * @return the release
+   */
+  public Release publish(
+      RegistryClient client,
+      String pullFrom,
+      String repository,
+      String model,
+      String version,
+      long releaseSeq,
+      int[] shape,
+      long seed,
+      Flaw flaw,
+      Path dir)
+      throws IOException {
+    Path file = dir.resolve(model + "-" + version + ".onnx");
+    OnnxModels.Linear linear = OnnxModels.matMulAdd(file, "x", 1, shape[0], shape[1], seed);
+    double[] x = new double[shape[0]];
+    Arrays.setAll(x, i -> (i % 7) - 3);
+    double[] y = linear.apply(x);
+    if (flaw == Flaw.GOLDEN_MISMATCH) {
+      y[0] += 10;
+    }
+    GoldenVectors golden =
+        new GoldenVectors(
+            List.of(
+                new GoldenCase(
+                    List.of(tensor("x", shape[0], x)), List.of(tensor("y", shape[1], y)))),
+            Map.of());
+    ServingSpec serving =
+        new ServingSpec(
+            model,
+            version,
+            ServingSpec.ONNX_PLATFORM,
+            17,
+            List.of(new TensorSpec("x", Datatype.FP32, List.of(1L, (long) shape[0]))),
+            List.of(new TensorSpec("y", Datatype.FP32, List.of(1L, (long) shape[1]))),
+            List.of(),
+            Map.of());
+    byte[] modelBytes =
+        flaw == Flaw.MODEL_DOES_NOT_LOAD
+            ? ("not an ONNX model " + version).getBytes(StandardCharsets.UTF_8)
+            : Files.readAllBytes(file);
+    byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
+    Descriptor servingLayer =
+        layer(
+            client,
+            repository,
+            MediaTypes.MODEL_WEIGHT_CONFIG_RAW,
+            CODEC.encode(serving),
+            "serving.json");
+    Descriptor goldenLayer =
+        layer(
+            client, repository, MediaTypes.MODEL_DATASET_RAW, CODEC.encode(golden), "golden.json");
+    Manifest manifest =
+        Manifest.of(
+            MediaTypes.MODEL_ARTIFACT,
+            Descriptor.of(
+                MediaTypes.MODEL_CONFIG, client.pushBlob(repository, config), config.length),
+            List.of(
+                layer(client, repository, MediaTypes.MODEL_WEIGHT_RAW, modelBytes, "model.onnx"),
+                servingLayer,
+                goldenLayer),
+            null,
+            Map.of());
+    return put(client, pullFrom, repository, model, version, releaseSeq, manifest, linear);
+  }
+
+  /**
+   * Pushes a manifest (as is, or altered from a release's) and makes its release statement.
+   *
+   * @return the release
+   */
+  public Release put(
+      RegistryClient client,
+      String pullFrom,
+      String repository,
+      String model,
+      String version,
+      long releaseSeq,
+      Manifest manifest,
+      OnnxModels.Linear linear)
+      throws IOException {
+    Digest digest =
+        client.putManifest(repository, version, MediaTypes.OCI_MANIFEST, CODEC.encode(manifest));
+    String reference = pullFrom + "/" + repository;
+    ReleaseStatement statement =
+        ReleaseStatement.of(
+            reference,
+            digest,
+            new ReleasePredicate(
+                model,
+                version,
+                releaseSeq,
+                Instant.now(),
+                manifest.layerAt("serving.json").digest(),
+                manifest.layerAt("golden.json").digest()));
+    return new Release(model, version, reference, digest, manifest, statement, linear);
+  }
+
+  private static Tensor tensor(String name, int width, double[] values) {
+    return new Tensor(
+        name,
+        Datatype.FP32,
+        List.of(1L, (long) width),
+        Arrays.stream(values).boxed().map(Object.class::cast).toList());
+  }
+
+  private static Descriptor layer(
+      RegistryClient client, String repository, String mediaType, byte[] bytes, String path)
+      throws IOException {
+    return Descriptor.of(mediaType, client.pushBlob(repository, bytes), bytes.length)
+        .withAnnotation(Annotations.MODEL_FILEPATH, path);
+  }
+
+  /** The assignment of a release, its statement signed by the release key. */
+  public ModelAssignment assign(Release release) {
+    return assign(release, release.statement(), this.release);
+  }
+
+  /**
+   * An assignment with any statement, signed by any key: for attacks.
+   *
+   * @param release the release assigned
+   * @param statement the statement to sign
+   * @param signer who signs it
+   * @return the assignment
+   */
+  public ModelAssignment assign(Release release, ReleaseStatement statement, Signer signer) {
+    return new ModelAssignment(
+        release.model(),
+        release.reference(),
+        release.manifestDigest(),
+        signer.sign(PayloadTypes.IN_TOTO, CODEC.encode(statement)));
+  }
+
+  /** A desired state valid from a minute ago for an hour, signed by the hub key. */
+  public byte[] desired(String deviceId, long sequence, ModelAssignment... models) {
+    Instant now = Instant.now();
+    return desired(
+        new DesiredState(
+            deviceId,
+            sequence,
+            now.minus(Duration.ofMinutes(1)),
+            now.plus(Duration.ofHours(1)),
+            List.of(models)));
+  }
+
+  /** Any desired state, signed by the hub key. */
+  public byte[] desired(DesiredState state) {
+    return CODEC.encode(hub.sign(PayloadTypes.DESIRED, CODEC.encode(state)));
+  }
+}
