@@ -65,7 +65,7 @@ class FleetIT {
       try (JarProcess agent = JarProcess.start("agent", agentEnv, dir.resolve("agent.log"))) {
         rollout(hub, "1.0.0");
         awaitVersion(agent, "1.0.0");
-        Wire wire = new Wire(mqtt);
+        Wire wire = new Wire("tcp://127.0.0.1:" + mqtt, "edge-it");
         byte[] v1Desired = wire.retainedDesired();
 
         Load load = new Load(agent, 4);
@@ -82,6 +82,16 @@ class FleetIT {
               versions.subList(switched, versions.size()).stream().allMatch("2.0.0"::equals),
               "went back after the swap");
         }
+
+        // the hub's own, genuinely signed but older state; the same re-signed by a stranger; junk
+        wire.inject(v1Desired);
+        assertTrue(wire.nextRejection().startsWith("REPLAYED_SEQUENCE"));
+        wire.inject(forged(v1Desired));
+        assertTrue(wire.nextRejection().startsWith("UNTRUSTED_SIGNATURE"));
+        wire.inject("{\"payloadType\":".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        assertTrue(wire.nextRejection().startsWith("MALFORMED"));
+        awaitVersion(agent, "2.0.0");
+        wire.close();
       }
     }
     try (JarProcess offline =
@@ -145,27 +155,11 @@ class FleetIT {
   }
 
   private HttpResponse<String> infer(JarProcess agent) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(agent.url() + "/v2/models/fleet-it/infer"))
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(INFER))
-            .build(),
-        HttpResponse.BodyHandlers.ofString());
+    return new Oip(agent).infer("fleet-it", INFER);
   }
 
   private void awaitVersion(JarProcess agent, String version) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    String last = "";
-    while (System.nanoTime() < deadline) {
-      HttpResponse<String> response = infer(agent);
-      last = response.statusCode() + " " + response.body();
-      if (response.statusCode() == 200
-          && version.equals(JSON.readTree(response.body()).get("model_version").asText())) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("agent never served " + version + "; last answer " + last);
+    new Oip(agent).awaitVersion("fleet-it", INFER, version);
   }
 
   /** Threads sending inference requests back to back, recording every answer. */

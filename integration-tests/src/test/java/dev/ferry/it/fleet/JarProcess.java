@@ -77,6 +77,11 @@ final class JarProcess implements AutoCloseable {
     throw new AssertionError("not live within 60 s on port " + port);
   }
 
+  /** Whether the process still runs. */
+  boolean alive() {
+    return process.isAlive();
+  }
+
   /** Kills it at once, as a power cut would. */
   void kill() throws InterruptedException {
     process.destroyForcibly();

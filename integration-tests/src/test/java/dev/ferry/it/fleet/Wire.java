@@ -4,38 +4,53 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.EventType;
+import dev.ferry.protocol.device.ReportedState;
 import dev.ferry.protocol.json.JsonCodec;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
-/** An attacker on the broker: reads the device's topics and injects messages (not retained). */
+/**
+ * One device's topics on the broker, seen from outside: reads its desired state, events and
+ * reported state, and publishes desired states as the hub (retained) or injects them as an attacker
+ * (not retained).
+ */
 final class Wire implements AutoCloseable {
-  private static final String DEVICE = "ferry/v1/devices/edge-it/";
+  private final String prefix;
   private final MqttClient client;
   private final BlockingQueue<byte[]> desired = new LinkedBlockingQueue<>();
-  private final BlockingQueue<DeviceEvent> rejections = new LinkedBlockingQueue<>();
+  private final List<DeviceEvent> events = new ArrayList<>();
   private final JsonCodec codec = new JsonCodec();
+  private volatile ReportedState reported;
+  private int rejectionCursor;
 
-  Wire(int port) throws Exception {
-    client =
-        new MqttClient(
-            "tcp://127.0.0.1:" + port, "wire-" + System.nanoTime(), new MemoryPersistence());
+  /**
+   * @param mqttUrl the broker, {@code tcp://host:port}
+   * @param deviceId the device
+   */
+  Wire(String mqttUrl, String deviceId) throws Exception {
+    prefix = "ferry/v1/devices/" + deviceId + "/";
+    client = new MqttClient(mqttUrl, "wire-" + System.nanoTime(), new MemoryPersistence());
     client.connect();
     client.subscribe(
-        new String[] {DEVICE + "desired", DEVICE + "events"},
-        new int[] {1, 1},
+        new String[] {prefix + "desired", prefix + "events", prefix + "reported"},
+        new int[] {1, 1, 1},
         new IMqttMessageListener[] {
           (topic, message) -> desired.add(message.getPayload()),
           (topic, message) -> {
             DeviceEvent event = codec.decode(message.getPayload(), DeviceEvent.class);
-            if (event.type() == EventType.DESIRED_REJECTED) {
-              rejections.add(event);
+            synchronized (events) {
+              events.add(event);
+              events.notifyAll();
             }
-          }
+          },
+          (topic, message) -> reported = codec.decode(message.getPayload(), ReportedState.class)
         });
   }
 
@@ -46,15 +61,70 @@ final class Wire implements AutoCloseable {
     return payload;
   }
 
-  void inject(byte[] payload) throws Exception {
-    client.publish(DEVICE + "desired", payload, 1, false);
+  /** Publishes a desired state as the hub does: retained. */
+  void publish(byte[] payload) throws Exception {
+    client.publish(prefix + "desired", payload, 1, true);
   }
 
-  /** The reason of the next rejection the agent reports. */
-  String nextRejection() throws InterruptedException {
-    DeviceEvent event = rejections.poll(15, TimeUnit.SECONDS);
-    assertNotNull(event, "the agent reported no rejection");
+  /** Injects a desired state as an attacker on the broker would: not retained. */
+  void inject(byte[] payload) throws Exception {
+    client.publish(prefix + "desired", payload, 1, false);
+  }
+
+  /** How many events have arrived; a mark for {@link #await}. */
+  int mark() {
+    synchronized (events) {
+      return events.size();
+    }
+  }
+
+  /** The events that arrived from a mark on. */
+  List<DeviceEvent> since(int mark) {
+    synchronized (events) {
+      return List.copyOf(events.subList(mark, events.size()));
+    }
+  }
+
+  /**
+   * Waits for an event after a mark.
+   *
+   * @param mark from {@link #mark()}
+   * @param match the event wanted
+   * @param what for the failure message
+   * @return the first matching event
+   */
+  DeviceEvent await(int mark, Predicate<DeviceEvent> match, String what) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    synchronized (events) {
+      while (true) {
+        for (DeviceEvent event : events.subList(mark, events.size())) {
+          if (match.test(event)) {
+            return event;
+          }
+        }
+        long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+        if (left <= 0) {
+          throw new AssertionError(
+              "no event " + what + " within 60 s; got " + events.subList(mark, events.size()));
+        }
+        events.wait(left);
+      }
+    }
+  }
+
+  /** The reason of the next rejection the agent reports, after the last one returned. */
+  String nextRejection() throws Exception {
+    DeviceEvent event =
+        await(rejectionCursor, e -> e.type() == EventType.DESIRED_REJECTED, "DESIRED_REJECTED");
+    synchronized (events) {
+      rejectionCursor = events.indexOf(event) + 1;
+    }
     return event.reason();
+  }
+
+  /** The last reported state, if any arrived. */
+  ReportedState reported() {
+    return reported;
   }
 
   @Override

@@ -252,7 +252,7 @@ class RegistryClientIT {
   void pullBlob_rejectsContentThatDoesNotMatchItsDigestAndKeepsNothing() throws IOException {
     Pushed pushed = pushModelPack("5.0.0", 32 * 1024);
     Digest digest = pushed.modelLayer().digest();
-    Path stored = storedBlob(digest);
+    Path stored = Services.registryBlob(digest);
     byte[] corrupt = Files.readAllBytes(stored);
     corrupt[corrupt.length / 2] ^= 0x5a;
     Files.write(stored, corrupt);
@@ -370,20 +370,6 @@ class RegistryClientIT {
   private List<Path> downloads() throws IOException {
     try (Stream<Path> files = Files.list(dir)) {
       return files.filter(p -> !p.endsWith("sources")).toList();
-    }
-  }
-
-  private Path storedBlob(Digest digest) throws IOException {
-    try (Stream<Path> files = Files.walk(Services.dir().resolve("registry"))) {
-      return files
-          .filter(
-              p ->
-                  p.endsWith(
-                      Path.of(
-                          "blobs", "sha256", digest.hex().substring(0, 2), digest.hex(), "data")))
-          .findFirst()
-          .orElseThrow(
-              () -> new AssertionError("blob " + digest + " not in the registry's storage"));
     }
   }
 

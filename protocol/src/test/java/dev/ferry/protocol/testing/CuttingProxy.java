@@ -22,6 +22,7 @@ public final class CuttingProxy implements AutoCloseable {
   private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean down;
   private volatile long bytesPerSecond;
+  private final AtomicLong forwarded = new AtomicLong();
 
   /**
    * Starts a proxy.
@@ -83,7 +84,7 @@ public final class CuttingProxy implements AutoCloseable {
       OutputStream out,
       long limit,
       boolean stall,
-      boolean throttled,
+      boolean downstream,
       Socket a,
       Socket b) {
     Thread thread =
@@ -99,8 +100,11 @@ public final class CuttingProxy implements AutoCloseable {
                     sent += n) {
                   out.write(buffer, 0, n);
                   out.flush();
+                  if (downstream) {
+                    forwarded.addAndGet(n);
+                  }
                   long rate = bytesPerSecond;
-                  if (throttled && rate > 0) {
+                  if (downstream && rate > 0) {
                     Thread.sleep(Math.max(1, n * 1000L / rate));
                   }
                 }
@@ -155,6 +159,11 @@ public final class CuttingProxy implements AutoCloseable {
     if (isDown) {
       cutAll();
     }
+  }
+
+  /** The bytes the target has sent through the proxy so far, over every connection. */
+  public long forwarded() {
+    return forwarded.get();
   }
 
   /** Cuts every open connection, as a network failure would; new ones are still accepted. */

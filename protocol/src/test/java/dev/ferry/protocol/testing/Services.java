@@ -98,6 +98,26 @@ public final class Services {
   }
 
   /**
+   * Where the plain registry keeps a blob (or a manifest) on disk, to corrupt it in tests.
+   *
+   * @param digest the blob's digest
+   * @return its {@code data} file
+   */
+  public static Path registryBlob(dev.ferry.protocol.oci.Digest digest) throws IOException {
+    try (java.util.stream.Stream<Path> files = Files.walk(dir().resolve("registry"))) {
+      return files
+          .filter(
+              p ->
+                  p.endsWith(
+                      Path.of(
+                          "blobs", "sha256", digest.hex().substring(0, 2), digest.hex(), "data")))
+          .findFirst()
+          .orElseThrow(
+              () -> new AssertionError("blob " + digest + " not in the registry's storage"));
+    }
+  }
+
+  /**
    * Runs a command and returns its output, failing the test if it fails.
    *
    * @param command the command and its arguments
