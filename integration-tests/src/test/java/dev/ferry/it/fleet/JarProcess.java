@@ -77,6 +77,21 @@ final class JarProcess implements AutoCloseable {
     throw new AssertionError("not live within 60 s on port " + port);
   }
 
+  /** The process id. */
+  long pid() {
+    return process.pid();
+  }
+
+  /** Its resident set size now, from {@code /proc}, in bytes. */
+  long rss() throws IOException {
+    for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
+      if (line.startsWith("VmRSS:")) {
+        return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
+      }
+    }
+    throw new IOException("no VmRSS for process " + pid());
+  }
+
   /** Whether the process still runs. */
   boolean alive() {
     return process.isAlive();
