@@ -52,6 +52,14 @@ public interface AgentConfig {
 
     /** Password; never logged. */
     Optional<String> password();
+
+    /**
+     * For {@code ssl://} brokers: the name of a Quarkus TLS configuration ({@code
+     * quarkus.tls.<name>.trust-store.pem.certs} for the broker's CA, {@code
+     * quarkus.tls.<name>.key-store.pem.0.cert} and {@code .key} for a client certificate). Without
+     * it the JVM's trust store is used.
+     */
+    Optional<String> tlsConfigurationName();
   }
 
   /** Registry access. */

@@ -14,6 +14,8 @@ import dev.ferry.protocol.registry.Credentials;
 import dev.ferry.protocol.registry.RegistryClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.tls.TlsConfiguration;
+import io.quarkus.tls.TlsConfigurationRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -29,6 +31,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.MqttException;
 
 /**
@@ -47,6 +50,7 @@ public class AgentLifecycle {
   @Inject ContentStore store;
   @Inject StateFile stateFile;
   @Inject Instance<TrustStore> trust;
+  @Inject TlsConfigurationRegistry tlsRegistry;
 
   private final Map<String, RegistryClient> clients = new ConcurrentHashMap<>();
 
@@ -69,6 +73,9 @@ public class AgentLifecycle {
     String deviceId = DeviceIdentity.of(config);
     Map<String, String> labels = Labels.check(config.labels(), "ferry.agent.labels");
     mqtt = new AgentMqtt(config.mqtt().url(), deviceId, VERSION, config.dataDir(), this::onDesired);
+    if (config.mqtt().tlsConfigurationName().isPresent()) {
+      mqtt.tls(tlsSocketFactory(config.mqtt().tlsConfigurationName().get()));
+    }
     if (config.mqtt().username().isPresent()) {
       mqtt.credentials(
           config.mqtt().username().get(), config.mqtt().password().orElse("").toCharArray());
@@ -93,6 +100,30 @@ public class AgentLifecycle {
     mqtt.onConnect(reporter::reconnected);
     mqtt.start();
     applying.execute(() -> afterwards(created.reconcile()));
+  }
+
+  private SSLSocketFactory tlsSocketFactory(String name) {
+    TlsConfiguration tls =
+        tlsRegistry
+            .get(name)
+            .orElseThrow(
+                () ->
+                    new IllegalStateException(
+                        "ferry.agent.mqtt.tls-configuration-name: no TLS configuration '"
+                            + name
+                            + "'; define quarkus.tls."
+                            + name
+                            + ".trust-store.pem.certs (and a key store for a client certificate)"));
+    try {
+      return tls.createSSLContext().getSocketFactory();
+    } catch (Exception e) {
+      throw new IllegalStateException(
+          "ferry.agent.mqtt.tls-configuration-name: TLS configuration '"
+              + name
+              + "' does not load: "
+              + e.getMessage(),
+          e);
+    }
   }
 
   /** The applier once the cached state is restored; empty before, and when sync is off. */

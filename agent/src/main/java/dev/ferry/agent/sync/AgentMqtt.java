@@ -12,6 +12,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
@@ -87,6 +88,17 @@ public final class AgentMqtt implements AutoCloseable {
   public void credentials(String username, char[] password) {
     options.setUserName(username);
     options.setPassword(password);
+  }
+
+  /**
+   * Sets the TLS socket factory for {@code ssl://} brokers (trusted CAs, client certificate); call
+   * before {@link #start()}. The broker's host name is verified against its certificate.
+   *
+   * @param factory the factory
+   */
+  public void tls(SSLSocketFactory factory) {
+    options.setSocketFactory(factory);
+    options.setHttpsHostnameVerificationEnabled(true);
   }
 
   /**
