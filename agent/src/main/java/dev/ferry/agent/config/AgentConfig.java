@@ -37,6 +37,9 @@ public interface AgentConfig {
   /** Probation of a new version. */
   Probation probation();
 
+  /** Telemetry batches. */
+  Telemetry telemetry();
+
   /** Whether the agent syncs with the hub; false serves only what the cache holds. */
   @WithDefault("true")
   boolean syncEnabled();
@@ -70,6 +73,17 @@ public interface AgentConfig {
     /** A download with no byte for this long is cut and retried (slow-retrieval attacks). */
     @WithDefault("30s")
     Duration idleTimeout();
+  }
+
+  /** Telemetry batches sent to the hub, kept on disk while they cannot be sent. */
+  interface Telemetry {
+    /** How often a batch is made. */
+    @WithDefault("10s")
+    Duration interval();
+
+    /** The most the undelivered batches may take on disk; beyond it the oldest are dropped. */
+    @WithDefault("16777216")
+    long journalMaxBytes();
   }
 
   /** How a new version is watched after it starts serving. */

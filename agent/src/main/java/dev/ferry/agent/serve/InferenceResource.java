@@ -7,6 +7,7 @@ import dev.ferry.agent.runtime.Lease;
 import dev.ferry.agent.runtime.LoadedVersion;
 import dev.ferry.agent.runtime.ModelSlot;
 import dev.ferry.agent.runtime.Models;
+import dev.ferry.agent.telemetry.ServingMeters;
 import dev.ferry.protocol.release.ServingSpec;
 import dev.ferry.protocol.release.Tensor;
 import io.smallrye.common.annotation.Blocking;
@@ -31,16 +32,19 @@ public class InferenceResource {
   private final ObjectMapper json;
   private final ServerMetadata server;
   private final AssignedModels readiness;
+  private final ServingMeters meters;
 
   InferenceResource(
       Models models,
       AssignedModels readiness,
+      ServingMeters meters,
       ObjectMapper json,
       @ConfigProperty(name = "quarkus.application.name") String name,
       @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
           String version) {
     this.models = models;
     this.readiness = readiness;
+    this.meters = meters;
     this.json = json;
     this.server = new ServerMetadata(name, version, List.of());
   }
@@ -114,20 +118,29 @@ public class InferenceResource {
     }
   }
 
-  private static InferResponse infer(ModelSlot slot, Lease lease, InferRequest request) {
+  private InferResponse infer(ModelSlot slot, Lease lease, InferRequest request) {
     LoadedVersion version = lease.version();
-    RequestCheck.inputs(request, version);
-    Set<String> outputs = RequestCheck.outputs(request, version);
-    Map<String, Tensor> result;
+    long start = System.nanoTime();
+    String error = ServingMeters.INVALID_REQUEST;
     try {
-      result = lease.run(request.inputs(), outputs);
-    } catch (InferenceFailedException e) {
-      slot.record(version, true);
-      throw e;
+      RequestCheck.inputs(request, version);
+      Set<String> outputs = RequestCheck.outputs(request, version);
+      error = ServingMeters.INFERENCE_FAILED;
+      Map<String, Tensor> result;
+      try {
+        result = lease.run(request.inputs(), outputs);
+      } catch (InferenceFailedException e) {
+        slot.record(version, true);
+        throw e;
+      }
+      error = null;
+      slot.record(version, false);
+      return new InferResponse(
+          slot.model(), version.version(), request.id(), List.copyOf(result.values()));
+    } finally {
+      meters.record(
+          slot.model(), version.version(), version.provider(), System.nanoTime() - start, error);
     }
-    slot.record(version, false);
-    return new InferResponse(
-        slot.model(), version.version(), request.id(), List.copyOf(result.values()));
   }
 
   private ModelSlot slot(String model) {

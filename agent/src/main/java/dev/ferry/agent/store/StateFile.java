@@ -2,13 +2,10 @@ package dev.ferry.agent.store;
 
 import dev.ferry.protocol.json.JsonCodec;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
  * {@code <data-dir>/state.json}, written atomically: a temporary file in the same directory,
@@ -79,20 +76,6 @@ public final class StateFile {
    * @throws IOException if it cannot be written; state.json then still holds the previous state
    */
   public synchronized void save(AgentState state) throws IOException {
-    Files.createDirectories(file.getParent());
-    try (FileChannel out =
-        FileChannel.open(
-            temp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      ByteBuffer buffer = ByteBuffer.wrap(codec.encode(state));
-      while (buffer.hasRemaining()) {
-        out.write(buffer);
-      }
-      out.force(true);
-    }
-    Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    ContentStore.syncDirectory(file.getParent());
+    AtomicFiles.write(file, codec.encode(state));
   }
 }

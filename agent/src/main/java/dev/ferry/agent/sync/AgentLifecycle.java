@@ -3,12 +3,16 @@ package dev.ferry.agent.sync;
 import dev.ferry.agent.config.AgentConfig;
 import dev.ferry.agent.fetch.ArtifactFetcher;
 import dev.ferry.agent.fetch.Backoff;
+import dev.ferry.agent.runtime.ExecutionProviders;
 import dev.ferry.agent.runtime.Models;
 import dev.ferry.agent.runtime.Rollback;
 import dev.ferry.agent.store.ContentStore;
 import dev.ferry.agent.store.StateFile;
+import dev.ferry.agent.telemetry.ServingMeters;
+import dev.ferry.agent.telemetry.TelemetrySender;
 import dev.ferry.agent.trust.DesiredStateVerifier;
 import dev.ferry.agent.trust.TrustStore;
+import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.Labels;
 import dev.ferry.protocol.registry.Credentials;
 import dev.ferry.protocol.registry.RegistryClient;
@@ -51,6 +55,7 @@ public class AgentLifecycle {
   @Inject StateFile stateFile;
   @Inject Instance<TrustStore> trust;
   @Inject TlsConfigurationRegistry tlsRegistry;
+  @Inject ServingMeters meters;
 
   private final Map<String, RegistryClient> clients = new ConcurrentHashMap<>();
 
@@ -61,7 +66,10 @@ public class AgentLifecycle {
       Executors.newSingleThreadScheduledExecutor(daemon("ferry-apply"));
   private final ExecutorService downloads = Executors.newFixedThreadPool(4, daemon("ferry-fetch"));
   private AgentMqtt mqtt;
+  private final ScheduledExecutorService telemetryTimer =
+      Executors.newSingleThreadScheduledExecutor(daemon("ferry-telemetry"));
   private volatile Applier applier;
+  private TelemetrySender telemetry;
   private ScheduledFuture<?> retry;
   private int retries;
 
@@ -98,8 +106,34 @@ public class AgentLifecycle {
     created.restore();
     applier = created;
     mqtt.onConnect(reporter::reconnected);
+    startTelemetry(deviceId);
     mqtt.start();
     applying.execute(() -> afterwards(created.reconcile()));
+  }
+
+  private void startTelemetry(String deviceId) {
+    AgentMqtt link = mqtt;
+    telemetry =
+        TelemetrySender.of(
+            deviceId,
+            meters,
+            config.dataDir(),
+            ExecutionProviders.available(),
+            config.telemetry().journalMaxBytes(),
+            new TelemetrySender.Link() {
+              @Override
+              public boolean up() {
+                return link.connected();
+              }
+
+              @Override
+              public void send(byte[] payload) throws MqttException {
+                link.publish(Channel.TELEMETRY, payload);
+              }
+            });
+    long interval = config.telemetry().interval().toMillis();
+    telemetryTimer.scheduleAtFixedRate(telemetry::tick, interval, interval, TimeUnit.MILLISECONDS);
+    mqtt.onConnect(() -> telemetryTimer.execute(telemetry::drain));
   }
 
   private SSLSocketFactory tlsSocketFactory(String name) {
@@ -139,6 +173,10 @@ public class AgentLifecycle {
   }
 
   void stop(@Observes ShutdownEvent event) {
+    telemetryTimer.shutdownNow();
+    if (telemetry != null) {
+      telemetry.tick();
+    }
     applying.shutdownNow();
     downloads.shutdownNow();
     if (mqtt != null) {

@@ -49,7 +49,8 @@ public final class AgentMqtt implements AutoCloseable {
             return thread;
           });
   private volatile boolean closed;
-  private volatile Runnable onConnect = () -> {};
+  private final java.util.List<Runnable> onConnect =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   /**
    * Creates the link; {@link #start()} connects it.
@@ -102,12 +103,12 @@ public final class AgentMqtt implements AutoCloseable {
   }
 
   /**
-   * Runs after every (re)connect, for example to publish the current reported state.
+   * Adds an action run after every (re)connect, for example to send what waited.
    *
-   * @param action the action
+   * @param action the action; it runs on the reconnect thread and should hand long work off
    */
   public void onConnect(Runnable action) {
-    this.onConnect = action;
+    onConnect.add(action);
   }
 
   /** Connects in the background, retrying until it succeeds or the link is closed. */
@@ -143,7 +144,7 @@ public final class AgentMqtt implements AutoCloseable {
           new IMqttMessageListener[] {(t, message) -> desired.accept(message.getPayload())});
       client.publish(topic(Channel.ONLINE), presence(true), 1, true);
       LOG.infof("connected to %s as %s", client.getServerURI(), deviceId);
-      onConnect.run();
+      onConnect.forEach(Runnable::run);
     } catch (MqttException e) {
       long delay = RECONNECT.delay(attempt).toMillis();
       LOG.debugf("MQTT connect failed (%s); retrying in %d ms", e.getMessage(), delay);

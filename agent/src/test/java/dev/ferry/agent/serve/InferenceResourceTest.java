@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.agent.runtime.LoadedVersion;
 import dev.ferry.agent.runtime.Models;
@@ -129,6 +130,42 @@ class InferenceResourceTest {
         .body("outputs[0].datatype", equalTo("FP32"))
         .body("outputs[0].shape", equalTo(List.of(2, 3)))
         .body("outputs[0].data", equalTo(expectedRows()));
+  }
+
+  @Test
+  void infer_isCountedPerModelVersionInPrometheusText() {
+    String series =
+        "ferry_inference_requests_total{model=\"adder\",provider=\"CPU\",version=\"1.0.0\"}";
+    double before = counter(series);
+    infer("/v2/models/linear/infer", flat(ROWS)).statusCode(200);
+    for (int i = 0; i < 3; i++) {
+      infer(
+              "/v2/models/adder/infer",
+              "{\"inputs\":[{\"name\":\"nope\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":[1]}]}")
+          .statusCode(400);
+    }
+    assertEquals(before + 3, counter(series), "requests that reached the version count");
+    assertTrue(
+        counter(
+                "ferry_inference_errors_total{model=\"adder\",provider=\"CPU\",reason=\"invalid_request\",version=\"1.0.0\"}")
+            >= 3);
+    assertTrue(
+        given()
+            .get("/q/metrics")
+            .then()
+            .extract()
+            .asString()
+            .contains("ferry_inference_seconds_bucket{"),
+        "latency histogram");
+  }
+
+  private static double counter(String series) {
+    String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    return text.lines()
+        .filter(line -> line.startsWith(series + " "))
+        .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1)))
+        .findFirst()
+        .orElse(0);
   }
 
   @Test

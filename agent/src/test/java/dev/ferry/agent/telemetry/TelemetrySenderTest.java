@@ -1,0 +1,133 @@
+package dev.ferry.agent.telemetry;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.protocol.device.ModelTelemetry;
+import dev.ferry.protocol.device.TelemetryBatch;
+import dev.ferry.protocol.json.JsonCodec;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Batches carry exactly what was served since the last one, survive outages and restarts. */
+class TelemetrySenderTest {
+  private static final JsonCodec CODEC = new JsonCodec();
+
+  @TempDir Path dir;
+  private final ServingMeters meters = new ServingMeters(new SimpleMeterRegistry());
+  private final List<TelemetryBatch> delivered = new ArrayList<>();
+  private boolean up = true;
+
+  private TelemetrySender sender(long maxBytes) {
+    return new TelemetrySender(
+        "edge-1",
+        meters,
+        new DeviceSampler(dir, Set.of("CPU")),
+        new TelemetryJournal(dir.resolve("telemetry"), maxBytes),
+        new TelemetrySender.Link() {
+          @Override
+          public boolean up() {
+            return up;
+          }
+
+          @Override
+          public void send(byte[] payload) {
+            delivered.add(CODEC.decode(payload, TelemetryBatch.class));
+          }
+        },
+        Clock.systemUTC());
+  }
+
+  private void serve(int ok, int failed, long nanos) {
+    for (int i = 0; i < ok; i++) {
+      meters.record("m", "1.0.0", "CPU", nanos, null);
+    }
+    for (int i = 0; i < failed; i++) {
+      meters.record("m", "1.0.0", "CPU", nanos, ServingMeters.INFERENCE_FAILED);
+    }
+  }
+
+  @Test
+  void batches_carryTheDeltasSinceTheLastOne() {
+    TelemetrySender sender = sender(1 << 20);
+    serve(7, 2, 3_000_000);
+    sender.tick();
+    serve(5, 0, 30_000_000);
+    sender.tick();
+    sender.tick();
+    assertEquals(List.of(1L, 2L, 3L), delivered.stream().map(TelemetryBatch::seq).toList());
+    ModelTelemetry first = delivered.get(0).models().get(0);
+    assertEquals(9, first.requests());
+    assertEquals(2L, first.errors().get(ServingMeters.INFERENCE_FAILED));
+    assertEquals(9, first.latency().total());
+    assertEquals(5.0, first.latency().quantileMillis(0.5));
+    ModelTelemetry second = delivered.get(1).models().get(0);
+    assertEquals(5, second.requests());
+    assertEquals(0, second.errors().size());
+    assertEquals(50.0, second.latency().quantileMillis(0.5));
+    assertEquals(List.of(), delivered.get(2).models(), "nothing served, no model entry");
+    assertTrue(delivered.get(0).device().diskFreeBytes() > 0);
+    assertEquals(delivered.get(0).to(), delivered.get(1).from());
+  }
+
+  @Test
+  void anOutage_keepsBatchesOnDiskAndARestartSendsThemInOrder() throws IOException {
+    TelemetrySender sender = sender(1 << 20);
+    up = false;
+    serve(3, 0, 1_000_000);
+    sender.tick();
+    serve(4, 0, 1_000_000);
+    sender.tick();
+    assertEquals(2, batchFiles());
+    assertEquals(List.of(), delivered);
+
+    up = true;
+    TelemetrySender restarted = sender(1 << 20);
+    restarted.drain();
+    assertEquals(List.of(1L, 2L), delivered.stream().map(TelemetryBatch::seq).toList());
+    assertEquals(
+        List.of(3L, 4L), delivered.stream().map(b -> b.models().get(0).requests()).toList());
+    assertEquals(0, batchFiles());
+    restarted.tick();
+    assertEquals(3L, delivered.get(2).seq(), "sequence numbers go on after a restart");
+  }
+
+  @Test
+  void aFullJournal_dropsTheOldestAndReportsHowMany() throws IOException {
+    up = false;
+    TelemetrySender sender = sender(2_000);
+    for (int i = 0; i < 20; i++) {
+      serve(1, 0, 1_000_000);
+      sender.tick();
+    }
+    long onDisk = 0;
+    try (Stream<Path> files = Files.list(dir.resolve("telemetry"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
+        onDisk += Files.size(file);
+      }
+    }
+    assertTrue(onDisk <= 2_000, onDisk + " bytes on disk");
+    up = true;
+    sender.tick();
+    TelemetryBatch last = delivered.get(delivered.size() - 1);
+    assertEquals(21, last.seq());
+    assertEquals(
+        21 - delivered.size(), last.droppedBatches(), "every batch not delivered was counted");
+    assertTrue(last.droppedBatches() > 0);
+  }
+
+  private long batchFiles() throws IOException {
+    try (Stream<Path> files = Files.list(dir.resolve("telemetry"))) {
+      return files.filter(f -> f.getFileName().toString().matches("\\d{19}\\.json")).count();
+    }
+  }
+}
