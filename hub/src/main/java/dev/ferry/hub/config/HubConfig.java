@@ -50,6 +50,27 @@ public interface HubConfig {
     /** The embedded broker's port. */
     @WithDefault("1883")
     int port();
+
+    /**
+     * This replica's MQTT client id for ingestion (a persistent session, so that messages sent
+     * while it restarts wait for it); {@code ferry-hub-<host name>} when absent. Unique per
+     * replica.
+     */
+    Optional<String> clientId();
+
+    /** The shared-subscription group replicas split device messages in, on external brokers. */
+    @WithDefault("ferry-hub")
+    String sharedGroup();
+  }
+
+  /** Telemetry from devices. */
+  Telemetry telemetry();
+
+  /** Telemetry from devices. */
+  interface Telemetry {
+    /** How long per-minute aggregates and (device, seq) records are kept. */
+    @WithDefault("P30D")
+    java.time.Duration retention();
   }
 
   /** The external registry. */

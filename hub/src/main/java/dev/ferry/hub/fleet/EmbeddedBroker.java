@@ -57,7 +57,12 @@ public class EmbeddedBroker {
     }
   }
 
-  /** The broker URL the hub's own MQTT clients use. */
+  /** Whether the hub runs its own broker (so it is the only hub on it). */
+  public boolean embedded() {
+    return config.mqtt().url().isEmpty();
+  }
+
+  /** The broker's URL: the external one, or the embedded one on loopback. */
   public String url() {
     return config.mqtt().url().orElse("tcp://127.0.0.1:" + config.mqtt().port());
   }

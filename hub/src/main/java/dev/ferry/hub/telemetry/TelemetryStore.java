@@ -1,0 +1,255 @@
+package dev.ferry.hub.telemetry;
+
+import dev.ferry.protocol.device.LatencyHistogram;
+import dev.ferry.protocol.device.ModelTelemetry;
+import dev.ferry.protocol.device.TelemetryBatch;
+import dev.ferry.protocol.json.JsonCodec;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Telemetry in the database: batches counted once per (device, seq), per-minute aggregates per
+ * model version, the latest telemetry per device. The same SQL runs on H2 and PostgreSQL.
+ */
+@ApplicationScoped
+public class TelemetryStore {
+  private final JsonCodec codec = new JsonCodec();
+
+  private record Key(String model, String version, Instant bucket) {}
+
+  /**
+   * Counts the batches not counted before, in the caller's transaction.
+   *
+   * @param c the connection
+   * @param batches the batches, in arrival order
+   * @param now the time of receipt
+   * @return how many were new (the rest were repeats)
+   */
+  public int count(Connection c, List<TelemetryBatch> batches, Instant now) throws SQLException {
+    List<TelemetryBatch> fresh = new ArrayList<>();
+    try (PreparedStatement seen =
+        c.prepareStatement(
+            "INSERT INTO telemetry_seen (device_id, seq, received_at) VALUES (?, ?, ?)"
+                + " ON CONFLICT DO NOTHING")) {
+      for (TelemetryBatch batch : batches) {
+        seen.setString(1, batch.deviceId());
+        seen.setLong(2, batch.seq());
+        seen.setTimestamp(3, Timestamp.from(now));
+        if (seen.executeUpdate() == 1) {
+          fresh.add(batch);
+        }
+      }
+    }
+    Map<Key, Aggregate> sums = new LinkedHashMap<>();
+    Map<String, TelemetryBatch> latest = new HashMap<>();
+    for (TelemetryBatch batch : fresh) {
+      Instant bucket = batch.to().truncatedTo(ChronoUnit.MINUTES);
+      for (ModelTelemetry model : batch.models()) {
+        sums.computeIfAbsent(new Key(model.name(), model.version(), bucket), k -> new Aggregate())
+            .add(model);
+      }
+      latest.merge(batch.deviceId(), batch, (a, b) -> a.seq() >= b.seq() ? a : b);
+    }
+    for (var entry : sums.entrySet()) {
+      add(c, entry.getKey(), entry.getValue());
+    }
+    for (TelemetryBatch batch : latest.values()) {
+      device(c, batch, now);
+    }
+    return fresh.size();
+  }
+
+  private static void add(Connection c, Key key, Aggregate sum) throws SQLException {
+    try (PreparedStatement create =
+        c.prepareStatement(
+            "INSERT INTO model_metrics (model, version, bucket_start, requests, errors, latency)"
+                + " VALUES (?, ?, ?, 0, 0, ?) ON CONFLICT DO NOTHING")) {
+      bind(create, key);
+      create.setString(4, encode(LatencyHistogram.empty()));
+      create.executeUpdate();
+    }
+    LatencyHistogram stored;
+    try (PreparedStatement lock =
+        c.prepareStatement(
+            "SELECT latency FROM model_metrics WHERE model = ? AND version = ? AND bucket_start = ?"
+                + " FOR UPDATE")) {
+      bind(lock, key);
+      try (ResultSet row = lock.executeQuery()) {
+        row.next();
+        stored = decode(row.getString(1));
+      }
+    }
+    try (PreparedStatement update =
+        c.prepareStatement(
+            "UPDATE model_metrics SET requests = requests + ?, errors = errors + ?, latency = ?"
+                + " WHERE model = ? AND version = ? AND bucket_start = ?")) {
+      update.setLong(1, sum.requests);
+      update.setLong(2, sum.errors);
+      update.setString(3, encode(stored.plus(sum.latency)));
+      update.setString(4, key.model());
+      update.setString(5, key.version());
+      update.setTimestamp(6, Timestamp.from(key.bucket()));
+      update.executeUpdate();
+    }
+    for (var error : sum.errorsByReason.entrySet()) {
+      try (PreparedStatement create =
+          c.prepareStatement(
+              "INSERT INTO model_metric_errors (model, version, bucket_start, reason, count)"
+                  + " VALUES (?, ?, ?, ?, 0) ON CONFLICT DO NOTHING")) {
+        bind(create, key);
+        create.setString(4, error.getKey());
+        create.executeUpdate();
+      }
+      try (PreparedStatement update =
+          c.prepareStatement(
+              "UPDATE model_metric_errors SET count = count + ?"
+                  + " WHERE model = ? AND version = ? AND bucket_start = ? AND reason = ?")) {
+        update.setLong(1, error.getValue());
+        update.setString(2, key.model());
+        update.setString(3, key.version());
+        update.setTimestamp(4, Timestamp.from(key.bucket()));
+        update.setString(5, error.getKey());
+        update.executeUpdate();
+      }
+    }
+  }
+
+  private void device(Connection c, TelemetryBatch batch, Instant now) throws SQLException {
+    try (PreparedStatement create =
+        c.prepareStatement(
+            "INSERT INTO device_telemetry (device_id, last_seq, received_at, dropped_batches)"
+                + " VALUES (?, 0, ?, 0) ON CONFLICT DO NOTHING")) {
+      create.setString(1, batch.deviceId());
+      create.setTimestamp(2, Timestamp.from(now));
+      create.executeUpdate();
+    }
+    try (PreparedStatement update =
+        c.prepareStatement(
+            "UPDATE device_telemetry SET last_seq = ?, received_at = ?, dropped_batches = ?,"
+                + " metrics = ? WHERE device_id = ? AND last_seq < ?")) {
+      update.setLong(1, batch.seq());
+      update.setTimestamp(2, Timestamp.from(now));
+      update.setLong(3, batch.droppedBatches());
+      update.setString(
+          4, batch.device() == null ? null : new String(codec.encode(batch.device()), "UTF-8"));
+      update.setString(5, batch.deviceId());
+      update.setLong(6, batch.seq());
+      update.executeUpdate();
+    } catch (java.io.UnsupportedEncodingException impossible) {
+      throw new IllegalStateException(impossible);
+    }
+  }
+
+  /**
+   * The fleet's counts of a model version over a time range, minute by minute.
+   *
+   * @param c the connection
+   * @param model the model
+   * @param version the version
+   * @param from the first minute (inclusive)
+   * @param to the end (exclusive)
+   * @return the metrics
+   */
+  public VersionMetrics metrics(
+      Connection c, String model, String version, Instant from, Instant to) throws SQLException {
+    List<VersionMetrics.Bucket> buckets = new ArrayList<>();
+    LatencyHistogram latency = LatencyHistogram.empty();
+    long requests = 0;
+    long errors = 0;
+    try (PreparedStatement query =
+        c.prepareStatement(
+            "SELECT bucket_start, requests, errors, latency FROM model_metrics"
+                + " WHERE model = ? AND version = ? AND bucket_start >= ? AND bucket_start < ?"
+                + " ORDER BY bucket_start")) {
+      bindRange(query, model, version, from, to);
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          LatencyHistogram bucketLatency = decode(rows.getString(4));
+          buckets.add(
+              new VersionMetrics.Bucket(
+                  rows.getTimestamp(1).toInstant(),
+                  rows.getLong(2),
+                  rows.getLong(3),
+                  bucketLatency.quantileMillis(0.99)));
+          requests += rows.getLong(2);
+          errors += rows.getLong(3);
+          latency = latency.plus(bucketLatency);
+        }
+      }
+    }
+    Map<String, Long> byReason = new java.util.TreeMap<>();
+    try (PreparedStatement query =
+        c.prepareStatement(
+            "SELECT reason, SUM(count) FROM model_metric_errors"
+                + " WHERE model = ? AND version = ? AND bucket_start >= ? AND bucket_start < ?"
+                + " GROUP BY reason")) {
+      bindRange(query, model, version, from, to);
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          byReason.put(rows.getString(1), rows.getLong(2));
+        }
+      }
+    }
+    return VersionMetrics.of(
+        model, version, from, to, requests, errors, byReason, latency, buckets);
+  }
+
+  /**
+   * Deletes aggregates and dedup records older than a cut-off.
+   *
+   * @param c the connection
+   * @param before the cut-off
+   * @return rows deleted
+   */
+  public int purge(Connection c, Instant before) throws SQLException {
+    int deleted = 0;
+    for (String sql :
+        List.of(
+            "DELETE FROM model_metrics WHERE bucket_start < ?",
+            "DELETE FROM model_metric_errors WHERE bucket_start < ?",
+            "DELETE FROM telemetry_seen WHERE received_at < ?")) {
+      try (PreparedStatement delete = c.prepareStatement(sql)) {
+        delete.setTimestamp(1, Timestamp.from(before));
+        deleted += delete.executeUpdate();
+      }
+    }
+    return deleted;
+  }
+
+  private static void bind(PreparedStatement statement, Key key) throws SQLException {
+    statement.setString(1, key.model());
+    statement.setString(2, key.version());
+    statement.setTimestamp(3, Timestamp.from(key.bucket()));
+  }
+
+  private static void bindRange(
+      PreparedStatement statement, String model, String version, Instant from, Instant to)
+      throws SQLException {
+    statement.setString(1, model);
+    statement.setString(2, version);
+    statement.setTimestamp(3, Timestamp.from(from));
+    statement.setTimestamp(4, Timestamp.from(to));
+  }
+
+  private static String encode(LatencyHistogram histogram) {
+    return String.join(",", histogram.counts().stream().map(String::valueOf).toList());
+  }
+
+  private static LatencyHistogram decode(String counts) {
+    return new LatencyHistogram(
+        LatencyHistogram.STANDARD_BOUNDS_MILLIS,
+        Arrays.stream(counts.split(",")).map(Long::valueOf).toList());
+  }
+}
