@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.ferry.protocol.testing.OnnxModels;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -17,7 +16,6 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -110,42 +108,11 @@ class FleetIT {
   }
 
   private void publish(JarProcess hub, String version, long seed) throws Exception {
-    Path model = dir.resolve("model-" + version + ".onnx");
-    OnnxModels.matMulAdd(model, "x", 1, 4, 2, seed);
-    Process curl =
-        new ProcessBuilder(
-                "curl",
-                "-s",
-                "-o",
-                "/dev/null",
-                "-w",
-                "%{http_code}",
-                "-H",
-                "Authorization: Bearer " + TOKEN,
-                "-F",
-                "model=@" + model,
-                "-F",
-                "version=" + version,
-                hub.url() + "/api/v1/models/fleet-it/versions")
-            .redirectErrorStream(true)
-            .start();
-    String status = new String(curl.getInputStream().readAllBytes()).strip();
-    curl.waitFor(60, TimeUnit.SECONDS);
-    assertEquals("201", status, "publish " + version);
+    new HubApi(hub, TOKEN).publish("fleet-it", version, seed, dir);
   }
 
   private void rollout(JarProcess hub, String version) throws Exception {
-    HttpRequest request =
-        HttpRequest.newBuilder(URI.create(hub.url() + "/api/v1/rollouts"))
-            .header("Authorization", "Bearer " + TOKEN)
-            .header("Content-Type", "application/json")
-            .POST(
-                HttpRequest.BodyPublishers.ofString(
-                    "{\"model\":\"fleet-it\",\"version\":\""
-                        + version
-                        + "\",\"devices\":[\"edge-it\"]}"))
-            .build();
-    assertEquals(201, http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode());
+    new HubApi(hub, TOKEN).rollout("fleet-it", version, "\"devices\":[\"edge-it\"]");
   }
 
   private String get(String url) throws Exception {

@@ -31,7 +31,12 @@ final class JarProcess implements AutoCloseable {
    * @param log where its output goes
    */
   static JarProcess start(String module, Map<String, String> env, Path log) throws Exception {
-    int port = freePort();
+    return start(module, env, log, freePort());
+  }
+
+  /** The same on a given HTTP port, for a restart where the last one listened. */
+  static JarProcess start(String module, Map<String, String> env, Path log, int port)
+      throws Exception {
     Path jar = Services.root().resolve(module + "/target/quarkus-app/quarkus-run.jar");
     List<String> command =
         new ArrayList<>(

@@ -1,0 +1,79 @@
+package dev.ferry.it.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ferry.protocol.testing.OnnxModels;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+
+/** The hub's REST API as a release manager uses it, with the admin token. */
+final class HubApi {
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final JarProcess hub;
+  private final String token;
+
+  HubApi(JarProcess hub, String token) {
+    this.hub = hub;
+    this.token = token;
+  }
+
+  /** Publishes a generated {@code [1,4] → [1,2]} model with curl's multipart upload. */
+  void publish(String model, String version, long seed, Path dir) throws Exception {
+    Path file = dir.resolve(model + "-" + version + ".onnx");
+    OnnxModels.matMulAdd(file, "x", 1, 4, 2, seed);
+    Process curl =
+        new ProcessBuilder(
+                "curl",
+                "-s",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                "-H",
+                "Authorization: Bearer " + token,
+                "-F",
+                "model=@" + file,
+                "-F",
+                "version=" + version,
+                hub.url() + "/api/v1/models/" + model + "/versions")
+            .redirectErrorStream(true)
+            .start();
+    String status = new String(curl.getInputStream().readAllBytes()).strip();
+    curl.waitFor(60, TimeUnit.SECONDS);
+    assertEquals("201", status, "publish " + model + " " + version);
+  }
+
+  /** Rolls a release out; {@code target} is the JSON member naming devices or a selector. */
+  void rollout(String model, String version, String target) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(hub.url() + "/api/v1/rollouts"))
+                .header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"model\":\""
+                            + model
+                            + "\",\"version\":\""
+                            + version
+                            + "\","
+                            + target
+                            + "}"))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertEquals(201, response.statusCode(), response.body());
+  }
+
+  HttpResponse<String> get(String path) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(hub.url() + path))
+            .header("Authorization", "Bearer " + token)
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+}

@@ -1,0 +1,189 @@
+package dev.ferry.it.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.protocol.testing.CuttingProxy;
+import dev.ferry.protocol.testing.Services;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Telemetry end to end on real Mosquitto and PostgreSQL: two agents serve, the hub (a shared
+ * subscription, a persistent session) counts what they served. Its totals stay exact through a 60 s
+ * broker outage on the agents' side, a kill -9 of the hub in the middle of the stream, and garbage
+ * on a device's telemetry topic.
+ */
+class TelemetryIT {
+  private static final String TOKEN = "fy_telemetry-it-admin";
+  private static final String MODEL = "tele-it";
+  private static final String INFER = Oip.request(4);
+  private static final String INVALID = Oip.request(3);
+
+  @TempDir Path dir;
+
+  @Test
+  void hubTotals_equalWhatTheAgentsServed_throughOutagesAndARestart() throws Exception {
+    Map<String, String> services = Services.start("mosquitto", "postgres");
+    String mqtt = services.get("FERRY_MQTT_URL");
+    int mqttPort = Integer.parseInt(mqtt.substring(mqtt.lastIndexOf(':') + 1));
+    String schema = "tele" + System.nanoTime();
+    Map<String, String> hubEnv = new HashMap<>();
+    hubEnv.put("FERRY_HUB_DATA_DIR", dir.resolve("hub").toString());
+    hubEnv.put("FERRY_HUB_BOOTSTRAP_TOKEN", TOKEN);
+    hubEnv.put("FERRY_HUB_MQTT_URL", mqtt);
+    hubEnv.put("FERRY_HUB_MQTT_CLIENT_ID", "hub-" + schema);
+    hubEnv.put(
+        "FERRY_HUB_DB_URL",
+        "jdbc:postgresql://127.0.0.1:"
+            + services.getOrDefault("FERRY_PG_PORT", "15432")
+            + "/ferry?currentSchema="
+            + schema);
+    hubEnv.put("FERRY_HUB_DB_USERNAME", "ferry");
+    hubEnv.put("FERRY_HUB_DB_PASSWORD", "ferry");
+    hubEnv.put("QUARKUS_FLYWAY_POSTGRESQL_CREATE_SCHEMAS", "true");
+    hubEnv.put("QUARKUS_FLYWAY_POSTGRESQL_SCHEMAS", schema);
+
+    JarProcess hub = JarProcess.start("hub", hubEnv, dir.resolve("hub.log"));
+    int hubPort = hub.port;
+    HubApi api = new HubApi(hub, TOKEN);
+    api.publish(MODEL, "1.0.0", 1, dir);
+    Path root = Files.writeString(dir.resolve("root.json"), api.get("/api/v1/trust/root").body());
+    try (CuttingProxy broker = new CuttingProxy(mqttPort, Long.MAX_VALUE, false);
+        JarProcess a = agent("tele-a", schema, root, broker, hubPort);
+        JarProcess b = agent("tele-b", schema, root, broker, hubPort)) {
+      awaitDevices(api, schema, 2);
+      api.rollout(MODEL, "1.0.0", "\"selector\":\"fleet=" + schema + "\"");
+      Oip oipA = new Oip(a);
+      Oip oipB = new Oip(b);
+      oipA.awaitVersion(MODEL, INFER, "1.0.0");
+      oipB.awaitVersion(MODEL, INFER, "1.0.0");
+      int[] served = {0, 0}; // requests, errors
+      served[0] += 2; // the awaitVersion calls that answered
+
+      serve(oipA, 30, 3, served);
+      serve(oipB, 20, 0, served);
+
+      broker.down(true);
+      long outageStart = System.nanoTime();
+      serve(oipA, 40, 2, served);
+      serve(oipB, 10, 0, served);
+      garbage(mqtt);
+      awaitMalformed(api, 3);
+      Thread.sleep(Math.max(0, 60_000 - (System.nanoTime() - outageStart) / 1_000_000));
+      broker.down(false);
+
+      hub.kill();
+      serve(oipA, 25, 0, served);
+      serve(oipB, 25, 1, served);
+      hub = JarProcess.start("hub", hubEnv, dir.resolve("hub-restarted.log"), hubPort);
+      api = new HubApi(hub, TOKEN);
+
+      JsonNode totals = awaitTotals(api, served[0], served[1]);
+      Thread.sleep(3000);
+      JsonNode again = metrics(api);
+      assertEquals(served[0], again.get("requests").asLong(), "counted twice: " + again);
+      assertEquals(served[1], again.get("errorsByReason").get("invalid_request").asLong());
+      assertTrue(totals.get("latency").get("counts").size() > 0);
+    } finally {
+      hub.close();
+    }
+  }
+
+  private JarProcess agent(String id, String fleet, Path root, CuttingProxy broker, int hubPort)
+      throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("FERRY_AGENT_DEVICE_ID", id + "-" + System.nanoTime());
+    env.put("FERRY_AGENT_LABELS_FLEET", fleet);
+    env.put("FERRY_AGENT_TRUST_ROOT", root.toString());
+    env.put("FERRY_AGENT_DATA_DIR", dir.resolve(id).toString());
+    env.put("FERRY_AGENT_MQTT_URL", "tcp://" + broker.address());
+    env.put("FERRY_AGENT_REGISTRY_PLAIN_HTTP", "127.0.0.1:" + hubPort);
+    env.put("FERRY_AGENT_TELEMETRY_INTERVAL", "1s");
+    return JarProcess.start("agent", env, dir.resolve(id + ".log"));
+  }
+
+  /** Sends good and invalid requests, each checked, and adds them to the tally. */
+  private static void serve(Oip oip, int good, int invalid, int[] served) throws Exception {
+    for (int i = 0; i < good; i++) {
+      assertEquals("1.0.0", oip.served(MODEL, INFER));
+    }
+    for (int i = 0; i < invalid; i++) {
+      assertEquals(400, oip.infer(MODEL, INVALID).statusCode());
+    }
+    served[0] += good + invalid;
+    served[1] += invalid;
+  }
+
+  private static void garbage(String mqtt) throws Exception {
+    MqttClient attacker =
+        new MqttClient(mqtt, "garbage-" + System.nanoTime(), new MemoryPersistence());
+    attacker.connect();
+    for (String payload : List.of("{", "{\"schema\":\"ferry.telemetry/v1\",\"seq\":-1}", "null")) {
+      attacker.publish(
+          "ferry/v1/devices/tele-a-x/telemetry",
+          payload.getBytes(StandardCharsets.UTF_8),
+          1,
+          false);
+    }
+    attacker.disconnect();
+    attacker.close();
+  }
+
+  private static void awaitDevices(HubApi api, String fleet, int count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    String last = "";
+    while (System.nanoTime() < deadline) {
+      last = api.get("/api/v1/devices?selector=fleet%3D" + fleet).body();
+      if (Oip.JSON.readTree(last).size() == count) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the hub never knew " + count + " devices: " + last);
+  }
+
+  /** The hub counts garbage on a device's telemetry topic and goes on. */
+  private static void awaitMalformed(HubApi api, int count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    List<String> last = List.of();
+    while (System.nanoTime() < deadline) {
+      last =
+          api.get("/q/metrics").body().lines().filter(l -> l.startsWith("ferry_ingest")).toList();
+      if (last.contains("ferry_ingest_telemetry_malformed " + (double) count)) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("the hub did not count " + count + " malformed messages: " + last);
+  }
+
+  private static JsonNode metrics(HubApi api) throws Exception {
+    var response = api.get("/api/v1/models/" + MODEL + "/versions/1.0.0/metrics");
+    assertEquals(200, response.statusCode(), response.body());
+    return Oip.JSON.readTree(response.body());
+  }
+
+  private static JsonNode awaitTotals(HubApi api, long requests, long errors) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
+    JsonNode last = null;
+    while (System.nanoTime() < deadline) {
+      last = metrics(api);
+      if (last.get("requests").asLong() == requests && last.get("errors").asLong() == errors) {
+        return last;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("hub totals never reached " + requests + "/" + errors + ": " + last);
+  }
+}
