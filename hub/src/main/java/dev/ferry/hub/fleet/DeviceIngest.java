@@ -1,7 +1,9 @@
 package dev.ferry.hub.fleet;
 
 import dev.ferry.hub.db.Database;
+import dev.ferry.hub.db.DatabaseException;
 import dev.ferry.protocol.device.Channel;
+import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.Presence;
 import dev.ferry.protocol.device.ReportedState;
 import dev.ferry.protocol.device.Topic;
@@ -14,13 +16,13 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.jboss.logging.Logger;
 
 /**
- * Learns devices from their {@code reported} and {@code online} messages. A malformed message is
- * counted and dropped; it never stops ingestion.
+ * Learns devices from their {@code reported} and {@code online} messages and keeps their {@code
+ * events}, through the {@link IngestSession}. A malformed message is counted and dropped; it never
+ * stops ingestion. A message is acknowledged once stored; a database failure leaves it to the
+ * broker to send again.
  */
 @ApplicationScoped
 public class DeviceIngest {
@@ -29,15 +31,17 @@ public class DeviceIngest {
   private final JsonCodec codec = new JsonCodec(256 * 1024);
   private final AtomicLong dropped = new AtomicLong();
 
-  @Inject HubMqtt mqtt;
+  @Inject IngestSession session;
   @Inject Devices devices;
+  @Inject EventLog events;
   @Inject Database db;
 
-  void start(@Observes @Priority(3000) StartupEvent event) throws MqttException {
-    mqtt.subscribe(
-        Topic.filter(Channel.REPORTED), (topic, message) -> safely(topic, message, this::reported));
-    mqtt.subscribe(
-        Topic.filter(Channel.ONLINE), (topic, message) -> safely(topic, message, this::presence));
+  void start(@Observes @Priority(3000) StartupEvent event) {
+    session.on(
+        Channel.REPORTED, (topic, payload, ack) -> safely(topic, payload, ack, this::reported));
+    session.on(
+        Channel.ONLINE, (topic, payload, ack) -> safely(topic, payload, ack, this::presence));
+    session.on(Channel.EVENTS, (topic, payload, ack) -> safely(topic, payload, ack, this::event));
   }
 
   /** Messages dropped because they were malformed. */
@@ -49,16 +53,27 @@ public class DeviceIngest {
     void handle(Topic topic, byte[] payload);
   }
 
-  private void safely(String name, MqttMessage message, Handler handler) {
+  private void safely(Topic topic, byte[] payload, IngestSession.Ack ack, Handler handler) {
     try {
-      handler.handle(Topic.parse(name), message.getPayload());
+      handler.handle(topic, payload);
+      ack.done();
     } catch (IllegalArgumentException e) {
       dropped.incrementAndGet();
-      LOG.warnf("dropped a message on %s: %s", name, e.getMessage());
+      LOG.warnf("dropped a message on %s: %s", topic, e.getMessage());
+      ack.done();
+    } catch (DatabaseException e) {
+      LOG.warnf("not stored, the broker sends it again: %s", e.getMessage());
     } catch (RuntimeException e) {
       dropped.incrementAndGet();
-      LOG.errorf(e, "failed to ingest a message on %s", name);
+      LOG.errorf(e, "failed to ingest a message on %s", topic);
+      ack.done();
     }
+  }
+
+  private void event(Topic topic, byte[] payload) {
+    DeviceEvent event = codec.decode(payload, DeviceEvent.class);
+    requireSameDevice(topic, event.deviceId());
+    db.transaction(c -> events.record(c, event, Instant.now()));
   }
 
   private void reported(Topic topic, byte[] payload) {

@@ -3,16 +3,22 @@ package dev.ferry.hub.fleet;
 import dev.ferry.hub.access.Roles;
 import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.api.ErrorCode;
+import dev.ferry.protocol.device.Labels;
 import dev.ferry.protocol.json.Fields;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Map;
 
 /** The devices the hub knows: labels, presence, last reported state. */
 @Path("/api/v1/devices")
@@ -21,14 +27,82 @@ import java.util.List;
 public class DeviceResource {
   @Inject Devices devices;
 
+  /**
+   * The devices whose effective labels match a selector, a page at a time; the total is in {@code
+   * X-Total-Count}.
+   *
+   * @param selector a Kubernetes label selector, or none for all
+   * @param page the page, from 0
+   * @param size devices per page, 1 to 1000
+   * @return the page
+   */
   @GET
-  public List<Device> list(@QueryParam("selector") String selector) {
-    List<Device> all = devices.all();
-    if (selector == null || selector.isBlank()) {
-      return all;
+  public Response list(
+      @QueryParam("selector") String selector,
+      @QueryParam("page") @DefaultValue("0") String page,
+      @QueryParam("size") @DefaultValue("100") String size) {
+    int pageNumber = number("page", page, 0, Integer.MAX_VALUE);
+    int pageSize = number("size", size, 1, 1000);
+    List<Device> matching = devices.all();
+    if (selector != null && !selector.isBlank()) {
+      LabelSelector parsed = LabelSelector.parse(selector);
+      matching = matching.stream().filter(d -> parsed.test(d.labels())).toList();
     }
-    LabelSelector parsed = LabelSelector.parse(selector);
-    return all.stream().filter(d -> parsed.test(d.labels())).toList();
+    long from = (long) pageNumber * pageSize;
+    List<Device> slice =
+        from >= matching.size()
+            ? List.of()
+            : matching.subList((int) from, (int) Math.min(matching.size(), from + pageSize));
+    return Response.ok(slice).header("X-Total-Count", matching.size()).build();
+  }
+
+  /**
+   * Sets the hub's labels of a device, which override the ones it reports.
+   *
+   * @param id the device
+   * @param body {@code {"labels": {"site": "berlin"}}}
+   * @return the device
+   */
+  @PUT
+  @Path("{id}/labels")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @RolesAllowed(Roles.RELEASE_MANAGER)
+  public Device setLabels(@PathParam("id") String id, LabelsBody body) {
+    if (body == null || body.labels() == null) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, "labels: required, an object of strings");
+    }
+    Map<String, String> labels;
+    try {
+      labels = Labels.check(body.labels(), "labels");
+    } catch (IllegalArgumentException e) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, e.getMessage());
+    }
+    return devices
+        .setHubLabels(id, labels)
+        .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no device " + Fields.show(id)));
+  }
+
+  /** The body of a labels update. */
+  public record LabelsBody(Map<String, String> labels) {}
+
+  private static int number(String field, String value, int min, int max) {
+    try {
+      int number = Integer.parseInt(value);
+      if (number >= min && number <= max) {
+        return number;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new ApiException(
+        ErrorCode.INVALID_REQUEST,
+        field
+            + ": must be a whole number from "
+            + min
+            + " to "
+            + max
+            + ", got "
+            + Fields.show(value));
   }
 
   @GET

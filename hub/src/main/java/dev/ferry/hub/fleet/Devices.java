@@ -23,7 +23,33 @@ import java.util.Optional;
 public class Devices {
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private static final String SELECT =
+      "SELECT d.id, d.labels, d.online, d.last_seen, d.reported, d.hub_labels, t.last_seq,"
+          + " t.received_at, t.dropped_batches, t.metrics"
+          + " FROM device d LEFT JOIN device_telemetry t ON t.device_id = d.id";
+
   @Inject Database db;
+
+  /**
+   * Sets the labels the hub gives a device; they override the ones it reports.
+   *
+   * @param id the device
+   * @param labels the labels, replacing the hub's earlier ones
+   * @return the device, or empty when it is unknown
+   */
+  public Optional<Device> setHubLabels(String id, Map<String, String> labels) {
+    int updated =
+        db.transaction(
+            c -> {
+              try (PreparedStatement update =
+                  c.prepareStatement("UPDATE device SET hub_labels = ? WHERE id = ?")) {
+                update.setString(1, json(labels));
+                update.setString(2, id);
+                return update.executeUpdate();
+              }
+            });
+    return updated == 0 ? Optional.empty() : find(id);
+  }
 
   /**
    * Records what a device reported (or that it was named in a rollout before it connected).
@@ -68,9 +94,7 @@ public class Devices {
     return db.transaction(
         c -> {
           List<Device> devices = new ArrayList<>();
-          try (PreparedStatement query =
-                  c.prepareStatement(
-                      "SELECT id, labels, online, last_seen, reported FROM device ORDER BY id");
+          try (PreparedStatement query = c.prepareStatement(SELECT + " ORDER BY d.id");
               ResultSet row = query.executeQuery()) {
             while (row.next()) {
               devices.add(read(row));
@@ -89,9 +113,7 @@ public class Devices {
   public Optional<Device> find(String id) {
     return db.transaction(
         c -> {
-          try (PreparedStatement query =
-              c.prepareStatement(
-                  "SELECT id, labels, online, last_seen, reported FROM device WHERE id = ?")) {
+          try (PreparedStatement query = c.prepareStatement(SELECT + " WHERE d.id = ?")) {
             query.setString(1, id);
             try (ResultSet row = query.executeQuery()) {
               return row.next() ? Optional.of(read(row)) : Optional.empty();
@@ -102,14 +124,24 @@ public class Devices {
 
   private static Device read(ResultSet row) throws SQLException {
     try {
-      Map<String, String> labels = JSON.readValue(row.getString(2), new TypeReference<>() {});
+      Map<String, String> reported = JSON.readValue(row.getString(2), new TypeReference<>() {});
+      Map<String, String> hub = JSON.readValue(row.getString(6), new TypeReference<>() {});
+      Map<String, String> effective = new java.util.TreeMap<>(reported);
+      effective.putAll(hub);
       Timestamp seen = row.getTimestamp(4);
+      Timestamp telemetryAt = row.getTimestamp(8);
       return new Device(
           row.getString(1),
-          labels,
+          effective,
+          reported,
+          hub,
           row.getBoolean(3),
           seen == null ? null : seen.toInstant(),
-          row.getString(5));
+          row.getString(5),
+          telemetryAt == null
+              ? null
+              : new Device.Telemetry(
+                  row.getLong(7), telemetryAt.toInstant(), row.getLong(9), row.getString(10)));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -2,7 +2,7 @@ package dev.ferry.hub.telemetry;
 
 import dev.ferry.hub.config.HubConfig;
 import dev.ferry.hub.db.Database;
-import dev.ferry.hub.fleet.EmbeddedBroker;
+import dev.ferry.hub.fleet.IngestSession;
 import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.TelemetryBatch;
 import dev.ferry.protocol.device.Topic;
@@ -14,7 +14,6 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.net.InetAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,21 +23,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
-import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.MqttMessage;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.jboss.logging.Logger;
 
 /**
- * Ingests telemetry batches: its own MQTT session (persistent, so batches sent while the hub
- * restarts wait at the broker; a shared subscription on external brokers, so replicas split the
- * load), a queue, and a writer that counts up to {@value #BATCH} messages per transaction and
- * acknowledges them to the broker only after the commit. A batch seen before is counted once; a
- * malformed or oversize message is counted and dropped; ingestion never stops.
+ * Ingests telemetry batches from the {@link IngestSession}: a queue and a writer that counts up to
+ * {@value #BATCH} messages per transaction and acknowledges them to the broker only after the
+ * commit. A batch seen before is counted once; a malformed or oversize message is counted and
+ * dropped; ingestion never stops.
  */
 @ApplicationScoped
 public class TelemetryIngest {
@@ -47,12 +38,12 @@ public class TelemetryIngest {
   private static final int MAX_PAYLOAD = 1 << 20;
 
   @Inject HubConfig config;
-  @Inject EmbeddedBroker broker;
+  @Inject IngestSession session;
   @Inject Database db;
   @Inject TelemetryStore store;
   @Inject MeterRegistry registry;
 
-  private record Received(String topic, byte[] payload, int id, int qos) {}
+  private record Received(Topic topic, byte[] payload, IngestSession.Ack ack) {}
 
   private final JsonCodec codec = new JsonCodec(MAX_PAYLOAD);
   private final BlockingQueue<Received> queue = new ArrayBlockingQueue<>(100_000);
@@ -63,35 +54,17 @@ public class TelemetryIngest {
   private final ScheduledExecutorService purger =
       Executors.newSingleThreadScheduledExecutor(daemon("ferry-telemetry-purge"));
   private volatile boolean running = true;
-  private Thread writer;
-  private MqttClient client;
 
-  void start(@Observes @Priority(3100) StartupEvent event) throws Exception {
+  void start(@Observes @Priority(3100) StartupEvent event) {
     registry.gauge("ferry.ingest.telemetry.received", received);
     registry.gauge("ferry.ingest.telemetry.counted", counted);
     registry.gauge("ferry.ingest.telemetry.duplicates", duplicates);
     registry.gauge("ferry.ingest.telemetry.malformed", malformed);
     registry.gauge("ferry.ingest.telemetry.backlog", queue, BlockingQueue::size);
-    writer = new Thread(this::write, "ferry-telemetry-writer");
+    Thread writer = new Thread(this::write, "ferry-telemetry-writer");
     writer.setDaemon(true);
     writer.start();
-    String clientId =
-        config
-            .mqtt()
-            .clientId()
-            .orElse(
-                "ferry-hub-"
-                    + InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", ""));
-    client = new MqttClient(broker.url(), clientId + "-telemetry", new MemoryPersistence());
-    client.setManualAcks(true);
-    client.setCallback(new Listener());
-    MqttConnectOptions options = new MqttConnectOptions();
-    options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-    options.setCleanSession(false);
-    options.setAutomaticReconnect(true);
-    options.setMaxInflight(BATCH * 2);
-    client.connect(options);
-    subscribe();
+    session.on(Channel.TELEMETRY, this::arrived);
     long hour = TimeUnit.HOURS.toMillis(1);
     purger.scheduleWithFixedDelay(this::purge, 1000, hour, TimeUnit.MILLISECONDS);
   }
@@ -99,23 +72,17 @@ public class TelemetryIngest {
   void stop(@Observes @Priority(2) ShutdownEvent event) {
     running = false;
     purger.shutdownNow();
-    try {
-      if (client != null && client.isConnected()) {
-        client.disconnect();
-      }
-    } catch (MqttException e) {
-      LOG.debugf("telemetry MQTT disconnect: %s", e.getMessage());
+  }
+
+  private void arrived(Topic topic, byte[] payload, IngestSession.Ack ack)
+      throws InterruptedException {
+    received.incrementAndGet();
+    if (payload.length > MAX_PAYLOAD) {
+      malformed.incrementAndGet();
+      ack.done();
+      return;
     }
-  }
-
-  /** The filter: shared among replicas on an external broker; plain on the embedded one. */
-  String filter() {
-    String filter = Topic.filter(Channel.TELEMETRY);
-    return broker.embedded() ? filter : "$share/" + config.mqtt().sharedGroup() + "/" + filter;
-  }
-
-  private void subscribe() throws MqttException {
-    client.subscribe(filter(), 1);
+    queue.put(new Received(topic, payload, ack));
   }
 
   /** Batches counted so far (new ones). */
@@ -169,13 +136,12 @@ public class TelemetryIngest {
     for (Received message : taken) {
       try {
         TelemetryBatch batch = codec.decode(message.payload(), TelemetryBatch.class);
-        Topic topic = Topic.parse(message.topic());
-        if (!topic.deviceId().equals(batch.deviceId())) {
+        if (!message.topic().deviceId().equals(batch.deviceId())) {
           throw new IllegalArgumentException(
               "deviceId '"
                   + batch.deviceId()
                   + "' differs from the topic's '"
-                  + topic.deviceId()
+                  + message.topic().deviceId()
                   + "'");
         }
         batches.add(batch);
@@ -187,13 +153,7 @@ public class TelemetryIngest {
     int fresh = db.transaction(c -> store.count(c, batches, Instant.now()));
     counted.addAndGet(fresh);
     duplicates.addAndGet(batches.size() - fresh);
-    for (Received message : taken) {
-      try {
-        client.messageArrivedComplete(message.id(), message.qos());
-      } catch (MqttException e) {
-        LOG.debugf("ack of message %d failed: %s", message.id(), e.getMessage());
-      }
-    }
+    taken.forEach(message -> message.ack().done());
   }
 
   private void purge() {
@@ -212,48 +172,5 @@ public class TelemetryIngest {
       thread.setDaemon(true);
       return thread;
     };
-  }
-
-  private final class Listener implements MqttCallbackExtended {
-    @Override
-    public void connectComplete(boolean reconnect, String serverUri) {
-      if (reconnect) {
-        try {
-          subscribe();
-        } catch (MqttException e) {
-          LOG.warnf("cannot subscribe again to telemetry: %s", e.getMessage());
-        }
-      }
-    }
-
-    @Override
-    public void connectionLost(Throwable cause) {
-      LOG.warnf("telemetry MQTT connection lost (%s); reconnecting", cause.getMessage());
-    }
-
-    @Override
-    public void messageArrived(String topic, MqttMessage message) throws InterruptedException {
-      received.incrementAndGet();
-      byte[] payload = message.getPayload();
-      if (payload.length > MAX_PAYLOAD) {
-        malformed.incrementAndGet();
-        ack(message);
-        return;
-      }
-      queue.put(new Received(topic, payload, message.getId(), message.getQos()));
-    }
-
-    private void ack(MqttMessage message) {
-      try {
-        client.messageArrivedComplete(message.getId(), message.getQos());
-      } catch (MqttException e) {
-        LOG.debugf("ack failed: %s", e.getMessage());
-      }
-    }
-
-    @Override
-    public void deliveryComplete(IMqttDeliveryToken token) {
-      // nothing is published on this session
-    }
   }
 }
