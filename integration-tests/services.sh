@@ -391,6 +391,10 @@ start_mosquitto() {
 listener $MQTT_PORT $HOST
 allow_anonymous true
 persistence false
+# the hub takes every device's messages on one session and acknowledges them once stored: let it
+# have many in flight and a deep queue while it restarts (Mosquitto's defaults are 20 and 1000)
+max_inflight_messages 1000
+max_queued_messages 1000000
 user $(id -un)
 log_dest file $(service_log mosquitto)
 log_timestamp_format %Y-%m-%dT%H:%M:%S

@@ -38,17 +38,23 @@ public class TelemetryStore {
    * @return how many were new (the rest were repeats)
    */
   public int count(Connection c, List<TelemetryBatch> batches, Instant now) throws SQLException {
+    // one round trip for the whole batch; the update counts say which were new
     List<TelemetryBatch> fresh = new ArrayList<>();
     try (PreparedStatement seen =
         c.prepareStatement(
             "INSERT INTO telemetry_seen (device_id, seq, received_at) VALUES (?, ?, ?)"
                 + " ON CONFLICT DO NOTHING")) {
+      Timestamp at = Timestamp.from(now);
       for (TelemetryBatch batch : batches) {
         seen.setString(1, batch.deviceId());
         seen.setLong(2, batch.seq());
-        seen.setTimestamp(3, Timestamp.from(now));
-        if (seen.executeUpdate() == 1) {
-          fresh.add(batch);
+        seen.setTimestamp(3, at);
+        seen.addBatch();
+      }
+      int[] inserted = batches.isEmpty() ? new int[0] : seen.executeBatch();
+      for (int i = 0; i < inserted.length; i++) {
+        if (inserted[i] == 1) {
+          fresh.add(batches.get(i));
         }
       }
     }
@@ -65,9 +71,7 @@ public class TelemetryStore {
     for (var entry : sums.entrySet()) {
       add(c, entry.getKey(), entry.getValue());
     }
-    for (TelemetryBatch batch : latest.values()) {
-      device(c, batch, now);
-    }
+    devices(c, latest.values(), now);
     return fresh.size();
   }
 
@@ -126,29 +130,42 @@ public class TelemetryStore {
     }
   }
 
-  private void device(Connection c, TelemetryBatch batch, Instant now) throws SQLException {
+  private void devices(Connection c, java.util.Collection<TelemetryBatch> latest, Instant now)
+      throws SQLException {
+    if (latest.isEmpty()) {
+      return;
+    }
+    Timestamp at = Timestamp.from(now);
     try (PreparedStatement create =
         c.prepareStatement(
             "INSERT INTO device_telemetry (device_id, last_seq, received_at, dropped_batches)"
                 + " VALUES (?, 0, ?, 0) ON CONFLICT DO NOTHING")) {
-      create.setString(1, batch.deviceId());
-      create.setTimestamp(2, Timestamp.from(now));
-      create.executeUpdate();
+      for (TelemetryBatch batch : latest) {
+        create.setString(1, batch.deviceId());
+        create.setTimestamp(2, at);
+        create.addBatch();
+      }
+      create.executeBatch();
     }
     try (PreparedStatement update =
         c.prepareStatement(
             "UPDATE device_telemetry SET last_seq = ?, received_at = ?, dropped_batches = ?,"
                 + " metrics = ? WHERE device_id = ? AND last_seq < ?")) {
-      update.setLong(1, batch.seq());
-      update.setTimestamp(2, Timestamp.from(now));
-      update.setLong(3, batch.droppedBatches());
-      update.setString(
-          4, batch.device() == null ? null : new String(codec.encode(batch.device()), "UTF-8"));
-      update.setString(5, batch.deviceId());
-      update.setLong(6, batch.seq());
-      update.executeUpdate();
-    } catch (java.io.UnsupportedEncodingException impossible) {
-      throw new IllegalStateException(impossible);
+      for (TelemetryBatch batch : latest) {
+        update.setLong(1, batch.seq());
+        update.setTimestamp(2, at);
+        update.setLong(3, batch.droppedBatches());
+        update.setString(
+            4,
+            batch.device() == null
+                ? null
+                : new String(
+                    codec.encode(batch.device()), java.nio.charset.StandardCharsets.UTF_8));
+        update.setString(5, batch.deviceId());
+        update.setLong(6, batch.seq());
+        update.addBatch();
+      }
+      update.executeBatch();
     }
   }
 

@@ -128,7 +128,7 @@ final class Wire implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() throws org.eclipse.paho.client.mqttv3.MqttException {
     client.disconnect();
     client.close();
   }

@@ -1,0 +1,135 @@
+package dev.ferry.it.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ferry.it.sim.FleetSimulator;
+import dev.ferry.protocol.testing.Services;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Telemetry ingest under a simulated fleet, not run in CI: 1,000 then 10,000 devices each sending a
+ * batch per second through Mosquitto to the hub on PostgreSQL. Prints the sustained ingest rate,
+ * the backlog, the hub's CPU and RSS, and checks the totals. Run it with:
+ *
+ * <pre>
+ * mvn -B -DskipTests install -pl .,protocol,hub,agent
+ * mvn -B verify -pl integration-tests -Dit.test=TelemetryIngestBenchmark -Dtest=none \
+ *     -Dsurefire.failIfNoSpecifiedTests=false
+ * </pre>
+ */
+class TelemetryIngestBenchmark {
+  private static final String TOKEN = "fy_bench-admin";
+  private static final Duration WINDOW = Duration.ofSeconds(30);
+
+  @TempDir Path dir;
+
+  @Test
+  void ingestOfOneAndTenThousandDevices() throws Exception {
+    Map<String, String> services = Services.start("mosquitto", "postgres");
+    String mqtt = services.get("FERRY_MQTT_URL");
+    int mqttPort = Integer.parseInt(mqtt.substring(mqtt.lastIndexOf(':') + 1));
+    String schema = "bench" + System.nanoTime();
+    Map<String, String> env = new HashMap<>();
+    env.put("FERRY_HUB_DATA_DIR", dir.resolve("hub").toString());
+    env.put("FERRY_HUB_BOOTSTRAP_TOKEN", TOKEN);
+    env.put("FERRY_HUB_MQTT_URL", mqtt);
+    env.put("FERRY_HUB_MQTT_CLIENT_ID", "hub-" + schema);
+    env.put(
+        "FERRY_HUB_DB_URL",
+        "jdbc:postgresql://127.0.0.1:"
+            + services.getOrDefault("FERRY_PG_PORT", "15432")
+            + "/ferry?currentSchema="
+            + schema);
+    env.put("FERRY_HUB_DB_USERNAME", "ferry");
+    env.put("FERRY_HUB_DB_PASSWORD", "ferry");
+    env.put("QUARKUS_FLYWAY_POSTGRESQL_CREATE_SCHEMAS", "true");
+    env.put("QUARKUS_FLYWAY_POSTGRESQL_SCHEMAS", schema);
+    try (JarProcess hub = JarProcess.start("hub", env, dir.resolve("hub.log"));
+        FleetSimulator fleet = new FleetSimulator("127.0.0.1", mqttPort, "sim-" + schema)) {
+      HubApi api = new HubApi(hub, TOKEN);
+      api.publish("sim", "1.0.0", 1, dir);
+      System.out.printf(
+          "%s, %d cores, JDK %s%n",
+          Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
+              .filter(l -> l.startsWith("model name"))
+              .findFirst()
+              .orElse("cpu ?"),
+          Runtime.getRuntime().availableProcessors(),
+          System.getProperty("java.version"));
+      for (int devices : new int[] {1_000, 10_000}) {
+        long connectStart = System.nanoTime();
+        fleet.connect(devices - (devices == 1_000 ? 0 : 1_000));
+        System.out.printf(
+            "%,d devices connected (%d ms)%n",
+            devices, (System.nanoTime() - connectStart) / 1_000_000);
+        fleet.start(Duration.ofSeconds(1), "sim", "1.0.0");
+        Thread.sleep(5_000); // warm up
+        Sample first = sample(api, hub);
+        long sentBefore = fleet.sent();
+        long maxBacklog = 0;
+        long end = System.nanoTime() + WINDOW.toNanos();
+        while (System.nanoTime() < end) {
+          Thread.sleep(1000);
+          maxBacklog = Math.max(maxBacklog, (long) metric(api, "ferry_ingest_telemetry_backlog"));
+        }
+        Sample last = sample(api, hub);
+        long sent = fleet.sent() - sentBefore;
+        fleet.stop();
+        double seconds = (last.nanos - first.nanos) / 1e9;
+        System.out.printf(
+            "%,d devices: sent %.0f batches/s, hub counted %.0f batches/s sustained over %.0f s;"
+                + " max backlog %,d; hub CPU %.0f%% of one core, RSS %.0f MiB%n",
+            devices,
+            sent / seconds,
+            (last.counted - first.counted) / seconds,
+            seconds,
+            maxBacklog,
+            100.0 * (last.cpuTicks - first.cpuTicks) / 100.0 / seconds,
+            last.rss / 1048576.0);
+        long drainStart = System.nanoTime();
+        awaitCounted(api, fleet.acked());
+        System.out.printf(
+            "  backlog drained %d ms after the fleet stopped%n",
+            (System.nanoTime() - drainStart) / 1_000_000);
+      }
+      var metrics = Oip.JSON.readTree(api.get("/api/v1/models/sim/versions/1.0.0/metrics").body());
+      assertEquals(
+          fleet.requestsSent(), metrics.get("requests").asLong(), "hub totals equal what was sent");
+      System.out.printf(
+          "totals: %,d requests in %,d batches, exact%n", fleet.requestsSent(), fleet.acked());
+    }
+  }
+
+  private record Sample(long nanos, double counted, long cpuTicks, long rss) {}
+
+  private static Sample sample(HubApi api, JarProcess hub) throws Exception {
+    String[] stat = Files.readString(Path.of("/proc/" + hub.pid() + "/stat")).split(" ");
+    long ticks = Long.parseLong(stat[13]) + Long.parseLong(stat[14]);
+    return new Sample(
+        System.nanoTime(), metric(api, "ferry_ingest_telemetry_counted"), ticks, hub.rss());
+  }
+
+  private static double metric(HubApi api, String name) throws Exception {
+    return api.get("/q/metrics")
+        .body()
+        .lines()
+        .filter(l -> l.startsWith(name + " "))
+        .mapToDouble(l -> Double.parseDouble(l.substring(name.length() + 1)))
+        .findFirst()
+        .orElse(0);
+  }
+
+  private static void awaitCounted(HubApi api, long acked) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+    while (metric(api, "ferry_ingest_telemetry_counted") < acked && System.nanoTime() < deadline) {
+      Thread.sleep(200);
+    }
+  }
+}
