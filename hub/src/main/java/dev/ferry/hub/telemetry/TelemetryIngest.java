@@ -46,7 +46,7 @@ public class TelemetryIngest {
   private record Received(Topic topic, byte[] payload, IngestSession.Ack ack) {}
 
   private final JsonCodec codec = new JsonCodec(MAX_PAYLOAD);
-  private final BlockingQueue<Received> queue = new ArrayBlockingQueue<>(100_000);
+  private final BlockingQueue<Received> queue = new ArrayBlockingQueue<>(10 * BATCH);
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong counted = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
@@ -63,6 +63,8 @@ public class TelemetryIngest {
     registry.gauge("ferry.ingest.telemetry.backlog", queue, BlockingQueue::size);
     Thread writer = new Thread(this::write, "ferry-telemetry-writer");
     writer.setDaemon(true);
+    writer.setUncaughtExceptionHandler(
+        (thread, e) -> LOG.errorf(e, "telemetry writer stopped; ingestion halts until restart"));
     writer.start();
     session.on(Channel.TELEMETRY, this::arrived);
     long hour = TimeUnit.HOURS.toMillis(1);

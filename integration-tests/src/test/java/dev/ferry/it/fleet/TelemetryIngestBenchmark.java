@@ -99,6 +99,10 @@ class TelemetryIngestBenchmark {
             "  backlog drained %d ms after the fleet stopped%n",
             (System.nanoTime() - drainStart) / 1_000_000);
       }
+      Files.readAllLines(dir.resolve("hub.log")).stream()
+          .filter(l -> l.contains("ERROR") || l.contains("WARN"))
+          .limit(20)
+          .forEach(l -> System.out.println("hub log: " + l));
       var metrics = Oip.JSON.readTree(api.get("/api/v1/models/sim/versions/1.0.0/metrics").body());
       assertEquals(
           fleet.requestsSent(), metrics.get("requests").asLong(), "hub totals equal what was sent");

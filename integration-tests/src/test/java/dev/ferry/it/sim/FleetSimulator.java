@@ -73,7 +73,6 @@ public final class FleetSimulator implements AutoCloseable {
 
     void send(String model, String version) {
       long requests = 10;
-      requestsSent.addAndGet(requests);
       List<Long> counts =
           new ArrayList<>(
               Collections.nCopies(LatencyHistogram.STANDARD_BOUNDS_MILLIS.size() + 1, 0L));
@@ -97,6 +96,7 @@ public final class FleetSimulator implements AutoCloseable {
               new DeviceMetrics(0.2, 150L << 20, 10L << 30, List.of()));
       if (client.isConnected()) {
         sent.incrementAndGet();
+        requestsSent.addAndGet(requests);
         client.publish(
             "ferry/v1/devices/" + id + "/telemetry",
             Buffer.buffer(CODEC.encode(batch)),
@@ -149,6 +149,11 @@ public final class FleetSimulator implements AutoCloseable {
         vertx.cancelTimer(device.timer);
       }
     }
+  }
+
+  /** Devices whose connection is up now. */
+  public long connected() {
+    return devices.stream().filter(d -> d.client.isConnected()).count();
   }
 
   /** Batches sent so far. */
