@@ -90,7 +90,7 @@ class TelemetryIT {
       api = new HubApi(hub, TOKEN);
 
       JsonNode totals = awaitTotals(api, served[0], served[1]);
-      Thread.sleep(3000);
+      awaitMoreBatches(api, 4); // later batches, and any repeat, must not change the totals
       JsonNode again = metrics(api);
       assertEquals(served[0], again.get("requests").asLong(), "counted twice: " + again);
       assertEquals(served[1], again.get("errorsByReason").get("invalid_request").asLong());
@@ -151,6 +151,28 @@ class TelemetryIT {
       Thread.sleep(200);
     }
     throw new AssertionError("the hub never knew " + count + " devices: " + last);
+  }
+
+  /** Waits until the hub has taken this many more batches (the agents send one a second). */
+  private static void awaitMoreBatches(HubApi api, int more) throws Exception {
+    double start = ingested(api);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (ingested(api) < start + more) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the hub took no more batches after " + start);
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private static double ingested(HubApi api) throws Exception {
+    String name = "ferry_ingest_telemetry_received ";
+    for (String line : api.get("/q/metrics").body().split("\n")) {
+      if (line.startsWith(name)) {
+        return Double.parseDouble(line.substring(name.length()));
+      }
+    }
+    return 0;
   }
 
   /** The hub counts garbage on a device's telemetry topic and goes on. */

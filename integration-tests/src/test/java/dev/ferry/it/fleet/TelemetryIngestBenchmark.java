@@ -96,8 +96,18 @@ class TelemetryIngestBenchmark {
         long drainStart = System.nanoTime();
         awaitCounted(api, fleet.acked());
         System.out.printf(
-            "  backlog drained %d ms after the fleet stopped%n",
-            (System.nanoTime() - drainStart) / 1_000_000);
+            "  backlog drained %d ms after the fleet stopped; %d devices connected;"
+                + " sent %d, refused by the client %d, acked %d; hub received %.0f, counted %.0f,"
+                + " duplicates %.0f, malformed %.0f%n",
+            (System.nanoTime() - drainStart) / 1_000_000,
+            fleet.connected(),
+            fleet.sent(),
+            fleet.refused(),
+            fleet.acked(),
+            metric(api, "ferry_ingest_telemetry_received"),
+            metric(api, "ferry_ingest_telemetry_counted"),
+            metric(api, "ferry_ingest_telemetry_duplicates"),
+            metric(api, "ferry_ingest_telemetry_malformed"));
       }
       Files.readAllLines(dir.resolve("hub.log")).stream()
           .filter(l -> l.contains("ERROR") || l.contains("WARN"))

@@ -74,12 +74,17 @@ class TelemetryJournalIT {
         assertTrue(most <= BOUND, "journal took " + most + " bytes, bound " + BOUND);
         assertTrue(most > BOUND / 2, "journal never filled: " + most);
         broker.down(false);
+        java.time.Instant back = java.time.Instant.now();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline
             && received.stream().noneMatch(b -> b.droppedBatches() > 0)) {
           Thread.sleep(100);
         }
-        Thread.sleep(3000); // the journal drains, and newer batches follow
+        // the journal has drained once a batch made after the reconnect arrives
+        while (System.nanoTime() < deadline
+            && received.stream().noneMatch(b -> b.from().isAfter(back.plusMillis(500)))) {
+          Thread.sleep(100);
+        }
         assertTrue(agent.alive());
       }
     } finally {

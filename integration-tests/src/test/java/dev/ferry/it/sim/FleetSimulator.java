@@ -39,6 +39,7 @@ public final class FleetSimulator implements AutoCloseable {
   private final AtomicLong sent = new AtomicLong();
   private final AtomicLong acked = new AtomicLong();
   private final AtomicLong requestsSent = new AtomicLong();
+  private final AtomicLong refused = new AtomicLong();
 
   /**
    * @param host the broker's host
@@ -95,14 +96,20 @@ public final class FleetSimulator implements AutoCloseable {
                       new LatencyHistogram(LatencyHistogram.STANDARD_BOUNDS_MILLIS, counts))),
               new DeviceMetrics(0.2, 150L << 20, 10L << 30, List.of()));
       if (client.isConnected()) {
-        sent.incrementAndGet();
-        requestsSent.addAndGet(requests);
-        client.publish(
-            "ferry/v1/devices/" + id + "/telemetry",
-            Buffer.buffer(CODEC.encode(batch)),
-            MqttQoS.AT_LEAST_ONCE,
-            false,
-            false);
+        // a publish the client refuses (its in-flight window is full) is a batch not sent
+        client
+            .publish(
+                "ferry/v1/devices/" + id + "/telemetry",
+                Buffer.buffer(CODEC.encode(batch)),
+                MqttQoS.AT_LEAST_ONCE,
+                false,
+                false)
+            .onSuccess(
+                packetId -> {
+                  sent.incrementAndGet();
+                  requestsSent.addAndGet(requests);
+                })
+            .onFailure(e -> refused.incrementAndGet());
       }
     }
   }
@@ -154,6 +161,11 @@ public final class FleetSimulator implements AutoCloseable {
   /** Devices whose connection is up now. */
   public long connected() {
     return devices.stream().filter(d -> d.client.isConnected()).count();
+  }
+
+  /** Publishes the client refused, its in-flight window full: not sent, so not counted. */
+  public long refused() {
+    return refused.get();
   }
 
   /** Batches sent so far. */
