@@ -24,9 +24,9 @@ import org.jboss.logging.Logger;
 
 /**
  * The hub's session for what devices send ({@code reported}, {@code online}, {@code events}, {@code
- * telemetry}): persistent (a stable client id, so messages sent while the hub restarts wait at the
- * broker), shared subscriptions on external brokers (so replicas split the load), and manual
- * acknowledgements (a message is acknowledged only once its handler has stored it).
+ * telemetry}): on an external broker persistent (a stable client id, so messages sent while the hub
+ * restarts wait at the broker) with shared subscriptions (so replicas split the load); always with
+ * manual acknowledgements (a message is acknowledged only once its handler has stored it).
  */
 @ApplicationScoped
 public class IngestSession {
@@ -72,7 +72,9 @@ public class IngestSession {
     client.setCallback(new Listener());
     MqttConnectOptions options = new MqttConnectOptions();
     options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-    options.setCleanSession(false);
+    // persistent on an external broker, which outlives the hub; the embedded broker restarts
+    // with the hub, and devices send again what it did not acknowledge
+    options.setCleanSession(broker.embedded());
     options.setAutomaticReconnect(true);
     options.setMaxInflight(MAX_INFLIGHT);
     client.connect(options);
