@@ -1,5 +1,6 @@
 package dev.ferry.agent.trust;
 
+import dev.ferry.agent.store.AtomicFiles;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.PayloadTypes;
@@ -8,13 +9,9 @@ import dev.ferry.protocol.signing.TrustRoot;
 import dev.ferry.protocol.signing.UntrustedSignatureException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.Optional;
 
 /**
@@ -86,7 +83,7 @@ public final class TrustStore {
     TrustRoot accepted = root.verifyNext(next, codec);
     try {
       Files.createDirectories(chain);
-      writeAtomically(rootFile(chain, accepted.version()), codec.encode(next));
+      AtomicFiles.write(rootFile(chain, accepted.version()), codec.encode(next));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot persist trust root " + accepted.version(), e);
     }
@@ -130,26 +127,5 @@ public final class TrustStore {
 
   private static Path rootFile(Path chain, int version) {
     return chain.resolve("root-" + version + ".json");
-  }
-
-  private static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path dir = target.getParent();
-    Path temp = dir.resolve(target.getFileName() + ".tmp");
-    try (FileChannel out =
-        FileChannel.open(
-            temp,
-            StandardOpenOption.CREATE,
-            StandardOpenOption.TRUNCATE_EXISTING,
-            StandardOpenOption.WRITE)) {
-      ByteBuffer buffer = ByteBuffer.wrap(bytes);
-      while (buffer.hasRemaining()) {
-        out.write(buffer);
-      }
-      out.force(true);
-    }
-    Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-      directory.force(true);
-    }
   }
 }

@@ -8,6 +8,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The hub's REST API as a release manager uses it, with the admin token. */
@@ -20,6 +22,36 @@ final class HubApi {
   HubApi(JarProcess hub, String token) {
     this.hub = hub;
     this.token = token;
+  }
+
+  /**
+   * The environment of a hub on the test Mosquitto and PostgreSQL (a fresh schema), as a production
+   * hub runs: external broker, persistent ingest session, PostgreSQL.
+   *
+   * @param services from {@code Services.start("mosquitto", "postgres")}
+   * @param schema a fresh schema name, also the hub's MQTT client id suffix
+   * @param dataDir the hub's data directory
+   * @param token the admin token
+   * @return the environment
+   */
+  static Map<String, String> onPostgres(
+      Map<String, String> services, String schema, Path dataDir, String token) {
+    Map<String, String> env = new HashMap<>();
+    env.put("FERRY_HUB_DATA_DIR", dataDir.toString());
+    env.put("FERRY_HUB_BOOTSTRAP_TOKEN", token);
+    env.put("FERRY_HUB_MQTT_URL", services.get("FERRY_MQTT_URL"));
+    env.put("FERRY_HUB_MQTT_CLIENT_ID", "hub-" + schema);
+    env.put(
+        "FERRY_HUB_DB_URL",
+        "jdbc:postgresql://127.0.0.1:"
+            + services.getOrDefault("FERRY_PG_PORT", "15432")
+            + "/ferry?currentSchema="
+            + schema);
+    env.put("FERRY_HUB_DB_USERNAME", "ferry");
+    env.put("FERRY_HUB_DB_PASSWORD", "ferry");
+    env.put("QUARKUS_FLYWAY_POSTGRESQL_CREATE_SCHEMAS", "true");
+    env.put("QUARKUS_FLYWAY_POSTGRESQL_SCHEMAS", schema);
+    return env;
   }
 
   /** Publishes a generated {@code [1,4] → [1,2]} model with curl's multipart upload. */

@@ -38,21 +38,7 @@ class TelemetryIT {
     String mqtt = services.get("FERRY_MQTT_URL");
     int mqttPort = Integer.parseInt(mqtt.substring(mqtt.lastIndexOf(':') + 1));
     String schema = "tele" + System.nanoTime();
-    Map<String, String> hubEnv = new HashMap<>();
-    hubEnv.put("FERRY_HUB_DATA_DIR", dir.resolve("hub").toString());
-    hubEnv.put("FERRY_HUB_BOOTSTRAP_TOKEN", TOKEN);
-    hubEnv.put("FERRY_HUB_MQTT_URL", mqtt);
-    hubEnv.put("FERRY_HUB_MQTT_CLIENT_ID", "hub-" + schema);
-    hubEnv.put(
-        "FERRY_HUB_DB_URL",
-        "jdbc:postgresql://127.0.0.1:"
-            + services.getOrDefault("FERRY_PG_PORT", "15432")
-            + "/ferry?currentSchema="
-            + schema);
-    hubEnv.put("FERRY_HUB_DB_USERNAME", "ferry");
-    hubEnv.put("FERRY_HUB_DB_PASSWORD", "ferry");
-    hubEnv.put("QUARKUS_FLYWAY_POSTGRESQL_CREATE_SCHEMAS", "true");
-    hubEnv.put("QUARKUS_FLYWAY_POSTGRESQL_SCHEMAS", schema);
+    Map<String, String> hubEnv = HubApi.onPostgres(services, schema, dir.resolve("hub"), TOKEN);
 
     JarProcess hub = JarProcess.start("hub", hubEnv, dir.resolve("hub.log"));
     int hubPort = hub.port;

@@ -7,7 +7,6 @@ import dev.ferry.protocol.testing.Services;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -36,21 +35,7 @@ class TelemetryIngestBenchmark {
     String mqtt = services.get("FERRY_MQTT_URL");
     int mqttPort = Integer.parseInt(mqtt.substring(mqtt.lastIndexOf(':') + 1));
     String schema = "bench" + System.nanoTime();
-    Map<String, String> env = new HashMap<>();
-    env.put("FERRY_HUB_DATA_DIR", dir.resolve("hub").toString());
-    env.put("FERRY_HUB_BOOTSTRAP_TOKEN", TOKEN);
-    env.put("FERRY_HUB_MQTT_URL", mqtt);
-    env.put("FERRY_HUB_MQTT_CLIENT_ID", "hub-" + schema);
-    env.put(
-        "FERRY_HUB_DB_URL",
-        "jdbc:postgresql://127.0.0.1:"
-            + services.getOrDefault("FERRY_PG_PORT", "15432")
-            + "/ferry?currentSchema="
-            + schema);
-    env.put("FERRY_HUB_DB_USERNAME", "ferry");
-    env.put("FERRY_HUB_DB_PASSWORD", "ferry");
-    env.put("QUARKUS_FLYWAY_POSTGRESQL_CREATE_SCHEMAS", "true");
-    env.put("QUARKUS_FLYWAY_POSTGRESQL_SCHEMAS", schema);
+    Map<String, String> env = HubApi.onPostgres(services, schema, dir.resolve("hub"), TOKEN);
     try (JarProcess hub = JarProcess.start("hub", env, dir.resolve("hub.log"));
         FleetSimulator fleet = new FleetSimulator("127.0.0.1", mqttPort, "sim-" + schema)) {
       HubApi api = new HubApi(hub, TOKEN);
