@@ -112,6 +112,15 @@ public class AgentLifecycle {
   }
 
   private void startTelemetry(String deviceId) {
+    if (config.telemetry().interval().isNegative() || config.telemetry().interval().isZero()) {
+      throw new IllegalStateException(
+          "ferry.agent.telemetry.interval: must be positive, got " + config.telemetry().interval());
+    }
+    if (config.telemetry().journalMaxBytes() < 1) {
+      throw new IllegalStateException(
+          "ferry.agent.telemetry.journal-max-bytes: must be at least 1, got "
+              + config.telemetry().journalMaxBytes());
+    }
     AgentMqtt link = mqtt;
     telemetry =
         TelemetrySender.of(

@@ -37,6 +37,7 @@ public class ServingMeters {
   private final MeterRegistry registry;
   private final Map<Key, ModelMeter> meters = new ConcurrentHashMap<>();
   private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
+  private final java.util.Set<List<String>> errorSeries = ConcurrentHashMap.newKeySet();
 
   ServingMeters(MeterRegistry registry) {
     this.registry = registry;
@@ -57,7 +58,7 @@ public class ServingMeters {
     Key key = new Key(model, version);
     meters.computeIfAbsent(key, k -> register(k, provider)).record(nanos, errorReason);
     timers.get(key).record(nanos, TimeUnit.NANOSECONDS);
-    if (errorReason != null) {
+    if (errorReason != null && errorSeries.add(List.of(model, version, errorReason))) {
       ModelMeter meter = meters.get(key);
       FunctionCounter.builder("ferry.inference.errors", meter, m -> m.errors(errorReason))
           .tags(tags(key, provider).and("reason", errorReason))
