@@ -372,7 +372,10 @@ class AgentUnderAttackIT {
     DeviceEvent event =
         wire.await(
             mark,
-            e -> e.type() == EventType.FAILED && "2.0.0".equals(e.version()),
+            e ->
+                e.type() == EventType.FAILED
+                    && "2.0.0".equals(e.version())
+                    && e.reason().startsWith("cache: "),
             "FAILED for the altered 2.0.0");
     assertTrue(event.reason().startsWith("cache: "), event.reason());
     assertEquals(before, oip.served(MODEL, INFER));
