@@ -22,6 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * mvn -B verify -pl integration-tests -Dit.test=TelemetryIngestBenchmark -Dtest=none \
  *     -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
+ *
+ * <p>{@code -Dbench.hub.java-options=…} adds JVM options to the hub (a flight recording, say).
  */
 class TelemetryIngestBenchmark {
   private static final String TOKEN = "fy_bench-admin";
@@ -35,7 +37,13 @@ class TelemetryIngestBenchmark {
     String mqtt = services.get("FERRY_MQTT_URL");
     int mqttPort = Integer.parseInt(mqtt.substring(mqtt.lastIndexOf(':') + 1));
     String schema = "bench" + System.nanoTime();
-    Map<String, String> env = HubApi.onPostgres(services, schema, dir.resolve("hub"), TOKEN);
+    Map<String, String> env =
+        new java.util.HashMap<>(HubApi.onPostgres(services, schema, dir.resolve("hub"), TOKEN));
+    // e.g. -Dbench.hub.java-options=-XX:StartFlightRecording=filename=/tmp/hub.jfr to profile
+    String javaOptions = System.getProperty("bench.hub.java-options");
+    if (javaOptions != null) {
+      env.put("JAVA_TOOL_OPTIONS", javaOptions);
+    }
     try (JarProcess hub = JarProcess.start("hub", env, dir.resolve("hub.log"));
         FleetSimulator fleet = new FleetSimulator("127.0.0.1", mqttPort, "sim-" + schema)) {
       HubApi api = new HubApi(hub, TOKEN);
@@ -50,13 +58,14 @@ class TelemetryIngestBenchmark {
           System.getProperty("java.version"));
       for (int devices : new int[] {1_000, 10_000}) {
         long connectStart = System.nanoTime();
-        fleet.connect(devices - (devices == 1_000 ? 0 : 1_000));
+        fleet.connect(devices - (int) fleet.connected());
         System.out.printf(
             "%,d devices connected (%d ms)%n",
             devices, (System.nanoTime() - connectStart) / 1_000_000);
         fleet.start(Duration.ofSeconds(1), "sim", "1.0.0");
         Thread.sleep(5_000); // warm up
         Sample first = sample(api, hub);
+        Map<String, Long> cpuBefore = CpuUse.byProcess(hub.pid());
         long sentBefore = fleet.sent();
         long maxBacklog = 0;
         long end = System.nanoTime() + WINDOW.toNanos();
@@ -65,6 +74,7 @@ class TelemetryIngestBenchmark {
           maxBacklog = Math.max(maxBacklog, (long) metric(api, "ferry_ingest_telemetry_backlog"));
         }
         Sample last = sample(api, hub);
+        Map<String, Long> cpuAfter = CpuUse.byProcess(hub.pid());
         long sent = fleet.sent() - sentBefore;
         fleet.stop();
         double seconds = (last.nanos - first.nanos) / 1e9;
@@ -78,8 +88,9 @@ class TelemetryIngestBenchmark {
             maxBacklog,
             100.0 * (last.cpuTicks - first.cpuTicks) / 100.0 / seconds,
             last.rss / 1048576.0);
+        System.out.println("  CPU (% of one core): " + CpuUse.share(cpuBefore, cpuAfter, seconds));
         long drainStart = System.nanoTime();
-        awaitCounted(api, fleet.acked());
+        awaitAccounted(api, fleet.acked());
         System.out.printf(
             "  backlog drained %d ms after the fleet stopped; %d devices connected;"
                 + " sent %d, refused by the client %d, acked %d; hub received %.0f, counted %.0f,"
@@ -125,10 +136,17 @@ class TelemetryIngestBenchmark {
         .orElse(0);
   }
 
-  private static void awaitCounted(HubApi api, long acked) throws Exception {
+  /** Waits until every batch the broker took is counted, or dropped as a repeat or malformed. */
+  private static void awaitAccounted(HubApi api, long acked) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
-    while (metric(api, "ferry_ingest_telemetry_counted") < acked && System.nanoTime() < deadline) {
+    while (accounted(api) < acked && System.nanoTime() < deadline) {
       Thread.sleep(200);
     }
+  }
+
+  private static double accounted(HubApi api) throws Exception {
+    return metric(api, "ferry_ingest_telemetry_counted")
+        + metric(api, "ferry_ingest_telemetry_duplicates")
+        + metric(api, "ferry_ingest_telemetry_malformed");
   }
 }

@@ -30,6 +30,16 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class FleetSimulator implements AutoCloseable {
   private static final JsonCodec CODEC = new JsonCodec();
 
+  // one INFO line per connection from Vert.x's MQTT client drowns the output of 10,000 devices;
+  // held in a field, since JUL keeps its loggers weakly and would forget the level
+  private static final java.util.logging.Logger VERTX_MQTT_LOG = quiet("io.vertx.mqtt");
+
+  private static java.util.logging.Logger quiet(String name) {
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(name);
+    logger.setLevel(java.util.logging.Level.WARNING);
+    return logger;
+  }
+
   private final Vertx vertx =
       Vertx.vertx(new VertxOptions().setEventLoopPoolSize(2).setWorkerPoolSize(2));
   private final String host;
@@ -115,14 +125,17 @@ public final class FleetSimulator implements AutoCloseable {
   }
 
   /**
-   * Connects devices, 200 at a time.
+   * Connects more devices, 200 at a time, numbered on from those already connected (a device id
+   * used twice would reuse its {@code seq} numbers and take over the other's connection).
    *
-   * @param count how many
+   * @param count how many more
    */
   public void connect(int count) throws Exception {
-    for (int i = 0; i < count; i += 200) {
+    int first = devices.size();
+    int end = first + count;
+    for (int i = first; i < end; i += 200) {
       List<Future<?>> connecting = new ArrayList<>();
-      for (int j = i; j < Math.min(count, i + 200); j++) {
+      for (int j = i; j < Math.min(end, i + 200); j++) {
         Device device = new Device(prefix + "-" + j);
         devices.add(device);
         connecting.add(device.client.connect(port, host));
