@@ -26,15 +26,17 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Ingests telemetry batches from the {@link IngestSession}: a queue and a writer that counts up to
- * {@value #BATCH} messages per transaction and acknowledges them to the broker only after the
- * commit. A batch seen before is counted once; a malformed or oversize message is counted and
- * dropped; ingestion never stops.
+ * Ingests telemetry batches from the {@link IngestSession}: decoded on arrival, then a queue and a
+ * writer that counts up to {@value #BATCH} messages per transaction (gathered for up to {@value
+ * #LINGER_MILLIS} ms) and acknowledges them to the broker only after the commit. A batch seen
+ * before is counted once; a malformed or oversize message is counted and dropped; ingestion never
+ * stops.
  */
 @ApplicationScoped
 public class TelemetryIngest {
   private static final Logger LOG = Logger.getLogger(TelemetryIngest.class);
   static final int BATCH = 1000;
+  private static final long LINGER_MILLIS = 50;
   private static final int MAX_PAYLOAD = 1 << 20;
 
   @Inject HubConfig config;
@@ -43,7 +45,7 @@ public class TelemetryIngest {
   @Inject TelemetryStore store;
   @Inject MeterRegistry registry;
 
-  private record Received(Topic topic, byte[] payload, IngestSession.Ack ack) {}
+  private record Received(TelemetryBatch batch, IngestSession.Ack ack) {}
 
   private final JsonCodec codec = new JsonCodec(MAX_PAYLOAD);
   private final BlockingQueue<Received> queue = new ArrayBlockingQueue<>(10 * BATCH);
@@ -76,15 +78,28 @@ public class TelemetryIngest {
     purger.shutdownNow();
   }
 
+  /** Decoded on the receiving thread, so that the writer only writes. */
   private void arrived(Topic topic, byte[] payload, IngestSession.Ack ack)
       throws InterruptedException {
     received.incrementAndGet();
-    if (payload.length > MAX_PAYLOAD) {
+    TelemetryBatch batch;
+    try {
+      batch = codec.decode(payload, TelemetryBatch.class);
+      if (!topic.deviceId().equals(batch.deviceId())) {
+        throw new IllegalArgumentException(
+            "deviceId '"
+                + batch.deviceId()
+                + "' differs from the topic's '"
+                + topic.deviceId()
+                + "'");
+      }
+    } catch (RuntimeException e) {
       malformed.incrementAndGet();
+      LOG.debugf("dropped a telemetry message on %s: %s", topic, e.getMessage());
       ack.done();
       return;
     }
-    queue.put(new Received(topic, payload, ack));
+    queue.put(new Received(batch, ack));
   }
 
   /** Batches counted so far (new ones). */
@@ -111,12 +126,33 @@ public class TelemetryIngest {
           continue;
         }
         taken.add(first);
-        queue.drainTo(taken, BATCH - 1);
+        gather(taken);
         storeUntilItWorks(taken);
         taken.clear();
       } catch (InterruptedException e) {
         return;
       }
+    }
+  }
+
+  /**
+   * Takes what else arrives within {@link #LINGER_MILLIS} of the first message, up to {@link
+   * #BATCH}: at a few messages a second a transaction per message would cost the database more than
+   * the messages.
+   */
+  private void gather(List<Received> taken) throws InterruptedException {
+    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
+    while (taken.size() < BATCH) {
+      queue.drainTo(taken, BATCH - taken.size());
+      long left = end - System.nanoTime();
+      if (taken.size() >= BATCH || left <= 0) {
+        return;
+      }
+      Received next = queue.poll(left, TimeUnit.NANOSECONDS);
+      if (next == null) {
+        return;
+      }
+      taken.add(next);
     }
   }
 
@@ -134,24 +170,7 @@ public class TelemetryIngest {
   }
 
   private void store(List<Received> taken) {
-    List<TelemetryBatch> batches = new ArrayList<>(taken.size());
-    for (Received message : taken) {
-      try {
-        TelemetryBatch batch = codec.decode(message.payload(), TelemetryBatch.class);
-        if (!message.topic().deviceId().equals(batch.deviceId())) {
-          throw new IllegalArgumentException(
-              "deviceId '"
-                  + batch.deviceId()
-                  + "' differs from the topic's '"
-                  + message.topic().deviceId()
-                  + "'");
-        }
-        batches.add(batch);
-      } catch (RuntimeException e) {
-        malformed.incrementAndGet();
-        LOG.debugf("dropped a telemetry message on %s: %s", message.topic(), e.getMessage());
-      }
-    }
+    List<TelemetryBatch> batches = taken.stream().map(Received::batch).toList();
     int fresh = db.transaction(c -> store.count(c, batches, Instant.now()));
     counted.addAndGet(fresh);
     duplicates.addAndGet(batches.size() - fresh);

@@ -1,10 +1,13 @@
 package dev.ferry.hub.telemetry;
 
+import dev.ferry.hub.db.Database;
 import dev.ferry.protocol.device.LatencyHistogram;
 import dev.ferry.protocol.device.ModelTelemetry;
 import dev.ferry.protocol.device.TelemetryBatch;
 import dev.ferry.protocol.json.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,18 +17,24 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Telemetry in the database: batches counted once per (device, seq), per-minute aggregates per
- * model version, the latest telemetry per device. The same SQL runs on H2 and PostgreSQL.
+ * model version, the latest telemetry per device. On PostgreSQL the per-batch rows go in as arrays,
+ * one statement each; the embedded database takes them one by one.
  */
 @ApplicationScoped
 public class TelemetryStore {
   private final JsonCodec codec = new JsonCodec();
+
+  @Inject Database db;
 
   private record Key(String model, String version, Instant bucket) {}
 
@@ -38,26 +47,8 @@ public class TelemetryStore {
    * @return how many were new (the rest were repeats)
    */
   public int count(Connection c, List<TelemetryBatch> batches, Instant now) throws SQLException {
-    // one round trip for the whole batch; the update counts say which were new
-    List<TelemetryBatch> fresh = new ArrayList<>();
-    try (PreparedStatement seen =
-        c.prepareStatement(
-            "INSERT INTO telemetry_seen (device_id, seq, received_at) VALUES (?, ?, ?)"
-                + " ON CONFLICT DO NOTHING")) {
-      Timestamp at = Timestamp.from(now);
-      for (TelemetryBatch batch : batches) {
-        seen.setString(1, batch.deviceId());
-        seen.setLong(2, batch.seq());
-        seen.setTimestamp(3, at);
-        seen.addBatch();
-      }
-      int[] inserted = batches.isEmpty() ? new int[0] : seen.executeBatch();
-      for (int i = 0; i < inserted.length; i++) {
-        if (inserted[i] == 1) {
-          fresh.add(batches.get(i));
-        }
-      }
-    }
+    List<TelemetryBatch> fresh =
+        db.isPostgres() ? firstSeenPostgres(c, batches, now) : firstSeen(c, batches, now);
     Map<Key, Aggregate> sums = new LinkedHashMap<>();
     Map<String, TelemetryBatch> latest = new HashMap<>();
     for (TelemetryBatch batch : fresh) {
@@ -130,9 +121,81 @@ public class TelemetryStore {
     }
   }
 
-  private void devices(Connection c, java.util.Collection<TelemetryBatch> latest, Instant now)
+  /** Records (device, seq) of each batch; the ones not recorded before are new. */
+  private static List<TelemetryBatch> firstSeen(
+      Connection c, List<TelemetryBatch> batches, Instant now) throws SQLException {
+    List<TelemetryBatch> fresh = new ArrayList<>();
+    try (PreparedStatement seen =
+        c.prepareStatement(
+            "INSERT INTO telemetry_seen (device_id, seq, received_at) VALUES (?, ?, ?)"
+                + " ON CONFLICT DO NOTHING")) {
+      Timestamp at = Timestamp.from(now);
+      for (TelemetryBatch batch : batches) {
+        seen.setString(1, batch.deviceId());
+        seen.setLong(2, batch.seq());
+        seen.setTimestamp(3, at);
+        seen.addBatch();
+      }
+      // one round trip for the whole batch; the update counts say which were new
+      int[] inserted = batches.isEmpty() ? new int[0] : seen.executeBatch();
+      for (int i = 0; i < inserted.length; i++) {
+        if (inserted[i] == 1) {
+          fresh.add(batches.get(i));
+        }
+      }
+    }
+    return fresh;
+  }
+
+  /**
+   * The same in one statement on PostgreSQL: the rows go in as arrays, and the inserted ones come
+   * back (a thousand single-row inserts cost the server several times more).
+   */
+  private static List<TelemetryBatch> firstSeenPostgres(
+      Connection c, List<TelemetryBatch> batches, Instant now) throws SQLException {
+    if (batches.isEmpty()) {
+      return List.of();
+    }
+    Set<String> inserted = new HashSet<>();
+    try (PreparedStatement seen =
+        c.prepareStatement(
+            "INSERT INTO telemetry_seen (device_id, seq, received_at)"
+                + " SELECT d, s, ? FROM unnest(?::varchar[], ?::bigint[]) AS u (d, s)"
+                + " ON CONFLICT DO NOTHING RETURNING device_id, seq")) {
+      seen.setTimestamp(1, Timestamp.from(now));
+      seen.setArray(
+          2,
+          c.createArrayOf(
+              "varchar", batches.stream().map(TelemetryBatch::deviceId).toArray(String[]::new)));
+      seen.setArray(
+          3, c.createArrayOf("bigint", batches.stream().map(TelemetryBatch::seq).toArray()));
+      try (ResultSet rows = seen.executeQuery()) {
+        while (rows.next()) {
+          inserted.add(seenKey(rows.getString(1), rows.getLong(2)));
+        }
+      }
+    }
+    List<TelemetryBatch> fresh = new ArrayList<>(inserted.size());
+    for (TelemetryBatch batch : batches) {
+      // a batch delivered twice within one transaction is new only the first time
+      if (inserted.remove(seenKey(batch.deviceId(), batch.seq()))) {
+        fresh.add(batch);
+      }
+    }
+    return fresh;
+  }
+
+  private static String seenKey(String deviceId, long seq) {
+    return deviceId + '\n' + seq;
+  }
+
+  private void devices(Connection c, Collection<TelemetryBatch> latest, Instant now)
       throws SQLException {
     if (latest.isEmpty()) {
+      return;
+    }
+    if (db.isPostgres()) {
+      devicesPostgres(c, latest, now);
       return;
     }
     Timestamp at = Timestamp.from(now);
@@ -155,18 +218,48 @@ public class TelemetryStore {
         update.setLong(1, batch.seq());
         update.setTimestamp(2, at);
         update.setLong(3, batch.droppedBatches());
-        update.setString(
-            4,
-            batch.device() == null
-                ? null
-                : new String(
-                    codec.encode(batch.device()), java.nio.charset.StandardCharsets.UTF_8));
+        update.setString(4, deviceMetrics(batch));
         update.setString(5, batch.deviceId());
         update.setLong(6, batch.seq());
         update.addBatch();
       }
       update.executeBatch();
     }
+  }
+
+  /** The latest telemetry of many devices in one upsert on PostgreSQL. */
+  private void devicesPostgres(Connection c, Collection<TelemetryBatch> latest, Instant now)
+      throws SQLException {
+    try (PreparedStatement upsert =
+        c.prepareStatement(
+            "INSERT INTO device_telemetry"
+                + " (device_id, last_seq, received_at, dropped_batches, metrics)"
+                + " SELECT d, s, ?, x, m"
+                + " FROM unnest(?::varchar[], ?::bigint[], ?::bigint[], ?::text[]) AS u (d, s, x, m)"
+                + " ON CONFLICT (device_id) DO UPDATE SET last_seq = EXCLUDED.last_seq,"
+                + " received_at = EXCLUDED.received_at,"
+                + " dropped_batches = EXCLUDED.dropped_batches, metrics = EXCLUDED.metrics"
+                + " WHERE device_telemetry.last_seq < EXCLUDED.last_seq")) {
+      upsert.setTimestamp(1, Timestamp.from(now));
+      upsert.setArray(
+          2,
+          c.createArrayOf(
+              "varchar", latest.stream().map(TelemetryBatch::deviceId).toArray(String[]::new)));
+      upsert.setArray(
+          3, c.createArrayOf("bigint", latest.stream().map(TelemetryBatch::seq).toArray()));
+      upsert.setArray(
+          4,
+          c.createArrayOf("bigint", latest.stream().map(TelemetryBatch::droppedBatches).toArray()));
+      upsert.setArray(
+          5, c.createArrayOf("text", latest.stream().map(this::deviceMetrics).toArray()));
+      upsert.executeUpdate();
+    }
+  }
+
+  private String deviceMetrics(TelemetryBatch batch) {
+    return batch.device() == null
+        ? null
+        : new String(codec.encode(batch.device()), StandardCharsets.UTF_8);
   }
 
   /**

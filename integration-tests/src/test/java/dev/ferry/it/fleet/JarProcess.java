@@ -55,6 +55,10 @@ final class JarProcess implements AutoCloseable {
     }
   }
 
+  int port() {
+    return port;
+  }
+
   String url() {
     return "http://127.0.0.1:" + port;
   }

@@ -9,7 +9,6 @@ import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
@@ -127,59 +126,112 @@ public final class JsonCodec {
       throw new MalformedMessageException(
           what + ": payload of " + payload.length + " bytes exceeds the limit of " + maxBytes);
     }
-    JsonNode tree = parse(what, payload);
-    checkSchema(type, tree);
+    checkShape(what, type, payload);
+    JsonParser parser = null;
     try {
-      return MAPPER.treeToValue(tree, type);
+      parser = MAPPER.createParser(payload);
+      return MAPPER.readValue(parser, type);
     } catch (JsonMappingException e) {
+      // described before the parser closes: the message quotes the value it stopped at
       throw new MalformedMessageException(what + ": " + describe(e), e);
     } catch (JsonProcessingException e) {
-      throw new MalformedMessageException(what + ": " + e.getOriginalMessage(), e);
+      throw malformed(what, e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } finally {
+      closeQuietly(parser);
     }
   }
 
-  private static JsonNode parse(String what, byte[] payload) {
-    try {
-      JsonNode tree = MAPPER.readTree(payload);
-      if (tree == null || !tree.isObject()) {
-        String got = tree == null || tree.isMissingNode() ? "nothing" : tree.getNodeType().name();
-        throw new MalformedMessageException(what + ": expected a JSON object, got " + got);
+  private static void closeQuietly(JsonParser parser) {
+    if (parser != null) {
+      try {
+        parser.close();
+      } catch (IOException e) {
+        // a parser over a byte array has nothing to release
       }
-      return tree;
+    }
+  }
+
+  /**
+   * One streaming pass over the top level, before the payload is bound: the JSON is well formed, an
+   * object, and carries the type's schema. (Cheaper than a tree: telemetry is decoded at thousands
+   * of messages a second.)
+   */
+  private static void checkShape(String what, Class<?> type, byte[] payload) {
+    JsonToken schemaToken = null;
+    String schemaText = null;
+    try (JsonParser parser = MAPPER.createParser(payload)) {
+      JsonToken first = parser.nextToken();
+      if (first != JsonToken.START_OBJECT) {
+        throw new MalformedMessageException(
+            what + ": expected a JSON object, got " + (first == null ? "nothing" : kind(first)));
+      }
+      while (parser.nextToken() == JsonToken.FIELD_NAME) {
+        String field = parser.currentName();
+        JsonToken value = parser.nextToken();
+        if (field.equals(SCHEMA_FIELD)) {
+          schemaToken = value;
+          schemaText = value == JsonToken.VALUE_STRING ? parser.getText() : null;
+        }
+        parser.skipChildren();
+      }
+      JsonToken trailing = parser.nextToken();
+      if (trailing != null) {
+        throw new MalformedMessageException(
+            what + ": malformed JSON: trailing " + kind(trailing) + " after the object");
+      }
     } catch (JsonProcessingException e) {
-      var where = e.getLocation();
-      String at =
-          where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
-      throw new MalformedMessageException(
-          what
-              + ": malformed JSON"
-              + at
-              + ": "
-              + START_MARKER.matcher(e.getOriginalMessage()).replaceAll(""),
-          e);
+      throw malformed(what, e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+    checkSchema(type, schemaToken, schemaText);
   }
 
-  private static void checkSchema(Class<?> type, JsonNode tree) {
+  private static MalformedMessageException malformed(String what, JsonProcessingException e) {
+    var where = e.getLocation();
+    String at =
+        where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
+    return new MalformedMessageException(
+        what
+            + ": malformed JSON"
+            + at
+            + ": "
+            + START_MARKER.matcher(e.getOriginalMessage()).replaceAll(""),
+        e);
+  }
+
+  /** The JSON kind a token starts, named as a tree node's type is. */
+  private static String kind(JsonToken token) {
+    return switch (token) {
+      case START_OBJECT -> "OBJECT";
+      case START_ARRAY -> "ARRAY";
+      case VALUE_STRING -> "STRING";
+      case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> "NUMBER";
+      case VALUE_TRUE, VALUE_FALSE -> "BOOLEAN";
+      case VALUE_NULL -> "NULL";
+      default -> token.name();
+    };
+  }
+
+  private static void checkSchema(Class<?> type, JsonToken token, String given) {
     Schema schema = type.getAnnotation(Schema.class);
     if (schema == null) {
       return;
     }
     String expected = schema.value();
-    JsonNode given = tree.get(SCHEMA_FIELD);
-    if (given == null || given.isNull()) {
+    if (token == null || token == JsonToken.VALUE_NULL) {
       throw new MalformedMessageException(expected + ": schema is missing");
     }
-    if (!given.isTextual()) {
+    if (given == null) {
       throw new MalformedMessageException(
-          expected + ": schema must be a string, got " + given.getNodeType().name().toLowerCase());
+          expected + ": schema must be a string, got " + kind(token).toLowerCase());
     }
-    if (!accepts(expected, given.asText())) {
+    if (!accepts(expected, given)) {
       throw new MalformedMessageException(
           "unsupported schema "
-              + Fields.show(given.asText())
+              + Fields.show(given)
               + "; this side reads "
               + expected
               + " and its minor versions");
