@@ -41,8 +41,14 @@ public class HubTestProfile implements QuarkusTestProfile {
   @Override
   public Map<String, String> getConfigOverrides() {
     return Map.of(
-        "ferry.hub.data-dir", DATA_DIR.toString(),
-        "ferry.hub.mqtt.host", "127.0.0.1",
-        "ferry.hub.mqtt.port", String.valueOf(MQTT_PORT));
+        "ferry.hub.data-dir",
+        DATA_DIR.toString(),
+        "ferry.hub.mqtt.host",
+        "127.0.0.1",
+        "ferry.hub.mqtt.port",
+        String.valueOf(MQTT_PORT),
+        // devices that join a selection are found within a second
+        "ferry.hub.rollout.enroll-interval",
+        "PT1S");
   }
 }

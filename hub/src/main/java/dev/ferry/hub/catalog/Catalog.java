@@ -95,6 +95,46 @@ public class Catalog {
   }
 
   /**
+   * Releases a published version again under the model's next release sequence, in the caller's
+   * transaction: a device refuses a release below the one it installed, so sending a device back to
+   * older bytes (a rollback, or a rollout of an older version) takes a new release pointing at
+   * them. Nothing changes when the version is the model's latest release already.
+   *
+   * @param c the transaction
+   * @param model the model
+   * @param version the version to release again
+   * @param signing signs the statement for the new sequence
+   * @return the release as it stands now
+   */
+  public Release reissue(Connection c, String model, String version, Signing signing)
+      throws SQLException {
+    Release release =
+        release(c, model, version)
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        ErrorCode.NOT_FOUND,
+                        "model " + Fields.show(model) + " has no version " + Fields.show(version)));
+    long seq = nextReleaseSeq(c, model);
+    if (release.releaseSeq() == seq - 1) {
+      // the latest already; give the sequence back (the row lock is held until the commit)
+      setLastReleaseSeq(c, model, seq - 1);
+      return release;
+    }
+    Envelope statement = signing.sign(seq);
+    try (PreparedStatement update =
+        c.prepareStatement(
+            "UPDATE model_release SET release_seq = ?, statement = ? WHERE model = ? AND version = ?")) {
+      update.setLong(1, seq);
+      update.setString(2, json(statement));
+      update.setString(3, model);
+      update.setString(4, version);
+      update.executeUpdate();
+    }
+    return withSeq(release, seq, statement);
+  }
+
+  /**
    * Whether a version exists.
    *
    * @param model the model name
@@ -171,8 +211,15 @@ public class Catalog {
         });
   }
 
-  private Optional<Release> release(Connection c, String model, String version)
-      throws SQLException {
+  /**
+   * One release, in the caller's transaction.
+   *
+   * @param c the transaction
+   * @param model the model name
+   * @param version the version
+   * @return the release, if published
+   */
+  public Optional<Release> release(Connection c, String model, String version) throws SQLException {
     try (PreparedStatement query =
         c.prepareStatement(
             "SELECT " + RELEASE_COLUMNS + " FROM model_release WHERE model = ? AND version = ?")) {
@@ -206,13 +253,17 @@ public class Catalog {
         last = row.getLong(1);
       }
     }
+    setLastReleaseSeq(c, name, last + 1);
+    return last + 1;
+  }
+
+  private static void setLastReleaseSeq(Connection c, String name, long seq) throws SQLException {
     try (PreparedStatement update =
         c.prepareStatement("UPDATE model SET last_release_seq = ? WHERE name = ?")) {
-      update.setLong(1, last + 1);
+      update.setLong(1, seq);
       update.setString(2, name);
       update.executeUpdate();
     }
-    return last + 1;
   }
 
   private void insert(Connection c, Release r) throws SQLException {

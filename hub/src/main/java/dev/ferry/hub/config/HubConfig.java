@@ -66,6 +66,9 @@ public interface HubConfig {
   /** Telemetry from devices. */
   Telemetry telemetry();
 
+  /** The rollout engine. */
+  Rollout rollout();
+
   /** Telemetry from devices. */
   interface Telemetry {
     /** How long per-minute aggregates and (device, seq) records are kept. */
@@ -99,6 +102,17 @@ public interface HubConfig {
 
     /** The PostgreSQL password; never logged. */
     Optional<String> password();
+  }
+
+  /** The rollout engine. */
+  interface Rollout {
+    /** How often a running rollout is stepped: device outcomes read, waves advanced. */
+    @WithDefault("PT1S")
+    java.time.Duration tick();
+
+    /** How often a rollout made with a selector looks for devices that joined since. */
+    @WithDefault("PT10S")
+    java.time.Duration enrollInterval();
   }
 
   /** PEM (PKCS#8) files of the signing keys. */

@@ -3,6 +3,7 @@ package dev.ferry.hub.fleet;
 import dev.ferry.hub.access.Roles;
 import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.api.ErrorCode;
+import dev.ferry.hub.api.QueryParams;
 import dev.ferry.protocol.device.Labels;
 import dev.ferry.protocol.json.Fields;
 import jakarta.annotation.security.RolesAllowed;
@@ -41,8 +42,8 @@ public class DeviceResource {
       @QueryParam("selector") String selector,
       @QueryParam("page") @DefaultValue("0") String page,
       @QueryParam("size") @DefaultValue("100") String size) {
-    int pageNumber = number("page", page, 0, Integer.MAX_VALUE);
-    int pageSize = number("size", size, 1, 1000);
+    int pageNumber = QueryParams.number("page", page, 0, Integer.MAX_VALUE);
+    int pageSize = QueryParams.number("size", size, 1, 1000);
     List<Device> matching = devices.all();
     if (selector != null && !selector.isBlank()) {
       LabelSelector parsed = LabelSelector.parse(selector);
@@ -84,26 +85,6 @@ public class DeviceResource {
 
   /** The body of a labels update. */
   public record LabelsBody(Map<String, String> labels) {}
-
-  private static int number(String field, String value, int min, int max) {
-    try {
-      int number = Integer.parseInt(value);
-      if (number >= min && number <= max) {
-        return number;
-      }
-    } catch (NumberFormatException e) {
-      // answered below
-    }
-    throw new ApiException(
-        ErrorCode.INVALID_REQUEST,
-        field
-            + ": must be a whole number from "
-            + min
-            + " to "
-            + max
-            + ", got "
-            + Fields.show(value));
-  }
 
   @GET
   @Path("{id}")

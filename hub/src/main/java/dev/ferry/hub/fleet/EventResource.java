@@ -1,8 +1,7 @@
 package dev.ferry.hub.fleet;
 
 import dev.ferry.hub.access.Roles;
-import dev.ferry.hub.api.ApiException;
-import dev.ferry.hub.api.ErrorCode;
+import dev.ferry.hub.api.QueryParams;
 import dev.ferry.protocol.device.DeviceEvent;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -34,20 +33,9 @@ public class EventResource {
       @QueryParam("device") String device,
       @QueryParam("model") String model,
       @QueryParam("limit") @DefaultValue("100") String limit) {
-    int count;
-    try {
-      count = Integer.parseInt(limit);
-    } catch (NumberFormatException e) {
-      count = -1;
-    }
-    if (count < 1 || count > MAX) {
-      throw new ApiException(
-          ErrorCode.INVALID_REQUEST, "limit: must be 1 to " + MAX + ", got '" + limit + "'");
-    }
-    return events.newest(blankToNull(device), blankToNull(model), count);
-  }
-
-  private static String blankToNull(String value) {
-    return value == null || value.isBlank() ? null : value;
+    return events.newest(
+        QueryParams.text(device),
+        QueryParams.text(model),
+        QueryParams.number("limit", limit, 1, MAX));
   }
 }

@@ -1,6 +1,7 @@
 package dev.ferry.hub.rollout;
 
 import dev.ferry.hub.config.HubConfig;
+import dev.ferry.hub.db.Database;
 import dev.ferry.hub.fleet.HubMqtt;
 import dev.ferry.hub.signing.HubKeys;
 import dev.ferry.protocol.device.Channel;
@@ -19,9 +20,12 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.jboss.logging.Logger;
 
@@ -38,17 +42,26 @@ public class DesiredStates {
   @Inject HubConfig config;
   @Inject HubKeys keys;
   @Inject HubMqtt mqtt;
+  @Inject Database db;
 
   /**
-   * Signs the device's next desired state from its assignments and stores it, in the caller's
-   * transaction. Publish the result after the commit.
+   * A signed desired state.
+   *
+   * @param sequence its sequence
+   * @param envelope the envelope's JSON bytes
+   */
+  public record Signed(long sequence, byte[] envelope) {}
+
+  /**
+   * Signs the device's next desired state from its assignments and stores it as not yet published,
+   * in the caller's transaction. {@link #publish} the result after the commit.
    *
    * @param c the transaction
    * @param deviceId the device
    * @param now the issue time
-   * @return the envelope's JSON bytes
+   * @return the signed state
    */
-  public byte[] next(Connection c, String deviceId, Instant now) throws SQLException {
+  public Signed next(Connection c, String deviceId, Instant now) throws SQLException {
     long sequence = lastSequence(c, deviceId) + 1;
     DesiredState state =
         new DesiredState(
@@ -56,22 +69,83 @@ public class DesiredStates {
     Envelope envelope = keys.hubSigner().sign(PayloadTypes.DESIRED, codec.encode(state));
     byte[] bytes = codec.encode(envelope);
     store(c, state, new String(bytes, StandardCharsets.UTF_8));
-    return bytes;
+    return new Signed(sequence, bytes);
   }
 
   /**
-   * Publishes a signed desired state, retained. A broker that is away is logged; the state is
-   * stored and the re-signer publishes it again.
+   * Publishes signed desired states, retained, and marks those the broker took as published. One
+   * that could not be published (broker away) stays marked and {@link #publishLeftOver} sends it.
    *
-   * @param deviceId the device
-   * @param envelope the envelope's JSON bytes
+   * @param states the envelopes by device
    */
-  public void publish(String deviceId, byte[] envelope) {
+  public void publish(Map<String, Signed> states) {
+    Map<String, Long> published = new LinkedHashMap<>();
+    states.forEach(
+        (device, signed) -> {
+          if (send(device, signed.envelope())) {
+            published.put(device, signed.sequence());
+          }
+        });
+    if (!published.isEmpty()) {
+      db.transaction(c -> markPublished(c, published));
+    }
+  }
+
+  /**
+   * Publishes desired states stored but not published for longer than a grace period (the broker
+   * was away, or the replica that signed them stopped before publishing). Replicas split the work:
+   * each row is claimed with {@code SKIP LOCKED}.
+   *
+   * @param now the current time
+   * @param grace how long a state may wait for its signer to publish it
+   * @return how many were published
+   */
+  public int publishLeftOver(Instant now, Duration grace) {
+    return db.transaction(
+        c -> {
+          Map<String, Long> published = new LinkedHashMap<>();
+          try (PreparedStatement query =
+              c.prepareStatement(
+                  "SELECT device_id, sequence, envelope FROM desired_state"
+                      + " WHERE published = FALSE AND issued_at < ? ORDER BY issued_at LIMIT 1000"
+                      + " FOR UPDATE SKIP LOCKED")) {
+            query.setTimestamp(1, Timestamp.from(now.minus(grace)));
+            try (ResultSet row = query.executeQuery()) {
+              while (row.next()) {
+                if (send(row.getString(1), row.getString(3).getBytes(StandardCharsets.UTF_8))) {
+                  published.put(row.getString(1), row.getLong(2));
+                }
+              }
+            }
+          }
+          return markPublished(c, published);
+        });
+  }
+
+  private boolean send(String deviceId, byte[] envelope) {
     try {
       mqtt.publish(new Topic(deviceId, Channel.DESIRED).toString(), envelope, true);
+      return true;
     } catch (MqttException e) {
       LOG.warnf("cannot publish the desired state of %s yet: %s", deviceId, e.getMessage());
+      return false;
     }
+  }
+
+  private static int markPublished(Connection c, Map<String, Long> published) throws SQLException {
+    try (PreparedStatement update =
+        c.prepareStatement(
+            "UPDATE desired_state SET published = TRUE WHERE device_id = ? AND sequence = ?")) {
+      for (var entry : published.entrySet()) {
+        update.setString(1, entry.getKey());
+        update.setLong(2, entry.getValue());
+        update.addBatch();
+      }
+      if (!published.isEmpty()) {
+        update.executeBatch();
+      }
+    }
+    return published.size();
   }
 
   /** Locks the device's row, creating it first, so that two rollouts never take one sequence. */
@@ -119,8 +193,8 @@ public class DesiredStates {
   private static void store(Connection c, DesiredState state, String envelope) throws SQLException {
     try (PreparedStatement update =
         c.prepareStatement(
-            "UPDATE desired_state SET sequence = ?, issued_at = ?, expires_at = ?, envelope = ?"
-                + " WHERE device_id = ?")) {
+            "UPDATE desired_state SET sequence = ?, issued_at = ?, expires_at = ?, envelope = ?,"
+                + " published = FALSE WHERE device_id = ?")) {
       bind(update, state, envelope);
       update.executeUpdate();
     }

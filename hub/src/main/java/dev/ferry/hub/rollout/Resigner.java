@@ -73,7 +73,7 @@ public class Resigner {
    */
   public int resignDue(Instant now) {
     Duration half = config.desiredValidity().dividedBy(2);
-    Map<String, byte[]> signed =
+    Map<String, DesiredStates.Signed> signed =
         db.transaction(
             c -> {
               List<String> due = new ArrayList<>();
@@ -87,13 +87,13 @@ public class Resigner {
                   }
                 }
               }
-              Map<String, byte[]> envelopes = new LinkedHashMap<>();
+              Map<String, DesiredStates.Signed> envelopes = new LinkedHashMap<>();
               for (String device : due) {
                 envelopes.put(device, desired.next(c, device, now));
               }
               return envelopes;
             });
-    signed.forEach(desired::publish);
+    desired.publish(signed);
     return signed.size();
   }
 }

@@ -1,7 +1,5 @@
 package dev.ferry.hub.rollout;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.api.ErrorCode;
 import dev.ferry.hub.catalog.Catalog;
@@ -14,36 +12,50 @@ import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.Fields;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * Assigns a release to every target device at once: each gets a new signed desired state holding
- * all its assigned models. (Waves and thresholds come later.)
+ * Rollouts for the API: create one (its devices split into waves in a stable shuffled order), read
+ * them, pause, resume, cancel or roll back. The {@link RolloutEngine} moves them along.
  */
 @ApplicationScoped
 public class Rollouts {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Set<RolloutState> PAUSABLE =
+      Set.of(RolloutState.CREATED, RolloutState.RUNNING);
+  private static final Set<RolloutState> CANCELLABLE =
+      Set.of(RolloutState.CREATED, RolloutState.RUNNING, RolloutState.PAUSED);
+  private static final Set<RolloutState> REVERSIBLE =
+      Set.of(
+          RolloutState.RUNNING,
+          RolloutState.PAUSED,
+          RolloutState.SUCCEEDED,
+          RolloutState.FAILED,
+          RolloutState.CANCELLED);
 
   @Inject Database db;
   @Inject Catalog catalog;
   @Inject Devices devices;
   @Inject DesiredStates desired;
+  @Inject RolloutEngine engine;
 
   /**
-   * Creates a rollout and publishes the desired states.
+   * Creates a rollout; its first wave starts now unless the strategy says later.
    *
    * @param request what to roll out
    * @param actor the token's name
@@ -53,6 +65,16 @@ public class Rollouts {
     Fields.required(request, "body");
     String model = Fields.text(request.model(), "model");
     String version = Fields.text(request.version(), "version");
+    Strategy strategy =
+        (request.strategy() == null
+                ? new Strategy(null, null, null, null, null, null, null, null)
+                : request.strategy())
+            .complete();
+    if (strategy.metricGates() != null) {
+      throw new ApiException(
+          ErrorCode.UNPROCESSABLE,
+          "strategy.metricGates: metric gates are not available in this hub version yet");
+    }
     List<String> targets = targets(request);
     if (catalog.release(model, version).isEmpty()) {
       throw new ApiException(
@@ -60,27 +82,51 @@ public class Rollouts {
           "model " + Fields.show(model) + " has no version " + Fields.show(version));
     }
     Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-    Rollout rollout =
-        new Rollout(
-            UUID.randomUUID().toString(), model, version, request.selector(), targets, actor, now);
-    Map<String, byte[]> envelopes =
-        db.transaction(
-            c -> {
-              insert(c, rollout);
-              Map<String, byte[]> signed = new LinkedHashMap<>();
-              for (String device : targets) {
-                devices.upsert(c, device, null, null, null, null);
-                assign(c, device, rollout);
-                signed.put(device, desired.next(c, device, now));
-              }
-              return signed;
-            });
-    envelopes.forEach(desired::publish);
-    return rollout;
+    String id = UUID.randomUUID().toString();
+    List<String> order = shuffled(id, targets);
+    List<Integer> ends = strategy.waveEnds(order.size());
+    RolloutRow row =
+        new RolloutRow(
+            id,
+            model,
+            version,
+            request.selector(),
+            strategy,
+            RolloutState.CREATED,
+            0,
+            ends.size(),
+            null,
+            null,
+            null,
+            null,
+            now,
+            actor,
+            now,
+            now);
+    Map<String, DesiredStates.Signed> signed = new LinkedHashMap<>();
+    db.transaction(
+        c -> {
+          RolloutStore.insert(c, row, now);
+          if (request.selector() == null) {
+            for (String device : order) {
+              devices.upsert(c, device, null, null, null, null);
+            }
+          }
+          int start = 0;
+          for (int wave = 0; wave < ends.size(); wave++) {
+            RolloutStore.addDevices(c, id, order.subList(start, ends.get(wave)), wave, now);
+            start = ends.get(wave);
+          }
+          // the first wave goes out at once, unless it is to wait for its start time
+          engine.step(c, row, now, signed);
+          return null;
+        });
+    desired.publish(signed);
+    return find(id).orElseThrow();
   }
 
   /**
-   * One rollout.
+   * One rollout with every wave's and device's progress.
    *
    * @param id its id
    * @return the rollout, if it exists
@@ -88,15 +134,160 @@ public class Rollouts {
   public Optional<Rollout> find(String id) {
     return db.transaction(
         c -> {
-          try (PreparedStatement query =
-              c.prepareStatement(
-                  "SELECT id, model, version, selector, devices, created_by, created_at FROM rollout WHERE id = ?")) {
-            query.setString(1, id);
-            try (ResultSet row = query.executeQuery()) {
-              return row.next() ? Optional.of(read(row)) : Optional.empty();
-            }
-          }
+          Optional<RolloutRow> row = RolloutStore.find(c, id);
+          return row.isEmpty() ? Optional.empty() : Optional.of(view(c, row.get(), true));
         });
+  }
+
+  /**
+   * Rollouts, newest first, with their device counts.
+   *
+   * @param model only this model's, or null
+   * @param state only in this state, or null
+   * @param limit at most this many
+   * @return the rollouts
+   */
+  public List<Rollout> list(String model, RolloutState state, int limit) {
+    return db.transaction(
+        c -> {
+          List<Rollout> rollouts = new ArrayList<>();
+          for (RolloutRow row : RolloutStore.list(c, model, state, limit)) {
+            rollouts.add(view(c, row, false));
+          }
+          return rollouts;
+        });
+  }
+
+  /** Pauses a created or running rollout; devices keep what they have. */
+  public Rollout pause(String id, String actor) {
+    return act(
+        id,
+        PAUSABLE,
+        "paused",
+        (c, r, now, signed) ->
+            engine.finish(
+                c,
+                r,
+                RolloutState.PAUSED,
+                RolloutRow.PausedFor.MANUAL,
+                "paused by " + actor,
+                now,
+                "rollout.paused"));
+  }
+
+  /**
+   * Resumes a paused rollout: the same wave after an operator's pause; the next wave after a pause
+   * at a wave's end or for errors (the operator accepts them).
+   */
+  public Rollout resume(String id, String actor) {
+    return act(
+        id,
+        Set.of(RolloutState.PAUSED),
+        "resumed",
+        (c, r, now, signed) -> {
+          if (r.pausedFor() == RolloutRow.PausedFor.MANUAL) {
+            return r.moved(
+                r.waveStartedAt() == null ? RolloutState.CREATED : RolloutState.RUNNING,
+                null,
+                null,
+                now);
+          }
+          return engine.advance(c, r, now, signed);
+        });
+  }
+
+  /**
+   * Cancels a rollout: devices not reached yet never receive it; the others keep what they have.
+   */
+  public Rollout cancel(String id, String actor) {
+    return act(
+        id,
+        CANCELLABLE,
+        "cancelled",
+        (c, r, now, signed) ->
+            engine.finish(
+                c,
+                r,
+                RolloutState.CANCELLED,
+                null,
+                "cancelled by " + actor,
+                now,
+                "rollout.cancelled"));
+  }
+
+  /** Sends every device the rollout touched back to its previous release. */
+  public Rollout rollback(String id, String actor) {
+    return act(
+        id,
+        REVERSIBLE,
+        "rolled back",
+        (c, r, now, signed) -> engine.rollBack(c, r, "rolled back by " + actor, now, signed));
+  }
+
+  private interface Action {
+    RolloutRow apply(
+        Connection c, RolloutRow r, Instant now, Map<String, DesiredStates.Signed> signed)
+        throws SQLException;
+  }
+
+  private Rollout act(String id, Set<RolloutState> from, String verb, Action action) {
+    Map<String, DesiredStates.Signed> signed = new LinkedHashMap<>();
+    Rollout after =
+        db.transaction(
+            c -> {
+              RolloutRow r = RolloutStore.lock(c, id).orElseThrow(() -> notFound(id));
+              if (!from.contains(r.state())) {
+                throw new ApiException(
+                    ErrorCode.CONFLICT,
+                    "rollout "
+                        + id
+                        + " is "
+                        + r.state()
+                        + "; it can be "
+                        + verb
+                        + " only when "
+                        + String.join(" or ", from.stream().map(Enum::name).sorted().toList()));
+              }
+              Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+              RolloutRow next = action.apply(c, r, now, signed);
+              RolloutStore.update(c, next, engine.nextStep(next, now));
+              return view(c, next, true);
+            });
+    desired.publish(signed);
+    return after;
+  }
+
+  private static ApiException notFound(String id) {
+    return new ApiException(ErrorCode.NOT_FOUND, "no rollout " + Fields.show(id));
+  }
+
+  private static Rollout view(Connection c, RolloutRow r, boolean detail) throws SQLException {
+    List<Map<DeviceProgress, Integer>> perWave = RolloutStore.counts(c, r.id(), r.waves());
+    Map<DeviceProgress, Integer> total = new EnumMap<>(DeviceProgress.class);
+    List<Rollout.WaveProgress> waves = new ArrayList<>();
+    for (int i = 0; i < perWave.size(); i++) {
+      Map<DeviceProgress, Integer> counts = perWave.get(i);
+      counts.forEach((state, n) -> total.merge(state, n, Integer::sum));
+      waves.add(
+          new Rollout.WaveProgress(
+              i + 1, counts.values().stream().mapToInt(Integer::intValue).sum(), counts));
+    }
+    return new Rollout(
+        r.id(),
+        r.model(),
+        r.version(),
+        r.selector(),
+        r.strategy(),
+        r.state(),
+        r.wave() + 1,
+        r.waves(),
+        r.reason(),
+        total,
+        detail ? waves : null,
+        detail ? RolloutStore.progress(c, r.id()) : null,
+        r.createdBy(),
+        r.createdAt(),
+        r.updatedAt());
   }
 
   private List<String> targets(RolloutRequest request) {
@@ -122,60 +313,22 @@ public class Rollouts {
     return matching;
   }
 
-  private static void assign(Connection c, String device, Rollout rollout) throws SQLException {
-    try (PreparedStatement insert =
-        c.prepareStatement(
-            "INSERT INTO assignment (version, rollout_id, device_id, model) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT DO NOTHING")) {
-      bindAssignment(insert, device, rollout);
-      insert.executeUpdate();
-    }
-    try (PreparedStatement update =
-        c.prepareStatement(
-            "UPDATE assignment SET version = ?, rollout_id = ? WHERE device_id = ? AND model = ?")) {
-      bindAssignment(update, device, rollout);
-      update.executeUpdate();
-    }
-  }
-
-  private static void bindAssignment(PreparedStatement statement, String device, Rollout rollout)
-      throws SQLException {
-    statement.setString(1, rollout.version());
-    statement.setString(2, rollout.id());
-    statement.setString(3, device);
-    statement.setString(4, rollout.model());
-  }
-
-  private static void insert(Connection c, Rollout r) throws SQLException {
-    try (PreparedStatement insert =
-        c.prepareStatement(
-            "INSERT INTO rollout (id, model, version, selector, devices, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-      insert.setString(1, r.id());
-      insert.setString(2, r.model());
-      insert.setString(3, r.version());
-      insert.setString(4, r.selector());
-      insert.setString(5, JSON.writeValueAsString(r.devices()));
-      insert.setString(6, r.createdBy());
-      insert.setTimestamp(7, Timestamp.from(r.createdAt()));
-      insert.executeUpdate();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Rollout read(ResultSet row) throws SQLException {
+  /** A stable shuffle: by the hash of rollout id and device id, so waves mix device classes. */
+  private static List<String> shuffled(String rolloutId, List<String> devices) {
+    MessageDigest sha256;
     try {
-      List<String> targets = JSON.readValue(row.getString(5), new TypeReference<>() {});
-      return new Rollout(
-          row.getString(1),
-          row.getString(2),
-          row.getString(3),
-          row.getString(4),
-          targets,
-          row.getString(6),
-          row.getTimestamp(7).toInstant());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      sha256 = MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
+    Map<String, String> keys = new LinkedHashMap<>();
+    for (String device : devices) {
+      keys.put(
+          device,
+          HexFormat.of()
+              .formatHex(
+                  sha256.digest((rolloutId + "/" + device).getBytes(StandardCharsets.UTF_8))));
+    }
+    return devices.stream().sorted(Comparator.comparing(keys::get)).toList();
   }
 }

@@ -244,6 +244,6 @@ class FleetApiTest {
         .get("/api/v1/events")
         .then()
         .statusCode(400)
-        .body("message", equalTo("limit: must be 1 to 1000, got 'lots'"));
+        .body("message", equalTo("limit: must be a whole number from 1 to 1000, got 'lots'"));
   }
 }

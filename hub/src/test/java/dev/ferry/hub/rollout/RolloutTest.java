@@ -9,7 +9,6 @@ import dev.ferry.hub.Api;
 import dev.ferry.hub.HubTestProfile;
 import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.device.ModelAssignment;
-import dev.ferry.protocol.device.ReportedState;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.release.ReleaseStatement;
 import dev.ferry.protocol.signing.Envelope;
@@ -24,64 +23,20 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
-import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 
 /** Assigning releases: a device reports itself, receives a signed desired state over MQTT. */
 @QuarkusTest
 @TestProfile(HubTestProfile.class)
 class RolloutTest {
-  private static final JsonCodec CODEC = new JsonCodec(16 * 1024 * 1024);
+  private static final JsonCodec CODEC = FakeDevice.CODEC;
 
   @Inject Resigner resigner;
 
-  /** A fake device: reports itself and collects its desired states. */
-  private static final class FakeDevice implements AutoCloseable {
-    final String id = "dev-" + System.nanoTime();
-    final BlockingQueue<byte[]> desired = new LinkedBlockingQueue<>();
-    final MqttClient client;
-
-    FakeDevice(Map<String, String> labels) throws Exception {
-      client =
-          new MqttClient(
-              "tcp://127.0.0.1:" + HubTestProfile.mqttPort(), id, new MemoryPersistence());
-      MqttConnectOptions options = new MqttConnectOptions();
-      options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-      client.connect(options);
-      client.subscribe(
-          new String[] {"ferry/v1/devices/" + id + "/desired"},
-          new int[] {1},
-          new IMqttMessageListener[] {(topic, message) -> desired.add(message.getPayload())});
-      ReportedState reported =
-          new ReportedState(id, Instant.now(), 0, "0.1.0", labels, List.of("CPU"), List.of());
-      client.publish("ferry/v1/devices/" + id + "/reported", CODEC.encode(reported), 1, true);
-    }
-
-    DesiredState next(TrustRoot root) throws InterruptedException {
-      byte[] payload = desired.poll(10, TimeUnit.SECONDS);
-      assertTrue(payload != null, "no desired state for " + id);
-      Envelope envelope = CODEC.decode(payload, Envelope.class);
-      return CODEC.decode(
-          root.verifier(Role.HUB).verify(envelope, PayloadTypes.DESIRED), DesiredState.class);
-    }
-
-    @Override
-    public void close() throws Exception {
-      client.disconnect();
-      client.close();
-    }
-  }
-
-  private static String publish(String name, String version) throws Exception {
+  static String publish(String name, String version) throws Exception {
     Path model = Files.createTempFile("model", ".onnx");
     OnnxModels.matMulAdd(model, "x", 1, 4, 2, 5);
     given()
@@ -95,14 +50,14 @@ class RolloutTest {
     return name;
   }
 
-  private static TrustRoot trustRoot() {
+  static TrustRoot trustRoot() {
     String json = given().get("/api/v1/trust/root").then().extract().asString();
     return CODEC.decode(
         CODEC.decode(json.getBytes(StandardCharsets.UTF_8), Envelope.class).payloadBytes(),
         TrustRoot.class);
   }
 
-  private static void awaitDevice(String id) throws InterruptedException {
+  static void awaitDevice(String id) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
       if (given().auth().oauth2(Api.admin()).get("/api/v1/devices/" + id).statusCode() == 200) {
@@ -147,7 +102,7 @@ class RolloutTest {
               .post("/api/v1/rollouts")
               .then()
               .statusCode(201)
-              .body("devices", equalTo(List.of(device.id)))
+              .body("devices.id", equalTo(List.of(device.id)))
               .extract()
               .path("id");
       DesiredState first = device.next(root);

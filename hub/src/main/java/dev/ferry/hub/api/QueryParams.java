@@ -1,0 +1,48 @@
+package dev.ferry.hub.api;
+
+import dev.ferry.protocol.json.Fields;
+
+/** Query parameters as the API reads them: numbers in a range, blanks as absent. */
+public final class QueryParams {
+  private QueryParams() {}
+
+  /**
+   * A whole number in a range.
+   *
+   * @param field the parameter's name, for the error
+   * @param value its text
+   * @param min the smallest allowed
+   * @param max the largest allowed
+   * @return the number
+   * @throws ApiException 400 naming the parameter and the value otherwise
+   */
+  public static int number(String field, String value, int min, int max) {
+    try {
+      int number = Integer.parseInt(value);
+      if (number >= min && number <= max) {
+        return number;
+      }
+    } catch (NumberFormatException e) {
+      // answered below
+    }
+    throw new ApiException(
+        ErrorCode.INVALID_REQUEST,
+        field
+            + ": must be a whole number from "
+            + min
+            + " to "
+            + max
+            + ", got "
+            + Fields.show(value));
+  }
+
+  /**
+   * A parameter's text, or null when absent or blank.
+   *
+   * @param value the text
+   * @return the text or null
+   */
+  public static String text(String value) {
+    return value == null || value.isBlank() ? null : value;
+  }
+}

@@ -1,0 +1,83 @@
+package dev.ferry.hub.rollout;
+
+import dev.ferry.protocol.device.ModelReport;
+import dev.ferry.protocol.device.ModelStatus;
+import dev.ferry.protocol.device.ReportedState;
+import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.json.MalformedMessageException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+
+/**
+ * Reads the outcome of a rollout on its devices from their latest reported states: ACTIVE once a
+ * device serves the release, FAILED or ROLLED_BACK (with the device's reason) once it reports so
+ * for a desired state at least as new as the one that carried the release.
+ */
+final class Progress {
+  private static final JsonCodec CODEC = new JsonCodec(1 << 20);
+
+  private Progress() {}
+
+  /**
+   * Updates the devices of a rollout that are ASSIGNED, or ACTIVE in the current wave (a device can
+   * still roll back on its own in probation).
+   *
+   * @param c the transaction
+   * @param rollout the rollout
+   * @param now the current time
+   */
+  static void refresh(Connection c, RolloutRow rollout, Instant now) throws SQLException {
+    try (PreparedStatement query =
+        c.prepareStatement(
+            "SELECT rd.device_id, rd.state, rd.desired_sequence, d.reported FROM rollout_device rd"
+                + " JOIN device d ON d.id = rd.device_id WHERE rd.rollout_id = ?"
+                + " AND (rd.state = 'ASSIGNED' OR (rd.state = 'ACTIVE' AND rd.wave = ?))"
+                + " AND d.reported IS NOT NULL")) {
+      query.setString(1, rollout.id());
+      query.setInt(2, rollout.wave());
+      try (ResultSet row = query.executeQuery()) {
+        while (row.next()) {
+          DeviceProgress was = DeviceProgress.valueOf(row.getString(2));
+          Outcome outcome = outcome(rollout, row.getLong(3), row.getString(4));
+          if (outcome != null && outcome.state() != was) {
+            RolloutStore.setState(
+                c, rollout.id(), row.getString(1), outcome.state(), outcome.reason(), now);
+          }
+        }
+      }
+    }
+  }
+
+  private record Outcome(DeviceProgress state, String reason) {}
+
+  private static Outcome outcome(RolloutRow rollout, long sequence, String reported) {
+    ReportedState state;
+    try {
+      state = CODEC.decode(reported.getBytes(StandardCharsets.UTF_8), ReportedState.class);
+    } catch (MalformedMessageException e) {
+      return null; // stored before it was checked; the next report replaces it
+    }
+    for (ModelReport model : state.models()) {
+      if (!model.name().equals(rollout.model())) {
+        continue;
+      }
+      boolean serves = model.active() != null && rollout.version().equals(model.active().version());
+      if (model.status() == ModelStatus.ACTIVE && serves) {
+        return new Outcome(DeviceProgress.ACTIVE, null);
+      }
+      boolean aboutThis =
+          rollout.version().equals(model.desiredVersion()) && state.desiredSequence() >= sequence;
+      if (aboutThis && model.status() == ModelStatus.FAILED) {
+        return new Outcome(DeviceProgress.FAILED, model.reason());
+      }
+      if (aboutThis && model.status() == ModelStatus.ROLLED_BACK) {
+        return new Outcome(DeviceProgress.ROLLED_BACK, model.reason());
+      }
+    }
+    return null;
+  }
+}

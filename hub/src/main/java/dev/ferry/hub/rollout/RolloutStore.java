@@ -1,0 +1,349 @@
+package dev.ferry.hub.rollout;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The rollout tables: rollouts and every device's part in them. All in the caller's transaction.
+ */
+final class RolloutStore {
+  private static final ObjectMapper JSON =
+      JsonMapper.builder().addModule(new JavaTimeModule()).build();
+  private static final String COLUMNS =
+      "id, model, version, selector, strategy, state, wave, waves, wave_started_at,"
+          + " wave_settled_at, reason, paused_for, enrolled_at, created_by, created_at, updated_at";
+
+  private RolloutStore() {}
+
+  static void insert(Connection c, RolloutRow r, Instant nextStep) throws SQLException {
+    try (PreparedStatement insert =
+        c.prepareStatement(
+            "INSERT INTO rollout ("
+                + COLUMNS
+                + ", devices, next_step_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " '[]', ?)")) {
+      insert.setString(1, r.id());
+      insert.setString(2, r.model());
+      insert.setString(3, r.version());
+      insert.setString(4, r.selector());
+      insert.setString(5, json(r.strategy()));
+      insert.setString(6, r.state().name());
+      insert.setInt(7, r.wave());
+      insert.setInt(8, r.waves());
+      setTime(insert, 9, r.waveStartedAt());
+      setTime(insert, 10, r.waveSettledAt());
+      insert.setString(11, r.reason());
+      insert.setString(12, r.pausedFor() == null ? null : r.pausedFor().name());
+      setTime(insert, 13, r.enrolledAt());
+      insert.setString(14, r.createdBy());
+      setTime(insert, 15, r.createdAt());
+      setTime(insert, 16, r.updatedAt());
+      setTime(insert, 17, nextStep);
+      insert.executeUpdate();
+    }
+  }
+
+  /** Writes the changeable fields of a rollout and when the engine looks at it next. */
+  static void update(Connection c, RolloutRow r, Instant nextStep) throws SQLException {
+    try (PreparedStatement update =
+        c.prepareStatement(
+            "UPDATE rollout SET state = ?, wave = ?, wave_started_at = ?, wave_settled_at = ?,"
+                + " reason = ?, paused_for = ?, enrolled_at = ?, updated_at = ?, next_step_at = ?"
+                + " WHERE id = ?")) {
+      update.setString(1, r.state().name());
+      update.setInt(2, r.wave());
+      setTime(update, 3, r.waveStartedAt());
+      setTime(update, 4, r.waveSettledAt());
+      update.setString(5, r.reason());
+      update.setString(6, r.pausedFor() == null ? null : r.pausedFor().name());
+      setTime(update, 7, r.enrolledAt());
+      setTime(update, 8, r.updatedAt());
+      setTime(update, 9, nextStep);
+      update.setString(10, r.id());
+      update.executeUpdate();
+    }
+  }
+
+  static Optional<RolloutRow> find(Connection c, String id) throws SQLException {
+    return one(c, "SELECT " + COLUMNS + " FROM rollout WHERE id = ?", id);
+  }
+
+  /** Locks a rollout's row; an API action and the engine never change one rollout at once. */
+  static Optional<RolloutRow> lock(Connection c, String id) throws SQLException {
+    return one(c, "SELECT " + COLUMNS + " FROM rollout WHERE id = ? FOR UPDATE", id);
+  }
+
+  /**
+   * Claims the rollout most overdue for a step that no other replica holds.
+   *
+   * @param c the transaction, which holds the row lock until it ends
+   * @param now the current time
+   * @return the claimed rollout, if any is due
+   */
+  static Optional<RolloutRow> claimDue(Connection c, Instant now) throws SQLException {
+    try (PreparedStatement query =
+        c.prepareStatement(
+            "SELECT "
+                + COLUMNS
+                + " FROM rollout WHERE state IN ('CREATED', 'RUNNING', 'PAUSED', 'SUCCEEDED')"
+                + " AND next_step_at <= ? ORDER BY next_step_at LIMIT 1 FOR UPDATE SKIP LOCKED")) {
+      setTime(query, 1, now);
+      try (ResultSet row = query.executeQuery()) {
+        return row.next() ? Optional.of(read(row)) : Optional.empty();
+      }
+    }
+  }
+
+  /** Rollouts, newest first. */
+  static List<RolloutRow> list(Connection c, String model, RolloutState state, int limit)
+      throws SQLException {
+    StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM rollout WHERE 1 = 1");
+    List<String> args = new ArrayList<>();
+    if (model != null) {
+      sql.append(" AND model = ?");
+      args.add(model);
+    }
+    if (state != null) {
+      sql.append(" AND state = ?");
+      args.add(state.name());
+    }
+    sql.append(" ORDER BY created_at DESC, id LIMIT ").append(limit);
+    List<RolloutRow> rows = new ArrayList<>();
+    try (PreparedStatement query = c.prepareStatement(sql.toString())) {
+      for (int i = 0; i < args.size(); i++) {
+        query.setString(i + 1, args.get(i));
+      }
+      try (ResultSet row = query.executeQuery()) {
+        while (row.next()) {
+          rows.add(read(row));
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** The live rollouts of a model made after a time, newest first. */
+  static List<RolloutRow> newerLive(Connection c, String model, Instant after) throws SQLException {
+    List<RolloutRow> rows = new ArrayList<>();
+    try (PreparedStatement query =
+        c.prepareStatement(
+            "SELECT "
+                + COLUMNS
+                + " FROM rollout WHERE model = ? AND created_at > ?"
+                + " AND state IN ('CREATED', 'RUNNING', 'PAUSED', 'SUCCEEDED')"
+                + " ORDER BY created_at DESC")) {
+      query.setString(1, model);
+      setTime(query, 2, after);
+      try (ResultSet row = query.executeQuery()) {
+        while (row.next()) {
+          rows.add(read(row));
+        }
+      }
+    }
+    return rows;
+  }
+
+  /** Adds devices to a rollout as WAITING in a wave. */
+  static void addDevices(
+      Connection c, String rolloutId, Collection<String> devices, int wave, Instant now)
+      throws SQLException {
+    try (PreparedStatement insert =
+        c.prepareStatement(
+            "INSERT INTO rollout_device (rollout_id, device_id, wave, state, updated_at)"
+                + " VALUES (?, ?, ?, 'WAITING', ?)")) {
+      for (String device : devices) {
+        insert.setString(1, rolloutId);
+        insert.setString(2, device);
+        insert.setInt(3, wave);
+        setTime(insert, 4, now);
+        insert.addBatch();
+      }
+      if (!devices.isEmpty()) {
+        insert.executeBatch();
+      }
+    }
+  }
+
+  /** The devices of a rollout in some states, in waves up to {@code maxWave}. */
+  static List<String> devices(
+      Connection c, String rolloutId, int maxWave, Collection<DeviceProgress> states)
+      throws SQLException {
+    List<String> devices = new ArrayList<>();
+    try (PreparedStatement query =
+        c.prepareStatement(
+            "SELECT device_id FROM rollout_device WHERE rollout_id = ? AND wave <= ?"
+                + " AND state IN ("
+                + String.join(", ", states.stream().map(s -> "'" + s.name() + "'").toList())
+                + ") ORDER BY wave, device_id")) {
+      query.setString(1, rolloutId);
+      query.setInt(2, maxWave);
+      try (ResultSet row = query.executeQuery()) {
+        while (row.next()) {
+          devices.add(row.getString(1));
+        }
+      }
+    }
+    return devices;
+  }
+
+  /** Every device of a rollout, by wave and id. */
+  static List<Rollout.DeviceInRollout> progress(Connection c, String rolloutId)
+      throws SQLException {
+    List<Rollout.DeviceInRollout> devices = new ArrayList<>();
+    try (PreparedStatement query =
+        c.prepareStatement(
+            "SELECT device_id, wave, state, previous_version, superseded_by, reason, updated_at"
+                + " FROM rollout_device WHERE rollout_id = ? ORDER BY wave, device_id")) {
+      query.setString(1, rolloutId);
+      try (ResultSet row = query.executeQuery()) {
+        while (row.next()) {
+          devices.add(
+              new Rollout.DeviceInRollout(
+                  row.getString(1),
+                  row.getInt(2) + 1,
+                  DeviceProgress.valueOf(row.getString(3)),
+                  row.getString(4),
+                  row.getString(5),
+                  row.getString(6),
+                  row.getTimestamp(7).toInstant()));
+        }
+      }
+    }
+    return devices;
+  }
+
+  /** Devices by state, per wave (index = wave from 0). */
+  static List<Map<DeviceProgress, Integer>> counts(Connection c, String rolloutId, int waves)
+      throws SQLException {
+    List<Map<DeviceProgress, Integer>> counts = new ArrayList<>();
+    for (int i = 0; i < waves; i++) {
+      counts.add(new EnumMap<>(DeviceProgress.class));
+    }
+    try (PreparedStatement query =
+        c.prepareStatement(
+            "SELECT wave, state, COUNT(*) FROM rollout_device WHERE rollout_id = ?"
+                + " GROUP BY wave, state")) {
+      query.setString(1, rolloutId);
+      try (ResultSet row = query.executeQuery()) {
+        while (row.next()) {
+          int wave = row.getInt(1);
+          while (counts.size() <= wave) {
+            counts.add(new EnumMap<>(DeviceProgress.class));
+          }
+          counts.get(wave).put(DeviceProgress.valueOf(row.getString(2)), row.getInt(3));
+        }
+      }
+    }
+    return counts;
+  }
+
+  /**
+   * Moves one device of a rollout to another state.
+   *
+   * @param c the transaction
+   * @param rolloutId the rollout
+   * @param device the device
+   * @param state the new state
+   * @param reason the reason, or null
+   * @param now the current time
+   */
+  static void setState(
+      Connection c,
+      String rolloutId,
+      String device,
+      DeviceProgress state,
+      String reason,
+      Instant now)
+      throws SQLException {
+    try (PreparedStatement update =
+        c.prepareStatement(
+            "UPDATE rollout_device SET state = ?, reason = ?, updated_at = ?"
+                + " WHERE rollout_id = ? AND device_id = ?")) {
+      update.setString(1, state.name());
+      update.setString(2, reason);
+      setTime(update, 3, now);
+      update.setString(4, rolloutId);
+      update.setString(5, device);
+      update.executeUpdate();
+    }
+  }
+
+  static void setTime(PreparedStatement statement, int index, Instant at) throws SQLException {
+    if (at == null) {
+      statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+    } else {
+      statement.setTimestamp(index, Timestamp.from(at));
+    }
+  }
+
+  private static Optional<RolloutRow> one(Connection c, String sql, String id) throws SQLException {
+    try (PreparedStatement query = c.prepareStatement(sql)) {
+      query.setString(1, id);
+      try (ResultSet row = query.executeQuery()) {
+        return row.next() ? Optional.of(read(row)) : Optional.empty();
+      }
+    }
+  }
+
+  private static RolloutRow read(ResultSet row) throws SQLException {
+    String pausedFor = row.getString(12);
+    return new RolloutRow(
+        row.getString(1),
+        row.getString(2),
+        row.getString(3),
+        row.getString(4),
+        strategy(row.getString(5)),
+        RolloutState.valueOf(row.getString(6)),
+        row.getInt(7),
+        row.getInt(8),
+        time(row, 9),
+        time(row, 10),
+        row.getString(11),
+        pausedFor == null ? null : RolloutRow.PausedFor.valueOf(pausedFor),
+        time(row, 13),
+        row.getString(14),
+        time(row, 15),
+        time(row, 16));
+  }
+
+  private static Instant time(ResultSet row, int index) throws SQLException {
+    Timestamp at = row.getTimestamp(index);
+    return at == null ? null : at.toInstant();
+  }
+
+  private static Strategy strategy(String json) {
+    try {
+      Strategy stored = JSON.readValue(json, Strategy.class);
+      // rollouts made before strategies existed: every device at once
+      return stored.waves() == null
+          ? new Strategy(null, null, null, null, null, null, null, null).complete()
+          : stored;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String json(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

@@ -1,0 +1,105 @@
+package dev.ferry.hub.rollout;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.hub.HubTestProfile;
+import dev.ferry.protocol.device.DesiredState;
+import dev.ferry.protocol.device.ModelAssignment;
+import dev.ferry.protocol.device.ModelReport;
+import dev.ferry.protocol.device.ModelStatus;
+import dev.ferry.protocol.device.ReportedState;
+import dev.ferry.protocol.device.VersionInfo;
+import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.release.ReleaseStatement;
+import dev.ferry.protocol.signing.Envelope;
+import dev.ferry.protocol.signing.PayloadTypes;
+import dev.ferry.protocol.signing.Role;
+import dev.ferry.protocol.signing.TrustRoot;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
+import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * A device in the hub's tests: reports itself with labels over the hub's MQTT broker, collects the
+ * desired states it receives, and reports what an agent would after installing them.
+ */
+final class FakeDevice implements AutoCloseable {
+  static final JsonCodec CODEC = new JsonCodec(16 * 1024 * 1024);
+
+  final String id = "dev-" + System.nanoTime();
+  final BlockingQueue<byte[]> desired = new LinkedBlockingQueue<>();
+  private final Map<String, String> labels;
+  private final MqttClient client;
+
+  FakeDevice(Map<String, String> labels) throws Exception {
+    this.labels = labels;
+    client =
+        new MqttClient("tcp://127.0.0.1:" + HubTestProfile.mqttPort(), id, new MemoryPersistence());
+    MqttConnectOptions options = new MqttConnectOptions();
+    options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+    client.connect(options);
+    client.subscribe(
+        new String[] {"ferry/v1/devices/" + id + "/desired"},
+        new int[] {1},
+        new IMqttMessageListener[] {(topic, message) -> desired.add(message.getPayload())});
+    report(new ReportedState(id, Instant.now(), 0, "0.1.0", labels, List.of("CPU"), List.of()));
+  }
+
+  /** The next desired state, verified against the trust root; fails after 10 s without one. */
+  DesiredState next(TrustRoot root) throws InterruptedException {
+    byte[] payload = desired.poll(10, TimeUnit.SECONDS);
+    assertTrue(payload != null, "no desired state for " + id);
+    Envelope envelope = CODEC.decode(payload, Envelope.class);
+    return CODEC.decode(
+        root.verifier(Role.HUB).verify(envelope, PayloadTypes.DESIRED), DesiredState.class);
+  }
+
+  /** The release statement of a model in a desired state, verified. */
+  static ReleaseStatement release(TrustRoot root, DesiredState state, String model) {
+    ModelAssignment assignment =
+        state.models().stream().filter(m -> m.name().equals(model)).findFirst().orElseThrow();
+    return CODEC.decode(
+        root.verifier(Role.RELEASE).verify(assignment.release(), PayloadTypes.IN_TOTO),
+        ReleaseStatement.class);
+  }
+
+  /**
+   * Reports how a model of a desired state went, as an agent would.
+   *
+   * @param state the desired state it acted on
+   * @param model the model
+   * @param status ACTIVE, FAILED or ROLLED_BACK
+   * @param reason the reason of a failure, or null
+   */
+  void reportOutcome(
+      TrustRoot root, DesiredState state, String model, ModelStatus status, String reason)
+      throws Exception {
+    ReleaseStatement release = release(root, state, model);
+    String version = release.predicate().version();
+    VersionInfo installed =
+        new VersionInfo(version, release.manifestDigest(), release.predicate().releaseSeq(), "CPU");
+    ModelReport report =
+        new ModelReport(
+            model, status, version, status == ModelStatus.ACTIVE ? installed : null, null, reason);
+    report(
+        new ReportedState(
+            id, Instant.now(), state.sequence(), "0.1.0", labels, List.of("CPU"), List.of(report)));
+  }
+
+  private void report(ReportedState state) throws Exception {
+    client.publish("ferry/v1/devices/" + id + "/reported", CODEC.encode(state), 1, true);
+  }
+
+  @Override
+  public void close() throws Exception {
+    client.disconnect();
+    client.close();
+  }
+}
