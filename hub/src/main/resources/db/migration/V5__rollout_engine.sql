@@ -1,5 +1,7 @@
 -- Rollouts in waves: the strategy, where a rollout stands, and every device's progress in it.
 ALTER TABLE rollout ADD COLUMN strategy TEXT NOT NULL DEFAULT '{}';
+-- whether the strategy has metric gates: telemetry of its devices is then summed per version
+ALTER TABLE rollout ADD COLUMN gated BOOLEAN NOT NULL DEFAULT FALSE;
 -- rollouts made before waves existed assigned every device at once
 ALTER TABLE rollout ADD COLUMN state VARCHAR(16) NOT NULL DEFAULT 'SUCCEEDED';
 ALTER TABLE rollout ADD COLUMN wave INT NOT NULL DEFAULT 0;

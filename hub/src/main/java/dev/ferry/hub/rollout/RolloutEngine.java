@@ -6,6 +6,7 @@ import dev.ferry.hub.db.Database;
 import dev.ferry.hub.fleet.Device;
 import dev.ferry.hub.fleet.Devices;
 import dev.ferry.hub.fleet.LabelSelector;
+import dev.ferry.hub.telemetry.RolloutMetrics;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -48,6 +49,7 @@ public class RolloutEngine {
   @Inject DesiredStates desired;
   @Inject Devices devices;
   @Inject AuditLog audit;
+  @Inject RolloutMetrics metrics;
 
   private ScheduledExecutorService timer;
 
@@ -262,6 +264,27 @@ public class RolloutEngine {
     if (active < needed) {
       return r.withReason(
           wave + ": " + active + " of " + total + " devices ACTIVE, " + needed + " needed");
+    }
+    Strategy.MetricGates gates = r.strategy().metricGates();
+    if (gates != null) {
+      r = r.waveSettledAt() == null ? r.settled(now) : r;
+      Instant judged = r.waveSettledAt().plusSeconds(r.strategy().probationSeconds());
+      if (now.isBefore(judged)) {
+        return r.withReason(wave + ": in probation until " + judged);
+      }
+      Gates.Verdict verdict = Gates.judge(gates, r.version(), metrics.totals(c, r.id()));
+      if (verdict.waiting() != null) {
+        return r.withReason(wave + ": " + verdict.waiting());
+      }
+      if (verdict.breach() != null) {
+        return onError(
+            c,
+            r,
+            wave + ": metric gate: " + verdict.breach(),
+            RolloutRow.PausedFor.GATE,
+            now,
+            signed);
+      }
     }
     if (r.lastWave()) {
       return finish(c, r, RolloutState.SUCCEEDED, null, null, now, "rollout.succeeded");

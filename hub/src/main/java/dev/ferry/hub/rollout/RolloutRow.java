@@ -54,28 +54,34 @@ record RolloutRow(
 
   /** The same rollout running a wave that starts now. */
   RolloutRow startingWave(int next, Instant now) {
-    return with(RolloutState.RUNNING, next, now, null, null, enrolledAt, now);
+    return with(RolloutState.RUNNING, next, now, null, null, null, enrolledAt, now);
   }
 
   /** The same rollout in another state. */
   RolloutRow moved(RolloutState to, PausedFor kind, String why, Instant now) {
-    return with(to, wave, waveStartedAt, why, kind, enrolledAt, now);
+    return with(to, wave, waveStartedAt, waveSettledAt, why, kind, enrolledAt, now);
   }
 
   /** The same rollout telling what it waits for. */
   RolloutRow withReason(String why) {
-    return with(state, wave, waveStartedAt, why, pausedFor, enrolledAt, updatedAt);
+    return with(state, wave, waveStartedAt, waveSettledAt, why, pausedFor, enrolledAt, updatedAt);
+  }
+
+  /** The same rollout whose wave met its success threshold now. */
+  RolloutRow settled(Instant now) {
+    return with(state, wave, waveStartedAt, now, reason, pausedFor, enrolledAt, updatedAt);
   }
 
   /** The same rollout having looked for devices that joined. */
   RolloutRow enrolled(Instant now) {
-    return with(state, wave, waveStartedAt, reason, pausedFor, now, updatedAt);
+    return with(state, wave, waveStartedAt, waveSettledAt, reason, pausedFor, now, updatedAt);
   }
 
   private RolloutRow with(
       RolloutState to,
       int atWave,
       Instant started,
+      Instant settledAt,
       String why,
       PausedFor kind,
       Instant lookedForDevices,
@@ -90,7 +96,7 @@ record RolloutRow(
         atWave,
         waves,
         started,
-        atWave == wave ? waveSettledAt : null,
+        settledAt,
         why,
         kind,
         lookedForDevices,

@@ -36,8 +36,8 @@ final class RolloutStore {
         c.prepareStatement(
             "INSERT INTO rollout ("
                 + COLUMNS
-                + ", devices, next_step_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " '[]', ?)")) {
+                + ", devices, next_step_at, gated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, '[]', ?, ?)")) {
       insert.setString(1, r.id());
       insert.setString(2, r.model());
       insert.setString(3, r.version());
@@ -55,6 +55,7 @@ final class RolloutStore {
       setTime(insert, 15, r.createdAt());
       setTime(insert, 16, r.updatedAt());
       setTime(insert, 17, nextStep);
+      insert.setBoolean(18, r.strategy().metricGates() != null);
       insert.executeUpdate();
     }
   }

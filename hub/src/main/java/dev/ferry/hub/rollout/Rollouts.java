@@ -70,11 +70,6 @@ public class Rollouts {
                 ? new Strategy(null, null, null, null, null, null, null, null)
                 : request.strategy())
             .complete();
-    if (strategy.metricGates() != null) {
-      throw new ApiException(
-          ErrorCode.UNPROCESSABLE,
-          "strategy.metricGates: metric gates are not available in this hub version yet");
-    }
     List<String> targets = targets(request);
     if (catalog.release(model, version).isEmpty()) {
       throw new ApiException(

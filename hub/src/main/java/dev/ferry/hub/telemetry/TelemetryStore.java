@@ -16,7 +16,6 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -35,6 +34,7 @@ public class TelemetryStore {
   private final JsonCodec codec = new JsonCodec();
 
   @Inject Database db;
+  @Inject RolloutMetrics rollouts;
 
   private record Key(String model, String version, Instant bucket) {}
 
@@ -63,41 +63,17 @@ public class TelemetryStore {
       add(c, entry.getKey(), entry.getValue());
     }
     devices(c, latest.values(), now);
+    rollouts.record(c, fresh);
     return fresh.size();
   }
 
   private static void add(Connection c, Key key, Aggregate sum) throws SQLException {
-    try (PreparedStatement create =
-        c.prepareStatement(
-            "INSERT INTO model_metrics (model, version, bucket_start, requests, errors, latency)"
-                + " VALUES (?, ?, ?, 0, 0, ?) ON CONFLICT DO NOTHING")) {
-      bind(create, key);
-      create.setString(4, encode(LatencyHistogram.empty()));
-      create.executeUpdate();
-    }
-    LatencyHistogram stored;
-    try (PreparedStatement lock =
-        c.prepareStatement(
-            "SELECT latency FROM model_metrics WHERE model = ? AND version = ? AND bucket_start = ?"
-                + " FOR UPDATE")) {
-      bind(lock, key);
-      try (ResultSet row = lock.executeQuery()) {
-        row.next();
-        stored = decode(row.getString(1));
-      }
-    }
-    try (PreparedStatement update =
-        c.prepareStatement(
-            "UPDATE model_metrics SET requests = requests + ?, errors = errors + ?, latency = ?"
-                + " WHERE model = ? AND version = ? AND bucket_start = ?")) {
-      update.setLong(1, sum.requests);
-      update.setLong(2, sum.errors);
-      update.setString(3, encode(stored.plus(sum.latency)));
-      update.setString(4, key.model());
-      update.setString(5, key.version());
-      update.setTimestamp(6, Timestamp.from(key.bucket()));
-      update.executeUpdate();
-    }
+    AggregateRows.add(
+        c,
+        "model_metrics",
+        List.of("model", "version", "bucket_start"),
+        List.of(key.model(), key.version(), Timestamp.from(key.bucket())),
+        sum);
     for (var error : sum.errorsByReason.entrySet()) {
       try (PreparedStatement create =
           c.prepareStatement(
@@ -286,7 +262,7 @@ public class TelemetryStore {
       bindRange(query, model, version, from, to);
       try (ResultSet rows = query.executeQuery()) {
         while (rows.next()) {
-          LatencyHistogram bucketLatency = decode(rows.getString(4));
+          LatencyHistogram bucketLatency = AggregateRows.decode(rows.getString(4));
           buckets.add(
               new VersionMetrics.Bucket(
                   rows.getTimestamp(1).toInstant(),
@@ -351,15 +327,5 @@ public class TelemetryStore {
     statement.setString(2, version);
     statement.setTimestamp(3, Timestamp.from(from));
     statement.setTimestamp(4, Timestamp.from(to));
-  }
-
-  private static String encode(LatencyHistogram histogram) {
-    return String.join(",", histogram.counts().stream().map(String::valueOf).toList());
-  }
-
-  private static LatencyHistogram decode(String counts) {
-    return new LatencyHistogram(
-        LatencyHistogram.STANDARD_BOUNDS_MILLIS,
-        Arrays.stream(counts.split(",")).map(Long::valueOf).toList());
   }
 }

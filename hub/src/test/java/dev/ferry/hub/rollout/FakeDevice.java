@@ -8,6 +8,7 @@ import dev.ferry.protocol.device.ModelAssignment;
 import dev.ferry.protocol.device.ModelReport;
 import dev.ferry.protocol.device.ModelStatus;
 import dev.ferry.protocol.device.ReportedState;
+import dev.ferry.protocol.device.TelemetryBatch;
 import dev.ferry.protocol.device.VersionInfo;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.release.ReleaseStatement;
@@ -15,6 +16,7 @@ import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Role;
 import dev.ferry.protocol.signing.TrustRoot;
+import dev.ferry.protocol.testing.TelemetryBatches;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -37,6 +39,7 @@ final class FakeDevice implements AutoCloseable {
   final BlockingQueue<byte[]> desired = new LinkedBlockingQueue<>();
   private final Map<String, String> labels;
   private final MqttClient client;
+  private long telemetrySeq;
 
   FakeDevice(Map<String, String> labels) throws Exception {
     this.labels = labels;
@@ -91,6 +94,20 @@ final class FakeDevice implements AutoCloseable {
     report(
         new ReportedState(
             id, Instant.now(), state.sequence(), "0.1.0", labels, List.of("CPU"), List.of(report)));
+  }
+
+  /**
+   * Sends one telemetry batch: what a model version served in the last second.
+   *
+   * @param model the model
+   * @param version the version that served
+   * @param requests requests served
+   * @param errors of which failed
+   */
+  void sendTelemetry(String model, String version, long requests, long errors) throws Exception {
+    TelemetryBatch batch =
+        TelemetryBatches.of(id, ++telemetrySeq, model, version, requests, errors, null);
+    client.publish("ferry/v1/devices/" + id + "/telemetry", CODEC.encode(batch), 1, false);
   }
 
   private void report(ReportedState state) throws Exception {

@@ -55,42 +55,12 @@ class RolloutWavesTest {
     return devices;
   }
 
-  private JsonPath create(String body) {
-    return given()
-        .auth()
-        .oauth2(manager)
-        .contentType(ContentType.JSON)
-        .body(body)
-        .post("/api/v1/rollouts")
-        .then()
-        .statusCode(201)
-        .extract()
-        .jsonPath();
-  }
-
   private String rollout(String model, String version, String strategy) {
-    return create(
-            "{\"model\":\""
-                + model
-                + "\",\"version\":\""
-                + version
-                + "\",\"selector\":\"site="
-                + site
-                + "\",\"strategy\":"
-                + strategy
-                + "}")
-        .getString("id");
+    return RolloutCalls.create(manager, model, version, "site=" + site, strategy);
   }
 
   private static JsonPath get(String id) {
-    return given()
-        .auth()
-        .oauth2(Api.admin())
-        .get("/api/v1/rollouts/" + id)
-        .then()
-        .statusCode(200)
-        .extract()
-        .jsonPath();
+    return RolloutCalls.get(id);
   }
 
   private JsonPath action(String id, String action, int status) {
@@ -383,6 +353,14 @@ class RolloutWavesTest {
             "strategy.onError must be pause, rollback or fail, got 'explode'"
           },
           {"{\"probationSeconds\":-1}", "strategy.probationSeconds must be at least 0, got -1"},
+          {
+            "{\"metricGates\":{}}",
+            "strategy.metricGates must set maxErrorRateIncrease or maxLatencyP99Ratio"
+          },
+          {
+            "{\"metricGates\":{\"maxLatencyP99Ratio\":0.5}}",
+            "strategy.metricGates.maxLatencyP99Ratio must be at least 1, got 0.5"
+          },
         }) {
       given()
           .auth()

@@ -1,10 +1,9 @@
 package dev.ferry.it.sim;
 
 import dev.ferry.protocol.device.DeviceMetrics;
-import dev.ferry.protocol.device.LatencyHistogram;
-import dev.ferry.protocol.device.ModelTelemetry;
 import dev.ferry.protocol.device.TelemetryBatch;
 import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.testing.TelemetryBatches;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -13,11 +12,8 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -84,26 +80,14 @@ public final class FleetSimulator implements AutoCloseable {
 
     void send(String model, String version) {
       long requests = 10;
-      List<Long> counts =
-          new ArrayList<>(
-              Collections.nCopies(LatencyHistogram.STANDARD_BOUNDS_MILLIS.size() + 1, 0L));
-      counts.set(2, requests);
-      Instant now = Instant.now();
       TelemetryBatch batch =
-          new TelemetryBatch(
+          TelemetryBatches.of(
               id,
               ++seq,
-              now.minusSeconds(1),
-              now,
+              model,
+              version,
+              requests,
               0,
-              List.of(
-                  new ModelTelemetry(
-                      model,
-                      version,
-                      "CPU",
-                      requests,
-                      Map.of(),
-                      new LatencyHistogram(LatencyHistogram.STANDARD_BOUNDS_MILLIS, counts))),
               new DeviceMetrics(0.2, 150L << 20, 10L << 30, List.of()));
       if (client.isConnected()) {
         // a publish the client refuses (its in-flight window is full) is a batch not sent

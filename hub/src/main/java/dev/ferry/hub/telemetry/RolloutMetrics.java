@@ -1,0 +1,122 @@
+package dev.ferry.hub.telemetry;
+
+import dev.ferry.protocol.device.LatencyHistogram;
+import dev.ferry.protocol.device.ModelTelemetry;
+import dev.ferry.protocol.device.TelemetryBatch;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the devices of a rollout with metric gates served while it ran, per version: summed in the
+ * same transaction that counts their telemetry (so exactly once), read by the rollout engine to
+ * judge the new version against the previous one on the same devices.
+ */
+@ApplicationScoped
+public class RolloutMetrics {
+  private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(2);
+
+  private record Watch(String rolloutId, String model) {}
+
+  /**
+   * A version's totals.
+   *
+   * @param requests requests served
+   * @param errors requests failed
+   * @param latency their latency histogram
+   */
+  public record Totals(long requests, long errors, LatencyHistogram latency) {
+    /** Errors per request, 0 without requests. */
+    public double errorRate() {
+      return requests == 0 ? 0 : (double) errors / requests;
+    }
+  }
+
+  private Map<String, List<Watch>> watched = Map.of();
+  private long refreshedAt = System.nanoTime() - REFRESH_NANOS;
+
+  /**
+   * Adds new telemetry batches to the totals of the gated rollouts their devices are in.
+   *
+   * @param c the transaction counting the batches
+   * @param fresh batches counted for the first time
+   */
+  synchronized void record(Connection c, List<TelemetryBatch> fresh) throws SQLException {
+    if (System.nanoTime() - refreshedAt >= REFRESH_NANOS) {
+      watched = watched(c);
+      refreshedAt = System.nanoTime();
+    }
+    if (watched.isEmpty()) {
+      return;
+    }
+    Map<List<String>, Aggregate> sums = new LinkedHashMap<>();
+    for (TelemetryBatch batch : fresh) {
+      for (Watch watch : watched.getOrDefault(batch.deviceId(), List.of())) {
+        for (ModelTelemetry model : batch.models()) {
+          if (model.name().equals(watch.model())) {
+            sums.computeIfAbsent(List.of(watch.rolloutId(), model.version()), k -> new Aggregate())
+                .add(model);
+          }
+        }
+      }
+    }
+    for (var entry : sums.entrySet()) {
+      AggregateRows.add(
+          c,
+          "rollout_metrics",
+          List.of("rollout_id", "version"),
+          List.<Object>copyOf(entry.getKey()),
+          entry.getValue());
+    }
+  }
+
+  /**
+   * The totals of a rollout's devices per version.
+   *
+   * @param c the transaction
+   * @param rolloutId the rollout
+   * @return totals by version
+   */
+  public Map<String, Totals> totals(Connection c, String rolloutId) throws SQLException {
+    Map<String, Totals> totals = new HashMap<>();
+    try (PreparedStatement query =
+        c.prepareStatement(
+            "SELECT version, requests, errors, latency FROM rollout_metrics WHERE rollout_id = ?")) {
+      query.setString(1, rolloutId);
+      try (ResultSet row = query.executeQuery()) {
+        while (row.next()) {
+          totals.put(
+              row.getString(1),
+              new Totals(row.getLong(2), row.getLong(3), AggregateRows.decode(row.getString(4))));
+        }
+      }
+    }
+    return totals;
+  }
+
+  private static Map<String, List<Watch>> watched(Connection c) throws SQLException {
+    Map<String, List<Watch>> watched = new HashMap<>();
+    try (PreparedStatement query =
+            c.prepareStatement(
+                "SELECT rd.device_id, r.id, r.model FROM rollout r"
+                    + " JOIN rollout_device rd ON rd.rollout_id = r.id"
+                    + " WHERE r.gated = TRUE AND r.state IN ('RUNNING', 'PAUSED')"
+                    + " AND rd.state NOT IN ('SUPERSEDED', 'REVERTED')");
+        ResultSet row = query.executeQuery()) {
+      while (row.next()) {
+        watched
+            .computeIfAbsent(row.getString(1), k -> new ArrayList<>())
+            .add(new Watch(row.getString(2), row.getString(3)));
+      }
+    }
+    return watched;
+  }
+}
