@@ -113,6 +113,13 @@ public interface HubConfig {
     /** How often a rollout made with a selector looks for devices that joined since. */
     @WithDefault("PT10S")
     java.time.Duration enrollInterval();
+
+    /**
+     * How long a device may stay ASSIGNED before the hub fetches its retained reported state again
+     * (a replica that stopped may have had its report in flight).
+     */
+    @WithDefault("PT30S")
+    java.time.Duration resyncAfter();
   }
 
   /** PEM (PKCS#8) files of the signing keys. */

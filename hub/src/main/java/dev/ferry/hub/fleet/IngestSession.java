@@ -11,7 +11,11 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
@@ -23,15 +27,25 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.jboss.logging.Logger;
 
 /**
- * The hub's session for what devices send ({@code reported}, {@code online}, {@code events}, {@code
- * telemetry}): on an external broker persistent (a stable client id, so messages sent while the hub
- * restarts wait at the broker) with shared subscriptions (so replicas split the load); always with
- * manual acknowledgements (a message is acknowledged only once its handler has stored it).
+ * The hub's sessions for what devices send, with shared subscriptions on an external broker (so
+ * replicas split the load) and manual acknowledgements (a message is acknowledged only once its
+ * handler has stored it):
+ *
+ * <ul>
+ *   <li>{@code <client-id>-ingest} for {@code telemetry} and {@code events}: persistent on an
+ *       external broker (a stable client id), so batches sent while the hub restarts wait for it;
+ *   <li>{@code <client-id>-state} for {@code reported} and {@code online}: always clean. These are
+ *       retained, so nothing is lost that {@link #resync} cannot fetch again; and a replica that
+ *       stops for good must not keep a share of them (Mosquitto goes on queueing a persistent
+ *       session's share of a shared subscription while it is away).
+ * </ul>
  */
 @ApplicationScoped
 public class IngestSession {
   private static final Logger LOG = Logger.getLogger(IngestSession.class);
   private static final int MAX_INFLIGHT = 2000;
+  private static final Set<Channel> STREAMS = EnumSet.of(Channel.TELEMETRY, Channel.EVENTS);
+  private static final Set<Channel> STATES = EnumSet.of(Channel.REPORTED, Channel.ONLINE);
 
   /** Handles one message; calls {@link Ack#done()} once it is stored (possibly later). */
   public interface Handler {
@@ -53,7 +67,8 @@ public class IngestSession {
   @Inject EmbeddedBroker broker;
 
   private final Map<Channel, Handler> handlers = new ConcurrentHashMap<>();
-  private MqttClient client;
+  private MqttClient ingest;
+  private MqttClient state;
 
   /**
    * Registers the handler of a channel; call before the session starts (startup priority below
@@ -67,27 +82,60 @@ public class IngestSession {
   }
 
   void start(@Observes @Priority(3500) StartupEvent event) throws MqttException {
-    client = new MqttClient(broker.url(), clientId() + "-ingest", new MemoryPersistence());
-    client.setManualAcks(true);
-    client.setCallback(new Listener());
-    MqttConnectOptions options = new MqttConnectOptions();
-    options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
     // persistent on an external broker, which outlives the hub; the embedded broker restarts
     // with the hub, and devices send again what it did not acknowledge
-    options.setCleanSession(broker.embedded());
+    ingest = connect("-ingest", !broker.embedded(), STREAMS);
+    state = connect("-state", false, STATES);
+  }
+
+  private MqttClient connect(String suffix, boolean persistent, Set<Channel> channels)
+      throws MqttException {
+    MqttClient client = new MqttClient(broker.url(), clientId() + suffix, new MemoryPersistence());
+    client.setManualAcks(true);
+    client.setCallback(new Listener(client, channels));
+    MqttConnectOptions options = new MqttConnectOptions();
+    options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+    options.setCleanSession(!persistent);
     options.setAutomaticReconnect(true);
     options.setMaxInflight(MAX_INFLIGHT);
     client.connect(options);
-    subscribe();
+    subscribe(client, channels);
+    return client;
   }
 
   void stop(@Observes @Priority(2) ShutdownEvent event) {
-    try {
-      if (client != null && client.isConnected()) {
-        client.disconnect();
+    for (MqttClient client : new MqttClient[] {ingest, state}) {
+      try {
+        if (client != null && client.isConnected()) {
+          client.disconnect();
+        }
+      } catch (MqttException e) {
+        LOG.debugf("ingest MQTT disconnect: %s", e.getMessage());
       }
-    } catch (MqttException e) {
-      LOG.debugf("ingest MQTT disconnect: %s", e.getMessage());
+    }
+  }
+
+  /**
+   * Fetches the retained {@code reported} state of devices again, for those whose last report this
+   * hub may have missed (a replica that stopped had it in flight). Each arrives like any report.
+   *
+   * @param deviceIds the devices
+   */
+  public void resync(Collection<String> deviceIds) {
+    List<String> topics =
+        deviceIds.stream().map(id -> new Topic(id, Channel.REPORTED).toString()).toList();
+    for (int i = 0; i < topics.size(); i += 100) {
+      String[] chunk = topics.subList(i, Math.min(topics.size(), i + 100)).toArray(String[]::new);
+      int[] qos = new int[chunk.length];
+      java.util.Arrays.fill(qos, 1);
+      try {
+        // the broker sends the retained messages before it reads the unsubscribe
+        state.subscribe(chunk, qos);
+        state.unsubscribe(chunk);
+      } catch (MqttException e) {
+        LOG.warnf("cannot fetch reported states again: %s", e.getMessage());
+        return;
+      }
     }
   }
 
@@ -112,13 +160,15 @@ public class IngestSession {
     }
   }
 
-  private void subscribe() throws MqttException {
-    for (Channel channel : handlers.keySet()) {
-      client.subscribe(filter(channel), 1);
+  private void subscribe(MqttClient client, Set<Channel> channels) throws MqttException {
+    for (Channel channel : channels) {
+      if (handlers.containsKey(channel)) {
+        client.subscribe(filter(channel), 1);
+      }
     }
   }
 
-  private void ack(MqttMessage message) {
+  private static void ack(MqttClient client, MqttMessage message) {
     try {
       client.messageArrivedComplete(message.getId(), message.getQos());
     } catch (MqttException e) {
@@ -127,11 +177,19 @@ public class IngestSession {
   }
 
   private final class Listener implements MqttCallbackExtended {
+    private final MqttClient client;
+    private final Set<Channel> channels;
+
+    Listener(MqttClient client, Set<Channel> channels) {
+      this.client = client;
+      this.channels = channels;
+    }
+
     @Override
     public void connectComplete(boolean reconnect, String serverUri) {
       if (reconnect) {
         try {
-          subscribe();
+          subscribe(client, channels);
         } catch (MqttException e) {
           LOG.warnf("cannot subscribe again: %s", e.getMessage());
         }
@@ -150,15 +208,15 @@ public class IngestSession {
         topic = Topic.parse(name);
       } catch (IllegalArgumentException e) {
         LOG.debugf("dropped a message on %s: %s", name, e.getMessage());
-        ack(message);
+        ack(client, message);
         return;
       }
       Handler handler = handlers.get(topic.channel());
       if (handler == null) {
-        ack(message);
+        ack(client, message);
         return;
       }
-      handler.handle(topic, message.getPayload(), () -> ack(message));
+      handler.handle(topic, message.getPayload(), () -> ack(client, message));
     }
 
     @Override

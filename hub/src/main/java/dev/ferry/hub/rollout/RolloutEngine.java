@@ -5,6 +5,7 @@ import dev.ferry.hub.config.HubConfig;
 import dev.ferry.hub.db.Database;
 import dev.ferry.hub.fleet.Device;
 import dev.ferry.hub.fleet.Devices;
+import dev.ferry.hub.fleet.IngestSession;
 import dev.ferry.hub.fleet.LabelSelector;
 import dev.ferry.hub.telemetry.RolloutMetrics;
 import io.quarkus.runtime.ShutdownEvent;
@@ -51,7 +52,10 @@ public class RolloutEngine {
   @Inject AuditLog audit;
   @Inject RolloutMetrics metrics;
 
+  @Inject IngestSession session;
+
   private ScheduledExecutorService timer;
+  private Instant lastResync;
 
   void start(@Observes @Priority(4100) StartupEvent event) {
     timer =
@@ -77,8 +81,27 @@ public class RolloutEngine {
         // each step claims the most overdue rollout
       }
       desired.publishLeftOver(Instant.now(), PUBLISH_GRACE);
+      resyncQuietDevices();
     } catch (RuntimeException e) {
       LOG.errorf(e, "rollout step failed; retrying on the next tick");
+    }
+  }
+
+  /**
+   * Fetches the retained reports of devices that stayed ASSIGNED for long: their report may have
+   * gone to a replica that stopped before storing it.
+   */
+  private void resyncQuietDevices() {
+    Instant now = Instant.now();
+    Duration after = config.rollout().resyncAfter();
+    if (lastResync != null && lastResync.plus(after).isAfter(now)) {
+      return;
+    }
+    lastResync = now;
+    List<String> quiet = db.transaction(c -> RolloutStore.quiet(c, now.minus(after), 1000));
+    if (!quiet.isEmpty()) {
+      LOG.debugf("fetching the reported state of %d quiet devices again", quiet.size());
+      session.resync(quiet);
     }
   }
 

@@ -203,6 +203,33 @@ final class RolloutStore {
     return devices;
   }
 
+  /**
+   * Devices of running rollouts ASSIGNED before a time that have not reported the outcome.
+   *
+   * @param c the transaction
+   * @param before assigned before this
+   * @param limit at most this many
+   * @return their ids
+   */
+  static List<String> quiet(Connection c, Instant before, int limit) throws SQLException {
+    List<String> devices = new ArrayList<>();
+    try (PreparedStatement query =
+        c.prepareStatement(
+            "SELECT DISTINCT rd.device_id FROM rollout_device rd"
+                + " JOIN rollout r ON r.id = rd.rollout_id"
+                + " WHERE r.state = 'RUNNING' AND rd.state = 'ASSIGNED' AND rd.assigned_at < ?"
+                + " ORDER BY rd.device_id LIMIT "
+                + limit)) {
+      setTime(query, 1, before);
+      try (ResultSet row = query.executeQuery()) {
+        while (row.next()) {
+          devices.add(row.getString(1));
+        }
+      }
+    }
+    return devices;
+  }
+
   /** Every device of a rollout, by wave and id. */
   static List<Rollout.DeviceInRollout> progress(Connection c, String rolloutId)
       throws SQLException {

@@ -2,11 +2,15 @@ package dev.ferry.it.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.signing.Envelope;
+import dev.ferry.protocol.signing.TrustRoot;
 import dev.ferry.protocol.testing.OnnxModels;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
@@ -29,7 +33,7 @@ final class HubApi {
    * hub runs: external broker, persistent ingest session, PostgreSQL.
    *
    * @param services from {@code Services.start("mosquitto", "postgres")}
-   * @param schema a fresh schema name, also the hub's MQTT client id suffix
+   * @param schema a fresh schema name, also the suffix of the hub's MQTT client id and shared group
    * @param dataDir the hub's data directory
    * @param token the admin token
    * @return the environment
@@ -41,6 +45,9 @@ final class HubApi {
     env.put("FERRY_HUB_BOOTSTRAP_TOKEN", token);
     env.put("FERRY_HUB_MQTT_URL", services.get("FERRY_MQTT_URL"));
     env.put("FERRY_HUB_MQTT_CLIENT_ID", "hub-" + schema);
+    // a shared group of its own: persistent sessions of earlier test hubs stay in the broker's
+    // group and would take their share of every message (as a removed replica's would)
+    env.put("FERRY_HUB_MQTT_SHARED_GROUP", "ferry-hub-" + schema);
     env.put(
         "FERRY_HUB_DB_URL",
         "jdbc:postgresql://127.0.0.1:"
@@ -80,25 +87,45 @@ final class HubApi {
     assertEquals("201", status, "publish " + model + " " + version);
   }
 
-  /** Rolls a release out; {@code target} is the JSON member naming devices or a selector. */
-  void rollout(String model, String version, String target) throws Exception {
+  /**
+   * Rolls a release out.
+   *
+   * @param target the JSON members naming devices or a selector, and a strategy
+   * @return the rollout's id
+   */
+  String rollout(String model, String version, String target) throws Exception {
     HttpResponse<String> response =
-        http.send(
-            HttpRequest.newBuilder(URI.create(hub.url() + "/api/v1/rollouts"))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .POST(
-                    HttpRequest.BodyPublishers.ofString(
-                        "{\"model\":\""
-                            + model
-                            + "\",\"version\":\""
-                            + version
-                            + "\","
-                            + target
-                            + "}"))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
+        post(
+            "/api/v1/rollouts",
+            "{\"model\":\"" + model + "\",\"version\":\"" + version + "\"," + target + "}");
     assertEquals(201, response.statusCode(), response.body());
+    return Oip.JSON.readTree(response.body()).get("id").asText();
+  }
+
+  /** A rollout's state, wave and progress. */
+  com.fasterxml.jackson.databind.JsonNode rolloutState(String id) throws Exception {
+    HttpResponse<String> response = get("/api/v1/rollouts/" + id);
+    assertEquals(200, response.statusCode(), response.body());
+    return Oip.JSON.readTree(response.body());
+  }
+
+  HttpResponse<String> post(String path, String json) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(hub.url() + path))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** The hub's trust root. */
+  TrustRoot trustRoot() throws Exception {
+    JsonCodec codec = new JsonCodec();
+    Envelope envelope =
+        codec.decode(
+            get("/api/v1/trust/root").body().getBytes(StandardCharsets.UTF_8), Envelope.class);
+    return codec.decode(envelope.payloadBytes(), TrustRoot.class);
   }
 
   HttpResponse<String> get(String path) throws Exception {

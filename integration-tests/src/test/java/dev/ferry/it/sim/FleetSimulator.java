@@ -1,8 +1,19 @@
 package dev.ferry.it.sim;
 
+import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.device.DeviceMetrics;
+import dev.ferry.protocol.device.ModelAssignment;
+import dev.ferry.protocol.device.ModelReport;
+import dev.ferry.protocol.device.ModelStatus;
+import dev.ferry.protocol.device.ReportedState;
 import dev.ferry.protocol.device.TelemetryBatch;
+import dev.ferry.protocol.device.VersionInfo;
 import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.release.ReleaseStatement;
+import dev.ferry.protocol.signing.Envelope;
+import dev.ferry.protocol.signing.PayloadTypes;
+import dev.ferry.protocol.signing.Role;
+import dev.ferry.protocol.signing.TrustRoot;
 import dev.ferry.protocol.testing.TelemetryBatches;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
@@ -12,9 +23,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -61,6 +76,9 @@ public final class FleetSimulator implements AutoCloseable {
   private final class Device {
     final String id;
     final MqttClient client;
+    final Map<String, VersionInfo> serving = new ConcurrentHashMap<>();
+    final AtomicInteger desiredReceived = new AtomicInteger();
+    volatile Map<String, String> labels = Map.of();
     long seq;
     long timer = -1;
 
@@ -89,6 +107,67 @@ public final class FleetSimulator implements AutoCloseable {
               requests,
               0,
               new DeviceMetrics(0.2, 150L << 20, 10L << 30, List.of()));
+      publishTelemetry(batch, requests);
+    }
+
+    /** Publishes what it serves, retained, as an agent does on every change. */
+    void report(long desiredSequence, List<ModelReport> models) {
+      ReportedState state =
+          new ReportedState(
+              id, Instant.now(), desiredSequence, "sim", labels, List.of("CPU"), models);
+      client.publish(
+          "ferry/v1/devices/" + id + "/reported",
+          Buffer.buffer(CODEC.encode(state)),
+          MqttQoS.AT_LEAST_ONCE,
+          false,
+          true);
+    }
+
+    /** Acts on a desired state as an agent would: each model ACTIVE, or FAILED by the behaviour. */
+    void apply(TrustRoot root, Behaviour behaviour, byte[] payload) {
+      DesiredState state =
+          CODEC.decode(
+              root.verifier(Role.HUB)
+                  .verify(CODEC.decode(payload, Envelope.class), PayloadTypes.DESIRED),
+              DesiredState.class);
+      desiredReceived.incrementAndGet();
+      List<ModelReport> reports = new ArrayList<>();
+      for (ModelAssignment assignment : state.models()) {
+        ReleaseStatement release =
+            CODEC.decode(
+                root.verifier(Role.RELEASE).verify(assignment.release(), PayloadTypes.IN_TOTO),
+                ReleaseStatement.class);
+        String version = release.predicate().version();
+        String failure = behaviour.failure(id, labels, assignment.name(), version);
+        if (failure == null) {
+          serving.put(
+              assignment.name(),
+              new VersionInfo(
+                  version, release.manifestDigest(), release.predicate().releaseSeq(), "CPU"));
+        }
+        reports.add(
+            new ModelReport(
+                assignment.name(),
+                failure == null ? ModelStatus.ACTIVE : ModelStatus.FAILED,
+                version,
+                serving.get(assignment.name()),
+                null,
+                failure));
+      }
+      report(state.sequence(), reports);
+    }
+
+    /** One telemetry batch for each model it serves. */
+    void serve(Behaviour behaviour) {
+      serving.forEach(
+          (model, version) -> {
+            long errors = behaviour.errors(id, model, version.version());
+            publishTelemetry(
+                TelemetryBatches.of(id, ++seq, model, version.version(), 10, errors, null), 10);
+          });
+    }
+
+    void publishTelemetry(TelemetryBatch batch, long requests) {
       if (client.isConnected()) {
         // a publish the client refuses (its in-flight window is full) is a batch not sent
         client
@@ -106,6 +185,114 @@ public final class FleetSimulator implements AutoCloseable {
             .onFailure(e -> refused.incrementAndGet());
       }
     }
+  }
+
+  /** How simulated devices fare with the releases they are sent. */
+  public interface Behaviour {
+    /**
+     * Whether installing a version fails on a device.
+     *
+     * @param deviceId the device
+     * @param labels its labels
+     * @param model the model
+     * @param version the version
+     * @return the failure reason, or null when the version becomes ACTIVE
+     */
+    String failure(String deviceId, Map<String, String> labels, String model, String version);
+
+    /**
+     * How many of the 10 requests a batch reports fail on a version.
+     *
+     * @param deviceId the device
+     * @param model the model
+     * @param version the version it serves
+     * @return failed requests, 0 to 10
+     */
+    long errors(String deviceId, String model, String version);
+  }
+
+  /** Every release installs, nothing fails. */
+  public static final Behaviour HEALTHY =
+      new Behaviour() {
+        @Override
+        public String failure(
+            String deviceId, Map<String, String> labels, String model, String version) {
+          return null;
+        }
+
+        @Override
+        public long errors(String deviceId, String model, String version) {
+          return 0;
+        }
+      };
+
+  /**
+   * Each device reports itself with labels (retained), as an agent does when it connects.
+   *
+   * @param labels the labels of the n-th device
+   */
+  public void register(java.util.function.IntFunction<Map<String, String>> labels) {
+    for (int i = 0; i < devices.size(); i++) {
+      Device device = devices.get(i);
+      device.labels = labels.apply(i);
+      device.report(0, List.of());
+    }
+  }
+
+  /**
+   * Devices subscribe to their desired state and act on each as an agent would: verify it against
+   * the trust root, install (or fail) by the behaviour, report.
+   *
+   * @param root the hub's trust root
+   * @param behaviour how they fare
+   */
+  public void follow(TrustRoot root, Behaviour behaviour) throws Exception {
+    List<Future<?>> subscribing = new ArrayList<>();
+    for (Device device : devices) {
+      device.client.publishHandler(
+          message -> {
+            if (message.topicName().endsWith("/desired") && message.payload().length() > 0) {
+              device.apply(root, behaviour, message.payload().getBytes());
+            }
+          });
+      subscribing.add(device.client.subscribe("ferry/v1/devices/" + device.id + "/desired", 1));
+    }
+    Future.all(subscribing).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Each device sends a batch per period for every model it serves, with the behaviour's errors.
+   *
+   * @param period the period
+   * @param behaviour how many requests fail
+   */
+  public void serve(Duration period, Behaviour behaviour) {
+    long millis = period.toMillis();
+    for (Device device : devices) {
+      device.timer = vertx.setPeriodic(millis, tick -> device.serve(behaviour));
+    }
+  }
+
+  /** Device ids, in the order they connected. */
+  public List<String> ids() {
+    return devices.stream().map(d -> d.id).toList();
+  }
+
+  /** Desired states each device received, by id. */
+  public Map<String, Integer> desiredReceived() {
+    Map<String, Integer> received = new java.util.TreeMap<>();
+    devices.forEach(d -> received.put(d.id, d.desiredReceived.get()));
+    return received;
+  }
+
+  /** The version of a model a device serves, or null. */
+  public String serving(String deviceId, String model) {
+    return devices.stream()
+        .filter(d -> d.id.equals(deviceId))
+        .findFirst()
+        .map(d -> d.serving.get(model))
+        .map(VersionInfo::version)
+        .orElse(null);
   }
 
   /**

@@ -1,0 +1,291 @@
+package dev.ferry.it.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.it.sim.FleetSimulator;
+import dev.ferry.protocol.signing.TrustRoot;
+import dev.ferry.protocol.testing.Services;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rollouts end to end: the hub on real Mosquitto and PostgreSQL, simulated devices that verify
+ * their desired states and report as agents do. Waves over a thousand devices, a canary that fails
+ * on one device class, a metric gate that rolls the canary back, and two hub replicas of which one
+ * is killed mid-rollout.
+ */
+class RolloutIT {
+  private static final String TOKEN = "fy_rollout-it-admin";
+  private static final String MODEL = "roll-it";
+
+  @TempDir static Path dir;
+  private static Map<String, String> services;
+  private static int mqttPort;
+  private static JarProcess hub;
+  private static HubApi api;
+  private static TrustRoot root;
+
+  @BeforeAll
+  static void startHub() throws Exception {
+    services = Services.start("mosquitto", "postgres");
+    String mqtt = services.get("FERRY_MQTT_URL");
+    mqttPort = Integer.parseInt(mqtt.substring(mqtt.lastIndexOf(':') + 1));
+    String schema = "roll" + System.nanoTime();
+    hub =
+        JarProcess.start(
+            "hub",
+            HubApi.onPostgres(services, schema, dir.resolve("hub"), TOKEN),
+            dir.resolve("hub.log"));
+    api = new HubApi(hub, TOKEN);
+    api.publish(MODEL, "1.0.0", 1, dir);
+    api.publish(MODEL, "2.0.0", 2, dir);
+    root = api.trustRoot();
+  }
+
+  @AfterAll
+  static void stopHub() {
+    if (hub != null) {
+      hub.close();
+    }
+  }
+
+  private static FleetSimulator fleet(String tag, int devices, HubApi on) throws Exception {
+    FleetSimulator fleet = new FleetSimulator("127.0.0.1", mqttPort, tag);
+    fleet.connect(devices);
+    fleet.register(i -> Map.of("fleet", tag, "class", i % 2 == 0 ? "npu" : "cpu"));
+    awaitKnown(on, tag, devices);
+    return fleet;
+  }
+
+  private static void awaitKnown(HubApi on, String tag, int devices) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (true) {
+      var response = on.get("/api/v1/devices?size=1&selector=fleet=" + tag);
+      long known = Long.parseLong(response.headers().firstValue("X-Total-Count").orElse("0"));
+      if (known == devices) {
+        return;
+      }
+      assertTrue(System.nanoTime() < deadline, "the hub knows " + known + " of " + devices);
+      Thread.sleep(200);
+    }
+  }
+
+  private static JsonNode await(HubApi on, String id, Predicate<JsonNode> condition, String what)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    JsonNode rollout = on.rolloutState(id);
+    while (!condition.test(rollout)) {
+      assertTrue(
+          System.nanoTime() < deadline, "rollout never " + what + ": " + rollout.toPrettyString());
+      Thread.sleep(250);
+      rollout = on.rolloutState(id);
+    }
+    return rollout;
+  }
+
+  private static JsonNode awaitState(HubApi on, String id, String state) throws Exception {
+    return await(on, id, r -> r.get("state").asText().equals(state), "became " + state);
+  }
+
+  private static Set<String> wave(JsonNode rollout, int wave) {
+    Set<String> ids = new TreeSet<>();
+    rollout
+        .get("devices")
+        .forEach(
+            d -> {
+              if (d.get("wave").asInt() == wave) {
+                ids.add(d.get("id").asText());
+              }
+            });
+    return ids;
+  }
+
+  @Test
+  void healthyRelease_overThreeWavesOfAThousandDevices_succeeds_oneDesiredStateEach()
+      throws Exception {
+    String tag = "healthy" + System.nanoTime();
+    try (FleetSimulator fleet = fleet(tag, 1000, api)) {
+      fleet.follow(root, FleetSimulator.HEALTHY);
+      long start = System.nanoTime();
+      String id =
+          api.rollout(
+              MODEL,
+              "1.0.0",
+              "\"selector\":\"fleet="
+                  + tag
+                  + "\",\"strategy\":{\"waves\":[\"1%\",\"10%\",\"100%\"]}");
+      JsonNode done = awaitState(api, id, "SUCCEEDED");
+      System.out.printf(
+          "1,000 devices over 3 waves: SUCCEEDED in %d ms%n",
+          (System.nanoTime() - start) / 1_000_000);
+      assertEquals(1000, done.get("progress").get("ACTIVE").asInt());
+      assertEquals(List.of(10, 90, 900), waveSizes(done));
+      Thread.sleep(1500); // anything sent late would arrive by now
+      Map<String, Integer> received = fleet.desiredReceived();
+      assertEquals(1000, received.size());
+      assertTrue(
+          received.values().stream().allMatch(n -> n == 1),
+          "every device got exactly one desired state");
+    }
+  }
+
+  @Test
+  void canaryWhereOneDeviceClassFailsItsGoldenVectors_pausesAfterWaveOne() throws Exception {
+    String tag = "canary" + System.nanoTime();
+    try (FleetSimulator fleet = fleet(tag, 200, api)) {
+      fleet.follow(
+          root,
+          new FleetSimulator.Behaviour() {
+            @Override
+            public String failure(
+                String device, Map<String, String> labels, String model, String version) {
+              return labels.get("class").equals("npu")
+                  ? "GOLDEN_MISMATCH: output 0 differs beyond the tolerance"
+                  : null;
+            }
+
+            @Override
+            public long errors(String device, String model, String version) {
+              return 0;
+            }
+          });
+      // 20 canaries drawn from 100 npu and 100 cpu devices: one npu among them but for 1e-6
+      String id =
+          api.rollout(
+              MODEL,
+              "1.0.0",
+              "\"selector\":\"fleet="
+                  + tag
+                  + "\",\"strategy\":{\"waves\":[\"20\",\"100%\"],"
+                  + "\"errorThreshold\":0.0}");
+      JsonNode paused = awaitState(api, id, "PAUSED");
+      assertEquals(1, paused.get("wave").asInt());
+      assertTrue(
+          paused.get("reason").asText().contains("failed or rolled back"), paused.toString());
+      Set<String> canaries = wave(paused, 1);
+      assertEquals(20, canaries.size());
+      Thread.sleep(3000); // a later wave would have been sent by now
+      Map<String, Integer> received = fleet.desiredReceived();
+      received.forEach(
+          (device, count) ->
+              assertEquals(
+                  canaries.contains(device) ? 1 : 0,
+                  count,
+                  device + (canaries.contains(device) ? " is a canary" : " is outside wave 1")));
+      assertEquals(180, paused.get("waveProgress").get(1).get("progress").get("WAITING").asInt());
+    }
+  }
+
+  @Test
+  void canaryWithAWorseErrorRate_tripsTheMetricGate_andIsRolledBack() throws Exception {
+    String tag = "gate" + System.nanoTime();
+    FleetSimulator.Behaviour worse =
+        new FleetSimulator.Behaviour() {
+          @Override
+          public String failure(
+              String device, Map<String, String> labels, String model, String version) {
+            return null;
+          }
+
+          @Override
+          public long errors(String device, String model, String version) {
+            return version.equals("2.0.0") ? 3 : 0; // 30% against 0%
+          }
+        };
+    try (FleetSimulator fleet = fleet(tag, 20, api)) {
+      fleet.follow(root, worse);
+      String first = api.rollout(MODEL, "1.0.0", "\"selector\":\"fleet=" + tag + "\"");
+      awaitState(api, first, "SUCCEEDED");
+      fleet.serve(Duration.ofMillis(500), worse);
+      String id =
+          api.rollout(
+              MODEL,
+              "2.0.0",
+              "\"selector\":\"fleet="
+                  + tag
+                  + "\",\"strategy\":{\"waves\":[\"4\",\"100%\"],"
+                  + "\"probationSeconds\":2,\"onError\":\"rollback\","
+                  + "\"metricGates\":{\"maxErrorRateIncrease\":0.05,\"minRequests\":100}}");
+      JsonNode back = awaitState(api, id, "ROLLED_BACK");
+      assertTrue(
+          back.get("reason").asText().contains("metric gate: error rate of 2.0.0 is 30.00%"),
+          back.get("reason").asText());
+      Set<String> canaries = wave(back, 1);
+      assertEquals(4, back.get("progress").get("REVERTED").asInt());
+      Thread.sleep(1500);
+      for (String device : fleet.ids()) {
+        assertEquals("1.0.0", fleet.serving(device, MODEL), device + " serves 1.0.0 again");
+        assertEquals(
+            canaries.contains(device) ? 3 : 1,
+            fleet.desiredReceived().get(device),
+            device + ": 1.0.0" + (canaries.contains(device) ? ", 2.0.0, 1.0.0 again" : " only"));
+      }
+    }
+  }
+
+  @Test
+  void twoReplicas_oneKilledMidRollout_theOtherFinishesIt_eachStepOnce() throws Exception {
+    String schema = "replica" + System.nanoTime();
+    Map<String, String> first =
+        new HashMap<>(HubApi.onPostgres(services, schema, dir.resolve("replica-a"), TOKEN));
+    first.put("FERRY_HUB_MQTT_CLIENT_ID", "hub-a-" + schema);
+    // reports that the killed replica had in flight are fetched again after 5 s, not 30
+    first.put("FERRY_HUB_ROLLOUT_RESYNC_AFTER", "PT5S");
+    JarProcess a = JarProcess.start("hub", first, dir.resolve("replica-a.log"));
+    Map<String, String> second =
+        new HashMap<>(HubApi.onPostgres(services, schema, dir.resolve("replica-b"), TOKEN));
+    second.put("FERRY_HUB_MQTT_CLIENT_ID", "hub-b-" + schema);
+    second.put("FERRY_HUB_ROLLOUT_RESYNC_AFTER", "PT5S");
+    for (String role : List.of("root", "release", "hub")) {
+      // one set of keys for the deployment
+      second.put(
+          "FERRY_HUB_KEYS_" + role.toUpperCase(),
+          dir.resolve("replica-a/keys/" + role + ".pem").toString());
+    }
+    try (JarProcess b = JarProcess.start("hub", second, dir.resolve("replica-b.log"))) {
+      HubApi onA = new HubApi(a, TOKEN);
+      HubApi onB = new HubApi(b, TOKEN);
+      onA.publish(MODEL, "1.0.0", 1, dir);
+      String tag = "replica" + System.nanoTime();
+      try (FleetSimulator fleet = fleet(tag, 300, onB)) {
+        fleet.follow(onB.trustRoot(), FleetSimulator.HEALTHY);
+        String id =
+            onA.rollout(
+                MODEL,
+                "1.0.0",
+                "\"selector\":\"fleet="
+                    + tag
+                    + "\",\"strategy\":{\"waves\":[\"30\",\"100\",\"100%\"]}");
+        await(onB, id, r -> r.get("wave").asInt() >= 2, "reached wave 2");
+        a.kill();
+        JsonNode done = awaitState(onB, id, "SUCCEEDED");
+        assertEquals(300, done.get("progress").get("ACTIVE").asInt());
+        Thread.sleep(1500);
+        assertTrue(
+            fleet.desiredReceived().values().stream().allMatch(n -> n == 1),
+            "every device got exactly one desired state: " + fleet.desiredReceived());
+      }
+    } finally {
+      a.close();
+    }
+  }
+
+  private static List<Integer> waveSizes(JsonNode rollout) {
+    List<Integer> sizes = new java.util.ArrayList<>();
+    rollout.get("waveProgress").forEach(w -> sizes.add(w.get("devices").asInt()));
+    return sizes;
+  }
+}
