@@ -6,6 +6,9 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.ArrayDeque;
+import java.util.BitSet;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,6 +29,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class HubMqtt {
   private static final Logger LOG = Logger.getLogger(HubMqtt.class);
+  private static final int WINDOW = 500;
+  private static final long PUBLISH_TIMEOUT_MILLIS = 30_000;
 
   @Inject EmbeddedBroker broker;
 
@@ -64,6 +69,56 @@ public class HubMqtt {
    */
   public void publish(String topic, byte[] payload, boolean retained) throws MqttException {
     client.publish(topic, payload, 1, retained);
+  }
+
+  /**
+   * A message to publish.
+   *
+   * @param topic the topic
+   * @param payload the payload
+   * @param retained whether the broker keeps it
+   */
+  public record Outgoing(String topic, byte[] payload, boolean retained) {}
+
+  /**
+   * Publishes many messages at QoS 1, up to {@value #WINDOW} in flight at once rather than one
+   * round trip each.
+   *
+   * @param messages the messages
+   * @return the indexes of those the broker acknowledged
+   */
+  public BitSet publishAll(List<Outgoing> messages) {
+    BitSet acknowledged = new BitSet(messages.size());
+    ArrayDeque<Map.Entry<Integer, IMqttDeliveryToken>> inflight = new ArrayDeque<>();
+    for (int i = 0; i < messages.size(); i++) {
+      while (inflight.size() >= WINDOW) {
+        settle(inflight.poll(), acknowledged);
+      }
+      Outgoing outgoing = messages.get(i);
+      MqttMessage message = new MqttMessage(outgoing.payload());
+      message.setQos(1);
+      message.setRetained(outgoing.retained());
+      try {
+        inflight.add(Map.entry(i, client.getTopic(outgoing.topic()).publish(message)));
+      } catch (MqttException e) {
+        LOG.warnf("cannot publish to %s: %s", outgoing.topic(), e.getMessage());
+      }
+    }
+    while (!inflight.isEmpty()) {
+      settle(inflight.poll(), acknowledged);
+    }
+    return acknowledged;
+  }
+
+  private static void settle(Map.Entry<Integer, IMqttDeliveryToken> sent, BitSet acknowledged) {
+    try {
+      sent.getValue().waitForCompletion(PUBLISH_TIMEOUT_MILLIS);
+      if (sent.getValue().getException() == null) {
+        acknowledged.set(sent.getKey());
+      }
+    } catch (MqttException e) {
+      LOG.debugf("a publish was not acknowledged: %s", e.getMessage());
+    }
   }
 
   /**

@@ -14,6 +14,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -68,6 +69,7 @@ class Assigner {
                 "UPDATE rollout_device SET state = 'ASSIGNED', previous_version = ?,"
                     + " previous_rollout = ?, desired_sequence = ?, assigned_at = ?, updated_at = ?,"
                     + " reason = NULL WHERE rollout_id = ? AND device_id = ?")) {
+      List<String> taken = new ArrayList<>();
       for (String device : devices) {
         String winner = newer.get(device);
         if (winner != null) {
@@ -82,21 +84,23 @@ class Assigner {
         supersede.setString(5, rollout.model());
         RolloutStore.setTime(supersede, 6, rollout.createdAt());
         supersede.addBatch();
+        taken.add(device);
+      }
+      supersede.executeBatch();
+      setAssignments(c, taken, rollout.model(), rollout.version(), rollout.id());
+      signed.putAll(desired.nextAll(c, taken, now));
+      for (String device : taken) {
         Current before = current.get(device);
         boolean ours = before != null && rollout.id().equals(before.rolloutId());
-        setAssignment(c, device, rollout.model(), rollout.version(), rollout.id());
-        DesiredStates.Signed state = desired.next(c, device, now);
-        signed.put(device, state);
         assigned.setString(1, before == null || ours ? null : before.version());
         assigned.setString(2, before == null || ours ? null : before.rolloutId());
-        assigned.setLong(3, state.sequence());
+        assigned.setLong(3, signed.get(device).sequence());
         RolloutStore.setTime(assigned, 4, now);
         RolloutStore.setTime(assigned, 5, now);
         assigned.setString(6, rollout.id());
         assigned.setString(7, device);
         assigned.addBatch();
       }
-      supersede.executeBatch();
       assigned.executeBatch();
     }
     return signed;
@@ -148,9 +152,9 @@ class Assigner {
         }
         setAssignment(c, device, rollout.model(), before.version(), before.rolloutId());
       }
-      signed.put(device, desired.next(c, device, now));
       RolloutStore.setState(c, rollout.id(), device, DeviceProgress.REVERTED, null, now);
     }
+    signed.putAll(desired.nextAll(c, previous.keySet(), now));
     return signed;
   }
 
@@ -232,18 +236,30 @@ class Assigner {
   private static void setAssignment(
       Connection c, String device, String model, String version, String rolloutId)
       throws SQLException {
-    try (PreparedStatement insert =
-        c.prepareStatement(
-            "INSERT INTO assignment (version, rollout_id, device_id, model) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT DO NOTHING")) {
-      bind(insert, device, model, version, rolloutId);
-      insert.executeUpdate();
+    setAssignments(c, List.of(device), model, version, rolloutId);
+  }
+
+  private static void setAssignments(
+      Connection c, List<String> devices, String model, String version, String rolloutId)
+      throws SQLException {
+    if (devices.isEmpty()) {
+      return;
     }
-    try (PreparedStatement update =
-        c.prepareStatement(
-            "UPDATE assignment SET version = ?, rollout_id = ? WHERE device_id = ? AND model = ?")) {
-      bind(update, device, model, version, rolloutId);
-      update.executeUpdate();
+    try (PreparedStatement insert =
+            c.prepareStatement(
+                "INSERT INTO assignment (version, rollout_id, device_id, model) VALUES (?, ?, ?, ?)"
+                    + " ON CONFLICT DO NOTHING");
+        PreparedStatement update =
+            c.prepareStatement(
+                "UPDATE assignment SET version = ?, rollout_id = ? WHERE device_id = ? AND model = ?")) {
+      for (String device : devices) {
+        bind(insert, device, model, version, rolloutId);
+        insert.addBatch();
+        bind(update, device, model, version, rolloutId);
+        update.addBatch();
+      }
+      insert.executeBatch();
+      update.executeBatch();
     }
   }
 

@@ -23,6 +23,10 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +40,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class DesiredStates {
   private static final Logger LOG = Logger.getLogger(DesiredStates.class);
+
+  private static final int CHUNK = 1000;
 
   private final JsonCodec codec = new JsonCodec(16 * 1024 * 1024);
 
@@ -62,14 +68,45 @@ public class DesiredStates {
    * @return the signed state
    */
   public Signed next(Connection c, String deviceId, Instant now) throws SQLException {
-    long sequence = lastSequence(c, deviceId) + 1;
-    DesiredState state =
-        new DesiredState(
-            deviceId, sequence, now, now.plus(config.desiredValidity()), assignments(c, deviceId));
-    Envelope envelope = keys.hubSigner().sign(PayloadTypes.DESIRED, codec.encode(state));
-    byte[] bytes = codec.encode(envelope);
-    store(c, state, new String(bytes, StandardCharsets.UTF_8));
-    return new Signed(sequence, bytes);
+    return nextAll(c, List.of(deviceId), now).get(deviceId);
+  }
+
+  /**
+   * The same for many devices, a few statements per thousand devices rather than per device.
+   *
+   * @param c the transaction
+   * @param deviceIds the devices
+   * @param now the issue time
+   * @return the signed states by device
+   */
+  public Map<String, Signed> nextAll(Connection c, Collection<String> deviceIds, Instant now)
+      throws SQLException {
+    // rows are locked in id order, so two transactions never wait on each other in a circle
+    List<String> sorted = deviceIds.stream().distinct().sorted().toList();
+    Map<String, Signed> signed = new LinkedHashMap<>();
+    for (int from = 0; from < sorted.size(); from += CHUNK) {
+      List<String> chunk = sorted.subList(from, Math.min(sorted.size(), from + CHUNK));
+      Map<String, Long> last = lastSequences(c, chunk);
+      Map<String, List<ModelAssignment>> models = assignments(c, chunk);
+      List<DesiredState> states = new ArrayList<>(chunk.size());
+      List<String> envelopes = new ArrayList<>(chunk.size());
+      for (String device : chunk) {
+        DesiredState state =
+            new DesiredState(
+                device,
+                last.getOrDefault(device, 0L) + 1,
+                now,
+                now.plus(config.desiredValidity()),
+                models.getOrDefault(device, List.of()));
+        Envelope envelope = keys.hubSigner().sign(PayloadTypes.DESIRED, codec.encode(state));
+        byte[] bytes = codec.encode(envelope);
+        states.add(state);
+        envelopes.add(new String(bytes, StandardCharsets.UTF_8));
+        signed.put(device, new Signed(state.sequence(), bytes));
+      }
+      store(c, states, envelopes);
+    }
+    return signed;
   }
 
   /**
@@ -79,13 +116,22 @@ public class DesiredStates {
    * @param states the envelopes by device
    */
   public void publish(Map<String, Signed> states) {
+    List<String> devices = List.copyOf(states.keySet());
+    List<HubMqtt.Outgoing> messages = new ArrayList<>(devices.size());
+    for (String device : devices) {
+      messages.add(
+          new HubMqtt.Outgoing(
+              new Topic(device, Channel.DESIRED).toString(), states.get(device).envelope(), true));
+    }
+    BitSet sent = mqtt.publishAll(messages);
     Map<String, Long> published = new LinkedHashMap<>();
-    states.forEach(
-        (device, signed) -> {
-          if (send(device, signed.envelope())) {
-            published.put(device, signed.sequence());
-          }
-        });
+    sent.stream()
+        .forEach(i -> published.put(devices.get(i), states.get(devices.get(i)).sequence()));
+    if (published.size() < devices.size()) {
+      LOG.warnf(
+          "%d of %d desired states not published yet; the sweep sends them",
+          devices.size() - published.size(), devices.size());
+    }
     if (!published.isEmpty()) {
       db.transaction(c -> markPublished(c, published));
     }
@@ -148,55 +194,91 @@ public class DesiredStates {
     return published.size();
   }
 
-  /** Locks the device's row, creating it first, so that two rollouts never take one sequence. */
-  private static long lastSequence(Connection c, String deviceId) throws SQLException {
+  /** Locks the devices' rows, creating them first, so that two rollouts never take one sequence. */
+  private static Map<String, Long> lastSequences(Connection c, List<String> devices)
+      throws SQLException {
     try (PreparedStatement insert =
         c.prepareStatement(
             "INSERT INTO desired_state (device_id, sequence, issued_at, expires_at, envelope)"
                 + " VALUES (?, 0, ?, ?, '') ON CONFLICT DO NOTHING")) {
       Timestamp epoch = Timestamp.from(Instant.EPOCH);
-      insert.setString(1, deviceId);
-      insert.setTimestamp(2, epoch);
-      insert.setTimestamp(3, epoch);
-      insert.executeUpdate();
-    }
-    try (PreparedStatement query =
-        c.prepareStatement("SELECT sequence FROM desired_state WHERE device_id = ? FOR UPDATE")) {
-      query.setString(1, deviceId);
-      try (ResultSet row = query.executeQuery()) {
-        return row.next() ? row.getLong(1) : 0;
+      for (String device : devices) {
+        insert.setString(1, device);
+        insert.setTimestamp(2, epoch);
+        insert.setTimestamp(3, epoch);
+        insert.addBatch();
       }
+      insert.executeBatch();
     }
-  }
-
-  private List<ModelAssignment> assignments(Connection c, String deviceId) throws SQLException {
-    List<ModelAssignment> models = new ArrayList<>();
+    Map<String, Long> sequences = new HashMap<>();
     try (PreparedStatement query =
         c.prepareStatement(
-            "SELECT a.model, r.repository, r.manifest_digest, r.statement FROM assignment a"
+            "SELECT device_id, sequence FROM desired_state WHERE device_id IN ("
+                + placeholders(devices.size())
+                + ") ORDER BY device_id FOR UPDATE")) {
+      bindAll(query, devices);
+      try (ResultSet row = query.executeQuery()) {
+        while (row.next()) {
+          sequences.put(row.getString(1), row.getLong(2));
+        }
+      }
+    }
+    return sequences;
+  }
+
+  private Map<String, List<ModelAssignment>> assignments(Connection c, List<String> devices)
+      throws SQLException {
+    Map<String, List<ModelAssignment>> models = new HashMap<>();
+    // a release's statement is the same for every device it goes to: decoded once
+    Map<String, Envelope> statements = new HashMap<>();
+    try (PreparedStatement query =
+        c.prepareStatement(
+            "SELECT a.device_id, a.model, r.repository, r.manifest_digest, r.statement"
+                + " FROM assignment a"
                 + " JOIN model_release r ON r.model = a.model AND r.version = a.version"
-                + " WHERE a.device_id = ? ORDER BY a.model")) {
-      query.setString(1, deviceId);
+                + " WHERE a.device_id IN ("
+                + placeholders(devices.size())
+                + ") ORDER BY a.device_id, a.model")) {
+      bindAll(query, devices);
       try (ResultSet row = query.executeQuery()) {
         while (row.next()) {
           Envelope release =
-              codec.decode(row.getString(4).getBytes(StandardCharsets.UTF_8), Envelope.class);
-          models.add(
-              new ModelAssignment(
-                  row.getString(1), row.getString(2), Digest.parse(row.getString(3)), release));
+              statements.computeIfAbsent(
+                  row.getString(5),
+                  json -> codec.decode(json.getBytes(StandardCharsets.UTF_8), Envelope.class));
+          models
+              .computeIfAbsent(row.getString(1), k -> new ArrayList<>())
+              .add(
+                  new ModelAssignment(
+                      row.getString(2), row.getString(3), Digest.parse(row.getString(4)), release));
         }
       }
     }
     return models;
   }
 
-  private static void store(Connection c, DesiredState state, String envelope) throws SQLException {
+  private static void store(Connection c, List<DesiredState> states, List<String> envelopes)
+      throws SQLException {
     try (PreparedStatement update =
         c.prepareStatement(
             "UPDATE desired_state SET sequence = ?, issued_at = ?, expires_at = ?, envelope = ?,"
                 + " published = FALSE WHERE device_id = ?")) {
-      bind(update, state, envelope);
-      update.executeUpdate();
+      for (int i = 0; i < states.size(); i++) {
+        bind(update, states.get(i), envelopes.get(i));
+        update.addBatch();
+      }
+      update.executeBatch();
+    }
+  }
+
+  private static String placeholders(int count) {
+    return String.join(", ", Collections.nCopies(count, "?"));
+  }
+
+  private static void bindAll(PreparedStatement statement, List<String> values)
+      throws SQLException {
+    for (int i = 0; i < values.size(); i++) {
+      statement.setString(i + 1, values.get(i));
     }
   }
 

@@ -14,7 +14,6 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
@@ -87,11 +86,7 @@ public class Resigner {
                   }
                 }
               }
-              Map<String, DesiredStates.Signed> envelopes = new LinkedHashMap<>();
-              for (String device : due) {
-                envelopes.put(device, desired.next(c, device, now));
-              }
-              return envelopes;
+              return desired.nextAll(c, due, now);
             });
     desired.publish(signed);
     return signed.size();

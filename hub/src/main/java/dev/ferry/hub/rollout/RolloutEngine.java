@@ -42,7 +42,8 @@ import org.jboss.logging.Logger;
 public class RolloutEngine {
   private static final Logger LOG = Logger.getLogger(RolloutEngine.class);
   private static final int STEPS_PER_TICK = 100;
-  private static final Duration PUBLISH_GRACE = Duration.ofSeconds(10);
+  // longer than publishing a wave of thousands takes, so the sweep never races its signer
+  private static final Duration PUBLISH_GRACE = Duration.ofSeconds(60);
 
   @Inject HubConfig config;
   @Inject Database db;

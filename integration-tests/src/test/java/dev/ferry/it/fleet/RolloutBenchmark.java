@@ -1,0 +1,101 @@
+package dev.ferry.it.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ferry.it.sim.FleetSimulator;
+import dev.ferry.protocol.testing.Services;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rollout fan-out, not run in CI: 10,000 simulated devices (verifying every desired state as an
+ * agent does) get a release in one wave from the hub on Mosquitto and PostgreSQL. Prints the time
+ * until every device has its desired state and until the hub counts every device ACTIVE, and the
+ * hub's CPU and RSS. Run it with:
+ *
+ * <pre>
+ * mvn -B -DskipTests install -pl .,protocol,hub,agent
+ * mvn -B verify -pl integration-tests -Dit.test=RolloutBenchmark -Dtest=none \
+ *     -Dsurefire.failIfNoSpecifiedTests=false
+ * </pre>
+ */
+class RolloutBenchmark {
+  private static final String TOKEN = "fy_rollout-bench-admin";
+  private static final int DEVICES = 10_000;
+
+  @TempDir Path dir;
+
+  @Test
+  void oneWaveToTenThousandDevices() throws Exception {
+    Map<String, String> services = Services.start("mosquitto", "postgres");
+    String mqtt = services.get("FERRY_MQTT_URL");
+    int mqttPort = Integer.parseInt(mqtt.substring(mqtt.lastIndexOf(':') + 1));
+    String schema = "rollbench" + System.nanoTime();
+    try (JarProcess hub =
+            JarProcess.start(
+                "hub",
+                HubApi.onPostgres(services, schema, dir.resolve("hub"), TOKEN),
+                dir.resolve("hub.log"));
+        FleetSimulator fleet = new FleetSimulator("127.0.0.1", mqttPort, schema)) {
+      HubApi api = new HubApi(hub, TOKEN);
+      api.publish("bench", "1.0.0", 1, dir);
+      long start = System.nanoTime();
+      fleet.connect(DEVICES);
+      fleet.register(i -> Map.of("fleet", schema));
+      awaitKnown(api, schema);
+      System.out.printf(
+          "%,d devices connected and known to the hub in %d ms%n",
+          DEVICES, (System.nanoTime() - start) / 1_000_000);
+      fleet.follow(api.trustRoot(), FleetSimulator.HEALTHY);
+
+      Map<String, Long> cpuBefore = CpuUse.byProcess(hub.pid());
+      long created = System.nanoTime();
+      String id = api.rollout("bench", "1.0.0", "\"selector\":\"fleet=" + schema + "\"");
+      long answered = System.nanoTime();
+      long allReceived = 0;
+      long succeeded = 0;
+      long deadline = created + TimeUnit.SECONDS.toNanos(300);
+      while ((allReceived == 0 || succeeded == 0) && System.nanoTime() < deadline) {
+        if (allReceived == 0 && fleet.desiredReceived().values().stream().allMatch(n -> n >= 1)) {
+          allReceived = System.nanoTime();
+        }
+        if (succeeded == 0 && api.rolloutState(id).get("state").asText().equals("SUCCEEDED")) {
+          succeeded = System.nanoTime();
+        }
+        Thread.sleep(100);
+      }
+      double seconds = (System.nanoTime() - created) / 1e9;
+      System.out.printf(
+          "one wave to %,d devices: POST answered in %d ms; every device had its desired state"
+              + " after %d ms; the hub counted every device ACTIVE after %d ms; hub RSS %.0f MiB%n",
+          DEVICES,
+          (answered - created) / 1_000_000,
+          (allReceived - created) / 1_000_000,
+          (succeeded - created) / 1_000_000,
+          hub.rss() / 1048576.0);
+      System.out.println(
+          "  CPU (% of one core) over the rollout: "
+              + CpuUse.share(cpuBefore, CpuUse.byProcess(hub.pid()), seconds));
+      assertEquals(
+          DEVICES,
+          fleet.desiredReceived().values().stream().filter(n -> n == 1).count(),
+          "every device got exactly one desired state");
+      assertEquals("SUCCEEDED", api.rolloutState(id).get("state").asText());
+    }
+  }
+
+  private static void awaitKnown(HubApi api, String tag) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    while (System.nanoTime() < deadline) {
+      var response = api.get("/api/v1/devices?size=1&selector=fleet=" + tag);
+      if (Long.parseLong(response.headers().firstValue("X-Total-Count").orElse("0")) == DEVICES) {
+        return;
+      }
+      Thread.sleep(500);
+    }
+    throw new AssertionError("the hub never knew all " + DEVICES + " devices");
+  }
+}
