@@ -61,6 +61,19 @@ final class HubApi {
     return env;
   }
 
+  /**
+   * The environment plus the JVM options of {@code -Dbench.hub.java-options=…} (a flight recording,
+   * say), for benchmarks.
+   */
+  static Map<String, String> withBenchJavaOptions(Map<String, String> env) {
+    Map<String, String> with = new HashMap<>(env);
+    String javaOptions = System.getProperty("bench.hub.java-options");
+    if (javaOptions != null) {
+      with.put("JAVA_TOOL_OPTIONS", javaOptions);
+    }
+    return with;
+  }
+
   /** Publishes a generated {@code [1,4] → [1,2]} model with curl's multipart upload. */
   void publish(String model, String version, long seed, Path dir) throws Exception {
     Path file = dir.resolve(model + "-" + version + ".onnx");

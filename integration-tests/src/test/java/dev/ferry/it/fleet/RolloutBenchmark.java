@@ -21,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * mvn -B verify -pl integration-tests -Dit.test=RolloutBenchmark -Dtest=none \
  *     -Dsurefire.failIfNoSpecifiedTests=false
  * </pre>
+ *
+ * <p>{@code -Dbench.hub.java-options=…} adds JVM options to the hub (a flight recording, say).
  */
 class RolloutBenchmark {
   private static final String TOKEN = "fy_rollout-bench-admin";
@@ -37,7 +39,8 @@ class RolloutBenchmark {
     try (JarProcess hub =
             JarProcess.start(
                 "hub",
-                HubApi.onPostgres(services, schema, dir.resolve("hub"), TOKEN),
+                HubApi.withBenchJavaOptions(
+                    HubApi.onPostgres(services, schema, dir.resolve("hub"), TOKEN)),
                 dir.resolve("hub.log"));
         FleetSimulator fleet = new FleetSimulator("127.0.0.1", mqttPort, schema)) {
       HubApi api = new HubApi(hub, TOKEN);

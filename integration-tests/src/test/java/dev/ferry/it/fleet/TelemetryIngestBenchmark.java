@@ -38,13 +38,9 @@ class TelemetryIngestBenchmark {
     String mqtt = services.get("FERRY_MQTT_URL");
     int mqttPort = Integer.parseInt(mqtt.substring(mqtt.lastIndexOf(':') + 1));
     String schema = "bench" + System.nanoTime();
-    Map<String, String> env =
-        new java.util.HashMap<>(HubApi.onPostgres(services, schema, dir.resolve("hub"), TOKEN));
     // e.g. -Dbench.hub.java-options=-XX:StartFlightRecording=filename=/tmp/hub.jfr to profile
-    String javaOptions = System.getProperty("bench.hub.java-options");
-    if (javaOptions != null) {
-      env.put("JAVA_TOOL_OPTIONS", javaOptions);
-    }
+    Map<String, String> env =
+        HubApi.withBenchJavaOptions(HubApi.onPostgres(services, schema, dir.resolve("hub"), TOKEN));
     try (JarProcess hub = JarProcess.start("hub", env, dir.resolve("hub.log"));
         FleetSimulator fleet = new FleetSimulator("127.0.0.1", mqttPort, "sim-" + schema)) {
       HubApi api = new HubApi(hub, TOKEN);

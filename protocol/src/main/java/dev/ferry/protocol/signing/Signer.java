@@ -57,7 +57,7 @@ public final class Signer {
 
   private String signPae(byte[] pae) {
     try {
-      var signature = java.security.Signature.getInstance(Ed25519.ALGORITHM);
+      var signature = Ed25519.signature();
       signature.initSign(key);
       signature.update(pae);
       return Base64.getEncoder().encodeToString(signature.sign());
