@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Installs the Ferry agent or hub as a hardened systemd service from this checkout's build.
+#   mvn -B -DskipTests package            # once, in the checkout
+#   sudo deploy/systemd/install.sh agent [--gpu]
+#   sudo deploy/systemd/install.sh hub
+# Then edit /etc/ferry/<part>.env and: sudo systemctl restart ferry-<part>
+set -euo pipefail
+
+usage() {
+  echo "usage: $0 agent|hub [--gpu]" >&2
+  exit 2
+}
+
+part=${1:-}
+[[ $part == agent || $part == hub ]] || usage
+gpu=no
+if [[ ${2:-} == --gpu ]]; then
+  [[ $part == agent ]] || { echo "--gpu is for the agent" >&2; exit 2; }
+  gpu=yes
+elif [[ -n ${2:-} ]]; then
+  usage
+fi
+[[ $(id -u) == 0 ]] || { echo "run as root (sudo)" >&2; exit 1; }
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+app="$root/$part/target/quarkus-app"
+[[ -f $app/quarkus-run.jar ]] || { echo "no $app/quarkus-run.jar: run 'mvn -B -DskipTests package' first" >&2; exit 1; }
+command -v java >/dev/null || { echo "no java on PATH: install a Java 17+ runtime" >&2; exit 1; }
+java=$(command -v java)
+
+# the application, owned by root and read-only to the service
+install -d -m 0755 /opt/ferry
+rm -rf "/opt/ferry/$part.new"
+cp -r "$app" "/opt/ferry/$part.new"
+chown -R root:root "/opt/ferry/$part.new"
+chmod -R u=rwX,go=rX "/opt/ferry/$part.new"
+rm -rf "/opt/ferry/$part.old"
+[[ -d /opt/ferry/$part ]] && mv "/opt/ferry/$part" "/opt/ferry/$part.old"
+mv "/opt/ferry/$part.new" "/opt/ferry/$part"
+
+# settings: created once from the example, never overwritten
+install -d -m 0755 /etc/ferry
+if [[ ! -f /etc/ferry/$part.env ]]; then
+  install -m 0600 "$here/$part.env.example" "/etc/ferry/$part.env"
+  echo "wrote /etc/ferry/$part.env from the example: edit it before starting" >&2
+fi
+
+# the unit, pointed at this machine's java
+sed "s|^ExecStart=/usr/bin/java |ExecStart=$java |" "$here/ferry-$part.service" \
+  >"/etc/systemd/system/ferry-$part.service"
+chmod 0644 "/etc/systemd/system/ferry-$part.service"
+if [[ $gpu == yes ]]; then
+  install -d -m 0755 /etc/systemd/system/ferry-agent.service.d
+  install -m 0644 "$here/ferry-agent.service.d/gpu.conf" /etc/systemd/system/ferry-agent.service.d/gpu.conf
+fi
+systemd-analyze verify "/etc/systemd/system/ferry-$part.service"
+systemctl daemon-reload
+systemctl enable "ferry-$part.service"
+echo "installed ferry-$part; start it with: systemctl start ferry-$part" >&2
