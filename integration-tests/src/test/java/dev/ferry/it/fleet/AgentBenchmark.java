@@ -132,21 +132,41 @@ class AgentBenchmark {
       }
 
       env.put("FERRY_AGENT_MQTT_URL", "tcp://127.0.0.1:" + closedPort());
-      List<Long> starts = new ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        long start = System.nanoTime();
-        try (JarProcess offline = JarProcess.start("agent", env, dir.resolve("offline.log"))) {
-          Oip oip = new Oip(offline);
-          oip.awaitVersion(MODEL, INFER, (SWAPS + 1) + ".0.0");
-          HttpResponse<String> ready = oip.get("/q/health/ready");
-          assertEquals(200, ready.statusCode(), ready.body());
-          starts.add((System.nanoTime() - start) / 1_000_000);
-        }
+      offlineStarts(env, "plain JVM", List.of());
+      Path archive = Services.root().resolve("agent/target/quarkus-app/app-cds.jsa");
+      if (Files.exists(archive)) {
+        // -Xshare:on: the JVM refuses to start rather than run without the archive
+        offlineStarts(env, "AppCDS", List.of("-XX:SharedArchiveFile=app-cds.jsa", "-Xshare:on"));
+      } else {
+        System.out.println(
+            "no AppCDS archive: build the agent with -Dquarkus.package.jar.aot.enabled=true"
+                + " -Dquarkus.package.jar.aot.type=AppCDS to measure it");
       }
-      Collections.sort(starts);
-      System.out.printf(
-          "start to serving from cache, offline: median %d ms of %s%n", starts.get(1), starts);
     }
+  }
+
+  /** Start to serving the cached model with broker and registry unreachable, three times. */
+  private void offlineStarts(Map<String, String> env, String how, List<String> jvmOptions)
+      throws Exception {
+    List<Long> starts = new ArrayList<>();
+    long rss = 0;
+    for (int i = 0; i < 3; i++) {
+      long start = System.nanoTime();
+      try (JarProcess offline =
+          JarProcess.start(
+              "agent", env, dir.resolve("offline.log"), JarProcess.freePort(), jvmOptions)) {
+        Oip oip = new Oip(offline);
+        oip.awaitVersion(MODEL, INFER, (SWAPS + 1) + ".0.0");
+        HttpResponse<String> ready = oip.get("/q/health/ready");
+        assertEquals(200, ready.statusCode(), ready.body());
+        starts.add((System.nanoTime() - start) / 1_000_000);
+        rss = offline.rss();
+      }
+    }
+    Collections.sort(starts);
+    System.out.printf(
+        "start to serving from cache, offline, %s: median %d ms of %s; RSS then %.0f MiB%n",
+        how, starts.get(1), starts, rss / 1048576.0);
   }
 
   private static int closedPort() throws Exception {

@@ -37,12 +37,25 @@ final class JarProcess implements AutoCloseable {
   /** The same on a given HTTP port, for a restart where the last one listened. */
   static JarProcess start(String module, Map<String, String> env, Path log, int port)
       throws Exception {
-    Path jar = Services.root().resolve(module + "/target/quarkus-app/quarkus-run.jar");
-    List<String> command =
-        new ArrayList<>(
-            List.of("java", "-Xmx512m", "-Dquarkus.http.port=" + port, "-jar", jar.toString()));
+    return start(module, env, log, port, List.of());
+  }
+
+  /**
+   * The same with more JVM options, run from the application's directory (where an AppCDS archive
+   * expects the jar: {@code -XX:SharedArchiveFile=app-cds.jsa}).
+   */
+  static JarProcess start(
+      String module, Map<String, String> env, Path log, int port, List<String> jvmOptions)
+      throws Exception {
+    Path app = Services.root().resolve(module + "/target/quarkus-app");
+    List<String> command = new ArrayList<>(List.of("java", "-Xmx512m"));
+    command.addAll(jvmOptions);
+    command.addAll(List.of("-Dquarkus.http.port=" + port, "-jar", "quarkus-run.jar"));
     ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        new ProcessBuilder(command)
+            .directory(app.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     builder.environment().putAll(env);
     JarProcess started = new JarProcess(builder.start(), port);
     started.awaitLive();
