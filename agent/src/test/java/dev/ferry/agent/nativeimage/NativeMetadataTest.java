@@ -1,0 +1,115 @@
+package dev.ferry.agent.nativeimage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.agent.store.AgentState;
+import dev.ferry.protocol.device.DesiredState;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.FileSystem;
+import java.nio.file.FileSystems;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The native-image metadata in {@code native/} keeps up with the code: every record the agent may
+ * bind with Jackson is registered for reflection, and every class the JNI and reflection configs
+ * name exists, so a native build does not fail (or fail at run time) on a stale list.
+ */
+class NativeMetadataTest {
+  private static final Path METADATA =
+      Path.of("..", "native", "META-INF", "native-image", "dev.ferry", "ferry-agent");
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static Set<String> names(String file) throws IOException {
+    Set<String> names = new TreeSet<>();
+    for (JsonNode entry : JSON.readTree(METADATA.resolve(file).toFile())) {
+      names.add(entry.get("name").asText());
+    }
+    return names;
+  }
+
+  /** The records among the classes where a given class was loaded from (a directory or a jar). */
+  private static List<String> records(Class<?> anchor, String packagePrefix) throws Exception {
+    Path source = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+    List<String> records = new ArrayList<>();
+    if (Files.isDirectory(source)) {
+      collect(source, source, packagePrefix, records);
+    } else {
+      try (FileSystem jar = FileSystems.newFileSystem(source)) {
+        Path root = jar.getPath("/");
+        collect(root, root, packagePrefix, records);
+      }
+    }
+    return records;
+  }
+
+  private static void collect(Path root, Path from, String prefix, List<String> records)
+      throws IOException, ClassNotFoundException {
+    try (Stream<Path> files = Files.walk(from)) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".class")).toList()) {
+        String name =
+            root.relativize(file).toString().replace('/', '.').replaceAll("\\.class$", "");
+        if (name.startsWith(prefix)) {
+          Class<?> type = Class.forName(name, false, NativeMetadataTest.class.getClassLoader());
+          if (type.isRecord()) {
+            records.add(name);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void everyRecordJacksonMayBind_isRegisteredForReflection() throws Exception {
+    Set<String> registered = names("reflect-config.json");
+    List<String> protocol = records(DesiredState.class, "dev.ferry.protocol.");
+    assertTrue(
+        protocol.contains(DesiredState.class.getName()), "the scan finds records: " + protocol);
+    List<String> missing = new ArrayList<>();
+    for (String record : protocol) {
+      if (!record.startsWith("dev.ferry.protocol.testing.") && !registered.contains(record)) {
+        missing.add(record);
+      }
+    }
+    for (String record : records(AgentState.class, "dev.ferry.agent.")) {
+      if (!registered.contains(record)) {
+        missing.add(record);
+      }
+    }
+    assertEquals(List.of(), missing, "add them to native/…/reflect-config.json");
+  }
+
+  @Test
+  void everyClassTheConfigsName_exists() throws Exception {
+    for (String file : List.of("reflect-config.json", "jni-config.json")) {
+      for (String name : names(file)) {
+        try {
+          Class.forName(name, false, NativeMetadataTest.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+          throw new AssertionError(file + " names " + name + ", which does not exist", e);
+        }
+      }
+    }
+  }
+
+  @Test
+  void onnxRuntimesLinuxLibraries_areTheResourcesKept() throws IOException, URISyntaxException {
+    String resources = Files.readString(METADATA.resolve("resource-config.json"));
+    assertTrue(resources.contains("ai/onnxruntime/native/linux-x64/"), resources);
+    assertTrue(
+        ai.onnxruntime.OrtEnvironment.class.getResource(
+                "/ai/onnxruntime/native/linux-x64/libonnxruntime4j_jni.so")
+            != null,
+        "the JNI library lies where the pattern points");
+  }
+}
