@@ -133,7 +133,7 @@ class RolloutIT {
           (System.nanoTime() - start) / 1_000_000);
       assertEquals(1000, done.get("progress").get("ACTIVE").asInt());
       assertEquals(List.of(10, 90, 900), waveSizes(done));
-      Thread.sleep(1500); // anything sent late would arrive by now
+      // every device reported ACTIVE, so each has had its desired state by now
       Map<String, Integer> received = fleet.desiredReceived();
       assertEquals(1000, received.size());
       assertTrue(
@@ -177,14 +177,20 @@ class RolloutIT {
           paused.get("reason").asText().contains("failed or rolled back"), paused.toString());
       Set<String> canaries = wave(paused, 1);
       assertEquals(20, canaries.size());
-      Thread.sleep(3000); // a later wave would have been sent by now
-      Map<String, Integer> received = fleet.desiredReceived();
-      received.forEach(
-          (device, count) ->
-              assertEquals(
-                  canaries.contains(device) ? 1 : 0,
-                  count,
-                  device + (canaries.contains(device) ? " is a canary" : " is outside wave 1")));
+      // watched for 3 s, longer than the engine takes to start a wave, failing at the first sign
+      long watchedUntil = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+      while (System.nanoTime() < watchedUntil) {
+        fleet
+            .desiredReceived()
+            .forEach(
+                (device, count) ->
+                    assertEquals(
+                        canaries.contains(device) ? 1 : 0,
+                        count,
+                        device
+                            + (canaries.contains(device) ? " is a canary" : " is outside wave 1")));
+        Thread.sleep(100);
+      }
       assertEquals(180, paused.get("waveProgress").get(1).get("progress").get("WAITING").asInt());
     }
   }
@@ -225,7 +231,11 @@ class RolloutIT {
           back.get("reason").asText());
       Set<String> canaries = wave(back, 1);
       assertEquals(4, back.get("progress").get("REVERTED").asInt());
-      Thread.sleep(1500);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (!fleet.ids().stream().allMatch(d -> "1.0.0".equals(fleet.serving(d, MODEL)))) {
+        assertTrue(System.nanoTime() < deadline, "the canaries never served 1.0.0 again");
+        Thread.sleep(100);
+      }
       for (String device : fleet.ids()) {
         assertEquals("1.0.0", fleet.serving(device, MODEL), device + " serves 1.0.0 again");
         assertEquals(
@@ -273,7 +283,6 @@ class RolloutIT {
         a.kill();
         JsonNode done = awaitState(onB, id, "SUCCEEDED");
         assertEquals(300, done.get("progress").get("ACTIVE").asInt());
-        Thread.sleep(1500);
         assertTrue(
             fleet.desiredReceived().values().stream().allMatch(n -> n == 1),
             "every device got exactly one desired state: " + fleet.desiredReceived());
