@@ -31,6 +31,7 @@ public record Strategy(
     Long probationSeconds,
     Boolean autoAdvance,
     Instant startAt) {
+  private static final long MAX_PROBATION_SECONDS = 7 * 24 * 3600;
 
   /** What happens when a wave's failures pass the error threshold or a metric gate trips. */
   public enum OnError {
@@ -66,9 +67,7 @@ public record Strategy(
         share(errorThreshold, 0.0, "strategy.errorThreshold"),
         action(onError).name().toLowerCase(Locale.ROOT),
         metricGates == null ? null : metricGates.complete(),
-        probationSeconds == null
-            ? 0L
-            : Fields.atLeast(probationSeconds, 0, "strategy.probationSeconds"),
+        probation(probationSeconds),
         autoAdvance == null || autoAdvance,
         startAt);
   }
@@ -96,6 +95,20 @@ public record Strategy(
       ends.add(devices);
     }
     return ends;
+  }
+
+  /** A probation of at most a week: beyond, an instant computed from it could overflow. */
+  private static long probation(Long seconds) {
+    if (seconds == null) {
+      return 0L;
+    }
+    Fields.atLeast(seconds, 0, "strategy.probationSeconds");
+    if (seconds > MAX_PROBATION_SECONDS) {
+      throw new FieldException(
+          "strategy.probationSeconds",
+          "must be at most " + MAX_PROBATION_SECONDS + " (a week), got " + seconds);
+    }
+    return seconds;
   }
 
   private static OnError action(String value) {

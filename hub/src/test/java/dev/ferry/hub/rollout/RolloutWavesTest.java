@@ -354,6 +354,10 @@ class RolloutWavesTest {
           },
           {"{\"probationSeconds\":-1}", "strategy.probationSeconds must be at least 0, got -1"},
           {
+            "{\"probationSeconds\":9223372036854775807}",
+            "strategy.probationSeconds must be at most 604800 (a week), got 9223372036854775807"
+          },
+          {
             "{\"metricGates\":{}}",
             "strategy.metricGates must set maxErrorRateIncrease or maxLatencyP99Ratio"
           },
