@@ -60,18 +60,6 @@ public class HubMqtt {
   }
 
   /**
-   * Publishes at QoS 1.
-   *
-   * @param topic the topic
-   * @param payload the payload
-   * @param retained whether the broker keeps it for later subscribers
-   * @throws MqttException if the broker cannot be reached
-   */
-  public void publish(String topic, byte[] payload, boolean retained) throws MqttException {
-    client.publish(topic, payload, 1, retained);
-  }
-
-  /**
    * A message to publish.
    *
    * @param topic the topic

@@ -30,7 +30,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.paho.client.mqttv3.MqttException;
 import org.jboss.logging.Logger;
 
 /**
@@ -116,22 +115,7 @@ public class DesiredStates {
    * @param states the envelopes by device
    */
   public void publish(Map<String, Signed> states) {
-    List<String> devices = List.copyOf(states.keySet());
-    List<HubMqtt.Outgoing> messages = new ArrayList<>(devices.size());
-    for (String device : devices) {
-      messages.add(
-          new HubMqtt.Outgoing(
-              new Topic(device, Channel.DESIRED).toString(), states.get(device).envelope(), true));
-    }
-    BitSet sent = mqtt.publishAll(messages);
-    Map<String, Long> published = new LinkedHashMap<>();
-    sent.stream()
-        .forEach(i -> published.put(devices.get(i), states.get(devices.get(i)).sequence()));
-    if (published.size() < devices.size()) {
-      LOG.warnf(
-          "%d of %d desired states not published yet; the sweep sends them",
-          devices.size() - published.size(), devices.size());
-    }
+    Map<String, Long> published = send(states);
     if (!published.isEmpty()) {
       db.transaction(c -> markPublished(c, published));
     }
@@ -149,7 +133,7 @@ public class DesiredStates {
   public int publishLeftOver(Instant now, Duration grace) {
     return db.transaction(
         c -> {
-          Map<String, Long> published = new LinkedHashMap<>();
+          Map<String, Signed> left = new LinkedHashMap<>();
           try (PreparedStatement query =
               c.prepareStatement(
                   "SELECT device_id, sequence, envelope FROM desired_state"
@@ -158,24 +142,36 @@ public class DesiredStates {
             query.setTimestamp(1, Timestamp.from(now.minus(grace)));
             try (ResultSet row = query.executeQuery()) {
               while (row.next()) {
-                if (send(row.getString(1), row.getString(3).getBytes(StandardCharsets.UTF_8))) {
-                  published.put(row.getString(1), row.getLong(2));
-                }
+                left.put(
+                    row.getString(1),
+                    new Signed(row.getLong(2), row.getString(3).getBytes(StandardCharsets.UTF_8)));
               }
             }
           }
+          Map<String, Long> published = send(left);
           return markPublished(c, published);
         });
   }
 
-  private boolean send(String deviceId, byte[] envelope) {
-    try {
-      mqtt.publish(new Topic(deviceId, Channel.DESIRED).toString(), envelope, true);
-      return true;
-    } catch (MqttException e) {
-      LOG.warnf("cannot publish the desired state of %s yet: %s", deviceId, e.getMessage());
-      return false;
+  /** Publishes retained, pipelined; returns the sequences the broker acknowledged, by device. */
+  private Map<String, Long> send(Map<String, Signed> states) {
+    List<String> devices = List.copyOf(states.keySet());
+    List<HubMqtt.Outgoing> messages = new ArrayList<>(devices.size());
+    for (String device : devices) {
+      messages.add(
+          new HubMqtt.Outgoing(
+              new Topic(device, Channel.DESIRED).toString(), states.get(device).envelope(), true));
     }
+    BitSet sent = mqtt.publishAll(messages);
+    Map<String, Long> published = new LinkedHashMap<>();
+    sent.stream()
+        .forEach(i -> published.put(devices.get(i), states.get(devices.get(i)).sequence()));
+    if (published.size() < devices.size()) {
+      LOG.warnf(
+          "%d of %d desired states not published yet; the sweep sends them",
+          devices.size() - published.size(), devices.size());
+    }
+    return published;
   }
 
   private static int markPublished(Connection c, Map<String, Long> published) throws SQLException {
