@@ -355,8 +355,14 @@ class AgentUnderAttackIT {
   void alteredCachedModel_isNotServedAndIsFetchedAgainOnceTheRegistryIsBack() throws Exception {
     String before = oip.served(MODEL, INFER);
     TestHub.Release v2 = release("2.0.0", 20, TestHub.Flaw.NONE, registryProxy.address());
+    int installed = wire.mark();
     wire.publish(hub.desired(device, ++sequence, hub.assign(v2)));
     oip.awaitVersion(MODEL, INFER, "2.0.0");
+    // serving comes a moment before state.json records the install; ACTIVATED comes after it
+    wire.await(
+        installed,
+        e -> e.type() == EventType.ACTIVATED && "2.0.0".equals(e.version()),
+        "ACTIVATED 2.0.0");
 
     agent.kill();
     Digest model = v2.modelLayer().digest();

@@ -1,0 +1,323 @@
+package dev.ferry.it.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.protocol.testing.Services;
+import dev.ferry.protocol.testing.TestHub;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The hub and agent images as a user builds them ({@code mvn -Pimage package}, Quarkus's Jib
+ * extension, no Docker engine) on a JRE base made here, pushed to the local Distribution registry
+ * and read back with skopeo: a non-root user, the java entrypoint, only linux-x64 ONNX Runtime
+ * libraries; and, where the test runs as root, the agent image's own JVM starts the agent in a
+ * chroot of the unpacked layers until it is ready.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class ContainerImagesIT {
+  private static final Set<String> SOURCES =
+      Set.of("pom.xml", "protocol", "hub", "agent", "native", "integration-tests/pom.xml");
+  private final ObjectMapper json = new ObjectMapper();
+  private final String tag = "it-" + System.currentTimeMillis();
+  private String registry;
+  private Path work;
+
+  @BeforeAll
+  void buildAndPushTheImages() throws Exception {
+    registry = Services.start("registry").get("FERRY_REGISTRY");
+    work = Files.createDirectories(Services.root().resolve("integration-tests/target/images"));
+    try (Stream<Path> earlier = Files.list(work)) {
+      for (Path run : earlier.filter(p -> p.getFileName().toString().startsWith("it-")).toList()) {
+        deleteTree(run);
+      }
+    }
+    String base = JlinkedJreImage.push(registry, work);
+    // a copy of the sources: the build must not rewrite the jars this test run uses
+    Path checkout = copySources(work.resolve("checkout"));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                Path.of(System.getProperty("ferry.maven.home", "/usr/share/maven"), "bin", "mvn")
+                    .toString(),
+                "-B",
+                "-q",
+                "-o",
+                "package",
+                "-DskipTests",
+                "-Dspotless.check.skip=true",
+                "-Pimage",
+                "-pl",
+                "hub,agent",
+                "-am",
+                "-Dquarkus.container-image.registry=" + registry,
+                "-Dquarkus.container-image.insecure=true",
+                "-Dquarkus.container-image.tag=" + tag,
+                "-Dquarkus.jib.base-jvm-image=" + base));
+    String repository = System.getProperty("ferry.maven.repository");
+    if (repository != null && !repository.isBlank()) {
+      command.add("-Dmaven.repo.local=" + repository);
+    }
+    Path log = work.resolve("image-build.log");
+    Process build =
+        new ProcessBuilder(command)
+            .directory(checkout.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile())
+            .start();
+    assertTrue(build.waitFor(10, TimeUnit.MINUTES), "the image build did not end in 10 minutes");
+    assertEquals(0, build.exitValue(), () -> "the image build failed:\n" + tail(log));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"hub", "agent"})
+  void imageRunsAsANonRootUserWithTheJavaEntrypoint(String app) throws Exception {
+    JsonNode config = json.readTree(skopeo("inspect", "--config", image(app))).path("config");
+    assertEquals("10001", config.path("User").asText(), config.toString());
+    List<String> entrypoint = texts(config.path("Entrypoint"));
+    assertEquals("java", entrypoint.get(0), config.toString());
+    assertEquals(
+        List.of("-jar", "quarkus-run.jar"),
+        entrypoint.subList(entrypoint.size() - 2, entrypoint.size()),
+        config.toString());
+    assertTrue(
+        texts(config.path("Env")).contains("PATH=/opt/java/bin:/usr/local/bin:/usr/bin:/bin"),
+        config.toString());
+    String port = app.equals("hub") ? "8080/tcp" : "8081/tcp";
+    assertTrue(config.path("ExposedPorts").has(port), config.toString());
+    JsonNode manifest = json.readTree(skopeo("inspect", "--raw", image(app)));
+    long bytes = 0;
+    for (JsonNode layer : manifest.path("layers")) {
+      bytes += layer.path("size").asLong();
+    }
+    System.out.printf(
+        "image %s: %d layers, %.1f MiB compressed%n",
+        image(app), manifest.path("layers").size(), bytes / 1048576.0);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"hub", "agent"})
+  void imageCarriesOnlyTheLinuxX64OnnxRuntimeLibraries(String app) throws Exception {
+    Path rootfs = unpack(app);
+    assertTrue(Files.isExecutable(rootfs.resolve("opt/java/bin/java")), "no JVM in the image");
+    Path jar;
+    try (Stream<Path> files = Files.list(rootfs.resolve("home/jboss/lib/main"))) {
+      jar =
+          files
+              .filter(f -> f.getFileName().toString().startsWith("com.microsoft.onnxruntime."))
+              .findFirst()
+              .orElseThrow();
+    }
+    List<String> natives = new ArrayList<>();
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
+      for (ZipEntry entry : Collections.list(zip.entries())) {
+        if (!entry.isDirectory() && entry.getName().startsWith("ai/onnxruntime/native/")) {
+          natives.add(entry.getName());
+        }
+      }
+    }
+    assertFalse(natives.isEmpty(), "no ONNX Runtime library in " + jar);
+    assertTrue(
+        natives.stream().allMatch(n -> n.startsWith("ai/onnxruntime/native/linux-x64/")),
+        natives.toString());
+  }
+
+  @Test
+  void agentImageServesFromItsOwnJvm() throws Exception {
+    assumeTrue(
+        "root".equals(System.getProperty("user.name")),
+        "a chroot and a mount namespace need root; the image was still built, pushed and inspected");
+    Path rootfs = unpack("agent");
+    Path dev = Files.createDirectories(rootfs.resolve("dev"));
+    for (String[] node : new String[][] {{"null", "3"}, {"random", "8"}, {"urandom", "9"}}) {
+      if (!Files.exists(dev.resolve(node[0]))) {
+        Services.exec("mknod", "-m", "666", dev.resolve(node[0]).toString(), "c", "1", node[1]);
+      }
+    }
+    JsonNode config = json.readTree(skopeo("inspect", "--config", image("agent"))).path("config");
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                // a mount namespace of its own with /proc, as a container runtime gives
+                "/usr/bin/unshare",
+                "--fork",
+                "--pid",
+                "--kill-child=SIGTERM",
+                "--mount-proc=" + Files.createDirectories(rootfs.resolve("proc")),
+                "/usr/sbin/chroot",
+                "--userspec=10001:10001",
+                rootfs.toString(),
+                "/opt/java/bin/java"));
+    List<String> entrypoint = texts(config.path("Entrypoint"));
+    // chroot starts in /, not in the image's WorkingDir: the jar by its full path
+    command.addAll(entrypoint.subList(1, entrypoint.size() - 1));
+    command.add(config.path("WorkingDir").asText() + "/quarkus-run.jar");
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    ProcessBuilder builder =
+        new ProcessBuilder(command)
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve("agent-in-image.log").toFile());
+    builder.environment().clear();
+    for (String variable : texts(config.path("Env"))) {
+      int eq = variable.indexOf('=');
+      builder.environment().put(variable.substring(0, eq), variable.substring(eq + 1));
+    }
+    builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
+    // sync on, with a broker that is not there: the agent loads ONNX Runtime (its execution
+    // providers go into telemetry) from the image's library and serves offline
+    Files.write(rootfs.resolve("tmp/root.json"), new TestHub().signedRoot());
+    builder.environment().put("FERRY_AGENT_TRUST_ROOT", "/tmp/root.json");
+    builder.environment().put("FERRY_AGENT_MQTT_URL", "tcp://127.0.0.1:1");
+    builder.environment().put("FERRY_AGENT_DEVICE_ID", "edge-in-image");
+    builder.environment().put("FERRY_AGENT_DATA_DIR", "/tmp/ferry-agent");
+    Process agent = builder.start();
+    try {
+      HttpClient http = HttpClient.newHttpClient();
+      int status = 0;
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+      while (status != 200 && System.nanoTime() < deadline && agent.isAlive()) {
+        try {
+          status =
+              http.send(
+                      HttpRequest.newBuilder(
+                              URI.create("http://127.0.0.1:" + port + "/q/health/ready"))
+                          .build(),
+                      HttpResponse.BodyHandlers.discarding())
+                  .statusCode();
+        } catch (IOException starting) {
+          TimeUnit.MILLISECONDS.sleep(200);
+        }
+      }
+      assertEquals(200, status, () -> "not ready:\n" + tail(work.resolve("agent-in-image.log")));
+      try (Stream<Path> unpacked = Files.walk(rootfs.resolve("tmp"))) {
+        assertTrue(
+            unpacked.anyMatch(f -> f.getFileName().toString().equals("libonnxruntime.so")),
+            "ONNX Runtime's library was not unpacked from the image's jar");
+      }
+      HttpResponse<String> server =
+          http.send(
+              HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v2")).build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(200, server.statusCode(), server.body());
+      assertTrue(server.body().contains("ferry-agent"), server.body());
+    } finally {
+      agent.destroy();
+      if (!agent.waitFor(20, TimeUnit.SECONDS)) {
+        agent.destroyForcibly();
+      }
+    }
+  }
+
+  private String image(String app) {
+    return "docker://" + registry + "/ferry/" + app + ":" + tag;
+  }
+
+  private String skopeo(String... args) {
+    List<String> command = new ArrayList<>(List.of("skopeo", args[0], "--tls-verify=false"));
+    command.addAll(List.of(args).subList(1, args.length));
+    return Services.exec(command.toArray(String[]::new));
+  }
+
+  /** The image's layers unpacked in order into a root file system, once per test run. */
+  private Path unpack(String app) throws Exception {
+    Path rootfs = work.resolve(tag + "/" + app + "-rootfs");
+    if (Files.isDirectory(rootfs)) {
+      return rootfs;
+    }
+    Path copy = Files.createDirectories(work.resolve(tag)).resolve(app + "-dir");
+    Services.exec("skopeo", "copy", "--src-tls-verify=false", image(app), "dir:" + copy.toString());
+    Files.createDirectories(rootfs);
+    JsonNode manifest = json.readTree(copy.resolve("manifest.json").toFile());
+    for (JsonNode layer : manifest.path("layers")) {
+      String digest = layer.path("digest").asText();
+      Path blob = copy.resolve(digest.substring(digest.indexOf(':') + 1));
+      Services.exec("tar", "-xzf", blob.toString(), "-C", rootfs.toString());
+    }
+    return rootfs;
+  }
+
+  private static Path copySources(Path checkout) throws IOException {
+    Path root = Services.root();
+    if (Files.exists(checkout)) {
+      deleteTree(checkout);
+    }
+    for (String source : SOURCES) {
+      Path from = root.resolve(source);
+      Files.createDirectories(checkout.resolve(source).getParent());
+      Files.walkFileTree(
+          from,
+          new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs)
+                throws IOException {
+              if (dir.getFileName().toString().equals("target")) {
+                return FileVisitResult.SKIP_SUBTREE;
+              }
+              Files.createDirectories(checkout.resolve(root.relativize(dir)));
+              return FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                throws IOException {
+              Files.copy(file, checkout.resolve(root.relativize(file)));
+              return FileVisitResult.CONTINUE;
+            }
+          });
+    }
+    return checkout;
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.sorted(Collections.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
+  }
+
+  private static List<String> texts(JsonNode array) {
+    List<String> texts = new ArrayList<>();
+    array.forEach(node -> texts.add(node.asText()));
+    return texts;
+  }
+
+  private static String tail(Path log) {
+    try {
+      List<String> lines = Files.readAllLines(log);
+      return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+    } catch (IOException e) {
+      return "(no log " + log + ": " + e.getMessage() + ")";
+    }
+  }
+}
