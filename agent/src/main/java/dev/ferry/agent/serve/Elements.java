@@ -24,36 +24,45 @@ final class Elements {
       if (element.isArray()) {
         collect(element, datatype, what, flat);
       } else {
-        flat.add(element(element, datatype, what + " data[" + flat.size() + "]"));
+        flat.add(element(element, datatype, what, flat.size()));
       }
     }
   }
 
-  private static Object element(JsonNode node, Datatype datatype, String where) {
+  /** One element; the message naming it is only built for a mistake (this runs per element). */
+  private static Object element(JsonNode node, Datatype datatype, String what, int index) {
     return switch (datatype) {
-      case BOOL -> bool(node, where);
-      case BYTES -> text(node, where);
-      case FP32, FP16, BF16 -> real(node, datatype, where, maxOf(datatype));
-      case FP64 -> real(node, datatype, where, Double.MAX_VALUE);
-      default -> whole(node, datatype, where);
+      case BOOL -> bool(node, new Where(what, index));
+      case BYTES -> text(node, new Where(what, index));
+      case FP32, FP16, BF16 -> real(node, datatype, new Where(what, index), maxOf(datatype));
+      case FP64 -> real(node, datatype, new Where(what, index), Double.MAX_VALUE);
+      default -> whole(node, datatype, new Where(what, index));
     };
   }
 
-  private static Object bool(JsonNode node, String where) {
+  /** An element's place in the request, for error messages. */
+  private record Where(String what, int index) {
+    @Override
+    public String toString() {
+      return what + " data[" + index + "]";
+    }
+  }
+
+  private static Object bool(JsonNode node, Where where) {
     if (!node.isBoolean()) {
       throw new InvalidRequestException(where + " must be true or false for BOOL, got " + node);
     }
     return node.booleanValue();
   }
 
-  private static Object text(JsonNode node, String where) {
+  private static Object text(JsonNode node, Where where) {
     if (!node.isTextual()) {
       throw new InvalidRequestException(where + " must be a string for BYTES, got " + node);
     }
     return node.textValue();
   }
 
-  private static Object real(JsonNode node, Datatype datatype, String where, double max) {
+  private static Object real(JsonNode node, Datatype datatype, Where where, double max) {
     if (!node.isNumber() || !(Math.abs(node.doubleValue()) <= max)) {
       throw new InvalidRequestException(
           where + " must be a finite number in the range of " + datatype + ", got " + node);
@@ -61,7 +70,7 @@ final class Elements {
     return node.doubleValue();
   }
 
-  private static Object whole(JsonNode node, Datatype datatype, String where) {
+  private static Object whole(JsonNode node, Datatype datatype, Where where) {
     long min = min(datatype);
     long max = max(datatype);
     if (!node.isNumber()

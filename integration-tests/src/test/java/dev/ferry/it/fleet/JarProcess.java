@@ -14,9 +14,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** A packaged Quarkus application (hub or agent) run as its own process. */
-final class JarProcess implements AutoCloseable {
+public final class JarProcess implements AutoCloseable {
   private final Process process;
-  final int port;
+  public final int port;
 
   private JarProcess(Process process, int port) {
     this.process = process;
@@ -30,12 +30,13 @@ final class JarProcess implements AutoCloseable {
    * @param env environment variables (its configuration)
    * @param log where its output goes
    */
-  static JarProcess start(String module, Map<String, String> env, Path log) throws Exception {
+  public static JarProcess start(String module, Map<String, String> env, Path log)
+      throws Exception {
     return start(module, env, log, freePort());
   }
 
   /** The same on a given HTTP port, for a restart where the last one listened. */
-  static JarProcess start(String module, Map<String, String> env, Path log, int port)
+  public static JarProcess start(String module, Map<String, String> env, Path log, int port)
       throws Exception {
     return start(module, env, log, port, List.of());
   }
@@ -44,7 +45,7 @@ final class JarProcess implements AutoCloseable {
    * The same with more JVM options, run from the application's directory (where an AppCDS archive
    * expects the jar: {@code -XX:SharedArchiveFile=app-cds.jsa}).
    */
-  static JarProcess start(
+  public static JarProcess start(
       String module, Map<String, String> env, Path log, int port, List<String> jvmOptions)
       throws Exception {
     Path app = Services.root().resolve(module + "/target/quarkus-app");
@@ -62,17 +63,17 @@ final class JarProcess implements AutoCloseable {
     return started;
   }
 
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  String url() {
+  public String url() {
     return "http://127.0.0.1:" + port;
   }
 
@@ -100,12 +101,12 @@ final class JarProcess implements AutoCloseable {
   }
 
   /** The process id. */
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
   /** Its resident set size now, from {@code /proc}, in bytes. */
-  long rss() throws IOException {
+  public long rss() throws IOException {
     for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/" + pid() + "/status"))) {
       if (line.startsWith("VmRSS:")) {
         return Long.parseLong(line.replaceAll("[^0-9]", "")) * 1024;
@@ -115,12 +116,12 @@ final class JarProcess implements AutoCloseable {
   }
 
   /** Whether the process still runs. */
-  boolean alive() {
+  public boolean alive() {
     return process.isAlive();
   }
 
   /** Kills it at once, as a power cut would. */
-  void kill() throws InterruptedException {
+  public void kill() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(30, TimeUnit.SECONDS);
   }

@@ -10,19 +10,19 @@ import java.net.http.HttpResponse;
 import java.util.concurrent.TimeUnit;
 
 /** An Open Inference Protocol client for an agent process. */
-final class Oip {
-  static final ObjectMapper JSON = new ObjectMapper();
+public final class Oip {
+  public static final ObjectMapper JSON = new ObjectMapper();
 
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final String url;
 
-  Oip(JarProcess agent) {
+  public Oip(JarProcess agent) {
     this.url = agent.url();
   }
 
   /** An infer request with one FP32 input {@code x} of shape [1, n], values 1, 2, 3, …. */
-  static String request(int n) {
+  public static String request(int n) {
     StringBuilder data = new StringBuilder();
     for (int i = 1; i <= n; i++) {
       data.append(i == 1 ? "" : ",").append(i);
@@ -34,7 +34,7 @@ final class Oip {
         + "]}]}";
   }
 
-  HttpResponse<String> post(String path, String body) throws Exception {
+  public HttpResponse<String> post(String path, String body) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(url + path))
             .header("Content-Type", "application/json")
@@ -43,25 +43,25 @@ final class Oip {
         HttpResponse.BodyHandlers.ofString());
   }
 
-  HttpResponse<String> get(String path) throws Exception {
+  public HttpResponse<String> get(String path) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(url + path)).build(),
         HttpResponse.BodyHandlers.ofString());
   }
 
-  HttpResponse<String> infer(String model, String body) throws Exception {
+  public HttpResponse<String> infer(String model, String body) throws Exception {
     return post("/v2/models/" + model + "/infer", body);
   }
 
   /** The version that answers a request; fails unless the answer is a 200. */
-  String served(String model, String body) throws Exception {
+  public String served(String model, String body) throws Exception {
     HttpResponse<String> response = infer(model, body);
     assertEquals(200, response.statusCode(), response.body());
     return JSON.readTree(response.body()).get("model_version").asText();
   }
 
   /** Waits up to 60 s until a version answers. */
-  void awaitVersion(String model, String body, String version) throws Exception {
+  public void awaitVersion(String model, String body, String version) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     String last = "";
     while (System.nanoTime() < deadline) {

@@ -34,6 +34,7 @@ class TelemetryIngestBenchmark {
 
   @Test
   void ingestOfOneAndTenThousandDevices() throws Exception {
+    System.out.println(dev.ferry.it.bench.Environment.describe());
     Map<String, String> services = Services.start("mosquitto", "postgres");
     String mqtt = services.get("FERRY_MQTT_URL");
     int mqttPort = Integer.parseInt(mqtt.substring(mqtt.lastIndexOf(':') + 1));

@@ -21,7 +21,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * reported state, and publishes desired states as the hub (retained) or injects them as an attacker
  * (not retained).
  */
-final class Wire implements AutoCloseable {
+public final class Wire implements AutoCloseable {
   private final String prefix;
   private final MqttClient client;
   private final BlockingQueue<byte[]> desired = new LinkedBlockingQueue<>();
@@ -34,7 +34,7 @@ final class Wire implements AutoCloseable {
    * @param mqttUrl the broker, {@code tcp://host:port}
    * @param deviceId the device
    */
-  Wire(String mqttUrl, String deviceId) throws Exception {
+  public Wire(String mqttUrl, String deviceId) throws Exception {
     prefix = "ferry/v1/devices/" + deviceId + "/";
     client = new MqttClient(mqttUrl, "wire-" + System.nanoTime(), new MemoryPersistence());
     client.connect();
@@ -55,31 +55,36 @@ final class Wire implements AutoCloseable {
   }
 
   /** The desired state the broker keeps for the device. */
-  byte[] retainedDesired() throws InterruptedException {
+  public byte[] retainedDesired() throws InterruptedException {
     byte[] payload = desired.poll(10, TimeUnit.SECONDS);
     assertNotNull(payload, "no retained desired state");
     return payload;
   }
 
   /** Publishes a desired state as the hub does: retained. */
-  void publish(byte[] payload) throws Exception {
+  public void publish(byte[] payload) throws Exception {
     client.publish(prefix + "desired", payload, 1, true);
   }
 
+  /** Clears the desired state the broker keeps for the device (an empty retained message). */
+  public void clearRetained() throws Exception {
+    client.publish(prefix + "desired", new byte[0], 1, true);
+  }
+
   /** Injects a desired state as an attacker on the broker would: not retained. */
-  void inject(byte[] payload) throws Exception {
+  public void inject(byte[] payload) throws Exception {
     client.publish(prefix + "desired", payload, 1, false);
   }
 
   /** How many events have arrived; a mark for {@link #await}. */
-  int mark() {
+  public int mark() {
     synchronized (events) {
       return events.size();
     }
   }
 
   /** The events that arrived from a mark on. */
-  List<DeviceEvent> since(int mark) {
+  public List<DeviceEvent> since(int mark) {
     synchronized (events) {
       return List.copyOf(events.subList(mark, events.size()));
     }
@@ -93,7 +98,7 @@ final class Wire implements AutoCloseable {
    * @param what for the failure message
    * @return the first matching event
    */
-  DeviceEvent await(int mark, Predicate<DeviceEvent> match, String what) throws Exception {
+  public DeviceEvent await(int mark, Predicate<DeviceEvent> match, String what) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     synchronized (events) {
       while (true) {
@@ -113,7 +118,7 @@ final class Wire implements AutoCloseable {
   }
 
   /** The reason of the next rejection the agent reports, after the last one returned. */
-  String nextRejection() throws Exception {
+  public String nextRejection() throws Exception {
     DeviceEvent event =
         await(rejectionCursor, e -> e.type() == EventType.DESIRED_REJECTED, "DESIRED_REJECTED");
     synchronized (events) {
@@ -123,7 +128,7 @@ final class Wire implements AutoCloseable {
   }
 
   /** The last reported state, if any arrived. */
-  ReportedState reported() {
+  public ReportedState reported() {
     return reported;
   }
 

@@ -1,0 +1,151 @@
+package dev.ferry.it.bench;
+
+import dev.ferry.protocol.testing.Services;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * B1 to B5 and B8 of BENCHMARKS.md at full size, not run in CI ({@code BenchmarkSmokeIT} runs the
+ * same code small). Prints the environment and a Markdown table, and writes both to {@code
+ * integration-tests/target/bench/}. Run with the other benchmarks:
+ *
+ * <pre>
+ * mvn -B -DskipTests install -pl .,protocol,hub,agent
+ * mvn -B verify -Pbench -pl integration-tests                      # B1–B8
+ * mvn -B verify -Pbench -pl integration-tests -Dit.test=AgentBenchmark#transfer   # one group
+ * </pre>
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AgentBenchmark {
+  private final Report report = new Report();
+  @TempDir Path dir;
+
+  @BeforeAll
+  void environment() {
+    System.out.println(Environment.describe());
+  }
+
+  @AfterAll
+  void write() throws Exception {
+    report.write(Services.root().resolve("integration-tests/target/bench"), "agent");
+  }
+
+  @Test
+  void transfer() throws Exception {
+    TransferBench.Result r = TransferBench.run(dir.resolve("transfer"), 1L << 30, 5);
+    report.row(
+        "B1",
+        String.format(
+            "1 GiB model layer, median of %d: Ferry agent %.2f s, skopeo copy %.2f s, curl | tee |"
+                + " sha256sum %.2f s; Ferry/skopeo %.2f, Ferry/floor %.2f (runs: %s; %s; %s)",
+            r.ferrySeconds().size(),
+            r.ferry(),
+            r.skopeo(),
+            r.floor(),
+            r.ferry() / r.skopeo(),
+            r.ferry() / r.floor(),
+            seconds(r.ferrySeconds()),
+            seconds(r.skopeoSeconds()),
+            seconds(r.floorSeconds())),
+        "faster than skopeo: "
+            + Report.verdict(r.ferry() < r.skopeo())
+            + "; ≤ 1.2× floor: "
+            + Report.verdict(r.ferry() <= 1.2 * r.floor()));
+    report.row(
+        "B2",
+        String.format(
+            "cut at 50%%, resumed: %,d bytes through the proxy for a %,d-byte blob (%.4f×)",
+            r.resumedForwardedBytes(), r.blobBytes(), r.resumeRatio()),
+        "≤ 1.01×: " + Report.verdict(r.resumeRatio() <= 1.01));
+  }
+
+  @Test
+  void servingAndFootprint() throws Exception {
+    ServingBench.Result r =
+        ServingBench.run(dir.resolve("serving"), 4096, new int[] {1, 2, 4, 8}, 3000, 10, 3);
+    for (ServingBench.Point p : r.points()) {
+      double ratio = p.agentPerSecond() / p.inProcessPerSecond();
+      double added = p.agentP50() - p.inProcessP50();
+      boolean heavy = p.model().equals("heavy");
+      report.row(
+          "B3",
+          String.format(
+              "%s, concurrency %d: agent %.0f/s p50 %.2f ms p99 %.2f ms; in-process %.0f/s p50 %.2f"
+                  + " ms p99 %.2f ms; ratio %.2f, added p50 %.0f µs%s",
+              heavy ? "4096×4096 MatMul" : "4×4 MatMul",
+              p.concurrency(),
+              p.agentPerSecond(),
+              p.agentP50(),
+              p.agentP99(),
+              p.inProcessPerSecond(),
+              p.inProcessP50(),
+              p.inProcessP99(),
+              ratio,
+              added * 1000,
+              p.stable() ? "" : " (not stable within 10% in 10 windows)"),
+          heavy
+              ? "≥ 0.9 of in-process: " + Report.verdict(ratio >= 0.9)
+              : "≤ 200 µs added p50: " + Report.verdict(added <= 0.2));
+    }
+    report.row(
+        "B8",
+        String.format(
+            "agent RSS idle %.0f MiB, with the B3 models %.0f MiB; start to ready offline from"
+                + " cache: JVM %s s%s",
+            r.idleRssMiB(),
+            r.modelsRssMiB(),
+            seconds(r.startSeconds()),
+            r.appCdsStartSeconds().isEmpty()
+                ? " (no AppCDS archive built)"
+                : ", AppCDS " + seconds(r.appCdsStartSeconds()) + " s"),
+        "report (AOT cache: integration-tests/bench/agent-starts.sh)");
+    if (!r.failures().isEmpty()) {
+      report.note("B3 failed requests: " + r.failures().size() + ", first " + r.failures().get(0));
+    }
+  }
+
+  @Test
+  void swaps() throws Exception {
+    SwapBench.Result r = SwapBench.run(dir.resolve("swap"), 10, 4, 2000);
+    report.row(
+        "B4",
+        String.format(
+            "10 swaps of a 10 MB model under 4 threads: %,d requests, %d failed; p99 steady %.2f ms"
+                + " (%,d), in swap windows %.2f ms (%,d): %.2f×",
+            r.requests(),
+            r.failures().size(),
+            r.steadyP99(),
+            r.steadyRequests(),
+            r.swapP99(),
+            r.swapRequests(),
+            r.swapP99() / r.steadyP99()),
+        "0 failed: "
+            + Report.verdict(r.failures().isEmpty())
+            + "; ≤ 1.5× steady p99: "
+            + Report.verdict(r.swapP99() <= 1.5 * r.steadyP99()));
+    double total = Stats.median(r.acceptedToActivatedMillis());
+    double swap = Stats.median(r.verifiedToActivatedMillis());
+    double alone = Stats.median(r.baselineMillis());
+    report.row(
+        "B5",
+        String.format(
+            "desired accepted → serving median %.0f ms (of which pull and verify %.0f ms, load,"
+                + " golden check and swap %.0f ms); session creation + golden run alone %.0f ms",
+            total, total - swap, swap, alone),
+        "≤ alone + 50 ms: "
+            + Report.verdict(total <= alone + 50)
+            + " (load and swap alone: "
+            + Report.verdict(swap <= alone + 50)
+            + ")");
+  }
+
+  private static String seconds(List<Double> values) {
+    return values.stream().map(v -> String.format("%.2f", v)).collect(Collectors.joining("/"));
+  }
+}

@@ -1,0 +1,52 @@
+package dev.ferry.it.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent benchmarks' code, small, in every build: the harness keeps working, and what is not a
+ * timing holds (every pull verified, a resumed pull fetches the blob about once, no request fails
+ * across swaps, every concurrency measured). Timings are only printed.
+ */
+class BenchmarkSmokeIT {
+  @TempDir Path dir;
+
+  @Test
+  void transfer() throws Exception {
+    TransferBench.Result r = TransferBench.run(dir, 16L << 20, 1);
+    System.out.println(r);
+    assertEquals(1, r.ferrySeconds().size());
+    assertTrue(r.ferry() > 0 && r.skopeo() > 0 && r.floor() > 0, r.toString());
+    assertTrue(r.resumedForwardedBytes() >= r.blobBytes(), r.toString());
+    assertTrue(r.resumeRatio() <= 1.01, r.toString());
+  }
+
+  @Test
+  void serving() throws Exception {
+    ServingBench.Result r = ServingBench.run(dir, 64, new int[] {1, 2}, 300, 4, 1);
+    System.out.println(r);
+    assertEquals(List.of(), r.failures());
+    assertEquals(4, r.points().size());
+    for (ServingBench.Point p : r.points()) {
+      assertTrue(p.agentPerSecond() > 0 && p.inProcessPerSecond() > 0, p.toString());
+    }
+    assertTrue(r.modelsRssMiB() > 0 && r.idleRssMiB() > 0, r.toString());
+    assertEquals(1, r.startSeconds().size());
+  }
+
+  @Test
+  void swaps() throws Exception {
+    SwapBench.Result r = SwapBench.run(dir, 2, 2, 300);
+    System.out.println(r);
+    assertEquals(List.of(), r.failures());
+    assertEquals(2, r.acceptedToActivatedMillis().size());
+    assertTrue(r.requests() > 0);
+    assertFalse(r.baselineMillis().isEmpty());
+  }
+}

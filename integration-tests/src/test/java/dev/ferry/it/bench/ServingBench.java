@@ -1,0 +1,181 @@
+package dev.ferry.it.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.ferry.it.fleet.JarProcess;
+import dev.ferry.it.fleet.Oip;
+import dev.ferry.protocol.testing.TestHub;
+import java.net.ServerSocket;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * B3 and B8: Open Inference Protocol throughput and latency of the agent at each concurrency, for a
+ * model of several milliseconds and a tiny one, against the same model in an ONNX Runtime session
+ * in this JVM driven by the same number of threads; the agent's RSS idle and with the models; start
+ * to ready from its cache with the broker unreachable (plain JVM, and AppCDS where the agent was
+ * built with an archive).
+ */
+final class ServingBench {
+  /** One model at one concurrency: the agent and the in-process loop, three stable windows each. */
+  record Point(
+      String model, int concurrency, List<Load.Window> agent, List<Load.Window> inProcess) {
+    double agentPerSecond() {
+      return agent.stream().mapToDouble(Load.Window::perSecond).average().orElse(0);
+    }
+
+    double inProcessPerSecond() {
+      return inProcess.stream().mapToDouble(Load.Window::perSecond).average().orElse(0);
+    }
+
+    double agentP50() {
+      return Stats.median(agent.stream().map(Load.Window::p50Millis).toList());
+    }
+
+    double inProcessP50() {
+      return Stats.median(inProcess.stream().map(Load.Window::p50Millis).toList());
+    }
+
+    double agentP99() {
+      return Stats.median(agent.stream().map(Load.Window::p99Millis).toList());
+    }
+
+    double inProcessP99() {
+      return Stats.median(inProcess.stream().map(Load.Window::p99Millis).toList());
+    }
+
+    boolean stable() {
+      return Load.stable(agent) && Load.stable(inProcess);
+    }
+  }
+
+  /** What was measured. */
+  record Result(
+      List<Point> points,
+      List<String> failures,
+      double idleRssMiB,
+      double modelsRssMiB,
+      List<Double> startSeconds,
+      List<Double> appCdsStartSeconds) {}
+
+  private ServingBench() {}
+
+  static Result run(
+      Path dir, int heavyWidth, int[] concurrencies, long windowMillis, int maxWindows, int starts)
+      throws Exception {
+    try (AgentRig rig = new AgentRig(dir)) {
+      TestHub.Release heavy = rig.publish("heavy", "1.0.0", new int[] {heavyWidth, heavyWidth}, 7);
+      TestHub.Release tiny = rig.publish("tiny", "1.0.0", new int[] {4, 4}, 3);
+      JarProcess agent = rig.startFresh();
+      TimeUnit.SECONDS.sleep(3);
+      double idleRss = agent.rss() / 1048576.0;
+      rig.assign(heavy, tiny);
+      rig.oip().awaitVersion("heavy", Oip.request(heavyWidth), "1.0.0");
+      rig.oip().awaitVersion("tiny", Oip.request(4), "1.0.0");
+      TimeUnit.SECONDS.sleep(3);
+      double modelsRss = agent.rss() / 1048576.0;
+
+      List<Point> points = new ArrayList<>();
+      List<String> failures = new ArrayList<>();
+      try (OrtEnvironment env = OrtEnvironment.getEnvironment()) {
+        for (TestHub.Release release : List.of(heavy, tiny)) {
+          int width = release == heavy ? heavyWidth : 4;
+          String body = Oip.request(width);
+          float[][] x = new float[1][width];
+          for (int i = 0; i < width; i++) {
+            x[0][i] = i + 1;
+          }
+          Path file = rig.modelFile(release.model(), release.version());
+          try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+              OrtSession session = env.createSession(file.toString(), options)) {
+            for (int concurrency : concurrencies) {
+              List<Load.Window> overHttp;
+              try (Load load =
+                  new Load(
+                      concurrency,
+                      () -> {
+                        Oip oip = new Oip(agent);
+                        return () -> {
+                          HttpResponse<String> response = oip.infer(release.model(), body);
+                          return response.statusCode() == 200;
+                        };
+                      })) {
+                overHttp = measure(load, windowMillis, maxWindows);
+                failures.addAll(load.failures());
+              }
+              List<Load.Window> inProcess;
+              try (Load load =
+                  new Load(
+                      concurrency,
+                      () -> {
+                        OnnxTensor tensor = OnnxTensor.createTensor(env, x);
+                        return () -> {
+                          try (OrtSession.Result result = session.run(Map.of("x", tensor))) {
+                            return result.size() == 1;
+                          }
+                        };
+                      })) {
+                inProcess = measure(load, windowMillis, maxWindows);
+                failures.addAll(load.failures());
+              }
+              points.add(new Point(release.model(), concurrency, overHttp, inProcess));
+            }
+          }
+        }
+      }
+
+      Map<String, String> offline =
+          Map.of("FERRY_AGENT_MQTT_URL", "tcp://127.0.0.1:" + closedPort());
+      List<Double> plain = offlineStarts(rig, offline, List.of(), starts);
+      List<Double> appCds = List.of();
+      if (Files.exists(
+          dev.ferry.protocol.testing.Services.root()
+              .resolve("agent/target/quarkus-app/app-cds.jsa"))) {
+        // -Xshare:on: the JVM refuses to start rather than run without the archive
+        appCds =
+            offlineStarts(
+                rig, offline, List.of("-XX:SharedArchiveFile=app-cds.jsa", "-Xshare:on"), starts);
+      }
+      return new Result(points, failures, idleRss, modelsRss, plain, appCds);
+    }
+  }
+
+  /** One window to warm up, then windows until three agree. */
+  private static List<Load.Window> measure(Load load, long windowMillis, int maxWindows)
+      throws InterruptedException {
+    TimeUnit.MILLISECONDS.sleep(windowMillis);
+    return load.measureStable(windowMillis, maxWindows);
+  }
+
+  /** Seconds from launch to {@code /q/health/ready} 200 (every model serving), offline. */
+  private static List<Double> offlineStarts(
+      AgentRig rig, Map<String, String> env, List<String> jvmOptions, int starts) throws Exception {
+    List<Double> seconds = new ArrayList<>();
+    for (int i = 0; i < starts; i++) {
+      rig.stop();
+      long start = System.nanoTime();
+      rig.restart(env, jvmOptions);
+      while (rig.oip().get("/q/health/ready").statusCode() != 200) {
+        if (System.nanoTime() - start > TimeUnit.SECONDS.toNanos(60)) {
+          throw new AssertionError("the agent was not ready offline within 60 s");
+        }
+        TimeUnit.MILLISECONDS.sleep(10);
+      }
+      seconds.add((System.nanoTime() - start) / 1e9);
+    }
+    rig.stop();
+    return seconds;
+  }
+
+  private static int closedPort() throws Exception {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+}

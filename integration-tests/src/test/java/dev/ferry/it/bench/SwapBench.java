@@ -1,0 +1,141 @@
+package dev.ferry.it.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import dev.ferry.it.fleet.Oip;
+import dev.ferry.protocol.device.DeviceEvent;
+import dev.ferry.protocol.device.EventType;
+import dev.ferry.protocol.testing.TestHub;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * B4 and B5: hot swaps of a 10 MB model while threads send requests back to back: failed requests,
+ * p99 of the requests sent in the swap windows against the others; each swap's latency from the
+ * agent's events (desired accepted → verified → activated) against an ONNX Runtime session creation
+ * plus one golden run of the same model in this JVM.
+ */
+final class SwapBench {
+  /** 1600 × 1600 FP32 weights: 10.2 MB. */
+  static final int WIDTH = 1600;
+
+  /** What was measured. */
+  record Result(
+      List<Double> acceptedToActivatedMillis,
+      List<Double> verifiedToActivatedMillis,
+      List<Double> baselineMillis,
+      int requests,
+      List<String> failures,
+      double steadyP99,
+      double swapP99,
+      int steadyRequests,
+      int swapRequests) {}
+
+  private SwapBench() {}
+
+  static Result run(java.nio.file.Path dir, int swaps, int threads, long pauseMillis)
+      throws Exception {
+    try (AgentRig rig = new AgentRig(dir)) {
+      List<TestHub.Release> releases = new ArrayList<>();
+      for (int i = 1; i <= 2 * swaps + 1; i++) {
+        releases.add(rig.publish("swap", i + ".0.0", new int[] {WIDTH, WIDTH}, i));
+      }
+      String body = Oip.request(WIDTH);
+      rig.startFresh();
+      rig.assign(releases.get(0));
+      rig.oip().awaitVersion("swap", body, "1.0.0");
+
+      // B5: swaps on an idle agent, each timed from its own events
+      List<Double> total = new ArrayList<>();
+      List<Double> load = new ArrayList<>();
+      int version = 1;
+      for (int i = 0; i < swaps; i++) {
+        TimeUnit.MILLISECONDS.sleep(pauseMillis);
+        Swap swap = swap(rig, releases.get(version++), body);
+        total.add(swap.acceptedToActivated());
+        load.add(swap.verifiedToActivated());
+      }
+      // B4: as many swaps again while threads send requests back to back
+      List<long[]> windows = new ArrayList<>();
+      Load requests =
+          new Load(
+              threads,
+              () -> {
+                Oip oip = new Oip(rig.agent());
+                return () -> {
+                  HttpResponse<String> response = oip.infer("swap", body);
+                  return response.statusCode() == 200;
+                };
+              });
+      try (requests) {
+        for (int i = 0; i < swaps; i++) {
+          TimeUnit.MILLISECONDS.sleep(pauseMillis);
+          long from = System.nanoTime();
+          swap(rig, releases.get(version++), body);
+          windows.add(new long[] {from, System.nanoTime() + 1_000_000_000L});
+        }
+        TimeUnit.MILLISECONDS.sleep(pauseMillis);
+      }
+      List<Long> steady = requests.latencies(windows, false);
+      List<Long> swapping = requests.latencies(windows, true);
+      rig.stop();
+      return new Result(
+          total,
+          load,
+          baseline(rig, releases.subList(1, swaps + 1)),
+          requests.requests(),
+          requests.failures(),
+          Stats.quantileMillis(steady, 0.99),
+          Stats.quantileMillis(swapping, 0.99),
+          steady.size(),
+          swapping.size());
+    }
+  }
+
+  /** One swap's figures from the agent's events, in milliseconds. */
+  private record Swap(double acceptedToActivated, double verifiedToActivated) {}
+
+  /** Sends a release and waits until it answers. */
+  private static Swap swap(AgentRig rig, TestHub.Release release, String body) throws Exception {
+    int mark = rig.assign(release);
+    Duration timeout = Duration.ofSeconds(60);
+    DeviceEvent accepted = rig.await(mark, EventType.DESIRED_ACCEPTED, null, timeout);
+    DeviceEvent verified = rig.await(mark, EventType.VERIFIED, release.version(), timeout);
+    DeviceEvent activated = rig.await(mark, EventType.ACTIVATED, release.version(), timeout);
+    rig.oip().awaitVersion("swap", body, release.version());
+    return new Swap(
+        Duration.between(accepted.at(), activated.at()).toNanos() / 1e6,
+        Duration.between(verified.at(), activated.at()).toNanos() / 1e6);
+  }
+
+  /** Session creation and one golden run of each version's file, as the agent does, alone. */
+  private static List<Double> baseline(AgentRig rig, List<TestHub.Release> releases)
+      throws Exception {
+    float[][] x = new float[1][WIDTH];
+    for (int i = 0; i < WIDTH; i++) {
+      x[0][i] = (i % 7) - 3;
+    }
+    List<Double> millis = new ArrayList<>();
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    for (TestHub.Release release : releases) {
+      long start = System.nanoTime();
+      try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+          OrtSession session =
+              env.createSession(
+                  rig.modelFile(release.model(), release.version()).toString(), options);
+          OnnxTensor tensor = OnnxTensor.createTensor(env, x);
+          OrtSession.Result result = session.run(Map.of("x", tensor))) {
+        if (result.size() != 1) {
+          throw new AssertionError("no output from " + release.version());
+        }
+      }
+      millis.add((System.nanoTime() - start) / 1e6);
+    }
+    return millis;
+  }
+}
