@@ -231,6 +231,17 @@ class ContainerImagesIT {
       assertEquals(200, server.statusCode(), server.body());
       assertTrue(server.body().contains("ferry-agent"), server.body());
     } finally {
+      // the JVM under chroot changed its user, which clears unshare's parent-death signal: stop
+      // it directly, then unshare
+      List<ProcessHandle> tree = agent.toHandle().descendants().toList();
+      tree.forEach(ProcessHandle::destroy);
+      for (ProcessHandle process : tree) {
+        try {
+          process.onExit().get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException stuck) {
+          process.destroyForcibly();
+        }
+      }
       agent.destroy();
       if (!agent.waitFor(20, TimeUnit.SECONDS)) {
         agent.destroyForcibly();
