@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Rollouts for the API: create one (its devices split into waves in a stable shuffled order), read
@@ -36,6 +37,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class Rollouts {
+  private static final Logger LOG = Logger.getLogger(Rollouts.class);
+
   private static final Set<RolloutState> PAUSABLE =
       Set.of(RolloutState.CREATED, RolloutState.RUNNING);
   private static final Set<RolloutState> CANCELLABLE =
@@ -99,6 +102,7 @@ public class Rollouts {
             now,
             now);
     Map<String, DesiredStates.Signed> signed = new LinkedHashMap<>();
+    long started = System.nanoTime();
     db.transaction(
         c -> {
           RolloutStore.insert(c, row, now);
@@ -116,7 +120,18 @@ public class Rollouts {
           engine.step(c, row, now, signed);
           return null;
         });
+    long committed = System.nanoTime();
     desired.publish(signed);
+    LOG.infof(
+        "rollout %s of %s %s over %d devices created: %d desired states signed and stored in %d"
+            + " ms, published in %d ms",
+        id,
+        model,
+        version,
+        order.size(),
+        signed.size(),
+        (committed - started) / 1_000_000,
+        (System.nanoTime() - committed) / 1_000_000);
     return find(id).orElseThrow();
   }
 
