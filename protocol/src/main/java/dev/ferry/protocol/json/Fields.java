@@ -85,7 +85,10 @@ public final class Fields {
       return List.of();
     }
     for (int i = 0; i < value.size(); i++) {
-      required(value.get(i), field + "[" + i + "]");
+      if (value.get(i) == null) {
+        // the name is built only for the error: tensors run this per element
+        throw new FieldException(field + "[" + i + "]", "is missing");
+      }
     }
     return List.copyOf(value);
   }
