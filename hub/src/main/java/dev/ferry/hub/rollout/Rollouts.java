@@ -123,8 +123,8 @@ public class Rollouts {
     long committed = System.nanoTime();
     desired.publish(signed);
     LOG.infof(
-        "rollout %s of %s %s over %d devices created: %d desired states signed and stored in %d"
-            + " ms, published in %d ms",
+        "rollout %s of %s %s over %d devices created: its rows written and %d desired states"
+            + " signed and stored in %d ms (one transaction), published in %d ms",
         id,
         model,
         version,

@@ -112,7 +112,7 @@ class AgentBenchmark {
 
   @Test
   void swaps() throws Exception {
-    SwapBench.Result r = SwapBench.run(dir.resolve("swap"), 10, 4, 2000);
+    SwapBench.Result r = SwapBench.run(dir.resolve("swap"), 1600, 10, 4, 2000);
     report.row(
         "B4",
         String.format(

@@ -42,7 +42,7 @@ class BenchmarkSmokeIT {
 
   @Test
   void swaps() throws Exception {
-    SwapBench.Result r = SwapBench.run(dir, 2, 2, 300);
+    SwapBench.Result r = SwapBench.run(dir, 64, 2, 2, 300);
     System.out.println(r);
     assertEquals(List.of(), r.failures());
     assertEquals(2, r.acceptedToActivatedMillis().size());

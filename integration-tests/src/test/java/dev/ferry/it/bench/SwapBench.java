@@ -21,9 +21,6 @@ import java.util.concurrent.TimeUnit;
  * plus one golden run of the same model in this JVM.
  */
 final class SwapBench {
-  /** 1600 × 1600 FP32 weights: 10.2 MB. */
-  static final int WIDTH = 1600;
-
   /** What was measured. */
   record Result(
       List<Double> acceptedToActivatedMillis,
@@ -38,14 +35,17 @@ final class SwapBench {
 
   private SwapBench() {}
 
-  static Result run(java.nio.file.Path dir, int swaps, int threads, long pauseMillis)
+  /**
+   * @param width the model's W is width × width FP32 (1600: 10.2 MB)
+   */
+  static Result run(java.nio.file.Path dir, int width, int swaps, int threads, long pauseMillis)
       throws Exception {
     try (AgentRig rig = new AgentRig(dir)) {
       List<TestHub.Release> releases = new ArrayList<>();
       for (int i = 1; i <= 2 * swaps + 1; i++) {
-        releases.add(rig.publish("swap", i + ".0.0", new int[] {WIDTH, WIDTH}, i));
+        releases.add(rig.publish("swap", i + ".0.0", new int[] {width, width}, i));
       }
-      String body = Oip.request(WIDTH);
+      String body = Oip.request(width);
       rig.startFresh();
       rig.assign(releases.get(0));
       rig.oip().awaitVersion("swap", body, "1.0.0");
@@ -87,7 +87,7 @@ final class SwapBench {
       return new Result(
           total,
           load,
-          baseline(rig, releases.subList(1, swaps + 1)),
+          baseline(rig, releases.subList(1, swaps + 1), width),
           requests.requests(),
           requests.failures(),
           Stats.quantileMillis(steady, 0.99),
@@ -114,10 +114,10 @@ final class SwapBench {
   }
 
   /** Session creation and one golden run of each version's file, as the agent does, alone. */
-  private static List<Double> baseline(AgentRig rig, List<TestHub.Release> releases)
+  private static List<Double> baseline(AgentRig rig, List<TestHub.Release> releases, int width)
       throws Exception {
-    float[][] x = new float[1][WIDTH];
-    for (int i = 0; i < WIDTH; i++) {
+    float[][] x = new float[1][width];
+    for (int i = 0; i < width; i++) {
       x[0][i] = (i % 7) - 3;
     }
     List<Double> millis = new ArrayList<>();

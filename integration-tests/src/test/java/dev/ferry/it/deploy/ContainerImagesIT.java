@@ -92,7 +92,11 @@ class ContainerImagesIT {
             .redirectErrorStream(true)
             .redirectOutput(log.toFile())
             .start();
-    assertTrue(build.waitFor(10, TimeUnit.MINUTES), "the image build did not end in 10 minutes");
+    if (!build.waitFor(10, TimeUnit.MINUTES)) {
+      build.descendants().forEach(ProcessHandle::destroyForcibly);
+      build.destroyForcibly();
+      throw new AssertionError("the image build did not end in 10 minutes:\n" + tail(log));
+    }
     assertEquals(0, build.exitValue(), () -> "the image build failed:\n" + tail(log));
   }
 
@@ -152,8 +156,9 @@ class ContainerImagesIT {
   @Test
   void agentImageServesFromItsOwnJvm() throws Exception {
     assumeTrue(
-        "root".equals(System.getProperty("user.name")),
-        "a chroot and a mount namespace need root; the image was still built, pushed and inspected");
+        "root".equals(System.getProperty("user.name")) && namespacesAllowed(),
+        "a chroot and PID and mount namespaces need root with CAP_SYS_ADMIN; the image was still"
+            + " built, pushed and inspected");
     Path rootfs = unpack("agent");
     Path dev = Files.createDirectories(rootfs.resolve("dev"));
     for (String[] node : new String[][] {{"null", "3"}, {"random", "8"}, {"urandom", "9"}}) {
@@ -215,6 +220,9 @@ class ContainerImagesIT {
                       HttpResponse.BodyHandlers.discarding())
                   .statusCode();
         } catch (IOException starting) {
+          // not listening yet
+        }
+        if (status != 200) {
           TimeUnit.MILLISECONDS.sleep(200);
         }
       }
@@ -247,6 +255,15 @@ class ContainerImagesIT {
         agent.destroyForcibly();
       }
     }
+  }
+
+  private static boolean namespacesAllowed() throws Exception {
+    Process probe =
+        new ProcessBuilder("/usr/bin/unshare", "--fork", "--pid", "--mount", "true")
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
+    return probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0;
   }
 
   private String image(String app) {

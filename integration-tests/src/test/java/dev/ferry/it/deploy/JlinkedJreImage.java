@@ -47,7 +47,20 @@ final class JlinkedJreImage {
    */
   static String push(String registry, Path work) throws Exception {
     Path jre = work.resolve("jre");
-    if (!Files.isRegularFile(jre.resolve("bin/java"))) {
+    Path release = jre.resolve("release");
+    String version = "JAVA_VERSION=\"" + System.getProperty("java.version") + "\"";
+    boolean current =
+        Files.isRegularFile(jre.resolve("bin/java"))
+            && Files.isRegularFile(release)
+            && Files.readAllLines(release).contains(version);
+    if (!current) {
+      if (Files.exists(jre)) {
+        try (Stream<Path> files = Files.walk(jre)) {
+          for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            Files.delete(file);
+          }
+        }
+      }
       Services.exec(
           Path.of(System.getProperty("java.home"), "bin", "jlink").toString(),
           "--add-modules",

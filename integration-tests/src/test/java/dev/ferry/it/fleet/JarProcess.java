@@ -59,7 +59,12 @@ public final class JarProcess implements AutoCloseable {
             .redirectOutput(log.toFile());
     builder.environment().putAll(env);
     JarProcess started = new JarProcess(builder.start(), port);
-    started.awaitLive();
+    try {
+      started.awaitLive();
+    } catch (Exception | AssertionError e) {
+      started.close();
+      throw e;
+    }
     return started;
   }
 

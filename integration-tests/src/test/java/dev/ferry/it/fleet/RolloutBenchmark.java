@@ -1,6 +1,7 @@
 package dev.ferry.it.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.it.sim.FleetSimulator;
 import dev.ferry.protocol.testing.Services;
@@ -67,7 +68,7 @@ class RolloutBenchmark {
       watcher.connect();
       watcher.subscribe(
           "ferry/v1/devices/+/desired",
-          0,
+          1,
           (topic, message) -> {
             String device = topic.split("/")[3];
             if (device.startsWith(schema + "-")
@@ -100,6 +101,7 @@ class RolloutBenchmark {
       }
       watcher.disconnect();
       watcher.close();
+      assertTrue(allPublished != 0, "the subscriber did not see every desired state in 300 s");
       double seconds = (System.nanoTime() - created) / 1e9;
       System.out.printf(
           "one wave to %,d devices: POST answered in %d ms; every desired state published (seen"

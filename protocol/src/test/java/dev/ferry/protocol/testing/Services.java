@@ -125,12 +125,26 @@ public final class Services {
    */
   public static String exec(String... command) {
     try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-      if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-        throw new AssertionError(String.join(" ", command) + " failed: " + out);
+      Path output = Files.createTempFile("ferry-exec", ".out");
+      try {
+        Process process =
+            new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(output.toFile())
+                .start();
+        boolean ended = process.waitFor(10, TimeUnit.MINUTES);
+        if (!ended) {
+          process.destroyForcibly();
+        }
+        String out = Files.readString(output, StandardCharsets.UTF_8);
+        if (!ended || process.exitValue() != 0) {
+          throw new AssertionError(
+              String.join(" ", command) + (ended ? " failed: " : " hung: ") + out);
+        }
+        return out;
+      } finally {
+        Files.deleteIfExists(output);
       }
-      return out;
     } catch (IOException e) {
       throw new AssertionError("cannot run " + command[0], e);
     } catch (InterruptedException e) {
