@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -124,34 +125,18 @@ public final class Services {
    * @return what it printed
    */
   public static String exec(String... command) {
-    try {
-      Path output = Files.createTempFile("ferry-exec", ".out");
-      try {
-        Process process =
-            new ProcessBuilder(command)
-                .redirectErrorStream(true)
-                .redirectOutput(output.toFile())
-                .start();
-        boolean ended = process.waitFor(10, TimeUnit.MINUTES);
-        if (!ended) {
-          process.destroyForcibly();
-        }
-        String out = Files.readString(output, StandardCharsets.UTF_8);
-        if (!ended || process.exitValue() != 0) {
-          throw new AssertionError(
-              String.join(" ", command) + (ended ? " failed: " : " hung: ") + out);
-        }
-        return out;
-      } finally {
-        Files.deleteIfExists(output);
-      }
-    } catch (IOException e) {
-      throw new AssertionError("cannot run " + command[0], e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
+    Result result = run(List.of(command), Duration.ofMinutes(10));
+    if (result.exitCode() != 0) {
+      throw new AssertionError(
+          String.join(" ", command)
+              + (result.exitCode() == HUNG ? " hung: " : " failed: ")
+              + result.output());
     }
+    return result.output();
   }
+
+  /** The exit code {@link #run} gives a command it had to kill. */
+  private static final int HUNG = -1;
 
   private record Result(int exitCode, String output) {}
 
@@ -160,24 +145,34 @@ public final class Services {
         new ArrayList<>(
             List.of("bash", root().resolve("integration-tests/services.sh").toString()));
     command.addAll(args);
+    Result result = run(command, Duration.ofSeconds(120));
+    if (result.exitCode() == HUNG) {
+      throw new IllegalStateException("services.sh " + args + " did not finish in 120 s");
+    }
+    return result;
+  }
+
+  /** Runs a command, its output to a file; kills it (exit code {@link #HUNG}) after a timeout. */
+  private static Result run(List<String> command, Duration timeout) {
     try {
-      Path log = Files.createTempFile("ferry-services", ".log");
+      Path output = Files.createTempFile("ferry-run", ".out");
       try {
         Process process =
             new ProcessBuilder(command)
                 .redirectErrorStream(true)
-                .redirectOutput(log.toFile())
+                .redirectOutput(output.toFile())
                 .start();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+        boolean ended = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        if (!ended) {
           process.destroyForcibly();
-          throw new IllegalStateException("services.sh " + args + " did not finish in 120 s");
         }
-        return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+        return new Result(
+            ended ? process.exitValue() : HUNG, Files.readString(output, StandardCharsets.UTF_8));
       } finally {
-        Files.deleteIfExists(log);
+        Files.deleteIfExists(output);
       }
     } catch (IOException e) {
-      throw new IllegalStateException("cannot run services.sh", e);
+      throw new IllegalStateException("cannot run " + command.get(0), e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted", e);
