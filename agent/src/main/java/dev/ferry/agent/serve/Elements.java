@@ -32,45 +32,48 @@ final class Elements {
   /** One element; the message naming it is only built for a mistake (this runs per element). */
   private static Object element(JsonNode node, Datatype datatype, String what, int index) {
     return switch (datatype) {
-      case BOOL -> bool(node, new Where(what, index));
-      case BYTES -> text(node, new Where(what, index));
-      case FP32, FP16, BF16 -> real(node, datatype, new Where(what, index), maxOf(datatype));
-      case FP64 -> real(node, datatype, new Where(what, index), Double.MAX_VALUE);
-      default -> whole(node, datatype, new Where(what, index));
+      case BOOL -> bool(node, what, index);
+      case BYTES -> text(node, what, index);
+      case FP32, FP16, BF16 -> real(node, datatype, what, index, maxOf(datatype));
+      case FP64 -> real(node, datatype, what, index, Double.MAX_VALUE);
+      default -> whole(node, datatype, what, index);
     };
   }
 
   /** An element's place in the request, for error messages. */
-  private record Where(String what, int index) {
-    @Override
-    public String toString() {
-      return what + " data[" + index + "]";
-    }
+  private static String at(String what, int index) {
+    return what + " data[" + index + "]";
   }
 
-  private static Object bool(JsonNode node, Where where) {
+  private static Object bool(JsonNode node, String what, int index) {
     if (!node.isBoolean()) {
-      throw new InvalidRequestException(where + " must be true or false for BOOL, got " + node);
+      throw new InvalidRequestException(
+          at(what, index) + " must be true or false for BOOL, got " + node);
     }
     return node.booleanValue();
   }
 
-  private static Object text(JsonNode node, Where where) {
+  private static Object text(JsonNode node, String what, int index) {
     if (!node.isTextual()) {
-      throw new InvalidRequestException(where + " must be a string for BYTES, got " + node);
+      throw new InvalidRequestException(
+          at(what, index) + " must be a string for BYTES, got " + node);
     }
     return node.textValue();
   }
 
-  private static Object real(JsonNode node, Datatype datatype, Where where, double max) {
+  private static Object real(JsonNode node, Datatype datatype, String what, int index, double max) {
     if (!node.isNumber() || !(Math.abs(node.doubleValue()) <= max)) {
       throw new InvalidRequestException(
-          where + " must be a finite number in the range of " + datatype + ", got " + node);
+          at(what, index)
+              + " must be a finite number in the range of "
+              + datatype
+              + ", got "
+              + node);
     }
     return node.doubleValue();
   }
 
-  private static Object whole(JsonNode node, Datatype datatype, Where where) {
+  private static Object whole(JsonNode node, Datatype datatype, String what, int index) {
     long min = min(datatype);
     long max = max(datatype);
     if (!node.isNumber()
@@ -79,7 +82,7 @@ final class Elements {
         || node.asLong() < min
         || node.asLong() > max) {
       throw new InvalidRequestException(
-          where
+          at(what, index)
               + " must be a whole number in ["
               + min
               + ", "
