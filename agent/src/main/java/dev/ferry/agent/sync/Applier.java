@@ -134,6 +134,12 @@ public final class Applier {
    * @return whether an install waits to be retried ({@link #reconcile})
    */
   public synchronized boolean apply(byte[] payload) {
+    if (payload.length == 0) {
+      // an empty retained message is how MQTT deletes the topic's state: nothing to refuse, and
+      // nothing to undo (only a signed, newer desired state changes what this device serves)
+      LOG.info("the desired state was cleared on the broker; keeping the accepted one");
+      return pending;
+    }
     VerifiedDesired verified;
     try {
       verified =

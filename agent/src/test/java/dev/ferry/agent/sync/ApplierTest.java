@@ -236,6 +236,22 @@ class ApplierTest {
   }
 
   @Test
+  void emptyPayload_aClearedRetainedState_isIgnoredQuietly() throws Exception {
+    applier.apply(desired(1, release("1.0.0", 1, 1, false)));
+    servesVersion("1.0.0");
+    int before = events.size();
+
+    // an operator (or a test) deletes the retained desired state: MQTT sends an empty message
+    applier.apply(new byte[0]);
+
+    assertEquals(before, events.size(), "no rejection for a cleared topic: " + events);
+    servesVersion("1.0.0");
+    assertEquals(1, applier.state().orElseThrow().accepted().sequence());
+    applier.apply(desired(2, release("2.0.0", 2, 2, false)));
+    servesVersion("2.0.0");
+  }
+
+  @Test
   void unreachableRegistry_isRetriedAndTheInstallResumesAfterARestart() throws Exception {
     int port = Integer.parseInt(registry.substring(registry.lastIndexOf(':') + 1));
     try (CuttingProxy proxy = new CuttingProxy(port, Long.MAX_VALUE, false)) {
