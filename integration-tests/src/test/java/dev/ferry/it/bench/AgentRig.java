@@ -77,7 +77,7 @@ final class AgentRig implements AutoCloseable {
   JarProcess startFresh() throws Exception {
     stop();
     if (starts > 0) {
-      deleteTree(dir.resolve("agent-" + starts));
+      Services.deleteTree(dir.resolve("agent-" + starts));
     }
     // a new device as far as the broker knows: no desired state retained from the last run
     wire.clearRetained();
@@ -129,14 +129,6 @@ final class AgentRig implements AutoCloseable {
             "no " + type + " " + version + " within " + timeout + "; got " + wire.since(mark));
       }
       TimeUnit.MILLISECONDS.sleep(20);
-    }
-  }
-
-  private static void deleteTree(Path tree) throws java.io.IOException {
-    try (java.util.stream.Stream<Path> files = Files.walk(tree)) {
-      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-        Files.delete(file);
-      }
     }
   }
 

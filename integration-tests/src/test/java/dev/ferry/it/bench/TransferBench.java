@@ -17,11 +17,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.stream.Stream;
 
 /**
  * B1 and B2: the agent pulls and verifies an artifact whose model layer is {@code bytes} of
@@ -93,7 +91,7 @@ final class TransferBench {
         long start = System.nanoTime();
         Services.exec("skopeo", "copy", "--src-tls-verify=false", source, "oci:" + oci + ":bench");
         skopeo.add((System.nanoTime() - start) / 1e9);
-        deleteTree(oci);
+        Services.deleteTree(oci);
         Path file = dir.resolve("curl-" + i);
         start = System.nanoTime();
         String sum =
@@ -142,13 +140,5 @@ final class TransferBench {
       }
     }
     return Digest.of(sha256);
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(file);
-      }
-    }
   }
 }

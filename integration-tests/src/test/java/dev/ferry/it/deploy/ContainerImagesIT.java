@@ -56,7 +56,7 @@ class ContainerImagesIT {
     work = Files.createDirectories(Services.root().resolve("integration-tests/target/images"));
     try (Stream<Path> earlier = Files.list(work)) {
       for (Path run : earlier.filter(p -> p.getFileName().toString().startsWith("it-")).toList()) {
-        deleteTree(run);
+        Services.deleteTree(run);
       }
     }
     String base = JlinkedJreImage.push(registry, work);
@@ -296,9 +296,7 @@ class ContainerImagesIT {
 
   private static Path copySources(Path checkout) throws IOException {
     Path root = Services.root();
-    if (Files.exists(checkout)) {
-      deleteTree(checkout);
-    }
+    Services.deleteTree(checkout);
     for (String source : SOURCES) {
       Path from = root.resolve(source);
       Files.createDirectories(checkout.resolve(source).getParent());
@@ -324,14 +322,6 @@ class ContainerImagesIT {
           });
     }
     return checkout;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path file : files.sorted(Collections.reverseOrder()).toList()) {
-        Files.delete(file);
-      }
-    }
   }
 
   private static List<String> texts(JsonNode array) {

@@ -54,13 +54,7 @@ final class JlinkedJreImage {
             && Files.isRegularFile(release)
             && Files.readAllLines(release).contains(version);
     if (!current) {
-      if (Files.exists(jre)) {
-        try (Stream<Path> files = Files.walk(jre)) {
-          for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
-            Files.delete(file);
-          }
-        }
-      }
+      Services.deleteTree(jre);
       Services.exec(
           Path.of(System.getProperty("java.home"), "bin", "jlink").toString(),
           "--add-modules",

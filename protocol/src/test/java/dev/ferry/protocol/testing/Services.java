@@ -119,6 +119,22 @@ public final class Services {
   }
 
   /**
+   * Deletes a folder and everything in it; nothing when it does not exist.
+   *
+   * @param dir the folder
+   */
+  public static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (java.util.stream.Stream<Path> files = Files.walk(dir)) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
+  }
+
+  /**
    * Runs a command and returns its output, failing the test if it fails.
    *
    * @param command the command and its arguments
