@@ -1,16 +1,32 @@
 package dev.ferry.it.bench;
 
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
 import dev.ferry.it.fleet.JarProcess;
 import dev.ferry.it.fleet.Oip;
 import dev.ferry.it.fleet.Wire;
 import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.EventType;
 import dev.ferry.protocol.registry.RegistryClient;
+import dev.ferry.protocol.release.Datatype;
+import dev.ferry.protocol.release.GoldenCase;
+import dev.ferry.protocol.release.GoldenVectors;
+import dev.ferry.protocol.release.ServingSpec;
+import dev.ferry.protocol.release.Tensor;
+import dev.ferry.protocol.release.TensorSpec;
 import dev.ferry.protocol.testing.Services;
 import dev.ferry.protocol.testing.TestHub;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +37,7 @@ import java.util.concurrent.TimeUnit;
  * place (it signs releases and desired states): what the agent benchmarks share.
  */
 final class AgentRig implements AutoCloseable {
+  private static final OrtEnvironment ORT = OrtEnvironment.getEnvironment();
   final TestHub hub = new TestHub();
   final String registry;
   final int registryPort;
@@ -53,19 +70,70 @@ final class AgentRig implements AutoCloseable {
     env.put("FERRY_AGENT_REGISTRY_PLAIN_HTTP", plain.toString());
   }
 
-  /** Publishes a {@code [1,n] → [1,m]} model release to the registry. */
-  TestHub.Release publish(String model, String version, int[] shape, long seed) throws Exception {
-    return hub.publish(
+  /**
+   * Publishes a version of a model as the hub would: the file tagged with the version (so each
+   * version is its own blob), the serving spec read from the model's own signature, golden vectors
+   * from one run of the benchmark's input.
+   */
+  TestHub.Release publish(BenchModel model, String version) throws Exception {
+    byte[] bytes =
+        OnnxFiles.tagged(
+            Files.readAllBytes(model.file()), "ferry benchmark " + model.name() + " " + version);
+    Path file = Files.write(modelFile(model.name(), version), bytes);
+    ServingSpec serving;
+    GoldenVectors golden;
+    try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+        OrtSession session = ORT.createSession(file.toString(), options);
+        OnnxTensor x = model.tensor(ORT);
+        OrtSession.Result result = session.run(Map.of(model.input(), x))) {
+      List<TensorSpec> outputs = new ArrayList<>();
+      List<Tensor> expected = new ArrayList<>();
+      for (Map.Entry<String, OnnxValue> output : result) {
+        OnnxTensor tensor = (OnnxTensor) output.getValue();
+        outputs.add(spec(output.getKey(), session.getOutputInfo().get(output.getKey())));
+        expected.add(tensor(output.getKey(), tensor.getInfo().getShape(), tensor.getFloatBuffer()));
+      }
+      serving =
+          new ServingSpec(
+              model.name(),
+              version,
+              ServingSpec.ONNX_PLATFORM,
+              OnnxFiles.opset(bytes),
+              List.of(spec(model.input(), session.getInputInfo().get(model.input()))),
+              outputs,
+              List.of(),
+              Map.of());
+      FloatBuffer input = FloatBuffer.wrap(model.data());
+      golden =
+          new GoldenVectors(
+              List.of(
+                  new GoldenCase(List.of(tensor(model.input(), model.shape(), input)), expected)),
+              Map.of());
+    }
+    return hub.publishModel(
         client,
         registry,
         "bench/" + device,
-        model,
-        version,
         Long.parseLong(version.substring(0, version.indexOf('.'))),
-        shape,
-        seed,
-        TestHub.Flaw.NONE,
-        dir);
+        bytes,
+        serving,
+        golden,
+        null);
+  }
+
+  private static TensorSpec spec(String name, NodeInfo node) {
+    if (!(node.getInfo() instanceof TensorInfo info) || info.type != OnnxJavaType.FLOAT) {
+      throw new IllegalArgumentException(name + " is not an FP32 tensor: " + node.getInfo());
+    }
+    return new TensorSpec(name, Datatype.FP32, Arrays.stream(info.getShape()).boxed().toList());
+  }
+
+  private static Tensor tensor(String name, long[] shape, FloatBuffer data) {
+    List<Object> elements = new ArrayList<>(data.remaining());
+    for (int i = data.position(); i < data.limit(); i++) {
+      elements.add(data.get(i));
+    }
+    return new Tensor(name, Datatype.FP32, Arrays.stream(shape).boxed().toList(), elements);
   }
 
   /** The model file that {@link #publish} wrote. */

