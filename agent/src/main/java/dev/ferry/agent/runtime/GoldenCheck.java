@@ -16,35 +16,39 @@ final class GoldenCheck {
   static void run(LoadedVersion version, GoldenVectors golden) {
     List<GoldenCase> cases = golden.cases();
     for (int i = 0; i < cases.size(); i++) {
-      Map<String, Tensor> actual = run(version, cases.get(i), i);
+      Map<String, ArrayTensor> actual = run(version, cases.get(i), i);
       for (Tensor expected : cases.get(i).outputs()) {
         compare("golden case " + i, expected, actual.get(expected.name()), golden);
       }
     }
   }
 
-  private static Map<String, Tensor> run(LoadedVersion version, GoldenCase golden, int index) {
+  private static Map<String, ArrayTensor> run(LoadedVersion version, GoldenCase golden, int index) {
     try {
-      return version.run(golden.inputs(), Set.of());
+      return version.run(golden.inputs().stream().map(ArrayTensor::of).toList(), Set.of());
+    } catch (IllegalArgumentException | ClassCastException e) {
+      throw new GoldenMismatchException(
+          "golden case " + index + " has an input that does not fit its datatype: " + e, e);
     } catch (InferenceFailedException e) {
       throw new GoldenMismatchException(
           "golden case " + index + " does not run: " + e.getCause().getMessage(), e);
     }
   }
 
-  private static void compare(String where, Tensor expected, Tensor actual, GoldenVectors golden) {
+  private static void compare(
+      String where, Tensor expected, ArrayTensor actual, GoldenVectors golden) {
     String output = where + " output '" + expected.name() + "'";
     if (actual == null) {
       throw new GoldenMismatchException(output + " is not an output of the model");
     }
-    if (!expected.shape().equals(actual.shape())) {
+    if (!expected.shape().equals(actual.shapeList())) {
       throw new GoldenMismatchException(
-          output + " shape: expected " + expected.shape() + ", actual " + actual.shape());
+          output + " shape: expected " + expected.shape() + ", actual " + actual.shapeList());
     }
     Tolerance tolerance = golden.tolerance(expected.name());
     for (int i = 0; i < expected.data().size(); i++) {
       Object want = expected.data().get(i);
-      Object got = actual.data().get(i);
+      Object got = actual.element(i);
       if (!close(want, got, tolerance)) {
         throw new GoldenMismatchException(
             output

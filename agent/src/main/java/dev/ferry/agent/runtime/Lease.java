@@ -1,6 +1,5 @@
 package dev.ferry.agent.runtime;
 
-import dev.ferry.protocol.release.Tensor;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +27,7 @@ public final class Lease implements AutoCloseable {
    * @return the outputs by name
    * @throws InferenceFailedException if ONNX Runtime fails
    */
-  public Map<String, Tensor> run(List<Tensor> inputs, Set<String> outputs) {
+  public Map<String, ArrayTensor> run(List<ArrayTensor> inputs, Set<String> outputs) {
     if (closed.get()) {
       throw new IllegalStateException("lease on " + version + " is closed");
     }

@@ -6,7 +6,6 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.ferry.protocol.release.ServingSpec;
-import dev.ferry.protocol.release.Tensor;
 import dev.ferry.protocol.release.TensorSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -107,7 +106,7 @@ public final class LoadedVersion {
   }
 
   /** Runs a request and counts it; the caller holds a reference. */
-  Map<String, Tensor> serve(List<Tensor> feed, Set<String> outputs) {
+  Map<String, ArrayTensor> serve(List<ArrayTensor> feed, Set<String> outputs) {
     requests.incrementAndGet();
     try {
       return run(feed, outputs);
@@ -118,11 +117,11 @@ public final class LoadedVersion {
   }
 
   /** Runs the session; the caller holds a reference or owns the version. */
-  Map<String, Tensor> run(List<Tensor> feed, Set<String> outputs) {
+  Map<String, ArrayTensor> run(List<ArrayTensor> feed, Set<String> outputs) {
     List<OnnxTensor> created = new ArrayList<>();
     try {
       Map<String, OnnxTensor> named = new LinkedHashMap<>();
-      for (Tensor tensor : feed) {
+      for (ArrayTensor tensor : feed) {
         OnnxTensor onnx = OrtTensors.create(ENV, tensor);
         created.add(onnx);
         named.put(tensor.name(), onnx);
@@ -139,8 +138,8 @@ public final class LoadedVersion {
     }
   }
 
-  private static Map<String, Tensor> read(OrtSession.Result result) throws OrtException {
-    Map<String, Tensor> outputs = new LinkedHashMap<>();
+  private static Map<String, ArrayTensor> read(OrtSession.Result result) throws OrtException {
+    Map<String, ArrayTensor> outputs = new LinkedHashMap<>();
     for (Map.Entry<String, OnnxValue> entry : result) {
       outputs.put(entry.getKey(), OrtTensors.read(entry.getKey(), (OnnxTensor) entry.getValue()));
     }

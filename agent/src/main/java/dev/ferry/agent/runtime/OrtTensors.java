@@ -7,7 +7,6 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.platform.Fp16Conversions;
 import dev.ferry.protocol.release.Datatype;
-import dev.ferry.protocol.release.Tensor;
 import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
@@ -15,34 +14,32 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
-import java.util.function.Function;
-import java.util.function.IntFunction;
 
-/**
- * Converts between protocol {@link Tensor}s, whose elements the caller has checked, and ONNX
- * Runtime tensors.
- */
+/** Converts between {@link ArrayTensor}s and ONNX Runtime tensors, one bulk copy each way. */
 final class OrtTensors {
   private OrtTensors() {}
 
-  static OnnxTensor create(OrtEnvironment env, Tensor tensor) throws OrtException {
-    long[] shape = tensor.shape().stream().mapToLong(Long::longValue).toArray();
-    List<Object> data = tensor.data();
+  static OnnxTensor create(OrtEnvironment env, ArrayTensor tensor) throws OrtException {
+    long[] shape = tensor.shape();
+    Object e = tensor.elements();
     return switch (tensor.datatype()) {
-      case FP32 -> OnnxTensor.createTensor(env, floats(data), shape);
-      case FP64 -> OnnxTensor.createTensor(env, doubles(data), shape);
-      case FP16 -> OnnxTensor.createTensor(env, halves(data, true), shape, OnnxJavaType.FLOAT16);
-      case BF16 -> OnnxTensor.createTensor(env, halves(data, false), shape, OnnxJavaType.BFLOAT16);
-      case BOOL -> OnnxTensor.createTensor(env, bytes(data), shape, OnnxJavaType.BOOL);
-      case INT8 -> OnnxTensor.createTensor(env, bytes(data), shape, OnnxJavaType.INT8);
-      case UINT8 -> OnnxTensor.createTensor(env, bytes(data), shape, OnnxJavaType.UINT8);
-      case INT16 -> OnnxTensor.createTensor(env, shorts(data), shape, OnnxJavaType.INT16);
-      case INT32 -> OnnxTensor.createTensor(env, ints(data), shape);
-      case INT64 -> OnnxTensor.createTensor(env, longs(data), shape);
-      case BYTES -> OnnxTensor.createTensor(env, data.toArray(String[]::new), shape);
+      case FP32 -> OnnxTensor.createTensor(env, FloatBuffer.wrap((float[]) e), shape);
+      case FP64 -> OnnxTensor.createTensor(env, DoubleBuffer.wrap((double[]) e), shape);
+      case FP16 ->
+          OnnxTensor.createTensor(env, halves((float[]) e, true), shape, OnnxJavaType.FLOAT16);
+      case BF16 ->
+          OnnxTensor.createTensor(env, halves((float[]) e, false), shape, OnnxJavaType.BFLOAT16);
+      case BOOL ->
+          OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) e), shape, OnnxJavaType.BOOL);
+      case INT8 ->
+          OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) e), shape, OnnxJavaType.INT8);
+      case UINT8 ->
+          OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) e), shape, OnnxJavaType.UINT8);
+      case INT16 ->
+          OnnxTensor.createTensor(env, ShortBuffer.wrap((short[]) e), shape, OnnxJavaType.INT16);
+      case INT32 -> OnnxTensor.createTensor(env, IntBuffer.wrap((int[]) e), shape);
+      case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap((long[]) e), shape);
+      case BYTES -> OnnxTensor.createTensor(env, (String[]) e, shape);
       default ->
           throw new IllegalArgumentException(
               "input '"
@@ -53,124 +50,97 @@ final class OrtTensors {
     };
   }
 
-  /** The elements of a native tensor: FP32 as Float, integers as Long, BOOL as Boolean. */
-  static Tensor read(String name, OnnxTensor tensor) throws OrtException {
+  /** A native tensor's elements, copied out. */
+  static ArrayTensor read(String name, OnnxTensor tensor) throws OrtException {
     TensorInfo info = tensor.getInfo();
     Datatype type = OrtTypes.datatype(info.onnxType);
     if (type == null) {
       throw new IllegalStateException("output '" + name + "' has element type " + info.onnxType);
     }
-    List<Long> shape = Arrays.stream(info.getShape()).boxed().toList();
-    return new Tensor(name, type, shape, elements(tensor, type, (int) info.getNumElements()));
+    int n = Math.toIntExact(info.getNumElements());
+    Object elements =
+        switch (type) {
+          case FP32 -> copy(tensor.getFloatBuffer(), new float[n]);
+          case FP64 -> copy(tensor.getDoubleBuffer(), new double[n]);
+          case FP16 -> floats(tensor.getShortBuffer(), n, true);
+          case BF16 -> floats(tensor.getShortBuffer(), n, false);
+          case BOOL, INT8, UINT8 -> copy(tensor.getByteBuffer(), new byte[n]);
+          case INT16 -> copy(tensor.getShortBuffer(), new short[n]);
+          case INT32 -> copy(tensor.getIntBuffer(), new int[n]);
+          case INT64 -> copy(tensor.getLongBuffer(), new long[n]);
+          case BYTES -> strings(tensor.getValue(), n);
+          default ->
+              throw new IllegalStateException("output datatype " + type + " is not supported");
+        };
+    return new ArrayTensor(name, type, info.getShape(), elements);
   }
 
-  private static List<Object> elements(OnnxTensor tensor, Datatype type, int n)
-      throws OrtException {
-    return switch (type) {
-      case FP32 -> list(n, tensor.getFloatBuffer()::get);
-      case FP64 -> list(n, tensor.getDoubleBuffer()::get);
-      case FP16 -> half(n, tensor.getShortBuffer(), true);
-      case BF16 -> half(n, tensor.getShortBuffer(), false);
-      case BOOL -> bytes(n, tensor.getByteBuffer(), b -> b != 0);
-      case INT8 -> bytes(n, tensor.getByteBuffer(), b -> (long) b);
-      case UINT8 -> bytes(n, tensor.getByteBuffer(), b -> (long) Byte.toUnsignedInt(b));
-      case INT16 -> widen(n, tensor.getShortBuffer());
-      case INT32 -> widen(n, tensor.getIntBuffer());
-      case INT64 -> list(n, tensor.getLongBuffer()::get);
-      case BYTES -> strings(tensor.getValue());
-      default -> throw new IllegalStateException("output datatype " + type + " is not supported");
-    };
+  private static float[] copy(FloatBuffer from, float[] to) {
+    from.get(to);
+    return to;
   }
 
-  private static List<Object> list(int n, IntFunction<Object> element) {
-    List<Object> list = new ArrayList<>(n);
+  private static double[] copy(DoubleBuffer from, double[] to) {
+    from.get(to);
+    return to;
+  }
+
+  private static byte[] copy(ByteBuffer from, byte[] to) {
+    from.get(to);
+    return to;
+  }
+
+  private static short[] copy(ShortBuffer from, short[] to) {
+    from.get(to);
+    return to;
+  }
+
+  private static int[] copy(IntBuffer from, int[] to) {
+    from.get(to);
+    return to;
+  }
+
+  private static long[] copy(LongBuffer from, long[] to) {
+    from.get(to);
+    return to;
+  }
+
+  private static float[] floats(ShortBuffer halves, int n, boolean fp16) {
+    float[] floats = new float[n];
     for (int i = 0; i < n; i++) {
-      list.add(element.apply(i));
+      short bits = halves.get(i);
+      floats[i] = fp16 ? Fp16Conversions.fp16ToFloat(bits) : Fp16Conversions.bf16ToFloat(bits);
     }
-    return list;
+    return floats;
   }
 
-  private static List<Object> widen(int n, ShortBuffer buffer) {
-    return list(n, i -> (long) buffer.get(i));
-  }
-
-  private static List<Object> widen(int n, IntBuffer buffer) {
-    return list(n, i -> (long) buffer.get(i));
-  }
-
-  private static List<Object> half(int n, ShortBuffer buffer, boolean fp16) {
-    return list(
-        n,
-        i ->
-            fp16
-                ? Fp16Conversions.fp16ToFloat(buffer.get(i))
-                : Fp16Conversions.bf16ToFloat(buffer.get(i)));
-  }
-
-  private static List<Object> bytes(int n, ByteBuffer buffer, Function<Byte, Object> element) {
-    return list(n, i -> element.apply(buffer.get(i)));
-  }
-
-  private static List<Object> strings(Object value) {
-    List<Object> flat = new ArrayList<>();
-    flatten(value, flat);
-    return flat;
-  }
-
-  private static void flatten(Object value, List<Object> flat) {
-    if (value != null && value.getClass().isArray()) {
-      for (int i = 0; i < Array.getLength(value); i++) {
-        flatten(Array.get(value, i), flat);
-      }
-    } else {
-      flat.add(value);
-    }
-  }
-
-  private static FloatBuffer floats(List<Object> data) {
-    FloatBuffer buffer = FloatBuffer.allocate(data.size());
-    data.forEach(e -> buffer.put(((Number) e).floatValue()));
-    return buffer.flip();
-  }
-
-  private static DoubleBuffer doubles(List<Object> data) {
-    DoubleBuffer buffer = DoubleBuffer.allocate(data.size());
-    data.forEach(e -> buffer.put(((Number) e).doubleValue()));
-    return buffer.flip();
-  }
-
-  private static ShortBuffer halves(List<Object> data, boolean fp16) {
-    ShortBuffer buffer = ShortBuffer.allocate(data.size());
-    for (Object e : data) {
-      float value = ((Number) e).floatValue();
+  private static ShortBuffer halves(float[] floats, boolean fp16) {
+    ShortBuffer buffer = ShortBuffer.allocate(floats.length);
+    for (float value : floats) {
       buffer.put(fp16 ? Fp16Conversions.floatToFp16(value) : Fp16Conversions.floatToBf16(value));
     }
     return buffer.flip();
   }
 
-  private static ByteBuffer bytes(List<Object> data) {
-    ByteBuffer buffer = ByteBuffer.allocate(data.size());
-    for (Object e : data) {
-      buffer.put(e instanceof Boolean b ? (byte) (b ? 1 : 0) : ((Number) e).byteValue());
+  /** ONNX Runtime gives string tensors as nested String arrays; flattened row-major. */
+  private static String[] strings(Object value, int n) {
+    String[] flat = new String[n];
+    int filled = flatten(value, flat, 0);
+    if (filled != n) {
+      throw new IllegalStateException("string output has " + filled + " elements, not " + n);
     }
-    return buffer.flip();
+    return flat;
   }
 
-  private static ShortBuffer shorts(List<Object> data) {
-    ShortBuffer buffer = ShortBuffer.allocate(data.size());
-    data.forEach(e -> buffer.put(((Number) e).shortValue()));
-    return buffer.flip();
-  }
-
-  private static IntBuffer ints(List<Object> data) {
-    IntBuffer buffer = IntBuffer.allocate(data.size());
-    data.forEach(e -> buffer.put(((Number) e).intValue()));
-    return buffer.flip();
-  }
-
-  private static LongBuffer longs(List<Object> data) {
-    LongBuffer buffer = LongBuffer.allocate(data.size());
-    data.forEach(e -> buffer.put(((Number) e).longValue()));
-    return buffer.flip();
+  private static int flatten(Object value, String[] flat, int at) {
+    if (value instanceof String text) {
+      flat[at] = text;
+      return at + 1;
+    }
+    int next = at;
+    for (int i = 0; i < Array.getLength(value); i++) {
+      next = flatten(Array.get(value, i), flat, next);
+    }
+    return next;
   }
 }

@@ -1,121 +1,157 @@
 package dev.ferry.agent.serve;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
+import dev.ferry.agent.runtime.ArrayTensor;
 import dev.ferry.protocol.release.Datatype;
-import java.util.ArrayList;
-import java.util.List;
+import java.io.IOException;
+import java.lang.reflect.Array;
+import java.math.BigDecimal;
 
-/** Reads a request's {@code data}, flat or nested, into elements of its datatype. */
+/**
+ * Reads a request's {@code data} array, flat or nested, straight from the parser into the primitive
+ * array of its datatype ({@link ArrayTensor}), each element checked as it is read. Nothing is boxed
+ * and no tree is built: this runs once per element of every request.
+ */
 final class Elements {
-  private Elements() {}
+  private final Datatype datatype;
+  private final String what;
+  private Object array;
+  private int size;
 
-  /** The elements in row-major order; each checked against the datatype. */
-  static List<Object> flatten(JsonNode data, Datatype datatype, String what) {
-    if (data == null || !data.isArray()) {
-      throw new InvalidRequestException(what + " data must be an array, got " + data);
-    }
-    List<Object> flat = new ArrayList<>();
-    collect(data, datatype, what, flat);
-    return flat;
+  private Elements(Datatype datatype, String what, int capacity) {
+    this.datatype = datatype;
+    this.what = what;
+    this.array =
+        Array.newInstance(
+            ArrayTensor.arrayClass(datatype).getComponentType(), Math.max(capacity, 16));
   }
 
-  private static void collect(JsonNode node, Datatype datatype, String what, List<Object> flat) {
-    for (JsonNode element : node) {
-      if (element.isArray()) {
-        collect(element, datatype, what, flat);
+  /**
+   * The elements of the array the parser stands on, in row-major order, in an array of exactly
+   * their number.
+   *
+   * @param parser its current token is the data's first
+   * @param capacity the number expected (from the shape, if known), bounded by the caller
+   */
+  static Object read(JsonParser parser, Datatype datatype, String what, int capacity)
+      throws IOException {
+    if (parser.currentToken() != JsonToken.START_ARRAY) {
+      throw new InvalidRequestException(
+          what + " data must be an array, got " + RequestParser.shown(parser));
+    }
+    Elements elements = new Elements(datatype, what, capacity);
+    elements.collect(parser);
+    return elements.trimmed();
+  }
+
+  private void collect(JsonParser parser) throws IOException {
+    for (JsonToken token = parser.nextToken(); token != JsonToken.END_ARRAY; ) {
+      if (token == null) {
+        throw new InvalidRequestException(what + " data ends before its array closes");
+      }
+      if (token == JsonToken.START_ARRAY) {
+        collect(parser);
       } else {
-        flat.add(element(element, datatype, what, flat.size()));
+        add(parser, token);
+      }
+      token = parser.nextToken();
+    }
+  }
+
+  private void add(JsonParser parser, JsonToken token) throws IOException {
+    if (size == Array.getLength(array)) {
+      Object bigger = Array.newInstance(array.getClass().getComponentType(), size * 2);
+      System.arraycopy(array, 0, bigger, 0, size);
+      array = bigger;
+    }
+    switch (datatype) {
+      case FP32, FP16, BF16 ->
+          ((float[]) array)[size] =
+              (float) real(parser, token, datatype == Datatype.FP16 ? 65504 : Float.MAX_VALUE);
+      case FP64 -> ((double[]) array)[size] = real(parser, token, Double.MAX_VALUE);
+      case BOOL -> ((byte[]) array)[size] = bool(parser, token);
+      case INT8, UINT8 -> ((byte[]) array)[size] = (byte) whole(parser, token);
+      case INT16 -> ((short[]) array)[size] = (short) whole(parser, token);
+      case INT32 -> ((int[]) array)[size] = (int) whole(parser, token);
+      case INT64 -> ((long[]) array)[size] = whole(parser, token);
+      default -> ((String[]) array)[size] = text(parser, token);
+    }
+    size++;
+  }
+
+  private Object trimmed() {
+    if (size == Array.getLength(array)) {
+      return array;
+    }
+    Object exact = Array.newInstance(array.getClass().getComponentType(), size);
+    System.arraycopy(array, 0, exact, 0, size);
+    return exact;
+  }
+
+  /** This element's place in the request, for error messages. */
+  private String at() {
+    return what + " data[" + size + "]";
+  }
+
+  private double real(JsonParser parser, JsonToken token, double max) throws IOException {
+    if (token == JsonToken.VALUE_NUMBER_FLOAT || token == JsonToken.VALUE_NUMBER_INT) {
+      double value = parser.getDoubleValue();
+      if (Math.abs(value) <= max) {
+        return value;
       }
     }
+    throw new InvalidRequestException(
+        at()
+            + " must be a finite number in the range of "
+            + datatype
+            + ", got "
+            + RequestParser.shown(parser));
   }
 
-  /** One element; the message naming it is only built for a mistake (this runs per element). */
-  private static Object element(JsonNode node, Datatype datatype, String what, int index) {
-    return switch (datatype) {
-      case BOOL -> bool(node, what, index);
-      case BYTES -> text(node, what, index);
-      case FP32, FP16, BF16 -> real(node, datatype, what, index, maxOf(datatype));
-      case FP64 -> real(node, datatype, what, index, Double.MAX_VALUE);
-      default -> whole(node, datatype, what, index);
-    };
-  }
-
-  /** An element's place in the request, for error messages. */
-  private static String at(String what, int index) {
-    return what + " data[" + index + "]";
-  }
-
-  private static Object bool(JsonNode node, String what, int index) {
-    if (!node.isBoolean()) {
-      throw new InvalidRequestException(
-          at(what, index) + " must be true or false for BOOL, got " + node);
+  private byte bool(JsonParser parser, JsonToken token) throws IOException {
+    if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
+      return (byte) (token == JsonToken.VALUE_TRUE ? 1 : 0);
     }
-    return node.booleanValue();
+    throw new InvalidRequestException(
+        at() + " must be true or false for BOOL, got " + RequestParser.shown(parser));
   }
 
-  private static Object text(JsonNode node, String what, int index) {
-    if (!node.isTextual()) {
-      throw new InvalidRequestException(
-          at(what, index) + " must be a string for BYTES, got " + node);
+  private String text(JsonParser parser, JsonToken token) throws IOException {
+    if (token == JsonToken.VALUE_STRING) {
+      return parser.getText();
     }
-    return node.textValue();
+    throw new InvalidRequestException(
+        at() + " must be a string for BYTES, got " + RequestParser.shown(parser));
   }
 
-  private static Object real(JsonNode node, Datatype datatype, String what, int index, double max) {
-    if (!node.isNumber() || !(Math.abs(node.doubleValue()) <= max)) {
-      throw new InvalidRequestException(
-          at(what, index)
-              + " must be a finite number in the range of "
-              + datatype
-              + ", got "
-              + node);
+  /** A whole number in the datatype's range; 2.0 counts as whole, as JSON does not tell. */
+  private long whole(JsonParser parser, JsonToken token) throws IOException {
+    Long value = null;
+    if (token == JsonToken.VALUE_NUMBER_INT
+        && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
+      value = parser.getLongValue();
+    } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {
+      value = exact(parser.getDecimalValue());
     }
-    return node.doubleValue();
-  }
-
-  private static Object whole(JsonNode node, Datatype datatype, String what, int index) {
-    long min = min(datatype);
-    long max = max(datatype);
-    if (!node.isNumber()
-        || !node.canConvertToExactIntegral()
-        || !node.canConvertToLong()
-        || node.asLong() < min
-        || node.asLong() > max) {
-      throw new InvalidRequestException(
-          at(what, index)
-              + " must be a whole number in ["
-              + min
-              + ", "
-              + max
-              + "] for "
-              + datatype
-              + ", got "
-              + node);
+    if (value != null && value >= datatype.minWhole() && value <= datatype.maxWhole()) {
+      return value;
     }
-    return node.asLong();
+    throw new InvalidRequestException(
+        at()
+            + " must be a whole number in "
+            + datatype.wholeRange()
+            + " for "
+            + datatype
+            + ", got "
+            + RequestParser.shown(parser));
   }
 
-  private static double maxOf(Datatype datatype) {
-    return datatype == Datatype.FP16 ? 65504 : Float.MAX_VALUE;
-  }
-
-  private static long min(Datatype datatype) {
-    return switch (datatype) {
-      case INT8 -> Byte.MIN_VALUE;
-      case INT16 -> Short.MIN_VALUE;
-      case INT32 -> Integer.MIN_VALUE;
-      case INT64 -> Long.MIN_VALUE;
-      default -> 0;
-    };
-  }
-
-  private static long max(Datatype datatype) {
-    return switch (datatype) {
-      case INT8 -> Byte.MAX_VALUE;
-      case UINT8 -> 255;
-      case INT16 -> Short.MAX_VALUE;
-      case INT32 -> Integer.MAX_VALUE;
-      default -> Long.MAX_VALUE;
-    };
+  private static Long exact(BigDecimal decimal) {
+    try {
+      return decimal.longValueExact();
+    } catch (ArithmeticException notWholeOrTooBig) {
+      return null;
+    }
   }
 }

@@ -1,7 +1,7 @@
 package dev.ferry.agent.serve;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.agent.health.AssignedModels;
+import dev.ferry.agent.runtime.ArrayTensor;
 import dev.ferry.agent.runtime.InferenceFailedException;
 import dev.ferry.agent.runtime.Lease;
 import dev.ferry.agent.runtime.LoadedVersion;
@@ -9,9 +9,9 @@ import dev.ferry.agent.runtime.ModelSlot;
 import dev.ferry.agent.runtime.Models;
 import dev.ferry.agent.telemetry.ServingMeters;
 import dev.ferry.protocol.release.ServingSpec;
-import dev.ferry.protocol.release.Tensor;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -29,7 +29,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @Blocking
 public class InferenceResource {
   private final Models models;
-  private final ObjectMapper json;
   private final ServerMetadata server;
   private final AssignedModels readiness;
   private final ServingMeters meters;
@@ -38,15 +37,13 @@ public class InferenceResource {
       Models models,
       AssignedModels readiness,
       ServingMeters meters,
-      ObjectMapper json,
       @ConfigProperty(name = "quarkus.application.name") String name,
       @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
           String version) {
     this.models = models;
     this.readiness = readiness;
     this.meters = meters;
-    this.json = json;
-    this.server = new ServerMetadata(name, version, List.of());
+    this.server = new ServerMetadata(name, version, List.of("binary_tensor_data"));
   }
 
   @GET
@@ -97,10 +94,17 @@ public class InferenceResource {
     return Map.of("name", model, "version", version, "ready", true);
   }
 
+  /**
+   * OIP infer: a JSON body, or with the binary tensor data extension a JSON header of {@value
+   * RequestParser#HEADER_LENGTH} bytes followed by the binary inputs.
+   */
   @POST
   @Path("/models/{model}/infer")
-  public InferResponse infer(@PathParam("model") String model, String body) {
-    InferRequest request = RequestParser.parse(json, body);
+  public Response infer(
+      @PathParam("model") String model,
+      @HeaderParam(RequestParser.HEADER_LENGTH) String headerLength,
+      byte[] body) {
+    InferRequest request = RequestParser.parse(body, headerLength);
     ModelSlot slot = slot(model);
     try (Lease lease = slot.acquire()) {
       return infer(slot, lease, request);
@@ -109,16 +113,19 @@ public class InferenceResource {
 
   @POST
   @Path("/models/{model}/versions/{version}/infer")
-  public InferResponse inferVersion(
-      @PathParam("model") String model, @PathParam("version") String version, String body) {
-    InferRequest request = RequestParser.parse(json, body);
+  public Response inferVersion(
+      @PathParam("model") String model,
+      @PathParam("version") String version,
+      @HeaderParam(RequestParser.HEADER_LENGTH) String headerLength,
+      byte[] body) {
+    InferRequest request = RequestParser.parse(body, headerLength);
     ModelSlot slot = slot(model);
     try (Lease lease = slot.acquire(version).orElseThrow(() -> notServing(slot, version))) {
       return infer(slot, lease, request);
     }
   }
 
-  private InferResponse infer(ModelSlot slot, Lease lease, InferRequest request) {
+  private Response infer(ModelSlot slot, Lease lease, InferRequest request) {
     LoadedVersion version = lease.version();
     long start = System.nanoTime();
     String error = ServingMeters.INVALID_REQUEST;
@@ -126,7 +133,7 @@ public class InferenceResource {
       RequestCheck.inputs(request, version);
       Set<String> outputs = RequestCheck.outputs(request, version);
       error = ServingMeters.INFERENCE_FAILED;
-      Map<String, Tensor> result;
+      Map<String, ArrayTensor> result;
       try {
         result = lease.run(request.inputs(), outputs);
       } catch (InferenceFailedException e) {
@@ -135,8 +142,7 @@ public class InferenceResource {
       }
       error = null;
       slot.record(version, false);
-      return new InferResponse(
-          slot.model(), version.version(), request.id(), List.copyOf(result.values()));
+      return ResponseWriter.write(slot.model(), version.version(), request, result.values());
     } finally {
       meters.record(
           slot.model(), version.version(), version.provider(), System.nanoTime() - start, error);

@@ -1,7 +1,7 @@
 package dev.ferry.agent.serve;
 
+import dev.ferry.agent.runtime.ArrayTensor;
 import dev.ferry.agent.runtime.LoadedVersion;
-import dev.ferry.protocol.release.Tensor;
 import dev.ferry.protocol.release.TensorSpec;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -16,8 +16,8 @@ final class RequestCheck {
   /** Checks the inputs: each known once, all present, datatype and shape as declared. */
   static void inputs(InferRequest request, LoadedVersion version) {
     String model = "model '" + version.spec().model() + "'";
-    Map<String, Tensor> byName = new HashMap<>();
-    for (Tensor tensor : request.inputs()) {
+    Map<String, ArrayTensor> byName = new HashMap<>();
+    for (ArrayTensor tensor : request.inputs()) {
       String what = "input '" + tensor.name() + "'";
       TensorSpec spec = find(version.inputs(), tensor.name());
       if (spec == null) {
@@ -37,9 +37,9 @@ final class RequestCheck {
                 + " takes "
                 + spec.datatype());
       }
-      if (!spec.accepts(tensor.shape())) {
+      if (!spec.accepts(tensor.shapeList())) {
         throw new InvalidRequestException(
-            what + " shape " + tensor.shape() + " does not fit " + spec.shape());
+            what + " shape " + tensor.shapeList() + " does not fit " + spec.shape());
       }
     }
     for (TensorSpec spec : version.inputs()) {

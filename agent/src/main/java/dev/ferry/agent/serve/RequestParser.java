@@ -1,16 +1,33 @@
 package dev.ferry.agent.serve;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.util.TokenBuffer;
+import dev.ferry.agent.runtime.ArrayTensor;
+import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.release.Datatype;
-import dev.ferry.protocol.release.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
-/** Parses an Open Inference Protocol infer request body; every mistake names field and value. */
+/**
+ * Parses an Open Inference Protocol infer request, JSON alone or with the binary tensor data
+ * extension (a JSON header of {@code Inference-Header-Content-Length} bytes, then each binary
+ * input's {@code parameters.binary_data_size} bytes in order). Tensor data streams from the parser
+ * into primitive arrays; every mistake names the field and the value.
+ */
 final class RequestParser {
   /** The datatypes a request may carry. */
   static final Set<Datatype> SUPPORTED =
@@ -27,109 +44,212 @@ final class RequestParser {
           Datatype.FP64,
           Datatype.BYTES);
 
+  /** The header that says where the JSON part of a binary request or answer ends. */
+  static final String HEADER_LENGTH = "Inference-Header-Content-Length";
+
+  /** Reads and writes tensor numbers with Jackson's fast double parser and writer. */
+  static final JsonMapper JSON =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+                  .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
+                  .build())
+          .build();
+
   private RequestParser() {}
 
-  static InferRequest parse(ObjectMapper json, String body) {
-    JsonNode root = tree(json, body);
-    if (!root.isObject()) {
-      throw new InvalidRequestException(
-          "request body must be a JSON object, got " + root.getNodeType());
-    }
-    JsonNode id = root.get("id");
-    if (id != null && !id.isNull() && !id.isTextual()) {
-      throw new InvalidRequestException("id must be a string, got " + id);
-    }
-    JsonNode inputs = root.get("inputs");
-    if (inputs == null || !inputs.isArray() || inputs.isEmpty()) {
-      throw new InvalidRequestException("inputs must be a non-empty array, got " + inputs);
-    }
-    List<Tensor> tensors = new ArrayList<>();
-    for (int i = 0; i < inputs.size(); i++) {
-      tensors.add(tensor(inputs.get(i), "inputs[" + i + "]"));
-    }
-    return new InferRequest(
-        id == null || id.isNull() ? null : id.asText(), tensors, outputs(root.get("outputs")));
-  }
-
-  private static JsonNode tree(ObjectMapper json, String body) {
-    try {
-      JsonNode root = json.readTree(body == null ? "" : body);
-      if (root == null || root.isMissingNode()) {
-        throw new InvalidRequestException("request body is empty; send a JSON object");
-      }
-      return root;
+  /**
+   * @param body the whole request body
+   * @param headerLength the {@value #HEADER_LENGTH} header, or null when the body is all JSON
+   */
+  static InferRequest parse(byte[] body, String headerLength) {
+    byte[] bytes = body == null ? new byte[0] : body;
+    int jsonLength = jsonLength(headerLength, bytes.length);
+    try (JsonParser parser = JSON.createParser(bytes, 0, jsonLength)) {
+      return root(parser, bytes, jsonLength);
     } catch (JsonProcessingException e) {
       throw new InvalidRequestException(
-          "request body is not valid JSON at line "
-              + e.getLocation().getLineNr()
-              + ", column "
-              + e.getLocation().getColumnNr());
+          "request body is not valid JSON"
+              + (e.getLocation() == null
+                  ? ""
+                  : " at line "
+                      + e.getLocation().getLineNr()
+                      + ", column "
+                      + e.getLocation().getColumnNr()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
-  private static Tensor tensor(JsonNode node, String where) {
-    if (!node.isObject()) {
-      throw new InvalidRequestException(where + " must be an object, got " + node);
+  private static int jsonLength(String header, int bodyLength) {
+    if (header == null) {
+      return bodyLength;
     }
-    JsonNode name = node.get("name");
-    if (name == null || !name.isTextual() || name.asText().isEmpty()) {
-      throw new InvalidRequestException(where + ".name must be a non-empty string, got " + name);
-    }
-    String what = "input '" + name.asText() + "'";
-    Datatype datatype = datatype(node.get("datatype"), what);
-    List<Long> shape = shape(node.get("shape"), what);
-    List<Object> data = Elements.flatten(node.get("data"), datatype, what);
-    long needed = elements(shape, what);
-    if (data.size() != needed) {
-      throw new InvalidRequestException(
-          what + " data holds " + data.size() + " elements, shape " + shape + " needs " + needed);
-    }
-    return new Tensor(name.asText(), datatype, shape, data);
-  }
-
-  private static Datatype datatype(JsonNode node, String what) {
-    if (node == null || !node.isTextual()) {
-      throw new InvalidRequestException(what + " datatype must be a string, got " + node);
-    }
-    for (Datatype datatype : SUPPORTED) {
-      if (datatype.name().equals(node.asText())) {
-        return datatype;
-      }
-    }
-    throw new InvalidRequestException(what + " datatype " + node + " is not one of " + SUPPORTED);
-  }
-
-  private static List<Long> shape(JsonNode node, String what) {
-    List<Long> shape = new ArrayList<>();
-    if (node != null && node.isArray()) {
-      for (JsonNode dim : node) {
-        if (!dim.canConvertToExactIntegral() || !dim.canConvertToLong() || dim.asLong() < 0) {
-          shape = null;
-          break;
-        }
-        shape.add(dim.asLong());
-      }
-    }
-    if (node == null || !node.isArray() || shape == null) {
-      throw new InvalidRequestException(
-          what + " shape must be an array of non-negative integers, got " + node);
-    }
-    return shape;
-  }
-
-  private static long elements(List<Long> shape, String what) {
     try {
-      long product = 1;
-      for (long dim : shape) {
-        product = Math.multiplyExact(product, dim);
+      int length = Integer.parseInt(header.strip());
+      if (length >= 0 && length <= bodyLength) {
+        return length;
       }
-      return product;
-    } catch (ArithmeticException e) {
-      throw new InvalidRequestException(what + " shape " + shape + " holds too many elements");
+    } catch (NumberFormatException e) {
+      // named below
     }
+    throw new InvalidRequestException(
+        "header "
+            + HEADER_LENGTH
+            + " must be a whole number from 0 to "
+            + bodyLength
+            + " (the body's length), got '"
+            + header
+            + "'");
   }
 
-  private static List<String> outputs(JsonNode node) {
+  private static InferRequest root(JsonParser parser, byte[] body, int jsonLength)
+      throws IOException {
+    JsonToken first = parser.nextToken();
+    if (first == null) {
+      throw new InvalidRequestException("request body is empty; send a JSON object");
+    }
+    if (first != JsonToken.START_OBJECT) {
+      throw new InvalidRequestException(
+          "request body must be a JSON object, got " + JsonCodec.kind(first));
+    }
+    String id = null;
+    List<Input> inputs = null;
+    JsonNode outputs = null;
+    JsonNode parameters = null;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      JsonToken value = parser.nextToken();
+      switch (field) {
+        case "id" -> id = id(parser, value);
+        case "inputs" -> inputs = inputs(parser, value, jsonLength);
+        case "outputs" -> outputs = JSON.readTree(parser);
+        case "parameters" -> parameters = JSON.readTree(parser);
+        default -> parser.skipChildren();
+      }
+    }
+    if (inputs == null) {
+      throw new InvalidRequestException("inputs must be a non-empty array, got null");
+    }
+    boolean binaryByDefault = flag(parameters, "binary_data_output", "parameters");
+    Map<String, Boolean> binary = new HashMap<>();
+    List<String> names = outputs(outputs, binary);
+    return new InferRequest(id, tensors(inputs, body, jsonLength), names, binaryByDefault, binary);
+  }
+
+  private static String id(JsonParser parser, JsonToken value) throws IOException {
+    if (value == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (value != JsonToken.VALUE_STRING) {
+      throw new InvalidRequestException("id must be a string, got " + shown(parser));
+    }
+    return parser.getText();
+  }
+
+  private static List<Input> inputs(JsonParser parser, JsonToken value, int jsonLength)
+      throws IOException {
+    if (value != JsonToken.START_ARRAY) {
+      throw new InvalidRequestException("inputs must be a non-empty array, got " + shown(parser));
+    }
+    List<Input> inputs = new ArrayList<>();
+    for (JsonToken token = parser.nextToken();
+        token != JsonToken.END_ARRAY;
+        token = parser.nextToken()) {
+      String where = "inputs[" + inputs.size() + "]";
+      if (token != JsonToken.START_OBJECT) {
+        throw new InvalidRequestException(where + " must be an object, got " + shown(parser));
+      }
+      inputs.add(input(parser, where, jsonLength));
+    }
+    if (inputs.isEmpty()) {
+      throw new InvalidRequestException("inputs must be a non-empty array, got []");
+    }
+    return inputs;
+  }
+
+  /** One input object; its data streams when name and datatype came first, as they usually do. */
+  private static Input input(JsonParser parser, String where, int jsonLength) throws IOException {
+    Input input = new Input(where);
+    TokenBuffer early = null;
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      parser.nextToken();
+      switch (field) {
+        case "name" -> input.name = JSON.readTree(parser);
+        case "datatype" -> input.datatypeNode = JSON.readTree(parser);
+        case "shape" -> input.shapeNode = JSON.readTree(parser);
+        case "parameters" -> input.parameters = JSON.readTree(parser);
+        case "data" -> {
+          if (input.name != null && input.datatypeNode != null) {
+            input.elements =
+                Elements.read(parser, input.datatype(), input.what(), input.capacity(jsonLength));
+          } else {
+            early = new TokenBuffer(parser);
+            early.copyCurrentStructure(parser);
+          }
+        }
+        default -> parser.skipChildren();
+      }
+    }
+    input.check();
+    if (early != null) {
+      try (JsonParser data = early.asParser()) {
+        data.nextToken();
+        input.elements =
+            Elements.read(data, input.datatype(), input.what(), input.capacity(jsonLength));
+      }
+    }
+    input.checkData();
+    return input;
+  }
+
+  private static List<ArrayTensor> tensors(List<Input> inputs, byte[] body, int jsonLength) {
+    List<ArrayTensor> tensors = new ArrayList<>();
+    int offset = jsonLength;
+    for (Input input : inputs) {
+      if (input.binarySize >= 0) {
+        if (jsonLength == body.length) {
+          throw new InvalidRequestException(
+              input.what()
+                  + " has parameters.binary_data_size but the request has no binary part: send the"
+                  + " length of its JSON in the "
+                  + HEADER_LENGTH
+                  + " header");
+        }
+        if (input.binarySize > body.length - offset) {
+          throw new InvalidRequestException(
+              input.what()
+                  + " parameters.binary_data_size is "
+                  + input.binarySize
+                  + ", only "
+                  + (body.length - offset)
+                  + " bytes of the request are left");
+        }
+        int size = (int) input.binarySize;
+        input.elements =
+            BinaryTensors.decode(
+                body, offset, size, input.datatype(), input.count(), input.what(), input.shape);
+        offset += size;
+      }
+      tensors.add(
+          new ArrayTensor(
+              input.nameText(),
+              input.datatype(),
+              input.shape.stream().mapToLong(Long::longValue).toArray(),
+              input.elements));
+    }
+    if (offset != body.length) {
+      throw new InvalidRequestException(
+          "the request has "
+              + (body.length - jsonLength)
+              + " bytes after its JSON header, its inputs' parameters.binary_data_size add up to "
+              + (offset - jsonLength));
+    }
+    return tensors;
+  }
+
+  private static List<String> outputs(JsonNode node, Map<String, Boolean> binary) {
     if (node == null || node.isNull()) {
       return List.of();
     }
@@ -143,7 +263,183 @@ final class RequestParser {
         throw new InvalidRequestException("outputs[" + i + "].name must be a string, got " + name);
       }
       names.add(name.asText());
+      JsonNode parameters = node.get(i).get("parameters");
+      if (parameters != null && parameters.has("binary_data")) {
+        binary.put(name.asText(), flag(parameters, "binary_data", "outputs[" + i + "].parameters"));
+      }
     }
     return names;
+  }
+
+  /** A boolean parameter; false when absent. */
+  private static boolean flag(JsonNode parameters, String name, String where) {
+    if (parameters == null || parameters.isNull()) {
+      return false;
+    }
+    if (!parameters.isObject()) {
+      throw new InvalidRequestException(where + " must be an object, got " + parameters);
+    }
+    JsonNode value = parameters.get(name);
+    if (value != null && !value.isBoolean()) {
+      throw new InvalidRequestException(
+          where + "." + name + " must be true or false, got " + value);
+    }
+    return value != null && value.booleanValue();
+  }
+
+  /** The current value as a message shows it: JSON text, read whole if it is an object. */
+  static String shown(JsonParser parser) throws IOException {
+    JsonToken token = parser.currentToken();
+    if (token == null) {
+      return "nothing";
+    }
+    return switch (token) {
+      case START_OBJECT, START_ARRAY -> JSON.readTree(parser).toString();
+      case VALUE_STRING -> new TextNode(parser.getText()).toString();
+      default -> parser.getText();
+    };
+  }
+
+  /** An input as it is read: its fields checked in the order name, datatype, shape, data. */
+  private static final class Input {
+    private final String where;
+    JsonNode name;
+    JsonNode datatypeNode;
+    JsonNode shapeNode;
+    JsonNode parameters;
+    Object elements;
+    List<Long> shape;
+    long binarySize = -1;
+    private Datatype datatype;
+
+    Input(String where) {
+      this.where = where;
+    }
+
+    String nameText() {
+      if (name == null || !name.isTextual() || name.asText().isEmpty()) {
+        throw new InvalidRequestException(where + ".name must be a non-empty string, got " + name);
+      }
+      return name.asText();
+    }
+
+    String what() {
+      return "input '" + nameText() + "'";
+    }
+
+    Datatype datatype() {
+      if (datatype == null) {
+        if (datatypeNode == null || !datatypeNode.isTextual()) {
+          throw new InvalidRequestException(
+              what() + " datatype must be a string, got " + datatypeNode);
+        }
+        for (Datatype candidate : SUPPORTED) {
+          if (candidate.name().equals(datatypeNode.asText())) {
+            datatype = candidate;
+          }
+        }
+        if (datatype == null) {
+          throw new InvalidRequestException(
+              what() + " datatype " + datatypeNode + " is not one of " + SUPPORTED);
+        }
+      }
+      return datatype;
+    }
+
+    /** Checks name, datatype, shape and parameters once the object is read. */
+    void check() {
+      datatype();
+      shape = shape();
+      count();
+      binarySize = binarySize();
+    }
+
+    /** The elements the shape needs, when a valid shape came before the data; else a guess. */
+    int capacity(int jsonLength) {
+      List<Long> known = shapeNode == null ? null : shapeOrNull(shapeNode);
+      if (known == null) {
+        return 16;
+      }
+      long product = 1;
+      for (long dim : known) {
+        if (dim != 0 && product > Long.MAX_VALUE / dim) {
+          return 16;
+        }
+        product *= dim;
+      }
+      // every element takes at least two bytes of JSON: no shape makes us hold more than the body
+      return (int) Math.min(product, jsonLength / 2 + 1);
+    }
+
+    void checkData() {
+      if (elements != null && binarySize >= 0) {
+        throw new InvalidRequestException(
+            what() + " has both data and parameters.binary_data_size; send one");
+      }
+      if (elements == null && binarySize < 0) {
+        throw new InvalidRequestException(what() + " data must be an array, got null");
+      }
+      if (elements != null) {
+        int held = java.lang.reflect.Array.getLength(elements);
+        if (held != count()) {
+          throw new InvalidRequestException(
+              what() + " data holds " + held + " elements, shape " + shape + " needs " + count());
+        }
+      }
+    }
+
+    private List<Long> shape() {
+      List<Long> parsed = shapeNode == null ? null : shapeOrNull(shapeNode);
+      if (parsed == null) {
+        throw new InvalidRequestException(
+            what() + " shape must be an array of non-negative integers, got " + shapeNode);
+      }
+      return parsed;
+    }
+
+    private static List<Long> shapeOrNull(JsonNode node) {
+      if (!node.isArray()) {
+        return null;
+      }
+      List<Long> dims = new ArrayList<>();
+      for (JsonNode dim : node) {
+        if (!dim.canConvertToExactIntegral() || !dim.canConvertToLong() || dim.asLong() < 0) {
+          return null;
+        }
+        dims.add(dim.asLong());
+      }
+      return dims;
+    }
+
+    /** Elements the shape holds; at most an int's worth, as a request can carry no more. */
+    int count() {
+      try {
+        long product = 1;
+        for (long dim : shape) {
+          product = Math.multiplyExact(product, dim);
+        }
+        return Math.toIntExact(product);
+      } catch (ArithmeticException e) {
+        throw new InvalidRequestException(what() + " shape " + shape + " holds too many elements");
+      }
+    }
+
+    private long binarySize() {
+      if (parameters == null || parameters.isNull() || !parameters.has("binary_data_size")) {
+        if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
+          throw new InvalidRequestException(
+              what() + " parameters must be an object, got " + parameters);
+        }
+        return -1;
+      }
+      JsonNode size = parameters.get("binary_data_size");
+      if (!size.canConvertToExactIntegral() || !size.canConvertToLong() || size.asLong() < 0) {
+        throw new InvalidRequestException(
+            what()
+                + " parameters.binary_data_size must be a non-negative whole number, got "
+                + size);
+      }
+      return size.asLong();
+    }
   }
 }

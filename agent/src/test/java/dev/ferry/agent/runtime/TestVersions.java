@@ -25,6 +25,11 @@ public final class TestVersions {
     public List<Object> expected(double... x) {
       return Arrays.stream(weights.apply(x)).mapToObj(v -> (Object) (float) v).toList();
     }
+
+    /** The outputs for these input rows, one row after another, as an answer lists them. */
+    public List<Float> expectedRows(double[]... rows) {
+      return Arrays.stream(rows).flatMap(x -> expected(x).stream()).map(Float.class::cast).toList();
+    }
   }
 
   /** serving.json of a linear model: x FP32 [-1, 4], y FP32 [-1, 3]. */

@@ -12,17 +12,13 @@ final class Elements {
 
   /** A whole number within the range of an integer datatype. */
   static long whole(Object element, Datatype datatype, String where) {
-    long min = min(datatype);
-    long max = max(datatype);
     Long value = exactLong((Number) element);
-    if (value == null || value < min || value > max) {
+    if (value == null || value < datatype.minWhole() || value > datatype.maxWhole()) {
       throw new InvalidGoldenException(
           where
-              + " must be a whole number in ["
-              + min
-              + ", "
-              + max
-              + "] for "
+              + " must be a whole number in "
+              + datatype.wholeRange()
+              + " for "
               + datatype
               + ", got "
               + element);
@@ -76,25 +72,5 @@ final class Elements {
     } catch (ArithmeticException | NumberFormatException e) {
       return null;
     }
-  }
-
-  private static long min(Datatype datatype) {
-    return switch (datatype) {
-      case INT8 -> Byte.MIN_VALUE;
-      case INT16 -> Short.MIN_VALUE;
-      case INT32 -> Integer.MIN_VALUE;
-      case INT64 -> Long.MIN_VALUE;
-      default -> 0;
-    };
-  }
-
-  private static long max(Datatype datatype) {
-    return switch (datatype) {
-      case INT8 -> Byte.MAX_VALUE;
-      case UINT8 -> 255;
-      case INT16 -> Short.MAX_VALUE;
-      case INT32 -> Integer.MAX_VALUE;
-      default -> Long.MAX_VALUE;
-    };
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.release.GoldenCase;
 import dev.ferry.protocol.release.Tensor;
+import dev.ferry.protocol.testing.NpmModels;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class PaddleOcrClassifierTest {
   @Test
   void inspectAndSmoke_workOnThePretrainedClassifierWithAHint() throws Exception {
-    Path model = NpmModels.ocrModel(NpmModels.OCR_CLS);
+    Path model = NpmModels.ocr(NpmModels.OCR_CLS);
 
     ModelSignature signature = OnnxInspector.inspect(model);
     GoldenCase smoke =

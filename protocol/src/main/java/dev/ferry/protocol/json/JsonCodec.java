@@ -202,8 +202,8 @@ public final class JsonCodec {
         e);
   }
 
-  /** The JSON kind a token starts, named as a tree node's type is. */
-  private static String kind(JsonToken token) {
+  /** The JSON kind a token starts, named as a tree node's type is (ARRAY, STRING, …). */
+  public static String kind(JsonToken token) {
     return switch (token) {
       case START_OBJECT -> "OBJECT";
       case START_ARRAY -> "ARRAY";

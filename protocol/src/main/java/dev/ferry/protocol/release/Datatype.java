@@ -35,4 +35,36 @@ public enum Datatype {
   public boolean isNumeric() {
     return this != BOOL && this != BYTES;
   }
+
+  /** The smallest whole number an integer datatype holds (0 for the others). */
+  public long minWhole() {
+    return switch (this) {
+      case INT8 -> Byte.MIN_VALUE;
+      case INT16 -> Short.MIN_VALUE;
+      case INT32 -> Integer.MIN_VALUE;
+      case INT64 -> Long.MIN_VALUE;
+      default -> 0;
+    };
+  }
+
+  /** {@code [min, max]} of an integer datatype, for messages. */
+  public String wholeRange() {
+    return "[" + minWhole() + ", " + maxWhole() + "]";
+  }
+
+  /**
+   * The largest whole number an integer datatype holds, as far as a Java long reaches (UINT64's
+   * upper half does not); {@link Long#MAX_VALUE} for the others.
+   */
+  public long maxWhole() {
+    return switch (this) {
+      case INT8 -> Byte.MAX_VALUE;
+      case UINT8 -> 255;
+      case INT16 -> Short.MAX_VALUE;
+      case UINT16 -> 65_535;
+      case INT32 -> Integer.MAX_VALUE;
+      case UINT32 -> 4_294_967_295L;
+      default -> Long.MAX_VALUE;
+    };
+  }
 }

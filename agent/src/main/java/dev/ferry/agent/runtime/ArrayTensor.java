@@ -1,0 +1,148 @@
+package dev.ferry.agent.runtime;
+
+import dev.ferry.protocol.release.Datatype;
+import dev.ferry.protocol.release.Tensor;
+import java.lang.reflect.Array;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A tensor as the agent serves it: its elements row-major in one primitive array, never boxed, so a
+ * request reaches ONNX Runtime and its answer the caller in one copy each way.
+ *
+ * <p>The array by datatype: {@code float[]} for FP32, FP16 and BF16 (converted at the ONNX Runtime
+ * boundary); {@code double[]} FP64; {@code byte[]} BOOL (0 or 1), INT8 and UINT8 (the raw bits);
+ * {@code short[]} INT16; {@code int[]} INT32; {@code long[]} INT64; {@code String[]} BYTES. The
+ * shape is checked against the element count; the elements against the datatype by whoever made
+ * them (the request parser, or {@link #of} for golden vectors).
+ */
+public final class ArrayTensor {
+  private final String name;
+  private final Datatype datatype;
+  private final long[] shape;
+  private final Object elements;
+
+  /**
+   * @param name the tensor name
+   * @param datatype its datatype
+   * @param shape its shape
+   * @param elements the array for the datatype, as the class comment lists
+   */
+  public ArrayTensor(String name, Datatype datatype, long[] shape, Object elements) {
+    if (elements == null || elements.getClass() != arrayClass(datatype)) {
+      throw new IllegalArgumentException(
+          "tensor '" + name + "' of " + datatype + " cannot hold " + elements);
+    }
+    long count = 1;
+    for (long dim : shape) {
+      count = Math.multiplyExact(count, dim);
+    }
+    if (count != Array.getLength(elements)) {
+      throw new IllegalArgumentException(
+          "tensor '"
+              + name
+              + "' has "
+              + Array.getLength(elements)
+              + " elements, shape "
+              + Arrays.toString(shape)
+              + " needs "
+              + count);
+    }
+    this.name = name;
+    this.datatype = datatype;
+    this.shape = shape.clone();
+    this.elements = elements;
+  }
+
+  /** The array class that holds elements of a datatype. */
+  public static Class<?> arrayClass(Datatype datatype) {
+    return switch (datatype) {
+      case FP32, FP16, BF16 -> float[].class;
+      case FP64 -> double[].class;
+      case BOOL, INT8, UINT8 -> byte[].class;
+      case INT16 -> short[].class;
+      case INT32 -> int[].class;
+      case INT64 -> long[].class;
+      case BYTES -> String[].class;
+      default -> throw new IllegalArgumentException("datatype " + datatype + " is not supported");
+    };
+  }
+
+  /**
+   * A protocol tensor (a golden vector), its elements converted.
+   *
+   * @throws IllegalArgumentException if an element does not fit the datatype
+   */
+  public static ArrayTensor of(Tensor tensor) {
+    List<Object> data = tensor.data();
+    int n = data.size();
+    Object elements = Array.newInstance(arrayClass(tensor.datatype()).getComponentType(), n);
+    for (int i = 0; i < n; i++) {
+      Object e = data.get(i);
+      switch (tensor.datatype()) {
+        case FP32, FP16, BF16 -> ((float[]) elements)[i] = ((Number) e).floatValue();
+        case FP64 -> ((double[]) elements)[i] = ((Number) e).doubleValue();
+        case BOOL -> ((byte[]) elements)[i] = (byte) (Boolean.TRUE.equals(e) ? 1 : 0);
+        case INT8, UINT8 -> ((byte[]) elements)[i] = ((Number) e).byteValue();
+        case INT16 -> ((short[]) elements)[i] = ((Number) e).shortValue();
+        case INT32 -> ((int[]) elements)[i] = ((Number) e).intValue();
+        case INT64 -> ((long[]) elements)[i] = ((Number) e).longValue();
+        default -> ((String[]) elements)[i] = (String) e;
+      }
+    }
+    long[] shape = tensor.shape().stream().mapToLong(Long::longValue).toArray();
+    return new ArrayTensor(tensor.name(), tensor.datatype(), shape, elements);
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Datatype datatype() {
+    return datatype;
+  }
+
+  /** The shape (a copy). */
+  public long[] shape() {
+    return shape.clone();
+  }
+
+  /** The shape as a list. */
+  public List<Long> shapeList() {
+    return Arrays.stream(shape).boxed().toList();
+  }
+
+  /** The elements' array itself (not a copy): read it, do not change it. */
+  public Object elements() {
+    return elements;
+  }
+
+  /** The number of elements. */
+  public int size() {
+    return Array.getLength(elements);
+  }
+
+  /**
+   * One element as a value: Float for FP32, FP16 and BF16, Double for FP64, Long for the integer
+   * types (UINT8 unsigned), Boolean for BOOL, String for BYTES. For comparisons and messages, not
+   * for bulk work.
+   */
+  public Object element(int i) {
+    return switch (datatype) {
+      case FP32, FP16, BF16 -> ((float[]) elements)[i];
+      case FP64 -> ((double[]) elements)[i];
+      case BOOL -> ((byte[]) elements)[i] != 0;
+      case INT8 -> (long) ((byte[]) elements)[i];
+      case UINT8 -> (long) Byte.toUnsignedInt(((byte[]) elements)[i]);
+      case INT16 -> (long) ((short[]) elements)[i];
+      case INT32 -> (long) ((int[]) elements)[i];
+      case INT64 -> ((long[]) elements)[i];
+      default -> ((String[]) elements)[i];
+    };
+  }
+
+  @Override
+  public String toString() {
+    return name + " " + datatype + Arrays.toString(shape);
+  }
+}
