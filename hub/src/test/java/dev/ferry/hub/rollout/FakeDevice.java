@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
@@ -43,16 +44,35 @@ final class FakeDevice implements AutoCloseable {
 
   FakeDevice(Map<String, String> labels) throws Exception {
     this.labels = labels;
-    client =
-        new MqttClient("tcp://127.0.0.1:" + HubTestProfile.mqttPort(), id, new MemoryPersistence());
-    MqttConnectOptions options = new MqttConnectOptions();
-    options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-    client.connect(options);
-    client.subscribe(
-        new String[] {"ferry/v1/devices/" + id + "/desired"},
-        new int[] {1},
-        new IMqttMessageListener[] {(topic, message) -> desired.add(message.getPayload())});
+    client = connect();
     report(new ReportedState(id, Instant.now(), 0, "0.1.0", labels, List.of("CPU"), List.of()));
+  }
+
+  /**
+   * Connects and subscribes, trying again as an agent would when the connection drops in between
+   * (the embedded broker was seen closing a new connection once, before its SUBSCRIBE arrived).
+   */
+  private MqttClient connect() throws MqttException {
+    for (int attempt = 1; ; attempt++) {
+      MqttClient candidate =
+          new MqttClient(
+              "tcp://127.0.0.1:" + HubTestProfile.mqttPort(), id, new MemoryPersistence());
+      try {
+        MqttConnectOptions options = new MqttConnectOptions();
+        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+        candidate.connect(options);
+        candidate.subscribe(
+            new String[] {"ferry/v1/devices/" + id + "/desired"},
+            new int[] {1},
+            new IMqttMessageListener[] {(topic, message) -> desired.add(message.getPayload())});
+        return candidate;
+      } catch (MqttException e) {
+        candidate.close(true);
+        if (attempt == 3) {
+          throw e;
+        }
+      }
+    }
   }
 
   /** The next desired state, verified against the trust root; fails after 10 s without one. */
