@@ -6,6 +6,7 @@ import dev.ferry.protocol.release.Datatype;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -38,6 +39,18 @@ final class BinaryTensors {
       List<Long> shape) {
     ByteBuffer in = ByteBuffer.wrap(body, offset, size).slice().order(ByteOrder.LITTLE_ENDIAN);
     int each = elementBytes(datatype);
+    if (each == 0 && (long) count * 4 > size) {
+      // every BYTES element takes at least its 4-byte length: no shape makes us allocate more
+      throw new InvalidRequestException(
+          what
+              + " parameters.binary_data_size is "
+              + size
+              + ", shape "
+              + shape
+              + " of BYTES needs at least "
+              + (long) count * 4
+              + " bytes");
+    }
     if (each > 0 && (long) count * each != size) {
       throw new InvalidRequestException(
           what
@@ -123,9 +136,17 @@ final class BinaryTensors {
                 + in.remaining()
                 + " are left");
       }
-      byte[] bytes = new byte[length];
-      in.get(bytes);
-      out[i] = new String(bytes, StandardCharsets.UTF_8);
+      ByteBuffer element = in.slice().limit(length);
+      in.position(in.position() + length);
+      try {
+        out[i] = StandardCharsets.UTF_8.newDecoder().decode(element).toString();
+      } catch (CharacterCodingException e) {
+        throw new InvalidRequestException(
+            what
+                + " binary element "
+                + i
+                + " is not UTF-8 text, which ONNX Runtime's strings need");
+      }
     }
     if (in.hasRemaining()) {
       throw new InvalidRequestException(
@@ -134,23 +155,35 @@ final class BinaryTensors {
     return out;
   }
 
-  /** Appends a tensor's elements; returns the number of bytes written. */
-  static int encode(ArrayTensor tensor, ByteArrayOutputStream out) {
+  /** The bytes {@link #encode} writes for a tensor. */
+  static int size(ArrayTensor tensor) {
+    int each = elementBytes(tensor.datatype());
+    if (each > 0) {
+      return Math.toIntExact((long) tensor.size() * each);
+    }
+    long size = 0;
+    for (String text : (String[]) tensor.elements()) {
+      size += 4 + text.getBytes(StandardCharsets.UTF_8).length;
+    }
+    return Math.toIntExact(size);
+  }
+
+  /** Appends a tensor's elements, {@link #size} bytes. */
+  static void encode(ArrayTensor tensor, ByteArrayOutputStream out) {
     Object e = tensor.elements();
     int n = tensor.size();
     int each = elementBytes(tensor.datatype());
     if (each == 0) {
-      int written = 0;
       ByteBuffer length = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
       for (String text : (String[]) e) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         out.write(length.putInt(0, bytes.length).array(), 0, 4);
         out.write(bytes, 0, bytes.length);
-        written += 4 + bytes.length;
       }
-      return written;
+      return;
     }
-    ByteBuffer buffer = ByteBuffer.allocate(n * each).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer buffer =
+        ByteBuffer.allocate(Math.toIntExact((long) n * each)).order(ByteOrder.LITTLE_ENDIAN);
     switch (tensor.datatype()) {
       case FP32 -> buffer.asFloatBuffer().put((float[]) e);
       case FP64 -> buffer.asDoubleBuffer().put((double[]) e);
@@ -169,7 +202,6 @@ final class BinaryTensors {
       case INT32 -> buffer.asIntBuffer().put((int[]) e);
       default -> buffer.asLongBuffer().put((long[]) e);
     }
-    out.write(buffer.array(), 0, n * each);
-    return n * each;
+    out.write(buffer.array(), 0, buffer.capacity());
   }
 }

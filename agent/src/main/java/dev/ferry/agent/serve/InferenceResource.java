@@ -140,9 +140,11 @@ public class InferenceResource {
         slot.record(version, true);
         throw e;
       }
-      error = null;
       slot.record(version, false);
-      return ResponseWriter.write(slot.model(), version.version(), request, result.values());
+      Response answer =
+          ResponseWriter.write(slot.model(), version.version(), request, result.values());
+      error = null;
+      return answer;
     } finally {
       meters.record(
           slot.model(), version.version(), version.provider(), System.nanoTime() - start, error);

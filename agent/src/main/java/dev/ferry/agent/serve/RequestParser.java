@@ -66,7 +66,7 @@ final class RequestParser {
     byte[] bytes = body == null ? new byte[0] : body;
     int jsonLength = jsonLength(headerLength, bytes.length);
     try (JsonParser parser = JSON.createParser(bytes, 0, jsonLength)) {
-      return root(parser, bytes, jsonLength);
+      return root(parser, bytes, jsonLength, headerLength != null);
     } catch (JsonProcessingException e) {
       throw new InvalidRequestException(
           "request body is not valid JSON"
@@ -103,8 +103,8 @@ final class RequestParser {
             + "'");
   }
 
-  private static InferRequest root(JsonParser parser, byte[] body, int jsonLength)
-      throws IOException {
+  private static InferRequest root(
+      JsonParser parser, byte[] body, int jsonLength, boolean binaryPart) throws IOException {
     JsonToken first = parser.nextToken();
     if (first == null) {
       throw new InvalidRequestException("request body is empty; send a JSON object");
@@ -134,7 +134,8 @@ final class RequestParser {
     boolean binaryByDefault = flag(parameters, "binary_data_output", "parameters");
     Map<String, Boolean> binary = new HashMap<>();
     List<String> names = outputs(outputs, binary);
-    return new InferRequest(id, tensors(inputs, body, jsonLength), names, binaryByDefault, binary);
+    return new InferRequest(
+        id, tensors(inputs, body, jsonLength, binaryPart), names, binaryByDefault, binary);
   }
 
   private static String id(JsonParser parser, JsonToken value) throws IOException {
@@ -204,12 +205,13 @@ final class RequestParser {
     return input;
   }
 
-  private static List<ArrayTensor> tensors(List<Input> inputs, byte[] body, int jsonLength) {
+  private static List<ArrayTensor> tensors(
+      List<Input> inputs, byte[] body, int jsonLength, boolean binaryPart) {
     List<ArrayTensor> tensors = new ArrayList<>();
     int offset = jsonLength;
     for (Input input : inputs) {
       if (input.binarySize >= 0) {
-        if (jsonLength == body.length) {
+        if (!binaryPart) {
           throw new InvalidRequestException(
               input.what()
                   + " has parameters.binary_data_size but the request has no binary part: send the"
@@ -367,8 +369,9 @@ final class RequestParser {
         }
         product *= dim;
       }
-      // every element takes at least two bytes of JSON: no shape makes us hold more than the body
-      return (int) Math.min(product, jsonLength / 2 + 1);
+      // every element takes at least two bytes of JSON: no shape makes us hold more than the body,
+      // and past a million elements the array grows as the data comes
+      return (int) Math.min(Math.min(product, jsonLength / 2 + 1), 1 << 20);
     }
 
     void checkData() {

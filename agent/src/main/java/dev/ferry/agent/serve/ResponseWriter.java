@@ -7,7 +7,9 @@ import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * Writes an infer answer: JSON, with each output's elements written straight from its primitive
@@ -20,10 +22,12 @@ final class ResponseWriter {
 
   static Response write(
       String model, String version, InferRequest request, Collection<ArrayTensor> outputs) {
-    int elements = outputs.stream().mapToInt(ArrayTensor::size).sum();
-    ByteArrayOutputStream json = new ByteArrayOutputStream(256 + 12 * elements);
-    ByteArrayOutputStream binary = new ByteArrayOutputStream();
-    try (JsonGenerator out = RequestParser.JSON.createGenerator(json)) {
+    long jsonElements =
+        outputs.stream().filter(t -> !request.binary(t.name())).mapToLong(ArrayTensor::size).sum();
+    ByteArrayOutputStream body =
+        new ByteArrayOutputStream((int) Math.min(256 + 12 * jsonElements, 64 << 20));
+    List<ArrayTensor> binary = new ArrayList<>();
+    try (JsonGenerator out = RequestParser.JSON.createGenerator(body)) {
       out.writeStartObject();
       out.writeStringField("model_name", model);
       out.writeStringField("model_version", version);
@@ -39,8 +43,9 @@ final class ResponseWriter {
         out.writeFieldName("shape");
         out.writeArray(shape, 0, shape.length);
         if (request.binary(tensor.name())) {
+          binary.add(tensor);
           out.writeObjectFieldStart("parameters");
-          out.writeNumberField("binary_data_size", BinaryTensors.encode(tensor, binary));
+          out.writeNumberField("binary_data_size", BinaryTensors.size(tensor));
           out.writeEndObject();
         } else {
           out.writeFieldName("data");
@@ -53,12 +58,14 @@ final class ResponseWriter {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if (binary.size() == 0) {
-      return Response.ok(json.toByteArray(), MediaType.APPLICATION_JSON_TYPE).build();
+    if (binary.isEmpty()) {
+      return Response.ok(body.toByteArray(), MediaType.APPLICATION_JSON_TYPE).build();
     }
-    int headerLength = json.size();
-    json.write(binary.toByteArray(), 0, binary.size());
-    return Response.ok(json.toByteArray(), MediaType.APPLICATION_OCTET_STREAM_TYPE)
+    int headerLength = body.size();
+    for (ArrayTensor tensor : binary) {
+      BinaryTensors.encode(tensor, body);
+    }
+    return Response.ok(body.toByteArray(), MediaType.APPLICATION_OCTET_STREAM_TYPE)
         .header(RequestParser.HEADER_LENGTH, headerLength)
         .build();
   }

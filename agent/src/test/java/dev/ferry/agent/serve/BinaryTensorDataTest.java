@@ -227,6 +227,52 @@ class BinaryTensorDataTest {
         "input 'x' binary data ends before element 1 of 2", response.jsonPath().getString("error"));
   }
 
+  @Test
+  void bytesShapeFarBeyondTheBinaryPart_isNamedBeforeAnythingIsAllocated() {
+    String header =
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[1500000000],\"datatype\":\"BYTES\","
+            + "\"parameters\":{\"binary_data_size\":4}}]}";
+    Response response = post("bin-words", header, new byte[4]);
+    assertEquals(400, response.statusCode(), response.asString());
+    assertEquals(
+        "input 'x' parameters.binary_data_size is 4, shape [1500000000] of BYTES needs at least"
+            + " 6000000000 bytes",
+        response.jsonPath().getString("error"));
+  }
+
+  @Test
+  void bytesElementThatIsNoUtf8_isNamed() {
+    String header =
+        "{\"inputs\":[{\"name\":\"x\",\"shape\":[2],\"datatype\":\"BYTES\","
+            + "\"parameters\":{\"binary_data_size\":12}}]}";
+    byte[] notUtf8 =
+        ByteBuffer.allocate(6)
+            .order(ByteOrder.LITTLE_ENDIAN)
+            .putInt(2)
+            .put(new byte[] {(byte) 0xff, 0x41})
+            .array();
+    Response response = post("bin-words", header, concat(text("ok"), notUtf8));
+    assertEquals(400, response.statusCode(), response.asString());
+    assertEquals(
+        "input 'x' binary element 1 is not UTF-8 text, which ONNX Runtime's strings need",
+        response.jsonPath().getString("error"));
+  }
+
+  @Test
+  void emptyBinaryInput_withTheHeaderAsTritonClientSendsIt_isServed() throws IOException {
+    String header =
+        "{\"parameters\":{\"binary_data_output\":true},\"inputs\":[{\"name\":\"x\","
+            + "\"shape\":[0,4],\"datatype\":\"FP32\",\"parameters\":{\"binary_data_size\":0}}]}";
+    Response response = post("bin-linear", header, new byte[0]);
+    assertEquals(200, response.statusCode(), response.asString());
+    int headerLength = Integer.parseInt(response.header(HEADER));
+    JsonNode y =
+        JSON.readTree(Arrays.copyOf(response.asByteArray(), headerLength)).get("outputs").get(0);
+    assertEquals("[0,3]", y.get("shape").toString());
+    assertEquals(0, y.get("parameters").get("binary_data_size").asInt());
+    assertEquals(headerLength, response.asByteArray().length);
+  }
+
   private static String binaryHeader(int size) {
     return "{\"inputs\":[{\"name\":\"x\",\"shape\":[2,4],\"datatype\":\"FP32\","
         + "\"parameters\":{\"binary_data_size\":"
