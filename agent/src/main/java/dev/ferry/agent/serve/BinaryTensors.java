@@ -39,19 +39,9 @@ final class BinaryTensors {
       List<Long> shape) {
     ByteBuffer in = ByteBuffer.wrap(body, offset, size).slice().order(ByteOrder.LITTLE_ENDIAN);
     int each = elementBytes(datatype);
-    if (each == 0 && (long) count * 4 > size) {
-      // every BYTES element takes at least its 4-byte length: no shape makes us allocate more
-      throw new InvalidRequestException(
-          what
-              + " parameters.binary_data_size is "
-              + size
-              + ", shape "
-              + shape
-              + " of BYTES needs at least "
-              + (long) count * 4
-              + " bytes");
-    }
-    if (each > 0 && (long) count * each != size) {
+    // a BYTES element takes at least its 4-byte length: no shape makes us allocate more than that
+    long needed = (long) count * (each == 0 ? 4 : each);
+    if (each == 0 ? needed > size : needed != size) {
       throw new InvalidRequestException(
           what
               + " parameters.binary_data_size is "
@@ -60,8 +50,8 @@ final class BinaryTensors {
               + shape
               + " of "
               + datatype
-              + " takes "
-              + (long) count * each
+              + (each == 0 ? " needs at least " : " takes ")
+              + needed
               + " bytes");
     }
     return switch (datatype) {
