@@ -9,6 +9,7 @@ import dev.ferry.protocol.release.TensorSpec;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /** Builds a version's session off the request path and proves it before it may serve. */
 public final class VersionLoader {
@@ -21,14 +22,18 @@ public final class VersionLoader {
    *
    * @param modelFile the ONNX model
    * @param spec its serving.json
-   * @param golden its golden vectors; every case must pass
+   * @param golden its golden vectors, asked for once the session is built (so a caller can decode
+   *     them meanwhile); every case must pass
    * @param providerPreference the device's execution providers, best first
    * @return the version, ready to swap in
    * @throws VersionRejectedException (a subclass naming the broken rule) if it must not serve; the
    *     session is closed then
    */
   public static LoadedVersion load(
-      Path modelFile, ServingSpec spec, GoldenVectors golden, List<String> providerPreference) {
+      Path modelFile,
+      ServingSpec spec,
+      Supplier<GoldenVectors> golden,
+      List<String> providerPreference) {
     Objects.requireNonNull(golden, "golden");
     String provider =
         ExecutionProviders.choose(
@@ -39,7 +44,7 @@ public final class VersionLoader {
           SignatureCheck.check("input", spec.inputs(), session.getInputInfo());
       SignatureCheck.check("output", spec.outputs(), session.getOutputInfo());
       LoadedVersion version = new LoadedVersion(session, spec, provider, inputs);
-      GoldenCheck.run(version, golden);
+      GoldenCheck.run(version, Objects.requireNonNull(golden.get(), "golden vectors"));
       return version;
     } catch (OrtException | RuntimeException e) {
       LoadedVersion.close(session);

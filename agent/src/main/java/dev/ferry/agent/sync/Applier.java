@@ -46,6 +46,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -335,14 +337,43 @@ public final class Applier {
   }
 
   private LoadedVersion load(InstalledVersion version) throws IOException {
-    Path model = parts.store().verify(version.files().get("model.onnx"));
-    ServingSpec spec = read(version.files().get("serving.json"), ServingSpec.class);
-    GoldenVectors golden = read(version.files().get("golden.json"), GoldenVectors.class);
-    if (!spec.model().equals(version.name())) {
-      throw new IllegalStateException(
-          "serving.json is for model " + spec.model() + ", not " + version.name());
+    // golden.json is checked and decoded while ONNX Runtime builds the session: the two are
+    // independent, and a large golden output (a recogniser's 265,000 numbers) takes as long
+    Digest goldenFile = version.files().get("golden.json");
+    CompletableFuture<GoldenVectors> golden =
+        CompletableFuture.supplyAsync(
+            () -> {
+              try {
+                return read(goldenFile, GoldenVectors.class);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            });
+    try {
+      Path model = parts.store().verify(version.files().get("model.onnx"));
+      ServingSpec spec = read(version.files().get("serving.json"), ServingSpec.class);
+      if (!spec.model().equals(version.name())) {
+        throw new IllegalStateException(
+            "serving.json is for model " + spec.model() + ", not " + version.name());
+      }
+      return VersionLoader.load(model, spec, () -> joined(golden), parts.providers());
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    } finally {
+      // never leave a read of the cache running behind this version's outcome
+      golden.handle((vectors, failure) -> null).join();
     }
-    return VersionLoader.load(model, spec, golden, parts.providers());
+  }
+
+  private static <T> T joined(CompletableFuture<T> future) {
+    try {
+      return future.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException cause) {
+        throw cause;
+      }
+      throw e;
+    }
   }
 
   private <T> T read(Digest digest, Class<T> type) throws IOException {

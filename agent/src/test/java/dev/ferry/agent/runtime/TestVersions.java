@@ -53,7 +53,7 @@ public final class TestVersions {
     OnnxModels.Linear weights = OnnxModels.matMulAdd(file, "x", OnnxModels.DYNAMIC, 4, 3, seed);
     GoldenVectors golden = linearGolden(weights);
     return new Linear(
-        VersionLoader.load(file, linearSpec(model, version), golden, CPU_ONLY), weights);
+        VersionLoader.load(file, linearSpec(model, version), () -> golden, CPU_ONLY), weights);
   }
 
   /** One case: x = [[1, 2, 3, 4]] and the outputs these weights give. */
@@ -80,7 +80,8 @@ public final class TestVersions {
         new GoldenCase(
             List.of(tensor("x", datatype, shape, sample)),
             List.of(tensor("y", datatype, shape, sample)));
-    return VersionLoader.load(file, spec, new GoldenVectors(List.of(golden), Map.of()), CPU_ONLY);
+    return VersionLoader.load(
+        file, spec, () -> new GoldenVectors(List.of(golden), Map.of()), CPU_ONLY);
   }
 
   /** Writes, loads and proves {@code c = a + b} over FP32 vectors of dynamic, unequal lengths. */
@@ -102,7 +103,8 @@ public final class TestVersions {
                 tensor("a", Datatype.FP32, List.of(2L), List.of(1.0, 2.0)),
                 tensor("b", Datatype.FP32, List.of(2L), List.of(3.0, 4.0))),
             List.of(tensor("c", Datatype.FP32, List.of(2L), List.of(4.0, 6.0))));
-    return VersionLoader.load(file, spec, new GoldenVectors(List.of(golden), Map.of()), CPU_ONLY);
+    return VersionLoader.load(
+        file, spec, () -> new GoldenVectors(List.of(golden), Map.of()), CPU_ONLY);
   }
 
   public static Tensor tensor(String name, Datatype datatype, List<Long> shape, List<?> data) {

@@ -158,7 +158,7 @@ class VersionLoaderTest {
   }
 
   private static LoadedVersion load(Path file, ServingSpec spec, GoldenVectors golden) {
-    return VersionLoader.load(file, spec, golden, TestVersions.CPU_ONLY);
+    return VersionLoader.load(file, spec, () -> golden, TestVersions.CPU_ONLY);
   }
 
   private static GoldenVectors anyGolden() {
