@@ -4,9 +4,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
 import dev.ferry.it.fleet.JarProcess;
-import dev.ferry.it.fleet.Oip;
 import dev.ferry.protocol.testing.TestHub;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -130,29 +128,14 @@ final class ServingBench {
             List<Load.Window> overHttp =
                 measure(
                     concurrency,
-                    () -> {
-                      Oip oip = new Oip(agent);
-                      return () -> oip.infer(model.name(), body).statusCode() == 200;
-                    },
+                    () -> BenchClient.json(agent, model.name(), body)::call,
                     windowMillis,
                     maxWindows,
                     failures);
             List<Load.Window> binary =
                 measure(
                     concurrency,
-                    () -> {
-                      Oip oip = new Oip(agent);
-                      return () -> {
-                        HttpResponse<byte[]> response =
-                            oip.inferBinary(
-                                model.name(), binaryBody.body(), binaryBody.headerLength());
-                        return response.statusCode() == 200
-                            && response
-                                .headers()
-                                .firstValue("Inference-Header-Content-Length")
-                                .isPresent();
-                      };
-                    },
+                    () -> BenchClient.binary(agent, model.name(), binaryBody)::call,
                     windowMillis,
                     maxWindows,
                     failures);

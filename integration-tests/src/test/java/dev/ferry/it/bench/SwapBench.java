@@ -3,11 +3,9 @@ package dev.ferry.it.bench;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtSession;
-import dev.ferry.it.fleet.Oip;
 import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.EventType;
 import dev.ferry.protocol.testing.TestHub;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,15 +62,7 @@ final class SwapBench {
       // B4: as many swaps again while threads send requests back to back
       List<long[]> windows = new ArrayList<>();
       Load requests =
-          new Load(
-              threads,
-              () -> {
-                Oip oip = new Oip(rig.agent());
-                return () -> {
-                  HttpResponse<String> response = oip.infer(model.name(), body);
-                  return response.statusCode() == 200;
-                };
-              });
+          new Load(threads, () -> BenchClient.json(rig.agent(), model.name(), body)::call);
       try (requests) {
         for (int i = 0; i < swaps; i++) {
           TimeUnit.MILLISECONDS.sleep(pauseMillis);

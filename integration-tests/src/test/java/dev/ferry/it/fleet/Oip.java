@@ -53,23 +53,6 @@ public final class Oip {
     return post("/v2/models/" + model + "/infer", body);
   }
 
-  /**
-   * An infer request with the binary tensor data extension.
-   *
-   * @param body the JSON header followed by the inputs' bytes
-   * @param headerLength the JSON header's length
-   */
-  public HttpResponse<byte[]> inferBinary(String model, byte[] body, int headerLength)
-      throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(url + "/v2/models/" + model + "/infer"))
-            .header("Content-Type", "application/octet-stream")
-            .header("Inference-Header-Content-Length", String.valueOf(headerLength))
-            .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-            .build(),
-        HttpResponse.BodyHandlers.ofByteArray());
-  }
-
   /** The version that answers a request; fails unless the answer is a 200. */
   public String served(String model, String body) throws Exception {
     HttpResponse<String> response = infer(model, body);
