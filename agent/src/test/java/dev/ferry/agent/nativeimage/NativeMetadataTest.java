@@ -73,33 +73,57 @@ class NativeMetadataTest {
   void everyRecordJacksonMayBind_isRegisteredForReflection() throws Exception {
     Set<String> registered = names("reflect-config.json");
     List<String> protocol = records(DesiredState.class, "dev.ferry.protocol.");
+    protocol.removeIf(record -> record.startsWith("dev.ferry.protocol.testing."));
     assertTrue(
         protocol.contains(DesiredState.class.getName()), "the scan finds records: " + protocol);
+    List<String> agent = records(AgentState.class, "dev.ferry.agent.");
+    assertTrue(
+        agent.contains(AgentState.class.getName()), "the scan finds the agent's records: " + agent);
     List<String> missing = new ArrayList<>();
-    for (String record : protocol) {
-      if (!record.startsWith("dev.ferry.protocol.testing.") && !registered.contains(record)) {
-        missing.add(record);
-      }
-    }
-    for (String record : records(AgentState.class, "dev.ferry.agent.")) {
+    for (String record : concat(protocol, agent)) {
       if (!registered.contains(record)) {
         missing.add(record);
       }
     }
     assertEquals(List.of(), missing, "add them to native/…/reflect-config.json");
+    // every record found is registered; counted against the config, no stale entry is left either
+    assertEquals(registeredUnder(registered, "dev.ferry.protocol."), protocol.size(), "protocol");
+    assertEquals(registeredUnder(registered, "dev.ferry.agent."), agent.size(), "agent");
+  }
+
+  private static List<String> concat(List<String> first, List<String> second) {
+    List<String> all = new ArrayList<>(first);
+    all.addAll(second);
+    return all;
+  }
+
+  private static long registeredUnder(Set<String> registered, String prefix) {
+    return registered.stream().filter(name -> name.startsWith(prefix)).count();
   }
 
   @Test
   void everyClassTheConfigsName_exists() throws Exception {
-    for (String file : List.of("reflect-config.json", "jni-config.json")) {
-      for (String name : names(file)) {
-        try {
-          Class.forName(name, false, NativeMetadataTest.class.getClassLoader());
-        } catch (ClassNotFoundException e) {
-          throw new AssertionError(file + " names " + name + ", which does not exist", e);
-        }
+    // ONNX Runtime's JNI library calls back into 12 of its classes, and String
+    assertEquals(13, classesThatExist("jni-config.json"), "jni-config.json");
+    long ours = registeredUnder(names("reflect-config.json"), "dev.ferry.");
+    assertTrue(ours > 0, "reflect-config.json registers Ferry's records");
+    // besides Ferry's records: jib-core's 6 JSON templates, Paho's logger and message catalog
+    assertEquals(ours + 8, classesThatExist("reflect-config.json"), "reflect-config.json");
+  }
+
+  /** Loads every class a config names, failing on the first that does not exist. */
+  private static int classesThatExist(String file) throws IOException {
+    JsonNode entries = JSON.readTree(METADATA.resolve(file).toFile());
+    Set<String> names = names(file);
+    assertEquals(entries.size(), names.size(), file + " names a class twice");
+    for (String name : names) {
+      try {
+        Class.forName(name, false, NativeMetadataTest.class.getClassLoader());
+      } catch (ClassNotFoundException e) {
+        throw new AssertionError(file + " names " + name + ", which does not exist", e);
       }
     }
+    return names.size();
   }
 
   @Test
