@@ -7,12 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.agent.store.ContentStore;
 import dev.ferry.protocol.json.JsonCodec;
-import dev.ferry.protocol.oci.Annotations;
 import dev.ferry.protocol.oci.Descriptor;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.oci.Manifest;
 import dev.ferry.protocol.oci.MediaTypes;
 import dev.ferry.protocol.registry.RegistryClient;
+import dev.ferry.protocol.testing.ModelPacks;
 import dev.ferry.protocol.testing.Services;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -65,28 +65,11 @@ class ArtifactFetcherTest {
 
   /** Pushes a model artifact; returns its manifest digest. */
   private Digest push(byte[] model) throws Exception {
-    Descriptor modelLayer = layer(MediaTypes.MODEL_WEIGHT_RAW, model, "model.onnx");
     byte[] serving = "{\"schema\":\"ferry.serving/v1\"}".getBytes(StandardCharsets.UTF_8);
     byte[] golden = "{\"schema\":\"ferry.golden/v1\"}".getBytes(StandardCharsets.UTF_8);
-    byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
-    Manifest manifest =
-        Manifest.of(
-            MediaTypes.MODEL_ARTIFACT,
-            Descriptor.of(
-                MediaTypes.MODEL_CONFIG, client.pushBlob(repository, config), config.length),
-            List.of(
-                modelLayer,
-                layer(MediaTypes.MODEL_WEIGHT_CONFIG_RAW, serving, "serving.json"),
-                layer(MediaTypes.MODEL_DATASET_RAW, golden, "golden.json")),
-            null,
-            Map.of());
+    Manifest manifest = ModelPacks.pushParts(client, repository, model, serving, golden);
     return client.putManifest(
         repository, "1.0.0", MediaTypes.OCI_MANIFEST, new JsonCodec().encode(manifest));
-  }
-
-  private Descriptor layer(String mediaType, byte[] bytes, String path) throws Exception {
-    return Descriptor.of(mediaType, client.pushBlob(repository, bytes), bytes.length)
-        .withAnnotation(Annotations.MODEL_FILEPATH, path);
   }
 
   private static byte[] random(int size) {

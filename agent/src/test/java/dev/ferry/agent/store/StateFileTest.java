@@ -9,11 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.agent.trust.AcceptedState;
 import dev.ferry.agent.trust.DesiredStateVerifier;
-import dev.ferry.agent.trust.Keys;
 import dev.ferry.agent.trust.RejectedDesiredStateException;
 import dev.ferry.agent.trust.RejectedDesiredStateException.Reason;
 import dev.ferry.agent.trust.VerifiedDesired;
 import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.testing.TestHub;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -26,7 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StateFileTest {
   private static final String DEVICE = "edge-1";
 
-  private final Keys keys = new Keys();
+  private final TestHub keys = new TestHub();
   @TempDir Path dir;
 
   @Test
@@ -38,7 +38,7 @@ class StateFileTest {
   void save_roundTripsTheState() throws IOException {
     AgentState state =
         AgentState.empty()
-            .withAccepted(new AcceptedState(4, Keys.digest("four"), Map.of()))
+            .withAccepted(new AcceptedState(4, TestHub.digest("four"), Map.of()))
             .activate(version("resnet", 1, "a"))
             .activate(version("resnet", 2, "b"));
     new StateFile(dir).save(state);
@@ -80,11 +80,11 @@ class StateFileTest {
 
   @Test
   void replay_isRefusedAfterARestart() throws IOException {
-    DesiredStateVerifier verifier = new DesiredStateVerifier(() -> keys.trustRoot, Keys.CODEC);
-    byte[] nine = keys.signedByHub(Keys.desired(DEVICE, 9, keys.assignment("resnet", 2)));
-    byte[] seven = keys.signedByHub(Keys.desired(DEVICE, 7, keys.assignment("resnet", 2)));
+    DesiredStateVerifier verifier = new DesiredStateVerifier(() -> keys.trustRoot(), TestHub.CODEC);
+    byte[] nine = keys.desired(TestHub.desiredState(DEVICE, 9, keys.assign("resnet", 2)));
+    byte[] seven = keys.desired(TestHub.desiredState(DEVICE, 7, keys.assign("resnet", 2)));
     AgentState before = new StateFile(dir).load();
-    VerifiedDesired verified = verifier.verify(nine, DEVICE, before.accepted(), Keys.NOW);
+    VerifiedDesired verified = verifier.verify(nine, DEVICE, before.accepted(), TestHub.NOW);
     new StateFile(dir).save(before.withAccepted(before.accepted().accept(verified)));
 
     AcceptedState restarted = new StateFile(dir).load().accepted();
@@ -125,7 +125,7 @@ class StateFileTest {
     var error =
         assertThrows(
             RejectedDesiredStateException.class,
-            () -> verifier.verify(payload, DEVICE, accepted, Keys.NOW));
+            () -> verifier.verify(payload, DEVICE, accepted, TestHub.NOW));
     assertEquals(reason, error.reason());
     return error.getMessage();
   }
@@ -143,17 +143,17 @@ class StateFileTest {
         manifest,
         releaseSeq,
         files,
-        keys.release(model, manifest, releaseSeq));
+        keys.signedRelease(model, manifest, releaseSeq));
   }
 
   private InstalledVersion version(String model, long releaseSeq, String seed) {
-    Digest manifest = Keys.digest(seed);
+    Digest manifest = TestHub.digest(seed);
     return new InstalledVersion(
         model,
         "1.0." + releaseSeq,
         manifest,
         releaseSeq,
-        Map.of("model.onnx", Keys.digest(seed + "m"), "golden.json", Keys.digest(seed + "g")),
-        keys.release(model, manifest, releaseSeq));
+        Map.of("model.onnx", TestHub.digest(seed + "m"), "golden.json", TestHub.digest(seed + "g")),
+        keys.signedRelease(model, manifest, releaseSeq));
   }
 }

@@ -1,8 +1,8 @@
 package dev.ferry.agent.trust;
 
-import static dev.ferry.agent.trust.Keys.CODEC;
-import static dev.ferry.agent.trust.Keys.NOW;
-import static dev.ferry.agent.trust.Keys.desired;
+import static dev.ferry.protocol.testing.TestHub.CODEC;
+import static dev.ferry.protocol.testing.TestHub.NOW;
+import static dev.ferry.protocol.testing.TestHub.desiredState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -15,6 +15,7 @@ import dev.ferry.protocol.signing.Ed25519;
 import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Signer;
+import dev.ferry.protocol.testing.TestHub;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -22,21 +23,21 @@ import org.junit.jupiter.api.Test;
 class DesiredStateVerifierTest {
   private static final String DEVICE = "edge-1";
 
-  private final Keys keys = new Keys();
+  private final TestHub keys = new TestHub();
   private final DesiredStateVerifier verifier =
-      new DesiredStateVerifier(() -> keys.trustRoot, CODEC);
+      new DesiredStateVerifier(() -> keys.trustRoot(), CODEC);
 
   @Test
   void verify_acceptsASignedStateWithItsReleaseStatements() {
-    ModelAssignment resnet = keys.assignment("resnet", 3);
-    DesiredState state = desired(DEVICE, 5, resnet);
-    byte[] payload = keys.signedByHub(state);
+    ModelAssignment resnet = keys.assign("resnet", 3);
+    DesiredState state = desiredState(DEVICE, 5, resnet);
+    byte[] payload = keys.desired(state);
 
     VerifiedDesired verified = verifier.verify(payload, DEVICE, AcceptedState.initial(), NOW);
 
     assertEquals(state, verified.state());
     assertEquals(
-        Map.of("resnet", Keys.statement("resnet", resnet.manifestDigest(), 3)),
+        Map.of("resnet", TestHub.statement("resnet", resnet.manifestDigest(), 3)),
         verified.statements());
     assertEquals(Digest.of(CODEC.encode(state)), verified.payloadDigest());
   }
@@ -44,7 +45,7 @@ class DesiredStateVerifierTest {
   @Test
   void verify_acceptsTheSameReleaseSeqAsInstalled() {
     AcceptedState accepted = AcceptedState.initial().installed("resnet", 3);
-    byte[] payload = keys.signedByHub(desired(DEVICE, 5, keys.assignment("resnet", 3)));
+    byte[] payload = keys.desired(desiredState(DEVICE, 5, keys.assign("resnet", 3)));
     assertEquals(1, verifier.verify(payload, DEVICE, accepted, NOW).statements().size());
   }
 
@@ -60,8 +61,8 @@ class DesiredStateVerifierTest {
 
   @Test
   void verify_rejectsAnOversizedPayloadBeforeParsing() {
-    var small = new DesiredStateVerifier(() -> keys.trustRoot, new JsonCodec(100));
-    byte[] payload = keys.signedByHub(desired(DEVICE, 5));
+    var small = new DesiredStateVerifier(() -> keys.trustRoot(), new JsonCodec(100));
+    byte[] payload = keys.desired(desiredState(DEVICE, 5));
     var error =
         assertThrows(
             RejectedDesiredStateException.class,
@@ -86,7 +87,7 @@ class DesiredStateVerifierTest {
 
   @Test
   void verify_rejectsAnotherPayloadType() {
-    byte[] state = CODEC.encode(desired(DEVICE, 5));
+    byte[] state = CODEC.encode(desiredState(DEVICE, 5));
     byte[] payload = CODEC.encode(keys.hub.sign(PayloadTypes.IN_TOTO, state));
     assertRejected(
         Reason.WRONG_PAYLOAD_TYPE,
@@ -99,7 +100,7 @@ class DesiredStateVerifierTest {
   @Test
   void verify_rejectsAnUnknownKey() {
     Signer stranger = new Signer(Ed25519.generate());
-    byte[] state = CODEC.encode(desired(DEVICE, 5));
+    byte[] state = CODEC.encode(desiredState(DEVICE, 5));
     byte[] payload = CODEC.encode(stranger.sign(PayloadTypes.DESIRED, state));
     assertRejected(
         Reason.UNTRUSTED_SIGNATURE,
@@ -113,11 +114,11 @@ class DesiredStateVerifierTest {
 
   @Test
   void verify_rejectsABadSignature() {
-    Envelope signed = keys.hub.sign(PayloadTypes.DESIRED, CODEC.encode(desired(DEVICE, 5)));
+    Envelope signed = keys.hub.sign(PayloadTypes.DESIRED, CODEC.encode(desiredState(DEVICE, 5)));
     Envelope tampered =
         new Envelope(
             signed.payloadType(),
-            java.util.Base64.getEncoder().encodeToString(CODEC.encode(desired(DEVICE, 6))),
+            java.util.Base64.getEncoder().encodeToString(CODEC.encode(desiredState(DEVICE, 6))),
             signed.signatures());
     assertRejected(
         Reason.UNTRUSTED_SIGNATURE,
@@ -131,7 +132,7 @@ class DesiredStateVerifierTest {
 
   @Test
   void verify_rejectsADesiredStateSignedByTheReleaseKey() {
-    byte[] state = CODEC.encode(desired(DEVICE, 5));
+    byte[] state = CODEC.encode(desiredState(DEVICE, 5));
     byte[] payload = CODEC.encode(keys.release.sign(PayloadTypes.DESIRED, state));
     assertRejected(
         Reason.UNTRUSTED_SIGNATURE,
@@ -148,13 +149,13 @@ class DesiredStateVerifierTest {
     assertRejected(
         Reason.WRONG_DEVICE,
         "desired state is for device 'edge-2', this device is 'edge-1'",
-        keys.signedByHub(desired("edge-2", 5)),
+        keys.desired(desiredState("edge-2", 5)),
         AcceptedState.initial());
   }
 
   @Test
   void verify_reportsTheAcceptedStateDeliveredAgainAsADuplicate() {
-    byte[] payload = keys.signedByHub(desired(DEVICE, 9, keys.assignment("resnet", 1)));
+    byte[] payload = keys.desired(desiredState(DEVICE, 9, keys.assign("resnet", 1)));
     AcceptedState accepted =
         AcceptedState.initial()
             .accept(verifier.verify(payload, DEVICE, AcceptedState.initial(), NOW));
@@ -167,21 +168,21 @@ class DesiredStateVerifierTest {
 
   @Test
   void verify_rejectsALowerSequence() {
-    AcceptedState accepted = new AcceptedState(9, Keys.digest("nine"), Map.of());
+    AcceptedState accepted = new AcceptedState(9, TestHub.digest("nine"), Map.of());
     assertRejected(
         Reason.REPLAYED_SEQUENCE,
         "desired sequence 7 is not above the accepted 9 (replay)",
-        keys.signedByHub(desired(DEVICE, 7)),
+        keys.desired(desiredState(DEVICE, 7)),
         accepted);
   }
 
   @Test
   void verify_rejectsTheAcceptedSequenceWithOtherContent() {
-    AcceptedState accepted = new AcceptedState(9, Keys.digest("nine"), Map.of());
+    AcceptedState accepted = new AcceptedState(9, TestHub.digest("nine"), Map.of());
     assertRejected(
         Reason.REPLAYED_SEQUENCE,
         "desired sequence 9 is not above the accepted 9 (replay)",
-        keys.signedByHub(desired(DEVICE, 9)),
+        keys.desired(desiredState(DEVICE, 9)),
         accepted);
   }
 
@@ -192,7 +193,7 @@ class DesiredStateVerifierTest {
             RejectedDesiredStateException.class,
             () ->
                 verifier.verify(
-                    keys.signedByHub(desired(DEVICE, 5)),
+                    keys.desired(desiredState(DEVICE, 5)),
                     DEVICE,
                     AcceptedState.initial(),
                     NOW.plusSeconds(3600)));
@@ -204,10 +205,10 @@ class DesiredStateVerifierTest {
 
   @Test
   void verify_rejectsAReleaseSignedByTheHubKey() {
-    Digest manifest = Keys.digest("resnet");
+    Digest manifest = TestHub.digest("resnet");
     Envelope byHub =
-        keys.hub.sign(PayloadTypes.IN_TOTO, CODEC.encode(Keys.statement("resnet", manifest, 1)));
-    var assignment = new ModelAssignment("resnet", Keys.REPOSITORY, manifest, byHub);
+        keys.hub.sign(PayloadTypes.IN_TOTO, CODEC.encode(TestHub.statement("resnet", manifest, 1)));
+    var assignment = new ModelAssignment("resnet", TestHub.REPOSITORY, manifest, byHub);
     assertRejected(
         Reason.UNTRUSTED_RELEASE,
         "model 'resnet' release statement is not signed by the release role but by a hub key"
@@ -215,79 +216,82 @@ class DesiredStateVerifierTest {
             + " key ids ["
             + keys.hub.keyId().substring(0, 12)
             + "], bad signatures from [])",
-        keys.signedByHub(desired(DEVICE, 5, assignment)),
+        keys.desired(desiredState(DEVICE, 5, assignment)),
         AcceptedState.initial());
   }
 
   @Test
   void verify_rejectsAReleaseSignedByAnUnknownKey() {
-    Digest manifest = Keys.digest("resnet");
+    Digest manifest = TestHub.digest("resnet");
     Signer stranger = new Signer(Ed25519.generate());
     Envelope release =
-        stranger.sign(PayloadTypes.IN_TOTO, CODEC.encode(Keys.statement("resnet", manifest, 1)));
-    var assignment = new ModelAssignment("resnet", Keys.REPOSITORY, manifest, release);
+        stranger.sign(PayloadTypes.IN_TOTO, CODEC.encode(TestHub.statement("resnet", manifest, 1)));
+    var assignment = new ModelAssignment("resnet", TestHub.REPOSITORY, manifest, release);
     assertRejected(
         Reason.UNTRUSTED_RELEASE,
         "model 'resnet' release statement is not signed by the release role: release envelope: 0"
             + " of 1 required signatures verified (unknown key ids ["
             + stranger.keyId().substring(0, 12)
             + "], bad signatures from [])",
-        keys.signedByHub(desired(DEVICE, 5, assignment)),
+        keys.desired(desiredState(DEVICE, 5, assignment)),
         AcceptedState.initial());
   }
 
   @Test
   void verify_rejectsAReleaseOfAnotherPayloadType() {
-    Digest manifest = Keys.digest("resnet");
+    Digest manifest = TestHub.digest("resnet");
     Envelope release =
         keys.release.sign(
-            PayloadTypes.DESIRED, CODEC.encode(Keys.statement("resnet", manifest, 1)));
-    var assignment = new ModelAssignment("resnet", Keys.REPOSITORY, manifest, release);
+            PayloadTypes.DESIRED, CODEC.encode(TestHub.statement("resnet", manifest, 1)));
+    var assignment = new ModelAssignment("resnet", TestHub.REPOSITORY, manifest, release);
     assertRejected(
         Reason.WRONG_PAYLOAD_TYPE,
         "model 'resnet' release statement payloadType must be 'application/vnd.in-toto+json', got"
             + " 'application/vnd.ferry.desired+json'",
-        keys.signedByHub(desired(DEVICE, 5, assignment)),
+        keys.desired(desiredState(DEVICE, 5, assignment)),
         AcceptedState.initial());
   }
 
   @Test
   void verify_rejectsAMalformedReleaseStatement() {
     Envelope release = keys.release.sign(PayloadTypes.IN_TOTO, "{\"_type\":\"x\"}".getBytes());
-    var assignment = new ModelAssignment("resnet", Keys.REPOSITORY, Keys.digest("resnet"), release);
+    var assignment =
+        new ModelAssignment("resnet", TestHub.REPOSITORY, TestHub.digest("resnet"), release);
     assertRejected(
         Reason.MALFORMED,
         "model 'resnet' release statement is malformed: ReleaseStatement: _type must be"
             + " 'https://in-toto.io/Statement/v1', got 'x'",
-        keys.signedByHub(desired(DEVICE, 5, assignment)),
+        keys.desired(desiredState(DEVICE, 5, assignment)),
         AcceptedState.initial());
   }
 
   @Test
   void verify_rejectsAStatementForAnotherModel() {
-    Digest manifest = Keys.digest("bert");
+    Digest manifest = TestHub.digest("bert");
     var assignment =
-        new ModelAssignment("resnet", Keys.REPOSITORY, manifest, keys.release("bert", manifest, 1));
+        new ModelAssignment(
+            "resnet", TestHub.REPOSITORY, manifest, keys.signedRelease("bert", manifest, 1));
     assertRejected(
         Reason.WRONG_MODEL,
         "model 'resnet' release statement is for model 'bert'",
-        keys.signedByHub(desired(DEVICE, 5, assignment)),
+        keys.desired(desiredState(DEVICE, 5, assignment)),
         AcceptedState.initial());
   }
 
   @Test
   void verify_rejectsAManifestDigestThatIsNotTheSubject() {
-    Digest signed = Keys.digest("signed");
-    Digest other = Keys.digest("other");
+    Digest signed = TestHub.digest("signed");
+    Digest other = TestHub.digest("other");
     var assignment =
-        new ModelAssignment("resnet", Keys.REPOSITORY, other, keys.release("resnet", signed, 1));
+        new ModelAssignment(
+            "resnet", TestHub.REPOSITORY, other, keys.signedRelease("resnet", signed, 1));
     assertRejected(
         Reason.MANIFEST_MISMATCH,
         "model 'resnet' manifestDigest "
             + other
             + " is not the release statement's subject "
             + signed,
-        keys.signedByHub(desired(DEVICE, 5, assignment)),
+        keys.desired(desiredState(DEVICE, 5, assignment)),
         AcceptedState.initial());
   }
 
@@ -297,7 +301,7 @@ class DesiredStateVerifierTest {
     assertRejected(
         Reason.RELEASE_ROLLBACK,
         "model 'resnet' release statement releaseSeq 4 is lower than the installed 5 (rollback)",
-        keys.signedByHub(desired(DEVICE, 5, keys.assignment("resnet", 4))),
+        keys.desired(desiredState(DEVICE, 5, keys.assign("resnet", 4))),
         accepted);
   }
 

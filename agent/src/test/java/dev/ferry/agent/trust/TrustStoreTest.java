@@ -1,6 +1,6 @@
 package dev.ferry.agent.trust;
 
-import static dev.ferry.agent.trust.Keys.CODEC;
+import static dev.ferry.protocol.testing.TestHub.CODEC;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +11,7 @@ import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Signer;
 import dev.ferry.protocol.signing.TrustRoot;
 import dev.ferry.protocol.signing.UntrustedSignatureException;
+import dev.ferry.protocol.testing.TestHub;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,13 +22,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TrustStoreTest {
-  private final Keys keys = new Keys();
+  private final TestHub keys = new TestHub();
   @TempDir Path dir;
 
   @Test
   void load_trustsTheProvisionedSelfSignedRoot() throws IOException {
-    Path file = Files.write(dir.resolve("root.json"), keys.signedRootJson());
-    assertEquals(keys.trustRoot, load(file).root());
+    Path file = Files.write(dir.resolve("root.json"), keys.signedRoot());
+    assertEquals(keys.trustRoot(), load(file).root());
   }
 
   @Test
@@ -66,7 +67,7 @@ class TrustStoreTest {
   @Test
   void load_rejectsAnotherPayloadType() throws IOException {
     byte[] envelope =
-        CODEC.encode(keys.root.sign(PayloadTypes.DESIRED, CODEC.encode(keys.trustRoot)));
+        CODEC.encode(keys.root.sign(PayloadTypes.DESIRED, CODEC.encode(keys.trustRoot())));
     Path file = Files.write(dir.resolve("root.json"), envelope);
     assertEquals(
         "ferry.agent.trust-root: "
@@ -78,7 +79,8 @@ class TrustStoreTest {
 
   @Test
   void load_rejectsARootNotSignedByItsOwnRootRole() throws IOException {
-    byte[] envelope = CODEC.encode(keys.hub.sign(PayloadTypes.ROOT, CODEC.encode(keys.trustRoot)));
+    byte[] envelope =
+        CODEC.encode(keys.hub.sign(PayloadTypes.ROOT, CODEC.encode(keys.trustRoot())));
     Path file = Files.write(dir.resolve("root.json"), envelope);
     assertEquals(
         "ferry.agent.trust-root: "
@@ -92,9 +94,9 @@ class TrustStoreTest {
 
   @Test
   void rotate_persistsTheNextRootSoItWinsAfterRestart() throws IOException {
-    Path file = Files.write(dir.resolve("root.json"), keys.signedRootJson());
+    Path file = Files.write(dir.resolve("root.json"), keys.signedRoot());
     KeyPair newRootKey = Ed25519.generate();
-    TrustRoot next = keys.trustRoot(2, newRootKey);
+    TrustRoot next = keys.trustRoot(2, newRootKey, keys.hubKey);
 
     assertEquals(next, load(file).rotate(signedByBoth(next, newRootKey)));
 
@@ -105,7 +107,7 @@ class TrustStoreTest {
 
   @Test
   void rotate_takesEffectForTheNextDesiredState() throws IOException {
-    Path file = Files.write(dir.resolve("root.json"), keys.signedRootJson());
+    Path file = Files.write(dir.resolve("root.json"), keys.signedRoot());
     TrustStore store = load(file);
     var verifier = new DesiredStateVerifier(store::root, CODEC);
     KeyPair newHubKey = Ed25519.generate();
@@ -113,49 +115,54 @@ class TrustStoreTest {
     byte[] byNewHub =
         CODEC.encode(
             new Signer(newHubKey)
-                .sign(PayloadTypes.DESIRED, CODEC.encode(Keys.desired("edge-1", 1))));
+                .sign(PayloadTypes.DESIRED, CODEC.encode(TestHub.desiredState("edge-1", 1))));
 
     store.rotate(keys.root.sign(PayloadTypes.ROOT, CODEC.encode(next)));
 
     assertEquals(
         1,
-        verifier.verify(byNewHub, "edge-1", AcceptedState.initial(), Keys.NOW).state().sequence());
+        verifier
+            .verify(byNewHub, "edge-1", AcceptedState.initial(), TestHub.NOW)
+            .state()
+            .sequence());
     var error =
         assertThrows(
             RejectedDesiredStateException.class,
             () ->
                 verifier.verify(
-                    keys.signedByHub(Keys.desired("edge-1", 1)),
+                    keys.desired(TestHub.desiredState("edge-1", 1)),
                     "edge-1",
                     AcceptedState.initial(),
-                    Keys.NOW));
+                    TestHub.NOW));
     assertEquals(RejectedDesiredStateException.Reason.UNTRUSTED_SIGNATURE, error.reason());
   }
 
   @Test
   void rotate_rejectsARootSignedOnlyByTheNewKeyAndKeepsTheOld() throws IOException {
-    Path file = Files.write(dir.resolve("root.json"), keys.signedRootJson());
+    Path file = Files.write(dir.resolve("root.json"), keys.signedRoot());
     KeyPair newRootKey = Ed25519.generate();
     Envelope onlyNew =
-        new Signer(newRootKey).sign(PayloadTypes.ROOT, CODEC.encode(keys.trustRoot(2, newRootKey)));
+        new Signer(newRootKey)
+            .sign(PayloadTypes.ROOT, CODEC.encode(keys.trustRoot(2, newRootKey, keys.hubKey)));
     TrustStore store = load(file);
 
     assertThrows(UntrustedSignatureException.class, () -> store.rotate(onlyNew));
 
-    assertEquals(keys.trustRoot, store.root());
-    assertEquals(keys.trustRoot, load(file).root());
+    assertEquals(keys.trustRoot(), store.root());
+    assertEquals(keys.trustRoot(), load(file).root());
   }
 
   @Test
   void load_rejectsAPersistedRootThatDoesNotFollow() throws IOException {
-    Path file = Files.write(dir.resolve("root.json"), keys.signedRootJson());
+    Path file = Files.write(dir.resolve("root.json"), keys.signedRoot());
     KeyPair newRootKey = Ed25519.generate();
     Path forged = Files.createDirectories(dir.resolve("data/trust")).resolve("root-2.json");
     Files.write(
         forged,
         CODEC.encode(
             new Signer(newRootKey)
-                .sign(PayloadTypes.ROOT, CODEC.encode(keys.trustRoot(2, newRootKey)))));
+                .sign(
+                    PayloadTypes.ROOT, CODEC.encode(keys.trustRoot(2, newRootKey, keys.hubKey)))));
     var error = assertThrows(InvalidTrustRootException.class, () -> load(file));
     assertEquals(
         forged

@@ -3,21 +3,19 @@ package dev.ferry.hub.rollout;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.hub.HubTestProfile;
+import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.DesiredState;
-import dev.ferry.protocol.device.ModelAssignment;
 import dev.ferry.protocol.device.ModelReport;
 import dev.ferry.protocol.device.ModelStatus;
 import dev.ferry.protocol.device.ReportedState;
 import dev.ferry.protocol.device.TelemetryBatch;
+import dev.ferry.protocol.device.Topic;
 import dev.ferry.protocol.device.VersionInfo;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.release.ReleaseStatement;
-import dev.ferry.protocol.signing.Envelope;
-import dev.ferry.protocol.signing.PayloadTypes;
-import dev.ferry.protocol.signing.Role;
 import dev.ferry.protocol.signing.TrustRoot;
+import dev.ferry.protocol.testing.SimulatedAgent;
 import dev.ferry.protocol.testing.TelemetryBatches;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -31,10 +29,12 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
  * A device in the hub's tests: reports itself with labels over the hub's MQTT broker, collects the
- * desired states it receives, and reports what an agent would after installing them.
+ * desired states it receives, and reports what an agent would after installing them (the agent's
+ * side of the wire is {@link SimulatedAgent}, shared with the integration tests' fleet simulator).
  */
 final class FakeDevice implements AutoCloseable {
   static final JsonCodec CODEC = new JsonCodec(16 * 1024 * 1024);
+  private static final String AGENT_VERSION = "0.1.0";
 
   final String id = "dev-" + System.nanoTime();
   final BlockingQueue<byte[]> desired = new LinkedBlockingQueue<>();
@@ -45,7 +45,7 @@ final class FakeDevice implements AutoCloseable {
   FakeDevice(Map<String, String> labels) throws Exception {
     this.labels = labels;
     client = connect();
-    report(new ReportedState(id, Instant.now(), 0, "0.1.0", labels, List.of("CPU"), List.of()));
+    report(SimulatedAgent.reported(id, 0, AGENT_VERSION, labels, List.of()));
   }
 
   /**
@@ -62,7 +62,7 @@ final class FakeDevice implements AutoCloseable {
         options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
         candidate.connect(options);
         candidate.subscribe(
-            new String[] {"ferry/v1/devices/" + id + "/desired"},
+            new String[] {new Topic(id, Channel.DESIRED).toString()},
             new int[] {1},
             new IMqttMessageListener[] {(topic, message) -> desired.add(message.getPayload())});
         return candidate;
@@ -79,18 +79,12 @@ final class FakeDevice implements AutoCloseable {
   DesiredState next(TrustRoot root) throws InterruptedException {
     byte[] payload = desired.poll(10, TimeUnit.SECONDS);
     assertTrue(payload != null, "no desired state for " + id);
-    Envelope envelope = CODEC.decode(payload, Envelope.class);
-    return CODEC.decode(
-        root.verifier(Role.HUB).verify(envelope, PayloadTypes.DESIRED), DesiredState.class);
+    return SimulatedAgent.verify(root, payload);
   }
 
   /** The release statement of a model in a desired state, verified. */
   static ReleaseStatement release(TrustRoot root, DesiredState state, String model) {
-    ModelAssignment assignment =
-        state.models().stream().filter(m -> m.name().equals(model)).findFirst().orElseThrow();
-    return CODEC.decode(
-        root.verifier(Role.RELEASE).verify(assignment.release(), PayloadTypes.IN_TOTO),
-        ReleaseStatement.class);
+    return SimulatedAgent.release(root, state, model);
   }
 
   /**
@@ -105,15 +99,16 @@ final class FakeDevice implements AutoCloseable {
       TrustRoot root, DesiredState state, String model, ModelStatus status, String reason)
       throws Exception {
     ReleaseStatement release = release(root, state, model);
-    String version = release.predicate().version();
-    VersionInfo installed =
-        new VersionInfo(version, release.manifestDigest(), release.predicate().releaseSeq(), "CPU");
+    VersionInfo installed = SimulatedAgent.installed(release);
     ModelReport report =
         new ModelReport(
-            model, status, version, status == ModelStatus.ACTIVE ? installed : null, null, reason);
-    report(
-        new ReportedState(
-            id, Instant.now(), state.sequence(), "0.1.0", labels, List.of("CPU"), List.of(report)));
+            model,
+            status,
+            installed.version(),
+            status == ModelStatus.ACTIVE ? installed : null,
+            null,
+            reason);
+    report(SimulatedAgent.reported(id, state.sequence(), AGENT_VERSION, labels, List.of(report)));
   }
 
   /**
@@ -127,11 +122,11 @@ final class FakeDevice implements AutoCloseable {
   void sendTelemetry(String model, String version, long requests, long errors) throws Exception {
     TelemetryBatch batch =
         TelemetryBatches.of(id, ++telemetrySeq, model, version, requests, errors, null);
-    client.publish("ferry/v1/devices/" + id + "/telemetry", CODEC.encode(batch), 1, false);
+    client.publish(new Topic(id, Channel.TELEMETRY).toString(), CODEC.encode(batch), 1, false);
   }
 
   private void report(ReportedState state) throws Exception {
-    client.publish("ferry/v1/devices/" + id + "/reported", CODEC.encode(state), 1, true);
+    client.publish(new Topic(id, Channel.REPORTED).toString(), CODEC.encode(state), 1, true);
   }
 
   @Override

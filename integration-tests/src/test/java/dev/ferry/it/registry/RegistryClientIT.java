@@ -23,6 +23,7 @@ import dev.ferry.protocol.registry.RegistryClient;
 import dev.ferry.protocol.registry.RegistryException;
 import dev.ferry.protocol.registry.StalledTransferException;
 import dev.ferry.protocol.testing.CuttingProxy;
+import dev.ferry.protocol.testing.ModelPacks;
 import dev.ferry.protocol.testing.Services;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -83,26 +84,15 @@ class RegistryClientIT {
                 + "\"]}}")
             .getBytes(StandardCharsets.UTF_8);
     Descriptor modelLayer =
-        Descriptor.of(MediaTypes.MODEL_WEIGHT_RAW, modelDigest, modelBytes)
-            .withAnnotation(Annotations.MODEL_FILEPATH, "model.onnx");
+        ModelPacks.layer(MediaTypes.MODEL_WEIGHT_RAW, modelDigest, modelBytes, "model.onnx");
     Manifest manifest =
-        Manifest.of(
-            MediaTypes.MODEL_ARTIFACT,
-            Descriptor.of(
-                MediaTypes.MODEL_CONFIG, client.pushBlob(repository, config), config.length),
-            List.of(
-                modelLayer,
-                Descriptor.of(
-                        MediaTypes.MODEL_WEIGHT_CONFIG_RAW,
-                        client.pushBlob(repository, serving),
-                        serving.length)
-                    .withAnnotation(Annotations.MODEL_FILEPATH, "serving.json"),
-                Descriptor.of(
-                        MediaTypes.MODEL_DATASET_RAW,
-                        client.pushBlob(repository, golden),
-                        golden.length)
-                    .withAnnotation(Annotations.MODEL_FILEPATH, "golden.json")),
-            null,
+        ModelPacks.pushParts(
+            client,
+            repository,
+            modelLayer,
+            config,
+            serving,
+            golden,
             Map.of(Annotations.CREATED, "2026-11-28T10:00:00Z"));
     byte[] bytes = CODEC.encode(manifest);
     Digest digest = client.putManifest(repository, tag, MediaTypes.OCI_MANIFEST, bytes);

@@ -1,5 +1,6 @@
 package dev.ferry.it.sim;
 
+import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.device.DeviceMetrics;
 import dev.ferry.protocol.device.ModelAssignment;
@@ -7,13 +8,12 @@ import dev.ferry.protocol.device.ModelReport;
 import dev.ferry.protocol.device.ModelStatus;
 import dev.ferry.protocol.device.ReportedState;
 import dev.ferry.protocol.device.TelemetryBatch;
+import dev.ferry.protocol.device.Topic;
 import dev.ferry.protocol.device.VersionInfo;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.release.ReleaseStatement;
-import dev.ferry.protocol.signing.Envelope;
-import dev.ferry.protocol.signing.PayloadTypes;
-import dev.ferry.protocol.signing.Role;
 import dev.ferry.protocol.signing.TrustRoot;
+import dev.ferry.protocol.testing.SimulatedAgent;
 import dev.ferry.protocol.testing.TelemetryBatches;
 import io.netty.handler.codec.mqtt.MqttQoS;
 import io.vertx.core.Future;
@@ -23,7 +23,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,8 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Many simulated devices in one process: lightweight Vert.x MQTT clients on two event loops (no
  * thread per device), each sending a real {@code ferry.telemetry/v1} batch at QoS 1 once per period
- * with its own increasing {@code seq}. Counts what it sent and what the broker acknowledged. The
- * rollout and benchmark issues reuse it.
+ * with its own increasing {@code seq}. Counts what it sent and what the broker acknowledged. Each
+ * acts on its desired states as an agent would, through {@link SimulatedAgent} (shared with the
+ * hub's tests).
  */
 public final class FleetSimulator implements AutoCloseable {
   private static final JsonCodec CODEC = new JsonCodec();
@@ -112,11 +112,9 @@ public final class FleetSimulator implements AutoCloseable {
 
     /** Publishes what it serves, retained, as an agent does on every change. */
     void report(long desiredSequence, List<ModelReport> models) {
-      ReportedState state =
-          new ReportedState(
-              id, Instant.now(), desiredSequence, "sim", labels, List.of("CPU"), models);
+      ReportedState state = SimulatedAgent.reported(id, desiredSequence, "sim", labels, models);
       client.publish(
-          "ferry/v1/devices/" + id + "/reported",
+          new Topic(id, Channel.REPORTED).toString(),
           Buffer.buffer(CODEC.encode(state)),
           MqttQoS.AT_LEAST_ONCE,
           false,
@@ -125,25 +123,15 @@ public final class FleetSimulator implements AutoCloseable {
 
     /** Acts on a desired state as an agent would: each model ACTIVE, or FAILED by the behaviour. */
     void apply(TrustRoot root, Behaviour behaviour, byte[] payload) {
-      DesiredState state =
-          CODEC.decode(
-              root.verifier(Role.HUB)
-                  .verify(CODEC.decode(payload, Envelope.class), PayloadTypes.DESIRED),
-              DesiredState.class);
+      DesiredState state = SimulatedAgent.verify(root, payload);
       desiredReceived.incrementAndGet();
       List<ModelReport> reports = new ArrayList<>();
       for (ModelAssignment assignment : state.models()) {
-        ReleaseStatement release =
-            CODEC.decode(
-                root.verifier(Role.RELEASE).verify(assignment.release(), PayloadTypes.IN_TOTO),
-                ReleaseStatement.class);
+        ReleaseStatement release = SimulatedAgent.release(root, assignment);
         String version = release.predicate().version();
         String failure = behaviour.failure(id, labels, assignment.name(), version);
         if (failure == null) {
-          serving.put(
-              assignment.name(),
-              new VersionInfo(
-                  version, release.manifestDigest(), release.predicate().releaseSeq(), "CPU"));
+          serving.put(assignment.name(), SimulatedAgent.installed(release));
         }
         reports.add(
             new ModelReport(
@@ -172,7 +160,7 @@ public final class FleetSimulator implements AutoCloseable {
         // a publish the client refuses (its in-flight window is full) is a batch not sent
         client
             .publish(
-                "ferry/v1/devices/" + id + "/telemetry",
+                new Topic(id, Channel.TELEMETRY).toString(),
                 Buffer.buffer(CODEC.encode(batch)),
                 MqttQoS.AT_LEAST_ONCE,
                 false,
@@ -255,7 +243,7 @@ public final class FleetSimulator implements AutoCloseable {
               device.apply(root, behaviour, message.payload().getBytes());
             }
           });
-      subscribing.add(device.client.subscribe("ferry/v1/devices/" + device.id + "/desired", 1));
+      subscribing.add(device.client.subscribe(new Topic(device.id, Channel.DESIRED).toString(), 1));
     }
     Future.all(subscribing).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
   }

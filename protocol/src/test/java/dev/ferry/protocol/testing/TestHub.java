@@ -3,7 +3,6 @@ package dev.ferry.protocol.testing;
 import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.device.ModelAssignment;
 import dev.ferry.protocol.json.JsonCodec;
-import dev.ferry.protocol.oci.Annotations;
 import dev.ferry.protocol.oci.Descriptor;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.oci.Manifest;
@@ -18,6 +17,7 @@ import dev.ferry.protocol.release.ServingSpec;
 import dev.ferry.protocol.release.Tensor;
 import dev.ferry.protocol.release.TensorSpec;
 import dev.ferry.protocol.signing.Ed25519;
+import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.RoleKeys;
 import dev.ferry.protocol.signing.Signer;
@@ -41,6 +41,12 @@ import java.util.Map;
  */
 public final class TestHub {
   public static final JsonCodec CODEC = new JsonCodec();
+
+  /** The instant the fixed-time helpers ({@link #desiredState}, {@link #statement}) are made at. */
+  public static final Instant NOW = Instant.parse("2026-03-01T12:00:00Z");
+
+  /** The repository {@link #assign(String, long)} names. */
+  public static final String REPOSITORY = "registry.example:5000/models/resnet";
 
   public final KeyPair rootKey = Ed25519.generate();
   public final KeyPair releaseKey = Ed25519.generate();
@@ -109,6 +115,18 @@ public final class TestHub {
   /** This hub's trust root, version 1. */
   public TrustRoot trustRoot() {
     return trustRoot(1, rootKey, releaseKey, hubKey);
+  }
+
+  /**
+   * This hub's trust root with another version, root key or hub key: for rotations.
+   *
+   * @param version its version
+   * @param root the root key
+   * @param hub the hub key
+   * @return the trust root, naming this hub's release key
+   */
+  public TrustRoot trustRoot(int version, KeyPair root, KeyPair hub) {
+    return trustRoot(version, root, releaseKey, hub);
   }
 
   /** The trust root as the hub serves it: signed by its root key. */
@@ -198,28 +216,9 @@ public final class TestHub {
       GoldenVectors golden,
       OnnxModels.Linear linear)
       throws IOException {
-    byte[] config = "{}".getBytes(StandardCharsets.UTF_8);
-    Descriptor servingLayer =
-        layer(
-            client,
-            repository,
-            MediaTypes.MODEL_WEIGHT_CONFIG_RAW,
-            CODEC.encode(serving),
-            "serving.json");
-    Descriptor goldenLayer =
-        layer(
-            client, repository, MediaTypes.MODEL_DATASET_RAW, CODEC.encode(golden), "golden.json");
     Manifest manifest =
-        Manifest.of(
-            MediaTypes.MODEL_ARTIFACT,
-            Descriptor.of(
-                MediaTypes.MODEL_CONFIG, client.pushBlob(repository, config), config.length),
-            List.of(
-                layer(client, repository, MediaTypes.MODEL_WEIGHT_RAW, modelBytes, "model.onnx"),
-                servingLayer,
-                goldenLayer),
-            null,
-            Map.of());
+        ModelPacks.pushParts(
+            client, repository, modelBytes, CODEC.encode(serving), CODEC.encode(golden));
     return put(
         client,
         pullFrom,
@@ -271,13 +270,6 @@ public final class TestHub {
         Arrays.stream(values).boxed().map(Object.class::cast).toList());
   }
 
-  private static Descriptor layer(
-      RegistryClient client, String repository, String mediaType, byte[] bytes, String path)
-      throws IOException {
-    return Descriptor.of(mediaType, client.pushBlob(repository, bytes), bytes.length)
-        .withAnnotation(Annotations.MODEL_FILEPATH, path);
-  }
-
   /** The assignment of a release, its statement signed by the release key. */
   public ModelAssignment assign(Release release) {
     return assign(release, release.statement(), this.release);
@@ -314,5 +306,46 @@ public final class TestHub {
   /** Any desired state, signed by the hub key. */
   public byte[] desired(DesiredState state) {
     return CODEC.encode(hub.sign(PayloadTypes.DESIRED, CODEC.encode(state)));
+  }
+
+  /** A digest that stands for some content, made from a seed. */
+  public static Digest digest(String seed) {
+    return Digest.of(seed.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * A release statement made at {@link #NOW} for {@link #REPOSITORY}, version {@code
+   * 1.0.<releaseSeq>}, its serving and golden digests made from seeds.
+   *
+   * @param model the model
+   * @param manifest the manifest digest it is about
+   * @param releaseSeq the release sequence
+   * @return the statement
+   */
+  public static ReleaseStatement statement(String model, Digest manifest, long releaseSeq) {
+    return ReleaseStatement.of(
+        REPOSITORY,
+        manifest,
+        new ReleasePredicate(
+            model, "1.0." + releaseSeq, releaseSeq, NOW, digest("serving"), digest("golden")));
+  }
+
+  /** {@link #statement} signed by the release key. */
+  public Envelope signedRelease(String model, Digest manifest, long releaseSeq) {
+    return release.sign(PayloadTypes.IN_TOTO, CODEC.encode(statement(model, manifest, releaseSeq)));
+  }
+
+  /** An assignment of a release that is in no registry: its manifest digest made from a seed. */
+  public ModelAssignment assign(String model, long releaseSeq) {
+    Digest manifest = digest(model + releaseSeq);
+    return new ModelAssignment(
+        model, REPOSITORY, manifest, signedRelease(model, manifest, releaseSeq));
+  }
+
+  /** A desired state valid from a minute before {@link #NOW} for an hour after it, unsigned. */
+  public static DesiredState desiredState(
+      String deviceId, long sequence, ModelAssignment... models) {
+    return new DesiredState(
+        deviceId, sequence, NOW.minusSeconds(60), NOW.plusSeconds(3600), List.of(models));
   }
 }
