@@ -12,10 +12,9 @@ import org.apache.http.util.EntityUtils;
 
 /**
  * One serving benchmark caller's HTTP client: Apache HttpClient's classic blocking client on one
- * kept-alive connection, a request prepared once and sent again and again. It adds about 150 µs
- * less per request than the JDK's HttpClient here (0.25–0.30 ms against 0.42–0.44 ms p50 for the
- * tiny model at concurrency 1, a hand-written socket client 0.21 ms), so what B3 reports as added
- * is more the agent's and less the client's.
+ * kept-alive connection, a request prepared once and sent again and again. It adds less per request
+ * than the JDK's HttpClient (BENCHMARKS.md, B3, has the figures), so what B3 reports as added is
+ * more the agent's and less the client's.
  */
 final class BenchClient implements AutoCloseable {
   private static final String HEADER_LENGTH = "Inference-Header-Content-Length";

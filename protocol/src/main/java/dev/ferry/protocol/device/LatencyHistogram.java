@@ -13,7 +13,7 @@ import java.util.List;
  * @param counts one count per bound plus one for overflow
  */
 public record LatencyHistogram(List<Double> boundsMillis, List<Long> counts) {
-  /** The bounds agents use, so the hub can add every device's histograms: 1 ms to 10 s. */
+  /** The bounds agents use, so the hub can add every device's histograms: 0.5 ms to 10 s. */
   public static final List<Double> STANDARD_BOUNDS_MILLIS =
       List.of(
           0.5, 1.0, 2.0, 5.0, 10.0, 20.0, 50.0, 100.0, 200.0, 500.0, 1000.0, 2000.0, 5000.0,

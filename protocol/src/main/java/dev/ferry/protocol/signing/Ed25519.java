@@ -33,9 +33,9 @@ public final class Ed25519 {
   private Ed25519() {}
 
   /**
-   * A signature engine: BouncyCastle's when it is on the class path (about seven times faster than
-   * JDK 17's, measured 0.17 against 1.2 ms a signature, which counts when the hub signs a desired
-   * state for each of thousands of devices), else the JDK's. Both take the JDK's keys.
+   * A signature engine: BouncyCastle's when it is on the class path (several times faster than JDK
+   * 17's, see B6 in BENCHMARKS.md, which counts when the hub signs a desired state for each of
+   * thousands of devices), else the JDK's. Both take the JDK's keys.
    */
   static Signature signature() throws NoSuchAlgorithmException {
     return FAST == null ? Signature.getInstance(ALGORITHM) : Signature.getInstance(ALGORITHM, FAST);
