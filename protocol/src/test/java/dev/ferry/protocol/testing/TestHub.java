@@ -37,7 +37,8 @@ import java.util.Map;
 /**
  * The hub's side of the wire for agent tests: its three keys and trust root, releases laid out in a
  * real registry the way the hub lays them out ({@code y = x·W + b} models of input {@code x
- * [1,n]}), release statements and signed desired states, each open to tampering.
+ * [1,n]}), release statements and signed desired states, each open to tampering; and, made at a
+ * fixed {@link #NOW} with no registry, statements, assignments and desired states for unit tests.
  */
 public final class TestHub {
   public static final JsonCodec CODEC = new JsonCodec();
