@@ -27,8 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,18 +38,6 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class Rollouts {
   private static final Logger LOG = Logger.getLogger(Rollouts.class);
-
-  private static final Set<RolloutState> PAUSABLE =
-      Set.of(RolloutState.CREATED, RolloutState.RUNNING);
-  private static final Set<RolloutState> CANCELLABLE =
-      Set.of(RolloutState.CREATED, RolloutState.RUNNING, RolloutState.PAUSED);
-  private static final Set<RolloutState> REVERSIBLE =
-      Set.of(
-          RolloutState.RUNNING,
-          RolloutState.PAUSED,
-          RolloutState.SUCCEEDED,
-          RolloutState.FAILED,
-          RolloutState.CANCELLED);
 
   @Inject Database db;
   @Inject Catalog catalog;
@@ -85,22 +73,9 @@ public class Rollouts {
     List<Integer> ends = strategy.waveEnds(order.size());
     RolloutRow row =
         new RolloutRow(
-            id,
-            model,
-            version,
-            request.selector(),
-            strategy,
-            RolloutState.CREATED,
-            0,
-            ends.size(),
-            null,
-            null,
-            null,
-            null,
-            now,
-            actor,
-            now,
-            now);
+            new RolloutPlan(
+                id, model, version, request.selector(), strategy, ends.size(), actor, now),
+            RolloutStatus.created(now));
     Map<String, DesiredStates.Signed> signed = new LinkedHashMap<>();
     long started = System.nanoTime();
     db.transaction(
@@ -172,17 +147,10 @@ public class Rollouts {
   public Rollout pause(String id, String actor) {
     return act(
         id,
-        PAUSABLE,
+        RolloutState::canPause,
         "paused",
         (c, r, now, signed) ->
-            engine.finish(
-                c,
-                r,
-                RolloutState.PAUSED,
-                RolloutRow.PausedFor.MANUAL,
-                "paused by " + actor,
-                now,
-                "rollout.paused"));
+            engine.finish(c, r, r.status().paused(PausedFor.MANUAL, "paused by " + actor, now)));
   }
 
   /**
@@ -192,18 +160,12 @@ public class Rollouts {
   public Rollout resume(String id, String actor) {
     return act(
         id,
-        Set.of(RolloutState.PAUSED),
+        RolloutState::canResume,
         "resumed",
-        (c, r, now, signed) -> {
-          if (r.pausedFor() == RolloutRow.PausedFor.MANUAL) {
-            return r.moved(
-                r.waveStartedAt() == null ? RolloutState.CREATED : RolloutState.RUNNING,
-                null,
-                null,
-                now);
-          }
-          return engine.advance(c, r, now, signed);
-        });
+        (c, r, now, signed) ->
+            r.status().pausedFor() == PausedFor.MANUAL
+                ? r.with(r.status().resumed(now))
+                : engine.advance(c, r, now, signed));
   }
 
   /**
@@ -212,24 +174,18 @@ public class Rollouts {
   public Rollout cancel(String id, String actor) {
     return act(
         id,
-        CANCELLABLE,
+        RolloutState::canCancel,
         "cancelled",
         (c, r, now, signed) ->
             engine.finish(
-                c,
-                r,
-                RolloutState.CANCELLED,
-                null,
-                "cancelled by " + actor,
-                now,
-                "rollout.cancelled"));
+                c, r, r.status().ended(RolloutState.CANCELLED, "cancelled by " + actor, now)));
   }
 
   /** Sends every device the rollout touched back to its previous release. */
   public Rollout rollback(String id, String actor) {
     return act(
         id,
-        REVERSIBLE,
+        RolloutState::canRollBack,
         "rolled back",
         (c, r, now, signed) -> engine.rollBack(c, r, "rolled back by " + actor, now, signed));
   }
@@ -240,13 +196,13 @@ public class Rollouts {
         throws SQLException;
   }
 
-  private Rollout act(String id, Set<RolloutState> from, String verb, Action action) {
+  private Rollout act(String id, Predicate<RolloutState> allowed, String verb, Action action) {
     Map<String, DesiredStates.Signed> signed = new LinkedHashMap<>();
     Rollout after =
         db.transaction(
             c -> {
               RolloutRow r = RolloutStore.lock(c, id).orElseThrow(() -> notFound(id));
-              if (!from.contains(r.state())) {
+              if (!allowed.test(r.state())) {
                 throw new ApiException(
                     ErrorCode.CONFLICT,
                     "rollout "
@@ -256,7 +212,12 @@ public class Rollouts {
                         + "; it can be "
                         + verb
                         + " only when "
-                        + String.join(" or ", from.stream().map(Enum::name).sorted().toList()));
+                        + String.join(
+                            " or ",
+                            RolloutState.where(allowed).stream()
+                                .map(Enum::name)
+                                .sorted()
+                                .toList()));
               }
               Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
               RolloutRow next = action.apply(c, r, now, signed);
@@ -291,13 +252,13 @@ public class Rollouts {
         r.state(),
         r.wave() + 1,
         r.waves(),
-        r.reason(),
+        r.status().reason(),
         total,
         detail ? waves : null,
         detail ? RolloutStore.progress(c, r.id()) : null,
-        r.createdBy(),
+        r.plan().createdBy(),
         r.createdAt(),
-        r.updatedAt());
+        r.status().updatedAt());
   }
 
   private List<String> targets(RolloutRequest request) {
