@@ -16,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -45,6 +46,7 @@ public class RolloutEngine {
   // longer than publishing a wave of thousands takes, so the sweep never races its signer
   private static final Duration PUBLISH_GRACE = Duration.ofSeconds(60);
 
+  @Inject Clock clock;
   @Inject HubConfig config;
   @Inject Database db;
   @Inject Assigner assigner;
@@ -81,7 +83,7 @@ public class RolloutEngine {
       for (int i = 0; i < STEPS_PER_TICK && stepOne(); i++) {
         // each step claims the most overdue rollout
       }
-      desired.publishLeftOver(Instant.now(), PUBLISH_GRACE);
+      desired.publishLeftOver(clock.instant(), PUBLISH_GRACE);
       resyncQuietDevices();
     } catch (RuntimeException e) {
       LOG.errorf(e, "rollout step failed; retrying on the next tick");
@@ -93,7 +95,7 @@ public class RolloutEngine {
    * gone to a replica that stopped before storing it.
    */
   private void resyncQuietDevices() {
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     Duration after = config.rollout().resyncAfter();
     if (lastResync != null && lastResync.plus(after).isAfter(now)) {
       return;
@@ -108,7 +110,7 @@ public class RolloutEngine {
 
   /** Steps the most overdue rollout; false when none is due. */
   boolean stepOne() {
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     Map<String, DesiredStates.Signed> signed = new LinkedHashMap<>();
     boolean stepped =
         db.transaction(

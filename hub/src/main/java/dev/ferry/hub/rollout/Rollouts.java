@@ -17,6 +17,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -39,6 +40,7 @@ import org.jboss.logging.Logger;
 public class Rollouts {
   private static final Logger LOG = Logger.getLogger(Rollouts.class);
 
+  @Inject Clock clock;
   @Inject Database db;
   @Inject Catalog catalog;
   @Inject Devices devices;
@@ -67,7 +69,7 @@ public class Rollouts {
           ErrorCode.NOT_FOUND,
           "model " + Fields.show(model) + " has no version " + Fields.show(version));
     }
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     String id = UUID.randomUUID().toString();
     List<String> order = shuffled(id, targets);
     List<Integer> ends = strategy.waveEnds(order.size());
@@ -219,7 +221,7 @@ public class Rollouts {
                                 .sorted()
                                 .toList()));
               }
-              Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+              Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
               RolloutRow next = action.apply(c, r, now, signed);
               RolloutStore.update(c, next, engine.nextStep(next, now));
               return view(c, next, true);
