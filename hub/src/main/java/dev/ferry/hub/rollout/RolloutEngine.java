@@ -209,7 +209,7 @@ public class RolloutEngine {
       Instant now,
       Map<String, DesiredStates.Signed> signed)
       throws SQLException {
-    return switch (r.strategy().action()) {
+    return switch (r.strategy().onError()) {
       case PAUSE -> finish(c, r, r.status().paused(kind, reason, now));
       case FAIL -> finish(c, r, r.status().ended(RolloutState.FAILED, reason, now));
       case ROLLBACK -> rollBack(c, r, reason, now, signed);
@@ -299,7 +299,7 @@ public class RolloutEngine {
                       + needed
                       + " needed"));
     }
-    Strategy.MetricGates gates = r.strategy().metricGates();
+    Strategy.Gates gates = r.strategy().metricGates();
     if (gates != null) {
       r = r.status().waveSettledAt() == null ? r.with(r.status().settled(now)) : r;
       Instant judged = r.status().waveSettledAt().plusSeconds(r.strategy().probationSeconds());

@@ -3,6 +3,8 @@ package dev.ferry.hub.rollout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ferry.protocol.api.DeviceInRollout;
+import dev.ferry.protocol.api.RolloutStrategy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -45,7 +47,7 @@ final class RolloutStore {
       insert.setString(2, p.model());
       insert.setString(3, p.version());
       insert.setString(4, p.selector());
-      insert.setString(5, json(p.strategy()));
+      insert.setString(5, json(p.strategy().toWire()));
       insert.setString(6, s.state().name());
       insert.setInt(7, s.wave());
       insert.setInt(8, p.waves());
@@ -242,9 +244,8 @@ final class RolloutStore {
   }
 
   /** Every device of a rollout, by wave and id. */
-  static List<Rollout.DeviceInRollout> progress(Connection c, String rolloutId)
-      throws SQLException {
-    List<Rollout.DeviceInRollout> devices = new ArrayList<>();
+  static List<DeviceInRollout> progress(Connection c, String rolloutId) throws SQLException {
+    List<DeviceInRollout> devices = new ArrayList<>();
     try (PreparedStatement query =
         c.prepareStatement(
             "SELECT device_id, wave, state, previous_version, superseded_by, reason, updated_at"
@@ -253,10 +254,10 @@ final class RolloutStore {
       try (ResultSet row = query.executeQuery()) {
         while (row.next()) {
           devices.add(
-              new Rollout.DeviceInRollout(
+              new DeviceInRollout(
                   row.getString(1),
                   row.getInt(2) + 1,
-                  DeviceProgress.valueOf(row.getString(3)),
+                  DeviceProgress.valueOf(row.getString(3)).name(),
                   row.getString(4),
                   row.getString(5),
                   row.getString(6),
@@ -387,11 +388,8 @@ final class RolloutStore {
 
   private static Strategy strategy(String json) {
     try {
-      Strategy stored = JSON.readValue(json, Strategy.class);
-      // rollouts made before strategies existed: every device at once
-      return stored.waves() == null
-          ? new Strategy(null, null, null, null, null, null, null, null).complete()
-          : stored;
+      // rollouts made before strategies existed have none: every device at once
+      return Strategy.from(JSON.readValue(json, RolloutStrategy.class));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -7,6 +7,9 @@ import dev.ferry.hub.db.Database;
 import dev.ferry.hub.fleet.Device;
 import dev.ferry.hub.fleet.Devices;
 import dev.ferry.hub.fleet.LabelSelector;
+import dev.ferry.protocol.api.Rollout;
+import dev.ferry.protocol.api.RolloutRequest;
+import dev.ferry.protocol.api.WaveProgress;
 import dev.ferry.protocol.device.DeviceIds;
 import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.Fields;
@@ -58,11 +61,7 @@ public class Rollouts {
     Fields.required(request, "body");
     String model = Fields.text(request.model(), "model");
     String version = Fields.text(request.version(), "version");
-    Strategy strategy =
-        (request.strategy() == null
-                ? new Strategy(null, null, null, null, null, null, null, null)
-                : request.strategy())
-            .complete();
+    Strategy strategy = Strategy.from(request.strategy());
     List<String> targets = targets(request);
     if (catalog.release(model, version).isEmpty()) {
       throw new ApiException(
@@ -237,30 +236,36 @@ public class Rollouts {
   private static Rollout view(Connection c, RolloutRow r, boolean detail) throws SQLException {
     List<Map<DeviceProgress, Integer>> perWave = RolloutStore.counts(c, r.id(), r.waves());
     Map<DeviceProgress, Integer> total = new EnumMap<>(DeviceProgress.class);
-    List<Rollout.WaveProgress> waves = new ArrayList<>();
+    List<WaveProgress> waves = new ArrayList<>();
     for (int i = 0; i < perWave.size(); i++) {
       Map<DeviceProgress, Integer> counts = perWave.get(i);
       counts.forEach((state, n) -> total.merge(state, n, Integer::sum));
       waves.add(
-          new Rollout.WaveProgress(
-              i + 1, counts.values().stream().mapToInt(Integer::intValue).sum(), counts));
+          new WaveProgress(
+              i + 1, counts.values().stream().mapToInt(Integer::intValue).sum(), names(counts)));
     }
     return new Rollout(
         r.id(),
         r.model(),
         r.version(),
         r.selector(),
-        r.strategy(),
-        r.state(),
+        r.strategy().toWire(),
+        r.state().name(),
         r.wave() + 1,
         r.waves(),
         r.status().reason(),
-        total,
+        names(total),
         detail ? waves : null,
         detail ? RolloutStore.progress(c, r.id()) : null,
         r.plan().createdBy(),
         r.createdAt(),
         r.status().updatedAt());
+  }
+
+  private static Map<String, Integer> names(Map<DeviceProgress, Integer> counts) {
+    Map<String, Integer> named = new LinkedHashMap<>();
+    counts.forEach((state, n) -> named.put(state.name(), n));
+    return named;
   }
 
   private List<String> targets(RolloutRequest request) {
