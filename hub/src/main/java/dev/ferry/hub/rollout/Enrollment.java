@@ -11,7 +11,6 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -63,15 +62,14 @@ class Enrollment {
   }
 
   private static List<String> everyDevice(Connection c, String rolloutId) throws SQLException {
-    return RolloutStore.devices(
-        c, rolloutId, Integer.MAX_VALUE, EnumSet.allOf(DeviceProgress.class));
+    return RolloutDeviceStore.all(c, rolloutId);
   }
 
   private void add(Connection c, RolloutRow r, List<String> joined, Instant now)
       throws SQLException {
     boolean afterTheLast = r.state() == RolloutState.SUCCEEDED || r.state() == RolloutState.CREATED;
     int wave = afterTheLast ? r.waves() - 1 : r.wave();
-    RolloutStore.addDevices(c, r.id(), joined, wave, now);
+    RolloutDeviceStore.add(c, r.id(), joined, wave, now);
     String details = joined.size() + " devices joined wave " + (wave + 1) + ": " + preview(joined);
     audit.record(c, AuditLog.HUB, "rollout.devices-joined", r.target(), details);
   }

@@ -86,7 +86,7 @@ public class RolloutEngine {
       return;
     }
     lastResync = now;
-    List<String> quiet = db.transaction(c -> RolloutStore.quiet(c, now.minus(after), 1000));
+    List<String> quiet = db.transaction(c -> RolloutDeviceStore.quiet(c, now.minus(after), 1000));
     if (!quiet.isEmpty()) {
       LOG.debugf("fetching the reported state of %d quiet devices again", quiet.size());
       session.resync(quiet);

@@ -43,7 +43,8 @@ class RolloutSteps {
   /** Starts a wave: every waiting device in it (and in the waves before) gets the release. */
   Change startWave(Connection c, RolloutRow r, int wave, Instant now) throws SQLException {
     RolloutRow started = r.with(r.status().startingWave(wave, now));
-    List<String> waiting = RolloutStore.devices(c, r.id(), wave, List.of(DeviceProgress.WAITING));
+    List<String> waiting =
+        RolloutDeviceStore.devices(c, r.id(), wave, List.of(DeviceProgress.WAITING));
     String details = "wave " + (wave + 1) + " of " + r.waves() + ": " + waiting.size() + " devices";
     audit.record(c, AuditLog.HUB, "rollout.wave-started", r.target(), details);
     return new Change(started, assigner.assign(c, started, waiting, now));
@@ -93,7 +94,8 @@ class RolloutSteps {
   private Change watchWave(Connection c, RolloutRow r, Instant now) throws SQLException {
     Progress.refresh(c, r, now);
     Change joined = assignWaiting(c, r, r.wave(), now);
-    Map<DeviceProgress, Integer> counts = RolloutStore.counts(c, r.id(), r.waves()).get(r.wave());
+    Map<DeviceProgress, Integer> counts =
+        RolloutDeviceStore.counts(c, r.id(), r.waves()).get(r.wave());
     Map<String, RolloutMetrics.Totals> served =
         r.strategy().metricGates() == null ? Map.of() : metrics.totals(c, r.id());
     Verdict verdict = WavePolicy.judge(WaveFacts.of(r, counts, served), now);
@@ -120,7 +122,7 @@ class RolloutSteps {
   private Change assignWaiting(Connection c, RolloutRow r, int maxWave, Instant now)
       throws SQLException {
     List<String> waiting =
-        RolloutStore.devices(c, r.id(), maxWave, List.of(DeviceProgress.WAITING));
+        RolloutDeviceStore.devices(c, r.id(), maxWave, List.of(DeviceProgress.WAITING));
     return new Change(r, assigner.assign(c, r, waiting, now));
   }
 

@@ -89,7 +89,7 @@ public class Rollouts {
               }
               int start = 0;
               for (int wave = 0; wave < ends.size(); wave++) {
-                RolloutStore.addDevices(c, id, order.subList(start, ends.get(wave)), wave, now);
+                RolloutDeviceStore.add(c, id, order.subList(start, ends.get(wave)), wave, now);
                 start = ends.get(wave);
               }
               // the first wave goes out at once, unless it is to wait for its start time
@@ -236,7 +236,7 @@ public class Rollouts {
   }
 
   private static Rollout view(Connection c, RolloutRow r, boolean detail) throws SQLException {
-    List<Map<DeviceProgress, Integer>> perWave = RolloutStore.counts(c, r.id(), r.waves());
+    List<Map<DeviceProgress, Integer>> perWave = RolloutDeviceStore.counts(c, r.id(), r.waves());
     Map<DeviceProgress, Integer> total = new EnumMap<>(DeviceProgress.class);
     List<WaveProgress> waves = new ArrayList<>();
     for (int i = 0; i < perWave.size(); i++) {
@@ -258,7 +258,7 @@ public class Rollouts {
         r.status().reason(),
         names(total),
         detail ? waves : null,
-        detail ? RolloutStore.progress(c, r.id()) : null,
+        detail ? RolloutDeviceStore.progress(c, r.id()) : null,
         r.plan().createdBy(),
         r.createdAt(),
         r.status().updatedAt());
