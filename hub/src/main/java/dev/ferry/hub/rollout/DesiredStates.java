@@ -153,15 +153,18 @@ public class DesiredStates {
     return Jdbc.query(c, EXPIRING, row -> row.getString(1), before);
   }
 
-  /** A device's stored desired state (without its envelope when only the sequence is read). */
+  /** A device's stored desired state, not published yet. */
   private record Unpublished(String device, Signed signed) {
     static Unpublished read(ResultSet row) throws SQLException {
       byte[] envelope = row.getString(3).getBytes(StandardCharsets.UTF_8);
       return new Unpublished(row.getString(1), new Signed(row.getLong(2), envelope));
     }
+  }
 
-    static Unpublished sequence(ResultSet row) throws SQLException {
-      return new Unpublished(row.getString(1), new Signed(row.getLong(2), new byte[0]));
+  /** A device's last desired-state sequence. */
+  private record Sequence(String device, long sequence) {
+    static Sequence read(ResultSet row) throws SQLException {
+      return new Sequence(row.getString(1), row.getLong(2));
     }
   }
 
@@ -228,8 +231,8 @@ public class DesiredStates {
     Jdbc.batch(c, CREATE, rows);
     Map<String, Long> sequences = new HashMap<>();
     String sql = LOCK + Jdbc.in(devices.size()) + " ORDER BY device_id FOR UPDATE";
-    for (Unpublished row : Jdbc.query(c, sql, Unpublished::sequence, devices)) {
-      sequences.put(row.device(), row.signed().sequence());
+    for (Sequence row : Jdbc.query(c, sql, Sequence::read, devices)) {
+      sequences.put(row.device(), row.sequence());
     }
     return sequences;
   }
@@ -240,25 +243,28 @@ public class DesiredStates {
     // a release's statement is the same for every device it goes to: decoded once
     Map<String, Envelope> statements = new HashMap<>();
     String sql = ASSIGNMENTS + Jdbc.in(devices.size()) + " ORDER BY a.device_id, a.model";
-    for (String[] row : Jdbc.query(c, sql, DesiredStates::strings, devices)) {
-      Envelope release = statements.computeIfAbsent(row[4], this::envelope);
+    for (Assigned row : Jdbc.query(c, sql, Assigned::read, devices)) {
+      Envelope release = statements.computeIfAbsent(row.statement(), this::envelope);
       models
-          .computeIfAbsent(row[0], k -> new ArrayList<>())
-          .add(new ModelAssignment(row[1], row[2], Digest.parse(row[3]), release));
+          .computeIfAbsent(row.device(), k -> new ArrayList<>())
+          .add(
+              new ModelAssignment(
+                  row.model(), row.repository(), Digest.parse(row.digest()), release));
     }
     return models;
   }
 
-  private Envelope envelope(String json) {
-    return codec.decode(json.getBytes(StandardCharsets.UTF_8), Envelope.class);
+  /** A model assigned to a device, with its release's repository, digest and statement. */
+  private record Assigned(
+      String device, String model, String repository, String digest, String statement) {
+    static Assigned read(ResultSet row) throws SQLException {
+      return new Assigned(
+          row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5));
+    }
   }
 
-  private static String[] strings(ResultSet row) throws SQLException {
-    String[] values = new String[5];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = row.getString(i + 1);
-    }
-    return values;
+  private Envelope envelope(String json) {
+    return codec.decode(json.getBytes(StandardCharsets.UTF_8), Envelope.class);
   }
 
   private static void store(Connection c, List<DesiredState> states, List<byte[]> envelopes)
