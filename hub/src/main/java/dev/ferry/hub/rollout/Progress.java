@@ -7,8 +7,6 @@ import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.json.MalformedMessageException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 
@@ -31,23 +29,11 @@ final class Progress {
    * @param now the current time
    */
   static void refresh(Connection c, RolloutRow rollout, Instant now) throws SQLException {
-    try (PreparedStatement query =
-        c.prepareStatement(
-            "SELECT rd.device_id, rd.state, rd.desired_sequence, d.reported FROM rollout_device rd"
-                + " JOIN device d ON d.id = rd.device_id WHERE rd.rollout_id = ?"
-                + " AND (rd.state = 'ASSIGNED' OR (rd.state = 'ACTIVE' AND rd.wave = ?))"
-                + " AND d.reported IS NOT NULL")) {
-      query.setString(1, rollout.id());
-      query.setInt(2, rollout.wave());
-      try (ResultSet row = query.executeQuery()) {
-        while (row.next()) {
-          DeviceProgress was = DeviceProgress.valueOf(row.getString(2));
-          Outcome outcome = outcome(rollout, row.getLong(3), row.getString(4));
-          if (outcome != null && outcome.state() != was) {
-            RolloutStore.setState(
-                c, rollout.id(), row.getString(1), outcome.state(), outcome.reason(), now);
-          }
-        }
+    for (RolloutDeviceStore.Report report : RolloutDeviceStore.reports(c, rollout)) {
+      Outcome outcome = outcome(rollout, report.sequence(), report.reported());
+      if (outcome != null && outcome.state() != report.state()) {
+        RolloutDeviceStore.setState(
+            c, rollout.id(), report.device(), outcome.state(), outcome.reason(), now);
       }
     }
   }
@@ -55,29 +41,42 @@ final class Progress {
   private record Outcome(DeviceProgress state, String reason) {}
 
   private static Outcome outcome(RolloutRow rollout, long sequence, String reported) {
-    ReportedState state;
-    try {
-      state = CODEC.decode(reported.getBytes(StandardCharsets.UTF_8), ReportedState.class);
-    } catch (MalformedMessageException e) {
-      return null; // stored before it was checked; the next report replaces it
+    ReportedState state = decode(reported);
+    if (state == null) {
+      return null;
     }
+    boolean reached = state.desiredSequence() >= sequence;
     for (ModelReport model : state.models()) {
-      if (!model.name().equals(rollout.model())) {
-        continue;
-      }
-      boolean serves = model.active() != null && rollout.version().equals(model.active().version());
-      if (model.status() == ModelStatus.ACTIVE && serves) {
-        return new Outcome(DeviceProgress.ACTIVE, null);
-      }
-      boolean aboutThis =
-          rollout.version().equals(model.desiredVersion()) && state.desiredSequence() >= sequence;
-      if (aboutThis && model.status() == ModelStatus.FAILED) {
-        return new Outcome(DeviceProgress.FAILED, model.reason());
-      }
-      if (aboutThis && model.status() == ModelStatus.ROLLED_BACK) {
-        return new Outcome(DeviceProgress.ROLLED_BACK, model.reason());
+      Outcome outcome =
+          model.name().equals(rollout.model()) ? outcome(rollout, model, reached) : null;
+      if (outcome != null) {
+        return outcome;
       }
     }
     return null;
+  }
+
+  /** A model's report: ACTIVE once it serves the release; a failure once about this release. */
+  private static Outcome outcome(RolloutRow rollout, ModelReport model, boolean reached) {
+    boolean serves = model.active() != null && rollout.version().equals(model.active().version());
+    if (model.status() == ModelStatus.ACTIVE && serves) {
+      return new Outcome(DeviceProgress.ACTIVE, null);
+    }
+    if (!reached || !rollout.version().equals(model.desiredVersion())) {
+      return null;
+    }
+    return switch (model.status()) {
+      case FAILED -> new Outcome(DeviceProgress.FAILED, model.reason());
+      case ROLLED_BACK -> new Outcome(DeviceProgress.ROLLED_BACK, model.reason());
+      default -> null;
+    };
+  }
+
+  private static ReportedState decode(String reported) {
+    try {
+      return CODEC.decode(reported.getBytes(StandardCharsets.UTF_8), ReportedState.class);
+    } catch (MalformedMessageException e) {
+      return null; // stored before it was checked; the next report replaces it
+    }
   }
 }

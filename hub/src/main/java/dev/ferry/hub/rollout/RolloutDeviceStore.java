@@ -1,0 +1,272 @@
+package dev.ferry.hub.rollout;
+
+import static dev.ferry.hub.db.Jdbc.in;
+
+import dev.ferry.hub.db.Jdbc;
+import dev.ferry.hub.telemetry.RolloutMetrics;
+import dev.ferry.protocol.api.DeviceInRollout;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code rollout_device} table: every device's part in a rollout, its wave and its {@link
+ * DeviceProgress}. All in the caller's transaction; state names are bound, never written into SQL.
+ */
+final class RolloutDeviceStore {
+  /** The states in which a rollout holds a device: a newer rollout of the model takes it. */
+  static final List<DeviceProgress> HELD =
+      List.of(
+          DeviceProgress.WAITING,
+          DeviceProgress.ASSIGNED,
+          DeviceProgress.ACTIVE,
+          DeviceProgress.FAILED,
+          DeviceProgress.ROLLED_BACK);
+
+  private static final DeviceProgress SUPERSEDED = DeviceProgress.SUPERSEDED;
+
+  /** The states of a device whose desired state the rollout changed. */
+  private static final List<DeviceProgress> TOUCHED = HELD.subList(1, HELD.size());
+
+  private static final List<RolloutState> WATCHED =
+      List.of(RolloutState.RUNNING, RolloutState.PAUSED);
+  private static final List<DeviceProgress> GONE =
+      List.of(DeviceProgress.SUPERSEDED, DeviceProgress.REVERTED);
+
+  private static final String ADD =
+      "INSERT INTO rollout_device (rollout_id, device_id, wave, state, updated_at)"
+          + " VALUES (?, ?, ?, ?, ?)";
+  private static final String QUIET =
+      "SELECT DISTINCT rd.device_id FROM rollout_device rd JOIN rollout r ON r.id = rd.rollout_id"
+          + " WHERE r.state = ? AND rd.state = ? AND rd.assigned_at < ?"
+          + " ORDER BY rd.device_id LIMIT ";
+  private static final String PROGRESS =
+      "SELECT device_id, wave, state, previous_version, superseded_by, reason, updated_at"
+          + " FROM rollout_device WHERE rollout_id = ? ORDER BY wave, device_id";
+  private static final String COUNTS =
+      "SELECT wave, state, COUNT(*) FROM rollout_device WHERE rollout_id = ? GROUP BY wave, state";
+  private static final String SET_STATE =
+      "UPDATE rollout_device SET state = ?, reason = ?, updated_at = ?"
+          + " WHERE rollout_id = ? AND device_id = ?";
+  private static final String LOST_TO =
+      "UPDATE rollout_device SET state = ?, reason = NULL, superseded_by = ?, updated_at = ?"
+          + " WHERE rollout_id = ? AND device_id = ?";
+  private static final String SUPERSEDE =
+      "UPDATE rollout_device SET state = ?, superseded_by = ?, updated_at = ?"
+          + " WHERE device_id = ? AND rollout_id <> ? AND state IN "
+          + in(HELD.size())
+          + " AND rollout_id IN (SELECT id FROM rollout WHERE model = ? AND created_at <= ?)";
+  private static final String ASSIGNED =
+      "UPDATE rollout_device SET state = ?, previous_version = ?, previous_rollout = ?,"
+          + " desired_sequence = ?, assigned_at = ?, updated_at = ?, reason = NULL"
+          + " WHERE rollout_id = ? AND device_id = ?";
+  private static final String TOUCHED_SQL =
+      "SELECT rd.device_id, rd.previous_version, rd.previous_rollout FROM rollout_device rd"
+          + " JOIN assignment a ON a.device_id = rd.device_id AND a.model = ?"
+          + " AND a.rollout_id = rd.rollout_id WHERE rd.rollout_id = ? AND rd.state IN "
+          + in(TOUCHED.size())
+          + " ORDER BY rd.device_id";
+  private static final String REPORTS =
+      "SELECT rd.device_id, rd.state, rd.desired_sequence, d.reported FROM rollout_device rd"
+          + " JOIN device d ON d.id = rd.device_id WHERE rd.rollout_id = ?"
+          + " AND (rd.state = ? OR (rd.state = ? AND rd.wave = ?)) AND d.reported IS NOT NULL";
+  private static final String GATED =
+      "SELECT rd.device_id, r.id, r.model FROM rollout r"
+          + " JOIN rollout_device rd ON rd.rollout_id = r.id WHERE r.gated = TRUE AND r.state IN "
+          + in(WATCHED.size())
+          + " AND rd.state NOT IN "
+          + in(GONE.size());
+
+  private RolloutDeviceStore() {}
+
+  /**
+   * A device's latest report, beside what the rollout knows of it.
+   *
+   * @param device the device
+   * @param state where it stands in the rollout
+   * @param sequence the desired state that carried the release to it
+   * @param reported its latest reported state's JSON
+   */
+  record Report(String device, DeviceProgress state, long sequence, String reported) {
+    static Report read(ResultSet row) throws SQLException {
+      return new Report(
+          row.getString(1),
+          DeviceProgress.valueOf(row.getString(2)),
+          row.getLong(3),
+          row.getString(4));
+    }
+  }
+
+  /**
+   * What a device was assigned before a rollout took it.
+   *
+   * @param device the device
+   * @param before its assignment before (both fields null: nothing, or this rollout's own)
+   * @param sequence the desired state that carries the new assignment
+   */
+  record Assigned(String device, Assignment before, long sequence) {
+    /** The parameters of {@link #ASSIGNED}, in order. */
+    List<Object> parameters(String rolloutId, Instant now) {
+      return Arrays.asList(
+          DeviceProgress.ASSIGNED,
+          before.version(),
+          before.rolloutId(),
+          sequence,
+          now,
+          now,
+          rolloutId,
+          device);
+    }
+  }
+
+  /** Adds devices to a rollout as WAITING in a wave. */
+  static void add(Connection c, String rolloutId, Collection<String> devices, int wave, Instant now)
+      throws SQLException {
+    List<List<Object>> rows = new ArrayList<>();
+    for (String device : devices) {
+      rows.add(List.of(rolloutId, device, wave, DeviceProgress.WAITING, now));
+    }
+    Jdbc.batch(c, ADD, rows);
+  }
+
+  /** The devices of a rollout in some states, in waves up to {@code maxWave}. */
+  static List<String> devices(
+      Connection c, String rolloutId, int maxWave, Collection<DeviceProgress> states)
+      throws SQLException {
+    String sql =
+        "SELECT device_id FROM rollout_device WHERE rollout_id = ? AND wave <= ? AND state IN "
+            + in(states.size())
+            + " ORDER BY wave, device_id";
+    return Jdbc.query(c, sql, row -> row.getString(1), rolloutId, maxWave, states);
+  }
+
+  /** Every device of a rollout, in any state. */
+  static List<String> all(Connection c, String rolloutId) throws SQLException {
+    return devices(c, rolloutId, Integer.MAX_VALUE, List.of(DeviceProgress.values()));
+  }
+
+  /** At most {@code limit} devices of running rollouts ASSIGNED before a time, no outcome yet. */
+  static List<String> quiet(Connection c, Instant before, int limit) throws SQLException {
+    return Jdbc.query(
+        c,
+        QUIET + limit,
+        row -> row.getString(1),
+        RolloutState.RUNNING,
+        DeviceProgress.ASSIGNED,
+        before);
+  }
+
+  /** Every device of a rollout, by wave and id. */
+  static List<DeviceInRollout> progress(Connection c, String rolloutId) throws SQLException {
+    return Jdbc.query(c, PROGRESS, RolloutDeviceStore::device, rolloutId);
+  }
+
+  /** Devices by state, per wave (index = wave from 0). */
+  static List<Map<DeviceProgress, Integer>> counts(Connection c, String rolloutId, int waves)
+      throws SQLException {
+    List<Map<DeviceProgress, Integer>> counts = new ArrayList<>();
+    grow(counts, waves);
+    for (Count count : Jdbc.query(c, COUNTS, Count::read, rolloutId)) {
+      grow(counts, count.wave() + 1);
+      counts.get(count.wave()).put(count.state(), count.devices());
+    }
+    return counts;
+  }
+
+  /** Moves one device of a rollout to another state, with the device's reason or null. */
+  static void setState(
+      Connection c,
+      String rolloutId,
+      String device,
+      DeviceProgress state,
+      String reason,
+      Instant now)
+      throws SQLException {
+    Jdbc.update(c, SET_STATE, state, reason, now, rolloutId, device);
+  }
+
+  /** Marks a device that a newer rollout holds as SUPERSEDED by it. */
+  static void lostTo(Connection c, String rolloutId, String device, String newer, Instant now)
+      throws SQLException {
+    Jdbc.update(c, LOST_TO, DeviceProgress.SUPERSEDED, newer, now, rolloutId, device);
+  }
+
+  /** Older rollouts of the same model that hold these devices lose them to this one. */
+  static void supersede(Connection c, RolloutRow r, List<String> devices, Instant now)
+      throws SQLException {
+    List<List<Object>> rows = new ArrayList<>();
+    for (String device : devices) {
+      rows.add(List.of(SUPERSEDED, r.id(), now, device, r.id(), HELD, r.model(), r.createdAt()));
+    }
+    Jdbc.batch(c, SUPERSEDE, rows);
+  }
+
+  /** Marks devices ASSIGNED by a rollout, with what they had before and the carrying sequence. */
+  static void assigned(Connection c, String rolloutId, List<Assigned> devices, Instant now)
+      throws SQLException {
+    List<List<Object>> rows = new ArrayList<>();
+    devices.forEach(a -> rows.add(a.parameters(rolloutId, now)));
+    Jdbc.batch(c, ASSIGNED, rows);
+  }
+
+  /** The devices a rollout touched that still hold its assignment, by id: what they had before. */
+  static Map<String, Assignment> touched(Connection c, RolloutRow r) throws SQLException {
+    Map<String, Assignment> previous = new LinkedHashMap<>();
+    for (Previous row : Jdbc.query(c, TOUCHED_SQL, Previous::read, r.model(), r.id(), TOUCHED)) {
+      previous.put(row.device(), row.before());
+    }
+    return previous;
+  }
+
+  /** The reports of a rollout's devices that are ASSIGNED, or ACTIVE in the current wave. */
+  static List<Report> reports(Connection c, RolloutRow r) throws SQLException {
+    return Jdbc.query(
+        c, REPORTS, Report::read, r.id(), DeviceProgress.ASSIGNED, DeviceProgress.ACTIVE, r.wave());
+  }
+
+  /** Which device's telemetry counts toward which running or paused rollout with metric gates. */
+  static List<RolloutMetrics.Watch> gated(Connection c) throws SQLException {
+    return Jdbc.query(c, GATED, RolloutDeviceStore::watch, WATCHED, GONE);
+  }
+
+  private record Previous(String device, Assignment before) {
+    static Previous read(ResultSet row) throws SQLException {
+      return new Previous(row.getString(1), new Assignment(row.getString(2), row.getString(3)));
+    }
+  }
+
+  private record Count(int wave, DeviceProgress state, int devices) {
+    static Count read(ResultSet row) throws SQLException {
+      return new Count(row.getInt(1), DeviceProgress.valueOf(row.getString(2)), row.getInt(3));
+    }
+  }
+
+  private static void grow(List<Map<DeviceProgress, Integer>> counts, int size) {
+    while (counts.size() < size) {
+      counts.add(new EnumMap<>(DeviceProgress.class));
+    }
+  }
+
+  private static RolloutMetrics.Watch watch(ResultSet row) throws SQLException {
+    return new RolloutMetrics.Watch(row.getString(1), row.getString(2), row.getString(3));
+  }
+
+  private static DeviceInRollout device(ResultSet row) throws SQLException {
+    return new DeviceInRollout(
+        row.getString(1),
+        row.getInt(2) + 1,
+        DeviceProgress.valueOf(row.getString(3)).name(),
+        row.getString(4),
+        row.getString(5),
+        row.getString(6),
+        Jdbc.time(row, 7));
+  }
+}
