@@ -1,16 +1,15 @@
 package dev.ferry.agent.fetch;
 
 import dev.ferry.agent.store.ContentStore;
-import dev.ferry.agent.store.CorruptBlobException;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.json.MalformedMessageException;
 import dev.ferry.protocol.oci.Annotations;
 import dev.ferry.protocol.oci.Descriptor;
 import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.oci.DigestMismatchException;
 import dev.ferry.protocol.oci.Manifest;
 import dev.ferry.protocol.oci.MediaTypes;
 import dev.ferry.protocol.registry.BlobTooLargeException;
-import dev.ferry.protocol.registry.DigestMismatchException;
 import dev.ferry.protocol.registry.RawManifest;
 import dev.ferry.protocol.registry.RegistryClient;
 import dev.ferry.protocol.registry.StalledTransferException;
@@ -202,7 +201,7 @@ public final class ArtifactFetcher {
     }
     try {
       return Optional.of(store.verify(digest));
-    } catch (CorruptBlobException altered) {
+    } catch (DigestMismatchException altered) {
       return Optional.empty();
     }
   }

@@ -16,7 +16,7 @@ import dev.ferry.protocol.oci.MediaTypes;
 import dev.ferry.protocol.registry.BlobPull;
 import dev.ferry.protocol.registry.BlobTooLargeException;
 import dev.ferry.protocol.registry.Credentials;
-import dev.ferry.protocol.registry.DigestMismatchException;
+import dev.ferry.protocol.oci.DigestMismatchException;
 import dev.ferry.protocol.registry.NotFoundException;
 import dev.ferry.protocol.registry.RawManifest;
 import dev.ferry.protocol.registry.RegistryClient;

@@ -3,6 +3,7 @@ package dev.ferry.protocol.registry;
 import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.oci.Descriptor;
 import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.oci.DigestMismatchException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

@@ -11,6 +11,7 @@ import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Descriptor;
 import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.oci.DigestMismatchException;
 import dev.ferry.protocol.oci.Index;
 import dev.ferry.protocol.oci.Manifest;
 import dev.ferry.protocol.oci.MediaTypes;
