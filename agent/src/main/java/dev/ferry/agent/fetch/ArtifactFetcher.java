@@ -51,7 +51,7 @@ public final class ArtifactFetcher {
   private final Function<String, RegistryClient> clients;
   private final Backoff backoff;
   private final ExecutorService executor;
-  private final JsonCodec codec = new JsonCodec(4 * 1024 * 1024);
+  private final JsonCodec codec = new JsonCodec();
 
   /**
    * @param store the content store

@@ -13,11 +13,8 @@ import java.nio.file.StandardCopyOption;
  * written and synced, renamed over the old one, and the directory synced.
  */
 public final class StateFile {
-  /** The largest state.json read, in bytes. */
-  public static final int MAX_BYTES = 16 << 20;
-
   private final Path file;
-  private final JsonCodec codec = new JsonCodec(MAX_BYTES);
+  private final JsonCodec codec = new JsonCodec();
 
   /**
    * The state file of a data directory.

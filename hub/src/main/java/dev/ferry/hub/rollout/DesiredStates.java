@@ -43,7 +43,7 @@ public class DesiredStates {
 
   private static final int CHUNK = 1000;
 
-  private final JsonCodec codec = new JsonCodec(16 * 1024 * 1024);
+  private final JsonCodec codec = new JsonCodec();
 
   @Inject HubConfig config;
   @Inject HubKeys keys;

@@ -34,7 +34,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * desired states it receives, and reports what an agent would after installing them.
  */
 final class FakeDevice implements AutoCloseable {
-  static final JsonCodec CODEC = new JsonCodec(16 * 1024 * 1024);
+  static final JsonCodec CODEC = new JsonCodec();
 
   final String id = "dev-" + System.nanoTime();
   final BlockingQueue<byte[]> desired = new LinkedBlockingQueue<>();
