@@ -100,14 +100,11 @@ final class PayloadShape {
     }
     String expected = schema.value();
     requireString(expected, found.token());
-    String given = found.text();
-    if (!accepts(expected, given)) {
+    if (!accepts(expected, found.text())) {
       throw new MalformedMessageException(
-          "unsupported schema "
-              + Fields.show(given)
-              + "; this side reads "
-              + expected
-              + " and its minor versions");
+          String.format(
+              "unsupported schema %s; this side reads %s and its minor versions",
+              Fields.show(found.text()), expected));
     }
   }
 

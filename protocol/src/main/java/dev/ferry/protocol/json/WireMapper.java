@@ -22,29 +22,20 @@ final class WireMapper {
   /** The deepest nesting a payload may have. */
   static final int MAX_DEPTH = 64;
 
+  private static final CoercionInputShape[] SCALAR_SHAPES = {
+    CoercionInputShape.String,
+    CoercionInputShape.Integer,
+    CoercionInputShape.Float,
+    CoercionInputShape.Boolean,
+    CoercionInputShape.EmptyString
+  };
+
   static final ObjectMapper MAPPER = newMapper();
 
   private WireMapper() {}
 
   private static ObjectMapper newMapper() {
-    JsonMapper mapper =
-        JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            // golden vectors and telemetry carry many numbers: Jackson's fast parser and writer
-            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
-            .defaultPropertyInclusion(
-                JsonInclude.Value.construct(
-                    JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
-            .build();
+    JsonMapper mapper = fastNumbers(strictReading(JsonMapper.builder())).build();
     mapper
         .getFactory()
         .setStreamReadConstraints(
@@ -53,18 +44,37 @@ final class WireMapper {
     return mapper;
   }
 
+  private static JsonMapper.Builder strictReading(JsonMapper.Builder builder) {
+    return builder
+        .addModule(new JavaTimeModule())
+        .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+        .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+        .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+        .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+        .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .defaultPropertyInclusion(
+            JsonInclude.Value.construct(
+                JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL));
+  }
+
+  /** Golden vectors and telemetry carry many numbers: Jackson's fast parser and writer. */
+  private static JsonMapper.Builder fastNumbers(JsonMapper.Builder builder) {
+    return builder
+        .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
+        .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER);
+  }
+
   private static void strictScalars(ObjectMapper mapper) {
     for (LogicalType scalar :
         new LogicalType[] {
           LogicalType.Textual, LogicalType.Integer, LogicalType.Float, LogicalType.Boolean
         }) {
-      mapper
-          .coercionConfigFor(scalar)
-          .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
+      for (CoercionInputShape shape : SCALAR_SHAPES) {
+        mapper.coercionConfigFor(scalar).setCoercion(shape, CoercionAction.Fail);
+      }
     }
     mapper
         .coercionConfigFor(LogicalType.Float)

@@ -25,14 +25,7 @@ final class BlobPush {
     Transport.checkRepository(repository);
     FailoverHttpClient http = transport.auth.newJibHttp();
     try {
-      var client = transport.auth.jibClient(repository, http);
-      DescriptorDigest jibDigest = DescriptorDigest.fromDigest(digest.toString());
-      if (client.checkBlob(jibDigest).isPresent()) {
-        return false;
-      }
-      long[] sent = {0};
-      client.pushBlob(jibDigest, blob, null, n -> progress.accept(sent[0] += n));
-      return true;
+      return pushWith(transport.auth.jibClient(repository, http), digest, blob, progress);
     } catch (com.google.cloud.tools.jib.api.RegistryException | DigestException e) {
       throw failed(repository, digest, e);
     } finally {
@@ -40,21 +33,30 @@ final class BlobPush {
     }
   }
 
+  private static boolean pushWith(
+      com.google.cloud.tools.jib.registry.RegistryClient jib,
+      Digest digest,
+      Blob blob,
+      LongConsumer progress)
+      throws IOException, com.google.cloud.tools.jib.api.RegistryException, DigestException {
+    DescriptorDigest jibDigest = DescriptorDigest.fromDigest(digest.toString());
+    if (jib.checkBlob(jibDigest).isPresent()) {
+      return false;
+    }
+    long[] sent = {0};
+    jib.pushBlob(jibDigest, blob, null, n -> progress.accept(sent[0] += n));
+    return true;
+  }
+
   private RegistryException failed(String repository, Digest digest, Exception e) {
     boolean denied =
         e instanceof RegistryUnauthorizedException
             || e instanceof RegistryAuthenticationFailedException
             || e instanceof RegistryCredentialsNotSentException;
-    return new RegistryException(
-        denied ? 401 : 0,
-        "push of blob "
-            + digest
-            + " to "
-            + transport.registry
-            + "/"
-            + repository
-            + " failed: "
-            + e.getMessage(),
-        e);
+    String message =
+        String.format(
+            "push of blob %s to %s/%s failed: %s",
+            digest, transport.registry, repository, e.getMessage());
+    return new RegistryException(denied ? 401 : 0, message, e);
   }
 }

@@ -77,10 +77,16 @@ final class Manifests {
                 repository, transport.uri(repository, "/manifests/" + ref), bytes, mediaType),
             transport.discard());
     response.requireSuccess("PUT manifest " + repository + ":" + ref, 201, 200);
+    requireConfirmed(digest, response);
+    return new Stored(digest, response.headers.firstValue("OCI-Subject").isPresent());
+  }
+
+  /** The registry, if it names the digest it stored, names this one. */
+  private static void requireConfirmed(Digest digest, Transport.Response response)
+      throws DigestMismatchException {
     Optional<String> confirmed = response.headers.firstValue("Docker-Content-Digest");
     if (confirmed.isPresent() && !confirmed.get().equals(digest.toString())) {
       throw new DigestMismatchException("stored manifest", digest, Digest.parse(confirmed.get()));
     }
-    return new Stored(digest, response.headers.firstValue("OCI-Subject").isPresent());
   }
 }

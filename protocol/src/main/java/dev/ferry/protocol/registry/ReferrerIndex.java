@@ -9,6 +9,7 @@ import dev.ferry.protocol.oci.Manifest;
 import dev.ferry.protocol.oci.MediaTypes;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -38,14 +39,9 @@ final class ReferrerIndex {
   /** The referrers API's index, or the tag's where the registry has no such API. */
   private Index fetch(String repository, Digest subject, String artifactType) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    String query =
-        artifactType == null
-            ? ""
-            : "?artifactType=" + URLEncoder.encode(artifactType, StandardCharsets.UTF_8);
     Transport.Response response =
         transport.exchange(
-            RegistryRequest.get(
-                    repository, transport.uri(repository, "/referrers/" + subject + query))
+            RegistryRequest.get(repository, referrersUri(repository, subject, artifactType))
                 .withHeader("Accept", MediaTypes.OCI_INDEX),
             transport.memory(
                 bytes, JsonCodec.maxBytes(Index.class), "referrers index is too large"));
@@ -54,6 +50,14 @@ final class ReferrerIndex {
     }
     response.requireSuccess("GET referrers of " + repository + "@" + subject, 200);
     return codec.decode(bytes.toByteArray(), Index.class);
+  }
+
+  private URI referrersUri(String repository, Digest subject, String artifactType) {
+    String query =
+        artifactType == null
+            ? ""
+            : "?artifactType=" + URLEncoder.encode(artifactType, StandardCharsets.UTF_8);
+    return transport.uri(repository, "/referrers/" + subject + query);
   }
 
   private Index fallbackIndex(String repository, Digest subject) throws IOException {
@@ -75,6 +79,13 @@ final class ReferrerIndex {
     return stored.digest();
   }
 
+  /** The tag index's entry for a referrer: its artifact type, else its config's media type. */
+  private static Descriptor descriptor(Manifest referrer, Digest digest, long size) {
+    String type =
+        referrer.artifactType() != null ? referrer.artifactType() : referrer.config().mediaType();
+    return new Descriptor(MediaTypes.OCI_MANIFEST, digest, size, referrer.annotations(), type);
+  }
+
   private void addToTagIndex(
       String repository, Digest subject, Manifest referrer, Digest digest, long size)
       throws IOException {
@@ -83,10 +94,7 @@ final class ReferrerIndex {
       return;
     }
     List<Descriptor> manifestList = new ArrayList<>(current.manifests());
-    String type =
-        referrer.artifactType() != null ? referrer.artifactType() : referrer.config().mediaType();
-    manifestList.add(
-        new Descriptor(MediaTypes.OCI_MANIFEST, digest, size, referrer.annotations(), type));
+    manifestList.add(descriptor(referrer, digest, size));
     manifests.store(
         repository,
         subject.referrersTag(),

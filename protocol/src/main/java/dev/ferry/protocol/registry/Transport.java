@@ -84,19 +84,23 @@ final class Transport implements AutoCloseable {
     this.requestTimeout = requestTimeout;
     this.idleTimeout = idleTimeout;
     this.auth = new Authenticator(registry, plainHttp, credentials);
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(requestTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread thread = new Thread(task, "ferry-registry-timer");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.http = newHttp(requestTimeout);
+    this.timer = Executors.newSingleThreadScheduledExecutor(Transport::timerThread);
+  }
+
+  /** HTTP/1.1; redirects followed by {@link #exchange}, which keeps credentials to the registry. */
+  private static HttpClient newHttp(Duration connectTimeout) {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(connectTimeout)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
+  private static Thread timerThread(Runnable task) {
+    Thread thread = new Thread(task, "ferry-registry-timer");
+    thread.setDaemon(true);
+    return thread;
   }
 
   /** {@code http[s]://registry/v2/<repository><path>}. */
@@ -120,12 +124,8 @@ final class Transport implements AutoCloseable {
     for (int redirects = 0; ; ) {
       boolean toRegistry = registry.equals(target.getAuthority());
       ByteArrayOutputStream errorBody = new ByteArrayOutputStream();
-      BodyFactory errors = memory(errorBody, MAX_ERROR_BODY, null);
       HttpResponse<Long> response =
-          send(
-              httpRequest(request, target, toRegistry),
-              info ->
-                  (info.statusCode() / 100 == 2 ? success : errors).forStatus(info.statusCode()));
+          send(httpRequest(request, target, toRegistry), bodies(success, errorBody));
       if (response.statusCode() == 401 && toRegistry && !challenged) {
         challenged = true;
         answer(request, response);
@@ -140,6 +140,13 @@ final class Transport implements AutoCloseable {
       return new Response(
           response.statusCode(), response.headers(), bodyBytes, errorBody.toByteArray());
     }
+  }
+
+  /** A 2xx body to {@code success}'s subscriber; any other into {@code errorBody}, bounded. */
+  private HttpResponse.BodyHandler<Long> bodies(
+      BodyFactory success, ByteArrayOutputStream errorBody) {
+    BodyFactory errors = memory(errorBody, MAX_ERROR_BODY, null);
+    return info -> (info.statusCode() / 100 == 2 ? success : errors).forStatus(info.statusCode());
   }
 
   private void answer(RegistryRequest request, HttpResponse<Long> challenge) throws IOException {
