@@ -1,16 +1,15 @@
 package dev.ferry.agent.fetch;
 
 import dev.ferry.agent.store.ContentStore;
-import dev.ferry.agent.store.CorruptBlobException;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.json.MalformedMessageException;
 import dev.ferry.protocol.oci.Annotations;
 import dev.ferry.protocol.oci.Descriptor;
 import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.oci.DigestMismatchException;
 import dev.ferry.protocol.oci.Manifest;
 import dev.ferry.protocol.oci.MediaTypes;
 import dev.ferry.protocol.registry.BlobTooLargeException;
-import dev.ferry.protocol.registry.DigestMismatchException;
 import dev.ferry.protocol.registry.RawManifest;
 import dev.ferry.protocol.registry.RegistryClient;
 import dev.ferry.protocol.registry.StalledTransferException;
@@ -52,7 +51,7 @@ public final class ArtifactFetcher {
   private final Function<String, RegistryClient> clients;
   private final Backoff backoff;
   private final ExecutorService executor;
-  private final JsonCodec codec = new JsonCodec(4 * 1024 * 1024);
+  private final JsonCodec codec = new JsonCodec();
 
   /**
    * @param store the content store
@@ -202,7 +201,7 @@ public final class ArtifactFetcher {
     }
     try {
       return Optional.of(store.verify(digest));
-    } catch (CorruptBlobException altered) {
+    } catch (DigestMismatchException altered) {
       return Optional.empty();
     }
   }

@@ -1,5 +1,6 @@
 package dev.ferry.agent.runtime;
 
+import dev.ferry.onnx.ArrayTensor;
 import dev.ferry.protocol.release.GoldenCase;
 import dev.ferry.protocol.release.GoldenVectors;
 import dev.ferry.protocol.release.Tensor;

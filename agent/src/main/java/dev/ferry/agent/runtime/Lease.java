@@ -1,5 +1,6 @@
 package dev.ferry.agent.runtime;
 
+import dev.ferry.onnx.ArrayTensor;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;

@@ -5,6 +5,8 @@ import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import dev.ferry.onnx.ArrayTensor;
+import dev.ferry.onnx.OrtTensors;
 import dev.ferry.protocol.release.ServingSpec;
 import dev.ferry.protocol.release.TensorSpec;
 import java.util.ArrayList;

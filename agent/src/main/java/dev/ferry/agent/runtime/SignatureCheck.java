@@ -2,6 +2,7 @@ package dev.ferry.agent.runtime;
 
 import ai.onnxruntime.NodeInfo;
 import ai.onnxruntime.TensorInfo;
+import dev.ferry.onnx.OrtTypes;
 import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.release.TensorSpec;
 import java.util.ArrayList;
@@ -61,7 +62,7 @@ final class SignatureCheck {
       throw new SignatureMismatchException(
           what + " is not a tensor in the model: " + node.getInfo());
     }
-    Datatype actual = OrtTypes.datatype(info.onnxType);
+    Datatype actual = OrtTypes.datatype(info.onnxType).orElse(null);
     if (actual != spec.datatype()) {
       throw new SignatureMismatchException(
           what

@@ -1,7 +1,7 @@
 package dev.ferry.agent.serve;
 
-import ai.onnxruntime.platform.Fp16Conversions;
-import dev.ferry.agent.runtime.ArrayTensor;
+import dev.ferry.onnx.ArrayTensor;
+import dev.ferry.onnx.Halves;
 import dev.ferry.protocol.release.Datatype;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
@@ -68,11 +68,7 @@ final class BinaryTensors {
       case FP16, BF16 -> {
         float[] out = new float[count];
         for (int i = 0; i < count; i++) {
-          short bits = in.getShort(2 * i);
-          out[i] =
-              datatype == Datatype.FP16
-                  ? Fp16Conversions.fp16ToFloat(bits)
-                  : Fp16Conversions.bf16ToFloat(bits);
+          out[i] = Halves.toFloat(datatype, in.getShort(2 * i));
         }
         yield out;
       }
@@ -180,11 +176,7 @@ final class BinaryTensors {
       case FP16, BF16 -> {
         float[] floats = (float[]) e;
         for (int i = 0; i < n; i++) {
-          buffer.putShort(
-              2 * i,
-              tensor.datatype() == Datatype.FP16
-                  ? Fp16Conversions.floatToFp16(floats[i])
-                  : Fp16Conversions.floatToBf16(floats[i]));
+          buffer.putShort(2 * i, Halves.toBits(tensor.datatype(), floats[i]));
         }
       }
       case BOOL, INT8, UINT8 -> buffer.put((byte[]) e);

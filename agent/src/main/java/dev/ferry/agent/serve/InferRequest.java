@@ -1,6 +1,6 @@
 package dev.ferry.agent.serve;
 
-import dev.ferry.agent.runtime.ArrayTensor;
+import dev.ferry.onnx.ArrayTensor;
 import java.util.List;
 import java.util.Map;
 

@@ -1,13 +1,13 @@
 package dev.ferry.agent.serve;
 
 import dev.ferry.agent.health.AssignedModels;
-import dev.ferry.agent.runtime.ArrayTensor;
 import dev.ferry.agent.runtime.InferenceFailedException;
 import dev.ferry.agent.runtime.Lease;
 import dev.ferry.agent.runtime.LoadedVersion;
 import dev.ferry.agent.runtime.ModelSlot;
 import dev.ferry.agent.runtime.Models;
 import dev.ferry.agent.telemetry.ServingMeters;
+import dev.ferry.onnx.ArrayTensor;
 import dev.ferry.protocol.release.ServingSpec;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.GET;

@@ -1,7 +1,7 @@
 package dev.ferry.agent.serve;
 
-import dev.ferry.agent.runtime.ArrayTensor;
 import dev.ferry.agent.runtime.LoadedVersion;
+import dev.ferry.onnx.ArrayTensor;
 import dev.ferry.protocol.release.TensorSpec;
 import java.util.HashMap;
 import java.util.LinkedHashSet;

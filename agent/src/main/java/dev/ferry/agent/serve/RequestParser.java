@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
-import dev.ferry.agent.runtime.ArrayTensor;
+import dev.ferry.onnx.ArrayTensor;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.release.Datatype;
 import java.io.IOException;
@@ -184,7 +184,8 @@ final class RequestParser {
         case "data" -> {
           if (input.name != null && input.datatypeNode != null) {
             input.elements =
-                Elements.read(parser, input.datatype(), input.what(), input.capacity(jsonLength));
+                ElementReader.read(
+                    parser, input.datatype(), input.what(), input.capacity(jsonLength));
           } else {
             early = new TokenBuffer(parser);
             early.copyCurrentStructure(parser);
@@ -198,7 +199,7 @@ final class RequestParser {
       try (JsonParser data = early.asParser()) {
         data.nextToken();
         input.elements =
-            Elements.read(data, input.datatype(), input.what(), input.capacity(jsonLength));
+            ElementReader.read(data, input.datatype(), input.what(), input.capacity(jsonLength));
       }
     }
     input.checkData();

@@ -1,7 +1,7 @@
 package dev.ferry.agent.serve;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.ferry.agent.runtime.ArrayTensor;
+import dev.ferry.onnx.ArrayTensor;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayOutputStream;

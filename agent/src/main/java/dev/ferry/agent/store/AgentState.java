@@ -1,6 +1,7 @@
 package dev.ferry.agent.store;
 
 import dev.ferry.agent.trust.AcceptedState;
+import dev.ferry.protocol.json.MaxBytes;
 import dev.ferry.protocol.json.Schema;
 import dev.ferry.protocol.oci.Digest;
 import java.util.HashMap;
@@ -20,6 +21,7 @@ import java.util.Set;
  * @param failed by model name, the assigned version that failed for good
  */
 @Schema("ferry.agent-state/v1")
+@MaxBytes(16 << 20)
 public record AgentState(
     AcceptedState accepted,
     Map<String, ModelSlot> models,

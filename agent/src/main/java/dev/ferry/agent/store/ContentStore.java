@@ -1,13 +1,12 @@
 package dev.ferry.agent.store;
 
+import dev.ferry.protocol.files.AtomicFiles;
 import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.oci.DigestMismatchException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -64,11 +63,8 @@ public final class ContentStore {
   public Path commit(Digest digest) throws IOException {
     Path source = incomingFor(digest);
     Path target = blobs.resolve(digest.hex());
-    try (FileChannel file = FileChannel.open(source, StandardOpenOption.WRITE)) {
-      file.force(true);
-    }
-    Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    syncDirectory(blobs);
+    AtomicFiles.force(source);
+    AtomicFiles.move(source, target);
     return target;
   }
 
@@ -88,7 +84,7 @@ public final class ContentStore {
    *
    * @param digest the blob's digest
    * @return its path when it is intact
-   * @throws CorruptBlobException if its content no longer matches
+   * @throws DigestMismatchException if its content no longer matches
    * @throws java.nio.file.NoSuchFileException if it is not cached
    * @throws IOException if it cannot be read
    */
@@ -97,7 +93,8 @@ public final class ContentStore {
     Digest actual = Digest.of(path);
     if (!actual.equals(digest)) {
       Files.deleteIfExists(path);
-      throw new CorruptBlobException(digest, actual);
+      throw new DigestMismatchException(
+          "cached blob", digest, actual, "removed it from the cache so that it is fetched again");
     }
     return path;
   }
@@ -145,11 +142,5 @@ public final class ContentStore {
     long size = Files.isRegularFile(file) ? Files.size(file) : 0;
     Files.deleteIfExists(file);
     return size;
-  }
-
-  static void syncDirectory(Path dir) throws IOException {
-    try (FileChannel directory = FileChannel.open(dir, StandardOpenOption.READ)) {
-      directory.force(true);
-    }
   }
 }

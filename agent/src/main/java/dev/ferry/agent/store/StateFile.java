@@ -1,5 +1,6 @@
 package dev.ferry.agent.store;
 
+import dev.ferry.protocol.files.AtomicFiles;
 import dev.ferry.protocol.json.JsonCodec;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -12,12 +13,8 @@ import java.nio.file.StandardCopyOption;
  * written and synced, renamed over the old one, and the directory synced.
  */
 public final class StateFile {
-  /** The largest state.json read, in bytes. */
-  public static final int MAX_BYTES = 16 << 20;
-
   private final Path file;
-  private final Path temp;
-  private final JsonCodec codec = new JsonCodec(MAX_BYTES);
+  private final JsonCodec codec = new JsonCodec();
 
   /**
    * The state file of a data directory.
@@ -26,7 +23,6 @@ public final class StateFile {
    */
   public StateFile(Path dataDir) {
     this.file = dataDir.resolve("state.json");
-    this.temp = dataDir.resolve("state.json.tmp");
   }
 
   /** The path of state.json. */
@@ -44,7 +40,7 @@ public final class StateFile {
    * @throws IOException if it cannot be read
    */
   public AgentState load() throws IOException {
-    Files.deleteIfExists(temp);
+    AtomicFiles.deleteLeftovers(file);
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);

@@ -77,7 +77,7 @@ public final class Applier {
       Clock clock) {}
 
   private final Parts parts;
-  private final JsonCodec codec = new JsonCodec(64 * 1024 * 1024);
+  private final JsonCodec codec = new JsonCodec();
   private final Map<String, ModelReport> reports = new TreeMap<>();
   private volatile AgentState state;
   private boolean pending;

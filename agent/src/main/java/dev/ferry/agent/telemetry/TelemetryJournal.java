@@ -1,6 +1,6 @@
 package dev.ferry.agent.telemetry;
 
-import dev.ferry.agent.store.AtomicFiles;
+import dev.ferry.protocol.files.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

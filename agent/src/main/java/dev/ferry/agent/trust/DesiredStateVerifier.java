@@ -30,7 +30,8 @@ public final class DesiredStateVerifier {
    * A verifier.
    *
    * @param trust the current trust root, asked once per message so that a rotation takes effect
-   * @param codec decodes the envelope and the verified payloads; its cap bounds the MQTT payload
+   * @param codec decodes the envelope and the verified payloads; {@code Envelope}'s cap bounds the
+   *     MQTT payload
    */
   public DesiredStateVerifier(Supplier<TrustRoot> trust, JsonCodec codec) {
     this.trust = trust;

@@ -1,6 +1,6 @@
 package dev.ferry.agent.trust;
 
-import dev.ferry.agent.store.AtomicFiles;
+import dev.ferry.protocol.files.AtomicFiles;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.PayloadTypes;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.onnx.ArrayTensor;
 import dev.ferry.protocol.release.Datatype;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.oci.DigestMismatchException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -60,7 +61,7 @@ class ContentStoreTest {
     Digest digest = cache(store, "weights");
     Files.write(store.blob(digest).orElseThrow(), bytes("tampered"));
 
-    var error = assertThrows(CorruptBlobException.class, () -> store.verify(digest));
+    var error = assertThrows(DigestMismatchException.class, () -> store.verify(digest));
 
     assertEquals(
         "cached blob "
@@ -70,6 +71,7 @@ class ContentStoreTest {
             + "; removed it from the cache so that it is fetched again",
         error.getMessage());
     assertEquals(digest, error.expected());
+    assertEquals(Digest.of(bytes("tampered")), error.actual());
     assertEquals(Optional.empty(), store.blob(digest));
   }
 

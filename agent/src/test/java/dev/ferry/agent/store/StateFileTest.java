@@ -68,7 +68,7 @@ class StateFileTest {
     assertEquals(
         file
             + " is corrupt (ferry.agent-state/v1: malformed JSON at line 1, column 11: Unexpected"
-            + " end-of-input within/between Object entries); a copy is kept as "
+            + " end-of-input: expected close marker for Object); a copy is kept as "
             + copy
             + ". The agent does not start without its accepted sequences. To recover, restore"
             + " state.json from a backup, or delete it to start empty: the agent then accepts any"

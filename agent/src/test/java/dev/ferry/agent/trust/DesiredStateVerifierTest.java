@@ -17,6 +17,7 @@ import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Signer;
 import dev.ferry.protocol.testing.TestHub;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -61,17 +62,18 @@ class DesiredStateVerifierTest {
 
   @Test
   void verify_rejectsAnOversizedPayloadBeforeParsing() {
-    var small = new DesiredStateVerifier(() -> keys.trustRoot(), new JsonCodec(100));
-    byte[] payload = keys.desired(desiredState(DEVICE, 5));
+    byte[] signed = keys.desired(desiredState(DEVICE, 5));
+    byte[] payload = Arrays.copyOf(signed, JsonCodec.maxBytes(Envelope.class) + 1);
+    Arrays.fill(payload, signed.length, payload.length, (byte) ' ');
     var error =
         assertThrows(
             RejectedDesiredStateException.class,
-            () -> small.verify(payload, DEVICE, AcceptedState.initial(), NOW));
+            () -> verifier.verify(payload, DEVICE, AcceptedState.initial(), NOW));
     assertEquals(Reason.MALFORMED, error.reason());
     assertEquals(
         "desired state envelope is malformed: Envelope: payload of "
             + payload.length
-            + " bytes exceeds the limit of 100",
+            + " bytes exceeds the limit of 1048576",
         error.getMessage());
   }
 

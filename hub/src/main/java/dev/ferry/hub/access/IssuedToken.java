@@ -10,7 +10,7 @@ import java.time.Instant;
  * @param token the bearer token
  * @param createdAt when it was issued
  */
-public record IssuedToken(String name, Role role, String token, Instant createdAt) {
+public record IssuedToken(String name, ApiRole role, String token, Instant createdAt) {
   @Override
   public String toString() {
     return "IssuedToken[" + name + ", " + role + "]";

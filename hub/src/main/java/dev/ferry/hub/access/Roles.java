@@ -1,14 +1,14 @@
 package dev.ferry.hub.access;
 
-/** Role names as constants, for {@code @RolesAllowed}. */
+/** API role names as constants, for {@code @RolesAllowed}. */
 public final class Roles {
-  /** See {@link Role#ADMIN}. */
+  /** See {@link ApiRole#ADMIN}. */
   public static final String ADMIN = "admin";
 
-  /** See {@link Role#RELEASE_MANAGER}. */
+  /** See {@link ApiRole#RELEASE_MANAGER}. */
   public static final String RELEASE_MANAGER = "release-manager";
 
-  /** See {@link Role#VIEWER}. */
+  /** See {@link ApiRole#VIEWER}. */
   public static final String VIEWER = "viewer";
 
   private Roles() {}

@@ -6,4 +6,4 @@ package dev.ferry.hub.access;
  * @param name the token's name
  * @param role its role
  */
-public record TokenHolder(String name, Role role) {}
+public record TokenHolder(String name, ApiRole role) {}

@@ -9,4 +9,4 @@ import java.time.Instant;
  * @param role its role
  * @param createdAt when it was issued
  */
-public record TokenInfo(String name, Role role, Instant createdAt) {}
+public record TokenInfo(String name, ApiRole role, Instant createdAt) {}

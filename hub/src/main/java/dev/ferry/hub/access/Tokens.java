@@ -80,7 +80,7 @@ public class Tokens {
     String hash = hash(token);
     if (MessageDigest.isEqual(
         hash.getBytes(StandardCharsets.US_ASCII), adminHash.getBytes(StandardCharsets.US_ASCII))) {
-      return Optional.of(new TokenHolder("admin", Role.ADMIN));
+      return Optional.of(new TokenHolder("admin", ApiRole.ADMIN));
     }
     return db.transaction(
         c -> {
@@ -89,7 +89,7 @@ public class Tokens {
             query.setString(1, hash);
             try (ResultSet row = query.executeQuery()) {
               return row.next()
-                  ? Optional.of(new TokenHolder(row.getString(1), Role.of(row.getString(2))))
+                  ? Optional.of(new TokenHolder(row.getString(1), ApiRole.of(row.getString(2))))
                   : Optional.empty();
             }
           }
@@ -103,7 +103,7 @@ public class Tokens {
    * @param role what it may do
    * @return the token, which is not stored and cannot be shown again
    */
-  public IssuedToken issue(String name, Role role) {
+  public IssuedToken issue(String name, ApiRole role) {
     Fields.matching(name, NAME, "name");
     if (name.equals("admin")) {
       throw new ApiException(ErrorCode.CONFLICT, "token name 'admin' is reserved");
@@ -142,7 +142,7 @@ public class Tokens {
               tokens.add(
                   new TokenInfo(
                       row.getString(1),
-                      Role.of(row.getString(2)),
+                      ApiRole.of(row.getString(2)),
                       row.getTimestamp(3).toInstant()));
             }
           }

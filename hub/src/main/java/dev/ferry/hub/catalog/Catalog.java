@@ -52,7 +52,7 @@ public class Catalog {
     void complete(Release release) throws Exception;
   }
 
-  private final JsonCodec codec = new JsonCodec(16 * 1024 * 1024);
+  private final JsonCodec codec = new JsonCodec();
 
   @Inject Database db;
 

@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
 public class DeviceIngest {
   private static final Logger LOG = Logger.getLogger(DeviceIngest.class);
 
-  private final JsonCodec codec = new JsonCodec(256 * 1024);
+  private final JsonCodec codec = new JsonCodec();
   private final AtomicLong dropped = new AtomicLong();
 
   @Inject Clock clock;

@@ -34,7 +34,7 @@ public class FleetGauges {
   @Inject Devices devices;
   @Inject MeterRegistry registry;
 
-  private final JsonCodec codec = new JsonCodec(1 << 20);
+  private final JsonCodec codec = new JsonCodec();
   private final AtomicLong known = new AtomicLong();
   private final AtomicLong online = new AtomicLong();
   private final ScheduledExecutorService timer =

@@ -27,7 +27,7 @@ final class ArtifactBuilder {
   static final String SERVING_FILE = "serving.json";
   static final String GOLDEN_FILE = "golden.json";
 
-  private final JsonCodec codec = new JsonCodec(64 * 1024 * 1024);
+  private final JsonCodec codec = new JsonCodec();
 
   Artifact build(
       Path model,

@@ -7,6 +7,10 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import dev.ferry.onnx.ArrayTensor;
+import dev.ferry.onnx.ElementOutOfRangeException;
+import dev.ferry.onnx.OrtTensors;
+import dev.ferry.onnx.UnsupportedElementTypeException;
 import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.release.Tensor;
 import java.nio.file.Path;
@@ -58,7 +62,7 @@ final class CpuSession implements AutoCloseable {
     try {
       Map<String, OnnxTensor> feed = new LinkedHashMap<>();
       for (Tensor input : inputs) {
-        OnnxTensor tensor = OrtTensors.create(ENV, input, where + " input " + quote(input.name()));
+        OnnxTensor tensor = OrtTensors.create(ENV, arrays(input, where));
         created.add(tensor);
         feed.put(input.name(), tensor);
       }
@@ -78,9 +82,27 @@ final class CpuSession implements AutoCloseable {
         throw new InvalidModelException(
             where + " output " + quote(entry.getKey()) + " is not a tensor");
       }
-      outputs.put(entry.getKey(), OrtTensors.read(entry.getKey(), tensor));
+      outputs.put(entry.getKey(), read(entry.getKey(), tensor));
     }
     return outputs;
+  }
+
+  /** An input's elements, each checked against its datatype. */
+  private static ArrayTensor arrays(Tensor input, String where) {
+    try {
+      return ArrayTensor.of(input, where + " input " + quote(input.name()));
+    } catch (ElementOutOfRangeException e) {
+      throw new InvalidGoldenException(e.getMessage(), e);
+    }
+  }
+
+  /** An output's elements as JSON decoding yields them: floats as the doubles they are. */
+  private static Tensor read(String name, OnnxTensor tensor) throws OrtException {
+    try {
+      return OrtTensors.read(name, tensor).toTensor();
+    } catch (UnsupportedElementTypeException e) {
+      throw new InvalidModelException(e.getMessage(), e);
+    }
   }
 
   /** ONNX Runtime's message, with the server's path of the model replaced by its file name. */

@@ -7,6 +7,9 @@ import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import ai.onnxruntime.SequenceInfo;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
+import dev.ferry.onnx.OrtTypes;
+import dev.ferry.onnx.UnsupportedElementTypeException;
+import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.release.TensorSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,7 +60,7 @@ public final class OnnxInspector {
       specs.add(
           new TensorSpec(
               node.getName(),
-              OrtTypes.datatype(info.onnxType, what),
+              datatype(info, what),
               Arrays.stream(info.getShape()).boxed().toList()));
       List<String> names = symbolicNames(info);
       if (names.stream().anyMatch(name -> !name.isEmpty())) {
@@ -65,6 +68,14 @@ public final class OnnxInspector {
       }
     }
     return specs;
+  }
+
+  private static Datatype datatype(TensorInfo info, String what) {
+    try {
+      return OrtTypes.require(info.onnxType, what);
+    } catch (UnsupportedElementTypeException e) {
+      throw new InvalidModelException(e.getMessage(), e);
+    }
   }
 
   private static TensorInfo tensorInfo(ValueInfo info, String what) {

@@ -45,7 +45,7 @@ public class Publisher {
   private static final Pattern PROVIDER = Pattern.compile("[A-Z][A-Z0-9_]{0,31}");
   private static final byte[] EMPTY_CONFIG = "{}".getBytes(StandardCharsets.UTF_8);
 
-  private final JsonCodec goldenCodec = new JsonCodec(64 * 1024 * 1024);
+  private final JsonCodec goldenCodec = new JsonCodec();
   private final JsonCodec codec = new JsonCodec();
   private final ArtifactBuilder builder = new ArtifactBuilder();
 

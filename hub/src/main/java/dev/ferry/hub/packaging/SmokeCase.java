@@ -1,6 +1,6 @@
 package dev.ferry.hub.packaging;
 
-import ai.onnxruntime.platform.Fp16Conversions;
+import dev.ferry.onnx.Halves;
 import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.release.Tensor;
@@ -126,12 +126,7 @@ final class SmokeCase {
       case BOOL -> random.nextBoolean();
       case FP64 -> random.nextDouble() * 2 - 1;
       case FP32 -> (double) (random.nextFloat() * 2 - 1);
-      case FP16 ->
-          (double)
-              Fp16Conversions.fp16ToFloat(Fp16Conversions.floatToFp16(random.nextFloat() * 2 - 1));
-      case BF16 ->
-          (double)
-              Fp16Conversions.bf16ToFloat(Fp16Conversions.floatToBf16(random.nextFloat() * 2 - 1));
+      case FP16, BF16 -> (double) Halves.round(datatype, random.nextFloat() * 2 - 1);
       default -> random.nextInt(10);
     };
   }

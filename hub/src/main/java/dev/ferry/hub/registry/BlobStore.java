@@ -1,7 +1,9 @@
 package dev.ferry.hub.registry;
 
+import dev.ferry.protocol.files.AtomicFiles;
 import dev.ferry.protocol.oci.Descriptor;
 import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.oci.DigestMismatchException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -70,7 +72,7 @@ public final class BlobStore {
    * Copies a file into {@code repository} as a blob, checking it against {@code expected}.
    *
    * @return its descriptor
-   * @throws UnexpectedDigestException if the file has another digest; nothing is kept
+   * @throws DigestMismatchException if the file has another digest; nothing is kept
    */
   public Descriptor putBlob(String repository, String mediaType, Path file, Digest expected)
       throws IOException {
@@ -78,7 +80,7 @@ public final class BlobStore {
     try (InputStream in = Files.newInputStream(file);
         IncomingBlob blob = IncomingBlob.receive(incoming, in, Long.MAX_VALUE)) {
       if (!blob.digest().equals(expected)) {
-        throw new UnexpectedDigestException(expected, blob.digest());
+        throw new DigestMismatchException("blob", expected, blob.digest());
       }
       return commitBlob(repository, mediaType, blob);
     }

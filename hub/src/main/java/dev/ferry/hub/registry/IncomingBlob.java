@@ -1,5 +1,6 @@
 package dev.ferry.hub.registry;
 
+import dev.ferry.protocol.files.AtomicFiles;
 import dev.ferry.protocol.oci.Digest;
 import java.io.IOException;
 import java.io.InputStream;

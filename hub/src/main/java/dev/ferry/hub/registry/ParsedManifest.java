@@ -27,10 +27,7 @@ record ParsedManifest(
     Descriptor subject,
     String artifactType,
     Map<String, String> annotations) {
-  /** The largest manifest accepted, as in the Distribution registry. */
-  static final int MAX_BYTES = 4 * 1024 * 1024;
-
-  private static final JsonCodec CODEC = new JsonCodec(MAX_BYTES);
+  private static final JsonCodec CODEC = new JsonCodec();
 
   ParsedManifest {
     blobs = List.copyOf(blobs);

@@ -29,7 +29,7 @@ import java.util.Set;
  */
 @ApplicationScoped
 class Assigner {
-  private final JsonCodec codec = new JsonCodec(16 * 1024 * 1024);
+  private final JsonCodec codec = new JsonCodec();
 
   @Inject Clock clock;
   @Inject Catalog catalog;

@@ -62,7 +62,7 @@ public class DesiredStates {
       "UPDATE desired_state SET sequence = ?, issued_at = ?, expires_at = ?, envelope = ?,"
           + " published = FALSE WHERE device_id = ?";
 
-  private final JsonCodec codec = new JsonCodec(16 * 1024 * 1024);
+  private final JsonCodec codec = new JsonCodec();
 
   @Inject HubConfig config;
   @Inject HubKeys keys;

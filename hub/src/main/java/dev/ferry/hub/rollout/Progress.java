@@ -16,7 +16,7 @@ import java.time.Instant;
  * for a desired state at least as new as the one that carried the release.
  */
 final class Progress {
-  private static final JsonCodec CODEC = new JsonCodec(1 << 20);
+  private static final JsonCodec CODEC = new JsonCodec();
 
   private Progress() {}
 

@@ -38,7 +38,6 @@ public class TelemetryIngest {
   private static final Logger LOG = Logger.getLogger(TelemetryIngest.class);
   static final int BATCH = 1000;
   private static final long LINGER_MILLIS = 50;
-  private static final int MAX_PAYLOAD = 1 << 20;
 
   @Inject Clock clock;
   @Inject HubConfig config;
@@ -49,7 +48,7 @@ public class TelemetryIngest {
 
   private record Received(TelemetryBatch batch, IngestSession.Ack ack) {}
 
-  private final JsonCodec codec = new JsonCodec(MAX_PAYLOAD);
+  private final JsonCodec codec = new JsonCodec();
   private final BlockingQueue<Received> queue = new ArrayBlockingQueue<>(10 * BATCH);
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong counted = new AtomicLong();

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.protocol.oci.Annotations;
 import dev.ferry.protocol.oci.Descriptor;
 import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.oci.DigestMismatchException;
 import dev.ferry.protocol.oci.Manifest;
 import dev.ferry.protocol.oci.MediaTypes;
 import java.io.ByteArrayInputStream;
@@ -58,7 +59,7 @@ class BlobStoreTest {
 
     var error =
         assertThrows(
-            UnexpectedDigestException.class,
+            DigestMismatchException.class,
             () -> store.putBlob("models/a", MediaTypes.MODEL_WEIGHT_RAW, file, expected));
 
     assertEquals(

@@ -33,7 +33,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * side of the wire is {@link SimulatedAgent}, shared with the integration tests' fleet simulator).
  */
 final class FakeDevice implements AutoCloseable {
-  static final JsonCodec CODEC = new JsonCodec(16 * 1024 * 1024);
+  static final JsonCodec CODEC = new JsonCodec();
   private static final String AGENT_VERSION = "0.1.0";
 
   final String id = "dev-" + System.nanoTime();

@@ -100,7 +100,7 @@ class FleetIT {
 
   /** The same desired state, signed by a key the device does not trust. */
   private static byte[] forged(byte[] envelope) {
-    var codec = new dev.ferry.protocol.json.JsonCodec(16 * 1024 * 1024);
+    var codec = new dev.ferry.protocol.json.JsonCodec();
     var signed = codec.decode(envelope, dev.ferry.protocol.signing.Envelope.class);
     var attacker =
         new dev.ferry.protocol.signing.Signer(dev.ferry.protocol.signing.Ed25519.generate());

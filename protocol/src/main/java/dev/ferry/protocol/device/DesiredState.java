@@ -3,6 +3,7 @@ package dev.ferry.protocol.device;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.Fields;
+import dev.ferry.protocol.json.MaxBytes;
 import dev.ferry.protocol.json.Schema;
 import java.time.Instant;
 import java.util.HashSet;
@@ -21,6 +22,7 @@ import java.util.Set;
  * @param models the full set of assigned models; empty unassigns everything
  */
 @Schema("ferry.desired/v1")
+@MaxBytes(1 << 20)
 public record DesiredState(
     String deviceId,
     @JsonProperty(required = true) long sequence,

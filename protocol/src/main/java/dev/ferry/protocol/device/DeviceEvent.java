@@ -3,6 +3,7 @@ package dev.ferry.protocol.device;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.Fields;
+import dev.ferry.protocol.json.MaxBytes;
 import dev.ferry.protocol.json.Schema;
 import dev.ferry.protocol.release.ModelNames;
 import java.time.Instant;
@@ -22,6 +23,7 @@ import java.time.Instant;
  * @param reason for rejections, failures and rollbacks: why
  */
 @Schema("ferry.event/v1")
+@MaxBytes(256 << 10)
 public record DeviceEvent(
     String id,
     String deviceId,

@@ -2,6 +2,7 @@ package dev.ferry.protocol.device;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ferry.protocol.json.Fields;
+import dev.ferry.protocol.json.MaxBytes;
 import dev.ferry.protocol.json.Schema;
 import java.time.Instant;
 
@@ -15,6 +16,7 @@ import java.time.Instant;
  * @param agentVersion the agent's version
  */
 @Schema("ferry.presence/v1")
+@MaxBytes(256 << 10)
 public record Presence(
     String deviceId,
     @JsonProperty(required = true) boolean online,

@@ -2,6 +2,7 @@ package dev.ferry.protocol.device;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ferry.protocol.json.Fields;
+import dev.ferry.protocol.json.MaxBytes;
 import dev.ferry.protocol.json.Schema;
 import java.time.Instant;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.Map;
  * @param models one report per assigned or installed model
  */
 @Schema("ferry.reported/v1")
+@MaxBytes(256 << 10)
 public record ReportedState(
     String deviceId,
     Instant reportedAt,

@@ -3,6 +3,7 @@ package dev.ferry.protocol.device;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.Fields;
+import dev.ferry.protocol.json.MaxBytes;
 import dev.ferry.protocol.json.Schema;
 import java.time.Instant;
 import java.util.List;
@@ -20,6 +21,7 @@ import java.util.List;
  * @param device device figures; null when not collected
  */
 @Schema("ferry.telemetry/v1")
+@MaxBytes(1 << 20)
 public record TelemetryBatch(
     String deviceId,
     @JsonProperty(required = true) long seq,

@@ -1,77 +1,51 @@
 package dev.ferry.protocol.json;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.core.StreamReadFeature;
-import com.fasterxml.jackson.core.StreamWriteFeature;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.cfg.CoercionAction;
-import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
-import com.fasterxml.jackson.databind.exc.InvalidFormatException;
-import com.fasterxml.jackson.databind.exc.MismatchedInputException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.databind.type.LogicalType;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.time.Instant;
-import java.util.Arrays;
-import java.util.Collection;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Encodes and decodes Ferry's JSON messages.
  *
- * <p>Decoding caps the payload size before parsing, rejects duplicate keys, ignores unknown fields
- * (forward compatibility), checks the {@link Schema} of annotated records, and rejects a missing
- * field, a wrong type or a broken rule with a {@link MalformedMessageException} whose message names
- * the field path and the value: {@code "ferry.desired/v1: models[0].manifestDigest is missing"}.
- * Encoding writes the {@code schema} field first for annotated records. Instances are immutable and
- * thread-safe.
+ * <p>Decoding caps the payload at the size its type declares ({@link MaxBytes}) before parsing,
+ * rejects duplicate keys, ignores unknown fields (forward compatibility), checks the {@link Schema}
+ * of annotated records, and rejects a missing field, a wrong type or a broken rule with a {@link
+ * MalformedMessageException} whose message names the field path and the value: {@code
+ * "ferry.desired/v1: models[0].manifestDigest is missing"}. Encoding writes the {@code schema}
+ * field first for annotated records. Instances hold no state and are thread-safe.
  */
 public final class JsonCodec {
-  /** The default payload cap: 1 MiB. */
+  /** The cap for a type that declares none ({@link MaxBytes}): 1 MiB. */
   public static final int DEFAULT_MAX_BYTES = 1 << 20;
 
-  private static final ObjectMapper MAPPER = newMapper();
-  private static final Pattern MISSING_PROPERTY =
-      Pattern.compile("^Missing required creator property '([^']*)'");
-  private static final Pattern START_MARKER = Pattern.compile(" \\(start marker at \\[.*?\\]\\)");
-  private static final String SCHEMA_FIELD = "schema";
+  private static final ClassValue<Integer> CAPS =
+      new ClassValue<>() {
+        @Override
+        protected Integer computeValue(Class<?> type) {
+          MaxBytes declared = type.getAnnotation(MaxBytes.class);
+          if (declared != null && declared.value() < 1) {
+            throw new IllegalArgumentException(
+                "@MaxBytes of " + type.getName() + " must be at least 1, got " + declared.value());
+          }
+          return declared == null ? DEFAULT_MAX_BYTES : declared.value();
+        }
+      };
 
-  private final int maxBytes;
-
-  /** A codec with the default cap of {@value #DEFAULT_MAX_BYTES} bytes. */
-  public JsonCodec() {
-    this(DEFAULT_MAX_BYTES);
-  }
+  /** A codec; every one behaves the same. */
+  public JsonCodec() {}
 
   /**
-   * A codec that refuses payloads larger than {@code maxBytes}.
+   * The largest payload decoded as a type, in bytes: its {@link MaxBytes}, or {@value
+   * #DEFAULT_MAX_BYTES}.
    *
-   * @param maxBytes the largest payload accepted, in bytes
+   * @param type the message type
    */
-  public JsonCodec(int maxBytes) {
-    if (maxBytes < 1) {
-      throw new IllegalArgumentException("maxBytes must be at least 1, got " + maxBytes);
-    }
-    this.maxBytes = maxBytes;
-  }
-
-  /** The largest payload this codec decodes, in bytes. */
-  public int maxBytes() {
-    return maxBytes;
+  public static int maxBytes(Class<?> type) {
+    return CAPS.get(type);
   }
 
   /**
@@ -84,18 +58,19 @@ public final class JsonCodec {
     try {
       Schema schema = value.getClass().getAnnotation(Schema.class);
       if (schema == null) {
-        return MAPPER.writeValueAsBytes(value);
+        return WireMapper.MAPPER.writeValueAsBytes(value);
       }
-      ObjectNode node = MAPPER.createObjectNode().put(SCHEMA_FIELD, schema.value());
-      node.setAll((ObjectNode) MAPPER.valueToTree(value));
-      return MAPPER.writeValueAsBytes(node);
+      ObjectNode node =
+          WireMapper.MAPPER.createObjectNode().put(PayloadShape.schemaField(), schema.value());
+      node.setAll((ObjectNode) WireMapper.MAPPER.valueToTree(value));
+      return WireMapper.MAPPER.writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
     }
   }
 
   /**
-   * Decodes a payload, reading at most {@link #maxBytes()} + 1 bytes of the stream.
+   * Decodes a payload, reading at most the type's {@link #maxBytes(Class)} + 1 bytes of the stream.
    *
    * @param in the payload
    * @param type the record type to decode
@@ -106,7 +81,7 @@ public final class JsonCodec {
    */
   public <T> T decode(InputStream in, Class<T> type) {
     try {
-      return decode(in.readNBytes(maxBytes + 1), type);
+      return decode(in.readNBytes(maxBytes(type) + 1), type);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -123,20 +98,23 @@ public final class JsonCodec {
    */
   public <T> T decode(byte[] payload, Class<T> type) {
     String what = label(type);
+    int maxBytes = maxBytes(type);
     if (payload.length > maxBytes) {
       throw new MalformedMessageException(
           what + ": payload of " + payload.length + " bytes exceeds the limit of " + maxBytes);
     }
-    checkShape(what, type, payload);
+    PayloadShape.check(what, type, payload);
+    return bind(what, type, payload);
+  }
+
+  private static <T> T bind(String what, Class<T> type, byte[] payload) {
     JsonParser parser = null;
     try {
-      parser = MAPPER.createParser(payload);
-      return MAPPER.readValue(parser, type);
-    } catch (JsonMappingException e) {
-      // described before the parser closes: the message quotes the value it stopped at
-      throw new MalformedMessageException(what + ": " + describe(e), e);
+      parser = WireMapper.MAPPER.createParser(payload);
+      return WireMapper.MAPPER.readValue(parser, type);
     } catch (JsonProcessingException e) {
-      throw malformed(what, e);
+      // translated before the parser closes: the message quotes the value it stopped at
+      throw JacksonErrors.translate(what, e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -155,55 +133,11 @@ public final class JsonCodec {
   }
 
   /**
-   * One streaming pass over the top level, before the payload is bound: the JSON is well formed, an
-   * object, and carries the type's schema. (Cheaper than a tree: telemetry is decoded at thousands
-   * of messages a second.)
+   * The JSON kind a token starts, named as a tree node's type is (ARRAY, STRING, …).
+   *
+   * @param token a token
+   * @return its kind
    */
-  private static void checkShape(String what, Class<?> type, byte[] payload) {
-    JsonToken schemaToken = null;
-    String schemaText = null;
-    try (JsonParser parser = MAPPER.createParser(payload)) {
-      JsonToken first = parser.nextToken();
-      if (first != JsonToken.START_OBJECT) {
-        throw new MalformedMessageException(
-            what + ": expected a JSON object, got " + (first == null ? "nothing" : kind(first)));
-      }
-      while (parser.nextToken() == JsonToken.FIELD_NAME) {
-        String field = parser.currentName();
-        JsonToken value = parser.nextToken();
-        if (field.equals(SCHEMA_FIELD)) {
-          schemaToken = value;
-          schemaText = value == JsonToken.VALUE_STRING ? parser.getText() : null;
-        }
-        parser.skipChildren();
-      }
-      JsonToken trailing = parser.nextToken();
-      if (trailing != null) {
-        throw new MalformedMessageException(
-            what + ": malformed JSON: trailing " + kind(trailing) + " after the object");
-      }
-    } catch (JsonProcessingException e) {
-      throw malformed(what, e);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    checkSchema(type, schemaToken, schemaText);
-  }
-
-  private static MalformedMessageException malformed(String what, JsonProcessingException e) {
-    var where = e.getLocation();
-    String at =
-        where == null ? "" : " at line " + where.getLineNr() + ", column " + where.getColumnNr();
-    return new MalformedMessageException(
-        what
-            + ": malformed JSON"
-            + at
-            + ": "
-            + START_MARKER.matcher(e.getOriginalMessage()).replaceAll(""),
-        e);
-  }
-
-  /** The JSON kind a token starts, named as a tree node's type is (ARRAY, STRING, …). */
   public static String kind(JsonToken token) {
     return switch (token) {
       case START_OBJECT -> "OBJECT";
@@ -216,185 +150,8 @@ public final class JsonCodec {
     };
   }
 
-  private static void checkSchema(Class<?> type, JsonToken token, String given) {
-    Schema schema = type.getAnnotation(Schema.class);
-    if (schema == null) {
-      return;
-    }
-    String expected = schema.value();
-    if (token == null || token == JsonToken.VALUE_NULL) {
-      throw new MalformedMessageException(expected + ": schema is missing");
-    }
-    if (given == null) {
-      throw new MalformedMessageException(
-          expected + ": schema must be a string, got " + kind(token).toLowerCase());
-    }
-    if (!accepts(expected, given)) {
-      throw new MalformedMessageException(
-          "unsupported schema "
-              + Fields.show(given)
-              + "; this side reads "
-              + expected
-              + " and its minor versions");
-    }
-  }
-
-  private static boolean accepts(String expected, String given) {
-    return given.equals(expected)
-        || (given.startsWith(expected + ".")
-            && given.substring(expected.length() + 1).matches("[0-9]{1,9}"));
-  }
-
   private static String label(Class<?> type) {
     Schema schema = type.getAnnotation(Schema.class);
     return schema == null ? type.getSimpleName() : schema.value();
-  }
-
-  private static String describe(JsonMappingException e) {
-    String path = path(e);
-    FieldException broken = find(e, FieldException.class);
-    if (broken != null) {
-      return join(path, broken.getMessage());
-    }
-    Matcher missing = MISSING_PROPERTY.matcher(e.getOriginalMessage());
-    if (missing.find()) {
-      String field = missing.group(1);
-      boolean named = path.equals(field) || path.endsWith("." + field);
-      return (named ? path : join(path, field)) + " is missing";
-    }
-    IllegalArgumentException rule = find(e, IllegalArgumentException.class);
-    if (rule != null) {
-      return (path.isEmpty() ? "" : path + ": ") + rule.getMessage();
-    }
-    if (e instanceof InvalidFormatException invalid) {
-      return problem(path, "must be " + expected(invalid.getTargetType()))
-          + ", got "
-          + Fields.show(invalid.getValue());
-    }
-    if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
-      return problem(path, "must be " + expected(mismatch.getTargetType()))
-          + ", got "
-          + actual(e.getProcessor());
-    }
-    return problem(path, "is invalid: " + e.getOriginalMessage());
-  }
-
-  private static String path(JsonMappingException e) {
-    StringBuilder path = new StringBuilder();
-    for (JsonMappingException.Reference ref : e.getPath()) {
-      if (ref.getFieldName() != null) {
-        path.append(path.length() == 0 ? "" : ".").append(ref.getFieldName());
-      } else if (ref.getIndex() >= 0) {
-        path.append('[').append(ref.getIndex()).append(']');
-      }
-    }
-    return path.toString();
-  }
-
-  private static String join(String path, String message) {
-    return path.isEmpty() ? message : path + "." + message;
-  }
-
-  private static String problem(String path, String problem) {
-    return path.isEmpty() ? problem : path + " " + problem;
-  }
-
-  private static <X extends Throwable> X find(Throwable e, Class<X> type) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (type.isInstance(t)) {
-        return type.cast(t);
-      }
-    }
-    return null;
-  }
-
-  private static String expected(Class<?> type) {
-    if (type == long.class || type == Long.class || type == int.class || type == Integer.class) {
-      return "an integer";
-    }
-    if (type == double.class || type == Double.class || type == float.class) {
-      return "a number";
-    }
-    if (type == boolean.class || type == Boolean.class) {
-      return "a boolean";
-    }
-    if (type == Instant.class) {
-      return "an RFC 3339 timestamp";
-    }
-    if (type.isEnum()) {
-      return "one of " + Arrays.toString(type.getEnumConstants());
-    }
-    if (type.isArray() || Collection.class.isAssignableFrom(type)) {
-      return "an array";
-    }
-    if (Map.class.isAssignableFrom(type) || (type.isRecord() && !isScalar(type))) {
-      return "an object";
-    }
-    return "a string";
-  }
-
-  private static boolean isScalar(Class<?> type) {
-    return Arrays.stream(type.getMethods()).anyMatch(m -> m.isAnnotationPresent(JsonValue.class));
-  }
-
-  private static String actual(Object processor) {
-    if (!(processor instanceof JsonParser parser)) {
-      return "another type";
-    }
-    try {
-      JsonToken token = parser.currentToken();
-      if (token == null) {
-        return "nothing";
-      }
-      return switch (token) {
-        case START_OBJECT, END_OBJECT -> "an object";
-        case START_ARRAY, END_ARRAY -> "an array";
-        case VALUE_STRING -> "the string " + Fields.show(parser.getText());
-        case VALUE_NULL -> "null";
-        default -> parser.getText();
-      };
-    } catch (IOException e) {
-      return "another type";
-    }
-  }
-
-  private static ObjectMapper newMapper() {
-    JsonMapper mapper =
-        JsonMapper.builder()
-            .addModule(new JavaTimeModule())
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
-            .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            // golden vectors and telemetry carry many numbers: Jackson's fast parser and writer
-            .enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER)
-            .enable(StreamWriteFeature.USE_FAST_DOUBLE_WRITER)
-            .defaultPropertyInclusion(
-                JsonInclude.Value.construct(
-                    JsonInclude.Include.NON_NULL, JsonInclude.Include.NON_NULL))
-            .build();
-    mapper
-        .getFactory()
-        .setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(64).build());
-    for (LogicalType scalar :
-        new LogicalType[] {
-          LogicalType.Textual, LogicalType.Integer, LogicalType.Float, LogicalType.Boolean
-        }) {
-      mapper
-          .coercionConfigFor(scalar)
-          .setCoercion(CoercionInputShape.String, CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail)
-          .setCoercion(CoercionInputShape.EmptyString, CoercionAction.Fail);
-    }
-    mapper
-        .coercionConfigFor(LogicalType.Float)
-        .setCoercion(CoercionInputShape.Integer, CoercionAction.TryConvert);
-    return mapper;
   }
 }

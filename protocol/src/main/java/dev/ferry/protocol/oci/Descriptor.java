@@ -3,6 +3,7 @@ package dev.ferry.protocol.oci;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ferry.protocol.json.Fields;
+import dev.ferry.protocol.json.MaxBytes;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -16,6 +17,7 @@ import java.util.TreeMap;
  * @param artifactType the artifact type of a referenced manifest; null when none
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
+@MaxBytes(1 << 20)
 public record Descriptor(
     String mediaType,
     Digest digest,

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.Fields;
+import dev.ferry.protocol.json.MaxBytes;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +20,7 @@ import java.util.Map;
  * @param annotations index annotations; empty when none
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
+@MaxBytes(4 << 20)
 public record Index(
     @JsonProperty(required = true) int schemaVersion,
     String mediaType,

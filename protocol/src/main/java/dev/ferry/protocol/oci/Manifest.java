@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.Fields;
+import dev.ferry.protocol.json.MaxBytes;
 import java.util.List;
 import java.util.Map;
 
@@ -21,6 +22,8 @@ import java.util.Map;
  * @param annotations manifest annotations; empty when none
  */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
+// 4 MiB: the largest manifest the Distribution registry accepts
+@MaxBytes(4 << 20)
 public record Manifest(
     @JsonProperty(required = true) int schemaVersion,
     String mediaType,

@@ -3,17 +3,16 @@ package dev.ferry.protocol.registry;
 import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.oci.Descriptor;
 import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.oci.DigestMismatchException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.http.HttpRequest;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.util.Map;
 import java.util.function.LongConsumer;
 
 /**
@@ -98,18 +97,14 @@ final class BlobDownload {
   }
 
   private Transport.Response download(long have) throws IOException {
-    Map<String, String> headers = have > 0 ? Map.of("Range", "bytes=" + have + "-") : Map.of();
     String tooLarge =
         "blob " + blob.digest() + " is larger than its declared " + blob.size() + " bytes";
     try (FileChannel out =
         FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+      RegistryRequest get =
+          RegistryRequest.get(repository, transport.uri(repository, "/blobs/" + blob.digest()));
       return transport.exchange(
-          repository,
-          false,
-          "GET",
-          transport.uri(repository, "/blobs/" + blob.digest()),
-          HttpRequest.BodyPublishers.noBody(),
-          headers,
+          have > 0 ? get.withHeader("Range", "bytes=" + have + "-") : get,
           status -> {
             // a 200 answers a Range request with the whole blob: start over from byte 0
             long from = status == 206 ? have : 0;

@@ -1,31 +1,16 @@
 package dev.ferry.protocol.registry;
 
-import com.google.cloud.tools.jib.api.DescriptorDigest;
-import com.google.cloud.tools.jib.api.RegistryAuthenticationFailedException;
-import com.google.cloud.tools.jib.api.RegistryUnauthorizedException;
-import com.google.cloud.tools.jib.blob.Blob;
 import com.google.cloud.tools.jib.blob.Blobs;
-import com.google.cloud.tools.jib.http.FailoverHttpClient;
-import com.google.cloud.tools.jib.registry.RegistryCredentialsNotSentException;
 import dev.ferry.protocol.json.Fields;
-import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Descriptor;
 import dev.ferry.protocol.oci.Digest;
-import dev.ferry.protocol.oci.Index;
+import dev.ferry.protocol.oci.DigestMismatchException;
 import dev.ferry.protocol.oci.Manifest;
-import dev.ferry.protocol.oci.MediaTypes;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.DigestException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
@@ -42,15 +27,15 @@ public final class RegistryClient implements AutoCloseable {
   /** The user agent sent with every request. */
   public static final String USER_AGENT = "ferry/0.1";
 
-  private static final Pattern REFERENCE =
-      Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}|sha256:[0-9a-f]{64}");
   private static final Pattern REGISTRY =
       Pattern.compile("[A-Za-z0-9.-]+(?::[0-9]{1,5})?|\\[[0-9a-fA-F:]+\\](?::[0-9]{1,5})?");
 
   private final Transport transport;
   private final boolean plainHttp;
   private final Credentials credentials;
-  private final JsonCodec codec;
+  private final Manifests manifests;
+  private final BlobPush blobPush;
+  private final ReferrerIndex referrerIndex;
 
   private RegistryClient(Builder builder) {
     this.transport =
@@ -62,7 +47,9 @@ public final class RegistryClient implements AutoCloseable {
             builder.idleTimeout);
     this.plainHttp = builder.plainHttp;
     this.credentials = builder.credentials;
-    this.codec = new JsonCodec(builder.maxManifestBytes);
+    this.manifests = new Manifests(transport);
+    this.blobPush = new BlobPush(transport);
+    this.referrerIndex = new ReferrerIndex(transport, manifests);
   }
 
   /**
@@ -92,35 +79,7 @@ public final class RegistryClient implements AutoCloseable {
    * @throws IOException if the request fails
    */
   public RawManifest getManifest(String repository, String reference) throws IOException {
-    Fields.matching(reference, REFERENCE, "reference");
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    String tooLarge = "manifest " + reference + " is larger than " + codec.maxBytes() + " bytes";
-    Transport.Response response =
-        transport.exchange(
-            repository,
-            false,
-            "GET",
-            transport.uri(repository, "/manifests/" + reference),
-            HttpRequest.BodyPublishers.noBody(),
-            Map.of("Accept", MediaTypes.ACCEPT_MANIFESTS),
-            transport.memory(bytes, codec.maxBytes(), tooLarge));
-    response.requireSuccess("GET manifest " + repository + ":" + reference, 200);
-    byte[] body = bytes.toByteArray();
-    Digest actual = Digest.of(body);
-    Digest expected =
-        reference.startsWith("sha256:")
-            ? Digest.parse(reference)
-            : response
-                .headers
-                .firstValue("Docker-Content-Digest")
-                .filter(d -> d.startsWith("sha256:"))
-                .map(Digest::parse)
-                .orElse(actual);
-    if (!expected.equals(actual)) {
-      throw new DigestMismatchException("manifest", expected, actual);
-    }
-    String mediaType = response.headers.firstValue("Content-Type").orElse(MediaTypes.OCI_MANIFEST);
-    return new RawManifest(mediaType, actual, body);
+    return manifests.get(repository, reference);
   }
 
   /**
@@ -135,31 +94,7 @@ public final class RegistryClient implements AutoCloseable {
    */
   public Digest putManifest(String repository, String reference, String mediaType, byte[] bytes)
       throws IOException {
-    return store(repository, reference, mediaType, bytes).digest();
-  }
-
-  private record Stored(Digest digest, boolean subjectIndexed) {}
-
-  private Stored store(String repository, String reference, String mediaType, byte[] bytes)
-      throws IOException {
-    Digest digest = Digest.of(bytes);
-    String ref = reference == null ? digest.toString() : reference;
-    Fields.matching(ref, REFERENCE, "reference");
-    Transport.Response response =
-        transport.exchange(
-            repository,
-            true,
-            "PUT",
-            transport.uri(repository, "/manifests/" + ref),
-            HttpRequest.BodyPublishers.ofByteArray(bytes),
-            Map.of("Content-Type", mediaType),
-            transport.discard());
-    response.requireSuccess("PUT manifest " + repository + ":" + ref, 201, 200);
-    Optional<String> confirmed = response.headers.firstValue("Docker-Content-Digest");
-    if (confirmed.isPresent() && !confirmed.get().equals(digest.toString())) {
-      throw new DigestMismatchException("stored manifest", digest, Digest.parse(confirmed.get()));
-    }
-    return new Stored(digest, response.headers.firstValue("OCI-Subject").isPresent());
+    return manifests.store(repository, reference, mediaType, bytes).digest();
   }
 
   /**
@@ -173,12 +108,7 @@ public final class RegistryClient implements AutoCloseable {
   public Optional<Long> blobSize(String repository, Digest digest) throws IOException {
     Transport.Response response =
         transport.exchange(
-            repository,
-            false,
-            "HEAD",
-            transport.uri(repository, "/blobs/" + digest),
-            HttpRequest.BodyPublishers.noBody(),
-            Map.of(),
+            RegistryRequest.head(repository, transport.uri(repository, "/blobs/" + digest)),
             transport.discard());
     if (response.status == 404) {
       return Optional.empty();
@@ -199,7 +129,7 @@ public final class RegistryClient implements AutoCloseable {
    */
   public boolean pushBlob(String repository, Digest digest, Path file, LongConsumer progress)
       throws IOException {
-    return pushBlob(repository, digest, Blobs.from(file), progress);
+    return blobPush.push(repository, digest, Blobs.from(file), progress);
   }
 
   /**
@@ -212,42 +142,8 @@ public final class RegistryClient implements AutoCloseable {
    */
   public Digest pushBlob(String repository, byte[] bytes) throws IOException {
     Digest digest = Digest.of(bytes);
-    pushBlob(repository, digest, Blobs.from(new ByteArrayInputStream(bytes)), n -> {});
+    blobPush.push(repository, digest, Blobs.from(new ByteArrayInputStream(bytes)), n -> {});
     return digest;
-  }
-
-  private boolean pushBlob(String repository, Digest digest, Blob blob, LongConsumer progress)
-      throws IOException {
-    Transport.checkRepository(repository);
-    FailoverHttpClient http = transport.auth.newJibHttp();
-    try {
-      var client = transport.auth.jibClient(repository, http);
-      DescriptorDigest jibDigest = DescriptorDigest.fromDigest(digest.toString());
-      if (client.checkBlob(jibDigest).isPresent()) {
-        return false;
-      }
-      long[] sent = {0};
-      client.pushBlob(jibDigest, blob, null, n -> progress.accept(sent[0] += n));
-      return true;
-    } catch (com.google.cloud.tools.jib.api.RegistryException | DigestException e) {
-      boolean denied =
-          e instanceof RegistryUnauthorizedException
-              || e instanceof RegistryAuthenticationFailedException
-              || e instanceof RegistryCredentialsNotSentException;
-      throw new RegistryException(
-          denied ? 401 : 0,
-          "push of blob "
-              + digest
-              + " to "
-              + registry()
-              + "/"
-              + repository
-              + " failed: "
-              + e.getMessage(),
-          e);
-    } finally {
-      http.shutDown();
-    }
   }
 
   /**
@@ -283,38 +179,7 @@ public final class RegistryClient implements AutoCloseable {
    */
   public List<Descriptor> referrers(String repository, Digest subject, String artifactType)
       throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    String query =
-        artifactType == null
-            ? ""
-            : "?artifactType=" + URLEncoder.encode(artifactType, StandardCharsets.UTF_8);
-    Transport.Response response =
-        transport.exchange(
-            repository,
-            false,
-            "GET",
-            transport.uri(repository, "/referrers/" + subject + query),
-            HttpRequest.BodyPublishers.noBody(),
-            Map.of("Accept", MediaTypes.OCI_INDEX),
-            transport.memory(bytes, codec.maxBytes(), "referrers index is too large"));
-    Index index;
-    if (response.status == 404) {
-      index = fallbackIndex(repository, subject);
-    } else {
-      response.requireSuccess("GET referrers of " + repository + "@" + subject, 200);
-      index = codec.decode(bytes.toByteArray(), Index.class);
-    }
-    return index.manifests().stream()
-        .filter(d -> artifactType == null || artifactType.equals(d.artifactType()))
-        .toList();
-  }
-
-  private Index fallbackIndex(String repository, Digest subject) throws IOException {
-    try {
-      return codec.decode(getManifest(repository, subject.referrersTag()).bytes(), Index.class);
-    } catch (NotFoundException e) {
-      return Index.of(List.of());
-    }
+    return referrerIndex.list(repository, subject, artifactType);
   }
 
   /**
@@ -328,31 +193,7 @@ public final class RegistryClient implements AutoCloseable {
    * @throws IOException if a request fails
    */
   public Digest pushReferrer(String repository, Manifest referrer) throws IOException {
-    Descriptor subject = Fields.required(referrer.subject(), "subject");
-    byte[] bytes = codec.encode(referrer);
-    Stored stored = store(repository, null, MediaTypes.OCI_MANIFEST, bytes);
-    if (stored.subjectIndexed()) {
-      return stored.digest();
-    }
-    Index current = fallbackIndex(repository, subject.digest());
-    if (current.manifests().stream().noneMatch(d -> d.digest().equals(stored.digest()))) {
-      List<Descriptor> manifests = new ArrayList<>(current.manifests());
-      String type =
-          referrer.artifactType() != null ? referrer.artifactType() : referrer.config().mediaType();
-      manifests.add(
-          new Descriptor(
-              MediaTypes.OCI_MANIFEST,
-              stored.digest(),
-              bytes.length,
-              referrer.annotations(),
-              type));
-      putManifest(
-          repository,
-          subject.digest().referrersTag(),
-          MediaTypes.OCI_INDEX,
-          codec.encode(Index.of(manifests)));
-    }
-    return stored.digest();
+    return referrerIndex.push(repository, referrer);
   }
 
   @Override
@@ -377,7 +218,6 @@ public final class RegistryClient implements AutoCloseable {
     private Credentials credentials = Credentials.anonymous();
     private Duration requestTimeout = Duration.ofSeconds(30);
     private Duration idleTimeout = Duration.ofSeconds(30);
-    private int maxManifestBytes = 4 * 1024 * 1024;
 
     private Builder(String registry) {
       this.registry = Fields.matching(registry, REGISTRY, "registry");
@@ -425,17 +265,6 @@ public final class RegistryClient implements AutoCloseable {
      */
     public Builder idleTimeout(Duration timeout) {
       this.idleTimeout = timeout;
-      return this;
-    }
-
-    /**
-     * The largest manifest or referrers index accepted; 4 MiB by default.
-     *
-     * @param bytes the cap
-     * @return this builder
-     */
-    public Builder maxManifestBytes(int bytes) {
-      this.maxManifestBytes = bytes;
       return this;
     }
 

@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -85,19 +84,23 @@ final class Transport implements AutoCloseable {
     this.requestTimeout = requestTimeout;
     this.idleTimeout = idleTimeout;
     this.auth = new Authenticator(registry, plainHttp, credentials);
-    this.http =
-        HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(requestTimeout)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .build();
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread thread = new Thread(task, "ferry-registry-timer");
-              thread.setDaemon(true);
-              return thread;
-            });
+    this.http = newHttp(requestTimeout);
+    this.timer = Executors.newSingleThreadScheduledExecutor(Transport::timerThread);
+  }
+
+  /** HTTP/1.1; redirects followed by {@link #exchange}, which keeps credentials to the registry. */
+  private static HttpClient newHttp(Duration connectTimeout) {
+    return HttpClient.newBuilder()
+        .version(HttpClient.Version.HTTP_1_1)
+        .connectTimeout(connectTimeout)
+        .followRedirects(HttpClient.Redirect.NEVER)
+        .build();
+  }
+
+  private static Thread timerThread(Runnable task) {
+    Thread thread = new Thread(task, "ferry-registry-timer");
+    thread.setDaemon(true);
+    return thread;
   }
 
   /** {@code http[s]://registry/v2/<repository><path>}. */
@@ -111,53 +114,69 @@ final class Transport implements AutoCloseable {
     Fields.matching(repository, REPOSITORY, "repository");
   }
 
-  Response exchange(
-      String repository,
-      boolean push,
-      String method,
-      URI uri,
-      HttpRequest.BodyPublisher body,
-      Map<String, String> headers,
-      BodyFactory success)
-      throws IOException {
+  /**
+   * Sends a request: answers one authentication challenge, follows redirects (not of a PUT), and
+   * hands a 2xx body to {@code success}'s subscriber; an error body is kept in the response.
+   */
+  Response exchange(RegistryRequest request, BodyFactory success) throws IOException {
     boolean challenged = false;
-    URI target = uri;
+    URI target = request.uri();
     for (int redirects = 0; ; ) {
-      HttpRequest.Builder request =
-          HttpRequest.newBuilder(target)
-              .method(method, body)
-              .timeout(requestTimeout)
-              .header("User-Agent", RegistryClient.USER_AGENT);
-      headers.forEach(request::header);
       boolean toRegistry = registry.equals(target.getAuthority());
-      String authorization = auth.header(repository, push);
-      if (authorization != null && toRegistry) {
-        request.header("Authorization", authorization);
-      }
       ByteArrayOutputStream errorBody = new ByteArrayOutputStream();
-      BodyFactory errors = memory(errorBody, MAX_ERROR_BODY, null);
       HttpResponse<Long> response =
-          send(
-              request.build(),
-              info ->
-                  (info.statusCode() / 100 == 2 ? success : errors).forStatus(info.statusCode()));
-      int status = response.statusCode();
-      if (status == 401 && toRegistry && !challenged) {
+          send(httpRequest(request, target, toRegistry), bodies(success, errorBody));
+      if (response.statusCode() == 401 && toRegistry && !challenged) {
         challenged = true;
-        auth.answer(repository, push, response.headers().firstValue("WWW-Authenticate").orElse(""));
+        answer(request, response);
         continue;
       }
-      Optional<String> location = response.headers().firstValue("Location");
-      if (status / 100 == 3
-          && location.isPresent()
-          && !method.equals("PUT")
-          && redirects++ < MAX_REDIRECTS) {
+      Optional<String> location = redirect(request, response);
+      if (location.isPresent() && redirects++ < MAX_REDIRECTS) {
         target = target.resolve(location.get());
         continue;
       }
       long bodyBytes = response.body() == null ? 0 : response.body();
-      return new Response(status, response.headers(), bodyBytes, errorBody.toByteArray());
+      return new Response(
+          response.statusCode(), response.headers(), bodyBytes, errorBody.toByteArray());
     }
+  }
+
+  /** A 2xx body to {@code success}'s subscriber; any other into {@code errorBody}, bounded. */
+  private HttpResponse.BodyHandler<Long> bodies(
+      BodyFactory success, ByteArrayOutputStream errorBody) {
+    BodyFactory errors = memory(errorBody, MAX_ERROR_BODY, null);
+    return info -> (info.statusCode() / 100 == 2 ? success : errors).forStatus(info.statusCode());
+  }
+
+  private void answer(RegistryRequest request, HttpResponse<Long> challenge) throws IOException {
+    auth.answer(
+        request.repository(),
+        request.push(),
+        challenge.headers().firstValue("WWW-Authenticate").orElse(""));
+  }
+
+  /** Where a redirect points; a PUT is never redirected. */
+  private static Optional<String> redirect(RegistryRequest request, HttpResponse<Long> response) {
+    if (response.statusCode() / 100 != 3 || request.method().equals("PUT")) {
+      return Optional.empty();
+    }
+    return response.headers().firstValue("Location");
+  }
+
+  /** The request to {@code target}; credentials go to the registry itself only. */
+  private HttpRequest httpRequest(RegistryRequest request, URI target, boolean toRegistry) {
+    HttpRequest.Builder http =
+        HttpRequest.newBuilder(target)
+            .method(request.method(), request.body())
+            .timeout(requestTimeout)
+            .header("User-Agent", RegistryClient.USER_AGENT);
+    request.headers().forEach(http::header);
+    String authorization = auth.header(request.repository(), request.push());
+    if (authorization != null && toRegistry) {
+      http.header("Authorization", authorization);
+    }
+    return http.build();
   }
 
   private HttpResponse<Long> send(HttpRequest request, HttpResponse.BodyHandler<Long> handler)

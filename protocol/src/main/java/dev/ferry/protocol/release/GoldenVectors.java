@@ -1,6 +1,7 @@
 package dev.ferry.protocol.release;
 
 import dev.ferry.protocol.json.Fields;
+import dev.ferry.protocol.json.MaxBytes;
 import dev.ferry.protocol.json.Schema;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +14,7 @@ import java.util.Map;
  * @param tolerances tolerances by output name; outputs not named use {@link Tolerance#DEFAULT}
  */
 @Schema("ferry.golden/v1")
+@MaxBytes(64 << 20)
 public record GoldenVectors(List<GoldenCase> cases, Map<String, Tolerance> tolerances) {
   /** Checks the fields. */
   public GoldenVectors {

@@ -3,6 +3,7 @@ package dev.ferry.protocol.release;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.Fields;
+import dev.ferry.protocol.json.MaxBytes;
 import dev.ferry.protocol.oci.Digest;
 import java.util.List;
 
@@ -16,6 +17,7 @@ import java.util.List;
  * @param predicateType always {@value #PREDICATE_TYPE}
  * @param predicate the release facts
  */
+@MaxBytes(1 << 20)
 public record ReleaseStatement(
     @JsonProperty("_type") String type,
     List<StatementSubject> subject,

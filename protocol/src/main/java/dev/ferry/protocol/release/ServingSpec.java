@@ -3,6 +3,7 @@ package dev.ferry.protocol.release;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.Fields;
+import dev.ferry.protocol.json.MaxBytes;
 import dev.ferry.protocol.json.Schema;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.Set;
  * @param sessionHints ONNX Runtime session options the release manager suggests; empty when none
  */
 @Schema("ferry.serving/v1")
+@MaxBytes(16 << 20)
 public record ServingSpec(
     String model,
     String version,

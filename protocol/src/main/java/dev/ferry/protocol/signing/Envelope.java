@@ -2,6 +2,7 @@ package dev.ferry.protocol.signing;
 
 import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.Fields;
+import dev.ferry.protocol.json.MaxBytes;
 import java.util.Base64;
 import java.util.List;
 
@@ -13,6 +14,7 @@ import java.util.List;
  * @param payload the payload, standard base64
  * @param signatures at least one signature
  */
+@MaxBytes(1 << 20)
 public record Envelope(String payloadType, String payload, List<Signature> signatures) {
   /** Checks the fields; the payload must be valid base64. */
   public Envelope {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.json.MaxBytes;
 import dev.ferry.protocol.json.Schema;
 import java.security.PublicKey;
 import java.time.Instant;
@@ -21,6 +22,7 @@ import java.util.Map;
  * @param roles the roles by name: {@code root}, {@code release}, {@code hub}
  */
 @Schema("ferry.root/v1")
+@MaxBytes(1 << 20)
 public record TrustRoot(
     @JsonProperty(required = true) int version,
     Instant expiresAt,

@@ -15,6 +15,23 @@ import org.junit.jupiter.api.Test;
 class JsonCodecTest {
   private final JsonCodec codec = new JsonCodec();
 
+  /** A presence whose type allows 64 bytes. */
+  @Schema("ferry.presence/v1")
+  @MaxBytes(64)
+  record SmallPresence(String deviceId) {}
+
+  /** A presence whose type allows 16 bytes. */
+  @Schema("ferry.presence/v1")
+  @MaxBytes(16)
+  record TinyPresence(String deviceId) {}
+
+  /** A type with an impossible cap. */
+  @MaxBytes(0)
+  record NoRoom(String deviceId) {}
+
+  /** A type that declares no cap. */
+  record Undeclared(String deviceId) {}
+
   private String reject(String json, Class<?> type) {
     return reject(codec, json.getBytes(StandardCharsets.UTF_8), type);
   }
@@ -128,23 +145,82 @@ class JsonCodecTest {
 
   @Test
   void decode_rejectsAnOversizePayloadBeforeParsing() {
-    JsonCodec small = new JsonCodec(64);
     byte[] payload =
         ("{\"schema\":\"ferry.presence/v1\",\"padding\":\"" + "x".repeat(100) + "\"}")
             .getBytes(StandardCharsets.UTF_8);
     assertEquals(
         "ferry.presence/v1: payload of " + payload.length + " bytes exceeds the limit of 64",
-        reject(small, payload, Presence.class));
+        reject(codec, payload, SmallPresence.class));
   }
 
   @Test
   void decode_readsAStreamOnlyUpToTheCap() {
-    JsonCodec small = new JsonCodec(16);
     var endless = new ByteArrayInputStream(new byte[10_000]);
     var error =
-        assertThrows(MalformedMessageException.class, () -> small.decode(endless, Presence.class));
+        assertThrows(
+            MalformedMessageException.class, () -> codec.decode(endless, TinyPresence.class));
     assertEquals(
         "ferry.presence/v1: payload of 17 bytes exceeds the limit of 16", error.getMessage());
+    assertEquals(10_000 - 17, endless.available());
+  }
+
+  @Test
+  void maxBytes_isWhatTheTypeDeclaresOrTheDefault() {
+    assertEquals(256 * 1024, JsonCodec.maxBytes(Presence.class));
+    assertEquals(
+        64 * 1024 * 1024, JsonCodec.maxBytes(dev.ferry.protocol.release.GoldenVectors.class));
+    assertEquals(JsonCodec.DEFAULT_MAX_BYTES, JsonCodec.maxBytes(Undeclared.class));
+  }
+
+  @Test
+  void maxBytes_refusesACapBelowOneByte() {
+    var error =
+        assertThrows(IllegalArgumentException.class, () -> JsonCodec.maxBytes(NoRoom.class));
+    assertEquals(
+        "@MaxBytes of " + NoRoom.class.getName() + " must be at least 1, got 0",
+        error.getMessage());
+  }
+
+  @Test
+  void decode_namesAFieldMissingFromANestedObject() {
+    String json =
+        new String(codec.encode(Samples.desired()), StandardCharsets.UTF_8)
+            .replaceFirst(",?\"manifestDigest\":\"[^\"]*\"", "");
+    assertEquals(
+        "ferry.desired/v1: models[0].manifestDigest is missing", reject(json, DesiredState.class));
+  }
+
+  @Test
+  void decode_rejectsJsonThatEndsInsideAString() {
+    assertEquals(
+        "ferry.presence/v1: malformed JSON at line 1, column 22: Unexpected end-of-input in"
+            + " VALUE_STRING",
+        reject("{\"schema\":\"ferry.pres", Presence.class));
+  }
+
+  @Test
+  void decode_rejectsJsonThatEndsBeforeAFieldsValue() {
+    assertEquals(
+        "ferry.presence/v1: malformed JSON at line 1, column 11: Unexpected end-of-input: expected"
+            + " close marker for Object",
+        reject("{\"schema\":", Presence.class));
+  }
+
+  @Test
+  void decode_rejectsJsonThatEndsInsideAnArray() {
+    assertEquals(
+        "ferry.presence/v1: malformed JSON at line 1, column 39: Unexpected end-of-input: expected"
+            + " close marker for Array",
+        reject("{\"schema\":\"ferry.presence/v1\",\"x\":[1,2", Presence.class));
+  }
+
+  @Test
+  void decode_namesANullPrimitiveAsAWrongType() {
+    assertEquals(
+        "ferry.presence/v1: online must be a boolean, got null",
+        reject(
+            presence("\"deviceId\":\"d\",\"online\":null,\"at\":\"2026-11-28T10:00:00Z\""),
+            Presence.class));
   }
 
   @Test

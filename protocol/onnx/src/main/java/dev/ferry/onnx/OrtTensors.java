@@ -1,11 +1,13 @@
-package dev.ferry.agent.runtime;
+package dev.ferry.onnx;
+
+import static dev.ferry.protocol.release.Datatype.BF16;
+import static dev.ferry.protocol.release.Datatype.FP16;
 
 import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
-import ai.onnxruntime.platform.Fp16Conversions;
 import dev.ferry.protocol.release.Datatype;
 import java.lang.reflect.Array;
 import java.nio.ByteBuffer;
@@ -15,20 +17,29 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import java.nio.ShortBuffer;
 
-/** Converts between {@link ArrayTensor}s and ONNX Runtime tensors, one bulk copy each way. */
-final class OrtTensors {
+/**
+ * Converts between {@link ArrayTensor}s and ONNX Runtime tensors, one bulk copy each way (FP16 and
+ * BF16 converted element by element, {@link Halves}).
+ */
+public final class OrtTensors {
   private OrtTensors() {}
 
-  static OnnxTensor create(OrtEnvironment env, ArrayTensor tensor) throws OrtException {
+  /**
+   * A native tensor holding a copy of the elements; the caller closes it.
+   *
+   * @throws UnsupportedElementTypeException if ONNX Runtime's Java API cannot hold the datatype
+   * @throws OrtException if ONNX Runtime cannot create it
+   */
+  public static OnnxTensor create(OrtEnvironment env, ArrayTensor tensor) throws OrtException {
     long[] shape = tensor.shape();
     Object e = tensor.elements();
     return switch (tensor.datatype()) {
       case FP32 -> OnnxTensor.createTensor(env, FloatBuffer.wrap((float[]) e), shape);
       case FP64 -> OnnxTensor.createTensor(env, DoubleBuffer.wrap((double[]) e), shape);
       case FP16 ->
-          OnnxTensor.createTensor(env, halves((float[]) e, true), shape, OnnxJavaType.FLOAT16);
+          OnnxTensor.createTensor(env, halves((float[]) e, FP16), shape, OnnxJavaType.FLOAT16);
       case BF16 ->
-          OnnxTensor.createTensor(env, halves((float[]) e, false), shape, OnnxJavaType.BFLOAT16);
+          OnnxTensor.createTensor(env, halves((float[]) e, BF16), shape, OnnxJavaType.BFLOAT16);
       case BOOL ->
           OnnxTensor.createTensor(env, ByteBuffer.wrap((byte[]) e), shape, OnnxJavaType.BOOL);
       case INT8 ->
@@ -41,36 +52,34 @@ final class OrtTensors {
       case INT64 -> OnnxTensor.createTensor(env, LongBuffer.wrap((long[]) e), shape);
       case BYTES -> OnnxTensor.createTensor(env, (String[]) e, shape);
       default ->
-          throw new IllegalArgumentException(
-              "input '"
-                  + tensor.name()
-                  + "' has datatype "
-                  + tensor.datatype()
-                  + ", not supported");
+          throw new UnsupportedElementTypeException(
+              "tensor '" + tensor.name() + "'", tensor.datatype());
     };
   }
 
-  /** A native tensor's elements, copied out. */
-  static ArrayTensor read(String name, OnnxTensor tensor) throws OrtException {
+  /**
+   * A native tensor's elements, copied out.
+   *
+   * @param name the tensor's name, for the result and messages
+   * @throws UnsupportedElementTypeException if the protocol or ONNX Runtime's Java API cannot carry
+   *     its element type
+   * @throws OrtException if ONNX Runtime cannot give its elements
+   */
+  public static ArrayTensor read(String name, OnnxTensor tensor) throws OrtException {
     TensorInfo info = tensor.getInfo();
-    Datatype type = OrtTypes.datatype(info.onnxType);
-    if (type == null) {
-      throw new IllegalStateException("output '" + name + "' has element type " + info.onnxType);
-    }
+    Datatype type = OrtTypes.require(info.onnxType, "output '" + name + "'");
     int n = Math.toIntExact(info.getNumElements());
     Object elements =
         switch (type) {
           case FP32 -> copy(tensor.getFloatBuffer(), new float[n]);
           case FP64 -> copy(tensor.getDoubleBuffer(), new double[n]);
-          case FP16 -> floats(tensor.getShortBuffer(), n, true);
-          case BF16 -> floats(tensor.getShortBuffer(), n, false);
+          case FP16, BF16 -> floats(tensor.getShortBuffer(), n, type);
           case BOOL, INT8, UINT8 -> copy(tensor.getByteBuffer(), new byte[n]);
           case INT16 -> copy(tensor.getShortBuffer(), new short[n]);
           case INT32 -> copy(tensor.getIntBuffer(), new int[n]);
           case INT64 -> copy(tensor.getLongBuffer(), new long[n]);
           case BYTES -> strings(tensor.getValue(), n);
-          default ->
-              throw new IllegalStateException("output datatype " + type + " is not supported");
+          default -> throw new UnsupportedElementTypeException("output '" + name + "'", type);
         };
     return new ArrayTensor(name, type, info.getShape(), elements);
   }
@@ -105,19 +114,18 @@ final class OrtTensors {
     return to;
   }
 
-  private static float[] floats(ShortBuffer halves, int n, boolean fp16) {
+  private static float[] floats(ShortBuffer halves, int n, Datatype datatype) {
     float[] floats = new float[n];
     for (int i = 0; i < n; i++) {
-      short bits = halves.get(i);
-      floats[i] = fp16 ? Fp16Conversions.fp16ToFloat(bits) : Fp16Conversions.bf16ToFloat(bits);
+      floats[i] = Halves.toFloat(datatype, halves.get(i));
     }
     return floats;
   }
 
-  private static ShortBuffer halves(float[] floats, boolean fp16) {
+  private static ShortBuffer halves(float[] floats, Datatype datatype) {
     ShortBuffer buffer = ShortBuffer.allocate(floats.length);
     for (float value : floats) {
-      buffer.put(fp16 ? Fp16Conversions.floatToFp16(value) : Fp16Conversions.floatToBf16(value));
+      buffer.put(Halves.toBits(datatype, value));
     }
     return buffer.flip();
   }

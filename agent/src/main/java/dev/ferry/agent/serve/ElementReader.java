@@ -2,24 +2,25 @@ package dev.ferry.agent.serve;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import dev.ferry.agent.runtime.ArrayTensor;
+import dev.ferry.onnx.ArrayTensor;
+import dev.ferry.onnx.Elements;
 import dev.ferry.protocol.release.Datatype;
 import java.io.IOException;
 import java.lang.reflect.Array;
-import java.math.BigDecimal;
 
 /**
  * Reads a request's {@code data} array, flat or nested, straight from the parser into the primitive
- * array of its datatype ({@link ArrayTensor}), each element checked as it is read. Nothing is boxed
- * and no tree is built: this runs once per element of every request.
+ * array of its datatype ({@link ArrayTensor}), each element checked as it is read against the
+ * datatype's range ({@link Elements}). Nothing is boxed and no tree is built: this runs once per
+ * element of every request.
  */
-final class Elements {
+final class ElementReader {
   private final Datatype datatype;
   private final String what;
   private Object array;
   private int size;
 
-  private Elements(Datatype datatype, String what, int capacity) {
+  private ElementReader(Datatype datatype, String what, int capacity) {
     this.datatype = datatype;
     this.what = what;
     this.array =
@@ -40,7 +41,7 @@ final class Elements {
       throw new InvalidRequestException(
           what + " data must be an array, got " + RequestParser.shown(parser));
     }
-    Elements elements = new Elements(datatype, what, capacity);
+    ElementReader elements = new ElementReader(datatype, what, capacity);
     elements.collect(parser);
     return elements.trimmed();
   }
@@ -67,9 +68,8 @@ final class Elements {
     }
     switch (datatype) {
       case FP32, FP16, BF16 ->
-          ((float[]) array)[size] =
-              (float) real(parser, token, datatype == Datatype.FP16 ? 65504 : Float.MAX_VALUE);
-      case FP64 -> ((double[]) array)[size] = real(parser, token, Double.MAX_VALUE);
+          ((float[]) array)[size] = (float) real(parser, token, Elements.maxMagnitude(datatype));
+      case FP64 -> ((double[]) array)[size] = real(parser, token, Elements.maxMagnitude(datatype));
       case BOOL -> ((byte[]) array)[size] = bool(parser, token);
       case INT8, UINT8 -> ((byte[]) array)[size] = (byte) whole(parser, token);
       case INT16 -> ((short[]) array)[size] = (short) whole(parser, token);
@@ -132,9 +132,9 @@ final class Elements {
         && parser.getNumberType() != JsonParser.NumberType.BIG_INTEGER) {
       value = parser.getLongValue();
     } else if (token == JsonToken.VALUE_NUMBER_FLOAT) {
-      value = exact(parser.getDecimalValue());
+      value = Elements.exactLong(parser.getDecimalValue());
     }
-    if (value != null && value >= datatype.minWhole() && value <= datatype.maxWhole()) {
+    if (value != null && Elements.fitsWhole(value, datatype)) {
       return value;
     }
     throw new InvalidRequestException(
@@ -145,13 +145,5 @@ final class Elements {
             + datatype
             + ", got "
             + RequestParser.shown(parser));
-  }
-
-  private static Long exact(BigDecimal decimal) {
-    try {
-      return decimal.longValueExact();
-    } catch (ArithmeticException notWholeOrTooBig) {
-      return null;
-    }
   }
 }

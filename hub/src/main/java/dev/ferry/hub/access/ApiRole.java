@@ -5,8 +5,11 @@ import dev.ferry.protocol.json.Fields;
 import java.util.Arrays;
 import java.util.Set;
 
-/** What a token may do. Each role includes the ones below it. */
-public enum Role {
+/**
+ * What an API token may do (not a trust role: see {@code dev.ferry.protocol.signing.Role}). Each
+ * role includes the ones below it.
+ */
+public enum ApiRole {
   /** Reads the catalog, fleet and rollouts. */
   VIEWER(Roles.VIEWER),
   /** Also publishes releases and runs rollouts. */
@@ -16,7 +19,7 @@ public enum Role {
 
   private final String id;
 
-  Role(String id) {
+  ApiRole(String id) {
     this.id = id;
   }
 
@@ -29,7 +32,7 @@ public enum Role {
   /** This role's name and those of the roles it includes. */
   public Set<String> granted() {
     return Set.copyOf(
-        Arrays.stream(values()).filter(r -> r.ordinal() <= ordinal()).map(Role::id).toList());
+        Arrays.stream(values()).filter(r -> r.ordinal() <= ordinal()).map(ApiRole::id).toList());
   }
 
   /**
@@ -39,7 +42,7 @@ public enum Role {
    * @return the role
    * @throws IllegalArgumentException naming the value if there is no such role
    */
-  public static Role of(String id) {
+  public static ApiRole of(String id) {
     return Arrays.stream(values())
         .filter(r -> r.id.equals(id))
         .findFirst()

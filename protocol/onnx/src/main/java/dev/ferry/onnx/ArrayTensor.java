@@ -1,4 +1,4 @@
-package dev.ferry.agent.runtime;
+package dev.ferry.onnx;
 
 import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.release.Tensor;
@@ -7,14 +7,14 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * A tensor as the agent serves it: its elements row-major in one primitive array, never boxed, so a
- * request reaches ONNX Runtime and its answer the caller in one copy each way.
+ * A tensor as hub and agent feed ONNX Runtime: its elements row-major in one primitive array, never
+ * boxed, so a request reaches ONNX Runtime and its answer the caller in one copy each way.
  *
  * <p>The array by datatype: {@code float[]} for FP32, FP16 and BF16 (converted at the ONNX Runtime
  * boundary); {@code double[]} FP64; {@code byte[]} BOOL (0 or 1), INT8 and UINT8 (the raw bits);
  * {@code short[]} INT16; {@code int[]} INT32; {@code long[]} INT64; {@code String[]} BYTES. The
  * shape is checked against the element count; the elements against the datatype by whoever made
- * them (the request parser, or {@link #of} for golden vectors).
+ * them (the agent's request parser, or {@link #of} for golden vectors).
  */
 public final class ArrayTensor {
   private final String name;
@@ -64,34 +64,38 @@ public final class ArrayTensor {
       case INT32 -> int[].class;
       case INT64 -> long[].class;
       case BYTES -> String[].class;
-      default -> throw new IllegalArgumentException("datatype " + datatype + " is not supported");
+      default -> throw new IllegalArgumentException(unsupported(datatype));
     };
   }
 
+  static String unsupported(Datatype datatype) {
+    return "datatype " + datatype + " is not supported";
+  }
+
   /**
-   * A protocol tensor (a golden vector), its elements converted.
+   * A protocol tensor (a golden vector), its elements converted and checked.
    *
-   * @throws IllegalArgumentException if an element does not fit the datatype
+   * @throws ElementOutOfRangeException if an element does not fit the datatype
    */
   public static ArrayTensor of(Tensor tensor) {
-    List<Object> data = tensor.data();
-    int n = data.size();
-    Object elements = Array.newInstance(arrayClass(tensor.datatype()).getComponentType(), n);
-    for (int i = 0; i < n; i++) {
-      Object e = data.get(i);
-      switch (tensor.datatype()) {
-        case FP32, FP16, BF16 -> ((float[]) elements)[i] = ((Number) e).floatValue();
-        case FP64 -> ((double[]) elements)[i] = ((Number) e).doubleValue();
-        case BOOL -> ((byte[]) elements)[i] = (byte) (Boolean.TRUE.equals(e) ? 1 : 0);
-        case INT8, UINT8 -> ((byte[]) elements)[i] = ((Number) e).byteValue();
-        case INT16 -> ((short[]) elements)[i] = ((Number) e).shortValue();
-        case INT32 -> ((int[]) elements)[i] = ((Number) e).intValue();
-        case INT64 -> ((long[]) elements)[i] = ((Number) e).longValue();
-        default -> ((String[]) elements)[i] = (String) e;
-      }
-    }
+    return of(tensor, "tensor '" + tensor.name() + "'");
+  }
+
+  /**
+   * A protocol tensor, its elements converted and checked.
+   *
+   * @param where the tensor, for messages: {@code "case 0 input 'x'"}
+   * @throws ElementOutOfRangeException naming {@code where data[i]} if an element does not fit
+   */
+  public static ArrayTensor of(Tensor tensor, String where) {
+    Object elements = Elements.toArray(tensor.data(), tensor.datatype(), where);
     long[] shape = tensor.shape().stream().mapToLong(Long::longValue).toArray();
     return new ArrayTensor(tensor.name(), tensor.datatype(), shape, elements);
+  }
+
+  /** This tensor as a protocol tensor: elements as JSON decoding yields them ({@link Elements}). */
+  public Tensor toTensor() {
+    return new Tensor(name, datatype, shapeList(), Elements.toList(this));
   }
 
   public String name() {

@@ -1,12 +1,13 @@
-package dev.ferry.hub.packaging;
+package dev.ferry.onnx;
 
 import ai.onnxruntime.TensorInfo.OnnxTensorType;
 import dev.ferry.protocol.release.Datatype;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 
 /** Maps ONNX Runtime element types to Open Inference Protocol datatypes. */
-final class OrtTypes {
+public final class OrtTypes {
   private static final Map<OnnxTensorType, Datatype> DATATYPES =
       new EnumMap<>(OnnxTensorType.class);
 
@@ -29,18 +30,19 @@ final class OrtTypes {
 
   private OrtTypes() {}
 
+  /** The datatype of an ONNX element type; empty if the protocol cannot carry it. */
+  public static Optional<Datatype> datatype(OnnxTensorType type) {
+    return Optional.ofNullable(DATATYPES.get(type));
+  }
+
   /**
-   * The datatype of an ONNX element type.
+   * The datatype of an ONNX element type the protocol must carry.
    *
    * @param type the element type ONNX Runtime reports
    * @param what the tensor, for the message: {@code "input 'x'"}
+   * @throws UnsupportedElementTypeException if the protocol cannot carry it
    */
-  static Datatype datatype(OnnxTensorType type, String what) {
-    Datatype datatype = DATATYPES.get(type);
-    if (datatype == null) {
-      throw new InvalidModelException(
-          what + " has element type " + type + ", which the Open Inference Protocol cannot carry");
-    }
-    return datatype;
+  public static Datatype require(OnnxTensorType type, String what) {
+    return datatype(type).orElseThrow(() -> new UnsupportedElementTypeException(what, type));
   }
 }
