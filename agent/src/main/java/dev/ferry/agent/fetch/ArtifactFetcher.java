@@ -1,5 +1,6 @@
 package dev.ferry.agent.fetch;
 
+import dev.ferry.agent.failure.Reason;
 import dev.ferry.agent.store.ContentStore;
 import dev.ferry.agent.store.CorruptBlobException;
 import dev.ferry.protocol.json.JsonCodec;
@@ -134,7 +135,7 @@ public final class ArtifactFetcher {
       return codec.decode(bytes, Manifest.class);
     } catch (MalformedMessageException e) {
       throw new FetchException(
-          FetchException.Reason.INVALID_ARTIFACT, "manifest " + digest + ": " + e.getMessage(), e);
+          Reason.INVALID_ARTIFACT, "manifest " + digest + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw failure("manifest " + digest, e);
     }
@@ -144,7 +145,7 @@ public final class ArtifactFetcher {
       throws FetchException {
     if (!MediaTypes.MODEL_ARTIFACT.equals(manifest.artifactType())) {
       throw new FetchException(
-          FetchException.Reason.INVALID_ARTIFACT,
+          Reason.INVALID_ARTIFACT,
           "manifest "
               + digest
               + " has artifactType "
@@ -158,7 +159,7 @@ public final class ArtifactFetcher {
       String path = layer.annotations().get(Annotations.MODEL_FILEPATH);
       if (path == null || path.contains("/") || path.startsWith(".")) {
         throw new FetchException(
-            FetchException.Reason.INVALID_ARTIFACT,
+            Reason.INVALID_ARTIFACT,
             "layer " + layer.digest() + " has no safe file path: " + path,
             null);
       }
@@ -167,9 +168,7 @@ public final class ArtifactFetcher {
     for (String required : REQUIRED_FILES) {
       if (!layers.containsKey(required)) {
         throw new FetchException(
-            FetchException.Reason.INVALID_ARTIFACT,
-            "manifest " + digest + " has no layer " + required,
-            null);
+            Reason.INVALID_ARTIFACT, "manifest " + digest + " has no layer " + required, null);
       }
     }
     return layers;
@@ -229,16 +228,12 @@ public final class ArtifactFetcher {
   }
 
   private static FetchException failure(String what, IOException e) {
-    FetchException.Reason reason =
+    Reason reason =
         e instanceof DigestMismatchException
-            ? (what.startsWith("manifest")
-                ? FetchException.Reason.MANIFEST_MISMATCH
-                : FetchException.Reason.BLOB_MISMATCH)
+            ? (what.startsWith("manifest") ? Reason.MANIFEST_MISMATCH : Reason.BLOB_MISMATCH)
             : e instanceof BlobTooLargeException
-                ? FetchException.Reason.BLOB_TOO_LARGE
-                : e instanceof StalledTransferException
-                    ? FetchException.Reason.STALLED
-                    : FetchException.Reason.UNAVAILABLE;
+                ? Reason.BLOB_TOO_LARGE
+                : e instanceof StalledTransferException ? Reason.STALLED : Reason.UNAVAILABLE;
     return new FetchException(reason, what + ": " + e.getMessage(), e);
   }
 
@@ -249,8 +244,7 @@ public final class ArtifactFetcher {
       if (e.getCause() instanceof FetchException failure) {
         throw failure;
       }
-      throw new FetchException(
-          FetchException.Reason.UNAVAILABLE, String.valueOf(e.getCause()), e.getCause());
+      throw new FetchException(Reason.UNAVAILABLE, String.valueOf(e.getCause()), e.getCause());
     }
   }
 }

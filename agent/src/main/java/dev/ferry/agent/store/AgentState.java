@@ -1,6 +1,5 @@
 package dev.ferry.agent.store;
 
-import dev.ferry.agent.trust.AcceptedState;
 import dev.ferry.protocol.json.Schema;
 import dev.ferry.protocol.oci.Digest;
 import java.util.HashMap;
@@ -22,7 +21,7 @@ import java.util.Set;
 @Schema("ferry.agent-state/v1")
 public record AgentState(
     AcceptedState accepted,
-    Map<String, ModelSlot> models,
+    Map<String, InstalledModel> models,
     List<Target> targets,
     Map<String, FailedVersion> failed) {
   /** Fills in absent fields and copies the collections. */
@@ -72,12 +71,12 @@ public record AgentState(
    * @throws IllegalStateException if the model has no fallback
    */
   public AgentState rollBack(String model, String reason) {
-    ModelSlot slot = models.get(model);
+    InstalledModel slot = models.get(model);
     if (slot == null || slot.fallback() == null) {
       throw new IllegalStateException("model '" + model + "' has no fallback in state.json");
     }
-    Map<String, ModelSlot> next = new HashMap<>(models);
-    next.put(model, new ModelSlot(slot.fallback(), null));
+    Map<String, InstalledModel> next = new HashMap<>(models);
+    next.put(model, new InstalledModel(slot.fallback(), null));
     InstalledVersion bad = slot.active();
     return new AgentState(accepted, next, targets, failed)
         .fail(model, new FailedVersion(bad.manifestDigest(), bad.version(), reason));
@@ -91,9 +90,10 @@ public record AgentState(
    * @return the new state
    */
   public AgentState activate(InstalledVersion version) {
-    Map<String, ModelSlot> next = new HashMap<>(models);
-    ModelSlot slot = models.get(version.name());
-    next.put(version.name(), slot == null ? new ModelSlot(version, null) : slot.activate(version));
+    Map<String, InstalledModel> next = new HashMap<>(models);
+    InstalledModel slot = models.get(version.name());
+    next.put(
+        version.name(), slot == null ? new InstalledModel(version, null) : slot.activate(version));
     Map<String, FailedVersion> stillFailed = new HashMap<>(failed);
     stillFailed.remove(version.name());
     return new AgentState(

@@ -1,5 +1,6 @@
 package dev.ferry.agent.sync;
 
+import dev.ferry.agent.failure.Reason;
 import dev.ferry.agent.fetch.ArtifactFetcher;
 import dev.ferry.agent.fetch.FetchException;
 import dev.ferry.agent.fetch.FetchedArtifact;
@@ -11,8 +12,8 @@ import dev.ferry.agent.runtime.VersionRejectedException;
 import dev.ferry.agent.store.AgentState;
 import dev.ferry.agent.store.ContentStore;
 import dev.ferry.agent.store.FailedVersion;
+import dev.ferry.agent.store.InstalledModel;
 import dev.ferry.agent.store.InstalledVersion;
-import dev.ferry.agent.store.ModelSlot;
 import dev.ferry.agent.store.StateFile;
 import dev.ferry.agent.store.Target;
 import dev.ferry.agent.trust.DesiredStateVerifier;
@@ -106,7 +107,7 @@ public final class Applier {
     report();
   }
 
-  private void restore(String name, ModelSlot slot) {
+  private void restore(String name, InstalledModel slot) {
     for (InstalledVersion version :
         slot.fallback() == null
             ? List.of(slot.active())
@@ -149,14 +150,14 @@ public final class Applier {
               .verifier()
               .verify(payload, parts.deviceId(), state.accepted(), parts.clock().instant());
     } catch (RejectedDesiredStateException e) {
-      if (e.reason() != RejectedDesiredStateException.Reason.DUPLICATE) {
+      if (e.reason() != Reason.DUPLICATE) {
         LOG.warnf("refused a desired state: %s", e.getMessage());
         event(
             EventType.DESIRED_REJECTED,
             state.accepted().sequence(),
             null,
             null,
-            e.reason() + ": " + e.getMessage());
+            e.failure().text());
       }
       return pending;
     }
@@ -164,7 +165,7 @@ public final class Applier {
         verified.state().models().stream()
             .map(model -> new Target(model, verified.statements().get(model.name())))
             .toList();
-    save(state.accept(state.accepted().accept(verified), targets));
+    save(state.accept(verified.acceptedFrom(state.accepted()), targets));
     event(EventType.DESIRED_ACCEPTED, verified.state().sequence(), null, null, null);
     return reconcile();
   }
@@ -198,7 +199,7 @@ public final class Applier {
     if (failed != null && failed.manifestDigest().equals(assignment.manifestDigest())) {
       return true;
     }
-    ModelSlot current = state.models().get(name);
+    InstalledModel current = state.models().get(name);
     boolean installed =
         current != null && current.active().manifestDigest().equals(assignment.manifestDigest());
     if (installed && serves(current.active())) {
@@ -252,7 +253,7 @@ public final class Applier {
       event(EventType.ACTIVATED, sequence, name, release.version(), null);
       return true;
     } catch (FetchException e) {
-      String reason = e.reason() + ": " + e.getMessage();
+      String reason = e.failure().text();
       if (e.retryable()) {
         retryLater(name, release.version(), sequence, reason);
         return false;
@@ -450,7 +451,7 @@ public final class Applier {
   }
 
   private Optional<InstalledVersion> installedVersion(String name, String version) {
-    ModelSlot slot = state.models().get(name);
+    InstalledModel slot = state.models().get(name);
     if (slot == null) {
       return Optional.empty();
     }

@@ -1,11 +1,12 @@
 package dev.ferry.agent.trust;
 
-import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.DUPLICATE;
-import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.EXPIRED;
-import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.REPLAYED_SEQUENCE;
-import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.UNTRUSTED_SIGNATURE;
-import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.WRONG_DEVICE;
+import static dev.ferry.agent.failure.Reason.DUPLICATE;
+import static dev.ferry.agent.failure.Reason.EXPIRED;
+import static dev.ferry.agent.failure.Reason.REPLAYED_SEQUENCE;
+import static dev.ferry.agent.failure.Reason.UNTRUSTED_SIGNATURE;
+import static dev.ferry.agent.failure.Reason.WRONG_DEVICE;
 
+import dev.ferry.agent.store.AcceptedState;
 import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.device.ModelAssignment;
 import dev.ferry.protocol.json.Fields;

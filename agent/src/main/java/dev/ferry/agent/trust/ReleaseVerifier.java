@@ -1,10 +1,11 @@
 package dev.ferry.agent.trust;
 
-import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.MANIFEST_MISMATCH;
-import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.RELEASE_ROLLBACK;
-import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.UNTRUSTED_RELEASE;
-import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.WRONG_MODEL;
+import static dev.ferry.agent.failure.Reason.MANIFEST_MISMATCH;
+import static dev.ferry.agent.failure.Reason.RELEASE_ROLLBACK;
+import static dev.ferry.agent.failure.Reason.UNTRUSTED_RELEASE;
+import static dev.ferry.agent.failure.Reason.WRONG_MODEL;
 
+import dev.ferry.agent.store.AcceptedState;
 import dev.ferry.protocol.device.ModelAssignment;
 import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.release.ReleaseStatement;

@@ -1,5 +1,6 @@
 package dev.ferry.agent.trust;
 
+import dev.ferry.agent.store.AcceptedState;
 import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.release.ReleaseStatement;
@@ -17,5 +18,15 @@ public record VerifiedDesired(
   /** Copies the map. */
   public VerifiedDesired {
     statements = Map.copyOf(statements);
+  }
+
+  /**
+   * What the device has accepted once it accepts this state.
+   *
+   * @param previous what it had accepted before
+   * @return the new accepted state
+   */
+  public AcceptedState acceptedFrom(AcceptedState previous) {
+    return previous.accept(state.sequence(), payloadDigest);
   }
 }

@@ -7,11 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.agent.trust.AcceptedState;
+import dev.ferry.agent.failure.Reason;
 import dev.ferry.agent.trust.DesiredStateVerifier;
 import dev.ferry.agent.trust.Keys;
 import dev.ferry.agent.trust.RejectedDesiredStateException;
-import dev.ferry.agent.trust.RejectedDesiredStateException.Reason;
 import dev.ferry.agent.trust.VerifiedDesired;
 import dev.ferry.protocol.oci.Digest;
 import java.io.IOException;
@@ -85,7 +84,7 @@ class StateFileTest {
     byte[] seven = keys.signedByHub(Keys.desired(DEVICE, 7, keys.assignment("resnet", 2)));
     AgentState before = new StateFile(dir).load();
     VerifiedDesired verified = verifier.verify(nine, DEVICE, before.accepted(), Keys.NOW);
-    new StateFile(dir).save(before.withAccepted(before.accepted().accept(verified)));
+    new StateFile(dir).save(before.withAccepted(verified.acceptedFrom(before.accepted())));
 
     AcceptedState restarted = new StateFile(dir).load().accepted();
 
@@ -107,7 +106,7 @@ class StateFileTest {
 
     Collected collected = store.gc(state.referencedBlobs());
 
-    assertEquals(new ModelSlot(v3, v2), state.models().get("resnet"));
+    assertEquals(new InstalledModel(v3, v2), state.models().get("resnet"));
     assertEquals(3, collected.blobs());
     for (Digest digest : Set.copyOf(v2.blobs())) {
       assertTrue(store.blob(digest).isPresent(), digest.toString());

@@ -10,9 +10,9 @@ import java.util.Set;
  * @param active the serving version
  * @param fallback the previous version, kept for a swap back; null when there is none
  */
-public record ModelSlot(InstalledVersion active, InstalledVersion fallback) {
+public record InstalledModel(InstalledVersion active, InstalledVersion fallback) {
   /** Checks that a version is active. */
-  public ModelSlot {
+  public InstalledModel {
     if (active == null) {
       throw new IllegalArgumentException("active is missing");
     }
@@ -24,8 +24,8 @@ public record ModelSlot(InstalledVersion active, InstalledVersion fallback) {
    * @param next the new version
    * @return the new slot
    */
-  public ModelSlot activate(InstalledVersion next) {
-    return new ModelSlot(next, active);
+  public InstalledModel activate(InstalledVersion next) {
+    return new InstalledModel(next, active);
   }
 
   /** The blobs of the active and the fallback version. */
