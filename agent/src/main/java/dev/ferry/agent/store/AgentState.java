@@ -1,5 +1,6 @@
 package dev.ferry.agent.store;
 
+import dev.ferry.agent.failure.Failure;
 import dev.ferry.protocol.json.Schema;
 import dev.ferry.protocol.oci.Digest;
 import java.util.HashMap;
@@ -62,6 +63,17 @@ public record AgentState(
   }
 
   /**
+   * Whether a model has a fallback version to roll back to.
+   *
+   * @param model the model name
+   * @return whether it is installed with a fallback
+   */
+  public boolean hasFallback(String model) {
+    InstalledModel installed = models.get(model);
+    return installed != null && installed.fallback() != null;
+  }
+
+  /**
    * This state after probation swapped a model back to its fallback, which becomes the only
    * installed version; the rolled-back one is recorded as failed.
    *
@@ -70,7 +82,7 @@ public record AgentState(
    * @return the new state
    * @throws IllegalStateException if the model has no fallback
    */
-  public AgentState rollBack(String model, String reason) {
+  public AgentState rollBack(String model, Failure reason) {
     InstalledModel slot = models.get(model);
     if (slot == null || slot.fallback() == null) {
       throw new IllegalStateException("model '" + model + "' has no fallback in state.json");
