@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.agent.failure.Failure;
 import dev.ferry.agent.failure.Reason;
 import dev.ferry.agent.trust.DesiredStateVerifier;
 import dev.ferry.agent.trust.Keys;
@@ -43,6 +44,38 @@ class StateFileTest {
     new StateFile(dir).save(state);
     assertEquals(state, new StateFile(dir).load());
     assertEquals(2, state.accepted().installedReleaseSeq("resnet"));
+  }
+
+  @Test
+  void load_readsFailedVersionsAsEarlierAgentsWroteThem() throws IOException {
+    Digest rolledBack = Keys.digest("rolled-back");
+    Digest golden = Keys.digest("golden-mismatch");
+    String failed =
+        "{\"schema\":\"ferry.agent-state/v1\",\"failed\":{"
+            + "\"a\":{\"manifestDigest\":\""
+            + rolledBack
+            + "\",\"version\":\"2.0.0\",\"reason\":\"ROLLED_BACK: error rate 0.5 over 20\"},"
+            + "\"b\":{\"manifestDigest\":\""
+            + golden
+            + "\",\"version\":\"1.2.0\",\"reason\":\"golden case 0 output 'y' differs\"}}}";
+    Files.writeString(dir.resolve("state.json"), failed);
+
+    AgentState state = new StateFile(dir).load();
+
+    assertEquals(
+        new FailedVersion(
+            rolledBack, "2.0.0", new Failure(Reason.ROLLED_BACK, "error rate 0.5 over 20")),
+        state.failed().get("a"));
+    assertEquals(
+        new FailedVersion(
+            golden,
+            "1.2.0",
+            new Failure(Reason.VERSION_REJECTED, "golden case 0 output 'y' differs")),
+        state.failed().get("b"));
+    new StateFile(dir).save(state);
+    String saved = Files.readString(dir.resolve("state.json"));
+    assertTrue(saved.contains("\"reason\":\"ROLLED_BACK: error rate 0.5 over 20\""), saved);
+    assertTrue(saved.contains("\"reason\":\"golden case 0 output 'y' differs\""), saved);
   }
 
   @Test
