@@ -33,8 +33,13 @@ public class BodyLimit {
     long declared = declaredLength(context.request());
     if (declared <= limit) {
       context.next();
-      return;
+    } else {
+      refuse(context, declared);
     }
+  }
+
+  /** 413 with the error body; the connection closes, as the body is never read. */
+  private void refuse(RoutingContext context, long declared) {
     String error =
         "request body of "
             + declared

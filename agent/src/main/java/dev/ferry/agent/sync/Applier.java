@@ -193,11 +193,7 @@ public final class Applier {
         parts.models().slot(target.name()).map(slot -> slot.active().version());
     Verdict verdict = Reconciler.plan(target, state.get(), serving);
     if (verdict.installs()) {
-      verdict =
-          installer
-              .install(target, verdict.action() == Verdict.Action.INSTALL)
-              .map(Reconciler::afterFailure)
-              .orElse(Verdict.SKIP);
+      verdict = install(target, verdict.action() == Verdict.Action.INSTALL);
     }
     if (verdict.action() == Verdict.Action.FAIL_FOR_GOOD) {
       failForGood(target, verdict.failure());
@@ -205,6 +201,10 @@ public final class Applier {
       retryLater(target, verdict.failure());
     }
     return verdict.action();
+  }
+
+  private Verdict install(Target target, boolean record) {
+    return installer.install(target, record).map(Reconciler::afterFailure).orElse(Verdict.SKIP);
   }
 
   private void failForGood(Target target, Failure failure) {

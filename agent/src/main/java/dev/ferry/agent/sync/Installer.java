@@ -20,6 +20,7 @@ import dev.ferry.protocol.release.ReleasePredicate;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
@@ -32,6 +33,17 @@ import org.jboss.logging.Logger;
  */
 final class Installer {
   private static final Logger LOG = Logger.getLogger(Installer.class);
+
+  /** Exceptions that say what is wrong with the version or the cache, and their reasons. */
+  private static final List<Map.Entry<Class<? extends Exception>, Reason>> KNOWN =
+      List.of(
+          Map.entry(UnsignedLayerException.class, Reason.UNSIGNED_LAYER),
+          Map.entry(ServingSpecMismatchException.class, Reason.INVALID_MODEL_FILE),
+          Map.entry(MalformedMessageException.class, Reason.INVALID_MODEL_FILE),
+          Map.entry(VersionRejectedException.class, Reason.VERSION_REJECTED),
+          Map.entry(IOException.class, Reason.CACHE),
+          Map.entry(UncheckedIOException.class, Reason.CACHE),
+          Map.entry(CorruptBlobException.class, Reason.CACHE));
 
   private final ArtifactFetcher fetcher;
   private final CacheLoader loader;
@@ -63,23 +75,29 @@ final class Installer {
     try {
       steps(target, record);
       return Optional.empty();
-    } catch (FetchException e) {
-      return Optional.of(e.failure());
-    } catch (UnsignedLayerException e) {
-      return failure(Reason.UNSIGNED_LAYER, e);
-    } catch (ServingSpecMismatchException | MalformedMessageException e) {
-      return failure(Reason.INVALID_MODEL_FILE, e);
-    } catch (VersionRejectedException e) {
-      return failure(Reason.VERSION_REJECTED, e);
-    } catch (IOException | UncheckedIOException | CorruptBlobException e) {
-      return failure(Reason.CACHE, e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return Optional.of(new Failure(Reason.INTERRUPTED, "interrupted"));
-    } catch (RuntimeException e) {
-      LOG.errorf(e, "installing %s failed on a defect; it is tried again later", target.name());
-      return Optional.of(new Failure(Reason.INTERNAL_ERROR, e.toString()));
+    } catch (Exception e) {
+      return Optional.of(failure(target, e));
     }
+  }
+
+  /** What a failed step means: the rule the version broke, a cache failure, or a defect. */
+  private static Failure failure(Target target, Exception e) {
+    if (e instanceof FetchException fetch) {
+      return fetch.failure();
+    }
+    return KNOWN.stream()
+        .filter(known -> known.getKey().isInstance(e))
+        .findFirst()
+        .map(known -> new Failure(known.getValue(), String.valueOf(e.getMessage())))
+        .orElseGet(() -> defect(target, e));
+  }
+
+  private static Failure defect(Target target, Exception e) {
+    LOG.errorf(e, "installing %s failed on a defect; it is tried again later", target.name());
+    return new Failure(Reason.INTERNAL_ERROR, e.toString());
   }
 
   private void steps(Target target, boolean record)
@@ -89,27 +107,31 @@ final class Installer {
           IOException,
           ServingSpecMismatchException {
     String name = target.name();
-    ReleasePredicate release = target.statement().predicate();
-    reports.downloading(name, release.version());
-    FetchedArtifact artifact =
-        fetcher.fetch(
-            target.assignment().repository(),
-            target.assignment().manifestDigest(),
-            reports.progress(name, release.version()));
-    checkSigned(artifact, release);
-    reports.event(EventType.VERIFIED, name, release.version(), null);
-    InstalledVersion version = installed(target, artifact);
-    models.install(name, loader.load(version));
-    reports.event(EventType.VALIDATED, name, release.version(), null);
+    String version = target.statement().predicate().version();
+    InstalledVersion installed = installed(target, fetch(target));
+    reports.event(EventType.VERIFIED, name, version, null);
+    models.install(name, loader.load(installed));
+    reports.event(EventType.VALIDATED, name, version, null);
     if (record) {
-      state.save(state.get().activate(version));
+      state.save(state.get().activate(installed));
     }
-    reports.active(version);
-    reports.event(EventType.ACTIVATED, name, release.version(), null);
+    reports.active(installed);
+    reports.event(EventType.ACTIVATED, name, version, null);
   }
 
-  private static Optional<Failure> failure(Reason reason, Exception e) {
-    return Optional.of(new Failure(reason, String.valueOf(e.getMessage())));
+  /** Fetches the artifact and checks that it is the one the statement signs. */
+  private FetchedArtifact fetch(Target target)
+      throws FetchException, InterruptedException, UnsignedLayerException {
+    ModelAssignment assignment = target.assignment();
+    ReleasePredicate release = target.statement().predicate();
+    reports.downloading(target.name(), release.version());
+    FetchedArtifact artifact =
+        fetcher.fetch(
+            assignment.repository(),
+            assignment.manifestDigest(),
+            reports.progress(target.name(), release.version()));
+    checkSigned(artifact, release);
+    return artifact;
   }
 
   /** The statement names the digests of serving.json and the golden vectors: they must match. */
