@@ -29,11 +29,21 @@ final class ReleaseVerifier {
     byte[] payload =
         signed.verify(root, Role.RELEASE, model.release(), UNTRUSTED_RELEASE, what + " is not");
     ReleaseStatement statement = signed.decode(payload, ReleaseStatement.class, what);
+    checkModel(model, statement, what);
+    checkSubject(model, statement);
+    checkReleaseSeq(statement, accepted.installedReleaseSeq(model.name()), what);
+    return statement;
+  }
+
+  private static void checkModel(ModelAssignment model, ReleaseStatement statement, String what) {
     String about = statement.predicate().model();
     if (!about.equals(model.name())) {
       throw new RejectedDesiredStateException(
           WRONG_MODEL, what + " is for model " + Fields.show(about));
     }
+  }
+
+  private static void checkSubject(ModelAssignment model, ReleaseStatement statement) {
     if (!statement.manifestDigest().equals(model.manifestDigest())) {
       throw new RejectedDesiredStateException(
           MANIFEST_MISMATCH,
@@ -44,8 +54,10 @@ final class ReleaseVerifier {
               + " is not the release statement's subject "
               + statement.manifestDigest());
     }
+  }
+
+  private static void checkReleaseSeq(ReleaseStatement statement, long installed, String what) {
     long releaseSeq = statement.predicate().releaseSeq();
-    long installed = accepted.installedReleaseSeq(model.name());
     if (releaseSeq < installed) {
       throw new RejectedDesiredStateException(
           RELEASE_ROLLBACK,
@@ -56,6 +68,5 @@ final class ReleaseVerifier {
               + installed
               + " (rollback)");
     }
-    return statement;
   }
 }
