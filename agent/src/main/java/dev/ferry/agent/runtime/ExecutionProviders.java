@@ -7,6 +7,7 @@ import ai.onnxruntime.OrtSession;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -39,16 +40,21 @@ public final class ExecutionProviders {
       List<String> preference, Set<String> available, List<String> allowedByRelease) {
     Set<String> offered = upper(available);
     Set<String> allowed = upper(allowedByRelease);
-    for (String name : preference) {
-      String provider = name.trim().toUpperCase(Locale.ROOT);
-      if (offered.contains(provider) && (allowed.isEmpty() || allowed.contains(provider))) {
-        return provider;
-      }
-    }
-    if (offered.contains(CPU) && (allowed.isEmpty() || allowed.contains(CPU))) {
-      return CPU;
-    }
-    throw new NoExecutionProviderException(
+    return preference.stream()
+        .map(name -> name.trim().toUpperCase(Locale.ROOT))
+        .filter(provider -> fits(provider, offered, allowed))
+        .findFirst()
+        .or(() -> fits(CPU, offered, allowed) ? Optional.of(CPU) : Optional.empty())
+        .orElseThrow(() -> noneFits(preference, offered, allowed));
+  }
+
+  private static boolean fits(String provider, Set<String> offered, Set<String> allowed) {
+    return offered.contains(provider) && (allowed.isEmpty() || allowed.contains(provider));
+  }
+
+  private static NoExecutionProviderException noneFits(
+      List<String> preference, Set<String> offered, Set<String> allowed) {
+    return new NoExecutionProviderException(
         "no execution provider fits: preference "
             + preference
             + ", available "
