@@ -2,7 +2,6 @@ package dev.ferry.agent.runtime;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /** Chooses an execution provider and builds its session options. */
 public final class ExecutionProviders {
@@ -20,11 +20,9 @@ public final class ExecutionProviders {
 
   /** The providers this ONNX Runtime build offers, named without underscores: {@code TENSORRT}. */
   public static Set<String> available() {
-    Set<String> names = new TreeSet<>();
-    for (OrtProvider provider : OrtEnvironment.getAvailableProviders()) {
-      names.add(provider.name().replace("_", ""));
-    }
-    return names;
+    return OrtEnvironment.getAvailableProviders().stream()
+        .map(provider -> provider.name().replace("_", ""))
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   /**

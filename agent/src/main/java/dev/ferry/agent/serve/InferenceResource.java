@@ -172,10 +172,7 @@ public class InferenceResource {
   }
 
   private static LoadedVersion find(ModelSlot slot, String version) {
-    return slot.versions().stream()
-        .filter(v -> v.version().equals(version))
-        .findFirst()
-        .orElseThrow(() -> notServing(slot, version));
+    return slot.version(version).orElseThrow(() -> notServing(slot, version));
   }
 
   private static UnknownModelException notServing(ModelSlot slot, String version) {

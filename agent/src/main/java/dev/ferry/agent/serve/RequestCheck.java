@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Checks a parsed request against the inputs and outputs of the version that will run it. */
@@ -31,11 +32,11 @@ final class RequestCheck {
   }
 
   private static TensorSpec spec(ArrayTensor tensor, LoadedVersion version) {
-    TensorSpec spec = find(version.inputs(), tensor.name());
-    if (spec == null) {
-      throw new InvalidRequestException("unknown input '" + tensor.name() + "'; " + takes(version));
-    }
-    return spec;
+    return find(version.inputs(), tensor.name()).orElseThrow(() -> unknown(tensor, version));
+  }
+
+  private static InvalidRequestException unknown(ArrayTensor tensor, LoadedVersion version) {
+    return new InvalidRequestException("unknown input '" + tensor.name() + "'; " + takes(version));
   }
 
   private static String takes(LoadedVersion version) {
@@ -65,7 +66,7 @@ final class RequestCheck {
     List<TensorSpec> outputs = version.spec().outputs();
     Set<String> wanted = new LinkedHashSet<>();
     for (String name : request.outputs()) {
-      if (find(outputs, name) == null) {
+      if (find(outputs, name).isEmpty()) {
         throw new InvalidRequestException(unknownOutput(name, version));
       }
       wanted.add(name);
@@ -82,8 +83,8 @@ final class RequestCheck {
         + names(version.spec().outputs());
   }
 
-  private static TensorSpec find(List<TensorSpec> specs, String name) {
-    return specs.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+  private static Optional<TensorSpec> find(List<TensorSpec> specs, String name) {
+    return specs.stream().filter(s -> s.name().equals(name)).findFirst();
   }
 
   private static List<String> names(List<TensorSpec> specs) {

@@ -2,7 +2,9 @@ package dev.ferry.agent.store;
 
 import dev.ferry.protocol.oci.Digest;
 import java.util.HashSet;
+import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /**
  * The installed versions of one model: the one serving and the one to fall back to.
@@ -26,6 +28,18 @@ public record InstalledModel(InstalledVersion active, InstalledVersion fallback)
    */
   public InstalledModel activate(InstalledVersion next) {
     return new InstalledModel(next, active);
+  }
+
+  /**
+   * The active or fallback version of that name.
+   *
+   * @param version the version
+   * @return it, if installed
+   */
+  public Optional<InstalledVersion> version(String version) {
+    return Stream.of(active, fallback)
+        .filter(v -> v != null && v.version().equals(version))
+        .findFirst();
   }
 
   /** The blobs of the active and the fallback version. */

@@ -23,9 +23,11 @@ import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -91,13 +93,9 @@ public final class Applier {
     reports.send();
   }
 
+  /** The fallback first, so that the active version is the one serving after both. */
   private void restore(InstalledModel model) {
-    for (InstalledVersion version :
-        model.fallback() == null
-            ? List.of(model.active())
-            : List.of(model.fallback(), model.active())) {
-      restore(version);
-    }
+    Stream.of(model.fallback(), model.active()).filter(Objects::nonNull).forEach(this::restore);
   }
 
   private void restore(InstalledVersion version) {
@@ -159,12 +157,8 @@ public final class Applier {
   }
 
   private void accept(VerifiedDesired verified) {
-    List<Target> targets =
-        verified.state().models().stream()
-            .map(model -> new Target(model, verified.statements().get(model.name())))
-            .toList();
     AgentState now = state.get();
-    state.save(now.accept(verified.acceptedFrom(now.accepted()), targets));
+    state.save(now.accept(verified.acceptedFrom(now.accepted()), verified.targets()));
     reports.event(EventType.DESIRED_ACCEPTED, null, null, null);
   }
 
@@ -262,15 +256,18 @@ public final class Applier {
    * first desired state, the installed models count as assigned. Never waits for an install.
    */
   public boolean assignedModelsServe() {
-    Optional<AgentState> now = state.loaded();
-    if (now.isEmpty()) {
-      return false;
-    }
-    Set<String> assigned =
-        now.get().targets().isEmpty()
-            ? now.get().models().keySet()
-            : now.get().targets().stream().map(Target::name).collect(Collectors.toSet());
-    return assigned.stream().allMatch(name -> parts.models().slot(name).isPresent());
+    return state.loaded().map(Applier::assigned).map(this::serve).orElse(false);
+  }
+
+  private boolean serve(Set<String> names) {
+    return names.stream().allMatch(name -> parts.models().slot(name).isPresent());
+  }
+
+  /** What the accepted state assigns; before the first, what state.json has installed. */
+  private static Set<String> assigned(AgentState state) {
+    return state.targets().isEmpty()
+        ? state.models().keySet()
+        : state.targets().stream().map(Target::name).collect(Collectors.toSet());
   }
 
   /** The current state, for tests and health; never waits for an install. */

@@ -3,9 +3,9 @@ package dev.ferry.agent.sync;
 import dev.ferry.agent.failure.Failure;
 import dev.ferry.agent.failure.Reason;
 import dev.ferry.agent.runtime.LoadedVersion;
+import dev.ferry.agent.runtime.ModelSlot;
 import dev.ferry.agent.runtime.Models;
 import dev.ferry.agent.store.AgentState;
-import dev.ferry.agent.store.InstalledModel;
 import dev.ferry.agent.store.InstalledVersion;
 import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.EventType;
@@ -20,7 +20,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 /**
  * What the agent tells the hub: each model's report (status, versions, reason), the events, and the
@@ -104,10 +103,11 @@ final class Reports {
   ProgressEvents progress(String model, String version) {
     long sequence = state.get().accepted().sequence();
     return new ProgressEvents(
-        (done, total) ->
-            sink.event(
-                event(EventType.DOWNLOAD_PROGRESS, sequence, model, version, done, total, null)),
-        clock);
+        (done, total) -> sink.event(progress(sequence, model, version, done, total)), clock);
+  }
+
+  private DeviceEvent progress(long sequence, String model, String version, long done, long total) {
+    return event(EventType.DOWNLOAD_PROGRESS, sequence, model, version, done, total, null);
   }
 
   /** Sends the reported state: accepted sequence, and per model its status and versions. */
@@ -155,31 +155,21 @@ final class Reports {
   }
 
   private VersionInfo activeInfo(String name) {
-    return models
-        .slot(name)
-        .map(slot -> slot.active().version())
-        .flatMap(version -> installed(name, version))
-        .map(this::info)
-        .orElse(null);
+    return info(name, models.slot(name).map(slot -> slot.active().version()));
   }
 
   private VersionInfo fallbackInfo(String name) {
-    return models
-        .slot(name)
-        .flatMap(slot -> slot.fallback())
-        .flatMap(fallback -> installed(name, fallback.version()))
-        .map(this::info)
-        .orElse(null);
+    return info(name, models.slot(name).flatMap(ModelSlot::fallback).map(LoadedVersion::version));
+  }
+
+  /** What state.json records of a serving version of a model, with its provider. */
+  private VersionInfo info(String name, Optional<String> serving) {
+    return serving.flatMap(version -> installed(name, version)).map(this::info).orElse(null);
   }
 
   private Optional<InstalledVersion> installed(String name, String version) {
-    InstalledModel model = state.get().models().get(name);
-    if (model == null) {
-      return Optional.empty();
-    }
-    return Stream.of(model.active(), model.fallback())
-        .filter(v -> v != null && v.version().equals(version))
-        .findFirst();
+    return Optional.ofNullable(state.get().models().get(name))
+        .flatMap(model -> model.version(version));
   }
 
   private VersionInfo info(InstalledVersion version) {
@@ -190,11 +180,7 @@ final class Reports {
   private String provider(InstalledVersion version) {
     return models
         .slot(version.name())
-        .flatMap(
-            slot ->
-                slot.versions().stream()
-                    .filter(v -> v.version().equals(version.version()))
-                    .findFirst())
+        .flatMap(slot -> slot.version(version.version()))
         .map(LoadedVersion::provider)
         .orElse("none");
   }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 
 /**
@@ -164,11 +165,10 @@ public final class TelemetrySender {
   }
 
   private static List<Long> countsSince(ModelTelemetry now, ModelTelemetry before) {
-    List<Long> counts = new ArrayList<>();
-    for (int i = 0; i < now.latency().counts().size(); i++) {
-      counts.add(now.latency().counts().get(i) - before.latency().counts().get(i));
-    }
-    return counts;
+    List<Long> was = before.latency().counts();
+    return IntStream.range(0, now.latency().counts().size())
+        .mapToObj(i -> now.latency().counts().get(i) - was.get(i))
+        .toList();
   }
 
   /** Sends every waiting batch, oldest first, while the link is up; called on every connect. */

@@ -1,9 +1,11 @@
 package dev.ferry.agent.trust;
 
 import dev.ferry.agent.store.AcceptedState;
+import dev.ferry.agent.store.Target;
 import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.release.ReleaseStatement;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -18,6 +20,13 @@ public record VerifiedDesired(
   /** Copies the map. */
   public VerifiedDesired {
     statements = Map.copyOf(statements);
+  }
+
+  /** What the state assigns: each model with its verified release statement. */
+  public List<Target> targets() {
+    return state.models().stream()
+        .map(model -> new Target(model, statements.get(model.name())))
+        .toList();
   }
 
   /**
