@@ -5,29 +5,22 @@ import dev.ferry.agent.failure.Reason;
 import dev.ferry.agent.fetch.ArtifactFetcher;
 import dev.ferry.agent.runtime.Models;
 import dev.ferry.agent.runtime.Rollback;
-import dev.ferry.agent.runtime.VersionRejectedException;
 import dev.ferry.agent.store.AgentState;
 import dev.ferry.agent.store.ContentStore;
-import dev.ferry.agent.store.CorruptBlobException;
 import dev.ferry.agent.store.FailedVersion;
-import dev.ferry.agent.store.InstalledModel;
-import dev.ferry.agent.store.InstalledVersion;
 import dev.ferry.agent.store.StateFile;
 import dev.ferry.agent.store.Target;
 import dev.ferry.agent.trust.DesiredStateVerifier;
 import dev.ferry.agent.trust.RejectedDesiredStateException;
 import dev.ferry.agent.trust.VerifiedDesired;
 import dev.ferry.protocol.device.EventType;
-import dev.ferry.protocol.json.MalformedMessageException;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -58,7 +51,6 @@ public final class Applier {
   private final Parts parts;
   private final SavedState state;
   private final Reports reports;
-  private final CacheLoader loader;
   private final Installer installer;
   private boolean pending;
 
@@ -72,7 +64,7 @@ public final class Applier {
         new Reports.Device(
             parts.deviceId(), parts.agentVersion(), parts.labels(), parts.providers());
     this.reports = new Reports(device, parts.reporter(), parts.models(), state::get, parts.clock());
-    this.loader = new CacheLoader(parts.store(), parts.providers());
+    CacheLoader loader = new CacheLoader(parts.store(), parts.providers());
     this.installer = new Installer(parts.fetcher(), loader, parts.models(), state, reports);
   }
 
@@ -83,7 +75,7 @@ public final class Applier {
    */
   public synchronized void restore() throws IOException {
     AgentState loaded = state.load();
-    loaded.models().values().forEach(this::restore);
+    loaded.models().values().forEach(installer::restore);
     for (Target target : loaded.targets()) {
       FailedVersion failed = loaded.failed().get(target.name());
       if (failed != null && failed.manifestDigest().equals(target.assignment().manifestDigest())) {
@@ -91,32 +83,6 @@ public final class Applier {
       }
     }
     reports.send();
-  }
-
-  /** The fallback first, so that the active version is the one serving after both. */
-  private void restore(InstalledModel model) {
-    Stream.of(model.fallback(), model.active()).filter(Objects::nonNull).forEach(this::restore);
-  }
-
-  private void restore(InstalledVersion version) {
-    try {
-      parts.models().install(version.name(), loader.load(version));
-      reports.restored(version);
-    } catch (IOException
-        | ServingSpecMismatchException
-        | VersionRejectedException
-        | MalformedMessageException
-        | CorruptBlobException e) {
-      notRestored(version, new Failure(Reason.CACHE, String.valueOf(e.getMessage())));
-    } catch (RuntimeException e) {
-      LOG.errorf(e, "restoring %s %s failed on a defect", version.name(), version.version());
-      notRestored(version, new Failure(Reason.INTERNAL_ERROR, e.toString()));
-    }
-  }
-
-  private void notRestored(InstalledVersion version, Failure failure) {
-    LOG.warnf("cannot serve %s %s from the cache: %s", version.name(), version.version(), failure);
-    reports.notRestored(version, failure);
   }
 
   /**

@@ -8,6 +8,7 @@ import dev.ferry.agent.fetch.FetchedArtifact;
 import dev.ferry.agent.runtime.Models;
 import dev.ferry.agent.runtime.VersionRejectedException;
 import dev.ferry.agent.store.CorruptBlobException;
+import dev.ferry.agent.store.InstalledModel;
 import dev.ferry.agent.store.InstalledVersion;
 import dev.ferry.agent.store.Target;
 import dev.ferry.protocol.device.EventType;
@@ -22,14 +23,17 @@ import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
  * Installs one assigned version: fetches it, checks it against the signed statement, loads it and
- * runs its golden vectors, swaps it in and records it in state.json. Failures come back as a {@link
- * Failure}: what is wrong with the version names its rule; a defect in the agent is logged and
- * comes back as {@link Reason#INTERNAL_ERROR}, which is retried, never recorded for good.
+ * runs its golden vectors, swaps it in and records it in state.json; at start, makes the installed
+ * versions serve again from the cache. Failures come back as a {@link Failure}: what is wrong with
+ * the version names its rule; a defect in the agent is logged and comes back as {@link
+ * Reason#INTERNAL_ERROR}, which is retried, never recorded for good.
  */
 final class Installer {
   private static final Logger LOG = Logger.getLogger(Installer.class);
@@ -98,6 +102,35 @@ final class Installer {
   private static Failure defect(Target target, Exception e) {
     LOG.errorf(e, "installing %s failed on a defect; it is tried again later", target.name());
     return new Failure(Reason.INTERNAL_ERROR, e.toString());
+  }
+
+  /**
+   * Makes the installed versions of a model serve from the cache, the fallback first so that the
+   * active one serves after both; one that does not load is reported, and reconciling repairs it.
+   */
+  void restore(InstalledModel model) {
+    Stream.of(model.fallback(), model.active()).filter(Objects::nonNull).forEach(this::restore);
+  }
+
+  private void restore(InstalledVersion version) {
+    try {
+      models.install(version.name(), loader.load(version));
+      reports.restored(version);
+    } catch (IOException
+        | ServingSpecMismatchException
+        | VersionRejectedException
+        | MalformedMessageException
+        | CorruptBlobException e) {
+      notRestored(version, new Failure(Reason.CACHE, String.valueOf(e.getMessage())));
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "restoring %s %s failed on a defect", version.name(), version.version());
+      notRestored(version, new Failure(Reason.INTERNAL_ERROR, e.toString()));
+    }
+  }
+
+  private void notRestored(InstalledVersion version, Failure failure) {
+    LOG.warnf("cannot serve %s %s from the cache: %s", version.name(), version.version(), failure);
+    reports.notRestored(version, failure);
   }
 
   private void steps(Target target, boolean record)
