@@ -1,5 +1,6 @@
 package dev.ferry.agent.fetch;
 
+import dev.ferry.agent.failure.Reason;
 import dev.ferry.agent.store.ContentStore;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.json.MalformedMessageException;
@@ -19,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -86,92 +88,95 @@ public final class ArtifactFetcher {
     RegistryClient client = clients.apply(ref.registry());
     Manifest manifest = manifest(client, ref, manifestDigest);
     Map<String, Descriptor> layers = layers(manifest, manifestDigest);
-    long[] done = new long[layers.size()];
-    long total = layers.values().stream().mapToLong(Descriptor::size).sum();
-    List<Future<Path>> downloads = new ArrayList<>();
-    int i = 0;
-    for (Descriptor layer : layers.values()) {
-      int slot = i++;
-      downloads.add(
-          executor.submit(
-              () ->
-                  blob(
-                      client,
-                      ref,
-                      layer,
-                      n -> {
-                        synchronized (done) {
-                          done[slot] = n;
-                          progress.update(Arrays.stream(done).sum(), total);
-                        }
-                      })));
-    }
+    List<Future<Path>> downloads = downloads(client, ref, layers.values(), progress);
     Map<String, Path> files = new LinkedHashMap<>();
-    i = 0;
+    int i = 0;
     for (String path : layers.keySet()) {
       files.put(path, join(downloads.get(i++)));
     }
     return new FetchedArtifact(manifest, files);
   }
 
+  /** Starts each layer's download; progress sums the bytes of all. */
+  private List<Future<Path>> downloads(
+      RegistryClient client, RepositoryRef ref, Collection<Descriptor> layers, Progress progress) {
+    long[] done = new long[layers.size()];
+    long total = layers.stream().mapToLong(Descriptor::size).sum();
+    List<Future<Path>> downloads = new ArrayList<>();
+    for (Descriptor layer : layers) {
+      int slot = downloads.size();
+      LongConsumer onBytes =
+          n -> {
+            synchronized (done) {
+              done[slot] = n;
+              progress.update(Arrays.stream(done).sum(), total);
+            }
+          };
+      downloads.add(executor.submit(() -> blob(client, ref, layer, onBytes)));
+    }
+    return downloads;
+  }
+
   private Manifest manifest(RegistryClient client, RepositoryRef ref, Digest digest)
       throws FetchException, InterruptedException {
     try {
-      Optional<Path> cached = cachedIntact(digest);
-      byte[] bytes;
-      if (cached.isPresent()) {
-        bytes = Files.readAllBytes(cached.get());
-      } else {
-        RawManifest raw =
-            retrying(
-                "manifest " + digest,
-                () -> client.getManifest(ref.repository(), digest.toString()));
-        bytes = raw.bytes();
-        Files.write(store.incomingFor(digest), bytes);
-        store.commit(digest);
-      }
-      return codec.decode(bytes, Manifest.class);
+      return codec.decode(manifestBytes(client, ref, digest), Manifest.class);
     } catch (MalformedMessageException e) {
       throw new FetchException(
-          FetchException.Reason.INVALID_ARTIFACT, "manifest " + digest + ": " + e.getMessage(), e);
+          Reason.INVALID_ARTIFACT, "manifest " + digest + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw failure("manifest " + digest, e);
     }
   }
 
+  /** The manifest from the cache when it is intact there, else from the registry into the cache. */
+  private byte[] manifestBytes(RegistryClient client, RepositoryRef ref, Digest digest)
+      throws IOException, InterruptedException {
+    Optional<Path> cached = cachedIntact(digest);
+    if (cached.isPresent()) {
+      return Files.readAllBytes(cached.get());
+    }
+    RawManifest raw =
+        retrying(
+            "manifest " + digest, () -> client.getManifest(ref.repository(), digest.toString()));
+    Files.write(store.incomingFor(digest), raw.bytes());
+    store.commit(digest);
+    return raw.bytes();
+  }
+
   private static Map<String, Descriptor> layers(Manifest manifest, Digest digest)
       throws FetchException {
     if (!MediaTypes.MODEL_ARTIFACT.equals(manifest.artifactType())) {
-      throw new FetchException(
-          FetchException.Reason.INVALID_ARTIFACT,
+      throw invalid(
           "manifest "
               + digest
               + " has artifactType "
               + manifest.artifactType()
               + ", not "
-              + MediaTypes.MODEL_ARTIFACT,
-          null);
+              + MediaTypes.MODEL_ARTIFACT);
     }
     Map<String, Descriptor> layers = new LinkedHashMap<>();
     for (Descriptor layer : manifest.layers()) {
-      String path = layer.annotations().get(Annotations.MODEL_FILEPATH);
-      if (path == null || path.contains("/") || path.startsWith(".")) {
-        throw new FetchException(
-            FetchException.Reason.INVALID_ARTIFACT,
-            "layer " + layer.digest() + " has no safe file path: " + path,
-            null);
-      }
-      layers.put(path, layer);
+      layers.put(safePath(layer), layer);
     }
     for (String required : REQUIRED_FILES) {
       if (!layers.containsKey(required)) {
-        throw new FetchException(
-            FetchException.Reason.INVALID_ARTIFACT,
-            "manifest " + digest + " has no layer " + required,
-            null);
+        throw invalid("manifest " + digest + " has no layer " + required);
       }
     }
     return layers;
+  }
+
+  private static String safePath(Descriptor layer) throws FetchException {
+    String path = layer.annotations().get(Annotations.MODEL_FILEPATH);
+    if (path == null || path.contains("/") || path.startsWith(".")) {
+      throw invalid("layer " + layer.digest() + " has no safe file path: " + path);
+    }
+    return path;
+  }
+
+  private static FetchException invalid(String message) {
+    return new FetchException(Reason.INVALID_ARTIFACT, message, null);
   }
 
   private Path blob(
@@ -228,16 +233,12 @@ public final class ArtifactFetcher {
   }
 
   private static FetchException failure(String what, IOException e) {
-    FetchException.Reason reason =
+    Reason reason =
         e instanceof DigestMismatchException
-            ? (what.startsWith("manifest")
-                ? FetchException.Reason.MANIFEST_MISMATCH
-                : FetchException.Reason.BLOB_MISMATCH)
+            ? (what.startsWith("manifest") ? Reason.MANIFEST_MISMATCH : Reason.BLOB_MISMATCH)
             : e instanceof BlobTooLargeException
-                ? FetchException.Reason.BLOB_TOO_LARGE
-                : e instanceof StalledTransferException
-                    ? FetchException.Reason.STALLED
-                    : FetchException.Reason.UNAVAILABLE;
+                ? Reason.BLOB_TOO_LARGE
+                : e instanceof StalledTransferException ? Reason.STALLED : Reason.UNAVAILABLE;
     return new FetchException(reason, what + ": " + e.getMessage(), e);
   }
 
@@ -248,8 +249,7 @@ public final class ArtifactFetcher {
       if (e.getCause() instanceof FetchException failure) {
         throw failure;
       }
-      throw new FetchException(
-          FetchException.Reason.UNAVAILABLE, String.valueOf(e.getCause()), e.getCause());
+      throw new FetchException(Reason.UNAVAILABLE, String.valueOf(e.getCause()), e.getCause());
     }
   }
 }

@@ -1,24 +1,11 @@
 package dev.ferry.agent.fetch;
 
+import dev.ferry.agent.failure.Failure;
+import dev.ferry.agent.failure.Reason;
+
 /** An artifact could not be fetched; the reason says whether trying later can help. */
 public final class FetchException extends Exception {
   private static final long serialVersionUID = 1L;
-
-  /** Why a fetch failed. */
-  public enum Reason {
-    /** The manifest's bytes do not hash to the signed digest. */
-    MANIFEST_MISMATCH,
-    /** A blob does not hash to its descriptor's digest. */
-    BLOB_MISMATCH,
-    /** A blob is longer than its descriptor says. */
-    BLOB_TOO_LARGE,
-    /** No data arrived within the idle timeout, every try. */
-    STALLED,
-    /** The manifest is not a Ferry model artifact. */
-    INVALID_ARTIFACT,
-    /** The registry could not be reached or failed, every try. */
-    UNAVAILABLE
-  }
 
   private final Reason reason;
 
@@ -32,8 +19,13 @@ public final class FetchException extends Exception {
     return reason;
   }
 
+  /** Why it failed and the message, as reported. */
+  public Failure failure() {
+    return new Failure(reason, getMessage());
+  }
+
   /** Whether trying later can help: the registry was unreachable or the transfer stalled. */
   public boolean retryable() {
-    return reason == Reason.UNAVAILABLE || reason == Reason.STALLED;
+    return reason.retryable();
   }
 }

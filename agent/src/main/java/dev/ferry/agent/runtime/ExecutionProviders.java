@@ -2,13 +2,14 @@ package dev.ferry.agent.runtime;
 
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
-import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /** Chooses an execution provider and builds its session options. */
 public final class ExecutionProviders {
@@ -19,11 +20,9 @@ public final class ExecutionProviders {
 
   /** The providers this ONNX Runtime build offers, named without underscores: {@code TENSORRT}. */
   public static Set<String> available() {
-    Set<String> names = new TreeSet<>();
-    for (OrtProvider provider : OrtEnvironment.getAvailableProviders()) {
-      names.add(provider.name().replace("_", ""));
-    }
-    return names;
+    return OrtEnvironment.getAvailableProviders().stream()
+        .map(provider -> provider.name().replace("_", ""))
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   /**
@@ -39,16 +38,21 @@ public final class ExecutionProviders {
       List<String> preference, Set<String> available, List<String> allowedByRelease) {
     Set<String> offered = upper(available);
     Set<String> allowed = upper(allowedByRelease);
-    for (String name : preference) {
-      String provider = name.trim().toUpperCase(Locale.ROOT);
-      if (offered.contains(provider) && (allowed.isEmpty() || allowed.contains(provider))) {
-        return provider;
-      }
-    }
-    if (offered.contains(CPU) && (allowed.isEmpty() || allowed.contains(CPU))) {
-      return CPU;
-    }
-    throw new NoExecutionProviderException(
+    return preference.stream()
+        .map(name -> name.trim().toUpperCase(Locale.ROOT))
+        .filter(provider -> fits(provider, offered, allowed))
+        .findFirst()
+        .or(() -> fits(CPU, offered, allowed) ? Optional.of(CPU) : Optional.empty())
+        .orElseThrow(() -> noneFits(preference, offered, allowed));
+  }
+
+  private static boolean fits(String provider, Set<String> offered, Set<String> allowed) {
+    return offered.contains(provider) && (allowed.isEmpty() || allowed.contains(provider));
+  }
+
+  private static NoExecutionProviderException noneFits(
+      List<String> preference, Set<String> offered, Set<String> allowed) {
+    return new NoExecutionProviderException(
         "no execution provider fits: preference "
             + preference
             + ", available "

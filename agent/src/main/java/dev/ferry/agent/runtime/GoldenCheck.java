@@ -48,23 +48,23 @@ final class GoldenCheck {
     }
     Tolerance tolerance = golden.tolerance(expected.name());
     for (int i = 0; i < expected.data().size(); i++) {
-      Object want = expected.data().get(i);
-      Object got = actual.element(i);
-      if (!close(want, got, tolerance)) {
-        throw new GoldenMismatchException(
-            output
-                + " element "
-                + i
-                + ": expected "
-                + want
-                + ", actual "
-                + got
-                + " (atol "
-                + tolerance.atol()
-                + ", rtol "
-                + tolerance.rtol()
-                + ")");
-      }
+      compare(output + " element " + i, expected.data().get(i), actual.element(i), tolerance);
+    }
+  }
+
+  private static void compare(String element, Object want, Object got, Tolerance tolerance) {
+    if (!close(want, got, tolerance)) {
+      throw new GoldenMismatchException(
+          element
+              + ": expected "
+              + want
+              + ", actual "
+              + got
+              + " (atol "
+              + tolerance.atol()
+              + ", rtol "
+              + tolerance.rtol()
+              + ")");
     }
   }
 

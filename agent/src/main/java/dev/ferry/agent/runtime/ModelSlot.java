@@ -58,6 +58,11 @@ public final class ModelSlot {
     return versions;
   }
 
+  /** The active or fallback version of that name, if it is one. */
+  public Optional<LoadedVersion> version(String version) {
+    return versions().stream().filter(v -> v.version().equals(version)).findFirst();
+  }
+
   /** A lease on the active version; never waits for a load. */
   public Lease acquire() {
     while (true) {

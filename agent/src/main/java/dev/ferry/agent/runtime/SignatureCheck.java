@@ -40,21 +40,25 @@ final class SignatureCheck {
     }
     List<TensorSpec> merged = new ArrayList<>();
     for (TensorSpec spec : declared) {
-      NodeInfo node = model.get(spec.name());
-      if (node == null) {
-        throw new SignatureMismatchException(
-            "serving.json "
-                + side
-                + " '"
-                + spec.name()
-                + "' is not in the model; the model's "
-                + side
-                + "s are "
-                + model.keySet());
-      }
-      merged.add(check(side + " '" + spec.name() + "'", spec, node));
+      merged.add(check(side + " '" + spec.name() + "'", spec, node(side, spec, model)));
     }
     return merged;
+  }
+
+  private static NodeInfo node(String side, TensorSpec spec, Map<String, NodeInfo> model) {
+    NodeInfo node = model.get(spec.name());
+    if (node == null) {
+      throw new SignatureMismatchException(
+          "serving.json "
+              + side
+              + " '"
+              + spec.name()
+              + "' is not in the model; the model's "
+              + side
+              + "s are "
+              + model.keySet());
+    }
+    return node;
   }
 
   private static TensorSpec check(String what, TensorSpec spec, NodeInfo node) {
@@ -62,6 +66,13 @@ final class SignatureCheck {
       throw new SignatureMismatchException(
           what + " is not a tensor in the model: " + node.getInfo());
     }
+    checkDatatype(what, spec, info);
+    List<Long> dims = Arrays.stream(info.getShape()).boxed().toList();
+    checkRank(what, spec, dims);
+    return new TensorSpec(spec.name(), spec.datatype(), merged(what, spec, dims));
+  }
+
+  private static void checkDatatype(String what, TensorSpec spec, TensorInfo info) {
     Datatype actual = OrtTypes.datatype(info.onnxType).orElse(null);
     if (actual != spec.datatype()) {
       throw new SignatureMismatchException(
@@ -71,7 +82,9 @@ final class SignatureCheck {
               + ", the model has "
               + (actual == null ? info.onnxType : actual));
     }
-    List<Long> dims = Arrays.stream(info.getShape()).boxed().toList();
+  }
+
+  private static void checkRank(String what, TensorSpec spec, List<Long> dims) {
     if (dims.size() != spec.shape().size()) {
       throw new SignatureMismatchException(
           what
@@ -84,6 +97,10 @@ final class SignatureCheck {
               + " "
               + dims);
     }
+  }
+
+  /** The declared shape with each dimension the model fixes filled in; they must agree. */
+  private static List<Long> merged(String what, TensorSpec spec, List<Long> dims) {
     List<Long> merged = new ArrayList<>(spec.shape());
     for (int i = 0; i < dims.size(); i++) {
       long declared = spec.shape().get(i);
@@ -94,7 +111,7 @@ final class SignatureCheck {
       }
       merged.set(i, declared == -1 ? fixed : declared);
     }
-    return new TensorSpec(spec.name(), spec.datatype(), merged);
+    return merged;
   }
 
   private static List<String> names(List<TensorSpec> tensors) {

@@ -40,19 +40,25 @@ public final class VersionLoader {
             providerPreference, ExecutionProviders.available(), spec.executionProviders());
     OrtSession session = open(modelFile, provider);
     try {
-      List<TensorSpec> inputs =
-          SignatureCheck.check("input", spec.inputs(), session.getInputInfo());
-      SignatureCheck.check("output", spec.outputs(), session.getOutputInfo());
-      LoadedVersion version = new LoadedVersion(session, spec, provider, inputs);
-      GoldenCheck.run(version, Objects.requireNonNull(golden.get(), "golden vectors"));
-      return version;
-    } catch (OrtException | RuntimeException e) {
+      return proved(session, spec, provider, golden);
+    } catch (OrtException e) {
       LoadedVersion.close(session);
-      if (e instanceof OrtException) {
-        throw new ModelLoadException("cannot read the model's signature: " + e.getMessage(), e);
-      }
-      throw (RuntimeException) e;
+      throw new ModelLoadException("cannot read the model's signature: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      LoadedVersion.close(session);
+      throw e;
     }
+  }
+
+  /** The version once its signature fits serving.json and every golden case passes. */
+  private static LoadedVersion proved(
+      OrtSession session, ServingSpec spec, String provider, Supplier<GoldenVectors> golden)
+      throws OrtException {
+    List<TensorSpec> inputs = SignatureCheck.check("input", spec.inputs(), session.getInputInfo());
+    SignatureCheck.check("output", spec.outputs(), session.getOutputInfo());
+    LoadedVersion version = new LoadedVersion(session, spec, provider, inputs);
+    GoldenCheck.run(version, Objects.requireNonNull(golden.get(), "golden vectors"));
+    return version;
   }
 
   private static OrtSession open(Path modelFile, String provider) {

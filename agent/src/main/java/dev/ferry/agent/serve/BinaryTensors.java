@@ -37,7 +37,23 @@ final class BinaryTensors {
       int count,
       String what,
       List<Long> shape) {
+    checkSize(size, datatype, count, what, shape);
     ByteBuffer in = ByteBuffer.wrap(body, offset, size).slice().order(ByteOrder.LITTLE_ENDIAN);
+    return switch (datatype) {
+      case FP32 -> floats(in, count);
+      case FP64 -> doubles(in, count);
+      case FP16, BF16 -> halves(in, count, datatype);
+      case BOOL -> bools(in, count);
+      case INT8, UINT8 -> bytes(in, count);
+      case INT16 -> shorts(in, count);
+      case INT32 -> ints(in, count);
+      case INT64 -> longs(in, count);
+      default -> strings(in, count, what);
+    };
+  }
+
+  private static void checkSize(
+      int size, Datatype datatype, int count, String what, List<Long> shape) {
     int each = elementBytes(datatype);
     // a BYTES element takes at least its 4-byte length: no shape makes us allocate more than that
     long needed = (long) count * (each == 0 ? 4 : each);
@@ -54,91 +70,103 @@ final class BinaryTensors {
               + needed
               + " bytes");
     }
-    return switch (datatype) {
-      case FP32 -> {
-        float[] out = new float[count];
-        in.asFloatBuffer().get(out);
-        yield out;
-      }
-      case FP64 -> {
-        double[] out = new double[count];
-        in.asDoubleBuffer().get(out);
-        yield out;
-      }
-      case FP16, BF16 -> {
-        float[] out = new float[count];
-        for (int i = 0; i < count; i++) {
-          out[i] = Halves.toFloat(datatype, in.getShort(2 * i));
-        }
-        yield out;
-      }
-      case BOOL -> {
-        byte[] out = new byte[count];
-        for (int i = 0; i < count; i++) {
-          out[i] = (byte) (in.get(i) == 0 ? 0 : 1);
-        }
-        yield out;
-      }
-      case INT8, UINT8 -> {
-        byte[] out = new byte[count];
-        in.get(out);
-        yield out;
-      }
-      case INT16 -> {
-        short[] out = new short[count];
-        in.asShortBuffer().get(out);
-        yield out;
-      }
-      case INT32 -> {
-        int[] out = new int[count];
-        in.asIntBuffer().get(out);
-        yield out;
-      }
-      case INT64 -> {
-        long[] out = new long[count];
-        in.asLongBuffer().get(out);
-        yield out;
-      }
-      default -> strings(in, count, what);
-    };
+  }
+
+  private static float[] floats(ByteBuffer in, int count) {
+    float[] out = new float[count];
+    in.asFloatBuffer().get(out);
+    return out;
+  }
+
+  private static double[] doubles(ByteBuffer in, int count) {
+    double[] out = new double[count];
+    in.asDoubleBuffer().get(out);
+    return out;
+  }
+
+  private static float[] halves(ByteBuffer in, int count, Datatype datatype) {
+    float[] out = new float[count];
+    for (int i = 0; i < count; i++) {
+      short bits = in.getShort(2 * i);
+      out[i] = Halves.toFloat(datatype, bits);
+    }
+    return out;
+  }
+
+  private static byte[] bools(ByteBuffer in, int count) {
+    byte[] out = new byte[count];
+    for (int i = 0; i < count; i++) {
+      out[i] = (byte) (in.get(i) == 0 ? 0 : 1);
+    }
+    return out;
+  }
+
+  private static byte[] bytes(ByteBuffer in, int count) {
+    byte[] out = new byte[count];
+    in.get(out);
+    return out;
+  }
+
+  private static short[] shorts(ByteBuffer in, int count) {
+    short[] out = new short[count];
+    in.asShortBuffer().get(out);
+    return out;
+  }
+
+  private static int[] ints(ByteBuffer in, int count) {
+    int[] out = new int[count];
+    in.asIntBuffer().get(out);
+    return out;
+  }
+
+  private static long[] longs(ByteBuffer in, int count) {
+    long[] out = new long[count];
+    in.asLongBuffer().get(out);
+    return out;
   }
 
   private static String[] strings(ByteBuffer in, int count, String what) {
     String[] out = new String[count];
     for (int i = 0; i < count; i++) {
-      if (in.remaining() < 4) {
-        throw new InvalidRequestException(
-            what + " binary data ends before element " + i + " of " + count);
-      }
-      int length = in.getInt();
-      if (length < 0 || length > in.remaining()) {
-        throw new InvalidRequestException(
-            what
-                + " binary element "
-                + i
-                + " claims "
-                + Integer.toUnsignedString(length)
-                + " bytes, "
-                + in.remaining()
-                + " are left");
-      }
-      ByteBuffer element = in.slice().limit(length);
-      in.position(in.position() + length);
-      try {
-        out[i] = StandardCharsets.UTF_8.newDecoder().decode(element).toString();
-      } catch (CharacterCodingException e) {
-        throw new InvalidRequestException(
-            what
-                + " binary element "
-                + i
-                + " is not UTF-8 text, which ONNX Runtime's strings need");
-      }
+      out[i] = string(in, i, count, what);
     }
     if (in.hasRemaining()) {
       throw new InvalidRequestException(
           what + " binary data has " + in.remaining() + " bytes after its " + count + " elements");
     }
     return out;
+  }
+
+  /** Element {@code i}: a 4-byte little-endian length, then that many bytes of UTF-8. */
+  private static String string(ByteBuffer in, int i, int count, String what) {
+    if (in.remaining() < 4) {
+      throw new InvalidRequestException(
+          what + " binary data ends before element " + i + " of " + count);
+    }
+    int length = in.getInt();
+    if (length < 0 || length > in.remaining()) {
+      throw new InvalidRequestException(
+          what
+              + " binary element "
+              + i
+              + " claims "
+              + Integer.toUnsignedString(length)
+              + " bytes, "
+              + in.remaining()
+              + " are left");
+    }
+    ByteBuffer element = in.slice().limit(length);
+    in.position(in.position() + length);
+    return utf8(element, i, what);
+  }
+
+  private static String utf8(ByteBuffer element, int i, String what) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder().decode(element).toString();
+    } catch (CharacterCodingException e) {
+      throw new InvalidRequestException(
+          what + " binary element " + i + " is not UTF-8 text, which ONNX Runtime's strings need");
+    }
   }
 
   /** The bytes {@link #encode} writes for a tensor. */
@@ -156,34 +184,39 @@ final class BinaryTensors {
 
   /** Appends a tensor's elements, {@link #size} bytes. */
   static void encode(ArrayTensor tensor, ByteArrayOutputStream out) {
-    Object e = tensor.elements();
-    int n = tensor.size();
     int each = elementBytes(tensor.datatype());
     if (each == 0) {
-      ByteBuffer length = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
-      for (String text : (String[]) e) {
-        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        out.write(length.putInt(0, bytes.length).array(), 0, 4);
-        out.write(bytes, 0, bytes.length);
-      }
+      encodeStrings((String[]) tensor.elements(), out);
       return;
     }
     ByteBuffer buffer =
-        ByteBuffer.allocate(Math.toIntExact((long) n * each)).order(ByteOrder.LITTLE_ENDIAN);
+        ByteBuffer.allocate(Math.toIntExact((long) tensor.size() * each))
+            .order(ByteOrder.LITTLE_ENDIAN);
+    Object e = tensor.elements();
     switch (tensor.datatype()) {
       case FP32 -> buffer.asFloatBuffer().put((float[]) e);
       case FP64 -> buffer.asDoubleBuffer().put((double[]) e);
-      case FP16, BF16 -> {
-        float[] floats = (float[]) e;
-        for (int i = 0; i < n; i++) {
-          buffer.putShort(2 * i, Halves.toBits(tensor.datatype(), floats[i]));
-        }
-      }
+      case FP16, BF16 -> putHalves(buffer, (float[]) e, tensor.datatype());
       case BOOL, INT8, UINT8 -> buffer.put((byte[]) e);
       case INT16 -> buffer.asShortBuffer().put((short[]) e);
       case INT32 -> buffer.asIntBuffer().put((int[]) e);
       default -> buffer.asLongBuffer().put((long[]) e);
     }
     out.write(buffer.array(), 0, buffer.capacity());
+  }
+
+  private static void encodeStrings(String[] texts, ByteArrayOutputStream out) {
+    ByteBuffer length = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+    for (String text : texts) {
+      byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+      out.write(length.putInt(0, bytes.length).array(), 0, 4);
+      out.write(bytes, 0, bytes.length);
+    }
+  }
+
+  private static void putHalves(ByteBuffer buffer, float[] floats, Datatype datatype) {
+    for (int i = 0; i < floats.length; i++) {
+      buffer.putShort(2 * i, Halves.toBits(datatype, floats[i]));
+    }
   }
 }

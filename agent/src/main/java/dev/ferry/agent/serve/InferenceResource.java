@@ -130,25 +130,36 @@ public class InferenceResource {
     long start = System.nanoTime();
     String error = ServingMeters.INVALID_REQUEST;
     try {
-      RequestCheck.inputs(request, version);
-      Set<String> outputs = RequestCheck.outputs(request, version);
+      Set<String> outputs = checked(request, version);
       error = ServingMeters.INFERENCE_FAILED;
-      Map<String, ArrayTensor> result;
-      try {
-        result = lease.run(request.inputs(), outputs);
-      } catch (InferenceFailedException e) {
-        slot.record(version, true);
-        throw e;
-      }
-      slot.record(version, false);
-      Response answer =
-          ResponseWriter.write(slot.model(), version.version(), request, result.values());
+      Response answer = run(slot, lease, request, outputs);
       error = null;
       return answer;
     } finally {
       meters.record(
           slot.model(), version.version(), version.provider(), System.nanoTime() - start, error);
     }
+  }
+
+  /** Checks the request against the version; returns the outputs asked for. */
+  private static Set<String> checked(InferRequest request, LoadedVersion version) {
+    RequestCheck.inputs(request, version);
+    return RequestCheck.outputs(request, version);
+  }
+
+  /** Runs the request, counts the outcome for probation, and writes the answer. */
+  private static Response run(
+      ModelSlot slot, Lease lease, InferRequest request, Set<String> outputs) {
+    LoadedVersion version = lease.version();
+    Map<String, ArrayTensor> result;
+    try {
+      result = lease.run(request.inputs(), outputs);
+    } catch (InferenceFailedException e) {
+      slot.record(version, true);
+      throw e;
+    }
+    slot.record(version, false);
+    return ResponseWriter.write(slot.model(), version.version(), request, result.values());
   }
 
   private ModelSlot slot(String model) {
@@ -161,10 +172,7 @@ public class InferenceResource {
   }
 
   private static LoadedVersion find(ModelSlot slot, String version) {
-    return slot.versions().stream()
-        .filter(v -> v.version().equals(version))
-        .findFirst()
-        .orElseThrow(() -> notServing(slot, version));
+    return slot.version(version).orElseThrow(() -> notServing(slot, version));
   }
 
   private static UnknownModelException notServing(ModelSlot slot, String version) {

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** Checks a parsed request against the inputs and outputs of the version that will run it. */
@@ -15,38 +16,48 @@ final class RequestCheck {
 
   /** Checks the inputs: each known once, all present, datatype and shape as declared. */
   static void inputs(InferRequest request, LoadedVersion version) {
-    String model = "model '" + version.spec().model() + "'";
     Map<String, ArrayTensor> byName = new HashMap<>();
     for (ArrayTensor tensor : request.inputs()) {
-      String what = "input '" + tensor.name() + "'";
-      TensorSpec spec = find(version.inputs(), tensor.name());
-      if (spec == null) {
-        throw new InvalidRequestException(
-            "unknown " + what + "; " + model + " takes " + names(version.inputs()));
-      }
+      TensorSpec spec = spec(tensor, version);
       if (byName.put(tensor.name(), tensor) != null) {
-        throw new InvalidRequestException(what + " appears twice");
+        throw new InvalidRequestException("input '" + tensor.name() + "' appears twice");
       }
-      if (tensor.datatype() != spec.datatype()) {
-        throw new InvalidRequestException(
-            what
-                + " datatype is "
-                + tensor.datatype()
-                + ", "
-                + model
-                + " takes "
-                + spec.datatype());
-      }
-      if (!spec.accepts(tensor.shapeList())) {
-        throw new InvalidRequestException(
-            what + " shape " + tensor.shapeList() + " does not fit " + spec.shape());
-      }
+      check(tensor, spec, version.spec().model());
     }
     for (TensorSpec spec : version.inputs()) {
       if (!byName.containsKey(spec.name())) {
-        throw new InvalidRequestException(
-            "missing input '" + spec.name() + "'; " + model + " takes " + names(version.inputs()));
+        throw new InvalidRequestException("missing input '" + spec.name() + "'; " + takes(version));
       }
+    }
+  }
+
+  private static TensorSpec spec(ArrayTensor tensor, LoadedVersion version) {
+    return find(version.inputs(), tensor.name()).orElseThrow(() -> unknown(tensor, version));
+  }
+
+  private static InvalidRequestException unknown(ArrayTensor tensor, LoadedVersion version) {
+    return new InvalidRequestException("unknown input '" + tensor.name() + "'; " + takes(version));
+  }
+
+  private static String takes(LoadedVersion version) {
+    return "model '" + version.spec().model() + "' takes " + names(version.inputs());
+  }
+
+  private static void check(ArrayTensor tensor, TensorSpec spec, String model) {
+    String what = "input '" + tensor.name() + "'";
+    if (tensor.datatype() != spec.datatype()) {
+      throw new InvalidRequestException(
+          what
+              + " datatype is "
+              + tensor.datatype()
+              + ", model '"
+              + model
+              + "' takes "
+              + spec.datatype());
+    }
+    if (!spec.accepts(tensor.shapeList())) {
+      throw new InvalidRequestException(
+          what + " shape " + tensor.shapeList() + " does not fit " + spec.shape());
     }
   }
 
@@ -55,22 +66,25 @@ final class RequestCheck {
     List<TensorSpec> outputs = version.spec().outputs();
     Set<String> wanted = new LinkedHashSet<>();
     for (String name : request.outputs()) {
-      if (find(outputs, name) == null) {
-        throw new InvalidRequestException(
-            "unknown output '"
-                + name
-                + "'; model '"
-                + version.spec().model()
-                + "' returns "
-                + names(outputs));
+      if (find(outputs, name).isEmpty()) {
+        throw new InvalidRequestException(unknownOutput(name, version));
       }
       wanted.add(name);
     }
     return wanted;
   }
 
-  private static TensorSpec find(List<TensorSpec> specs, String name) {
-    return specs.stream().filter(s -> s.name().equals(name)).findFirst().orElse(null);
+  private static String unknownOutput(String name, LoadedVersion version) {
+    return "unknown output '"
+        + name
+        + "'; model '"
+        + version.spec().model()
+        + "' returns "
+        + names(version.spec().outputs());
+  }
+
+  private static Optional<TensorSpec> find(List<TensorSpec> specs, String name) {
+    return specs.stream().filter(s -> s.name().equals(name)).findFirst();
   }
 
   private static List<String> names(List<TensorSpec> specs) {

@@ -105,7 +105,23 @@ final class RequestParser {
 
   private static InferRequest root(
       JsonParser parser, byte[] body, int jsonLength, boolean binaryPart) throws IOException {
-    JsonToken first = parser.nextToken();
+    startObject(parser.nextToken());
+    Fields fields = new Fields();
+    while (parser.nextToken() == JsonToken.FIELD_NAME) {
+      String field = parser.currentName();
+      fields.read(field, parser, parser.nextToken(), jsonLength);
+    }
+    if (fields.inputs == null) {
+      throw new InvalidRequestException("inputs must be a non-empty array, got null");
+    }
+    boolean binaryByDefault = flag(fields.parameters, "binary_data_output", "parameters");
+    Map<String, Boolean> binary = new HashMap<>();
+    List<String> names = outputs(fields.outputs, binary);
+    List<ArrayTensor> tensors = tensors(fields.inputs, body, jsonLength, binaryPart);
+    return new InferRequest(fields.id, tensors, names, binaryByDefault, binary);
+  }
+
+  private static void startObject(JsonToken first) {
     if (first == null) {
       throw new InvalidRequestException("request body is empty; send a JSON object");
     }
@@ -113,13 +129,16 @@ final class RequestParser {
       throw new InvalidRequestException(
           "request body must be a JSON object, got " + JsonCodec.kind(first));
     }
-    String id = null;
-    List<Input> inputs = null;
-    JsonNode outputs = null;
-    JsonNode parameters = null;
-    while (parser.nextToken() == JsonToken.FIELD_NAME) {
-      String field = parser.currentName();
-      JsonToken value = parser.nextToken();
+  }
+
+  /** The request's top-level fields as they are read. */
+  private static final class Fields {
+    String id;
+    List<RequestInput> inputs;
+    JsonNode outputs;
+    JsonNode parameters;
+
+    void read(String field, JsonParser parser, JsonToken value, int jsonLength) throws IOException {
       switch (field) {
         case "id" -> id = id(parser, value);
         case "inputs" -> inputs = inputs(parser, value, jsonLength);
@@ -128,14 +147,6 @@ final class RequestParser {
         default -> parser.skipChildren();
       }
     }
-    if (inputs == null) {
-      throw new InvalidRequestException("inputs must be a non-empty array, got null");
-    }
-    boolean binaryByDefault = flag(parameters, "binary_data_output", "parameters");
-    Map<String, Boolean> binary = new HashMap<>();
-    List<String> names = outputs(outputs, binary);
-    return new InferRequest(
-        id, tensors(inputs, body, jsonLength, binaryPart), names, binaryByDefault, binary);
   }
 
   private static String id(JsonParser parser, JsonToken value) throws IOException {
@@ -148,12 +159,12 @@ final class RequestParser {
     return parser.getText();
   }
 
-  private static List<Input> inputs(JsonParser parser, JsonToken value, int jsonLength)
+  private static List<RequestInput> inputs(JsonParser parser, JsonToken value, int jsonLength)
       throws IOException {
     if (value != JsonToken.START_ARRAY) {
       throw new InvalidRequestException("inputs must be a non-empty array, got " + shown(parser));
     }
-    List<Input> inputs = new ArrayList<>();
+    List<RequestInput> inputs = new ArrayList<>();
     for (JsonToken token = parser.nextToken();
         token != JsonToken.END_ARRAY;
         token = parser.nextToken()) {
@@ -170,70 +181,66 @@ final class RequestParser {
   }
 
   /** One input object; its data streams when name and datatype came first, as they usually do. */
-  private static Input input(JsonParser parser, String where, int jsonLength) throws IOException {
-    Input input = new Input(where);
+  private static RequestInput input(JsonParser parser, String where, int jsonLength)
+      throws IOException {
+    RequestInput input = new RequestInput(where);
     TokenBuffer early = null;
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
       String field = parser.currentName();
       parser.nextToken();
-      switch (field) {
-        case "name" -> input.name = JSON.readTree(parser);
-        case "datatype" -> input.datatypeNode = JSON.readTree(parser);
-        case "shape" -> input.shapeNode = JSON.readTree(parser);
-        case "parameters" -> input.parameters = JSON.readTree(parser);
-        case "data" -> {
-          if (input.name != null && input.datatypeNode != null) {
-            input.elements =
-                ElementReader.read(
-                    parser, input.datatype(), input.what(), input.capacity(jsonLength));
-          } else {
-            early = new TokenBuffer(parser);
-            early.copyCurrentStructure(parser);
-          }
-        }
-        default -> parser.skipChildren();
+      if (field.equals("data")) {
+        TokenBuffer buffered = data(parser, input, jsonLength);
+        early = buffered == null ? early : buffered;
+      } else {
+        field(parser, input, field);
       }
     }
     input.check();
     if (early != null) {
       try (JsonParser data = early.asParser()) {
         data.nextToken();
-        input.elements =
-            ElementReader.read(data, input.datatype(), input.what(), input.capacity(jsonLength));
+        input.elements = elements(data, input, jsonLength);
       }
     }
     input.checkData();
     return input;
   }
 
+  private static void field(JsonParser parser, RequestInput input, String field)
+      throws IOException {
+    switch (field) {
+      case "name" -> input.name = JSON.readTree(parser);
+      case "datatype" -> input.datatypeNode = JSON.readTree(parser);
+      case "shape" -> input.shapeNode = JSON.readTree(parser);
+      case "parameters" -> input.parameters = JSON.readTree(parser);
+      default -> parser.skipChildren();
+    }
+  }
+
+  /** Streams the data when name and datatype are known; else keeps its tokens for later. */
+  private static TokenBuffer data(JsonParser parser, RequestInput input, int jsonLength)
+      throws IOException {
+    if (input.name != null && input.datatypeNode != null) {
+      input.elements = elements(parser, input, jsonLength);
+      return null;
+    }
+    TokenBuffer early = new TokenBuffer(parser);
+    early.copyCurrentStructure(parser);
+    return early;
+  }
+
+  private static Object elements(JsonParser parser, RequestInput input, int jsonLength)
+      throws IOException {
+    return ElementReader.read(parser, input.datatype(), input.what(), input.capacity(jsonLength));
+  }
+
   private static List<ArrayTensor> tensors(
-      List<Input> inputs, byte[] body, int jsonLength, boolean binaryPart) {
+      List<RequestInput> inputs, byte[] body, int jsonLength, boolean binaryPart) {
     List<ArrayTensor> tensors = new ArrayList<>();
     int offset = jsonLength;
-    for (Input input : inputs) {
+    for (RequestInput input : inputs) {
       if (input.binarySize >= 0) {
-        if (!binaryPart) {
-          throw new InvalidRequestException(
-              input.what()
-                  + " has parameters.binary_data_size but the request has no binary part: send the"
-                  + " length of its JSON in the "
-                  + HEADER_LENGTH
-                  + " header");
-        }
-        if (input.binarySize > body.length - offset) {
-          throw new InvalidRequestException(
-              input.what()
-                  + " parameters.binary_data_size is "
-                  + input.binarySize
-                  + ", only "
-                  + (body.length - offset)
-                  + " bytes of the request are left");
-        }
-        int size = (int) input.binarySize;
-        input.elements =
-            BinaryTensors.decode(
-                body, offset, size, input.datatype(), input.count(), input.what(), input.shape);
-        offset += size;
+        offset += binary(input, body, offset, binaryPart);
       }
       tensors.add(
           new ArrayTensor(
@@ -250,6 +257,32 @@ final class RequestParser {
               + (offset - jsonLength));
     }
     return tensors;
+  }
+
+  /** Decodes an input's binary data at an offset of the body; returns its size. */
+  private static int binary(RequestInput input, byte[] body, int offset, boolean binaryPart) {
+    if (!binaryPart) {
+      throw new InvalidRequestException(
+          input.what()
+              + " has parameters.binary_data_size but the request has no binary part: send the"
+              + " length of its JSON in the "
+              + HEADER_LENGTH
+              + " header");
+    }
+    if (input.binarySize > body.length - offset) {
+      throw new InvalidRequestException(
+          input.what()
+              + " parameters.binary_data_size is "
+              + input.binarySize
+              + ", only "
+              + (body.length - offset)
+              + " bytes of the request are left");
+    }
+    int size = (int) input.binarySize;
+    input.elements =
+        BinaryTensors.decode(
+            body, offset, size, input.datatype(), input.count(), input.what(), input.shape);
+    return size;
   }
 
   private static List<String> outputs(JsonNode node, Map<String, Boolean> binary) {
@@ -301,149 +334,5 @@ final class RequestParser {
       case VALUE_STRING -> new TextNode(parser.getText()).toString();
       default -> parser.getText();
     };
-  }
-
-  /** An input as it is read: its fields checked in the order name, datatype, shape, data. */
-  private static final class Input {
-    private final String where;
-    JsonNode name;
-    JsonNode datatypeNode;
-    JsonNode shapeNode;
-    JsonNode parameters;
-    Object elements;
-    List<Long> shape;
-    long binarySize = -1;
-    private Datatype datatype;
-
-    Input(String where) {
-      this.where = where;
-    }
-
-    String nameText() {
-      if (name == null || !name.isTextual() || name.asText().isEmpty()) {
-        throw new InvalidRequestException(where + ".name must be a non-empty string, got " + name);
-      }
-      return name.asText();
-    }
-
-    String what() {
-      return "input '" + nameText() + "'";
-    }
-
-    Datatype datatype() {
-      if (datatype == null) {
-        if (datatypeNode == null || !datatypeNode.isTextual()) {
-          throw new InvalidRequestException(
-              what() + " datatype must be a string, got " + datatypeNode);
-        }
-        for (Datatype candidate : SUPPORTED) {
-          if (candidate.name().equals(datatypeNode.asText())) {
-            datatype = candidate;
-          }
-        }
-        if (datatype == null) {
-          throw new InvalidRequestException(
-              what() + " datatype " + datatypeNode + " is not one of " + SUPPORTED);
-        }
-      }
-      return datatype;
-    }
-
-    /** Checks name, datatype, shape and parameters once the object is read. */
-    void check() {
-      datatype();
-      shape = shape();
-      count();
-      binarySize = binarySize();
-    }
-
-    /** The elements the shape needs, when a valid shape came before the data; else a guess. */
-    int capacity(int jsonLength) {
-      List<Long> known = shapeNode == null ? null : shapeOrNull(shapeNode);
-      if (known == null) {
-        return 16;
-      }
-      long product = 1;
-      for (long dim : known) {
-        if (dim != 0 && product > Long.MAX_VALUE / dim) {
-          return 16;
-        }
-        product *= dim;
-      }
-      // every element takes at least two bytes of JSON: no shape makes us hold more than the body,
-      // and past a million elements the array grows as the data comes
-      return (int) Math.min(Math.min(product, jsonLength / 2 + 1), 1 << 20);
-    }
-
-    void checkData() {
-      if (elements != null && binarySize >= 0) {
-        throw new InvalidRequestException(
-            what() + " has both data and parameters.binary_data_size; send one");
-      }
-      if (elements == null && binarySize < 0) {
-        throw new InvalidRequestException(what() + " data must be an array, got null");
-      }
-      if (elements != null) {
-        int held = java.lang.reflect.Array.getLength(elements);
-        if (held != count()) {
-          throw new InvalidRequestException(
-              what() + " data holds " + held + " elements, shape " + shape + " needs " + count());
-        }
-      }
-    }
-
-    private List<Long> shape() {
-      List<Long> parsed = shapeNode == null ? null : shapeOrNull(shapeNode);
-      if (parsed == null) {
-        throw new InvalidRequestException(
-            what() + " shape must be an array of non-negative integers, got " + shapeNode);
-      }
-      return parsed;
-    }
-
-    private static List<Long> shapeOrNull(JsonNode node) {
-      if (!node.isArray()) {
-        return null;
-      }
-      List<Long> dims = new ArrayList<>();
-      for (JsonNode dim : node) {
-        if (!dim.canConvertToExactIntegral() || !dim.canConvertToLong() || dim.asLong() < 0) {
-          return null;
-        }
-        dims.add(dim.asLong());
-      }
-      return dims;
-    }
-
-    /** Elements the shape holds; at most an int's worth, as a request can carry no more. */
-    int count() {
-      try {
-        long product = 1;
-        for (long dim : shape) {
-          product = Math.multiplyExact(product, dim);
-        }
-        return Math.toIntExact(product);
-      } catch (ArithmeticException e) {
-        throw new InvalidRequestException(what() + " shape " + shape + " holds too many elements");
-      }
-    }
-
-    private long binarySize() {
-      if (parameters == null || parameters.isNull() || !parameters.has("binary_data_size")) {
-        if (parameters != null && !parameters.isNull() && !parameters.isObject()) {
-          throw new InvalidRequestException(
-              what() + " parameters must be an object, got " + parameters);
-        }
-        return -1;
-      }
-      JsonNode size = parameters.get("binary_data_size");
-      if (!size.canConvertToExactIntegral() || !size.canConvertToLong() || size.asLong() < 0) {
-        throw new InvalidRequestException(
-            what()
-                + " parameters.binary_data_size must be a non-negative whole number, got "
-                + size);
-      }
-      return size.asLong();
-    }
   }
 }

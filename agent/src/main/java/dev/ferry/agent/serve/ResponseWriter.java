@@ -28,39 +28,60 @@ final class ResponseWriter {
         new ByteArrayOutputStream((int) Math.min(256 + 12 * jsonElements, 64 << 20));
     List<ArrayTensor> binary = new ArrayList<>();
     try (JsonGenerator out = RequestParser.JSON.createGenerator(body)) {
-      out.writeStartObject();
-      out.writeStringField("model_name", model);
-      out.writeStringField("model_version", version);
-      if (request.id() != null) {
-        out.writeStringField("id", request.id());
-      }
-      out.writeArrayFieldStart("outputs");
-      for (ArrayTensor tensor : outputs) {
-        out.writeStartObject();
-        out.writeStringField("name", tensor.name());
-        out.writeStringField("datatype", tensor.datatype().name());
-        long[] shape = tensor.shape();
-        out.writeFieldName("shape");
-        out.writeArray(shape, 0, shape.length);
-        if (request.binary(tensor.name())) {
-          binary.add(tensor);
-          out.writeObjectFieldStart("parameters");
-          out.writeNumberField("binary_data_size", BinaryTensors.size(tensor));
-          out.writeEndObject();
-        } else {
-          out.writeFieldName("data");
-          data(tensor, out);
-        }
-        out.writeEndObject();
-      }
-      out.writeEndArray();
-      out.writeEndObject();
+      json(out, model, version, request, outputs, binary);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    if (binary.isEmpty()) {
-      return Response.ok(body.toByteArray(), MediaType.APPLICATION_JSON_TYPE).build();
+    return binary.isEmpty()
+        ? Response.ok(body.toByteArray(), MediaType.APPLICATION_JSON_TYPE).build()
+        : withBinary(body, binary);
+  }
+
+  /** The JSON part; the outputs asked for in binary are added to {@code binary}. */
+  private static void json(
+      JsonGenerator out,
+      String model,
+      String version,
+      InferRequest request,
+      Collection<ArrayTensor> outputs,
+      List<ArrayTensor> binary)
+      throws IOException {
+    out.writeStartObject();
+    out.writeStringField("model_name", model);
+    out.writeStringField("model_version", version);
+    if (request.id() != null) {
+      out.writeStringField("id", request.id());
     }
+    out.writeArrayFieldStart("outputs");
+    for (ArrayTensor tensor : outputs) {
+      output(out, tensor, request.binary(tensor.name()), binary);
+    }
+    out.writeEndArray();
+    out.writeEndObject();
+  }
+
+  private static void output(
+      JsonGenerator out, ArrayTensor tensor, boolean inBinary, List<ArrayTensor> binary)
+      throws IOException {
+    out.writeStartObject();
+    out.writeStringField("name", tensor.name());
+    out.writeStringField("datatype", tensor.datatype().name());
+    long[] shape = tensor.shape();
+    out.writeFieldName("shape");
+    out.writeArray(shape, 0, shape.length);
+    if (inBinary) {
+      binary.add(tensor);
+      out.writeObjectFieldStart("parameters");
+      out.writeNumberField("binary_data_size", BinaryTensors.size(tensor));
+      out.writeEndObject();
+    } else {
+      out.writeFieldName("data");
+      data(tensor, out);
+    }
+    out.writeEndObject();
+  }
+
+  private static Response withBinary(ByteArrayOutputStream body, List<ArrayTensor> binary) {
     int headerLength = body.size();
     for (ArrayTensor tensor : binary) {
       BinaryTensors.encode(tensor, body);
@@ -72,55 +93,72 @@ final class ResponseWriter {
 
   private static void data(ArrayTensor tensor, JsonGenerator out) throws IOException {
     Object e = tensor.elements();
-    int n = tensor.size();
-    out.writeStartArray(e, n);
+    out.writeStartArray(e, tensor.size());
     switch (tensor.datatype()) {
-      case FP32, FP16, BF16 -> {
-        for (float value : (float[]) e) {
-          out.writeNumber(value);
-        }
-      }
-      case FP64 -> {
-        for (double value : (double[]) e) {
-          out.writeNumber(value);
-        }
-      }
-      case BOOL -> {
-        for (byte value : (byte[]) e) {
-          out.writeBoolean(value != 0);
-        }
-      }
-      case INT8 -> {
-        for (byte value : (byte[]) e) {
-          out.writeNumber(value);
-        }
-      }
-      case UINT8 -> {
-        for (byte value : (byte[]) e) {
-          out.writeNumber(Byte.toUnsignedInt(value));
-        }
-      }
-      case INT16 -> {
-        for (short value : (short[]) e) {
-          out.writeNumber(value);
-        }
-      }
-      case INT32 -> {
-        for (int value : (int[]) e) {
-          out.writeNumber(value);
-        }
-      }
-      case INT64 -> {
-        for (long value : (long[]) e) {
-          out.writeNumber(value);
-        }
-      }
-      default -> {
-        for (String value : (String[]) e) {
-          out.writeString(value);
-        }
-      }
+      case FP32, FP16, BF16 -> floats((float[]) e, out);
+      case FP64 -> doubles((double[]) e, out);
+      case BOOL -> bools((byte[]) e, out);
+      case INT8 -> bytes((byte[]) e, out);
+      case UINT8 -> unsignedBytes((byte[]) e, out);
+      case INT16 -> shorts((short[]) e, out);
+      case INT32 -> ints((int[]) e, out);
+      case INT64 -> longs((long[]) e, out);
+      default -> strings((String[]) e, out);
     }
     out.writeEndArray();
+  }
+
+  private static void floats(float[] values, JsonGenerator out) throws IOException {
+    for (float value : values) {
+      out.writeNumber(value);
+    }
+  }
+
+  private static void doubles(double[] values, JsonGenerator out) throws IOException {
+    for (double value : values) {
+      out.writeNumber(value);
+    }
+  }
+
+  private static void bools(byte[] values, JsonGenerator out) throws IOException {
+    for (byte value : values) {
+      out.writeBoolean(value != 0);
+    }
+  }
+
+  private static void bytes(byte[] values, JsonGenerator out) throws IOException {
+    for (byte value : values) {
+      out.writeNumber(value);
+    }
+  }
+
+  private static void unsignedBytes(byte[] values, JsonGenerator out) throws IOException {
+    for (byte value : values) {
+      out.writeNumber(Byte.toUnsignedInt(value));
+    }
+  }
+
+  private static void shorts(short[] values, JsonGenerator out) throws IOException {
+    for (short value : values) {
+      out.writeNumber(value);
+    }
+  }
+
+  private static void ints(int[] values, JsonGenerator out) throws IOException {
+    for (int value : values) {
+      out.writeNumber(value);
+    }
+  }
+
+  private static void longs(long[] values, JsonGenerator out) throws IOException {
+    for (long value : values) {
+      out.writeNumber(value);
+    }
+  }
+
+  private static void strings(String[] values, JsonGenerator out) throws IOException {
+    for (String value : values) {
+      out.writeString(value);
+    }
   }
 }

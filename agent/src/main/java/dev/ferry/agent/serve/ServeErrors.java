@@ -1,13 +1,22 @@
 package dev.ferry.agent.serve;
 
 import dev.ferry.agent.runtime.InferenceFailedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Maps serving failures to a status and an {@link ErrorBody}, in one place. */
+/**
+ * Maps every failure to a status and an {@link ErrorBody}, in one place: the caller's mistakes to a
+ * 4xx, anything else to a 500 whose body never holds a stack trace.
+ */
 public final class ServeErrors {
   private static final Logger LOG = Logger.getLogger(ServeErrors.class);
+
+  /** The body of a 500 for a failure nobody foresaw; the details go to the log. */
+  static final String INTERNAL_ERROR = "internal error";
 
   @ServerExceptionMapper
   public Response invalid(InvalidRequestException e) {
@@ -23,6 +32,37 @@ public final class ServeErrors {
   public Response failed(InferenceFailedException e) {
     LOG.warn(e.getMessage());
     return answer(Response.Status.INTERNAL_SERVER_ERROR, e.getMessage());
+  }
+
+  /** What the REST layer refuses (404, 405, 406, 413, 415…): its status, headers kept. */
+  @ServerExceptionMapper
+  public Response refused(WebApplicationException e) {
+    Response refused = e.getResponse();
+    if (refused.getStatus() >= 500) {
+      return unexpected(e);
+    }
+    String message = e.getMessage() != null ? e.getMessage() : refused.getStatusInfo().toString();
+    return Response.fromResponse(refused)
+        .type(MediaType.APPLICATION_JSON_TYPE)
+        .entity(new ErrorBody(message))
+        .build();
+  }
+
+  /**
+   * The request body could not be read: the client went away, or a chunked body passed the size
+   * limit (Quarkus then has answered 413 itself, and this answer is not sent).
+   */
+  @ServerExceptionMapper
+  public Response unreadable(IOException e) {
+    LOG.debugf("request body not read: %s", e.getMessage());
+    return answer(Response.Status.BAD_REQUEST, "request body not read: " + e.getMessage());
+  }
+
+  /** Anything else is a defect: logged with its stack trace, answered with a plain 500. */
+  @ServerExceptionMapper
+  public Response unexpected(Throwable e) {
+    LOG.error("request failed on an unexpected error", e);
+    return answer(Response.Status.INTERNAL_SERVER_ERROR, INTERNAL_ERROR);
   }
 
   private static Response answer(Response.Status status, String message) {

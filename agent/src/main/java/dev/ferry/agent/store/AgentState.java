@@ -1,6 +1,6 @@
 package dev.ferry.agent.store;
 
-import dev.ferry.agent.trust.AcceptedState;
+import dev.ferry.agent.failure.Failure;
 import dev.ferry.protocol.json.MaxBytes;
 import dev.ferry.protocol.json.Schema;
 import dev.ferry.protocol.oci.Digest;
@@ -24,7 +24,7 @@ import java.util.Set;
 @MaxBytes(16 << 20)
 public record AgentState(
     AcceptedState accepted,
-    Map<String, ModelSlot> models,
+    Map<String, InstalledModel> models,
     List<Target> targets,
     Map<String, FailedVersion> failed) {
   /** Fills in absent fields and copies the collections. */
@@ -65,6 +65,17 @@ public record AgentState(
   }
 
   /**
+   * Whether a model has a fallback version to roll back to.
+   *
+   * @param model the model name
+   * @return whether it is installed with a fallback
+   */
+  public boolean hasFallback(String model) {
+    InstalledModel installed = models.get(model);
+    return installed != null && installed.fallback() != null;
+  }
+
+  /**
    * This state after probation swapped a model back to its fallback, which becomes the only
    * installed version; the rolled-back one is recorded as failed.
    *
@@ -73,13 +84,13 @@ public record AgentState(
    * @return the new state
    * @throws IllegalStateException if the model has no fallback
    */
-  public AgentState rollBack(String model, String reason) {
-    ModelSlot slot = models.get(model);
+  public AgentState rollBack(String model, Failure reason) {
+    InstalledModel slot = models.get(model);
     if (slot == null || slot.fallback() == null) {
       throw new IllegalStateException("model '" + model + "' has no fallback in state.json");
     }
-    Map<String, ModelSlot> next = new HashMap<>(models);
-    next.put(model, new ModelSlot(slot.fallback(), null));
+    Map<String, InstalledModel> next = new HashMap<>(models);
+    next.put(model, new InstalledModel(slot.fallback(), null));
     InstalledVersion bad = slot.active();
     return new AgentState(accepted, next, targets, failed)
         .fail(model, new FailedVersion(bad.manifestDigest(), bad.version(), reason));
@@ -93,9 +104,10 @@ public record AgentState(
    * @return the new state
    */
   public AgentState activate(InstalledVersion version) {
-    Map<String, ModelSlot> next = new HashMap<>(models);
-    ModelSlot slot = models.get(version.name());
-    next.put(version.name(), slot == null ? new ModelSlot(version, null) : slot.activate(version));
+    Map<String, InstalledModel> next = new HashMap<>(models);
+    InstalledModel slot = models.get(version.name());
+    next.put(
+        version.name(), slot == null ? new InstalledModel(version, null) : slot.activate(version));
     Map<String, FailedVersion> stillFailed = new HashMap<>(failed);
     stillFailed.remove(version.name());
     return new AgentState(

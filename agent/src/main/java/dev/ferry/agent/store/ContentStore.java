@@ -109,23 +109,25 @@ public final class ContentStore {
    */
   public Collected gc(Set<Digest> keep) throws IOException {
     Set<String> wanted = hexes(keep);
+    List<Path> blobsGone =
+        list(blobs).stream()
+            .filter(blob -> !wanted.contains(blob.getFileName().toString()))
+            .toList();
+    List<Path> incomingGone =
+        list(incoming).stream().filter(file -> !wantedDownload(file, wanted)).toList();
     long bytes = 0;
-    int blobCount = 0;
-    for (Path blob : list(blobs)) {
-      if (!wanted.contains(blob.getFileName().toString())) {
-        bytes += delete(blob);
-        blobCount++;
-      }
+    for (Path file : blobsGone) {
+      bytes += delete(file);
     }
-    int incomingCount = 0;
-    for (Path file : list(incoming)) {
-      Matcher name = INCOMING.matcher(file.getFileName().toString());
-      if (!name.matches() || !wanted.contains(name.group(1))) {
-        bytes += delete(file);
-        incomingCount++;
-      }
+    for (Path file : incomingGone) {
+      bytes += delete(file);
     }
-    return new Collected(blobCount, incomingCount, bytes);
+    return new Collected(blobsGone.size(), incomingGone.size(), bytes);
+  }
+
+  private static boolean wantedDownload(Path file, Set<String> wanted) {
+    Matcher name = INCOMING.matcher(file.getFileName().toString());
+    return name.matches() && wanted.contains(name.group(1));
   }
 
   private static Set<String> hexes(Set<Digest> digests) {

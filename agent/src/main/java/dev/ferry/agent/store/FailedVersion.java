@@ -1,5 +1,6 @@
 package dev.ferry.agent.store;
 
+import dev.ferry.agent.failure.Failure;
 import dev.ferry.protocol.oci.Digest;
 
 /**
@@ -8,6 +9,6 @@ import dev.ferry.protocol.oci.Digest;
  *
  * @param manifestDigest the artifact that failed
  * @param version its version
- * @param reason why, as reported
+ * @param reason why, kept in state.json as the text reported
  */
-public record FailedVersion(Digest manifestDigest, String version, String reason) {}
+public record FailedVersion(Digest manifestDigest, String version, Failure reason) {}

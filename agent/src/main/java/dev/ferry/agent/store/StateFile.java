@@ -50,19 +50,24 @@ public final class StateFile {
     try {
       return codec.decode(bytes, AgentState.class);
     } catch (IllegalArgumentException e) {
-      Path copy = file.resolveSibling("state.json.corrupt");
-      Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
-      throw new CorruptStateException(
-          file
-              + " is corrupt ("
-              + e.getMessage()
-              + "); a copy is kept as "
-              + copy
-              + ". The agent does not start without its accepted sequences. To recover, restore"
-              + " state.json from a backup, or delete it to start empty: the agent then accepts"
-              + " any signed desired state that has not expired and fetches its models again",
-          e);
+      throw corrupt(e);
     }
+  }
+
+  /** Keeps a copy of the corrupt file and says how to recover. */
+  private CorruptStateException corrupt(IllegalArgumentException e) throws IOException {
+    Path copy = file.resolveSibling("state.json.corrupt");
+    Files.copy(file, copy, StandardCopyOption.REPLACE_EXISTING);
+    return new CorruptStateException(
+        file
+            + " is corrupt ("
+            + e.getMessage()
+            + "); a copy is kept as "
+            + copy
+            + ". The agent does not start without its accepted sequences. To recover, restore"
+            + " state.json from a backup, or delete it to start empty: the agent then accepts"
+            + " any signed desired state that has not expired and fetches its models again",
+        e);
   }
 
   /**

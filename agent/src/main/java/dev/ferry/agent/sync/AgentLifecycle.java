@@ -80,29 +80,9 @@ public class AgentLifecycle {
     TrustStore trustStore = trust.get();
     String deviceId = DeviceIdentity.of(config);
     Map<String, String> labels = Labels.check(config.labels(), "ferry.agent.labels");
-    mqtt = new AgentMqtt(config.mqtt().url(), deviceId, VERSION, config.dataDir(), this::onDesired);
-    if (config.mqtt().tlsConfigurationName().isPresent()) {
-      mqtt.tls(tlsSocketFactory(config.mqtt().tlsConfigurationName().get()));
-    }
-    if (config.mqtt().username().isPresent()) {
-      mqtt.credentials(
-          config.mqtt().username().get(), config.mqtt().password().orElse("").toCharArray());
-    }
+    mqtt = connection(deviceId);
     MqttReporter reporter = new MqttReporter(mqtt, EVENT_QUEUE);
-    Applier created =
-        new Applier(
-            new Applier.Parts(
-                deviceId,
-                VERSION,
-                labels,
-                List.copyOf(config.executionProviders()),
-                new DesiredStateVerifier(trustStore::root, new dev.ferry.protocol.json.JsonCodec()),
-                new ArtifactFetcher(store, this::client, Backoff.DEFAULT, downloads),
-                store,
-                stateFile,
-                models,
-                reporter,
-                Clock.systemUTC()));
+    Applier created = applier(deviceId, labels, trustStore, reporter);
     created.restore();
     applier = created;
     mqtt.onConnect(reporter::reconnected);
@@ -111,7 +91,51 @@ public class AgentLifecycle {
     applying.execute(() -> afterwards(created.reconcile()));
   }
 
+  private AgentMqtt connection(String deviceId) throws MqttException {
+    AgentMqtt link =
+        new AgentMqtt(config.mqtt().url(), deviceId, VERSION, config.dataDir(), this::onDesired);
+    config.mqtt().tlsConfigurationName().ifPresent(name -> link.tls(tlsSocketFactory(name)));
+    config
+        .mqtt()
+        .username()
+        .ifPresent(
+            user -> link.credentials(user, config.mqtt().password().orElse("").toCharArray()));
+    return link;
+  }
+
+  private Applier applier(
+      String deviceId, Map<String, String> labels, TrustStore trustStore, Reporter reporter) {
+    return new Applier(
+        new Applier.Parts(
+            deviceId,
+            VERSION,
+            labels,
+            List.copyOf(config.executionProviders()),
+            new DesiredStateVerifier(trustStore::root, new dev.ferry.protocol.json.JsonCodec()),
+            new ArtifactFetcher(store, this::client, Backoff.DEFAULT, downloads),
+            store,
+            stateFile,
+            models,
+            reporter,
+            Clock.systemUTC()));
+  }
+
   private void startTelemetry(String deviceId) {
+    checkTelemetryConfig();
+    telemetry =
+        TelemetrySender.of(
+            deviceId,
+            meters,
+            config.dataDir(),
+            ExecutionProviders.available(),
+            config.telemetry().journalMaxBytes(),
+            new TelemetryLink(mqtt));
+    long interval = config.telemetry().interval().toMillis();
+    telemetryTimer.scheduleAtFixedRate(telemetry::tick, interval, interval, TimeUnit.MILLISECONDS);
+    mqtt.onConnect(() -> telemetryTimer.execute(telemetry::drain));
+  }
+
+  private void checkTelemetryConfig() {
     if (config.telemetry().interval().isNegative() || config.telemetry().interval().isZero()) {
       throw new IllegalStateException(
           "ferry.agent.telemetry.interval: must be positive, got " + config.telemetry().interval());
@@ -121,42 +145,23 @@ public class AgentLifecycle {
           "ferry.agent.telemetry.journal-max-bytes: must be at least 1, got "
               + config.telemetry().journalMaxBytes());
     }
-    AgentMqtt link = mqtt;
-    telemetry =
-        TelemetrySender.of(
-            deviceId,
-            meters,
-            config.dataDir(),
-            ExecutionProviders.available(),
-            config.telemetry().journalMaxBytes(),
-            new TelemetrySender.Link() {
-              @Override
-              public boolean up() {
-                return link.connected();
-              }
+  }
 
-              @Override
-              public void send(byte[] payload) throws MqttException {
-                link.publish(Channel.TELEMETRY, payload);
-              }
-            });
-    long interval = config.telemetry().interval().toMillis();
-    telemetryTimer.scheduleAtFixedRate(telemetry::tick, interval, interval, TimeUnit.MILLISECONDS);
-    mqtt.onConnect(() -> telemetryTimer.execute(telemetry::drain));
+  /** Telemetry batches go out on the agent's MQTT connection. */
+  private record TelemetryLink(AgentMqtt mqtt) implements TelemetrySender.Link {
+    @Override
+    public boolean up() {
+      return mqtt.connected();
+    }
+
+    @Override
+    public void send(byte[] payload) throws MqttException {
+      mqtt.publish(Channel.TELEMETRY, payload);
+    }
   }
 
   private SSLSocketFactory tlsSocketFactory(String name) {
-    TlsConfiguration tls =
-        tlsRegistry
-            .get(name)
-            .orElseThrow(
-                () ->
-                    new IllegalStateException(
-                        "ferry.agent.mqtt.tls-configuration-name: no TLS configuration '"
-                            + name
-                            + "'; define quarkus.tls."
-                            + name
-                            + ".trust-store.pem.certs (and a key store for a client certificate)"));
+    TlsConfiguration tls = tlsRegistry.get(name).orElseThrow(() -> noTlsConfiguration(name));
     try {
       return tls.createSSLContext().getSocketFactory();
     } catch (Exception e) {
@@ -167,6 +172,15 @@ public class AgentLifecycle {
               + e.getMessage(),
           e);
     }
+  }
+
+  private static IllegalStateException noTlsConfiguration(String name) {
+    return new IllegalStateException(
+        "ferry.agent.mqtt.tls-configuration-name: no TLS configuration '"
+            + name
+            + "'; define quarkus.tls."
+            + name
+            + ".trust-store.pem.certs (and a key store for a client certificate)");
   }
 
   /** The applier once the cached state is restored; empty before, and when sync is off. */
@@ -202,22 +216,22 @@ public class AgentLifecycle {
   private void afterwards(boolean pending) {
     if (!pending) {
       retries = 0;
-      if (retry != null) {
-        retry.cancel(false);
-        retry = null;
-      }
-      return;
-    }
-    if (retry == null || retry.isDone()) {
+      cancelRetry();
+    } else if (retry == null || retry.isDone()) {
       long delay = Backoff.RESUME.delay(retries++).toMillis();
-      retry =
-          applying.schedule(
-              () -> {
-                retry = null;
-                afterwards(applier.reconcile());
-              },
-              delay,
-              TimeUnit.MILLISECONDS);
+      retry = applying.schedule(this::retry, delay, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void retry() {
+    retry = null;
+    afterwards(applier.reconcile());
+  }
+
+  private void cancelRetry() {
+    if (retry != null) {
+      retry.cancel(false);
+      retry = null;
     }
   }
 

@@ -1,63 +1,35 @@
 package dev.ferry.agent.sync;
 
+import dev.ferry.agent.failure.Failure;
+import dev.ferry.agent.failure.Reason;
 import dev.ferry.agent.fetch.ArtifactFetcher;
-import dev.ferry.agent.fetch.FetchException;
-import dev.ferry.agent.fetch.FetchedArtifact;
-import dev.ferry.agent.runtime.LoadedVersion;
 import dev.ferry.agent.runtime.Models;
 import dev.ferry.agent.runtime.Rollback;
-import dev.ferry.agent.runtime.VersionLoader;
-import dev.ferry.agent.runtime.VersionRejectedException;
 import dev.ferry.agent.store.AgentState;
 import dev.ferry.agent.store.ContentStore;
 import dev.ferry.agent.store.FailedVersion;
-import dev.ferry.agent.store.InstalledVersion;
-import dev.ferry.agent.store.ModelSlot;
 import dev.ferry.agent.store.StateFile;
 import dev.ferry.agent.store.Target;
 import dev.ferry.agent.trust.DesiredStateVerifier;
 import dev.ferry.agent.trust.RejectedDesiredStateException;
 import dev.ferry.agent.trust.VerifiedDesired;
-import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.EventType;
-import dev.ferry.protocol.device.ModelAssignment;
-import dev.ferry.protocol.device.ModelReport;
-import dev.ferry.protocol.device.ModelStatus;
-import dev.ferry.protocol.device.ReportedState;
-import dev.ferry.protocol.device.VersionInfo;
-import dev.ferry.protocol.json.JsonCodec;
-import dev.ferry.protocol.json.MalformedMessageException;
-import dev.ferry.protocol.oci.Annotations;
-import dev.ferry.protocol.oci.Descriptor;
-import dev.ferry.protocol.oci.Digest;
-import dev.ferry.protocol.release.GoldenVectors;
-import dev.ferry.protocol.release.ReleasePredicate;
-import dev.ferry.protocol.release.ServingSpec;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Turns verified desired states into serving versions: fetch, check against the signed statement,
- * load and validate off the request path, swap, persist {@code state.json}, report. A rejected
- * state or a failed version never disturbs what serves. What the accepted state assigns is kept in
- * {@code state.json}, so an install cut short by a crash or an outage resumes ({@link #reconcile})
- * from its partial downloads; a version that fails for good is not tried again until the hub
- * assigns another artifact.
+ * Turns verified desired states into serving versions: accepts a state, asks the {@link Reconciler}
+ * what each assigned model needs, and has the {@link Installer} and {@link Reports} act on it. A
+ * rejected state or a failed version never disturbs what serves. What the accepted state assigns is
+ * kept in {@code state.json}, so an install cut short by a crash or an outage resumes ({@link
+ * #reconcile}) from its partial downloads; a version that fails for good is not tried again until
+ * the hub assigns another artifact.
  */
 public final class Applier {
   private static final Logger LOG = Logger.getLogger(Applier.class);
@@ -77,9 +49,9 @@ public final class Applier {
       Clock clock) {}
 
   private final Parts parts;
-  private final JsonCodec codec = new JsonCodec();
-  private final Map<String, ModelReport> reports = new TreeMap<>();
-  private volatile AgentState state;
+  private final SavedState state;
+  private final Reports reports;
+  private final Installer installer;
   private boolean pending;
 
   /**
@@ -87,6 +59,13 @@ public final class Applier {
    */
   public Applier(Parts parts) {
     this.parts = parts;
+    this.state = new SavedState(parts.stateFile());
+    Reports.Device device =
+        new Reports.Device(
+            parts.deviceId(), parts.agentVersion(), parts.labels(), parts.providers());
+    this.reports = new Reports(device, parts.reporter(), parts.models(), state::get, parts.clock());
+    CacheLoader loader = new CacheLoader(parts.store(), parts.providers());
+    this.installer = new Installer(parts.fetcher(), loader, parts.models(), state, reports);
   }
 
   /**
@@ -95,38 +74,15 @@ public final class Applier {
    * #reconcile} fetches them again.
    */
   public synchronized void restore() throws IOException {
-    state = parts.stateFile().load();
-    state.models().forEach(this::restore);
-    for (Target target : state.targets()) {
-      FailedVersion failed = state.failed().get(target.name());
+    AgentState loaded = state.load();
+    loaded.models().values().forEach(installer::restore);
+    for (Target target : loaded.targets()) {
+      FailedVersion failed = loaded.failed().get(target.name());
       if (failed != null && failed.manifestDigest().equals(target.assignment().manifestDigest())) {
-        reports.put(target.name(), failedReport(target.name(), failed.version(), failed.reason()));
+        reports.failed(target.name(), failed.version(), failed.reason());
       }
     }
-    report();
-  }
-
-  private void restore(String name, ModelSlot slot) {
-    for (InstalledVersion version :
-        slot.fallback() == null
-            ? List.of(slot.active())
-            : List.of(slot.fallback(), slot.active())) {
-      try {
-        parts.models().install(name, load(version));
-        reports.put(
-            name,
-            new ModelReport(
-                name, ModelStatus.ACTIVE, version.version(), info(version), null, null));
-      } catch (RuntimeException | IOException e) {
-        String reason = "cache: " + e.getMessage();
-        LOG.warnf("cannot serve %s %s from the cache: %s", name, version.version(), reason);
-        reports.put(
-            name,
-            new ModelReport(
-                name, ModelStatus.FAILED, version.version(), activeInfo(name), null, reason));
-        event(EventType.FAILED, state.accepted().sequence(), name, version.version(), reason);
-      }
-    }
+    reports.send();
   }
 
   /**
@@ -142,31 +98,34 @@ public final class Applier {
       LOG.info("the desired state was cleared on the broker; keeping the accepted one");
       return pending;
     }
-    VerifiedDesired verified;
-    try {
-      verified =
-          parts
-              .verifier()
-              .verify(payload, parts.deviceId(), state.accepted(), parts.clock().instant());
-    } catch (RejectedDesiredStateException e) {
-      if (e.reason() != RejectedDesiredStateException.Reason.DUPLICATE) {
-        LOG.warnf("refused a desired state: %s", e.getMessage());
-        event(
-            EventType.DESIRED_REJECTED,
-            state.accepted().sequence(),
-            null,
-            null,
-            e.reason() + ": " + e.getMessage());
-      }
+    Optional<VerifiedDesired> verified = verify(payload);
+    if (verified.isEmpty()) {
       return pending;
     }
-    List<Target> targets =
-        verified.state().models().stream()
-            .map(model -> new Target(model, verified.statements().get(model.name())))
-            .toList();
-    save(state.accept(state.accepted().accept(verified), targets));
-    event(EventType.DESIRED_ACCEPTED, verified.state().sequence(), null, null, null);
+    accept(verified.get());
     return reconcile();
+  }
+
+  private Optional<VerifiedDesired> verify(byte[] payload) {
+    AgentState now = state.get();
+    try {
+      return Optional.of(
+          parts
+              .verifier()
+              .verify(payload, parts.deviceId(), now.accepted(), parts.clock().instant()));
+    } catch (RejectedDesiredStateException e) {
+      if (e.reason() != Reason.DUPLICATE) {
+        LOG.warnf("refused a desired state: %s", e.getMessage());
+        reports.event(EventType.DESIRED_REJECTED, null, null, e.failure().text());
+      }
+      return Optional.empty();
+    }
+  }
+
+  private void accept(VerifiedDesired verified) {
+    AgentState now = state.get();
+    state.save(now.accept(verified.acceptedFrom(now.accepted()), verified.targets()));
+    reports.event(EventType.DESIRED_ACCEPTED, null, null, null);
   }
 
   /**
@@ -176,108 +135,54 @@ public final class Applier {
    * @return whether an install waits to be retried
    */
   public synchronized boolean reconcile() {
-    long sequence = state.accepted().sequence();
     boolean retry = false;
-    for (Target target : state.targets()) {
-      retry |= !install(target, sequence);
+    for (Target target : state.get().targets()) {
+      retry |= reconcile(target) == Verdict.Action.RETRY;
     }
     pending = retry;
     if (!retry) {
       collectGarbage();
     }
-    report();
+    reports.send();
     return retry;
   }
 
-  /** Installs one target; false when it should be tried again later. */
-  private boolean install(Target target, long sequence) {
-    String name = target.name();
-    ModelAssignment assignment = target.assignment();
-    ReleasePredicate release = target.statement().predicate();
-    FailedVersion failed = state.failed().get(name);
-    if (failed != null && failed.manifestDigest().equals(assignment.manifestDigest())) {
-      return true;
+  /** Decides, acts, and returns what was done. */
+  private Verdict.Action reconcile(Target target) {
+    Optional<String> serving =
+        parts.models().slot(target.name()).map(slot -> slot.active().version());
+    Verdict verdict = Reconciler.plan(target, state.get(), serving);
+    if (verdict.installs()) {
+      verdict = install(target, verdict.action() == Verdict.Action.INSTALL);
     }
-    ModelSlot current = state.models().get(name);
-    boolean installed =
-        current != null && current.active().manifestDigest().equals(assignment.manifestDigest());
-    if (installed && serves(current.active())) {
-      return true;
+    if (verdict.action() == Verdict.Action.FAIL_FOR_GOOD) {
+      failForGood(target, verdict.failure());
+    } else if (verdict.action() == Verdict.Action.RETRY) {
+      retryLater(target, verdict.failure());
     }
-    if (!installed && current != null && release.releaseSeq() <= current.active().releaseSeq()) {
-      failForGood(
-          target,
-          sequence,
-          "RELEASE_ROLLBACK: releaseSeq "
-              + release.releaseSeq()
-              + " of another artifact is not above the installed "
-              + current.active().releaseSeq());
-      return true;
-    }
-    reports.put(
-        name,
-        new ModelReport(
-            name,
-            ModelStatus.DOWNLOADING,
-            release.version(),
-            activeInfo(name),
-            fallbackInfo(name),
-            null));
-    report();
-    try {
-      FetchedArtifact artifact =
-          parts
-              .fetcher()
-              .fetch(
-                  assignment.repository(),
-                  assignment.manifestDigest(),
-                  new ProgressEvents(this, sequence, name, release.version(), parts.clock()));
-      checkBoundToStatement(artifact, release);
-      event(EventType.VERIFIED, sequence, name, release.version(), null);
-      InstalledVersion version = installed(name, assignment, release, artifact);
-      parts.models().install(name, load(version));
-      event(EventType.VALIDATED, sequence, name, release.version(), null);
-      if (!installed) {
-        save(state.activate(version));
-      }
-      reports.put(
-          name,
-          new ModelReport(
-              name,
-              ModelStatus.ACTIVE,
-              release.version(),
-              info(version),
-              fallbackInfo(name),
-              null));
-      event(EventType.ACTIVATED, sequence, name, release.version(), null);
-      return true;
-    } catch (FetchException e) {
-      String reason = e.reason() + ": " + e.getMessage();
-      if (e.retryable()) {
-        retryLater(name, release.version(), sequence, reason);
-        return false;
-      }
-      failForGood(target, sequence, reason);
-    } catch (VersionRejectedException | MalformedMessageException | IllegalStateException e) {
-      failForGood(target, sequence, e.getMessage());
-    } catch (IOException e) {
-      retryLater(name, release.version(), sequence, "cache: " + e.getMessage());
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      retryLater(name, release.version(), sequence, "interrupted");
-      return false;
-    }
-    return true;
+    return verdict.action();
   }
 
-  /** Whether this installed version is the one serving. */
-  private boolean serves(InstalledVersion version) {
-    return parts
-        .models()
-        .slot(version.name())
-        .map(slot -> slot.active().version().equals(version.version()))
-        .orElse(false);
+  private Verdict install(Target target, boolean record) {
+    return installer.install(target, record).map(Reconciler::afterFailure).orElse(Verdict.SKIP);
+  }
+
+  private void failForGood(Target target, Failure failure) {
+    String name = target.name();
+    String version = target.statement().predicate().version();
+    LOG.warnf("version %s of %s failed: %s", version, name, failure);
+    FailedVersion failed =
+        new FailedVersion(target.assignment().manifestDigest(), version, failure);
+    state.save(state.get().fail(name, failed));
+    reports.failed(name, version, failure);
+    reports.event(EventType.FAILED, name, version, failure.text());
+  }
+
+  private void retryLater(Target target, Failure failure) {
+    String version = target.statement().predicate().version();
+    LOG.warnf(
+        "version %s of %s not installed yet, retrying later: %s", version, target.name(), failure);
+    reports.retrying(target.name(), version, failure);
   }
 
   /**
@@ -288,234 +193,28 @@ public final class Applier {
    */
   public synchronized void rolledBack(Rollback rollback) {
     String name = rollback.model();
-    String reason = "ROLLED_BACK: " + rollback.reason();
-    try {
-      save(state.rollBack(name, reason));
-    } catch (IllegalStateException e) {
-      LOG.warnf("rollback of %s not recorded: %s", name, e.getMessage());
+    Failure failure = new Failure(Reason.ROLLED_BACK, rollback.reason());
+    if (state.get().hasFallback(name)) {
+      state.save(state.get().rollBack(name, failure));
+    } else {
+      LOG.warnf("rollback of %s not recorded: it has no fallback in state.json", name);
     }
-    LOG.warnf("rolled %s back from %s to %s: %s", name, rollback.from(), rollback.to(), reason);
-    reports.put(
-        name,
-        new ModelReport(
-            name, ModelStatus.ROLLED_BACK, rollback.from(), activeInfo(name), null, reason));
-    event(EventType.ROLLED_BACK, state.accepted().sequence(), name, rollback.from(), reason);
-    report();
-  }
-
-  /** The statement names the digests of serving.json and the golden vectors: they must match. */
-  private static void checkBoundToStatement(FetchedArtifact artifact, ReleasePredicate release) {
-    Descriptor serving = artifact.manifest().layerAt("serving.json");
-    Descriptor golden = artifact.manifest().layerAt("golden.json");
-    if (!serving.digest().equals(release.servingDigest())
-        || !golden.digest().equals(release.goldenDigest())) {
-      throw new IllegalStateException(
-          "artifact layers serving.json "
-              + serving.digest()
-              + " and golden.json "
-              + golden.digest()
-              + " are not the signed "
-              + release.servingDigest()
-              + " and "
-              + release.goldenDigest());
-    }
-  }
-
-  private static InstalledVersion installed(
-      String name, ModelAssignment assignment, ReleasePredicate release, FetchedArtifact artifact) {
-    Map<String, Digest> files = new LinkedHashMap<>();
-    for (Descriptor layer : artifact.manifest().layers()) {
-      files.put(layer.annotations().get(Annotations.MODEL_FILEPATH), layer.digest());
-    }
-    return new InstalledVersion(
-        name,
-        release.version(),
-        assignment.manifestDigest(),
-        release.releaseSeq(),
-        files,
-        assignment.release());
-  }
-
-  private LoadedVersion load(InstalledVersion version) throws IOException {
-    // golden.json is checked and decoded while ONNX Runtime builds the session: the two are
-    // independent, and a large golden output (a recogniser's 265,000 numbers) takes as long
-    Digest goldenFile = version.files().get("golden.json");
-    CompletableFuture<GoldenVectors> golden =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return read(goldenFile, GoldenVectors.class);
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            });
-    try {
-      Path model = parts.store().verify(version.files().get("model.onnx"));
-      ServingSpec spec = read(version.files().get("serving.json"), ServingSpec.class);
-      if (!spec.model().equals(version.name())) {
-        throw new IllegalStateException(
-            "serving.json is for model " + spec.model() + ", not " + version.name());
-      }
-      return VersionLoader.load(model, spec, () -> joined(golden), parts.providers());
-    } catch (UncheckedIOException e) {
-      throw e.getCause();
-    } finally {
-      // never leave a read of the cache running behind this version's outcome
-      golden.handle((vectors, failure) -> null).join();
-    }
-  }
-
-  private static <T> T joined(CompletableFuture<T> future) {
-    try {
-      return future.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException cause) {
-        throw cause;
-      }
-      throw e;
-    }
-  }
-
-  private <T> T read(Digest digest, Class<T> type) throws IOException {
-    try (InputStream in = Files.newInputStream(parts.store().verify(digest))) {
-      return codec.decode(in, type);
-    }
-  }
-
-  private void failForGood(Target target, long sequence, String reason) {
-    String name = target.name();
-    String version = target.statement().predicate().version();
-    LOG.warnf("version %s of %s failed: %s", version, name, reason);
-    save(
-        state.fail(name, new FailedVersion(target.assignment().manifestDigest(), version, reason)));
-    reports.put(name, failedReport(name, version, reason));
-    event(EventType.FAILED, sequence, name, version, reason);
-  }
-
-  private ModelReport failedReport(String name, String version, String reason) {
-    ModelStatus status =
-        reason.startsWith("ROLLED_BACK") ? ModelStatus.ROLLED_BACK : ModelStatus.FAILED;
-    return new ModelReport(name, status, version, activeInfo(name), fallbackInfo(name), reason);
-  }
-
-  private void retryLater(String name, String version, long sequence, String reason) {
-    LOG.warnf("version %s of %s not installed yet, retrying later: %s", version, name, reason);
-    reports.put(
-        name,
-        new ModelReport(
-            name,
-            ModelStatus.PENDING,
-            version,
-            activeInfo(name),
-            fallbackInfo(name),
-            reason + "; retrying"));
-    event(EventType.FAILED, sequence, name, version, reason + "; retrying");
-  }
-
-  private void save(AgentState next) {
-    try {
-      parts.stateFile().save(next);
-      state = next;
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot write " + parts.stateFile().path(), e);
-    }
+    LOG.warnf("rolled %s back from %s to %s: %s", name, rollback.from(), rollback.to(), failure);
+    reports.rolledBack(name, rollback.from(), failure);
+    reports.send();
   }
 
   private void collectGarbage() {
     try {
-      parts.store().gc(state.referencedBlobs());
+      parts.store().gc(state.get().referencedBlobs());
     } catch (IOException e) {
       LOG.warnf("cache garbage collection failed: %s", e.getMessage());
     }
   }
 
-  private VersionInfo activeInfo(String name) {
-    return parts
-        .models()
-        .slot(name)
-        .map(slot -> slot.active().version())
-        .flatMap(version -> installedVersion(name, version))
-        .map(this::info)
-        .orElse(null);
-  }
-
-  private VersionInfo fallbackInfo(String name) {
-    return parts
-        .models()
-        .slot(name)
-        .flatMap(slot -> slot.fallback())
-        .flatMap(fallback -> installedVersion(name, fallback.version()))
-        .map(this::info)
-        .orElse(null);
-  }
-
-  private Optional<InstalledVersion> installedVersion(String name, String version) {
-    ModelSlot slot = state.models().get(name);
-    if (slot == null) {
-      return Optional.empty();
-    }
-    return java.util.stream.Stream.of(slot.active(), slot.fallback())
-        .filter(v -> v != null && v.version().equals(version))
-        .findFirst();
-  }
-
-  private VersionInfo info(InstalledVersion version) {
-    String provider =
-        parts
-            .models()
-            .slot(version.name())
-            .flatMap(
-                slot ->
-                    slot.versions().stream()
-                        .filter(v -> v.version().equals(version.version()))
-                        .findFirst())
-            .map(LoadedVersion::provider)
-            .orElse("none");
-    return new VersionInfo(
-        version.version(), version.manifestDigest(), version.releaseSeq(), provider);
-  }
-
-  void event(EventType type, long sequence, String model, String version, String reason) {
-    event(type, sequence, model, version, null, null, reason);
-  }
-
-  void event(
-      EventType type,
-      long sequence,
-      String model,
-      String version,
-      Long bytesDone,
-      Long bytesTotal,
-      String reason) {
-    parts
-        .reporter()
-        .event(
-            new DeviceEvent(
-                UUID.randomUUID().toString(),
-                parts.deviceId(),
-                parts.clock().instant(),
-                type,
-                sequence,
-                model,
-                version,
-                bytesDone,
-                bytesTotal,
-                reason));
-  }
-
   /** Sends the reported state: accepted sequence, and per model its status and versions. */
   public synchronized void report() {
-    parts
-        .reporter()
-        .reported(
-            new ReportedState(
-                parts.deviceId(),
-                parts.clock().instant(),
-                state.accepted().sequence(),
-                parts.agentVersion(),
-                parts.labels(),
-                parts.providers(),
-                List.copyOf(reports.values())));
+    reports.send();
   }
 
   /**
@@ -523,19 +222,22 @@ public final class Applier {
    * first desired state, the installed models count as assigned. Never waits for an install.
    */
   public boolean assignedModelsServe() {
-    AgentState now = state;
-    if (now == null) {
-      return false;
-    }
-    Set<String> assigned =
-        now.targets().isEmpty()
-            ? now.models().keySet()
-            : now.targets().stream().map(Target::name).collect(Collectors.toSet());
-    return assigned.stream().allMatch(name -> parts.models().slot(name).isPresent());
+    return state.loaded().map(Applier::assigned).map(this::serve).orElse(false);
+  }
+
+  private boolean serve(Set<String> names) {
+    return names.stream().allMatch(name -> parts.models().slot(name).isPresent());
+  }
+
+  /** What the accepted state assigns; before the first, what state.json has installed. */
+  private static Set<String> assigned(AgentState state) {
+    return state.targets().isEmpty()
+        ? state.models().keySet()
+        : state.targets().stream().map(Target::name).collect(Collectors.toSet());
   }
 
   /** The current state, for tests and health; never waits for an install. */
   public Optional<AgentState> state() {
-    return Optional.ofNullable(state);
+    return state.loaded();
   }
 }

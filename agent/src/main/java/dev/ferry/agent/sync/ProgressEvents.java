@@ -1,7 +1,6 @@
 package dev.ferry.agent.sync;
 
 import dev.ferry.agent.fetch.ArtifactFetcher;
-import dev.ferry.protocol.device.EventType;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,18 +9,16 @@ import java.time.Instant;
 final class ProgressEvents implements ArtifactFetcher.Progress {
   static final Duration INTERVAL = Duration.ofSeconds(1);
 
-  private final Applier applier;
-  private final long sequence;
-  private final String model;
-  private final String version;
+  private final ArtifactFetcher.Progress events;
   private final Clock clock;
   private Instant last = Instant.MIN;
 
-  ProgressEvents(Applier applier, long sequence, String model, String version, Clock clock) {
-    this.applier = applier;
-    this.sequence = sequence;
-    this.model = model;
-    this.version = version;
+  /**
+   * @param events sends one progress event
+   * @param clock the clock
+   */
+  ProgressEvents(ArtifactFetcher.Progress events, Clock clock) {
+    this.events = events;
     this.clock = clock;
   }
 
@@ -32,6 +29,6 @@ final class ProgressEvents implements ArtifactFetcher.Progress {
       return;
     }
     last = now;
-    applier.event(EventType.DOWNLOAD_PROGRESS, sequence, model, version, done, total, null);
+    events.update(done, total);
   }
 }

@@ -9,10 +9,12 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 
 /**
@@ -103,35 +105,53 @@ public final class TelemetrySender {
 
   private void journalNext() throws IOException {
     Instant to = clock.instant();
-    List<ModelTelemetry> deltas = new ArrayList<>();
-    Map<String, ModelTelemetry> now = new HashMap<>();
+    Map<String, ModelTelemetry> now = new LinkedHashMap<>();
     for (ModelTelemetry cumulative : meters.cumulative()) {
-      String key = cumulative.name() + "@" + cumulative.version();
-      now.put(key, cumulative);
-      ModelTelemetry delta = minus(cumulative, sent.get(key));
-      if (delta.requests() > 0) {
-        deltas.add(delta);
-      }
+      now.put(cumulative.name() + "@" + cumulative.version(), cumulative);
     }
+    List<ModelTelemetry> deltas = deltas(now);
     long seq = journal.nextSeq();
     DeviceMetrics metrics = device.sample();
-    byte[] payload =
-        codec.encode(
-            new TelemetryBatch(deviceId, seq, from, to, journal.dropped(), deltas, metrics));
     // room first, so that the batch counts every batch dropped to make room for it
-    journal.makeRoom(payload.length + 32);
-    payload =
-        codec.encode(
-            new TelemetryBatch(deviceId, seq, from, to, journal.dropped(), deltas, metrics));
-    journal.append(seq, payload);
+    journal.makeRoom(batch(seq, to, deltas, metrics).length + 32);
+    journal.append(seq, batch(seq, to, deltas, metrics));
     sent.putAll(now);
     from = to;
+  }
+
+  /** What each model served since the last batch, for those that served. */
+  private List<ModelTelemetry> deltas(Map<String, ModelTelemetry> now) {
+    List<ModelTelemetry> deltas = new ArrayList<>();
+    now.forEach(
+        (key, cumulative) -> {
+          ModelTelemetry delta = minus(cumulative, sent.get(key));
+          if (delta.requests() > 0) {
+            deltas.add(delta);
+          }
+        });
+    return deltas;
+  }
+
+  private byte[] batch(long seq, Instant to, List<ModelTelemetry> deltas, DeviceMetrics metrics) {
+    return codec.encode(
+        new TelemetryBatch(deviceId, seq, from, to, journal.dropped(), deltas, metrics));
   }
 
   private static ModelTelemetry minus(ModelTelemetry now, ModelTelemetry before) {
     if (before == null) {
       return now;
     }
+    return new ModelTelemetry(
+        now.name(),
+        now.version(),
+        now.executionProvider(),
+        now.requests() - before.requests(),
+        errorsSince(now, before),
+        new dev.ferry.protocol.device.LatencyHistogram(
+            now.latency().boundsMillis(), countsSince(now, before)));
+  }
+
+  private static Map<String, Long> errorsSince(ModelTelemetry now, ModelTelemetry before) {
     Map<String, Long> errors = new TreeMap<>();
     now.errors()
         .forEach(
@@ -141,17 +161,14 @@ public final class TelemetrySender {
                 errors.put(reason, delta);
               }
             });
-    List<Long> counts = new ArrayList<>();
-    for (int i = 0; i < now.latency().counts().size(); i++) {
-      counts.add(now.latency().counts().get(i) - before.latency().counts().get(i));
-    }
-    return new ModelTelemetry(
-        now.name(),
-        now.version(),
-        now.executionProvider(),
-        now.requests() - before.requests(),
-        errors,
-        new dev.ferry.protocol.device.LatencyHistogram(now.latency().boundsMillis(), counts));
+    return errors;
+  }
+
+  private static List<Long> countsSince(ModelTelemetry now, ModelTelemetry before) {
+    List<Long> was = before.latency().counts();
+    return IntStream.range(0, now.latency().counts().size())
+        .mapToObj(i -> now.latency().counts().get(i) - was.get(i))
+        .toList();
   }
 
   /** Sends every waiting batch, oldest first, while the link is up; called on every connect. */

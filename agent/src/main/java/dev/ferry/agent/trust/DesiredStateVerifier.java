@@ -1,11 +1,12 @@
 package dev.ferry.agent.trust;
 
-import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.DUPLICATE;
-import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.EXPIRED;
-import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.REPLAYED_SEQUENCE;
-import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.UNTRUSTED_SIGNATURE;
-import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.WRONG_DEVICE;
+import static dev.ferry.agent.failure.Reason.DUPLICATE;
+import static dev.ferry.agent.failure.Reason.EXPIRED;
+import static dev.ferry.agent.failure.Reason.REPLAYED_SEQUENCE;
+import static dev.ferry.agent.failure.Reason.UNTRUSTED_SIGNATURE;
+import static dev.ferry.agent.failure.Reason.WRONG_DEVICE;
 
+import dev.ferry.agent.store.AcceptedState;
 import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.device.ModelAssignment;
 import dev.ferry.protocol.json.Fields;
@@ -52,21 +53,30 @@ public final class DesiredStateVerifier {
   public VerifiedDesired verify(
       byte[] mqttPayload, String deviceId, AcceptedState accepted, Instant now) {
     TrustRoot root = trust.get();
-    Envelope envelope = signed.decode(mqttPayload, Envelope.class, "desired state envelope");
-    signed.requireType(envelope, PayloadTypes.DESIRED, "desired state");
-    byte[] payload =
-        signed.verify(root, Role.HUB, envelope, UNTRUSTED_SIGNATURE, "desired state is not");
+    byte[] payload = hubSigned(root, mqttPayload);
     DesiredState state = signed.decode(payload, DesiredState.class, "desired state");
     Digest digest = Digest.of(payload);
     checkDevice(state, deviceId);
     checkSequence(state, digest, accepted);
     checkExpiry(state, now);
+    return new VerifiedDesired(state, statements(root, state, accepted), digest);
+  }
+
+  /** The payload of a desired-state envelope, once the hub's signature on it is verified. */
+  private byte[] hubSigned(TrustRoot root, byte[] mqttPayload) {
+    Envelope envelope = signed.decode(mqttPayload, Envelope.class, "desired state envelope");
+    signed.requireType(envelope, PayloadTypes.DESIRED, "desired state");
+    return signed.verify(root, Role.HUB, envelope, UNTRUSTED_SIGNATURE, "desired state is not");
+  }
+
+  private Map<String, ReleaseStatement> statements(
+      TrustRoot root, DesiredState state, AcceptedState accepted) {
     ReleaseVerifier releases = new ReleaseVerifier(root, signed);
     Map<String, ReleaseStatement> statements = new LinkedHashMap<>();
     for (ModelAssignment model : state.models()) {
       statements.put(model.name(), releases.verify(model, accepted));
     }
-    return new VerifiedDesired(state, statements, digest);
+    return statements;
   }
 
   private static void checkDevice(DesiredState state, String deviceId) {
@@ -88,13 +98,12 @@ public final class DesiredStateVerifier {
     }
     if (sequence <= accepted.sequence()) {
       throw new RejectedDesiredStateException(
-          REPLAYED_SEQUENCE,
-          "desired sequence "
-              + sequence
-              + " is not above the accepted "
-              + accepted.sequence()
-              + " (replay)");
+          REPLAYED_SEQUENCE, replay(sequence, accepted.sequence()));
     }
+  }
+
+  private static String replay(long sequence, long accepted) {
+    return "desired sequence " + sequence + " is not above the accepted " + accepted + " (replay)";
   }
 
   private static void checkExpiry(DesiredState state, Instant now) {

@@ -1,10 +1,11 @@
 package dev.ferry.agent.trust;
 
-import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.MANIFEST_MISMATCH;
-import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.RELEASE_ROLLBACK;
-import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.UNTRUSTED_RELEASE;
-import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.WRONG_MODEL;
+import static dev.ferry.agent.failure.Reason.MANIFEST_MISMATCH;
+import static dev.ferry.agent.failure.Reason.RELEASE_ROLLBACK;
+import static dev.ferry.agent.failure.Reason.UNTRUSTED_RELEASE;
+import static dev.ferry.agent.failure.Reason.WRONG_MODEL;
 
+import dev.ferry.agent.store.AcceptedState;
 import dev.ferry.protocol.device.ModelAssignment;
 import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.release.ReleaseStatement;
@@ -28,11 +29,21 @@ final class ReleaseVerifier {
     byte[] payload =
         signed.verify(root, Role.RELEASE, model.release(), UNTRUSTED_RELEASE, what + " is not");
     ReleaseStatement statement = signed.decode(payload, ReleaseStatement.class, what);
+    checkModel(model, statement, what);
+    checkSubject(model, statement);
+    checkReleaseSeq(statement, accepted.installedReleaseSeq(model.name()), what);
+    return statement;
+  }
+
+  private static void checkModel(ModelAssignment model, ReleaseStatement statement, String what) {
     String about = statement.predicate().model();
     if (!about.equals(model.name())) {
       throw new RejectedDesiredStateException(
           WRONG_MODEL, what + " is for model " + Fields.show(about));
     }
+  }
+
+  private static void checkSubject(ModelAssignment model, ReleaseStatement statement) {
     if (!statement.manifestDigest().equals(model.manifestDigest())) {
       throw new RejectedDesiredStateException(
           MANIFEST_MISMATCH,
@@ -43,8 +54,10 @@ final class ReleaseVerifier {
               + " is not the release statement's subject "
               + statement.manifestDigest());
     }
+  }
+
+  private static void checkReleaseSeq(ReleaseStatement statement, long installed, String what) {
     long releaseSeq = statement.predicate().releaseSeq();
-    long installed = accepted.installedReleaseSeq(model.name());
     if (releaseSeq < installed) {
       throw new RejectedDesiredStateException(
           RELEASE_ROLLBACK,
@@ -55,6 +68,5 @@ final class ReleaseVerifier {
               + installed
               + " (rollback)");
     }
-    return statement;
   }
 }

@@ -1,9 +1,9 @@
 package dev.ferry.agent.trust;
 
-import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.MALFORMED;
-import static dev.ferry.agent.trust.RejectedDesiredStateException.Reason.WRONG_PAYLOAD_TYPE;
+import static dev.ferry.agent.failure.Reason.MALFORMED;
+import static dev.ferry.agent.failure.Reason.WRONG_PAYLOAD_TYPE;
 
-import dev.ferry.agent.trust.RejectedDesiredStateException.Reason;
+import dev.ferry.agent.failure.Reason;
 import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.signing.Envelope;

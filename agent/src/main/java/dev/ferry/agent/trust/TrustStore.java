@@ -43,26 +43,31 @@ public final class TrustStore {
    * @throws InvalidTrustRootException naming the property and the file
    */
   public static TrustStore load(Optional<Path> trustRoot, Path dataDir, JsonCodec codec) {
-    Path file =
-        trustRoot.orElseThrow(
-            () ->
-                new InvalidTrustRootException(
-                    PROPERTY
-                        + " is not set; set it to the hub's trust root, saved from GET"
-                        + " /api/v1/trust/root"));
+    Path file = trustRoot.orElseThrow(TrustStore::notSet);
     TrustRoot root = provisioned(file, codec);
     Path chain = dataDir.resolve("trust");
     for (Path next = rootFile(chain, root.version() + 1);
         Files.exists(next);
         next = rootFile(chain, root.version() + 1)) {
-      try {
-        root = root.verifyNext(codec.decode(read(next, next.toString()), Envelope.class), codec);
-      } catch (IllegalArgumentException | UntrustedSignatureException e) {
-        throw new InvalidTrustRootException(
-            next + " does not follow trust root version " + root.version() + ": " + e.getMessage());
-      }
+      root = rotated(root, next, codec);
     }
     return new TrustStore(chain, codec, root);
+  }
+
+  private static InvalidTrustRootException notSet() {
+    return new InvalidTrustRootException(
+        PROPERTY
+            + " is not set; set it to the hub's trust root, saved from GET /api/v1/trust/root");
+  }
+
+  /** The root a persisted rotation leads to. */
+  private static TrustRoot rotated(TrustRoot root, Path next, JsonCodec codec) {
+    try {
+      return root.verifyNext(codec.decode(read(next, next.toString()), Envelope.class), codec);
+    } catch (IllegalArgumentException | UntrustedSignatureException e) {
+      throw new InvalidTrustRootException(
+          next + " does not follow trust root version " + root.version() + ": " + e.getMessage());
+    }
   }
 
   /** The newest trusted root. */
@@ -95,23 +100,22 @@ public final class TrustStore {
     String prefix = PROPERTY + ": " + file;
     byte[] bytes = read(file, prefix);
     try {
-      Envelope envelope = codec.decode(bytes, Envelope.class);
-      if (!PayloadTypes.ROOT.equals(envelope.payloadType())) {
-        throw new UntrustedSignatureException(
-            "payloadType must be '"
-                + PayloadTypes.ROOT
-                + "', got '"
-                + envelope.payloadType()
-                + "'");
-      }
-      // Trust on first use: the keys come from the document itself, so it must parse first.
-      TrustRoot root = codec.decode(envelope.payloadBytes(), TrustRoot.class);
-      byte[] verified = root.verifier(Role.ROOT).verify(envelope, PayloadTypes.ROOT);
-      return codec.decode(verified, TrustRoot.class);
+      return selfSigned(codec.decode(bytes, Envelope.class), codec);
     } catch (IllegalArgumentException | UntrustedSignatureException e) {
       throw new InvalidTrustRootException(
           prefix + " is not a signed trust root: " + e.getMessage());
     }
+  }
+
+  /** Trust on first use: the keys come from the document itself, so it must parse first. */
+  private static TrustRoot selfSigned(Envelope envelope, JsonCodec codec) {
+    if (!PayloadTypes.ROOT.equals(envelope.payloadType())) {
+      throw new UntrustedSignatureException(
+          "payloadType must be '" + PayloadTypes.ROOT + "', got '" + envelope.payloadType() + "'");
+    }
+    TrustRoot root = codec.decode(envelope.payloadBytes(), TrustRoot.class);
+    byte[] verified = root.verifier(Role.ROOT).verify(envelope, PayloadTypes.ROOT);
+    return codec.decode(verified, TrustRoot.class);
   }
 
   private static byte[] read(Path file, String prefix) {

@@ -1,8 +1,11 @@
 package dev.ferry.agent.trust;
 
+import dev.ferry.agent.store.AcceptedState;
+import dev.ferry.agent.store.Target;
 import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.release.ReleaseStatement;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -17,5 +20,22 @@ public record VerifiedDesired(
   /** Copies the map. */
   public VerifiedDesired {
     statements = Map.copyOf(statements);
+  }
+
+  /** What the state assigns: each model with its verified release statement. */
+  public List<Target> targets() {
+    return state.models().stream()
+        .map(model -> new Target(model, statements.get(model.name())))
+        .toList();
+  }
+
+  /**
+   * What the device has accepted once it accepts this state.
+   *
+   * @param previous what it had accepted before
+   * @return the new accepted state
+   */
+  public AcceptedState acceptedFrom(AcceptedState previous) {
+    return previous.accept(state.sequence(), payloadDigest);
   }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.agent.failure.Reason;
 import dev.ferry.agent.store.ContentStore;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Descriptor;
@@ -136,7 +137,7 @@ class ArtifactFetcherTest {
                           "127.0.0.1:1/" + repository,
                           Digest.of(new byte[] {1}),
                           (done, total) -> {}));
-      assertEquals(FetchException.Reason.UNAVAILABLE, error.reason());
+      assertEquals(Reason.UNAVAILABLE, error.reason());
       assertTrue(
           error.getMessage().startsWith("manifest " + Digest.of(new byte[] {1})),
           error.getMessage());
@@ -160,6 +161,6 @@ class ArtifactFetcherTest {
         assertThrows(
             FetchException.class,
             () -> fetcher(client).fetch(registry + "/" + repository, digest, (done, total) -> {}));
-    assertEquals(FetchException.Reason.INVALID_ARTIFACT, error.reason());
+    assertEquals(Reason.INVALID_ARTIFACT, error.reason());
   }
 }

@@ -7,10 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.agent.trust.AcceptedState;
+import dev.ferry.agent.failure.Failure;
+import dev.ferry.agent.failure.Reason;
 import dev.ferry.agent.trust.DesiredStateVerifier;
 import dev.ferry.agent.trust.RejectedDesiredStateException;
-import dev.ferry.agent.trust.RejectedDesiredStateException.Reason;
 import dev.ferry.agent.trust.VerifiedDesired;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.testing.TestHub;
@@ -44,6 +44,38 @@ class StateFileTest {
     new StateFile(dir).save(state);
     assertEquals(state, new StateFile(dir).load());
     assertEquals(2, state.accepted().installedReleaseSeq("resnet"));
+  }
+
+  @Test
+  void load_readsFailedVersionsAsEarlierAgentsWroteThem() throws IOException {
+    Digest rolledBack = TestHub.digest("rolled-back");
+    Digest golden = TestHub.digest("golden-mismatch");
+    String failed =
+        "{\"schema\":\"ferry.agent-state/v1\",\"failed\":{"
+            + "\"a\":{\"manifestDigest\":\""
+            + rolledBack
+            + "\",\"version\":\"2.0.0\",\"reason\":\"ROLLED_BACK: error rate 0.5 over 20\"},"
+            + "\"b\":{\"manifestDigest\":\""
+            + golden
+            + "\",\"version\":\"1.2.0\",\"reason\":\"golden case 0 output 'y' differs\"}}}";
+    Files.writeString(dir.resolve("state.json"), failed);
+
+    AgentState state = new StateFile(dir).load();
+
+    assertEquals(
+        new FailedVersion(
+            rolledBack, "2.0.0", new Failure(Reason.ROLLED_BACK, "error rate 0.5 over 20")),
+        state.failed().get("a"));
+    assertEquals(
+        new FailedVersion(
+            golden,
+            "1.2.0",
+            new Failure(Reason.VERSION_REJECTED, "golden case 0 output 'y' differs")),
+        state.failed().get("b"));
+    new StateFile(dir).save(state);
+    String saved = Files.readString(dir.resolve("state.json"));
+    assertTrue(saved.contains("\"reason\":\"ROLLED_BACK: error rate 0.5 over 20\""), saved);
+    assertTrue(saved.contains("\"reason\":\"golden case 0 output 'y' differs\""), saved);
   }
 
   @Test
@@ -85,7 +117,7 @@ class StateFileTest {
     byte[] seven = keys.desired(TestHub.desiredState(DEVICE, 7, keys.assign("resnet", 2)));
     AgentState before = new StateFile(dir).load();
     VerifiedDesired verified = verifier.verify(nine, DEVICE, before.accepted(), TestHub.NOW);
-    new StateFile(dir).save(before.withAccepted(before.accepted().accept(verified)));
+    new StateFile(dir).save(before.withAccepted(verified.acceptedFrom(before.accepted())));
 
     AcceptedState restarted = new StateFile(dir).load().accepted();
 
@@ -107,7 +139,7 @@ class StateFileTest {
 
     Collected collected = store.gc(state.referencedBlobs());
 
-    assertEquals(new ModelSlot(v3, v2), state.models().get("resnet"));
+    assertEquals(new InstalledModel(v3, v2), state.models().get("resnet"));
     assertEquals(3, collected.blobs());
     for (Digest digest : Set.copyOf(v2.blobs())) {
       assertTrue(store.blob(digest).isPresent(), digest.toString());

@@ -77,6 +77,12 @@ class ApplierTest {
   }
 
   private Applier newApplier() {
+    return newApplier(
+        host ->
+            clients.computeIfAbsent(host, h -> RegistryClient.builder(h).plainHttp(true).build()));
+  }
+
+  private Applier newApplier(java.util.function.Function<String, RegistryClient> registries) {
     ContentStore store = new ContentStore(dir);
     Reporter reporter =
         new Reporter() {
@@ -99,9 +105,7 @@ class ApplierTest {
             new DesiredStateVerifier(() -> trust, new JsonCodec()),
             new ArtifactFetcher(
                 store,
-                host ->
-                    clients.computeIfAbsent(
-                        host, h -> RegistryClient.builder(h).plainHttp(true).build()),
+                registries,
                 new Backoff(Duration.ofMillis(5), Duration.ofMillis(10), 2),
                 executor),
             store,
@@ -316,5 +320,29 @@ class ApplierTest {
     servesVersion("1.0.0");
     assertEquals(ModelStatus.ROLLED_BACK, lastReport().models().get(0).status());
     assertEquals("1.0.0", restarted.state().orElseThrow().models().get(model).active().version());
+  }
+
+  @Test
+  void aDefectDuringAnInstall_isRetriedAndNeverRecordedAsTheVersionsFailure() throws Exception {
+    ModelAssignment v1 = release("1.0.0", 1, 1, false);
+    Applier buggy =
+        newApplier(
+            host -> {
+              throw new IllegalStateException("a defect in the agent");
+            });
+    buggy.restore();
+
+    assertTrue(buggy.apply(desired(1, v1)), "the install waits for a retry");
+
+    String reason = "INTERNAL_ERROR: java.lang.IllegalStateException: a defect in the agent";
+    assertEquals(EventType.FAILED, lastEvent().type());
+    assertEquals(reason + "; retrying", lastEvent().reason());
+    assertEquals(ModelStatus.PENDING, lastReport().models().get(0).status());
+    assertEquals(Map.of(), buggy.state().orElseThrow().failed(), "nothing failed for good");
+    Applier restarted = newApplier();
+    restarted.restore();
+    assertEquals(Map.of(), restarted.state().orElseThrow().failed());
+    assertFalse(restarted.reconcile(), "installed once the defect is gone");
+    servesVersion("1.0.0");
   }
 }

@@ -6,7 +6,8 @@ import static dev.ferry.protocol.testing.TestHub.desiredState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.ferry.agent.trust.RejectedDesiredStateException.Reason;
+import dev.ferry.agent.failure.Reason;
+import dev.ferry.agent.store.AcceptedState;
 import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.device.ModelAssignment;
 import dev.ferry.protocol.json.JsonCodec;
@@ -159,8 +160,9 @@ class DesiredStateVerifierTest {
   void verify_reportsTheAcceptedStateDeliveredAgainAsADuplicate() {
     byte[] payload = keys.desired(desiredState(DEVICE, 9, keys.assign("resnet", 1)));
     AcceptedState accepted =
-        AcceptedState.initial()
-            .accept(verifier.verify(payload, DEVICE, AcceptedState.initial(), NOW));
+        verifier
+            .verify(payload, DEVICE, AcceptedState.initial(), NOW)
+            .acceptedFrom(AcceptedState.initial());
     assertRejected(
         Reason.DUPLICATE,
         "desired sequence 9 is the accepted one, delivered again",

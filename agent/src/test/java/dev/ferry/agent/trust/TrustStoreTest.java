@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.agent.store.AcceptedState;
 import dev.ferry.protocol.signing.Ed25519;
 import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.PayloadTypes;
@@ -134,7 +135,7 @@ class TrustStoreTest {
                     "edge-1",
                     AcceptedState.initial(),
                     TestHub.NOW));
-    assertEquals(RejectedDesiredStateException.Reason.UNTRUSTED_SIGNATURE, error.reason());
+    assertEquals(dev.ferry.agent.failure.Reason.UNTRUSTED_SIGNATURE, error.reason());
   }
 
   @Test

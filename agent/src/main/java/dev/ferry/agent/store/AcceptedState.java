@@ -1,4 +1,4 @@
-package dev.ferry.agent.trust;
+package dev.ferry.agent.store;
 
 import dev.ferry.protocol.oci.Digest;
 import java.util.HashMap;
@@ -40,11 +40,12 @@ public record AcceptedState(long sequence, Digest payloadDigest, Map<String, Lon
    * This state after accepting a verified desired state; releases are recorded by {@link
    * #installed} once they serve.
    *
-   * @param desired the verified desired state
+   * @param desiredSequence the verified desired state's sequence
+   * @param desiredDigest the digest of its signed payload
    * @return the new state
    */
-  public AcceptedState accept(VerifiedDesired desired) {
-    return new AcceptedState(desired.state().sequence(), desired.payloadDigest(), releaseSeqs);
+  public AcceptedState accept(long desiredSequence, Digest desiredDigest) {
+    return new AcceptedState(desiredSequence, desiredDigest, releaseSeqs);
   }
 
   /**

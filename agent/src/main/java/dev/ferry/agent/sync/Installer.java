@@ -1,0 +1,193 @@
+package dev.ferry.agent.sync;
+
+import dev.ferry.agent.failure.Failure;
+import dev.ferry.agent.failure.Reason;
+import dev.ferry.agent.fetch.ArtifactFetcher;
+import dev.ferry.agent.fetch.FetchException;
+import dev.ferry.agent.fetch.FetchedArtifact;
+import dev.ferry.agent.runtime.Models;
+import dev.ferry.agent.runtime.VersionRejectedException;
+import dev.ferry.agent.store.InstalledModel;
+import dev.ferry.agent.store.InstalledVersion;
+import dev.ferry.agent.store.Target;
+import dev.ferry.protocol.device.EventType;
+import dev.ferry.protocol.device.ModelAssignment;
+import dev.ferry.protocol.json.MalformedMessageException;
+import dev.ferry.protocol.oci.Annotations;
+import dev.ferry.protocol.oci.Descriptor;
+import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.release.ReleasePredicate;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Installs one assigned version: fetches it, checks it against the signed statement, loads it and
+ * runs its golden vectors, swaps it in and records it in state.json; at start, makes the installed
+ * versions serve again from the cache. Failures come back as a {@link Failure}: what is wrong with
+ * the version names its rule; a defect in the agent is logged and comes back as {@link
+ * Reason#INTERNAL_ERROR}, which is retried, never recorded for good.
+ */
+final class Installer {
+  private static final Logger LOG = Logger.getLogger(Installer.class);
+
+  /** Exceptions that say what is wrong with the version or the cache, and their reasons. */
+  private static final List<Map.Entry<Class<? extends Exception>, Reason>> KNOWN =
+      List.of(
+          Map.entry(UnsignedLayerException.class, Reason.UNSIGNED_LAYER),
+          Map.entry(ServingSpecMismatchException.class, Reason.INVALID_MODEL_FILE),
+          Map.entry(MalformedMessageException.class, Reason.INVALID_MODEL_FILE),
+          Map.entry(VersionRejectedException.class, Reason.VERSION_REJECTED),
+          Map.entry(IOException.class, Reason.CACHE),
+          Map.entry(UncheckedIOException.class, Reason.CACHE));
+
+  private final ArtifactFetcher fetcher;
+  private final CacheLoader loader;
+  private final Models models;
+  private final SavedState state;
+  private final Reports reports;
+
+  Installer(
+      ArtifactFetcher fetcher,
+      CacheLoader loader,
+      Models models,
+      SavedState state,
+      Reports reports) {
+    this.fetcher = fetcher;
+    this.loader = loader;
+    this.models = models;
+    this.state = state;
+    this.reports = reports;
+  }
+
+  /**
+   * Installs a version; what serves is disturbed only by a version that passed every check.
+   *
+   * @param target the assigned model
+   * @param record whether to record it as the active version (false to repair one already recorded)
+   * @return empty once it serves, else why not
+   */
+  Optional<Failure> install(Target target, boolean record) {
+    try {
+      steps(target, record);
+      return Optional.empty();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Optional.of(new Failure(Reason.INTERRUPTED, "interrupted"));
+    } catch (Exception e) {
+      return Optional.of(failure(target, e));
+    }
+  }
+
+  /** What a failed step means: the rule the version broke, a cache failure, or a defect. */
+  private static Failure failure(Target target, Exception e) {
+    if (e instanceof FetchException fetch) {
+      return fetch.failure();
+    }
+    return KNOWN.stream()
+        .filter(known -> known.getKey().isInstance(e))
+        .findFirst()
+        .map(known -> new Failure(known.getValue(), String.valueOf(e.getMessage())))
+        .orElseGet(() -> defect(target, e));
+  }
+
+  private static Failure defect(Target target, Exception e) {
+    LOG.errorf(e, "installing %s failed on a defect; it is tried again later", target.name());
+    return new Failure(Reason.INTERNAL_ERROR, e.toString());
+  }
+
+  /**
+   * Makes the installed versions of a model serve from the cache, the fallback first so that the
+   * active one serves after both; one that does not load is reported, and reconciling repairs it.
+   */
+  void restore(InstalledModel model) {
+    Stream.of(model.fallback(), model.active()).filter(Objects::nonNull).forEach(this::restore);
+  }
+
+  private void restore(InstalledVersion version) {
+    try {
+      models.install(version.name(), loader.load(version));
+      reports.restored(version);
+    } catch (IOException
+        | ServingSpecMismatchException
+        | VersionRejectedException
+        | MalformedMessageException e) {
+      notRestored(version, new Failure(Reason.CACHE, String.valueOf(e.getMessage())));
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "restoring %s %s failed on a defect", version.name(), version.version());
+      notRestored(version, new Failure(Reason.INTERNAL_ERROR, e.toString()));
+    }
+  }
+
+  private void notRestored(InstalledVersion version, Failure failure) {
+    LOG.warnf("cannot serve %s %s from the cache: %s", version.name(), version.version(), failure);
+    reports.notRestored(version, failure);
+  }
+
+  private void steps(Target target, boolean record)
+      throws FetchException,
+          InterruptedException,
+          UnsignedLayerException,
+          IOException,
+          ServingSpecMismatchException {
+    String name = target.name();
+    String version = target.statement().predicate().version();
+    InstalledVersion installed = installed(target, fetch(target));
+    reports.event(EventType.VERIFIED, name, version, null);
+    models.install(name, loader.load(installed));
+    reports.event(EventType.VALIDATED, name, version, null);
+    if (record) {
+      state.save(state.get().activate(installed));
+    }
+    reports.active(installed);
+    reports.event(EventType.ACTIVATED, name, version, null);
+  }
+
+  /** Fetches the artifact and checks that it is the one the statement signs. */
+  private FetchedArtifact fetch(Target target)
+      throws FetchException, InterruptedException, UnsignedLayerException {
+    ModelAssignment assignment = target.assignment();
+    ReleasePredicate release = target.statement().predicate();
+    reports.downloading(target.name(), release.version());
+    FetchedArtifact artifact =
+        fetcher.fetch(
+            assignment.repository(),
+            assignment.manifestDigest(),
+            reports.progress(target.name(), release.version()));
+    checkSigned(artifact, release);
+    return artifact;
+  }
+
+  /** The statement names the digests of serving.json and the golden vectors: they must match. */
+  private static void checkSigned(FetchedArtifact artifact, ReleasePredicate release)
+      throws UnsignedLayerException {
+    Digest serving = artifact.manifest().layerAt("serving.json").digest();
+    Digest golden = artifact.manifest().layerAt("golden.json").digest();
+    if (!serving.equals(release.servingDigest()) || !golden.equals(release.goldenDigest())) {
+      throw new UnsignedLayerException(
+          serving, golden, release.servingDigest(), release.goldenDigest());
+    }
+  }
+
+  private static InstalledVersion installed(Target target, FetchedArtifact artifact) {
+    ModelAssignment assignment = target.assignment();
+    ReleasePredicate release = target.statement().predicate();
+    Map<String, Digest> files = new LinkedHashMap<>();
+    for (Descriptor layer : artifact.manifest().layers()) {
+      files.put(layer.annotations().get(Annotations.MODEL_FILEPATH), layer.digest());
+    }
+    return new InstalledVersion(
+        target.name(),
+        release.version(),
+        assignment.manifestDigest(),
+        release.releaseSeq(),
+        files,
+        assignment.release());
+  }
+}
