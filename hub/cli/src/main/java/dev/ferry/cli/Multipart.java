@@ -1,4 +1,4 @@
-package dev.ferry.hub.cli;
+package dev.ferry.cli;
 
 import java.io.FileNotFoundException;
 import java.net.http.HttpRequest;

@@ -1,4 +1,4 @@
-package dev.ferry.hub.cli;
+package dev.ferry.cli;
 
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code ferry}: the release manager's command line over the hub's REST API. Plain Java (no Quarkus
- * at run time), packaged as {@code hub/target/ferry-cli.jar}.
+ * at run time), packaged as {@code hub/cli/target/ferry-cli.jar} and installed as {@code ferry} by
+ * {@code deploy/cli/install.sh}.
  */
 @Command(
     name = "ferry",
@@ -37,6 +38,9 @@ public final class Ferry {
   /** Exit code: the hub refused the request. */
   static final int REFUSED = 1;
 
+  /** Exit code: bad command line (picocli's own). */
+  static final int USAGE = 2;
+
   /** Exit code: no or a refused token. */
   static final int UNAUTHORIZED = 3;
 
@@ -55,7 +59,7 @@ public final class Ferry {
   private Ferry() {}
 
   /**
-   * Runs a command line.
+   * Runs a command line and exits with its code.
    *
    * @param args the arguments
    */
@@ -79,15 +83,17 @@ public final class Ferry {
     CommandLine line = new CommandLine(new Ferry());
     line.setOut(out);
     line.setErr(err);
-    line.setExecutionExceptionHandler(
-        (e, command, parsed) -> {
-          if (e instanceof HubClient.HubException failure) {
-            command.getErr().println("ferry: " + failure.getMessage());
-            return failure.exitCode();
-          }
-          throw e;
-        });
+    line.setExecutionExceptionHandler(Ferry::failed);
     return line.execute(args);
+  }
+
+  private static int failed(Exception e, CommandLine command, CommandLine.ParseResult parsed)
+      throws Exception {
+    if (e instanceof HubException failure) {
+      command.getErr().println("ferry: " + failure.getMessage());
+      return failure.exitCode();
+    }
+    throw e;
   }
 
   /** The version from the jar's manifest. */

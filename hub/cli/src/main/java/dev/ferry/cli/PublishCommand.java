@@ -1,6 +1,6 @@
-package dev.ferry.hub.cli;
+package dev.ferry.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.protocol.api.Release;
 import java.io.FileNotFoundException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
@@ -48,13 +48,29 @@ final class PublishCommand implements Callable<Integer> {
       description = "Execution providers it is meant for, comma-separated (CUDA,CPU).")
   String executionProviders;
 
-  @Option(names = "--shapes", description = "Shape hints for dynamic inputs (x=1x3x224x224).")
+  @Option(names = "--shapes", description = "Shapes for dynamic inputs (x=1,3,224,224;y=1,4).")
   String shapes;
 
   @Override
   public Integer call() throws FileNotFoundException {
     PrintWriter err = spec.commandLine().getErr();
     Progress progress = new Progress(err, System.console() != null && !options.json);
+    Multipart body = body(progress);
+    HubClient client = options.client();
+    Answer release =
+        client.send(
+            client
+                .request(
+                    "/api/v1/models/"
+                        + URLEncoder.encode(name, StandardCharsets.UTF_8)
+                        + "/versions")
+                .header("Content-Type", body.contentType())
+                .POST(body.body()));
+    progress.done();
+    return options.print(spec, release, PublishCommand::table);
+  }
+
+  private Multipart body(Progress progress) throws FileNotFoundException {
     Multipart body =
         new Multipart()
             .field("version", version)
@@ -65,30 +81,18 @@ final class PublishCommand implements Callable<Integer> {
             .file("model", model, progress::add)
             .file("golden", golden, progress::add);
     progress.total(body.fileBytes());
-    HubClient client = options.client();
-    JsonNode release =
-        client.send(
-            client
-                .request(
-                    "/api/v1/models/"
-                        + URLEncoder.encode(name, StandardCharsets.UTF_8)
-                        + "/versions")
-                .header("Content-Type", body.contentType())
-                .POST(body.body()));
-    progress.done();
-    if (options.json) {
-      Output.json(spec.commandLine().getOut(), release);
-      return 0;
-    }
-    new Table("NAME", "VERSION", "RELEASE SEQ", "MANIFEST", "SIZE")
+    return body;
+  }
+
+  private static Table table(Answer answer) {
+    Release release = answer.as(Release.class);
+    return new Table("NAME", "VERSION", "RELEASE SEQ", "MANIFEST", "SIZE")
         .row(
-            Output.text(release, "name"),
-            Output.text(release, "version"),
-            Output.text(release, "releaseSeq"),
-            Output.text(release, "manifestDigest"),
-            Output.text(release, "size"))
-        .print(spec.commandLine().getOut());
-    return 0;
+            release.name(),
+            release.version(),
+            release.releaseSeq(),
+            release.manifestDigest(),
+            release.size());
   }
 
   /** A progress bar on the terminal, redrawn at most ten times a second; silent in scripts. */

@@ -1,4 +1,4 @@
-package dev.ferry.hub.cli;
+package dev.ferry.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -65,7 +65,7 @@ final class RolloutCommand {
         names = "--waves",
         split = ",",
         paramLabel = "END",
-        description = "Cumulative wave ends, counts or shares: 1,10%,100% (a canary first).")
+        description = "Cumulative wave ends, counts or shares: 1,10%%,100%% (a canary first).")
     List<String> waves;
 
     @Option(names = "--success-threshold", description = "Share of a wave ACTIVE, 0 to 1.")
@@ -104,8 +104,7 @@ final class RolloutCommand {
 
     @Override
     public Integer call() throws InterruptedException {
-      ObjectNode body =
-          HubClient.JSON.createObjectNode().put("model", model).put("version", version);
+      ObjectNode body = Answer.JSON.createObjectNode().put("model", model).put("version", version);
       if (targets.selector != null) {
         body.put("selector", targets.selector);
       } else {
@@ -132,13 +131,13 @@ final class RolloutCommand {
         putIf(gates, "minRequests", minRequests);
       }
       HubClient client = options.client();
-      JsonNode rollout = client.post("/api/v1/rollouts", body);
+      JsonNode rollout = client.post("/api/v1/rollouts", body).tree();
       return await ? waitFor(client, rollout, options, spec) : show(rollout, options, spec);
     }
 
     private static void putIf(ObjectNode node, String field, Object value) {
       if (value != null) {
-        node.set(field, HubClient.JSON.valueToTree(value));
+        node.set(field, Answer.JSON.valueToTree(value));
       }
     }
   }
@@ -162,7 +161,7 @@ final class RolloutCommand {
     public Integer call() throws InterruptedException {
       HubClient client = options.client();
       if (id == null) {
-        JsonNode rollouts = client.get("/api/v1/rollouts");
+        JsonNode rollouts = client.get("/api/v1/rollouts").tree();
         if (options.json) {
           Output.json(spec.commandLine().getOut(), rollouts);
           return 0;
@@ -181,7 +180,7 @@ final class RolloutCommand {
         table.print(spec.commandLine().getOut());
         return 0;
       }
-      JsonNode rollout = client.get("/api/v1/rollouts/" + id);
+      JsonNode rollout = client.get("/api/v1/rollouts/" + id).tree();
       return await ? waitFor(client, rollout, options, spec) : show(rollout, options, spec);
     }
   }
@@ -244,7 +243,9 @@ final class RolloutCommand {
     @Override
     public Integer call() {
       return show(
-          options.client().post("/api/v1/rollouts/" + id + "/" + action, null), options, spec);
+          options.client().post("/api/v1/rollouts/" + id + "/" + action, null).tree(),
+          options,
+          spec);
     }
   }
 
@@ -269,7 +270,7 @@ final class RolloutCommand {
         last = line;
       }
       Thread.sleep(Duration.ofSeconds(1).toMillis());
-      rollout = client.get("/api/v1/rollouts/" + id);
+      rollout = client.get("/api/v1/rollouts/" + id).tree();
     }
     show(rollout, options, spec);
     return "SUCCEEDED".equals(Output.text(rollout, "state")) ? 0 : Ferry.ROLLOUT_NOT_SUCCEEDED;

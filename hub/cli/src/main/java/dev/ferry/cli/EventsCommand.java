@@ -1,6 +1,6 @@
-package dev.ferry.hub.cli;
+package dev.ferry.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.protocol.device.DeviceEvent;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
@@ -30,29 +30,20 @@ final class EventsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    StringBuilder query = new StringBuilder("?limit=" + limit);
-    if (device != null) {
-      query.append("&device=").append(URLEncoder.encode(device, StandardCharsets.UTF_8));
-    }
-    if (model != null) {
-      query.append("&model=").append(URLEncoder.encode(model, StandardCharsets.UTF_8));
-    }
-    JsonNode events = options.client().get("/api/v1/events" + query);
-    if (options.json) {
-      Output.json(spec.commandLine().getOut(), events);
-      return 0;
-    }
+    String query = "?limit=" + limit + parameter("device", device) + parameter("model", model);
+    return options.print(
+        spec, options.client().get("/api/v1/events" + query), EventsCommand::table);
+  }
+
+  private static String parameter(String name, String value) {
+    return value == null ? "" : "&" + name + "=" + URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
+  private static Table table(Answer answer) {
     Table table = new Table("AT", "DEVICE", "TYPE", "MODEL", "VERSION", "REASON");
-    events.forEach(
-        e ->
-            table.row(
-                Output.text(e, "at"),
-                Output.text(e, "deviceId"),
-                Output.text(e, "type"),
-                Output.text(e, "model"),
-                Output.text(e, "version"),
-                Output.text(e, "reason")));
-    table.print(spec.commandLine().getOut());
-    return 0;
+    for (DeviceEvent e : answer.listOf(DeviceEvent.class)) {
+      table.row(e.at(), e.deviceId(), e.type(), e.model(), e.version(), e.reason());
+    }
+    return table;
   }
 }

@@ -1,11 +1,14 @@
-package dev.ferry.hub.cli;
+package dev.ferry.cli;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Function;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
 /** Where the hub is, the token, and the output form: shared by every command. */
@@ -21,6 +24,21 @@ final class HubOptions {
 
   /** Environment variables; tests replace them. */
   static Map<String, String> environment = System.getenv();
+
+  /**
+   * Prints an answer: its JSON with {@code --json}, else the table made of it.
+   *
+   * @return the exit code, 0
+   */
+  int print(CommandSpec spec, Answer answer, Function<Answer, Table> table) {
+    PrintWriter out = spec.commandLine().getOut();
+    if (json) {
+      Output.json(out, answer);
+    } else {
+      table.apply(answer).print(out);
+    }
+    return 0;
+  }
 
   HubClient client() {
     Properties config = config();
@@ -45,7 +63,7 @@ final class HubOptions {
       try (InputStream in = Files.newInputStream(file)) {
         properties.load(in);
       } catch (IOException e) {
-        throw new HubClient.HubException(
+        throw new HubException(
             Ferry.REFUSED, "cannot read the config file " + file + ": " + e.getMessage());
       }
     }

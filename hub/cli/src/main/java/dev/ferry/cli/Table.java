@@ -1,4 +1,4 @@
-package dev.ferry.hub.cli;
+package dev.ferry.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
