@@ -36,12 +36,15 @@ final class DevicesCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    String query = "?page=" + page + "&size=" + size;
-    if (selector != null) {
-      query += "&selector=" + URLEncoder.encode(selector, StandardCharsets.UTF_8);
-    }
     return options.print(
-        spec, options.client().get("/api/v1/devices" + query), DevicesCommand::table);
+        spec, options.client().get("/api/v1/devices" + query()), DevicesCommand::table);
+  }
+
+  private String query() {
+    String query = "?page=" + page + "&size=" + size;
+    return selector == null
+        ? query
+        : query + "&selector=" + URLEncoder.encode(selector, StandardCharsets.UTF_8);
   }
 
   private static Table table(Answer answer) {

@@ -80,11 +80,8 @@ public final class Ferry {
    * @return the exit code
    */
   static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine line = new CommandLine(new Ferry());
-    line.setOut(out);
-    line.setErr(err);
-    line.setExecutionExceptionHandler(Ferry::failed);
-    return line.execute(args);
+    CommandLine line = new CommandLine(new Ferry()).setOut(out).setErr(err);
+    return line.setExecutionExceptionHandler(Ferry::failed).execute(args);
   }
 
   private static int failed(Exception e, CommandLine command, CommandLine.ParseResult parsed)

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 
@@ -71,11 +72,7 @@ final class HubOptions {
   }
 
   private static String first(String a, String b, String c, String fallback) {
-    for (String value : new String[] {a, b, c}) {
-      if (value != null && !value.isBlank()) {
-        return value.strip();
-      }
-    }
-    return fallback;
+    Stream<String> given = Stream.of(a, b, c).filter(v -> v != null && !v.isBlank());
+    return given.map(String::strip).findFirst().orElse(fallback);
   }
 }

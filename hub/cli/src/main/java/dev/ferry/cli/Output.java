@@ -1,5 +1,7 @@
 package dev.ferry.cli;
 
+import static java.util.stream.Collectors.joining;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.PrintWriter;
@@ -33,12 +35,9 @@ final class Output {
 
   /** {@code a=1,b=2}, or null when there is nothing. */
   static String pairs(Map<String, ?> map) {
-    if (map == null || map.isEmpty()) {
-      return null;
-    }
-    StringJoiner joined = new StringJoiner(",");
-    map.forEach((key, value) -> joined.add(key + "=" + value));
-    return joined.toString();
+    return map == null || map.isEmpty()
+        ? null
+        : map.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(joining(","));
   }
 
   /** {@code a=1,b=2} from an object. */

@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Rows printed as aligned columns under a header. */
@@ -13,11 +14,8 @@ final class Table {
   }
 
   Table row(Object... cells) {
-    String[] row = new String[cells.length];
-    for (int i = 0; i < cells.length; i++) {
-      row[i] = cells[i] == null ? "-" : String.valueOf(cells[i]);
-    }
-    rows.add(row);
+    rows.add(
+        Arrays.stream(cells).map(c -> c == null ? "-" : String.valueOf(c)).toArray(String[]::new));
     return this;
   }
 

@@ -174,6 +174,25 @@ class FerryTest {
   }
 
   @Test
+  void rolloutStatus_printsItsWaves_andAWaitedRolloutThatFailedExitsWith7() {
+    hub.answer(
+        "/api/v1/rollouts/r1",
+        200,
+        "{\"id\":\"r1\",\"model\":\"detector\",\"version\":\"1.2.0\",\"state\":\"FAILED\","
+            + "\"wave\":1,\"waves\":2,\"reason\":\"canary failed\",\"waveProgress\":"
+            + "[{\"wave\":1,\"devices\":1,\"progress\":{\"FAILED\":1}}]}");
+    String shown =
+        "rollout r1: detector 1.2.0, FAILED, wave 1 of 2\n"
+            + "  canary failed\n"
+            + "WAVE  DEVICES  PROGRESS\n"
+            + "1     1        FAILED=1\n";
+    assertEquals(new Result(0, shown, ""), ferry("rollout", "status", "r1"));
+    assertEquals(
+        new Result(Ferry.ROLLOUT_NOT_SUCCEEDED, shown, ""),
+        ferry("rollout", "status", "r1", "--wait"));
+  }
+
+  @Test
   void hubErrors_printTheirMessage_andExitWithTheirCode() {
     hub.answer(
         "/api/v1/models", 409, "{\"code\":\"CONFLICT\",\"message\":\"exists\",\"details\":{}}");
