@@ -6,6 +6,6 @@
  * the signed release statement and the artifact's own files; {@link dev.ferry.protocol.oci}
  * digests, media types and OCI manifests; {@link dev.ferry.protocol.signing} DSSE envelopes,
  * Ed25519 keys and the trust root; {@link dev.ferry.protocol.registry} the OCI registry client both
- * sides use.
+ * sides use; {@link dev.ferry.protocol.api} the hub's REST API as records.
  */
 package dev.ferry.protocol;

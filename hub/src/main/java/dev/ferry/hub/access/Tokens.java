@@ -23,6 +23,7 @@ import java.security.SecureRandom;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -42,6 +43,7 @@ public class Tokens {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9._-]{1,128}");
   private static final SecureRandom RANDOM = new SecureRandom();
 
+  @Inject Clock clock;
   @Inject HubConfig config;
   @Inject Database db;
 
@@ -109,7 +111,7 @@ public class Tokens {
       throw new ApiException(ErrorCode.CONFLICT, "token name 'admin' is reserved");
     }
     String token = newToken();
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     int inserted =
         db.transaction(
             c -> {

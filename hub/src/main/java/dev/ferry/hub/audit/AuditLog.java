@@ -9,7 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -19,6 +19,7 @@ public class AuditLog {
   /** The actor of the engine's own steps. */
   public static final String HUB = "hub";
 
+  @Inject Clock clock;
   @Inject Database db;
 
   /**
@@ -35,7 +36,7 @@ public class AuditLog {
     try (PreparedStatement insert =
         c.prepareStatement(
             "INSERT INTO audit (at, actor, action, target, details) VALUES (?, ?, ?, ?, ?)")) {
-      insert.setTimestamp(1, Timestamp.from(Instant.now()));
+      insert.setTimestamp(1, Timestamp.from(clock.instant()));
       insert.setString(2, clip(actor, 128));
       insert.setString(3, clip(action, 64));
       insert.setString(4, clip(target, 512));

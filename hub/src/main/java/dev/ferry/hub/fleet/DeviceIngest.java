@@ -14,7 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -31,6 +31,7 @@ public class DeviceIngest {
   private final JsonCodec codec = new JsonCodec(256 * 1024);
   private final AtomicLong dropped = new AtomicLong();
 
+  @Inject Clock clock;
   @Inject IngestSession session;
   @Inject Devices devices;
   @Inject EventLog events;
@@ -73,7 +74,7 @@ public class DeviceIngest {
   private void event(Topic topic, byte[] payload) {
     DeviceEvent event = codec.decode(payload, DeviceEvent.class);
     requireSameDevice(topic, event.deviceId());
-    db.transaction(c -> events.record(c, event, Instant.now()));
+    db.transaction(c -> events.record(c, event, clock.instant()));
   }
 
   private void reported(Topic topic, byte[] payload) {
@@ -85,7 +86,7 @@ public class DeviceIngest {
     String json = new String(payload, StandardCharsets.UTF_8);
     db.transaction(
         c -> {
-          devices.upsert(c, state.deviceId(), state.labels(), null, json, Instant.now());
+          devices.upsert(c, state.deviceId(), state.labels(), null, json, clock.instant());
           return null;
         });
   }
@@ -98,7 +99,7 @@ public class DeviceIngest {
     requireSameDevice(topic, presence.deviceId());
     db.transaction(
         c -> {
-          devices.upsert(c, presence.deviceId(), null, presence.online(), null, Instant.now());
+          devices.upsert(c, presence.deviceId(), null, presence.online(), null, clock.instant());
           return null;
         });
   }

@@ -27,6 +27,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -48,6 +49,7 @@ public class Publisher {
   private final JsonCodec codec = new JsonCodec();
   private final ArtifactBuilder builder = new ArtifactBuilder();
 
+  @Inject Clock clock;
   @Inject Catalog catalog;
   @Inject ArtifactStore store;
   @Inject HubKeys keys;
@@ -75,7 +77,7 @@ public class Publisher {
     GoldenVectors golden = golden(submission, signature, name + "@" + version);
     ServingSpec serving =
         signature.servingSpec(name, version, submission.executionProviders(), Map.of());
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     try {
       Artifact artifact =
           builder.build(

@@ -13,6 +13,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -32,6 +33,7 @@ import java.util.Set;
 class Assigner {
   private final JsonCodec codec = new JsonCodec(16 * 1024 * 1024);
 
+  @Inject Clock clock;
   @Inject Catalog catalog;
   @Inject HubKeys keys;
   @Inject DesiredStates desired;
@@ -160,7 +162,7 @@ class Assigner {
 
   /** Re-releases the version unless it is the model's latest release (see Catalog#reissue). */
   private void latest(Connection c, String model, String version) throws SQLException {
-    reissue(c, model, version, Instant.now());
+    reissue(c, model, version, clock.instant());
   }
 
   private Release reissue(Connection c, String model, String version, Instant now)

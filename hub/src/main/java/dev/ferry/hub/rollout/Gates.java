@@ -20,7 +20,7 @@ final class Gates {
    */
   record Verdict(String waiting, String breach) {}
 
-  static Verdict judge(Strategy.MetricGates gates, String version, Map<String, Totals> totals) {
+  static Verdict judge(Strategy.Gates gates, String version, Map<String, Totals> totals) {
     Totals candidate = totals.getOrDefault(version, new Totals(0, 0, LatencyHistogram.empty()));
     long requests = 0;
     long errors = 0;

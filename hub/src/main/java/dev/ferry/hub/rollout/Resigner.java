@@ -11,6 +11,7 @@ import jakarta.inject.Inject;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,6 +30,7 @@ import org.jboss.logging.Logger;
 public class Resigner {
   private static final Logger LOG = Logger.getLogger(Resigner.class);
 
+  @Inject Clock clock;
   @Inject HubConfig config;
   @Inject Database db;
   @Inject DesiredStates desired;
@@ -55,7 +57,7 @@ public class Resigner {
 
   private void resignSafely() {
     try {
-      int count = resignDue(Instant.now());
+      int count = resignDue(clock.instant());
       if (count > 0) {
         LOG.infof("re-signed %d desired states", count);
       }

@@ -16,6 +16,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -45,6 +46,7 @@ public class RolloutEngine {
   // longer than publishing a wave of thousands takes, so the sweep never races its signer
   private static final Duration PUBLISH_GRACE = Duration.ofSeconds(60);
 
+  @Inject Clock clock;
   @Inject HubConfig config;
   @Inject Database db;
   @Inject Assigner assigner;
@@ -81,7 +83,7 @@ public class RolloutEngine {
       for (int i = 0; i < STEPS_PER_TICK && stepOne(); i++) {
         // each step claims the most overdue rollout
       }
-      desired.publishLeftOver(Instant.now(), PUBLISH_GRACE);
+      desired.publishLeftOver(clock.instant(), PUBLISH_GRACE);
       resyncQuietDevices();
     } catch (RuntimeException e) {
       LOG.errorf(e, "rollout step failed; retrying on the next tick");
@@ -93,7 +95,7 @@ public class RolloutEngine {
    * gone to a replica that stopped before storing it.
    */
   private void resyncQuietDevices() {
-    Instant now = Instant.now();
+    Instant now = clock.instant();
     Duration after = config.rollout().resyncAfter();
     if (lastResync != null && lastResync.plus(after).isAfter(now)) {
       return;
@@ -108,7 +110,7 @@ public class RolloutEngine {
 
   /** Steps the most overdue rollout; false when none is due. */
   boolean stepOne() {
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     Map<String, DesiredStates.Signed> signed = new LinkedHashMap<>();
     boolean stepped =
         db.transaction(
@@ -163,7 +165,7 @@ public class RolloutEngine {
   RolloutRow startWave(
       Connection c, RolloutRow r, int wave, Instant now, Map<String, DesiredStates.Signed> signed)
       throws SQLException {
-    RolloutRow started = r.startingWave(wave, now);
+    RolloutRow started = r.with(r.status().startingWave(wave, now));
     List<String> waiting = RolloutStore.devices(c, r.id(), wave, List.of(DeviceProgress.WAITING));
     signed.putAll(assigner.assign(c, started, waiting, now));
     audit.record(
@@ -183,7 +185,7 @@ public class RolloutEngine {
       Connection c, RolloutRow r, Instant now, Map<String, DesiredStates.Signed> signed)
       throws SQLException {
     if (r.lastWave()) {
-      return finish(c, r, RolloutState.SUCCEEDED, null, null, now, "rollout.succeeded");
+      return finish(c, r, r.status().ended(RolloutState.SUCCEEDED, null, now));
     }
     return startWave(c, r, r.wave() + 1, now, signed);
   }
@@ -203,13 +205,13 @@ public class RolloutEngine {
       Connection c,
       RolloutRow r,
       String reason,
-      RolloutRow.PausedFor kind,
+      PausedFor kind,
       Instant now,
       Map<String, DesiredStates.Signed> signed)
       throws SQLException {
-    return switch (r.strategy().action()) {
-      case PAUSE -> finish(c, r, RolloutState.PAUSED, kind, reason, now, "rollout.paused");
-      case FAIL -> finish(c, r, RolloutState.FAILED, null, reason, now, "rollout.failed");
+    return switch (r.strategy().onError()) {
+      case PAUSE -> finish(c, r, r.status().paused(kind, reason, now));
+      case FAIL -> finish(c, r, r.status().ended(RolloutState.FAILED, reason, now));
       case ROLLBACK -> rollBack(c, r, reason, now, signed);
     };
   }
@@ -224,27 +226,26 @@ public class RolloutEngine {
       throws SQLException {
     Map<String, DesiredStates.Signed> reverted = assigner.revert(c, r, now);
     signed.putAll(reverted);
-    return finish(
-        c,
-        r,
-        RolloutState.ROLLED_BACK,
-        null,
-        reason + "; " + reverted.size() + " devices sent back to their previous release",
-        now,
-        "rollout.rolled-back");
+    String why = reason + "; " + reverted.size() + " devices sent back to their previous release";
+    return finish(c, r, r.status().ended(RolloutState.ROLLED_BACK, why, now));
   }
 
-  RolloutRow finish(
-      Connection c,
-      RolloutRow r,
-      RolloutState state,
-      RolloutRow.PausedFor kind,
-      String reason,
-      Instant now,
-      String action)
-      throws SQLException {
-    audit.record(c, AuditLog.HUB, action, r.target(), reason);
-    return r.moved(state, kind, reason, now);
+  /** Moves a rollout to a state that waits for a resume or for nothing, in the audit log. */
+  RolloutRow finish(Connection c, RolloutRow r, RolloutStatus next) throws SQLException {
+    audit.record(c, AuditLog.HUB, auditAction(next), r.target(), next.reason());
+    return r.with(next);
+  }
+
+  private static String auditAction(RolloutStatus next) {
+    return switch (next.state()) {
+      case PAUSED ->
+          next.pausedFor() == PausedFor.WAVE_DONE ? "rollout.wave-done" : "rollout.paused";
+      case SUCCEEDED -> "rollout.succeeded";
+      case FAILED -> "rollout.failed";
+      case ROLLED_BACK -> "rollout.rolled-back";
+      case CANCELLED -> "rollout.cancelled";
+      case CREATED, RUNNING -> throw new IllegalArgumentException("not an end: " + next.state());
+    };
   }
 
   private RolloutRow watchWave(
@@ -280,50 +281,48 @@ public class RolloutEngine {
               + total
               + " devices failed or rolled back, above the error threshold of "
               + r.strategy().errorThreshold(),
-          RolloutRow.PausedFor.ERRORS,
+          PausedFor.ERRORS,
           now,
           signed);
     }
     int needed = (int) Math.ceil(r.strategy().successThreshold() * total - 1e-9);
     if (active < needed) {
-      return r.withReason(
-          wave + ": " + active + " of " + total + " devices ACTIVE, " + needed + " needed");
+      return r.with(
+          r.status()
+              .waiting(
+                  wave
+                      + ": "
+                      + active
+                      + " of "
+                      + total
+                      + " devices ACTIVE, "
+                      + needed
+                      + " needed"));
     }
-    Strategy.MetricGates gates = r.strategy().metricGates();
+    Strategy.Gates gates = r.strategy().metricGates();
     if (gates != null) {
-      r = r.waveSettledAt() == null ? r.settled(now) : r;
-      Instant judged = r.waveSettledAt().plusSeconds(r.strategy().probationSeconds());
+      r = r.status().waveSettledAt() == null ? r.with(r.status().settled(now)) : r;
+      Instant judged = r.status().waveSettledAt().plusSeconds(r.strategy().probationSeconds());
       if (now.isBefore(judged)) {
-        return r.withReason(wave + ": in probation until " + judged);
+        return r.with(r.status().waiting(wave + ": in probation until " + judged));
       }
       Gates.Verdict verdict = Gates.judge(gates, r.version(), metrics.totals(c, r.id()));
       if (verdict.waiting() != null) {
-        return r.withReason(wave + ": " + verdict.waiting());
+        return r.with(r.status().waiting(wave + ": " + verdict.waiting()));
       }
       if (verdict.breach() != null) {
         return onError(
-            c,
-            r,
-            wave + ": metric gate: " + verdict.breach(),
-            RolloutRow.PausedFor.GATE,
-            now,
-            signed);
+            c, r, wave + ": metric gate: " + verdict.breach(), PausedFor.GATE, now, signed);
       }
     }
     if (r.lastWave()) {
-      return finish(c, r, RolloutState.SUCCEEDED, null, null, now, "rollout.succeeded");
+      return finish(c, r, r.status().ended(RolloutState.SUCCEEDED, null, now));
     }
     if (r.strategy().autoAdvance()) {
       return startWave(c, r, r.wave() + 1, now, signed);
     }
-    return finish(
-        c,
-        r,
-        RolloutState.PAUSED,
-        RolloutRow.PausedFor.WAVE_DONE,
-        wave + " done; resume to start wave " + (r.wave() + 2),
-        now,
-        "rollout.wave-done");
+    String done = wave + " done; resume to start wave " + (r.wave() + 2);
+    return finish(c, r, r.status().paused(PausedFor.WAVE_DONE, done, now));
   }
 
   /**
@@ -334,7 +333,8 @@ public class RolloutEngine {
   private RolloutRow enroll(Connection c, RolloutRow r, Instant now) throws SQLException {
     Duration interval = config.rollout().enrollInterval();
     if (r.selector() == null
-        || (r.enrolledAt() != null && r.enrolledAt().plus(interval).isAfter(now))) {
+        || (r.status().enrolledAt() != null
+            && r.status().enrolledAt().plus(interval).isAfter(now))) {
       return r;
     }
     LabelSelector selector = LabelSelector.parse(r.selector());
@@ -372,7 +372,7 @@ public class RolloutEngine {
           r.target(),
           joined.size() + " devices joined wave " + (wave + 1) + ": " + preview(joined));
     }
-    return r.enrolled(now);
+    return r.with(r.status().enrolled(now));
   }
 
   private static String preview(List<String> devices) {

@@ -4,6 +4,8 @@ import dev.ferry.hub.access.Roles;
 import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.api.ErrorCode;
 import dev.ferry.hub.api.QueryParams;
+import dev.ferry.protocol.api.Rollout;
+import dev.ferry.protocol.api.RolloutRequest;
 import dev.ferry.protocol.json.Fields;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;

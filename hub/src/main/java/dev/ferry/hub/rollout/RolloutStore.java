@@ -3,6 +3,8 @@ package dev.ferry.hub.rollout;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ferry.protocol.api.DeviceInRollout;
+import dev.ferry.protocol.api.RolloutStrategy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Connection;
@@ -14,6 +16,7 @@ import java.sql.Types;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -32,30 +35,32 @@ final class RolloutStore {
   private RolloutStore() {}
 
   static void insert(Connection c, RolloutRow r, Instant nextStep) throws SQLException {
+    RolloutPlan p = r.plan();
+    RolloutStatus s = r.status();
     try (PreparedStatement insert =
         c.prepareStatement(
             "INSERT INTO rollout ("
                 + COLUMNS
                 + ", devices, next_step_at, gated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
                 + " ?, ?, '[]', ?, ?)")) {
-      insert.setString(1, r.id());
-      insert.setString(2, r.model());
-      insert.setString(3, r.version());
-      insert.setString(4, r.selector());
-      insert.setString(5, json(r.strategy()));
-      insert.setString(6, r.state().name());
-      insert.setInt(7, r.wave());
-      insert.setInt(8, r.waves());
-      setTime(insert, 9, r.waveStartedAt());
-      setTime(insert, 10, r.waveSettledAt());
-      insert.setString(11, r.reason());
-      insert.setString(12, r.pausedFor() == null ? null : r.pausedFor().name());
-      setTime(insert, 13, r.enrolledAt());
-      insert.setString(14, r.createdBy());
-      setTime(insert, 15, r.createdAt());
-      setTime(insert, 16, r.updatedAt());
+      insert.setString(1, p.id());
+      insert.setString(2, p.model());
+      insert.setString(3, p.version());
+      insert.setString(4, p.selector());
+      insert.setString(5, json(p.strategy().toWire()));
+      insert.setString(6, s.state().name());
+      insert.setInt(7, s.wave());
+      insert.setInt(8, p.waves());
+      setTime(insert, 9, s.waveStartedAt());
+      setTime(insert, 10, s.waveSettledAt());
+      insert.setString(11, s.reason());
+      insert.setString(12, s.pausedFor() == null ? null : s.pausedFor().name());
+      setTime(insert, 13, s.enrolledAt());
+      insert.setString(14, p.createdBy());
+      setTime(insert, 15, p.createdAt());
+      setTime(insert, 16, s.updatedAt());
       setTime(insert, 17, nextStep);
-      insert.setBoolean(18, r.strategy().metricGates() != null);
+      insert.setBoolean(18, p.strategy().metricGates() != null);
       insert.executeUpdate();
     }
   }
@@ -67,14 +72,15 @@ final class RolloutStore {
             "UPDATE rollout SET state = ?, wave = ?, wave_started_at = ?, wave_settled_at = ?,"
                 + " reason = ?, paused_for = ?, enrolled_at = ?, updated_at = ?, next_step_at = ?"
                 + " WHERE id = ?")) {
-      update.setString(1, r.state().name());
-      update.setInt(2, r.wave());
-      setTime(update, 3, r.waveStartedAt());
-      setTime(update, 4, r.waveSettledAt());
-      update.setString(5, r.reason());
-      update.setString(6, r.pausedFor() == null ? null : r.pausedFor().name());
-      setTime(update, 7, r.enrolledAt());
-      setTime(update, 8, r.updatedAt());
+      RolloutStatus s = r.status();
+      update.setString(1, s.state().name());
+      update.setInt(2, s.wave());
+      setTime(update, 3, s.waveStartedAt());
+      setTime(update, 4, s.waveSettledAt());
+      update.setString(5, s.reason());
+      update.setString(6, s.pausedFor() == null ? null : s.pausedFor().name());
+      setTime(update, 7, s.enrolledAt());
+      setTime(update, 8, s.updatedAt());
       setTime(update, 9, nextStep);
       update.setString(10, r.id());
       update.executeUpdate();
@@ -102,9 +108,11 @@ final class RolloutStore {
         c.prepareStatement(
             "SELECT "
                 + COLUMNS
-                + " FROM rollout WHERE state IN ('CREATED', 'RUNNING', 'PAUSED', 'SUCCEEDED')"
+                + " FROM rollout WHERE state IN "
+                + marks(RolloutState.LIVE.size())
                 + " AND next_step_at <= ? ORDER BY next_step_at LIMIT 1 FOR UPDATE SKIP LOCKED")) {
-      setTime(query, 1, now);
+      int next = bindNames(query, 1, RolloutState.LIVE);
+      setTime(query, next, now);
       try (ResultSet row = query.executeQuery()) {
         return row.next() ? Optional.of(read(row)) : Optional.empty();
       }
@@ -146,11 +154,12 @@ final class RolloutStore {
         c.prepareStatement(
             "SELECT "
                 + COLUMNS
-                + " FROM rollout WHERE model = ? AND created_at > ?"
-                + " AND state IN ('CREATED', 'RUNNING', 'PAUSED', 'SUCCEEDED')"
+                + " FROM rollout WHERE model = ? AND created_at > ? AND state IN "
+                + marks(RolloutState.LIVE.size())
                 + " ORDER BY created_at DESC")) {
       query.setString(1, model);
       setTime(query, 2, after);
+      bindNames(query, 3, RolloutState.LIVE);
       try (ResultSet row = query.executeQuery()) {
         while (row.next()) {
           rows.add(read(row));
@@ -167,12 +176,13 @@ final class RolloutStore {
     try (PreparedStatement insert =
         c.prepareStatement(
             "INSERT INTO rollout_device (rollout_id, device_id, wave, state, updated_at)"
-                + " VALUES (?, ?, ?, 'WAITING', ?)")) {
+                + " VALUES (?, ?, ?, ?, ?)")) {
       for (String device : devices) {
         insert.setString(1, rolloutId);
         insert.setString(2, device);
         insert.setInt(3, wave);
-        setTime(insert, 4, now);
+        insert.setString(4, DeviceProgress.WAITING.name());
+        setTime(insert, 5, now);
         insert.addBatch();
       }
       if (!devices.isEmpty()) {
@@ -189,11 +199,12 @@ final class RolloutStore {
     try (PreparedStatement query =
         c.prepareStatement(
             "SELECT device_id FROM rollout_device WHERE rollout_id = ? AND wave <= ?"
-                + " AND state IN ("
-                + String.join(", ", states.stream().map(s -> "'" + s.name() + "'").toList())
-                + ") ORDER BY wave, device_id")) {
+                + " AND state IN "
+                + marks(states.size())
+                + " ORDER BY wave, device_id")) {
       query.setString(1, rolloutId);
       query.setInt(2, maxWave);
+      bindNames(query, 3, states);
       try (ResultSet row = query.executeQuery()) {
         while (row.next()) {
           devices.add(row.getString(1));
@@ -217,10 +228,12 @@ final class RolloutStore {
         c.prepareStatement(
             "SELECT DISTINCT rd.device_id FROM rollout_device rd"
                 + " JOIN rollout r ON r.id = rd.rollout_id"
-                + " WHERE r.state = 'RUNNING' AND rd.state = 'ASSIGNED' AND rd.assigned_at < ?"
+                + " WHERE r.state = ? AND rd.state = ? AND rd.assigned_at < ?"
                 + " ORDER BY rd.device_id LIMIT "
                 + limit)) {
-      setTime(query, 1, before);
+      query.setString(1, RolloutState.RUNNING.name());
+      query.setString(2, DeviceProgress.ASSIGNED.name());
+      setTime(query, 3, before);
       try (ResultSet row = query.executeQuery()) {
         while (row.next()) {
           devices.add(row.getString(1));
@@ -231,9 +244,8 @@ final class RolloutStore {
   }
 
   /** Every device of a rollout, by wave and id. */
-  static List<Rollout.DeviceInRollout> progress(Connection c, String rolloutId)
-      throws SQLException {
-    List<Rollout.DeviceInRollout> devices = new ArrayList<>();
+  static List<DeviceInRollout> progress(Connection c, String rolloutId) throws SQLException {
+    List<DeviceInRollout> devices = new ArrayList<>();
     try (PreparedStatement query =
         c.prepareStatement(
             "SELECT device_id, wave, state, previous_version, superseded_by, reason, updated_at"
@@ -242,10 +254,10 @@ final class RolloutStore {
       try (ResultSet row = query.executeQuery()) {
         while (row.next()) {
           devices.add(
-              new Rollout.DeviceInRollout(
+              new DeviceInRollout(
                   row.getString(1),
                   row.getInt(2) + 1,
-                  DeviceProgress.valueOf(row.getString(3)),
+                  DeviceProgress.valueOf(row.getString(3)).name(),
                   row.getString(4),
                   row.getString(5),
                   row.getString(6),
@@ -320,6 +332,21 @@ final class RolloutStore {
     }
   }
 
+  /** {@code (?, ?, …)} for an IN list of {@code count} values. */
+  static String marks(int count) {
+    return "(" + String.join(", ", Collections.nCopies(count, "?")) + ")";
+  }
+
+  /** Binds enum names from an index on; returns the next index. */
+  static int bindNames(PreparedStatement statement, int from, Collection<? extends Enum<?>> names)
+      throws SQLException {
+    int index = from;
+    for (Enum<?> name : names) {
+      statement.setString(index++, name.name());
+    }
+    return index;
+  }
+
   private static Optional<RolloutRow> one(Connection c, String sql, String id) throws SQLException {
     try (PreparedStatement query = c.prepareStatement(sql)) {
       query.setString(1, id);
@@ -331,23 +358,27 @@ final class RolloutStore {
 
   private static RolloutRow read(ResultSet row) throws SQLException {
     String pausedFor = row.getString(12);
-    return new RolloutRow(
-        row.getString(1),
-        row.getString(2),
-        row.getString(3),
-        row.getString(4),
-        strategy(row.getString(5)),
-        RolloutState.valueOf(row.getString(6)),
-        row.getInt(7),
-        row.getInt(8),
-        time(row, 9),
-        time(row, 10),
-        row.getString(11),
-        pausedFor == null ? null : RolloutRow.PausedFor.valueOf(pausedFor),
-        time(row, 13),
-        row.getString(14),
-        time(row, 15),
-        time(row, 16));
+    RolloutPlan plan =
+        new RolloutPlan(
+            row.getString(1),
+            row.getString(2),
+            row.getString(3),
+            row.getString(4),
+            strategy(row.getString(5)),
+            row.getInt(8),
+            row.getString(14),
+            time(row, 15));
+    RolloutStatus status =
+        new RolloutStatus(
+            RolloutState.valueOf(row.getString(6)),
+            row.getInt(7),
+            time(row, 9),
+            time(row, 10),
+            row.getString(11),
+            pausedFor == null ? null : PausedFor.valueOf(pausedFor),
+            time(row, 13),
+            time(row, 16));
+    return new RolloutRow(plan, status);
   }
 
   private static Instant time(ResultSet row, int index) throws SQLException {
@@ -357,11 +388,8 @@ final class RolloutStore {
 
   private static Strategy strategy(String json) {
     try {
-      Strategy stored = JSON.readValue(json, Strategy.class);
-      // rollouts made before strategies existed: every device at once
-      return stored.waves() == null
-          ? new Strategy(null, null, null, null, null, null, null, null).complete()
-          : stored;
+      // rollouts made before strategies existed have none: every device at once
+      return Strategy.from(JSON.readValue(json, RolloutStrategy.class));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -7,6 +7,9 @@ import dev.ferry.hub.db.Database;
 import dev.ferry.hub.fleet.Device;
 import dev.ferry.hub.fleet.Devices;
 import dev.ferry.hub.fleet.LabelSelector;
+import dev.ferry.protocol.api.Rollout;
+import dev.ferry.protocol.api.RolloutRequest;
+import dev.ferry.protocol.api.WaveProgress;
 import dev.ferry.protocol.device.DeviceIds;
 import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.Fields;
@@ -17,6 +20,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -27,8 +31,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
@@ -39,18 +43,7 @@ import org.jboss.logging.Logger;
 public class Rollouts {
   private static final Logger LOG = Logger.getLogger(Rollouts.class);
 
-  private static final Set<RolloutState> PAUSABLE =
-      Set.of(RolloutState.CREATED, RolloutState.RUNNING);
-  private static final Set<RolloutState> CANCELLABLE =
-      Set.of(RolloutState.CREATED, RolloutState.RUNNING, RolloutState.PAUSED);
-  private static final Set<RolloutState> REVERSIBLE =
-      Set.of(
-          RolloutState.RUNNING,
-          RolloutState.PAUSED,
-          RolloutState.SUCCEEDED,
-          RolloutState.FAILED,
-          RolloutState.CANCELLED);
-
+  @Inject Clock clock;
   @Inject Database db;
   @Inject Catalog catalog;
   @Inject Devices devices;
@@ -68,39 +61,22 @@ public class Rollouts {
     Fields.required(request, "body");
     String model = Fields.text(request.model(), "model");
     String version = Fields.text(request.version(), "version");
-    Strategy strategy =
-        (request.strategy() == null
-                ? new Strategy(null, null, null, null, null, null, null, null)
-                : request.strategy())
-            .complete();
+    Strategy strategy = Strategy.from(request.strategy());
     List<String> targets = targets(request);
     if (catalog.release(model, version).isEmpty()) {
       throw new ApiException(
           ErrorCode.NOT_FOUND,
           "model " + Fields.show(model) + " has no version " + Fields.show(version));
     }
-    Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     String id = UUID.randomUUID().toString();
     List<String> order = shuffled(id, targets);
     List<Integer> ends = strategy.waveEnds(order.size());
     RolloutRow row =
         new RolloutRow(
-            id,
-            model,
-            version,
-            request.selector(),
-            strategy,
-            RolloutState.CREATED,
-            0,
-            ends.size(),
-            null,
-            null,
-            null,
-            null,
-            now,
-            actor,
-            now,
-            now);
+            new RolloutPlan(
+                id, model, version, request.selector(), strategy, ends.size(), actor, now),
+            RolloutStatus.created(now));
     Map<String, DesiredStates.Signed> signed = new LinkedHashMap<>();
     long started = System.nanoTime();
     db.transaction(
@@ -172,17 +148,10 @@ public class Rollouts {
   public Rollout pause(String id, String actor) {
     return act(
         id,
-        PAUSABLE,
+        RolloutState::canPause,
         "paused",
         (c, r, now, signed) ->
-            engine.finish(
-                c,
-                r,
-                RolloutState.PAUSED,
-                RolloutRow.PausedFor.MANUAL,
-                "paused by " + actor,
-                now,
-                "rollout.paused"));
+            engine.finish(c, r, r.status().paused(PausedFor.MANUAL, "paused by " + actor, now)));
   }
 
   /**
@@ -192,18 +161,12 @@ public class Rollouts {
   public Rollout resume(String id, String actor) {
     return act(
         id,
-        Set.of(RolloutState.PAUSED),
+        RolloutState::canResume,
         "resumed",
-        (c, r, now, signed) -> {
-          if (r.pausedFor() == RolloutRow.PausedFor.MANUAL) {
-            return r.moved(
-                r.waveStartedAt() == null ? RolloutState.CREATED : RolloutState.RUNNING,
-                null,
-                null,
-                now);
-          }
-          return engine.advance(c, r, now, signed);
-        });
+        (c, r, now, signed) ->
+            r.status().pausedFor() == PausedFor.MANUAL
+                ? r.with(r.status().resumed(now))
+                : engine.advance(c, r, now, signed));
   }
 
   /**
@@ -212,24 +175,18 @@ public class Rollouts {
   public Rollout cancel(String id, String actor) {
     return act(
         id,
-        CANCELLABLE,
+        RolloutState::canCancel,
         "cancelled",
         (c, r, now, signed) ->
             engine.finish(
-                c,
-                r,
-                RolloutState.CANCELLED,
-                null,
-                "cancelled by " + actor,
-                now,
-                "rollout.cancelled"));
+                c, r, r.status().ended(RolloutState.CANCELLED, "cancelled by " + actor, now)));
   }
 
   /** Sends every device the rollout touched back to its previous release. */
   public Rollout rollback(String id, String actor) {
     return act(
         id,
-        REVERSIBLE,
+        RolloutState::canRollBack,
         "rolled back",
         (c, r, now, signed) -> engine.rollBack(c, r, "rolled back by " + actor, now, signed));
   }
@@ -240,13 +197,13 @@ public class Rollouts {
         throws SQLException;
   }
 
-  private Rollout act(String id, Set<RolloutState> from, String verb, Action action) {
+  private Rollout act(String id, Predicate<RolloutState> allowed, String verb, Action action) {
     Map<String, DesiredStates.Signed> signed = new LinkedHashMap<>();
     Rollout after =
         db.transaction(
             c -> {
               RolloutRow r = RolloutStore.lock(c, id).orElseThrow(() -> notFound(id));
-              if (!from.contains(r.state())) {
+              if (!allowed.test(r.state())) {
                 throw new ApiException(
                     ErrorCode.CONFLICT,
                     "rollout "
@@ -256,9 +213,14 @@ public class Rollouts {
                         + "; it can be "
                         + verb
                         + " only when "
-                        + String.join(" or ", from.stream().map(Enum::name).sorted().toList()));
+                        + String.join(
+                            " or ",
+                            RolloutState.where(allowed).stream()
+                                .map(Enum::name)
+                                .sorted()
+                                .toList()));
               }
-              Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+              Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
               RolloutRow next = action.apply(c, r, now, signed);
               RolloutStore.update(c, next, engine.nextStep(next, now));
               return view(c, next, true);
@@ -274,30 +236,36 @@ public class Rollouts {
   private static Rollout view(Connection c, RolloutRow r, boolean detail) throws SQLException {
     List<Map<DeviceProgress, Integer>> perWave = RolloutStore.counts(c, r.id(), r.waves());
     Map<DeviceProgress, Integer> total = new EnumMap<>(DeviceProgress.class);
-    List<Rollout.WaveProgress> waves = new ArrayList<>();
+    List<WaveProgress> waves = new ArrayList<>();
     for (int i = 0; i < perWave.size(); i++) {
       Map<DeviceProgress, Integer> counts = perWave.get(i);
       counts.forEach((state, n) -> total.merge(state, n, Integer::sum));
       waves.add(
-          new Rollout.WaveProgress(
-              i + 1, counts.values().stream().mapToInt(Integer::intValue).sum(), counts));
+          new WaveProgress(
+              i + 1, counts.values().stream().mapToInt(Integer::intValue).sum(), names(counts)));
     }
     return new Rollout(
         r.id(),
         r.model(),
         r.version(),
         r.selector(),
-        r.strategy(),
-        r.state(),
+        r.strategy().toWire(),
+        r.state().name(),
         r.wave() + 1,
         r.waves(),
-        r.reason(),
-        total,
+        r.status().reason(),
+        names(total),
         detail ? waves : null,
         detail ? RolloutStore.progress(c, r.id()) : null,
-        r.createdBy(),
+        r.plan().createdBy(),
         r.createdAt(),
-        r.updatedAt());
+        r.status().updatedAt());
+  }
+
+  private static Map<String, Integer> names(Map<DeviceProgress, Integer> counts) {
+    Map<String, Integer> named = new LinkedHashMap<>();
+    counts.forEach((state, n) -> named.put(state.name(), n));
+    return named;
   }
 
   private List<String> targets(RolloutRequest request) {

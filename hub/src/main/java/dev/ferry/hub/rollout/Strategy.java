@@ -1,5 +1,7 @@
 package dev.ferry.hub.rollout;
 
+import dev.ferry.protocol.api.MetricGates;
+import dev.ferry.protocol.api.RolloutStrategy;
 import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.Fields;
 import java.time.Instant;
@@ -8,73 +10,103 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * How a rollout proceeds. Every field is optional; {@link #complete()} fills in the defaults: one
- * wave of every device, success when all are ACTIVE, pause on the first failure, no metric gates,
- * advance automatically, start now.
+ * How a rollout proceeds, checked and with its defaults applied; {@link #from} makes one from the
+ * request's {@link RolloutStrategy}.
  *
- * @param waves cumulative wave ends, each a count ({@code "5"}) or a share of the selected devices
- *     ({@code "10%"}); the last wave always takes the rest; a canary is the first wave
+ * @param waves cumulative wave ends, each a count ({@code "5"}) or a share ({@code "10%"}), each
+ *     beyond the one before
  * @param successThreshold share of a wave ACTIVE before the next starts, 0 to 1
  * @param errorThreshold share of a wave FAILED or ROLLED_BACK above which {@link #onError} acts
- * @param onError {@code pause}, {@code rollback} or {@code fail}
- * @param metricGates how the new version must behave against the previous one, or null
+ * @param onError what a wave past its error threshold or a tripped gate does
+ * @param metricGates how the new version must behave against the previous one, or null for none
  * @param probationSeconds how long a wave's devices serve before its gates are judged
  * @param autoAdvance start the next wave by itself; false waits for a resume after every wave
  * @param startAt when the first wave starts, or null for now
  */
-public record Strategy(
+record Strategy(
     List<String> waves,
-    Double successThreshold,
-    Double errorThreshold,
-    String onError,
-    MetricGates metricGates,
-    Long probationSeconds,
-    Boolean autoAdvance,
+    double successThreshold,
+    double errorThreshold,
+    OnError onError,
+    Gates metricGates,
+    long probationSeconds,
+    boolean autoAdvance,
     Instant startAt) {
   private static final long MAX_PROBATION_SECONDS = 7 * 24 * 3600;
+  private static final List<String> ONE_WAVE = List.of("100%");
+
+  /** Checks every field, naming it as the request does ({@code strategy.waves[1]}). */
+  Strategy {
+    waves = checkWaves(waves);
+    checkShare(successThreshold, "strategy.successThreshold");
+    checkShare(errorThreshold, "strategy.errorThreshold");
+    Fields.required(onError, "strategy.onError");
+    checkProbation(probationSeconds);
+  }
 
   /** What happens when a wave's failures pass the error threshold or a metric gate trips. */
-  public enum OnError {
+  enum OnError {
     /** The rollout pauses; a resume goes on with the next wave. */
     PAUSE,
     /** Every device the rollout touched goes back to its previous release. */
     ROLLBACK,
     /** The rollout stops as FAILED; devices keep what they have. */
-    FAIL
+    FAIL;
+
+    static OnError parse(String value) {
+      if (value == null) {
+        return PAUSE;
+      }
+      try {
+        return valueOf(value.toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new FieldException(
+            "strategy.onError", "must be pause, rollback or fail, got " + Fields.show(value));
+      }
+    }
+
+    String wire() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+  }
+
+  /** Every device in one wave, success when all are ACTIVE, pause on a failure, start now. */
+  static Strategy defaults() {
+    return new Strategy(ONE_WAVE, 1.0, 0.0, OnError.PAUSE, null, 0, true, null);
   }
 
   /**
-   * The strategy with defaults filled in and every field checked.
+   * The checked strategy of a request, defaults filled in.
    *
-   * @return the complete strategy
+   * @param wire the request's strategy, or null for the defaults
    * @throws FieldException naming the field ({@code strategy.waves[1]}) and the value
    */
-  public Strategy complete() {
-    List<String> ends = waves == null || waves.isEmpty() ? List.of("100%") : waves;
-    WaveSize last = null;
-    for (int i = 0; i < ends.size(); i++) {
-      String field = "strategy.waves[" + i + "]";
-      WaveSize size = WaveSize.parse(ends.get(i), field);
-      if (last != null && !size.beyond(last)) {
-        throw new FieldException(
-            field, "must reach beyond the wave before it, got " + Fields.show(ends.get(i)));
-      }
-      last = size;
+  static Strategy from(RolloutStrategy wire) {
+    if (wire == null) {
+      return defaults();
     }
     return new Strategy(
-        List.copyOf(ends),
-        share(successThreshold, 1.0, "strategy.successThreshold"),
-        share(errorThreshold, 0.0, "strategy.errorThreshold"),
-        action(onError).name().toLowerCase(Locale.ROOT),
-        metricGates == null ? null : metricGates.complete(),
-        probation(probationSeconds),
-        autoAdvance == null || autoAdvance,
-        startAt);
+        wire.waves() == null || wire.waves().isEmpty() ? ONE_WAVE : wire.waves(),
+        orElse(wire.successThreshold(), 1.0),
+        orElse(wire.errorThreshold(), 0.0),
+        OnError.parse(wire.onError()),
+        wire.metricGates() == null ? null : Gates.from(wire.metricGates()),
+        wire.probationSeconds() == null ? 0 : wire.probationSeconds(),
+        wire.autoAdvance() == null || wire.autoAdvance(),
+        wire.startAt());
   }
 
-  /** The error action; call on a {@link #complete()} strategy. */
-  public OnError action() {
-    return action(onError);
+  /** The strategy as the API shows it (and the store keeps it). */
+  RolloutStrategy toWire() {
+    return new RolloutStrategy(
+        waves,
+        successThreshold,
+        errorThreshold,
+        onError.wire(),
+        metricGates == null ? null : metricGates.toWire(),
+        probationSeconds,
+        autoAdvance,
+        startAt);
   }
 
   /**
@@ -83,7 +115,7 @@ public record Strategy(
    * @param devices how many devices the rollout selected
    * @return the end (exclusive) of each non-empty wave, in order
    */
-  public List<Integer> waveEnds(int devices) {
+  List<Integer> waveEnds(int devices) {
     List<Integer> ends = new ArrayList<>();
     for (String wave : waves) {
       int end = Math.min(devices, WaveSize.parse(wave, "wave").of(devices));
@@ -97,55 +129,57 @@ public record Strategy(
     return ends;
   }
 
-  /** A probation of at most a week: beyond, an instant computed from it could overflow. */
-  private static long probation(Long seconds) {
-    if (seconds == null) {
-      return 0L;
+  private static List<String> checkWaves(List<String> waves) {
+    if (waves.isEmpty()) {
+      throw new FieldException("strategy.waves", "must name at least one wave");
     }
+    WaveSize last = null;
+    for (int i = 0; i < waves.size(); i++) {
+      String field = "strategy.waves[" + i + "]";
+      WaveSize size = WaveSize.parse(waves.get(i), field);
+      if (last != null && !size.beyond(last)) {
+        throw new FieldException(
+            field, "must reach beyond the wave before it, got " + Fields.show(waves.get(i)));
+      }
+      last = size;
+    }
+    return List.copyOf(waves);
+  }
+
+  private static void checkShare(double value, String field) {
+    if (!(value >= 0 && value <= 1)) {
+      throw new FieldException(field, "must be between 0 and 1, got " + value);
+    }
+  }
+
+  /** A probation of at most a week: beyond, an instant computed from it could overflow. */
+  private static void checkProbation(long seconds) {
     Fields.atLeast(seconds, 0, "strategy.probationSeconds");
     if (seconds > MAX_PROBATION_SECONDS) {
       throw new FieldException(
           "strategy.probationSeconds",
           "must be at most " + MAX_PROBATION_SECONDS + " (a week), got " + seconds);
     }
-    return seconds;
   }
 
-  private static OnError action(String value) {
-    if (value == null) {
-      return OnError.PAUSE;
-    }
-    try {
-      return OnError.valueOf(value.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new FieldException(
-          "strategy.onError", "must be pause, rollback or fail, got " + Fields.show(value));
-    }
-  }
-
-  private static double share(Double value, double fallback, String field) {
-    if (value == null) {
-      return fallback;
-    }
-    if (!(value >= 0 && value <= 1)) {
-      throw new FieldException(field, "must be between 0 and 1, got " + value);
-    }
-    return value;
+  private static double orElse(Double value, double fallback) {
+    return value == null ? fallback : value;
   }
 
   /**
-   * Gates on the new version's behaviour against the previous version's on the same devices, from
-   * their telemetry while the rollout runs.
+   * Checked metric gates.
    *
    * @param maxErrorRateIncrease the new error rate may exceed the previous one by at most this (an
-   *     absolute share, 0.01 = one point), or null for no error gate
+   *     absolute share), or null for no error gate
    * @param maxLatencyP99Ratio the new p99 latency may be at most this multiple of the previous one,
    *     or null for no latency gate
    * @param minRequests requests the new version must have served before it is judged
    */
-  public record MetricGates(
-      Double maxErrorRateIncrease, Double maxLatencyP99Ratio, Long minRequests) {
-    MetricGates complete() {
+  record Gates(Double maxErrorRateIncrease, Double maxLatencyP99Ratio, long minRequests) {
+    private static final long MIN_REQUESTS = 100;
+
+    /** Checks that a gate is set and every value is in its range. */
+    Gates {
       if (maxErrorRateIncrease == null && maxLatencyP99Ratio == null) {
         throw new FieldException(
             "strategy.metricGates", "must set maxErrorRateIncrease or maxLatencyP99Ratio");
@@ -161,12 +195,18 @@ public record Strategy(
             "strategy.metricGates.maxLatencyP99Ratio",
             "must be at least 1, got " + maxLatencyP99Ratio);
       }
-      return new MetricGates(
-          maxErrorRateIncrease,
-          maxLatencyP99Ratio,
-          minRequests == null
-              ? 100L
-              : Fields.atLeast(minRequests, 1, "strategy.metricGates.minRequests"));
+      Fields.atLeast(minRequests, 1, "strategy.metricGates.minRequests");
+    }
+
+    static Gates from(MetricGates wire) {
+      return new Gates(
+          wire.maxErrorRateIncrease(),
+          wire.maxLatencyP99Ratio(),
+          wire.minRequests() == null ? MIN_REQUESTS : wire.minRequests());
+    }
+
+    MetricGates toWire() {
+      return new MetricGates(maxErrorRateIncrease, maxLatencyP99Ratio, minRequests);
     }
   }
 }

@@ -15,6 +15,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -27,6 +28,7 @@ import java.time.temporal.ChronoUnit;
 public class MetricsResource {
   private static final Duration LONGEST = Duration.ofDays(31);
 
+  @Inject Clock clock;
   @Inject Catalog catalog;
   @Inject Database db;
   @Inject TelemetryStore store;
@@ -48,7 +50,7 @@ public class MetricsResource {
       @QueryParam("to") String toParam) {
     Instant to =
         toParam == null
-            ? Instant.now().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1))
+            ? clock.instant().truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1))
             : instant("to", toParam);
     Instant from = fromParam == null ? to.minus(Duration.ofHours(1)) : instant("from", fromParam);
     if (!from.isBefore(to)) {

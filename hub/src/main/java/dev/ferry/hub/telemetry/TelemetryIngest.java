@@ -14,6 +14,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,6 +40,7 @@ public class TelemetryIngest {
   private static final long LINGER_MILLIS = 50;
   private static final int MAX_PAYLOAD = 1 << 20;
 
+  @Inject Clock clock;
   @Inject HubConfig config;
   @Inject IngestSession session;
   @Inject Database db;
@@ -171,7 +173,7 @@ public class TelemetryIngest {
 
   private void store(List<Received> taken) {
     List<TelemetryBatch> batches = taken.stream().map(Received::batch).toList();
-    int fresh = db.transaction(c -> store.count(c, batches, Instant.now()));
+    int fresh = db.transaction(c -> store.count(c, batches, clock.instant()));
     counted.addAndGet(fresh);
     duplicates.addAndGet(batches.size() - fresh);
     taken.forEach(message -> message.ack().done());
@@ -179,7 +181,7 @@ public class TelemetryIngest {
 
   private void purge() {
     try {
-      Instant before = Instant.now().minus(config.telemetry().retention());
+      Instant before = clock.instant().minus(config.telemetry().retention());
       int deleted = db.transaction(c -> store.purge(c, before));
       LOG.debugf("purged %d telemetry rows older than %s", deleted, before);
     } catch (RuntimeException e) {

@@ -1,0 +1,28 @@
+package dev.ferry.protocol.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.time.Instant;
+
+/**
+ * One device's part in a {@link Rollout}.
+ *
+ * @param id the device
+ * @param wave its wave, from 1
+ * @param state where it stands: {@code WAITING} (its wave has not started), {@code ASSIGNED} (sent,
+ *     no outcome yet), {@code ACTIVE}, {@code FAILED}, {@code ROLLED_BACK} (by the device in
+ *     probation), {@code SUPERSEDED} (a newer rollout took it) or {@code REVERTED} (the rollout's
+ *     rollback sent it back)
+ * @param previousVersion what it was assigned before, which a rollback restores (null: nothing)
+ * @param supersededBy the newer rollout that took it, or null
+ * @param reason the device's reason for a failure or rollback, or null
+ * @param updatedAt when its state last changed
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record DeviceInRollout(
+    String id,
+    int wave,
+    String state,
+    String previousVersion,
+    String supersededBy,
+    String reason,
+    Instant updatedAt) {}

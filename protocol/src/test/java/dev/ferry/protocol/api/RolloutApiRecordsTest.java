@@ -1,0 +1,172 @@
+package dev.ferry.protocol.api;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.json.MalformedMessageException;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Every record of the rollout API: JSON round trip, unknown fields ignored, a wrong type named. */
+class RolloutApiRecordsTest {
+  private static final JsonCodec CODEC = new JsonCodec();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant AT = Instant.parse("2026-05-01T10:00:00.123Z");
+
+  /** A record, a sample, a field to give the wrong type, and the exact message expected. */
+  record Case(Object sample, String field, JsonNode wrong, String message) {
+    @Override
+    public String toString() {
+      return sample.getClass().getSimpleName();
+    }
+  }
+
+  static MetricGates gates() {
+    return new MetricGates(0.05, 1.5, 40L);
+  }
+
+  static RolloutStrategy strategy() {
+    return new RolloutStrategy(
+        List.of("1", "10%", "100%"), 0.9, 0.1, "rollback", gates(), 60L, false, AT);
+  }
+
+  static RolloutRequest request() {
+    return new RolloutRequest("det", "1.0.0", List.of("dev-1", "dev-2"), null, strategy());
+  }
+
+  static WaveProgress wave() {
+    return new WaveProgress(1, 3, counts());
+  }
+
+  static DeviceInRollout device() {
+    return new DeviceInRollout("dev-1", 1, "FAILED", "0.9.0", null, "GOLDEN_MISMATCH: x", AT);
+  }
+
+  static Rollout rollout() {
+    return new Rollout(
+        "3f2a",
+        "det",
+        "1.0.0",
+        "site=berlin",
+        strategy(),
+        "PAUSED",
+        1,
+        2,
+        "wave 1 of 2: 1 of 3 devices failed",
+        counts(),
+        List.of(wave()),
+        List.of(device()),
+        "alice",
+        AT,
+        AT.plusSeconds(5));
+  }
+
+  private static Map<String, Integer> counts() {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    counts.put("ACTIVE", 2);
+    counts.put("FAILED", 1);
+    return counts;
+  }
+
+  static List<Case> cases() {
+    return List.of(
+        new Case(
+            request(),
+            "devices",
+            text("dev-1"),
+            "RolloutRequest: devices must be an array, got the string 'dev-1'"),
+        new Case(
+            strategy(),
+            "successThreshold",
+            text("most"),
+            "RolloutStrategy: successThreshold must be a number, got the string 'most'"),
+        new Case(
+            gates(),
+            "minRequests",
+            JSON.getNodeFactory().numberNode(1.5),
+            "MetricGates: minRequests must be an integer, got 1.5"),
+        new Case(
+            rollout(), "wave", text("1"), "Rollout: wave must be an integer, got the string '1'"),
+        new Case(
+            wave(), "progress", array(), "WaveProgress: progress must be an object, got an array"),
+        new Case(
+            device(),
+            "updatedAt",
+            text("later"),
+            "DeviceInRollout: updatedAt must be an RFC 3339 timestamp, got 'later'"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void roundTrip_returnsAnEqualRecord(Case c) {
+    assertEquals(c.sample(), CODEC.decode(CODEC.encode(c.sample()), c.sample().getClass()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void decode_ignoresUnknownFields(Case c) throws IOException {
+    ObjectNode tree = (ObjectNode) JSON.readTree(CODEC.encode(c.sample()));
+    tree.putObject("addedInAFutureMinor").putArray("values").add(1).add("two");
+    tree.put("anotherNewField", "x");
+    assertEquals(c.sample(), CODEC.decode(JSON.writeValueAsBytes(tree), c.sample().getClass()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void decode_rejectsAWrongTypeNamingFieldAndValue(Case c) throws IOException {
+    ObjectNode tree = (ObjectNode) JSON.readTree(CODEC.encode(c.sample()));
+    tree.set(c.field(), c.wrong());
+    byte[] payload = JSON.writeValueAsBytes(tree);
+    var error =
+        assertThrows(
+            MalformedMessageException.class, () -> CODEC.decode(payload, c.sample().getClass()));
+    assertEquals(c.message(), error.getMessage());
+  }
+
+  @Test
+  void request_keepsANullDeviceForTheHubToName() {
+    RolloutRequest request =
+        CODEC.decode(
+            "{\"model\":\"m\",\"version\":\"1\",\"devices\":[null]}".getBytes(UTF_8),
+            RolloutRequest.class);
+    assertEquals(1, request.devices().size());
+    assertEquals(null, request.devices().get(0));
+    assertEquals(null, request.strategy());
+  }
+
+  @Test
+  void rollout_keepsTheOrderOfItsStates() {
+    Map<String, Integer> counts = new LinkedHashMap<>();
+    for (String state : List.of("WAITING", "ASSIGNED", "ACTIVE", "FAILED", "REVERTED")) {
+      counts.put(state, 1);
+    }
+    assertEquals(
+        List.copyOf(counts.keySet()),
+        List.copyOf(new WaveProgress(1, 5, counts).progress().keySet()));
+  }
+
+  /** ApiRecordsTest checks that these cases and its own cover every record of the package. */
+  @Test
+  void cases_coverTheSixRolloutRecords() {
+    assertEquals(6, cases().stream().map(c -> c.sample().getClass()).distinct().count());
+  }
+
+  private static JsonNode text(String value) {
+    return JSON.getNodeFactory().textNode(value);
+  }
+
+  private static JsonNode array() {
+    return JSON.createArrayNode().add("a");
+  }
+}
