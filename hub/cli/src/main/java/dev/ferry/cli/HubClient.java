@@ -1,6 +1,8 @@
 package dev.ferry.cli;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.protocol.api.ApiError;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -13,6 +15,10 @@ import java.time.Duration;
 
 /** The hub's REST API over the JDK's HTTP client; failures become exit codes. */
 final class HubClient {
+  /** Writes request bodies: fields left null are left out, so the hub's defaults apply. */
+  private static final ObjectMapper REQUESTS =
+      Answer.JSON.copy().setSerializationInclusion(JsonInclude.Include.NON_NULL);
+
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final String hub;
@@ -83,7 +89,7 @@ final class HubClient {
 
   private static String json(Object body) {
     try {
-      return body == null ? "{}" : Answer.JSON.writeValueAsString(body);
+      return body == null ? "{}" : REQUESTS.writeValueAsString(body);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot write " + body.getClass().getSimpleName(), e);
     }

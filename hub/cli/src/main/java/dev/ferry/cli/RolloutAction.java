@@ -25,7 +25,7 @@ abstract class RolloutAction implements Callable<Integer> {
   public Integer call() throws InterruptedException {
     HubClient client = options.client();
     Answer rollout = client.post("/api/v1/rollouts/" + id + "/" + action, null);
-    return new RolloutView(client, options, spec).show(rollout.tree(), false);
+    return new RolloutView(client, options, spec).show(rollout, false);
   }
 
   /** {@code ferry rollout pause ID}. */

@@ -1,6 +1,9 @@
 package dev.ferry.cli;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.protocol.api.MetricGates;
+import dev.ferry.protocol.api.RolloutRequest;
+import dev.ferry.protocol.api.RolloutStrategy;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
@@ -74,8 +77,11 @@ final class RolloutCreate implements Callable<Integer> {
   @Option(names = "--no-auto-advance", description = "Wait for a resume after every wave.")
   boolean manual;
 
-  @Option(names = "--start-at", paramLabel = "INSTANT", description = "Start later (ISO-8601).")
-  String startAt;
+  @Option(
+      names = "--start-at",
+      paramLabel = "INSTANT",
+      description = "Start later (ISO-8601: 2026-12-24T06:00:00Z).")
+  Instant startAt;
 
   @Option(names = "--wait", description = "Wait until it ends; exit 7 unless it SUCCEEDED.")
   boolean await;
@@ -83,48 +89,32 @@ final class RolloutCreate implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     HubClient client = options.client();
-    Answer rollout = client.post("/api/v1/rollouts", body());
-    return new RolloutView(client, options, spec).show(rollout.tree(), await);
+    Answer rollout = client.post("/api/v1/rollouts", request());
+    return new RolloutView(client, options, spec).show(rollout, await);
   }
 
-  /** The request: only what the command line names, so the hub's defaults apply. */
-  private ObjectNode body() {
-    ObjectNode body = Answer.JSON.createObjectNode().put("model", model).put("version", version);
-    if (targets.selector != null) {
-      body.put("selector", targets.selector);
-    } else {
-      targets.devices.forEach(body.putArray("devices")::add);
-    }
-    strategy(body.putObject("strategy"));
-    return body;
+  /**
+   * The request: only what the command line names (nulls are left out), so the hub's defaults
+   * apply.
+   */
+  private RolloutRequest request() {
+    return new RolloutRequest(model, version, targets.devices, targets.selector, strategy());
   }
 
-  private void strategy(ObjectNode strategy) {
-    if (waves != null) {
-      waves.forEach(strategy.putArray("waves")::add);
-    }
-    putIf(strategy, "successThreshold", successThreshold);
-    putIf(strategy, "errorThreshold", errorThreshold);
-    putIf(strategy, "onError", onError);
-    putIf(strategy, "probationSeconds", probationSeconds);
-    putIf(strategy, "startAt", startAt);
-    if (manual) {
-      strategy.put("autoAdvance", false);
-    }
-    if (maxErrorRateIncrease != null || maxLatencyP99Ratio != null || minRequests != null) {
-      gates(strategy.putObject("metricGates"));
-    }
+  private RolloutStrategy strategy() {
+    return new RolloutStrategy(
+        waves,
+        successThreshold,
+        errorThreshold,
+        onError,
+        gates(),
+        probationSeconds,
+        manual ? Boolean.FALSE : null,
+        startAt);
   }
 
-  private void gates(ObjectNode gates) {
-    putIf(gates, "maxErrorRateIncrease", maxErrorRateIncrease);
-    putIf(gates, "maxLatencyP99Ratio", maxLatencyP99Ratio);
-    putIf(gates, "minRequests", minRequests);
-  }
-
-  private static void putIf(ObjectNode node, String field, Object value) {
-    if (value != null) {
-      node.set(field, Answer.JSON.valueToTree(value));
-    }
+  private MetricGates gates() {
+    boolean any = maxErrorRateIncrease != null || maxLatencyP99Ratio != null || minRequests != null;
+    return any ? new MetricGates(maxErrorRateIncrease, maxLatencyP99Ratio, minRequests) : null;
   }
 }

@@ -1,6 +1,6 @@
 package dev.ferry.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.protocol.api.Rollout;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,21 +30,21 @@ final class RolloutStatus implements Callable<Integer> {
     if (id == null) {
       return options.print(spec, client.get("/api/v1/rollouts"), RolloutStatus::table);
     }
-    JsonNode rollout = client.get("/api/v1/rollouts/" + id).tree();
+    Answer rollout = client.get("/api/v1/rollouts/" + id);
     return new RolloutView(client, options, spec).show(rollout, await);
   }
 
   private static Table table(Answer answer) {
     Table table = new Table("ID", "MODEL", "VERSION", "STATE", "WAVE", "PROGRESS", "CREATED");
-    for (JsonNode r : answer.tree()) {
+    for (Rollout r : answer.listOf(Rollout.class)) {
       table.row(
-          Output.text(r, "id"),
-          Output.text(r, "model"),
-          Output.text(r, "version"),
-          Output.text(r, "state"),
-          Output.text(r, "wave") + "/" + Output.text(r, "waves"),
-          Output.pairs(r.get("progress")),
-          Output.text(r, "createdAt"));
+          r.id(),
+          r.model(),
+          r.version(),
+          r.state(),
+          r.wave() + "/" + r.waves(),
+          Output.pairs(r.progress()),
+          r.createdAt());
     }
     return table;
   }

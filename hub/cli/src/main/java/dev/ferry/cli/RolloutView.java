@@ -1,8 +1,10 @@
 package dev.ferry.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.protocol.api.Rollout;
+import dev.ferry.protocol.api.WaveProgress;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -25,70 +27,71 @@ final class RolloutView {
   }
 
   /**
-   * Prints the rollout, first waiting until it ends if {@code await}.
+   * Prints the rollout the hub answered with, first waiting until it ends if {@code await}.
    *
    * @return the exit code: 0, or 7 when a waited-for rollout ended other than SUCCEEDED
    */
-  int show(JsonNode rollout, boolean await) throws InterruptedException {
-    JsonNode last = await ? waitFor(rollout) : rollout;
-    print(last);
-    boolean succeeded = "SUCCEEDED".equals(Output.text(last, "state"));
-    return !await || succeeded ? 0 : Ferry.ROLLOUT_NOT_SUCCEEDED;
+  int show(Answer answer, boolean await) throws InterruptedException {
+    Answer last = await ? waitFor(answer) : answer;
+    Rollout rollout = last.as(Rollout.class);
+    print(last, rollout);
+    return !await || "SUCCEEDED".equals(rollout.state()) ? 0 : Ferry.ROLLOUT_NOT_SUCCEEDED;
   }
 
-  /** Polls the rollout until it ends, printing each new state line on the error stream. */
-  private JsonNode waitFor(JsonNode rollout) throws InterruptedException {
-    String id = Output.text(rollout, "id");
+  /** Polls the rollout until it ends, printing each new progress line on the error stream. */
+  private Answer waitFor(Answer answer) throws InterruptedException {
+    Rollout rollout = answer.as(Rollout.class);
     String shown = null;
-    while (!ENDED.contains(Output.text(rollout, "state"))) {
-      String line = progress(rollout);
-      if (!line.equals(shown)) {
-        err.println(line);
-        err.flush();
-        shown = line;
-      }
+    while (!ENDED.contains(rollout.state())) {
+      shown = report(progress(rollout), shown);
       Thread.sleep(POLL.toMillis());
-      rollout = client.get("/api/v1/rollouts/" + id).tree();
+      answer = client.get("/api/v1/rollouts/" + rollout.id());
+      rollout = answer.as(Rollout.class);
     }
-    return rollout;
+    return answer;
   }
 
-  private static String progress(JsonNode rollout) {
+  private String report(String line, String shown) {
+    if (!line.equals(shown)) {
+      err.println(line);
+      err.flush();
+    }
+    return line;
+  }
+
+  private static String progress(Rollout rollout) {
     return String.format(
-        "%s wave %s/%s %s",
-        Output.text(rollout, "state"),
-        Output.text(rollout, "wave"),
-        Output.text(rollout, "waves"),
-        Output.pairs(rollout.get("progress")));
+        "%s wave %d/%d %s",
+        rollout.state(), rollout.wave(), rollout.waves(), Output.pairs(rollout.progress()));
   }
 
-  private void print(JsonNode rollout) {
+  private void print(Answer answer, Rollout rollout) {
     if (options.json) {
-      Output.json(out, rollout);
+      Output.json(out, answer);
       return;
     }
     out.printf(
-        "rollout %s: %s %s, %s, wave %s of %s%n",
-        Output.text(rollout, "id"),
-        Output.text(rollout, "model"),
-        Output.text(rollout, "version"),
-        Output.text(rollout, "state"),
-        Output.text(rollout, "wave"),
-        Output.text(rollout, "waves"));
-    if (rollout.hasNonNull("reason")) {
-      out.println("  " + Output.text(rollout, "reason"));
+        "rollout %s: %s %s, %s, wave %d of %d%n",
+        rollout.id(),
+        rollout.model(),
+        rollout.version(),
+        rollout.state(),
+        rollout.wave(),
+        rollout.waves());
+    if (rollout.reason() != null) {
+      out.println("  " + rollout.reason());
     }
-    waves(rollout.path("waveProgress"));
+    waves(rollout.waveProgress());
     out.flush();
   }
 
-  private void waves(JsonNode perWave) {
-    if (perWave.isEmpty()) {
+  private void waves(List<WaveProgress> perWave) {
+    if (perWave == null || perWave.isEmpty()) {
       return;
     }
     Table waves = new Table("WAVE", "DEVICES", "PROGRESS");
-    for (JsonNode w : perWave) {
-      waves.row(Output.text(w, "wave"), Output.text(w, "devices"), Output.pairs(w.get("progress")));
+    for (WaveProgress w : perWave) {
+      waves.row(w.wave(), w.devices(), Output.pairs(w.progress()));
     }
     waves.print(out);
   }

@@ -165,11 +165,14 @@ class FerryTest {
             "1,100%",
             "--no-auto-advance",
             "--min-requests",
-            "10");
+            "10",
+            "--start-at",
+            "2026-12-24T06:00:00Z");
     assertEquals(0, created.code(), created.err());
     assertEquals(
         "{\"model\":\"detector\",\"version\":\"1.2.0\",\"devices\":[\"a\",\"b\"],\"strategy\":"
-            + "{\"waves\":[\"1\",\"100%\"],\"autoAdvance\":false,\"metricGates\":{\"minRequests\":10}}}",
+            + "{\"waves\":[\"1\",\"100%\"],\"metricGates\":{\"minRequests\":10},"
+            + "\"autoAdvance\":false,\"startAt\":\"2026-12-24T06:00:00Z\"}}",
         hub.last().body());
   }
 

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ferry.it.fleet.JarProcess;
 import dev.ferry.protocol.api.IssuedToken;
+import dev.ferry.protocol.api.Rollout;
 import dev.ferry.protocol.api.TokenRequest;
 import dev.ferry.protocol.testing.OnnxModels;
 import dev.ferry.protocol.testing.Services;
@@ -159,10 +159,10 @@ class FerryCliIT {
             "--no-auto-advance",
             "--json");
     assertEquals(0, created.code(), created.err());
-    JsonNode rollout = JSON.readTree(created.out());
-    String id = rollout.get("id").asText();
-    assertEquals(2, rollout.get("waves").asInt());
-    assertEquals(false, rollout.get("strategy").get("autoAdvance").asBoolean());
+    Rollout rollout = JSON.readValue(created.out(), Rollout.class);
+    String id = rollout.id();
+    assertEquals(2, rollout.waves());
+    assertEquals(false, rollout.strategy().autoAdvance());
 
     Result status = ferry(rm, "rollout", "status", id);
     assertEquals(0, status.code());
@@ -181,7 +181,7 @@ class FerryCliIT {
         twice.err().contains("is PAUSED; it can be paused only when CREATED or RUNNING"),
         twice.err());
     Result cancelled = ferry(rm, "rollout", "cancel", id, "--json");
-    assertEquals("CANCELLED", JSON.readTree(cancelled.out()).get("state").asText());
+    assertEquals("CANCELLED", JSON.readValue(cancelled.out(), Rollout.class).state());
     Result waited = ferry(rm, "rollout", "status", id, "--wait");
     assertEquals(7, waited.code(), "a cancelled rollout did not succeed");
 
