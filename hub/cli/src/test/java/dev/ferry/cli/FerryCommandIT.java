@@ -69,6 +69,18 @@ class FerryCommandIT {
   }
 
   @Test
+  void withoutJava_theLauncherSaysSoAndExits127() throws Exception {
+    Path bin = Files.createDirectories(elsewhere.resolve("bin"));
+    for (String tool : List.of("dirname", "readlink")) {
+      Files.createSymbolicLink(bin.resolve(tool), Path.of("/usr/bin", tool));
+    }
+    Run run = ferry(Map.of("PATH", bin.toString()), "--version");
+    assertEquals(
+        new Run(127, "", "ferry: no java found: set JAVA_HOME or put a Java 17+ runtime on PATH\n"),
+        run);
+  }
+
+  @Test
   void installer_refusesMoreThanAPrefix() throws Exception {
     Run usage = run(Map.of(), ROOT.resolve("deploy/cli/install.sh").toString(), "a", "b");
     assertEquals(new Run(2, "", "usage: deploy/cli/install.sh [PREFIX]\n"), usage);
