@@ -7,8 +7,6 @@ import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.json.MalformedMessageException;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 
@@ -31,23 +29,11 @@ final class Progress {
    * @param now the current time
    */
   static void refresh(Connection c, RolloutRow rollout, Instant now) throws SQLException {
-    try (PreparedStatement query =
-        c.prepareStatement(
-            "SELECT rd.device_id, rd.state, rd.desired_sequence, d.reported FROM rollout_device rd"
-                + " JOIN device d ON d.id = rd.device_id WHERE rd.rollout_id = ?"
-                + " AND (rd.state = 'ASSIGNED' OR (rd.state = 'ACTIVE' AND rd.wave = ?))"
-                + " AND d.reported IS NOT NULL")) {
-      query.setString(1, rollout.id());
-      query.setInt(2, rollout.wave());
-      try (ResultSet row = query.executeQuery()) {
-        while (row.next()) {
-          DeviceProgress was = DeviceProgress.valueOf(row.getString(2));
-          Outcome outcome = outcome(rollout, row.getLong(3), row.getString(4));
-          if (outcome != null && outcome.state() != was) {
-            RolloutStore.setState(
-                c, rollout.id(), row.getString(1), outcome.state(), outcome.reason(), now);
-          }
-        }
+    for (RolloutDeviceStore.Report report : RolloutDeviceStore.reports(c, rollout)) {
+      Outcome outcome = outcome(rollout, report.sequence(), report.reported());
+      if (outcome != null && outcome.state() != report.state()) {
+        RolloutDeviceStore.setState(
+            c, rollout.id(), report.device(), outcome.state(), outcome.reason(), now);
       }
     }
   }

@@ -48,7 +48,7 @@ public class Rollouts {
   @Inject Catalog catalog;
   @Inject Devices devices;
   @Inject DesiredStates desired;
-  @Inject RolloutEngine engine;
+  @Inject RolloutSteps steps;
 
   /**
    * Creates a rollout; its first wave starts now unless the strategy says later.
@@ -77,25 +77,24 @@ public class Rollouts {
             new RolloutPlan(
                 id, model, version, request.selector(), strategy, ends.size(), actor, now),
             RolloutStatus.created(now));
-    Map<String, DesiredStates.Signed> signed = new LinkedHashMap<>();
     long started = System.nanoTime();
-    db.transaction(
-        c -> {
-          RolloutStore.insert(c, row, now);
-          if (request.selector() == null) {
-            for (String device : order) {
-              devices.upsert(c, device, null, null, null, null);
-            }
-          }
-          int start = 0;
-          for (int wave = 0; wave < ends.size(); wave++) {
-            RolloutStore.addDevices(c, id, order.subList(start, ends.get(wave)), wave, now);
-            start = ends.get(wave);
-          }
-          // the first wave goes out at once, unless it is to wait for its start time
-          engine.step(c, row, now, signed);
-          return null;
-        });
+    Map<String, DesiredStates.Signed> signed =
+        db.transaction(
+            c -> {
+              RolloutStore.insert(c, row, now);
+              if (request.selector() == null) {
+                for (String device : order) {
+                  devices.upsert(c, device, null, null, null, null);
+                }
+              }
+              int start = 0;
+              for (int wave = 0; wave < ends.size(); wave++) {
+                RolloutDeviceStore.add(c, id, order.subList(start, ends.get(wave)), wave, now);
+                start = ends.get(wave);
+              }
+              // the first wave goes out at once, unless it is to wait for its start time
+              return steps.step(c, row, now).signed();
+            });
     long committed = System.nanoTime();
     desired.publish(signed);
     LOG.infof(
@@ -150,8 +149,10 @@ public class Rollouts {
         id,
         RolloutState::canPause,
         "paused",
-        (c, r, now, signed) ->
-            engine.finish(c, r, r.status().paused(PausedFor.MANUAL, "paused by " + actor, now)));
+        (c, r, now) ->
+            Change.of(
+                steps.finish(
+                    c, r, r.status().paused(PausedFor.MANUAL, "paused by " + actor, now))));
   }
 
   /**
@@ -163,10 +164,10 @@ public class Rollouts {
         id,
         RolloutState::canResume,
         "resumed",
-        (c, r, now, signed) ->
+        (c, r, now) ->
             r.status().pausedFor() == PausedFor.MANUAL
-                ? r.with(r.status().resumed(now))
-                : engine.advance(c, r, now, signed));
+                ? Change.of(r.with(r.status().resumed(now)))
+                : steps.advance(c, r, now));
   }
 
   /**
@@ -177,9 +178,10 @@ public class Rollouts {
         id,
         RolloutState::canCancel,
         "cancelled",
-        (c, r, now, signed) ->
-            engine.finish(
-                c, r, r.status().ended(RolloutState.CANCELLED, "cancelled by " + actor, now)));
+        (c, r, now) ->
+            Change.of(
+                steps.finish(
+                    c, r, r.status().ended(RolloutState.CANCELLED, "cancelled by " + actor, now))));
   }
 
   /** Sends every device the rollout touched back to its previous release. */
@@ -188,18 +190,18 @@ public class Rollouts {
         id,
         RolloutState::canRollBack,
         "rolled back",
-        (c, r, now, signed) -> engine.rollBack(c, r, "rolled back by " + actor, now, signed));
+        (c, r, now) -> steps.rollBack(c, r, "rolled back by " + actor, now));
   }
 
+  /** An operator's action done: the rollout after, and what to publish after the commit. */
+  private record Acted(Rollout rollout, Map<String, DesiredStates.Signed> signed) {}
+
   private interface Action {
-    RolloutRow apply(
-        Connection c, RolloutRow r, Instant now, Map<String, DesiredStates.Signed> signed)
-        throws SQLException;
+    Change apply(Connection c, RolloutRow r, Instant now) throws SQLException;
   }
 
   private Rollout act(String id, Predicate<RolloutState> allowed, String verb, Action action) {
-    Map<String, DesiredStates.Signed> signed = new LinkedHashMap<>();
-    Rollout after =
+    Acted acted =
         db.transaction(
             c -> {
               RolloutRow r = RolloutStore.lock(c, id).orElseThrow(() -> notFound(id));
@@ -221,12 +223,12 @@ public class Rollouts {
                                 .toList()));
               }
               Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-              RolloutRow next = action.apply(c, r, now, signed);
-              RolloutStore.update(c, next, engine.nextStep(next, now));
-              return view(c, next, true);
+              Change change = action.apply(c, r, now);
+              RolloutStore.update(c, change.rollout(), steps.nextStep(change.rollout(), now));
+              return new Acted(view(c, change.rollout(), true), change.signed());
             });
-    desired.publish(signed);
-    return after;
+    desired.publish(acted.signed());
+    return acted.rollout();
   }
 
   private static ApiException notFound(String id) {
@@ -234,7 +236,7 @@ public class Rollouts {
   }
 
   private static Rollout view(Connection c, RolloutRow r, boolean detail) throws SQLException {
-    List<Map<DeviceProgress, Integer>> perWave = RolloutStore.counts(c, r.id(), r.waves());
+    List<Map<DeviceProgress, Integer>> perWave = RolloutDeviceStore.counts(c, r.id(), r.waves());
     Map<DeviceProgress, Integer> total = new EnumMap<>(DeviceProgress.class);
     List<WaveProgress> waves = new ArrayList<>();
     for (int i = 0; i < perWave.size(); i++) {
@@ -256,7 +258,7 @@ public class Rollouts {
         r.status().reason(),
         names(total),
         detail ? waves : null,
-        detail ? RolloutStore.progress(c, r.id()) : null,
+        detail ? RolloutDeviceStore.progress(c, r.id()) : null,
         r.plan().createdBy(),
         r.createdAt(),
         r.status().updatedAt());

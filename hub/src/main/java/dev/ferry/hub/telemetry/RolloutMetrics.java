@@ -4,6 +4,7 @@ import dev.ferry.protocol.device.LatencyHistogram;
 import dev.ferry.protocol.device.ModelTelemetry;
 import dev.ferry.protocol.device.TelemetryBatch;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,7 +25,28 @@ import java.util.concurrent.TimeUnit;
 public class RolloutMetrics {
   private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(2);
 
-  private record Watch(String rolloutId, String model) {}
+  /**
+   * A device whose telemetry counts toward a gated rollout.
+   *
+   * @param deviceId the device
+   * @param rolloutId the rollout
+   * @param model the rollout's model
+   */
+  public record Watch(String deviceId, String rolloutId, String model) {}
+
+  /** Which devices the gated rollouts watch: the rollout feature answers, from its tables. */
+  public interface Watched {
+    /**
+     * The devices of running or paused rollouts with metric gates.
+     *
+     * @param c the transaction
+     * @return one entry per device and rollout
+     * @throws SQLException on a database error
+     */
+    List<Watch> all(Connection c) throws SQLException;
+  }
+
+  @Inject Watched gated;
 
   /**
    * A version's totals.
@@ -51,7 +73,7 @@ public class RolloutMetrics {
    */
   synchronized void record(Connection c, List<TelemetryBatch> fresh) throws SQLException {
     if (System.nanoTime() - refreshedAt >= REFRESH_NANOS) {
-      watched = watched(c);
+      watched = byDevice(gated.all(c));
       refreshedAt = System.nanoTime();
     }
     if (watched.isEmpty()) {
@@ -102,20 +124,10 @@ public class RolloutMetrics {
     return totals;
   }
 
-  private static Map<String, List<Watch>> watched(Connection c) throws SQLException {
+  private static Map<String, List<Watch>> byDevice(List<Watch> all) {
     Map<String, List<Watch>> watched = new HashMap<>();
-    try (PreparedStatement query =
-            c.prepareStatement(
-                "SELECT rd.device_id, r.id, r.model FROM rollout r"
-                    + " JOIN rollout_device rd ON rd.rollout_id = r.id"
-                    + " WHERE r.gated = TRUE AND r.state IN ('RUNNING', 'PAUSED')"
-                    + " AND rd.state NOT IN ('SUPERSEDED', 'REVERTED')");
-        ResultSet row = query.executeQuery()) {
-      while (row.next()) {
-        watched
-            .computeIfAbsent(row.getString(1), k -> new ArrayList<>())
-            .add(new Watch(row.getString(2), row.getString(3)));
-      }
+    for (Watch watch : all) {
+      watched.computeIfAbsent(watch.deviceId(), k -> new ArrayList<>()).add(watch);
     }
     return watched;
   }

@@ -1,0 +1,26 @@
+package dev.ferry.hub.rollout;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A rollout after a change in a transaction, and the desired states the change signed, which the
+ * caller publishes after the commit.
+ *
+ * @param rollout the rollout after
+ * @param signed the signed desired states by device
+ */
+record Change(RolloutRow rollout, Map<String, DesiredStates.Signed> signed) {
+
+  /** A change that signed nothing. */
+  static Change of(RolloutRow rollout) {
+    return new Change(rollout, Map.of());
+  }
+
+  /** The same change, having signed more. */
+  Change plus(Map<String, DesiredStates.Signed> more) {
+    Map<String, DesiredStates.Signed> all = new LinkedHashMap<>(more);
+    all.putAll(signed);
+    return new Change(rollout, all);
+  }
+}

@@ -1,0 +1,309 @@
+package dev.ferry.hub.rollout;
+
+import static dev.ferry.hub.db.Jdbc.in;
+
+import dev.ferry.hub.db.Jdbc;
+import dev.ferry.hub.telemetry.RolloutMetrics;
+import dev.ferry.protocol.api.DeviceInRollout;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code rollout_device} table: every device's part in a rollout, its wave and its {@link
+ * DeviceProgress}. All in the caller's transaction; state names are bound, never written into SQL.
+ */
+final class RolloutDeviceStore {
+  /** The states in which a rollout holds a device: a newer rollout of the model takes it. */
+  static final List<DeviceProgress> HELD =
+      List.of(
+          DeviceProgress.WAITING,
+          DeviceProgress.ASSIGNED,
+          DeviceProgress.ACTIVE,
+          DeviceProgress.FAILED,
+          DeviceProgress.ROLLED_BACK);
+
+  private static final List<DeviceProgress> TOUCHED =
+      List.of(
+          DeviceProgress.ASSIGNED,
+          DeviceProgress.ACTIVE,
+          DeviceProgress.FAILED,
+          DeviceProgress.ROLLED_BACK);
+
+  private RolloutDeviceStore() {}
+
+  /**
+   * A device's latest report, beside what the rollout knows of it.
+   *
+   * @param device the device
+   * @param state where it stands in the rollout
+   * @param sequence the desired state that carried the release to it
+   * @param reported its latest reported state's JSON
+   */
+  record Report(String device, DeviceProgress state, long sequence, String reported) {}
+
+  /**
+   * What a device was assigned before a rollout took it.
+   *
+   * @param device the device
+   * @param version the version, or null for nothing
+   * @param rolloutId the rollout that assigned it, or null
+   * @param sequence the desired state that carries the new assignment
+   */
+  record Assigned(String device, String version, String rolloutId, long sequence) {}
+
+  /** Adds devices to a rollout as WAITING in a wave. */
+  static void add(Connection c, String rolloutId, Collection<String> devices, int wave, Instant now)
+      throws SQLException {
+    List<List<Object>> rows = new ArrayList<>();
+    for (String device : devices) {
+      rows.add(List.of(rolloutId, device, wave, DeviceProgress.WAITING, now));
+    }
+    Jdbc.batch(
+        c,
+        "INSERT INTO rollout_device (rollout_id, device_id, wave, state, updated_at)"
+            + " VALUES (?, ?, ?, ?, ?)",
+        rows);
+  }
+
+  /** The devices of a rollout in some states, in waves up to {@code maxWave}. */
+  static List<String> devices(
+      Connection c, String rolloutId, int maxWave, Collection<DeviceProgress> states)
+      throws SQLException {
+    String sql =
+        "SELECT device_id FROM rollout_device WHERE rollout_id = ? AND wave <= ? AND state IN "
+            + in(states.size())
+            + " ORDER BY wave, device_id";
+    return Jdbc.query(c, sql, row -> row.getString(1), rolloutId, maxWave, states);
+  }
+
+  /** Every device of a rollout, in any state. */
+  static List<String> all(Connection c, String rolloutId) throws SQLException {
+    return devices(c, rolloutId, Integer.MAX_VALUE, List.of(DeviceProgress.values()));
+  }
+
+  /**
+   * Devices of running rollouts ASSIGNED before a time that have not reported the outcome.
+   *
+   * @param c the transaction
+   * @param before assigned before this
+   * @param limit at most this many
+   * @return their ids
+   */
+  static List<String> quiet(Connection c, Instant before, int limit) throws SQLException {
+    String sql =
+        "SELECT DISTINCT rd.device_id FROM rollout_device rd JOIN rollout r ON r.id = rd.rollout_id"
+            + " WHERE r.state = ? AND rd.state = ? AND rd.assigned_at < ?"
+            + " ORDER BY rd.device_id LIMIT "
+            + limit;
+    return Jdbc.query(
+        c, sql, row -> row.getString(1), RolloutState.RUNNING, DeviceProgress.ASSIGNED, before);
+  }
+
+  /** Every device of a rollout, by wave and id. */
+  static List<DeviceInRollout> progress(Connection c, String rolloutId) throws SQLException {
+    String sql =
+        "SELECT device_id, wave, state, previous_version, superseded_by, reason, updated_at"
+            + " FROM rollout_device WHERE rollout_id = ? ORDER BY wave, device_id";
+    return Jdbc.query(c, sql, RolloutDeviceStore::device, rolloutId);
+  }
+
+  /** Devices by state, per wave (index = wave from 0). */
+  static List<Map<DeviceProgress, Integer>> counts(Connection c, String rolloutId, int waves)
+      throws SQLException {
+    String sql =
+        "SELECT wave, state, COUNT(*) FROM rollout_device WHERE rollout_id = ?"
+            + " GROUP BY wave, state";
+    List<Map<DeviceProgress, Integer>> counts = new ArrayList<>();
+    grow(counts, waves);
+    for (Count count : Jdbc.query(c, sql, Count::read, rolloutId)) {
+      grow(counts, count.wave() + 1);
+      counts.get(count.wave()).put(count.state(), count.devices());
+    }
+    return counts;
+  }
+
+  private record Count(int wave, DeviceProgress state, int devices) {
+    static Count read(ResultSet row) throws SQLException {
+      return new Count(row.getInt(1), DeviceProgress.valueOf(row.getString(2)), row.getInt(3));
+    }
+  }
+
+  private static void grow(List<Map<DeviceProgress, Integer>> counts, int size) {
+    while (counts.size() < size) {
+      counts.add(new EnumMap<>(DeviceProgress.class));
+    }
+  }
+
+  /** Moves one device of a rollout to another state, with the device's reason or null. */
+  static void setState(
+      Connection c,
+      String rolloutId,
+      String device,
+      DeviceProgress state,
+      String reason,
+      Instant now)
+      throws SQLException {
+    Jdbc.update(
+        c,
+        "UPDATE rollout_device SET state = ?, reason = ?, updated_at = ?"
+            + " WHERE rollout_id = ? AND device_id = ?",
+        state,
+        reason,
+        now,
+        rolloutId,
+        device);
+  }
+
+  /** Marks a device that a newer rollout holds as SUPERSEDED by it. */
+  static void lostTo(Connection c, String rolloutId, String device, String newer, Instant now)
+      throws SQLException {
+    Jdbc.update(
+        c,
+        "UPDATE rollout_device SET state = ?, reason = NULL, superseded_by = ?, updated_at = ?"
+            + " WHERE rollout_id = ? AND device_id = ?",
+        DeviceProgress.SUPERSEDED,
+        newer,
+        now,
+        rolloutId,
+        device);
+  }
+
+  /** Older rollouts of the same model that hold these devices lose them to this one. */
+  static void supersede(Connection c, RolloutRow rollout, List<String> devices, Instant now)
+      throws SQLException {
+    List<List<Object>> rows = new ArrayList<>();
+    for (String device : devices) {
+      rows.add(
+          List.of(
+              DeviceProgress.SUPERSEDED,
+              rollout.id(),
+              now,
+              device,
+              rollout.id(),
+              HELD,
+              rollout.model(),
+              rollout.createdAt()));
+    }
+    Jdbc.batch(
+        c,
+        "UPDATE rollout_device SET state = ?, superseded_by = ?, updated_at = ?"
+            + " WHERE device_id = ? AND rollout_id <> ? AND state IN "
+            + in(HELD.size())
+            + " AND rollout_id IN (SELECT id FROM rollout WHERE model = ? AND created_at <= ?)",
+        rows);
+  }
+
+  /** Marks devices ASSIGNED by a rollout, with what they had before and the carrying sequence. */
+  static void assigned(Connection c, String rolloutId, List<Assigned> devices, Instant now)
+      throws SQLException {
+    List<List<Object>> rows = new ArrayList<>();
+    for (Assigned a : devices) {
+      rows.add(
+          Arrays.asList(
+              DeviceProgress.ASSIGNED,
+              a.version(),
+              a.rolloutId(),
+              a.sequence(),
+              now,
+              now,
+              rolloutId,
+              a.device()));
+    }
+    Jdbc.batch(
+        c,
+        "UPDATE rollout_device SET state = ?, previous_version = ?, previous_rollout = ?,"
+            + " desired_sequence = ?, assigned_at = ?, updated_at = ?, reason = NULL"
+            + " WHERE rollout_id = ? AND device_id = ?",
+        rows);
+  }
+
+  /**
+   * The devices a rollout touched that still hold its assignment, with what they had before.
+   *
+   * @return by device, in id order: the previous assignment (its version null: nothing)
+   */
+  static Map<String, Assignment> touched(Connection c, RolloutRow rollout) throws SQLException {
+    String sql =
+        "SELECT rd.device_id, rd.previous_version, rd.previous_rollout FROM rollout_device rd"
+            + " JOIN assignment a ON a.device_id = rd.device_id AND a.model = ?"
+            + " AND a.rollout_id = rd.rollout_id"
+            + " WHERE rd.rollout_id = ? AND rd.state IN "
+            + in(TOUCHED.size())
+            + " ORDER BY rd.device_id";
+    Map<String, Assignment> previous = new LinkedHashMap<>();
+    for (String[] row :
+        Jdbc.query(c, sql, RolloutDeviceStore::strings, rollout.model(), rollout.id(), TOUCHED)) {
+      previous.put(row[0], new Assignment(row[1], row[2]));
+    }
+    return previous;
+  }
+
+  /** The reports of a rollout's devices that are ASSIGNED, or ACTIVE in the current wave. */
+  static List<Report> reports(Connection c, RolloutRow rollout) throws SQLException {
+    String sql =
+        "SELECT rd.device_id, rd.state, rd.desired_sequence, d.reported FROM rollout_device rd"
+            + " JOIN device d ON d.id = rd.device_id WHERE rd.rollout_id = ?"
+            + " AND (rd.state = ? OR (rd.state = ? AND rd.wave = ?)) AND d.reported IS NOT NULL";
+    return Jdbc.query(
+        c,
+        sql,
+        row ->
+            new Report(
+                row.getString(1),
+                DeviceProgress.valueOf(row.getString(2)),
+                row.getLong(3),
+                row.getString(4)),
+        rollout.id(),
+        DeviceProgress.ASSIGNED,
+        DeviceProgress.ACTIVE,
+        rollout.wave());
+  }
+
+  /**
+   * The devices of running or paused rollouts with metric gates, except those superseded or
+   * reverted.
+   *
+   * @return which device's telemetry counts toward which rollout
+   */
+  static List<RolloutMetrics.Watch> gated(Connection c) throws SQLException {
+    List<RolloutState> watched = List.of(RolloutState.RUNNING, RolloutState.PAUSED);
+    List<DeviceProgress> gone = List.of(DeviceProgress.SUPERSEDED, DeviceProgress.REVERTED);
+    String sql =
+        "SELECT rd.device_id, r.id, r.model FROM rollout r"
+            + " JOIN rollout_device rd ON rd.rollout_id = r.id"
+            + " WHERE r.gated = TRUE AND r.state IN "
+            + in(watched.size())
+            + " AND rd.state NOT IN "
+            + in(gone.size());
+    return Jdbc.query(
+        c,
+        sql,
+        row -> new RolloutMetrics.Watch(row.getString(1), row.getString(2), row.getString(3)),
+        watched,
+        gone);
+  }
+
+  private static String[] strings(ResultSet row) throws SQLException {
+    return new String[] {row.getString(1), row.getString(2), row.getString(3)};
+  }
+
+  private static DeviceInRollout device(ResultSet row) throws SQLException {
+    return new DeviceInRollout(
+        row.getString(1),
+        row.getInt(2) + 1,
+        DeviceProgress.valueOf(row.getString(3)).name(),
+        row.getString(4),
+        row.getString(5),
+        row.getString(6),
+        Jdbc.time(row, 7));
+  }
+}

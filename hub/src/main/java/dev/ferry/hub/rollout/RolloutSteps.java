@@ -1,0 +1,140 @@
+package dev.ferry.hub.rollout;
+
+import dev.ferry.hub.audit.AuditLog;
+import dev.ferry.hub.config.HubConfig;
+import dev.ferry.hub.telemetry.RolloutMetrics;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Carries out a rollout's moves in the caller's transaction, which holds the rollout's row lock:
+ * one engine step, a wave's start, the {@link WavePolicy}'s verdict, an end, a rollback. Each
+ * returns the rollout after and the desired states it signed.
+ */
+@ApplicationScoped
+class RolloutSteps {
+  @Inject HubConfig config;
+  @Inject Assigner assigner;
+  @Inject Enrollment enrollment;
+  @Inject AuditLog audit;
+  @Inject RolloutMetrics metrics;
+
+  /** One engine step of a locked rollout, its next step time stored. */
+  Change step(Connection c, RolloutRow rollout, Instant now) throws SQLException {
+    RolloutRow r = enrollment.enroll(c, rollout, now);
+    Change change =
+        switch (r.state()) {
+          case CREATED -> due(r, now) ? startWave(c, r, 0, now) : Change.of(r);
+          case RUNNING -> watchWave(c, r, now);
+          // devices that joined after the last wave
+          case SUCCEEDED -> assignWaiting(c, r, Integer.MAX_VALUE, now);
+          // PAUSED: devices that join are only recorded, to be sent the release on resume
+          default -> Change.of(r);
+        };
+    RolloutStore.update(c, change.rollout(), nextStep(change.rollout(), now));
+    return change;
+  }
+
+  /** Starts a wave: every waiting device in it (and in the waves before) gets the release. */
+  Change startWave(Connection c, RolloutRow r, int wave, Instant now) throws SQLException {
+    RolloutRow started = r.with(r.status().startingWave(wave, now));
+    List<String> waiting =
+        RolloutDeviceStore.devices(c, r.id(), wave, List.of(DeviceProgress.WAITING));
+    String details = "wave " + (wave + 1) + " of " + r.waves() + ": " + waiting.size() + " devices";
+    audit.record(c, AuditLog.HUB, "rollout.wave-started", r.target(), details);
+    return new Change(started, assigner.assign(c, started, waiting, now));
+  }
+
+  /**
+   * Ends a pause that waited for a resume: the next wave starts, or the rollout succeeds after its
+   * last.
+   */
+  Change advance(Connection c, RolloutRow r, Instant now) throws SQLException {
+    if (r.lastWave()) {
+      return Change.of(finish(c, r, r.status().ended(RolloutState.SUCCEEDED, null, now)));
+    }
+    return startWave(c, r, r.wave() + 1, now);
+  }
+
+  /** Sends every device the rollout touched back to its previous release. */
+  Change rollBack(Connection c, RolloutRow r, String reason, Instant now) throws SQLException {
+    Map<String, DesiredStates.Signed> reverted = assigner.revert(c, r, now);
+    String why = reason + "; " + reverted.size() + " devices sent back to their previous release";
+    return new Change(finish(c, r, r.status().ended(RolloutState.ROLLED_BACK, why, now)), reverted);
+  }
+
+  /** Moves a rollout to a state that waits for a resume or for nothing, in the audit log. */
+  RolloutRow finish(Connection c, RolloutRow r, RolloutStatus next) throws SQLException {
+    audit.record(c, AuditLog.HUB, auditAction(next), r.target(), next.reason());
+    return r.with(next);
+  }
+
+  /** When the engine looks at a rollout again; null when nothing can change by itself. */
+  Instant nextStep(RolloutRow r, Instant now) {
+    return switch (r.state()) {
+      case RUNNING -> now.plus(config.rollout().tick());
+      case CREATED -> due(r, now) ? now : r.strategy().startAt();
+      case PAUSED, SUCCEEDED ->
+          r.selector() == null ? null : now.plus(config.rollout().enrollInterval());
+      default -> null;
+    };
+  }
+
+  private static boolean due(RolloutRow r, Instant now) {
+    Instant startAt = r.strategy().startAt();
+    return startAt == null || !startAt.isAfter(now);
+  }
+
+  /** Reads the wave's outcomes, sends the release to devices that joined it, and judges it. */
+  private Change watchWave(Connection c, RolloutRow r, Instant now) throws SQLException {
+    Progress.refresh(c, r, now);
+    Change joined = assignWaiting(c, r, r.wave(), now);
+    Map<DeviceProgress, Integer> counts =
+        RolloutDeviceStore.counts(c, r.id(), r.waves()).get(r.wave());
+    Map<String, RolloutMetrics.Totals> served =
+        r.strategy().metricGates() == null ? Map.of() : metrics.totals(c, r.id());
+    Verdict verdict = WavePolicy.judge(WaveFacts.of(r, counts, served), now);
+    return apply(c, r, verdict, now).plus(joined.signed());
+  }
+
+  private Change apply(Connection c, RolloutRow r, Verdict verdict, Instant now)
+      throws SQLException {
+    RolloutRow judged = r.with(r.status().settled(verdict.settledAt()));
+    RolloutStatus status = judged.status();
+    return switch (verdict.kind()) {
+      case WAIT -> Change.of(judged.with(status.waiting(verdict.reason())));
+      case PROMOTE -> startWave(c, judged, r.wave() + 1, now);
+      case SUCCEED -> Change.of(finish(c, judged, status.ended(RolloutState.SUCCEEDED, null, now)));
+      case PAUSE ->
+          Change.of(finish(c, judged, status.paused(verdict.pausedFor(), verdict.reason(), now)));
+      case FAIL ->
+          Change.of(finish(c, judged, status.ended(RolloutState.FAILED, verdict.reason(), now)));
+      case ROLL_BACK -> rollBack(c, judged, verdict.reason(), now);
+    };
+  }
+
+  /** Sends the release to the rollout's waiting devices in waves up to one. */
+  private Change assignWaiting(Connection c, RolloutRow r, int maxWave, Instant now)
+      throws SQLException {
+    List<String> waiting =
+        RolloutDeviceStore.devices(c, r.id(), maxWave, List.of(DeviceProgress.WAITING));
+    return new Change(r, assigner.assign(c, r, waiting, now));
+  }
+
+  private static String auditAction(RolloutStatus next) {
+    return switch (next.state()) {
+      case PAUSED ->
+          next.pausedFor() == PausedFor.WAVE_DONE ? "rollout.wave-done" : "rollout.paused";
+      case SUCCEEDED -> "rollout.succeeded";
+      case FAILED -> "rollout.failed";
+      case ROLLED_BACK -> "rollout.rolled-back";
+      case CANCELLED -> "rollout.cancelled";
+      case CREATED, RUNNING -> throw new IllegalArgumentException("not an end: " + next.state());
+    };
+  }
+}
