@@ -58,9 +58,7 @@ class Assigner {
     AssignmentStore.set(c, taken, rollout.model(), new Assignment(rollout.version(), rollout.id()));
     Map<String, DesiredStates.Signed> signed = desired.nextAll(c, taken, now);
     List<RolloutDeviceStore.Assigned> assigned = new ArrayList<>();
-    for (String device : taken) {
-      assigned.add(assigned(rollout, device, before.get(device), signed.get(device).sequence()));
-    }
+    taken.forEach(d -> assigned.add(assigned(rollout, d, before.get(d), signed.get(d).sequence())));
     RolloutDeviceStore.assigned(c, rollout.id(), assigned, now);
     return signed;
   }
@@ -80,19 +78,29 @@ class Assigner {
     Map<String, Assignment> previous = RolloutDeviceStore.touched(c, rollout);
     Set<String> reissued = new HashSet<>();
     for (var entry : previous.entrySet()) {
-      String device = entry.getKey();
-      Assignment before = entry.getValue();
-      if (before.version() == null) {
-        AssignmentStore.remove(c, device, rollout.model());
-      } else {
-        if (reissued.add(before.version())) {
-          reissue(c, rollout.model(), before.version(), now);
-        }
-        AssignmentStore.set(c, List.of(device), rollout.model(), before);
-      }
-      RolloutDeviceStore.setState(c, rollout.id(), device, DeviceProgress.REVERTED, null, now);
+      restore(c, rollout, entry.getKey(), entry.getValue(), reissued, now);
     }
     return desired.nextAll(c, previous.keySet(), now);
+  }
+
+  /** Gives a device back what it had before, each old version released again once. */
+  private void restore(
+      Connection c,
+      RolloutRow rollout,
+      String device,
+      Assignment before,
+      Set<String> reissued,
+      Instant now)
+      throws SQLException {
+    if (before.version() == null) {
+      AssignmentStore.remove(c, device, rollout.model());
+    } else {
+      if (reissued.add(before.version())) {
+        reissue(c, rollout.model(), before.version(), now);
+      }
+      AssignmentStore.set(c, List.of(device), rollout.model(), before);
+    }
+    RolloutDeviceStore.setState(c, rollout.id(), device, DeviceProgress.REVERTED, null, now);
   }
 
   /**
@@ -121,7 +129,7 @@ class Assigner {
       RolloutRow rollout, String device, Assignment before, long sequence) {
     boolean fresh = before == null || rollout.id().equals(before.rolloutId());
     return new RolloutDeviceStore.Assigned(
-        device, fresh ? null : before.version(), fresh ? null : before.rolloutId(), sequence);
+        device, fresh ? new Assignment(null, null) : before, sequence);
   }
 
   /** Devices of this rollout that a newer live rollout of the same model also holds. */

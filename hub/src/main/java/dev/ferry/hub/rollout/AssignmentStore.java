@@ -2,8 +2,10 @@ package dev.ferry.hub.rollout;
 
 import dev.ferry.hub.db.Jdbc;
 import java.sql.Connection;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,18 +15,28 @@ import java.util.Map;
  * desired state lists. All in the caller's transaction.
  */
 final class AssignmentStore {
+  private static final String OF =
+      "SELECT device_id, version, rollout_id FROM assignment WHERE model = ?";
+  private static final String INSERT =
+      "INSERT INTO assignment (version, rollout_id, device_id, model) VALUES (?, ?, ?, ?)"
+          + " ON CONFLICT DO NOTHING";
+  private static final String UPDATE =
+      "UPDATE assignment SET version = ?, rollout_id = ? WHERE device_id = ? AND model = ?";
+  private static final String REMOVE = "DELETE FROM assignment WHERE device_id = ? AND model = ?";
+
   private AssignmentStore() {}
+
+  private record Row(String device, Assignment assignment) {
+    static Row read(ResultSet row) throws SQLException {
+      return new Row(row.getString(1), new Assignment(row.getString(2), row.getString(3)));
+    }
+  }
 
   /** Every device's assignment of a model, by device. */
   static Map<String, Assignment> of(Connection c, String model) throws SQLException {
     Map<String, Assignment> current = new HashMap<>();
-    for (String[] row :
-        Jdbc.query(
-            c,
-            "SELECT device_id, version, rollout_id FROM assignment WHERE model = ?",
-            r -> new String[] {r.getString(1), r.getString(2), r.getString(3)},
-            model)) {
-      current.put(row[0], new Assignment(row[1], row[2]));
+    for (Row row : Jdbc.query(c, OF, Row::read, model)) {
+      current.put(row.device(), row.assignment());
     }
     return current;
   }
@@ -34,22 +46,14 @@ final class AssignmentStore {
       throws SQLException {
     List<List<Object>> rows = new ArrayList<>();
     for (String device : devices) {
-      rows.add(
-          java.util.Arrays.asList(assignment.version(), assignment.rolloutId(), device, model));
+      rows.add(Arrays.asList(assignment.version(), assignment.rolloutId(), device, model));
     }
-    Jdbc.batch(
-        c,
-        "INSERT INTO assignment (version, rollout_id, device_id, model) VALUES (?, ?, ?, ?)"
-            + " ON CONFLICT DO NOTHING",
-        rows);
-    Jdbc.batch(
-        c,
-        "UPDATE assignment SET version = ?, rollout_id = ? WHERE device_id = ? AND model = ?",
-        rows);
+    Jdbc.batch(c, INSERT, rows);
+    Jdbc.batch(c, UPDATE, rows);
   }
 
   /** Removes a device's assignment of a model. */
   static void remove(Connection c, String device, String model) throws SQLException {
-    Jdbc.update(c, "DELETE FROM assignment WHERE device_id = ? AND model = ?", device, model);
+    Jdbc.update(c, REMOVE, device, model);
   }
 }

@@ -2,6 +2,7 @@ package dev.ferry.hub.rollout;
 
 import dev.ferry.hub.config.HubConfig;
 import dev.ferry.hub.db.Database;
+import dev.ferry.hub.db.Jdbc;
 import dev.ferry.hub.fleet.HubMqtt;
 import dev.ferry.hub.signing.HubKeys;
 import dev.ferry.protocol.device.Channel;
@@ -17,16 +18,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,6 +40,27 @@ public class DesiredStates {
   private static final Logger LOG = Logger.getLogger(DesiredStates.class);
 
   private static final int CHUNK = 1000;
+  private static final String LEFT_OVER =
+      "SELECT device_id, sequence, envelope FROM desired_state"
+          + " WHERE published = FALSE AND issued_at < ? ORDER BY issued_at LIMIT 1000"
+          + " FOR UPDATE SKIP LOCKED";
+  private static final String EXPIRING =
+      "SELECT device_id FROM desired_state WHERE expires_at < ? ORDER BY device_id";
+  private static final String MARK_PUBLISHED =
+      "UPDATE desired_state SET published = TRUE WHERE device_id = ? AND sequence = ?";
+  private static final String CREATE =
+      "INSERT INTO desired_state (device_id, sequence, issued_at, expires_at, envelope)"
+          + " VALUES (?, 0, ?, ?, '') ON CONFLICT DO NOTHING";
+  private static final String LOCK =
+      "SELECT device_id, sequence FROM desired_state WHERE device_id IN ";
+  private static final String ASSIGNMENTS =
+      "SELECT a.device_id, a.model, r.repository, r.manifest_digest, r.statement"
+          + " FROM assignment a"
+          + " JOIN model_release r ON r.model = a.model AND r.version = a.version"
+          + " WHERE a.device_id IN ";
+  private static final String STORE =
+      "UPDATE desired_state SET sequence = ?, issued_at = ?, expires_at = ?, envelope = ?,"
+          + " published = FALSE WHERE device_id = ?";
 
   private final JsonCodec codec = new JsonCodec(16 * 1024 * 1024);
 
@@ -85,29 +104,7 @@ public class DesiredStates {
     List<String> sorted = deviceIds.stream().distinct().sorted().toList();
     Map<String, Signed> signed = new LinkedHashMap<>();
     for (int from = 0; from < sorted.size(); from += CHUNK) {
-      List<String> chunk = sorted.subList(from, Math.min(sorted.size(), from + CHUNK));
-      Map<String, Long> last = lastSequences(c, chunk);
-      Map<String, List<ModelAssignment>> models = assignments(c, chunk);
-      List<DesiredState> states = new ArrayList<>(chunk.size());
-      for (String device : chunk) {
-        states.add(
-            new DesiredState(
-                device,
-                last.getOrDefault(device, 0L) + 1,
-                now,
-                now.plus(config.desiredValidity()),
-                models.getOrDefault(device, List.of())));
-      }
-      // signing is most of a fan-out's CPU: on every core
-      Signer signer = keys.hubSigner();
-      List<byte[]> envelopes =
-          states.parallelStream()
-              .map(state -> codec.encode(signer.sign(PayloadTypes.DESIRED, codec.encode(state))))
-              .toList();
-      for (int i = 0; i < states.size(); i++) {
-        signed.put(chunk.get(i), new Signed(states.get(i).sequence(), envelopes.get(i)));
-      }
-      store(c, states, envelopes.stream().map(b -> new String(b, StandardCharsets.UTF_8)).toList());
+      signed.putAll(nextChunk(c, sorted.subList(from, Math.min(sorted.size(), from + CHUNK)), now));
     }
     return signed;
   }
@@ -138,23 +135,65 @@ public class DesiredStates {
     return db.transaction(
         c -> {
           Map<String, Signed> left = new LinkedHashMap<>();
-          try (PreparedStatement query =
-              c.prepareStatement(
-                  "SELECT device_id, sequence, envelope FROM desired_state"
-                      + " WHERE published = FALSE AND issued_at < ? ORDER BY issued_at LIMIT 1000"
-                      + " FOR UPDATE SKIP LOCKED")) {
-            query.setTimestamp(1, Timestamp.from(now.minus(grace)));
-            try (ResultSet row = query.executeQuery()) {
-              while (row.next()) {
-                left.put(
-                    row.getString(1),
-                    new Signed(row.getLong(2), row.getString(3).getBytes(StandardCharsets.UTF_8)));
-              }
-            }
+          for (Unpublished row : Jdbc.query(c, LEFT_OVER, Unpublished::read, now.minus(grace))) {
+            left.put(row.device(), row.signed());
           }
-          Map<String, Long> published = send(left);
-          return markPublished(c, published);
+          return markPublished(c, send(left));
         });
+  }
+
+  /**
+   * The devices whose desired state expires before a time, in id order.
+   *
+   * @param c the transaction
+   * @param before the time
+   * @return their ids
+   */
+  public List<String> expiringBefore(Connection c, Instant before) throws SQLException {
+    return Jdbc.query(c, EXPIRING, row -> row.getString(1), before);
+  }
+
+  /** A device's stored desired state, not published yet. */
+  private record Unpublished(String device, Signed signed) {
+    static Unpublished read(ResultSet row) throws SQLException {
+      byte[] envelope = row.getString(3).getBytes(StandardCharsets.UTF_8);
+      return new Unpublished(row.getString(1), new Signed(row.getLong(2), envelope));
+    }
+  }
+
+  /** A device's last desired-state sequence. */
+  private record Sequence(String device, long sequence) {
+    static Sequence read(ResultSet row) throws SQLException {
+      return new Sequence(row.getString(1), row.getLong(2));
+    }
+  }
+
+  private Map<String, Signed> nextChunk(Connection c, List<String> chunk, Instant now)
+      throws SQLException {
+    Map<String, Long> last = lastSequences(c, chunk);
+    Map<String, List<ModelAssignment>> models = assignments(c, chunk);
+    List<DesiredState> states = new ArrayList<>(chunk.size());
+    for (String device : chunk) {
+      long sequence = last.getOrDefault(device, 0L) + 1;
+      Instant expires = now.plus(config.desiredValidity());
+      states.add(
+          new DesiredState(device, sequence, now, expires, models.getOrDefault(device, List.of())));
+    }
+    List<byte[]> envelopes = sign(states);
+    Map<String, Signed> signed = new LinkedHashMap<>();
+    for (int i = 0; i < states.size(); i++) {
+      signed.put(chunk.get(i), new Signed(states.get(i).sequence(), envelopes.get(i)));
+    }
+    store(c, states, envelopes);
+    return signed;
+  }
+
+  /** Signing is most of a fan-out's CPU: on every core. */
+  private List<byte[]> sign(List<DesiredState> states) {
+    Signer signer = keys.hubSigner();
+    return states.parallelStream()
+        .map(state -> codec.encode(signer.sign(PayloadTypes.DESIRED, codec.encode(state))))
+        .toList();
   }
 
   /** Publishes retained, pipelined; returns the sequences the broker acknowledged, by device. */
@@ -162,9 +201,8 @@ public class DesiredStates {
     List<String> devices = List.copyOf(states.keySet());
     List<HubMqtt.Outgoing> messages = new ArrayList<>(devices.size());
     for (String device : devices) {
-      messages.add(
-          new HubMqtt.Outgoing(
-              new Topic(device, Channel.DESIRED).toString(), states.get(device).envelope(), true));
+      String topic = new Topic(device, Channel.DESIRED).toString();
+      messages.add(new HubMqtt.Outgoing(topic, states.get(device).envelope(), true));
     }
     BitSet sent = mqtt.publishAll(messages);
     Map<String, Long> published = new LinkedHashMap<>();
@@ -179,49 +217,22 @@ public class DesiredStates {
   }
 
   private static int markPublished(Connection c, Map<String, Long> published) throws SQLException {
-    try (PreparedStatement update =
-        c.prepareStatement(
-            "UPDATE desired_state SET published = TRUE WHERE device_id = ? AND sequence = ?")) {
-      for (var entry : published.entrySet()) {
-        update.setString(1, entry.getKey());
-        update.setLong(2, entry.getValue());
-        update.addBatch();
-      }
-      if (!published.isEmpty()) {
-        update.executeBatch();
-      }
-    }
+    List<List<Object>> rows = new ArrayList<>();
+    published.forEach((device, sequence) -> rows.add(List.of(device, sequence)));
+    Jdbc.batch(c, MARK_PUBLISHED, rows);
     return published.size();
   }
 
   /** Locks the devices' rows, creating them first, so that two rollouts never take one sequence. */
   private static Map<String, Long> lastSequences(Connection c, List<String> devices)
       throws SQLException {
-    try (PreparedStatement insert =
-        c.prepareStatement(
-            "INSERT INTO desired_state (device_id, sequence, issued_at, expires_at, envelope)"
-                + " VALUES (?, 0, ?, ?, '') ON CONFLICT DO NOTHING")) {
-      Timestamp epoch = Timestamp.from(Instant.EPOCH);
-      for (String device : devices) {
-        insert.setString(1, device);
-        insert.setTimestamp(2, epoch);
-        insert.setTimestamp(3, epoch);
-        insert.addBatch();
-      }
-      insert.executeBatch();
-    }
+    List<List<Object>> rows = new ArrayList<>();
+    devices.forEach(device -> rows.add(List.of(device, Instant.EPOCH, Instant.EPOCH)));
+    Jdbc.batch(c, CREATE, rows);
     Map<String, Long> sequences = new HashMap<>();
-    try (PreparedStatement query =
-        c.prepareStatement(
-            "SELECT device_id, sequence FROM desired_state WHERE device_id IN ("
-                + placeholders(devices.size())
-                + ") ORDER BY device_id FOR UPDATE")) {
-      bindAll(query, devices);
-      try (ResultSet row = query.executeQuery()) {
-        while (row.next()) {
-          sequences.put(row.getString(1), row.getLong(2));
-        }
-      }
+    String sql = LOCK + Jdbc.in(devices.size()) + " ORDER BY device_id FOR UPDATE";
+    for (Sequence row : Jdbc.query(c, sql, Sequence::read, devices)) {
+      sequences.put(row.device(), row.sequence());
     }
     return sequences;
   }
@@ -231,63 +242,41 @@ public class DesiredStates {
     Map<String, List<ModelAssignment>> models = new HashMap<>();
     // a release's statement is the same for every device it goes to: decoded once
     Map<String, Envelope> statements = new HashMap<>();
-    try (PreparedStatement query =
-        c.prepareStatement(
-            "SELECT a.device_id, a.model, r.repository, r.manifest_digest, r.statement"
-                + " FROM assignment a"
-                + " JOIN model_release r ON r.model = a.model AND r.version = a.version"
-                + " WHERE a.device_id IN ("
-                + placeholders(devices.size())
-                + ") ORDER BY a.device_id, a.model")) {
-      bindAll(query, devices);
-      try (ResultSet row = query.executeQuery()) {
-        while (row.next()) {
-          Envelope release =
-              statements.computeIfAbsent(
-                  row.getString(5),
-                  json -> codec.decode(json.getBytes(StandardCharsets.UTF_8), Envelope.class));
-          models
-              .computeIfAbsent(row.getString(1), k -> new ArrayList<>())
-              .add(
-                  new ModelAssignment(
-                      row.getString(2), row.getString(3), Digest.parse(row.getString(4)), release));
-        }
-      }
+    String sql = ASSIGNMENTS + Jdbc.in(devices.size()) + " ORDER BY a.device_id, a.model";
+    for (Assigned row : Jdbc.query(c, sql, Assigned::read, devices)) {
+      Envelope release = statements.computeIfAbsent(row.statement(), this::envelope);
+      models
+          .computeIfAbsent(row.device(), k -> new ArrayList<>())
+          .add(
+              new ModelAssignment(
+                  row.model(), row.repository(), Digest.parse(row.digest()), release));
     }
     return models;
   }
 
-  private static void store(Connection c, List<DesiredState> states, List<String> envelopes)
-      throws SQLException {
-    try (PreparedStatement update =
-        c.prepareStatement(
-            "UPDATE desired_state SET sequence = ?, issued_at = ?, expires_at = ?, envelope = ?,"
-                + " published = FALSE WHERE device_id = ?")) {
-      for (int i = 0; i < states.size(); i++) {
-        bind(update, states.get(i), envelopes.get(i));
-        update.addBatch();
-      }
-      update.executeBatch();
+  /** A model assigned to a device, with its release's repository, digest and statement. */
+  private record Assigned(
+      String device, String model, String repository, String digest, String statement) {
+    static Assigned read(ResultSet row) throws SQLException {
+      return new Assigned(
+          row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5));
     }
   }
 
-  private static String placeholders(int count) {
-    return String.join(", ", Collections.nCopies(count, "?"));
+  private Envelope envelope(String json) {
+    return codec.decode(json.getBytes(StandardCharsets.UTF_8), Envelope.class);
   }
 
-  private static void bindAll(PreparedStatement statement, List<String> values)
+  private static void store(Connection c, List<DesiredState> states, List<byte[]> envelopes)
       throws SQLException {
-    for (int i = 0; i < values.size(); i++) {
-      statement.setString(i + 1, values.get(i));
+    List<List<Object>> rows = new ArrayList<>();
+    for (int i = 0; i < states.size(); i++) {
+      DesiredState state = states.get(i);
+      String envelope = new String(envelopes.get(i), StandardCharsets.UTF_8);
+      rows.add(
+          List.of(
+              state.sequence(), state.issuedAt(), state.expiresAt(), envelope, state.deviceId()));
     }
-  }
-
-  private static void bind(PreparedStatement statement, DesiredState state, String envelope)
-      throws SQLException {
-    statement.setLong(1, state.sequence());
-    statement.setTimestamp(2, Timestamp.from(state.issuedAt()));
-    statement.setTimestamp(3, Timestamp.from(state.expiresAt()));
-    statement.setString(4, envelope);
-    statement.setString(5, state.deviceId());
+    Jdbc.batch(c, STORE, rows);
   }
 }

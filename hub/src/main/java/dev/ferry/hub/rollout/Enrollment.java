@@ -46,9 +46,7 @@ class Enrollment {
     List<LabelSelector> newer = new ArrayList<>();
     for (RolloutRow other : RolloutStore.newerLive(c, r.model(), r.createdAt())) {
       known.addAll(everyDevice(c, other.id()));
-      if (other.selector() != null) {
-        newer.add(LabelSelector.parse(other.selector()));
-      }
+      newer.addAll(selector(other));
     }
     List<String> joined = new ArrayList<>();
     for (Device device : devices.all()) {
@@ -59,6 +57,10 @@ class Enrollment {
       }
     }
     return joined;
+  }
+
+  private static List<LabelSelector> selector(RolloutRow r) {
+    return r.selector() == null ? List.of() : List.of(LabelSelector.parse(r.selector()));
   }
 
   private static List<String> everyDevice(Connection c, String rolloutId) throws SQLException {

@@ -41,29 +41,42 @@ final class Progress {
   private record Outcome(DeviceProgress state, String reason) {}
 
   private static Outcome outcome(RolloutRow rollout, long sequence, String reported) {
-    ReportedState state;
-    try {
-      state = CODEC.decode(reported.getBytes(StandardCharsets.UTF_8), ReportedState.class);
-    } catch (MalformedMessageException e) {
-      return null; // stored before it was checked; the next report replaces it
+    ReportedState state = decode(reported);
+    if (state == null) {
+      return null;
     }
+    boolean reached = state.desiredSequence() >= sequence;
     for (ModelReport model : state.models()) {
-      if (!model.name().equals(rollout.model())) {
-        continue;
-      }
-      boolean serves = model.active() != null && rollout.version().equals(model.active().version());
-      if (model.status() == ModelStatus.ACTIVE && serves) {
-        return new Outcome(DeviceProgress.ACTIVE, null);
-      }
-      boolean aboutThis =
-          rollout.version().equals(model.desiredVersion()) && state.desiredSequence() >= sequence;
-      if (aboutThis && model.status() == ModelStatus.FAILED) {
-        return new Outcome(DeviceProgress.FAILED, model.reason());
-      }
-      if (aboutThis && model.status() == ModelStatus.ROLLED_BACK) {
-        return new Outcome(DeviceProgress.ROLLED_BACK, model.reason());
+      Outcome outcome =
+          model.name().equals(rollout.model()) ? outcome(rollout, model, reached) : null;
+      if (outcome != null) {
+        return outcome;
       }
     }
     return null;
+  }
+
+  /** A model's report: ACTIVE once it serves the release; a failure once about this release. */
+  private static Outcome outcome(RolloutRow rollout, ModelReport model, boolean reached) {
+    boolean serves = model.active() != null && rollout.version().equals(model.active().version());
+    if (model.status() == ModelStatus.ACTIVE && serves) {
+      return new Outcome(DeviceProgress.ACTIVE, null);
+    }
+    if (!reached || !rollout.version().equals(model.desiredVersion())) {
+      return null;
+    }
+    return switch (model.status()) {
+      case FAILED -> new Outcome(DeviceProgress.FAILED, model.reason());
+      case ROLLED_BACK -> new Outcome(DeviceProgress.ROLLED_BACK, model.reason());
+      default -> null;
+    };
+  }
+
+  private static ReportedState decode(String reported) {
+    try {
+      return CODEC.decode(reported.getBytes(StandardCharsets.UTF_8), ReportedState.class);
+    } catch (MalformedMessageException e) {
+      return null; // stored before it was checked; the next report replaces it
+    }
   }
 }

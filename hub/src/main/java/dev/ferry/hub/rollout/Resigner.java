@@ -8,14 +8,9 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -75,21 +70,7 @@ public class Resigner {
   public int resignDue(Instant now) {
     Duration half = config.desiredValidity().dividedBy(2);
     Map<String, DesiredStates.Signed> signed =
-        db.transaction(
-            c -> {
-              List<String> due = new ArrayList<>();
-              try (PreparedStatement query =
-                  c.prepareStatement(
-                      "SELECT device_id FROM desired_state WHERE expires_at < ? ORDER BY device_id")) {
-                query.setTimestamp(1, Timestamp.from(now.plus(half)));
-                try (ResultSet row = query.executeQuery()) {
-                  while (row.next()) {
-                    due.add(row.getString(1));
-                  }
-                }
-              }
-              return desired.nextAll(c, due, now);
-            });
+        db.transaction(c -> desired.nextAll(c, desired.expiringBefore(c, now.plus(half)), now));
     desired.publish(signed);
     return signed.size();
   }

@@ -31,12 +31,59 @@ final class RolloutDeviceStore {
           DeviceProgress.FAILED,
           DeviceProgress.ROLLED_BACK);
 
-  private static final List<DeviceProgress> TOUCHED =
-      List.of(
-          DeviceProgress.ASSIGNED,
-          DeviceProgress.ACTIVE,
-          DeviceProgress.FAILED,
-          DeviceProgress.ROLLED_BACK);
+  private static final DeviceProgress SUPERSEDED = DeviceProgress.SUPERSEDED;
+
+  /** The states of a device whose desired state the rollout changed. */
+  private static final List<DeviceProgress> TOUCHED = HELD.subList(1, HELD.size());
+
+  private static final List<RolloutState> WATCHED =
+      List.of(RolloutState.RUNNING, RolloutState.PAUSED);
+  private static final List<DeviceProgress> GONE =
+      List.of(DeviceProgress.SUPERSEDED, DeviceProgress.REVERTED);
+
+  private static final String ADD =
+      "INSERT INTO rollout_device (rollout_id, device_id, wave, state, updated_at)"
+          + " VALUES (?, ?, ?, ?, ?)";
+  private static final String QUIET =
+      "SELECT DISTINCT rd.device_id FROM rollout_device rd JOIN rollout r ON r.id = rd.rollout_id"
+          + " WHERE r.state = ? AND rd.state = ? AND rd.assigned_at < ?"
+          + " ORDER BY rd.device_id LIMIT ";
+  private static final String PROGRESS =
+      "SELECT device_id, wave, state, previous_version, superseded_by, reason, updated_at"
+          + " FROM rollout_device WHERE rollout_id = ? ORDER BY wave, device_id";
+  private static final String COUNTS =
+      "SELECT wave, state, COUNT(*) FROM rollout_device WHERE rollout_id = ? GROUP BY wave, state";
+  private static final String SET_STATE =
+      "UPDATE rollout_device SET state = ?, reason = ?, updated_at = ?"
+          + " WHERE rollout_id = ? AND device_id = ?";
+  private static final String LOST_TO =
+      "UPDATE rollout_device SET state = ?, reason = NULL, superseded_by = ?, updated_at = ?"
+          + " WHERE rollout_id = ? AND device_id = ?";
+  private static final String SUPERSEDE =
+      "UPDATE rollout_device SET state = ?, superseded_by = ?, updated_at = ?"
+          + " WHERE device_id = ? AND rollout_id <> ? AND state IN "
+          + in(HELD.size())
+          + " AND rollout_id IN (SELECT id FROM rollout WHERE model = ? AND created_at <= ?)";
+  private static final String ASSIGNED =
+      "UPDATE rollout_device SET state = ?, previous_version = ?, previous_rollout = ?,"
+          + " desired_sequence = ?, assigned_at = ?, updated_at = ?, reason = NULL"
+          + " WHERE rollout_id = ? AND device_id = ?";
+  private static final String TOUCHED_SQL =
+      "SELECT rd.device_id, rd.previous_version, rd.previous_rollout FROM rollout_device rd"
+          + " JOIN assignment a ON a.device_id = rd.device_id AND a.model = ?"
+          + " AND a.rollout_id = rd.rollout_id WHERE rd.rollout_id = ? AND rd.state IN "
+          + in(TOUCHED.size())
+          + " ORDER BY rd.device_id";
+  private static final String REPORTS =
+      "SELECT rd.device_id, rd.state, rd.desired_sequence, d.reported FROM rollout_device rd"
+          + " JOIN device d ON d.id = rd.device_id WHERE rd.rollout_id = ?"
+          + " AND (rd.state = ? OR (rd.state = ? AND rd.wave = ?)) AND d.reported IS NOT NULL";
+  private static final String GATED =
+      "SELECT rd.device_id, r.id, r.model FROM rollout r"
+          + " JOIN rollout_device rd ON rd.rollout_id = r.id WHERE r.gated = TRUE AND r.state IN "
+          + in(WATCHED.size())
+          + " AND rd.state NOT IN "
+          + in(GONE.size());
 
   private RolloutDeviceStore() {}
 
@@ -48,17 +95,37 @@ final class RolloutDeviceStore {
    * @param sequence the desired state that carried the release to it
    * @param reported its latest reported state's JSON
    */
-  record Report(String device, DeviceProgress state, long sequence, String reported) {}
+  record Report(String device, DeviceProgress state, long sequence, String reported) {
+    static Report read(ResultSet row) throws SQLException {
+      return new Report(
+          row.getString(1),
+          DeviceProgress.valueOf(row.getString(2)),
+          row.getLong(3),
+          row.getString(4));
+    }
+  }
 
   /**
    * What a device was assigned before a rollout took it.
    *
    * @param device the device
-   * @param version the version, or null for nothing
-   * @param rolloutId the rollout that assigned it, or null
+   * @param before its assignment before (both fields null: nothing, or this rollout's own)
    * @param sequence the desired state that carries the new assignment
    */
-  record Assigned(String device, String version, String rolloutId, long sequence) {}
+  record Assigned(String device, Assignment before, long sequence) {
+    /** The parameters of {@link #ASSIGNED}, in order. */
+    List<Object> parameters(String rolloutId, Instant now) {
+      return Arrays.asList(
+          DeviceProgress.ASSIGNED,
+          before.version(),
+          before.rolloutId(),
+          sequence,
+          now,
+          now,
+          rolloutId,
+          device);
+    }
+  }
 
   /** Adds devices to a rollout as WAITING in a wave. */
   static void add(Connection c, String rolloutId, Collection<String> devices, int wave, Instant now)
@@ -67,11 +134,7 @@ final class RolloutDeviceStore {
     for (String device : devices) {
       rows.add(List.of(rolloutId, device, wave, DeviceProgress.WAITING, now));
     }
-    Jdbc.batch(
-        c,
-        "INSERT INTO rollout_device (rollout_id, device_id, wave, state, updated_at)"
-            + " VALUES (?, ?, ?, ?, ?)",
-        rows);
+    Jdbc.batch(c, ADD, rows);
   }
 
   /** The devices of a rollout in some states, in waves up to {@code maxWave}. */
@@ -90,45 +153,94 @@ final class RolloutDeviceStore {
     return devices(c, rolloutId, Integer.MAX_VALUE, List.of(DeviceProgress.values()));
   }
 
-  /**
-   * Devices of running rollouts ASSIGNED before a time that have not reported the outcome.
-   *
-   * @param c the transaction
-   * @param before assigned before this
-   * @param limit at most this many
-   * @return their ids
-   */
+  /** At most {@code limit} devices of running rollouts ASSIGNED before a time, no outcome yet. */
   static List<String> quiet(Connection c, Instant before, int limit) throws SQLException {
-    String sql =
-        "SELECT DISTINCT rd.device_id FROM rollout_device rd JOIN rollout r ON r.id = rd.rollout_id"
-            + " WHERE r.state = ? AND rd.state = ? AND rd.assigned_at < ?"
-            + " ORDER BY rd.device_id LIMIT "
-            + limit;
     return Jdbc.query(
-        c, sql, row -> row.getString(1), RolloutState.RUNNING, DeviceProgress.ASSIGNED, before);
+        c,
+        QUIET + limit,
+        row -> row.getString(1),
+        RolloutState.RUNNING,
+        DeviceProgress.ASSIGNED,
+        before);
   }
 
   /** Every device of a rollout, by wave and id. */
   static List<DeviceInRollout> progress(Connection c, String rolloutId) throws SQLException {
-    String sql =
-        "SELECT device_id, wave, state, previous_version, superseded_by, reason, updated_at"
-            + " FROM rollout_device WHERE rollout_id = ? ORDER BY wave, device_id";
-    return Jdbc.query(c, sql, RolloutDeviceStore::device, rolloutId);
+    return Jdbc.query(c, PROGRESS, RolloutDeviceStore::device, rolloutId);
   }
 
   /** Devices by state, per wave (index = wave from 0). */
   static List<Map<DeviceProgress, Integer>> counts(Connection c, String rolloutId, int waves)
       throws SQLException {
-    String sql =
-        "SELECT wave, state, COUNT(*) FROM rollout_device WHERE rollout_id = ?"
-            + " GROUP BY wave, state";
     List<Map<DeviceProgress, Integer>> counts = new ArrayList<>();
     grow(counts, waves);
-    for (Count count : Jdbc.query(c, sql, Count::read, rolloutId)) {
+    for (Count count : Jdbc.query(c, COUNTS, Count::read, rolloutId)) {
       grow(counts, count.wave() + 1);
       counts.get(count.wave()).put(count.state(), count.devices());
     }
     return counts;
+  }
+
+  /** Moves one device of a rollout to another state, with the device's reason or null. */
+  static void setState(
+      Connection c,
+      String rolloutId,
+      String device,
+      DeviceProgress state,
+      String reason,
+      Instant now)
+      throws SQLException {
+    Jdbc.update(c, SET_STATE, state, reason, now, rolloutId, device);
+  }
+
+  /** Marks a device that a newer rollout holds as SUPERSEDED by it. */
+  static void lostTo(Connection c, String rolloutId, String device, String newer, Instant now)
+      throws SQLException {
+    Jdbc.update(c, LOST_TO, DeviceProgress.SUPERSEDED, newer, now, rolloutId, device);
+  }
+
+  /** Older rollouts of the same model that hold these devices lose them to this one. */
+  static void supersede(Connection c, RolloutRow r, List<String> devices, Instant now)
+      throws SQLException {
+    List<List<Object>> rows = new ArrayList<>();
+    for (String device : devices) {
+      rows.add(List.of(SUPERSEDED, r.id(), now, device, r.id(), HELD, r.model(), r.createdAt()));
+    }
+    Jdbc.batch(c, SUPERSEDE, rows);
+  }
+
+  /** Marks devices ASSIGNED by a rollout, with what they had before and the carrying sequence. */
+  static void assigned(Connection c, String rolloutId, List<Assigned> devices, Instant now)
+      throws SQLException {
+    List<List<Object>> rows = new ArrayList<>();
+    devices.forEach(a -> rows.add(a.parameters(rolloutId, now)));
+    Jdbc.batch(c, ASSIGNED, rows);
+  }
+
+  /** The devices a rollout touched that still hold its assignment, by id: what they had before. */
+  static Map<String, Assignment> touched(Connection c, RolloutRow r) throws SQLException {
+    Map<String, Assignment> previous = new LinkedHashMap<>();
+    for (Previous row : Jdbc.query(c, TOUCHED_SQL, Previous::read, r.model(), r.id(), TOUCHED)) {
+      previous.put(row.device(), row.before());
+    }
+    return previous;
+  }
+
+  /** The reports of a rollout's devices that are ASSIGNED, or ACTIVE in the current wave. */
+  static List<Report> reports(Connection c, RolloutRow r) throws SQLException {
+    return Jdbc.query(
+        c, REPORTS, Report::read, r.id(), DeviceProgress.ASSIGNED, DeviceProgress.ACTIVE, r.wave());
+  }
+
+  /** Which device's telemetry counts toward which running or paused rollout with metric gates. */
+  static List<RolloutMetrics.Watch> gated(Connection c) throws SQLException {
+    return Jdbc.query(c, GATED, RolloutDeviceStore::watch, WATCHED, GONE);
+  }
+
+  private record Previous(String device, Assignment before) {
+    static Previous read(ResultSet row) throws SQLException {
+      return new Previous(row.getString(1), new Assignment(row.getString(2), row.getString(3)));
+    }
   }
 
   private record Count(int wave, DeviceProgress state, int devices) {
@@ -143,157 +255,8 @@ final class RolloutDeviceStore {
     }
   }
 
-  /** Moves one device of a rollout to another state, with the device's reason or null. */
-  static void setState(
-      Connection c,
-      String rolloutId,
-      String device,
-      DeviceProgress state,
-      String reason,
-      Instant now)
-      throws SQLException {
-    Jdbc.update(
-        c,
-        "UPDATE rollout_device SET state = ?, reason = ?, updated_at = ?"
-            + " WHERE rollout_id = ? AND device_id = ?",
-        state,
-        reason,
-        now,
-        rolloutId,
-        device);
-  }
-
-  /** Marks a device that a newer rollout holds as SUPERSEDED by it. */
-  static void lostTo(Connection c, String rolloutId, String device, String newer, Instant now)
-      throws SQLException {
-    Jdbc.update(
-        c,
-        "UPDATE rollout_device SET state = ?, reason = NULL, superseded_by = ?, updated_at = ?"
-            + " WHERE rollout_id = ? AND device_id = ?",
-        DeviceProgress.SUPERSEDED,
-        newer,
-        now,
-        rolloutId,
-        device);
-  }
-
-  /** Older rollouts of the same model that hold these devices lose them to this one. */
-  static void supersede(Connection c, RolloutRow rollout, List<String> devices, Instant now)
-      throws SQLException {
-    List<List<Object>> rows = new ArrayList<>();
-    for (String device : devices) {
-      rows.add(
-          List.of(
-              DeviceProgress.SUPERSEDED,
-              rollout.id(),
-              now,
-              device,
-              rollout.id(),
-              HELD,
-              rollout.model(),
-              rollout.createdAt()));
-    }
-    Jdbc.batch(
-        c,
-        "UPDATE rollout_device SET state = ?, superseded_by = ?, updated_at = ?"
-            + " WHERE device_id = ? AND rollout_id <> ? AND state IN "
-            + in(HELD.size())
-            + " AND rollout_id IN (SELECT id FROM rollout WHERE model = ? AND created_at <= ?)",
-        rows);
-  }
-
-  /** Marks devices ASSIGNED by a rollout, with what they had before and the carrying sequence. */
-  static void assigned(Connection c, String rolloutId, List<Assigned> devices, Instant now)
-      throws SQLException {
-    List<List<Object>> rows = new ArrayList<>();
-    for (Assigned a : devices) {
-      rows.add(
-          Arrays.asList(
-              DeviceProgress.ASSIGNED,
-              a.version(),
-              a.rolloutId(),
-              a.sequence(),
-              now,
-              now,
-              rolloutId,
-              a.device()));
-    }
-    Jdbc.batch(
-        c,
-        "UPDATE rollout_device SET state = ?, previous_version = ?, previous_rollout = ?,"
-            + " desired_sequence = ?, assigned_at = ?, updated_at = ?, reason = NULL"
-            + " WHERE rollout_id = ? AND device_id = ?",
-        rows);
-  }
-
-  /**
-   * The devices a rollout touched that still hold its assignment, with what they had before.
-   *
-   * @return by device, in id order: the previous assignment (its version null: nothing)
-   */
-  static Map<String, Assignment> touched(Connection c, RolloutRow rollout) throws SQLException {
-    String sql =
-        "SELECT rd.device_id, rd.previous_version, rd.previous_rollout FROM rollout_device rd"
-            + " JOIN assignment a ON a.device_id = rd.device_id AND a.model = ?"
-            + " AND a.rollout_id = rd.rollout_id"
-            + " WHERE rd.rollout_id = ? AND rd.state IN "
-            + in(TOUCHED.size())
-            + " ORDER BY rd.device_id";
-    Map<String, Assignment> previous = new LinkedHashMap<>();
-    for (String[] row :
-        Jdbc.query(c, sql, RolloutDeviceStore::strings, rollout.model(), rollout.id(), TOUCHED)) {
-      previous.put(row[0], new Assignment(row[1], row[2]));
-    }
-    return previous;
-  }
-
-  /** The reports of a rollout's devices that are ASSIGNED, or ACTIVE in the current wave. */
-  static List<Report> reports(Connection c, RolloutRow rollout) throws SQLException {
-    String sql =
-        "SELECT rd.device_id, rd.state, rd.desired_sequence, d.reported FROM rollout_device rd"
-            + " JOIN device d ON d.id = rd.device_id WHERE rd.rollout_id = ?"
-            + " AND (rd.state = ? OR (rd.state = ? AND rd.wave = ?)) AND d.reported IS NOT NULL";
-    return Jdbc.query(
-        c,
-        sql,
-        row ->
-            new Report(
-                row.getString(1),
-                DeviceProgress.valueOf(row.getString(2)),
-                row.getLong(3),
-                row.getString(4)),
-        rollout.id(),
-        DeviceProgress.ASSIGNED,
-        DeviceProgress.ACTIVE,
-        rollout.wave());
-  }
-
-  /**
-   * The devices of running or paused rollouts with metric gates, except those superseded or
-   * reverted.
-   *
-   * @return which device's telemetry counts toward which rollout
-   */
-  static List<RolloutMetrics.Watch> gated(Connection c) throws SQLException {
-    List<RolloutState> watched = List.of(RolloutState.RUNNING, RolloutState.PAUSED);
-    List<DeviceProgress> gone = List.of(DeviceProgress.SUPERSEDED, DeviceProgress.REVERTED);
-    String sql =
-        "SELECT rd.device_id, r.id, r.model FROM rollout r"
-            + " JOIN rollout_device rd ON rd.rollout_id = r.id"
-            + " WHERE r.gated = TRUE AND r.state IN "
-            + in(watched.size())
-            + " AND rd.state NOT IN "
-            + in(gone.size());
-    return Jdbc.query(
-        c,
-        sql,
-        row -> new RolloutMetrics.Watch(row.getString(1), row.getString(2), row.getString(3)),
-        watched,
-        gone);
-  }
-
-  private static String[] strings(ResultSet row) throws SQLException {
-    return new String[] {row.getString(1), row.getString(2), row.getString(3)};
+  private static RolloutMetrics.Watch watch(ResultSet row) throws SQLException {
+    return new RolloutMetrics.Watch(row.getString(1), row.getString(2), row.getString(3));
   }
 
   private static DeviceInRollout device(ResultSet row) throws SQLException {

@@ -4,30 +4,18 @@ import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.api.ErrorCode;
 import dev.ferry.hub.catalog.Catalog;
 import dev.ferry.hub.db.Database;
-import dev.ferry.hub.fleet.Device;
 import dev.ferry.hub.fleet.Devices;
-import dev.ferry.hub.fleet.LabelSelector;
 import dev.ferry.protocol.api.Rollout;
 import dev.ferry.protocol.api.RolloutRequest;
-import dev.ferry.protocol.api.WaveProgress;
-import dev.ferry.protocol.device.DeviceIds;
-import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.Fields;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.EnumMap;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -47,6 +35,7 @@ public class Rollouts {
   @Inject Database db;
   @Inject Catalog catalog;
   @Inject Devices devices;
+  @Inject Targets targets;
   @Inject DesiredStates desired;
   @Inject RolloutSteps steps;
 
@@ -62,52 +51,68 @@ public class Rollouts {
     String model = Fields.text(request.model(), "model");
     String version = Fields.text(request.version(), "version");
     Strategy strategy = Strategy.from(request.strategy());
-    List<String> targets = targets(request);
+    List<String> selected = targets.of(request);
+    requireRelease(model, version);
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    String id = UUID.randomUUID().toString();
+    List<String> order = Targets.shuffled(id, selected);
+    List<Integer> ends = strategy.waveEnds(order.size());
+    RolloutPlan plan =
+        new RolloutPlan(id, model, version, request.selector(), strategy, ends.size(), actor, now);
+    long started = System.nanoTime();
+    Map<String, DesiredStates.Signed> signed =
+        db.transaction(
+            c -> insert(c, new RolloutRow(plan, RolloutStatus.created(now)), order, ends));
+    long committed = System.nanoTime();
+    desired.publish(signed);
+    logCreated(plan, order.size(), signed.size(), started, committed);
+    return find(id).orElseThrow();
+  }
+
+  private static void logCreated(
+      RolloutPlan plan, int devices, int signed, long started, long committed) {
+    LOG.infof(
+        "rollout %s of %s %s over %d devices created: its rows written and %d desired states"
+            + " signed and stored in %d ms (one transaction), published in %d ms",
+        plan.id(),
+        plan.model(),
+        plan.version(),
+        devices,
+        signed,
+        (committed - started) / 1_000_000,
+        (System.nanoTime() - committed) / 1_000_000);
+  }
+
+  private void requireRelease(String model, String version) {
     if (catalog.release(model, version).isEmpty()) {
       throw new ApiException(
           ErrorCode.NOT_FOUND,
           "model " + Fields.show(model) + " has no version " + Fields.show(version));
     }
-    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    String id = UUID.randomUUID().toString();
-    List<String> order = shuffled(id, targets);
-    List<Integer> ends = strategy.waveEnds(order.size());
-    RolloutRow row =
-        new RolloutRow(
-            new RolloutPlan(
-                id, model, version, request.selector(), strategy, ends.size(), actor, now),
-            RolloutStatus.created(now));
-    long started = System.nanoTime();
-    Map<String, DesiredStates.Signed> signed =
-        db.transaction(
-            c -> {
-              RolloutStore.insert(c, row, now);
-              if (request.selector() == null) {
-                for (String device : order) {
-                  devices.upsert(c, device, null, null, null, null);
-                }
-              }
-              int start = 0;
-              for (int wave = 0; wave < ends.size(); wave++) {
-                RolloutDeviceStore.add(c, id, order.subList(start, ends.get(wave)), wave, now);
-                start = ends.get(wave);
-              }
-              // the first wave goes out at once, unless it is to wait for its start time
-              return steps.step(c, row, now).signed();
-            });
-    long committed = System.nanoTime();
-    desired.publish(signed);
-    LOG.infof(
-        "rollout %s of %s %s over %d devices created: its rows written and %d desired states"
-            + " signed and stored in %d ms (one transaction), published in %d ms",
-        id,
-        model,
-        version,
-        order.size(),
-        signed.size(),
-        (committed - started) / 1_000_000,
-        (System.nanoTime() - committed) / 1_000_000);
-    return find(id).orElseThrow();
+  }
+
+  /** Writes a new rollout and its devices, wave by wave, and takes its first step. */
+  private Map<String, DesiredStates.Signed> insert(
+      Connection c, RolloutRow row, List<String> order, List<Integer> ends) throws SQLException {
+    Instant now = row.createdAt();
+    RolloutStore.insert(c, row, now);
+    if (row.selector() == null) {
+      registerListed(c, order);
+    }
+    int start = 0;
+    for (int wave = 0; wave < ends.size(); wave++) {
+      RolloutDeviceStore.add(c, row.id(), order.subList(start, ends.get(wave)), wave, now);
+      start = ends.get(wave);
+    }
+    // the first wave goes out at once, unless it is to wait for its start time
+    return steps.step(c, row, now).signed();
+  }
+
+  /** Devices named in a list are known from then on, even before they report. */
+  private void registerListed(Connection c, List<String> order) throws SQLException {
+    for (String device : order) {
+      devices.upsert(c, device, null, null, null, null);
+    }
   }
 
   /**
@@ -120,7 +125,9 @@ public class Rollouts {
     return db.transaction(
         c -> {
           Optional<RolloutRow> row = RolloutStore.find(c, id);
-          return row.isEmpty() ? Optional.empty() : Optional.of(view(c, row.get(), true));
+          return row.isEmpty()
+              ? Optional.empty()
+              : Optional.of(RolloutViews.of(c, row.get(), true));
         });
   }
 
@@ -137,7 +144,7 @@ public class Rollouts {
         c -> {
           List<Rollout> rollouts = new ArrayList<>();
           for (RolloutRow row : RolloutStore.list(c, model, state, limit)) {
-            rollouts.add(view(c, row, false));
+            rollouts.add(RolloutViews.of(c, row, false));
           }
           return rollouts;
         });
@@ -145,14 +152,12 @@ public class Rollouts {
 
   /** Pauses a created or running rollout; devices keep what they have. */
   public Rollout pause(String id, String actor) {
-    return act(
-        id,
-        RolloutState::canPause,
-        "paused",
-        (c, r, now) ->
-            Change.of(
-                steps.finish(
-                    c, r, r.status().paused(PausedFor.MANUAL, "paused by " + actor, now))));
+    String why = "paused by " + actor;
+    return act(id, RolloutState::canPause, "paused", (c, r, now) -> paused(c, r, why, now));
+  }
+
+  private Change paused(Connection c, RolloutRow r, String why, Instant now) throws SQLException {
+    return Change.of(steps.finish(c, r, r.status().paused(PausedFor.MANUAL, why, now)));
   }
 
   /**
@@ -160,37 +165,36 @@ public class Rollouts {
    * at a wave's end or for errors (the operator accepts them).
    */
   public Rollout resume(String id, String actor) {
-    return act(
-        id,
-        RolloutState::canResume,
-        "resumed",
-        (c, r, now) ->
-            r.status().pausedFor() == PausedFor.MANUAL
-                ? Change.of(r.with(r.status().resumed(now)))
-                : steps.advance(c, r, now));
+    return act(id, RolloutState::canResume, "resumed", this::resume);
+  }
+
+  private Change resume(Connection c, RolloutRow r, Instant now) throws SQLException {
+    return r.status().pausedFor() == PausedFor.MANUAL
+        ? Change.of(r.with(r.status().resumed(now)))
+        : steps.advance(c, r, now);
   }
 
   /**
    * Cancels a rollout: devices not reached yet never receive it; the others keep what they have.
    */
   public Rollout cancel(String id, String actor) {
-    return act(
-        id,
-        RolloutState::canCancel,
-        "cancelled",
-        (c, r, now) ->
-            Change.of(
-                steps.finish(
-                    c, r, r.status().ended(RolloutState.CANCELLED, "cancelled by " + actor, now))));
+    String why = "cancelled by " + actor;
+    return act(id, RolloutState::canCancel, "cancelled", (c, r, now) -> cancelled(c, r, why, now));
+  }
+
+  private Change cancelled(Connection c, RolloutRow r, String why, Instant now)
+      throws SQLException {
+    return Change.of(steps.finish(c, r, r.status().ended(RolloutState.CANCELLED, why, now)));
   }
 
   /** Sends every device the rollout touched back to its previous release. */
   public Rollout rollback(String id, String actor) {
+    String why = "rolled back by " + actor;
     return act(
         id,
         RolloutState::canRollBack,
         "rolled back",
-        (c, r, now) -> steps.rollBack(c, r, "rolled back by " + actor, now));
+        (c, r, now) -> steps.rollBack(c, r, why, now));
   }
 
   /** An operator's action done: the rollout after, and what to publish after the commit. */
@@ -206,109 +210,32 @@ public class Rollouts {
             c -> {
               RolloutRow r = RolloutStore.lock(c, id).orElseThrow(() -> notFound(id));
               if (!allowed.test(r.state())) {
-                throw new ApiException(
-                    ErrorCode.CONFLICT,
-                    "rollout "
-                        + id
-                        + " is "
-                        + r.state()
-                        + "; it can be "
-                        + verb
-                        + " only when "
-                        + String.join(
-                            " or ",
-                            RolloutState.where(allowed).stream()
-                                .map(Enum::name)
-                                .sorted()
-                                .toList()));
+                throw conflict(r, verb, allowed);
               }
               Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
               Change change = action.apply(c, r, now);
               RolloutStore.update(c, change.rollout(), steps.nextStep(change.rollout(), now));
-              return new Acted(view(c, change.rollout(), true), change.signed());
+              return new Acted(RolloutViews.of(c, change.rollout(), true), change.signed());
             });
     desired.publish(acted.signed());
     return acted.rollout();
   }
 
+  private static ApiException conflict(RolloutRow r, String verb, Predicate<RolloutState> allowed) {
+    List<String> from = RolloutState.where(allowed).stream().map(Enum::name).sorted().toList();
+    return new ApiException(
+        ErrorCode.CONFLICT,
+        "rollout "
+            + r.id()
+            + " is "
+            + r.state()
+            + "; it can be "
+            + verb
+            + " only when "
+            + String.join(" or ", from));
+  }
+
   private static ApiException notFound(String id) {
     return new ApiException(ErrorCode.NOT_FOUND, "no rollout " + Fields.show(id));
-  }
-
-  private static Rollout view(Connection c, RolloutRow r, boolean detail) throws SQLException {
-    List<Map<DeviceProgress, Integer>> perWave = RolloutDeviceStore.counts(c, r.id(), r.waves());
-    Map<DeviceProgress, Integer> total = new EnumMap<>(DeviceProgress.class);
-    List<WaveProgress> waves = new ArrayList<>();
-    for (int i = 0; i < perWave.size(); i++) {
-      Map<DeviceProgress, Integer> counts = perWave.get(i);
-      counts.forEach((state, n) -> total.merge(state, n, Integer::sum));
-      waves.add(
-          new WaveProgress(
-              i + 1, counts.values().stream().mapToInt(Integer::intValue).sum(), names(counts)));
-    }
-    return new Rollout(
-        r.id(),
-        r.model(),
-        r.version(),
-        r.selector(),
-        r.strategy().toWire(),
-        r.state().name(),
-        r.wave() + 1,
-        r.waves(),
-        r.status().reason(),
-        names(total),
-        detail ? waves : null,
-        detail ? RolloutDeviceStore.progress(c, r.id()) : null,
-        r.plan().createdBy(),
-        r.createdAt(),
-        r.status().updatedAt());
-  }
-
-  private static Map<String, Integer> names(Map<DeviceProgress, Integer> counts) {
-    Map<String, Integer> named = new LinkedHashMap<>();
-    counts.forEach((state, n) -> named.put(state.name(), n));
-    return named;
-  }
-
-  private List<String> targets(RolloutRequest request) {
-    boolean listed = request.devices() != null && !request.devices().isEmpty();
-    boolean selected = request.selector() != null && !request.selector().isBlank();
-    if (listed == selected) {
-      throw new FieldException("devices", "or selector must be given, not both and not neither");
-    }
-    if (listed) {
-      for (int i = 0; i < request.devices().size(); i++) {
-        DeviceIds.require(request.devices().get(i), "devices[" + i + "]");
-      }
-      return request.devices().stream().distinct().toList();
-    }
-    LabelSelector selector = LabelSelector.parse(request.selector());
-    List<String> matching =
-        devices.all().stream().filter(d -> selector.test(d.labels())).map(Device::id).toList();
-    if (matching.isEmpty()) {
-      throw new ApiException(
-          ErrorCode.UNPROCESSABLE,
-          "selector " + Fields.show(request.selector()) + " selects no known device");
-    }
-    return matching;
-  }
-
-  /** A stable shuffle: by the hash of rollout id and device id, so waves mix device classes. */
-  private static List<String> shuffled(String rolloutId, List<String> devices) {
-    MessageDigest sha256;
-    try {
-      sha256 = MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
-    Map<String, String> keys = new LinkedHashMap<>();
-    for (String device : devices) {
-      keys.put(
-          device,
-          HexFormat.of()
-              .formatHex(
-                  sha256.digest((rolloutId + "/" + device).getBytes(StandardCharsets.UTF_8))));
-    }
-    return devices.stream().sorted(Comparator.comparing(keys::get)).toList();
   }
 }

@@ -19,32 +19,27 @@ final class WavePolicy {
    * @return what the engine does
    */
   static Verdict judge(WaveFacts w, Instant now) {
-    double errorThreshold = w.strategy().errorThreshold();
-    if (w.total() > 0 && (double) w.failed() / w.total() > errorThreshold) {
-      String why =
-          w.name()
-              + ": "
-              + w.failed()
-              + " of "
-              + w.total()
-              + " devices failed or rolled back, above the error threshold of "
-              + errorThreshold;
-      return Verdict.onError(w.strategy().onError(), PausedFor.ERRORS, why, w.settledAt());
+    if (w.total() > 0 && (double) w.failed() / w.total() > w.strategy().errorThreshold()) {
+      return tooManyFailed(w);
     }
     int needed = (int) Math.ceil(w.strategy().successThreshold() * w.total() - 1e-9);
     if (w.active() < needed) {
-      String why =
-          w.name()
-              + ": "
-              + w.active()
-              + " of "
-              + w.total()
-              + " devices ACTIVE, "
-              + needed
-              + " needed";
-      return Verdict.waiting(why, w.settledAt());
+      String why = w.active() + " of " + w.total() + " devices ACTIVE, " + needed + " needed";
+      return Verdict.waiting(w.name() + ": " + why, w.settledAt());
     }
     return w.strategy().metricGates() == null ? done(w, w.settledAt()) : gated(w, now);
+  }
+
+  private static Verdict tooManyFailed(WaveFacts w) {
+    String why =
+        w.name()
+            + ": "
+            + w.failed()
+            + " of "
+            + w.total()
+            + " devices failed or rolled back, above the error threshold of "
+            + w.strategy().errorThreshold();
+    return Verdict.onError(w.strategy().onError(), PausedFor.ERRORS, why, w.settledAt());
   }
 
   /** A wave past its success threshold with metric gates: probation first, then the gates. */

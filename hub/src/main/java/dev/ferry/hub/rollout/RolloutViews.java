@@ -1,0 +1,62 @@
+package dev.ferry.hub.rollout;
+
+import dev.ferry.protocol.api.Rollout;
+import dev.ferry.protocol.api.WaveProgress;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** A stored rollout as the API shows it, with its devices' progress. */
+final class RolloutViews {
+  private RolloutViews() {}
+
+  /**
+   * The rollout's view.
+   *
+   * @param c the transaction
+   * @param r the rollout
+   * @param detail with every wave's and device's progress
+   */
+  static Rollout of(Connection c, RolloutRow r, boolean detail) throws SQLException {
+    List<Map<DeviceProgress, Integer>> perWave = RolloutDeviceStore.counts(c, r.id(), r.waves());
+    Map<DeviceProgress, Integer> total = new EnumMap<>(DeviceProgress.class);
+    perWave.forEach(counts -> counts.forEach((state, n) -> total.merge(state, n, Integer::sum)));
+    return new Rollout(
+        r.id(),
+        r.model(),
+        r.version(),
+        r.selector(),
+        r.strategy().toWire(),
+        r.state().name(),
+        r.wave() + 1,
+        r.waves(),
+        r.status().reason(),
+        names(total),
+        detail ? waves(perWave) : null,
+        detail ? RolloutDeviceStore.progress(c, r.id()) : null,
+        r.plan().createdBy(),
+        r.createdAt(),
+        r.status().updatedAt());
+  }
+
+  private static List<WaveProgress> waves(List<Map<DeviceProgress, Integer>> perWave) {
+    List<WaveProgress> waves = new ArrayList<>();
+    for (int i = 0; i < perWave.size(); i++) {
+      Map<DeviceProgress, Integer> counts = perWave.get(i);
+      int devices = counts.values().stream().mapToInt(Integer::intValue).sum();
+      waves.add(new WaveProgress(i + 1, devices, names(counts)));
+    }
+    return waves;
+  }
+
+  /** Counts by state name, in the states' order. */
+  private static Map<String, Integer> names(Map<DeviceProgress, Integer> counts) {
+    Map<String, Integer> named = new LinkedHashMap<>();
+    counts.forEach((state, n) -> named.put(state.name(), n));
+    return named;
+  }
+}
