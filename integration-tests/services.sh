@@ -68,7 +68,7 @@ TOKEN_KEY=$TOKEN_DIR/token.key
 TOKEN_CERT=$TOKEN_DIR/token.crt
 
 ALL_SERVICES=(mosquitto registry registry-auth registry-token postgres)
-PACKAGES=(mosquitto mosquitto-clients docker-registry apache2-utils postgresql skopeo openssl)
+PACKAGES=(mosquitto mosquitto-clients docker-registry apache2-utils postgresql skopeo openssl shellcheck)
 
 SELECTED=()   # service names chosen on the command line
 SUDO=()       # command prefix for apt-get when not root

@@ -1,5 +1,7 @@
 package dev.ferry.hub.access;
 
+import dev.ferry.protocol.api.TokenInfo;
+import dev.ferry.protocol.api.TokenRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -18,14 +20,6 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.ADMIN)
 public class TokenResource {
-  /**
-   * What to issue.
-   *
-   * @param name a unique name
-   * @param role {@code admin}, {@code release-manager} or {@code viewer}
-   */
-  public record TokenRequest(String name, String role) {}
-
   @Inject Tokens tokens;
 
   @POST

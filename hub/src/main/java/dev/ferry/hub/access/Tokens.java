@@ -4,6 +4,8 @@ import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.api.ErrorCode;
 import dev.ferry.hub.config.HubConfig;
 import dev.ferry.hub.db.Database;
+import dev.ferry.protocol.api.IssuedToken;
+import dev.ferry.protocol.api.TokenInfo;
 import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.oci.Digest;
 import io.quarkus.runtime.StartupEvent;
@@ -127,7 +129,7 @@ public class Tokens {
     if (inserted == 0) {
       throw new ApiException(ErrorCode.CONFLICT, "a token named " + Fields.show(name) + " exists");
     }
-    return new IssuedToken(name, role, token, now);
+    return new IssuedToken(name, role.id(), token, now);
   }
 
   /** The issued tokens, without their secrets. */
@@ -142,7 +144,7 @@ public class Tokens {
               tokens.add(
                   new TokenInfo(
                       row.getString(1),
-                      ApiRole.of(row.getString(2)),
+                      ApiRole.of(row.getString(2)).id(),
                       row.getTimestamp(3).toInstant()));
             }
           }

@@ -1,5 +1,6 @@
 package dev.ferry.hub.api;
 
+import dev.ferry.protocol.api.ApiError;
 import java.util.Map;
 
 /** An error to answer with: its code picks the status, its message goes to the caller. */
@@ -39,6 +40,6 @@ public class ApiException extends RuntimeException {
 
   /** The error body. */
   public ApiError body() {
-    return new ApiError(code, getMessage(), details);
+    return new ApiError(code.name(), getMessage(), details);
   }
 }

@@ -1,5 +1,6 @@
 package dev.ferry.hub.api;
 
+import dev.ferry.protocol.api.ApiError;
 import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.MalformedMessageException;
 import io.quarkus.security.AuthenticationFailedException;
@@ -18,30 +19,27 @@ public class ErrorMappers {
 
   @ServerExceptionMapper
   public Response api(ApiException e) {
-    return respond(e.body());
+    return respond(e.code(), e.body());
   }
 
   @ServerExceptionMapper({FieldException.class, MalformedMessageException.class})
   public Response invalid(IllegalArgumentException e) {
-    return respond(new ApiError(ErrorCode.INVALID_REQUEST, e.getMessage(), Map.of()));
+    return respond(ErrorCode.INVALID_REQUEST, e.getMessage());
   }
 
   @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
   public Response unauthenticated(RuntimeException e) {
     return Response.fromResponse(
             respond(
-                new ApiError(
-                    ErrorCode.UNAUTHENTICATED,
-                    "a valid bearer token is required (Authorization: Bearer <token>)",
-                    Map.of())))
+                ErrorCode.UNAUTHENTICATED,
+                "a valid bearer token is required (Authorization: Bearer <token>)"))
         .header("WWW-Authenticate", "Bearer realm=\"ferry-hub\"")
         .build();
   }
 
   @ServerExceptionMapper
   public Response forbidden(ForbiddenException e) {
-    return respond(
-        new ApiError(ErrorCode.FORBIDDEN, "this token's role may not do this", Map.of()));
+    return respond(ErrorCode.FORBIDDEN, "this token's role may not do this");
   }
 
   @ServerExceptionMapper
@@ -56,23 +54,20 @@ public class ErrorMappers {
     if (status >= 500) {
       LOG.error("request failed", e);
     }
-    return Response.fromResponse(respond(new ApiError(code, e.getMessage(), Map.of())))
-        .status(status)
-        .build();
+    return Response.fromResponse(respond(code, e.getMessage())).status(status).build();
   }
 
   @ServerExceptionMapper(priority = 10_000)
   public Response unexpected(Throwable e) {
     LOG.error("unexpected failure", e);
-    return respond(
-        new ApiError(
-            ErrorCode.INTERNAL, "internal error; the hub's log has the details", Map.of()));
+    return respond(ErrorCode.INTERNAL, "internal error; the hub's log has the details");
   }
 
-  private static Response respond(ApiError error) {
-    return Response.status(error.code().status())
-        .type(MediaType.APPLICATION_JSON)
-        .entity(error)
-        .build();
+  private static Response respond(ErrorCode code, String message) {
+    return respond(code, new ApiError(code.name(), message, Map.of()));
+  }
+
+  private static Response respond(ErrorCode code, ApiError error) {
+    return Response.status(code.status()).type(MediaType.APPLICATION_JSON).entity(error).build();
   }
 }

@@ -1,6 +1,7 @@
 package dev.ferry.hub.audit;
 
 import dev.ferry.hub.db.Database;
+import dev.ferry.protocol.api.AuditEntry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;

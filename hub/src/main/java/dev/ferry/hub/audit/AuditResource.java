@@ -2,6 +2,7 @@ package dev.ferry.hub.audit;
 
 import dev.ferry.hub.access.Roles;
 import dev.ferry.hub.api.QueryParams;
+import dev.ferry.protocol.api.AuditEntry;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.DefaultValue;

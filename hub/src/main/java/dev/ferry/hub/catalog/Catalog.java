@@ -3,6 +3,8 @@ package dev.ferry.hub.catalog;
 import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.api.ErrorCode;
 import dev.ferry.hub.db.Database;
+import dev.ferry.protocol.api.ModelDetail;
+import dev.ferry.protocol.api.ModelSummary;
 import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Digest;
@@ -207,7 +209,7 @@ public class Catalog {
           }
           return releases.isEmpty()
               ? Optional.empty()
-              : Optional.of(new ModelDetail(name, releases));
+              : Optional.of(new ModelDetail(name, releases.stream().map(Release::toApi).toList()));
         });
   }
 

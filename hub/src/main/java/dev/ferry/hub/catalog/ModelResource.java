@@ -3,6 +3,8 @@ package dev.ferry.hub.catalog;
 import dev.ferry.hub.access.Roles;
 import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.api.ErrorCode;
+import dev.ferry.protocol.api.ModelDetail;
+import dev.ferry.protocol.api.ModelSummary;
 import dev.ferry.protocol.json.Fields;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -35,9 +37,11 @@ public class ModelResource {
 
   @GET
   @Path("{name}/versions/{version}")
-  public Release release(@PathParam("name") String name, @PathParam("version") String version) {
+  public dev.ferry.protocol.api.Release release(
+      @PathParam("name") String name, @PathParam("version") String version) {
     return catalog
         .release(name, version)
+        .map(Release::toApi)
         .orElseThrow(
             () ->
                 new ApiException(

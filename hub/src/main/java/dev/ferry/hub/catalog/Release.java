@@ -33,4 +33,22 @@ public record Release(
     String description,
     String license,
     String createdBy,
-    Instant createdAt) {}
+    Instant createdAt) {
+
+  /** This release as the API sends it. */
+  public dev.ferry.protocol.api.Release toApi() {
+    return new dev.ferry.protocol.api.Release(
+        name,
+        version,
+        releaseSeq,
+        repository,
+        manifestDigest,
+        size,
+        serving,
+        statement,
+        description,
+        license,
+        createdBy,
+        createdAt);
+  }
+}

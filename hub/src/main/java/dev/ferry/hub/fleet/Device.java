@@ -1,6 +1,7 @@
 package dev.ferry.hub.fleet;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import dev.ferry.protocol.api.DeviceTelemetry;
 import java.time.Instant;
 import java.util.Map;
 
@@ -36,4 +37,23 @@ public record Device(
    */
   public record Telemetry(
       long lastSeq, Instant receivedAt, long droppedBatches, @JsonRawValue String metrics) {}
+
+  /** This device as the API sends it. */
+  public dev.ferry.protocol.api.Device toApi() {
+    return new dev.ferry.protocol.api.Device(
+        id,
+        labels,
+        reportedLabels,
+        hubLabels,
+        online,
+        lastSeen,
+        reported,
+        telemetry == null
+            ? null
+            : new DeviceTelemetry(
+                telemetry.lastSeq,
+                telemetry.receivedAt,
+                telemetry.droppedBatches,
+                telemetry.metrics));
+  }
 }

@@ -4,6 +4,7 @@ import dev.ferry.hub.access.Roles;
 import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.api.ErrorCode;
 import dev.ferry.hub.api.QueryParams;
+import dev.ferry.protocol.api.DeviceLabels;
 import dev.ferry.protocol.device.Labels;
 import dev.ferry.protocol.json.Fields;
 import jakarta.annotation.security.RolesAllowed;
@@ -54,7 +55,9 @@ public class DeviceResource {
         from >= matching.size()
             ? List.of()
             : matching.subList((int) from, (int) Math.min(matching.size(), from + pageSize));
-    return Response.ok(slice).header("X-Total-Count", matching.size()).build();
+    return Response.ok(slice.stream().map(Device::toApi).toList())
+        .header("X-Total-Count", matching.size())
+        .build();
   }
 
   /**
@@ -68,7 +71,7 @@ public class DeviceResource {
   @Path("{id}/labels")
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed(Roles.RELEASE_MANAGER)
-  public Device setLabels(@PathParam("id") String id, LabelsBody body) {
+  public dev.ferry.protocol.api.Device setLabels(@PathParam("id") String id, DeviceLabels body) {
     if (body == null || body.labels() == null) {
       throw new ApiException(ErrorCode.INVALID_REQUEST, "labels: required, an object of strings");
     }
@@ -80,17 +83,16 @@ public class DeviceResource {
     }
     return devices
         .setHubLabels(id, labels)
+        .map(Device::toApi)
         .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no device " + Fields.show(id)));
   }
 
-  /** The body of a labels update. */
-  public record LabelsBody(Map<String, String> labels) {}
-
   @GET
   @Path("{id}")
-  public Device get(@PathParam("id") String id) {
+  public dev.ferry.protocol.api.Device get(@PathParam("id") String id) {
     return devices
         .find(id)
+        .map(Device::toApi)
         .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no device " + Fields.show(id)));
   }
 }

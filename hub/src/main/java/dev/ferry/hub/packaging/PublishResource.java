@@ -67,7 +67,7 @@ public class PublishResource {
             providers(executionProviders),
             shapes);
     Release release = publisher.publish(submission, security.getUserPrincipal().getName());
-    return Response.status(201).entity(release).build();
+    return Response.status(201).entity(release.toApi()).build();
   }
 
   private static List<String> providers(String list) {

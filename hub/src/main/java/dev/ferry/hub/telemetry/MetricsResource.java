@@ -5,6 +5,7 @@ import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.api.ErrorCode;
 import dev.ferry.hub.catalog.Catalog;
 import dev.ferry.hub.db.Database;
+import dev.ferry.protocol.api.VersionMetrics;
 import dev.ferry.protocol.json.Fields;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;

@@ -1,6 +1,7 @@
 package dev.ferry.hub.telemetry;
 
 import dev.ferry.hub.db.Database;
+import dev.ferry.protocol.api.VersionMetrics;
 import dev.ferry.protocol.device.LatencyHistogram;
 import dev.ferry.protocol.device.ModelTelemetry;
 import dev.ferry.protocol.device.TelemetryBatch;

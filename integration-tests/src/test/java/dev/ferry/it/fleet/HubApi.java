@@ -2,22 +2,38 @@ package dev.ferry.it.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ferry.protocol.api.Device;
+import dev.ferry.protocol.api.VersionMetrics;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.TrustRoot;
 import dev.ferry.protocol.testing.OnnxModels;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The hub's REST API as a release manager uses it, with the admin token. */
 final class HubApi {
+  /** Reads the API's records ({@code dev.ferry.protocol.api}) as a client does. */
+  static final ObjectMapper JSON =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .build();
+
   private final HttpClient http =
       HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final JarProcess hub;
@@ -130,6 +146,22 @@ final class HubApi {
             .POST(HttpRequest.BodyPublishers.ofString(json))
             .build(),
         HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** What the fleet served with a model version in the last hour. */
+  VersionMetrics metrics(String model, String version) throws Exception {
+    HttpResponse<String> response =
+        get("/api/v1/models/" + model + "/versions/" + version + "/metrics");
+    assertEquals(200, response.statusCode(), response.body());
+    return JSON.readValue(response.body(), VersionMetrics.class);
+  }
+
+  /** The first page of the devices a label selector matches. */
+  List<Device> devices(String selector) throws Exception {
+    HttpResponse<String> response =
+        get("/api/v1/devices?selector=" + URLEncoder.encode(selector, StandardCharsets.UTF_8));
+    assertEquals(200, response.statusCode(), response.body());
+    return JSON.readValue(response.body(), new TypeReference<List<Device>>() {});
   }
 
   /** The hub's trust root. */

@@ -3,7 +3,8 @@ package dev.ferry.it.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.protocol.api.Device;
+import dev.ferry.protocol.api.VersionMetrics;
 import dev.ferry.protocol.testing.CuttingProxy;
 import dev.ferry.protocol.testing.Services;
 import java.nio.charset.StandardCharsets;
@@ -75,12 +76,12 @@ class TelemetryIT {
       hub = JarProcess.start("hub", hubEnv, dir.resolve("hub-restarted.log"), hubPort);
       api = new HubApi(hub, TOKEN);
 
-      JsonNode totals = awaitTotals(api, served[0], served[1]);
+      VersionMetrics totals = awaitTotals(api, served[0], served[1]);
       awaitMoreBatches(api, 4); // later batches, and any repeat, must not change the totals
-      JsonNode again = metrics(api);
-      assertEquals(served[0], again.get("requests").asLong(), "counted twice: " + again);
-      assertEquals(served[1], again.get("errorsByReason").get("invalid_request").asLong());
-      assertTrue(totals.get("latency").get("counts").size() > 0);
+      VersionMetrics again = api.metrics(MODEL, "1.0.0");
+      assertEquals(served[0], again.requests(), "counted twice: " + again);
+      assertEquals(served[1], again.errorsByReason().get("invalid_request").longValue());
+      assertTrue(totals.latency().counts().size() > 0);
     } finally {
       hub.close();
     }
@@ -130,8 +131,9 @@ class TelemetryIT {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
     String last = "";
     while (System.nanoTime() < deadline) {
-      last = api.get("/api/v1/devices?selector=fleet%3D" + fleet).body();
-      if (Oip.JSON.readTree(last).size() == count) {
+      List<Device> known = api.devices("fleet=" + fleet);
+      last = known.stream().map(Device::id).toList().toString();
+      if (known.size() == count) {
         return;
       }
       Thread.sleep(200);
@@ -176,18 +178,13 @@ class TelemetryIT {
     throw new AssertionError("the hub did not count " + count + " malformed messages: " + last);
   }
 
-  private static JsonNode metrics(HubApi api) throws Exception {
-    var response = api.get("/api/v1/models/" + MODEL + "/versions/1.0.0/metrics");
-    assertEquals(200, response.statusCode(), response.body());
-    return Oip.JSON.readTree(response.body());
-  }
-
-  private static JsonNode awaitTotals(HubApi api, long requests, long errors) throws Exception {
+  private static VersionMetrics awaitTotals(HubApi api, long requests, long errors)
+      throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
-    JsonNode last = null;
+    VersionMetrics last = null;
     while (System.nanoTime() < deadline) {
-      last = metrics(api);
-      if (last.get("requests").asLong() == requests && last.get("errors").asLong() == errors) {
+      last = api.metrics(MODEL, "1.0.0");
+      if (last.requests() == requests && last.errors() == errors) {
         return last;
       }
       Thread.sleep(500);

@@ -151,10 +151,7 @@ class TelemetryIngestBenchmark {
   }
 
   private static long requests(HubApi api) throws Exception {
-    return Oip.JSON
-        .readTree(api.get("/api/v1/models/sim/versions/1.0.0/metrics").body())
-        .get("requests")
-        .asLong();
+    return api.metrics("sim", "1.0.0").requests();
   }
 
   private record Sample(long nanos, double counted, long cpuTicks, long rss) {}

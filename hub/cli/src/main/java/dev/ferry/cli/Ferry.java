@@ -1,0 +1,104 @@
+package dev.ferry.cli;
+
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code ferry}: the release manager's command line over the hub's REST API. Plain Java (no Quarkus
+ * at run time), packaged as {@code hub/cli/target/ferry-cli.jar} and installed as {@code ferry} by
+ * {@code deploy/cli/install.sh}.
+ */
+@Command(
+    name = "ferry",
+    mixinStandardHelpOptions = true,
+    versionProvider = Ferry.Version.class,
+    description = "Publish models, roll them out and watch the fleet, through a Ferry hub.",
+    subcommands = {
+      PublishCommand.class,
+      ModelsCommand.class,
+      RolloutCommand.class,
+      DevicesCommand.class,
+      EventsCommand.class
+    },
+    footerHeading = "%nConfiguration:%n",
+    footer = {
+      "  The hub: --hub, else FERRY_HUB_URL, else 'hub' in the config file, else"
+          + " http://localhost:8080.",
+      "  The token: FERRY_TOKEN, else 'token' in the config file ($FERRY_CONFIG, else"
+          + " ~/.config/ferry/cli.properties). Never on the command line: it would show in ps and"
+          + " the shell history.",
+      "%nExit codes:",
+      "  0 done; 1 the hub refused the request (400, 413, 422); 2 bad command line;",
+      "  3 no or a refused token (401, 403); 4 not found (404); 5 conflict (409);",
+      "  6 hub unreachable or failing (5xx); 7 a waited-for rollout ended other than SUCCEEDED."
+    })
+public final class Ferry {
+  /** Exit code: the hub refused the request. */
+  static final int REFUSED = 1;
+
+  /** Exit code: bad command line (picocli's own). */
+  static final int USAGE = 2;
+
+  /** Exit code: no or a refused token. */
+  static final int UNAUTHORIZED = 3;
+
+  /** Exit code: no such thing. */
+  static final int NOT_FOUND = 4;
+
+  /** Exit code: the thing is in a state that does not allow it. */
+  static final int CONFLICT = 5;
+
+  /** Exit code: the hub cannot be reached or failed. */
+  static final int UNAVAILABLE = 6;
+
+  /** Exit code: a rollout waited for ended other than SUCCEEDED. */
+  static final int ROLLOUT_NOT_SUCCEEDED = 7;
+
+  private Ferry() {}
+
+  /**
+   * Runs a command line and exits with its code.
+   *
+   * @param args the arguments
+   */
+  public static void main(String[] args) {
+    System.exit(
+        run(
+            new PrintWriter(System.out, true, StandardCharsets.UTF_8),
+            new PrintWriter(System.err, true, StandardCharsets.UTF_8),
+            args));
+  }
+
+  /**
+   * Runs a command line.
+   *
+   * @param out where results go
+   * @param err where errors and progress go
+   * @param args the arguments
+   * @return the exit code
+   */
+  static int run(PrintWriter out, PrintWriter err, String... args) {
+    CommandLine line = new CommandLine(new Ferry()).setOut(out).setErr(err);
+    return line.setExecutionExceptionHandler(Ferry::failed).execute(args);
+  }
+
+  private static int failed(Exception e, CommandLine command, CommandLine.ParseResult parsed)
+      throws Exception {
+    if (e instanceof HubException failure) {
+      command.getErr().println("ferry: " + failure.getMessage());
+      return failure.exitCode();
+    }
+    throw e;
+  }
+
+  /** The version from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = Ferry.class.getPackage().getImplementationVersion();
+      return new String[] {"ferry " + (version == null ? "(development build)" : version)};
+    }
+  }
+}

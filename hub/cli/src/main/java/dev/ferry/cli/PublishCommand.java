@@ -1,0 +1,145 @@
+package dev.ferry.cli;
+
+import dev.ferry.protocol.api.Release;
+import java.io.FileNotFoundException;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.atomic.AtomicLong;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ferry publish}: uploads an ONNX model as a new release, with a progress bar. */
+@Command(
+    name = "publish",
+    mixinStandardHelpOptions = true,
+    description = "Publish an ONNX model as a new release: the hub checks, packages and signs it.")
+final class PublishCommand implements Callable<Integer> {
+  @Mixin HubOptions options;
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "NAME", description = "The model's name.")
+  String name;
+
+  @Parameters(index = "1", paramLabel = "MODEL.onnx", description = "The ONNX file.")
+  Path model;
+
+  @Option(names = "--version", required = true, description = "The release's version.")
+  String version;
+
+  @Option(names = "--golden", paramLabel = "FILE", description = "Golden input vectors (JSON).")
+  Path golden;
+
+  @Option(names = "--description", description = "What the model does.")
+  String description;
+
+  @Option(names = "--license", description = "The model's license (SPDX id).")
+  String license;
+
+  @Option(
+      names = "--execution-providers",
+      paramLabel = "LIST",
+      description = "Execution providers it is meant for, comma-separated (CUDA,CPU).")
+  String executionProviders;
+
+  @Option(names = "--shapes", description = "Shapes for dynamic inputs (x=1,3,224,224;y=1,4).")
+  String shapes;
+
+  @Override
+  public Integer call() throws FileNotFoundException {
+    PrintWriter err = spec.commandLine().getErr();
+    Progress progress = new Progress(err, System.console() != null && !options.json);
+    Multipart body = body(progress);
+    HubClient client = options.client();
+    Answer release =
+        client.send(
+            client
+                .request(
+                    "/api/v1/models/"
+                        + URLEncoder.encode(name, StandardCharsets.UTF_8)
+                        + "/versions")
+                .header("Content-Type", body.contentType())
+                .POST(body.body()));
+    progress.done();
+    return options.print(spec, release, PublishCommand::table);
+  }
+
+  private Multipart body(Progress progress) throws FileNotFoundException {
+    Multipart body =
+        new Multipart()
+            .field("version", version)
+            .field("description", description)
+            .field("license", license)
+            .field("executionProviders", executionProviders)
+            .field("shapes", shapes)
+            .file("model", model, progress::add)
+            .file("golden", golden, progress::add);
+    progress.total(body.fileBytes());
+    return body;
+  }
+
+  private static Table table(Answer answer) {
+    Release release = answer.as(Release.class);
+    return new Table("NAME", "VERSION", "RELEASE SEQ", "MANIFEST", "SIZE")
+        .row(
+            release.name(),
+            release.version(),
+            release.releaseSeq(),
+            release.manifestDigest(),
+            release.size());
+  }
+
+  /** A progress bar on the terminal, redrawn at most ten times a second; silent in scripts. */
+  private static final class Progress {
+    private final PrintWriter err;
+    private final boolean shown;
+    private final AtomicLong sent = new AtomicLong();
+    private long total;
+    private volatile long drawnAt;
+
+    Progress(PrintWriter err, boolean shown) {
+      this.err = err;
+      this.shown = shown;
+    }
+
+    void total(long bytes) {
+      total = bytes;
+    }
+
+    void add(long bytes) {
+      long now = System.nanoTime();
+      long done = sent.addAndGet(bytes);
+      if (shown && (now - drawnAt > 100_000_000L || done == total)) {
+        drawnAt = now;
+        draw(done);
+      }
+    }
+
+    void done() {
+      if (shown) {
+        draw(total);
+        err.println(" checked, packaged and signed");
+        err.flush();
+      }
+    }
+
+    private void draw(long done) {
+      int width = 30;
+      int filled = total == 0 ? width : (int) (width * done / total);
+      err.printf(
+          "\ruploading [%s%s] %3d%% %.1f/%.1f MiB",
+          "#".repeat(filled),
+          " ".repeat(width - filled),
+          total == 0 ? 100 : 100 * done / total,
+          done / 1048576.0,
+          total / 1048576.0);
+      err.flush();
+    }
+  }
+}

@@ -1,0 +1,98 @@
+package dev.ferry.cli;
+
+import dev.ferry.protocol.api.Rollout;
+import dev.ferry.protocol.api.WaveProgress;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** Prints one rollout with its waves, after waiting for it to end when asked. */
+final class RolloutView {
+  private static final Set<String> ENDED =
+      Set.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED", "PAUSED");
+  private static final Duration POLL = Duration.ofSeconds(1);
+
+  private final HubClient client;
+  private final HubOptions options;
+  private final PrintWriter out;
+  private final PrintWriter err;
+
+  RolloutView(HubClient client, HubOptions options, CommandSpec spec) {
+    this.client = client;
+    this.options = options;
+    this.out = spec.commandLine().getOut();
+    this.err = spec.commandLine().getErr();
+  }
+
+  /**
+   * Prints the rollout the hub answered with, first waiting until it ends if {@code await}.
+   *
+   * @return the exit code: 0, or 7 when a waited-for rollout ended other than SUCCEEDED
+   */
+  int show(Answer answer, boolean await) throws InterruptedException {
+    Answer last = await ? waitFor(answer) : answer;
+    Rollout rollout = last.as(Rollout.class);
+    print(last, rollout);
+    return !await || "SUCCEEDED".equals(rollout.state()) ? 0 : Ferry.ROLLOUT_NOT_SUCCEEDED;
+  }
+
+  /** Polls the rollout until it ends, printing each new progress line on the error stream. */
+  private Answer waitFor(Answer answer) throws InterruptedException {
+    Rollout rollout = answer.as(Rollout.class);
+    String shown = null;
+    while (!ENDED.contains(rollout.state())) {
+      shown = report(progress(rollout), shown);
+      Thread.sleep(POLL.toMillis());
+      answer = client.get("/api/v1/rollouts/" + rollout.id());
+      rollout = answer.as(Rollout.class);
+    }
+    return answer;
+  }
+
+  private String report(String line, String shown) {
+    if (!line.equals(shown)) {
+      err.println(line);
+      err.flush();
+    }
+    return line;
+  }
+
+  private static String progress(Rollout rollout) {
+    return String.format(
+        "%s wave %d/%d %s",
+        rollout.state(), rollout.wave(), rollout.waves(), Output.pairs(rollout.progress()));
+  }
+
+  private void print(Answer answer, Rollout rollout) {
+    if (options.json) {
+      Output.json(out, answer);
+      return;
+    }
+    out.printf(
+        "rollout %s: %s %s, %s, wave %d of %d%n",
+        rollout.id(),
+        rollout.model(),
+        rollout.version(),
+        rollout.state(),
+        rollout.wave(),
+        rollout.waves());
+    if (rollout.reason() != null) {
+      out.println("  " + rollout.reason());
+    }
+    waves(rollout.waveProgress());
+    out.flush();
+  }
+
+  private void waves(List<WaveProgress> perWave) {
+    if (perWave == null || perWave.isEmpty()) {
+      return;
+    }
+    Table waves = new Table("WAVE", "DEVICES", "PROGRESS");
+    for (WaveProgress w : perWave) {
+      waves.row(w.wave(), w.devices(), Output.pairs(w.progress()));
+    }
+    waves.print(out);
+  }
+}

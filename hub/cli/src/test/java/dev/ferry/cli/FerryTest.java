@@ -1,0 +1,242 @@
+package dev.ferry.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line against a fake hub: requests sent, tables and JSON printed, exit codes. */
+class FerryTest {
+  private static final String RELEASE =
+      """
+      {"name":"detector","version":"1.2.0","releaseSeq":3,"repository":"hub:8080/models/detector",\
+      "manifestDigest":"sha256:0000000000000000000000000000000000000000000000000000000000000001",\
+      "size":4711,"serving":null,"statement":null,"description":null,"license":null,\
+      "createdBy":"ci","createdAt":"2026-12-04T10:00:00Z","addedLater":true}""";
+
+  private static final String REPORTED =
+      """
+      {"schema":"ferry.reported/v1","deviceId":"edge-01","reportedAt":"2026-12-04T10:00:00Z",\
+      "desiredSequence":7,"agentVersion":"0.1.0","labels":{},"executionProviders":["CPU"],\
+      "models":[{"name":"detector","status":"ACTIVE","desiredVersion":"1.2.0","active":\
+      {"version":"1.2.0","manifestDigest":\
+      "sha256:0000000000000000000000000000000000000000000000000000000000000001",\
+      "releaseSeq":3,"executionProvider":"CPU"}}]}""";
+
+  private final FakeHub hub;
+  private Map<String, String> saved;
+
+  @TempDir Path dir;
+
+  private record Result(int code, String out, String err) {}
+
+  FerryTest() throws Exception {
+    hub = new FakeHub();
+  }
+
+  @BeforeEach
+  void useTheFakeHub() {
+    saved = HubOptions.environment;
+    HubOptions.environment =
+        Map.of("FERRY_HUB_URL", hub.url() + "/", "FERRY_TOKEN", "fy_test", "FERRY_CONFIG", "/none");
+  }
+
+  @AfterEach
+  void restore() {
+    HubOptions.environment = saved;
+    hub.close();
+  }
+
+  private static Result ferry(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = Ferry.run(new PrintWriter(out), new PrintWriter(err), args);
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void models_printsATableOfTheRecords_withTheToken() {
+    hub.answer(
+        "/api/v1/models",
+        200,
+        "[{\"name\":\"detector\",\"releases\":2,\"latestVersion\":\"1.2.0\","
+            + "\"latestReleaseSeq\":3,\"createdAt\":\"2026-12-04T10:00:00Z\",\"owner\":\"x\"}]");
+    Result models = ferry("models");
+    assertEquals(0, models.code(), models.err());
+    assertEquals(
+        "NAME      LATEST  RELEASE SEQ  RELEASES  CREATED\n"
+            + "detector  1.2.0   3            2         2026-12-04T10:00:00Z\n",
+        models.out());
+    assertEquals(
+        new FakeHub.Request("GET", "/api/v1/models", "Bearer fy_test", null, ""), hub.last());
+  }
+
+  @Test
+  void json_printsTheHubsAnswerAsSent_unknownFieldsIncluded() {
+    hub.answer("/api/v1/models", 200, "[{\"name\":\"m\",\"owner\":\"x\"}]");
+    Result models = ferry("models", "--json");
+    assertEquals("[ {\n  \"name\" : \"m\",\n  \"owner\" : \"x\"\n} ]\n", models.out());
+  }
+
+  @Test
+  void devices_showTheirLabelsAndTheModelsTheyReported() {
+    hub.answer(
+        "/api/v1/devices",
+        200,
+        "[{\"id\":\"edge-01\",\"labels\":{\"accel\":\"cpu\",\"site\":\"berlin\"},"
+            + "\"reportedLabels\":{},\"hubLabels\":{},\"online\":true,"
+            + "\"lastSeen\":\"2026-12-04T10:00:00Z\",\"reported\":"
+            + REPORTED
+            + ",\"telemetry\":null},"
+            + "{\"id\":\"edge-02\",\"labels\":{},\"reportedLabels\":{},\"hubLabels\":{},"
+            + "\"online\":false,\"lastSeen\":null,\"reported\":null,\"telemetry\":null}]");
+    Result devices = ferry("devices", "-l", "site=berlin", "--size", "2");
+    assertEquals(0, devices.code(), devices.err());
+    assertEquals(
+        "ID       ONLINE  LAST SEEN             LABELS                 MODELS\n"
+            + "edge-01  yes     2026-12-04T10:00:00Z  accel=cpu,site=berlin  detector@1.2.0 CPU ACTIVE\n"
+            + "edge-02  no      -                     -                      -\n",
+        devices.out());
+    assertEquals("/api/v1/devices?page=0&size=2&selector=site%3Dberlin", hub.last().uri());
+  }
+
+  @Test
+  void events_areListedNewestFirstAsTheHubSendsThem() {
+    hub.answer(
+        "/api/v1/events",
+        200,
+        "[{\"id\":\"e1\",\"deviceId\":\"edge-01\",\"at\":\"2026-12-04T10:00:00Z\","
+            + "\"type\":\"ACTIVATED\",\"desiredSequence\":7,\"model\":\"detector\","
+            + "\"version\":\"1.2.0\"}]");
+    Result events = ferry("events", "--model", "detector", "--limit", "5");
+    assertEquals(0, events.code(), events.err());
+    assertEquals(
+        "AT                    DEVICE   TYPE       MODEL     VERSION  REASON\n"
+            + "2026-12-04T10:00:00Z  edge-01  ACTIVATED  detector  1.2.0    -\n",
+        events.out());
+    assertEquals("/api/v1/events?limit=5&model=detector", hub.last().uri());
+  }
+
+  @Test
+  void publish_uploadsTheFileAsMultipart_andPrintsTheRelease() throws Exception {
+    hub.answer("/api/v1/models/detector/versions", 201, RELEASE);
+    Path model = Files.write(dir.resolve("model.onnx"), new byte[] {1, 2, 3});
+    Result published = ferry("publish", "detector", model.toString(), "--version", "1.2.0");
+    assertEquals(0, published.code(), published.err());
+    assertEquals(
+        "NAME      VERSION  RELEASE SEQ  "
+            + String.format("%-73s", "MANIFEST")
+            + "SIZE\n"
+            + "detector  1.2.0    3            sha256:"
+            + "0".repeat(63)
+            + "1  4711\n",
+        published.out());
+    FakeHub.Request sent = hub.last();
+    assertTrue(
+        sent.contentType().startsWith("multipart/form-data; boundary=ferry-"), sent.contentType());
+    assertTrue(sent.body().contains("name=\"version\"\r\n\r\n1.2.0\r\n"), sent.body());
+    assertTrue(sent.body().contains("name=\"model\"; filename=\"model.onnx\""), sent.body());
+  }
+
+  @Test
+  void rolloutCreate_sendsTheStrategyTheOptionsName() {
+    hub.answer("/api/v1/rollouts", 201, "{\"id\":\"r1\",\"state\":\"CREATED\"}");
+    Result created =
+        ferry(
+            "rollout",
+            "create",
+            "--model",
+            "detector",
+            "--version",
+            "1.2.0",
+            "--device",
+            "a",
+            "--device",
+            "b",
+            "--waves",
+            "1,100%",
+            "--no-auto-advance",
+            "--min-requests",
+            "10",
+            "--start-at",
+            "2026-12-24T06:00:00Z");
+    assertEquals(0, created.code(), created.err());
+    assertEquals(
+        "{\"model\":\"detector\",\"version\":\"1.2.0\",\"devices\":[\"a\",\"b\"],\"strategy\":"
+            + "{\"waves\":[\"1\",\"100%\"],\"metricGates\":{\"minRequests\":10},"
+            + "\"autoAdvance\":false,\"startAt\":\"2026-12-24T06:00:00Z\"}}",
+        hub.last().body());
+  }
+
+  @Test
+  void rolloutStatus_printsItsWaves_andAWaitedRolloutThatFailedExitsWith7() {
+    hub.answer(
+        "/api/v1/rollouts/r1",
+        200,
+        "{\"id\":\"r1\",\"model\":\"detector\",\"version\":\"1.2.0\",\"state\":\"FAILED\","
+            + "\"wave\":1,\"waves\":2,\"reason\":\"canary failed\",\"waveProgress\":"
+            + "[{\"wave\":1,\"devices\":1,\"progress\":{\"FAILED\":1}}]}");
+    String shown =
+        "rollout r1: detector 1.2.0, FAILED, wave 1 of 2\n"
+            + "  canary failed\n"
+            + "WAVE  DEVICES  PROGRESS\n"
+            + "1     1        FAILED=1\n";
+    assertEquals(new Result(0, shown, ""), ferry("rollout", "status", "r1"));
+    assertEquals(
+        new Result(Ferry.ROLLOUT_NOT_SUCCEEDED, shown, ""),
+        ferry("rollout", "status", "r1", "--wait"));
+  }
+
+  @Test
+  void hubErrors_printTheirMessage_andExitWithTheirCode() {
+    hub.answer(
+        "/api/v1/models", 409, "{\"code\":\"CONFLICT\",\"message\":\"exists\",\"details\":{}}");
+    assertEquals(new Result(Ferry.CONFLICT, "", "ferry: 409 exists\n"), ferry("models"));
+    hub.answer("/api/v1/models", 401, "{\"code\":\"UNAUTHENTICATED\",\"message\":\"no token\"}");
+    assertEquals(Ferry.UNAUTHORIZED, ferry("models").code());
+    hub.answer("/api/v1/models", 413, "too large");
+    assertEquals(new Result(Ferry.REFUSED, "", "ferry: 413 too large\n"), ferry("models"));
+    hub.answer("/api/v1/models", 502, "");
+    assertEquals(Ferry.UNAVAILABLE, ferry("models").code());
+    assertEquals(Ferry.NOT_FOUND, ferry("rollout", "status", "nope").code());
+  }
+
+  @Test
+  void anAnswerOfTheWrongShape_isNamed() {
+    hub.answer("/api/v1/models", 200, "{\"name\":\"m\"}");
+    Result models = ferry("models");
+    assertEquals(Ferry.UNAVAILABLE, models.code());
+    assertTrue(
+        models
+            .err()
+            .startsWith("ferry: the hub's answer does not read as a list of ModelSummary: "),
+        models.err());
+  }
+
+  @Test
+  void anUnreachableHub_andABadCommandLine_haveTheirOwnCodes() {
+    Result away = ferry("models", "--hub", "http://127.0.0.1:9");
+    assertEquals(
+        new Result(Ferry.UNAVAILABLE, "", "ferry: cannot reach the hub at http://127.0.0.1:9\n"),
+        away);
+    assertEquals(Ferry.USAGE, ferry("rollout", "create", "--model", "m").code());
+    assertEquals(Ferry.USAGE, ferry("launch").code());
+  }
+
+  @Test
+  void help_namesEveryCommand() {
+    Result help = ferry("--help");
+    assertEquals(0, help.code());
+    for (String command : new String[] {"publish", "models", "rollout", "devices", "events"}) {
+      assertTrue(help.out().contains("\n  " + command + " "), command + " in " + help.out());
+    }
+  }
+}

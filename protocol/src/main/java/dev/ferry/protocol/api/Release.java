@@ -1,0 +1,37 @@
+package dev.ferry.protocol.api;
+
+import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.release.ServingSpec;
+import dev.ferry.protocol.signing.Envelope;
+import java.time.Instant;
+
+/**
+ * A published, signed release of a model: the answer of {@code POST /api/v1/models/{name}/versions}
+ * and {@code GET /api/v1/models/{name}/versions/{version}}.
+ *
+ * @param name the model name
+ * @param version its semantic version
+ * @param releaseSeq grows by one per release of the model
+ * @param repository where agents pull it, {@code host[:port]/path}
+ * @param manifestDigest the model manifest's digest
+ * @param size bytes of the artifact: manifest, config and layers
+ * @param serving the serving spec ({@code serving.json})
+ * @param statement the release statement, signed by the release key
+ * @param description what it is; null when none
+ * @param license its SPDX license expression; null when none
+ * @param createdBy the name of the token that published it
+ * @param createdAt when it was published
+ */
+public record Release(
+    String name,
+    String version,
+    long releaseSeq,
+    String repository,
+    Digest manifestDigest,
+    long size,
+    ServingSpec serving,
+    Envelope statement,
+    String description,
+    String license,
+    String createdBy,
+    Instant createdAt) {}

@@ -1,0 +1,289 @@
+package dev.ferry.protocol.api;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ferry.protocol.Samples;
+import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.json.MalformedMessageException;
+import java.io.IOException;
+import java.lang.reflect.Modifier;
+import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Every record of the hub's REST API: JSON round trip, unknown fields ignored, wrong types named.
+ */
+class ApiRecordsTest {
+  private static final JsonCodec CODEC = new JsonCodec();
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Instant T0 = Samples.T0;
+
+  /** A record, a sample, a field to give the wrong type, and the exact message expected. */
+  record Case(Object sample, String field, JsonNode wrong, String message) {
+    @Override
+    public String toString() {
+      return sample.getClass().getSimpleName();
+    }
+  }
+
+  static Release release() {
+    return new Release(
+        "ocr-det",
+        "1.2.0",
+        3,
+        "127.0.0.1:5000/models/ocr-det",
+        Samples.digest("manifest"),
+        4711,
+        Samples.serving(),
+        Samples.releaseEnvelope(),
+        "finds text",
+        "Apache-2.0",
+        "ci",
+        T0);
+  }
+
+  static DeviceTelemetry deviceTelemetry() {
+    return new DeviceTelemetry(42, T0, 1, encoded(Samples.deviceMetrics()));
+  }
+
+  static Device device() {
+    return new Device(
+        "edge-01",
+        Map.of("site", "berlin", "accel", "cpu"),
+        Map.of("site", "munich", "accel", "cpu"),
+        Map.of("site", "berlin"),
+        true,
+        T0,
+        encoded(Samples.reported()),
+        deviceTelemetry());
+  }
+
+  static VersionMetrics.Bucket bucket() {
+    return new VersionMetrics.Bucket(T0, 16, 1, 5.0);
+  }
+
+  static VersionMetrics versionMetrics() {
+    return VersionMetrics.of(
+        "ocr-det",
+        "1.2.0",
+        T0,
+        T0.plusSeconds(3600),
+        16,
+        1,
+        Map.of("invalid_input", 1L),
+        Samples.histogram(),
+        List.of(bucket()));
+  }
+
+  static List<Case> cases() {
+    return List.of(
+        new Case(
+            new ApiError("CONFLICT", "version 1.2.0 exists", Map.of("field", "version")),
+            "message",
+            number(5),
+            "ApiError: message must be a string, got 5"),
+        new Case(
+            new ModelSummary("ocr-det", 2, "1.2.0", 3, T0),
+            "releases",
+            text("x"),
+            "ModelSummary: releases must be an integer, got the string 'x'"),
+        new Case(
+            new ModelDetail("ocr-det", List.of(release())),
+            "releases",
+            object(),
+            "ModelDetail: releases must be an array, got an object"),
+        new Case(
+            release(),
+            "size",
+            text("big"),
+            "Release: size must be an integer, got the string 'big'"),
+        new Case(
+            device(),
+            "online",
+            text("yes"),
+            "Device: online must be a boolean, got the string 'yes'"),
+        new Case(
+            deviceTelemetry(),
+            "lastSeq",
+            number(1.5),
+            "DeviceTelemetry: lastSeq must be an integer, got 1.5"),
+        new Case(
+            new DeviceLabels(Map.of("site", "berlin")),
+            "labels",
+            array(),
+            "DeviceLabels: labels must be an object, got an array"),
+        new Case(
+            new TokenRequest("ci", "release-manager"),
+            "name",
+            number(5),
+            "TokenRequest: name must be a string, got 5"),
+        new Case(
+            new IssuedToken("ci", "viewer", "fy_secret", T0),
+            "createdAt",
+            text("yesterday"),
+            "IssuedToken: createdAt must be an RFC 3339 timestamp, got 'yesterday'"),
+        new Case(
+            new TokenInfo("ci", "admin", T0),
+            "role",
+            number(7),
+            "TokenInfo: role must be a string, got 7"),
+        new Case(
+            new AuditEntry(9, T0, "ci", "POST /api/v1/tokens", "/api/v1/tokens", "201"),
+            "id",
+            text("1"),
+            "AuditEntry: id must be an integer, got the string '1'"),
+        new Case(
+            versionMetrics(),
+            "errorRate",
+            text("high"),
+            "VersionMetrics: errorRate must be a number, got the string 'high'"),
+        new Case(
+            bucket(),
+            "requests",
+            text("many"),
+            "Bucket: requests must be an integer, got the string 'many'"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void roundTrip_returnsAnEqualRecord(Case c) {
+    assertEquals(c.sample(), CODEC.decode(CODEC.encode(c.sample()), c.sample().getClass()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void decode_ignoresUnknownFields(Case c) throws IOException {
+    ObjectNode tree = (ObjectNode) JSON.readTree(CODEC.encode(c.sample()));
+    tree.putObject("addedInALaterHub").putArray("values").add(1).add("two");
+    tree.put("anotherNewField", "x");
+    assertEquals(c.sample(), CODEC.decode(JSON.writeValueAsBytes(tree), c.sample().getClass()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void decode_rejectsAWrongTypeNamingFieldAndValue(Case c) throws IOException {
+    ObjectNode tree = (ObjectNode) JSON.readTree(CODEC.encode(c.sample()));
+    tree.set(c.field(), c.wrong());
+    byte[] payload = JSON.writeValueAsBytes(tree);
+    var error =
+        assertThrows(
+            MalformedMessageException.class, () -> CODEC.decode(payload, c.sample().getClass()));
+    assertEquals(c.message(), error.getMessage());
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void decode_survivesMutatedBytes(Case c) {
+    byte[] payload = CODEC.encode(c.sample());
+    Random random = new Random(payload.length);
+    int rejected = 0;
+    for (int i = 0; i < 300; i++) {
+      byte[] mutated = payload.clone();
+      for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+        mutated[random.nextInt(mutated.length)] = (byte) random.nextInt(128);
+      }
+      try {
+        CODEC.decode(mutated, c.sample().getClass());
+      } catch (MalformedMessageException e) {
+        assertTrue(e.getMessage() != null && !e.getMessage().isBlank());
+        rejected++;
+      }
+    }
+    assertTrue(rejected > 0, "no mutation of " + c + " was rejected");
+  }
+
+  @Test
+  void rawJsonFields_areSentAsJsonObjects() throws IOException {
+    JsonNode device = JSON.readTree(CODEC.encode(device()));
+    assertEquals("edge-01", device.get("reported").get("deviceId").asText());
+    assertTrue(device.get("telemetry").get("metrics").isObject());
+  }
+
+  @Test
+  void issuedToken_keepsItsSecretOutOfToString() {
+    assertEquals(
+        "IssuedToken[ci, viewer]", new IssuedToken("ci", "viewer", "fy_secret", T0).toString());
+  }
+
+  @Test
+  void cases_withTheRolloutCases_coverEveryPublicApiRecord() throws Exception {
+    Set<String> tested =
+        Stream.concat(
+                cases().stream().map(Case::sample),
+                RolloutApiRecordsTest.cases().stream().map(RolloutApiRecordsTest.Case::sample))
+            .map(sample -> sample.getClass().getName())
+            .collect(Collectors.toCollection(TreeSet::new));
+    assertEquals(publicRecords(), tested);
+    assertEquals(19, tested.size());
+  }
+
+  /** Every public record of this package, nested ones included. */
+  private static Set<String> publicRecords() throws IOException, URISyntaxException {
+    Path classes =
+        Path.of(ApiError.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+            .resolve("dev/ferry/protocol/api");
+    Set<String> records = new TreeSet<>();
+    try (Stream<Path> files = Files.list(classes)) {
+      files
+          .map(f -> f.getFileName().toString())
+          .filter(name -> name.endsWith(".class"))
+          .map(name -> "dev.ferry.protocol.api." + name.replace(".class", ""))
+          .filter(ApiRecordsTest::isPublicRecord)
+          .forEach(records::add);
+    }
+    return records;
+  }
+
+  private static boolean isPublicRecord(String name) {
+    try {
+      Class<?> type = Class.forName(name);
+      boolean visible =
+          Arrays.stream(new Class<?>[] {type, type.getEnclosingClass()})
+              .allMatch(t -> t == null || Modifier.isPublic(t.getModifiers()));
+      return type.isRecord() && visible;
+    } catch (ClassNotFoundException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String encoded(Object value) {
+    return new String(CODEC.encode(value), StandardCharsets.UTF_8);
+  }
+
+  private static JsonNode text(String value) {
+    return JSON.getNodeFactory().textNode(value);
+  }
+
+  private static JsonNode number(double value) {
+    return value == Math.rint(value)
+        ? JSON.getNodeFactory().numberNode((long) value)
+        : JSON.getNodeFactory().numberNode(value);
+  }
+
+  private static JsonNode array() {
+    return JSON.createArrayNode().add("a");
+  }
+
+  private static JsonNode object() {
+    return JSON.createObjectNode().put("a", 1);
+  }
+}
