@@ -57,12 +57,12 @@ final class DeviceSampler {
     return null;
   }
 
-  private Long diskFree() {
-    try {
-      return Files.getFileStore(dataDir).getUsableSpace();
-    } catch (IOException e) {
-      return null;
-    }
+  /**
+   * Free space through statvfs ({@link java.io.File#getUsableSpace}): {@code Files.getFileStore}
+   * fails where {@code /proc/mounts} does not list the path (chroots, some containers).
+   */
+  Long diskFree() {
+    return Files.isDirectory(dataDir) ? dataDir.toFile().getUsableSpace() : null;
   }
 
   private List<Accelerator> accelerators() {
