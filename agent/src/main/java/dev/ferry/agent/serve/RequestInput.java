@@ -1,6 +1,7 @@
 package dev.ferry.agent.serve;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.onnx.OrtTypes;
 import dev.ferry.protocol.release.Datatype;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,17 +44,13 @@ final class RequestInput {
     if (datatypeNode == null || !datatypeNode.isTextual()) {
       throw new InvalidRequestException(what() + " datatype must be a string, got " + datatypeNode);
     }
-    return RequestParser.SUPPORTED.stream()
+    return OrtTypes.CREATABLE.stream()
         .filter(candidate -> candidate.name().equals(datatypeNode.asText()))
         .findFirst()
         .orElseThrow(
             () ->
                 new InvalidRequestException(
-                    what()
-                        + " datatype "
-                        + datatypeNode
-                        + " is not one of "
-                        + RequestParser.SUPPORTED));
+                    what() + " datatype " + datatypeNode + " is not one of " + OrtTypes.CREATABLE));
   }
 
   /** Checks name, datatype, shape and parameters once the object is read. */

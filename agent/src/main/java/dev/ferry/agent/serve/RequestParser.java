@@ -12,15 +12,12 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.ferry.onnx.ArrayTensor;
 import dev.ferry.protocol.json.JsonCodec;
-import dev.ferry.protocol.release.Datatype;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Parses an Open Inference Protocol infer request, JSON alone or with the binary tensor data
@@ -29,20 +26,6 @@ import java.util.Set;
  * into primitive arrays; every mistake names the field and the value.
  */
 final class RequestParser {
-  /** The datatypes a request may carry. */
-  static final Set<Datatype> SUPPORTED =
-      EnumSet.of(
-          Datatype.BOOL,
-          Datatype.UINT8,
-          Datatype.INT8,
-          Datatype.INT16,
-          Datatype.INT32,
-          Datatype.INT64,
-          Datatype.FP16,
-          Datatype.BF16,
-          Datatype.FP32,
-          Datatype.FP64,
-          Datatype.BYTES);
 
   /** The header that says where the JSON part of a binary request or answer ends. */
   static final String HEADER_LENGTH = "Inference-Header-Content-Length";

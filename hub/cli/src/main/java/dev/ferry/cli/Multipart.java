@@ -27,15 +27,7 @@ final class Multipart {
 
   Multipart field(String name, String value) {
     if (value != null) {
-      parts.add(
-          BodyPublishers.ofString(
-              "--"
-                  + boundary
-                  + "\r\nContent-Disposition: form-data; name=\""
-                  + name
-                  + "\"\r\n\r\n"
-                  + value
-                  + "\r\n"));
+      parts.add(BodyPublishers.ofString(disposition(name) + "\r\n\r\n" + value + "\r\n"));
     }
     return this;
   }
@@ -48,16 +40,18 @@ final class Multipart {
     fileBytes += content.contentLength();
     parts.add(
         BodyPublishers.ofString(
-            "--"
-                + boundary
-                + "\r\nContent-Disposition: form-data; name=\""
-                + name
-                + "\"; filename=\""
+            disposition(name)
+                + "; filename=\""
                 + file.getFileName().toString().replace("\"", "")
                 + "\"\r\nContent-Type: application/octet-stream\r\n\r\n"));
     parts.add(new Counting(content, sent));
     parts.add(BodyPublishers.ofString("\r\n"));
     return this;
+  }
+
+  /** A part's boundary line and its Content-Disposition, up to the quoted name. */
+  private String disposition(String name) {
+    return "--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + name + "\"";
   }
 
   /** Bytes of the files in the body. */

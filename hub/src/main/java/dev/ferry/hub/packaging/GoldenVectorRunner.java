@@ -2,8 +2,8 @@ package dev.ferry.hub.packaging;
 
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
+import dev.ferry.onnx.OrtTypes;
 import dev.ferry.protocol.json.Fields;
-import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.release.GoldenCase;
 import dev.ferry.protocol.release.GoldenVectors;
 import dev.ferry.protocol.release.Tensor;
@@ -11,27 +11,11 @@ import dev.ferry.protocol.release.TensorSpec;
 import dev.ferry.protocol.release.Tolerance;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /** Computes a release's golden vectors on the CPU: checks submitted ones or makes a smoke case. */
 public final class GoldenVectorRunner {
-  /** The element types the hub computes golden vectors for. */
-  static final Set<Datatype> SUPPORTED =
-      EnumSet.of(
-          Datatype.BOOL,
-          Datatype.UINT8,
-          Datatype.INT8,
-          Datatype.INT16,
-          Datatype.INT32,
-          Datatype.INT64,
-          Datatype.FP16,
-          Datatype.BF16,
-          Datatype.FP32,
-          Datatype.FP64);
-
   private GoldenVectorRunner() {}
 
   /**
@@ -107,7 +91,7 @@ public final class GoldenVectorRunner {
 
   private static void checkSupported(List<TensorSpec> specs, String side) {
     for (TensorSpec spec : specs) {
-      if (!SUPPORTED.contains(spec.datatype())) {
+      if (!OrtTypes.CREATABLE_NUMERIC.contains(spec.datatype())) {
         throw new InvalidGoldenException(
             side
                 + " "
@@ -115,7 +99,7 @@ public final class GoldenVectorRunner {
                 + " is "
                 + spec.datatype()
                 + "; the hub computes golden vectors for "
-                + SUPPORTED
+                + OrtTypes.CREATABLE_NUMERIC
                 + " only");
       }
     }

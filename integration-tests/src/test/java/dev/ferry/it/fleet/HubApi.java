@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ferry.protocol.api.Device;
+import dev.ferry.protocol.api.Rollout;
 import dev.ferry.protocol.api.VersionMetrics;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.signing.Envelope;
@@ -128,14 +129,14 @@ final class HubApi {
             "/api/v1/rollouts",
             "{\"model\":\"" + model + "\",\"version\":\"" + version + "\"," + target + "}");
     assertEquals(201, response.statusCode(), response.body());
-    return Oip.JSON.readTree(response.body()).get("id").asText();
+    return JSON.readValue(response.body(), Rollout.class).id();
   }
 
   /** A rollout's state, wave and progress. */
-  com.fasterxml.jackson.databind.JsonNode rolloutState(String id) throws Exception {
+  Rollout rolloutState(String id) throws Exception {
     HttpResponse<String> response = get("/api/v1/rollouts/" + id);
     assertEquals(200, response.statusCode(), response.body());
-    return Oip.JSON.readTree(response.body());
+    return JSON.readValue(response.body(), Rollout.class);
   }
 
   HttpResponse<String> post(String path, String json) throws Exception {

@@ -94,7 +94,7 @@ class RolloutBenchmark {
         if (allReceived == 0 && fleet.desiredReceived().values().stream().allMatch(n -> n >= 1)) {
           allReceived = System.nanoTime();
         }
-        if (succeeded == 0 && api.rolloutState(id).get("state").asText().equals("SUCCEEDED")) {
+        if (succeeded == 0 && api.rolloutState(id).state().equals("SUCCEEDED")) {
           succeeded = System.nanoTime();
         }
         Thread.sleep(20);
@@ -124,7 +124,7 @@ class RolloutBenchmark {
           DEVICES,
           fleet.desiredReceived().values().stream().filter(n -> n == 1).count(),
           "every device got exactly one desired state");
-      assertEquals("SUCCEEDED", api.rolloutState(id).get("state").asText());
+      assertEquals("SUCCEEDED", api.rolloutState(id).state());
     }
   }
 

@@ -3,8 +3,10 @@ package dev.ferry.it.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.it.sim.FleetSimulator;
+import dev.ferry.protocol.api.DeviceInRollout;
+import dev.ferry.protocol.api.Rollout;
+import dev.ferry.protocol.api.WaveProgress;
 import dev.ferry.protocol.signing.TrustRoot;
 import dev.ferry.protocol.testing.Services;
 import java.nio.file.Path;
@@ -16,6 +18,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -83,34 +86,27 @@ class RolloutIT {
     }
   }
 
-  private static JsonNode await(HubApi on, String id, Predicate<JsonNode> condition, String what)
+  private static Rollout await(HubApi on, String id, Predicate<Rollout> condition, String what)
       throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    JsonNode rollout = on.rolloutState(id);
+    Rollout rollout = on.rolloutState(id);
     while (!condition.test(rollout)) {
-      assertTrue(
-          System.nanoTime() < deadline, "rollout never " + what + ": " + rollout.toPrettyString());
+      assertTrue(System.nanoTime() < deadline, "rollout never " + what + ": " + rollout);
       Thread.sleep(250);
       rollout = on.rolloutState(id);
     }
     return rollout;
   }
 
-  private static JsonNode awaitState(HubApi on, String id, String state) throws Exception {
-    return await(on, id, r -> r.get("state").asText().equals(state), "became " + state);
+  private static Rollout awaitState(HubApi on, String id, String state) throws Exception {
+    return await(on, id, r -> r.state().equals(state), "became " + state);
   }
 
-  private static Set<String> wave(JsonNode rollout, int wave) {
-    Set<String> ids = new TreeSet<>();
-    rollout
-        .get("devices")
-        .forEach(
-            d -> {
-              if (d.get("wave").asInt() == wave) {
-                ids.add(d.get("id").asText());
-              }
-            });
-    return ids;
+  private static Set<String> wave(Rollout rollout, int wave) {
+    return rollout.devices().stream()
+        .filter(d -> d.wave() == wave)
+        .map(DeviceInRollout::id)
+        .collect(Collectors.toCollection(TreeSet::new));
   }
 
   @Test
@@ -127,11 +123,11 @@ class RolloutIT {
               "\"selector\":\"fleet="
                   + tag
                   + "\",\"strategy\":{\"waves\":[\"1%\",\"10%\",\"100%\"]}");
-      JsonNode done = awaitState(api, id, "SUCCEEDED");
+      Rollout done = awaitState(api, id, "SUCCEEDED");
       System.out.printf(
           "1,000 devices over 3 waves: SUCCEEDED in %d ms%n",
           (System.nanoTime() - start) / 1_000_000);
-      assertEquals(1000, done.get("progress").get("ACTIVE").asInt());
+      assertEquals(1000, (int) done.progress().get("ACTIVE"));
       assertEquals(List.of(10, 90, 900), waveSizes(done));
       // every device reported ACTIVE, so each has had its desired state by now
       Map<String, Integer> received = fleet.desiredReceived();
@@ -171,10 +167,9 @@ class RolloutIT {
                   + tag
                   + "\",\"strategy\":{\"waves\":[\"20\",\"100%\"],"
                   + "\"errorThreshold\":0.0}");
-      JsonNode paused = awaitState(api, id, "PAUSED");
-      assertEquals(1, paused.get("wave").asInt());
-      assertTrue(
-          paused.get("reason").asText().contains("failed or rolled back"), paused.toString());
+      Rollout paused = awaitState(api, id, "PAUSED");
+      assertEquals(1, paused.wave());
+      assertTrue(paused.reason().contains("failed or rolled back"), paused.toString());
       Set<String> canaries = wave(paused, 1);
       assertEquals(20, canaries.size());
       // watched for 3 s, longer than the engine takes to start a wave, failing at the first sign
@@ -191,7 +186,7 @@ class RolloutIT {
                             + (canaries.contains(device) ? " is a canary" : " is outside wave 1")));
         Thread.sleep(100);
       }
-      assertEquals(180, paused.get("waveProgress").get(1).get("progress").get("WAITING").asInt());
+      assertEquals(180, (int) paused.waveProgress().get(1).progress().get("WAITING"));
     }
   }
 
@@ -225,12 +220,11 @@ class RolloutIT {
                   + "\",\"strategy\":{\"waves\":[\"4\",\"100%\"],"
                   + "\"probationSeconds\":2,\"onError\":\"rollback\","
                   + "\"metricGates\":{\"maxErrorRateIncrease\":0.05,\"minRequests\":100}}");
-      JsonNode back = awaitState(api, id, "ROLLED_BACK");
+      Rollout back = awaitState(api, id, "ROLLED_BACK");
       assertTrue(
-          back.get("reason").asText().contains("metric gate: error rate of 2.0.0 is 30.00%"),
-          back.get("reason").asText());
+          back.reason().contains("metric gate: error rate of 2.0.0 is 30.00%"), back.reason());
       Set<String> canaries = wave(back, 1);
-      assertEquals(4, back.get("progress").get("REVERTED").asInt());
+      assertEquals(4, (int) back.progress().get("REVERTED"));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       while (!fleet.ids().stream().allMatch(d -> "1.0.0".equals(fleet.serving(d, MODEL)))) {
         assertTrue(System.nanoTime() < deadline, "the canaries never served 1.0.0 again");
@@ -279,10 +273,10 @@ class RolloutIT {
                 "\"selector\":\"fleet="
                     + tag
                     + "\",\"strategy\":{\"waves\":[\"30\",\"100\",\"100%\"]}");
-        await(onB, id, r -> r.get("wave").asInt() >= 2, "reached wave 2");
+        await(onB, id, r -> r.wave() >= 2, "reached wave 2");
         a.kill();
-        JsonNode done = awaitState(onB, id, "SUCCEEDED");
-        assertEquals(300, done.get("progress").get("ACTIVE").asInt());
+        Rollout done = awaitState(onB, id, "SUCCEEDED");
+        assertEquals(300, (int) done.progress().get("ACTIVE"));
         assertTrue(
             fleet.desiredReceived().values().stream().allMatch(n -> n == 1),
             "every device got exactly one desired state: " + fleet.desiredReceived());
@@ -292,9 +286,7 @@ class RolloutIT {
     }
   }
 
-  private static List<Integer> waveSizes(JsonNode rollout) {
-    List<Integer> sizes = new java.util.ArrayList<>();
-    rollout.get("waveProgress").forEach(w -> sizes.add(w.get("devices").asInt()));
-    return sizes;
+  private static List<Integer> waveSizes(Rollout rollout) {
+    return rollout.waveProgress().stream().map(WaveProgress::devices).toList();
   }
 }

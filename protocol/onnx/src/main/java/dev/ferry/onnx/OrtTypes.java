@@ -2,12 +2,29 @@ package dev.ferry.onnx;
 
 import ai.onnxruntime.TensorInfo.OnnxTensorType;
 import dev.ferry.protocol.release.Datatype;
+import java.util.Collections;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Maps ONNX Runtime element types to Open Inference Protocol datatypes. */
 public final class OrtTypes {
+  /**
+   * The datatypes {@link OrtTensors#create} makes ONNX Runtime tensors of: all but UINT16, UINT32
+   * and UINT64, which ONNX Runtime's Java API cannot create.
+   */
+  public static final Set<Datatype> CREATABLE =
+      Collections.unmodifiableSet(
+          EnumSet.complementOf(EnumSet.of(Datatype.UINT16, Datatype.UINT32, Datatype.UINT64)));
+
+  /** The {@link #CREATABLE} datatypes whose elements are numbers or booleans: all but BYTES. */
+  public static final Set<Datatype> CREATABLE_NUMERIC =
+      Collections.unmodifiableSet(
+          EnumSet.complementOf(
+              EnumSet.of(Datatype.UINT16, Datatype.UINT32, Datatype.UINT64, Datatype.BYTES)));
+
   private static final Map<OnnxTensorType, Datatype> DATATYPES =
       new EnumMap<>(OnnxTensorType.class);
 

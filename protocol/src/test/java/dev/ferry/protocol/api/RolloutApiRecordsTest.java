@@ -2,35 +2,17 @@ package dev.ferry.protocol.api;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.ferry.protocol.json.JsonCodec;
-import dev.ferry.protocol.json.MalformedMessageException;
-import java.io.IOException;
+import dev.ferry.protocol.testing.RecordContract;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /** Every record of the rollout API: JSON round trip, unknown fields ignored, a wrong type named. */
-class RolloutApiRecordsTest {
-  private static final JsonCodec CODEC = new JsonCodec();
-  private static final ObjectMapper JSON = new ObjectMapper();
+class RolloutApiRecordsTest extends RecordContract {
   private static final Instant AT = Instant.parse("2026-05-01T10:00:00.123Z");
-
-  /** A record, a sample, a field to give the wrong type, and the exact message expected. */
-  record Case(Object sample, String field, JsonNode wrong, String message) {
-    @Override
-    public String toString() {
-      return sample.getClass().getSimpleName();
-    }
-  }
 
   static MetricGates gates() {
     return new MetricGates(0.05, 1.5, 40L);
@@ -107,33 +89,6 @@ class RolloutApiRecordsTest {
             "DeviceInRollout: updatedAt must be an RFC 3339 timestamp, got 'later'"));
   }
 
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("cases")
-  void roundTrip_returnsAnEqualRecord(Case c) {
-    assertEquals(c.sample(), CODEC.decode(CODEC.encode(c.sample()), c.sample().getClass()));
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("cases")
-  void decode_ignoresUnknownFields(Case c) throws IOException {
-    ObjectNode tree = (ObjectNode) JSON.readTree(CODEC.encode(c.sample()));
-    tree.putObject("addedInAFutureMinor").putArray("values").add(1).add("two");
-    tree.put("anotherNewField", "x");
-    assertEquals(c.sample(), CODEC.decode(JSON.writeValueAsBytes(tree), c.sample().getClass()));
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("cases")
-  void decode_rejectsAWrongTypeNamingFieldAndValue(Case c) throws IOException {
-    ObjectNode tree = (ObjectNode) JSON.readTree(CODEC.encode(c.sample()));
-    tree.set(c.field(), c.wrong());
-    byte[] payload = JSON.writeValueAsBytes(tree);
-    var error =
-        assertThrows(
-            MalformedMessageException.class, () -> CODEC.decode(payload, c.sample().getClass()));
-    assertEquals(c.message(), error.getMessage());
-  }
-
   @Test
   void request_keepsANullDeviceForTheHubToName() {
     RolloutRequest request =
@@ -160,13 +115,5 @@ class RolloutApiRecordsTest {
   @Test
   void cases_coverTheSixRolloutRecords() {
     assertEquals(6, cases().stream().map(c -> c.sample().getClass()).distinct().count());
-  }
-
-  private static JsonNode text(String value) {
-    return JSON.getNodeFactory().textNode(value);
-  }
-
-  private static JsonNode array() {
-    return JSON.createArrayNode().add("a");
   }
 }
