@@ -54,6 +54,7 @@ public record Device(
                 telemetry.lastSeq,
                 telemetry.receivedAt,
                 telemetry.droppedBatches,
-                telemetry.metrics));
+                telemetry.metrics),
+        null);
   }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
  * @param reported its latest {@code ferry.reported/v1} message as the device sent it (JSON text,
  *     sent as a JSON object), or null before the first report
  * @param telemetry its latest telemetry, or null before the first batch
+ * @param enrollment its identity (enrollment state, certificate), or null if it never enrolled
  */
 public record Device(
     String id,
@@ -27,4 +28,5 @@ public record Device(
     boolean online,
     Instant lastSeen,
     @JsonRawValue @JsonDeserialize(using = RawJson.class) String reported,
-    DeviceTelemetry telemetry) {}
+    DeviceTelemetry telemetry,
+    DeviceEnrollment enrollment) {}

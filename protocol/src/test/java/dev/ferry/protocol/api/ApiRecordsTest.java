@@ -65,7 +65,8 @@ class ApiRecordsTest extends RecordContract {
         true,
         T0,
         encoded(Samples.reported()),
-        deviceTelemetry());
+        deviceTelemetry(),
+        IdentityApiRecordsTest.enrollment());
   }
 
   static VersionMetrics.Bucket bucket() {
@@ -185,13 +186,13 @@ class ApiRecordsTest extends RecordContract {
   @Test
   void cases_withTheRolloutCases_coverEveryPublicApiRecord() throws Exception {
     Set<String> tested =
-        Stream.concat(
-                cases().stream().map(Case::sample),
-                RolloutApiRecordsTest.cases().stream().map(Case::sample))
+        Stream.of(cases(), RolloutApiRecordsTest.cases(), IdentityApiRecordsTest.cases())
+            .flatMap(List::stream)
+            .map(Case::sample)
             .map(sample -> sample.getClass().getName())
             .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(publicRecords(), tested);
-    assertEquals(19, tested.size());
+    assertEquals(25, tested.size());
   }
 
   /** Every public record of this package, nested ones included. */
