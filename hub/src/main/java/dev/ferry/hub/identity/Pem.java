@@ -16,6 +16,7 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 
 /** PEM in and out, through Bouncy Castle: the one place the identity feature reads or writes it. */
@@ -23,7 +24,7 @@ public final class Pem {
   private Pem() {}
 
   /**
-   * Encodes keys, certificates, requests or CRLs as PEM blocks.
+   * Encodes keys (private ones as PKCS#8), certificates, requests or CRLs as PEM blocks.
    *
    * @param objects what to encode, in order
    * @return the PEM text
@@ -32,7 +33,11 @@ public final class Pem {
     StringWriter text = new StringWriter();
     try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
       for (Object object : objects) {
-        writer.writeObject(object);
+        if (object instanceof PrivateKey key) {
+          writer.writeObject(new JcaPKCS8Generator(key, null)); // PKCS#8, not SEC1
+        } else {
+          writer.writeObject(object);
+        }
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -79,7 +84,7 @@ public final class Pem {
         return new JcaPEMKeyConverter().getPrivateKey(info);
       }
       if (block instanceof PEMKeyPair pair) {
-        return new JcaPEMKeyConverter().getKeyPair(pair).getPrivate();
+        return new JcaPEMKeyConverter().getPrivateKey(pair.getPrivateKeyInfo());
       }
     } catch (IOException e) {
       throw new IllegalArgumentException("unreadable private key: " + e.getMessage(), e);
