@@ -31,6 +31,17 @@ public class DeviceIdentities {
         .findFirst();
   }
 
+  /** One device's identity. */
+  Optional<Identity> find(Connection c, String deviceId) throws SQLException {
+    return Jdbc.query(
+            c,
+            "SELECT " + COLUMNS + " FROM device_identity WHERE device_id = ?",
+            DeviceIdentities::read,
+            deviceId)
+        .stream()
+        .findFirst();
+  }
+
   /** Every identity. */
   List<Identity> all(Connection c) throws SQLException {
     return Jdbc.query(c, "SELECT " + COLUMNS + " FROM device_identity", DeviceIdentities::read);

@@ -55,7 +55,7 @@ public class Enrollments {
     String deviceId = checkedId(request.deviceId());
     CsrCheck.Checked csr = CsrCheck.check(request.csr(), deviceId);
     DeviceCredentials answer = db.transaction(c -> enroll(c, secret, deviceId, csr));
-    cache.refresh();
+    cache.update(deviceId);
     return answer;
   }
 
@@ -198,7 +198,7 @@ public class Enrollments {
               return true;
             });
     if (accepted) {
-      cache.refresh();
+      cache.update(deviceId);
     }
   }
 
@@ -243,7 +243,7 @@ public class Enrollments {
           identities.recordCertificate(c, deviceId, certificate, clock.instant());
           return null;
         });
-    cache.refresh();
+    cache.update(deviceId);
     return credentials(deviceId, certificate, null);
   }
 
