@@ -31,7 +31,7 @@ public class DeviceIdentities {
         .findFirst();
   }
 
-  /** One device's identity. */
+  /** One device's identity, unlocked. */
   Optional<Identity> find(Connection c, String deviceId) throws SQLException {
     return Jdbc.query(
             c,
@@ -73,15 +73,16 @@ public class DeviceIdentities {
         == 1;
   }
 
-  /** Revokes a device and every certificate it holds. */
+  /** Revokes a device and every certificate it holds; a revoked one keeps its first revocation. */
   void revoke(Connection c, String deviceId, Instant now) throws SQLException {
     Jdbc.update(
         c,
         "UPDATE device_identity SET state = ?, revoked_at = ?, password_sha256 = NULL"
-            + " WHERE device_id = ?",
+            + " WHERE device_id = ? AND state <> ?",
         IdentityState.REVOKED,
         now,
-        deviceId);
+        deviceId,
+        IdentityState.REVOKED);
     Jdbc.update(
         c,
         "UPDATE device_certificate SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL",

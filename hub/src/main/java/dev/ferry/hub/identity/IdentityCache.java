@@ -20,9 +20,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Answers {@link DeviceAccess} from memory, since ingestion asks once per message: the identities
- * are loaded at start, again after every change this replica makes, and every 10 s for the changes
- * of other replicas. Publishes the CRL whenever the revoked certificates change, and daily (it is
- * valid for 30 days).
+ * are loaded at start and every 10 s (the changes of other replicas); a change this replica makes
+ * reloads that one device at once (a revocation reloads everything, for the CRL). Publishes the CRL
+ * whenever the revoked certificates change, and daily (it is valid for 30 days).
  */
 @ApplicationScoped
 public class IdentityCache implements DeviceAccess {
@@ -94,12 +94,12 @@ public class IdentityCache implements DeviceAccess {
   }
 
   /**
-   * Reloads one device's identity after this replica changed it (not the whole table: enrolling a
-   * fleet one by one stays linear).
+   * Reloads one device after this replica changed it (enrolled, accepted, renewed): cheap, so that
+   * enrolling thousands of devices does not reload them all each time.
    *
    * @param deviceId the device
    */
-  public synchronized void update(String deviceId) {
+  public synchronized void refresh(String deviceId) {
     db.transaction(c -> identities.find(c, deviceId))
         .ifPresentOrElse(
             identity -> entries.put(deviceId, entry(identity)), () -> entries.remove(deviceId));
