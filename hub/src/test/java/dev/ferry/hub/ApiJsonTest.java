@@ -37,8 +37,11 @@ class ApiJsonTest {
             true,
             Samples.T0,
             reported,
-            new Device.Telemetry(42, Samples.T0, 1, metrics));
-    Device named = new Device("edge-02", Map.of(), Map.of(), Map.of(), false, null, null, null);
+            new Device.Telemetry(42, Samples.T0, 1, metrics),
+            new dev.ferry.protocol.api.DeviceEnrollment(
+                "ACCEPTED", "t-1", Samples.T0, Samples.T0, "0a", Samples.T0, null));
+    Device named =
+        new Device("edge-02", Map.of(), Map.of(), Map.of(), false, null, null, null, null);
     for (Device device : new Device[] {known, named}) {
       assertEquals(QUARKUS.writeValueAsString(device), QUARKUS.writeValueAsString(device.toApi()));
     }

@@ -46,6 +46,35 @@ public interface HubConfig {
   /** The MQTT broker: the embedded one unless {@code url} names an external broker. */
   Mqtt mqtt();
 
+  /** The device CA, which certifies device identities; generated under the data directory. */
+  DeviceCa deviceCa();
+
+  /** How devices enroll. */
+  Enrollment enrollment();
+
+  /** PEM files of the device CA: both or neither. */
+  interface DeviceCa {
+    /** Its private key (PKCS#8 PEM). */
+    Optional<Path> key();
+
+    /** Its certificate (PEM). */
+    Optional<Path> certificate();
+  }
+
+  /** How devices enroll. */
+  interface Enrollment {
+    /** {@code auto}: a valid token suffices; {@code manual}: PENDING until an admin accepts. */
+    @WithDefault("auto")
+    String policy();
+
+    /** How long a device certificate is valid; agents renew before it ends. */
+    @WithDefault("P30D")
+    java.time.Duration certificateValidity();
+
+    /** Where the CRL is written (PEM) for an external broker; {@code keys/devices.crl.pem}. */
+    Optional<Path> crlFile();
+  }
+
   /** The MQTT broker. */
   interface Mqtt {
     /**

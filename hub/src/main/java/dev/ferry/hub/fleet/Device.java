@@ -1,6 +1,7 @@
 package dev.ferry.hub.fleet;
 
 import com.fasterxml.jackson.annotation.JsonRawValue;
+import dev.ferry.protocol.api.DeviceEnrollment;
 import dev.ferry.protocol.api.DeviceTelemetry;
 import java.time.Instant;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.Map;
  * @param lastSeen when the hub last heard from it; null if never
  * @param reported its latest reported state (JSON), or null before the first report
  * @param telemetry its latest telemetry, or null before the first batch
+ * @param enrollment its identity, or null if it never asked to enroll
  */
 public record Device(
     String id,
@@ -25,7 +27,8 @@ public record Device(
     boolean online,
     Instant lastSeen,
     @JsonRawValue String reported,
-    Telemetry telemetry) {
+    Telemetry telemetry,
+    DeviceEnrollment enrollment) {
 
   /**
    * The latest telemetry of a device.
@@ -55,6 +58,6 @@ public record Device(
                 telemetry.receivedAt,
                 telemetry.droppedBatches,
                 telemetry.metrics),
-        null);
+        enrollment);
   }
 }

@@ -4,14 +4,21 @@ import dev.ferry.hub.access.Roles;
 import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.api.ErrorCode;
 import dev.ferry.hub.api.QueryParams;
+import dev.ferry.hub.identity.BasicCredentials;
+import dev.ferry.hub.identity.Enrollments;
+import dev.ferry.protocol.api.DeviceCredentials;
 import dev.ferry.protocol.api.DeviceLabels;
+import dev.ferry.protocol.api.RenewRequest;
 import dev.ferry.protocol.device.Labels;
 import dev.ferry.protocol.json.Fields;
+import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -28,6 +35,7 @@ import java.util.Map;
 @RolesAllowed(Roles.VIEWER)
 public class DeviceResource {
   @Inject Devices devices;
+  @Inject Enrollments enrollments;
 
   /**
    * The devices whose effective labels match a selector, a page at a time; the total is in {@code
@@ -94,5 +102,62 @@ public class DeviceResource {
         .find(id)
         .map(Device::toApi)
         .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no device " + Fields.show(id)));
+  }
+
+  /**
+   * Accepts a PENDING device (enrollment policy {@code manual}).
+   *
+   * @param id the device
+   * @return the device
+   */
+  @POST
+  @Path("{id}/accept")
+  @RolesAllowed(Roles.ADMIN)
+  public dev.ferry.protocol.api.Device accept(@PathParam("id") String id) {
+    enrollments.accept(id);
+    return get(id);
+  }
+
+  /**
+   * Revokes a device for good: refused by the broker and the registry, its certificates on the CRL.
+   *
+   * @param id the device
+   * @return the device
+   */
+  @POST
+  @Path("{id}/revoke")
+  @RolesAllowed(Roles.ADMIN)
+  public dev.ferry.protocol.api.Device revoke(@PathParam("id") String id) {
+    enrollments.revoke(id);
+    return get(id);
+  }
+
+  /**
+   * A new certificate for an enrolled device, which authenticates with HTTP Basic {@code
+   * <id>:<broker password>}.
+   *
+   * @param id the device
+   * @param authorization the {@code Authorization} header
+   * @param body the CSR
+   * @return the new certificate
+   */
+  @POST
+  @Path("{id}/certificate")
+  @Consumes(MediaType.APPLICATION_JSON)
+  @PermitAll
+  public DeviceCredentials renew(
+      @PathParam("id") String id,
+      @HeaderParam("Authorization") String authorization,
+      RenewRequest body) {
+    BasicCredentials credentials =
+        BasicCredentials.parse(authorization)
+            .filter(c -> c.user().equals(id))
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        ErrorCode.UNAUTHENTICATED,
+                        "renewal needs Authorization: Basic <" + id + ":password>"));
+    Fields.required(body, "body");
+    return enrollments.renew(id, credentials.password(), body.csr());
   }
 }

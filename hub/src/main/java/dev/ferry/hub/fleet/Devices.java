@@ -3,6 +3,8 @@ package dev.ferry.hub.fleet;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.hub.db.Database;
+import dev.ferry.hub.db.Jdbc;
+import dev.ferry.protocol.api.DeviceEnrollment;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -25,8 +27,10 @@ public class Devices {
 
   private static final String SELECT =
       "SELECT d.id, d.labels, d.online, d.last_seen, d.reported, d.hub_labels, t.last_seq,"
-          + " t.received_at, t.dropped_batches, t.metrics"
-          + " FROM device d LEFT JOIN device_telemetry t ON t.device_id = d.id";
+          + " t.received_at, t.dropped_batches, t.metrics, i.state, i.token_id, i.enrolled_at,"
+          + " i.accepted_at, i.cert_serial, i.cert_not_after, i.revoked_at"
+          + " FROM device d LEFT JOIN device_telemetry t ON t.device_id = d.id"
+          + " LEFT JOIN device_identity i ON i.device_id = d.id";
 
   @Inject Database db;
 
@@ -141,10 +145,25 @@ public class Devices {
           telemetryAt == null
               ? null
               : new Device.Telemetry(
-                  row.getLong(7), telemetryAt.toInstant(), row.getLong(9), row.getString(10)));
+                  row.getLong(7), telemetryAt.toInstant(), row.getLong(9), row.getString(10)),
+          enrollment(row));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  private static DeviceEnrollment enrollment(ResultSet row) throws SQLException {
+    String state = row.getString(11);
+    return state == null
+        ? null
+        : new DeviceEnrollment(
+            state,
+            row.getString(12),
+            Jdbc.time(row, 13),
+            Jdbc.time(row, 14),
+            row.getString(15),
+            Jdbc.time(row, 16),
+            Jdbc.time(row, 17));
   }
 
   private static String json(Map<String, String> labels) {

@@ -24,7 +24,8 @@ public final class AtomicFiles {
   private AtomicFiles() {}
 
   /**
-   * Replaces a file's content, creating its directory if needed.
+   * Replaces a file's content, creating its directory if needed. On POSIX file systems the file
+   * ends with mode 0600 (the temporary file's), so keys and secrets written here stay private.
    *
    * @param target the file
    * @param bytes its new content

@@ -40,6 +40,15 @@ class AtomicFilesTest {
   }
 
   @Test
+  void write_leavesTheFileReadableByItsOwnerOnly() throws IOException {
+    Path file = dir.resolve("keys/device.key");
+    AtomicFiles.write(file, bytes("secret"));
+    assertEquals(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"),
+        Files.getPosixFilePermissions(file));
+  }
+
+  @Test
   void write_replacesTheOldContent() throws IOException {
     Path file = dir.resolve("tag");
     AtomicFiles.write(file, bytes("a much longer old content"));
