@@ -1,94 +1,53 @@
 package dev.ferry.hub.broker;
 
+import dev.ferry.hub.identity.Pem;
 import dev.ferry.hub.identity.TlsMaterial.KeyAndChain;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.PrivateKey;
-import java.security.cert.CertificateException;
-import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.List;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.openssl.PEMKeyPair;
-import org.bouncycastle.openssl.PEMParser;
-import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 
-/** Reads PEM certificates and private keys (PKCS#8 or the traditional OpenSSL forms). */
+/** The hub client's TLS files ({@code ferry.hub.mqtt.*-file}), read through {@link Pem}. */
 final class PemFiles {
   private PemFiles() {}
+
+  /**
+   * A key and its chain from two PEM files.
+   *
+   * @param certificateFile the chain, leaf first
+   * @param keyFile the private key of the leaf (PKCS#8 or a traditional key pair)
+   * @return the key and chain
+   * @throws IOException if either cannot be read
+   * @throws IllegalArgumentException naming the file if it holds no such PEM
+   */
+  static KeyAndChain keyAndChain(Path certificateFile, Path keyFile) throws IOException {
+    String key = read(keyFile);
+    try {
+      return new KeyAndChain(Pem.privateKey(key), certificates(certificateFile));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(keyFile + ": " + e.getMessage(), e);
+    }
+  }
 
   /**
    * The certificates of a PEM file, in file order.
    *
    * @param file the file
    * @return at least one certificate
-   * @throws IOException if it cannot be read or holds no certificate
+   * @throws IOException if it cannot be read
+   * @throws IllegalArgumentException naming the file if it holds anything but certificates
    */
-  static List<X509Certificate> certificates(Path file) throws IOException {
-    List<X509Certificate> certificates = new ArrayList<>();
-    try (PEMParser parser = parser(file)) {
-      for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
-        if (item instanceof X509CertificateHolder holder) {
-          certificates.add(certificate(holder, file));
-        }
-      }
-    }
-    if (certificates.isEmpty()) {
-      throw new IOException("no PEM certificate in " + file);
-    }
-    return List.copyOf(certificates);
-  }
-
-  /**
-   * The first private key of a PEM file.
-   *
-   * @param file the file
-   * @return the key
-   * @throws IOException if it cannot be read or holds no private key
-   */
-  static PrivateKey privateKey(Path file) throws IOException {
-    JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
-    try (PEMParser parser = parser(file)) {
-      for (Object item = parser.readObject(); item != null; item = parser.readObject()) {
-        if (item instanceof PrivateKeyInfo info) {
-          return converter.getPrivateKey(info);
-        }
-        if (item instanceof PEMKeyPair pair) {
-          return converter.getPrivateKey(pair.getPrivateKeyInfo());
-        }
-      }
-    }
-    throw new IOException("no unencrypted PEM private key in " + file);
-  }
-
-  /**
-   * A key and its chain from two PEM files.
-   *
-   * @param certificateFile the chain, leaf first
-   * @param keyFile the private key of the leaf
-   * @return the key and chain
-   * @throws IOException if either cannot be read
-   */
-  static KeyAndChain keyAndChain(Path certificateFile, Path keyFile) throws IOException {
-    return new KeyAndChain(privateKey(keyFile), certificates(certificateFile));
-  }
-
-  private static PEMParser parser(Path file) throws IOException {
-    Reader reader = Files.newBufferedReader(file, StandardCharsets.US_ASCII);
-    return new PEMParser(reader);
-  }
-
-  private static X509Certificate certificate(X509CertificateHolder holder, Path file)
+  static java.util.List<java.security.cert.X509Certificate> certificates(Path file)
       throws IOException {
+    String pem = read(file);
     try {
-      return new JcaX509CertificateConverter().getCertificate(holder);
-    } catch (CertificateException e) {
-      throw new IOException("unreadable certificate in " + file + ": " + e.getMessage(), e);
+      return Pem.certificates(pem);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
     }
+  }
+
+  private static String read(Path file) throws IOException {
+    return Files.readString(file, StandardCharsets.US_ASCII);
   }
 }

@@ -18,10 +18,7 @@ class PemFilesTest {
     TestCa ca = new TestCa("Test CA");
     var issued = ca.issue("ferry-hub", List.of());
     Path cert = TestCa.writePem(dir.resolve("hub.crt"), issued.chain().get(0), ca.certificate());
-    Path key =
-        TestCa.writePem(
-            dir.resolve("hub.key"),
-            new org.bouncycastle.openssl.jcajce.JcaPKCS8Generator(issued.key(), null));
+    Path key = TestCa.writePem(dir.resolve("hub.key"), issued.key());
     var read = PemFiles.keyAndChain(cert, key);
     assertEquals(issued.chain(), read.chain());
     assertEquals(issued.key(), read.key());
@@ -30,14 +27,14 @@ class PemFilesTest {
   @Test
   void certificates_refusesAFileWithoutOne() throws IOException {
     Path empty = Files.writeString(dir.resolve("empty.pem"), "nothing here\n");
-    var e = assertThrows(IOException.class, () -> PemFiles.certificates(empty));
-    assertEquals("no PEM certificate in " + empty, e.getMessage());
+    var e = assertThrows(IllegalArgumentException.class, () -> PemFiles.certificates(empty));
+    assertEquals(empty + ": no PEM certificate found", e.getMessage());
   }
 
   @Test
-  void privateKey_refusesAFileWithoutOne() throws IOException {
+  void keyAndChain_refusesAKeyFileWithACertificate() throws IOException {
     Path cert = TestCa.writePem(dir.resolve("ca.crt"), new TestCa("Test CA").certificate());
-    var e = assertThrows(IOException.class, () -> PemFiles.privateKey(cert));
-    assertEquals("no unencrypted PEM private key in " + cert, e.getMessage());
+    var e = assertThrows(IllegalArgumentException.class, () -> PemFiles.keyAndChain(cert, cert));
+    assertEquals(cert + ": expected a private key, got a X509CertificateHolder", e.getMessage());
   }
 }

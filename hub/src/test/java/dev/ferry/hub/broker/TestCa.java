@@ -1,8 +1,8 @@
 package dev.ferry.hub.broker;
 
+import dev.ferry.hub.identity.Pem;
 import dev.ferry.hub.identity.TlsMaterial.KeyAndChain;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.math.BigInteger;
 import java.nio.file.Files;
@@ -25,7 +25,6 @@ import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
@@ -97,23 +96,15 @@ public final class TestCa {
   }
 
   /**
-   * Writes PEM objects (certificates, keys) to a file.
+   * Writes PEM objects (certificates, keys as PKCS#8) to a file.
    *
    * @param file the file
    * @param objects what to write, in order
    * @return the file
    */
   public static Path writePem(Path file, Object... objects) {
-    StringWriter text = new StringWriter();
-    try (JcaPEMWriter writer = new JcaPEMWriter(text)) {
-      for (Object object : objects) {
-        writer.writeObject(object);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
     try {
-      return Files.writeString(file, text.toString());
+      return Files.writeString(file, Pem.write(objects));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
