@@ -109,7 +109,7 @@ public class Enrollments {
     if (!tokens.consume(c, token.id())) {
       throw new ApiException(ErrorCode.UNAUTHENTICATED, "token has no uses left");
     }
-    boolean auto = "auto".equals(config.enrollment().policy());
+    boolean auto = config.enrollment().policy() == HubConfig.Enrollment.Policy.AUTO;
     Identity identity =
         new Identity(
             deviceId,
