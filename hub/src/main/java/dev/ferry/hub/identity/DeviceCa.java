@@ -110,7 +110,7 @@ public class DeviceCa implements TlsMaterial {
   }
 
   private static void writeCertificate(CertificateAuthority ca, Path file) throws IOException {
-    AtomicFiles.write(file, Pem.write(ca.certificate()).getBytes(StandardCharsets.US_ASCII));
+    AtomicFiles.writePublic(file, Pem.write(ca.certificate()).getBytes(StandardCharsets.US_ASCII));
   }
 
   private Path keysDir() {
@@ -177,7 +177,7 @@ public class DeviceCa implements TlsMaterial {
     Instant now = clock.instant();
     Path file = crlFile();
     try {
-      AtomicFiles.write(
+      AtomicFiles.writePublic(
           file,
           Pem.write(ca.crl(serials, now, now.plus(CRL_VALIDITY)))
               .getBytes(StandardCharsets.US_ASCII));

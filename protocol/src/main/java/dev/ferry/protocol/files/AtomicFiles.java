@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -36,6 +37,28 @@ public final class AtomicFiles {
     Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
     try {
       writeSynced(temp, bytes);
+      move(temp, target);
+    } finally {
+      Files.deleteIfExists(temp);
+    }
+  }
+
+  /**
+   * Replaces a file that others must read (a CA certificate, a CRL for a broker running as another
+   * user): the same as {@link #write}, with mode 0644 set before the rename.
+   *
+   * @param target the file
+   * @param bytes its new content
+   * @throws IOException if it cannot be written; the file then keeps its old content
+   */
+  public static void writePublic(Path target, byte[] bytes) throws IOException {
+    Path dir = Files.createDirectories(target.getParent());
+    Path temp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
+    try {
+      writeSynced(temp, bytes);
+      if (temp.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+        Files.setPosixFilePermissions(temp, PosixFilePermissions.fromString("rw-r--r--"));
+      }
       move(temp, target);
     } finally {
       Files.deleteIfExists(temp);

@@ -49,6 +49,17 @@ class AtomicFilesTest {
   }
 
   @Test
+  void writePublic_leavesTheFileReadableByAll() throws IOException {
+    Path file = dir.resolve("keys/devices.crl.pem");
+    AtomicFiles.writePublic(file, bytes("crl"));
+    AtomicFiles.writePublic(file, bytes("newer crl"));
+    assertEquals(
+        java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"),
+        Files.getPosixFilePermissions(file));
+    assertArrayEquals(bytes("newer crl"), Files.readAllBytes(file));
+  }
+
+  @Test
   void write_replacesTheOldContent() throws IOException {
     Path file = dir.resolve("tag");
     AtomicFiles.write(file, bytes("a much longer old content"));
