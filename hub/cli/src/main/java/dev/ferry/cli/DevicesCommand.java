@@ -18,7 +18,10 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "devices",
     mixinStandardHelpOptions = true,
-    description = "List devices: online, last seen, labels, the models they serve.")
+    description =
+        "List devices: online, last seen, labels, the models they serve; show, accept or revoke"
+            + " one.",
+    subcommands = {DeviceAction.Show.class, DeviceAction.Accept.class, DeviceAction.Revoke.class})
 final class DevicesCommand implements Callable<Integer> {
   @Mixin HubOptions options;
   @Spec CommandSpec spec;
@@ -61,7 +64,7 @@ final class DevicesCommand implements Callable<Integer> {
   }
 
   /** {@code name@version EP STATUS} for each model a device reported. */
-  private static String models(String reported) {
+  static String models(String reported) {
     if (reported == null) {
       return null;
     }

@@ -14,12 +14,14 @@ import picocli.CommandLine.Command;
     name = "ferry",
     mixinStandardHelpOptions = true,
     versionProvider = Ferry.Version.class,
-    description = "Publish models, roll them out and watch the fleet, through a Ferry hub.",
+    description =
+        "Publish models, roll them out, enroll devices and watch the fleet, through a Ferry hub.",
     subcommands = {
       PublishCommand.class,
       ModelsCommand.class,
       RolloutCommand.class,
       DevicesCommand.class,
+      EnrollmentTokenCommand.class,
       EventsCommand.class
     },
     footerHeading = "%nConfiguration:%n",

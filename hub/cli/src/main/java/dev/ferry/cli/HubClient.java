@@ -33,6 +33,10 @@ final class HubClient {
     return send(request(path).GET());
   }
 
+  Answer delete(String path) {
+    return send(request(path).DELETE());
+  }
+
   /** POSTs a body as JSON; {@code {}} when it is null. */
   Answer post(String path, Object body) {
     return send(

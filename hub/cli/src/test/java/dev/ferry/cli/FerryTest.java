@@ -31,6 +31,26 @@ class FerryTest {
       "sha256:0000000000000000000000000000000000000000000000000000000000000001",\
       "releaseSeq":3,"executionProvider":"CPU"}}]}""";
 
+  private static final String ENROLLMENT =
+      """
+      {"state":"ACCEPTED","tokenId":"t1","enrolledAt":"2026-12-04T09:00:00Z",\
+      "acceptedAt":"2026-12-04T09:00:00Z","certificateSerial":"4f2a",\
+      "certificateNotAfter":"2027-01-03T09:00:00Z","revokedAt":null}""";
+
+  private static final String DEVICE =
+      "{\"id\":\"edge-01\",\"labels\":{\"site\":\"berlin\"},\"reportedLabels\":{},"
+          + "\"hubLabels\":{},\"online\":true,\"lastSeen\":\"2026-12-04T10:00:00Z\",\"reported\":"
+          + REPORTED
+          + ",\"telemetry\":null,\"enrollment\":"
+          + ENROLLMENT
+          + "}";
+
+  private static final String TOKEN =
+      """
+      {"id":"t1","token":"fet_secret","deviceId":null,"labels":{"site":"berlin"},\
+      "expiresAt":"2026-12-05T10:00:00Z","usesLeft":3,"createdBy":"ops",\
+      "createdAt":"2026-12-04T10:00:00Z"}""";
+
   private final FakeHub hub;
   private Map<String, String> saved;
 
@@ -95,7 +115,9 @@ class FerryTest {
             + "\"reportedLabels\":{},\"hubLabels\":{},\"online\":true,"
             + "\"lastSeen\":\"2026-12-04T10:00:00Z\",\"reported\":"
             + REPORTED
-            + ",\"telemetry\":null},"
+            + ",\"telemetry\":null,\"enrollment\":"
+            + ENROLLMENT
+            + "},"
             + "{\"id\":\"edge-02\",\"labels\":{},\"reportedLabels\":{},\"hubLabels\":{},"
             + "\"online\":false,\"lastSeen\":null,\"reported\":null,\"telemetry\":null}]");
     Result devices = ferry("devices", "-l", "site=berlin", "--size", "2");
@@ -235,8 +257,132 @@ class FerryTest {
   void help_namesEveryCommand() {
     Result help = ferry("--help");
     assertEquals(0, help.code());
-    for (String command : new String[] {"publish", "models", "rollout", "devices", "events"}) {
+    for (String command :
+        new String[] {"publish", "models", "rollout", "devices", "enrollment-token", "events"}) {
       assertTrue(help.out().contains("\n  " + command + " "), command + " in " + help.out());
     }
+  }
+
+  @Test
+  void devicesShow_printsTheEnrollmentAndTheCertificatesExpiry() {
+    hub.answer("/api/v1/devices/edge-01", 200, DEVICE);
+    Result shown = ferry("devices", "show", "edge-01");
+    assertEquals(0, shown.code(), shown.err());
+    assertEquals(
+        "DEVICE       edge-01\n"
+            + "online       yes\n"
+            + "last seen    2026-12-04T10:00:00Z\n"
+            + "labels       site=berlin\n"
+            + "enrollment   ACCEPTED\n"
+            + "enrolled     2026-12-04T09:00:00Z\n"
+            + "accepted     2026-12-04T09:00:00Z\n"
+            + "certificate  4f2a\n"
+            + "expires      2027-01-03T09:00:00Z\n"
+            + "revoked      -\n"
+            + "models       detector@1.2.0 CPU ACTIVE\n",
+        shown.out());
+    assertEquals(
+        new FakeHub.Request("GET", "/api/v1/devices/edge-01", "Bearer fy_test", null, ""),
+        hub.last());
+  }
+
+  @Test
+  void devicesShow_ofADeviceThatNeverEnrolled_saysSo() {
+    hub.answer(
+        "/api/v1/devices/edge-02",
+        200,
+        "{\"id\":\"edge-02\",\"labels\":{},\"online\":false,\"enrollment\":null}");
+    assertEquals(
+        "DEVICE      edge-02\n"
+            + "online      no\n"
+            + "last seen   -\n"
+            + "labels      -\n"
+            + "enrollment  not enrolled\n"
+            + "models      -\n",
+        ferry("devices", "show", "edge-02").out());
+  }
+
+  @Test
+  void devicesAcceptAndRevoke_postToTheDevice_andShowIt() {
+    hub.answer("/api/v1/devices/edge-01/accept", 200, DEVICE);
+    Result accepted = ferry("devices", "accept", "edge-01");
+    assertEquals(0, accepted.code(), accepted.err());
+    assertTrue(accepted.out().contains("\nenrollment   ACCEPTED\n"), accepted.out());
+    assertEquals(
+        new FakeHub.Request(
+            "POST", "/api/v1/devices/edge-01/accept", "Bearer fy_test", "application/json", "{}"),
+        hub.last());
+
+    hub.answer(
+        "/api/v1/devices/edge-01/revoke", 200, DEVICE.replace("\"ACCEPTED\"", "\"REVOKED\""));
+    assertTrue(ferry("devices", "revoke", "edge-01").out().contains("\nenrollment   REVOKED\n"));
+    assertEquals("/api/v1/devices/edge-01/revoke", hub.last().uri());
+
+    hub.answer(
+        "/api/v1/devices/edge-01/accept",
+        409,
+        "{\"code\":\"CONFLICT\",\"message\":\"device 'edge-01' is ACCEPTED, not PENDING\"}");
+    assertEquals(
+        new Result(Ferry.CONFLICT, "", "ferry: 409 device 'edge-01' is ACCEPTED, not PENDING\n"),
+        ferry("devices", "accept", "edge-01"));
+  }
+
+  @Test
+  void enrollmentTokenCreate_sendsItsOptions_andPrintsTheTokenAlone() {
+    hub.answer("/api/v1/enrollment-tokens", 201, TOKEN);
+    Result created =
+        ferry(
+            "enrollment-token",
+            "create",
+            "--label",
+            "site=berlin",
+            "--label",
+            "accel=cpu",
+            "--expires-in",
+            "PT2H",
+            "--uses",
+            "3");
+    assertEquals(
+        new Result(
+            0,
+            "fet_secret\n",
+            "enrollment token t1: any device, 3 use(s), expires 2026-12-05T10:00:00Z;"
+                + " the token is shown only now\n"),
+        created);
+    assertEquals(
+        new FakeHub.Request(
+            "POST",
+            "/api/v1/enrollment-tokens",
+            "Bearer fy_test",
+            "application/json",
+            "{\"labels\":{\"site\":\"berlin\",\"accel\":\"cpu\"},\"expiresIn\":\"PT2H\",\"uses\":3}"),
+        hub.last());
+
+    ferry("enrollment-token", "create", "--device", "edge-07");
+    assertEquals("{\"deviceId\":\"edge-07\"}", hub.last().body());
+  }
+
+  @Test
+  void enrollmentTokenList_showsTheTokensWithoutSecrets() {
+    hub.answer(
+        "/api/v1/enrollment-tokens", 200, "[" + TOKEN.replace("\"fet_secret\"", "null") + "]");
+    Result listed = ferry("enrollment-token", "list");
+    assertEquals(0, listed.code(), listed.err());
+    assertEquals(
+        "ID  DEVICE  LABELS       USES LEFT  EXPIRES               CREATED BY  CREATED\n"
+            + "t1  -       site=berlin  3          2026-12-05T10:00:00Z  ops         2026-12-04T10:00:00Z\n",
+        listed.out());
+  }
+
+  @Test
+  void enrollmentTokenDelete_sendsADelete() {
+    hub.answer("/api/v1/enrollment-tokens/t1", 204, "");
+    assertEquals(
+        new Result(0, "deleted enrollment token t1\n", ""),
+        ferry("enrollment-token", "delete", "t1"));
+    assertEquals(
+        new FakeHub.Request("DELETE", "/api/v1/enrollment-tokens/t1", "Bearer fy_test", null, ""),
+        hub.last());
+    assertEquals(Ferry.NOT_FOUND, ferry("enrollment-token", "delete", "t2").code());
   }
 }

@@ -100,4 +100,26 @@ class CertificateAuthorityTest {
     assertThrows(IllegalArgumentException.class, () -> Pem.privateKey(certificate));
     assertThrows(IllegalArgumentException.class, () -> Pem.certificates("not pem"));
   }
+
+  @Test
+  void serials_areRandomAndPositive_128BitsEncoded() {
+    var keys = CertificateAuthority.newKeyPair();
+    BigInteger first =
+        ca.issueClient("a", keys.getPublic(), NOW, NOW.plusSeconds(60)).getSerialNumber();
+    BigInteger second =
+        ca.issueClient("a", keys.getPublic(), NOW, NOW.plusSeconds(60)).getSerialNumber();
+
+    assertTrue(first.signum() > 0, first.toString());
+    assertEquals(16, first.toByteArray().length);
+    assertTrue(!first.equals(second), "two serials alike: " + first);
+  }
+
+  @Test
+  void theCaCertificate_isACaForTenYears_andItsKeyIsWrittenAsPkcs8() {
+    X509Certificate certificate = ca.certificate();
+
+    assertEquals(0, certificate.getBasicConstraints());
+    assertEquals(Instant.parse("2036-12-01T10:00:00Z"), certificate.getNotAfter().toInstant());
+    assertTrue(Pem.write(ca.key()).startsWith("-----BEGIN PRIVATE KEY-----\n"));
+  }
 }

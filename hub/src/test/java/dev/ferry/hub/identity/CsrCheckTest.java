@@ -79,4 +79,38 @@ class CsrCheckTest {
     assertEquals(
         "csr key must be EC P-256 or RSA of at least 2048 bits, got RSA 1024 bits", e.getMessage());
   }
+
+  @Test
+  void anRsa2048Request_passes() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+    generator.initialize(2048);
+    var keys = generator.generateKeyPair();
+    var request =
+        new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                new javax.security.auth.x500.X500Principal("CN=edge-01"), keys.getPublic())
+            .build(
+                new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withRSA")
+                    .build(keys.getPrivate()));
+    assertEquals(keys.getPublic(), CsrCheck.check(Pem.write(request), "edge-01").key());
+  }
+
+  @Test
+  void aRequestSignedByAnotherKey_isRefused() throws Exception {
+    var request =
+        new org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequestBuilder(
+                new javax.security.auth.x500.X500Principal("CN=edge-01"),
+                CertificateAuthority.newKeyPair().getPublic())
+            .build(
+                new org.bouncycastle.operator.jcajce.JcaContentSignerBuilder("SHA256withECDSA")
+                    .build(CertificateAuthority.newKeyPair().getPrivate()));
+    FieldException e =
+        assertThrows(FieldException.class, () -> CsrCheck.check(Pem.write(request), "edge-01"));
+    assertEquals("csr signature does not verify with the key it carries", e.getMessage());
+  }
+
+  @Test
+  void noRequest_isRefused() {
+    FieldException e = assertThrows(FieldException.class, () -> CsrCheck.check(null, "edge-01"));
+    assertEquals("csr is missing", e.getMessage());
+  }
 }
