@@ -3,6 +3,7 @@ package dev.ferry.hub.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 /** The hub's configuration, {@code ferry.hub.*}; environment variables work as usual. */
@@ -21,6 +22,13 @@ public interface HubConfig {
   /** How long a signed desired state is valid; the hub re-signs it before then. */
   @WithDefault("P7D")
   java.time.Duration desiredValidity();
+
+  /**
+   * Whether the embedded registry's {@code /v2} serves only enrolled devices (HTTP Basic with their
+   * MQTT password) and API tokens (Bearer).
+   */
+  @WithDefault("true")
+  boolean registryAuth();
 
   /** The largest model upload accepted, in bytes. */
   @WithDefault("4294967296")
@@ -69,16 +77,52 @@ public interface HubConfig {
 
   /** The MQTT broker. */
   interface Mqtt {
-    /** An external broker, {@code tcp://host:port}; the embedded broker when absent. */
+    /**
+     * An external broker, {@code ssl://host:8883} or {@code tcp://host:1883}; the embedded broker
+     * when absent.
+     */
     Optional<String> url();
 
     /** The embedded broker's address to listen on. */
     @WithDefault("0.0.0.0")
     String host();
 
-    /** The embedded broker's port. */
-    @WithDefault("1883")
+    /** The embedded broker's TLS port (device-CA client certificates required). */
+    @WithDefault("8883")
     int port();
+
+    /**
+     * A plain-TCP port of the embedded broker, as well as the TLS one; refused at start unless
+     * {@code host} is a loopback address.
+     */
+    Optional<Integer> plainPort();
+
+    /**
+     * Names (DNS names, IP addresses) in the embedded broker's server certificate; default {@code
+     * localhost}, {@code 127.0.0.1} and the host of {@code ferry.hub.public-url}.
+     */
+    Optional<List<String>> tlsNames();
+
+    /** The user name the hub's clients log in to an external broker with. */
+    Optional<String> username();
+
+    /** The password the hub's clients log in to an external broker with; never logged. */
+    Optional<String> password();
+
+    /**
+     * The CA certificates (PEM) the hub's clients trust for the broker's server certificate;
+     * default the device CA.
+     */
+    Optional<Path> caFile();
+
+    /**
+     * The hub's client certificate (PEM, leaf first) for an external broker; default the hub
+     * identity its device CA issues. Goes with {@code key-file}.
+     */
+    Optional<Path> certificateFile();
+
+    /** The private key (PEM) of {@code certificate-file}. */
+    Optional<Path> keyFile();
 
     /**
      * This replica's MQTT client id for ingestion (a persistent session, so that messages sent

@@ -20,9 +20,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Learns devices from their {@code reported} and {@code online} messages and keeps their {@code
- * events}, through the {@link IngestSession}. A malformed message is counted and dropped; it never
- * stops ingestion. A message is acknowledged once stored; a database failure leaves it to the
- * broker to send again.
+ * events}, through the {@link IngestSession}. A malformed message is counted and dropped, one
+ * naming another device than its topic is refused ({@link DeviceGate}); neither stops ingestion. A
+ * message is acknowledged once stored; a database failure leaves it to the broker to send again.
  */
 @ApplicationScoped
 public class DeviceIngest {
@@ -36,6 +36,7 @@ public class DeviceIngest {
   @Inject Devices devices;
   @Inject EventLog events;
   @Inject Database db;
+  @Inject DeviceGate gate;
 
   void start(@Observes @Priority(3000) StartupEvent event) {
     session.on(
@@ -58,6 +59,9 @@ public class DeviceIngest {
     try {
       handler.handle(topic, payload);
       ack.done();
+    } catch (DeviceMismatchException e) {
+      LOG.debugf("refused a message on %s: %s", topic, e.getMessage());
+      ack.done();
     } catch (IllegalArgumentException e) {
       dropped.incrementAndGet();
       LOG.warnf("dropped a message on %s: %s", topic, e.getMessage());
@@ -73,7 +77,7 @@ public class DeviceIngest {
 
   private void event(Topic topic, byte[] payload) {
     DeviceEvent event = codec.decode(payload, DeviceEvent.class);
-    requireSameDevice(topic, event.deviceId());
+    gate.requireSameDevice(topic, event.deviceId());
     db.transaction(c -> events.record(c, event, clock.instant()));
   }
 
@@ -82,7 +86,7 @@ public class DeviceIngest {
       return; // a cleared retained message
     }
     ReportedState state = codec.decode(payload, ReportedState.class);
-    requireSameDevice(topic, state.deviceId());
+    gate.requireSameDevice(topic, state.deviceId());
     String json = new String(payload, StandardCharsets.UTF_8);
     db.transaction(
         c -> {
@@ -96,18 +100,11 @@ public class DeviceIngest {
       return;
     }
     Presence presence = codec.decode(payload, Presence.class);
-    requireSameDevice(topic, presence.deviceId());
+    gate.requireSameDevice(topic, presence.deviceId());
     db.transaction(
         c -> {
           devices.upsert(c, presence.deviceId(), null, presence.online(), null, clock.instant());
           return null;
         });
-  }
-
-  private static void requireSameDevice(Topic topic, String deviceId) {
-    if (!topic.deviceId().equals(deviceId)) {
-      throw new IllegalArgumentException(
-          "deviceId '" + deviceId + "' differs from the topic's '" + topic.deviceId() + "'");
-    }
   }
 }

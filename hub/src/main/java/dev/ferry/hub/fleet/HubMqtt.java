@@ -1,5 +1,7 @@
 package dev.ferry.hub.fleet;
 
+import dev.ferry.hub.broker.EmbeddedBroker;
+import dev.ferry.hub.broker.HubClientOptions;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -33,6 +35,7 @@ public class HubMqtt {
   private static final long PUBLISH_TIMEOUT_MILLIS = 30_000;
 
   @Inject EmbeddedBroker broker;
+  @Inject HubClientOptions clientOptions;
 
   private final Map<String, IMqttMessageListener> subscriptions = new ConcurrentHashMap<>();
   private MqttClient client;
@@ -41,8 +44,7 @@ public class HubMqtt {
     client =
         new MqttClient(broker.url(), "ferry-hub-" + UUID.randomUUID(), new MemoryPersistence());
     client.setCallback(new Resubscriber());
-    MqttConnectOptions options = new MqttConnectOptions();
-    options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+    MqttConnectOptions options = clientOptions.create();
     options.setAutomaticReconnect(true);
     options.setCleanSession(true);
     options.setMaxInflight(1000);

@@ -1,5 +1,7 @@
 package dev.ferry.hub.fleet;
 
+import dev.ferry.hub.broker.EmbeddedBroker;
+import dev.ferry.hub.broker.HubClientOptions;
 import dev.ferry.hub.config.HubConfig;
 import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.Topic;
@@ -30,6 +32,9 @@ import org.jboss.logging.Logger;
  * The hub's sessions for what devices send, with shared subscriptions on an external broker (so
  * replicas split the load) and manual acknowledgements (a message is acknowledged only once its
  * handler has stored it):
+ *
+ * <p>Only messages of ACCEPTED devices reach the handlers ({@link DeviceGate}); others are
+ * acknowledged and dropped.
  *
  * <ul>
  *   <li>{@code <client-id>-ingest} for {@code telemetry} and {@code events}: persistent on an
@@ -65,6 +70,8 @@ public class IngestSession {
 
   @Inject HubConfig config;
   @Inject EmbeddedBroker broker;
+  @Inject HubClientOptions clientOptions;
+  @Inject DeviceGate gate;
 
   private final Map<Channel, Handler> handlers = new ConcurrentHashMap<>();
   private MqttClient ingest;
@@ -93,8 +100,7 @@ public class IngestSession {
     MqttClient client = new MqttClient(broker.url(), clientId() + suffix, new MemoryPersistence());
     client.setManualAcks(true);
     client.setCallback(new Listener(client, channels));
-    MqttConnectOptions options = new MqttConnectOptions();
-    options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+    MqttConnectOptions options = clientOptions.create();
     options.setCleanSession(!persistent);
     options.setAutomaticReconnect(true);
     options.setMaxInflight(MAX_INFLIGHT);
@@ -212,7 +218,7 @@ public class IngestSession {
         return;
       }
       Handler handler = handlers.get(topic.channel());
-      if (handler == null) {
+      if (handler == null || !gate.admits(topic)) {
         ack(client, message);
         return;
       }

@@ -13,6 +13,8 @@ enum ErrorCode {
   RANGE_INVALID(416),
   /** As the Distribution registry names a reference that is neither a tag nor a digest. */
   TAG_INVALID(400),
+  /** No credential, or one the hub refused ({@code ferry.hub.registry-auth}). */
+  UNAUTHORIZED(401),
   UNSUPPORTED(405),
   UNKNOWN(500);
 

@@ -34,9 +34,10 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
  * The embedded registry's pull API (OCI distribution-spec v1.1) under {@code /v2/}, served from the
  * {@link BlobStore}; files are sent as file regions, never read into memory.
  *
- * <p>Access is anonymous: what a device pulls is trusted only through the signed release statement
- * and desired state it received, whose digests it checks, never through the registry. There is no
- * push API: the hub writes through {@link BlobStore}.
+ * <p>Only enrolled devices and API tokens may pull ({@link RegistryAccess}), unless {@code
+ * ferry.hub.registry-auth} is false; either way what a device pulls is trusted only through the
+ * signed release statement and desired state it received, whose digests it checks, never through
+ * the registry. There is no push API: the hub writes through {@link BlobStore}.
  */
 @Path("/v2")
 public class RegistryResource {
@@ -157,6 +158,11 @@ public class RegistryResource {
 
   @ServerExceptionMapper
   Response refused(DistributionException e) {
+    return response(e);
+  }
+
+  /** The distribution-spec answer to a refused request. */
+  static Response response(DistributionException e) {
     Response.ResponseBuilder response = Response.status(e.code.status);
     e.headers.forEach(response::header);
     byte[] body = CODEC.encode(ErrorBody.of(e.code, e.getMessage(), e.detail));

@@ -2,6 +2,8 @@ package dev.ferry.hub.telemetry;
 
 import dev.ferry.hub.config.HubConfig;
 import dev.ferry.hub.db.Database;
+import dev.ferry.hub.fleet.DeviceGate;
+import dev.ferry.hub.fleet.DeviceMismatchException;
 import dev.ferry.hub.fleet.IngestSession;
 import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.TelemetryBatch;
@@ -45,6 +47,7 @@ public class TelemetryIngest {
   @Inject Database db;
   @Inject TelemetryStore store;
   @Inject MeterRegistry registry;
+  @Inject DeviceGate gate;
 
   private record Received(TelemetryBatch batch, IngestSession.Ack ack) {}
 
@@ -86,14 +89,11 @@ public class TelemetryIngest {
     TelemetryBatch batch;
     try {
       batch = codec.decode(payload, TelemetryBatch.class);
-      if (!topic.deviceId().equals(batch.deviceId())) {
-        throw new IllegalArgumentException(
-            "deviceId '"
-                + batch.deviceId()
-                + "' differs from the topic's '"
-                + topic.deviceId()
-                + "'");
-      }
+      gate.requireSameDevice(topic, batch.deviceId());
+    } catch (DeviceMismatchException e) {
+      LOG.debugf("refused a telemetry message on %s: %s", topic, e.getMessage());
+      ack.done();
+      return;
     } catch (RuntimeException e) {
       malformed.incrementAndGet();
       LOG.debugf("dropped a telemetry message on %s: %s", topic, e.getMessage());

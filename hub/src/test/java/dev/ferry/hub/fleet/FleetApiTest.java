@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 import dev.ferry.hub.Api;
 import dev.ferry.hub.HubTestProfile;
+import dev.ferry.hub.broker.Enrolled;
 import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.EventType;
 import dev.ferry.protocol.device.ReportedState;
@@ -20,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 
 /** The fleet view: devices with labels and telemetry, paging, hub labels, the event log. */
@@ -32,10 +32,7 @@ class FleetApiTest {
   private final String site = "site" + System.nanoTime();
 
   private static MqttClient device(String id) throws Exception {
-    MqttClient client =
-        new MqttClient("tcp://127.0.0.1:" + HubTestProfile.mqttPort(), id, new MemoryPersistence());
-    client.connect();
-    return client;
+    return Enrolled.device(id).connect();
   }
 
   private void report(MqttClient client, String id) throws Exception {
@@ -74,14 +71,14 @@ class FleetApiTest {
 
   @Test
   void devices_arePagedBySelectorAndHubLabelsOverrideReportedOnes() throws Exception {
-    MqttClient client = device("pager-" + System.nanoTime());
-    try {
-      for (int i = 0; i < 5; i++) {
+    for (int i = 0; i < 5; i++) {
+      MqttClient client = device(site + "-d" + i);
+      try {
         report(client, site + "-d" + i);
+      } finally {
+        client.disconnect();
+        client.close();
       }
-    } finally {
-      client.disconnect();
-      client.close();
     }
     String selector = "site=" + site;
     awaitCount("/api/v1/devices?size=1000&selector=" + selector, 5);

@@ -38,8 +38,10 @@ final class ArtifactChecks {
    *
    * @param dir a scratch directory
    * @param expectedRepositoryPrefix what the release's repository must start with
+   * @param credentials skopeo's {@code user:password} for the registry, or null for none
    */
-  static void publishAndCheck(Path dir, String expectedRepositoryPrefix) throws Exception {
+  static void publishAndCheck(Path dir, String expectedRepositoryPrefix, String credentials)
+      throws Exception {
     Path model = dir.resolve("model.onnx");
     OnnxModels.matMulAdd(model, "x", 1, 4, 2, 11);
     String name = "m" + Long.toHexString(System.nanoTime());
@@ -60,7 +62,9 @@ final class ArtifactChecks {
     String reference = "docker://" + repository + ":2.1.0";
 
     String raw =
-        Services.exec("skopeo", "inspect", "--tls-verify=false", "--raw", reference).strip();
+        Services.exec(
+                skopeo(credentials, "--creds", "inspect", "--tls-verify=false", "--raw", reference))
+            .strip();
     JsonNode manifest = JSON.readTree(raw);
     assertEquals(
         "application/vnd.cncf.model.manifest.v1+json", manifest.get("artifactType").asText());
@@ -72,7 +76,13 @@ final class ArtifactChecks {
 
     Path layout = dir.resolve("layout");
     Services.exec(
-        "skopeo", "copy", "--src-tls-verify=false", reference, "oci:" + layout + ":2.1.0");
+        skopeo(
+            credentials,
+            "--src-creds",
+            "copy",
+            "--src-tls-verify=false",
+            reference,
+            "oci:" + layout + ":2.1.0"));
     JsonNode index = JSON.readTree(layout.resolve("index.json").toFile());
     assertEquals(release.get("manifestDigest").asText(), index.at("/manifests/0/digest").asText());
     String modelBlob = manifest.at("/layers/0/digest").asText().substring("sha256:".length());
@@ -83,6 +93,17 @@ final class ArtifactChecks {
         CODEC.decode(
             release.get("statement").toString().getBytes(StandardCharsets.UTF_8), Envelope.class);
     assertOpensslVerifies(dir, statement);
+  }
+
+  /** A skopeo command line, with the credential option after the subcommand when given. */
+  private static String[] skopeo(String credentials, String option, String... args) {
+    java.util.List<String> command =
+        new java.util.ArrayList<>(java.util.List.of("skopeo", args[0]));
+    if (credentials != null) {
+      command.addAll(java.util.List.of(option, credentials));
+    }
+    command.addAll(java.util.Arrays.asList(args).subList(1, args.length));
+    return command.toArray(String[]::new);
   }
 
   private static void assertOpensslVerifies(Path dir, Envelope statement) throws Exception {

@@ -8,10 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ferry.hub.Api;
 import dev.ferry.hub.HubTestProfile;
+import dev.ferry.hub.broker.Enrolled;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.oci.Manifest;
 import dev.ferry.protocol.oci.MediaTypes;
+import dev.ferry.protocol.registry.Credentials;
 import dev.ferry.protocol.registry.NotFoundException;
 import dev.ferry.protocol.registry.RegistryClient;
 import dev.ferry.protocol.release.ReleaseStatement;
@@ -118,8 +120,7 @@ class PublishTest {
     assertEquals(manifestDigest, decoded.manifestDigest());
     assertEquals(1, decoded.predicate().releaseSeq());
 
-    try (RegistryClient registry =
-        RegistryClient.builder("127.0.0.1:" + hub.getPort()).plainHttp(true).build()) {
+    try (RegistryClient registry = puller(hub)) {
       var raw = registry.getManifest("models/" + name, "1.0.0");
       assertEquals(manifestDigest, raw.digest());
       Manifest manifest = CODEC.decode(raw.bytes(), Manifest.class);
@@ -135,7 +136,9 @@ class PublishTest {
   @Test
   void embeddedRegistry_servesAnArtifactIntactToSkopeoWithASignatureOpensslVerifies(
       @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
-    ArtifactChecks.publishAndCheck(dir, "127.0.0.1:" + hub.getPort() + "/models/");
+    Enrolled device = Enrolled.device("skopeo-" + System.nanoTime());
+    ArtifactChecks.publishAndCheck(
+        dir, "127.0.0.1:" + hub.getPort() + "/models/", device.id() + ":" + device.password());
   }
 
   @Test
@@ -169,8 +172,7 @@ class PublishTest {
         .get("/api/v1/models/" + name + "/versions/1.0.0")
         .then()
         .statusCode(404);
-    try (RegistryClient registry =
-        RegistryClient.builder("127.0.0.1:" + hub.getPort()).plainHttp(true).build()) {
+    try (RegistryClient registry = puller(hub)) {
       assertThrows(NotFoundException.class, () -> registry.getManifest("models/" + name, "1.0.0"));
     }
   }
@@ -235,5 +237,14 @@ class PublishTest {
     String json = given().get("/api/v1/trust/root").then().statusCode(200).extract().asString();
     Envelope envelope = CODEC.decode(json.getBytes(StandardCharsets.UTF_8), Envelope.class);
     return CODEC.decode(envelope.payloadBytes(), TrustRoot.class);
+  }
+
+  /** A registry client of the hub, pulling as an enrolled device does. */
+  private static RegistryClient puller(URL hub) {
+    Enrolled device = Enrolled.device("puller-" + System.nanoTime());
+    return RegistryClient.builder("127.0.0.1:" + hub.getPort())
+        .plainHttp(true)
+        .credentials(Credentials.basic(device.id(), device.password()))
+        .build();
   }
 }

@@ -15,6 +15,6 @@ class PublishToDistributionTest {
 
   @Test
   void publishedArtifact_isIntactForSkopeoAndItsSignatureVerifiesWithOpenssl() throws Exception {
-    ArtifactChecks.publishAndCheck(dir, DistributionProfile.registry() + "/ferry-it/models/");
+    ArtifactChecks.publishAndCheck(dir, DistributionProfile.registry() + "/ferry-it/models/", null);
   }
 }

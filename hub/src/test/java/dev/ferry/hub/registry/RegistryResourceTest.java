@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import dev.ferry.hub.Api;
 import dev.ferry.hub.HubTestProfile;
+import dev.ferry.hub.broker.Enrolled;
 import dev.ferry.protocol.oci.Descriptor;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.oci.MediaTypes;
 import dev.ferry.protocol.registry.BlobPull;
+import dev.ferry.protocol.registry.Credentials;
 import dev.ferry.protocol.registry.RawManifest;
 import dev.ferry.protocol.registry.RegistryClient;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -54,7 +57,12 @@ class RegistryResourceTest {
 
   @BeforeEach
   void publish() throws IOException {
-    client = RegistryClient.builder("127.0.0.1:" + root.getPort()).plainHttp(true).build();
+    Enrolled device = Enrolled.device("puller-" + System.nanoTime());
+    client =
+        RegistryClient.builder("127.0.0.1:" + root.getPort())
+            .plainHttp(true)
+            .credentials(Credentials.basic(device.id(), device.password()))
+            .build();
     repository = "models/resnet-" + REPOSITORIES.incrementAndGet();
     model = Artifacts.model(store, repository, "1.0.0", MODEL_SIZE, 7);
   }
@@ -67,6 +75,8 @@ class RegistryResourceTest {
   @Test
   void base_answersAnEmptyObjectWithTheApiVersion() {
     given()
+        .auth()
+        .oauth2(Api.admin())
         .get("/v2/")
         .then()
         .statusCode(200)
@@ -88,6 +98,8 @@ class RegistryResourceTest {
   @Test
   void headManifest_givesTypeDigestAndLength() {
     given()
+        .auth()
+        .oauth2(Api.admin())
         .head("/v2/" + repository + "/manifests/1.0.0")
         .then()
         .statusCode(200)
@@ -124,6 +136,8 @@ class RegistryResourceTest {
   void getBlob_answersABoundedRangeWithContentRange() {
     byte[] body =
         given()
+            .auth()
+            .oauth2(Api.admin())
             .header("Range", "bytes=10-19")
             .get("/v2/" + repository + "/blobs/" + digest())
             .then()
@@ -146,6 +160,8 @@ class RegistryResourceTest {
     assertEquals(MediaTypes.DSSE_ENVELOPE, signatures.get(0).artifactType());
     assertEquals(List.of(), client.referrers(repository, model.digest(), "application/other"));
     given()
+        .auth()
+        .oauth2(Api.admin())
         .queryParam("artifactType", MediaTypes.DSSE_ENVELOPE)
         .get("/v2/" + repository + "/referrers/" + model.digest())
         .then()
@@ -158,6 +174,8 @@ class RegistryResourceTest {
   @Test
   void referrers_ofAnUnknownSubjectIsAnEmptyIndex() {
     given()
+        .auth()
+        .oauth2(Api.admin())
         .get("/v2/" + repository + "/referrers/" + Digest.of(new byte[] {1}))
         .then()
         .statusCode(200)
@@ -168,6 +186,8 @@ class RegistryResourceTest {
   @Test
   void getManifest_ofAnUnknownTagIs404ManifestUnknown() {
     given()
+        .auth()
+        .oauth2(Api.admin())
         .get("/v2/" + repository + "/manifests/9.9.9")
         .then()
         .statusCode(404)
@@ -184,6 +204,8 @@ class RegistryResourceTest {
   @Test
   void getBlob_withAMalformedDigestIs400DigestInvalid() {
     given()
+        .auth()
+        .oauth2(Api.admin())
         .get("/v2/" + repository + "/blobs/sha256:XYZ")
         .then()
         .statusCode(400)
@@ -200,6 +222,7 @@ class RegistryResourceTest {
             .send(
                 HttpRequest.newBuilder(URI.create(root + "v2/" + repository + "/blobs/" + digest()))
                     .header("Range", "bytes=" + MODEL_SIZE + "-")
+                    .header("Authorization", "Bearer " + Api.admin())
                     .build(),
                 HttpResponse.BodyHandlers.ofByteArray());
 
@@ -227,6 +250,8 @@ class RegistryResourceTest {
     String other = repository + "-other";
     store.putBlob(other, MediaTypes.OCI_EMPTY, Artifacts.utf8("{}"));
     given()
+        .auth()
+        .oauth2(Api.admin())
         .get("/v2/" + other + "/blobs/" + digest())
         .then()
         .statusCode(404)
@@ -237,22 +262,30 @@ class RegistryResourceTest {
   @Test
   void names_invalidAre400AndUnknownAre404() {
     given()
+        .auth()
+        .oauth2(Api.admin())
         .get("/v2/Models/A/manifests/1.0.0")
         .then()
         .statusCode(400)
         .body("errors[0].code", equalTo("NAME_INVALID"));
     given()
+        .auth()
+        .oauth2(Api.admin())
         .get("/v2/models/none/manifests/1.0.0")
         .then()
         .statusCode(404)
         .body("errors[0].code", equalTo("NAME_UNKNOWN"))
         .body("errors[0].message", equalTo("no repository 'models/none'"));
     given()
+        .auth()
+        .oauth2(Api.admin())
         .get("/v2/Models/A/blobs/sha256:XYZ")
         .then()
         .statusCode(400)
         .body("errors[0].code", equalTo("NAME_INVALID"));
     given()
+        .auth()
+        .oauth2(Api.admin())
         .get("/v2/" + repository + "/manifests/bad!tag")
         .then()
         .statusCode(400)
@@ -262,6 +295,8 @@ class RegistryResourceTest {
   @Test
   void unknownEndpoints_are404() {
     given()
+        .auth()
+        .oauth2(Api.admin())
         .get("/v2/" + repository + "/tags/other")
         .then()
         .statusCode(404)
@@ -275,6 +310,8 @@ class RegistryResourceTest {
   @ValueSource(strings = {"PUT", "POST", "PATCH", "DELETE"})
   void writes_areUnsupported(String method) {
     given()
+        .auth()
+        .oauth2(Api.admin())
         .body("{}")
         .request(method, "/v2/" + repository + "/manifests/1.0.0")
         .then()

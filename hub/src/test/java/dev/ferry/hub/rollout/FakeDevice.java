@@ -2,7 +2,7 @@ package dev.ferry.hub.rollout;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.hub.HubTestProfile;
+import dev.ferry.hub.broker.Enrolled;
 import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.device.ModelReport;
@@ -23,14 +23,13 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
- * A device in the hub's tests: reports itself with labels over the hub's MQTT broker, collects the
- * desired states it receives, and reports what an agent would after installing them (the agent's
- * side of the wire is {@link SimulatedAgent}, shared with the integration tests' fleet simulator).
+ * A device in the hub's tests, enrolled and connected over mutual TLS: reports itself with labels
+ * over the hub's MQTT broker, collects the desired states it receives, and reports what an agent
+ * would after installing them (the agent's side of the wire is {@link SimulatedAgent}, shared with
+ * the integration tests' fleet simulator).
  */
 final class FakeDevice implements AutoCloseable {
   static final JsonCodec CODEC = new JsonCodec();
@@ -39,6 +38,7 @@ final class FakeDevice implements AutoCloseable {
   final String id = "dev-" + System.nanoTime();
   final BlockingQueue<byte[]> desired = new LinkedBlockingQueue<>();
   private final Map<String, String> labels;
+  private final Enrolled enrolled = Enrolled.device(id);
   private final MqttClient client;
   private long telemetrySeq;
 
@@ -54,13 +54,9 @@ final class FakeDevice implements AutoCloseable {
    */
   private MqttClient connect() throws MqttException {
     for (int attempt = 1; ; attempt++) {
-      MqttClient candidate =
-          new MqttClient(
-              "tcp://127.0.0.1:" + HubTestProfile.mqttPort(), id, new MemoryPersistence());
+      MqttClient candidate = enrolled.client();
       try {
-        MqttConnectOptions options = new MqttConnectOptions();
-        options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
-        candidate.connect(options);
+        candidate.connect(enrolled.options());
         candidate.subscribe(
             new String[] {new Topic(id, Channel.DESIRED).toString()},
             new int[] {1},

@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.ferry.hub.Api;
 import dev.ferry.hub.HubTestProfile;
+import dev.ferry.hub.broker.Enrolled;
+import dev.ferry.hub.fleet.DeviceGate;
 import dev.ferry.protocol.device.DeviceMetrics;
 import dev.ferry.protocol.device.LatencyHistogram;
 import dev.ferry.protocol.device.ModelTelemetry;
@@ -26,7 +28,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.eclipse.paho.client.mqttv3.MqttClient;
-import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,6 +40,7 @@ class TelemetryIngestTest {
   private static final JsonCodec CODEC = new JsonCodec();
 
   @Inject TelemetryIngest ingest;
+  @Inject DeviceGate gate;
 
   static TelemetryBatch batch(String device, long seq, String model, long requests, long failed) {
     List<Long> counts =
@@ -70,27 +72,33 @@ class TelemetryIngestTest {
     long counted = ingest.counted();
     long duplicates = ingest.duplicates();
     long malformed = ingest.malformed();
-    MqttClient device =
-        new MqttClient(
-            "tcp://127.0.0.1:" + HubTestProfile.mqttPort(),
-            "tele-" + System.nanoTime(),
-            new MemoryPersistence());
-    device.connect();
+    long mismatched = gate.refused(DeviceGate.Reason.DEVICE_MISMATCH);
+    String run = "tele-" + System.nanoTime();
+    String d1 = run + "-d1";
+    String d2 = run + "-d2";
+    String d3 = run + "-d3";
+    List<MqttClient> devices = new ArrayList<>();
     try {
-      send(device, "d1", CODEC.encode(batch("d1", 1, model, 10, 1)));
-      send(device, "d1", CODEC.encode(batch("d1", 2, model, 5, 0)));
-      send(device, "d1", CODEC.encode(batch("d1", 2, model, 5, 0))); // delivered twice
-      send(device, "d2", CODEC.encode(batch("d2", 1, model, 7, 2)));
-      send(device, "d2", "{not json".getBytes(StandardCharsets.UTF_8));
-      send(device, "d3", CODEC.encode(batch("d2", 9, model, 100, 0))); // another device's id
-      send(device, "d2", CODEC.encode(batch("d2", 2, model, 3, 0)));
+      for (String id : List.of(d1, d2, d3)) {
+        devices.add(Enrolled.device(id).connect());
+      }
+      send(devices.get(0), d1, CODEC.encode(batch(d1, 1, model, 10, 1)));
+      send(devices.get(0), d1, CODEC.encode(batch(d1, 2, model, 5, 0)));
+      send(devices.get(0), d1, CODEC.encode(batch(d1, 2, model, 5, 0))); // delivered twice
+      send(devices.get(1), d2, CODEC.encode(batch(d2, 1, model, 7, 2)));
+      send(devices.get(1), d2, "{not json".getBytes(StandardCharsets.UTF_8));
+      send(devices.get(2), d3, CODEC.encode(batch(d2, 9, model, 100, 0))); // another device's id
+      send(devices.get(1), d2, CODEC.encode(batch(d2, 2, model, 3, 0)));
     } finally {
-      device.disconnect();
-      device.close();
+      for (MqttClient device : devices) {
+        device.disconnect();
+        device.close();
+      }
     }
     await(() -> ingest.counted() - counted, 4);
     await(() -> ingest.duplicates() - duplicates, 1);
-    await(() -> ingest.malformed() - malformed, 2);
+    await(() -> ingest.malformed() - malformed, 1);
+    await(() -> gate.refused(DeviceGate.Reason.DEVICE_MISMATCH) - mismatched, 1);
 
     given()
         .auth()
