@@ -2,6 +2,7 @@ package dev.ferry.agent.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -40,6 +41,21 @@ public interface AgentConfig {
   /** Telemetry batches. */
   Telemetry telemetry();
 
+  /**
+   * The hub's REST API, {@code http(s)://hub:8080}: where the agent enrolls and renews its
+   * certificate, and whose embedded registry it pulls from with its device credential.
+   */
+  Optional<URI> hubUrl();
+
+  /** Enrollment with the hub and renewal of the device certificate. */
+  Enrollment enrollment();
+
+  /**
+   * A file holding the bearer token that {@code /v2/**} and {@code /q/metrics} require; without it
+   * they are open (health always is). Read once at start, never logged.
+   */
+  Optional<Path> apiTokenFile();
+
   /** Whether the agent syncs with the hub; false serves only what the cache holds. */
   @WithDefault("true")
   boolean syncEnabled();
@@ -57,18 +73,40 @@ public interface AgentConfig {
     Optional<String> password();
 
     /**
-     * For {@code ssl://} brokers: the name of a Quarkus TLS configuration ({@code
-     * quarkus.tls.<name>.trust-store.pem.certs} for the broker's CA, {@code
-     * quarkus.tls.<name>.key-store.pem.0.cert} and {@code .key} for a client certificate). Without
-     * it the JVM's trust store is used.
+     * For {@code ssl://} brokers: the CA certificates (PEM) trusted for the broker's certificate;
+     * else the hub's device CA from enrollment ({@code identity/ca.crt}), else the JVM's trust
+     * store.
      */
-    Optional<String> tlsConfigurationName();
+    Optional<Path> caFile();
+  }
+
+  /** Enrollment with the hub ({@code ferry.agent.hub-url}) and renewal of the certificate. */
+  interface Enrollment {
+    /** A file holding the enrollment token; read once, never logged, never on a command line. */
+    Optional<Path> tokenFile();
+
+    /** The fraction of the certificate's lifetime left below which it is renewed. */
+    @WithDefault("0.33")
+    double renewBefore();
+
+    /** How often the agent asks again while the hub holds its enrollment PENDING. */
+    @WithDefault("30s")
+    Duration pollInterval();
   }
 
   /** Registry access. */
   interface Registry {
     /** Registries ({@code host[:port]}) reached over plain HTTP; all others over HTTPS. */
     Optional<List<String>> plainHttp();
+
+    /** The user name for registries other than the hub's own, with {@link #passwordFile()}. */
+    Optional<String> username();
+
+    /** A file holding the password for {@link #username()}; never logged. */
+    Optional<Path> passwordFile();
+
+    /** A file holding an identity (refresh) token for registries other than the hub's own. */
+    Optional<Path> tokenFile();
 
     /** A download with no byte for this long is cut and retried (slow-retrieval attacks). */
     @WithDefault("30s")

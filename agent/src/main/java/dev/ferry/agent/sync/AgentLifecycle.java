@@ -3,6 +3,9 @@ package dev.ferry.agent.sync;
 import dev.ferry.agent.config.AgentConfig;
 import dev.ferry.agent.fetch.ArtifactFetcher;
 import dev.ferry.agent.fetch.Backoff;
+import dev.ferry.agent.fetch.RegistryLogins;
+import dev.ferry.agent.identity.DeviceCredential;
+import dev.ferry.agent.identity.Identity;
 import dev.ferry.agent.runtime.ExecutionProviders;
 import dev.ferry.agent.runtime.Models;
 import dev.ferry.agent.runtime.Rollback;
@@ -18,8 +21,6 @@ import dev.ferry.protocol.registry.Credentials;
 import dev.ferry.protocol.registry.RegistryClient;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.tls.TlsConfiguration;
-import io.quarkus.tls.TlsConfigurationRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Instance;
@@ -35,7 +36,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.MqttException;
 
 /**
@@ -54,10 +54,11 @@ public class AgentLifecycle {
   @Inject ContentStore store;
   @Inject StateFile stateFile;
   @Inject Instance<TrustStore> trust;
-  @Inject TlsConfigurationRegistry tlsRegistry;
+  @Inject Identity identity;
   @Inject ServingMeters meters;
 
   private final Map<String, RegistryClient> clients = new ConcurrentHashMap<>();
+  private RegistryLogins logins;
 
   /** Undelivered events kept while the broker is unreachable. */
   static final int EVENT_QUEUE = 10_000;
@@ -78,29 +79,35 @@ public class AgentLifecycle {
       return;
     }
     TrustStore trustStore = trust.get();
+    logins = logins();
     String deviceId = DeviceIdentity.of(config);
     Map<String, String> labels = Labels.check(config.labels(), "ferry.agent.labels");
-    mqtt = connection(deviceId);
+    mqtt = new AgentMqtt(config.mqtt().url(), deviceId, VERSION, config.dataDir(), this::onDesired);
     MqttReporter reporter = new MqttReporter(mqtt, EVENT_QUEUE);
     Applier created = applier(deviceId, labels, trustStore, reporter);
     created.restore();
     applier = created;
     mqtt.onConnect(reporter::reconnected);
     startTelemetry(deviceId);
-    mqtt.start();
-    applying.execute(() -> afterwards(created.reconcile()));
+    identity.obtain(deviceId, credential -> sync(created, credential), mqtt::reconnect);
   }
 
-  private AgentMqtt connection(String deviceId) throws MqttException {
-    AgentMqtt link =
-        new AgentMqtt(config.mqtt().url(), deviceId, VERSION, config.dataDir(), this::onDesired);
-    config.mqtt().tlsConfigurationName().ifPresent(name -> link.tls(tlsSocketFactory(name)));
-    config
-        .mqtt()
-        .username()
-        .ifPresent(
-            user -> link.credentials(user, config.mqtt().password().orElse("").toCharArray()));
-    return link;
+  /** Once the identity is there (at once, or after enrollment): connects and reconciles. */
+  private void sync(Applier created, Optional<DeviceCredential> credential) {
+    if (config.mqtt().url().startsWith("ssl://")) {
+      mqtt.tls(identity.tls());
+    }
+    credential.ifPresentOrElse(
+        device -> mqtt.credentials(device.deviceId(), device.password().toCharArray()),
+        () ->
+            config
+                .mqtt()
+                .username()
+                .ifPresent(
+                    user ->
+                        mqtt.credentials(user, config.mqtt().password().orElse("").toCharArray())));
+    mqtt.start();
+    applying.execute(() -> afterwards(created.reconcile()));
   }
 
   private Applier applier(
@@ -158,29 +165,6 @@ public class AgentLifecycle {
     public void send(byte[] payload) throws MqttException {
       mqtt.publish(Channel.TELEMETRY, payload);
     }
-  }
-
-  private SSLSocketFactory tlsSocketFactory(String name) {
-    TlsConfiguration tls = tlsRegistry.get(name).orElseThrow(() -> noTlsConfiguration(name));
-    try {
-      return tls.createSSLContext().getSocketFactory();
-    } catch (Exception e) {
-      throw new IllegalStateException(
-          "ferry.agent.mqtt.tls-configuration-name: TLS configuration '"
-              + name
-              + "' does not load: "
-              + e.getMessage(),
-          e);
-    }
-  }
-
-  private static IllegalStateException noTlsConfiguration(String name) {
-    return new IllegalStateException(
-        "ferry.agent.mqtt.tls-configuration-name: no TLS configuration '"
-            + name
-            + "'; define quarkus.tls."
-            + name
-            + ".trust-store.pem.certs (and a key store for a client certificate)");
   }
 
   /** The applier once the cached state is restored; empty before, and when sync is off. */
@@ -243,8 +227,21 @@ public class AgentLifecycle {
             RegistryClient.builder(host)
                 .plainHttp(plain)
                 .idleTimeout(config.registry().idleTimeout())
-                .credentials(Credentials.dockerConfig())
+                .credentials(logins.forRegistry(host, plain))
                 .build());
+  }
+
+  private RegistryLogins logins() throws IOException {
+    var registry = config.registry();
+    return new RegistryLogins(
+        config.hubUrl().map(RegistryLogins::authority),
+        () ->
+            identity
+                .credential()
+                .map(device -> Credentials.basic(device.deviceId(), device.password())),
+        RegistryLogins.configured(
+            registry.username(), registry.passwordFile(), registry.tokenFile()),
+        Credentials.dockerConfig());
   }
 
   private static java.util.concurrent.ThreadFactory daemon(String name) {

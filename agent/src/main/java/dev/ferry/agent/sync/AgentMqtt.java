@@ -49,6 +49,7 @@ public final class AgentMqtt implements AutoCloseable {
             return thread;
           });
   private volatile boolean closed;
+  private volatile boolean started;
   private final java.util.List<Runnable> onConnect =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -113,7 +114,29 @@ public final class AgentMqtt implements AutoCloseable {
 
   /** Connects in the background, retrying until it succeeds or the link is closed. */
   public void start() {
+    started = true;
     reconnector.execute(() -> connect(0));
+  }
+
+  /**
+   * Drops the connection and connects again, so that a renewed client certificate is presented;
+   * before {@link #start()} it does nothing.
+   */
+  public void reconnect() {
+    if (!started) {
+      return;
+    }
+    reconnector.execute(
+        () -> {
+          try {
+            if (client.isConnected()) {
+              client.disconnect();
+            }
+          } catch (MqttException e) {
+            LOG.debugf("MQTT disconnect before reconnecting: %s", e.getMessage());
+          }
+          connect(0);
+        });
   }
 
   /** Whether the link is up now. */
@@ -133,7 +156,7 @@ public final class AgentMqtt implements AutoCloseable {
   }
 
   private void connect(int attempt) {
-    if (closed) {
+    if (closed || client.isConnected()) {
       return;
     }
     try {

@@ -1,0 +1,172 @@
+package dev.ferry.agent.identity;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.protocol.api.EnrollRequest;
+import dev.ferry.protocol.json.JsonCodec;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class EnrollmentTest {
+  private static final String TOKEN = "fet_do-not-log-me";
+  private static final Duration POLL = Duration.ofSeconds(30);
+
+  @TempDir Path dataDir;
+  private FakeHub hub;
+  private IdentityFiles files;
+  private Path tokenFile;
+  private final List<Duration> pauses = new ArrayList<>();
+
+  @BeforeEach
+  void start() throws Exception {
+    hub = new FakeHub();
+    files = IdentityFiles.under(dataDir);
+    tokenFile = Files.writeString(dataDir.resolve("token"), TOKEN + "\n");
+  }
+
+  @AfterEach
+  void stop() {
+    hub.close();
+  }
+
+  private Enrollment enrollment(Optional<HubClient> client, Optional<Path> token) {
+    return new Enrollment(new Enrollment.Setup(files, "edge-1", client, token, POLL), pauses::add);
+  }
+
+  private Enrollment enrollment() {
+    return enrollment(Optional.of(hub.client()), Optional.of(tokenFile));
+  }
+
+  @Test
+  void issued_storesTheFiles_ownerOnly() throws Exception {
+    DeviceCredential credential = enrollment().await();
+
+    assertEquals(new DeviceCredential("edge-1", FakeHub.PASSWORD), credential);
+    assertTrue(files.complete());
+    assertEquals(FakeHub.PASSWORD, Files.readString(files.password()));
+    X509Certificate certificate =
+        DeviceKeys.certificates(Files.readString(files.certificate()), "c").get(0);
+    assertEquals("CN=edge-1", certificate.getSubjectX500Principal().getName());
+    assertEquals(
+        DeviceKeys.publicKey(DeviceKeys.privateKey(Files.readString(files.key()))),
+        certificate.getPublicKey());
+    assertEquals(
+        hub.ca.certificate, DeviceKeys.certificates(Files.readString(files.ca()), "ca").get(0));
+    for (Path secret : List.of(files.key(), files.password())) {
+      assertEquals(
+          "rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(secret)));
+    }
+    assertEquals(
+        "rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(files.dir())));
+    EnrollRequest sent = new JsonCodec().decode(hub.seen.get(0).body(), EnrollRequest.class);
+    assertEquals(TOKEN, sent.token());
+    assertEquals(List.of(), pauses);
+  }
+
+  @Test
+  void pending_asksAgainEveryPollInterval_withTheSameRequest() throws Exception {
+    hub.plan.addAll(List.of(202, 202, 201));
+
+    enrollment().await();
+
+    assertEquals(List.of(POLL, POLL), pauses);
+    assertEquals(3, hub.seen.size());
+    assertArrayEquals(hub.seen.get(0).body(), hub.seen.get(2).body());
+    assertTrue(files.complete());
+  }
+
+  @Test
+  void refused_isRetriedWithBackoff_andLoggedWithTheHubsMessage_neverTheToken() throws Exception {
+    hub.plan.addAll(List.of(403, 403, 201));
+    List<String> lines;
+    try (LogCapture log = new LogCapture(Enrollment.class)) {
+      enrollment().await();
+      lines = List.copyOf(log.lines);
+    }
+
+    assertEquals(2, pauses.size());
+    assertTrue(
+        pauses.stream().allMatch(p -> p.compareTo(Duration.ofSeconds(2)) <= 0), pauses.toString());
+    List<String> refusals = lines.stream().filter(l -> l.contains("refused")).toList();
+    assertEquals(2, refusals.size(), lines.toString());
+    assertTrue(
+        refusals
+            .get(0)
+            .startsWith(
+                "enrollment of edge-1 refused (HTTP 403): token: expired at 2026-01-01T00:00:00Z; retrying in "),
+        refusals.get(0));
+    assertFalse(
+        lines.stream().anyMatch(l -> l.contains(TOKEN) || l.contains("PRIVATE KEY")),
+        lines.toString());
+    assertTrue(files.complete());
+  }
+
+  @Test
+  void unreachableHub_isRetried_keepingTheKey() throws Exception {
+    hub.close();
+    List<Duration> tries = new ArrayList<>();
+    Enrollment.Setup setup =
+        new Enrollment.Setup(
+            files, "edge-1", Optional.of(hub.client()), Optional.of(tokenFile), POLL);
+    Enrollment.Pause stopAtThird =
+        delay -> {
+          tries.add(delay);
+          if (tries.size() == 3) {
+            throw new InterruptedException("stop");
+          }
+        };
+
+    assertThrows(InterruptedException.class, new Enrollment(setup, stopAtThird)::await);
+
+    assertEquals(3, tries.size());
+    assertFalse(files.complete());
+    assertTrue(Files.exists(files.key()), "the key is kept for the next try");
+  }
+
+  @Test
+  void existingFiles_skipEnrollment_withoutHubOrToken() throws Exception {
+    enrollment().await();
+    int requests = hub.seen.size();
+
+    DeviceCredential again = enrollment(Optional.empty(), Optional.empty()).await();
+
+    assertEquals("edge-1", again.deviceId());
+    assertEquals(requests, hub.seen.size());
+  }
+
+  @Test
+  void check_namesTheMissingProperty() {
+    var noHub =
+        assertThrows(
+            IllegalStateException.class,
+            () -> enrollment(Optional.empty(), Optional.of(tokenFile)).check());
+    assertEquals(
+        "ferry.agent.hub-url: not set, and "
+            + files.dir()
+            + " holds no identity; set it to enroll this device with the hub",
+        noHub.getMessage());
+    var noToken =
+        assertThrows(
+            IllegalStateException.class,
+            () -> enrollment(Optional.of(hub.client()), Optional.empty()).check());
+    assertEquals(
+        "ferry.agent.enrollment.token-file: not set, and "
+            + files.dir()
+            + " holds no identity; set it to enroll this device with the hub",
+        noToken.getMessage());
+  }
+}

@@ -1,0 +1,38 @@
+package dev.ferry.agent.identity;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+/**
+ * Collects the formatted lines one class logs, through java.util.logging (JBoss Logging's back
+ * end).
+ */
+final class LogCapture extends Handler implements AutoCloseable {
+  final List<String> lines = new CopyOnWriteArrayList<>();
+  private final Logger logger;
+
+  LogCapture(Class<?> type) {
+    logger = Logger.getLogger(type.getName());
+    logger.addHandler(this);
+    logger.setLevel(Level.ALL);
+  }
+
+  @Override
+  public void publish(LogRecord record) {
+    Object[] parameters = record.getParameters();
+    String message = record.getMessage();
+    lines.add(parameters == null ? message : String.format(message, parameters));
+  }
+
+  @Override
+  public void flush() {}
+
+  @Override
+  public void close() {
+    logger.removeHandler(this);
+  }
+}
