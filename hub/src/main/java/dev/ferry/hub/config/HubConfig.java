@@ -65,7 +65,15 @@ public interface HubConfig {
   interface Enrollment {
     /** {@code auto}: a valid token suffices; {@code manual}: PENDING until an admin accepts. */
     @WithDefault("auto")
-    String policy();
+    Policy policy();
+
+    /** Whether a valid token suffices; a value other than these fails the start. */
+    enum Policy {
+      /** A device with a valid token is ACCEPTED at once. */
+      AUTO,
+      /** A device with a valid token waits PENDING until an admin accepts it. */
+      MANUAL
+    }
 
     /** How long a device certificate is valid; agents renew before it ends. */
     @WithDefault("P30D")

@@ -36,6 +36,7 @@ public class DeviceCa implements TlsMaterial {
   private static final Logger LOG = Logger.getLogger(DeviceCa.class);
   private static final Duration SERVER_VALIDITY = Duration.ofDays(397);
   private static final Duration CRL_VALIDITY = Duration.ofDays(30);
+  private static final Duration CA_BACKDATE = Duration.ofHours(1);
 
   @Inject HubConfig config;
   @Inject Clock clock;
@@ -62,9 +63,9 @@ public class DeviceCa implements TlsMaterial {
       if (key.isEmpty() && !Files.exists(keyFile)) {
         return generate(keyFile, certificateFile);
       }
-      return new CertificateAuthority(
-          Pem.privateKey(Files.readString(keyFile, StandardCharsets.US_ASCII)),
-          Pem.certificates(Files.readString(certificateFile, StandardCharsets.US_ASCII)).get(0));
+      CertificateAuthority given = read(keyFile, certificateFile);
+      copyCertificate(given, certificateFile);
+      return given;
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read the device CA " + keyFile, e);
     } catch (IllegalArgumentException e) {
@@ -73,14 +74,43 @@ public class DeviceCa implements TlsMaterial {
     }
   }
 
+  private static CertificateAuthority read(Path keyFile, Path certificateFile) throws IOException {
+    CertificateAuthority ca =
+        new CertificateAuthority(
+            Pem.privateKey(Files.readString(keyFile, StandardCharsets.US_ASCII)),
+            Pem.certificates(Files.readString(certificateFile, StandardCharsets.US_ASCII)).get(0));
+    X509Certificate probe =
+        ca.issueClient(
+            "probe", CertificateAuthority.newKeyPair().getPublic(), Instant.EPOCH, Instant.EPOCH);
+    try {
+      probe.verify(ca.certificate().getPublicKey());
+    } catch (java.security.GeneralSecurityException e) {
+      throw new IllegalArgumentException("the key does not belong to the certificate", e);
+    }
+    return ca;
+  }
+
+  /** Writes a given CA's certificate where a Mosquitto beside the hub finds it ({@code cafile}). */
+  private void copyCertificate(CertificateAuthority given, Path certificateFile)
+      throws IOException {
+    Path copy = keysDir().resolve("device-ca.crt");
+    if (!copy.toAbsolutePath().normalize().equals(certificateFile.toAbsolutePath().normalize())) {
+      writeCertificate(given, copy);
+    }
+  }
+
   private CertificateAuthority generate(Path keyFile, Path certificateFile) throws IOException {
+    // valid from an hour ago: devices whose clocks lag the hub's still accept it
     CertificateAuthority generated =
-        CertificateAuthority.generate("Ferry device CA", clock.instant(), 10);
+        CertificateAuthority.generate("Ferry device CA", clock.instant().minus(CA_BACKDATE), 10);
     AtomicFiles.write(keyFile, Pem.write(generated.key()).getBytes(StandardCharsets.US_ASCII));
-    AtomicFiles.write(
-        certificateFile, Pem.write(generated.certificate()).getBytes(StandardCharsets.US_ASCII));
+    writeCertificate(generated, certificateFile);
     LOG.infof("generated the device CA into %s", keyFile.getParent());
     return generated;
+  }
+
+  private static void writeCertificate(CertificateAuthority ca, Path file) throws IOException {
+    AtomicFiles.write(file, Pem.write(ca.certificate()).getBytes(StandardCharsets.US_ASCII));
   }
 
   private Path keysDir() {

@@ -31,6 +31,17 @@ public class DeviceIdentities {
         .findFirst();
   }
 
+  /** One device's identity, unlocked. */
+  Optional<Identity> find(Connection c, String deviceId) throws SQLException {
+    return Jdbc.query(
+            c,
+            "SELECT " + COLUMNS + " FROM device_identity WHERE device_id = ?",
+            DeviceIdentities::read,
+            deviceId)
+        .stream()
+        .findFirst();
+  }
+
   /** Every identity. */
   List<Identity> all(Connection c) throws SQLException {
     return Jdbc.query(c, "SELECT " + COLUMNS + " FROM device_identity", DeviceIdentities::read);
@@ -62,15 +73,16 @@ public class DeviceIdentities {
         == 1;
   }
 
-  /** Revokes a device and every certificate it holds. */
+  /** Revokes a device and every certificate it holds; a revoked one keeps its first revocation. */
   void revoke(Connection c, String deviceId, Instant now) throws SQLException {
     Jdbc.update(
         c,
         "UPDATE device_identity SET state = ?, revoked_at = ?, password_sha256 = NULL"
-            + " WHERE device_id = ?",
+            + " WHERE device_id = ? AND state <> ?",
         IdentityState.REVOKED,
         now,
-        deviceId);
+        deviceId,
+        IdentityState.REVOKED);
     Jdbc.update(
         c,
         "UPDATE device_certificate SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL",

@@ -55,7 +55,7 @@ public class Enrollments {
     String deviceId = checkedId(request.deviceId());
     CsrCheck.Checked csr = CsrCheck.check(request.csr(), deviceId);
     DeviceCredentials answer = db.transaction(c -> enroll(c, secret, deviceId, csr));
-    cache.refresh();
+    cache.refresh(deviceId);
     return answer;
   }
 
@@ -109,7 +109,7 @@ public class Enrollments {
     if (!tokens.consume(c, token.id())) {
       throw new ApiException(ErrorCode.UNAUTHENTICATED, "token has no uses left");
     }
-    boolean auto = "auto".equals(config.enrollment().policy());
+    boolean auto = config.enrollment().policy() == HubConfig.Enrollment.Policy.AUTO;
     Identity identity =
         new Identity(
             deviceId,
@@ -182,24 +182,17 @@ public class Enrollments {
    * @param deviceId the device
    */
   public void accept(String deviceId) {
-    boolean accepted =
-        db.transaction(
-            c -> {
-              Identity identity = existing(c, deviceId);
-              if (!identities.accept(c, deviceId, clock.instant())) {
-                throw new ApiException(
-                    ErrorCode.CONFLICT,
-                    "device "
-                        + Fields.show(deviceId)
-                        + " is "
-                        + identity.state()
-                        + ", not PENDING");
-              }
-              return true;
-            });
-    if (accepted) {
-      cache.refresh();
-    }
+    db.transaction(
+        c -> {
+          Identity identity = existing(c, deviceId);
+          if (!identities.accept(c, deviceId, clock.instant())) {
+            throw new ApiException(
+                ErrorCode.CONFLICT,
+                "device " + Fields.show(deviceId) + " is " + identity.state() + ", not PENDING");
+          }
+          return null;
+        });
+    cache.refresh(deviceId);
   }
 
   /**
@@ -228,23 +221,29 @@ public class Enrollments {
    * @return the new certificate, without a password
    */
   public DeviceCredentials renew(String deviceId, byte[] password, String csrPem) {
-    if (!cache.authenticate(deviceId, password)) {
-      throw new ApiException(
-          ErrorCode.UNAUTHENTICATED,
-          "device "
-              + Fields.show(deviceId)
-              + " did not authenticate: unknown, not accepted, or a"
-              + " wrong password");
-    }
+    X509Certificate certificate = db.transaction(c -> renew(c, deviceId, password, csrPem));
+    cache.refresh(deviceId);
+    return credentials(deviceId, certificate, null);
+  }
+
+  /** Checks the password against the stored hash (not the cache: another replica may revoke). */
+  private X509Certificate renew(Connection c, String deviceId, byte[] password, String csrPem)
+      throws SQLException {
+    String hash = Secrets.hash(password);
+    identities
+        .lock(c, deviceId)
+        .filter(i -> i.state() == IdentityState.ACCEPTED && Secrets.same(hash, i.passwordHash()))
+        .orElseThrow(
+            () ->
+                new ApiException(
+                    ErrorCode.UNAUTHENTICATED,
+                    "device "
+                        + Fields.show(deviceId)
+                        + " did not authenticate: unknown, not accepted, or a wrong password"));
     CsrCheck.Checked csr = CsrCheck.check(csrPem, deviceId);
     X509Certificate certificate = ca.issueDevice(deviceId, csr.key());
-    db.transaction(
-        c -> {
-          identities.recordCertificate(c, deviceId, certificate, clock.instant());
-          return null;
-        });
-    cache.refresh();
-    return credentials(deviceId, certificate, null);
+    identities.recordCertificate(c, deviceId, certificate, clock.instant());
+    return certificate;
   }
 
   /**

@@ -10,9 +10,9 @@ import jakarta.inject.Inject;
 import java.math.BigInteger;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -20,9 +20,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Answers {@link DeviceAccess} from memory, since ingestion asks once per message: the identities
- * are loaded at start, again after every change this replica makes, and every 10 s for the changes
- * of other replicas. Publishes the CRL whenever the revoked certificates change, and daily (it is
- * valid for 30 days).
+ * are loaded at start and every 10 s (the changes of other replicas); a change this replica makes
+ * reloads that one device at once (a revocation reloads everything, for the CRL). Publishes the CRL
+ * whenever the revoked certificates change, and daily (it is valid for 30 days).
  */
 @ApplicationScoped
 public class IdentityCache implements DeviceAccess {
@@ -37,7 +37,7 @@ public class IdentityCache implements DeviceAccess {
   @Inject DeviceCa ca;
   @Inject Clock clock;
 
-  private volatile Map<String, Entry> entries = Map.of();
+  private volatile Map<String, Entry> entries = new ConcurrentHashMap<>();
   private static final java.time.Duration CRL_REFRESH = java.time.Duration.ofDays(1);
 
   private Map<BigInteger, Instant> published;
@@ -83,16 +83,30 @@ public class IdentityCache implements DeviceAccess {
     record Loaded(List<Identity> identities, Map<BigInteger, Instant> revoked) {}
     Loaded loaded =
         db.transaction(c -> new Loaded(identities.all(c), identities.revokedCertificates(c, now)));
-    Map<String, Entry> next = new HashMap<>();
-    loaded
-        .identities()
-        .forEach(i -> next.put(i.deviceId(), new Entry(i.state(), i.passwordHash())));
-    entries = Map.copyOf(next);
+    Map<String, Entry> next = new ConcurrentHashMap<>();
+    loaded.identities().forEach(i -> next.put(i.deviceId(), entry(i)));
+    entries = next;
     if (!loaded.revoked().equals(published) || publishedAt.plus(CRL_REFRESH).isBefore(now)) {
       ca.publishRevocations(loaded.revoked());
       published = loaded.revoked();
       publishedAt = now;
     }
+  }
+
+  /**
+   * Reloads one device after this replica changed it (enrolled, accepted, renewed): cheap, so that
+   * enrolling thousands of devices does not reload them all each time.
+   *
+   * @param deviceId the device
+   */
+  public synchronized void refresh(String deviceId) {
+    db.transaction(c -> identities.find(c, deviceId))
+        .ifPresentOrElse(
+            identity -> entries.put(deviceId, entry(identity)), () -> entries.remove(deviceId));
+  }
+
+  private static Entry entry(Identity identity) {
+    return new Entry(identity.state(), identity.passwordHash());
   }
 
   private void refreshQuietly() {

@@ -297,4 +297,81 @@ class EnrollmentApiTest {
     var key = HubTestProfile.dataDir().resolve("keys/device-ca.key");
     assertEquals(PosixFilePermissions.fromString("rw-------"), Files.getPosixFilePermissions(key));
   }
+
+  private static Response renew(String deviceId, String password, String csr) {
+    var request = given().contentType(ContentType.JSON);
+    if (password != null) {
+      request = request.auth().preemptive().basic(deviceId, password);
+    }
+    return request
+        .body(CODEC.encode(new dev.ferry.protocol.api.RenewRequest(csr)))
+        .post("/api/v1/devices/" + deviceId + "/certificate");
+  }
+
+  @Test
+  void renewal_refusesAMissingCredentialOrCsr_andARevokedDevice() {
+    String deviceId = id("stale");
+    DeviceCredentials credentials = enrolled(deviceId);
+    String csr = TestCsr.of(deviceId).pem();
+
+    renew(deviceId, null, csr)
+        .then()
+        .statusCode(401)
+        .body("message", equalTo("renewal needs Authorization: Basic <" + deviceId + ":password>"));
+    renew(deviceId, credentials.mqttPassword(), "garbage")
+        .then()
+        .statusCode(400)
+        .body(
+            "message",
+            equalTo(
+                "csr must be a PEM PKCS#10 certificate request: expected one PEM block, found 0"));
+    renew(deviceId, credentials.mqttPassword(), TestCsr.of("someone-else").pem())
+        .then()
+        .statusCode(400)
+        .body("message", org.hamcrest.Matchers.startsWith("csr subject CN must be the deviceId"));
+
+    given().auth().oauth2(Api.admin()).post("/api/v1/devices/" + deviceId + "/revoke");
+    renew(deviceId, credentials.mqttPassword(), csr)
+        .then()
+        .statusCode(401)
+        .body(
+            "message",
+            equalTo(
+                "device '"
+                    + deviceId
+                    + "' did not authenticate: unknown, not accepted, or a wrong password"));
+  }
+
+  @Test
+  void revokingTwice_keepsTheFirstRevocation_andReEnrollingIsAConflict() {
+    String deviceId = id("twice-revoked");
+    enrolled(deviceId);
+    String revoke = "/api/v1/devices/" + deviceId + "/revoke";
+    String first =
+        given()
+            .auth()
+            .oauth2(Api.admin())
+            .post(revoke)
+            .then()
+            .extract()
+            .path("enrollment.revokedAt");
+
+    given()
+        .auth()
+        .oauth2(Api.admin())
+        .post(revoke)
+        .then()
+        .statusCode(200)
+        .body("enrollment.revokedAt", equalTo(first));
+    enroll(token("{}"), deviceId, TestCsr.of(deviceId).pem())
+        .then()
+        .statusCode(409)
+        .body("message", equalTo("deviceId '" + deviceId + "' was revoked"));
+    given()
+        .auth()
+        .oauth2(Api.admin())
+        .post("/api/v1/devices/nobody-" + System.nanoTime() + "/revoke")
+        .then()
+        .statusCode(404);
+  }
 }
