@@ -11,7 +11,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -75,10 +74,6 @@ public class EmbeddedBroker {
   }
 
   void revoked(@Observes DeviceRevoked event) {
-    disconnect(event.deviceId());
-  }
-
-  void revokedAsync(@ObservesAsync DeviceRevoked event) {
     disconnect(event.deviceId());
   }
 

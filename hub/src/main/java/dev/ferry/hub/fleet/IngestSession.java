@@ -33,9 +33,6 @@ import org.jboss.logging.Logger;
  * replicas split the load) and manual acknowledgements (a message is acknowledged only once its
  * handler has stored it):
  *
- * <p>Only messages of ACCEPTED devices reach the handlers ({@link DeviceGate}); others are
- * acknowledged and dropped.
- *
  * <ul>
  *   <li>{@code <client-id>-ingest} for {@code telemetry} and {@code events}: persistent on an
  *       external broker (a stable client id), so batches sent while the hub restarts wait for it;
@@ -44,6 +41,9 @@ import org.jboss.logging.Logger;
  *       stops for good must not keep a share of them (Mosquitto goes on queueing a persistent
  *       session's share of a shared subscription while it is away).
  * </ul>
+ *
+ * <p>Only messages of ACCEPTED devices reach the handlers ({@link DeviceGate}); others are
+ * acknowledged and dropped.
  */
 @ApplicationScoped
 public class IngestSession {
