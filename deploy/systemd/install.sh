@@ -46,6 +46,15 @@ if [[ ! -f /etc/ferry/$part.env ]]; then
   echo "wrote /etc/ferry/$part.env from the example: edit it before starting" >&2
 fi
 
+# credentials (tokens) for the agent: root-only files the unit passes to the service; empty until
+# the operator fills them (LoadCredential= needs the files to exist)
+if [[ $part == agent ]]; then
+  install -d -m 0700 /etc/ferry/credentials
+  for credential in enrollment-token api-token; do
+    [[ -f /etc/ferry/credentials/$credential ]] || install -m 0600 /dev/null "/etc/ferry/credentials/$credential"
+  done
+fi
+
 # the unit, pointed at this machine's java
 sed "s|^ExecStart=/usr/bin/java |ExecStart=$java |" "$here/ferry-$part.service" \
   >"/etc/systemd/system/ferry-$part.service"

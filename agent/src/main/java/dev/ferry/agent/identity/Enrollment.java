@@ -79,6 +79,23 @@ public final class Enrollment {
     if (setup.tokenFile().isEmpty()) {
       throw new IllegalStateException(missing("ferry.agent.enrollment.token-file"));
     }
+    checkToken(setup.tokenFile().get());
+  }
+
+  private static void checkToken(Path file) {
+    String problem = tokenProblem(file);
+    if (problem != null) {
+      throw new IllegalStateException(
+          "ferry.agent.enrollment.token-file: " + file + " " + problem + "; put the token there");
+    }
+  }
+
+  private static String tokenProblem(Path file) {
+    try {
+      return Files.readString(file).isBlank() ? "is empty" : null;
+    } catch (IOException e) {
+      return "cannot be read (" + e.getClass().getSimpleName() + ")";
+    }
   }
 
   private String missing(String property) {

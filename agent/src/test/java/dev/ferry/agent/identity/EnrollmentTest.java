@@ -149,6 +149,28 @@ class EnrollmentTest {
   }
 
   @Test
+  void check_refusesAnEmptyOrMissingTokenFile() throws Exception {
+    Path empty = Files.writeString(dataDir.resolve("empty"), "\n");
+    Path missing = dataDir.resolve("missing");
+    var e1 =
+        assertThrows(
+            IllegalStateException.class,
+            () -> enrollment(Optional.of(hub.client()), Optional.of(empty)).check());
+    assertEquals(
+        "ferry.agent.enrollment.token-file: " + empty + " is empty; put the token there",
+        e1.getMessage());
+    var e2 =
+        assertThrows(
+            IllegalStateException.class,
+            () -> enrollment(Optional.of(hub.client()), Optional.of(missing)).check());
+    assertEquals(
+        "ferry.agent.enrollment.token-file: "
+            + missing
+            + " cannot be read (NoSuchFileException); put the token there",
+        e2.getMessage());
+  }
+
+  @Test
   void check_namesTheMissingProperty() {
     var noHub =
         assertThrows(
