@@ -181,7 +181,9 @@ public final class TestCa {
 
   static ContentSigner signer(KeyPair keys) throws GeneralSecurityException {
     try {
-      return new JcaContentSignerBuilder("SHA256withECDSA").build(keys.getPrivate());
+      String algorithm =
+          keys.getPrivate().getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+      return new JcaContentSignerBuilder(algorithm).build(keys.getPrivate());
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException("cannot sign", e);
     }
