@@ -52,7 +52,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Device identity end to end, on real Mosquitto (the shipped {@code deploy/mosquitto} config) and
  * on the hub's embedded broker, with real hub and agent processes: who may connect, what an
- * enrolled device may touch, what enrollment refuses, revocation, and renewal across expiry.
+ * enrolled device may touch, what enrollment refuses, revocation, renewal across expiry, and the
+ * manual policy (PENDING until an admin accepts).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -490,6 +491,54 @@ class DeviceIdentityIT {
       assertTrue(
           shortLived.api().device(id).enrollment().certificateNotAfter().isAfter(first),
           "the hub never issued a newer certificate");
+    }
+  }
+
+  @Test
+  @Order(7)
+  void underTheManualPolicy_anAgentWaitsPending_untilAnAdminAcceptsIt() throws Exception {
+    int mqtt = JarProcess.freePort();
+    Fleet manual =
+        fleet(
+            "manual",
+            Map.of(
+                "FERRY_HUB_MQTT_HOST",
+                "127.0.0.1",
+                "FERRY_HUB_MQTT_PORT",
+                "" + mqtt,
+                "FERRY_HUB_ENROLLMENT_POLICY",
+                "manual"),
+            "ssl://127.0.0.1:" + mqtt);
+    String id = "held";
+    Path data = dir.resolve(id);
+    Path tokenFile =
+        Enrollment.tokenFile(dir.resolve(id + "-token"), manual.enrollment().token(id));
+    Map<String, String> env = agentEnv(manual, id, data, tokenFile);
+    env.put("FERRY_AGENT_ENROLLMENT_POLL_INTERVAL", "1s");
+    try (JarProcess agent = JarProcess.start("agent", env, dir.resolve(id + ".log"))) {
+      awaitEnrollment(manual.api(), id, "PENDING");
+      Thread.sleep(3000); // several polls: still nothing issued
+      assertEquals("PENDING", manual.api().device(id).enrollment().state());
+      assertFalse(Files.exists(data.resolve("identity/device.crt")), "issued while PENDING");
+      var accepted = manual.api().post("/api/v1/devices/" + id + "/accept", "");
+      assertEquals(200, accepted.statusCode(), accepted.body());
+      manual.api().rollout(MODEL, "1.0.0", "\"devices\":[\"" + id + "\"]");
+      new Oip(agent).awaitVersion(MODEL, INFER, "1.0.0");
+      assertTrue(Files.exists(data.resolve("identity/device.crt")));
+    }
+  }
+
+  private static void awaitEnrollment(HubApi api, String id, String state) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      var response = api.get("/api/v1/devices/" + id);
+      if (response.statusCode() == 200
+          && state.equals(
+              Oip.JSON.readTree(response.body()).path("enrollment").path("state").asText())) {
+        return;
+      }
+      assertTrue(System.nanoTime() < deadline, id + " never " + state + ": " + response.body());
+      Thread.sleep(250);
     }
   }
 
