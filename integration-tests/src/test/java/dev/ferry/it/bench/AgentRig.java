@@ -10,6 +10,7 @@ import ai.onnxruntime.TensorInfo;
 import dev.ferry.it.fleet.JarProcess;
 import dev.ferry.it.fleet.Oip;
 import dev.ferry.it.fleet.Wire;
+import dev.ferry.it.identity.SecureMosquitto;
 import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.EventType;
 import dev.ferry.protocol.registry.RegistryClient;
@@ -45,6 +46,7 @@ final class AgentRig implements AutoCloseable {
   final Path dir;
   final String device = "edge-bench-" + System.nanoTime();
   private final Map<String, String> env = new HashMap<>();
+  private final SecureMosquitto mosquitto;
   private final Wire wire;
   private JarProcess agent;
   private Oip oip;
@@ -53,16 +55,17 @@ final class AgentRig implements AutoCloseable {
 
   AgentRig(Path dir, String... extraPlainHttpRegistries) throws Exception {
     this.dir = Files.createDirectories(dir);
-    Map<String, String> services = Services.start("mosquitto", "registry");
+    Map<String, String> services = Services.start("registry");
+    mosquitto = SecureMosquitto.start(dir.resolve("mosquitto"));
     registry = services.get("FERRY_REGISTRY");
     registryPort = Integer.parseInt(registry.substring(registry.indexOf(':') + 1));
     client = RegistryClient.builder(registry).plainHttp(true).build();
-    wire = new Wire(services.get("FERRY_MQTT_URL"), device);
+    wire = new Wire(mosquitto.hubUrl(), device, mosquitto.hubIdentity());
     env.put("FERRY_AGENT_DEVICE_ID", device);
     env.put(
         "FERRY_AGENT_TRUST_ROOT",
         Files.write(dir.resolve("root.json"), hub.signedRoot()).toString());
-    env.put("FERRY_AGENT_MQTT_URL", services.get("FERRY_MQTT_URL"));
+    env.put("FERRY_AGENT_MQTT_URL", mosquitto.deviceUrl());
     StringBuilder plain = new StringBuilder(registry);
     for (String extra : extraPlainHttpRegistries) {
       plain.append(',').append(extra);
@@ -150,6 +153,7 @@ final class AgentRig implements AutoCloseable {
     // a new device as far as the broker knows: no desired state retained from the last run
     wire.clearRetained();
     env.put("FERRY_AGENT_DATA_DIR", dir.resolve("agent-" + ++starts).toString());
+    mosquitto.provision(dir.resolve("agent-" + starts), device);
     return start();
   }
 
@@ -220,5 +224,6 @@ final class AgentRig implements AutoCloseable {
     stop();
     wire.close();
     client.close();
+    mosquitto.close();
   }
 }

@@ -3,6 +3,7 @@ package dev.ferry.it.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.it.identity.SecureMosquitto;
 import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.EventType;
 import dev.ferry.protocol.registry.RegistryClient;
@@ -51,6 +52,7 @@ class AgentResilienceIT {
   private RegistryClient client;
   private CuttingProxy registry;
   private CuttingProxy broker;
+  private SecureMosquitto mosquitto;
   private Wire wire;
   private JarProcess agent;
   private long sequence;
@@ -60,19 +62,20 @@ class AgentResilienceIT {
   @BeforeAll
   void startAgentServingV1(@TempDir Path temp) throws Exception {
     dir = temp;
-    Map<String, String> services = Services.start("mosquitto", "registry");
+    Map<String, String> services = Services.start("registry");
     String registryAddress = services.get("FERRY_REGISTRY");
-    String mqtt = services.get("FERRY_MQTT_URL");
+    mosquitto = SecureMosquitto.start(dir.resolve("mosquitto"));
     client = RegistryClient.builder(registryAddress).plainHttp(true).build();
     registry = new CuttingProxy(port(registryAddress), Long.MAX_VALUE, false);
-    broker = new CuttingProxy(port(mqtt), Long.MAX_VALUE, false);
-    wire = new Wire(mqtt, device);
+    broker = new CuttingProxy(mosquitto.devicePort, Long.MAX_VALUE, false);
+    wire = new Wire(mosquitto.hubUrl(), device, mosquitto.hubIdentity());
+    mosquitto.provision(dir.resolve("agent"), device);
     agentEnv.put("FERRY_AGENT_DEVICE_ID", device);
     agentEnv.put(
         "FERRY_AGENT_TRUST_ROOT",
         Files.write(dir.resolve("root.json"), hub.signedRoot()).toString());
     agentEnv.put("FERRY_AGENT_DATA_DIR", dir.resolve("agent").toString());
-    agentEnv.put("FERRY_AGENT_MQTT_URL", "tcp://" + broker.address());
+    agentEnv.put("FERRY_AGENT_MQTT_URL", "ssl://" + broker.address());
     agentEnv.put("FERRY_AGENT_REGISTRY_PLAIN_HTTP", registry.address());
     agentEnv.put("FERRY_AGENT_REGISTRY_IDLE_TIMEOUT", "3s");
     agent = start("agent.log");
@@ -89,6 +92,7 @@ class AgentResilienceIT {
     client.close();
     registry.close();
     broker.close();
+    mosquitto.close();
   }
 
   private static int port(String address) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.it.identity.SecureMosquitto;
 import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.EventType;
@@ -65,6 +66,7 @@ class AgentUnderAttackIT {
   private RegistryClient client;
   private CuttingProxy registryProxy;
   private CuttingProxy stallingProxy;
+  private SecureMosquitto mosquitto;
   private Wire wire;
   private JarProcess agent;
   private Oip oip;
@@ -75,18 +77,20 @@ class AgentUnderAttackIT {
   @BeforeAll
   void startAgentServingV1(@TempDir Path temp) throws Exception {
     dir = temp;
-    Map<String, String> services = Services.start("mosquitto", "registry");
+    Map<String, String> services = Services.start("registry");
+    mosquitto = SecureMosquitto.start(dir.resolve("mosquitto"));
     registry = services.get("FERRY_REGISTRY");
     int registryPort = Integer.parseInt(registry.substring(registry.indexOf(':') + 1));
     client = RegistryClient.builder(registry).plainHttp(true).build();
     registryProxy = new CuttingProxy(registryPort, Long.MAX_VALUE, false);
     stallingProxy = new CuttingProxy(registryPort, 4096, true);
-    wire = new Wire(services.get("FERRY_MQTT_URL"), device);
+    wire = new Wire(mosquitto.hubUrl(), device, mosquitto.hubIdentity());
+    mosquitto.provision(dir.resolve("agent"), device);
     Path root = Files.write(dir.resolve("root.json"), hub.signedRoot());
     agentEnv.put("FERRY_AGENT_DEVICE_ID", device);
     agentEnv.put("FERRY_AGENT_TRUST_ROOT", root.toString());
     agentEnv.put("FERRY_AGENT_DATA_DIR", dir.resolve("agent").toString());
-    agentEnv.put("FERRY_AGENT_MQTT_URL", services.get("FERRY_MQTT_URL"));
+    agentEnv.put("FERRY_AGENT_MQTT_URL", mosquitto.deviceUrl());
     agentEnv.put(
         "FERRY_AGENT_REGISTRY_PLAIN_HTTP",
         String.join(",", registry, registryProxy.address(), stallingProxy.address()));
@@ -113,6 +117,7 @@ class AgentUnderAttackIT {
     client.close();
     registryProxy.close();
     stallingProxy.close();
+    mosquitto.close();
   }
 
   private TestHub.Release release(String version, long releaseSeq, TestHub.Flaw flaw)

@@ -7,6 +7,9 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import dev.ferry.it.identity.DeviceIdentity;
+import dev.ferry.it.identity.Enrollment;
+import dev.ferry.it.identity.SecureMosquitto;
 import dev.ferry.protocol.api.Device;
 import dev.ferry.protocol.api.Rollout;
 import dev.ferry.protocol.api.VersionMetrics;
@@ -45,22 +48,37 @@ final class HubApi {
     this.token = token;
   }
 
+  /** Enrolls up to this many devices with one token, a key each (for {@code FleetSimulator}). */
+  java.util.function.Function<String, DeviceIdentity> enrolling(int devices) throws Exception {
+    Enrollment enrollment = new Enrollment(hub.url(), token);
+    return enrollment.with(enrollment.fleetToken(Map.of(), devices));
+  }
+
+  /** The hub process this API talks to. */
+  JarProcess hub() {
+    return hub;
+  }
+
   /**
    * The environment of a hub on the test Mosquitto and PostgreSQL (a fresh schema), as a production
-   * hub runs: external broker, persistent ingest session, PostgreSQL.
+   * hub runs: external broker over mutual TLS, persistent ingest session, PostgreSQL.
    *
-   * @param services from {@code Services.start("mosquitto", "postgres")}
+   * @param services from {@code Services.start("postgres")}
+   * @param mosquitto the broker: the hub connects to its hub listener, with its device CA
    * @param schema a fresh schema name, also the suffix of the hub's MQTT client id and shared group
    * @param dataDir the hub's data directory
    * @param token the admin token
    * @return the environment
    */
   static Map<String, String> onPostgres(
-      Map<String, String> services, String schema, Path dataDir, String token) {
-    Map<String, String> env = new HashMap<>();
+      Map<String, String> services,
+      SecureMosquitto mosquitto,
+      String schema,
+      Path dataDir,
+      String token) {
+    Map<String, String> env = new HashMap<>(mosquitto.hubEnv());
     env.put("FERRY_HUB_DATA_DIR", dataDir.toString());
     env.put("FERRY_HUB_BOOTSTRAP_TOKEN", token);
-    env.put("FERRY_HUB_MQTT_URL", services.get("FERRY_MQTT_URL"));
     env.put("FERRY_HUB_MQTT_CLIENT_ID", "hub-" + schema);
     // a shared group of its own: persistent sessions of earlier test hubs stay in the broker's
     // group and would take their share of every message (as a removed replica's would)
@@ -163,6 +181,20 @@ final class HubApi {
         get("/api/v1/devices?selector=" + URLEncoder.encode(selector, StandardCharsets.UTF_8));
     assertEquals(200, response.statusCode(), response.body());
     return JSON.readValue(response.body(), new TypeReference<List<Device>>() {});
+  }
+
+  /** A device as the hub knows it, with its enrollment. */
+  Device device(String id) throws Exception {
+    HttpResponse<String> response = get("/api/v1/devices/" + id);
+    assertEquals(200, response.statusCode(), response.body());
+    return JSON.readValue(response.body(), Device.class);
+  }
+
+  /** Revokes a device (admin). */
+  Device revoke(String id) throws Exception {
+    HttpResponse<String> response = post("/api/v1/devices/" + id + "/revoke", "");
+    assertEquals(200, response.statusCode(), response.body());
+    return JSON.readValue(response.body(), Device.class);
   }
 
   /** The hub's trust root. */

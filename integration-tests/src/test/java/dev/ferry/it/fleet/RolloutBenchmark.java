@@ -3,6 +3,7 @@ package dev.ferry.it.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.it.identity.SecureMosquitto;
 import dev.ferry.it.sim.FleetSimulator;
 import dev.ferry.protocol.testing.Services;
 import java.nio.file.Path;
@@ -38,17 +39,21 @@ class RolloutBenchmark {
   @Test
   void oneWaveToTenThousandDevices() throws Exception {
     System.out.println(dev.ferry.it.bench.Environment.describe());
-    Map<String, String> services = Services.start("mosquitto", "postgres");
-    String mqtt = services.get("FERRY_MQTT_URL");
-    int mqttPort = Integer.parseInt(mqtt.substring(mqtt.lastIndexOf(':') + 1));
+    Map<String, String> services = Services.start("postgres");
     String schema = "rollbench" + System.nanoTime();
-    try (JarProcess hub =
+    try (SecureMosquitto mosquitto = SecureMosquitto.start(dir.resolve("mosquitto"));
+        JarProcess hub =
             JarProcess.start(
                 "hub",
                 HubApi.withBenchJavaOptions(
-                    HubApi.onPostgres(services, schema, dir.resolve("hub"), TOKEN)),
+                    HubApi.onPostgres(services, mosquitto, schema, dir.resolve("hub"), TOKEN)),
                 dir.resolve("hub.log"));
-        FleetSimulator fleet = new FleetSimulator("127.0.0.1", mqttPort, schema)) {
+        FleetSimulator fleet =
+            new FleetSimulator(
+                "127.0.0.1",
+                mosquitto.devicePort,
+                schema,
+                new HubApi(hub, TOKEN).enrolling(DEVICES))) {
       HubApi api = new HubApi(hub, TOKEN);
       api.publish("bench", "1.0.0", 1, dir);
       long start = System.nanoTime();
@@ -64,8 +69,9 @@ class RolloutBenchmark {
       Set<String> published = ConcurrentHashMap.newKeySet();
       java.util.concurrent.atomic.AtomicLong lastPublished =
           new java.util.concurrent.atomic.AtomicLong();
-      MqttClient watcher = new MqttClient(mqtt, "desired-watch-" + schema, new MemoryPersistence());
-      watcher.connect();
+      MqttClient watcher =
+          new MqttClient(mosquitto.hubUrl(), "desired-watch-" + schema, new MemoryPersistence());
+      watcher.connect(mosquitto.hubIdentity().options());
       watcher.subscribe(
           "ferry/v1/devices/+/desired",
           1,

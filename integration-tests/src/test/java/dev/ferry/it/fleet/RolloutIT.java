@@ -3,6 +3,7 @@ package dev.ferry.it.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.it.identity.SecureMosquitto;
 import dev.ferry.it.sim.FleetSimulator;
 import dev.ferry.protocol.api.DeviceInRollout;
 import dev.ferry.protocol.api.Rollout;
@@ -36,21 +37,20 @@ class RolloutIT {
 
   @TempDir static Path dir;
   private static Map<String, String> services;
-  private static int mqttPort;
+  private static SecureMosquitto mosquitto;
   private static JarProcess hub;
   private static HubApi api;
   private static TrustRoot root;
 
   @BeforeAll
   static void startHub() throws Exception {
-    services = Services.start("mosquitto", "postgres");
-    String mqtt = services.get("FERRY_MQTT_URL");
-    mqttPort = Integer.parseInt(mqtt.substring(mqtt.lastIndexOf(':') + 1));
+    services = Services.start("postgres");
+    mosquitto = SecureMosquitto.start(dir.resolve("mosquitto"));
     String schema = "roll" + System.nanoTime();
     hub =
         JarProcess.start(
             "hub",
-            HubApi.onPostgres(services, schema, dir.resolve("hub"), TOKEN),
+            HubApi.onPostgres(services, mosquitto, schema, dir.resolve("hub"), TOKEN),
             dir.resolve("hub.log"));
     api = new HubApi(hub, TOKEN);
     api.publish(MODEL, "1.0.0", 1, dir);
@@ -59,14 +59,18 @@ class RolloutIT {
   }
 
   @AfterAll
-  static void stopHub() {
+  static void stopHub() throws Exception {
     if (hub != null) {
       hub.close();
+    }
+    if (mosquitto != null) {
+      mosquitto.close();
     }
   }
 
   private static FleetSimulator fleet(String tag, int devices, HubApi on) throws Exception {
-    FleetSimulator fleet = new FleetSimulator("127.0.0.1", mqttPort, tag);
+    FleetSimulator fleet =
+        new FleetSimulator("127.0.0.1", mosquitto.devicePort, tag, on.enrolling(devices));
     fleet.connect(devices);
     fleet.register(i -> Map.of("fleet", tag, "class", i % 2 == 0 ? "npu" : "cpu"));
     awaitKnown(on, tag, devices);
@@ -244,13 +248,15 @@ class RolloutIT {
   void twoReplicas_oneKilledMidRollout_theOtherFinishesIt_eachStepOnce() throws Exception {
     String schema = "replica" + System.nanoTime();
     Map<String, String> first =
-        new HashMap<>(HubApi.onPostgres(services, schema, dir.resolve("replica-a"), TOKEN));
+        new HashMap<>(
+            HubApi.onPostgres(services, mosquitto, schema, dir.resolve("replica-a"), TOKEN));
     first.put("FERRY_HUB_MQTT_CLIENT_ID", "hub-a-" + schema);
     // reports that the killed replica had in flight are fetched again after 5 s, not 30
     first.put("FERRY_HUB_ROLLOUT_RESYNC_AFTER", "PT5S");
     JarProcess a = JarProcess.start("hub", first, dir.resolve("replica-a.log"));
     Map<String, String> second =
-        new HashMap<>(HubApi.onPostgres(services, schema, dir.resolve("replica-b"), TOKEN));
+        new HashMap<>(
+            HubApi.onPostgres(services, mosquitto, schema, dir.resolve("replica-b"), TOKEN));
     second.put("FERRY_HUB_MQTT_CLIENT_ID", "hub-b-" + schema);
     second.put("FERRY_HUB_ROLLOUT_RESYNC_AFTER", "PT5S");
     for (String role : List.of("root", "release", "hub")) {

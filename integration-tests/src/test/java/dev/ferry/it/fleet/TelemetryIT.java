@@ -3,6 +3,9 @@ package dev.ferry.it.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.it.identity.DeviceIdentity;
+import dev.ferry.it.identity.Enrollment;
+import dev.ferry.it.identity.SecureMosquitto;
 import dev.ferry.protocol.api.Device;
 import dev.ferry.protocol.api.VersionMetrics;
 import dev.ferry.protocol.testing.CuttingProxy;
@@ -23,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
  * Telemetry end to end on real Mosquitto and PostgreSQL: two agents serve, the hub (a shared
  * subscription, a persistent session) counts what they served. Its totals stay exact through a 60 s
  * broker outage on the agents' side, a kill -9 of the hub in the middle of the stream, and garbage
- * on a device's telemetry topic.
+ * an enrolled device sends on its telemetry topic. Agents enroll with token files and speak mutual
+ * TLS to Mosquitto.
  */
 class TelemetryIT {
   private static final String TOKEN = "fy_telemetry-it-admin";
@@ -35,20 +39,22 @@ class TelemetryIT {
 
   @Test
   void hubTotals_equalWhatTheAgentsServed_throughOutagesAndARestart() throws Exception {
-    Map<String, String> services = Services.start("mosquitto", "postgres");
-    String mqtt = services.get("FERRY_MQTT_URL");
-    int mqttPort = Integer.parseInt(mqtt.substring(mqtt.lastIndexOf(':') + 1));
+    Map<String, String> services = Services.start("postgres");
+    SecureMosquitto mosquitto = SecureMosquitto.start(dir.resolve("mosquitto"));
     String schema = "tele" + System.nanoTime();
-    Map<String, String> hubEnv = HubApi.onPostgres(services, schema, dir.resolve("hub"), TOKEN);
+    Map<String, String> hubEnv =
+        HubApi.onPostgres(services, mosquitto, schema, dir.resolve("hub"), TOKEN);
 
     JarProcess hub = JarProcess.start("hub", hubEnv, dir.resolve("hub.log"));
+    Enrollment enrollment = new Enrollment(hub.url(), TOKEN);
     int hubPort = hub.port;
     HubApi api = new HubApi(hub, TOKEN);
     api.publish(MODEL, "1.0.0", 1, dir);
     Path root = Files.writeString(dir.resolve("root.json"), api.get("/api/v1/trust/root").body());
-    try (CuttingProxy broker = new CuttingProxy(mqttPort, Long.MAX_VALUE, false);
-        JarProcess a = agent("tele-a", schema, root, broker, hubPort);
-        JarProcess b = agent("tele-b", schema, root, broker, hubPort)) {
+    try (mosquitto;
+        CuttingProxy broker = new CuttingProxy(mosquitto.devicePort, Long.MAX_VALUE, false);
+        JarProcess a = agent("tele-a", schema, root, broker, enrollment, hubPort);
+        JarProcess b = agent("tele-b", schema, root, broker, enrollment, hubPort)) {
       awaitDevices(api, schema, 2);
       api.rollout(MODEL, "1.0.0", "\"selector\":\"fleet=" + schema + "\"");
       Oip oipA = new Oip(a);
@@ -65,7 +71,7 @@ class TelemetryIT {
       long outageStart = System.nanoTime();
       serve(oipA, 40, 2, served);
       serve(oipB, 10, 0, served);
-      garbage(mqtt);
+      garbage(mosquitto.deviceUrl(), enrollment.enroll("tele-garbage-" + schema));
       awaitMalformed(api, 3);
       Thread.sleep(Math.max(0, 60_000 - (System.nanoTime() - outageStart) / 1_000_000));
       broker.down(false);
@@ -87,14 +93,20 @@ class TelemetryIT {
     }
   }
 
-  private JarProcess agent(String id, String fleet, Path root, CuttingProxy broker, int hubPort)
+  private JarProcess agent(
+      String id, String fleet, Path root, CuttingProxy broker, Enrollment enrollment, int hubPort)
       throws Exception {
+    String device = id + "-" + System.nanoTime();
     Map<String, String> env = new HashMap<>();
-    env.put("FERRY_AGENT_DEVICE_ID", id + "-" + System.nanoTime());
+    env.put("FERRY_AGENT_DEVICE_ID", device);
+    env.put("FERRY_AGENT_HUB_URL", "http://127.0.0.1:" + hubPort);
+    env.put(
+        "FERRY_AGENT_ENROLLMENT_TOKEN_FILE",
+        Enrollment.tokenFile(dir.resolve(id + "-token"), enrollment.token(device)).toString());
     env.put("FERRY_AGENT_LABELS_FLEET", fleet);
     env.put("FERRY_AGENT_TRUST_ROOT", root.toString());
     env.put("FERRY_AGENT_DATA_DIR", dir.resolve(id).toString());
-    env.put("FERRY_AGENT_MQTT_URL", "tcp://" + broker.address());
+    env.put("FERRY_AGENT_MQTT_URL", "ssl://" + broker.address());
     env.put("FERRY_AGENT_REGISTRY_PLAIN_HTTP", "127.0.0.1:" + hubPort);
     env.put("FERRY_AGENT_TELEMETRY_INTERVAL", "1s");
     return JarProcess.start("agent", env, dir.resolve(id + ".log"));
@@ -112,13 +124,13 @@ class TelemetryIT {
     served[1] += invalid;
   }
 
-  private static void garbage(String mqtt) throws Exception {
-    MqttClient attacker =
-        new MqttClient(mqtt, "garbage-" + System.nanoTime(), new MemoryPersistence());
-    attacker.connect();
+  /** An enrolled device sends garbage on its own telemetry topic. */
+  private static void garbage(String mqtt, DeviceIdentity device) throws Exception {
+    MqttClient attacker = new MqttClient(mqtt, device.name(), new MemoryPersistence());
+    attacker.connect(device.options());
     for (String payload : List.of("{", "{\"schema\":\"ferry.telemetry/v1\",\"seq\":-1}", "null")) {
       attacker.publish(
-          "ferry/v1/devices/tele-a-x/telemetry",
+          "ferry/v1/devices/" + device.name() + "/telemetry",
           payload.getBytes(StandardCharsets.UTF_8),
           1,
           false);

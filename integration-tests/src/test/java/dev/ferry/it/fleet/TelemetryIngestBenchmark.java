@@ -2,6 +2,7 @@ package dev.ferry.it.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ferry.it.identity.SecureMosquitto;
 import dev.ferry.it.sim.FleetSimulator;
 import dev.ferry.protocol.testing.Services;
 import java.nio.file.Files;
@@ -35,15 +36,21 @@ class TelemetryIngestBenchmark {
   @Test
   void ingestOfOneAndTenThousandDevices() throws Exception {
     System.out.println(dev.ferry.it.bench.Environment.describe());
-    Map<String, String> services = Services.start("mosquitto", "postgres");
-    String mqtt = services.get("FERRY_MQTT_URL");
-    int mqttPort = Integer.parseInt(mqtt.substring(mqtt.lastIndexOf(':') + 1));
+    Map<String, String> services = Services.start("postgres");
     String schema = "bench" + System.nanoTime();
+    SecureMosquitto mosquitto = SecureMosquitto.start(dir.resolve("mosquitto"));
     // e.g. -Dbench.hub.java-options=-XX:StartFlightRecording=filename=/tmp/hub.jfr to profile
     Map<String, String> env =
-        HubApi.withBenchJavaOptions(HubApi.onPostgres(services, schema, dir.resolve("hub"), TOKEN));
-    try (JarProcess hub = JarProcess.start("hub", env, dir.resolve("hub.log"));
-        FleetSimulator fleet = new FleetSimulator("127.0.0.1", mqttPort, "sim-" + schema)) {
+        HubApi.withBenchJavaOptions(
+            HubApi.onPostgres(services, mosquitto, schema, dir.resolve("hub"), TOKEN));
+    try (mosquitto;
+        JarProcess hub = JarProcess.start("hub", env, dir.resolve("hub.log"));
+        FleetSimulator fleet =
+            new FleetSimulator(
+                "127.0.0.1",
+                mosquitto.devicePort,
+                "sim-" + schema,
+                new HubApi(hub, TOKEN).enrolling(10_000))) {
       HubApi api = new HubApi(hub, TOKEN);
       api.publish("sim", "1.0.0", 1, dir);
       System.out.printf(

@@ -3,10 +3,10 @@ package dev.ferry.it.fleet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.it.identity.SecureMosquitto;
 import dev.ferry.protocol.device.TelemetryBatch;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.testing.CuttingProxy;
-import dev.ferry.protocol.testing.Services;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,19 +32,20 @@ class TelemetryJournalIT {
 
   @Test
   void aFullJournal_staysUnderItsBoundAndReportsWhatItDropped() throws Exception {
-    String mqtt = Services.start("mosquitto").get("FERRY_MQTT_URL");
-    int port = Integer.parseInt(mqtt.substring(mqtt.lastIndexOf(':') + 1));
+    SecureMosquitto mosquitto = SecureMosquitto.start(dir.resolve("mosquitto"));
     String device = "edge-journal-" + System.nanoTime();
     List<TelemetryBatch> received = new CopyOnWriteArrayList<>();
     MqttClient hub =
-        new MqttClient(mqtt, "journal-it-" + System.nanoTime(), new MemoryPersistence());
-    hub.connect();
+        new MqttClient(
+            mosquitto.hubUrl(), "journal-it-" + System.nanoTime(), new MemoryPersistence());
+    hub.connect(mosquitto.hubIdentity().options());
     hub.subscribe(
         "ferry/v1/devices/" + device + "/telemetry",
         1,
         (topic, message) -> received.add(CODEC.decode(message.getPayload(), TelemetryBatch.class)));
     Path data = dir.resolve("agent");
-    try (CuttingProxy broker = new CuttingProxy(port, Long.MAX_VALUE, false)) {
+    mosquitto.provision(data, device);
+    try (CuttingProxy broker = new CuttingProxy(mosquitto.devicePort, Long.MAX_VALUE, false)) {
       broker.down(true);
       Map<String, String> env =
           Map.of(
@@ -60,7 +61,7 @@ class TelemetryJournalIT {
               "FERRY_AGENT_DATA_DIR",
               data.toString(),
               "FERRY_AGENT_MQTT_URL",
-              "tcp://" + broker.address(),
+              "ssl://" + broker.address(),
               "FERRY_AGENT_TELEMETRY_INTERVAL",
               "100ms",
               "FERRY_AGENT_TELEMETRY_JOURNAL_MAX_BYTES",
@@ -90,6 +91,7 @@ class TelemetryJournalIT {
     } finally {
       hub.disconnect();
       hub.close();
+      mosquitto.close();
     }
     // the newest batch was made after the journal drained: it counts every drop before it
     TelemetryBatch last =

@@ -2,6 +2,7 @@ package dev.ferry.it.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import dev.ferry.it.identity.DeviceIdentity;
 import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.EventType;
 import dev.ferry.protocol.device.ReportedState;
@@ -31,13 +32,15 @@ public final class Wire implements AutoCloseable {
   private int rejectionCursor;
 
   /**
-   * @param mqttUrl the broker, {@code tcp://host:port}
+   * @param mqttUrl the broker, {@code ssl://host:port}
    * @param deviceId the device
+   * @param as who connects: the hub's identity on the broker (it may read and write every device's
+   *     topics)
    */
-  public Wire(String mqttUrl, String deviceId) throws Exception {
+  public Wire(String mqttUrl, String deviceId, DeviceIdentity as) throws Exception {
     prefix = "ferry/v1/devices/" + deviceId + "/";
     client = new MqttClient(mqttUrl, "wire-" + System.nanoTime(), new MemoryPersistence());
-    client.connect();
+    client.connect(as.options());
     client.subscribe(
         new String[] {prefix + "desired", prefix + "events", prefix + "reported"},
         new int[] {1, 1, 1},

@@ -1,5 +1,6 @@
 package dev.ferry.it.sim;
 
+import dev.ferry.it.identity.DeviceIdentity;
 import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.device.DeviceMetrics;
@@ -20,16 +21,20 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.mqtt.MqttClient;
 import io.vertx.mqtt.MqttClientOptions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Many simulated devices in one process: lightweight Vert.x MQTT clients on two event loops (no
@@ -61,6 +66,7 @@ public final class FleetSimulator implements AutoCloseable {
   private final AtomicLong acked = new AtomicLong();
   private final AtomicLong requestsSent = new AtomicLong();
   private final AtomicLong refused = new AtomicLong();
+  private final Function<String, DeviceIdentity> identities;
 
   /**
    * @param host the broker's host
@@ -68,9 +74,21 @@ public final class FleetSimulator implements AutoCloseable {
    * @param prefix device ids are {@code <prefix>-<n>}
    */
   public FleetSimulator(String host, int port, String prefix) {
+    this(host, port, prefix, null);
+  }
+
+  /**
+   * Devices on a TLS broker, each with its own identity (a client certificate, and the password the
+   * hub's embedded broker asks for).
+   *
+   * @param identities gives each device id its identity (enrolls it), called from several threads
+   */
+  public FleetSimulator(
+      String host, int port, String prefix, Function<String, DeviceIdentity> identities) {
     this.host = host;
     this.port = port;
     this.prefix = prefix;
+    this.identities = identities;
   }
 
   private final class Device {
@@ -82,17 +100,19 @@ public final class FleetSimulator implements AutoCloseable {
     long seq;
     long timer = -1;
 
-    Device(String id) {
+    Device(String id, DeviceIdentity identity) {
       this.id = id;
       this.client =
           MqttClient.create(
               vertx,
-              new MqttClientOptions()
-                  .setClientId(id)
-                  .setCleanSession(true)
-                  .setMaxInflightQueue(64)
-                  .setKeepAliveInterval(60)
-                  .setAutoKeepAlive(true));
+              tls(
+                  new MqttClientOptions()
+                      .setClientId(id)
+                      .setCleanSession(true)
+                      .setMaxInflightQueue(64)
+                      .setKeepAliveInterval(60)
+                      .setAutoKeepAlive(true),
+                  identity));
       client.publishCompletionHandler(packetId -> acked.incrementAndGet());
     }
 
@@ -293,14 +313,58 @@ public final class FleetSimulator implements AutoCloseable {
     int first = devices.size();
     int end = first + count;
     for (int i = first; i < end; i += 200) {
-      List<Future<?>> connecting = new ArrayList<>();
+      List<String> ids = new ArrayList<>();
       for (int j = i; j < Math.min(end, i + 200); j++) {
-        Device device = new Device(prefix + "-" + j);
+        ids.add(prefix + "-" + j);
+      }
+      List<Future<?>> connecting = new ArrayList<>();
+      for (Map.Entry<String, DeviceIdentity> id : identities(ids).entrySet()) {
+        Device device = new Device(id.getKey(), id.getValue());
         devices.add(device);
         connecting.add(device.client.connect(port, host));
       }
       Future.all(connecting).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
     }
+  }
+
+  /** Each id's identity (null on a plain broker), made 16 at a time, in the order given. */
+  private Map<String, DeviceIdentity> identities(List<String> ids) throws Exception {
+    Map<String, DeviceIdentity> all = new java.util.LinkedHashMap<>();
+    ids.forEach(id -> all.put(id, null));
+    if (identities == null) {
+      return all;
+    }
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(16);
+    try {
+      Map<String, java.util.concurrent.Future<DeviceIdentity>> made = new HashMap<>();
+      ids.forEach(id -> made.put(id, pool.submit(() -> identities.apply(id))));
+      for (String id : ids) {
+        all.put(id, made.get(id).get(60, TimeUnit.SECONDS));
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    return all;
+  }
+
+  /** TLS with the device's key, certificate, trusted CAs and password; plain without identity. */
+  private static MqttClientOptions tls(MqttClientOptions options, DeviceIdentity identity) {
+    if (identity == null) {
+      return options;
+    }
+    options
+        .setSsl(true)
+        .setHostnameVerificationAlgorithm("HTTPS")
+        .setKeyCertOptions(
+            new PemKeyCertOptions()
+                .setKeyValue(Buffer.buffer(identity.keyPem()))
+                .setCertValue(Buffer.buffer(identity.chainPem())))
+        .setTrustOptions(new PemTrustOptions().addCertValue(Buffer.buffer(identity.trustedPem())));
+    if (identity.password() != null) {
+      options.setUsername(identity.name()).setPassword(identity.password());
+    }
+    return options;
   }
 
   /**
