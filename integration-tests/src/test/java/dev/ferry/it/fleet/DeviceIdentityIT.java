@@ -440,12 +440,47 @@ class DeviceIdentityIT {
       MqttProbe.assertRefused(mosquitto.deviceUrl(), m.options(), "a revoked device");
       // Mosquitto 2.0.11 keeps a live session through a reload (deploy/mosquitto/README.md)...
       assertTrue(live.client().isConnected());
+      // ...but what it sends now is not counted: the hub takes messages of accepted devices only
+      double refused = refusedNotEnrolled(onMosquitto.api());
+      long requests = onMosquitto.api().metrics(MODEL, "1.0.0").requests();
+      live.publishRefusedOrIgnored(
+          new Topic("revoked-m", Channel.TELEMETRY).toString(),
+          CODEC.encode(
+              TelemetryBatches.of(
+                  "revoked-m",
+                  1,
+                  MODEL,
+                  "1.0.0",
+                  10,
+                  0,
+                  new DeviceMetrics(0.1, 1L << 20, 1L << 30, List.of()))),
+          false);
+      awaitRefusedNotEnrolled(onMosquitto.api(), refused + 1);
+      assertEquals(requests, onMosquitto.api().metrics(MODEL, "1.0.0").requests());
       mosquitto.restart();
       // ...and a restart ends it; the revoked device cannot come back
       assertTrue(live.cutWithin(10));
     }
     MqttProbe.assertRefused(mosquitto.deviceUrl(), m.options(), "a revoked device");
     MqttProbe.connect(mosquitto.deviceUrl(), onMosquitto.enrollment().enroll("after-m")).close();
+  }
+
+  private static double refusedNotEnrolled(HubApi api) throws Exception {
+    String name = "ferry_hub_messages_refused_total{reason=\"not_enrolled\"";
+    return api.get("/q/metrics")
+        .body()
+        .lines()
+        .filter(l -> l.startsWith(name))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+        .sum();
+  }
+
+  private static void awaitRefusedNotEnrolled(HubApi api, double count) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (refusedNotEnrolled(api) < count) {
+      assertTrue(System.nanoTime() < deadline, "the hub never refused the revoked device's batch");
+      Thread.sleep(200);
+    }
   }
 
   private void awaitOnCrl(X509Certificate certificate) throws Exception {
