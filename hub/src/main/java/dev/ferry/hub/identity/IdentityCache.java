@@ -12,22 +12,30 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
 /**
  * Answers {@link DeviceAccess} from memory, since ingestion asks once per message: the identities
  * are loaded at start and every 10 s (the changes of other replicas); a change this replica makes
- * reloads that one device at once (a revocation reloads everything, for the CRL). Publishes the CRL
- * whenever the revoked certificates change, and daily (it is valid for 30 days).
+ * reloads that one device at once (a revocation reloads everything, for the CRL). A device the
+ * memory does not admit is looked up once per refresh period before it is refused, so a device that
+ * another replica enrolled or accepted a moment ago is not turned away for up to 10 s (its first,
+ * retained report would be lost). Publishes the CRL whenever the revoked certificates change, and
+ * daily (it is valid for 30 days).
  */
 @ApplicationScoped
 public class IdentityCache implements DeviceAccess {
   private static final Logger LOG = Logger.getLogger(IdentityCache.class);
   private static final long REFRESH_SECONDS = 10;
+
+  /** Beyond this many refused ids in one period, refusals are answered from memory alone. */
+  private static final int MAX_LOOKUPS = 10_000;
 
   /** What access checks need of one identity. */
   private record Entry(IdentityState state, String passwordHash) {}
@@ -38,6 +46,9 @@ public class IdentityCache implements DeviceAccess {
   @Inject Clock clock;
 
   private volatile Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+  /** Ids looked up since the last full refresh because memory would have refused them. */
+  private volatile Set<String> lookedUp = ConcurrentHashMap.newKeySet();
   private static final java.time.Duration CRL_REFRESH = java.time.Duration.ofDays(1);
 
   private Map<BigInteger, Instant> published;
@@ -65,16 +76,41 @@ public class IdentityCache implements DeviceAccess {
 
   @Override
   public boolean authenticate(String deviceId, byte[] password) {
-    Entry entry = deviceId == null || password == null ? null : entries.get(deviceId);
-    return entry != null
-        && entry.state() == IdentityState.ACCEPTED
-        && Secrets.same(Secrets.hash(password), entry.passwordHash());
+    if (deviceId == null || password == null) {
+      return false;
+    }
+    String hash = Secrets.hash(password);
+    return admits(deviceId, entry -> Secrets.same(hash, entry.passwordHash()));
   }
 
   @Override
   public boolean accepted(String deviceId) {
-    Entry entry = entries.get(deviceId);
-    return entry != null && entry.state() == IdentityState.ACCEPTED;
+    return deviceId != null && admits(deviceId, entry -> true);
+  }
+
+  /**
+   * Whether a device is ACCEPTED and passes a check: from memory, or else from one lookup per
+   * device and refresh period.
+   */
+  private boolean admits(String deviceId, Predicate<Entry> check) {
+    if (admitted(entries.get(deviceId), check)) {
+      return true;
+    }
+    Set<String> seen = lookedUp;
+    if (seen.size() >= MAX_LOOKUPS || !seen.add(deviceId)) {
+      return false;
+    }
+    try {
+      refresh(deviceId);
+    } catch (RuntimeException e) {
+      LOG.warnf("cannot look up device %s, refusing it: %s", deviceId, e.getMessage());
+      return false;
+    }
+    return admitted(entries.get(deviceId), check);
+  }
+
+  private static boolean admitted(Entry entry, Predicate<Entry> check) {
+    return entry != null && entry.state() == IdentityState.ACCEPTED && check.test(entry);
   }
 
   /** Reloads every identity and republishes the CRL if it changed. */
@@ -86,6 +122,7 @@ public class IdentityCache implements DeviceAccess {
     Map<String, Entry> next = new ConcurrentHashMap<>();
     loaded.identities().forEach(i -> next.put(i.deviceId(), entry(i)));
     entries = next;
+    lookedUp = ConcurrentHashMap.newKeySet();
     if (!loaded.revoked().equals(published) || publishedAt.plus(CRL_REFRESH).isBefore(now)) {
       ca.publishRevocations(loaded.revoked());
       published = loaded.revoked();

@@ -41,6 +41,7 @@ class EnrollmentApiTest {
   @Inject Database db;
   @Inject DeviceAccess access;
   @Inject Revocations revocations;
+  @Inject DeviceIdentities identities;
 
   /** Records revocation events. */
   @Singleton
@@ -290,6 +291,36 @@ class EnrollmentApiTest {
         certificate(CODEC.decode(renewed.asByteArray(), DeviceCredentials.class).certificate());
     assertTrue(fresh.getNotAfter().after(old.getNotAfter()));
     assertEquals(old.getSubjectX500Principal(), fresh.getSubjectX500Principal());
+  }
+
+  @Test
+  void aDeviceAnotherReplicaAccepted_isAdmittedAtOnce_notAfterTheNextRefresh() {
+    String deviceId = id("elsewhere");
+    byte[] password = "fd_from-the-other-replica".getBytes(StandardCharsets.UTF_8);
+    Instant now = Instant.now();
+    // written as another replica writes it: straight into the database, not through this cache
+    db.transaction(
+        c -> {
+          identities.insert(
+              c,
+              new Identity(
+                  deviceId,
+                  IdentityState.ACCEPTED,
+                  "token-elsewhere",
+                  "00".repeat(32),
+                  null,
+                  now,
+                  now,
+                  null,
+                  null,
+                  null));
+          identities.setPassword(c, deviceId, Secrets.hash(password));
+          return null;
+        });
+    assertTrue(access.accepted(deviceId));
+    assertTrue(access.authenticate(deviceId, password));
+    assertFalse(access.authenticate(deviceId, "wrong".getBytes(StandardCharsets.UTF_8)));
+    assertFalse(access.accepted(id("never-enrolled")));
   }
 
   @Test
