@@ -61,8 +61,11 @@ class RolloutBenchmark {
       fleet.register(i -> Map.of("fleet", schema));
       awaitKnown(api, schema);
       System.out.printf(
-          "%,d devices connected and known to the hub in %d ms%n",
-          DEVICES, (System.nanoTime() - start) / 1_000_000);
+          "%,d devices enrolled, connected over mutual TLS and known to the hub in %d ms, of which"
+              + " enrolling (key pair, CSR, certificate; 16 at a time) %d ms%n",
+          DEVICES,
+          (System.nanoTime() - start) / 1_000_000,
+          fleet.enrollmentTime().toMillis());
       fleet.follow(api.trustRoot(), FleetSimulator.HEALTHY);
 
       // published = delivered by the broker to a subscriber that only counts (no verification)
@@ -136,13 +139,15 @@ class RolloutBenchmark {
 
   private static void awaitKnown(HubApi api, String tag) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+    long known = 0;
     while (System.nanoTime() < deadline) {
       var response = api.get("/api/v1/devices?size=1&selector=fleet=" + tag);
-      if (Long.parseLong(response.headers().firstValue("X-Total-Count").orElse("0")) == DEVICES) {
+      known = Long.parseLong(response.headers().firstValue("X-Total-Count").orElse("0"));
+      if (known == DEVICES) {
         return;
       }
       Thread.sleep(500);
     }
-    throw new AssertionError("the hub never knew all " + DEVICES + " devices");
+    throw new AssertionError("the hub knew " + known + " of " + DEVICES + " devices after 300 s");
   }
 }
