@@ -41,7 +41,12 @@ class SystemdUnitsTest {
 
   @Test
   void everyUnit_verifiesWithoutAWord_theAgentWithItsGpuDropIn() throws Exception {
-    for (String unit : List.of("ferry-agent.service", "ferry-hub.service")) {
+    for (String unit :
+        List.of(
+            "ferry-agent.service",
+            "ferry-hub.service",
+            "ferry-crl-reload.path",
+            "ferry-crl-reload.service")) {
       // next to its .d directory, so the agent's GPU drop-in is verified with it
       Run verify = run(SYSTEMD, "systemd-analyze", "verify", "./" + unit);
       assertEquals(0, verify.code(), unit + ": " + verify.err());

@@ -505,15 +505,16 @@ class DeviceIdentityIT {
     Map<String, String> env = new HashMap<>();
     env.put("FERRY_HUB_MQTT_HOST", "127.0.0.1");
     env.put("FERRY_HUB_MQTT_PORT", "" + mqtt);
-    env.put("FERRY_HUB_ENROLLMENT_CERTIFICATE_VALIDITY", "PT60S");
+    // issued 60 s back-dated: valid 90 s in all, renewed once a quarter of that (22 s) is left
+    env.put("FERRY_HUB_ENROLLMENT_CERTIFICATE_VALIDITY", "PT30S");
     Fleet shortLived = fleet("short", env, "ssl://127.0.0.1:" + mqtt);
     String id = "renewing";
     Path data = dir.resolve(id);
     Path tokenFile =
         Enrollment.tokenFile(dir.resolve(id + "-token"), shortLived.enrollment().token(id));
-    try (JarProcess agent =
-        JarProcess.start(
-            "agent", agentEnv(shortLived, id, data, tokenFile), dir.resolve(id + ".log"))) {
+    Map<String, String> agentEnv = agentEnv(shortLived, id, data, tokenFile);
+    agentEnv.put("FERRY_AGENT_ENROLLMENT_RENEW_BEFORE", "0.25");
+    try (JarProcess agent = JarProcess.start("agent", agentEnv, dir.resolve(id + ".log"))) {
       Oip oip = new Oip(agent);
       shortLived.api().rollout(MODEL, "1.0.0", "\"devices\":[\"" + id + "\"]");
       oip.awaitVersion(MODEL, INFER, "1.0.0");
