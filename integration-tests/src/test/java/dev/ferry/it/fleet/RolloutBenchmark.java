@@ -63,9 +63,7 @@ class RolloutBenchmark {
       System.out.printf(
           "%,d devices enrolled, connected over mutual TLS and known to the hub in %d ms, of which"
               + " enrolling (key pair, CSR, certificate; 16 at a time) %d ms%n",
-          DEVICES,
-          (System.nanoTime() - start) / 1_000_000,
-          fleet.enrollmentTime().toMillis());
+          DEVICES, (System.nanoTime() - start) / 1_000_000, fleet.enrollmentTime().toMillis());
       fleet.follow(api.trustRoot(), FleetSimulator.HEALTHY);
 
       // published = delivered by the broker to a subscriber that only counts (no verification)
