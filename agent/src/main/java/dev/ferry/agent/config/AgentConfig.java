@@ -41,6 +41,9 @@ public interface AgentConfig {
   /** Telemetry batches. */
   Telemetry telemetry();
 
+  /** Limits on serving. */
+  Serve serve();
+
   /**
    * The hub's REST API, {@code http(s)://hub:8080}: where the agent enrolls and renews its
    * certificate, and whose embedded registry it pulls from with its device credential.
@@ -122,6 +125,20 @@ public interface AgentConfig {
     /** The most the undelivered batches may take on disk; beyond it the oldest are dropped. */
     @WithDefault("16777216")
     long journalMaxBytes();
+  }
+
+  /** Limits on serving. */
+  interface Serve {
+    /** Inferences in progress at once, bodies included; beyond it a request gets 503. */
+    @WithDefault("8")
+    int maxConcurrent();
+
+    /**
+     * The most memory one request's tensors may take: inputs, and outputs where the request's sizes
+     * fix them; beyond it a request gets 413.
+     */
+    @WithDefault("67108864")
+    long maxTensorBytes();
   }
 
   /** How a new version is watched after it starts serving. */

@@ -110,6 +110,21 @@ public final class OnnxModels {
     write(path, model(graph, "", 17));
   }
 
+  /**
+   * {@code y = Gather(table, i)} over a 4-element FP32 table {1, 2, 3, 4} with INT64 indices of
+   * dynamic length: an index outside [-4, 3] fails in ONNX Runtime with INVALID_ARGUMENT.
+   */
+  public static void gather(Path path) {
+    Msg graph =
+        new Msg()
+            .msg(1, node("Gather", List.of("table", "i"), "y"))
+            .string(2, "gather")
+            .msg(5, floatInitializer("table", List.of(4L), new float[] {1, 2, 3, 4}))
+            .msg(11, tensorValue("i", INT64, List.of("n")))
+            .msg(12, tensorValue("y", FLOAT, List.of("n")));
+    write(path, model(graph, "", 17));
+  }
+
   /** Identity on FP32 [2] importing {@code ai.onnx.ml} 3 before the default domain as "ai.onnx". */
   public static void importsTwoDomains(Path path, int defaultOpset) {
     Msg graph =
