@@ -114,6 +114,21 @@ public interface AgentConfig {
     /** A download with no byte for this long is cut and retried (slow-retrieval attacks). */
     @WithDefault("30s")
     Duration idleTimeout();
+
+    /**
+     * A download receiving fewer bytes than this in a {@link #throughputWindow()} is cut and
+     * retried (a trickle that never goes idle); 0 for no floor.
+     */
+    @WithDefault("16384")
+    long minBytesPerWindow();
+
+    /** The window of {@link #minBytesPerWindow()}. */
+    @WithDefault("60s")
+    Duration throughputWindow();
+
+    /** The longest one download may take before it is cut and retried; 0 for none. */
+    @WithDefault("6h")
+    Duration downloadDeadline();
   }
 
   /** Telemetry batches sent to the hub, kept on disk while they cannot be sent. */

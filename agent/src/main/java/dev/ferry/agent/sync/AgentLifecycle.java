@@ -19,6 +19,7 @@ import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.Labels;
 import dev.ferry.protocol.registry.Credentials;
 import dev.ferry.protocol.registry.RegistryClient;
+import dev.ferry.protocol.registry.TransferLimits;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,6 +60,7 @@ public class AgentLifecycle {
 
   private final Map<String, RegistryClient> clients = new ConcurrentHashMap<>();
   private RegistryLogins logins;
+  private TransferLimits limits;
 
   /** Undelivered events kept while the broker is unreachable. */
   static final int EVENT_QUEUE = 10_000;
@@ -79,6 +81,7 @@ public class AgentLifecycle {
     }
     TrustStore trustStore = trust.get();
     logins = logins();
+    limits = transferLimits();
     String deviceId = DeviceIdentity.of(config);
     Map<String, String> labels = Labels.check(config.labels(), "ferry.agent.labels");
     mqtt = new AgentMqtt(config.mqtt().url(), deviceId, VERSION, config.dataDir(), this::onDesired);
@@ -221,9 +224,26 @@ public class AgentLifecycle {
         host ->
             RegistryClient.builder(host)
                 .plainHttp(plain)
-                .idleTimeout(config.registry().idleTimeout())
+                .transferLimits(limits)
                 .credentials(logins.forRegistry(host, plain))
                 .build());
+  }
+
+  private TransferLimits transferLimits() {
+    var registry = config.registry();
+    try {
+      return new TransferLimits(
+          registry.idleTimeout(),
+          registry.minBytesPerWindow(),
+          registry.throughputWindow(),
+          registry.downloadDeadline());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "ferry.agent.registry.idle-timeout, .min-bytes-per-window, .throughput-window and"
+              + " .download-deadline: "
+              + e.getMessage(),
+          e);
+    }
   }
 
   private RegistryLogins logins() throws IOException {
