@@ -68,7 +68,15 @@ TOKEN_KEY=$TOKEN_DIR/token.key
 TOKEN_CERT=$TOKEN_DIR/token.crt
 
 ALL_SERVICES=(mosquitto registry registry-auth registry-token postgres)
-PACKAGES=(mosquitto mosquitto-clients docker-registry apache2-utils postgresql skopeo openssl shellcheck)
+# Besides the services: every tool a test runs. shellcheck (deploy scripts), systemd for
+# systemd-analyze (unit checks; PID 1 need not be systemd). No kubectl: Debian 12's is 1.20, its
+# kustomize too old for deploy/kubernetes, and KubernetesManifestsTest renders the overlays in Java
+# (a kubectl on the PATH is compared against it).
+PACKAGES=(mosquitto mosquitto-clients docker-registry apache2-utils postgresql skopeo openssl shellcheck
+  systemd)
+# Installed where the distribution has them: jlink (ContainerImagesIT) needs the JDK's jmods, which
+# Debian 12's openjdk-17-jdk-headless carries itself and newer Debian packages split out.
+OPTIONAL_PACKAGES=(openjdk-17-jmods)
 
 SELECTED=()   # service names chosen on the command line
 SUDO=()       # command prefix for apt-get when not root
@@ -347,13 +355,23 @@ apt_get() {
   die "apt-get $* failed"
 }
 
+# Prints the optional packages that are missing and that apt knows.
+optional_missing() {
+  local pkg
+  for pkg in "${OPTIONAL_PACKAGES[@]}"; do
+    if ! package_installed "$pkg" && apt-cache show "$pkg" >/dev/null 2>&1; then
+      echo "$pkg"
+    fi
+  done
+}
+
 cmd_install() {
   local pkg missing=()
   command -v dpkg-query >/dev/null 2>&1 || die "install needs a Debian-like system (dpkg/apt-get)"
   for pkg in "${PACKAGES[@]}"; do
     package_installed "$pkg" || missing+=("$pkg")
   done
-  if ((${#missing[@]} == 0)); then
+  if ((${#missing[@]} == 0)) && [[ -z $(optional_missing) ]]; then
     log "all packages present: ${PACKAGES[*]}"
     return 0
   fi
@@ -361,8 +379,9 @@ cmd_install() {
     command -v sudo >/dev/null 2>&1 || die "not root and no sudo: install ${missing[*]} yourself"
     SUDO=(sudo)
   fi
-  log "installing: ${missing[*]}"
   apt_get update
+  mapfile -t -O "${#missing[@]}" missing < <(optional_missing)
+  log "installing: ${missing[*]}"
   apt_get install -y --no-install-recommends "${missing[@]}"
   for pkg in "${missing[@]}"; do
     package_installed "$pkg" || die "package $pkg is still not installed"

@@ -41,6 +41,9 @@ public interface AgentConfig {
   /** Telemetry batches. */
   Telemetry telemetry();
 
+  /** Limits on serving. */
+  Serve serve();
+
   /**
    * The hub's REST API, {@code http(s)://hub:8080}: where the agent enrolls and renews its
    * certificate, and whose embedded registry it pulls from with its device credential.
@@ -111,6 +114,21 @@ public interface AgentConfig {
     /** A download with no byte for this long is cut and retried (slow-retrieval attacks). */
     @WithDefault("30s")
     Duration idleTimeout();
+
+    /**
+     * A download receiving fewer bytes than this in a {@link #throughputWindow()} is cut and
+     * retried (a trickle that never goes idle); 0 for no floor.
+     */
+    @WithDefault("16384")
+    long minBytesPerWindow();
+
+    /** The window of {@link #minBytesPerWindow()}. */
+    @WithDefault("60s")
+    Duration throughputWindow();
+
+    /** The longest one download may take before it is cut and retried; 0 for none. */
+    @WithDefault("6h")
+    Duration downloadDeadline();
   }
 
   /** Telemetry batches sent to the hub, kept on disk while they cannot be sent. */
@@ -122,6 +140,20 @@ public interface AgentConfig {
     /** The most the undelivered batches may take on disk; beyond it the oldest are dropped. */
     @WithDefault("16777216")
     long journalMaxBytes();
+  }
+
+  /** Limits on serving. */
+  interface Serve {
+    /** Inferences in progress at once, bodies included; beyond it a request gets 503. */
+    @WithDefault("8")
+    int maxConcurrent();
+
+    /**
+     * The most memory one request's tensors may take: inputs, and outputs where the request's sizes
+     * fix them; beyond it a request gets 413.
+     */
+    @WithDefault("67108864")
+    long maxTensorBytes();
   }
 
   /** How a new version is watched after it starts serving. */

@@ -30,7 +30,7 @@ final class GoldenCheck {
     } catch (IllegalArgumentException | ClassCastException e) {
       throw new GoldenMismatchException(
           "golden case " + index + " has an input that does not fit its datatype: " + e, e);
-    } catch (InferenceFailedException e) {
+    } catch (InferenceFailedException | InputRefusedException e) {
       throw new GoldenMismatchException(
           "golden case " + index + " does not run: " + e.getCause().getMessage(), e);
     }

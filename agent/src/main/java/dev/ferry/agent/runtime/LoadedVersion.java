@@ -26,18 +26,18 @@ public final class LoadedVersion {
   private final OrtSession session;
   private final ServingSpec spec;
   private final String provider;
-  private final List<TensorSpec> inputs;
+  private final Signature signature;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
   private int references;
   private boolean retired;
   private boolean closed;
 
-  LoadedVersion(OrtSession session, ServingSpec spec, String provider, List<TensorSpec> inputs) {
+  LoadedVersion(OrtSession session, ServingSpec spec, String provider, Signature signature) {
     this.session = session;
     this.spec = spec;
     this.provider = provider;
-    this.inputs = List.copyOf(inputs);
+    this.signature = signature;
   }
 
   /** The release's serving.json. */
@@ -60,7 +60,12 @@ public final class LoadedVersion {
    * them.
    */
   public List<TensorSpec> inputs() {
-    return inputs;
+    return signature.inputs();
+  }
+
+  /** The tensors as this version serves them, with the model's dimension names. */
+  public Signature signature() {
+    return signature;
   }
 
   /** Requests run on this version. */
@@ -68,7 +73,7 @@ public final class LoadedVersion {
     return requests.get();
   }
 
-  /** Requests that failed inside ONNX Runtime. */
+  /** Requests that failed inside ONNX Runtime, not counting those it refused as invalid input. */
   public long errors() {
     return errors.get();
   }
@@ -132,12 +137,28 @@ public final class LoadedVersion {
           outputs.isEmpty() ? session.run(named) : session.run(named, outputs)) {
         return read(result);
       }
-    } catch (OrtException | RuntimeException e) {
-      throw new InferenceFailedException(
-          "model '" + spec.model() + "' version '" + version() + "' failed: " + e.getMessage(), e);
+    } catch (OrtException e) {
+      throw failure(e);
+    } catch (RuntimeException e) {
+      throw new InferenceFailedException(what() + "failed: " + e.getMessage(), e);
     } finally {
       created.forEach(OnnxTensor::close);
     }
+  }
+
+  /**
+   * INVALID_ARGUMENT is ONNX Runtime's verdict on the values it was given (Gather's indices out of
+   * range, a shape a kernel refuses): the request's fault. Anything else is the version's.
+   */
+  private RuntimeException failure(OrtException e) {
+    if (e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT) {
+      return new InputRefusedException(what() + "refused the request: " + e.getMessage(), e);
+    }
+    return new InferenceFailedException(what() + "failed: " + e.getMessage(), e);
+  }
+
+  private String what() {
+    return "model '" + spec.model() + "' version '" + version() + "' ";
   }
 
   private static Map<String, ArrayTensor> read(OrtSession.Result result) throws OrtException {

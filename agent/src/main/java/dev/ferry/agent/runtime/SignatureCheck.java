@@ -7,6 +7,7 @@ import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.release.TensorSpec;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -112,6 +113,20 @@ final class SignatureCheck {
       merged.set(i, declared == -1 ? fixed : declared);
     }
     return merged;
+  }
+
+  /** The dimension names of each tensor of the model ("" where unnamed). */
+  static Map<String, List<String>> dimensionNames(Map<String, NodeInfo> model) {
+    Map<String, List<String>> names = new HashMap<>();
+    model.forEach(
+        (name, node) -> {
+          if (node.getInfo() instanceof TensorInfo info) {
+            names.put(
+                name,
+                Arrays.stream(info.getDimensionNames()).map(d -> d == null ? "" : d).toList());
+          }
+        });
+    return names;
   }
 
   private static List<String> names(List<TensorSpec> tensors) {

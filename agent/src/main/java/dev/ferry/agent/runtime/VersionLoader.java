@@ -5,9 +5,10 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.ferry.protocol.release.GoldenVectors;
 import dev.ferry.protocol.release.ServingSpec;
-import dev.ferry.protocol.release.TensorSpec;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -54,9 +55,15 @@ public final class VersionLoader {
   private static LoadedVersion proved(
       OrtSession session, ServingSpec spec, String provider, Supplier<GoldenVectors> golden)
       throws OrtException {
-    List<TensorSpec> inputs = SignatureCheck.check("input", spec.inputs(), session.getInputInfo());
-    SignatureCheck.check("output", spec.outputs(), session.getOutputInfo());
-    LoadedVersion version = new LoadedVersion(session, spec, provider, inputs);
+    Map<String, List<String>> names = new HashMap<>();
+    names.putAll(SignatureCheck.dimensionNames(session.getInputInfo()));
+    names.putAll(SignatureCheck.dimensionNames(session.getOutputInfo()));
+    Signature signature =
+        new Signature(
+            SignatureCheck.check("input", spec.inputs(), session.getInputInfo()),
+            SignatureCheck.check("output", spec.outputs(), session.getOutputInfo()),
+            names);
+    LoadedVersion version = new LoadedVersion(session, spec, provider, signature);
     GoldenCheck.run(version, Objects.requireNonNull(golden.get(), "golden vectors"));
     return version;
   }

@@ -1,7 +1,9 @@
 package dev.ferry.agent.serve;
 
+import dev.ferry.agent.config.AgentConfig;
 import dev.ferry.agent.health.AssignedModels;
 import dev.ferry.agent.runtime.InferenceFailedException;
+import dev.ferry.agent.runtime.InputRefusedException;
 import dev.ferry.agent.runtime.Lease;
 import dev.ferry.agent.runtime.LoadedVersion;
 import dev.ferry.agent.runtime.ModelSlot;
@@ -32,17 +34,20 @@ public class InferenceResource {
   private final ServerMetadata server;
   private final AssignedModels readiness;
   private final ServingMeters meters;
+  private final long maxTensorBytes;
 
   InferenceResource(
       Models models,
       AssignedModels readiness,
       ServingMeters meters,
+      AgentConfig config,
       @ConfigProperty(name = "quarkus.application.name") String name,
       @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
           String version) {
     this.models = models;
     this.readiness = readiness;
     this.meters = meters;
+    this.maxTensorBytes = config.serve().maxTensorBytes();
     this.server = new ServerMetadata(name, version, List.of("binary_tensor_data"));
   }
 
@@ -135,19 +140,29 @@ public class InferenceResource {
       Response answer = run(slot, lease, request, outputs);
       error = null;
       return answer;
+    } catch (InputRefusedException e) {
+      error = ServingMeters.INVALID_REQUEST;
+      throw e;
     } finally {
       meters.record(
           slot.model(), version.version(), version.provider(), System.nanoTime() - start, error);
     }
   }
 
-  /** Checks the request against the version; returns the outputs asked for. */
-  private static Set<String> checked(InferRequest request, LoadedVersion version) {
+  /**
+   * Checks the request against the version and the memory budget; returns the outputs asked for.
+   */
+  private Set<String> checked(InferRequest request, LoadedVersion version) {
     RequestCheck.inputs(request, version);
-    return RequestCheck.outputs(request, version);
+    Set<String> outputs = RequestCheck.outputs(request, version);
+    TensorBudget.check(request.inputs(), version.signature(), maxTensorBytes);
+    return outputs;
   }
 
-  /** Runs the request, counts the outcome for probation, and writes the answer. */
+  /**
+   * Runs the request, counts the outcome for probation, and writes the answer; what ONNX Runtime
+   * refuses as the request's fault does not count.
+   */
   private static Response run(
       ModelSlot slot, Lease lease, InferRequest request, Set<String> outputs) {
     LoadedVersion version = lease.version();

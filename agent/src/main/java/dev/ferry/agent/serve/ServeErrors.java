@@ -1,6 +1,7 @@
 package dev.ferry.agent.serve;
 
 import dev.ferry.agent.runtime.InferenceFailedException;
+import dev.ferry.agent.runtime.InputRefusedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -26,6 +27,18 @@ public final class ServeErrors {
   @ServerExceptionMapper
   public Response unknown(UnknownModelException e) {
     return answer(Response.Status.NOT_FOUND, e.getMessage());
+  }
+
+  /** ONNX Runtime refused the request's values: the caller's mistake, so a 400. */
+  @ServerExceptionMapper
+  public Response refusedByModel(InputRefusedException e) {
+    LOG.debug(e.getMessage());
+    return answer(Response.Status.BAD_REQUEST, e.getMessage());
+  }
+
+  @ServerExceptionMapper
+  public Response overBudget(TensorBudgetException e) {
+    return answer(Response.Status.REQUEST_ENTITY_TOO_LARGE, e.getMessage());
   }
 
   @ServerExceptionMapper

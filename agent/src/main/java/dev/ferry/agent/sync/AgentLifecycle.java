@@ -19,6 +19,7 @@ import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.Labels;
 import dev.ferry.protocol.registry.Credentials;
 import dev.ferry.protocol.registry.RegistryClient;
+import dev.ferry.protocol.registry.TransferLimits;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,15 +35,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttException;
 
 /**
  * Starts the agent: restores the cached versions (serving offline within seconds), resumes what the
  * accepted desired state still lacks, connects to the broker in the background and applies each
- * desired state on one worker thread; installs that could not reach the registry are retried there
- * with backoff until they succeed or a newer desired state replaces them.
+ * desired state on one worker thread ({@link ApplyQueue}: the newest waits, older ones are
+ * dropped); installs that could not reach the registry, and any failure of the applier, are retried
+ * there with backoff until they succeed or a newer desired state replaces them.
  */
 @ApplicationScoped
 public class AgentLifecycle {
@@ -59,6 +60,7 @@ public class AgentLifecycle {
 
   private final Map<String, RegistryClient> clients = new ConcurrentHashMap<>();
   private RegistryLogins logins;
+  private TransferLimits limits;
 
   /** Undelivered events kept while the broker is unreachable. */
   static final int EVENT_QUEUE = 10_000;
@@ -70,9 +72,8 @@ public class AgentLifecycle {
   private final ScheduledExecutorService telemetryTimer =
       Executors.newSingleThreadScheduledExecutor(daemon("ferry-telemetry"));
   private volatile Applier applier;
+  private ApplyQueue queue;
   private TelemetrySender telemetry;
-  private ScheduledFuture<?> retry;
-  private int retries;
 
   void start(@Observes StartupEvent event) throws IOException, MqttException {
     if (!config.syncEnabled()) {
@@ -80,12 +81,14 @@ public class AgentLifecycle {
     }
     TrustStore trustStore = trust.get();
     logins = logins();
+    limits = transferLimits();
     String deviceId = DeviceIdentity.of(config);
     Map<String, String> labels = Labels.check(config.labels(), "ferry.agent.labels");
     mqtt = new AgentMqtt(config.mqtt().url(), deviceId, VERSION, config.dataDir(), this::onDesired);
     MqttReporter reporter = new MqttReporter(mqtt, EVENT_QUEUE);
     Applier created = applier(deviceId, labels, trustStore, reporter);
     created.restore();
+    queue = new ApplyQueue(applying, Backoff.RESUME, new Applying(created));
     applier = created;
     mqtt.onConnect(reporter::reconnected);
     startTelemetry(deviceId);
@@ -107,7 +110,7 @@ public class AgentLifecycle {
                     user ->
                         mqtt.credentials(user, config.mqtt().password().orElse("").toCharArray())));
     mqtt.start();
-    applying.execute(() -> afterwards(created.reconcile()));
+    queue.reconcile();
   }
 
   private Applier applier(
@@ -193,29 +196,24 @@ public class AgentLifecycle {
   }
 
   private void onDesired(byte[] payload) {
-    applying.execute(() -> afterwards(applier.apply(payload)));
+    queue.offer(payload);
   }
 
-  /** Runs on the apply thread: schedules a retry while an install waits, with growing delays. */
-  private void afterwards(boolean pending) {
-    if (!pending) {
-      retries = 0;
-      cancelRetry();
-    } else if (retry == null || retry.isDone()) {
-      long delay = Backoff.RESUME.delay(retries++).toMillis();
-      retry = applying.schedule(this::retry, delay, TimeUnit.MILLISECONDS);
+  /** The applier as the queue drives it. */
+  private record Applying(Applier applier) implements ApplyQueue.Target {
+    @Override
+    public boolean apply(byte[] payload) {
+      return applier.apply(payload);
     }
-  }
 
-  private void retry() {
-    retry = null;
-    afterwards(applier.reconcile());
-  }
+    @Override
+    public boolean reconcile() {
+      return applier.reconcile();
+    }
 
-  private void cancelRetry() {
-    if (retry != null) {
-      retry.cancel(false);
-      retry = null;
+    @Override
+    public void failed(RuntimeException failure) {
+      applier.failed(failure);
     }
   }
 
@@ -226,9 +224,26 @@ public class AgentLifecycle {
         host ->
             RegistryClient.builder(host)
                 .plainHttp(plain)
-                .idleTimeout(config.registry().idleTimeout())
+                .transferLimits(limits)
                 .credentials(logins.forRegistry(host, plain))
                 .build());
+  }
+
+  private TransferLimits transferLimits() {
+    var registry = config.registry();
+    try {
+      return new TransferLimits(
+          registry.idleTimeout(),
+          registry.minBytesPerWindow(),
+          registry.throughputWindow(),
+          registry.downloadDeadline());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalStateException(
+          "ferry.agent.registry.idle-timeout, .min-bytes-per-window, .throughput-window and"
+              + " .download-deadline: "
+              + e.getMessage(),
+          e);
+    }
   }
 
   private RegistryLogins logins() throws IOException {

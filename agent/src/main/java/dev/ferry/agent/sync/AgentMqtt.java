@@ -27,6 +27,9 @@ import org.jboss.logging.Logger;
  * The agent's MQTT link (Paho, MQTT 3.1.1, QoS 1, persistent session): a will that marks the device
  * offline, presence on connect, the desired-state subscription, and reconnects with jittered
  * exponential backoff, so that a fleet does not reconnect in lockstep. Serving never depends on it.
+ * Paho's v3 client cannot refuse a large incoming message before reading it whole: the broker's
+ * limit ({@link Topic#MAX_PAYLOAD_BYTES}, set on the hub's broker and the shipped Mosquitto config)
+ * bounds it.
  */
 public final class AgentMqtt implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(AgentMqtt.class);

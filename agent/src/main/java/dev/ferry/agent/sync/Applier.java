@@ -212,6 +212,17 @@ public final class Applier {
     }
   }
 
+  /**
+   * Reports a failure that escaped {@link #apply} or {@link #reconcile} (a full disk, a defect) as
+   * a {@code FAILED} event; the caller retries.
+   *
+   * @param failure what was thrown
+   */
+  public synchronized void failed(RuntimeException failure) {
+    Failure internal = new Failure(Reason.INTERNAL_ERROR, String.valueOf(failure.getMessage()));
+    reports.event(EventType.FAILED, null, null, internal.text() + "; retrying");
+  }
+
   /** Sends the reported state: accepted sequence, and per model its status and versions. */
   public synchronized void report() {
     reports.send();

@@ -107,6 +107,28 @@ public final class TestVersions {
         file, spec, () -> new GoldenVectors(List.of(golden), Map.of()), CPU_ONLY);
   }
 
+  /**
+   * Writes, loads and proves {@code y = Gather([1, 2, 3, 4], i)}: i INT64 [-1], y FP32 [-1]; an
+   * index outside [-4, 3] is refused by ONNX Runtime.
+   */
+  public static LoadedVersion gather(Path dir, String model, String version) {
+    Path file = dir.resolve(model + "-" + version + ".onnx");
+    OnnxModels.gather(file);
+    List<Long> dynamic = List.of(-1L);
+    ServingSpec spec =
+        spec(
+            model,
+            version,
+            List.of(new TensorSpec("i", Datatype.INT64, dynamic)),
+            List.of(new TensorSpec("y", Datatype.FP32, dynamic)));
+    GoldenCase golden =
+        new GoldenCase(
+            List.of(tensor("i", Datatype.INT64, List.of(2L), List.of(0L, 3L))),
+            List.of(tensor("y", Datatype.FP32, List.of(2L), List.of(1.0, 4.0))));
+    return VersionLoader.load(
+        file, spec, () -> new GoldenVectors(List.of(golden), Map.of()), CPU_ONLY);
+  }
+
   public static Tensor tensor(String name, Datatype datatype, List<Long> shape, List<?> data) {
     return new Tensor(name, datatype, shape, new ArrayList<>(data));
   }

@@ -29,7 +29,7 @@ public class TokenResource {
       throw new dev.ferry.protocol.json.FieldException("body", "is missing");
     }
     return Response.status(201)
-        .entity(tokens.issue(request.name(), ApiRole.of(request.role())))
+        .entity(tokens.issue(request.name(), ApiRole.of(request.role()), request.expiresAt()))
         .build();
   }
 

@@ -6,6 +6,7 @@ import dev.ferry.hub.config.HubConfig;
 import dev.ferry.hub.db.Database;
 import dev.ferry.protocol.api.IssuedToken;
 import dev.ferry.protocol.api.TokenInfo;
+import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.oci.Digest;
 import io.quarkus.runtime.StartupEvent;
@@ -34,8 +35,8 @@ import org.jboss.logging.Logger;
 
 /**
  * API tokens: the admin token (configured, or generated once into {@code admin.token}, mode 0600)
- * and tokens an admin issues. Only sha256 hashes are stored; a token is shown once, when issued,
- * and never logged.
+ * and tokens an admin issues, each with an optional expiry after which it is refused. Only sha256
+ * hashes are stored; a token is shown once, when issued, and never logged.
  */
 @ApplicationScoped
 public class Tokens {
@@ -51,7 +52,12 @@ public class Tokens {
 
   void start(@Observes StartupEvent event) {
     adminHash =
-        hash(config.bootstrapToken().filter(t -> !t.isBlank()).orElseGet(this::adminTokenFile));
+        hash(
+            config
+                .bootstrapToken()
+                .filter(t -> !t.isBlank())
+                .map(BootstrapToken::require)
+                .orElseGet(this::adminTokenFile));
   }
 
   private String adminTokenFile() {
@@ -87,8 +93,11 @@ public class Tokens {
     return db.transaction(
         c -> {
           try (PreparedStatement query =
-              c.prepareStatement("SELECT name, role FROM api_token WHERE token_sha256 = ?")) {
+              c.prepareStatement(
+                  "SELECT name, role FROM api_token WHERE token_sha256 = ?"
+                      + " AND (expires_at IS NULL OR expires_at > ?)")) {
             query.setString(1, hash);
+            query.setTimestamp(2, Timestamp.from(clock.instant()));
             try (ResultSet row = query.executeQuery()) {
               return row.next()
                   ? Optional.of(new TokenHolder(row.getString(1), ApiRole.of(row.getString(2))))
@@ -103,33 +112,38 @@ public class Tokens {
    *
    * @param name a unique name for it
    * @param role what it may do
+   * @param expiresAt when it stops working, in the future; null for never
    * @return the token, which is not stored and cannot be shown again
    */
-  public IssuedToken issue(String name, ApiRole role) {
+  public IssuedToken issue(String name, ApiRole role, Instant expiresAt) {
     Fields.matching(name, NAME, "name");
     if (name.equals("admin")) {
       throw new ApiException(ErrorCode.CONFLICT, "token name 'admin' is reserved");
     }
     String token = newToken();
     Instant now = clock.instant();
+    if (expiresAt != null && !expiresAt.isAfter(now)) {
+      throw new FieldException("expiresAt", "must be in the future, got " + expiresAt);
+    }
     int inserted =
         db.transaction(
             c -> {
               try (PreparedStatement insert =
                   c.prepareStatement(
-                      "INSERT INTO api_token (name, role, token_sha256, created_at)"
-                          + " VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+                      "INSERT INTO api_token (name, role, token_sha256, created_at, expires_at)"
+                          + " VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
                 insert.setString(1, name);
                 insert.setString(2, role.id());
                 insert.setString(3, hash(token));
                 insert.setTimestamp(4, Timestamp.from(now));
+                insert.setTimestamp(5, expiresAt == null ? null : Timestamp.from(expiresAt));
                 return insert.executeUpdate();
               }
             });
     if (inserted == 0) {
       throw new ApiException(ErrorCode.CONFLICT, "a token named " + Fields.show(name) + " exists");
     }
-    return new IssuedToken(name, role.id(), token, now);
+    return new IssuedToken(name, role.id(), token, now, expiresAt);
   }
 
   /** The issued tokens, without their secrets. */
@@ -138,14 +152,16 @@ public class Tokens {
         c -> {
           List<TokenInfo> tokens = new ArrayList<>();
           try (PreparedStatement query =
-                  c.prepareStatement("SELECT name, role, created_at FROM api_token ORDER BY name");
+                  c.prepareStatement(
+                      "SELECT name, role, created_at, expires_at FROM api_token ORDER BY name");
               ResultSet row = query.executeQuery()) {
             while (row.next()) {
               tokens.add(
                   new TokenInfo(
                       row.getString(1),
                       ApiRole.of(row.getString(2)).id(),
-                      row.getTimestamp(3).toInstant()));
+                      row.getTimestamp(3).toInstant(),
+                      row.getTimestamp(4) == null ? null : row.getTimestamp(4).toInstant()));
             }
           }
           return tokens;

@@ -1,5 +1,6 @@
 package dev.ferry.hub.broker;
 
+import dev.ferry.protocol.device.Topic;
 import io.moquette.BrokerConstants;
 import io.moquette.broker.config.IConfig;
 import java.net.InetAddress;
@@ -22,7 +23,10 @@ record Listeners(String host, int tlsPort, Optional<Integer> plainPort) {
     }
   }
 
-  /** Moquette's settings for these listeners: no anonymous clients, no websockets. */
+  /**
+   * Moquette's settings for these listeners: no anonymous clients, no websockets, no packet over
+   * {@link Topic#MAX_PACKET_BYTES} (Moquette's own default, 8092 bytes, refused real telemetry).
+   */
   Properties properties() {
     Properties props = new Properties();
     props.setProperty(IConfig.HOST_PROPERTY_NAME, host);
@@ -34,6 +38,8 @@ record Listeners(String host, int tlsPort, Optional<Integer> plainPort) {
     props.setProperty(IConfig.WEB_SOCKET_PORT_PROPERTY_NAME, BrokerConstants.DISABLED_PORT_BIND);
     props.setProperty(IConfig.ALLOW_ANONYMOUS_PROPERTY_NAME, "false");
     props.setProperty(IConfig.ENABLE_TELEMETRY_NAME, "false");
+    props.setProperty(
+        BrokerConstants.NETTY_MAX_BYTES_PROPERTY_NAME, String.valueOf(Topic.MAX_PACKET_BYTES));
     return props;
   }
 

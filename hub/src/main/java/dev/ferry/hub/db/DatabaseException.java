@@ -6,7 +6,12 @@ import java.sql.SQLException;
 public final class DatabaseException extends RuntimeException {
   private static final long serialVersionUID = 1L;
 
-  DatabaseException(SQLException cause) {
+  /**
+   * Wraps a failure of the database.
+   *
+   * @param cause the failure
+   */
+  public DatabaseException(SQLException cause) {
     super("database error: " + cause.getMessage(), cause);
   }
 

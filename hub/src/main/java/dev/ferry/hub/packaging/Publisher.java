@@ -24,6 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,11 +124,17 @@ public class Publisher {
     return version.replace('+', '_');
   }
 
+  /** Refuses external data before ONNX Runtime opens the file, then reads the signature. */
   private static ModelSignature inspect(Path model) {
     try {
+      ExternalDataCheck.check(model);
       return OnnxInspector.inspect(model);
+    } catch (ExternalDataException e) {
+      throw new ApiException(ErrorCode.INVALID_REQUEST, e.getMessage(), Map.of("field", "model"));
     } catch (InvalidModelException e) {
       throw new ApiException(ErrorCode.UNPROCESSABLE, e.getMessage(), Map.of("field", "model"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

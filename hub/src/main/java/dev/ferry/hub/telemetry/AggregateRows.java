@@ -1,6 +1,7 @@
 package dev.ferry.hub.telemetry;
 
 import dev.ferry.protocol.device.LatencyHistogram;
+import dev.ferry.protocol.json.Fields;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,7 +11,8 @@ import java.util.List;
 
 /**
  * Adds an {@link Aggregate} to a row of request, error and latency counts ({@code model_metrics},
- * {@code rollout_metrics}) under the row's lock, creating the row first.
+ * {@code rollout_metrics}) under the row's lock, creating the row first; counts saturate at {@link
+ * Fields#MAX_COUNT}.
  */
 final class AggregateRows {
   private AggregateRows() {}
@@ -52,7 +54,11 @@ final class AggregateRows {
         c.prepareStatement(
             "UPDATE "
                 + table
-                + " SET requests = requests + ?, errors = errors + ?, latency = ? WHERE "
+                + " SET requests = LEAST(requests + ?, "
+                + Fields.MAX_COUNT
+                + "), errors = LEAST(errors + ?, "
+                + Fields.MAX_COUNT
+                + "), latency = ? WHERE "
                 + where)) {
       update.setLong(1, sum.requests);
       update.setLong(2, sum.errors);

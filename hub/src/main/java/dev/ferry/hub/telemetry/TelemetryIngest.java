@@ -17,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,8 +33,9 @@ import org.jboss.logging.Logger;
  * Ingests telemetry batches from the {@link IngestSession}: decoded on arrival, then a queue and a
  * writer that counts up to {@value #BATCH} messages per transaction (gathered for up to {@value
  * #LINGER_MILLIS} ms) and acknowledges them to the broker only after the commit. A batch seen
- * before is counted once; a malformed or oversize message is counted and dropped; ingestion never
- * stops.
+ * before is counted once; a malformed or oversize message, or one the database refuses for its
+ * content, is counted and dead-lettered (a warning naming the device and the reason); a database
+ * outage is waited out; ingestion never stops.
  */
 @ApplicationScoped
 public class TelemetryIngest {
@@ -57,15 +59,24 @@ public class TelemetryIngest {
   private final AtomicLong counted = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong malformed = new AtomicLong();
+  private final AtomicLong deadLettered = new AtomicLong();
+  private volatile boolean running = true;
+  private final IngestRetry<Received> retry =
+      new IngestRetry<>(
+          this::store,
+          this::deadLetter,
+          duration -> Thread.sleep(duration.toMillis()),
+          Duration.ofSeconds(1),
+          () -> running);
   private final ScheduledExecutorService purger =
       Executors.newSingleThreadScheduledExecutor(daemon("ferry-telemetry-purge"));
-  private volatile boolean running = true;
 
   void start(@Observes @Priority(3100) StartupEvent event) {
     registry.gauge("ferry.ingest.telemetry.received", received);
     registry.gauge("ferry.ingest.telemetry.counted", counted);
     registry.gauge("ferry.ingest.telemetry.duplicates", duplicates);
     registry.gauge("ferry.ingest.telemetry.malformed", malformed);
+    registry.gauge("ferry.ingest.telemetry.dead_lettered", deadLettered);
     registry.gauge("ferry.ingest.telemetry.backlog", queue, BlockingQueue::size);
     Thread writer = new Thread(this::write, "ferry-telemetry-writer");
     writer.setDaemon(true);
@@ -96,7 +107,8 @@ public class TelemetryIngest {
       return;
     } catch (RuntimeException e) {
       malformed.incrementAndGet();
-      LOG.debugf("dropped a telemetry message on %s: %s", topic, e.getMessage());
+      LOG.warnf(
+          "dead-lettered a telemetry message of device %s: %s", topic.deviceId(), e.getMessage());
       ack.done();
       return;
     }
@@ -118,6 +130,11 @@ public class TelemetryIngest {
     return malformed.get();
   }
 
+  /** Well-formed batches dropped so far because the database refused their content. */
+  public long deadLettered() {
+    return deadLettered.get();
+  }
+
   private void write() {
     List<Received> taken = new ArrayList<>(BATCH);
     while (running) {
@@ -128,7 +145,7 @@ public class TelemetryIngest {
         }
         taken.add(first);
         gather(taken);
-        storeUntilItWorks(taken);
+        retry.storeAll(taken);
         taken.clear();
       } catch (InterruptedException e) {
         return;
@@ -158,24 +175,21 @@ public class TelemetryIngest {
   }
 
   /** Nothing is acknowledged before the commit, so a database outage loses nothing. */
-  private void storeUntilItWorks(List<Received> taken) throws InterruptedException {
-    while (running) {
-      try {
-        store(taken);
-        return;
-      } catch (RuntimeException e) {
-        LOG.warnf("telemetry not stored, retrying in 1 s: %s", e.getMessage());
-        Thread.sleep(1000);
-      }
-    }
-  }
-
   private void store(List<Received> taken) {
     List<TelemetryBatch> batches = taken.stream().map(Received::batch).toList();
     int fresh = db.transaction(c -> store.count(c, batches, clock.instant()));
     counted.addAndGet(fresh);
     duplicates.addAndGet(batches.size() - fresh);
     taken.forEach(message -> message.ack().done());
+  }
+
+  private void deadLetter(Received message, RuntimeException cause) {
+    deadLettered.incrementAndGet();
+    TelemetryBatch batch = message.batch();
+    LOG.warnf(
+        "dead-lettered telemetry batch %d of device %s: %s",
+        batch.seq(), batch.deviceId(), cause.getMessage());
+    message.ack().done();
   }
 
   private void purge() {

@@ -5,6 +5,7 @@ import dev.ferry.protocol.api.VersionMetrics;
 import dev.ferry.protocol.device.LatencyHistogram;
 import dev.ferry.protocol.device.ModelTelemetry;
 import dev.ferry.protocol.device.TelemetryBatch;
+import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.json.JsonCodec;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -86,8 +87,9 @@ public class TelemetryStore {
       }
       try (PreparedStatement update =
           c.prepareStatement(
-              "UPDATE model_metric_errors SET count = count + ?"
-                  + " WHERE model = ? AND version = ? AND bucket_start = ? AND reason = ?")) {
+              "UPDATE model_metric_errors SET count = LEAST(count + ?, "
+                  + Fields.MAX_COUNT
+                  + ") WHERE model = ? AND version = ? AND bucket_start = ? AND reason = ?")) {
         update.setLong(1, error.getValue());
         update.setString(2, key.model());
         update.setString(3, key.version());

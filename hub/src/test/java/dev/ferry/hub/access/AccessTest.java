@@ -87,6 +87,45 @@ class AccessTest {
   }
 
   @Test
+  void tokens_withAnExpiry_workUntilItAndAreRefusedFromThen() throws Exception {
+    String name = "brief-" + System.nanoTime();
+    String expires = java.time.Instant.now().plusSeconds(2).toString();
+    String token =
+        given()
+            .auth()
+            .oauth2(admin())
+            .contentType(ContentType.JSON)
+            .body(
+                "{\"name\":\"" + name + "\",\"role\":\"viewer\",\"expiresAt\":\"" + expires + "\"}")
+            .post("/api/v1/tokens")
+            .then()
+            .statusCode(201)
+            .body("expiresAt", equalTo(expires))
+            .extract()
+            .path("token");
+    given().auth().oauth2(token).get("/api/v1/models").then().statusCode(200);
+    int status = 200;
+    for (int i = 0; i < 100 && status == 200; i++) {
+      Thread.sleep(100);
+      status = given().auth().oauth2(token).get("/api/v1/models").then().extract().statusCode();
+    }
+    assertEquals(401, status, "an expired token");
+  }
+
+  @Test
+  void issue_refusesAnExpiryInThePast() throws Exception {
+    given()
+        .auth()
+        .oauth2(admin())
+        .contentType(ContentType.JSON)
+        .body("{\"name\":\"late\",\"role\":\"viewer\",\"expiresAt\":\"2020-01-01T00:00:00Z\"}")
+        .post("/api/v1/tokens")
+        .then()
+        .statusCode(400)
+        .body("message", equalTo("expiresAt must be in the future, got 2020-01-01T00:00:00Z"));
+  }
+
+  @Test
   void issue_refusesADuplicateName() throws Exception {
     String body = "{\"name\":\"dup-" + System.nanoTime() + "\",\"role\":\"viewer\"}";
     given()

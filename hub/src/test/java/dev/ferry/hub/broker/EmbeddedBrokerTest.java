@@ -1,8 +1,12 @@
 package dev.ferry.hub.broker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.hub.HubTestProfile;
+import dev.ferry.protocol.device.Topic;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -11,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
 import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +48,22 @@ class EmbeddedBrokerTest {
     assertEquals(topic + " {\"online\":true}", received.get(10, TimeUnit.SECONDS));
     subscriber.disconnect();
     subscriber.close();
+    publisher.close();
+  }
+
+  @Test
+  void broker_takesMessagesUpToTheProtocolsLimitAndClosesOnLarger() throws Exception {
+    Enrolled device = Enrolled.device("edge-" + System.nanoTime());
+    String topic = "ferry/v1/devices/" + device.id() + "/telemetry";
+    MqttClient publisher = device.connect();
+    publisher.setTimeToWait(10_000);
+    // before the limit was set Moquette's default (8092 bytes) closed the connection here
+    publisher.publish(topic, new byte[Topic.MAX_PAYLOAD_BYTES], 1, false);
+    assertTrue(publisher.isConnected());
+    assertThrows(
+        MqttException.class,
+        () -> publisher.publish(topic, new byte[Topic.MAX_PACKET_BYTES + 1], 1, false));
+    assertFalse(publisher.isConnected());
     publisher.close();
   }
 }

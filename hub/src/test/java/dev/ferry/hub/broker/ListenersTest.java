@@ -18,6 +18,7 @@ class ListenersTest {
     assertEquals("disabled", props.getProperty("websocket_port"));
     assertEquals("true", props.getProperty("need_client_auth"));
     assertEquals("false", props.getProperty("allow_anonymous"));
+    assertEquals("1052672", props.getProperty("netty.mqtt.message_size"));
   }
 
   @Test

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  */
 class PublishBenchmark {
   private static final int RUNS = 3;
-  private static final String TOKEN = "fy_benchmark-admin-token";
+  private static final String TOKEN =
+      dev.ferry.protocol.testing.AdminTokens.random("benchmark-admin-token");
 
   @Test
   void publish() throws Exception {

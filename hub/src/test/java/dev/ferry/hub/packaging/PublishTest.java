@@ -50,6 +50,7 @@ class PublishTest {
     OnnxModels.matMulAdd(models.resolve("fixed.onnx"), "x", 1, 4, 2, 7);
     OnnxModels.matMulAdd(models.resolve("dynamic.onnx"), "x", OnnxModels.DYNAMIC, 4, 2, 8);
     Files.writeString(models.resolve("not.onnx"), "this is not a model");
+    OnnxModels.externalData(models.resolve("external.onnx"), "admin.token", false);
   }
 
   @org.junit.jupiter.api.BeforeEach
@@ -83,6 +84,19 @@ class PublishTest {
       }
     }
     return request.post("/api/v1/models/" + name + "/versions").then().log().ifValidationFails();
+  }
+
+  @Test
+  void publish_refusesAModelWithExternalDataBeforeOnnxRuntimeOpensIt() {
+    // before: ONNX Runtime opened it and read a file beside the upload into the golden outputs
+    publish(model(), "1.0.0", "external.onnx")
+        .statusCode(400)
+        .body("code", equalTo("INVALID_REQUEST"))
+        .body(
+            "message",
+            equalTo(
+                "tensor 'W' keeps its data outside the model (external_data); publish a model"
+                    + " with every tensor's data inside the .onnx file"));
   }
 
   @Test

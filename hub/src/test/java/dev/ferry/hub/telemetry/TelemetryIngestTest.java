@@ -114,6 +114,39 @@ class TelemetryIngestTest {
   }
 
   @Test
+  void invalidBatches_areDeadLetteredAndIngestionGoesOn() throws Exception {
+    String model = "tele-" + Long.toHexString(System.nanoTime());
+    publish(model);
+    long counted = ingest.counted();
+    long malformed = ingest.malformed();
+    String device = "tele-bad-" + System.nanoTime();
+    String good = new String(CODEC.encode(batch(device, 1, model, 10, 1)), StandardCharsets.UTF_8);
+    // before the fix the database refused these (VARCHAR(128), BIGINT overflow) and the writer
+    // retried them for ever: nothing behind them was counted
+    String longReason = good.replace("inference_failed", "r".repeat(200));
+    String hugeCount = good.replace("\"requests\":10", "\"requests\":" + Long.MAX_VALUE);
+    MqttClient client = Enrolled.device(device).connect();
+    try {
+      send(client, device, longReason.getBytes(StandardCharsets.UTF_8));
+      send(client, device, hugeCount.getBytes(StandardCharsets.UTF_8));
+      send(client, device, hugeCount.getBytes(StandardCharsets.UTF_8));
+      send(client, device, CODEC.encode(batch(device, 2, model, 4, 0)));
+    } finally {
+      client.disconnect();
+      client.close();
+    }
+    await(() -> ingest.malformed() - malformed, 3);
+    await(() -> ingest.counted() - counted, 1);
+    given()
+        .auth()
+        .oauth2(Api.token("viewer"))
+        .get("/api/v1/models/" + model + "/versions/1.0.0/metrics")
+        .then()
+        .statusCode(200)
+        .body("requests", equalTo(4));
+  }
+
+  @Test
   void metrics_badRangeIs400AndUnknownReleaseIs404() {
     String token = Api.token("viewer");
     given()

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * exit codes of publish, models, rollout, devices and events.
  */
 class FerryCliIT {
-  private static final String ADMIN = "fy_cli-it-admin";
+  private static final String ADMIN = dev.ferry.protocol.testing.AdminTokens.random("cli-it-admin");
   private static final ObjectMapper JSON =
       JsonMapper.builder()
           .addModule(new JavaTimeModule())

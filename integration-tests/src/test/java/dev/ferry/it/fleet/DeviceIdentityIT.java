@@ -58,7 +58,8 @@ import org.junit.jupiter.api.io.TempDir;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DeviceIdentityIT {
-  private static final String TOKEN = "fy_identity-it-admin";
+  private static final String TOKEN =
+      dev.ferry.protocol.testing.AdminTokens.random("identity-it-admin");
   private static final String MODEL = "id-it";
   private static final String INFER = Oip.request(4);
   private static final JsonCodec CODEC = new JsonCodec();

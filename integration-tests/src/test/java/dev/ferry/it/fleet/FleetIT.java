@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FleetIT {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static final String TOKEN = "fy_fleet-it-admin";
+  private static final String TOKEN =
+      dev.ferry.protocol.testing.AdminTokens.random("fleet-it-admin");
   private static final String INFER =
       "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}]}";
 

@@ -31,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>{@code -Dbench.hub.java-options=…} adds JVM options to the hub (a flight recording, say).
  */
 class RolloutBenchmark {
-  private static final String TOKEN = "fy_rollout-bench-admin";
+  private static final String TOKEN =
+      dev.ferry.protocol.testing.AdminTokens.random("rollout-bench-admin");
   private static final int DEVICES = 10_000;
 
   @TempDir Path dir;

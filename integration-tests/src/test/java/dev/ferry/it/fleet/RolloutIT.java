@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
  * is killed mid-rollout.
  */
 class RolloutIT {
-  private static final String TOKEN = "fy_rollout-it-admin";
+  private static final String TOKEN =
+      dev.ferry.protocol.testing.AdminTokens.random("rollout-it-admin");
   private static final String MODEL = "roll-it";
 
   @TempDir static Path dir;

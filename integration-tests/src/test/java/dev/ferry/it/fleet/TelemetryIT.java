@@ -30,7 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
  * TLS to Mosquitto.
  */
 class TelemetryIT {
-  private static final String TOKEN = "fy_telemetry-it-admin";
+  private static final String TOKEN =
+      dev.ferry.protocol.testing.AdminTokens.random("telemetry-it-admin");
   private static final String MODEL = "tele-it";
   private static final String INFER = Oip.request(4);
   private static final String INVALID = Oip.request(3);

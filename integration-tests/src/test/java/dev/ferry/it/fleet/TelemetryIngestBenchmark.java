@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>{@code -Dbench.hub.java-options=…} adds JVM options to the hub (a flight recording, say).
  */
 class TelemetryIngestBenchmark {
-  private static final String TOKEN = "fy_bench-admin";
+  private static final String TOKEN = dev.ferry.protocol.testing.AdminTokens.random("bench-admin");
   private static final Duration WINDOW = Duration.ofSeconds(30);
   private static final Duration OUTAGE = Duration.ofSeconds(20);
 

@@ -10,8 +10,22 @@ import java.time.Instant;
  * @param role {@code admin}, {@code release-manager} or {@code viewer}
  * @param token the bearer token
  * @param createdAt when it was issued
+ * @param expiresAt when it stops working; null for never
  */
-public record IssuedToken(String name, String role, String token, Instant createdAt) {
+public record IssuedToken(
+    String name, String role, String token, Instant createdAt, Instant expiresAt) {
+  /**
+   * A token that never expires.
+   *
+   * @param name its name
+   * @param role its role
+   * @param token the bearer token
+   * @param createdAt when it was issued
+   */
+  public IssuedToken(String name, String role, String token, Instant createdAt) {
+    this(name, role, token, createdAt, null);
+  }
+
   /** Names the token and its role, never its secret. */
   @Override
   public String toString() {

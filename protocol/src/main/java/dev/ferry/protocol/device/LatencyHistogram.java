@@ -39,13 +39,13 @@ public record LatencyHistogram(List<Double> boundsMillis, List<Long> counts) {
               + counts.size());
     }
     for (int i = 0; i < counts.size(); i++) {
-      Fields.atLeast(counts.get(i), 0, "counts[" + i + "]");
+      Fields.count(counts.get(i), "counts[" + i + "]");
     }
   }
 
   /** The number of requests counted. */
   public long total() {
-    return counts.stream().mapToLong(Long::longValue).sum();
+    return counts.stream().mapToLong(Long::longValue).reduce(0, Math::addExact);
   }
 
   /** An empty histogram over the standard bounds. */
@@ -56,7 +56,8 @@ public record LatencyHistogram(List<Double> boundsMillis, List<Long> counts) {
   }
 
   /**
-   * The sum of this histogram and another over the same bounds.
+   * The sum of this histogram and another over the same bounds, each count saturating at {@link
+   * Fields#MAX_COUNT}.
    *
    * @param other the other histogram
    * @return the sum
@@ -72,7 +73,7 @@ public record LatencyHistogram(List<Double> boundsMillis, List<Long> counts) {
     }
     List<Long> sum = new java.util.ArrayList<>(counts.size());
     for (int i = 0; i < counts.size(); i++) {
-      sum.add(counts.get(i) + other.counts.get(i));
+      sum.add(Fields.addCounts(counts.get(i), other.counts.get(i)));
     }
     return new LatencyHistogram(boundsMillis, sum);
   }

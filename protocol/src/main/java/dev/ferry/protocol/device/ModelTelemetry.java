@@ -1,9 +1,11 @@
 package dev.ferry.protocol.device;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.release.ModelNames;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * How one model version behaved on a device during a batch's interval.
@@ -11,8 +13,10 @@ import java.util.Map;
  * @param name the model name
  * @param version the version that served
  * @param executionProvider the execution provider it ran on
- * @param requests inference requests served, failed ones included
- * @param errors failed requests by reason (for example {@code invalid_input}, {@code runtime})
+ * @param requests inference requests served, failed ones included; every count is at most {@link
+ *     Fields#MAX_COUNT}
+ * @param errors failed requests by reason (for example {@code invalid_input}, {@code runtime}): at
+ *     most {@value #MAX_REASONS} reasons, each matching {@code [A-Za-z0-9_.:-]{1,128}}
  * @param latency the latency histogram of the requests
  */
 public record ModelTelemetry(
@@ -22,14 +26,28 @@ public record ModelTelemetry(
     @JsonProperty(required = true) long requests,
     Map<String, Long> errors,
     LatencyHistogram latency) {
+  /** The most error reasons one record carries. */
+  public static final int MAX_REASONS = 64;
+
+  private static final Pattern REASON = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
+
   /** Checks the fields. */
   public ModelTelemetry {
     ModelNames.requireName(name, "name");
     ModelNames.requireVersion(version, "version");
     Fields.text(executionProvider, "executionProvider");
-    Fields.atLeast(requests, 0, "requests");
+    Fields.count(requests, "requests");
     errors = Fields.map(errors, "errors");
-    errors.forEach((reason, count) -> Fields.atLeast(count, 0, "errors." + reason));
+    if (errors.size() > MAX_REASONS) {
+      throw new FieldException(
+          "errors", "must have at most " + MAX_REASONS + " reasons, got " + errors.size());
+    }
+    errors.forEach(ModelTelemetry::requireError);
     Fields.required(latency, "latency");
+  }
+
+  private static void requireError(String reason, long count) {
+    Fields.matching(reason, REASON, "errors key");
+    Fields.count(count, "errors." + reason);
   }
 }

@@ -10,6 +10,16 @@ import java.util.Arrays;
  * @param channel the channel
  */
 public record Topic(String deviceId, Channel channel) {
+  /**
+   * The largest payload of any Ferry message on MQTT (the {@code @MaxBytes} of the largest, {@link
+   * TelemetryBatch} and {@link DesiredState}'s envelope): brokers refuse anything larger, so no
+   * client reads more than this into memory.
+   */
+  public static final int MAX_PAYLOAD_BYTES = 1 << 20;
+
+  /** The largest MQTT packet a broker accepts: {@link #MAX_PAYLOAD_BYTES}, topic and header. */
+  public static final int MAX_PACKET_BYTES = MAX_PAYLOAD_BYTES + (4 << 10);
+
   /** The prefix of every Ferry v1 device topic. */
   public static final String PREFIX = "ferry/v1/devices/";
 

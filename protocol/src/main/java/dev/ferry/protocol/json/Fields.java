@@ -11,6 +11,12 @@ import java.util.regex.Pattern;
 public final class Fields {
   private static final int MAX_SHOWN = 80;
 
+  /**
+   * The largest count a wire record carries (2^50, a million requests a second for 35 years), so
+   * that sums of many records stay far from {@link Long#MAX_VALUE}.
+   */
+  public static final long MAX_COUNT = 1L << 50;
+
   private Fields() {}
 
   /**
@@ -70,6 +76,31 @@ public final class Fields {
       throw new FieldException(field, "must be at least " + min + ", got " + value);
     }
     return value;
+  }
+
+  /**
+   * Requires a count: from 0 to {@link #MAX_COUNT}.
+   *
+   * @param value the field value
+   * @param field the field name
+   * @return the value
+   */
+  public static long count(long value, String field) {
+    if (value < 0 || value > MAX_COUNT) {
+      throw new FieldException(field, "must be a count from 0 to " + MAX_COUNT + ", got " + value);
+    }
+    return value;
+  }
+
+  /**
+   * Adds two counts, saturating at {@link #MAX_COUNT}: sums of many devices' figures never wrap.
+   *
+   * @param a a count from 0 to {@link #MAX_COUNT}
+   * @param b another
+   * @return their sum, at most {@link #MAX_COUNT}
+   */
+  public static long addCounts(long a, long b) {
+    return Math.min(MAX_COUNT, count(a, "count") + count(b, "count"));
   }
 
   /**

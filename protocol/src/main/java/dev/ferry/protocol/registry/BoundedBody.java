@@ -3,7 +3,6 @@ package dev.ferry.protocol.registry;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -14,9 +13,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.LongConsumer;
 
 /**
- * Receives a response body into a sink, at most {@code max} bytes, failing the transfer when no
- * byte arrives within the idle timeout. Over the cap it either fails (a blob larger than declared)
- * or drops the rest (an error body). Completes with the number of bytes written.
+ * Receives a response body into a sink, at most {@code max} bytes, failing the transfer when it
+ * breaks its {@link TransferLimits} (idle, below the throughput floor, past the deadline). Over the
+ * cap it either fails (a blob larger than declared) or drops the rest (an error body). Completes
+ * with the number of bytes written.
  */
 final class BoundedBody implements HttpResponse.BodySubscriber<Long> {
   /** Where received bytes go. */
@@ -28,11 +28,11 @@ final class BoundedBody implements HttpResponse.BodySubscriber<Long> {
   private final long max;
   private final String tooLarge;
   private final LongConsumer progress;
-  private final Duration idle;
+  private final TransferLimits limits;
   private final ScheduledExecutorService timer;
   private final CompletableFuture<Long> result = new CompletableFuture<>();
   private volatile Flow.Subscription subscription;
-  private volatile long lastActivity;
+  private volatile TransferWatch watch;
   private volatile ScheduledFuture<?> watchdog;
   private long written;
 
@@ -45,21 +45,21 @@ final class BoundedBody implements HttpResponse.BodySubscriber<Long> {
       long max,
       String tooLarge,
       LongConsumer progress,
-      Duration idle,
+      TransferLimits limits,
       ScheduledExecutorService timer) {
     this.sink = sink;
     this.max = max;
     this.tooLarge = tooLarge;
     this.progress = progress;
-    this.idle = idle;
+    this.limits = limits;
     this.timer = timer;
   }
 
   @Override
   public void onSubscribe(Flow.Subscription subscription) {
     this.subscription = subscription;
-    lastActivity = System.nanoTime();
-    long period = Math.max(10, idle.toMillis() / 4);
+    watch = new TransferWatch(limits, System.nanoTime());
+    long period = Math.max(10, Math.min(limits.idle().toMillis(), limits.window().toMillis()) / 4);
     watchdog = timer.scheduleAtFixedRate(this::checkIdle, period, period, TimeUnit.MILLISECONDS);
     subscription.request(1);
   }
@@ -69,13 +69,13 @@ final class BoundedBody implements HttpResponse.BodySubscriber<Long> {
     if (result.isDone()) {
       return;
     }
-    lastActivity = System.nanoTime();
     try {
       for (ByteBuffer buffer : buffers) {
         if (!take(buffer)) {
           return;
         }
       }
+      watch.received(written, System.nanoTime());
       progress.accept(written);
       subscription.request(1);
     } catch (IOException e) {
@@ -119,9 +119,9 @@ final class BoundedBody implements HttpResponse.BodySubscriber<Long> {
   }
 
   private void checkIdle() {
-    if (System.nanoTime() - lastActivity > idle.toNanos()) {
-      fail(new StalledTransferException("no data for " + idle.toMillis() + " ms"));
-    }
+    watch
+        .problem(System.nanoTime())
+        .ifPresent(problem -> fail(new StalledTransferException(problem)));
   }
 
   private void fail(IOException error) {

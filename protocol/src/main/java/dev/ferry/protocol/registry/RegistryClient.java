@@ -44,7 +44,7 @@ public final class RegistryClient implements AutoCloseable {
             builder.plainHttp,
             builder.credentials,
             builder.requestTimeout,
-            builder.idleTimeout);
+            builder.limits);
     this.plainHttp = builder.plainHttp;
     this.credentials = builder.credentials;
     this.manifests = new Manifests(transport);
@@ -159,7 +159,8 @@ public final class RegistryClient implements AutoCloseable {
    * @return what was resumed and fetched
    * @throws BlobTooLargeException if the registry serves more than the declared size
    * @throws DigestMismatchException if the content does not match the digest
-   * @throws StalledTransferException if no byte arrives within the idle timeout
+   * @throws StalledTransferException if the transfer breaks its {@link TransferLimits}: idle, below
+   *     the throughput floor or past the deadline
    * @throws IOException if the request fails; the part is kept for a resume
    */
   public BlobPull pullBlob(String repository, Descriptor blob, Path target, LongConsumer progress)
@@ -217,7 +218,7 @@ public final class RegistryClient implements AutoCloseable {
     private boolean plainHttp;
     private Credentials credentials = Credentials.anonymous();
     private Duration requestTimeout = Duration.ofSeconds(30);
-    private Duration idleTimeout = Duration.ofSeconds(30);
+    private TransferLimits limits = TransferLimits.DEFAULT;
 
     private Builder(String registry) {
       this.registry = Fields.matching(registry, REGISTRY, "registry");
@@ -264,7 +265,19 @@ public final class RegistryClient implements AutoCloseable {
      * @return this builder
      */
     public Builder idleTimeout(Duration timeout) {
-      this.idleTimeout = timeout;
+      this.limits = limits.withIdle(timeout);
+      return this;
+    }
+
+    /**
+     * How slow a body may be: idle timeout, throughput floor and deadline ({@link
+     * TransferLimits#DEFAULT} by default: 30 s idle, no floor, no deadline).
+     *
+     * @param limits the limits
+     * @return this builder
+     */
+    public Builder transferLimits(TransferLimits limits) {
+      this.limits = limits;
       return this;
     }
 

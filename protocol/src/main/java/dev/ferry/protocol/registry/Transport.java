@@ -68,7 +68,7 @@ final class Transport implements AutoCloseable {
   final String registry;
   private final boolean plainHttp;
   private final Duration requestTimeout;
-  private final Duration idleTimeout;
+  private final TransferLimits limits;
   final Authenticator auth;
   private final HttpClient http;
   private final ScheduledExecutorService timer;
@@ -78,11 +78,11 @@ final class Transport implements AutoCloseable {
       boolean plainHttp,
       Credentials credentials,
       Duration requestTimeout,
-      Duration idleTimeout) {
+      TransferLimits limits) {
     this.registry = registry;
     this.plainHttp = plainHttp;
     this.requestTimeout = requestTimeout;
-    this.idleTimeout = idleTimeout;
+    this.limits = limits;
     this.auth = new Authenticator(registry, plainHttp, credentials);
     this.http = newHttp(requestTimeout);
     this.timer = Executors.newSingleThreadScheduledExecutor(Transport::timerThread);
@@ -201,7 +201,7 @@ final class Transport implements AutoCloseable {
 
   /** A body into a sink, cut at {@code max} bytes: failing when {@code tooLarge} is set. */
   BoundedBody body(BoundedBody.Sink sink, long max, String tooLarge, LongConsumer progress) {
-    return new BoundedBody(sink, max, tooLarge, progress, idleTimeout, timer);
+    return new BoundedBody(sink, max, tooLarge, progress, limits, timer);
   }
 
   /** Bodies into memory, at most {@code max} bytes. */

@@ -129,12 +129,12 @@ class ApiRecordsTest extends RecordContract {
             number(5),
             "TokenRequest: name must be a string, got 5"),
         new Case(
-            new IssuedToken("ci", "viewer", "fy_secret", T0),
+            new IssuedToken("ci", "viewer", "fy_secret", T0, T0.plusSeconds(3600)),
             "createdAt",
             text("yesterday"),
             "IssuedToken: createdAt must be an RFC 3339 timestamp, got 'yesterday'"),
         new Case(
-            new TokenInfo("ci", "admin", T0),
+            new TokenInfo("ci", "admin", T0, T0.plusSeconds(60)),
             "role",
             number(7),
             "TokenInfo: role must be a string, got 7"),

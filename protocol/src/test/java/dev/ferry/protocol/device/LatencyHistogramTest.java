@@ -35,4 +35,18 @@ class LatencyHistogramTest {
             IllegalArgumentException.class, () -> of(1, 2, 3, 4).plus(LatencyHistogram.empty()));
     assertTrue(error.getMessage().startsWith("histograms over other bounds do not add"));
   }
+
+  @Test
+  void sums_saturateAtTheLargestCount() {
+    long max = dev.ferry.protocol.json.Fields.MAX_COUNT;
+    assertEquals(of(max, 2, max, 0), of(max - 1, 1, max, 0).plus(of(5, 1, max, 0)));
+  }
+
+  @Test
+  void counts_aboveTheLargestCountAreRefused() {
+    var error = assertThrows(IllegalArgumentException.class, () -> of(Long.MAX_VALUE, 0, 0, 0));
+    assertEquals(
+        "counts[0] must be a count from 0 to 1125899906842624, got 9223372036854775807",
+        error.getMessage());
+  }
 }

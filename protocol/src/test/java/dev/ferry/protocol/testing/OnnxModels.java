@@ -110,6 +110,59 @@ public final class OnnxModels {
     write(path, model(graph, "", 17));
   }
 
+  /**
+   * {@code y = Gather(table, i)} over a 4-element FP32 table {1, 2, 3, 4} with INT64 indices of
+   * dynamic length: an index outside [-4, 3] fails in ONNX Runtime with INVALID_ARGUMENT.
+   */
+  public static void gather(Path path) {
+    Msg graph =
+        new Msg()
+            .msg(1, node("Gather", List.of("table", "i"), "y"))
+            .string(2, "gather")
+            .msg(5, floatInitializer("table", List.of(4L), new float[] {1, 2, 3, 4}))
+            .msg(11, tensorValue("i", INT64, List.of("n")))
+            .msg(12, tensorValue("y", FLOAT, List.of("n")));
+    write(path, model(graph, "", 17));
+  }
+
+  /**
+   * {@code c = a + W} on FP32 [2], W an initializer whose data is in a file {@code location} beside
+   * the model ({@code external_data}); with {@code inConstant} W is instead the tensor attribute of
+   * a Constant node inside an If's then-branch, deeper in the graph.
+   */
+  public static void externalData(Path path, String location, boolean inConstant) {
+    Msg w =
+        new Msg()
+            .int64(1, 2)
+            .int64(2, FLOAT)
+            .string(8, "W")
+            .msg(13, new Msg().string(1, "location").string(2, location))
+            .int64(14, 1);
+    Msg graph = new Msg().msg(1, node("Add", List.of("a", "W"), "c")).string(2, "external");
+    if (inConstant) {
+      Msg constant = node("Constant", List.of(), "W").msg(5, tensorAttribute("value", w));
+      Msg branch = new Msg().msg(1, constant).string(2, "then");
+      Msg ifNode =
+          node("If", List.of("a"), "unused")
+              .msg(5, new Msg().string(1, "then_branch").msg(6, branch));
+      graph =
+          new Msg()
+              .msg(1, ifNode)
+              .msg(1, node("Add", List.of("a", "a"), "c"))
+              .string(2, "external");
+    } else {
+      graph.msg(5, w);
+    }
+    graph
+        .msg(11, tensorValue("a", FLOAT, List.of(2L)))
+        .msg(12, tensorValue("c", FLOAT, List.of(2L)));
+    write(path, model(graph, "", 17));
+  }
+
+  private static Msg tensorAttribute(String name, Msg tensor) {
+    return new Msg().string(1, name).msg(5, tensor).int64(20, 4);
+  }
+
   /** Identity on FP32 [2] importing {@code ai.onnx.ml} 3 before the default domain as "ai.onnx". */
   public static void importsTwoDomains(Path path, int defaultOpset) {
     Msg graph =

@@ -1,0 +1,65 @@
+package dev.ferry.agent.serve;
+
+import dev.ferry.agent.config.AgentConfig;
+import io.quarkus.vertx.http.runtime.RouteConstants;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.concurrent.Semaphore;
+
+/**
+ * Bounds the inferences in progress, their bodies included: one beyond {@value #PROPERTY} is
+ * answered 503 with {@code Retry-After} before its body is read, so memory stays within the limit
+ * times the body limit.
+ */
+@ApplicationScoped
+public class InferenceLimit {
+  static final String PROPERTY = "ferry.agent.serve.max-concurrent";
+  static final String RETRY_AFTER_SECONDS = "1";
+
+  private final int max;
+  private final Semaphore permits;
+
+  InferenceLimit(AgentConfig config) {
+    this.max = config.serve().maxConcurrent();
+    if (max < 1) {
+      throw new IllegalArgumentException(PROPERTY + " must be at least 1, got " + max);
+    }
+    this.permits = new Semaphore(max);
+  }
+
+  void install(@Observes Router router) {
+    router
+        .routeWithRegex(HttpMethod.POST, "/v2/models/.+/infer")
+        .order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 2)
+        .handler(this::admit);
+  }
+
+  /** The permits, for tests that hold them all. */
+  Semaphore permits() {
+    return permits;
+  }
+
+  private void admit(RoutingContext context) {
+    if (!permits.tryAcquire()) {
+      refuse(context);
+      return;
+    }
+    context.addEndHandler(done -> permits.release());
+    context.next();
+  }
+
+  private void refuse(RoutingContext context) {
+    String error = max + " inferences are running, the limit (" + PROPERTY + "); retry later";
+    context
+        .response()
+        .setStatusCode(503)
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
+        .end(new JsonObject().put("error", error).encode());
+  }
+}

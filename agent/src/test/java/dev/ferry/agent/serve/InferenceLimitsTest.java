@@ -1,0 +1,125 @@
+package dev.ferry.agent.serve;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ferry.agent.runtime.LoadedVersion;
+import dev.ferry.agent.runtime.ModelSlot;
+import dev.ferry.agent.runtime.Models;
+import dev.ferry.agent.runtime.TestVersions;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What a caller cannot do to the agent: force a rollback with inputs ONNX Runtime refuses, run more
+ * inferences at once than allowed, or make a request's tensors take more memory than allowed.
+ */
+@QuarkusTest
+@TestProfile(InferenceLimitsTest.Small.class)
+class InferenceLimitsTest {
+  /** 1 KiB of tensors per request, two inferences at once. */
+  public static class Small implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+      return Map.of(TensorBudget.PROPERTY, "1024", InferenceLimit.PROPERTY, "2");
+    }
+  }
+
+  @Inject Models models;
+  @Inject InferenceLimit limit;
+
+  @Test
+  void inputsOnnxRuntimeRefuses_are400AndNeverRollBackAVersionOnProbation() throws IOException {
+    Path dir = Files.createTempDirectory("ferry-limits-test");
+    models.install("lookup", TestVersions.gather(dir, "lookup", "1.0.0"));
+    ModelSlot slot = models.install("lookup", TestVersions.gather(dir, "lookup", "2.0.0"));
+    LoadedVersion second = slot.active();
+    // before the fix each was a 500 counted by probation: 20 of them rolled 2.0.0 back
+    for (int i = 0; i < 25; i++) {
+      infer("lookup", indices("[1, 99]"))
+          .statusCode(400)
+          .body(
+              "error",
+              startsWith(
+                  "model 'lookup' version '2.0.0' refused the request: Error code -"
+                      + " ORT_INVALID_ARGUMENT - message: Non-zero status code returned while"
+                      + " running Gather node."));
+    }
+    assertEquals("2.0.0", slot.active().version());
+    assertEquals(0, second.errors());
+    infer("lookup", indices("[0, 3]")).statusCode(200).body("outputs[0].data[1]", equalTo(4.0f));
+  }
+
+  @Test
+  void requestsBeyondTheConcurrencyLimit_are503WithRetryAfter() throws IOException {
+    Path dir = Files.createTempDirectory("ferry-limits-test");
+    models.install("busy", TestVersions.gather(dir, "busy", "1.0.0"));
+    int held = limit.permits().drainPermits();
+    try {
+      assertEquals(2, held);
+      infer("busy", indices("[0]"))
+          .statusCode(503)
+          .header("Retry-After", "1")
+          .body(
+              "error",
+              equalTo(
+                  "2 inferences are running, the limit (ferry.agent.serve.max-concurrent);"
+                      + " retry later"));
+    } finally {
+      limit.permits().release(held);
+    }
+    infer("busy", indices("[0]")).statusCode(200);
+    infer("busy", indices("[0]")).statusCode(200);
+    assertEquals(2, limit.permits().availablePermits());
+  }
+
+  @Test
+  void requestsWhoseTensorsTakeMoreThanTheBudget_are413BeforeRunning() throws IOException {
+    Path dir = Files.createTempDirectory("ferry-limits-test");
+    LoadedVersion version = TestVersions.gather(dir, "sized", "1.0.0");
+    models.install("sized", version);
+    // 80 indices: 640 bytes in, 320 out; 100: 800 in (under 1024 alone) and 400 out
+    infer("sized", indices(zeros(80))).statusCode(200);
+    long before = version.requests();
+    infer("sized", indices(zeros(100)))
+        .statusCode(413)
+        .body(
+            "error",
+            equalTo(
+                "the request's tensors need 1200 bytes (inputs 800, outputs 400), over the"
+                    + " limit of 1024 (ferry.agent.serve.max-tensor-bytes)"));
+    assertEquals(before, version.requests());
+  }
+
+  private static String zeros(int n) {
+    return Collections.nCopies(n, "0").toString();
+  }
+
+  private static String indices(String data) {
+    return "{\"inputs\": [{\"name\": \"i\", \"shape\": ["
+        + data.split(",").length
+        + "], \"datatype\": \"INT64\", \"data\": "
+        + data
+        + "}]}";
+  }
+
+  private static ValidatableResponse infer(String model, String body) {
+    return given()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/v2/models/" + model + "/infer")
+        .then();
+  }
+}
