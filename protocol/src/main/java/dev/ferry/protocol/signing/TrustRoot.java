@@ -114,6 +114,25 @@ public record TrustRoot(
   }
 
   /**
+   * A root trusted on first use: its keys come from the document itself, so it must parse first,
+   * then a threshold of its own root keys must have signed it.
+   *
+   * @param envelope the signed root ({@link PayloadTypes#ROOT})
+   * @param codec the codec to decode it with
+   * @return the root
+   * @throws UntrustedSignatureException if the type differs or its own threshold is not met
+   */
+  public static TrustRoot selfSigned(Envelope envelope, JsonCodec codec) {
+    if (!PayloadTypes.ROOT.equals(envelope.payloadType())) {
+      throw new UntrustedSignatureException(
+          "payloadType must be '" + PayloadTypes.ROOT + "', got '" + envelope.payloadType() + "'");
+    }
+    TrustRoot root = codec.decode(envelope.payloadBytes(), TrustRoot.class);
+    byte[] verified = root.verifier(Role.ROOT).verify(envelope, PayloadTypes.ROOT);
+    return codec.decode(verified, TrustRoot.class);
+  }
+
+  /**
    * The first root of a fleet.
    *
    * @param expiresAt when it expires; null for never
