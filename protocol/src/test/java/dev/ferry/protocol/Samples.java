@@ -104,7 +104,8 @@ public final class Samples {
         "0.1.0",
         Map.of("site", "berlin", "accel", "cpu"),
         List.of("CPU"),
-        List.of(modelReport()));
+        List.of(modelReport()),
+        1);
   }
 
   public static DeviceEvent event() {

@@ -21,6 +21,9 @@ public interface AgentConfig {
   /** The path of the hub's trust root (the envelope from {@code GET /api/v1/trust/root}). */
   Optional<Path> trustRoot();
 
+  /** How the agent follows the hub's chain of trust roots. */
+  Trust trust();
+
   /** Where the cache ({@code blobs/}, {@code incoming/}) and {@code state.json} live. */
   @WithDefault("./ferry-agent-data")
   Path dataDir();
@@ -111,6 +114,13 @@ public interface AgentConfig {
     /** A download with no byte for this long is cut and retried (slow-retrieval attacks). */
     @WithDefault("30s")
     Duration idleTimeout();
+  }
+
+  /** Following the hub's chain of trust roots ({@code ferry/v1/trust/roots}). */
+  interface Trust {
+    /** The most rotations accepted in one walk; a longer chain is refused whole. */
+    @WithDefault("32")
+    int maxChainSteps();
   }
 
   /** Telemetry batches sent to the hub, kept on disk while they cannot be sent. */
