@@ -21,6 +21,9 @@ public interface AgentConfig {
   /** The path of the hub's trust root (the envelope from {@code GET /api/v1/trust/root}). */
   Optional<Path> trustRoot();
 
+  /** How the agent follows the hub's chain of trust roots. */
+  Trust trust();
+
   /** Where the cache ({@code blobs/}, {@code incoming/}) and {@code state.json} live. */
   @WithDefault("./ferry-agent-data")
   Path dataDir();
@@ -129,6 +132,13 @@ public interface AgentConfig {
     /** The longest one download may take before it is cut and retried; 0 for none. */
     @WithDefault("6h")
     Duration downloadDeadline();
+  }
+
+  /** Following the hub's chain of trust roots ({@code ferry/v1/trust/roots}). */
+  interface Trust {
+    /** The most rotations accepted in one walk; a longer chain is refused whole. */
+    @WithDefault("32")
+    int maxChainSteps();
   }
 
   /** Telemetry batches sent to the hub, kept on disk while they cannot be sent. */

@@ -14,6 +14,7 @@ import dev.ferry.agent.store.StateFile;
 import dev.ferry.agent.telemetry.ServingMeters;
 import dev.ferry.agent.telemetry.TelemetrySender;
 import dev.ferry.agent.trust.DesiredStateVerifier;
+import dev.ferry.agent.trust.RootFollower;
 import dev.ferry.agent.trust.TrustStore;
 import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.Labels;
@@ -85,6 +86,7 @@ public class AgentLifecycle {
     String deviceId = DeviceIdentity.of(config);
     Map<String, String> labels = Labels.check(config.labels(), "ferry.agent.labels");
     mqtt = new AgentMqtt(config.mqtt().url(), deviceId, VERSION, config.dataDir(), this::onDesired);
+    mqtt.onRoots(this::onRoots);
     MqttReporter reporter = new MqttReporter(mqtt, EVENT_QUEUE);
     Applier created = applier(deviceId, labels, trustStore, reporter);
     created.restore();
@@ -127,6 +129,10 @@ public class AgentLifecycle {
             stateFile,
             models,
             reporter,
+            new RootFollower(
+                trustStore,
+                new dev.ferry.protocol.json.JsonCodec(),
+                config.trust().maxChainSteps()),
             Clock.systemUTC()));
   }
 
@@ -197,6 +203,10 @@ public class AgentLifecycle {
 
   private void onDesired(byte[] payload) {
     queue.offer(payload);
+  }
+
+  private void onRoots(byte[] payload) {
+    queue.submit(() -> applier.followRoots(payload));
   }
 
   /** The applier as the queue drives it. */

@@ -51,6 +51,15 @@ final class ApplyQueue {
     }
   }
 
+  /**
+   * Queues other work for the apply thread (a new chain of trust roots), driven like a desired
+   * state: it returns true while an install waits, and a failure escaping it is reported and
+   * retried.
+   */
+  void submit(BooleanSupplier work) {
+    executor.execute(() -> run(work, null));
+  }
+
   /** Queues a reconcile of the accepted state. */
   void reconcile() {
     executor.execute(() -> run(target::reconcile, null));

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -34,14 +35,22 @@ final class Reports {
   private final Reporter sink;
   private final Models models;
   private final Supplier<AgentState> state;
+  private final IntSupplier rootVersion;
   private final Clock clock;
   private final Map<String, ModelReport> reports = new TreeMap<>();
 
-  Reports(Device device, Reporter sink, Models models, Supplier<AgentState> state, Clock clock) {
+  Reports(
+      Device device,
+      Reporter sink,
+      Models models,
+      Supplier<AgentState> state,
+      IntSupplier rootVersion,
+      Clock clock) {
     this.device = device;
     this.sink = sink;
     this.models = models;
     this.state = state;
+    this.rootVersion = rootVersion;
     this.clock = clock;
   }
 
@@ -120,7 +129,8 @@ final class Reports {
             device.agentVersion(),
             device.labels(),
             device.providers(),
-            List.copyOf(reports.values())));
+            List.copyOf(reports.values()),
+            rootVersion.getAsInt()));
   }
 
   private DeviceEvent event(

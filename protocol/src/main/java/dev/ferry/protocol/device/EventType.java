@@ -17,5 +17,9 @@ public enum EventType {
   /** The new version breached probation and the fallback serves again. */
   ROLLED_BACK,
   /** Installing a version failed; the reason says why. */
-  FAILED
+  FAILED,
+  /** The agent walked the hub's chain to a newer trust root; the detail names its version. */
+  TRUST_ROOT_ACCEPTED,
+  /** The agent refused the hub's chain of trust roots; the detail says which rule it broke. */
+  TRUST_ROOT_REFUSED
 }

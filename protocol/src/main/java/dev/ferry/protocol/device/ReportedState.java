@@ -18,6 +18,7 @@ import java.util.Map;
  * @param labels the agent's own labels, for example {@code site=berlin}
  * @param executionProviders the execution providers available on the device, in preference order
  * @param models one report per assigned or installed model
+ * @param rootVersion the version of the trust root the agent holds; null from older agents
  */
 @Schema("ferry.reported/v1")
 @MaxBytes(256 << 10)
@@ -28,7 +29,8 @@ public record ReportedState(
     String agentVersion,
     Map<String, String> labels,
     List<String> executionProviders,
-    List<ModelReport> models) {
+    List<ModelReport> models,
+    Integer rootVersion) {
   /** Checks the fields. */
   public ReportedState {
     DeviceIds.require(deviceId, "deviceId");
@@ -38,5 +40,8 @@ public record ReportedState(
     labels = Labels.check(labels, "labels");
     executionProviders = Fields.list(executionProviders, "executionProviders");
     models = Fields.list(models, "models");
+    if (rootVersion != null) {
+      Fields.atLeast(rootVersion, 1, "rootVersion");
+    }
   }
 }
