@@ -213,7 +213,9 @@ public final class SecureMosquitto implements AutoCloseable {
   /** SIGHUP: Mosquitto rereads its config and the CRL for new connections; sessions stay. */
   public void reload() throws Exception {
     long before = count(dir.resolve("mosquitto.log"), "Reloading config.");
-    Process kill = new ProcessBuilder("kill", "-HUP", String.valueOf(process.pid())).start();
+    // the shell's own kill: a minimal Debian has no /bin/kill (procps)
+    Process kill =
+        new ProcessBuilder("sh", "-c", "kill -HUP " + process.pid()).inheritIO().start();
     if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
       throw new AssertionError("kill -HUP " + process.pid() + " failed");
     }
