@@ -61,7 +61,8 @@ public final class Samples {
   }
 
   public static ReleasePredicate predicate() {
-    return new ReleasePredicate("ocr-det", "1.2.0", 3, T0, digest("serving"), digest("golden"));
+    return new ReleasePredicate(
+        "ocr-det", "1.2.0", 3, T0, digest("serving"), digest("golden"), T0.plusSeconds(86_400));
   }
 
   public static ReleaseStatement statement() {
