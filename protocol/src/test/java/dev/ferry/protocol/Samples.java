@@ -37,6 +37,7 @@ import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Role;
 import dev.ferry.protocol.signing.RoleKeys;
+import dev.ferry.protocol.signing.RootChain;
 import dev.ferry.protocol.signing.Signature;
 import dev.ferry.protocol.signing.Signer;
 import dev.ferry.protocol.signing.TrustRoot;
@@ -200,6 +201,11 @@ public final class Samples {
             Role.ROOT.id(), new RoleKeys(List.of(root.id()), 1),
             Role.RELEASE.id(), new RoleKeys(List.of(release.id()), 1),
             Role.HUB.id(), new RoleKeys(List.of(hub.id()), 1)));
+  }
+
+  public static RootChain rootChain() {
+    return new RootChain(
+        List.of(new Signer(ROOT_KEY).sign(PayloadTypes.ROOT, new JsonCodec().encode(trustRoot()))));
   }
 
   public static Signature signature() {

@@ -147,6 +147,11 @@ class WireRecordsTest extends RecordContract {
             text("1"),
             "ferry.root/v1: version must be an integer, got the string '1'"),
         new Case(
+            Samples.rootChain(),
+            "roots",
+            object(),
+            "ferry.rootchain/v1: roots must be an array, got an object"),
+        new Case(
             Samples.trustedKey(),
             "keytype",
             number(25519),
@@ -263,7 +268,7 @@ class WireRecordsTest extends RecordContract {
     records.remove(Digest.class.getName());
     records.remove(Topic.class.getName());
     assertEquals(records, tested);
-    assertEquals(30, tested.size());
+    assertEquals(31, tested.size());
   }
 
   private static Set<String> publicRecords() throws IOException, URISyntaxException {

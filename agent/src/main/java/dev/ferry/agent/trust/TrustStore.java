@@ -3,8 +3,6 @@ package dev.ferry.agent.trust;
 import dev.ferry.protocol.files.AtomicFiles;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.signing.Envelope;
-import dev.ferry.protocol.signing.PayloadTypes;
-import dev.ferry.protocol.signing.Role;
 import dev.ferry.protocol.signing.TrustRoot;
 import dev.ferry.protocol.signing.UntrustedSignatureException;
 import java.io.IOException;
@@ -100,22 +98,11 @@ public final class TrustStore {
     String prefix = PROPERTY + ": " + file;
     byte[] bytes = read(file, prefix);
     try {
-      return selfSigned(codec.decode(bytes, Envelope.class), codec);
+      return TrustRoot.selfSigned(codec.decode(bytes, Envelope.class), codec);
     } catch (IllegalArgumentException | UntrustedSignatureException e) {
       throw new InvalidTrustRootException(
           prefix + " is not a signed trust root: " + e.getMessage());
     }
-  }
-
-  /** Trust on first use: the keys come from the document itself, so it must parse first. */
-  private static TrustRoot selfSigned(Envelope envelope, JsonCodec codec) {
-    if (!PayloadTypes.ROOT.equals(envelope.payloadType())) {
-      throw new UntrustedSignatureException(
-          "payloadType must be '" + PayloadTypes.ROOT + "', got '" + envelope.payloadType() + "'");
-    }
-    TrustRoot root = codec.decode(envelope.payloadBytes(), TrustRoot.class);
-    byte[] verified = root.verifier(Role.ROOT).verify(envelope, PayloadTypes.ROOT);
-    return codec.decode(verified, TrustRoot.class);
   }
 
   private static byte[] read(Path file, String prefix) {

@@ -15,14 +15,17 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = Ferry.Version.class,
     description =
-        "Publish models, roll them out, enroll devices and watch the fleet, through a Ferry hub.",
+        "Publish models, roll them out, enroll devices and watch the fleet, through a Ferry hub;"
+            + " create and rotate the fleet's trust root, offline.",
     subcommands = {
       PublishCommand.class,
       ModelsCommand.class,
       RolloutCommand.class,
       DevicesCommand.class,
       EnrollmentTokenCommand.class,
-      EventsCommand.class
+      EventsCommand.class,
+      TrustCommand.class,
+      ReleaseCommand.class
     },
     footerHeading = "%nConfiguration:%n",
     footer = {
@@ -91,6 +94,10 @@ public final class Ferry {
     if (e instanceof HubException failure) {
       command.getErr().println("ferry: " + failure.getMessage());
       return failure.exitCode();
+    }
+    if (e instanceof TrustException failure) {
+      command.getErr().println("ferry: " + failure.getMessage());
+      return REFUSED;
     }
     throw e;
   }
