@@ -27,6 +27,8 @@ import dev.ferry.protocol.release.GoldenCase;
 import dev.ferry.protocol.release.GoldenVectors;
 import dev.ferry.protocol.release.ReleasePredicate;
 import dev.ferry.protocol.release.ReleaseStatement;
+import dev.ferry.protocol.release.Revocations;
+import dev.ferry.protocol.release.RevokedRelease;
 import dev.ferry.protocol.release.ServingSpec;
 import dev.ferry.protocol.release.StatementSubject;
 import dev.ferry.protocol.release.Tensor;
@@ -206,6 +208,14 @@ public final class Samples {
   public static RootChain rootChain() {
     return new RootChain(
         List.of(new Signer(ROOT_KEY).sign(PayloadTypes.ROOT, new JsonCodec().encode(trustRoot()))));
+  }
+
+  public static RevokedRelease revokedRelease() {
+    return new RevokedRelease("ocr-det", "1.2.0", digest("manifest"), T0, "misreads receipts");
+  }
+
+  public static Revocations revocations() {
+    return new Revocations(4, T0, null, List.of(revokedRelease()));
   }
 
   public static Signature signature() {

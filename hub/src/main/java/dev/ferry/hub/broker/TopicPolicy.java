@@ -3,6 +3,7 @@ package dev.ferry.hub.broker;
 import dev.ferry.hub.identity.TlsMaterial;
 import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.Topic;
+import dev.ferry.protocol.device.TrustTopics;
 import io.moquette.broker.security.IAuthorizatorPolicy;
 import java.util.EnumSet;
 import java.util.Set;
@@ -11,9 +12,10 @@ import java.util.regex.Pattern;
 /**
  * Who may publish and subscribe where on the embedded broker. A device (user name = client id =
  * device id) publishes only to its own {@code reported}, {@code events}, {@code telemetry} and
- * {@code online} and subscribes only to its own {@code desired}; the hub ({@value
- * TlsMaterial#HUB_IDENTITY}) uses {@code ferry/v1/#}, also through shared subscriptions; all else
- * is refused. The user is the one the authenticator verified (Moquette passes no other).
+ * {@code online} and subscribes only to its own {@code desired} and the fleet's {@code
+ * ferry/v1/trust/revocations}; the hub ({@value TlsMaterial#HUB_IDENTITY}) uses {@code ferry/v1/#},
+ * also through shared subscriptions; all else is refused. The user is the one the authenticator
+ * verified (Moquette passes no other).
  */
 public final class TopicPolicy implements IAuthorizatorPolicy {
   private static final String HUB_ROOT = "ferry/v1/";
@@ -60,7 +62,8 @@ public final class TopicPolicy implements IAuthorizatorPolicy {
       var shared = SHARED.matcher(filter);
       return underHubRoot(shared.matches() ? shared.group(1) : filter);
     }
-    return isDevice(user, client) && own(user, Channel.DESIRED, filter);
+    return isDevice(user, client)
+        && (own(user, Channel.DESIRED, filter) || TrustTopics.REVOCATIONS.equals(filter));
   }
 
   private static boolean isHub(String user) {

@@ -103,7 +103,8 @@ public class Publisher {
               submission.description(),
               submission.license(),
               actor,
-              now);
+              now,
+              null);
       return catalog.record(
           draft,
           seq -> sign(draft, seq, artifact, submission.expiresAt()),
