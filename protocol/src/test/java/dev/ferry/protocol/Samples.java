@@ -107,7 +107,9 @@ public final class Samples {
         "0.1.0",
         Map.of("site", "berlin", "accel", "cpu"),
         List.of("CPU"),
-        List.of(modelReport()));
+        List.of(modelReport()),
+        ReportedState.STALE,
+        List.of("ocr-det@1.1.0"));
   }
 
   public static DeviceEvent event() {

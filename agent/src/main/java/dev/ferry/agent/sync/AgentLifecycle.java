@@ -14,9 +14,12 @@ import dev.ferry.agent.store.StateFile;
 import dev.ferry.agent.telemetry.ServingMeters;
 import dev.ferry.agent.telemetry.TelemetrySender;
 import dev.ferry.agent.trust.DesiredStateVerifier;
+import dev.ferry.agent.trust.RevocationStore;
 import dev.ferry.agent.trust.TrustStore;
 import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.Labels;
+import dev.ferry.protocol.device.TrustTopics;
+import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.registry.Credentials;
 import dev.ferry.protocol.registry.RegistryClient;
 import io.quarkus.runtime.ShutdownEvent;
@@ -83,6 +86,7 @@ public class AgentLifecycle {
     String deviceId = DeviceIdentity.of(config);
     Map<String, String> labels = Labels.check(config.labels(), "ferry.agent.labels");
     mqtt = new AgentMqtt(config.mqtt().url(), deviceId, VERSION, config.dataDir(), this::onDesired);
+    mqtt.subscribe(TrustTopics.REVOCATIONS, this::onRevocations);
     MqttReporter reporter = new MqttReporter(mqtt, EVENT_QUEUE);
     Applier created = applier(deviceId, labels, trustStore, reporter);
     created.restore();
@@ -118,13 +122,14 @@ public class AgentLifecycle {
             VERSION,
             labels,
             List.copyOf(config.executionProviders()),
-            new DesiredStateVerifier(trustStore::root, new dev.ferry.protocol.json.JsonCodec()),
+            new DesiredStateVerifier(trustStore::root, new JsonCodec()),
             new ArtifactFetcher(store, this::client, Backoff.DEFAULT, downloads),
             store,
             stateFile,
             models,
             reporter,
-            Clock.systemUTC()));
+            Clock.systemUTC(),
+            RevocationStore.load(trustStore::root, config.dataDir(), new JsonCodec())));
   }
 
   private void startTelemetry(String deviceId) {
@@ -194,6 +199,10 @@ public class AgentLifecycle {
 
   private void onDesired(byte[] payload) {
     applying.execute(() -> afterwards(applier.apply(payload)));
+  }
+
+  private void onRevocations(byte[] payload) {
+    applying.execute(() -> afterwards(applier.revocations(payload)));
   }
 
   /** Runs on the apply thread: schedules a retry while an install waits, with growing delays. */

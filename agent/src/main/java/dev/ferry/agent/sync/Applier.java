@@ -12,9 +12,13 @@ import dev.ferry.agent.store.StateFile;
 import dev.ferry.agent.store.Target;
 import dev.ferry.agent.trust.DesiredStateVerifier;
 import dev.ferry.agent.trust.RejectedDesiredStateException;
+import dev.ferry.agent.trust.RevocationStore;
+import dev.ferry.agent.trust.UntrustedRevocationsException;
 import dev.ferry.agent.trust.VerifiedDesired;
 import dev.ferry.protocol.device.EventType;
+import dev.ferry.protocol.release.Revocations;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -46,12 +50,14 @@ public final class Applier {
       StateFile stateFile,
       Models models,
       Reporter reporter,
-      Clock clock) {}
+      Clock clock,
+      RevocationStore revocations) {}
 
   private final Parts parts;
   private final SavedState state;
   private final Reports reports;
   private final Installer installer;
+  private final Withdrawals withdrawals;
   private boolean pending;
 
   /**
@@ -66,6 +72,7 @@ public final class Applier {
     this.reports = new Reports(device, parts.reporter(), parts.models(), state::get, parts.clock());
     CacheLoader loader = new CacheLoader(parts.store(), parts.providers());
     this.installer = new Installer(parts.fetcher(), loader, parts.models(), state, reports);
+    this.withdrawals = new Withdrawals(state, parts.models(), reports);
   }
 
   /**
@@ -76,6 +83,7 @@ public final class Applier {
   public synchronized void restore() throws IOException {
     AgentState loaded = state.load();
     loaded.models().values().forEach(installer::restore);
+    parts.revocations().current().ifPresent(withdrawals::apply);
     for (Target target : loaded.targets()) {
       FailedVersion failed = loaded.failed().get(target.name());
       if (failed != null && failed.manifestDigest().equals(target.assignment().manifestDigest())) {
@@ -104,6 +112,31 @@ public final class Applier {
     }
     accept(verified.get());
     return reconcile();
+  }
+
+  /**
+   * Applies a revocation list from MQTT: a newer, correctly signed list is kept and every revoked
+   * version withdrawn; an older one changes nothing.
+   *
+   * @param payload the DSSE envelope bytes
+   * @return whether an install waits to be retried ({@link #reconcile})
+   */
+  public synchronized boolean revocations(byte[] payload) {
+    if (payload.length == 0) {
+      return pending;
+    }
+    try {
+      Optional<Revocations> list = parts.revocations().accept(payload);
+      if (list.isEmpty()) {
+        return pending;
+      }
+      LOG.infof("revocation list version %d received", list.get().version());
+      withdrawals.apply(list.get());
+      return reconcile();
+    } catch (UntrustedRevocationsException | UncheckedIOException e) {
+      LOG.warnf("refused a revocation list: %s", e.getMessage());
+      return pending;
+    }
   }
 
   private Optional<VerifiedDesired> verify(byte[] payload) {
@@ -149,6 +182,12 @@ public final class Applier {
 
   /** Decides, acts, and returns what was done. */
   private Verdict.Action reconcile(Target target) {
+    Optional<Failure> refused =
+        Reconciler.refusal(target, state.get(), parts.revocations().current());
+    if (refused.isPresent()) {
+      refuse(target, refused.get());
+      return Verdict.Action.FAIL_FOR_GOOD;
+    }
     Optional<String> serving =
         parts.models().slot(target.name()).map(slot -> slot.active().version());
     Verdict verdict = Reconciler.plan(target, state.get(), serving);
@@ -176,6 +215,15 @@ public final class Applier {
     state.save(state.get().fail(name, failed));
     reports.failed(name, version, failure);
     reports.event(EventType.FAILED, name, version, failure.text());
+  }
+
+  private void refuse(Target target, Failure failure) {
+    String version = target.statement().predicate().version();
+    LOG.warnf("refused version %s of %s: %s", version, target.name(), failure);
+    FailedVersion failed =
+        new FailedVersion(target.assignment().manifestDigest(), version, failure);
+    state.save(state.get().fail(target.name(), failed));
+    reports.withdrawn(target.name(), version, failure);
   }
 
   private void retryLater(Target target, Failure failure) {

@@ -50,7 +50,15 @@ class BrokerSecurityTest {
   private static byte[] reported(String deviceId, String site) {
     return CODEC.encode(
         new ReportedState(
-            deviceId, Instant.now(), 0, "0.1.0", Map.of("site", site), List.of("CPU"), List.of()));
+            deviceId,
+            Instant.now(),
+            0,
+            "0.1.0",
+            Map.of("site", site),
+            List.of("CPU"),
+            List.of(),
+            null,
+            null));
   }
 
   private static String topic(String deviceId, String channel) {

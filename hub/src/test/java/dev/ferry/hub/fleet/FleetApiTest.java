@@ -44,7 +44,9 @@ class FleetApiTest {
             "0.1.0",
             Map.of("site", site, "tier", "edge"),
             List.of("CPU"),
-            List.of());
+            List.of(),
+            null,
+            null);
     client.publish("ferry/v1/devices/" + id + "/reported", CODEC.encode(state), 1, true);
   }
 

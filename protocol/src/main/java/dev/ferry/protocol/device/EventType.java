@@ -17,5 +17,15 @@ public enum EventType {
   /** The new version breached probation and the fallback serves again. */
   ROLLED_BACK,
   /** Installing a version failed; the reason says why. */
-  FAILED
+  FAILED,
+  /**
+   * A revoked version was withdrawn from service (the fallback serves, or the model stops) or
+   * refused; the reason names the revocation.
+   */
+  REVOKED,
+  /**
+   * The agent has not seen a fresh, correctly signed desired state for longer than it waits (a
+   * warning: it keeps serving).
+   */
+  STALE
 }

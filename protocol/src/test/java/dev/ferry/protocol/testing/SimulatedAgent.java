@@ -94,6 +94,14 @@ public final class SimulatedAgent {
       Map<String, String> labels,
       List<ModelReport> models) {
     return new ReportedState(
-        deviceId, Instant.now(), desiredSequence, agentVersion, labels, List.of(PROVIDER), models);
+        deviceId,
+        Instant.now(),
+        desiredSequence,
+        agentVersion,
+        labels,
+        List.of(PROVIDER),
+        models,
+        null,
+        null);
   }
 }
