@@ -29,6 +29,9 @@ public interface AgentConfig {
   @WithDefault("CPU")
   List<String> executionProviders();
 
+  /** How long trust in the hub's word lasts. */
+  Trust trust();
+
   /** The MQTT broker. */
   Mqtt mqtt();
 
@@ -59,6 +62,16 @@ public interface AgentConfig {
   /** Whether the agent syncs with the hub; false serves only what the cache holds. */
   @WithDefault("true")
   boolean syncEnabled();
+
+  /** Trust in the hub's word. */
+  interface Trust {
+    /**
+     * After this long without a fresh, correctly signed desired state the agent reports itself
+     * STALE (a freeze attack, or a hub that stopped re-signing); it keeps serving.
+     */
+    @WithDefault("P3D")
+    Duration staleAfter();
+  }
 
   /** The MQTT broker. */
   interface Mqtt {

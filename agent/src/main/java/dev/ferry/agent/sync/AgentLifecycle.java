@@ -73,6 +73,7 @@ public class AgentLifecycle {
   private final ScheduledExecutorService telemetryTimer =
       Executors.newSingleThreadScheduledExecutor(daemon("ferry-telemetry"));
   private volatile Applier applier;
+  private volatile Freshness freshness;
   private TelemetrySender telemetry;
   private ScheduledFuture<?> retry;
   private int retries;
@@ -88,9 +89,12 @@ public class AgentLifecycle {
     mqtt = new AgentMqtt(config.mqtt().url(), deviceId, VERSION, config.dataDir(), this::onDesired);
     mqtt.subscribe(TrustTopics.REVOCATIONS, this::onRevocations);
     MqttReporter reporter = new MqttReporter(mqtt, EVENT_QUEUE);
+    freshness = new Freshness(config.trust().staleAfter(), Clock.systemUTC());
     Applier created = applier(deviceId, labels, trustStore, reporter);
     created.restore();
     applier = created;
+    long check = freshness.checkEvery().toMillis();
+    applying.scheduleWithFixedDelay(created::checkFreshness, check, check, TimeUnit.MILLISECONDS);
     mqtt.onConnect(reporter::reconnected);
     startTelemetry(deviceId);
     identity.obtain(deviceId, credential -> sync(created, credential), mqtt::reconnect);
@@ -129,7 +133,8 @@ public class AgentLifecycle {
             models,
             reporter,
             Clock.systemUTC(),
-            RevocationStore.load(trustStore::root, config.dataDir(), new JsonCodec())));
+            RevocationStore.load(trustStore::root, config.dataDir(), new JsonCodec()),
+            freshness));
   }
 
   private void startTelemetry(String deviceId) {
@@ -175,6 +180,11 @@ public class AgentLifecycle {
   /** The applier once the cached state is restored; empty before, and when sync is off. */
   public Optional<Applier> applier() {
     return Optional.ofNullable(applier);
+  }
+
+  /** Whether desired states are fresh; empty before start, and when sync is off. */
+  public Optional<Freshness> freshness() {
+    return Optional.ofNullable(freshness);
   }
 
   void rolledBack(@Observes Rollback rollback) {

@@ -51,7 +51,8 @@ public final class Applier {
       Models models,
       Reporter reporter,
       Clock clock,
-      RevocationStore revocations) {}
+      RevocationStore revocations,
+      Freshness freshness) {}
 
   private final Parts parts;
   private final SavedState state;
@@ -73,6 +74,7 @@ public final class Applier {
     CacheLoader loader = new CacheLoader(parts.store(), parts.providers());
     this.installer = new Installer(parts.fetcher(), loader, parts.models(), state, reports);
     this.withdrawals = new Withdrawals(state, parts.models(), reports);
+    reports.freshness(parts.freshness()::label);
   }
 
   /**
@@ -158,6 +160,7 @@ public final class Applier {
   private void accept(VerifiedDesired verified) {
     AgentState now = state.get();
     state.save(now.accept(verified.acceptedFrom(now.accepted()), verified.targets()));
+    parts.freshness().fresh();
     reports.event(EventType.DESIRED_ACCEPTED, null, null, null);
   }
 
@@ -257,6 +260,24 @@ public final class Applier {
       parts.store().gc(state.get().referencedBlobs());
     } catch (IOException e) {
       LOG.warnf("cache garbage collection failed: %s", e.getMessage());
+    }
+  }
+
+  /** Warns once, by a log line, an event and the reported state, when the agent turns STALE. */
+  public synchronized void checkFreshness() {
+    Freshness freshness = parts.freshness();
+    if (freshness.turnedStale()) {
+      String reason =
+          "no fresh desired state since "
+              + freshness.lastFresh()
+              + " ("
+              + Freshness.PROPERTY
+              + " "
+              + freshness.staleAfter()
+              + "); still serving";
+      LOG.warn(reason);
+      reports.event(EventType.STALE, null, null, reason);
+      reports.send();
     }
   }
 

@@ -119,7 +119,8 @@ class ApplierTest {
             models,
             reporter,
             Clock.systemUTC(),
-            RevocationStore.load(() -> trust, dir, CODEC)));
+            RevocationStore.load(() -> trust, dir, CODEC),
+            new Freshness(Duration.ofDays(3), Clock.systemUTC())));
   }
 
   @AfterEach
