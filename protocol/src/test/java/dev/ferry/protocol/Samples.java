@@ -108,6 +108,7 @@ public final class Samples {
         Map.of("site", "berlin", "accel", "cpu"),
         List.of("CPU"),
         List.of(modelReport()),
+        1,
         ReportedState.STALE,
         List.of("ocr-det@1.1.0"));
   }

@@ -21,6 +21,9 @@ public interface AgentConfig {
   /** The path of the hub's trust root (the envelope from {@code GET /api/v1/trust/root}). */
   Optional<Path> trustRoot();
 
+  /** How the agent follows the hub's chain of trust roots, and how long its word stays fresh. */
+  Trust trust();
+
   /** Where the cache ({@code blobs/}, {@code incoming/}) and {@code state.json} live. */
   @WithDefault("./ferry-agent-data")
   Path dataDir();
@@ -28,9 +31,6 @@ public interface AgentConfig {
   /** Execution providers in order of preference, for example {@code CUDA,CPU}. */
   @WithDefault("CPU")
   List<String> executionProviders();
-
-  /** How long trust in the hub's word lasts. */
-  Trust trust();
 
   /** The MQTT broker. */
   Mqtt mqtt();
@@ -62,16 +62,6 @@ public interface AgentConfig {
   /** Whether the agent syncs with the hub; false serves only what the cache holds. */
   @WithDefault("true")
   boolean syncEnabled();
-
-  /** Trust in the hub's word. */
-  interface Trust {
-    /**
-     * After this long without a fresh, correctly signed desired state the agent reports itself
-     * STALE (a freeze attack, or a hub that stopped re-signing); it keeps serving.
-     */
-    @WithDefault("P3D")
-    Duration staleAfter();
-  }
 
   /** The MQTT broker. */
   interface Mqtt {
@@ -124,6 +114,20 @@ public interface AgentConfig {
     /** A download with no byte for this long is cut and retried (slow-retrieval attacks). */
     @WithDefault("30s")
     Duration idleTimeout();
+  }
+
+  /** Following the hub's chain of trust roots ({@code ferry/v1/trust/roots}). */
+  interface Trust {
+    /** The most rotations accepted in one walk; a longer chain is refused whole. */
+    @WithDefault("32")
+    int maxChainSteps();
+
+    /**
+     * After this long without a fresh, correctly signed desired state the agent reports itself
+     * STALE (a freeze attack, or a hub that stopped re-signing); it keeps serving.
+     */
+    @WithDefault("P3D")
+    Duration staleAfter();
   }
 
   /** Telemetry batches sent to the hub, kept on disk while they cannot be sent. */

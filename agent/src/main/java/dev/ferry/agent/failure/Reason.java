@@ -21,6 +21,8 @@ public enum Reason {
   REPLAYED_SEQUENCE,
   /** The desired state has expired (freeze). */
   EXPIRED,
+  /** The trust root the device holds has expired: nothing it vouches for is accepted. */
+  ROOT_EXPIRED,
   /** A release statement is not signed by the release role, role confusion included. */
   UNTRUSTED_RELEASE,
   /** A release statement is about another model. */

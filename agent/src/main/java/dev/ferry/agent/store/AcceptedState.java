@@ -49,6 +49,16 @@ public record AcceptedState(long sequence, Digest payloadDigest, Map<String, Lon
   }
 
   /**
+   * This state once a trust root names a new hub key: the old key's sequences end with it (one it
+   * signed with {@code Long.MAX_VALUE} blocks nothing); the installed releaseSeqs stay.
+   *
+   * @return the state with desired sequence 0
+   */
+  public AcceptedState newHubKey() {
+    return new AcceptedState(0, null, releaseSeqs);
+  }
+
+  /**
    * This state with a release installed; the recorded releaseSeq never goes down.
    *
    * @param model the model name

@@ -15,6 +15,7 @@ import dev.ferry.agent.telemetry.ServingMeters;
 import dev.ferry.agent.telemetry.TelemetrySender;
 import dev.ferry.agent.trust.DesiredStateVerifier;
 import dev.ferry.agent.trust.RevocationStore;
+import dev.ferry.agent.trust.RootFollower;
 import dev.ferry.agent.trust.TrustStore;
 import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.Labels;
@@ -88,6 +89,7 @@ public class AgentLifecycle {
     Map<String, String> labels = Labels.check(config.labels(), "ferry.agent.labels");
     mqtt = new AgentMqtt(config.mqtt().url(), deviceId, VERSION, config.dataDir(), this::onDesired);
     mqtt.subscribe(TrustTopics.REVOCATIONS, this::onRevocations);
+    mqtt.onRoots(this::onRoots);
     MqttReporter reporter = new MqttReporter(mqtt, EVENT_QUEUE);
     freshness = new Freshness(config.trust().staleAfter(), Clock.systemUTC());
     Applier created = applier(deviceId, labels, trustStore, reporter);
@@ -132,6 +134,10 @@ public class AgentLifecycle {
             stateFile,
             models,
             reporter,
+            new RootFollower(
+                trustStore,
+                new dev.ferry.protocol.json.JsonCodec(),
+                config.trust().maxChainSteps()),
             Clock.systemUTC(),
             RevocationStore.load(trustStore::root, config.dataDir(), new JsonCodec()),
             freshness));
@@ -213,6 +219,10 @@ public class AgentLifecycle {
 
   private void onRevocations(byte[] payload) {
     applying.execute(() -> afterwards(applier.revocations(payload)));
+  }
+
+  private void onRoots(byte[] payload) {
+    applying.execute(() -> afterwards(applier.followRoots(payload)));
   }
 
   /** Runs on the apply thread: schedules a retry while an install waits, with growing delays. */

@@ -4,6 +4,7 @@ import dev.ferry.agent.fetch.Backoff;
 import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.Presence;
 import dev.ferry.protocol.device.Topic;
+import dev.ferry.protocol.device.TrustTopics;
 import dev.ferry.protocol.json.JsonCodec;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +43,7 @@ public final class AgentMqtt implements AutoCloseable {
   private final MqttClient client;
   private final MqttConnectOptions options;
   private final Consumer<byte[]> desired;
+  private volatile Consumer<byte[]> roots = payload -> {};
   private final JsonCodec codec = new JsonCodec();
   private final ScheduledExecutorService reconnector =
       Executors.newSingleThreadScheduledExecutor(
@@ -82,6 +84,16 @@ public final class AgentMqtt implements AutoCloseable {
     options.setWill(topic(Channel.ONLINE), presence(false), 1, true);
     client.setCallback(new Reconnect());
     client.setTimeToWait(PUBLISH_TIMEOUT.toMillis());
+  }
+
+  /**
+   * Where the hub's chain of trust roots goes ({@link TrustTopics#ROOTS}); call before {@link
+   * #start()}. It is subscribed before the desired state, so that a rotation arrives first.
+   *
+   * @param roots called with each chain payload, on Paho's thread
+   */
+  public void onRoots(Consumer<byte[]> roots) {
+    this.roots = roots;
   }
 
   /**
@@ -176,9 +188,12 @@ public final class AgentMqtt implements AutoCloseable {
     try {
       client.connect(options);
       client.subscribe(
-          new String[] {topic(Channel.DESIRED)},
-          new int[] {1},
-          new IMqttMessageListener[] {(t, message) -> desired.accept(message.getPayload())});
+          new String[] {TrustTopics.ROOTS, topic(Channel.DESIRED)},
+          new int[] {1, 1},
+          new IMqttMessageListener[] {
+            (t, message) -> roots.accept(message.getPayload()),
+            (t, message) -> desired.accept(message.getPayload())
+          });
       for (Map.Entry<String, Consumer<byte[]>> fleet : fleetTopics.entrySet()) {
         client.subscribe(fleet.getKey(), 1, (t, m) -> fleet.getValue().accept(m.getPayload()));
       }

@@ -11,8 +11,11 @@ import dev.ferry.agent.store.FailedVersion;
 import dev.ferry.agent.store.StateFile;
 import dev.ferry.agent.store.Target;
 import dev.ferry.agent.trust.DesiredStateVerifier;
+import dev.ferry.agent.trust.RefusedRootChainException;
 import dev.ferry.agent.trust.RejectedDesiredStateException;
 import dev.ferry.agent.trust.RevocationStore;
+import dev.ferry.agent.trust.RootFollower;
+import dev.ferry.agent.trust.RootUpdate;
 import dev.ferry.agent.trust.UntrustedRevocationsException;
 import dev.ferry.agent.trust.VerifiedDesired;
 import dev.ferry.protocol.device.EventType;
@@ -50,6 +53,7 @@ public final class Applier {
       StateFile stateFile,
       Models models,
       Reporter reporter,
+      RootFollower roots,
       Clock clock,
       RevocationStore revocations,
       Freshness freshness) {}
@@ -60,6 +64,7 @@ public final class Applier {
   private final Installer installer;
   private final Withdrawals withdrawals;
   private boolean pending;
+  private byte[] refused;
 
   /**
    * @param parts what the applier needs
@@ -70,7 +75,14 @@ public final class Applier {
     Reports.Device device =
         new Reports.Device(
             parts.deviceId(), parts.agentVersion(), parts.labels(), parts.providers());
-    this.reports = new Reports(device, parts.reporter(), parts.models(), state::get, parts.clock());
+    this.reports =
+        new Reports(
+            device,
+            parts.reporter(),
+            parts.models(),
+            state::get,
+            () -> parts.roots().current().version(),
+            parts.clock());
     CacheLoader loader = new CacheLoader(parts.store(), parts.providers());
     this.installer = new Installer(parts.fetcher(), loader, parts.models(), state, reports);
     this.withdrawals = new Withdrawals(state, parts.models(), reports);
@@ -112,6 +124,7 @@ public final class Applier {
     if (verified.isEmpty()) {
       return pending;
     }
+    refused = null;
     accept(verified.get());
     return reconcile();
   }
@@ -141,6 +154,40 @@ public final class Applier {
     }
   }
 
+  /**
+   * Walks the hub's chain of trust roots from the held one. A new hub key resets the accepted
+   * desired sequence; the last refused desired state is tried again under the new root.
+   *
+   * @param payload the {@code ferry.rootchain/v1} bytes from {@code ferry/v1/trust/roots}
+   * @return whether an install waits to be retried
+   */
+  public synchronized boolean followRoots(byte[] payload) {
+    RootUpdate update;
+    try {
+      update = parts.roots().follow(payload, parts.clock().instant());
+    } catch (RefusedRootChainException e) {
+      LOG.warnf("%s", e.getMessage());
+      reports.event(EventType.TRUST_ROOT_REFUSED, null, null, e.getMessage());
+      return pending;
+    }
+    if (!update.changed()) {
+      return pending;
+    }
+    rotated(update);
+    byte[] again = refused;
+    return again == null ? pending : apply(again);
+  }
+
+  private void rotated(RootUpdate update) {
+    int version = update.after().version();
+    LOG.infof("trust root version %d accepted (was %d)", version, update.before().version());
+    if (update.hubKeysChanged()) {
+      state.save(state.get().withAccepted(state.get().accepted().newHubKey()));
+    }
+    reports.event(EventType.TRUST_ROOT_ACCEPTED, null, null, "trust root version " + version);
+    reports.send();
+  }
+
   private Optional<VerifiedDesired> verify(byte[] payload) {
     AgentState now = state.get();
     try {
@@ -150,6 +197,7 @@ public final class Applier {
               .verify(payload, parts.deviceId(), now.accepted(), parts.clock().instant()));
     } catch (RejectedDesiredStateException e) {
       if (e.reason() != Reason.DUPLICATE) {
+        refused = payload;
         LOG.warnf("refused a desired state: %s", e.getMessage());
         reports.event(EventType.DESIRED_REJECTED, null, null, e.failure().text());
       }

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
+import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -34,15 +35,23 @@ final class Reports {
   private final Reporter sink;
   private final Models models;
   private final Supplier<AgentState> state;
+  private final IntSupplier rootVersion;
   private final Clock clock;
   private final Map<String, ModelReport> reports = new TreeMap<>();
   private Supplier<String> freshness = () -> null;
 
-  Reports(Device device, Reporter sink, Models models, Supplier<AgentState> state, Clock clock) {
+  Reports(
+      Device device,
+      Reporter sink,
+      Models models,
+      Supplier<AgentState> state,
+      IntSupplier rootVersion,
+      Clock clock) {
     this.device = device;
     this.sink = sink;
     this.models = models;
     this.state = state;
+    this.rootVersion = rootVersion;
     this.clock = clock;
   }
 
@@ -136,6 +145,7 @@ final class Reports {
             device.labels(),
             device.providers(),
             List.copyOf(reports.values()),
+            rootVersion.getAsInt(),
             freshness.get(),
             revoked()));
   }

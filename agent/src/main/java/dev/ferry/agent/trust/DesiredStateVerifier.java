@@ -3,6 +3,7 @@ package dev.ferry.agent.trust;
 import static dev.ferry.agent.failure.Reason.DUPLICATE;
 import static dev.ferry.agent.failure.Reason.EXPIRED;
 import static dev.ferry.agent.failure.Reason.REPLAYED_SEQUENCE;
+import static dev.ferry.agent.failure.Reason.ROOT_EXPIRED;
 import static dev.ferry.agent.failure.Reason.UNTRUSTED_SIGNATURE;
 import static dev.ferry.agent.failure.Reason.WRONG_DEVICE;
 
@@ -53,6 +54,7 @@ public final class DesiredStateVerifier {
   public VerifiedDesired verify(
       byte[] mqttPayload, String deviceId, AcceptedState accepted, Instant now) {
     TrustRoot root = trust.get();
+    checkRoot(root, now);
     byte[] payload = hubSigned(root, mqttPayload);
     DesiredState state = signed.decode(payload, DesiredState.class, "desired state");
     Digest digest = Digest.of(payload);
@@ -104,6 +106,18 @@ public final class DesiredStateVerifier {
 
   private static String replay(long sequence, long accepted) {
     return "desired sequence " + sequence + " is not above the accepted " + accepted + " (replay)";
+  }
+
+  private static void checkRoot(TrustRoot root, Instant now) {
+    if (root.isExpiredAt(now)) {
+      throw new RejectedDesiredStateException(
+          ROOT_EXPIRED,
+          "trust root version "
+              + root.version()
+              + " expired at "
+              + root.expiresAt()
+              + "; desired states are refused until the hub's chain brings a newer root");
+    }
   }
 
   private static void checkExpiry(DesiredState state, Instant now) {

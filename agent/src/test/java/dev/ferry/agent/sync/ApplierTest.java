@@ -14,6 +14,8 @@ import dev.ferry.agent.store.ContentStore;
 import dev.ferry.agent.store.StateFile;
 import dev.ferry.agent.trust.DesiredStateVerifier;
 import dev.ferry.agent.trust.RevocationStore;
+import dev.ferry.agent.trust.RootFollower;
+import dev.ferry.agent.trust.TrustStore;
 import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.EventType;
 import dev.ferry.protocol.device.ModelAssignment;
@@ -118,9 +120,20 @@ class ApplierTest {
             new StateFile(dir),
             models,
             reporter,
+            new RootFollower(trustStore(), new JsonCodec(), 32),
             Clock.systemUTC(),
             RevocationStore.load(() -> trust, dir, CODEC),
             new Freshness(Duration.ofDays(3), Clock.systemUTC())));
+  }
+
+  /** The device holds this test hub's root, provisioned into its data directory. */
+  private TrustStore trustStore() {
+    try {
+      Path file = Files.write(dir.resolve("root.json"), hub.signedRoot());
+      return TrustStore.load(java.util.Optional.of(file), dir, new JsonCodec());
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @AfterEach

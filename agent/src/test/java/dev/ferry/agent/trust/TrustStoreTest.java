@@ -167,7 +167,8 @@ class TrustStoreTest {
     var error = assertThrows(InvalidTrustRootException.class, () -> load(file));
     assertEquals(
         forged
-            + " does not follow trust root version 1: root envelope: 0 of 1 required signatures"
+            + " does not follow trust root version 1: the next root must be signed by a"
+            + " threshold of root version 1's root keys: root envelope: 0 of 1 required signatures"
             + " verified (unknown key ids ["
             + new Signer(newRootKey).keyId().substring(0, 12)
             + "], bad signatures from [])",

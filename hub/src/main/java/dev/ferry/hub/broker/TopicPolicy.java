@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
 /**
  * Who may publish and subscribe where on the embedded broker. A device (user name = client id =
  * device id) publishes only to its own {@code reported}, {@code events}, {@code telemetry} and
- * {@code online} and subscribes only to its own {@code desired} and the fleet's {@code
- * ferry/v1/trust/revocations}; the hub ({@value TlsMaterial#HUB_IDENTITY}) uses {@code ferry/v1/#},
- * also through shared subscriptions; all else is refused. The user is the one the authenticator
- * verified (Moquette passes no other).
+ * {@code online} and subscribes only to its own {@code desired} and to the fleet's trust topics
+ * ({@link TrustTopics}); the hub ({@value TlsMaterial#HUB_IDENTITY}) uses {@code ferry/v1/#}, also
+ * through shared subscriptions; all else is refused. The user is the one the authenticator verified
+ * (Moquette passes no other).
  */
 public final class TopicPolicy implements IAuthorizatorPolicy {
   private static final String HUB_ROOT = "ferry/v1/";
@@ -63,7 +63,9 @@ public final class TopicPolicy implements IAuthorizatorPolicy {
       return underHubRoot(shared.matches() ? shared.group(1) : filter);
     }
     return isDevice(user, client)
-        && (own(user, Channel.DESIRED, filter) || TrustTopics.REVOCATIONS.equals(filter));
+        && (own(user, Channel.DESIRED, filter)
+            || TrustTopics.ROOTS.equals(filter)
+            || TrustTopics.REVOCATIONS.equals(filter));
   }
 
   private static boolean isHub(String user) {

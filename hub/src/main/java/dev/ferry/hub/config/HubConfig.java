@@ -205,10 +205,19 @@ public interface HubConfig {
 
   /** PEM (PKCS#8) files of the signing keys. */
   interface Keys {
-    /** The root key, which signs the trust root. */
+    /**
+     * The signed trust root made by {@code ferry trust init} (root-1.json): with it the hub runs
+     * without the root key and generates no key.
+     */
+    Optional<Path> rootDocument();
+
+    /** The root key, which signs the trust root (the quickstart: generated, online). */
     Optional<Path> root();
 
-    /** The release key, which signs release statements. */
+    /**
+     * The release key, which signs release statements; {@code offline} (or absent with a root
+     * document) for none on the hub.
+     */
     Optional<Path> release();
 
     /** The hub key, which signs desired states. */

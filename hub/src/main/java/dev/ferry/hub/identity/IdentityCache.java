@@ -49,6 +49,7 @@ public class IdentityCache implements DeviceAccess {
 
   /** Ids looked up since the last full refresh because memory would have refused them. */
   private volatile Set<String> lookedUp = ConcurrentHashMap.newKeySet();
+
   private static final java.time.Duration CRL_REFRESH = java.time.Duration.ofDays(1);
 
   private Map<BigInteger, Instant> published;

@@ -1,25 +1,19 @@
 package dev.ferry.hub.signing;
 
+import dev.ferry.hub.api.ApiException;
+import dev.ferry.hub.api.ErrorCode;
 import dev.ferry.hub.config.HubConfig;
 import dev.ferry.protocol.json.JsonCodec;
-import dev.ferry.protocol.signing.Ed25519;
 import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Role;
-import dev.ferry.protocol.signing.RoleKeys;
 import dev.ferry.protocol.signing.Signer;
 import dev.ferry.protocol.signing.TrustRoot;
-import dev.ferry.protocol.signing.TrustedKey;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
 import java.util.List;
 import java.util.Map;
@@ -27,29 +21,69 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * The hub's signing keys: root, release and hub. Loaded from configured PEM files (private and
- * public block in one file), else generated once into {@code <data-dir>/keys/} with mode 0600.
+ * The hub's signing keys. The quickstart: root, release and hub keys generated once into {@code
+ * <data-dir>/keys/}, all online. A real fleet: the root document from {@code ferry trust init}, the
+ * hub key, and the release key only where publishing on the hub is wanted.
  */
 @ApplicationScoped
 public class HubKeys {
   private static final Logger LOG = Logger.getLogger(HubKeys.class);
+  private static final Path OFFLINE = Path.of("offline");
 
   @Inject HubConfig config;
 
-  private KeyPair root;
   private KeyPair release;
   private KeyPair hub;
-  private Envelope signedRoot;
+  private Envelope firstRoot;
 
   void start(@Observes StartupEvent event) {
-    root = load("root", config.keys().root());
-    release = load("release", config.keys().release());
-    hub = load("hub", config.keys().hub());
-    signedRoot = new Signer(root).sign(PayloadTypes.ROOT, new JsonCodec().encode(trustRoot()));
+    KeyFiles files = new KeyFiles(config.dataDir());
+    Optional<Path> document = config.keys().rootDocument();
+    boolean generate = document.isEmpty();
+    release = releaseKey(files, generate);
+    hub = files.load("hub", config.keys().hub(), generate);
+    firstRoot = document.map(RootDocument::read).orElseGet(() -> quickstartRoot(files));
   }
 
-  /** Signs release statements. */
+  private KeyPair releaseKey(KeyFiles files, boolean generate) {
+    Optional<Path> configured = config.keys().release();
+    if (configured.filter(OFFLINE::equals).isPresent() || (!generate && configured.isEmpty())) {
+      LOG.info("the release key is offline: releases are signed with ferry release sign");
+      return null;
+    }
+    return files.load("release", configured, generate);
+  }
+
+  private Envelope quickstartRoot(KeyFiles files) {
+    Path where = config.keys().root().orElse(files.defaultFile("root"));
+    KeyPair root = files.load("root", config.keys().root(), true);
+    LOG.warnf(
+        "the root key is online (%s): whoever takes this hub can sign a trust root for the whole"
+            + " fleet; for a real fleet make the root offline with ferry trust init and set"
+            + " ferry.hub.keys.root-document (hub/README.md, Keys and trust)",
+        where);
+    TrustRoot v1 =
+        TrustRoot.initial(
+            null,
+            Map.of(
+                Role.ROOT, List.of(root.getPublic()),
+                Role.RELEASE, List.of(release.getPublic()),
+                Role.HUB, List.of(hub.getPublic())),
+            1);
+    return new Signer(root).sign(PayloadTypes.ROOT, new JsonCodec().encode(v1));
+  }
+
+  /**
+   * Signs release statements.
+   *
+   * @throws ApiException 409 when the release key is offline
+   */
   public Signer releaseSigner() {
+    if (release == null) {
+      throw new ApiException(
+          ErrorCode.CONFLICT,
+          "the release key is offline (ferry.hub.keys.release): this hub cannot sign a release");
+    }
     return new Signer(release);
   }
 
@@ -58,46 +92,19 @@ public class HubKeys {
     return new Signer(hub);
   }
 
-  /** The trust root: one key per role, threshold 1, version 1. */
-  public TrustRoot trustRoot() {
-    TrustedKey rootKey = TrustedKey.of(root.getPublic());
-    TrustedKey releaseKey = TrustedKey.of(release.getPublic());
-    TrustedKey hubKey = TrustedKey.of(hub.getPublic());
-    return new TrustRoot(
-        1,
-        null,
-        Map.of(rootKey.id(), rootKey, releaseKey.id(), releaseKey, hubKey.id(), hubKey),
-        Map.of(
-            Role.ROOT.id(), new RoleKeys(List.of(rootKey.id()), 1),
-            Role.RELEASE.id(), new RoleKeys(List.of(releaseKey.id()), 1),
-            Role.HUB.id(), new RoleKeys(List.of(hubKey.id()), 1)));
+  /** The key ids this hub can sign with, by role, to check against the current root. */
+  Map<Role, Optional<String>> onlineKeyIds() {
+    return Map.of(
+        Role.RELEASE,
+        Optional.ofNullable(release).map(k -> new Signer(k).keyId()),
+        Role.HUB,
+        Optional.of(hubSigner().keyId()));
   }
 
-  /** The trust root signed by the root key, the document agents are provisioned with. */
-  public Envelope signedTrustRoot() {
-    return signedRoot;
-  }
-
-  private KeyPair load(String role, Optional<Path> configured) {
-    Path file = configured.orElse(config.dataDir().resolve("keys").resolve(role + ".pem"));
-    try {
-      if (configured.isEmpty() && !Files.exists(file)) {
-        Files.createDirectories(file.getParent());
-        KeyPair generated = Ed25519.generate();
-        Files.createFile(
-            file,
-            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(file, Ed25519.toPem(generated), StandardCharsets.US_ASCII);
-        LOG.infof("generated the %s key into %s", role, file);
-        return generated;
-      }
-      return Ed25519.keyPairFromPem(Files.readString(file, StandardCharsets.US_ASCII));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read the " + role + " key " + file, e);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalStateException(
-          "ferry.hub.keys." + role + ": " + file + " is not an Ed25519 key pair: " + e.getMessage(),
-          e);
-    }
+  /**
+   * Root version 1: the configured document, or the quickstart's, signed by the online root key.
+   */
+  Envelope firstRoot() {
+    return firstRoot;
   }
 }

@@ -83,7 +83,9 @@ class AccessTest {
         .then()
         .statusCode(400)
         .body("code", equalTo("INVALID_REQUEST"))
-        .body("message", equalTo("role must be one of admin, release-manager, viewer, got 'god'"));
+        .body(
+            "message",
+            equalTo("role must be one of admin, release-manager, trust-admin, viewer, got 'god'"));
   }
 
   @Test

@@ -57,6 +57,7 @@ class BrokerSecurityTest {
             Map.of("site", site),
             List.of("CPU"),
             List.of(),
+            1,
             null,
             null));
   }

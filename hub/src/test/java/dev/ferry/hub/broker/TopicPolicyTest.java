@@ -41,6 +41,14 @@ class TopicPolicyTest {
   }
 
   @Test
+  void device_readsTheTrustChainButCannotWriteIt() {
+    assertTrue(policy.mayRead(A, A, "ferry/v1/trust/roots"));
+    assertFalse(policy.mayRead(A, A, "ferry/v1/trust/#"));
+    assertFalse(policy.mayWrite(A, A, "ferry/v1/trust/roots"));
+    assertTrue(policy.mayWrite("ferry-hub", "ferry-hub-1", "ferry/v1/trust/roots"));
+  }
+
+  @Test
   void device_readsButNeverWritesTheRevocationList() {
     assertTrue(policy.mayRead(A, A, "ferry/v1/trust/revocations"));
     assertFalse(policy.mayRead(A, A, "ferry/v1/trust/#"));

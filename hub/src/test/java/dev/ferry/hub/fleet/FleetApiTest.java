@@ -49,6 +49,7 @@ class FleetApiTest {
             Map.of("site", site, "tier", "edge"),
             List.of("CPU"),
             List.of(),
+            1,
             freshness,
             null);
     client.publish("ferry/v1/devices/" + id + "/reported", CODEC.encode(state), 1, true);

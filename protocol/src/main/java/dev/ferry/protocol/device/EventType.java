@@ -18,6 +18,10 @@ public enum EventType {
   ROLLED_BACK,
   /** Installing a version failed; the reason says why. */
   FAILED,
+  /** The agent walked the hub's chain to a newer trust root; the detail names its version. */
+  TRUST_ROOT_ACCEPTED,
+  /** The agent refused the hub's chain of trust roots; the detail says which rule it broke. */
+  TRUST_ROOT_REFUSED,
   /**
    * A revoked version was withdrawn from service (the fallback serves, or the model stops) or
    * refused; the reason names the revocation.

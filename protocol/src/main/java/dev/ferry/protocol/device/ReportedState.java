@@ -19,6 +19,7 @@ import java.util.Map;
  * @param labels the agent's own labels, for example {@code site=berlin}
  * @param executionProviders the execution providers available on the device, in preference order
  * @param models one report per assigned or installed model
+ * @param rootVersion the version of the trust root the agent holds; null from older agents
  * @param freshness {@value #FRESH}, or {@value #STALE} when the agent has not seen a fresh,
  *     correctly signed desired state for longer than it is configured to wait; null from older
  *     agents
@@ -35,6 +36,7 @@ public record ReportedState(
     Map<String, String> labels,
     List<String> executionProviders,
     List<ModelReport> models,
+    Integer rootVersion,
     String freshness,
     List<String> revoked) {
   /** Freshness of an agent that has seen a fresh desired state. */
@@ -52,6 +54,9 @@ public record ReportedState(
     labels = Labels.check(labels, "labels");
     executionProviders = Fields.list(executionProviders, "executionProviders");
     models = Fields.list(models, "models");
+    if (rootVersion != null) {
+      Fields.atLeast(rootVersion, 1, "rootVersion");
+    }
     if (freshness != null && !FRESH.equals(freshness) && !STALE.equals(freshness)) {
       throw new FieldException(
           "freshness", "must be " + FRESH + " or " + STALE + ", got " + Fields.show(freshness));

@@ -101,6 +101,7 @@ public final class SimulatedAgent {
         labels,
         List.of(PROVIDER),
         models,
+        1,
         null,
         null);
   }

@@ -1,0 +1,250 @@
+package dev.ferry.it.trust;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.it.fleet.JarProcess;
+import dev.ferry.it.fleet.Oip;
+import dev.ferry.it.identity.Enrollment;
+import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.signing.Ed25519;
+import dev.ferry.protocol.signing.Envelope;
+import dev.ferry.protocol.signing.PayloadTypes;
+import dev.ferry.protocol.signing.Role;
+import dev.ferry.protocol.signing.Signer;
+import dev.ferry.protocol.signing.TrustRoot;
+import dev.ferry.protocol.testing.OnnxModels;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The trust lifecycle with a real hub and agent (packaged jars, the hub's embedded broker and
+ * registry): the hub runs on an offline root's document; root v1 → v2 names a new release key; a
+ * release the hub still signs with the old key is refused by the agent, one signed with the new key
+ * installs; the agent restarted with the hub gone still holds root v2.
+ */
+class TrustLifecycleIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final JsonCodec CODEC = new JsonCodec();
+  private static final String TOKEN = "fy_trust-it-admin";
+  private static final String MODEL = "trust-it";
+  private static final String DEVICE = "edge-trust";
+  private static final String INFER =
+      "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}]}";
+
+  @TempDir Path dir;
+  private final HttpClient http =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  private final KeyPair rootKey = Ed25519.generate();
+  private final KeyPair oldRelease = Ed25519.generate();
+  private final KeyPair newRelease = Ed25519.generate();
+  private final KeyPair hubKey = Ed25519.generate();
+
+  @Test
+  void rotatingTheReleaseKey_reachesTheAgent_whichRefusesTheOldKeyAndKeepsTheRootOffline()
+      throws Exception {
+    Instant year = Instant.now().plus(Duration.ofDays(365));
+    TrustRoot v1 =
+        TrustRoot.initial(
+            year,
+            Map.of(
+                Role.ROOT, List.of(rootKey.getPublic()),
+                Role.RELEASE, List.of(oldRelease.getPublic()),
+                Role.HUB, List.of(hubKey.getPublic())),
+            1);
+    Path root1 = Files.write(dir.resolve("root-1.json"), CODEC.encode(sign(v1)));
+    int mqtt = JarProcess.freePort();
+    int port = JarProcess.freePort();
+    Map<String, String> agentEnv;
+    try (JarProcess hub = startHub(mqtt, port, oldRelease, "hub.log")) {
+      agentEnv = agentEnv(hub, mqtt, root1);
+      publish(hub, "1.0.0", 1);
+      try (JarProcess agent = JarProcess.start("agent", agentEnv, dir.resolve("agent.log"))) {
+        String first = rollout(hub, "1.0.0");
+        awaitVersion(agent, "1.0.0");
+        await(() -> rootVersion(hub) == 1, "the agent reports root version 1");
+        post(hub, "/api/v1/rollouts/" + first + "/cancel", "");
+
+        TrustRoot v2 = v1.withRole(Role.RELEASE, List.of(newRelease.getPublic()), 1).next(year);
+        HttpResponse<String> put = put(hub, "/api/v1/trust/root", CODEC.encode(sign(v2)));
+        assertEquals(200, put.statusCode(), put.body());
+        await(() -> rootVersion(hub) == 2, "the agent reports root version 2");
+
+        // the hub still holds the old release key: what it signs now, the agent refuses
+        publish(hub, "2.0.0", 2);
+        rollout(hub, "2.0.0");
+        await(() -> refusedRelease(hub), "the agent refuses the old release key's statement");
+        assertEquals("1.0.0", new Oip(agent).served(MODEL, INFER));
+      }
+    }
+    try (JarProcess hub = startHub(mqtt, port, newRelease, "hub-new-release.log");
+        JarProcess agent = JarProcess.start("agent", agentEnv, dir.resolve("agent-2.log"))) {
+      for (JsonNode rollout : JSON.readTree(get(hub, "/api/v1/rollouts").body())) {
+        post(hub, "/api/v1/rollouts/" + rollout.get("id").asText() + "/cancel", "");
+      }
+      publish(hub, "3.0.0", 3);
+      rollout(hub, "3.0.0");
+      awaitVersion(agent, "3.0.0");
+    }
+    try (JarProcess offline =
+        JarProcess.start("agent", agentEnv, dir.resolve("agent-offline.log"))) {
+      awaitVersion(offline, "3.0.0");
+      Path held = dir.resolve("agent/trust/root-2.json");
+      Envelope stored = CODEC.decode(Files.readAllBytes(held), Envelope.class);
+      assertEquals(2, v1.verifyNext(stored, CODEC).version());
+    }
+  }
+
+  private JarProcess startHub(int mqtt, int port, KeyPair release, String log) throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("FERRY_HUB_DATA_DIR", dir.resolve("hub").toString());
+    env.put("FERRY_HUB_BOOTSTRAP_TOKEN", TOKEN);
+    env.put("FERRY_HUB_MQTT_HOST", "127.0.0.1");
+    env.put("FERRY_HUB_MQTT_PORT", String.valueOf(mqtt));
+    env.put("FERRY_HUB_KEYS_ROOT_DOCUMENT", dir.resolve("root-1.json").toString());
+    env.put("FERRY_HUB_KEYS_RELEASE", keyFile(release, "release").toString());
+    env.put("FERRY_HUB_KEYS_HUB", keyFile(hubKey, "hub").toString());
+    return JarProcess.start("hub", env, dir.resolve(log), port);
+  }
+
+  private Map<String, String> agentEnv(JarProcess hub, int mqtt, Path root) throws Exception {
+    Map<String, String> env = new HashMap<>();
+    env.put("FERRY_AGENT_DEVICE_ID", DEVICE);
+    env.put("FERRY_AGENT_TRUST_ROOT", root.toString());
+    env.put("FERRY_AGENT_DATA_DIR", dir.resolve("agent").toString());
+    env.put("FERRY_AGENT_MQTT_URL", "ssl://127.0.0.1:" + mqtt);
+    env.put("FERRY_AGENT_HUB_URL", hub.url());
+    env.put(
+        "FERRY_AGENT_ENROLLMENT_TOKEN_FILE",
+        Enrollment.tokenFile(dir.resolve("token"), new Enrollment(hub.url(), TOKEN).token(DEVICE))
+            .toString());
+    env.put("FERRY_AGENT_REGISTRY_PLAIN_HTTP", "127.0.0.1:" + hub.port());
+    return env;
+  }
+
+  private Envelope sign(TrustRoot root) {
+    return new Signer(rootKey).sign(PayloadTypes.ROOT, CODEC.encode(root));
+  }
+
+  private Path keyFile(KeyPair pair, String role) throws Exception {
+    Path file = dir.resolve(role + "-" + new Signer(pair).keyId().substring(0, 12) + ".pem");
+    if (!Files.exists(file)) {
+      Files.writeString(file, Ed25519.toPem(pair));
+    }
+    return file;
+  }
+
+  private int rootVersion(JarProcess hub) throws Exception {
+    JsonNode device = JSON.readTree(get(hub, "/api/v1/devices/" + DEVICE).body());
+    JsonNode reported = device.path("reported");
+    return reported.path("rootVersion").asInt(0);
+  }
+
+  private boolean refusedRelease(JarProcess hub) throws Exception {
+    JsonNode events = JSON.readTree(get(hub, "/api/v1/events?device=" + DEVICE).body());
+    for (JsonNode event : events) {
+      if ("DESIRED_REJECTED".equals(event.path("type").asText())
+          && event.toString().contains("UNTRUSTED_RELEASE")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void publish(JarProcess hub, String version, long seed) throws Exception {
+    Path file = dir.resolve(MODEL + "-" + version + ".onnx");
+    OnnxModels.matMulAdd(file, "x", 1, 4, 2, seed);
+    Process curl =
+        new ProcessBuilder(
+                "curl",
+                "-s",
+                "-o",
+                "/dev/null",
+                "-w",
+                "%{http_code}",
+                "-H",
+                "Authorization: Bearer " + TOKEN,
+                "-F",
+                "model=@" + file,
+                "-F",
+                "version=" + version,
+                hub.url() + "/api/v1/models/" + MODEL + "/versions")
+            .redirectErrorStream(true)
+            .start();
+    String status = new String(curl.getInputStream().readAllBytes()).strip();
+    curl.waitFor(60, TimeUnit.SECONDS);
+    assertEquals("201", status, "publish " + version);
+  }
+
+  private String rollout(JarProcess hub, String version) throws Exception {
+    HttpResponse<String> response =
+        post(
+            hub,
+            "/api/v1/rollouts",
+            "{\"model\":\""
+                + MODEL
+                + "\",\"version\":\""
+                + version
+                + "\",\"devices\":[\""
+                + DEVICE
+                + "\"]}");
+    assertEquals(201, response.statusCode(), response.body());
+    return JSON.readTree(response.body()).get("id").asText();
+  }
+
+  private void awaitVersion(JarProcess agent, String version) throws Exception {
+    new Oip(agent).awaitVersion(MODEL, INFER, version);
+  }
+
+  private interface Check {
+    boolean holds() throws Exception;
+  }
+
+  private static void await(Check check, String what) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      if (check.holds()) {
+        return;
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("timed out waiting until " + what);
+  }
+
+  private HttpResponse<String> get(JarProcess hub, String path) throws Exception {
+    return send(request(hub, path).GET());
+  }
+
+  private HttpResponse<String> post(JarProcess hub, String path, String json) throws Exception {
+    return send(request(hub, path).POST(HttpRequest.BodyPublishers.ofString(json)));
+  }
+
+  private HttpResponse<String> put(JarProcess hub, String path, byte[] json) throws Exception {
+    return send(request(hub, path).PUT(HttpRequest.BodyPublishers.ofByteArray(json)));
+  }
+
+  private static HttpRequest.Builder request(JarProcess hub, String path) {
+    return HttpRequest.newBuilder(URI.create(hub.url() + path))
+        .header("Authorization", "Bearer " + TOKEN)
+        .header("Content-Type", "application/json");
+  }
+
+  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
+    return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+  }
+}
