@@ -236,7 +236,7 @@ public final class Applier {
     Optional<Failure> refused =
         Reconciler.refusal(target, state.get(), parts.revocations().current());
     if (refused.isPresent()) {
-      refuse(target, refused.get());
+      withdrawals.refuse(target, refused.get());
       return Verdict.Action.FAIL_FOR_GOOD;
     }
     Optional<String> serving =
@@ -266,15 +266,6 @@ public final class Applier {
     state.save(state.get().fail(name, failed));
     reports.failed(name, version, failure);
     reports.event(EventType.FAILED, name, version, failure.text());
-  }
-
-  private void refuse(Target target, Failure failure) {
-    String version = target.statement().predicate().version();
-    LOG.warnf("refused version %s of %s: %s", version, target.name(), failure);
-    FailedVersion failed =
-        new FailedVersion(target.assignment().manifestDigest(), version, failure);
-    state.save(state.get().fail(target.name(), failed));
-    reports.withdrawn(target.name(), version, failure);
   }
 
   private void retryLater(Target target, Failure failure) {
@@ -313,20 +304,15 @@ public final class Applier {
 
   /** Warns once, by a log line, an event and the reported state, when the agent turns STALE. */
   public synchronized void checkFreshness() {
-    Freshness freshness = parts.freshness();
-    if (freshness.turnedStale()) {
-      String reason =
-          "no fresh desired state since "
-              + freshness.lastFresh()
-              + " ("
-              + Freshness.PROPERTY
-              + " "
-              + freshness.staleAfter()
-              + "); still serving";
-      LOG.warn(reason);
-      reports.event(EventType.STALE, null, null, reason);
-      reports.send();
-    }
+    parts
+        .freshness()
+        .staleWarning()
+        .ifPresent(
+            warning -> {
+              LOG.warn(warning);
+              reports.event(EventType.STALE, null, null, warning);
+              reports.send();
+            });
   }
 
   /** Sends the reported state: accepted sequence, and per model its status and versions. */

@@ -4,6 +4,7 @@ import dev.ferry.protocol.device.ReportedState;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * Whether the agent has seen a fresh, correctly signed desired state (one it accepted) within
@@ -58,6 +59,25 @@ public final class Freshness {
   /** How long a desired state stays fresh. */
   public Duration staleAfter() {
     return staleAfter;
+  }
+
+  /**
+   * The warning to send, once per stale period: when the agent has just turned stale.
+   *
+   * @return the warning, naming the last fresh time and the setting; empty otherwise
+   */
+  Optional<String> staleWarning() {
+    if (!turnedStale()) {
+      return Optional.empty();
+    }
+    return Optional.of(
+        "no fresh desired state since "
+            + lastFresh
+            + " ("
+            + PROPERTY
+            + " "
+            + staleAfter
+            + "); still serving");
   }
 
   /** True once when the agent turns stale, so that the warning goes out once per stale period. */

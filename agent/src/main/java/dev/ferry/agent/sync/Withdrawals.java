@@ -4,8 +4,10 @@ import dev.ferry.agent.failure.Failure;
 import dev.ferry.agent.failure.Reason;
 import dev.ferry.agent.runtime.ModelSlot;
 import dev.ferry.agent.runtime.Models;
+import dev.ferry.agent.store.FailedVersion;
 import dev.ferry.agent.store.InstalledModel;
 import dev.ferry.agent.store.InstalledVersion;
+import dev.ferry.agent.store.Target;
 import dev.ferry.protocol.release.Revocations;
 import dev.ferry.protocol.release.RevokedRelease;
 import java.util.List;
@@ -49,6 +51,21 @@ final class Withdrawals {
       changed |= withdraw(installed.active(), list);
     }
     return changed;
+  }
+
+  /**
+   * Refuses an assigned version because it is revoked: recorded as failed for good, reported.
+   *
+   * @param target the assigned model
+   * @param failure the revocation, from {@link #failure}
+   */
+  void refuse(Target target, Failure failure) {
+    String version = target.statement().predicate().version();
+    LOG.warnf("refused version %s of %s: %s", version, target.name(), failure);
+    FailedVersion failed =
+        new FailedVersion(target.assignment().manifestDigest(), version, failure);
+    state.save(state.get().fail(target.name(), failed));
+    reports.withdrawn(target.name(), version, failure);
   }
 
   private boolean dropFallback(InstalledModel installed, Revocations list) {

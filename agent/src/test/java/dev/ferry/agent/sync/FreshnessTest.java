@@ -67,6 +67,18 @@ class FreshnessTest {
   }
 
   @Test
+  void staleWarning_namesTheLastFreshTimeAndTheSetting() {
+    clock.advance(Duration.ofDays(4));
+    assertEquals(
+        java.util.Optional.of(
+            "no fresh desired state since "
+                + T0
+                + " (ferry.agent.trust.stale-after PT72H); still serving"),
+        freshness.staleWarning());
+    assertEquals(java.util.Optional.empty(), freshness.staleWarning());
+  }
+
+  @Test
   void checkEvery_aTenthBetweenASecondAndAMinute() {
     assertEquals(Duration.ofMinutes(1), freshness.checkEvery());
     assertEquals(Duration.ofSeconds(3), new Freshness(Duration.ofSeconds(30), clock).checkEvery());
