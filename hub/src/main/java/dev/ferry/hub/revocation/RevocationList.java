@@ -1,5 +1,6 @@
 package dev.ferry.hub.revocation;
 
+import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.db.Database;
 import dev.ferry.hub.db.Jdbc;
 import dev.ferry.hub.fleet.HubMqtt;
@@ -22,6 +23,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,7 +43,12 @@ public class RevocationList {
   @Inject Clock clock;
 
   void start(@Observes @Priority(2700) StartupEvent event) {
-    db.transaction(this::resign);
+    try {
+      db.transaction(this::resign);
+    } catch (ApiException e) {
+      // releaseSigner() answers so for a release key kept offline: the stored list stays
+      LOG.infof("the revocation list is not signed again at start: %s", e.getMessage());
+    }
     publish();
   }
 
@@ -63,22 +70,25 @@ public class RevocationList {
     return signed;
   }
 
-  /** The list as last signed. */
-  public Envelope signed() {
-    String json =
-        db.transaction(
-                c ->
-                    Jdbc.query(
-                        c,
-                        "SELECT envelope FROM revocation_list WHERE id = 1",
-                        r -> r.getString(1)))
-            .get(0);
-    return codec.decode(json.getBytes(StandardCharsets.UTF_8), Envelope.class);
+  /** The list as last signed; empty while none was (a release key offline since the start). */
+  public Optional<Envelope> signed() {
+    return db.transaction(
+            c ->
+                Jdbc.query(
+                    c,
+                    "SELECT envelope FROM revocation_list WHERE id = 1",
+                    r -> Optional.ofNullable(r.getString(1))))
+        .get(0)
+        .map(json -> codec.decode(json.getBytes(StandardCharsets.UTF_8), Envelope.class));
   }
 
   /** Publishes the list as last signed: a replica that signed an older one never overwrites it. */
   void publish() {
-    byte[] payload = codec.encode(signed());
+    Optional<Envelope> signed = signed();
+    if (signed.isEmpty()) {
+      return;
+    }
+    byte[] payload = codec.encode(signed.get());
     var topic = TrustTopics.REVOCATIONS;
     if (mqtt.publishAll(List.of(new HubMqtt.Outgoing(topic, payload, true))).isEmpty()) {
       LOG.warnf("the broker did not take the revocation list on %s", topic);

@@ -1,5 +1,7 @@
 package dev.ferry.hub.revocation;
 
+import dev.ferry.hub.api.ApiException;
+import dev.ferry.hub.api.ErrorCode;
 import dev.ferry.protocol.signing.Envelope;
 import jakarta.annotation.security.PermitAll;
 import jakarta.inject.Inject;
@@ -20,6 +22,11 @@ public class RevocationListResource {
   @PermitAll
   @Produces(MediaType.APPLICATION_JSON)
   public Envelope revocations() {
-    return list.signed();
+    return list.signed()
+        .orElseThrow(
+            () ->
+                new ApiException(
+                    ErrorCode.NOT_FOUND,
+                    "no revocation list is signed yet: the release key has been offline"));
   }
 }
