@@ -69,6 +69,11 @@ final class Load {
     }
   }
 
+  /** The versions that answered so far. */
+  Set<String> served() {
+    return new TreeSet<>(served);
+  }
+
   /** Stops the threads and says what they saw. */
   Result stop() throws InterruptedException {
     running.set(false);

@@ -130,12 +130,14 @@ class TrustLifecycleIT {
       publish(hub, "1.0.0", 1);
       publish(hub, "2.0.0", 2);
       try (JarProcess agent = JarProcess.start("agent", agentEnv, dir.resolve("agent.log"))) {
-        post(hub, "/api/v1/rollouts/" + rollout(hub, "1.0.0") + "/cancel", "");
+        String first = rollout(hub, "1.0.0");
         awaitVersion(agent, "1.0.0");
+        post(hub, "/api/v1/rollouts/" + first + "/cancel", "");
         rollout(hub, "2.0.0");
         awaitVersion(agent, "2.0.0");
 
         Load load = new Load(new Oip(agent), MODEL, INFER, 4);
+        await(() -> load.served().contains("2.0.0"), "the load is served by 2.0.0");
         HttpResponse<String> revoked =
             post(
                 hub,
