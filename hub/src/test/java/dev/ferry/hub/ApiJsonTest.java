@@ -65,7 +65,8 @@ class ApiJsonTest {
             null,
             "Apache-2.0",
             "ci",
-            Samples.T0);
+            Samples.T0,
+            null);
     assertEquals(QUARKUS.writeValueAsString(release), QUARKUS.writeValueAsString(release.toApi()));
   }
 }

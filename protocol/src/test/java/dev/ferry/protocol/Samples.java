@@ -27,6 +27,8 @@ import dev.ferry.protocol.release.GoldenCase;
 import dev.ferry.protocol.release.GoldenVectors;
 import dev.ferry.protocol.release.ReleasePredicate;
 import dev.ferry.protocol.release.ReleaseStatement;
+import dev.ferry.protocol.release.Revocations;
+import dev.ferry.protocol.release.RevokedRelease;
 import dev.ferry.protocol.release.ServingSpec;
 import dev.ferry.protocol.release.StatementSubject;
 import dev.ferry.protocol.release.Tensor;
@@ -62,7 +64,8 @@ public final class Samples {
   }
 
   public static ReleasePredicate predicate() {
-    return new ReleasePredicate("ocr-det", "1.2.0", 3, T0, digest("serving"), digest("golden"));
+    return new ReleasePredicate(
+        "ocr-det", "1.2.0", 3, T0, digest("serving"), digest("golden"), T0.plusSeconds(86_400));
   }
 
   public static ReleaseStatement statement() {
@@ -105,7 +108,9 @@ public final class Samples {
         Map.of("site", "berlin", "accel", "cpu"),
         List.of("CPU"),
         List.of(modelReport()),
-        1);
+        1,
+        ReportedState.STALE,
+        List.of("ocr-det@1.1.0"));
   }
 
   public static DeviceEvent event() {
@@ -206,6 +211,14 @@ public final class Samples {
   public static RootChain rootChain() {
     return new RootChain(
         List.of(new Signer(ROOT_KEY).sign(PayloadTypes.ROOT, new JsonCodec().encode(trustRoot()))));
+  }
+
+  public static RevokedRelease revokedRelease() {
+    return new RevokedRelease("ocr-det", "1.2.0", digest("manifest"), T0, "misreads receipts");
+  }
+
+  public static Revocations revocations() {
+    return new Revocations(4, T0, null, List.of(revokedRelease()));
   }
 
   public static Signature signature() {

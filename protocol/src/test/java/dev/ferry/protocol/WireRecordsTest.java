@@ -115,6 +115,16 @@ class WireRecordsTest extends RecordContract {
             JSON.getNodeFactory().nullNode(),
             "ReleasePredicate: releaseSeq must be an integer, got null"),
         new Case(
+            Samples.revocations(),
+            "version",
+            text("4"),
+            "ferry.revocations/v1: version must be an integer, got the string '4'"),
+        new Case(
+            Samples.revokedRelease(),
+            "reason",
+            number(5),
+            "RevokedRelease: reason must be a string, got 5"),
+        new Case(
             Samples.serving(),
             "opset",
             text("17"),
@@ -268,7 +278,7 @@ class WireRecordsTest extends RecordContract {
     records.remove(Digest.class.getName());
     records.remove(Topic.class.getName());
     assertEquals(records, tested);
-    assertEquals(31, tested.size());
+    assertEquals(33, tested.size());
   }
 
   private static Set<String> publicRecords() throws IOException, URISyntaxException {

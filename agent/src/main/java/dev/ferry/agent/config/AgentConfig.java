@@ -21,7 +21,7 @@ public interface AgentConfig {
   /** The path of the hub's trust root (the envelope from {@code GET /api/v1/trust/root}). */
   Optional<Path> trustRoot();
 
-  /** How the agent follows the hub's chain of trust roots. */
+  /** How the agent follows the hub's chain of trust roots, and how long its word stays fresh. */
   Trust trust();
 
   /** Where the cache ({@code blobs/}, {@code incoming/}) and {@code state.json} live. */
@@ -139,6 +139,13 @@ public interface AgentConfig {
     /** The most rotations accepted in one walk; a longer chain is refused whole. */
     @WithDefault("32")
     int maxChainSteps();
+
+    /**
+     * After this long without a fresh, correctly signed desired state the agent reports itself
+     * STALE (a freeze attack, or a hub that stopped re-signing); it keeps serving.
+     */
+    @WithDefault("P3D")
+    Duration staleAfter();
   }
 
   /** Telemetry batches sent to the hub, kept on disk while they cannot be sent. */

@@ -36,6 +36,10 @@ public enum Reason {
    * A release's releaseSeq is lower than the installed one, or another artifact's is not above it.
    */
   RELEASE_ROLLBACK,
+  /** A release statement's {@code expiresAt} has passed. */
+  RELEASE_EXPIRED,
+  /** A release is on the signed revocation list: withdrawn by the release manager. */
+  REVOKED,
   /** A blob does not hash to its descriptor's digest. */
   BLOB_MISMATCH,
   /** A blob is longer than its descriptor says. */

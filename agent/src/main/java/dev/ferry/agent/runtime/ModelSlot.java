@@ -114,6 +114,33 @@ public final class ModelSlot {
    * @throws IllegalStateException if there is no fallback
    */
   public synchronized Rollback rollback(String reason) {
+    Rollback rollback = swapBack(reason);
+    rollbacks.accept(rollback);
+    return rollback;
+  }
+
+  /**
+   * Swaps the fallback back in because the active version was withdrawn (revoked); unlike {@link
+   * #rollback} nobody is told, the caller records it. Requests on the active version finish.
+   *
+   * @param reason why
+   * @return the swap back
+   * @throws IllegalStateException if there is no fallback
+   */
+  public synchronized Rollback withdraw(String reason) {
+    return swapBack(reason);
+  }
+
+  /** Retires the fallback, so that nothing swaps back to it. */
+  public synchronized void dropFallback() {
+    State old = state;
+    if (old.fallback() != null) {
+      state = new State(old.active(), null, old.probation());
+      old.fallback().retire();
+    }
+  }
+
+  private Rollback swapBack(String reason) {
     State old = state;
     if (old.fallback() == null) {
       throw new IllegalStateException(
@@ -121,10 +148,7 @@ public final class ModelSlot {
     }
     state = new State(old.fallback(), null, null);
     old.active().retire();
-    Rollback rollback =
-        new Rollback(model, old.active().version(), old.fallback().version(), reason);
-    rollbacks.accept(rollback);
-    return rollback;
+    return new Rollback(model, old.active().version(), old.fallback().version(), reason);
   }
 
   /**

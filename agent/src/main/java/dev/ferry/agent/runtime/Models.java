@@ -40,6 +40,17 @@ public class Models {
     return slots.compute(name, (n, slot) -> swapOrCreate(slot, version));
   }
 
+  /**
+   * Stops serving a model: new requests find no model, those running finish on their version. Its
+   * sessions are not closed: a request that found the slot just before may still acquire it (they
+   * go with the process; this happens only when a revoked version has nothing to fall back to).
+   *
+   * @param name the model name
+   */
+  public void remove(String name) {
+    slots.remove(name);
+  }
+
   /** The slot of a model, if it serves. */
   public Optional<ModelSlot> slot(String name) {
     return Optional.ofNullable(slots.get(name));

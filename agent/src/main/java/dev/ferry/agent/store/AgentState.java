@@ -97,6 +97,42 @@ public record AgentState(
   }
 
   /**
+   * This state after a model's active version was withdrawn with nothing to fall back to: the model
+   * is no longer installed and the version is recorded as failed.
+   *
+   * @param model the model name
+   * @param reason why
+   * @return the new state; this one if the model is not installed
+   */
+  public AgentState withdraw(String model, Failure reason) {
+    InstalledModel slot = models.get(model);
+    if (slot == null) {
+      return this;
+    }
+    Map<String, InstalledModel> next = new HashMap<>(models);
+    next.remove(model);
+    InstalledVersion bad = slot.active();
+    return new AgentState(accepted, next, targets, failed)
+        .fail(model, new FailedVersion(bad.manifestDigest(), bad.version(), reason));
+  }
+
+  /**
+   * This state without a model's fallback version (it was revoked).
+   *
+   * @param model the model name
+   * @return the new state
+   */
+  public AgentState dropFallback(String model) {
+    InstalledModel slot = models.get(model);
+    if (slot == null || slot.fallback() == null) {
+      return this;
+    }
+    Map<String, InstalledModel> next = new HashMap<>(models);
+    next.put(model, new InstalledModel(slot.active(), null));
+    return new AgentState(accepted, next, targets, failed);
+  }
+
+  /**
    * This state after a new version of a model starts serving: it becomes active, the previous
    * active version the fallback, and its releaseSeq is recorded as installed.
    *

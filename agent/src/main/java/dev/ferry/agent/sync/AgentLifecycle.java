@@ -14,10 +14,13 @@ import dev.ferry.agent.store.StateFile;
 import dev.ferry.agent.telemetry.ServingMeters;
 import dev.ferry.agent.telemetry.TelemetrySender;
 import dev.ferry.agent.trust.DesiredStateVerifier;
+import dev.ferry.agent.trust.RevocationStore;
 import dev.ferry.agent.trust.RootFollower;
 import dev.ferry.agent.trust.TrustStore;
 import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.Labels;
+import dev.ferry.protocol.device.TrustTopics;
+import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.registry.Credentials;
 import dev.ferry.protocol.registry.RegistryClient;
 import dev.ferry.protocol.registry.TransferLimits;
@@ -74,6 +77,7 @@ public class AgentLifecycle {
       Executors.newSingleThreadScheduledExecutor(daemon("ferry-telemetry"));
   private volatile Applier applier;
   private ApplyQueue queue;
+  private volatile Freshness freshness;
   private TelemetrySender telemetry;
 
   void start(@Observes StartupEvent event) throws IOException, MqttException {
@@ -86,12 +90,16 @@ public class AgentLifecycle {
     String deviceId = DeviceIdentity.of(config);
     Map<String, String> labels = Labels.check(config.labels(), "ferry.agent.labels");
     mqtt = new AgentMqtt(config.mqtt().url(), deviceId, VERSION, config.dataDir(), this::onDesired);
+    mqtt.subscribe(TrustTopics.REVOCATIONS, this::onRevocations);
     mqtt.onRoots(this::onRoots);
     MqttReporter reporter = new MqttReporter(mqtt, EVENT_QUEUE);
+    freshness = new Freshness(config.trust().staleAfter(), Clock.systemUTC());
     Applier created = applier(deviceId, labels, trustStore, reporter);
     created.restore();
     queue = new ApplyQueue(applying, Backoff.RESUME, new Applying(created));
     applier = created;
+    long check = freshness.checkEvery().toMillis();
+    applying.scheduleWithFixedDelay(created::checkFreshness, check, check, TimeUnit.MILLISECONDS);
     mqtt.onConnect(reporter::reconnected);
     startTelemetry(deviceId);
     identity.obtain(deviceId, credential -> sync(created, credential), mqtt::reconnect);
@@ -123,7 +131,7 @@ public class AgentLifecycle {
             VERSION,
             labels,
             List.copyOf(config.executionProviders()),
-            new DesiredStateVerifier(trustStore::root, new dev.ferry.protocol.json.JsonCodec()),
+            new DesiredStateVerifier(trustStore::root, new JsonCodec()),
             new ArtifactFetcher(store, this::client, Backoff.DEFAULT, downloads),
             store,
             stateFile,
@@ -133,7 +141,9 @@ public class AgentLifecycle {
                 trustStore,
                 new dev.ferry.protocol.json.JsonCodec(),
                 config.trust().maxChainSteps()),
-            Clock.systemUTC()));
+            Clock.systemUTC(),
+            RevocationStore.load(trustStore::root, config.dataDir(), new JsonCodec()),
+            freshness));
   }
 
   private void startTelemetry(String deviceId) {
@@ -181,6 +191,11 @@ public class AgentLifecycle {
     return Optional.ofNullable(applier);
   }
 
+  /** Whether desired states are fresh; empty before start, and when sync is off. */
+  public Optional<Freshness> freshness() {
+    return Optional.ofNullable(freshness);
+  }
+
   void rolledBack(@Observes Rollback rollback) {
     Applier current = applier;
     if (current != null) {
@@ -203,6 +218,10 @@ public class AgentLifecycle {
 
   private void onDesired(byte[] payload) {
     queue.offer(payload);
+  }
+
+  private void onRevocations(byte[] payload) {
+    queue.submit(() -> applier.revocations(payload));
   }
 
   private void onRoots(byte[] payload) {

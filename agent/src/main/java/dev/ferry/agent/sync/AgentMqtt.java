@@ -9,6 +9,8 @@ import dev.ferry.protocol.json.JsonCodec;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -57,6 +59,7 @@ public final class AgentMqtt implements AutoCloseable {
   private volatile boolean started;
   private final java.util.List<Runnable> onConnect =
       new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final Map<String, Consumer<byte[]>> fleetTopics = new ConcurrentHashMap<>();
 
   /**
    * Creates the link; {@link #start()} connects it.
@@ -127,6 +130,17 @@ public final class AgentMqtt implements AutoCloseable {
     onConnect.add(action);
   }
 
+  /**
+   * Subscribes to a topic the hub publishes for the whole fleet (such as {@code
+   * ferry/v1/trust/revocations}), on every connect; call before {@link #start()}.
+   *
+   * @param topic the topic
+   * @param listener called with each payload, on Paho's thread
+   */
+  public void subscribe(String topic, Consumer<byte[]> listener) {
+    fleetTopics.put(topic, listener);
+  }
+
   /** Connects in the background, retrying until it succeeds or the link is closed. */
   public void start() {
     started = true;
@@ -183,6 +197,9 @@ public final class AgentMqtt implements AutoCloseable {
             (t, message) -> roots.accept(message.getPayload()),
             (t, message) -> desired.accept(message.getPayload())
           });
+      for (Map.Entry<String, Consumer<byte[]>> fleet : fleetTopics.entrySet()) {
+        client.subscribe(fleet.getKey(), 1, (t, m) -> fleet.getValue().accept(m.getPayload()));
+      }
       client.publish(topic(Channel.ONLINE), presence(true), 1, true);
       LOG.infof("connected to %s as %s", client.getServerURI(), deviceId);
       onConnect.forEach(Runnable::run);

@@ -13,11 +13,15 @@ import dev.ferry.agent.store.Target;
 import dev.ferry.agent.trust.DesiredStateVerifier;
 import dev.ferry.agent.trust.RefusedRootChainException;
 import dev.ferry.agent.trust.RejectedDesiredStateException;
+import dev.ferry.agent.trust.RevocationStore;
 import dev.ferry.agent.trust.RootFollower;
 import dev.ferry.agent.trust.RootUpdate;
+import dev.ferry.agent.trust.UntrustedRevocationsException;
 import dev.ferry.agent.trust.VerifiedDesired;
 import dev.ferry.protocol.device.EventType;
+import dev.ferry.protocol.release.Revocations;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
@@ -50,12 +54,15 @@ public final class Applier {
       Models models,
       Reporter reporter,
       RootFollower roots,
-      Clock clock) {}
+      Clock clock,
+      RevocationStore revocations,
+      Freshness freshness) {}
 
   private final Parts parts;
   private final SavedState state;
   private final Reports reports;
   private final Installer installer;
+  private final Withdrawals withdrawals;
   private boolean pending;
   private byte[] refused;
 
@@ -78,6 +85,8 @@ public final class Applier {
             parts.clock());
     CacheLoader loader = new CacheLoader(parts.store(), parts.providers());
     this.installer = new Installer(parts.fetcher(), loader, parts.models(), state, reports);
+    this.withdrawals = new Withdrawals(state, parts.models(), reports);
+    reports.freshness(parts.freshness()::label);
   }
 
   /**
@@ -88,6 +97,7 @@ public final class Applier {
   public synchronized void restore() throws IOException {
     AgentState loaded = state.load();
     loaded.models().values().forEach(installer::restore);
+    parts.revocations().current().ifPresent(withdrawals::apply);
     for (Target target : loaded.targets()) {
       FailedVersion failed = loaded.failed().get(target.name());
       if (failed != null && failed.manifestDigest().equals(target.assignment().manifestDigest())) {
@@ -117,6 +127,31 @@ public final class Applier {
     refused = null;
     accept(verified.get());
     return reconcile();
+  }
+
+  /**
+   * Applies a revocation list from MQTT: a newer, correctly signed list is kept and every revoked
+   * version withdrawn; an older one changes nothing.
+   *
+   * @param payload the DSSE envelope bytes
+   * @return whether an install waits to be retried ({@link #reconcile})
+   */
+  public synchronized boolean revocations(byte[] payload) {
+    if (payload.length == 0) {
+      return pending;
+    }
+    try {
+      Optional<Revocations> list = parts.revocations().accept(payload);
+      if (list.isEmpty()) {
+        return pending;
+      }
+      LOG.infof("revocation list version %d received", list.get().version());
+      withdrawals.apply(list.get());
+      return reconcile();
+    } catch (UntrustedRevocationsException | UncheckedIOException e) {
+      LOG.warnf("refused a revocation list: %s", e.getMessage());
+      return pending;
+    }
   }
 
   /**
@@ -173,6 +208,7 @@ public final class Applier {
   private void accept(VerifiedDesired verified) {
     AgentState now = state.get();
     state.save(now.accept(verified.acceptedFrom(now.accepted()), verified.targets()));
+    parts.freshness().fresh();
     reports.event(EventType.DESIRED_ACCEPTED, null, null, null);
   }
 
@@ -197,6 +233,12 @@ public final class Applier {
 
   /** Decides, acts, and returns what was done. */
   private Verdict.Action reconcile(Target target) {
+    Optional<Failure> refused =
+        Reconciler.refusal(target, state.get(), parts.revocations().current());
+    if (refused.isPresent()) {
+      withdrawals.refuse(target, refused.get());
+      return Verdict.Action.FAIL_FOR_GOOD;
+    }
     Optional<String> serving =
         parts.models().slot(target.name()).map(slot -> slot.active().version());
     Verdict verdict = Reconciler.plan(target, state.get(), serving);
@@ -269,6 +311,19 @@ public final class Applier {
   public synchronized void failed(RuntimeException failure) {
     Failure internal = new Failure(Reason.INTERNAL_ERROR, String.valueOf(failure.getMessage()));
     reports.event(EventType.FAILED, null, null, internal.text() + "; retrying");
+  }
+
+  /** Warns once, by a log line, an event and the reported state, when the agent turns STALE. */
+  public synchronized void checkFreshness() {
+    parts
+        .freshness()
+        .staleWarning()
+        .ifPresent(
+            warning -> {
+              LOG.warn(warning);
+              reports.event(EventType.STALE, null, null, warning);
+              reports.send();
+            });
   }
 
   /** Sends the reported state: accepted sequence, and per model its status and versions. */

@@ -7,6 +7,7 @@ import dev.ferry.agent.store.FailedVersion;
 import dev.ferry.agent.store.InstalledModel;
 import dev.ferry.agent.store.InstalledVersion;
 import dev.ferry.agent.store.Target;
+import dev.ferry.protocol.release.Revocations;
 import java.util.Optional;
 
 /**
@@ -38,6 +39,22 @@ final class Reconciler {
       return serving.filter(active.version()::equals).isPresent() ? Verdict.SKIP : Verdict.REPAIR;
     }
     return notAbove(target, active).map(Verdict::failForGood).orElse(Verdict.INSTALL);
+  }
+
+  /**
+   * Whether an assigned version is revoked and not refused yet.
+   *
+   * @param target the assigned model and its verified statement
+   * @param state the durable state
+   * @param list the revocation list held, if any
+   * @return the failure to record and report; empty when it is not revoked or refused already
+   */
+  static Optional<Failure> refusal(Target target, AgentState state, Optional<Revocations> list) {
+    if (failedForGood(target, state.failed().get(target.name()))) {
+      return Optional.empty();
+    }
+    return list.flatMap(l -> l.find(target.name(), target.assignment().manifestDigest()))
+        .map(Withdrawals::failure);
   }
 
   /**

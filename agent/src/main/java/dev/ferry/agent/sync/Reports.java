@@ -38,6 +38,7 @@ final class Reports {
   private final IntSupplier rootVersion;
   private final Clock clock;
   private final Map<String, ModelReport> reports = new TreeMap<>();
+  private Supplier<String> freshness = () -> null;
 
   Reports(
       Device device,
@@ -52,6 +53,11 @@ final class Reports {
     this.state = state;
     this.rootVersion = rootVersion;
     this.clock = clock;
+  }
+
+  /** Where the reported freshness comes from. */
+  void freshness(Supplier<String> freshness) {
+    this.freshness = freshness;
   }
 
   /** A version is being fetched. */
@@ -89,6 +95,15 @@ final class Reports {
   void rolledBack(String name, String version, Failure failure) {
     put(name, ModelStatus.ROLLED_BACK, version, activeInfo(name), null, failure.text());
     event(EventType.ROLLED_BACK, name, version, failure.text());
+  }
+
+  /**
+   * A revoked version was withdrawn or refused: FAILED, with the fallback serving or nothing; the
+   * reason is also sent as an event.
+   */
+  void withdrawn(String name, String version, Failure failure) {
+    put(name, ModelStatus.FAILED, version, activeInfo(name), fallbackInfo(name), failure.text());
+    event(EventType.REVOKED, name, version, failure.text());
   }
 
   /** A version is not installed yet and will be tried again; the reason is also an event. */
@@ -130,7 +145,18 @@ final class Reports {
             device.labels(),
             device.providers(),
             List.copyOf(reports.values()),
-            rootVersion.getAsInt()));
+            rootVersion.getAsInt(),
+            freshness.get(),
+            revoked()));
+  }
+
+  /** The revoked versions this device withdrew or refused, as {@code model@version}. */
+  private List<String> revoked() {
+    return state.get().failed().entrySet().stream()
+        .filter(e -> e.getValue().reason().reason() == Reason.REVOKED)
+        .map(e -> e.getKey() + "@" + e.getValue().version())
+        .sorted()
+        .toList();
   }
 
   private DeviceEvent event(

@@ -61,7 +61,7 @@ public final class DesiredStateVerifier {
     checkDevice(state, deviceId);
     checkSequence(state, digest, accepted);
     checkExpiry(state, now);
-    return new VerifiedDesired(state, statements(root, state, accepted), digest);
+    return new VerifiedDesired(state, statements(root, state, accepted, now), digest);
   }
 
   /** The payload of a desired-state envelope, once the hub's signature on it is verified. */
@@ -72,11 +72,11 @@ public final class DesiredStateVerifier {
   }
 
   private Map<String, ReleaseStatement> statements(
-      TrustRoot root, DesiredState state, AcceptedState accepted) {
+      TrustRoot root, DesiredState state, AcceptedState accepted, Instant now) {
     ReleaseVerifier releases = new ReleaseVerifier(root, signed);
     Map<String, ReleaseStatement> statements = new LinkedHashMap<>();
     for (ModelAssignment model : state.models()) {
-      statements.put(model.name(), releases.verify(model, accepted));
+      statements.put(model.name(), releases.verify(model, accepted, now));
     }
     return statements;
   }

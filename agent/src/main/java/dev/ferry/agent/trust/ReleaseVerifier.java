@@ -1,6 +1,7 @@
 package dev.ferry.agent.trust;
 
 import static dev.ferry.agent.failure.Reason.MANIFEST_MISMATCH;
+import static dev.ferry.agent.failure.Reason.RELEASE_EXPIRED;
 import static dev.ferry.agent.failure.Reason.RELEASE_ROLLBACK;
 import static dev.ferry.agent.failure.Reason.UNTRUSTED_RELEASE;
 import static dev.ferry.agent.failure.Reason.WRONG_MODEL;
@@ -8,12 +9,16 @@ import static dev.ferry.agent.failure.Reason.WRONG_MODEL;
 import dev.ferry.agent.store.AcceptedState;
 import dev.ferry.protocol.device.ModelAssignment;
 import dev.ferry.protocol.json.Fields;
+import dev.ferry.protocol.release.ReleasePredicate;
 import dev.ferry.protocol.release.ReleaseStatement;
 import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Role;
 import dev.ferry.protocol.signing.TrustRoot;
+import java.time.Instant;
 
-/** Checks one model assignment's release statement: release key, model, subject, releaseSeq. */
+/**
+ * Checks one model assignment's release statement: release key, model, subject, releaseSeq, expiry.
+ */
 final class ReleaseVerifier {
   private final TrustRoot root;
   private final SignedPayloads signed;
@@ -23,7 +28,7 @@ final class ReleaseVerifier {
     this.signed = signed;
   }
 
-  ReleaseStatement verify(ModelAssignment model, AcceptedState accepted) {
+  ReleaseStatement verify(ModelAssignment model, AcceptedState accepted, Instant now) {
     String what = "model " + Fields.show(model.name()) + " release statement";
     signed.requireType(model.release(), PayloadTypes.IN_TOTO, what);
     byte[] payload =
@@ -32,7 +37,24 @@ final class ReleaseVerifier {
     checkModel(model, statement, what);
     checkSubject(model, statement);
     checkReleaseSeq(statement, accepted.installedReleaseSeq(model.name()), what);
+    checkExpiry(statement, now, what);
     return statement;
+  }
+
+  private static void checkExpiry(ReleaseStatement statement, Instant now, String what) {
+    ReleasePredicate predicate = statement.predicate();
+    if (predicate.isExpiredAt(now)) {
+      throw new RejectedDesiredStateException(
+          RELEASE_EXPIRED,
+          what
+              + " of version "
+              + Fields.show(predicate.version())
+              + " expired at "
+              + predicate.expiresAt()
+              + ", now "
+              + now
+              + "; publish the model again");
+    }
   }
 
   private static void checkModel(ModelAssignment model, ReleaseStatement statement, String what) {

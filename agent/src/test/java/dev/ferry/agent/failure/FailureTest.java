@@ -35,7 +35,7 @@ class FailureTest {
       Failure failure = new Failure(reason, "detail: with a colon");
       assertEquals(failure, Failure.parse(failure.text()));
     }
-    assertEquals(20, labelled.size());
+    assertEquals(22, labelled.size());
   }
 
   @Test

@@ -14,6 +14,16 @@ class AgentHealthTest {
   }
 
   @Test
+  void ready_namesFreshnessInACheckThatStaysUp() {
+    given()
+        .when()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
+        .body("checks.find { it.name == 'desired state freshness' }.status", equalTo("UP"));
+  }
+
+  @Test
   void ready_answersUp() {
     given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
   }

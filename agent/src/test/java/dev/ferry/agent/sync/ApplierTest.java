@@ -13,6 +13,7 @@ import dev.ferry.agent.runtime.Rollback;
 import dev.ferry.agent.store.ContentStore;
 import dev.ferry.agent.store.StateFile;
 import dev.ferry.agent.trust.DesiredStateVerifier;
+import dev.ferry.agent.trust.RevocationStore;
 import dev.ferry.agent.trust.RootFollower;
 import dev.ferry.agent.trust.TrustStore;
 import dev.ferry.protocol.device.DeviceEvent;
@@ -23,6 +24,11 @@ import dev.ferry.protocol.device.ReportedState;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.registry.RegistryClient;
+import dev.ferry.protocol.release.ReleaseStatement;
+import dev.ferry.protocol.release.Revocations;
+import dev.ferry.protocol.release.RevokedRelease;
+import dev.ferry.protocol.signing.PayloadTypes;
+import dev.ferry.protocol.signing.Signer;
 import dev.ferry.protocol.signing.TrustRoot;
 import dev.ferry.protocol.testing.CuttingProxy;
 import dev.ferry.protocol.testing.Services;
@@ -115,7 +121,9 @@ class ApplierTest {
             models,
             reporter,
             new RootFollower(trustStore(), new JsonCodec(), 32),
-            Clock.systemUTC()));
+            Clock.systemUTC(),
+            RevocationStore.load(() -> trust, dir, CODEC),
+            new Freshness(Duration.ofDays(3), Clock.systemUTC())));
   }
 
   /** The device holds this test hub's root, provisioned into its data directory. */
@@ -180,6 +188,68 @@ class ApplierTest {
 
   private ReportedState lastReport() {
     return reports.get(reports.size() - 1);
+  }
+
+  /** A revocation list of that version, signed by {@code signer}, revoking the assignments. */
+  private byte[] revocations(long version, Signer signer, ModelAssignment... revoked) {
+    List<RevokedRelease> releases = new ArrayList<>();
+    for (ModelAssignment assignment : revoked) {
+      String revokedVersion =
+          CODEC
+              .decode(assignment.release().payloadBytes(), ReleaseStatement.class)
+              .predicate()
+              .version();
+      releases.add(
+          new RevokedRelease(
+              model, revokedVersion, assignment.manifestDigest(), TestHub.NOW, "misreads"));
+    }
+    Revocations list = new Revocations(version, TestHub.NOW, null, releases);
+    return CODEC.encode(signer.sign(PayloadTypes.REVOCATIONS, CODEC.encode(list)));
+  }
+
+  @Test
+  void revokedActiveVersion_fallsBackKeepsOutAndSurvivesARestart() throws Exception {
+    applier.apply(desired(1, release("1.0.0", 1, 1, false)));
+    ModelAssignment v2 = release("2.0.0", 2, 2, false);
+    applier.apply(desired(2, v2));
+    servesVersion("2.0.0");
+
+    applier.revocations(revocations(3, hub.release, v2));
+    servesVersion("1.0.0");
+    assertEquals(EventType.REVOKED, lastEvent().type());
+    String reason = "REVOKED: " + model + "@2.0.0 was revoked at " + TestHub.NOW + ": misreads";
+    assertEquals(reason, lastEvent().reason());
+    assertEquals(List.of(model + "@2.0.0"), lastReport().revoked());
+    assertEquals("1.0.0", lastReport().models().get(0).active().version());
+
+    applier.revocations(revocations(2, hub.release));
+    applier.apply(desired(3, v2));
+    servesVersion("1.0.0");
+    assertEquals(List.of(model + "@2.0.0"), lastReport().revoked());
+    assertEquals(ModelStatus.FAILED, lastReport().models().get(0).status());
+
+    Applier restarted = newApplier();
+    restarted.restore();
+    servesVersion("1.0.0");
+    restarted.apply(desired(4, v2));
+    servesVersion("1.0.0");
+  }
+
+  @Test
+  void revokedOnlyVersion_stopsServingAndSaysSo() throws Exception {
+    ModelAssignment v1 = release("1.0.0", 1, 1, false);
+    applier.apply(desired(1, v1));
+    servesVersion("1.0.0");
+
+    applier.revocations(revocations(1, hub.hub, v1));
+    servesVersion("1.0.0");
+
+    applier.revocations(revocations(1, hub.release, v1));
+    given().get("/v2/models/" + model + "/ready").then().statusCode(404);
+    assertEquals(EventType.REVOKED, lastEvent().type());
+    assertEquals(ModelStatus.FAILED, lastReport().models().get(0).status());
+    assertEquals(List.of(model + "@1.0.0"), lastReport().revoked());
+    assertFalse(applier.assignedModelsServe());
   }
 
   @Test

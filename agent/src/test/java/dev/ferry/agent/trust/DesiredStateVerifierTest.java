@@ -4,6 +4,7 @@ import static dev.ferry.protocol.testing.TestHub.CODEC;
 import static dev.ferry.protocol.testing.TestHub.NOW;
 import static dev.ferry.protocol.testing.TestHub.desiredState;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ferry.agent.failure.Reason;
@@ -12,13 +13,18 @@ import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.device.ModelAssignment;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.release.ReleasePredicate;
+import dev.ferry.protocol.release.ReleaseStatement;
 import dev.ferry.protocol.signing.Ed25519;
 import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Signer;
 import dev.ferry.protocol.testing.TestHub;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -307,6 +313,63 @@ class DesiredStateVerifierTest {
         "model 'resnet' release statement releaseSeq 4 is lower than the installed 5 (rollback)",
         keys.desired(desiredState(DEVICE, 5, keys.assign("resnet", 4))),
         accepted);
+  }
+
+  @Test
+  void verify_rejectsAnExpiredReleaseStatement() {
+    Digest manifest = TestHub.digest("resnet3");
+    ModelAssignment assignment =
+        new ModelAssignment("resnet", TestHub.REPOSITORY, manifest, expiring(manifest, NOW));
+    assertRejected(
+        Reason.RELEASE_EXPIRED,
+        "model 'resnet' release statement of version '1.0.3' expired at "
+            + NOW
+            + ", now "
+            + NOW
+            + "; publish the model again",
+        keys.desired(desiredState(DEVICE, 5, assignment)),
+        AcceptedState.initial());
+  }
+
+  @Test
+  void verify_acceptsAReleaseStatementBeforeItExpires() {
+    Digest manifest = TestHub.digest("resnet3");
+    Envelope release = expiring(manifest, NOW.plusSeconds(1));
+    ModelAssignment assignment =
+        new ModelAssignment("resnet", TestHub.REPOSITORY, manifest, release);
+    byte[] payload = keys.desired(desiredState(DEVICE, 5, assignment));
+    assertEquals(
+        1, verifier.verify(payload, DEVICE, AcceptedState.initial(), NOW).statements().size());
+  }
+
+  @Test
+  void verify_acceptsAReleaseStatementWithoutExpiryForEver() {
+    Instant muchLater = NOW.plus(Duration.ofDays(3650));
+    DesiredState state =
+        new DesiredState(
+            DEVICE,
+            5,
+            muchLater.minusSeconds(60),
+            muchLater.plusSeconds(60),
+            List.of(keys.assign("resnet", 3)));
+    var verified = verifier.verify(keys.desired(state), DEVICE, AcceptedState.initial(), muchLater);
+    assertNull(verified.statements().get("resnet").predicate().expiresAt());
+  }
+
+  /** A release statement of resnet 1.0.3 made an hour before NOW that expires at {@code at}. */
+  private Envelope expiring(Digest manifest, Instant at) {
+    var predicate =
+        new ReleasePredicate(
+            "resnet",
+            "1.0.3",
+            3,
+            NOW.minusSeconds(3600),
+            TestHub.digest("serving"),
+            TestHub.digest("golden"),
+            at);
+    return keys.release.sign(
+        PayloadTypes.IN_TOTO,
+        CODEC.encode(ReleaseStatement.of(TestHub.REPOSITORY, manifest, predicate)));
   }
 
   private void assertRejected(

@@ -51,6 +51,13 @@ final class PublishCommand implements Callable<Integer> {
   @Option(names = "--shapes", description = "Shapes for dynamic inputs (x=1,3,224,224;y=1,4).")
   String shapes;
 
+  @Option(
+      names = "--expires-at",
+      paramLabel = "INSTANT",
+      description =
+          "When devices stop installing the release (2027-01-31T00:00:00Z); default never.")
+  String expiresAt;
+
   @Override
   public Integer call() throws FileNotFoundException {
     PrintWriter err = spec.commandLine().getErr();
@@ -77,6 +84,7 @@ final class PublishCommand implements Callable<Integer> {
             .field("description", description)
             .field("license", license)
             .field("executionProviders", executionProviders)
+            .field("expiresAt", expiresAt)
             .field("shapes", shapes)
             .file("model", model, progress::add)
             .file("golden", golden, progress::add);

@@ -2,12 +2,13 @@ package dev.ferry.cli;
 
 import picocli.CommandLine.Command;
 
-/** {@code ferry release …}: release statements handled with the release key, offline. */
+/** {@code ferry release …}: release statements signed offline; releases withdrawn. */
 @Command(
     name = "release",
     mixinStandardHelpOptions = true,
-    description = "Sign release statements with the release key, away from the hub.",
-    subcommands = {ReleaseSign.class})
+    description =
+        "Sign release statements with the release key, away from the hub; withdraw a release.",
+    subcommands = {ReleaseSign.class, ReleaseRevoke.class})
 final class ReleaseCommand {
   private ReleaseCommand() {}
 }

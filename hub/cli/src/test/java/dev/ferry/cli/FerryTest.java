@@ -254,6 +254,59 @@ class FerryTest {
   }
 
   @Test
+  void releaseRevoke_postsTheReason_andPrintsTheRevokedRelease() {
+    hub.answer(
+        "/api/v1/models/detector/versions/1.2.0/revoke",
+        200,
+        RELEASE.replace(
+            "\"addedLater\":true",
+            "\"revoked\":{\"revokedAt\":\"2026-12-05T08:00:00Z\",\"reason\":\"misreads\","
+                + "\"revokedBy\":\"ops\"}"));
+    Result revoked = ferry("release", "revoke", "detector", "1.2.0", "--reason", "misreads");
+    assertEquals(0, revoked.code(), revoked.err());
+    assertEquals(
+        "NAME      VERSION  REVOKED               BY   REASON\n"
+            + "detector  1.2.0    2026-12-05T08:00:00Z  ops  misreads\n",
+        revoked.out());
+    assertEquals(
+        new FakeHub.Request(
+            "POST",
+            "/api/v1/models/detector/versions/1.2.0/revoke",
+            "Bearer fy_test",
+            "application/json",
+            "{\"reason\":\"misreads\"}"),
+        hub.last());
+
+    hub.answer(
+        "/api/v1/models/detector/versions/1.2.0/revoke",
+        409,
+        "{\"code\":\"CONFLICT\",\"message\":\"model 'detector' version '1.2.0' was revoked\"}");
+    assertEquals(
+        new Result(Ferry.CONFLICT, "", "ferry: 409 model 'detector' version '1.2.0' was revoked\n"),
+        ferry("release", "revoke", "detector", "1.2.0", "--reason", "again"));
+    assertEquals(Ferry.USAGE, ferry("release", "revoke", "detector", "1.2.0").code());
+  }
+
+  @Test
+  void publish_sendsTheExpiryItIsGiven() throws Exception {
+    hub.answer("/api/v1/models/detector/versions", 201, RELEASE);
+    Path model = Files.write(dir.resolve("model.onnx"), new byte[] {1, 2, 3});
+    Result published =
+        ferry(
+            "publish",
+            "detector",
+            model.toString(),
+            "--version",
+            "1.2.0",
+            "--expires-at",
+            "2027-01-31T00:00:00Z");
+    assertEquals(0, published.code(), published.err());
+    assertTrue(
+        hub.last().body().contains("name=\"expiresAt\"\r\n\r\n2027-01-31T00:00:00Z\r\n"),
+        hub.last().body());
+  }
+
+  @Test
   void help_namesEveryCommand() {
     Result help = ferry("--help");
     assertEquals(0, help.code());

@@ -209,7 +209,7 @@ class TrustCommandTest {
         ReleaseStatement.of(
             "hub:8080/models/detector",
             digest,
-            new ReleasePredicate("detector", "1.2.0", 3, NOW, digest, digest));
+            ReleasePredicate.lasting("detector", "1.2.0", 3, NOW, digest, digest));
     Path unsigned = dir.resolve("statement.json");
     Files.write(unsigned, CODEC.encode(statement));
     Path out = dir.resolve("statement.dsse.json");

@@ -63,7 +63,9 @@ public final class TopicPolicy implements IAuthorizatorPolicy {
       return underHubRoot(shared.matches() ? shared.group(1) : filter);
     }
     return isDevice(user, client)
-        && (own(user, Channel.DESIRED, filter) || TrustTopics.ROOTS.equals(filter));
+        && (own(user, Channel.DESIRED, filter)
+            || TrustTopics.ROOTS.equals(filter)
+            || TrustTopics.REVOCATIONS.equals(filter));
   }
 
   private static boolean isHub(String user) {

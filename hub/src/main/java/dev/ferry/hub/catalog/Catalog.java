@@ -7,8 +7,6 @@ import dev.ferry.protocol.api.ModelDetail;
 import dev.ferry.protocol.api.ModelSummary;
 import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.json.JsonCodec;
-import dev.ferry.protocol.oci.Digest;
-import dev.ferry.protocol.release.ServingSpec;
 import dev.ferry.protocol.signing.Envelope;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -29,6 +27,7 @@ public class Catalog {
   private static final String RELEASE_COLUMNS =
       "model, version, release_seq, repository, manifest_digest, size_bytes, serving, statement,"
           + " description, license, created_by, created_at";
+  private static final String SELECTED = RELEASE_COLUMNS + ", " + ReleaseRows.REVOCATION_COLUMNS;
 
   /** Signs the statement of a release once its sequence is known. */
   @FunctionalInterface
@@ -76,7 +75,7 @@ public class Catalog {
           }
           long seq = nextReleaseSeq(c, draft.name());
           Envelope statement = signing.sign(seq);
-          Release release = withSeq(draft, seq, statement);
+          Release release = ReleaseRows.withSeq(draft, seq, statement);
           insert(c, release);
           try {
             completion.complete(release);
@@ -133,7 +132,7 @@ public class Catalog {
       update.setString(4, version);
       update.executeUpdate();
     }
-    return withSeq(release, seq, statement);
+    return ReleaseRows.withSeq(release, seq, statement);
   }
 
   /**
@@ -198,12 +197,12 @@ public class Catalog {
           try (PreparedStatement query =
               c.prepareStatement(
                   "SELECT "
-                      + RELEASE_COLUMNS
+                      + SELECTED
                       + " FROM model_release WHERE model = ? ORDER BY release_seq DESC")) {
             query.setString(1, name);
             try (ResultSet row = query.executeQuery()) {
               while (row.next()) {
-                releases.add(read(row));
+                releases.add(ReleaseRows.read(row));
               }
             }
           }
@@ -224,11 +223,11 @@ public class Catalog {
   public Optional<Release> release(Connection c, String model, String version) throws SQLException {
     try (PreparedStatement query =
         c.prepareStatement(
-            "SELECT " + RELEASE_COLUMNS + " FROM model_release WHERE model = ? AND version = ?")) {
+            "SELECT " + SELECTED + " FROM model_release WHERE model = ? AND version = ?")) {
       query.setString(1, model);
       query.setString(2, version);
       try (ResultSet row = query.executeQuery()) {
-        return row.next() ? Optional.of(read(row)) : Optional.empty();
+        return row.next() ? Optional.of(ReleaseRows.read(row)) : Optional.empty();
       }
     }
   }
@@ -295,40 +294,8 @@ public class Catalog {
     }
   }
 
-  private Release read(ResultSet row) throws SQLException {
-    return new Release(
-        row.getString(1),
-        row.getString(2),
-        row.getLong(3),
-        row.getString(4),
-        Digest.parse(row.getString(5)),
-        row.getLong(6),
-        codec.decode(row.getString(7).getBytes(StandardCharsets.UTF_8), ServingSpec.class),
-        codec.decode(row.getString(8).getBytes(StandardCharsets.UTF_8), Envelope.class),
-        row.getString(9),
-        row.getString(10),
-        row.getString(11),
-        row.getTimestamp(12).toInstant());
-  }
-
   private String json(Object value) {
     return new String(codec.encode(value), StandardCharsets.UTF_8);
-  }
-
-  private static Release withSeq(Release d, long seq, Envelope statement) {
-    return new Release(
-        d.name(),
-        d.version(),
-        seq,
-        d.repository(),
-        d.manifestDigest(),
-        d.size(),
-        d.serving(),
-        statement,
-        d.description(),
-        d.license(),
-        d.createdBy(),
-        d.createdAt());
   }
 
   private static ApiException conflict(Release r) {

@@ -1,5 +1,6 @@
 package dev.ferry.hub.catalog;
 
+import dev.ferry.protocol.api.ReleaseRevocation;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.release.ServingSpec;
 import dev.ferry.protocol.signing.Envelope;
@@ -20,6 +21,7 @@ import java.time.Instant;
  * @param license its SPDX license expression; null when none
  * @param createdBy the name of the token that published it
  * @param createdAt when it was published
+ * @param revoked when and why it was withdrawn; null while it is not
  */
 public record Release(
     String name,
@@ -33,7 +35,8 @@ public record Release(
     String description,
     String license,
     String createdBy,
-    Instant createdAt) {
+    Instant createdAt,
+    ReleaseRevocation revoked) {
 
   /** This release as the API sends it. */
   public dev.ferry.protocol.api.Release toApi() {
@@ -49,6 +52,7 @@ public record Release(
         description,
         license,
         createdBy,
-        createdAt);
+        createdAt,
+        revoked);
   }
 }

@@ -25,7 +25,9 @@ import org.jboss.logging.Logger;
 /**
  * Fleet gauges at {@code /q/metrics}, refreshed every 15 s: devices known and online ({@code
  * ferry_devices_known}, {@code ferry_devices_online}) and devices per active model version ({@code
- * ferry_devices_serving{model,version}}), from the devices' reported states.
+ * ferry_devices_serving{model,version}}), and devices reporting themselves STALE ({@code
+ * ferry_devices_stale}: no fresh signed desired state for longer than they wait), from the devices'
+ * reported states.
  */
 @ApplicationScoped
 public class FleetGauges {
@@ -37,6 +39,7 @@ public class FleetGauges {
   private final JsonCodec codec = new JsonCodec();
   private final AtomicLong known = new AtomicLong();
   private final AtomicLong online = new AtomicLong();
+  private final AtomicLong stale = new AtomicLong();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
           task -> {
@@ -49,6 +52,7 @@ public class FleetGauges {
   void start(@Observes StartupEvent event) {
     registry.gauge("ferry.devices.known", known);
     registry.gauge("ferry.devices.online", online);
+    registry.gauge("ferry.devices.stale", stale);
     serving =
         MultiGauge.builder("ferry.devices.serving")
             .description("Devices whose active version of a model is this one")
@@ -66,6 +70,7 @@ public class FleetGauges {
       Map<List<String>, Long> perVersion =
           new TreeMap<>(java.util.Comparator.comparing(Object::toString));
       long up = 0;
+      long staleDevices = 0;
       for (Device device : all) {
         if (device.online()) {
           up++;
@@ -75,6 +80,9 @@ public class FleetGauges {
         }
         ReportedState state =
             codec.decode(device.reported().getBytes(StandardCharsets.UTF_8), ReportedState.class);
+        if (ReportedState.STALE.equals(state.freshness())) {
+          staleDevices++;
+        }
         for (ModelReport model : state.models()) {
           if (model.active() != null) {
             perVersion.merge(List.of(model.name(), model.active().version()), 1L, Long::sum);
@@ -83,6 +91,7 @@ public class FleetGauges {
       }
       known.set(all.size());
       online.set(up);
+      stale.set(staleDevices);
       List<MultiGauge.Row<?>> rows = new ArrayList<>();
       perVersion.forEach(
           (key, count) ->

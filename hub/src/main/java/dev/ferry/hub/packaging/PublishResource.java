@@ -5,6 +5,7 @@ import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.api.ErrorCode;
 import dev.ferry.hub.catalog.Release;
 import dev.ferry.hub.config.HubConfig;
+import dev.ferry.protocol.json.Fields;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -16,6 +17,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -41,6 +44,7 @@ public class PublishResource {
       @RestForm("license") String license,
       @RestForm("executionProviders") String executionProviders,
       @RestForm("shapes") String shapes,
+      @RestForm("expiresAt") String expiresAt,
       @Context SecurityContext security) {
     if (model == null) {
       throw new ApiException(
@@ -65,7 +69,8 @@ public class PublishResource {
             blankToNull(description),
             blankToNull(license),
             providers(executionProviders),
-            shapes);
+            shapes,
+            instant(expiresAt));
     Release release = publisher.publish(submission, security.getUserPrincipal().getName());
     return Response.status(201).entity(release.toApi()).build();
   }
@@ -74,6 +79,17 @@ public class PublishResource {
     return list == null || list.isBlank()
         ? List.of()
         : Arrays.stream(list.split(",")).map(String::strip).filter(p -> !p.isEmpty()).toList();
+  }
+
+  private static Instant instant(String text) {
+    try {
+      return text == null || text.isBlank() ? null : Instant.parse(text.strip());
+    } catch (DateTimeParseException e) {
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
+          "expiresAt must be an instant such as 2027-01-31T00:00:00Z, got " + Fields.show(text),
+          Map.of("field", "expiresAt"));
+    }
   }
 
   private static String blankToNull(String text) {

@@ -79,6 +79,7 @@ public class Publisher {
     ServingSpec serving =
         signature.servingSpec(name, version, submission.executionProviders(), Map.of());
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    checkExpiry(submission.expiresAt(), now);
     try {
       Artifact artifact =
           builder.build(
@@ -103,10 +104,11 @@ public class Publisher {
               submission.description(),
               submission.license(),
               actor,
-              now);
+              now,
+              null);
       return catalog.record(
           draft,
-          seq -> sign(draft, seq, artifact),
+          seq -> sign(draft, seq, artifact, submission.expiresAt()),
           release -> {
             attachSignature(repository, artifact, release.statement());
             store.putManifest(
@@ -169,7 +171,16 @@ public class Publisher {
     store.putManifest(repository, null, MediaTypes.OCI_MANIFEST, artifact.manifest());
   }
 
-  private Envelope sign(Release draft, long seq, Artifact artifact) {
+  private static void checkExpiry(Instant expiresAt, Instant now) {
+    if (expiresAt != null && !expiresAt.isAfter(now)) {
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
+          "expiresAt must be in the future (now " + now + "), got " + expiresAt,
+          Map.of("field", "expiresAt"));
+    }
+  }
+
+  private Envelope sign(Release draft, long seq, Artifact artifact, Instant expiresAt) {
     ReleasePredicate predicate =
         new ReleasePredicate(
             draft.name(),
@@ -177,7 +188,8 @@ public class Publisher {
             seq,
             draft.createdAt(),
             artifact.servingLayer().digest(),
-            artifact.goldenLayer().digest());
+            artifact.goldenLayer().digest(),
+            expiresAt);
     ReleaseStatement statement =
         ReleaseStatement.of(draft.repository(), artifact.manifestDigest(), predicate);
     return keys.releaseSigner().sign(PayloadTypes.IN_TOTO, codec.encode(statement));

@@ -1,6 +1,7 @@
 package dev.ferry.hub.packaging;
 
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -14,6 +15,7 @@ import java.util.List;
  * @param license an SPDX license expression, or null
  * @param executionProviders the execution providers allowed; empty allows any
  * @param shapes a shape hint such as {@code x=1,3,48,192}, or null
+ * @param expiresAt when the release statement expires, or null for a release that does not
  */
 public record Submission(
     String name,
@@ -23,4 +25,5 @@ public record Submission(
     String description,
     String license,
     List<String> executionProviders,
-    String shapes) {}
+    String shapes,
+    Instant expiresAt) {}

@@ -159,7 +159,13 @@ class Assigner {
     ReleasePredicate was = statement.predicate();
     ReleasePredicate predicate =
         new ReleasePredicate(
-            was.model(), was.version(), seq, now, was.servingDigest(), was.goldenDigest());
+            was.model(),
+            was.version(),
+            seq,
+            now,
+            was.servingDigest(),
+            was.goldenDigest(),
+            was.expiresAt());
     ReleaseStatement again =
         new ReleaseStatement(
             statement.type(), statement.subject(), statement.predicateType(), predicate);

@@ -84,10 +84,21 @@ public class Rollouts {
   }
 
   private void requireRelease(String model, String version) {
-    if (catalog.release(model, version).isEmpty()) {
+    var release = catalog.release(model, version);
+    if (release.isEmpty()) {
       throw new ApiException(
           ErrorCode.NOT_FOUND,
           "model " + Fields.show(model) + " has no version " + Fields.show(version));
+    }
+    if (release.get().revoked() != null) {
+      throw new ApiException(
+          ErrorCode.CONFLICT,
+          "model "
+              + Fields.show(model)
+              + " version "
+              + Fields.show(version)
+              + " is revoked: "
+              + release.get().revoked().reason());
     }
   }
 

@@ -57,7 +57,9 @@ class BrokerSecurityTest {
             Map.of("site", site),
             List.of("CPU"),
             List.of(),
-            1));
+            1,
+            null,
+            null));
   }
 
   private static String topic(String deviceId, String channel) {

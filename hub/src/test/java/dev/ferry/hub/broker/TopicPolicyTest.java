@@ -49,6 +49,14 @@ class TopicPolicyTest {
   }
 
   @Test
+  void device_readsButNeverWritesTheRevocationList() {
+    assertTrue(policy.mayRead(A, A, "ferry/v1/trust/revocations"));
+    assertFalse(policy.mayRead(A, A, "ferry/v1/trust/#"));
+    assertFalse(policy.mayWrite(A, A, "ferry/v1/trust/revocations"));
+    assertTrue(policy.mayWrite(HUB, "ferry-hub-1", "ferry/v1/trust/revocations"));
+  }
+
+  @Test
   void device_cannotReadThroughWildcardsOrSharedSubscriptions() {
     assertFalse(policy.mayRead(A, A, "ferry/v1/devices/+/desired"));
     assertFalse(policy.mayRead(A, A, "ferry/v1/devices/" + A + "/#"));

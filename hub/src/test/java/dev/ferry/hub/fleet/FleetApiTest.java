@@ -36,6 +36,10 @@ class FleetApiTest {
   }
 
   private void report(MqttClient client, String id) throws Exception {
+    report(client, id, null);
+  }
+
+  private void report(MqttClient client, String id, String freshness) throws Exception {
     ReportedState state =
         new ReportedState(
             id,
@@ -45,7 +49,9 @@ class FleetApiTest {
             Map.of("site", site, "tier", "edge"),
             List.of("CPU"),
             List.of(),
-            1);
+            1,
+            freshness,
+            null);
     client.publish("ferry/v1/devices/" + id + "/reported", CODEC.encode(state), 1, true);
   }
 
@@ -174,6 +180,35 @@ class FleetApiTest {
             .findFirst()
             .orElse(-1);
     org.junit.jupiter.api.Assertions.assertTrue(known >= 1, "ferry_devices_known " + known);
+  }
+
+  @Test
+  void staleDevices_areShownAndCounted() throws Exception {
+    String id = site + "-stale";
+    MqttClient client = device(id);
+    try {
+      report(client, id, ReportedState.STALE);
+      awaitCount("/api/v1/devices?size=1000&selector=site=" + site, 1);
+    } finally {
+      client.disconnect();
+      client.close();
+    }
+    given()
+        .auth()
+        .oauth2(Api.admin())
+        .get("/api/v1/devices/" + id)
+        .then()
+        .statusCode(200)
+        .body("reported.freshness", org.hamcrest.Matchers.equalTo("STALE"));
+    gauges.refresh();
+    String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    double stale =
+        text.lines()
+            .filter(l -> l.startsWith("ferry_devices_stale "))
+            .mapToDouble(l -> Double.parseDouble(l.substring("ferry_devices_stale ".length())))
+            .findFirst()
+            .orElse(-1);
+    org.junit.jupiter.api.Assertions.assertTrue(stale >= 1, "ferry_devices_stale " + stale);
   }
 
   @Test

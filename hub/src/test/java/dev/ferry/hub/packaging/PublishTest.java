@@ -247,6 +247,31 @@ class PublishTest {
             equalTo("model is missing: send the ONNX file as the multipart field 'model'"));
   }
 
+  @Test
+  void publish_signsTheExpiryItIsGivenAndNamesABadOne() throws Exception {
+    String name = model();
+    String body =
+        publish(name, "1.0.0", "fixed.onnx", "expiresAt", "2099-01-31T00:00:00Z")
+            .statusCode(201)
+            .extract()
+            .asString();
+    var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(body);
+    Envelope statement =
+        CODEC.decode(
+            tree.get("statement").toString().getBytes(StandardCharsets.UTF_8), Envelope.class);
+    ReleaseStatement decoded = CODEC.decode(statement.payloadBytes(), ReleaseStatement.class);
+    assertEquals(java.time.Instant.parse("2099-01-31T00:00:00Z"), decoded.predicate().expiresAt());
+    publish(name, "1.0.1", "fixed.onnx", "expiresAt", "soon")
+        .statusCode(400)
+        .body(
+            "message",
+            equalTo("expiresAt must be an instant such as 2027-01-31T00:00:00Z, got 'soon'"));
+    publish(name, "1.0.1", "fixed.onnx", "expiresAt", "2001-01-31T00:00:00Z")
+        .statusCode(400)
+        .body("message", containsString("expiresAt must be in the future (now "))
+        .body("message", containsString("), got 2001-01-31T00:00:00Z"));
+  }
+
   private static TrustRoot trustRoot() {
     String json = given().get("/api/v1/trust/root").then().statusCode(200).extract().asString();
     Envelope envelope = CODEC.decode(json.getBytes(StandardCharsets.UTF_8), Envelope.class);

@@ -283,7 +283,7 @@ class AgentUnderAttackIT {
         ReleaseStatement.of(
             next.reference(),
             next.manifestDigest(),
-            new ReleasePredicate(
+            ReleasePredicate.lasting(
                 "other-model",
                 facts.version(),
                 facts.releaseSeq(),

@@ -214,8 +214,7 @@ public final class SecureMosquitto implements AutoCloseable {
   public void reload() throws Exception {
     long before = count(dir.resolve("mosquitto.log"), "Reloading config.");
     // the shell's own kill: a minimal Debian has no /bin/kill (procps)
-    Process kill =
-        new ProcessBuilder("sh", "-c", "kill -HUP " + process.pid()).inheritIO().start();
+    Process kill = new ProcessBuilder("sh", "-c", "kill -HUP " + process.pid()).inheritIO().start();
     if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
       throw new AssertionError("kill -HUP " + process.pid() + " failed");
     }

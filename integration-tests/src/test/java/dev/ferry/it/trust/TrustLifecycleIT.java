@@ -1,6 +1,7 @@
 package dev.ferry.it.trust;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,7 +37,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The trust lifecycle with a real hub and agent (packaged jars, the hub's embedded broker and
  * registry): the hub runs on an offline root's document; root v1 → v2 names a new release key; a
  * release the hub still signs with the old key is refused by the agent, one signed with the new key
- * installs; the agent restarted with the hub gone still holds root v2.
+ * installs; the agent restarted with the hub gone still holds root v2. A revoked release is
+ * replaced on the device by the previous one while a load of inference requests sees no failed
+ * request.
  */
 class TrustLifecycleIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -109,6 +112,67 @@ class TrustLifecycleIT {
       Envelope stored = CODEC.decode(Files.readAllBytes(held), Envelope.class);
       assertEquals(2, v1.verifyNext(stored, CODEC).version());
     }
+  }
+
+  @Test
+  void aRevokedRelease_isReplacedByThePreviousOne_whileALoadSeesNoFailedRequest() throws Exception {
+    TrustRoot v1 =
+        TrustRoot.initial(
+            Instant.now().plus(Duration.ofDays(365)),
+            Map.of(
+                Role.ROOT, List.of(rootKey.getPublic()),
+                Role.RELEASE, List.of(oldRelease.getPublic()),
+                Role.HUB, List.of(hubKey.getPublic())),
+            1);
+    Path root1 = Files.write(dir.resolve("root-1.json"), CODEC.encode(sign(v1)));
+    int mqtt = JarProcess.freePort();
+    try (JarProcess hub = startHub(mqtt, JarProcess.freePort(), oldRelease, "hub.log")) {
+      Map<String, String> agentEnv = agentEnv(hub, mqtt, root1);
+      publish(hub, "1.0.0", 1);
+      publish(hub, "2.0.0", 2);
+      try (JarProcess agent = JarProcess.start("agent", agentEnv, dir.resolve("agent.log"))) {
+        String first = rollout(hub, "1.0.0");
+        awaitVersion(agent, "1.0.0");
+        post(hub, "/api/v1/rollouts/" + first + "/cancel", "");
+        rollout(hub, "2.0.0");
+        awaitVersion(agent, "2.0.0");
+
+        Load load = new Load(new Oip(agent), MODEL, INFER, 4);
+        await(() -> load.served().contains("2.0.0"), "the load is served by 2.0.0");
+        HttpResponse<String> revoked =
+            post(
+                hub,
+                "/api/v1/models/" + MODEL + "/versions/2.0.0/revoke",
+                "{\"reason\":\"misreads\"}");
+        assertEquals(200, revoked.statusCode(), revoked.body());
+        awaitVersion(agent, "1.0.0");
+        Thread.sleep(1000);
+        Load.Result result = load.stop();
+        assertEquals(0, result.failed(), result.toString());
+        assertTrue(
+            result.served().contains("1.0.0") && result.served().contains("2.0.0"),
+            result.toString());
+
+        await(() -> reportedRevoked(hub).contains(MODEL + "@2.0.0"), "the agent reports it");
+        HttpResponse<String> again =
+            post(
+                hub,
+                "/api/v1/rollouts",
+                "{\"model\":\""
+                    + MODEL
+                    + "\",\"version\":\"2.0.0\",\"devices\":[\""
+                    + DEVICE
+                    + "\"]}");
+        assertEquals(409, again.statusCode(), again.body());
+      }
+    }
+  }
+
+  private String reportedRevoked(JarProcess hub) throws Exception {
+    return JSON.readTree(get(hub, "/api/v1/devices/" + DEVICE).body())
+        .path("reported")
+        .path("revoked")
+        .toString();
   }
 
   private JarProcess startHub(int mqtt, int port, KeyPair release, String log) throws Exception {

@@ -21,6 +21,7 @@ import java.time.Instant;
  * @param license its SPDX license expression; null when none
  * @param createdBy the name of the token that published it
  * @param createdAt when it was published
+ * @param revoked when and why it was withdrawn; null while it is not
  */
 public record Release(
     String name,
@@ -34,4 +35,5 @@ public record Release(
     String description,
     String license,
     String createdBy,
-    Instant createdAt) {}
+    Instant createdAt,
+    ReleaseRevocation revoked) {}

@@ -21,5 +21,15 @@ public enum EventType {
   /** The agent walked the hub's chain to a newer trust root; the detail names its version. */
   TRUST_ROOT_ACCEPTED,
   /** The agent refused the hub's chain of trust roots; the detail says which rule it broke. */
-  TRUST_ROOT_REFUSED
+  TRUST_ROOT_REFUSED,
+  /**
+   * A revoked version was withdrawn from service (the fallback serves, or the model stops) or
+   * refused; the reason names the revocation.
+   */
+  REVOKED,
+  /**
+   * The agent has not seen a fresh, correctly signed desired state for longer than it waits (a
+   * warning: it keeps serving).
+   */
+  STALE
 }

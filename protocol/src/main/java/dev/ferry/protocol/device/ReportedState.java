@@ -1,6 +1,7 @@
 package dev.ferry.protocol.device;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.json.MaxBytes;
 import dev.ferry.protocol.json.Schema;
@@ -19,6 +20,11 @@ import java.util.Map;
  * @param executionProviders the execution providers available on the device, in preference order
  * @param models one report per assigned or installed model
  * @param rootVersion the version of the trust root the agent holds; null from older agents
+ * @param freshness {@value #FRESH}, or {@value #STALE} when the agent has not seen a fresh,
+ *     correctly signed desired state for longer than it is configured to wait; null from older
+ *     agents
+ * @param revoked each release ({@code model@version}) the agent withdrew from service or refused to
+ *     install because it is revoked; empty when none
  */
 @Schema("ferry.reported/v1")
 @MaxBytes(256 << 10)
@@ -30,7 +36,15 @@ public record ReportedState(
     Map<String, String> labels,
     List<String> executionProviders,
     List<ModelReport> models,
-    Integer rootVersion) {
+    Integer rootVersion,
+    String freshness,
+    List<String> revoked) {
+  /** Freshness of an agent that has seen a fresh desired state. */
+  public static final String FRESH = "FRESH";
+
+  /** Freshness of an agent that has not (a freeze attack, or a hub that stopped re-signing). */
+  public static final String STALE = "STALE";
+
   /** Checks the fields. */
   public ReportedState {
     DeviceIds.require(deviceId, "deviceId");
@@ -43,5 +57,10 @@ public record ReportedState(
     if (rootVersion != null) {
       Fields.atLeast(rootVersion, 1, "rootVersion");
     }
+    if (freshness != null && !FRESH.equals(freshness) && !STALE.equals(freshness)) {
+      throw new FieldException(
+          "freshness", "must be " + FRESH + " or " + STALE + ", got " + Fields.show(freshness));
+    }
+    revoked = Fields.list(revoked, "revoked");
   }
 }

@@ -11,5 +11,8 @@ public final class PayloadTypes {
   /** A trust root, signed by the root role. */
   public static final String ROOT = "application/vnd.ferry.root+json";
 
+  /** The revocation list of releases, signed by the release role. */
+  public static final String REVOCATIONS = "application/vnd.ferry.revocations+json";
+
   private PayloadTypes() {}
 }

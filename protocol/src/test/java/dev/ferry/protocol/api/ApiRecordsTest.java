@@ -49,7 +49,8 @@ class ApiRecordsTest extends RecordContract {
         "finds text",
         "Apache-2.0",
         "ci",
-        T0);
+        T0,
+        new ReleaseRevocation(T0.plusSeconds(60), "misreads receipts", "ci"));
   }
 
   static DeviceTelemetry deviceTelemetry() {
@@ -103,6 +104,16 @@ class ApiRecordsTest extends RecordContract {
             "releases",
             object(),
             "ModelDetail: releases must be an array, got an object"),
+        new Case(
+            new ReleaseRevocation(T0, "misreads receipts", "ci"),
+            "reason",
+            number(5),
+            "ReleaseRevocation: reason must be a string, got 5"),
+        new Case(
+            new RevokeRequest("misreads receipts"),
+            "reason",
+            number(5),
+            "RevokeRequest: reason must be a string, got 5"),
         new Case(
             release(),
             "size",
@@ -192,7 +203,7 @@ class ApiRecordsTest extends RecordContract {
             .map(sample -> sample.getClass().getName())
             .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(publicRecords(), tested);
-    assertEquals(25, tested.size());
+    assertEquals(27, tested.size());
   }
 
   /** Every public record of this package, nested ones included. */

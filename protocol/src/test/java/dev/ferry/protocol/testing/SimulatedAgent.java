@@ -101,6 +101,8 @@ public final class SimulatedAgent {
         labels,
         List.of(PROVIDER),
         models,
-        1);
+        1,
+        null,
+        null);
   }
 }

@@ -253,7 +253,7 @@ public final class TestHub {
         ReleaseStatement.of(
             reference,
             digest,
-            new ReleasePredicate(
+            ReleasePredicate.lasting(
                 model,
                 version,
                 releaseSeq,
@@ -327,7 +327,7 @@ public final class TestHub {
     return ReleaseStatement.of(
         REPOSITORY,
         manifest,
-        new ReleasePredicate(
+        ReleasePredicate.lasting(
             model, "1.0." + releaseSeq, releaseSeq, NOW, digest("serving"), digest("golden")));
   }
 

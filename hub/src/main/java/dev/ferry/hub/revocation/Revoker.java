@@ -1,0 +1,77 @@
+package dev.ferry.hub.revocation;
+
+import dev.ferry.hub.api.ApiException;
+import dev.ferry.hub.api.ErrorCode;
+import dev.ferry.hub.catalog.Catalog;
+import dev.ferry.hub.catalog.Release;
+import dev.ferry.hub.db.Database;
+import dev.ferry.hub.db.Jdbc;
+import dev.ferry.protocol.json.Fields;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.temporal.ChronoUnit;
+import org.jboss.logging.Logger;
+
+/** Withdraws a release: marks it, signs the revocation list again and publishes it. */
+@ApplicationScoped
+public class Revoker {
+  private static final Logger LOG = Logger.getLogger(Revoker.class);
+
+  @Inject Database db;
+  @Inject Catalog catalog;
+  @Inject RevocationList list;
+  @Inject Clock clock;
+
+  /**
+   * Revokes a release.
+   *
+   * @param model the model
+   * @param version the version
+   * @param reason why
+   * @param actor the revoking token's name
+   * @return the release, marked revoked
+   * @throws ApiException 404 if there is no such release, 409 if it is revoked already
+   */
+  public Release revoke(String model, String version, String reason, String actor) {
+    Release revoked = db.transaction(c -> mark(c, model, version, reason, actor));
+    LOG.infof("release %s@%s revoked by %s", model, version, actor);
+    list.publish();
+    return revoked;
+  }
+
+  private Release mark(Connection c, String model, String version, String reason, String actor)
+      throws SQLException {
+    Release release =
+        catalog.release(c, model, version).orElseThrow(() -> notFound(model, version));
+    if (release.revoked() != null) {
+      throw new ApiException(
+          ErrorCode.CONFLICT,
+          "model "
+              + Fields.show(model)
+              + " version "
+              + Fields.show(version)
+              + " was revoked at "
+              + release.revoked().revokedAt());
+    }
+    Jdbc.update(
+        c,
+        "UPDATE model_release SET revoked_at = ?, revoked_reason = ?, revoked_by = ?"
+            + " WHERE model = ? AND version = ?",
+        clock.instant().truncatedTo(ChronoUnit.MILLIS),
+        reason,
+        actor,
+        model,
+        version);
+    list.resign(c);
+    return catalog.release(c, model, version).orElseThrow();
+  }
+
+  private static ApiException notFound(String model, String version) {
+    return new ApiException(
+        ErrorCode.NOT_FOUND,
+        "model " + Fields.show(model) + " has no version " + Fields.show(version));
+  }
+}
