@@ -72,8 +72,9 @@ ALL_SERVICES=(mosquitto registry registry-auth registry-token postgres)
 # systemd-analyze (unit checks; PID 1 need not be systemd). No kubectl: Debian 12's is 1.20, its
 # kustomize too old for deploy/kubernetes, and KubernetesManifestsTest renders the overlays in Java
 # (a kubectl on the PATH is compared against it).
+# binutils: jlink --strip-debug (ContainerImagesIT) runs objcopy.
 PACKAGES=(mosquitto mosquitto-clients docker-registry apache2-utils postgresql skopeo openssl shellcheck
-  systemd)
+  systemd binutils)
 # Installed where the distribution has them: jlink (ContainerImagesIT) needs the JDK's jmods, which
 # Debian 12's openjdk-17-jdk-headless carries itself and newer Debian packages split out.
 OPTIONAL_PACKAGES=(openjdk-17-jmods)
