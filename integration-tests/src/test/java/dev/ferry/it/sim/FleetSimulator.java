@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -97,6 +98,7 @@ public final class FleetSimulator implements AutoCloseable {
     final MqttClient client;
     final Map<String, VersionInfo> serving = new ConcurrentHashMap<>();
     final AtomicInteger desiredReceived = new AtomicInteger();
+    final Set<Long> desiredSequences = ConcurrentHashMap.newKeySet();
     volatile Map<String, String> labels = Map.of();
     long seq;
     long timer = -1;
@@ -146,6 +148,7 @@ public final class FleetSimulator implements AutoCloseable {
     void apply(TrustRoot root, Behaviour behaviour, byte[] payload) {
       DesiredState state = SimulatedAgent.verify(root, payload);
       desiredReceived.incrementAndGet();
+      desiredSequences.add(state.sequence());
       List<ModelReport> reports = new ArrayList<>();
       for (ModelAssignment assignment : state.models()) {
         ReleaseStatement release = SimulatedAgent.release(root, assignment);
@@ -285,6 +288,16 @@ public final class FleetSimulator implements AutoCloseable {
   /** Device ids, in the order they connected. */
   public List<String> ids() {
     return devices.stream().map(d -> d.id).toList();
+  }
+
+  /**
+   * Distinct desired states (by sequence) each device received, by id: a state delivered twice
+   * (published again by a replica that took over before it was marked published) counts once.
+   */
+  public Map<String, Integer> distinctDesiredReceived() {
+    Map<String, Integer> received = new java.util.TreeMap<>();
+    devices.forEach(d -> received.put(d.id, d.desiredSequences.size()));
+    return received;
   }
 
   /** Desired states each device received, by id. */
