@@ -14,6 +14,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -74,13 +75,14 @@ class FleetIT {
         awaitVersion(agent, "1.0.0");
 
         Load load = new Load(agent, 4);
+        load.awaitEachThreadServed("1.0.0", 5);
         rollout(hub, "2.0.0");
         awaitVersion(agent, "2.0.0");
-        Thread.sleep(300);
+        load.awaitEachThreadServed("2.0.0", 5);
         load.stop();
         assertEquals(List.of(), load.failures);
-        assertTrue(load.served > 50, "served " + load.served);
         for (List<String> versions : load.versionsPerThread) {
+          assertEquals("1.0.0", versions.get(0), "the load began before the swap");
           int switched = versions.indexOf("2.0.0");
           assertTrue(switched >= 0, "a thread never saw 2.0.0");
           assertTrue(
@@ -139,11 +141,10 @@ class FleetIT {
     final List<List<String>> versionsPerThread = new ArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<Thread> threads = new ArrayList<>();
-    volatile long served;
 
     Load(JarProcess agent, int count) {
       for (int i = 0; i < count; i++) {
-        List<String> versions = new ArrayList<>();
+        List<String> versions = Collections.synchronizedList(new ArrayList<>());
         versionsPerThread.add(versions);
         Thread thread =
             new Thread(
@@ -157,7 +158,6 @@ class FleetIT {
                       }
                       JsonNode body = JSON.readTree(response.body());
                       versions.add(body.get("model_version").asText());
-                      served++;
                     } catch (Exception e) {
                       failures.add(e.toString());
                     }
@@ -165,6 +165,22 @@ class FleetIT {
                 });
         thread.start();
         threads.add(thread);
+      }
+    }
+
+    /** Waits until every load thread has been served by the version this many times. */
+    void awaitEachThreadServed(String version, int times) throws InterruptedException {
+      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      while (!versionsPerThread.stream().allMatch(v -> served(v, version) >= times)) {
+        assertTrue(System.nanoTime() < deadline, "load threads not served by " + version);
+        assertEquals(List.of(), failures);
+        Thread.sleep(20);
+      }
+    }
+
+    private static long served(List<String> versions, String version) {
+      synchronized (versions) {
+        return versions.stream().filter(version::equals).count();
       }
     }
 
