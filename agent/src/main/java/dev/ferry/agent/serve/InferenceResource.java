@@ -178,12 +178,15 @@ public class InferenceResource {
   }
 
   private ModelSlot slot(String model) {
-    return models
-        .slot(model)
-        .orElseThrow(
-            () ->
-                new UnknownModelException(
-                    "unknown model '" + model + "'; serving " + models.names()));
+    return models.slot(model).orElseThrow(() -> unknown(model));
+  }
+
+  private UnknownModelException unknown(String model) {
+    String message =
+        models
+            .stopped(model)
+            .orElseGet(() -> "unknown model '" + model + "'; serving " + models.names());
+    return new UnknownModelException(message);
   }
 
   private static LoadedVersion find(ModelSlot slot, String version) {

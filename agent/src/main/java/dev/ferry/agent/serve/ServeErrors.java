@@ -2,6 +2,7 @@ package dev.ferry.agent.serve;
 
 import dev.ferry.agent.runtime.InferenceFailedException;
 import dev.ferry.agent.runtime.InputRefusedException;
+import dev.ferry.agent.runtime.ModelStoppedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -26,6 +27,12 @@ public final class ServeErrors {
 
   @ServerExceptionMapper
   public Response unknown(UnknownModelException e) {
+    return answer(Response.Status.NOT_FOUND, e.getMessage());
+  }
+
+  /** A model that stopped serving just as the request came: 404, like one already gone. */
+  @ServerExceptionMapper
+  public Response stopped(ModelStoppedException e) {
     return answer(Response.Status.NOT_FOUND, e.getMessage());
   }
 

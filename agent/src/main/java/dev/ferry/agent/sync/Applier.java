@@ -98,6 +98,7 @@ public final class Applier {
     AgentState loaded = state.load();
     loaded.models().values().forEach(installer::restore);
     parts.revocations().current().ifPresent(withdrawals::apply);
+    withdrawals.restore(state.get());
     for (Target target : loaded.targets()) {
       FailedVersion failed = loaded.failed().get(target.name());
       if (failed != null && failed.manifestDigest().equals(target.assignment().manifestDigest())) {
