@@ -48,6 +48,14 @@ public final class ServeErrors {
     return answer(Response.Status.REQUEST_ENTITY_TOO_LARGE, e.getMessage());
   }
 
+  /** The client went away before its inference started, and its permit went back: 503. */
+  @ServerExceptionMapper
+  public Response busy(TooManyInferencesException e) {
+    return Response.fromResponse(answer(Response.Status.SERVICE_UNAVAILABLE, e.getMessage()))
+        .header("Retry-After", InferenceLimit.RETRY_AFTER_SECONDS)
+        .build();
+  }
+
   @ServerExceptionMapper
   public Response failed(InferenceFailedException e) {
     LOG.warn(e.getMessage());
