@@ -78,9 +78,12 @@ public final class LoadedVersion {
     return errors.get();
   }
 
-  /** Takes a reference; false if the session is already closed. */
+  /**
+   * Takes a reference; false once the version is retired, so that no request starts on a version
+   * taken out of service (those already holding one finish).
+   */
   public synchronized boolean acquire() {
-    if (closed) {
+    if (retired) {
       return false;
     }
     references++;

@@ -17,6 +17,7 @@ public final class ModelSlot {
   private final Supplier<Probation> probations;
   private final Consumer<Rollback> rollbacks;
   private volatile State state;
+  private volatile String stopped;
 
   /**
    * A slot serving its first version.
@@ -63,9 +64,15 @@ public final class ModelSlot {
     return versions().stream().filter(v -> v.version().equals(version)).findFirst();
   }
 
-  /** A lease on the active version; never waits for a load. */
+  /**
+   * A lease on the active version; never waits for a load. A version taken out of service gives no
+   * new lease, so a request that found it just before a swap runs on the version that replaced it.
+   *
+   * @throws ModelStoppedException if the model has stopped serving
+   */
   public Lease acquire() {
     while (true) {
+      checkServing();
       LoadedVersion active = state.active();
       if (active.acquire()) {
         return new Lease(active);
@@ -73,9 +80,14 @@ public final class ModelSlot {
     }
   }
 
-  /** A lease on the active or fallback version of that name; empty if neither is. */
+  /**
+   * A lease on the active or fallback version of that name; empty if neither is.
+   *
+   * @throws ModelStoppedException if the model has stopped serving
+   */
   public Optional<Lease> acquire(String version) {
     while (true) {
+      checkServing();
       Optional<LoadedVersion> found =
           versions().stream().filter(v -> v.version().equals(version)).findFirst();
       if (found.isEmpty()) {
@@ -137,6 +149,35 @@ public final class ModelSlot {
     if (old.fallback() != null) {
       state = new State(old.active(), null, old.probation());
       old.fallback().retire();
+    }
+  }
+
+  /**
+   * Stops serving the model: no new lease is given, and each version closes once the requests it
+   * holds finish.
+   *
+   * @param reason why, for the answer to later requests
+   * @return the message those requests get
+   */
+  public synchronized String stop(String reason) {
+    stopped = stopMessage(model, reason);
+    State old = state;
+    old.active().retire();
+    if (old.fallback() != null) {
+      old.fallback().retire();
+    }
+    return stopped;
+  }
+
+  /** What requests to a model stopped for that reason are told. */
+  static String stopMessage(String model, String reason) {
+    return "model '" + model + "' stopped serving: " + reason;
+  }
+
+  private void checkServing() {
+    String message = stopped;
+    if (message != null) {
+      throw new ModelStoppedException(message);
     }
   }
 

@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class Models {
   private final Map<String, ModelSlot> slots = new ConcurrentHashMap<>();
+  private final Map<String, String> stopped = new ConcurrentHashMap<>();
   private final Probation.Policy policy;
   private final Event<Rollback> rollbacks;
   private final InstantSource clock = InstantSource.system();
@@ -37,18 +38,27 @@ public class Models {
       throw new IllegalArgumentException(
           "cannot install version of model '" + version.spec().model() + "' as '" + name + "'");
     }
-    return slots.compute(name, (n, slot) -> swapOrCreate(slot, version));
+    ModelSlot slot = slots.compute(name, (n, old) -> swapOrCreate(old, version));
+    stopped.remove(name);
+    return slot;
   }
 
   /**
-   * Stops serving a model: new requests find no model, those running finish on their version. Its
-   * sessions are not closed: a request that found the slot just before may still acquire it (they
-   * go with the process; this happens only when a revoked version has nothing to fall back to).
+   * Stops serving a model: new requests find no model and are told why, those running finish on
+   * their version, whose session then closes.
    *
    * @param name the model name
+   * @param reason why, for the answer to later requests
    */
-  public void remove(String name) {
-    slots.remove(name);
+  public void stop(String name, String reason) {
+    ModelSlot slot = slots.remove(name);
+    String message = slot != null ? slot.stop(reason) : ModelSlot.stopMessage(name, reason);
+    stopped.put(name, message);
+  }
+
+  /** Why a model stopped serving, until a version of it is installed again. */
+  public Optional<String> stopped(String name) {
+    return Optional.ofNullable(stopped.get(name));
   }
 
   /** The slot of a model, if it serves. */

@@ -10,19 +10,23 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Bounds the inferences in progress, their bodies included: one beyond {@value #PROPERTY} is
  * answered 503 with {@code Retry-After} before its body is read, so memory stays within the limit
- * times the body limit.
+ * times the body limit. A permit is given back once both the exchange and the inference have ended:
+ * a client that goes away does not free a permit while its inference still runs.
  */
 @ApplicationScoped
 public class InferenceLimit {
   static final String PROPERTY = "ferry.agent.serve.max-concurrent";
   static final String RETRY_AFTER_SECONDS = "1";
+  private static final String ADMISSION = InferenceLimit.class.getName();
 
   private final int max;
   private final Semaphore permits;
+  private final AtomicLong abandoned = new AtomicLong();
 
   InferenceLimit(AgentConfig config) {
     this.max = config.serve().maxConcurrent();
@@ -44,22 +48,50 @@ public class InferenceLimit {
     return permits;
   }
 
+  /** Exchanges that ended (the client went away) while their inference still ran. */
+  long abandoned() {
+    return abandoned.get();
+  }
+
+  /**
+   * Marks the inference of an admitted request as running until the returned hold is closed.
+   *
+   * @param exchange the request's routing context
+   * @return the hold to close when the inference has ended
+   * @throws TooManyInferencesException if the exchange already ended and gave its permit back
+   */
+  Admission.Hold running(RoutingContext exchange) {
+    Admission admission = exchange.get(ADMISSION);
+    if (admission == null) {
+      return () -> {};
+    }
+    if (!admission.start()) {
+      throw new TooManyInferencesException(refusal());
+    }
+    return admission::finish;
+  }
+
   private void admit(RoutingContext context) {
     if (!permits.tryAcquire()) {
       refuse(context);
       return;
     }
-    context.addEndHandler(done -> permits.release());
+    Admission admission = new Admission(permits::release, abandoned::incrementAndGet);
+    context.put(ADMISSION, admission);
+    context.addEndHandler(done -> admission.exchangeEnded());
     context.next();
   }
 
+  private String refusal() {
+    return max + " inferences are running, the limit (" + PROPERTY + "); retry later";
+  }
+
   private void refuse(RoutingContext context) {
-    String error = max + " inferences are running, the limit (" + PROPERTY + "); retry later";
     context
         .response()
         .setStatusCode(503)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS)
-        .end(new JsonObject().put("error", error).encode());
+        .end(new JsonObject().put("error", refusal()).encode());
   }
 }

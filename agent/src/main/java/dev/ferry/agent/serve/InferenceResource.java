@@ -12,12 +12,14 @@ import dev.ferry.agent.telemetry.ServingMeters;
 import dev.ferry.onnx.ArrayTensor;
 import dev.ferry.protocol.release.ServingSpec;
 import io.smallrye.common.annotation.Blocking;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -34,12 +36,14 @@ public class InferenceResource {
   private final ServerMetadata server;
   private final AssignedModels readiness;
   private final ServingMeters meters;
+  private final InferenceLimit limit;
   private final long maxTensorBytes;
 
   InferenceResource(
       Models models,
       AssignedModels readiness,
       ServingMeters meters,
+      InferenceLimit limit,
       AgentConfig config,
       @ConfigProperty(name = "quarkus.application.name") String name,
       @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
@@ -47,6 +51,7 @@ public class InferenceResource {
     this.models = models;
     this.readiness = readiness;
     this.meters = meters;
+    this.limit = limit;
     this.maxTensorBytes = config.serve().maxTensorBytes();
     this.server = new ServerMetadata(name, version, List.of("binary_tensor_data"));
   }
@@ -108,11 +113,17 @@ public class InferenceResource {
   public Response infer(
       @PathParam("model") String model,
       @HeaderParam(RequestParser.HEADER_LENGTH) String headerLength,
+      @Context RoutingContext exchange,
       byte[] body) {
-    InferRequest request = RequestParser.parse(body, headerLength);
-    ModelSlot slot = slot(model);
-    try (Lease lease = slot.acquire()) {
-      return infer(slot, lease, request);
+    Admission.Hold running = limit.running(exchange);
+    try {
+      InferRequest request = RequestParser.parse(body, headerLength);
+      ModelSlot slot = slot(model);
+      try (Lease lease = slot.acquire()) {
+        return infer(slot, lease, request);
+      }
+    } finally {
+      running.close();
     }
   }
 
@@ -122,11 +133,17 @@ public class InferenceResource {
       @PathParam("model") String model,
       @PathParam("version") String version,
       @HeaderParam(RequestParser.HEADER_LENGTH) String headerLength,
+      @Context RoutingContext exchange,
       byte[] body) {
-    InferRequest request = RequestParser.parse(body, headerLength);
-    ModelSlot slot = slot(model);
-    try (Lease lease = slot.acquire(version).orElseThrow(() -> notServing(slot, version))) {
-      return infer(slot, lease, request);
+    Admission.Hold running = limit.running(exchange);
+    try {
+      InferRequest request = RequestParser.parse(body, headerLength);
+      ModelSlot slot = slot(model);
+      try (Lease lease = slot.acquire(version).orElseThrow(() -> notServing(slot, version))) {
+        return infer(slot, lease, request);
+      }
+    } finally {
+      running.close();
     }
   }
 
@@ -178,12 +195,15 @@ public class InferenceResource {
   }
 
   private ModelSlot slot(String model) {
-    return models
-        .slot(model)
-        .orElseThrow(
-            () ->
-                new UnknownModelException(
-                    "unknown model '" + model + "'; serving " + models.names()));
+    return models.slot(model).orElseThrow(() -> unknown(model));
+  }
+
+  private UnknownModelException unknown(String model) {
+    String message =
+        models
+            .stopped(model)
+            .orElseGet(() -> "unknown model '" + model + "'; serving " + models.names());
+    return new UnknownModelException(message);
   }
 
   private static LoadedVersion find(ModelSlot slot, String version) {

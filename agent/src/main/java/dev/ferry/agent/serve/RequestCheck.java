@@ -14,7 +14,10 @@ import java.util.Set;
 final class RequestCheck {
   private RequestCheck() {}
 
-  /** Checks the inputs: each known once, all present, datatype and shape as declared. */
+  /**
+   * Checks the inputs: each known once, all present, datatype and shape as declared, and one size
+   * for each dimension the model names.
+   */
   static void inputs(InferRequest request, LoadedVersion version) {
     Map<String, ArrayTensor> byName = new HashMap<>();
     for (ArrayTensor tensor : request.inputs()) {
@@ -29,6 +32,7 @@ final class RequestCheck {
         throw new InvalidRequestException("missing input '" + spec.name() + "'; " + takes(version));
       }
     }
+    SharedDimensions.check(request.inputs(), version.signature(), version.spec().model());
   }
 
   private static TensorSpec spec(ArrayTensor tensor, LoadedVersion version) {

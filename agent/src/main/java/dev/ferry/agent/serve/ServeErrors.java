@@ -2,6 +2,7 @@ package dev.ferry.agent.serve;
 
 import dev.ferry.agent.runtime.InferenceFailedException;
 import dev.ferry.agent.runtime.InputRefusedException;
+import dev.ferry.agent.runtime.ModelStoppedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -29,6 +30,12 @@ public final class ServeErrors {
     return answer(Response.Status.NOT_FOUND, e.getMessage());
   }
 
+  /** A model that stopped serving just as the request came: 404, like one already gone. */
+  @ServerExceptionMapper
+  public Response stopped(ModelStoppedException e) {
+    return answer(Response.Status.NOT_FOUND, e.getMessage());
+  }
+
   /** ONNX Runtime refused the request's values: the caller's mistake, so a 400. */
   @ServerExceptionMapper
   public Response refusedByModel(InputRefusedException e) {
@@ -39,6 +46,14 @@ public final class ServeErrors {
   @ServerExceptionMapper
   public Response overBudget(TensorBudgetException e) {
     return answer(Response.Status.REQUEST_ENTITY_TOO_LARGE, e.getMessage());
+  }
+
+  /** The client went away before its inference started, and its permit went back: 503. */
+  @ServerExceptionMapper
+  public Response busy(TooManyInferencesException e) {
+    return Response.fromResponse(answer(Response.Status.SERVICE_UNAVAILABLE, e.getMessage()))
+        .header("Retry-After", InferenceLimit.RETRY_AFTER_SECONDS)
+        .build();
   }
 
   @ServerExceptionMapper

@@ -93,7 +93,7 @@ public class AgentLifecycle {
     mqtt.subscribe(TrustTopics.REVOCATIONS, this::onRevocations);
     mqtt.onRoots(this::onRoots);
     MqttReporter reporter = new MqttReporter(mqtt, EVENT_QUEUE);
-    freshness = new Freshness(config.trust().staleAfter(), Clock.systemUTC());
+    freshness = Freshness.restore(config.trust().staleAfter(), Clock.systemUTC(), config.dataDir());
     Applier created = applier(deviceId, labels, trustStore, reporter);
     created.restore();
     queue = new ApplyQueue(applying, Backoff.RESUME, new Applying(created));

@@ -11,11 +11,8 @@ import dev.ferry.agent.store.FailedVersion;
 import dev.ferry.agent.store.StateFile;
 import dev.ferry.agent.store.Target;
 import dev.ferry.agent.trust.DesiredStateVerifier;
-import dev.ferry.agent.trust.RefusedRootChainException;
-import dev.ferry.agent.trust.RejectedDesiredStateException;
 import dev.ferry.agent.trust.RevocationStore;
 import dev.ferry.agent.trust.RootFollower;
-import dev.ferry.agent.trust.RootUpdate;
 import dev.ferry.agent.trust.UntrustedRevocationsException;
 import dev.ferry.agent.trust.VerifiedDesired;
 import dev.ferry.protocol.device.EventType;
@@ -31,12 +28,12 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
- * Turns verified desired states into serving versions: accepts a state, asks the {@link Reconciler}
- * what each assigned model needs, and has the {@link Installer} and {@link Reports} act on it. A
- * rejected state or a failed version never disturbs what serves. What the accepted state assigns is
- * kept in {@code state.json}, so an install cut short by a crash or an outage resumes ({@link
- * #reconcile}) from its partial downloads; a version that fails for good is not tried again until
- * the hub assigns another artifact.
+ * Turns verified desired states into serving versions: accepts a state ({@link DesiredStates}), and
+ * has the {@link Reconciliation} act on what the {@link Reconciler} decides for each assigned
+ * model, on one thread. A rejected state or a failed version never disturbs what serves. What the
+ * accepted state assigns is kept in {@code state.json}, so an install cut short by a crash or an
+ * outage resumes ({@link #reconcile}) from its partial downloads; a version that fails for good is
+ * not tried again until the hub assigns another artifact.
  */
 public final class Applier {
   private static final Logger LOG = Logger.getLogger(Applier.class);
@@ -63,8 +60,9 @@ public final class Applier {
   private final Reports reports;
   private final Installer installer;
   private final Withdrawals withdrawals;
+  private final DesiredStates desired;
+  private final Reconciliation reconciliation;
   private boolean pending;
-  private byte[] refused;
 
   /**
    * @param parts what the applier needs
@@ -86,6 +84,8 @@ public final class Applier {
     CacheLoader loader = new CacheLoader(parts.store(), parts.providers());
     this.installer = new Installer(parts.fetcher(), loader, parts.models(), state, reports);
     this.withdrawals = new Withdrawals(state, parts.models(), reports);
+    this.desired = new DesiredStates(parts, state, reports);
+    this.reconciliation = new Reconciliation(state, installer, withdrawals, reports, parts);
     reports.freshness(parts.freshness()::label);
   }
 
@@ -98,6 +98,7 @@ public final class Applier {
     AgentState loaded = state.load();
     loaded.models().values().forEach(installer::restore);
     parts.revocations().current().ifPresent(withdrawals::apply);
+    withdrawals.restore(state.get());
     for (Target target : loaded.targets()) {
       FailedVersion failed = loaded.failed().get(target.name());
       if (failed != null && failed.manifestDigest().equals(target.assignment().manifestDigest())) {
@@ -120,12 +121,11 @@ public final class Applier {
       LOG.info("the desired state was cleared on the broker; keeping the accepted one");
       return pending;
     }
-    Optional<VerifiedDesired> verified = verify(payload);
+    Optional<VerifiedDesired> verified = desired.verify(payload);
     if (verified.isEmpty()) {
       return pending;
     }
-    refused = null;
-    accept(verified.get());
+    desired.accept(verified.get());
     return reconcile();
   }
 
@@ -162,54 +162,7 @@ public final class Applier {
    * @return whether an install waits to be retried
    */
   public synchronized boolean followRoots(byte[] payload) {
-    RootUpdate update;
-    try {
-      update = parts.roots().follow(payload, parts.clock().instant());
-    } catch (RefusedRootChainException e) {
-      LOG.warnf("%s", e.getMessage());
-      reports.event(EventType.TRUST_ROOT_REFUSED, null, null, e.getMessage());
-      return pending;
-    }
-    if (!update.changed()) {
-      return pending;
-    }
-    rotated(update);
-    byte[] again = refused;
-    return again == null ? pending : apply(again);
-  }
-
-  private void rotated(RootUpdate update) {
-    int version = update.after().version();
-    LOG.infof("trust root version %d accepted (was %d)", version, update.before().version());
-    if (update.hubKeysChanged()) {
-      state.save(state.get().withAccepted(state.get().accepted().newHubKey()));
-    }
-    reports.event(EventType.TRUST_ROOT_ACCEPTED, null, null, "trust root version " + version);
-    reports.send();
-  }
-
-  private Optional<VerifiedDesired> verify(byte[] payload) {
-    AgentState now = state.get();
-    try {
-      return Optional.of(
-          parts
-              .verifier()
-              .verify(payload, parts.deviceId(), now.accepted(), parts.clock().instant()));
-    } catch (RejectedDesiredStateException e) {
-      if (e.reason() != Reason.DUPLICATE) {
-        refused = payload;
-        LOG.warnf("refused a desired state: %s", e.getMessage());
-        reports.event(EventType.DESIRED_REJECTED, null, null, e.failure().text());
-      }
-      return Optional.empty();
-    }
-  }
-
-  private void accept(VerifiedDesired verified) {
-    AgentState now = state.get();
-    state.save(now.accept(verified.acceptedFrom(now.accepted()), verified.targets()));
-    parts.freshness().fresh();
-    reports.event(EventType.DESIRED_ACCEPTED, null, null, null);
+    return desired.followRoots(payload).map(this::apply).orElse(pending);
   }
 
   /**
@@ -219,60 +172,9 @@ public final class Applier {
    * @return whether an install waits to be retried
    */
   public synchronized boolean reconcile() {
-    boolean retry = false;
-    for (Target target : state.get().targets()) {
-      retry |= reconcile(target) == Verdict.Action.RETRY;
-    }
-    pending = retry;
-    if (!retry) {
-      collectGarbage();
-    }
+    pending = reconciliation.run();
     reports.send();
-    return retry;
-  }
-
-  /** Decides, acts, and returns what was done. */
-  private Verdict.Action reconcile(Target target) {
-    Optional<Failure> refused =
-        Reconciler.refusal(target, state.get(), parts.revocations().current());
-    if (refused.isPresent()) {
-      withdrawals.refuse(target, refused.get());
-      return Verdict.Action.FAIL_FOR_GOOD;
-    }
-    Optional<String> serving =
-        parts.models().slot(target.name()).map(slot -> slot.active().version());
-    Verdict verdict = Reconciler.plan(target, state.get(), serving);
-    if (verdict.installs()) {
-      verdict = install(target, verdict.action() == Verdict.Action.INSTALL);
-    }
-    if (verdict.action() == Verdict.Action.FAIL_FOR_GOOD) {
-      failForGood(target, verdict.failure());
-    } else if (verdict.action() == Verdict.Action.RETRY) {
-      retryLater(target, verdict.failure());
-    }
-    return verdict.action();
-  }
-
-  private Verdict install(Target target, boolean record) {
-    return installer.install(target, record).map(Reconciler::afterFailure).orElse(Verdict.SKIP);
-  }
-
-  private void failForGood(Target target, Failure failure) {
-    String name = target.name();
-    String version = target.statement().predicate().version();
-    LOG.warnf("version %s of %s failed: %s", version, name, failure);
-    FailedVersion failed =
-        new FailedVersion(target.assignment().manifestDigest(), version, failure);
-    state.save(state.get().fail(name, failed));
-    reports.failed(name, version, failure);
-    reports.event(EventType.FAILED, name, version, failure.text());
-  }
-
-  private void retryLater(Target target, Failure failure) {
-    String version = target.statement().predicate().version();
-    LOG.warnf(
-        "version %s of %s not installed yet, retrying later: %s", version, target.name(), failure);
-    reports.retrying(target.name(), version, failure);
+    return pending;
   }
 
   /**
@@ -292,14 +194,6 @@ public final class Applier {
     LOG.warnf("rolled %s back from %s to %s: %s", name, rollback.from(), rollback.to(), failure);
     reports.rolledBack(name, rollback.from(), failure);
     reports.send();
-  }
-
-  private void collectGarbage() {
-    try {
-      parts.store().gc(state.get().referencedBlobs());
-    } catch (IOException e) {
-      LOG.warnf("cache garbage collection failed: %s", e.getMessage());
-    }
   }
 
   /**

@@ -1,44 +1,93 @@
 package dev.ferry.agent.sync;
 
 import dev.ferry.protocol.device.ReportedState;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * Whether the agent has seen a fresh, correctly signed desired state (one it accepted) within
- * {@code ferry.agent.trust.stale-after}: STALE is a warning, never an outage. The clock starts at
- * the agent's start, so a restarted agent is FRESH for one period.
+ * {@code ferry.agent.trust.stale-after}: STALE is a warning, never an outage. The time of the last
+ * one is kept in {@link FreshnessFile}, so a restart does not make the agent FRESH again; without a
+ * record the clock starts at the agent's start.
  */
 public final class Freshness {
+  private static final Logger LOG = Logger.getLogger(Freshness.class);
+
   /** The configuration property. */
   public static final String PROPERTY = "ferry.agent.trust.stale-after";
 
   private final Duration staleAfter;
   private final Clock clock;
+  private final Optional<FreshnessFile> file;
   private volatile Instant lastFresh;
   private boolean warned;
 
   /**
-   * Starts fresh now.
+   * Starts fresh now, and keeps nothing on disk.
    *
    * @param staleAfter how long a desired state stays fresh; positive
    * @param clock the clock
    */
   public Freshness(Duration staleAfter, Clock clock) {
+    this(staleAfter, clock, Optional.empty());
+  }
+
+  private Freshness(Duration staleAfter, Clock clock, Optional<FreshnessFile> file) {
     if (staleAfter.isNegative() || staleAfter.isZero()) {
       throw new IllegalArgumentException(PROPERTY + ": must be positive, got " + staleAfter);
     }
     this.staleAfter = staleAfter;
     this.clock = clock;
+    this.file = file;
     this.lastFresh = clock.instant();
   }
 
-  /** A desired state was accepted now. */
+  /**
+   * Reads the time of the last accepted desired state from the data directory and records each
+   * later one there; a missing or corrupt record counts from now, and says so in the log.
+   *
+   * @param staleAfter how long a desired state stays fresh; positive
+   * @param clock the clock
+   * @param dataDir the agent's data directory
+   * @return the freshness
+   */
+  public static Freshness restore(Duration staleAfter, Clock clock, Path dataDir) {
+    FreshnessFile file = new FreshnessFile(dataDir);
+    Freshness freshness = new Freshness(staleAfter, clock, Optional.of(file));
+    file.read().ifPresent(freshness::restored);
+    return freshness;
+  }
+
+  /** A time from the record; one in the future (the clock went back) counts as now. */
+  private void restored(Instant recorded) {
+    if (recorded.isAfter(lastFresh)) {
+      LOG.warnf("%s holds %s, after now: counted from now", file.orElseThrow(), recorded);
+      return;
+    }
+    lastFresh = recorded;
+    LOG.infof("last fresh desired state at %s (from %s)", recorded, file.orElseThrow());
+  }
+
+  /** A desired state was accepted now; recorded on disk, where a failure is only logged. */
   synchronized void fresh() {
     lastFresh = clock.instant();
     warned = false;
+    file.ifPresent(this::record);
+  }
+
+  private void record(FreshnessFile to) {
+    try {
+      to.write(lastFresh);
+    } catch (IOException e) {
+      LOG.warnf(
+          "cannot record the fresh desired state in %s (%s): a restart counts from its start",
+          to, e.getMessage());
+    }
   }
 
   /** Whether more than stale-after has passed since the last accepted desired state. */

@@ -4,6 +4,7 @@ import dev.ferry.agent.failure.Failure;
 import dev.ferry.agent.failure.Reason;
 import dev.ferry.agent.runtime.ModelSlot;
 import dev.ferry.agent.runtime.Models;
+import dev.ferry.agent.store.AgentState;
 import dev.ferry.agent.store.FailedVersion;
 import dev.ferry.agent.store.InstalledModel;
 import dev.ferry.agent.store.InstalledVersion;
@@ -51,6 +52,19 @@ final class Withdrawals {
       changed |= withdraw(installed.active(), list);
     }
     return changed;
+  }
+
+  /**
+   * After a restart: a model whose only version was revoked answers that it stopped serving, as
+   * before the restart.
+   *
+   * @param loaded the state read at start
+   */
+  void restore(AgentState loaded) {
+    loaded.failed().entrySet().stream()
+        .filter(failed -> failed.getValue().reason().reason() == Reason.REVOKED)
+        .filter(failed -> !loaded.models().containsKey(failed.getKey()))
+        .forEach(failed -> models.stop(failed.getKey(), failed.getValue().reason().text()));
   }
 
   /**
@@ -106,7 +120,7 @@ final class Withdrawals {
 
   private void stop(InstalledVersion active, Failure failure) {
     String name = active.name();
-    models.remove(name);
+    models.stop(name, failure.text());
     state.save(state.get().withdraw(name, failure));
     LOG.warnf(
         "stopped serving %s: %s %s has no fallback: %s", name, name, active.version(), failure);

@@ -11,11 +11,11 @@ import java.util.logging.Logger;
  * Collects the formatted lines one class logs, through java.util.logging (JBoss Logging's back
  * end).
  */
-final class LogCapture extends Handler implements AutoCloseable {
-  final List<String> lines = new CopyOnWriteArrayList<>();
+public final class LogCapture extends Handler implements AutoCloseable {
+  public final List<String> lines = new CopyOnWriteArrayList<>();
   private final Logger logger;
 
-  LogCapture(Class<?> type) {
+  public LogCapture(Class<?> type) {
     logger = Logger.getLogger(type.getName());
     logger.addHandler(this);
     logger.setLevel(Level.ALL);

@@ -47,6 +47,83 @@ class ModelSlotTest {
   }
 
   @Test
+  void retire_refusesNewLeasesWhileTheRequestsHeldDrain() {
+    LoadedVersion version = linear("1", 1).version();
+    assertTrue(version.acquire());
+    version.retire();
+    // a request that found this version just before it was retired must not start on it
+    assertFalse(version.acquire());
+    assertEquals(1, version.references());
+    version.release();
+    assertTrue(version.isClosed());
+  }
+
+  @Test
+  void withdraw_letsTheRequestInFlightFinishThenClosesTheRevokedVersion() {
+    LoadedVersion v1 = linear("1", 1).version();
+    LoadedVersion v2 = linear("2", 2).version();
+    ModelSlot slot = slot(v1);
+    slot.swap(v2);
+    Lease inFlight = slot.acquire();
+    assertEquals(new Rollback("m", "2.0.0", "1.0.0", "revoked"), slot.withdraw("revoked"));
+    try (Lease next = slot.acquire()) {
+      assertSame(v1, next.version());
+    }
+    assertEquals(Optional.empty(), slot.acquire("2.0.0"));
+    assertFalse(v2.acquire());
+    assertEquals(1, inFlight.run(List.of(ROW), Set.of()).size());
+    assertFalse(v2.isClosed());
+    inFlight.close();
+    assertTrue(v2.isClosed());
+    assertEquals(List.of(), rollbacks, "a withdrawal is recorded by its caller, not as a rollback");
+  }
+
+  @Test
+  void stop_refusesNewRequestsWithTheReasonAndClosesEachVersionOnceDrained() {
+    LoadedVersion v1 = linear("1", 1).version();
+    LoadedVersion v2 = linear("2", 2).version();
+    ModelSlot slot = slot(v1);
+    slot.swap(v2);
+    Lease inFlight = slot.acquire();
+    assertEquals("model 'm' stopped serving: REVOKED: m@2.0.0", slot.stop("REVOKED: m@2.0.0"));
+    assertTrue(v1.isClosed());
+    ModelStoppedException e = assertThrows(ModelStoppedException.class, slot::acquire);
+    assertEquals("model 'm' stopped serving: REVOKED: m@2.0.0", e.getMessage());
+    e = assertThrows(ModelStoppedException.class, () -> slot.acquire("1.0.0"));
+    assertEquals("model 'm' stopped serving: REVOKED: m@2.0.0", e.getMessage());
+    assertEquals(1, inFlight.run(List.of(ROW), Set.of()).size());
+    inFlight.close();
+    assertTrue(v2.isClosed());
+  }
+
+  @Test
+  void withdraw_underConcurrentRequests_failsNoneAndClosesTheRevokedVersion() throws Exception {
+    Map<String, TestVersions.Linear> loaded = new ConcurrentHashMap<>();
+    loaded.put("1.0.0", linear("1", 1));
+    loaded.put("2.0.0", linear("2", 2));
+    ModelSlot slot = slot(loaded.get("1.0.0").version());
+    slot.swap(loaded.get("2.0.0").version());
+    AtomicBoolean running = new AtomicBoolean(true);
+    Set<String> served = ConcurrentHashMap.newKeySet();
+    ExecutorService workers = Executors.newFixedThreadPool(4);
+    List<Future<Long>> results = new ArrayList<>();
+    for (int w = 0; w < 4; w++) {
+      results.add(workers.submit(() -> request(slot, loaded, served, running)));
+    }
+    awaitServed(served, "2.0.0");
+    slot.withdraw("revoked");
+    served.clear();
+    awaitServed(served, "1.0.0");
+    running.set(false);
+    for (Future<Long> result : results) {
+      result.get(30, TimeUnit.SECONDS);
+    }
+    workers.shutdown();
+    assertTrue(loaded.get("2.0.0").version().isClosed());
+    assertFalse(loaded.get("1.0.0").version().isClosed());
+  }
+
+  @Test
   void swap_makesTheOldActiveTheFallbackAndRetiresTheOldFallback() {
     LoadedVersion v1 = linear("1", 1).version();
     LoadedVersion v2 = linear("2", 2).version();

@@ -88,11 +88,22 @@ public final class TestVersions {
   public static LoadedVersion adder(Path dir, String model) {
     Path file = dir.resolve(model + ".onnx");
     OnnxModels.addDynamic(file);
+    return addVersion(file, model, "1.0.0");
+  }
+
+  /** Writes, loads and proves {@code c = a + b} over FP32 vectors of one dynamic length n. */
+  public static LoadedVersion sharedAdder(Path dir, String model, String version) {
+    Path file = dir.resolve(model + "-" + version + ".onnx");
+    OnnxModels.addShared(file);
+    return addVersion(file, model, version);
+  }
+
+  private static LoadedVersion addVersion(Path file, String model, String version) {
     List<Long> dynamic = List.of(-1L);
     ServingSpec spec =
         spec(
             model,
-            "1.0.0",
+            version,
             List.of(
                 new TensorSpec("a", Datatype.FP32, dynamic),
                 new TensorSpec("b", Datatype.FP32, dynamic)),

@@ -12,14 +12,21 @@ import dev.ferry.agent.runtime.TestVersions;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,6 +70,32 @@ class InferenceLimitsTest {
   }
 
   @Test
+  void inputsDisagreeingOnANamedDimension_are400AndNeverRollBackAVersionOnProbation()
+      throws IOException {
+    Path dir = Files.createTempDirectory("ferry-limits-test");
+    models.install("sum", TestVersions.sharedAdder(dir, "sum", "1.0.0"));
+    ModelSlot slot = models.install("sum", TestVersions.sharedAdder(dir, "sum", "2.0.0"));
+    LoadedVersion second = slot.active();
+    String body =
+        "{\"inputs\": [{\"name\": \"a\", \"shape\": [3], \"datatype\": \"FP32\","
+            + " \"data\": [1, 2, 3]}, {\"name\": \"b\", \"shape\": [4], \"datatype\":"
+            + " \"FP32\", \"data\": [1, 2, 3, 4]}]}";
+    // before the check each was ONNX Runtime's broadcast failure, a 500 counted by probation
+    for (int i = 0; i < 25; i++) {
+      infer("sum", body)
+          .statusCode(400)
+          .body(
+              "error",
+              equalTo(
+                  "input 'b' has 4 for dimension 'n' where input 'a' has 3; model 'sum' takes"
+                      + " one size for 'n'"));
+    }
+    assertEquals("2.0.0", slot.active().version());
+    assertEquals(0, second.errors());
+    assertEquals(0, second.requests());
+  }
+
+  @Test
   void requestsBeyondTheConcurrencyLimit_are503WithRetryAfter() throws IOException {
     Path dir = Files.createTempDirectory("ferry-limits-test");
     models.install("busy", TestVersions.gather(dir, "busy", "1.0.0"));
@@ -83,6 +116,54 @@ class InferenceLimitsTest {
     infer("busy", indices("[0]")).statusCode(200);
     infer("busy", indices("[0]")).statusCode(200);
     assertEquals(2, limit.permits().availablePermits());
+  }
+
+  @Test
+  void aClientThatGoesAway_leavesItsPermitHeldUntilTheInferenceEnds() throws Exception {
+    Path dir = Files.createTempDirectory("ferry-limits-test");
+    LoadedVersion version = TestVersions.gather(dir, "held", "1.0.0");
+    models.install("held", version);
+    String body = indices("[0]");
+    try (Socket socket = new Socket("localhost", RestAssured.port)) {
+      // the test holds the version's monitor: the request waits in acquiring its lease
+      synchronized (version) {
+        socket
+            .getOutputStream()
+            .write(
+                ("POST /v2/models/held/infer HTTP/1.1\r\nHost: localhost\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: "
+                        + body.length()
+                        + "\r\n\r\n"
+                        + body)
+                    .getBytes(StandardCharsets.US_ASCII));
+        await(() -> blockedOn(version), "the request waits for the lease");
+        socket.close();
+        await(() -> limit.abandoned() == 1, "the server saw the client go");
+        assertEquals(1, limit.permits().availablePermits(), "the inference still holds one");
+      }
+    }
+    await(() -> limit.permits().availablePermits() == 2, "the permit is back");
+    assertEquals(1, version.requests(), "the inference ran to its end");
+  }
+
+  private static boolean blockedOn(Object monitor) {
+    int id = System.identityHashCode(monitor);
+    return Arrays.stream(ManagementFactory.getThreadMXBean().dumpAllThreads(true, false))
+        .anyMatch(
+            thread ->
+                thread.getThreadState() == Thread.State.BLOCKED
+                    && thread.getLockInfo() != null
+                    && thread.getLockInfo().getIdentityHashCode() == id);
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not within 30 s: " + what);
+      }
+      Thread.sleep(5);
+    }
   }
 
   @Test

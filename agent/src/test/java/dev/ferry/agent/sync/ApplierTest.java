@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.agent.fetch.ArtifactFetcher;
 import dev.ferry.agent.fetch.Backoff;
+import dev.ferry.agent.runtime.LoadedVersion;
 import dev.ferry.agent.runtime.Models;
 import dev.ferry.agent.runtime.Rollback;
 import dev.ferry.agent.store.ContentStore;
@@ -213,9 +214,11 @@ class ApplierTest {
     ModelAssignment v2 = release("2.0.0", 2, 2, false);
     applier.apply(desired(2, v2));
     servesVersion("2.0.0");
+    LoadedVersion revoked = models.slot(model).orElseThrow().active();
 
     applier.revocations(revocations(3, hub.release, v2));
     servesVersion("1.0.0");
+    assertTrue(revoked.isClosed(), "the revoked version's session is closed once drained");
     assertEquals(EventType.REVOKED, lastEvent().type());
     String reason = "REVOKED: " + model + "@2.0.0 was revoked at " + TestHub.NOW + ": misreads";
     assertEquals(reason, lastEvent().reason());
@@ -240,16 +243,42 @@ class ApplierTest {
     ModelAssignment v1 = release("1.0.0", 1, 1, false);
     applier.apply(desired(1, v1));
     servesVersion("1.0.0");
+    LoadedVersion revoked = models.slot(model).orElseThrow().active();
 
     applier.revocations(revocations(1, hub.hub, v1));
     servesVersion("1.0.0");
 
     applier.revocations(revocations(1, hub.release, v1));
+    String stopped =
+        "model '"
+            + model
+            + "' stopped serving: REVOKED: "
+            + model
+            + "@1.0.0 was revoked at "
+            + TestHub.NOW
+            + ": misreads";
     given().get("/v2/models/" + model + "/ready").then().statusCode(404);
+    answersStopped(stopped);
+    assertTrue(revoked.isClosed(), "the revoked version's session is closed");
     assertEquals(EventType.REVOKED, lastEvent().type());
     assertEquals(ModelStatus.FAILED, lastReport().models().get(0).status());
     assertEquals(List.of(model + "@1.0.0"), lastReport().revoked());
     assertFalse(applier.assignedModelsServe());
+
+    Applier restarted = newApplier();
+    restarted.restore();
+    answersStopped(stopped);
+  }
+
+  private void answersStopped(String message) {
+    given()
+        .contentType("application/json")
+        .body(
+            "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}]}")
+        .post("/v2/models/" + model + "/infer")
+        .then()
+        .statusCode(404)
+        .body("error", equalTo(message));
   }
 
   @Test

@@ -5,12 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.agent.identity.LogCapture;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class FreshnessTest {
   private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
@@ -76,6 +81,62 @@ class FreshnessTest {
                 + " (ferry.agent.trust.stale-after PT72H); still serving"),
         freshness.staleWarning());
     assertEquals(java.util.Optional.empty(), freshness.staleWarning());
+  }
+
+  @Test
+  void restore_keepsTheLastFreshTimeAcrossARestart(@TempDir Path dataDir) throws Exception {
+    Freshness before = Freshness.restore(Duration.ofDays(3), clock, dataDir);
+    clock.advance(Duration.ofDays(1));
+    before.fresh();
+    assertEquals(
+        T0.plus(Duration.ofDays(1)) + "\n", Files.readString(dataDir.resolve("last-fresh.txt")));
+    clock.advance(Duration.ofDays(2));
+
+    // restarted during a freeze attack: stale 3 days after the last fresh state, not after start
+    Freshness after = Freshness.restore(Duration.ofDays(3), clock, dataDir);
+    assertEquals(T0.plus(Duration.ofDays(1)), after.lastFresh());
+    clock.advance(Duration.ofDays(1));
+    assertEquals("FRESH", after.label());
+    clock.advance(Duration.ofSeconds(1));
+    assertEquals("STALE", after.label());
+  }
+
+  @Test
+  void restore_withoutARecord_countsFromTheStartAndSaysSo(@TempDir Path dataDir) {
+    try (LogCapture log = new LogCapture(FreshnessFile.class)) {
+      Freshness freshness = Freshness.restore(Duration.ofDays(3), clock, dataDir);
+      assertEquals(T0, freshness.lastFresh());
+      assertEquals(
+          List.of(
+              dataDir.resolve("last-fresh.txt")
+                  + " is missing: freshness is unknown, counted from the agent's start"),
+          log.lines);
+    }
+  }
+
+  @Test
+  void restore_ofACorruptRecord_countsFromTheStartAndSaysSo(@TempDir Path dataDir)
+      throws Exception {
+    Path file = Files.writeString(dataDir.resolve("last-fresh.txt"), "garbage\n");
+    try (LogCapture log = new LogCapture(FreshnessFile.class)) {
+      Freshness freshness = Freshness.restore(Duration.ofDays(3), clock, dataDir);
+      assertEquals(T0, freshness.lastFresh());
+      assertEquals("FRESH", freshness.label());
+      assertEquals(
+          List.of(
+              file
+                  + " is corrupt (Text 'garbage' could not be parsed at index 0): freshness is"
+                  + " unknown, counted from the agent's start"),
+          log.lines);
+    }
+    Files.write(file, new byte[100]);
+    assertEquals(T0, Freshness.restore(Duration.ofDays(3), clock, dataDir).lastFresh());
+  }
+
+  @Test
+  void restore_ofATimeAfterNow_countsFromNow(@TempDir Path dataDir) throws Exception {
+    Files.writeString(dataDir.resolve("last-fresh.txt"), T0.plusSeconds(60) + "\n");
+    assertEquals(T0, Freshness.restore(Duration.ofDays(3), clock, dataDir).lastFresh());
   }
 
   @Test

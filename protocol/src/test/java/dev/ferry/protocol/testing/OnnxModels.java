@@ -111,6 +111,21 @@ public final class OnnxModels {
   }
 
   /**
+   * {@code c = a + b} on FP32 vectors whose length is the dimension {@code n} of both: inputs of
+   * different lengths fail at run in ONNX Runtime's broadcast.
+   */
+  public static void addShared(Path path) {
+    Msg graph =
+        new Msg()
+            .msg(1, node("Add", List.of("a", "b"), "c"))
+            .string(2, "add_shared")
+            .msg(11, tensorValue("a", FLOAT, List.of("n")))
+            .msg(11, tensorValue("b", FLOAT, List.of("n")))
+            .msg(12, tensorValue("c", FLOAT, List.of("n")));
+    write(path, model(graph, "", 17));
+  }
+
+  /**
    * {@code y = Gather(table, i)} over a 4-element FP32 table {1, 2, 3, 4} with INT64 indices of
    * dynamic length: an index outside [-4, 3] fails in ONNX Runtime with INVALID_ARGUMENT.
    */
