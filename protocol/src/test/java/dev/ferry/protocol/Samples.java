@@ -25,8 +25,10 @@ import dev.ferry.protocol.oci.ModelPackConfig;
 import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.release.GoldenCase;
 import dev.ferry.protocol.release.GoldenVectors;
+import dev.ferry.protocol.release.Precision;
 import dev.ferry.protocol.release.ReleasePredicate;
 import dev.ferry.protocol.release.ReleaseStatement;
+import dev.ferry.protocol.release.ReleaseVariant;
 import dev.ferry.protocol.release.Revocations;
 import dev.ferry.protocol.release.RevokedRelease;
 import dev.ferry.protocol.release.ServingSpec;
@@ -66,6 +68,16 @@ public final class Samples {
   public static ReleasePredicate predicate() {
     return new ReleasePredicate(
         "ocr-det", "1.2.0", 3, T0, digest("serving"), digest("golden"), T0.plusSeconds(86_400));
+  }
+
+  public static ReleaseVariant releaseVariant() {
+    return new ReleaseVariant(
+        "fp16-cuda",
+        List.of("TENSORRT", "CUDA"),
+        Precision.FP16,
+        digest("manifest-fp16"),
+        digest("serving-fp16"),
+        digest("golden-fp16"));
   }
 
   public static ReleaseStatement statement() {
