@@ -3,8 +3,10 @@ package dev.ferry.agent.sync;
 import dev.ferry.agent.failure.Failure;
 import dev.ferry.agent.failure.Reason;
 import dev.ferry.agent.fetch.ArtifactFetcher;
+import dev.ferry.agent.runtime.ExecutionProviders;
 import dev.ferry.agent.runtime.Models;
 import dev.ferry.agent.runtime.Rollback;
+import dev.ferry.agent.runtime.VariantChooser;
 import dev.ferry.agent.store.AgentState;
 import dev.ferry.agent.store.ContentStore;
 import dev.ferry.agent.store.FailedVersion;
@@ -84,7 +86,15 @@ public final class Applier {
             () -> parts.roots().current().version(),
             parts.clock());
     CacheLoader loader = new CacheLoader(parts.store(), parts.providers());
-    this.installer = new Installer(parts.fetcher(), loader, parts.models(), state, reports);
+    this.installer =
+        new Installer(
+            parts.fetcher(),
+            loader,
+            parts.models(),
+            state,
+            reports,
+            variants ->
+                VariantChooser.choose(variants, parts.providers(), ExecutionProviders.available()));
     this.withdrawals = new Withdrawals(state, parts.models(), reports);
     reports.freshness(parts.freshness()::label);
   }

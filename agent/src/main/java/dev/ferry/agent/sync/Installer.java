@@ -6,8 +6,10 @@ import dev.ferry.agent.fetch.ArtifactFetcher;
 import dev.ferry.agent.fetch.FetchException;
 import dev.ferry.agent.fetch.FetchedArtifact;
 import dev.ferry.agent.runtime.Models;
+import dev.ferry.agent.runtime.VariantChoice;
 import dev.ferry.agent.runtime.VersionRejectedException;
 import dev.ferry.agent.store.InstalledModel;
+import dev.ferry.agent.store.InstalledVariant;
 import dev.ferry.agent.store.InstalledVersion;
 import dev.ferry.agent.store.Target;
 import dev.ferry.protocol.device.EventType;
@@ -17,6 +19,7 @@ import dev.ferry.protocol.oci.Annotations;
 import dev.ferry.protocol.oci.Descriptor;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.release.ReleasePredicate;
+import dev.ferry.protocol.release.ReleaseVariant;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -24,6 +27,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -52,13 +56,19 @@ final class Installer {
   private final Models models;
   private final SavedState state;
   private final Reports reports;
+  private final Function<List<ReleaseVariant>, VariantChoice> chooser;
 
+  /**
+   * @param chooser picks the variant of a release with several that this device installs
+   */
   Installer(
       ArtifactFetcher fetcher,
       CacheLoader loader,
       Models models,
       SavedState state,
-      Reports reports) {
+      Reports reports,
+      Function<List<ReleaseVariant>, VariantChoice> chooser) {
+    this.chooser = chooser;
     this.fetcher = fetcher;
     this.loader = loader;
     this.models = models;
@@ -149,33 +159,46 @@ final class Installer {
     reports.event(EventType.ACTIVATED, name, version, null);
   }
 
-  /** Fetches the artifact and checks that it is the one the statement signs. */
-  private FetchedArtifact fetch(Target target)
+  /** What was fetched: the artifact, and the variant it is of a release with several. */
+  private record Fetched(FetchedArtifact artifact, InstalledVariant variant) {}
+
+  /** Fetches the artifact (the chosen variant's only) and checks that the statement signs it. */
+  private Fetched fetch(Target target)
       throws FetchException, InterruptedException, UnsignedLayerException {
     ModelAssignment assignment = target.assignment();
     ReleasePredicate release = target.statement().predicate();
     reports.downloading(target.name(), release.version());
+    ArtifactFetcher.Progress progress = reports.progress(target.name(), release.version());
+    if (!release.hasVariants()) {
+      FetchedArtifact artifact =
+          fetcher.fetch(assignment.repository(), assignment.manifestDigest(), progress);
+      checkSigned(artifact, release.servingDigest(), release.goldenDigest());
+      return new Fetched(artifact, null);
+    }
+    ReleaseVariant variant = chooser.apply(release.variants()).variant();
     FetchedArtifact artifact =
-        fetcher.fetch(
+        fetcher.fetchVariant(
             assignment.repository(),
             assignment.manifestDigest(),
-            reports.progress(target.name(), release.version()));
-    checkSigned(artifact, release);
-    return artifact;
+            variant.manifestDigest(),
+            progress);
+    checkSigned(artifact, variant.servingDigest(), variant.goldenDigest());
+    return new Fetched(artifact, new InstalledVariant(variant.name(), variant.manifestDigest()));
   }
 
   /** The statement names the digests of serving.json and the golden vectors: they must match. */
-  private static void checkSigned(FetchedArtifact artifact, ReleasePredicate release)
+  private static void checkSigned(
+      FetchedArtifact artifact, Digest signedServing, Digest signedGolden)
       throws UnsignedLayerException {
     Digest serving = artifact.manifest().layerAt("serving.json").digest();
     Digest golden = artifact.manifest().layerAt("golden.json").digest();
-    if (!serving.equals(release.servingDigest()) || !golden.equals(release.goldenDigest())) {
-      throw new UnsignedLayerException(
-          serving, golden, release.servingDigest(), release.goldenDigest());
+    if (!serving.equals(signedServing) || !golden.equals(signedGolden)) {
+      throw new UnsignedLayerException(serving, golden, signedServing, signedGolden);
     }
   }
 
-  private static InstalledVersion installed(Target target, FetchedArtifact artifact) {
+  private static InstalledVersion installed(Target target, Fetched fetched) {
+    FetchedArtifact artifact = fetched.artifact();
     ModelAssignment assignment = target.assignment();
     ReleasePredicate release = target.statement().predicate();
     Map<String, Digest> files = new LinkedHashMap<>();
@@ -188,6 +211,7 @@ final class Installer {
         assignment.manifestDigest(),
         release.releaseSeq(),
         files,
-        assignment.release());
+        assignment.release(),
+        fetched.variant());
   }
 }

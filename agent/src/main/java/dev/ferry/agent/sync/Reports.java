@@ -210,7 +210,11 @@ final class Reports {
 
   private VersionInfo info(InstalledVersion version) {
     return new VersionInfo(
-        version.version(), version.manifestDigest(), version.releaseSeq(), provider(version));
+        version.version(),
+        version.manifestDigest(),
+        version.releaseSeq(),
+        provider(version),
+        version.variant() == null ? null : version.variant().name());
   }
 
   private String provider(InstalledVersion version) {

@@ -21,9 +21,12 @@ import dev.ferry.protocol.device.EventType;
 import dev.ferry.protocol.device.ModelAssignment;
 import dev.ferry.protocol.device.ModelStatus;
 import dev.ferry.protocol.device.ReportedState;
+import dev.ferry.protocol.device.VersionInfo;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.registry.RegistryClient;
+import dev.ferry.protocol.release.Precision;
+import dev.ferry.protocol.release.ReleasePredicate;
 import dev.ferry.protocol.release.ReleaseStatement;
 import dev.ferry.protocol.release.Revocations;
 import dev.ferry.protocol.release.RevokedRelease;
@@ -427,5 +430,86 @@ class ApplierTest {
     assertEquals(Map.of(), restarted.state().orElseThrow().failed());
     assertFalse(restarted.reconcile(), "installed once the defect is gone");
     servesVersion("1.0.0");
+  }
+
+  /**
+   * A release with an FP16 variant for CUDA listed first and, unless left out, the FP32 one for
+   * CPU; the CPU variant's golden outputs are broken on request.
+   */
+  private TestHub.Release variants(String version, long seq, boolean withCpu, boolean breakCpu)
+      throws Exception {
+    String repository = "agent-apply/" + model;
+    int[] shape = {4, 2};
+    List<TestHub.Variant> parts = new ArrayList<>();
+    parts.add(
+        new TestHub.Variant(
+            "fp16-cuda",
+            List.of("CUDA"),
+            Precision.FP16,
+            hub.publishHalf(
+                client,
+                pullFrom,
+                repository,
+                model,
+                version,
+                seq,
+                shape,
+                5,
+                List.of("CUDA"),
+                dir)));
+    if (withCpu) {
+      TestHub.Flaw flaw = breakCpu ? TestHub.Flaw.GOLDEN_MISMATCH : TestHub.Flaw.NONE;
+      parts.add(
+          new TestHub.Variant(
+              "fp32-cpu",
+              List.of("CPU"),
+              Precision.FP32,
+              hub.publish(client, pullFrom, repository, model, version, seq, shape, 5, flaw, dir)));
+    }
+    return hub.publishVariants(client, seq, parts);
+  }
+
+  @Test
+  void variants_theCpuVariantIsChosenFetchedAloneServedAndReported() throws Exception {
+    TestHub.Release release = variants("1.0.0", 1, true, false);
+    applier.apply(desired(1, hub.assign(release)));
+    servesVersion("1.0.0");
+    VersionInfo active = lastReport().models().get(0).active();
+    assertEquals("fp32-cpu", active.variant());
+    assertEquals("CPU", active.executionProvider());
+    assertEquals(release.manifestDigest(), active.manifestDigest());
+    ReleasePredicate predicate = release.statement().predicate();
+    ContentStore store = new ContentStore(dir);
+    assertTrue(store.blob(predicate.variants().get(1).manifestDigest()).isPresent());
+    assertTrue(store.blob(predicate.variants().get(0).manifestDigest()).isEmpty());
+    assertTrue(store.blob(predicate.variants().get(0).goldenDigest()).isEmpty());
+
+    Applier restarted = newApplier();
+    restarted.restore();
+    servesVersion("1.0.0");
+  }
+
+  @Test
+  void variants_noneFitsTheUsableProviders_isRefusedAndTheOldVersionKeepsServing()
+      throws Exception {
+    applier.apply(desired(1, release("1.0.0", 1, 1, false)));
+    applier.apply(desired(2, hub.assign(variants("2.0.0", 2, false, false))));
+    servesVersion("1.0.0");
+    assertEquals(ModelStatus.FAILED, lastReport().models().get(0).status());
+    assertEquals(
+        "VERSION_REJECTED: no variant fits this device: variants [fp16-cuda [CUDA]], usable"
+            + " providers [CPU], preference [CPU]",
+        lastEvent().reason());
+  }
+
+  @Test
+  void variants_aChosenVariantFailingItsGoldenCheck_isRefusedAndTheOldVersionKeepsServing()
+      throws Exception {
+    applier.apply(desired(1, release("1.0.0", 1, 1, false)));
+    applier.apply(desired(2, hub.assign(variants("2.0.0", 2, true, true))));
+    servesVersion("1.0.0");
+    assertEquals(ModelStatus.FAILED, lastReport().models().get(0).status());
+    assertEquals(EventType.FAILED, lastEvent().type());
+    assertTrue(lastEvent().reason().contains("golden"), lastEvent().reason());
   }
 }

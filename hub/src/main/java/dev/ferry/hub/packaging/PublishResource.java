@@ -29,6 +29,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @Path("/api/v1/models/{name}/versions")
 public class PublishResource {
   @Inject Publisher publisher;
+  @Inject VariantPublisher variantPublisher;
   @Inject HubConfig config;
 
   @POST
@@ -45,7 +46,23 @@ public class PublishResource {
       @RestForm("executionProviders") String executionProviders,
       @RestForm("shapes") String shapes,
       @RestForm("expiresAt") String expiresAt,
+      @RestForm("variant") List<String> variants,
+      @RestForm(FileUpload.ALL) List<FileUpload> uploads,
       @Context SecurityContext security) {
+    if (variants != null && !variants.isEmpty()) {
+      Submission common =
+          new Submission(
+              name,
+              version,
+              null,
+              null,
+              blankToNull(description),
+              blankToNull(license),
+              providers(executionProviders),
+              shapes,
+              instant(expiresAt));
+      return publishVariants(common, model != null || golden != null, variants, uploads, security);
+    }
     if (model == null) {
       throw new ApiException(
           ErrorCode.INVALID_REQUEST,
@@ -72,6 +89,24 @@ public class PublishResource {
             shapes,
             instant(expiresAt));
     Release release = publisher.publish(submission, security.getUserPrincipal().getName());
+    return Response.status(201).entity(release.toApi()).build();
+  }
+
+  private Response publishVariants(
+      Submission common,
+      boolean singleFileToo,
+      List<String> variants,
+      List<FileUpload> uploads,
+      SecurityContext security) {
+    if (singleFileToo) {
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
+          "send either 'model' or 'variant' fields with their files, not both",
+          Map.of("field", "model"));
+    }
+    VariantSubmission submission =
+        new VariantSubmission(common, VariantForm.read(variants, uploads, config.maxModelSize()));
+    Release release = variantPublisher.publish(submission, security.getUserPrincipal().getName());
     return Response.status(201).entity(release.toApi()).build();
   }
 
