@@ -32,6 +32,7 @@ import dev.ferry.protocol.release.ReleaseVariant;
 import dev.ferry.protocol.release.Revocations;
 import dev.ferry.protocol.release.RevokedRelease;
 import dev.ferry.protocol.release.ServingSpec;
+import dev.ferry.protocol.release.SessionHints;
 import dev.ferry.protocol.release.StatementSubject;
 import dev.ferry.protocol.release.Tensor;
 import dev.ferry.protocol.release.TensorSpec;
@@ -122,7 +123,8 @@ public final class Samples {
         List.of(modelReport()),
         1,
         ReportedState.STALE,
-        List.of("ocr-det@1.1.0"));
+        List.of("ocr-det@1.1.0"),
+        Map.of("CUDA", "not in this ONNX Runtime build"));
   }
 
   public static DeviceEvent event() {
@@ -178,7 +180,13 @@ public final class Samples {
         List.of(tensorSpec()),
         List.of(new TensorSpec("y", Datatype.FP32, List.of(-1L, 1L))),
         List.of("CUDA", "CPU"),
-        Map.of("intraOpThreads", "2"));
+        new SessionHints(
+            2,
+            1,
+            "EXTENDED",
+            false,
+            true,
+            Map.of("CUDA", Map.of("cudnn_conv_algo_search", "HEURISTIC"))));
   }
 
   public static Tensor tensor() {

@@ -136,6 +136,11 @@ class WireRecordsTest extends RecordContract {
             text("17"),
             "ferry.serving/v1: opset must be an integer, got the string '17'"),
         new Case(
+            Samples.serving().sessionHints(),
+            "intraOpThreads",
+            text("2"),
+            "SessionHints: intraOpThreads must be an integer, got the string '2'"),
+        new Case(
             Samples.tensorSpec(), "shape", number(3), "TensorSpec: shape must be an array, got 3"),
         new Case(
             Samples.golden(),
@@ -285,7 +290,7 @@ class WireRecordsTest extends RecordContract {
     records.remove(Digest.class.getName());
     records.remove(Topic.class.getName());
     assertEquals(records, tested);
-    assertEquals(34, tested.size());
+    assertEquals(35, tested.size());
   }
 
   private static Set<String> publicRecords() throws IOException, URISyntaxException {

@@ -45,6 +45,18 @@ public final class VariantChooser {
             + preference);
   }
 
+  /**
+   * Chooses for a device's provider setup.
+   *
+   * @param variants the release's variants, in its order; not empty
+   * @param setup the device's preference and the providers usable here
+   * @return the variant and the provider to serve it with
+   * @throws NoVariantFitsException if no usable provider fits any variant
+   */
+  public static VariantChoice choose(List<ReleaseVariant> variants, ProviderSetup setup) {
+    return choose(variants, setup.preference(), setup.usable().names());
+  }
+
   private static List<String> candidates(List<String> preference) {
     List<String> candidates = new ArrayList<>();
     preference.forEach(p -> candidates.add(p.trim().toUpperCase(Locale.ROOT)));

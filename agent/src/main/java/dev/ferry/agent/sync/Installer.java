@@ -7,6 +7,7 @@ import dev.ferry.agent.fetch.FetchException;
 import dev.ferry.agent.fetch.FetchedArtifact;
 import dev.ferry.agent.runtime.Models;
 import dev.ferry.agent.runtime.VariantChoice;
+import dev.ferry.agent.runtime.VariantChooser;
 import dev.ferry.agent.runtime.VersionRejectedException;
 import dev.ferry.agent.store.InstalledModel;
 import dev.ferry.agent.store.InstalledVariant;
@@ -74,6 +75,17 @@ final class Installer {
     this.models = models;
     this.state = state;
     this.reports = reports;
+  }
+
+  /** The installer of an applier: loads from its store, chooses variants for its providers. */
+  static Installer of(Applier.Parts parts, SavedState state, Reports reports) {
+    return new Installer(
+        parts.fetcher(),
+        new CacheLoader(parts.store(), parts.providers()),
+        parts.models(),
+        state,
+        reports,
+        variants -> VariantChooser.choose(variants, parts.providers()));
   }
 
   /**

@@ -9,7 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.ferry.agent.fetch.ArtifactFetcher;
 import dev.ferry.agent.fetch.Backoff;
 import dev.ferry.agent.runtime.Models;
+import dev.ferry.agent.runtime.ProviderSettings;
+import dev.ferry.agent.runtime.ProviderSetup;
 import dev.ferry.agent.runtime.Rollback;
+import dev.ferry.agent.runtime.UsableProviders;
 import dev.ferry.agent.store.ContentStore;
 import dev.ferry.agent.store.StateFile;
 import dev.ferry.agent.trust.DesiredStateVerifier;
@@ -45,6 +48,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
@@ -75,6 +79,7 @@ class ApplierTest {
   private ExecutorService executor;
   private Path dir;
   private Applier applier;
+  private UsableProviders usable = UsableProviders.cpuOnly();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -112,7 +117,7 @@ class ApplierTest {
             device,
             "0.1.0",
             Map.of(),
-            List.of("CPU"),
+            new ProviderSetup(List.of("CPU"), usable, ProviderSettings.defaults(dir)),
             new DesiredStateVerifier(() -> trust, new JsonCodec()),
             new ArtifactFetcher(
                 store,
@@ -208,6 +213,19 @@ class ApplierTest {
     }
     Revocations list = new Revocations(version, TestHub.NOW, null, releases);
     return CODEC.encode(signer.sign(PayloadTypes.REVOCATIONS, CODEC.encode(list)));
+  }
+
+  @Test
+  void unusablePreferredProvider_isOneEventAndAProblemInTheReport() throws Exception {
+    events.clear();
+    usable = new UsableProviders(Set.of("CPU"), Map.of("CUDA", "not in this ONNX Runtime build"));
+    newApplier().restore();
+    assertEquals(List.of(EventType.PROVIDER_UNUSABLE), eventTypes());
+    assertEquals(
+        "execution provider CUDA is not usable: not in this ONNX Runtime build",
+        lastEvent().reason());
+    assertEquals(List.of("CPU"), lastReport().executionProviders());
+    assertEquals(Map.of("CUDA", "not in this ONNX Runtime build"), lastReport().providerProblems());
   }
 
   @Test

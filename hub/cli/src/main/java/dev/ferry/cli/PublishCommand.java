@@ -2,9 +2,11 @@ package dev.ferry.cli;
 
 import dev.ferry.protocol.api.Release;
 import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -74,6 +76,14 @@ final class PublishCommand implements Callable<Integer> {
           "When devices stop installing the release (2027-01-31T00:00:00Z); default never.")
   String expiresAt;
 
+  @Option(
+      names = "--session-hints",
+      paramLabel = "FILE",
+      description =
+          "ONNX Runtime session hints for serving.json (JSON: intraOpThreads, interOpThreads,"
+              + " graphOptimization, memoryArena, memoryPattern, providerOptions).")
+  Path sessionHints;
+
   @Override
   public Integer call() throws FileNotFoundException {
     PrintWriter err = spec.commandLine().getErr();
@@ -106,6 +116,7 @@ final class PublishCommand implements Callable<Integer> {
             .field("executionProviders", executionProviders)
             .field("expiresAt", expiresAt)
             .field("shapes", shapes)
+            .field("sessionHints", text(sessionHints))
             .file("model", model, progress::add)
             .file("golden", golden, progress::add);
     for (String text : variants) {
@@ -123,6 +134,18 @@ final class PublishCommand implements Callable<Integer> {
       return VariantOption.parse(text);
     } catch (IllegalArgumentException e) {
       throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private static String text(Path file) throws FileNotFoundException {
+    if (file == null) {
+      return null;
+    }
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new FileNotFoundException(
+          "cannot read --session-hints " + file + ": " + e.getMessage());
     }
   }
 

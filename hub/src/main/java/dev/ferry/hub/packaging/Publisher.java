@@ -70,7 +70,8 @@ public class Publisher {
     ModelSignature signature = inspect(submission.model());
     GoldenVectors golden = golden(submission, signature, name + "@" + version);
     ServingSpec serving =
-        signature.servingSpec(name, version, submission.executionProviders(), Map.of());
+        signature.servingSpec(
+            name, version, submission.executionProviders(), submission.sessionHints());
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     checkExpiry(submission.expiresAt(), now);
     try {

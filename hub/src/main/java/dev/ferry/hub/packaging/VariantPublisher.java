@@ -110,7 +110,7 @@ public class VariantPublisher {
             common.name(),
             common.version(),
             providers.isEmpty() ? common.executionProviders() : providers,
-            Map.of());
+            common.sessionHints());
   }
 
   private Release draft(

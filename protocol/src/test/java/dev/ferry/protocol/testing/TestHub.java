@@ -17,6 +17,7 @@ import dev.ferry.protocol.release.ReleasePredicate;
 import dev.ferry.protocol.release.ReleaseStatement;
 import dev.ferry.protocol.release.ReleaseVariant;
 import dev.ferry.protocol.release.ServingSpec;
+import dev.ferry.protocol.release.SessionHints;
 import dev.ferry.protocol.release.Tensor;
 import dev.ferry.protocol.release.TensorSpec;
 import dev.ferry.protocol.signing.Ed25519;
@@ -251,7 +252,7 @@ public final class TestHub {
             List.of(new TensorSpec("x", Datatype.FP32, List.of(1L, (long) shape[0]))),
             List.of(new TensorSpec("y", Datatype.FP32, List.of(1L, (long) shape[1]))),
             providers,
-            Map.of());
+            SessionHints.NONE);
     byte[] modelBytes =
         flaw == Flaw.MODEL_DOES_NOT_LOAD
             ? ("not an ONNX model " + version).getBytes(StandardCharsets.UTF_8)
