@@ -7,7 +7,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /**
@@ -16,8 +15,6 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
  * {@code variant.<name>.model} (required) and {@code variant.<name>.golden} (optional).
  */
 final class VariantForm {
-  private static final Set<String> SINGLE_FILES = Set.of("model", "golden");
-
   private VariantForm() {}
 
   /**
@@ -33,7 +30,7 @@ final class VariantForm {
       List<String> fields, List<FileUpload> uploads, long maxModelSize) {
     Map<String, FileUpload> files = new HashMap<>();
     uploads.stream()
-        .filter(u -> !SINGLE_FILES.contains(u.name()))
+        .filter(u -> u.name().startsWith("variant."))
         .forEach(u -> files.put(u.name(), u));
     List<VariantUpload> variants = new ArrayList<>();
     for (String field : fields) {

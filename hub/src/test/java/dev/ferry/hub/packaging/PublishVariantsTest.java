@@ -3,7 +3,7 @@ package dev.ferry.hub.packaging;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -158,11 +158,21 @@ class PublishVariantsTest {
         "--src-tls-verify=false",
         reference,
         "oci:" + layout + ":1.0.0");
-    JsonNode copied = JSON.readTree(layout.resolve("index.json").toFile());
-    assertEquals(digest, copied.at("/manifests/0/digest").asText());
+    // skopeo writes the index again (its digest may change); every variant's manifest, and so
+    // every layer it names, is copied byte for byte
+    JsonNode top = JSON.readTree(layout.resolve("index.json").toFile());
+    assertEquals(MediaTypes.OCI_INDEX, top.at("/manifests/0/mediaType").asText());
+    String copiedHex = top.at("/manifests/0/digest").asText().substring("sha256:".length());
+    JsonNode copied = JSON.readTree(layout.resolve("blobs/sha256/" + copiedHex).toFile());
+    assertEquals(index.get("manifests").size(), copied.get("manifests").size());
     for (JsonNode entry : index.get("manifests")) {
       String hex = entry.get("digest").asText().substring("sha256:".length());
-      assertNotNull(Files.readString(layout.resolve("blobs/sha256/" + hex)));
+      byte[] manifest = Files.readAllBytes(layout.resolve("blobs/sha256/" + hex));
+      assertEquals(entry.get("digest").asText(), Digest.of(manifest).toString());
+      for (JsonNode layer : JSON.readTree(manifest).get("layers")) {
+        String layerHex = layer.get("digest").asText().substring("sha256:".length());
+        assertTrue(Files.exists(layout.resolve("blobs/sha256/" + layerHex)), layerHex);
+      }
     }
   }
 
