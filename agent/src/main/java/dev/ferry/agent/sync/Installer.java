@@ -160,7 +160,8 @@ final class Installer {
           ServingSpecMismatchException {
     String name = target.name();
     String version = target.statement().predicate().version();
-    InstalledVersion installed = installed(target, fetch(target));
+    ReleaseVariant variant = variant(target);
+    InstalledVersion installed = installed(target, fetch(target, variant), variant);
     reports.event(EventType.VERIFIED, name, version, null);
     models.install(name, loader.load(installed));
     reports.event(EventType.VALIDATED, name, version, null);
@@ -171,23 +172,25 @@ final class Installer {
     reports.event(EventType.ACTIVATED, name, version, null);
   }
 
-  /** What was fetched: the artifact, and the variant it is of a release with several. */
-  private record Fetched(FetchedArtifact artifact, InstalledVariant variant) {}
+  /** The variant this device installs of a release with several; null for one of one file. */
+  private ReleaseVariant variant(Target target) {
+    ReleasePredicate release = target.statement().predicate();
+    return release.hasVariants() ? chooser.apply(release.variants()).variant() : null;
+  }
 
-  /** Fetches the artifact (the chosen variant's only) and checks that the statement signs it. */
-  private Fetched fetch(Target target)
+  /** Fetches the artifact (the variant's only) and checks that the statement signs it. */
+  private FetchedArtifact fetch(Target target, ReleaseVariant variant)
       throws FetchException, InterruptedException, UnsignedLayerException {
     ModelAssignment assignment = target.assignment();
     ReleasePredicate release = target.statement().predicate();
     reports.downloading(target.name(), release.version());
     ArtifactFetcher.Progress progress = reports.progress(target.name(), release.version());
-    if (!release.hasVariants()) {
+    if (variant == null) {
       FetchedArtifact artifact =
           fetcher.fetch(assignment.repository(), assignment.manifestDigest(), progress);
       checkSigned(artifact, release.servingDigest(), release.goldenDigest());
-      return new Fetched(artifact, null);
+      return artifact;
     }
-    ReleaseVariant variant = chooser.apply(release.variants()).variant();
     FetchedArtifact artifact =
         fetcher.fetchVariant(
             assignment.repository(),
@@ -195,7 +198,7 @@ final class Installer {
             variant.manifestDigest(),
             progress);
     checkSigned(artifact, variant.servingDigest(), variant.goldenDigest());
-    return new Fetched(artifact, new InstalledVariant(variant.name(), variant.manifestDigest()));
+    return artifact;
   }
 
   /** The statement names the digests of serving.json and the golden vectors: they must match. */
@@ -209,8 +212,8 @@ final class Installer {
     }
   }
 
-  private static InstalledVersion installed(Target target, Fetched fetched) {
-    FetchedArtifact artifact = fetched.artifact();
+  private static InstalledVersion installed(
+      Target target, FetchedArtifact artifact, ReleaseVariant variant) {
     ModelAssignment assignment = target.assignment();
     ReleasePredicate release = target.statement().predicate();
     Map<String, Digest> files = new LinkedHashMap<>();
@@ -224,6 +227,6 @@ final class Installer {
         release.releaseSeq(),
         files,
         assignment.release(),
-        fetched.variant());
+        variant == null ? null : new InstalledVariant(variant.name(), variant.manifestDigest()));
   }
 }
