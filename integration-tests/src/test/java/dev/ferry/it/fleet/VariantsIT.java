@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.it.identity.DeviceIdentity;
 import dev.ferry.it.identity.Enrollment;
 import dev.ferry.protocol.api.DeviceInRollout;
 import dev.ferry.protocol.oci.Digest;
@@ -48,7 +49,8 @@ class VariantsIT {
     try (JarProcess hub = JarProcess.start("hub", hubEnv, dir.resolve("hub.log"))) {
       HubApi api = new HubApi(hub, TOKEN);
       Map<String, Path> files = api.publishVariants("variants-it", "1.0.0", 3, dir);
-      JsonNode index = skopeoIndex(hub);
+      DeviceIdentity reader = new Enrollment(hub.url(), TOKEN).enroll("skopeo-reader");
+      JsonNode index = skopeoIndex(hub, reader);
       assertEquals("application/vnd.oci.image.index.v1+json", index.get("mediaType").asText());
       assertEquals(2, index.get("manifests").size());
       assertEquals(
@@ -95,16 +97,16 @@ class VariantsIT {
     return env;
   }
 
-  /** The release's tag as skopeo reads it raw, with the admin token as the registry's bearer. */
-  private static JsonNode skopeoIndex(JarProcess hub) throws Exception {
+  /** The release's tag as skopeo reads it raw, with an enrolled device's credential. */
+  private static JsonNode skopeoIndex(JarProcess hub, DeviceIdentity reader) throws Exception {
     String raw =
         Services.exec(
                 "skopeo",
                 "inspect",
                 "--raw",
                 "--tls-verify=false",
-                "--registry-token",
-                TOKEN,
+                "--creds",
+                reader.name() + ":" + reader.password(),
                 "docker://127.0.0.1:" + hub.port + "/models/variants-it:1.0.0")
             .strip();
     return JSON.readTree(raw);
