@@ -50,6 +50,11 @@ class WireRecordsTest extends RecordContract {
             number(5),
             "ModelAssignment: manifestDigest must be a string, got 5"),
         new Case(
+            Samples.sessionHints(),
+            "intraOpThreads",
+            text("two"),
+            "SessionHints: intraOpThreads must be an integer, got the string 'two'"),
+        new Case(
             Samples.reported(),
             "labels",
             array(),
@@ -58,7 +63,8 @@ class WireRecordsTest extends RecordContract {
             Samples.modelReport(),
             "status",
             text("DANCING"),
-            "ModelReport: status must be one of [PENDING, DOWNLOADING, VERIFYING, ACTIVE, FAILED, ROLLED_BACK], got 'DANCING'"),
+            "ModelReport: status must be one of [PENDING, DOWNLOADING, VERIFYING, ACTIVE, FAILED,"
+                + " ROLLED_BACK], got 'DANCING'"),
         new Case(
             Samples.versionInfo(),
             "releaseSeq",
@@ -145,7 +151,8 @@ class WireRecordsTest extends RecordContract {
             Samples.tensor(),
             "datatype",
             text("FLOAT"),
-            "Tensor: datatype must be one of [BOOL, UINT8, UINT16, UINT32, UINT64, INT8, INT16, INT32, INT64, FP16, FP32, FP64, BF16, BYTES], got 'FLOAT'"),
+            "Tensor: datatype must be one of [BOOL, UINT8, UINT16, UINT32, UINT64, INT8, INT16,"
+                + " INT32, INT64, FP16, FP32, FP64, BF16, BYTES], got 'FLOAT'"),
         new Case(
             Samples.tolerance(),
             "atol",
@@ -278,7 +285,7 @@ class WireRecordsTest extends RecordContract {
     records.remove(Digest.class.getName());
     records.remove(Topic.class.getName());
     assertEquals(records, tested);
-    assertEquals(33, tested.size());
+    assertEquals(34, tested.size());
   }
 
   private static Set<String> publicRecords() throws IOException, URISyntaxException {
