@@ -180,13 +180,17 @@ public final class Samples {
         List.of(tensorSpec()),
         List.of(new TensorSpec("y", Datatype.FP32, List.of(-1L, 1L))),
         List.of("CUDA", "CPU"),
-        new SessionHints(
-            2,
-            1,
-            "EXTENDED",
-            false,
-            true,
-            Map.of("CUDA", Map.of("cudnn_conv_algo_search", "HEURISTIC"))));
+        sessionHints());
+  }
+
+  public static SessionHints sessionHints() {
+    return new SessionHints(
+        2,
+        1,
+        "EXTENDED",
+        false,
+        true,
+        Map.of("CUDA", Map.of("cudnn_conv_algo_search", "HEURISTIC")));
   }
 
   public static Tensor tensor() {

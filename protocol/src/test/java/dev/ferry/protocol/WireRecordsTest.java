@@ -50,6 +50,11 @@ class WireRecordsTest extends RecordContract {
             number(5),
             "ModelAssignment: manifestDigest must be a string, got 5"),
         new Case(
+            Samples.sessionHints(),
+            "intraOpThreads",
+            text("two"),
+            "SessionHints: intraOpThreads must be an integer, got the string 'two'"),
+        new Case(
             Samples.reported(),
             "labels",
             array(),
@@ -135,11 +140,6 @@ class WireRecordsTest extends RecordContract {
             "opset",
             text("17"),
             "ferry.serving/v1: opset must be an integer, got the string '17'"),
-        new Case(
-            Samples.serving().sessionHints(),
-            "intraOpThreads",
-            text("2"),
-            "SessionHints: intraOpThreads must be an integer, got the string '2'"),
         new Case(
             Samples.tensorSpec(), "shape", number(3), "TensorSpec: shape must be an array, got 3"),
         new Case(

@@ -312,6 +312,26 @@ class FerryTest {
   }
 
   @Test
+  void publish_sendsTheSessionHintsFile() throws Exception {
+    hub.answer("/api/v1/models/detector/versions", 201, RELEASE);
+    Path model = Files.write(dir.resolve("model.onnx"), new byte[] {1, 2, 3});
+    Path hints = Files.writeString(dir.resolve("hints.json"), "{\"intraOpThreads\":2}");
+    Result published =
+        ferry(
+            "publish",
+            "detector",
+            model.toString(),
+            "--version",
+            "1.2.0",
+            "--session-hints",
+            hints.toString());
+    assertEquals(0, published.code(), published.err());
+    assertTrue(
+        hub.last().body().contains("name=\"sessionHints\"\r\n\r\n{\"intraOpThreads\":2}\r\n"),
+        hub.last().body());
+  }
+
+  @Test
   void publish_sendsEachVariantAsAFieldWithItsFiles() throws Exception {
     hub.answer("/api/v1/models/detector/versions", 201, RELEASE);
     Path fp32 = Files.write(dir.resolve("fp32.onnx"), new byte[] {1, 2, 3});
