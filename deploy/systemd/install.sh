@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Ferry agent or hub as a hardened systemd service from this checkout's build.
-#   mvn -B -DskipTests package            # once, in the checkout
+#   mvn -B -DskipTests package            # once, in the checkout (-Pcuda for the GPU agent)
 #   sudo deploy/systemd/install.sh agent [--gpu]
 #   sudo deploy/systemd/install.sh hub
 # Then edit /etc/ferry/<part>.env and: sudo systemctl restart ferry-<part>
@@ -26,6 +26,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 app="$root/$part/target/quarkus-app"
 [[ -f $app/quarkus-run.jar ]] || { echo "no $app/quarkus-run.jar: run 'mvn -B -DskipTests package' first" >&2; exit 1; }
+if [[ $gpu == yes ]] && ! compgen -G "$app/lib/main/com.microsoft.onnxruntime.onnxruntime_gpu-*.jar" >/dev/null; then
+  echo "--gpu needs the GPU agent (ONNX Runtime's CUDA and TensorRT providers): build it with 'mvn -B -DskipTests -Pcuda package -pl agent -am' first" >&2
+  exit 1
+fi
 command -v java >/dev/null || { echo "no java on PATH: install a Java 17+ runtime" >&2; exit 1; }
 java=$(command -v java)
 

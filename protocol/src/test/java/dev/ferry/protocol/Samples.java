@@ -25,11 +25,14 @@ import dev.ferry.protocol.oci.ModelPackConfig;
 import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.release.GoldenCase;
 import dev.ferry.protocol.release.GoldenVectors;
+import dev.ferry.protocol.release.Precision;
 import dev.ferry.protocol.release.ReleasePredicate;
 import dev.ferry.protocol.release.ReleaseStatement;
+import dev.ferry.protocol.release.ReleaseVariant;
 import dev.ferry.protocol.release.Revocations;
 import dev.ferry.protocol.release.RevokedRelease;
 import dev.ferry.protocol.release.ServingSpec;
+import dev.ferry.protocol.release.SessionHints;
 import dev.ferry.protocol.release.StatementSubject;
 import dev.ferry.protocol.release.Tensor;
 import dev.ferry.protocol.release.TensorSpec;
@@ -66,6 +69,16 @@ public final class Samples {
   public static ReleasePredicate predicate() {
     return new ReleasePredicate(
         "ocr-det", "1.2.0", 3, T0, digest("serving"), digest("golden"), T0.plusSeconds(86_400));
+  }
+
+  public static ReleaseVariant releaseVariant() {
+    return new ReleaseVariant(
+        "fp16-cuda",
+        List.of("TENSORRT", "CUDA"),
+        Precision.FP16,
+        digest("manifest-fp16"),
+        digest("serving-fp16"),
+        digest("golden-fp16"));
   }
 
   public static ReleaseStatement statement() {
@@ -110,7 +123,8 @@ public final class Samples {
         List.of(modelReport()),
         1,
         ReportedState.STALE,
-        List.of("ocr-det@1.1.0"));
+        List.of("ocr-det@1.1.0"),
+        Map.of("CUDA", "not in this ONNX Runtime build"));
   }
 
   public static DeviceEvent event() {
@@ -166,7 +180,17 @@ public final class Samples {
         List.of(tensorSpec()),
         List.of(new TensorSpec("y", Datatype.FP32, List.of(-1L, 1L))),
         List.of("CUDA", "CPU"),
-        Map.of("intraOpThreads", "2"));
+        sessionHints());
+  }
+
+  public static SessionHints sessionHints() {
+    return new SessionHints(
+        2,
+        1,
+        "EXTENDED",
+        false,
+        true,
+        Map.of("CUDA", Map.of("cudnn_conv_algo_search", "HEURISTIC")));
   }
 
   public static Tensor tensor() {

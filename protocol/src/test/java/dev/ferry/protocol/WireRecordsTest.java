@@ -50,6 +50,11 @@ class WireRecordsTest extends RecordContract {
             number(5),
             "ModelAssignment: manifestDigest must be a string, got 5"),
         new Case(
+            Samples.sessionHints(),
+            "intraOpThreads",
+            text("two"),
+            "SessionHints: intraOpThreads must be an integer, got the string 'two'"),
+        new Case(
             Samples.reported(),
             "labels",
             array(),
@@ -58,7 +63,8 @@ class WireRecordsTest extends RecordContract {
             Samples.modelReport(),
             "status",
             text("DANCING"),
-            "ModelReport: status must be one of [PENDING, DOWNLOADING, VERIFYING, ACTIVE, FAILED, ROLLED_BACK], got 'DANCING'"),
+            "ModelReport: status must be one of [PENDING, DOWNLOADING, VERIFYING, ACTIVE, FAILED,"
+                + " ROLLED_BACK], got 'DANCING'"),
         new Case(
             Samples.versionInfo(),
             "releaseSeq",
@@ -115,6 +121,11 @@ class WireRecordsTest extends RecordContract {
             JSON.getNodeFactory().nullNode(),
             "ReleasePredicate: releaseSeq must be an integer, got null"),
         new Case(
+            Samples.releaseVariant(),
+            "precision",
+            text("FP64"),
+            "ReleaseVariant: precision must be one of [FP32, FP16, INT8, BF16, MIXED], got 'FP64'"),
+        new Case(
             Samples.revocations(),
             "version",
             text("4"),
@@ -145,7 +156,8 @@ class WireRecordsTest extends RecordContract {
             Samples.tensor(),
             "datatype",
             text("FLOAT"),
-            "Tensor: datatype must be one of [BOOL, UINT8, UINT16, UINT32, UINT64, INT8, INT16, INT32, INT64, FP16, FP32, FP64, BF16, BYTES], got 'FLOAT'"),
+            "Tensor: datatype must be one of [BOOL, UINT8, UINT16, UINT32, UINT64, INT8, INT16,"
+                + " INT32, INT64, FP16, FP32, FP64, BF16, BYTES], got 'FLOAT'"),
         new Case(
             Samples.tolerance(),
             "atol",
@@ -278,7 +290,7 @@ class WireRecordsTest extends RecordContract {
     records.remove(Digest.class.getName());
     records.remove(Topic.class.getName());
     assertEquals(records, tested);
-    assertEquals(33, tested.size());
+    assertEquals(35, tested.size());
   }
 
   private static Set<String> publicRecords() throws IOException, URISyntaxException {

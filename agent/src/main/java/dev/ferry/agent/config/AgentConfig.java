@@ -32,6 +32,9 @@ public interface AgentConfig {
   @WithDefault("CPU")
   List<String> executionProviders();
 
+  /** Options of the GPU execution providers (the {@code -Pcuda} build). */
+  Runtime runtime();
+
   /** The MQTT broker. */
   Mqtt mqtt();
 
@@ -186,5 +189,34 @@ public interface AgentConfig {
     /** Requests needed in the window before the error rate is judged. */
     @WithDefault("20")
     int minRequests();
+  }
+
+  /** Options of the GPU execution providers; they win over a release's session hints. */
+  interface Runtime {
+    /** CUDA. */
+    Cuda cuda();
+
+    /** TensorRT. */
+    Tensorrt tensorrt();
+
+    /** CUDA. */
+    interface Cuda {
+      /** The GPU that CUDA and TensorRT run on. */
+      @WithDefault("0")
+      int deviceId();
+    }
+
+    /** TensorRT. */
+    interface Tensorrt {
+      /**
+       * Whether built TensorRT engines are kept under the data directory's {@code trt-engines/}.
+       */
+      @WithDefault("true")
+      boolean engineCache();
+
+      /** Whether TensorRT may run in FP16 (a release's hints may also turn it on). */
+      @WithDefault("false")
+      boolean fp16();
+    }
   }
 }

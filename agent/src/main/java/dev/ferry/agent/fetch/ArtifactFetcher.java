@@ -8,6 +8,7 @@ import dev.ferry.protocol.oci.Annotations;
 import dev.ferry.protocol.oci.Descriptor;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.oci.DigestMismatchException;
+import dev.ferry.protocol.oci.Index;
 import dev.ferry.protocol.oci.Manifest;
 import dev.ferry.protocol.oci.MediaTypes;
 import dev.ferry.protocol.registry.BlobTooLargeException;
@@ -95,6 +96,42 @@ public final class ArtifactFetcher {
       files.put(path, join(downloads.get(i++)));
     }
     return new FetchedArtifact(manifest, files);
+  }
+
+  /**
+   * Fetches what the cache lacks of one variant of a release with several: the signed image index,
+   * which must list the variant's manifest, then that manifest and its layers only.
+   *
+   * @param reference the repository, {@code host[:port]/path}
+   * @param indexDigest the signed index digest
+   * @param variantDigest the signed digest of the chosen variant's manifest
+   * @param progress told the bytes on disk of the variant's layers, summed
+   * @return the cached variant
+   * @throws FetchException if it cannot be fetched; the reason says why
+   * @throws InterruptedException if interrupted
+   */
+  public FetchedArtifact fetchVariant(
+      String reference, Digest indexDigest, Digest variantDigest, Progress progress)
+      throws FetchException, InterruptedException {
+    RepositoryRef ref = RepositoryRef.parse(reference);
+    Index index = index(clients.apply(ref.registry()), ref, indexDigest);
+    if (index.manifest(variantDigest) == null) {
+      throw invalid(
+          "index " + indexDigest + " does not list the variant manifest " + variantDigest);
+    }
+    return fetch(reference, variantDigest, progress);
+  }
+
+  private Index index(RegistryClient client, RepositoryRef ref, Digest digest)
+      throws FetchException, InterruptedException {
+    try {
+      return codec.decode(manifestBytes(client, ref, digest), Index.class);
+    } catch (MalformedMessageException e) {
+      throw new FetchException(
+          Reason.INVALID_ARTIFACT, "index " + digest + ": " + e.getMessage(), e);
+    } catch (IOException e) {
+      throw failure("manifest " + digest, e);
+    }
   }
 
   /** Starts each layer's download; progress sums the bytes of all. */

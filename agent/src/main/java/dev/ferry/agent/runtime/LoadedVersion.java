@@ -25,7 +25,7 @@ public final class LoadedVersion {
 
   private final OrtSession session;
   private final ServingSpec spec;
-  private final String provider;
+  private final SessionPlan plan;
   private final Signature signature;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
@@ -33,10 +33,10 @@ public final class LoadedVersion {
   private boolean retired;
   private boolean closed;
 
-  LoadedVersion(OrtSession session, ServingSpec spec, String provider, Signature signature) {
+  LoadedVersion(OrtSession session, ServingSpec spec, SessionPlan plan, Signature signature) {
     this.session = session;
     this.spec = spec;
-    this.provider = provider;
+    this.plan = plan;
     this.signature = signature;
   }
 
@@ -52,7 +52,12 @@ public final class LoadedVersion {
 
   /** The execution provider the session runs on. */
   public String provider() {
-    return provider;
+    return plan.provider();
+  }
+
+  /** The session options it was built with: the release's hints and the device's settings. */
+  public SessionPlan plan() {
+    return plan;
   }
 
   /**
@@ -189,6 +194,6 @@ public final class LoadedVersion {
 
   @Override
   public String toString() {
-    return spec.model() + ":" + version() + "@" + provider;
+    return spec.model() + ":" + version() + "@" + plan.provider();
   }
 }

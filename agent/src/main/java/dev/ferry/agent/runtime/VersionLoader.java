@@ -25,23 +25,21 @@ public final class VersionLoader {
    * @param spec its serving.json
    * @param golden its golden vectors, asked for once the session is built (so a caller can decode
    *     them meanwhile); every case must pass
-   * @param providerPreference the device's execution providers, best first
+   * @param providers the device's preference and the providers usable here
    * @return the version, ready to swap in
    * @throws VersionRejectedException (a subclass naming the broken rule) if it must not serve; the
    *     session is closed then
    */
   public static LoadedVersion load(
-      Path modelFile,
-      ServingSpec spec,
-      Supplier<GoldenVectors> golden,
-      List<String> providerPreference) {
+      Path modelFile, ServingSpec spec, Supplier<GoldenVectors> golden, ProviderSetup providers) {
     Objects.requireNonNull(golden, "golden");
     String provider =
         ExecutionProviders.choose(
-            providerPreference, ExecutionProviders.available(), spec.executionProviders());
-    OrtSession session = open(modelFile, provider);
+            providers.preference(), providers.usable().names(), spec.executionProviders());
+    SessionPlan plan = SessionPlan.of(provider, spec.sessionHints(), providers.settings());
+    OrtSession session = open(modelFile, plan);
     try {
-      return proved(session, spec, provider, golden);
+      return proved(session, spec, plan, golden);
     } catch (OrtException e) {
       LoadedVersion.close(session);
       throw new ModelLoadException("cannot read the model's signature: " + e.getMessage(), e);
@@ -53,7 +51,7 @@ public final class VersionLoader {
 
   /** The version once its signature fits serving.json and every golden case passes. */
   private static LoadedVersion proved(
-      OrtSession session, ServingSpec spec, String provider, Supplier<GoldenVectors> golden)
+      OrtSession session, ServingSpec spec, SessionPlan plan, Supplier<GoldenVectors> golden)
       throws OrtException {
     Map<String, List<String>> names = new HashMap<>();
     names.putAll(SignatureCheck.dimensionNames(session.getInputInfo()));
@@ -63,20 +61,20 @@ public final class VersionLoader {
             SignatureCheck.check("input", spec.inputs(), session.getInputInfo()),
             SignatureCheck.check("output", spec.outputs(), session.getOutputInfo()),
             names);
-    LoadedVersion version = new LoadedVersion(session, spec, provider, signature);
+    LoadedVersion version = new LoadedVersion(session, spec, plan, signature);
     GoldenCheck.run(version, Objects.requireNonNull(golden.get(), "golden vectors"));
     return version;
   }
 
-  private static OrtSession open(Path modelFile, String provider) {
-    try (OrtSession.SessionOptions options = ExecutionProviders.options(provider)) {
+  private static OrtSession open(Path modelFile, SessionPlan plan) {
+    try (OrtSession.SessionOptions options = ExecutionProviders.options(plan)) {
       return ENV.createSession(modelFile.toString(), options);
     } catch (OrtException e) {
       throw new ModelLoadException(
           "model "
               + modelFile.getFileName()
               + " does not load on "
-              + provider
+              + plan.provider()
               + ": "
               + e.getMessage(),
           e);

@@ -6,9 +6,11 @@ import dev.ferry.agent.fetch.Backoff;
 import dev.ferry.agent.fetch.RegistryLogins;
 import dev.ferry.agent.identity.DeviceCredential;
 import dev.ferry.agent.identity.Identity;
-import dev.ferry.agent.runtime.ExecutionProviders;
 import dev.ferry.agent.runtime.Models;
+import dev.ferry.agent.runtime.ProviderSettings;
+import dev.ferry.agent.runtime.ProviderSetup;
 import dev.ferry.agent.runtime.Rollback;
+import dev.ferry.agent.runtime.UsableProviders;
 import dev.ferry.agent.store.ContentStore;
 import dev.ferry.agent.store.StateFile;
 import dev.ferry.agent.telemetry.ServingMeters;
@@ -61,6 +63,8 @@ public class AgentLifecycle {
   @Inject Instance<TrustStore> trust;
   @Inject Identity identity;
   @Inject ServingMeters meters;
+  @Inject UsableProviders usable;
+  @Inject ProviderSettings providerSettings;
 
   private final Map<String, RegistryClient> clients = new ConcurrentHashMap<>();
   private RegistryLogins logins;
@@ -130,7 +134,7 @@ public class AgentLifecycle {
             deviceId,
             VERSION,
             labels,
-            List.copyOf(config.executionProviders()),
+            new ProviderSetup(config.executionProviders(), usable, providerSettings),
             new DesiredStateVerifier(trustStore::root, new JsonCodec()),
             new ArtifactFetcher(store, this::client, Backoff.DEFAULT, downloads),
             store,
@@ -153,7 +157,7 @@ public class AgentLifecycle {
             deviceId,
             meters,
             config.dataDir(),
-            ExecutionProviders.available(),
+            usable.names(),
             config.telemetry().journalMaxBytes(),
             new TelemetryLink(mqtt));
     long interval = config.telemetry().interval().toMillis();

@@ -4,6 +4,7 @@ import dev.ferry.agent.failure.Failure;
 import dev.ferry.agent.failure.Reason;
 import dev.ferry.agent.fetch.ArtifactFetcher;
 import dev.ferry.agent.runtime.Models;
+import dev.ferry.agent.runtime.ProviderSetup;
 import dev.ferry.agent.runtime.Rollback;
 import dev.ferry.agent.store.AgentState;
 import dev.ferry.agent.store.ContentStore;
@@ -20,7 +21,6 @@ import dev.ferry.protocol.release.Revocations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -43,7 +43,7 @@ public final class Applier {
       String deviceId,
       String agentVersion,
       Map<String, String> labels,
-      List<String> providers,
+      ProviderSetup providers,
       DesiredStateVerifier verifier,
       ArtifactFetcher fetcher,
       ContentStore store,
@@ -72,7 +72,7 @@ public final class Applier {
     this.state = new SavedState(parts.stateFile());
     Reports.Device device =
         new Reports.Device(
-            parts.deviceId(), parts.agentVersion(), parts.labels(), parts.providers());
+            parts.deviceId(), parts.agentVersion(), parts.labels(), parts.providers().usable());
     this.reports =
         new Reports(
             device,
@@ -81,8 +81,7 @@ public final class Applier {
             state::get,
             () -> parts.roots().current().version(),
             parts.clock());
-    CacheLoader loader = new CacheLoader(parts.store(), parts.providers());
-    this.installer = new Installer(parts.fetcher(), loader, parts.models(), state, reports);
+    this.installer = Installer.of(parts, state, reports);
     this.withdrawals = new Withdrawals(state, parts.models(), reports);
     this.desired = new DesiredStates(parts, state, reports);
     this.reconciliation = new Reconciliation(state, installer, withdrawals, reports, parts);
@@ -96,6 +95,7 @@ public final class Applier {
    */
   public synchronized void restore() throws IOException {
     AgentState loaded = state.load();
+    reports.unusableProviders();
     loaded.models().values().forEach(installer::restore);
     parts.revocations().current().ifPresent(withdrawals::apply);
     withdrawals.restore(state.get());

@@ -1,6 +1,7 @@
 package dev.ferry.agent.sync;
 
 import dev.ferry.agent.runtime.LoadedVersion;
+import dev.ferry.agent.runtime.ProviderSetup;
 import dev.ferry.agent.runtime.VersionLoader;
 import dev.ferry.agent.store.ContentStore;
 import dev.ferry.agent.store.InstalledVersion;
@@ -13,7 +14,6 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
@@ -23,12 +23,12 @@ import java.util.concurrent.CompletionException;
  */
 final class CacheLoader {
   private final ContentStore store;
-  private final List<String> providers;
+  private final ProviderSetup providers;
   private final JsonCodec codec = new JsonCodec();
 
-  CacheLoader(ContentStore store, List<String> providers) {
+  CacheLoader(ContentStore store, ProviderSetup providers) {
     this.store = store;
-    this.providers = List.copyOf(providers);
+    this.providers = providers;
   }
 
   /**

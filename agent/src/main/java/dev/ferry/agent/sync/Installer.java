@@ -6,8 +6,11 @@ import dev.ferry.agent.fetch.ArtifactFetcher;
 import dev.ferry.agent.fetch.FetchException;
 import dev.ferry.agent.fetch.FetchedArtifact;
 import dev.ferry.agent.runtime.Models;
+import dev.ferry.agent.runtime.VariantChoice;
+import dev.ferry.agent.runtime.VariantChooser;
 import dev.ferry.agent.runtime.VersionRejectedException;
 import dev.ferry.agent.store.InstalledModel;
+import dev.ferry.agent.store.InstalledVariant;
 import dev.ferry.agent.store.InstalledVersion;
 import dev.ferry.agent.store.Target;
 import dev.ferry.protocol.device.EventType;
@@ -17,6 +20,7 @@ import dev.ferry.protocol.oci.Annotations;
 import dev.ferry.protocol.oci.Descriptor;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.release.ReleasePredicate;
+import dev.ferry.protocol.release.ReleaseVariant;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.LinkedHashMap;
@@ -24,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -52,18 +57,35 @@ final class Installer {
   private final Models models;
   private final SavedState state;
   private final Reports reports;
+  private final Function<List<ReleaseVariant>, VariantChoice> chooser;
 
+  /**
+   * @param chooser picks the variant of a release with several that this device installs
+   */
   Installer(
       ArtifactFetcher fetcher,
       CacheLoader loader,
       Models models,
       SavedState state,
-      Reports reports) {
+      Reports reports,
+      Function<List<ReleaseVariant>, VariantChoice> chooser) {
+    this.chooser = chooser;
     this.fetcher = fetcher;
     this.loader = loader;
     this.models = models;
     this.state = state;
     this.reports = reports;
+  }
+
+  /** The installer of an applier: loads from its store, chooses variants for its providers. */
+  static Installer of(Applier.Parts parts, SavedState state, Reports reports) {
+    return new Installer(
+        parts.fetcher(),
+        new CacheLoader(parts.store(), parts.providers()),
+        parts.models(),
+        state,
+        reports,
+        variants -> VariantChooser.choose(variants, parts.providers()));
   }
 
   /**
@@ -138,7 +160,8 @@ final class Installer {
           ServingSpecMismatchException {
     String name = target.name();
     String version = target.statement().predicate().version();
-    InstalledVersion installed = installed(target, fetch(target));
+    ReleaseVariant variant = variant(target);
+    InstalledVersion installed = installed(target, fetch(target, variant), variant);
     reports.event(EventType.VERIFIED, name, version, null);
     models.install(name, loader.load(installed));
     reports.event(EventType.VALIDATED, name, version, null);
@@ -149,33 +172,48 @@ final class Installer {
     reports.event(EventType.ACTIVATED, name, version, null);
   }
 
-  /** Fetches the artifact and checks that it is the one the statement signs. */
-  private FetchedArtifact fetch(Target target)
+  /** The variant this device installs of a release with several; null for one of one file. */
+  private ReleaseVariant variant(Target target) {
+    ReleasePredicate release = target.statement().predicate();
+    return release.hasVariants() ? chooser.apply(release.variants()).variant() : null;
+  }
+
+  /** Fetches the artifact (the variant's only) and checks that the statement signs it. */
+  private FetchedArtifact fetch(Target target, ReleaseVariant variant)
       throws FetchException, InterruptedException, UnsignedLayerException {
     ModelAssignment assignment = target.assignment();
     ReleasePredicate release = target.statement().predicate();
     reports.downloading(target.name(), release.version());
+    ArtifactFetcher.Progress progress = reports.progress(target.name(), release.version());
+    if (variant == null) {
+      FetchedArtifact artifact =
+          fetcher.fetch(assignment.repository(), assignment.manifestDigest(), progress);
+      checkSigned(artifact, release.servingDigest(), release.goldenDigest());
+      return artifact;
+    }
     FetchedArtifact artifact =
-        fetcher.fetch(
+        fetcher.fetchVariant(
             assignment.repository(),
             assignment.manifestDigest(),
-            reports.progress(target.name(), release.version()));
-    checkSigned(artifact, release);
+            variant.manifestDigest(),
+            progress);
+    checkSigned(artifact, variant.servingDigest(), variant.goldenDigest());
     return artifact;
   }
 
   /** The statement names the digests of serving.json and the golden vectors: they must match. */
-  private static void checkSigned(FetchedArtifact artifact, ReleasePredicate release)
+  private static void checkSigned(
+      FetchedArtifact artifact, Digest signedServing, Digest signedGolden)
       throws UnsignedLayerException {
     Digest serving = artifact.manifest().layerAt("serving.json").digest();
     Digest golden = artifact.manifest().layerAt("golden.json").digest();
-    if (!serving.equals(release.servingDigest()) || !golden.equals(release.goldenDigest())) {
-      throw new UnsignedLayerException(
-          serving, golden, release.servingDigest(), release.goldenDigest());
+    if (!serving.equals(signedServing) || !golden.equals(signedGolden)) {
+      throw new UnsignedLayerException(serving, golden, signedServing, signedGolden);
     }
   }
 
-  private static InstalledVersion installed(Target target, FetchedArtifact artifact) {
+  private static InstalledVersion installed(
+      Target target, FetchedArtifact artifact, ReleaseVariant variant) {
     ModelAssignment assignment = target.assignment();
     ReleasePredicate release = target.statement().predicate();
     Map<String, Digest> files = new LinkedHashMap<>();
@@ -188,6 +226,7 @@ final class Installer {
         assignment.manifestDigest(),
         release.releaseSeq(),
         files,
-        assignment.release());
+        assignment.release(),
+        variant == null ? null : new InstalledVariant(variant.name(), variant.manifestDigest()));
   }
 }

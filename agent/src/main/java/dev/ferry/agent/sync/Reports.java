@@ -5,6 +5,7 @@ import dev.ferry.agent.failure.Reason;
 import dev.ferry.agent.runtime.LoadedVersion;
 import dev.ferry.agent.runtime.ModelSlot;
 import dev.ferry.agent.runtime.Models;
+import dev.ferry.agent.runtime.UsableProviders;
 import dev.ferry.agent.store.AgentState;
 import dev.ferry.agent.store.InstalledVersion;
 import dev.ferry.protocol.device.DeviceEvent;
@@ -27,9 +28,9 @@ import java.util.function.Supplier;
  * reported state that gathers the reports.
  */
 final class Reports {
-  /** Who reports: the device, its agent and what it offers. */
+  /** Who reports: the device, its agent and the execution providers it can use. */
   record Device(
-      String id, String agentVersion, Map<String, String> labels, List<String> providers) {}
+      String id, String agentVersion, Map<String, String> labels, UsableProviders providers) {}
 
   private final Device device;
   private final Reporter sink;
@@ -113,6 +114,22 @@ final class Reports {
     event(EventType.FAILED, name, version, reason);
   }
 
+  /** One event for each preferred execution provider that cannot be used here. */
+  void unusableProviders() {
+    long sequence = state.get().accepted().sequence();
+    device
+        .providers()
+        .refused()
+        .forEach(
+            (provider, why) ->
+                event(
+                    EventType.PROVIDER_UNUSABLE,
+                    sequence,
+                    null,
+                    null,
+                    "execution provider " + provider + " is not usable: " + why));
+  }
+
   /** Sends an event about the accepted desired state or one of its models. */
   void event(EventType type, String model, String version, String reason) {
     event(type, state.get().accepted().sequence(), model, version, reason);
@@ -143,11 +160,12 @@ final class Reports {
             state.get().accepted().sequence(),
             device.agentVersion(),
             device.labels(),
-            device.providers(),
+            List.copyOf(device.providers().names()),
             List.copyOf(reports.values()),
             rootVersion.getAsInt(),
             freshness.get(),
-            revoked()));
+            revoked(),
+            device.providers().refused()));
   }
 
   /** The revoked versions this device withdrew or refused, as {@code model@version}. */
@@ -210,7 +228,11 @@ final class Reports {
 
   private VersionInfo info(InstalledVersion version) {
     return new VersionInfo(
-        version.version(), version.manifestDigest(), version.releaseSeq(), provider(version));
+        version.version(),
+        version.manifestDigest(),
+        version.releaseSeq(),
+        provider(version),
+        version.variant() == null ? null : version.variant().name());
   }
 
   private String provider(InstalledVersion version) {

@@ -72,7 +72,7 @@ public final class TelemetrySender {
    * @param deviceId the device
    * @param meters the serving counts
    * @param dataDir the agent's data directory; the journal lives in {@code telemetry/}
-   * @param providers the execution providers ONNX Runtime offers
+   * @param providers the execution providers usable here
    * @param journalMaxBytes the journal's bound
    * @param link where batches go
    * @return the sender

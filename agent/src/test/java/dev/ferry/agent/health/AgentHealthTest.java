@@ -24,6 +24,21 @@ class AgentHealthTest {
   }
 
   @Test
+  void ready_showsTheUsableProvidersAndWhyAPreferredOneIsNot() {
+    // the test profile prefers CUDA, which the CPU build of ONNX Runtime does not offer
+    given()
+        .when()
+        .get("/q/health/ready")
+        .then()
+        .statusCode(200)
+        .body("checks.find { it.name == 'execution providers' }.status", equalTo("UP"))
+        .body("checks.find { it.name == 'execution providers' }.data.usable", equalTo("CPU"))
+        .body(
+            "checks.find { it.name == 'execution providers' }.data.'unusable.CUDA'",
+            equalTo("not in this ONNX Runtime build"));
+  }
+
+  @Test
   void ready_answersUp() {
     given().when().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
   }

@@ -147,11 +147,24 @@ class NativeMetadataTest {
   @Test
   void onnxRuntimesLinuxLibraries_areTheResourcesKept() throws IOException, URISyntaxException {
     String resources = Files.readString(METADATA.resolve("resource-config.json"));
-    assertTrue(resources.contains("ai/onnxruntime/native/linux-x64/"), resources);
+    List<String> platforms = List.of("linux-x64", "linux-aarch64");
+    for (String platform : platforms) {
+      String folder = "ai/onnxruntime/native/" + platform + "/";
+      assertTrue(resources.contains(folder), resources);
+      assertTrue(
+          ai.onnxruntime.OrtEnvironment.class.getResource("/" + folder + "libonnxruntime4j_jni.so")
+              != null,
+          "the JNI library lies where the pattern points: " + folder);
+    }
+    assertEquals(2, platforms.size());
+  }
+
+  @Test
+  void theProviderProbesModel_isAResourceKept() throws IOException {
+    String resources = Files.readString(METADATA.resolve("resource-config.json"));
+    assertTrue(resources.contains("dev/ferry/agent/runtime/probe\\\\.onnx"), resources);
     assertTrue(
-        ai.onnxruntime.OrtEnvironment.class.getResource(
-                "/ai/onnxruntime/native/linux-x64/libonnxruntime4j_jni.so")
-            != null,
-        "the JNI library lies where the pattern points");
+        dev.ferry.agent.runtime.UsableProviders.class.getResource("probe.onnx") != null,
+        "the probe model lies where the pattern points");
   }
 }

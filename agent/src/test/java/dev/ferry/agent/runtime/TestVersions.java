@@ -4,6 +4,7 @@ import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.release.GoldenCase;
 import dev.ferry.protocol.release.GoldenVectors;
 import dev.ferry.protocol.release.ServingSpec;
+import dev.ferry.protocol.release.SessionHints;
 import dev.ferry.protocol.release.Tensor;
 import dev.ferry.protocol.release.TensorSpec;
 import dev.ferry.protocol.testing.OnnxModels;
@@ -15,7 +16,7 @@ import java.util.Map;
 
 /** Generated model versions, loaded through {@link VersionLoader}, for tests. */
 public final class TestVersions {
-  public static final List<String> CPU_ONLY = List.of("CPU");
+  public static final ProviderSetup CPU_ONLY = ProviderSetup.cpuOnly();
 
   private TestVersions() {}
 
@@ -44,7 +45,14 @@ public final class TestVersions {
   public static ServingSpec spec(
       String model, String version, List<TensorSpec> inputs, List<TensorSpec> outputs) {
     return new ServingSpec(
-        model, version, ServingSpec.ONNX_PLATFORM, 17, inputs, outputs, List.of(), Map.of());
+        model,
+        version,
+        ServingSpec.ONNX_PLATFORM,
+        17,
+        inputs,
+        outputs,
+        List.of(),
+        SessionHints.NONE);
   }
 
   /** Writes, loads and proves a linear version; weights differ by seed. */

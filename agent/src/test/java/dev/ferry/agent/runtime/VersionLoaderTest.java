@@ -8,6 +8,7 @@ import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.release.GoldenCase;
 import dev.ferry.protocol.release.GoldenVectors;
 import dev.ferry.protocol.release.ServingSpec;
+import dev.ferry.protocol.release.SessionHints;
 import dev.ferry.protocol.release.Tensor;
 import dev.ferry.protocol.release.TensorSpec;
 import dev.ferry.protocol.testing.OnnxModels;
@@ -118,6 +119,23 @@ class VersionLoaderTest {
   }
 
   @Test
+  void load_appliesTheReleasesSessionHints() {
+    Path file = dir.resolve("m.onnx");
+    OnnxModels.Linear weights = OnnxModels.matMulAdd(file, "x", OnnxModels.DYNAMIC, 4, 3, 1);
+    ServingSpec base = TestVersions.linearSpec("m", "1.0.0");
+    SessionHints hints = new SessionHints(2, 1, "BASIC", false, true, null);
+    ServingSpec hinted =
+        new ServingSpec(
+            "m", "1.0.0", base.platform(), 17, base.inputs(), base.outputs(), List.of(), hints);
+    LoadedVersion version = load(file, hinted, TestVersions.linearGolden(weights));
+    assertEquals(2, version.plan().intraOpThreads());
+    assertEquals(1, version.plan().interOpThreads());
+    assertEquals(
+        ai.onnxruntime.OrtSession.SessionOptions.OptLevel.BASIC_OPT, version.plan().optimization());
+    assertEquals(false, version.plan().memoryArena());
+  }
+
+  @Test
   void load_rejectsReleaseThatAllowsNoProviderHere() {
     Path file = dir.resolve("m.onnx");
     OnnxModels.Linear weights = OnnxModels.matMulAdd(file, "x", OnnxModels.DYNAMIC, 4, 3, 1);
@@ -131,7 +149,7 @@ class VersionLoaderTest {
             base.inputs(),
             base.outputs(),
             List.of("CUDA"),
-            Map.of());
+            SessionHints.NONE);
     NoExecutionProviderException e =
         assertThrows(
             NoExecutionProviderException.class,

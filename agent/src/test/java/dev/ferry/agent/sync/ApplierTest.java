@@ -10,7 +10,10 @@ import dev.ferry.agent.fetch.ArtifactFetcher;
 import dev.ferry.agent.fetch.Backoff;
 import dev.ferry.agent.runtime.LoadedVersion;
 import dev.ferry.agent.runtime.Models;
+import dev.ferry.agent.runtime.ProviderSettings;
+import dev.ferry.agent.runtime.ProviderSetup;
 import dev.ferry.agent.runtime.Rollback;
+import dev.ferry.agent.runtime.UsableProviders;
 import dev.ferry.agent.store.ContentStore;
 import dev.ferry.agent.store.StateFile;
 import dev.ferry.agent.trust.DesiredStateVerifier;
@@ -22,9 +25,12 @@ import dev.ferry.protocol.device.EventType;
 import dev.ferry.protocol.device.ModelAssignment;
 import dev.ferry.protocol.device.ModelStatus;
 import dev.ferry.protocol.device.ReportedState;
+import dev.ferry.protocol.device.VersionInfo;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.registry.RegistryClient;
+import dev.ferry.protocol.release.Precision;
+import dev.ferry.protocol.release.ReleasePredicate;
 import dev.ferry.protocol.release.ReleaseStatement;
 import dev.ferry.protocol.release.Revocations;
 import dev.ferry.protocol.release.RevokedRelease;
@@ -43,6 +49,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
@@ -73,6 +80,7 @@ class ApplierTest {
   private ExecutorService executor;
   private Path dir;
   private Applier applier;
+  private UsableProviders usable = UsableProviders.cpuOnly();
 
   @BeforeEach
   void setUp() throws Exception {
@@ -110,7 +118,7 @@ class ApplierTest {
             device,
             "0.1.0",
             Map.of(),
-            List.of("CPU"),
+            new ProviderSetup(List.of("CPU"), usable, ProviderSettings.defaults(dir)),
             new DesiredStateVerifier(() -> trust, new JsonCodec()),
             new ArtifactFetcher(
                 store,
@@ -206,6 +214,19 @@ class ApplierTest {
     }
     Revocations list = new Revocations(version, TestHub.NOW, null, releases);
     return CODEC.encode(signer.sign(PayloadTypes.REVOCATIONS, CODEC.encode(list)));
+  }
+
+  @Test
+  void unusablePreferredProvider_isOneEventAndAProblemInTheReport() throws Exception {
+    events.clear();
+    usable = new UsableProviders(Set.of("CPU"), Map.of("CUDA", "not in this ONNX Runtime build"));
+    newApplier().restore();
+    assertEquals(List.of(EventType.PROVIDER_UNUSABLE), eventTypes());
+    assertEquals(
+        "execution provider CUDA is not usable: not in this ONNX Runtime build",
+        lastEvent().reason());
+    assertEquals(List.of("CPU"), lastReport().executionProviders());
+    assertEquals(Map.of("CUDA", "not in this ONNX Runtime build"), lastReport().providerProblems());
   }
 
   @Test
@@ -456,5 +477,92 @@ class ApplierTest {
     assertEquals(Map.of(), restarted.state().orElseThrow().failed());
     assertFalse(restarted.reconcile(), "installed once the defect is gone");
     servesVersion("1.0.0");
+  }
+
+  /**
+   * A release with an FP16 variant for CUDA listed first and, unless left out, the FP32 one for
+   * CPU; the CPU variant's golden outputs are broken on request.
+   */
+  private TestHub.Release variants(String version, long seq, boolean withCpu, boolean breakCpu)
+      throws Exception {
+    String repository = "agent-apply/" + model;
+    int[] shape = {4, 2};
+    List<TestHub.Variant> parts = new ArrayList<>();
+    parts.add(
+        new TestHub.Variant(
+            "fp16-cuda",
+            List.of("CUDA"),
+            Precision.FP16,
+            hub.publishHalf(
+                client,
+                pullFrom,
+                repository,
+                model,
+                version,
+                seq,
+                shape,
+                5,
+                List.of("CUDA"),
+                dir)));
+    if (withCpu) {
+      TestHub.Flaw flaw = breakCpu ? TestHub.Flaw.GOLDEN_MISMATCH : TestHub.Flaw.NONE;
+      parts.add(
+          new TestHub.Variant(
+              "fp32-cpu",
+              List.of("CPU"),
+              Precision.FP32,
+              hub.publish(client, pullFrom, repository, model, version, seq, shape, 5, flaw, dir)));
+    }
+    return hub.publishVariants(client, seq, parts);
+  }
+
+  private Digest weights(String file) throws java.io.IOException {
+    return Digest.of(Files.readAllBytes(dir.resolve(file)));
+  }
+
+  @Test
+  void variants_theCpuVariantIsChosenFetchedAloneServedAndReported() throws Exception {
+    TestHub.Release release = variants("1.0.0", 1, true, false);
+    applier.apply(desired(1, hub.assign(release)));
+    servesVersion("1.0.0");
+    VersionInfo active = lastReport().models().get(0).active();
+    assertEquals("fp32-cpu", active.variant());
+    assertEquals("CPU", active.executionProvider());
+    assertEquals(release.manifestDigest(), active.manifestDigest());
+    ReleasePredicate predicate = release.statement().predicate();
+    ContentStore store = new ContentStore(dir);
+    assertTrue(store.blob(predicate.variants().get(1).manifestDigest()).isPresent());
+    assertTrue(store.blob(predicate.variants().get(0).manifestDigest()).isEmpty());
+    // the FP16 weights stayed in the registry; the FP32 ones are cached
+    assertTrue(store.blob(weights(model + "-1.0.0-fp16.onnx")).isEmpty());
+    assertTrue(store.blob(weights(model + "-1.0.0.onnx")).isPresent());
+
+    Applier restarted = newApplier();
+    restarted.restore();
+    servesVersion("1.0.0");
+  }
+
+  @Test
+  void variants_noneFitsTheUsableProviders_isRefusedAndTheOldVersionKeepsServing()
+      throws Exception {
+    applier.apply(desired(1, release("1.0.0", 1, 1, false)));
+    applier.apply(desired(2, hub.assign(variants("2.0.0", 2, false, false))));
+    servesVersion("1.0.0");
+    assertEquals(ModelStatus.FAILED, lastReport().models().get(0).status());
+    assertEquals(
+        "no variant fits this device: variants [fp16-cuda [CUDA]], usable providers [CPU],"
+            + " preference [CPU]",
+        lastEvent().reason());
+  }
+
+  @Test
+  void variants_aChosenVariantFailingItsGoldenCheck_isRefusedAndTheOldVersionKeepsServing()
+      throws Exception {
+    applier.apply(desired(1, release("1.0.0", 1, 1, false)));
+    applier.apply(desired(2, hub.assign(variants("2.0.0", 2, true, true))));
+    servesVersion("1.0.0");
+    assertEquals(ModelStatus.FAILED, lastReport().models().get(0).status());
+    assertEquals(EventType.FAILED, lastEvent().type());
+    assertTrue(lastEvent().reason().contains("golden"), lastEvent().reason());
   }
 }

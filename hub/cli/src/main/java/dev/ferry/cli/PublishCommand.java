@@ -2,16 +2,20 @@ package dev.ferry.cli;
 
 import dev.ferry.protocol.api.Release;
 import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicLong;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -27,8 +31,22 @@ final class PublishCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAME", description = "The model's name.")
   String name;
 
-  @Parameters(index = "1", paramLabel = "MODEL.onnx", description = "The ONNX file.")
+  @Parameters(
+      index = "1",
+      arity = "0..1",
+      paramLabel = "MODEL.onnx",
+      description = "The ONNX file (a release of one file; or give --variant options).")
   Path model;
+
+  @Option(
+      names = "--variant",
+      paramLabel = "SPEC",
+      description =
+          "A variant of the release, repeatable, best first:"
+              + " name=fp16-cuda,providers=TENSORRT;CUDA,precision=FP16,file=model-fp16.onnx"
+              + "[,golden=golden-fp16.json]; providers empty fits any, precision"
+              + " FP32|FP16|INT8|BF16|MIXED.")
+  List<String> variants = List.of();
 
   @Option(names = "--version", required = true, description = "The release's version.")
   String version;
@@ -58,6 +76,14 @@ final class PublishCommand implements Callable<Integer> {
           "When devices stop installing the release (2027-01-31T00:00:00Z); default never.")
   String expiresAt;
 
+  @Option(
+      names = "--session-hints",
+      paramLabel = "FILE",
+      description =
+          "ONNX Runtime session hints for serving.json (JSON: intraOpThreads, interOpThreads,"
+              + " graphOptimization, memoryArena, memoryPattern, providerOptions).")
+  Path sessionHints;
+
   @Override
   public Integer call() throws FileNotFoundException {
     PrintWriter err = spec.commandLine().getErr();
@@ -78,6 +104,10 @@ final class PublishCommand implements Callable<Integer> {
   }
 
   private Multipart body(Progress progress) throws FileNotFoundException {
+    if ((model == null) == variants.isEmpty()) {
+      throw new ParameterException(
+          spec.commandLine(), "give MODEL.onnx or --variant options, one of the two");
+    }
     Multipart body =
         new Multipart()
             .field("version", version)
@@ -86,10 +116,37 @@ final class PublishCommand implements Callable<Integer> {
             .field("executionProviders", executionProviders)
             .field("expiresAt", expiresAt)
             .field("shapes", shapes)
+            .field("sessionHints", text(sessionHints))
             .file("model", model, progress::add)
             .file("golden", golden, progress::add);
+    for (String text : variants) {
+      VariantOption variant = variant(text);
+      body.field("variant", variant.target())
+          .file("variant." + variant.name() + ".model", variant.model(), progress::add)
+          .file("variant." + variant.name() + ".golden", variant.golden(), progress::add);
+    }
     progress.total(body.fileBytes());
     return body;
+  }
+
+  private VariantOption variant(String text) {
+    try {
+      return VariantOption.parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage());
+    }
+  }
+
+  private static String text(Path file) throws FileNotFoundException {
+    if (file == null) {
+      return null;
+    }
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new FileNotFoundException(
+          "cannot read --session-hints " + file + ": " + e.getMessage());
+    }
   }
 
   private static Table table(Answer answer) {

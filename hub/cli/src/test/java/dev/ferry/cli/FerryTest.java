@@ -20,7 +20,8 @@ class FerryTest {
       {"name":"detector","version":"1.2.0","releaseSeq":3,"repository":"hub:8080/models/detector",\
       "manifestDigest":"sha256:0000000000000000000000000000000000000000000000000000000000000001",\
       "size":4711,"serving":null,"statement":null,"description":null,"license":null,\
-      "createdBy":"ci","createdAt":"2026-12-04T10:00:00Z","addedLater":true}""";
+      "createdBy":"ci","createdAt":"2026-12-04T10:00:00Z","addedLater":true}\
+      """;
 
   private static final String REPORTED =
       """
@@ -29,13 +30,15 @@ class FerryTest {
       "models":[{"name":"detector","status":"ACTIVE","desiredVersion":"1.2.0","active":\
       {"version":"1.2.0","manifestDigest":\
       "sha256:0000000000000000000000000000000000000000000000000000000000000001",\
-      "releaseSeq":3,"executionProvider":"CPU"}}]}""";
+      "releaseSeq":3,"executionProvider":"CPU"}}]}\
+      """;
 
   private static final String ENROLLMENT =
       """
       {"state":"ACCEPTED","tokenId":"t1","enrolledAt":"2026-12-04T09:00:00Z",\
       "acceptedAt":"2026-12-04T09:00:00Z","certificateSerial":"4f2a",\
-      "certificateNotAfter":"2027-01-03T09:00:00Z","revokedAt":null}""";
+      "certificateNotAfter":"2027-01-03T09:00:00Z","revokedAt":null}\
+      """;
 
   private static final String DEVICE =
       "{\"id\":\"edge-01\",\"labels\":{\"site\":\"berlin\"},\"reportedLabels\":{},"
@@ -49,7 +52,8 @@ class FerryTest {
       """
       {"id":"t1","token":"fet_secret","deviceId":null,"labels":{"site":"berlin"},\
       "expiresAt":"2026-12-05T10:00:00Z","usesLeft":3,"createdBy":"ops",\
-      "createdAt":"2026-12-04T10:00:00Z"}""";
+      "createdAt":"2026-12-04T10:00:00Z"}\
+      """;
 
   private final FakeHub hub;
   private Map<String, String> saved;
@@ -124,7 +128,8 @@ class FerryTest {
     assertEquals(0, devices.code(), devices.err());
     assertEquals(
         "ID       ONLINE  LAST SEEN             LABELS                 MODELS\n"
-            + "edge-01  yes     2026-12-04T10:00:00Z  accel=cpu,site=berlin  detector@1.2.0 CPU ACTIVE\n"
+            + "edge-01  yes     2026-12-04T10:00:00Z  accel=cpu,site=berlin  detector@1.2.0 CPU"
+            + " ACTIVE\n"
             + "edge-02  no      -                     -                      -\n",
         devices.out());
     assertEquals("/api/v1/devices?page=0&size=2&selector=site%3Dberlin", hub.last().uri());
@@ -307,6 +312,82 @@ class FerryTest {
   }
 
   @Test
+  void publish_sendsTheSessionHintsFile() throws Exception {
+    hub.answer("/api/v1/models/detector/versions", 201, RELEASE);
+    Path model = Files.write(dir.resolve("model.onnx"), new byte[] {1, 2, 3});
+    Path hints = Files.writeString(dir.resolve("hints.json"), "{\"intraOpThreads\":2}");
+    Result published =
+        ferry(
+            "publish",
+            "detector",
+            model.toString(),
+            "--version",
+            "1.2.0",
+            "--session-hints",
+            hints.toString());
+    assertEquals(0, published.code(), published.err());
+    assertTrue(
+        hub.last().body().contains("name=\"sessionHints\"\r\n\r\n{\"intraOpThreads\":2}\r\n"),
+        hub.last().body());
+  }
+
+  @Test
+  void publish_sendsEachVariantAsAFieldWithItsFiles() throws Exception {
+    hub.answer("/api/v1/models/detector/versions", 201, RELEASE);
+    Path fp32 = Files.write(dir.resolve("fp32.onnx"), new byte[] {1, 2, 3});
+    Path fp16 = Files.write(dir.resolve("fp16.onnx"), new byte[] {4, 5});
+    Path golden = Files.writeString(dir.resolve("golden-fp16.json"), "{}");
+    Result published =
+        ferry(
+            "publish",
+            "detector",
+            "--version",
+            "1.2.0",
+            "--variant",
+            "name=fp32-cpu,providers=CPU,precision=FP32,file=" + fp32,
+            "--variant",
+            "name=fp16-cuda,providers=TENSORRT;CUDA,precision=FP16,file="
+                + fp16
+                + ",golden="
+                + golden);
+    assertEquals(0, published.code(), published.err());
+    String body = hub.last().body();
+    assertTrue(
+        body.contains("name=\"variant\"\r\n\r\nname=fp32-cpu,providers=CPU,precision=FP32\r\n"),
+        body);
+    assertTrue(
+        body.contains(
+            "name=\"variant\"\r\n\r\nname=fp16-cuda,providers=TENSORRT;CUDA,precision=FP16\r\n"),
+        body);
+    assertTrue(body.contains("name=\"variant.fp32-cpu.model\"; filename=\"fp32.onnx\""), body);
+    assertTrue(body.contains("name=\"variant.fp16-cuda.model\"; filename=\"fp16.onnx\""), body);
+    assertTrue(
+        body.contains("name=\"variant.fp16-cuda.golden\"; filename=\"golden-fp16.json\""), body);
+    assertTrue(!body.contains("name=\"model\""), body);
+  }
+
+  @Test
+  void publish_wantsAModelOrVariantsNotBoth() throws Exception {
+    Path model = Files.write(dir.resolve("model.onnx"), new byte[] {1, 2, 3});
+    Result both =
+        ferry(
+            "publish",
+            "detector",
+            model.toString(),
+            "--version",
+            "1.2.0",
+            "--variant",
+            "name=a,precision=FP32,file=" + model);
+    assertEquals(Ferry.USAGE, both.code());
+    assertTrue(
+        both.err().contains("give MODEL.onnx or --variant options, one of the two"), both.err());
+    Result noFile =
+        ferry("publish", "detector", "--version", "1.2.0", "--variant", "name=a,precision=FP32");
+    assertEquals(Ferry.USAGE, noFile.code());
+    assertTrue(noFile.err().contains("--variant needs name=… and file=…"), noFile.err());
+  }
+
+  @Test
   void help_namesEveryCommand() {
     Result help = ferry("--help");
     assertEquals(0, help.code());
@@ -423,7 +504,8 @@ class FerryTest {
     assertEquals(0, listed.code(), listed.err());
     assertEquals(
         "ID  DEVICE  LABELS       USES LEFT  EXPIRES               CREATED BY  CREATED\n"
-            + "t1  -       site=berlin  3          2026-12-05T10:00:00Z  ops         2026-12-04T10:00:00Z\n",
+            + "t1  -       site=berlin  3          2026-12-05T10:00:00Z  ops        "
+            + " 2026-12-04T10:00:00Z\n",
         listed.out());
   }
 

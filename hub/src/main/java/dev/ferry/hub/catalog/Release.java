@@ -53,6 +53,7 @@ public record Release(
         license,
         createdBy,
         createdAt,
-        revoked);
+        revoked,
+        ReleaseVariants.of(statement));
   }
 }

@@ -16,6 +16,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Lays out a release as DESIGN.md's ModelPack artifact: raw layers {@code model.onnx}, {@code
@@ -36,6 +37,31 @@ final class ArtifactBuilder {
       String description,
       String license,
       Instant createdAt)
+      throws IOException {
+    return build(
+        model,
+        serving,
+        golden,
+        description,
+        license,
+        createdAt,
+        serving.inputs().get(0).datatype().name(),
+        Map.of());
+  }
+
+  /**
+   * The artifact of one variant: {@code precision} goes into the ModelPack config, {@code
+   * annotations} (the variant's) onto the manifest beside the creation time and version.
+   */
+  Artifact build(
+      Path model,
+      ServingSpec serving,
+      GoldenVectors golden,
+      String description,
+      String license,
+      Instant createdAt,
+      String precision,
+      Map<String, String> annotations)
       throws IOException {
     Descriptor modelLayer =
         layer(MediaTypes.MODEL_WEIGHT_RAW, Digest.of(model), Files.size(model), MODEL_FILE);
@@ -59,9 +85,7 @@ final class ArtifactBuilder {
                 serving.version(),
                 description,
                 license == null ? List.of() : List.of(license)),
-            new ModelPackConfig.Config(
-                "onnx",
-                serving.inputs().get(0).datatype().name().toLowerCase(java.util.Locale.ROOT)),
+            new ModelPackConfig.Config("onnx", precision.toLowerCase(java.util.Locale.ROOT)),
             new ModelPackConfig.ModelFs(
                 "layers", layers.stream().map(Descriptor::digest).toList()));
     byte[] configBytes = codec.encode(config);
@@ -73,8 +97,7 @@ final class ArtifactBuilder {
             configDescriptor,
             layers,
             null,
-            Map.of(
-                Annotations.CREATED, createdAt.toString(), Annotations.VERSION, serving.version()));
+            manifestAnnotations(createdAt, serving.version(), annotations));
     byte[] manifestBytes = codec.encode(manifest);
     Map<Digest, byte[]> small = new LinkedHashMap<>();
     small.put(configDescriptor.digest(), configBytes);
@@ -93,6 +116,14 @@ final class ArtifactBuilder {
         manifestBytes,
         Digest.of(manifestBytes),
         size);
+  }
+
+  private static Map<String, String> manifestAnnotations(
+      Instant createdAt, String version, Map<String, String> extra) {
+    Map<String, String> all = new TreeMap<>(extra);
+    all.put(Annotations.CREATED, createdAt.toString());
+    all.put(Annotations.VERSION, version);
+    return all;
   }
 
   private static Descriptor layer(String mediaType, Digest digest, long size, String path) {

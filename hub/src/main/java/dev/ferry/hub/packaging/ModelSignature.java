@@ -1,6 +1,7 @@
 package dev.ferry.hub.packaging;
 
 import dev.ferry.protocol.release.ServingSpec;
+import dev.ferry.protocol.release.SessionHints;
 import dev.ferry.protocol.release.TensorSpec;
 import java.util.List;
 import java.util.Map;
@@ -45,14 +46,11 @@ public record ModelSignature(
    * @param model the model name
    * @param version the release version
    * @param executionProviders the providers allowed to run it; empty allows any
-   * @param sessionHints suggested session options; empty when none
+   * @param sessionHints suggested session options; {@link SessionHints#NONE} when none
    * @return the serving spec
    */
   public ServingSpec servingSpec(
-      String model,
-      String version,
-      List<String> executionProviders,
-      Map<String, String> sessionHints) {
+      String model, String version, List<String> executionProviders, SessionHints sessionHints) {
     return new ServingSpec(
         model,
         version,

@@ -6,6 +6,9 @@ import dev.ferry.hub.api.ErrorCode;
 import dev.ferry.hub.catalog.Release;
 import dev.ferry.hub.config.HubConfig;
 import dev.ferry.protocol.json.Fields;
+import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.json.MalformedMessageException;
+import dev.ferry.protocol.release.SessionHints;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -17,6 +20,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Arrays;
@@ -28,7 +32,10 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 /** {@code POST /api/v1/models/{name}/versions}: publish a release from an uploaded ONNX model. */
 @Path("/api/v1/models/{name}/versions")
 public class PublishResource {
+  private static final JsonCodec CODEC = new JsonCodec();
+
   @Inject Publisher publisher;
+  @Inject VariantPublisher variantPublisher;
   @Inject HubConfig config;
 
   @POST
@@ -45,7 +52,25 @@ public class PublishResource {
       @RestForm("executionProviders") String executionProviders,
       @RestForm("shapes") String shapes,
       @RestForm("expiresAt") String expiresAt,
+      @RestForm("sessionHints") String sessionHints,
+      @RestForm("variant") List<String> variants,
+      @RestForm(FileUpload.ALL) List<FileUpload> uploads,
       @Context SecurityContext security) {
+    if (variants != null && !variants.isEmpty()) {
+      Submission common =
+          new Submission(
+              name,
+              version,
+              null,
+              null,
+              blankToNull(description),
+              blankToNull(license),
+              providers(executionProviders),
+              shapes,
+              instant(expiresAt),
+              hints(sessionHints));
+      return publishVariants(common, model != null || golden != null, variants, uploads, security);
+    }
     if (model == null) {
       throw new ApiException(
           ErrorCode.INVALID_REQUEST,
@@ -70,8 +95,27 @@ public class PublishResource {
             blankToNull(license),
             providers(executionProviders),
             shapes,
-            instant(expiresAt));
+            instant(expiresAt),
+            hints(sessionHints));
     Release release = publisher.publish(submission, security.getUserPrincipal().getName());
+    return Response.status(201).entity(release.toApi()).build();
+  }
+
+  private Response publishVariants(
+      Submission common,
+      boolean singleFileToo,
+      List<String> variants,
+      List<FileUpload> uploads,
+      SecurityContext security) {
+    if (singleFileToo) {
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
+          "send either 'model' or 'variant' fields with their files, not both",
+          Map.of("field", "model"));
+    }
+    VariantSubmission submission =
+        new VariantSubmission(common, VariantForm.read(variants, uploads, config.maxModelSize()));
+    Release release = variantPublisher.publish(submission, security.getUserPrincipal().getName());
     return Response.status(201).entity(release.toApi()).build();
   }
 
@@ -89,6 +133,21 @@ public class PublishResource {
           ErrorCode.INVALID_REQUEST,
           "expiresAt must be an instant such as 2027-01-31T00:00:00Z, got " + Fields.show(text),
           Map.of("field", "expiresAt"));
+    }
+  }
+
+  /** The session hints (a JSON object), or none; a broken rule is a 400 naming field and value. */
+  private static SessionHints hints(String json) {
+    if (json == null || json.isBlank()) {
+      return SessionHints.NONE;
+    }
+    try {
+      return CODEC.decode(json.getBytes(StandardCharsets.UTF_8), SessionHints.class);
+    } catch (MalformedMessageException e) {
+      throw new ApiException(
+          ErrorCode.INVALID_REQUEST,
+          "sessionHints: " + e.getMessage().replaceFirst("^SessionHints: ", ""),
+          Map.of("field", "sessionHints"));
     }
   }
 

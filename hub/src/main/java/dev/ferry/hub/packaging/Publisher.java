@@ -64,20 +64,14 @@ public class Publisher {
    * @throws ApiException 400, 409, 422 or 503 with a message naming the problem
    */
   public Release publish(Submission submission, String actor) {
-    String name = ModelNames.requireName(submission.name(), "name");
-    String version = ModelNames.requireVersion(submission.version(), "version");
-    submission
-        .executionProviders()
-        .forEach(p -> Fields.matching(p, PROVIDER, "executionProviders"));
-    if (catalog.exists(name, version)) {
-      throw new ApiException(
-          ErrorCode.CONFLICT,
-          "model " + Fields.show(name) + " already has version " + Fields.show(version));
-    }
+    checkRequest(submission);
+    String name = submission.name();
+    String version = submission.version();
     ModelSignature signature = inspect(submission.model());
     GoldenVectors golden = golden(submission, signature, name + "@" + version);
     ServingSpec serving =
-        signature.servingSpec(name, version, submission.executionProviders(), Map.of());
+        signature.servingSpec(
+            name, version, submission.executionProviders(), submission.sessionHints());
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     checkExpiry(submission.expiresAt(), now);
     try {
@@ -121,13 +115,27 @@ public class Publisher {
     }
   }
 
+  /** Checks name, version and providers, and that the version is new; shared with variants. */
+  void checkRequest(Submission submission) {
+    String name = ModelNames.requireName(submission.name(), "name");
+    String version = ModelNames.requireVersion(submission.version(), "version");
+    submission
+        .executionProviders()
+        .forEach(p -> Fields.matching(p, PROVIDER, "executionProviders"));
+    if (catalog.exists(name, version)) {
+      throw new ApiException(
+          ErrorCode.CONFLICT,
+          "model " + Fields.show(name) + " already has version " + Fields.show(version));
+    }
+  }
+
   /** OCI tags have no '+': build metadata is written with '_' instead, as Helm does. */
   static String tagOf(String version) {
     return version.replace('+', '_');
   }
 
   /** Refuses external data before ONNX Runtime opens the file, then reads the signature. */
-  private static ModelSignature inspect(Path model) {
+  static ModelSignature inspect(Path model) {
     try {
       ExternalDataCheck.check(model);
       return OnnxInspector.inspect(model);
@@ -154,7 +162,7 @@ public class Publisher {
     }
   }
 
-  private GoldenVectors readGolden(Path file) {
+  GoldenVectors readGolden(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       return goldenCodec.decode(in, GoldenVectors.class);
     } catch (IOException e) {
@@ -163,7 +171,7 @@ public class Publisher {
     }
   }
 
-  private void storeArtifact(String repository, Artifact artifact) throws IOException {
+  void storeArtifact(String repository, Artifact artifact) throws IOException {
     store.putBlob(repository, artifact.modelLayer().digest(), artifact.modelFile());
     for (Digest digest : artifact.smallBlobDigests()) {
       store.putBlob(repository, artifact.smallBlobs().get(digest));
@@ -171,7 +179,7 @@ public class Publisher {
     store.putManifest(repository, null, MediaTypes.OCI_MANIFEST, artifact.manifest());
   }
 
-  private static void checkExpiry(Instant expiresAt, Instant now) {
+  static void checkExpiry(Instant expiresAt, Instant now) {
     if (expiresAt != null && !expiresAt.isAfter(now)) {
       throw new ApiException(
           ErrorCode.INVALID_REQUEST,
@@ -197,6 +205,12 @@ public class Publisher {
 
   private void attachSignature(String repository, Artifact artifact, Envelope statement)
       throws IOException {
+    attachSignature(repository, artifact.manifestDescriptor(), statement);
+  }
+
+  /** Stores the signed statement as a referrer of the manifest or index it signs. */
+  void attachSignature(String repository, Descriptor subject, Envelope statement)
+      throws IOException {
     byte[] envelope = codec.encode(statement);
     Digest config = store.putBlob(repository, EMPTY_CONFIG);
     Digest layer = store.putBlob(repository, envelope);
@@ -205,7 +219,7 @@ public class Publisher {
             MediaTypes.DSSE_ENVELOPE,
             Descriptor.of(MediaTypes.OCI_EMPTY, config, EMPTY_CONFIG.length),
             List.of(Descriptor.of(MediaTypes.DSSE_ENVELOPE, layer, envelope.length)),
-            artifact.manifestDescriptor(),
+            subject,
             Map.of());
     store.putReferrer(repository, signature);
   }

@@ -1,5 +1,6 @@
 package dev.ferry.hub.packaging;
 
+import dev.ferry.protocol.release.SessionHints;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
@@ -16,6 +17,8 @@ import java.util.List;
  * @param executionProviders the execution providers allowed; empty allows any
  * @param shapes a shape hint such as {@code x=1,3,48,192}, or null
  * @param expiresAt when the release statement expires, or null for a release that does not
+ * @param sessionHints ONNX Runtime session options for serving.json; {@link SessionHints#NONE} when
+ *     none
  */
 public record Submission(
     String name,
@@ -26,4 +29,5 @@ public record Submission(
     String license,
     List<String> executionProviders,
     String shapes,
-    Instant expiresAt) {}
+    Instant expiresAt,
+    SessionHints sessionHints) {}

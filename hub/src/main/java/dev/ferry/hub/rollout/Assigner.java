@@ -165,7 +165,8 @@ class Assigner {
             now,
             was.servingDigest(),
             was.goldenDigest(),
-            was.expiresAt());
+            was.expiresAt(),
+            was.variants());
     ReleaseStatement again =
         new ReleaseStatement(
             statement.type(), statement.subject(), statement.predicateType(), predicate);

@@ -49,8 +49,10 @@ final class RolloutDeviceStore {
           + " WHERE r.state = ? AND rd.state = ? AND rd.assigned_at < ?"
           + " ORDER BY rd.device_id LIMIT ";
   private static final String PROGRESS =
-      "SELECT device_id, wave, state, previous_version, superseded_by, reason, updated_at"
-          + " FROM rollout_device WHERE rollout_id = ? ORDER BY wave, device_id";
+      "SELECT rd.device_id, rd.wave, rd.state, rd.previous_version, rd.superseded_by, rd.reason,"
+          + " rd.updated_at, d.reported, r.model, r.version FROM rollout_device rd"
+          + " JOIN device d ON d.id = rd.device_id JOIN rollout r ON r.id = rd.rollout_id"
+          + " WHERE rd.rollout_id = ? ORDER BY rd.wave, rd.device_id";
   private static final String COUNTS =
       "SELECT wave, state, COUNT(*) FROM rollout_device WHERE rollout_id = ? GROUP BY wave, state";
   private static final String SET_STATE =
@@ -267,6 +269,7 @@ final class RolloutDeviceStore {
         row.getString(4),
         row.getString(5),
         row.getString(6),
-        Jdbc.time(row, 7));
+        Jdbc.time(row, 7),
+        ServedVariant.of(row.getString(8), row.getString(9), row.getString(10)));
   }
 }

@@ -96,7 +96,7 @@ class RolloutSteps {
     Change joined = assignWaiting(c, r, r.wave(), now);
     Map<DeviceProgress, Integer> counts =
         RolloutDeviceStore.counts(c, r.id(), r.waves()).get(r.wave());
-    Map<String, RolloutMetrics.Totals> served =
+    Map<RolloutMetrics.ServedOn, RolloutMetrics.Totals> served =
         r.strategy().metricGates() == null ? Map.of() : metrics.totals(c, r.id());
     Verdict verdict = WavePolicy.judge(WaveFacts.of(r, counts, served), now);
     return apply(c, r, verdict, now).plus(joined.signed());

@@ -1,5 +1,6 @@
 package dev.ferry.hub.rollout;
 
+import dev.ferry.hub.telemetry.RolloutMetrics.ServedOn;
 import dev.ferry.hub.telemetry.RolloutMetrics.Totals;
 import java.time.Instant;
 import java.util.Map;
@@ -13,7 +14,8 @@ import java.util.Map;
  * @param waves how many waves
  * @param counts the wave's devices by progress
  * @param settledAt when the wave first met its success threshold, or null
- * @param metrics what the rollout's devices served, by version (empty without metric gates)
+ * @param metrics what the rollout's devices served, by version and execution provider (empty
+ *     without metric gates)
  */
 record WaveFacts(
     String version,
@@ -22,11 +24,11 @@ record WaveFacts(
     int waves,
     Map<DeviceProgress, Integer> counts,
     Instant settledAt,
-    Map<String, Totals> metrics) {
+    Map<ServedOn, Totals> metrics) {
 
   /** The facts of a rollout's running wave. */
   static WaveFacts of(
-      RolloutRow r, Map<DeviceProgress, Integer> counts, Map<String, Totals> metrics) {
+      RolloutRow r, Map<DeviceProgress, Integer> counts, Map<ServedOn, Totals> metrics) {
     return new WaveFacts(
         r.version(),
         r.strategy(),

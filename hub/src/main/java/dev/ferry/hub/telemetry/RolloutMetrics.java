@@ -17,9 +17,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the devices of a rollout with metric gates served while it ran, per version: summed in the
- * same transaction that counts their telemetry (so exactly once), read by the rollout engine to
- * judge the new version against the previous one on the same devices.
+ * What the devices of a rollout with metric gates served while it ran, per version and execution
+ * provider: summed in the same transaction that counts their telemetry (so exactly once), read by
+ * the rollout engine to judge the new version against the previous one on the same devices.
  */
 @ApplicationScoped
 public class RolloutMetrics {
@@ -62,6 +62,15 @@ public class RolloutMetrics {
     }
   }
 
+  /**
+   * Which version served, and on which execution provider: the provider names the variant of a
+   * release with several, since a device serves the variant that fits its best provider.
+   *
+   * @param version the version
+   * @param provider the execution provider it ran on; empty for totals summed before providers
+   */
+  public record ServedOn(String version, String provider) {}
+
   private Map<String, List<Watch>> watched = Map.of();
   private long refreshedAt = System.nanoTime() - REFRESH_NANOS;
 
@@ -84,7 +93,9 @@ public class RolloutMetrics {
       for (Watch watch : watched.getOrDefault(batch.deviceId(), List.of())) {
         for (ModelTelemetry model : batch.models()) {
           if (model.name().equals(watch.model())) {
-            sums.computeIfAbsent(List.of(watch.rolloutId(), model.version()), k -> new Aggregate())
+            sums.computeIfAbsent(
+                    List.of(watch.rolloutId(), model.version(), model.executionProvider()),
+                    k -> new Aggregate())
                 .add(model);
           }
         }
@@ -93,31 +104,32 @@ public class RolloutMetrics {
     for (var entry : sums.entrySet()) {
       AggregateRows.add(
           c,
-          "rollout_metrics",
-          List.of("rollout_id", "version"),
+          "rollout_provider_metrics",
+          List.of("rollout_id", "version", "provider"),
           List.<Object>copyOf(entry.getKey()),
           entry.getValue());
     }
   }
 
   /**
-   * The totals of a rollout's devices per version.
+   * The totals of a rollout's devices per version and execution provider.
    *
    * @param c the transaction
    * @param rolloutId the rollout
-   * @return totals by version
+   * @return totals by version and provider
    */
-  public Map<String, Totals> totals(Connection c, String rolloutId) throws SQLException {
-    Map<String, Totals> totals = new HashMap<>();
+  public Map<ServedOn, Totals> totals(Connection c, String rolloutId) throws SQLException {
+    Map<ServedOn, Totals> totals = new HashMap<>();
     try (PreparedStatement query =
         c.prepareStatement(
-            "SELECT version, requests, errors, latency FROM rollout_metrics WHERE rollout_id = ?")) {
+            "SELECT version, provider, requests, errors, latency FROM rollout_provider_metrics"
+                + " WHERE rollout_id = ?")) {
       query.setString(1, rolloutId);
       try (ResultSet row = query.executeQuery()) {
         while (row.next()) {
           totals.put(
-              row.getString(1),
-              new Totals(row.getLong(2), row.getLong(3), AggregateRows.decode(row.getString(4))));
+              new ServedOn(row.getString(1), row.getString(2)),
+              new Totals(row.getLong(3), row.getLong(4), AggregateRows.decode(row.getString(5))));
         }
       }
     }

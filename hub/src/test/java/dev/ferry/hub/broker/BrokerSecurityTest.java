@@ -59,6 +59,7 @@ class BrokerSecurityTest {
             List.of(),
             1,
             null,
+            null,
             null));
   }
 

@@ -40,6 +40,12 @@ class FleetApiTest {
   }
 
   private void report(MqttClient client, String id, String freshness) throws Exception {
+    report(client, id, freshness, null);
+  }
+
+  private void report(
+      MqttClient client, String id, String freshness, Map<String, String> providerProblems)
+      throws Exception {
     ReportedState state =
         new ReportedState(
             id,
@@ -51,7 +57,8 @@ class FleetApiTest {
             List.of(),
             1,
             freshness,
-            null);
+            null,
+            providerProblems);
     client.publish("ferry/v1/devices/" + id + "/reported", CODEC.encode(state), 1, true);
   }
 
@@ -209,6 +216,29 @@ class FleetApiTest {
             .findFirst()
             .orElse(-1);
     org.junit.jupiter.api.Assertions.assertTrue(stale >= 1, "ferry_devices_stale " + stale);
+  }
+
+  @Test
+  void usableProvidersAndProviderProblems_areShownOnTheDevice() throws Exception {
+    String id = site + "-gpu";
+    MqttClient client = device(id);
+    try {
+      report(client, id, null, Map.of("CUDA", "not in this ONNX Runtime build"));
+      awaitCount("/api/v1/devices?size=1000&selector=site=" + site, 1);
+    } finally {
+      client.disconnect();
+      client.close();
+    }
+    given()
+        .auth()
+        .oauth2(Api.admin())
+        .get("/api/v1/devices/" + id)
+        .then()
+        .statusCode(200)
+        .body("reported.executionProviders", org.hamcrest.Matchers.contains("CPU"))
+        .body(
+            "reported.providerProblems.CUDA",
+            org.hamcrest.Matchers.equalTo("not in this ONNX Runtime build"));
   }
 
   @Test

@@ -100,6 +100,32 @@ class PublishTest {
   }
 
   @Test
+  void publish_writesTheSessionHintsIntoServingJson() {
+    publish(
+            model(),
+            "1.0.0",
+            "fixed.onnx",
+            "sessionHints",
+            "{\"intraOpThreads\":2,\"graphOptimization\":\"EXTENDED\","
+                + "\"providerOptions\":{\"CUDA\":{\"cudnn_conv_algo_search\":\"HEURISTIC\"}}}")
+        .statusCode(201)
+        .body("serving.sessionHints.intraOpThreads", equalTo(2))
+        .body("serving.sessionHints.graphOptimization", equalTo("EXTENDED"))
+        .body(
+            "serving.sessionHints.providerOptions.CUDA.cudnn_conv_algo_search",
+            equalTo("HEURISTIC"));
+  }
+
+  @Test
+  void publish_refusesABrokenSessionHintNamingFieldAndValue() {
+    publish(model(), "1.0.0", "fixed.onnx", "sessionHints", "{\"intraOpThreads\":999}")
+        .statusCode(400)
+        .body("code", equalTo("INVALID_REQUEST"))
+        .body("message", equalTo("sessionHints: intraOpThreads must be 0..256, got 999"))
+        .body("details.field", equalTo("sessionHints"));
+  }
+
+  @Test
   void publish_signsAndStoresAModelPackArtifact() throws Exception {
     String name = model();
     String body =

@@ -3,6 +3,7 @@ package dev.ferry.hub.rollout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import dev.ferry.hub.telemetry.RolloutMetrics.ServedOn;
 import dev.ferry.hub.telemetry.RolloutMetrics.Totals;
 import dev.ferry.protocol.api.MetricGates;
 import dev.ferry.protocol.api.RolloutStrategy;
@@ -35,11 +36,13 @@ class WavePolicyTest {
     return WavePolicy.judge(new WaveFacts("2.0.0", strategy, wave, 2, counts, null, Map.of()), NOW);
   }
 
+  /** What the devices served, by version, all on CPU. */
   private static Verdict gated(Instant settledAt, Map<String, Totals> metrics) {
     Strategy strategy = strategy("rollback", null, new MetricGates(0.05, null, 40L));
     Map<DeviceProgress, Integer> counts = counts(DeviceProgress.ACTIVE, 1);
-    return WavePolicy.judge(
-        new WaveFacts("2.0.0", strategy, 0, 2, counts, settledAt, metrics), NOW);
+    Map<ServedOn, Totals> onCpu = new java.util.HashMap<>();
+    metrics.forEach((version, totals) -> onCpu.put(new ServedOn(version, "CPU"), totals));
+    return WavePolicy.judge(new WaveFacts("2.0.0", strategy, 0, 2, counts, settledAt, onCpu), NOW);
   }
 
   private static Totals served(long requests, long errors) {

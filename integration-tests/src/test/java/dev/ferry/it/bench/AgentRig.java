@@ -18,6 +18,7 @@ import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.release.GoldenCase;
 import dev.ferry.protocol.release.GoldenVectors;
 import dev.ferry.protocol.release.ServingSpec;
+import dev.ferry.protocol.release.SessionHints;
 import dev.ferry.protocol.release.Tensor;
 import dev.ferry.protocol.release.TensorSpec;
 import dev.ferry.protocol.testing.Services;
@@ -105,7 +106,7 @@ final class AgentRig implements AutoCloseable {
               List.of(spec(model.input(), session.getInputInfo().get(model.input()))),
               outputs,
               List.of(),
-              Map.of());
+              SessionHints.NONE);
       FloatBuffer input = FloatBuffer.wrap(model.data());
       golden =
           new GoldenVectors(

@@ -37,9 +37,11 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The hub and agent images as a user builds them ({@code mvn -Pimage package}, Quarkus's Jib
  * extension, no Docker engine) on a JRE base made here, pushed to the local Distribution registry
- * and read back with skopeo: a non-root user, the java entrypoint, only linux-x64 ONNX Runtime
- * libraries; and, where the test runs as root, the agent image's own JVM starts the agent in a
- * chroot of the unpacked layers until it is ready.
+ * and read back with skopeo: one image index for linux/amd64 and linux/arm64, a non-root user, the
+ * java entrypoint, ONNX Runtime's Linux libraries only, each platform's layers holding the library
+ * built for its CPU (the ELF machine checked); and, where the test runs as root, the amd64 image's
+ * own JVM starts the agent in a chroot of the unpacked layers until it is ready. (The arm64 agent
+ * is not started: no arm64 JDK or emulator here.)
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContainerImagesIT {
@@ -116,7 +118,7 @@ class ContainerImagesIT {
         config.toString());
     String port = app.equals("hub") ? "8080/tcp" : "8081/tcp";
     assertTrue(config.path("ExposedPorts").has(port), config.toString());
-    JsonNode manifest = json.readTree(skopeo("inspect", "--raw", image(app)));
+    JsonNode manifest = json.readTree(skopeo("inspect", "--raw", platformImage(app, "amd64")));
     long bytes = 0;
     for (JsonNode layer : manifest.path("layers")) {
       bytes += layer.path("size").asLong();
@@ -128,17 +130,45 @@ class ContainerImagesIT {
 
   @ParameterizedTest
   @ValueSource(strings = {"hub", "agent"})
-  void imageCarriesOnlyTheLinuxX64OnnxRuntimeLibraries(String app) throws Exception {
-    Path rootfs = unpack(app);
-    assertTrue(Files.isExecutable(rootfs.resolve("opt/java/bin/java")), "no JVM in the image");
-    Path jar;
-    try (Stream<Path> files = Files.list(rootfs.resolve("home/jboss/lib/main"))) {
-      jar =
-          files
-              .filter(f -> f.getFileName().toString().startsWith("com.microsoft.onnxruntime."))
-              .findFirst()
-              .orElseThrow();
+  void imageIndex_listsAmd64AndArm64(String app) throws Exception {
+    JsonNode index = json.readTree(skopeo("inspect", "--raw", image(app)));
+    List<String> platforms = new ArrayList<>();
+    for (JsonNode entry : index.path("manifests")) {
+      platforms.add(
+          entry.path("platform").path("os").asText()
+              + "/"
+              + entry.path("platform").path("architecture").asText());
     }
+    assertEquals(List.of("linux/amd64", "linux/arm64"), platforms.stream().sorted().toList());
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"hub/amd64", "hub/arm64", "agent/amd64", "agent/arm64"})
+  void eachPlatformsLayers_carryOnnxRuntimesLibraryForItsCpu(String appAndArch) throws Exception {
+    String app = appAndArch.substring(0, appAndArch.indexOf('/'));
+    String arch = appAndArch.substring(appAndArch.indexOf('/') + 1);
+    Path rootfs = unpack(app, arch);
+    assertTrue(Files.isExecutable(rootfs.resolve("opt/java/bin/java")), "no JVM in the image");
+    String folder = arch.equals("amd64") ? "linux-x64" : "linux-aarch64";
+    int machine = arch.equals("amd64") ? 62 : 183; // EM_X86_64, EM_AARCH64
+    try (ZipFile zip = new ZipFile(onnxRuntimeJar(rootfs).toFile())) {
+      for (String library : List.of("libonnxruntime.so", "libonnxruntime4j_jni.so")) {
+        ZipEntry entry = zip.getEntry("ai/onnxruntime/native/" + folder + "/" + library);
+        assertTrue(entry != null, "no " + folder + "/" + library + " in the " + arch + " image");
+        try (var in = zip.getInputStream(entry)) {
+          byte[] header = in.readNBytes(20);
+          assertEquals(0x7f, header[0], "not an ELF file: " + library);
+          assertEquals(
+              machine, (header[18] & 0xff) | (header[19] & 0xff) << 8, folder + "/" + library);
+        }
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"hub", "agent"})
+  void imageCarriesOnlyTheLinuxOnnxRuntimeLibraries(String app) throws Exception {
+    Path jar = onnxRuntimeJar(unpack(app, "amd64"));
     List<String> natives = new ArrayList<>();
     try (ZipFile zip = new ZipFile(jar.toFile())) {
       for (ZipEntry entry : Collections.list(zip.entries())) {
@@ -149,8 +179,21 @@ class ContainerImagesIT {
     }
     assertFalse(natives.isEmpty(), "no ONNX Runtime library in " + jar);
     assertTrue(
-        natives.stream().allMatch(n -> n.startsWith("ai/onnxruntime/native/linux-x64/")),
+        natives.stream()
+            .allMatch(
+                n ->
+                    n.startsWith("ai/onnxruntime/native/linux-x64/")
+                        || n.startsWith("ai/onnxruntime/native/linux-aarch64/")),
         natives.toString());
+  }
+
+  private static Path onnxRuntimeJar(Path rootfs) throws IOException {
+    try (Stream<Path> files = Files.list(rootfs.resolve("home/jboss/lib/main"))) {
+      return files
+          .filter(f -> f.getFileName().toString().startsWith("com.microsoft.onnxruntime."))
+          .findFirst()
+          .orElseThrow();
+    }
   }
 
   @Test
@@ -159,7 +202,7 @@ class ContainerImagesIT {
         "root".equals(System.getProperty("user.name")) && namespacesAllowed(),
         "a chroot and PID and mount namespaces need root with CAP_SYS_ADMIN; the image was still"
             + " built, pushed and inspected");
-    Path rootfs = unpack("agent");
+    Path rootfs = unpack("agent", "amd64");
     Path dev = Files.createDirectories(rootfs.resolve("dev"));
     for (String[] node : new String[][] {{"null", "3"}, {"random", "8"}, {"urandom", "9"}}) {
       if (!Files.exists(dev.resolve(node[0]))) {
@@ -270,20 +313,36 @@ class ContainerImagesIT {
     return "docker://" + registry + "/ferry/" + app + ":" + tag;
   }
 
+  /** The image of one platform, by its digest in the index. */
+  private String platformImage(String app, String arch) throws IOException {
+    JsonNode index = json.readTree(skopeo("inspect", "--raw", image(app)));
+    for (JsonNode entry : index.path("manifests")) {
+      if (entry.path("platform").path("architecture").asText().equals(arch)) {
+        return "docker://" + registry + "/ferry/" + app + "@" + entry.path("digest").asText();
+      }
+    }
+    throw new AssertionError("no " + arch + " image in the index of " + image(app) + ": " + index);
+  }
+
   private String skopeo(String... args) {
     List<String> command = new ArrayList<>(List.of("skopeo", args[0], "--tls-verify=false"));
     command.addAll(List.of(args).subList(1, args.length));
     return Services.exec(command.toArray(String[]::new));
   }
 
-  /** The image's layers unpacked in order into a root file system, once per test run. */
-  private Path unpack(String app) throws Exception {
-    Path rootfs = work.resolve(tag + "/" + app + "-rootfs");
+  /** One platform's layers unpacked in order into a root file system, once per test run. */
+  private Path unpack(String app, String arch) throws Exception {
+    Path rootfs = work.resolve(tag + "/" + app + "-" + arch + "-rootfs");
     if (Files.isDirectory(rootfs)) {
       return rootfs;
     }
-    Path copy = Files.createDirectories(work.resolve(tag)).resolve(app + "-dir");
-    Services.exec("skopeo", "copy", "--src-tls-verify=false", image(app), "dir:" + copy.toString());
+    Path copy = Files.createDirectories(work.resolve(tag)).resolve(app + "-" + arch + "-dir");
+    Services.exec(
+        "skopeo",
+        "copy",
+        "--src-tls-verify=false",
+        platformImage(app, arch),
+        "dir:" + copy.toString());
     Files.createDirectories(rootfs);
     JsonNode manifest = json.readTree(copy.resolve("manifest.json").toFile());
     for (JsonNode layer : manifest.path("layers")) {

@@ -7,6 +7,7 @@ import com.google.cloud.tools.jib.api.RegistryImage;
 import com.google.cloud.tools.jib.api.buildplan.AbsoluteUnixPath;
 import com.google.cloud.tools.jib.api.buildplan.FileEntriesLayer;
 import com.google.cloud.tools.jib.api.buildplan.FilePermissions;
+import com.google.cloud.tools.jib.api.buildplan.Platform;
 import dev.ferry.protocol.testing.Services;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -26,7 +28,10 @@ import java.util.zip.ZipFile;
  * A JRE base image made here, with no public registry: a {@code jlink}ed runtime of the JDK that
  * runs the tests, the C libraries it and ONNX Runtime link against (found with {@code ldd}), a
  * passwd entry for the non-root user and a writable {@code /tmp}, packed by jib-core and pushed to
- * the local Distribution registry. Production images keep a public JRE base.
+ * the local Distribution registry as an image index for linux/amd64 and linux/arm64, as the images
+ * are built for both. Only the amd64 entry runs: there is no arm64 JDK here, so the arm64 entry
+ * carries the same (x86-64) runtime, and the tests read its layers without running them. Production
+ * images keep a public multi-platform JRE base.
  */
 final class JlinkedJreImage {
   /** The modules a Quarkus application with ONNX Runtime, Vert.x and JDBC needs. */
@@ -84,7 +89,8 @@ final class JlinkedJreImage {
     system.addEntry(
         Files.writeString(
             etc.resolve("passwd"),
-            "root:x:0:0:root:/root:/sbin/nologin\nferry:x:10001:10001:Ferry:/home/jboss:/sbin/nologin\n"),
+            "root:x:0:0:root:/root:/sbin/nologin\n"
+                + "ferry:x:10001:10001:Ferry:/home/jboss:/sbin/nologin\n"),
         AbsoluteUnixPath.get("/etc/passwd"));
     system.addEntry(
         Files.writeString(etc.resolve("group"), "root:x:0:\nferry:x:10001:\n"),
@@ -93,6 +99,7 @@ final class JlinkedJreImage {
     system.addEntry(empty, AbsoluteUnixPath.get("/tmp"), FilePermissions.fromOctalString("777"));
     String image = registry + "/ferry-test/jre:17";
     Jib.fromScratch()
+        .setPlatforms(Set.of(new Platform("amd64", "linux"), new Platform("arm64", "linux")))
         .addFileEntriesLayer(system.build())
         .addFileEntriesLayer(runtime.build())
         .setEnvironment(

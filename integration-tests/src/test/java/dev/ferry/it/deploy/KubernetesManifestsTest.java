@@ -194,8 +194,11 @@ class KubernetesManifestsTest {
             pod.getTolerations().stream().anyMatch(t -> "nvidia.com/gpu".equals(t.getKey())),
             "tolerates the GPU taint");
         assertEquals("TENSORRT,CUDA,CPU", config.getData().get("FERRY_AGENT_EXECUTION_PROVIDERS"));
+        assertTrue(
+            container.getImage().endsWith("-cuda"), "the GPU image: " + container.getImage());
       } else {
         assertEquals(null, gpus, "no GPU asked for on CPU nodes");
+        assertFalse(container.getImage().endsWith("-cuda"), container.getImage());
         assertEquals("CPU", config.getData().get("FERRY_AGENT_EXECUTION_PROVIDERS"));
       }
     }

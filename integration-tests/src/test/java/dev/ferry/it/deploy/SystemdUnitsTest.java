@@ -80,6 +80,12 @@ class SystemdUnitsTest {
     assertEquals("usage: systemd/install.sh agent|hub [--gpu]\n", usage.err());
   }
 
+  @Test
+  void gpuCheckScript_passesShellcheck() throws Exception {
+    Run check = run(DEPLOY, "shellcheck", "gpu-check.sh");
+    assertEquals(0, check.code(), check.out());
+  }
+
   /** The unit alone, without drop-ins. */
   private Path copy(String unit) throws IOException {
     return Files.copy(SYSTEMD.resolve(unit), dir.resolve(unit));

@@ -1,6 +1,7 @@
 package dev.ferry.it.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -133,6 +134,47 @@ final class HubApi {
     String status = new String(curl.getInputStream().readAllBytes()).strip();
     curl.waitFor(60, TimeUnit.SECONDS);
     assertEquals("201", status, "publish " + model + " " + version);
+  }
+
+  /**
+   * Publishes a release with two variants of a generated {@code [1,4] → [1,2]} model: {@code
+   * fp32-cpu} (providers CPU) and {@code fp16-cuda} (the same weights in FP16, providers
+   * CUDA;TENSORRT), with curl ({@code --form-string} for the variant fields, whose ';' curl would
+   * otherwise read as a part parameter).
+   *
+   * @return the files: {@code fp32} and {@code fp16}
+   */
+  Map<String, Path> publishVariants(String model, String version, long seed, Path dir)
+      throws Exception {
+    Path fp32 = dir.resolve(model + "-" + version + "-fp32.onnx");
+    Path fp16 = dir.resolve(model + "-" + version + "-fp16.onnx");
+    OnnxModels.matMulAdd(fp32, "x", 1, 4, 2, seed);
+    OnnxModels.matMulAddHalf(fp16, "x", 1, 4, 2, seed);
+    Process curl =
+        new ProcessBuilder(
+                "curl",
+                "-s",
+                "-w",
+                "\n%{http_code}",
+                "-H",
+                "Authorization: Bearer " + token,
+                "--form-string",
+                "variant=name=fp32-cpu,providers=CPU,precision=FP32",
+                "-F",
+                "variant.fp32-cpu.model=@" + fp32,
+                "--form-string",
+                "variant=name=fp16-cuda,providers=CUDA;TENSORRT,precision=FP16",
+                "-F",
+                "variant.fp16-cuda.model=@" + fp16,
+                "-F",
+                "version=" + version,
+                hub.url() + "/api/v1/models/" + model + "/versions")
+            .redirectErrorStream(true)
+            .start();
+    String answer = new String(curl.getInputStream().readAllBytes()).strip();
+    curl.waitFor(60, TimeUnit.SECONDS);
+    assertTrue(answer.endsWith("\n201"), "publish " + model + " " + version + ": " + answer);
+    return Map.of("fp32", fp32, "fp16", fp16);
   }
 
   /**

@@ -16,6 +16,8 @@ import java.time.Instant;
  * @param supersededBy the newer rollout that took it, or null
  * @param reason the device's reason for a failure or rollback, or null
  * @param updatedAt when its state last changed
+ * @param variant the variant of the rollout's release the device reports serving, for a release
+ *     with several; null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeviceInRollout(
@@ -25,4 +27,28 @@ public record DeviceInRollout(
     String previousVersion,
     String supersededBy,
     String reason,
-    Instant updatedAt) {}
+    Instant updatedAt,
+    String variant) {
+
+  /**
+   * A device's part in the rollout of a release of one model file, or before it reports a variant.
+   *
+   * @param id the device
+   * @param wave its wave
+   * @param state where it stands
+   * @param previousVersion what it was assigned before, or null
+   * @param supersededBy the newer rollout that took it, or null
+   * @param reason the device's reason, or null
+   * @param updatedAt when its state last changed
+   */
+  public DeviceInRollout(
+      String id,
+      int wave,
+      String state,
+      String previousVersion,
+      String supersededBy,
+      String reason,
+      Instant updatedAt) {
+    this(id, wave, state, previousVersion, supersededBy, reason, updatedAt, null);
+  }
+}

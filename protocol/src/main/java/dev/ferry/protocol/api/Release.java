@@ -1,9 +1,11 @@
 package dev.ferry.protocol.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.release.ServingSpec;
 import dev.ferry.protocol.signing.Envelope;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * A published, signed release of a model: the answer of {@code POST /api/v1/models/{name}/versions}
@@ -22,6 +24,9 @@ import java.time.Instant;
  * @param createdBy the name of the token that published it
  * @param createdAt when it was published
  * @param revoked when and why it was withdrawn; null while it is not
+ * @param variants the variants of a release published for several accelerators, in the release's
+ *     order ({@code manifestDigest} is then that of the OCI image index listing them); empty, and
+ *     left out, for a release of one model file
  */
 public record Release(
     String name,
@@ -36,4 +41,59 @@ public record Release(
     String license,
     String createdBy,
     Instant createdAt,
-    ReleaseRevocation revoked) {}
+    ReleaseRevocation revoked,
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<VariantSummary> variants) {
+
+  /** Copies the variants. */
+  public Release {
+    variants = variants == null ? List.of() : List.copyOf(variants);
+  }
+
+  /**
+   * A release of one model file.
+   *
+   * @param name the model name
+   * @param version its semantic version
+   * @param releaseSeq its release sequence
+   * @param repository where agents pull it
+   * @param manifestDigest the model manifest's digest
+   * @param size bytes of the artifact
+   * @param serving the serving spec
+   * @param statement the signed release statement
+   * @param description what it is, or null
+   * @param license its license, or null
+   * @param createdBy who published it
+   * @param createdAt when
+   * @param revoked its revocation, or null
+   */
+  public Release(
+      String name,
+      String version,
+      long releaseSeq,
+      String repository,
+      Digest manifestDigest,
+      long size,
+      ServingSpec serving,
+      Envelope statement,
+      String description,
+      String license,
+      String createdBy,
+      Instant createdAt,
+      ReleaseRevocation revoked) {
+    this(
+        name,
+        version,
+        releaseSeq,
+        repository,
+        manifestDigest,
+        size,
+        serving,
+        statement,
+        description,
+        license,
+        createdBy,
+        createdAt,
+        revoked,
+        List.of());
+  }
+}

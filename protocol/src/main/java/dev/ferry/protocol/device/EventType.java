@@ -31,5 +31,10 @@ public enum EventType {
    * The agent has not seen a fresh, correctly signed desired state for longer than it waits (a
    * warning: it keeps serving).
    */
-  STALE
+  STALE,
+  /**
+   * An execution provider the device prefers cannot be used here (not in its ONNX Runtime build, or
+   * it failed to initialise at start); the reason names the provider and why. Sent once per start.
+   */
+  PROVIDER_UNUSABLE
 }

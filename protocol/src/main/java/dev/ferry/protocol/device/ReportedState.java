@@ -6,8 +6,10 @@ import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.json.MaxBytes;
 import dev.ferry.protocol.json.Schema;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * What a device has: published retained on its {@code reported} topic on every change.
@@ -17,7 +19,8 @@ import java.util.Map;
  * @param desiredSequence the sequence of the latest desired state the agent accepted; 0 if none
  * @param agentVersion the agent's version
  * @param labels the agent's own labels, for example {@code site=berlin}
- * @param executionProviders the execution providers available on the device, in preference order
+ * @param executionProviders the execution providers usable on the device: offered by its ONNX
+ *     Runtime build and proved at start by a session on a tiny model (never merely configured)
  * @param models one report per assigned or installed model
  * @param rootVersion the version of the trust root the agent holds; null from older agents
  * @param freshness {@value #FRESH}, or {@value #STALE} when the agent has not seen a fresh,
@@ -25,6 +28,8 @@ import java.util.Map;
  *     agents
  * @param revoked each release ({@code model@version}) the agent withdrew from service or refused to
  *     install because it is revoked; empty when none
+ * @param providerProblems each execution provider the device prefers but cannot use, with why (for
+ *     example {@code CUDA} → {@code not in this ONNX Runtime build}); empty when none
  */
 @Schema("ferry.reported/v1")
 @MaxBytes(256 << 10)
@@ -38,7 +43,8 @@ public record ReportedState(
     List<ModelReport> models,
     Integer rootVersion,
     String freshness,
-    List<String> revoked) {
+    List<String> revoked,
+    Map<String, String> providerProblems) {
   /** Freshness of an agent that has seen a fresh desired state. */
   public static final String FRESH = "FRESH";
 
@@ -62,5 +68,8 @@ public record ReportedState(
           "freshness", "must be " + FRESH + " or " + STALE + ", got " + Fields.show(freshness));
     }
     revoked = Fields.list(revoked, "revoked");
+    providerProblems =
+        Collections.unmodifiableSortedMap(
+            new TreeMap<>(Fields.map(providerProblems, "providerProblems")));
   }
 }

@@ -14,5 +14,20 @@ public final class Annotations {
   /** OCI: the version of the packaged software, here the model version. */
   public static final String VERSION = "org.opencontainers.image.version";
 
+  /**
+   * Ferry, on a manifest descriptor of a release's image index and on the variant's manifest: the
+   * variant's name, for example {@code fp16-cuda}.
+   */
+  public static final String VARIANT_NAME = "dev.ferry.variant.name";
+
+  /**
+   * Ferry, beside {@link #VARIANT_NAME}: the execution providers the variant targets, best first,
+   * comma-separated ({@code TENSORRT,CUDA}); empty when it fits any.
+   */
+  public static final String VARIANT_PROVIDERS = "dev.ferry.variant.providers";
+
+  /** Ferry, beside {@link #VARIANT_NAME}: the variant's precision ({@code FP16}). */
+  public static final String VARIANT_PRECISION = "dev.ferry.variant.precision";
+
   private Annotations() {}
 }

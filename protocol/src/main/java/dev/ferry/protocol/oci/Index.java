@@ -10,7 +10,7 @@ import java.util.Map;
 
 /**
  * An OCI image index: the answer of the referrers API and of the {@code sha256-<hex>} referrers
- * tag.
+ * tag, and the top of a release with several variants ({@link #ofVariants}).
  *
  * @param schemaVersion always 2
  * @param mediaType {@link MediaTypes#OCI_INDEX}
@@ -50,5 +50,29 @@ public record Index(
    */
   public static Index of(List<Descriptor> manifests) {
     return new Index(2, MediaTypes.OCI_INDEX, null, manifests, null, Map.of());
+  }
+
+  /**
+   * The index of a release with several variants: one ModelPack manifest per variant, each
+   * descriptor annotated with the variant ({@link Annotations#VARIANT_NAME} and beside it), no
+   * {@code platform} (a model file is the same bytes on every OS and CPU architecture).
+   *
+   * @param variants the variants' manifest descriptors, in the release's order
+   * @param annotations index annotations, for example {@link Annotations#VERSION}
+   * @return the index, with {@code artifactType} {@link MediaTypes#MODEL_ARTIFACT}
+   */
+  public static Index ofVariants(List<Descriptor> variants, Map<String, String> annotations) {
+    return new Index(
+        2, MediaTypes.OCI_INDEX, MediaTypes.MODEL_ARTIFACT, variants, null, annotations);
+  }
+
+  /**
+   * The listed manifest with that digest.
+   *
+   * @param digest a manifest digest
+   * @return its descriptor, or null if the index does not list it
+   */
+  public Descriptor manifest(Digest digest) {
+    return manifests.stream().filter(m -> m.digest().equals(digest)).findFirst().orElse(null);
   }
 }

@@ -7,7 +7,6 @@ import dev.ferry.protocol.json.MaxBytes;
 import dev.ferry.protocol.json.Schema;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
@@ -23,7 +22,8 @@ import java.util.Set;
  * @param outputs the graph outputs
  * @param executionProviders the execution providers allowed to run it (for example {@code CUDA},
  *     {@code CPU}); empty allows any
- * @param sessionHints ONNX Runtime session options the release manager suggests; empty when none
+ * @param sessionHints ONNX Runtime session options the release manager suggests; {@link
+ *     SessionHints#NONE} when none (also when absent)
  */
 @Schema("ferry.serving/v1")
 @MaxBytes(16 << 20)
@@ -35,7 +35,7 @@ public record ServingSpec(
     List<TensorSpec> inputs,
     List<TensorSpec> outputs,
     List<String> executionProviders,
-    Map<String, String> sessionHints) {
+    SessionHints sessionHints) {
 
   /** The Open Inference Protocol platform name of ONNX models. */
   public static final String ONNX_PLATFORM = "onnx_onnxv1";
@@ -52,7 +52,7 @@ public record ServingSpec(
     inputs = unique(Fields.nonEmptyList(inputs, "inputs"), "inputs");
     outputs = unique(Fields.nonEmptyList(outputs, "outputs"), "outputs");
     executionProviders = Fields.list(executionProviders, "executionProviders");
-    sessionHints = Fields.map(sessionHints, "sessionHints");
+    sessionHints = sessionHints == null ? SessionHints.NONE : sessionHints;
   }
 
   /**

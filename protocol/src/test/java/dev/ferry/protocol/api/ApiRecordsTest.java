@@ -160,6 +160,11 @@ class ApiRecordsTest extends RecordContract {
             text("high"),
             "VersionMetrics: errorRate must be a number, got the string 'high'"),
         new Case(
+            VariantSummary.of(Samples.releaseVariant()),
+            "goldenCheck",
+            text("LATER"),
+            "VariantSummary: goldenCheck must be one of [AT_PUBLISH, ON_DEVICE], got 'LATER'"),
+        new Case(
             bucket(),
             "requests",
             text("many"),
@@ -189,6 +194,30 @@ class ApiRecordsTest extends RecordContract {
   }
 
   @Test
+  void release_listsVariantsOnlyWhenItHasSome() {
+    assertTrue(!new String(CODEC.encode(release()), StandardCharsets.UTF_8).contains("variants"));
+    Release withVariants =
+        new Release(
+            "ocr-det",
+            "1.2.0",
+            3,
+            "127.0.0.1:5000/models/ocr-det",
+            Samples.digest("index"),
+            4711,
+            Samples.serving(),
+            Samples.releaseEnvelope(),
+            null,
+            null,
+            "ci",
+            T0,
+            null,
+            List.of(VariantSummary.of(Samples.releaseVariant())));
+    Release decoded = CODEC.decode(CODEC.encode(withVariants), Release.class);
+    assertEquals(withVariants, decoded);
+    assertEquals(VariantSummary.GoldenCheck.ON_DEVICE, decoded.variants().get(0).goldenCheck());
+  }
+
+  @Test
   void issuedToken_keepsItsSecretOutOfToString() {
     assertEquals(
         "IssuedToken[ci, viewer]", new IssuedToken("ci", "viewer", "fy_secret", T0).toString());
@@ -203,7 +232,7 @@ class ApiRecordsTest extends RecordContract {
             .map(sample -> sample.getClass().getName())
             .collect(Collectors.toCollection(TreeSet::new));
     assertEquals(publicRecords(), tested);
-    assertEquals(27, tested.size());
+    assertEquals(28, tested.size());
   }
 
   /** Every public record of this package, nested ones included. */

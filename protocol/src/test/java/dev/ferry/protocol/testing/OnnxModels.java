@@ -75,6 +75,30 @@ public final class OnnxModels {
     return new Linear(w, b);
   }
 
+  /**
+   * The model of {@link #matMulAdd} with the same weights stored as FP16 initializers, each cast to
+   * FP32 by a {@code Cast} node: an FP16 variant with the FP32 inputs and outputs of the original.
+   * The weights (multiples of 1/8 in [-1, 1]) are exact in FP16, so both compute the same outputs.
+   */
+  public static Linear matMulAddHalf(
+      Path path, String input, long batch, int rows, int cols, long seed) {
+    Linear linear = matMulAdd(path, input, batch, rows, cols, seed);
+    Object dim = batch == DYNAMIC ? "batch" : batch;
+    Msg graph =
+        new Msg()
+            .msg(1, cast("W16", "W", FLOAT))
+            .msg(1, cast("B16", "B", FLOAT))
+            .msg(1, node("MatMul", List.of(input, "W"), "xw"))
+            .msg(1, node("Add", List.of("xw", "B"), "y"))
+            .string(2, "matmul_add_fp16")
+            .msg(5, halfInitializer("W16", List.of((long) rows, (long) cols), flatten(linear.w())))
+            .msg(5, halfInitializer("B16", List.of((long) cols), linear.b()))
+            .msg(11, tensorValue(input, FLOAT, List.of(dim, (long) rows)))
+            .msg(12, tensorValue("y", FLOAT, List.of(dim, (long) cols)));
+    write(path, model(graph, "", 17));
+    return linear;
+  }
+
   /** {@code y = Identity(x)} of one element type; dims are Long values or String names. */
   public static void identity(Path path, int elemType, List<Object> dims) {
     Msg graph =
@@ -244,6 +268,34 @@ public final class OnnxModels {
     Msg tensor = new Msg();
     dims.forEach(dim -> tensor.int64(1, dim));
     return tensor.int64(2, FLOAT).string(8, name).bytes(9, raw.array());
+  }
+
+  /** A {@code Cast} node; attribute {@code to} is an INT (type 2) attribute. */
+  private static Msg cast(String input, String output, int to) {
+    Msg attribute = new Msg().string(1, "to").int64(3, to).int64(20, 2);
+    return node("Cast", List.of(input), output).msg(5, attribute);
+  }
+
+  private static Msg halfInitializer(String name, List<Long> dims, float[] values) {
+    ByteBuffer raw = ByteBuffer.allocate(values.length * 2).order(ByteOrder.LITTLE_ENDIAN);
+    for (float value : values) {
+      raw.putShort(half(value));
+    }
+    Msg tensor = new Msg();
+    dims.forEach(dim -> tensor.int64(1, dim));
+    return tensor.int64(2, FLOAT16).string(8, name).bytes(9, raw.array());
+  }
+
+  /** IEEE half of a float that is zero or normal in half precision, mantissa truncated. */
+  static short half(float value) {
+    int bits = Float.floatToIntBits(value);
+    int sign = (bits >>> 16) & 0x8000;
+    if ((bits & 0x7fffffff) == 0) {
+      return (short) sign;
+    }
+    int exponent = ((bits >>> 23) & 0xff) - 127 + 15;
+    int mantissa = (bits >>> 13) & 0x3ff;
+    return (short) (sign | exponent << 10 | mantissa);
   }
 
   private static float[] flatten(float[][] matrix) {

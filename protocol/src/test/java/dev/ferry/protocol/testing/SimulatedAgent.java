@@ -103,6 +103,7 @@ public final class SimulatedAgent {
         models,
         1,
         null,
+        null,
         null);
   }
 }

@@ -5,15 +5,19 @@ import dev.ferry.protocol.device.ModelAssignment;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Descriptor;
 import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.oci.Index;
 import dev.ferry.protocol.oci.Manifest;
 import dev.ferry.protocol.oci.MediaTypes;
 import dev.ferry.protocol.registry.RegistryClient;
 import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.release.GoldenCase;
 import dev.ferry.protocol.release.GoldenVectors;
+import dev.ferry.protocol.release.Precision;
 import dev.ferry.protocol.release.ReleasePredicate;
 import dev.ferry.protocol.release.ReleaseStatement;
+import dev.ferry.protocol.release.ReleaseVariant;
 import dev.ferry.protocol.release.ServingSpec;
+import dev.ferry.protocol.release.SessionHints;
 import dev.ferry.protocol.release.Tensor;
 import dev.ferry.protocol.release.TensorSpec;
 import dev.ferry.protocol.signing.Ed25519;
@@ -30,6 +34,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -164,6 +169,68 @@ public final class TestHub {
       throws IOException {
     Path file = dir.resolve(model + "-" + version + ".onnx");
     OnnxModels.Linear linear = OnnxModels.matMulAdd(file, "x", 1, shape[0], shape[1], seed);
+    return publishGenerated(
+        client,
+        pullFrom,
+        repository,
+        model,
+        version,
+        releaseSeq,
+        shape,
+        linear,
+        flaw,
+        file,
+        List.of());
+  }
+
+  /**
+   * Publishes the FP16 copy of the model {@link #publish} generates from the same seed ({@link
+   * OnnxModels#matMulAddHalf}), allowed on the given providers only: a part of a release with
+   * variants.
+   *
+   * @return the release
+   */
+  public Release publishHalf(
+      RegistryClient client,
+      String pullFrom,
+      String repository,
+      String model,
+      String version,
+      long releaseSeq,
+      int[] shape,
+      long seed,
+      List<String> providers,
+      Path dir)
+      throws IOException {
+    Path file = dir.resolve(model + "-" + version + "-fp16.onnx");
+    OnnxModels.Linear linear = OnnxModels.matMulAddHalf(file, "x", 1, shape[0], shape[1], seed);
+    return publishGenerated(
+        client,
+        pullFrom,
+        repository,
+        model,
+        version,
+        releaseSeq,
+        shape,
+        linear,
+        Flaw.NONE,
+        file,
+        providers);
+  }
+
+  private Release publishGenerated(
+      RegistryClient client,
+      String pullFrom,
+      String repository,
+      String model,
+      String version,
+      long releaseSeq,
+      int[] shape,
+      OnnxModels.Linear linear,
+      Flaw flaw,
+      Path file,
+      List<String> providers)
+      throws IOException {
     double[] x = new double[shape[0]];
     Arrays.setAll(x, i -> (i % 7) - 3);
     double[] y = linear.apply(x);
@@ -184,14 +251,86 @@ public final class TestHub {
             17,
             List.of(new TensorSpec("x", Datatype.FP32, List.of(1L, (long) shape[0]))),
             List.of(new TensorSpec("y", Datatype.FP32, List.of(1L, (long) shape[1]))),
-            List.of(),
-            Map.of());
+            providers,
+            SessionHints.NONE);
     byte[] modelBytes =
         flaw == Flaw.MODEL_DOES_NOT_LOAD
             ? ("not an ONNX model " + version).getBytes(StandardCharsets.UTF_8)
             : Files.readAllBytes(file);
     return publishModel(
         client, pullFrom, repository, releaseSeq, modelBytes, serving, golden, linear);
+  }
+
+  /**
+   * One variant of a release with several: a release pushed on its own, and what the index and the
+   * statement say of it.
+   *
+   * @param name the variant's name
+   * @param providers the providers it targets
+   * @param precision its precision
+   * @param part the variant's own artifact, pushed with {@link #publish} or {@link #publishHalf}
+   */
+  public record Variant(String name, List<String> providers, Precision precision, Release part) {}
+
+  /**
+   * Pushes the OCI image index of a release with variants, tagged with the version, and makes its
+   * statement: subject the index, every variant named in the predicate. The release's manifest and
+   * weights are those of the first variant.
+   *
+   * @param client pushes to the registry
+   * @param releaseSeq the release sequence
+   * @param variants the variants, in the release's order, each already pushed
+   * @return the release
+   */
+  public Release publishVariants(RegistryClient client, long releaseSeq, List<Variant> variants)
+      throws IOException {
+    List<Descriptor> entries = new ArrayList<>();
+    List<ReleaseVariant> signed = new ArrayList<>();
+    for (Variant variant : variants) {
+      Manifest manifest = variant.part().manifest();
+      ReleaseVariant named =
+          new ReleaseVariant(
+              variant.name(),
+              variant.providers(),
+              variant.precision(),
+              variant.part().manifestDigest(),
+              manifest.layerAt("serving.json").digest(),
+              manifest.layerAt("golden.json").digest());
+      signed.add(named);
+      entries.add(
+          new Descriptor(
+              MediaTypes.OCI_MANIFEST,
+              named.manifestDigest(),
+              CODEC.encode(manifest).length,
+              named.annotations(),
+              MediaTypes.MODEL_ARTIFACT));
+    }
+    Release first = variants.get(0).part();
+    String repository = first.reference().substring(first.reference().indexOf('/') + 1);
+    Digest digest =
+        client.putManifest(
+            repository,
+            first.version(),
+            MediaTypes.OCI_INDEX,
+            CODEC.encode(Index.ofVariants(entries, Map.of())));
+    ReleasePredicate predicate =
+        new ReleasePredicate(
+            first.model(),
+            first.version(),
+            releaseSeq,
+            Instant.now(),
+            signed.get(0).servingDigest(),
+            signed.get(0).goldenDigest(),
+            null,
+            signed);
+    return new Release(
+        first.model(),
+        first.version(),
+        first.reference(),
+        digest,
+        first.manifest(),
+        ReleaseStatement.of(first.reference(), digest, predicate),
+        first.linear());
   }
 
   /**

@@ -1,0 +1,143 @@
+package dev.ferry.it.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.it.identity.DeviceIdentity;
+import dev.ferry.it.identity.Enrollment;
+import dev.ferry.protocol.api.DeviceInRollout;
+import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.testing.Services;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A release with two variants, FP32 for CPU and FP16 for CUDA/TensorRT, published to the hub's
+ * embedded registry as an OCI image index that skopeo reads, rolled out to a real agent on a
+ * machine without CUDA: the agent chooses the CPU variant, fetches its layers only, serves it and
+ * reports it; the hub's device and rollout views show it.
+ */
+class VariantsIT {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final String TOKEN =
+      dev.ferry.protocol.testing.AdminTokens.random("variants-it-admin");
+  private static final String INFER =
+      "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}]}";
+
+  @TempDir Path dir;
+
+  @Test
+  void twoVariants_theAgentWithoutCudaChoosesFetchesAndServesTheCpuOne() throws Exception {
+    int mqtt = JarProcess.freePort();
+    Map<String, String> hubEnv =
+        Map.of(
+            "FERRY_HUB_DATA_DIR",
+            dir.resolve("hub").toString(),
+            "FERRY_HUB_BOOTSTRAP_TOKEN",
+            TOKEN,
+            "FERRY_HUB_MQTT_HOST",
+            "127.0.0.1",
+            "FERRY_HUB_MQTT_PORT",
+            String.valueOf(mqtt));
+    try (JarProcess hub = JarProcess.start("hub", hubEnv, dir.resolve("hub.log"))) {
+      HubApi api = new HubApi(hub, TOKEN);
+      Map<String, Path> files = api.publishVariants("variants-it", "1.0.0", 3, dir);
+      DeviceIdentity reader = new Enrollment(hub.url(), TOKEN).enroll("skopeo-reader");
+      JsonNode index = skopeoIndex(hub, reader);
+      assertEquals("application/vnd.oci.image.index.v1+json", index.get("mediaType").asText());
+      assertEquals(2, index.get("manifests").size());
+      assertEquals(
+          "fp16-cuda", index.at("/manifests/1/annotations/dev.ferry.variant.name").asText());
+      assertEquals(
+          "CUDA,TENSORRT",
+          index.at("/manifests/1/annotations/dev.ferry.variant.providers").asText());
+
+      Path agentData = dir.resolve("agent");
+      try (JarProcess agent =
+          JarProcess.start("agent", agentEnv(hub, mqtt, agentData), dir.resolve("agent.log"))) {
+        String rollout = api.rollout("variants-it", "1.0.0", "\"devices\":[\"edge-variants\"]");
+        new Oip(agent).awaitVersion("variants-it", INFER, "1.0.0");
+
+        assertTrue(cached(agentData, files.get("fp32")), "the CPU variant's weights are cached");
+        assertFalse(cached(agentData, files.get("fp16")), "the CUDA variant's were fetched");
+
+        JsonNode active = activeVersion(api);
+        assertEquals("fp32-cpu", active.get("variant").asText());
+        assertEquals("CPU", active.get("executionProvider").asText());
+        DeviceInRollout device = awaitRolloutVariant(api, rollout);
+        assertEquals("fp32-cpu", device.variant());
+      }
+    }
+  }
+
+  private Map<String, String> agentEnv(JarProcess hub, int mqtt, Path data) throws Exception {
+    Path root =
+        Files.writeString(
+            dir.resolve("root.json"), new HubApi(hub, TOKEN).get("/api/v1/trust/root").body());
+    Map<String, String> env = new HashMap<>();
+    env.put("FERRY_AGENT_DEVICE_ID", "edge-variants");
+    env.put("FERRY_AGENT_TRUST_ROOT", root.toString());
+    env.put("FERRY_AGENT_DATA_DIR", data.toString());
+    env.put("FERRY_AGENT_MQTT_URL", "ssl://127.0.0.1:" + mqtt);
+    env.put("FERRY_AGENT_HUB_URL", hub.url());
+    // a GPU-first preference on a machine whose ONNX Runtime offers CPU only
+    env.put("FERRY_AGENT_EXECUTION_PROVIDERS", "TENSORRT,CUDA,CPU");
+    Enrollment enrollment = new Enrollment(hub.url(), TOKEN);
+    env.put(
+        "FERRY_AGENT_ENROLLMENT_TOKEN_FILE",
+        Enrollment.tokenFile(dir.resolve("token"), enrollment.token("edge-variants")).toString());
+    env.put("FERRY_AGENT_REGISTRY_PLAIN_HTTP", "127.0.0.1:" + hub.port);
+    return env;
+  }
+
+  /** The release's tag as skopeo reads it raw, with an enrolled device's credential. */
+  private static JsonNode skopeoIndex(JarProcess hub, DeviceIdentity reader) throws Exception {
+    String raw =
+        Services.exec(
+                "skopeo",
+                "inspect",
+                "--raw",
+                "--tls-verify=false",
+                "--creds",
+                reader.name() + ":" + reader.password(),
+                "docker://127.0.0.1:" + hub.port + "/models/variants-it:1.0.0")
+            .strip();
+    return JSON.readTree(raw);
+  }
+
+  private static boolean cached(Path agentData, Path model) throws Exception {
+    String hex = Digest.of(Files.readAllBytes(model)).hex();
+    return Files.exists(agentData.resolve("blobs/sha256").resolve(hex));
+  }
+
+  /** The device's active version of the model, as the hub shows its reported state. */
+  private static JsonNode activeVersion(HubApi api) throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (true) {
+      String reported = api.device("edge-variants").reported();
+      JsonNode active = reported == null ? null : JSON.readTree(reported).at("/models/0/active");
+      if (active != null && active.has("variant") || System.nanoTime() > deadline) {
+        return active;
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private static DeviceInRollout awaitRolloutVariant(HubApi api, String rollout) throws Exception {
+    long deadline = System.nanoTime() + 30_000_000_000L;
+    while (true) {
+      DeviceInRollout device = api.rolloutState(rollout).devices().get(0);
+      if (device.variant() != null || System.nanoTime() > deadline) {
+        return device;
+      }
+      Thread.sleep(200);
+    }
+  }
+}
