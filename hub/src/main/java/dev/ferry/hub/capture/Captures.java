@@ -8,6 +8,7 @@ import dev.ferry.protocol.capture.CaptureUpload;
 import dev.ferry.protocol.files.AtomicFiles;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.release.ModelNames;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +76,7 @@ public final class Captures {
    */
   public List<DatasetSummary> pack(
       String model, String version, LocalDate day, CapturePolicy policy) throws IOException {
+    checkNames(model, version);
     List<StoredSample> waiting = inbox.waiting(model, version, day);
     List<DatasetSummary> made = new ArrayList<>();
     int part = existingParts(model, version, day) + 1;
@@ -145,7 +147,14 @@ public final class Captures {
     return (int) list(model, version).stream().filter(d -> d.name().startsWith(prefix)).count();
   }
 
+  /** The folder of a version's dataset records; the names are checked, so no path escapes. */
   private Path dir(String model, String version) {
+    checkNames(model, version);
     return datasets.resolve(model).resolve(version);
+  }
+
+  private static void checkNames(String model, String version) {
+    ModelNames.requireName(model, "model");
+    ModelNames.requireVersion(version, "version");
   }
 }

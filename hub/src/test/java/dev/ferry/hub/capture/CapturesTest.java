@@ -118,6 +118,14 @@ class CapturesTest {
         header.startsWith("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }"), header);
   }
 
+  @Test
+  void list_refusesAVersionThatWouldLeaveTheCaptureFolder() {
+    var error =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.ferry.protocol.json.FieldException.class, () -> captures().list("det", ".."));
+    assertEquals("version must be a semantic version such as 1.4.0, got '..'", error.getMessage());
+  }
+
   private Captures captures() {
     return new Captures(dir, registry, Clock.fixed(T0.plusSeconds(86_400), ZoneOffset.UTC));
   }
