@@ -58,6 +58,15 @@ public final class Capture {
   }
 
   /**
+   * Switches capture off for every model not named.
+   *
+   * @param models the models the accepted state assigns
+   */
+  public void keepOnly(java.util.Set<String> models) {
+    samplers.keySet().retainAll(models);
+  }
+
+  /**
    * Offers a served request; returns at once. Does nothing unless the model's policy samples it.
    *
    * @param model the model
