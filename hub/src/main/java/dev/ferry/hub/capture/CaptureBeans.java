@@ -14,4 +14,10 @@ public class CaptureBeans {
   Captures captures(HubConfig config, ArtifactStore store, Clock clock) {
     return new Captures(config.dataDir().resolve("captures"), store, clock);
   }
+
+  @Produces
+  @Singleton
+  CapturePolicies policies(HubConfig config) {
+    return new CapturePolicies(config.dataDir().resolve("captures").resolve("policies"));
+  }
 }
