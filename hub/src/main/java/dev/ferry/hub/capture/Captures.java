@@ -142,6 +142,50 @@ public final class Captures {
     return list(model, version).stream().filter(d -> d.name().equals(name)).findFirst();
   }
 
+  /**
+   * Deletes a model's datasets packed longer ago than the retention, from the registry and the
+   * listing; keeps every other.
+   *
+   * @param model the model
+   * @param retention how long a dataset is kept
+   * @return the names of the datasets deleted
+   */
+  public List<String> expire(String model, java.time.Duration retention) throws IOException {
+    ModelNames.requireName(model, "model");
+    Path modelDir = datasets.resolve(model);
+    if (!Files.isDirectory(modelDir)) {
+      return List.of();
+    }
+    java.time.Instant cutoff = clock.instant().minus(retention);
+    List<String> deleted = new ArrayList<>();
+    try (Stream<Path> versions = Files.list(modelDir)) {
+      for (Path version : versions.toList()) {
+        for (DatasetSummary dataset : list(model, version.getFileName().toString())) {
+          if (!dataset.createdAt().isAfter(cutoff)) {
+            delete(model, version, dataset);
+            deleted.add(dataset.name());
+          }
+        }
+      }
+    }
+    return deleted;
+  }
+
+  private void delete(String model, Path versionDir, DatasetSummary dataset) throws IOException {
+    store.deleteManifest(push.repositoryOf(model), dataset.name(), Digest.parse(dataset.digest()));
+    Files.delete(versionDir.resolve(dataset.name() + ".json"));
+  }
+
+  /** The models that have datasets. */
+  public List<String> models() throws IOException {
+    if (!Files.isDirectory(datasets)) {
+      return List.of();
+    }
+    try (Stream<Path> models = Files.list(datasets)) {
+      return models.map(m -> m.getFileName().toString()).sorted().toList();
+    }
+  }
+
   private int existingParts(String model, String version, LocalDate day) throws IOException {
     String prefix = DatasetPacker.name(version, day, 1);
     return (int) list(model, version).stream().filter(d -> d.name().startsWith(prefix)).count();

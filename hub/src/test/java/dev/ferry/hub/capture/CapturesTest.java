@@ -105,6 +105,25 @@ class CapturesTest {
   }
 
   @Test
+  void expire_deletesTheDatasetsPastRetentionAndNothingElse() throws IOException {
+    MutableClock clock = new MutableClock(T0);
+    Captures captures = new Captures(dir, registry, clock);
+    captures.receive("dev-1", new CaptureUpload(List.of(sample("a-1", T0))));
+    String old = captures.pack("det", "1.0.0", DAY, null).get(0).name();
+    clock.now = T0.plus(java.time.Duration.ofDays(5));
+    captures.receive("dev-1", new CaptureUpload(List.of(sample("a-2", T0.plusSeconds(9)))));
+    String recent = captures.pack("det", "1.0.0", DAY, null).get(0).name();
+    clock.now = T0.plus(java.time.Duration.ofDays(7));
+
+    assertEquals(List.of(old), captures.expire("det", java.time.Duration.ofDays(7)));
+    assertEquals(
+        List.of(recent), captures.list("det", "1.0.0").stream().map(d -> d.name()).toList());
+    assertEquals(java.util.Set.of("models/det/captures:" + recent), registry.manifests.keySet());
+    assertEquals(List.of(), captures.expire("det", java.time.Duration.ofDays(7)));
+    assertEquals(List.of(), captures.expire("other", java.time.Duration.ofDays(7)));
+  }
+
+  @Test
   void npy_writesAOneDimensionalShapeAsAOneTuple() {
     CapturedTensor tensor =
         new CapturedTensor(
@@ -182,6 +201,35 @@ class CapturesTest {
     @Override
     public Digest putReferrer(String repository, Manifest referrer) {
       throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void deleteManifest(String repository, String tag, Digest digest) {
+      manifests.remove(repository + ":" + tag);
+    }
+  }
+
+  /** A clock the test sets. */
+  private static final class MutableClock extends Clock {
+    Instant now;
+
+    MutableClock(Instant now) {
+      this.now = now;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public java.time.ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(java.time.ZoneId zone) {
+      return this;
     }
   }
 }
