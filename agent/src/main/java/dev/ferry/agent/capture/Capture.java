@@ -40,17 +40,16 @@ public final class Capture {
   }
 
   /**
-   * Sets a model's policy, as the accepted desired state says; a release that forbids capture, a
-   * policy whose selector does not match this device, or no policy switches it off.
+   * Sets a model's policy, as the accepted desired state says; no policy, or one whose selector
+   * does not match this device, switches it off. (A release that forbids capture is checked per
+   * request, on the version that serves it.)
    *
    * @param model the model
    * @param policy the policy, or null for none
-   * @param forbidden whether the release serving now forbids capture
    * @param labels this device's labels
    */
-  public void configure(
-      String model, CapturePolicy policy, boolean forbidden, Map<String, String> labels) {
-    if (policy == null || forbidden || !policy.appliesTo(labels)) {
+  public void configure(String model, CapturePolicy policy, Map<String, String> labels) {
+    if (policy == null || !policy.appliesTo(labels)) {
       samplers.remove(model);
     } else if (!samplers.containsKey(model) || !samplers.get(model).policy().equals(policy)) {
       samplers.put(model, new CaptureSampler(policy, clock, random));

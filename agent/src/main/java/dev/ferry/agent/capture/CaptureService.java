@@ -109,7 +109,7 @@ public class CaptureService {
     Set<String> assigned = new HashSet<>();
     for (Target target : stateFile.load().targets()) {
       assigned.add(target.name());
-      capture.configure(target.name(), target.assignment().capture(), false, config.labels());
+      capture.configure(target.name(), target.assignment().capture(), config.labels());
     }
     capture.keepOnly(assigned);
   }

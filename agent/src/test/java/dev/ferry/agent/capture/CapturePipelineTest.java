@@ -41,7 +41,7 @@ class CapturePipelineTest {
   @Test
   void offer_dropsAndCountsWhenTheQueueIsFull() {
     Capture capture = capture(4);
-    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), false, Map.of());
+    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
     for (int i = 0; i < 10; i++) {
       serve(capture);
     }
@@ -54,15 +54,15 @@ class CapturePipelineTest {
   void offer_capturesNothingWithoutAPolicyOrWhenTheReleaseForbidsIt() throws IOException {
     Capture capture = capture(100);
     serve(capture);
-    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), true, Map.of());
-    serve(capture);
-    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), false, Map.of());
+    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
+    // the version serving forbids capture (its serving.json's captureForbidden)
     capture.offer("det", "1.0.0", true, List.of(X), List.of(Y), false);
+    capture.configure("det", null, Map.of());
+    serve(capture);
     capture.configure(
         "det",
         new CapturePolicy(
             1, 1000, 1 << 30, CaptureTensors.BOTH, false, null, null, Map.of("site", "paris")),
-        false,
         Map.of("site", "berlin"));
     serve(capture);
     CaptureSpool spool = new CaptureSpool(dir.resolve("capture"), 1 << 20);
@@ -77,7 +77,7 @@ class CapturePipelineTest {
   @Test
   void writer_encodesTheTensorsAsLittleEndianBytes() throws IOException {
     Capture capture = capture(10);
-    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), false, Map.of());
+    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
     serve(capture);
     CaptureSpool spool = new CaptureSpool(dir.resolve("capture"), 1 << 20);
     new CaptureWriter(capture, spool, meters).flush();
@@ -92,7 +92,7 @@ class CapturePipelineTest {
   @Test
   void spool_refusesWhatExceedsItsBudgetAndCountsItDropped() {
     Capture capture = capture(100);
-    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), false, Map.of());
+    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
     for (int i = 0; i < 50; i++) {
       serve(capture);
     }
@@ -106,7 +106,7 @@ class CapturePipelineTest {
   @Test
   void spool_survivesARestartAndAWeekOfflineThenUploadsEachSampleOnce() throws IOException {
     Capture capture = capture(10_000);
-    capture.configure("det", CapturePolicy.sampling(1, 10, 1 << 30), false, Map.of());
+    capture.configure("det", CapturePolicy.sampling(1, 10, 1 << 30), Map.of());
     CaptureSpool spool = new CaptureSpool(dir.resolve("capture"), 64 << 20);
     CaptureWriter writer = new CaptureWriter(capture, spool, meters);
     FakeHub hub = new FakeHub();
@@ -138,7 +138,7 @@ class CapturePipelineTest {
   @Test
   void spool_givesNewIdsAfterARestart() throws IOException {
     Capture capture = capture(10);
-    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), false, Map.of());
+    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
     CaptureSpool spool = new CaptureSpool(dir.resolve("capture"), 1 << 20);
     serve(capture);
     new CaptureWriter(capture, spool, meters).flush();

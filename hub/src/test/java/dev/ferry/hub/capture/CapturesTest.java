@@ -124,6 +124,24 @@ class CapturesTest {
   }
 
   @Test
+  void receive_refusesAMalformedUploadWithItsReasonAndKeepsWhatWasStored() throws IOException {
+    Captures captures = captures();
+    captures.receive("dev-1", new CaptureUpload(List.of(sample("a-1", T0))));
+    String shortData =
+        new String(
+                codec.encode(new CaptureUpload(List.of(sample("a-2", T0)))), StandardCharsets.UTF_8)
+            .replace(Base64.getEncoder().encodeToString(floats(1.5f, -2f, 3.25f)), "AAAA");
+    var error =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            dev.ferry.protocol.json.MalformedMessageException.class,
+            () -> codec.decode(shortData.getBytes(StandardCharsets.UTF_8), CaptureUpload.class));
+    assertEquals(
+        "ferry.capture/v1: samples[0].tensors[0].data must hold 12 bytes for FP32[1, 3], got 3",
+        error.getMessage());
+    assertEquals(1, captures.pack("det", "1.0.0", DAY, null).get(0).samples());
+  }
+
+  @Test
   void npy_writesAOneDimensionalShapeAsAOneTuple() {
     CapturedTensor tensor =
         new CapturedTensor(
