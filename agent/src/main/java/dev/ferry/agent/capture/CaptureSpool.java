@@ -20,9 +20,10 @@ import java.util.stream.Stream;
 /**
  * Samples not yet acknowledged by the hub, on disk under {@code <data-dir>/capture/}: one file per
  * sample ({@code <seq>.json}, written atomically, so a kill -9 leaves whole samples or none) and
- * {@code spool.state} with the spool's random epoch and the next sequence number. A sample's id is
- * {@code <epoch>-<seq>}: unique across restarts, and across a wiped spool. When a sample would
- * exceed the byte budget it is refused (the caller counts it dropped): what waits is kept.
+ * {@code spool.state} with the spool's random epoch and the next sequence number. Nothing is
+ * written before the first sample. A sample's id is {@code <epoch>-<seq>}: unique across restarts,
+ * and across a wiped spool. When a sample would exceed the byte budget it is refused (the caller
+ * counts it dropped): what waits is kept.
  */
 final class CaptureSpool {
   private static final Pattern FILE = Pattern.compile("(\\d{19})\\.json");
@@ -34,6 +35,7 @@ final class CaptureSpool {
   private final JsonCodec codec = new JsonCodec();
   private final TreeMap<Long, Long> sizes = new TreeMap<>();
   private String epoch;
+  private boolean stateWritten;
   private long next = 1;
   private long bytes;
 
@@ -48,10 +50,10 @@ final class CaptureSpool {
     this.stateFile = dir.resolve("spool.state");
     this.maxBytes = maxBytes;
     try {
-      Files.createDirectories(dir);
       readState();
-      scan();
-      writeState();
+      if (Files.isDirectory(dir)) {
+        scan();
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open the capture spool in " + dir, e);
     }
@@ -63,6 +65,7 @@ final class CaptureSpool {
     if (state != null && state.matches()) {
       epoch = state.group(1);
       next = Long.parseLong(state.group(2));
+      stateWritten = true;
     } else {
       epoch = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
     }
@@ -107,6 +110,12 @@ final class CaptureSpool {
     byte[] payload = codec.encode(sample);
     if (bytes + payload.length > maxBytes) {
       return false;
+    }
+    if (!stateWritten) {
+      // the epoch reaches the disk before the first sample that carries it in its id
+      Files.createDirectories(dir);
+      writeState();
+      stateWritten = true;
     }
     AtomicFiles.write(file(next), payload);
     sizes.put(next, (long) payload.length);
