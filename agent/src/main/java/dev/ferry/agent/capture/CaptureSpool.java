@@ -26,6 +26,9 @@ import java.util.stream.Stream;
  * counts it dropped): what waits is kept.
  */
 final class CaptureSpool {
+  /** The largest sample kept: an upload of one must stay under the hub's 16 MiB cap. */
+  static final int MAX_SAMPLE_BYTES = 12 << 20;
+
   private static final Pattern FILE = Pattern.compile("(\\d{19})\\.json");
   private static final Pattern STATE = Pattern.compile("epoch=([0-9a-f]{12}) next=(\\d+)");
 
@@ -101,14 +104,15 @@ final class CaptureSpool {
    * Writes a sample made with {@link #nextId()}, unless it would exceed the budget.
    *
    * @param sample the sample
-   * @return false when the spool is full and the sample was not written
+   * @return false when the spool is full, or the sample larger than {@link #MAX_SAMPLE_BYTES}, and
+   *     it was not written
    */
   synchronized boolean append(CaptureSample sample) throws IOException {
     if (!sample.id().equals(nextId())) {
       throw new IllegalArgumentException("expected sample " + nextId() + ", got " + sample.id());
     }
     byte[] payload = codec.encode(sample);
-    if (bytes + payload.length > maxBytes) {
+    if (payload.length > MAX_SAMPLE_BYTES || bytes + payload.length > maxBytes) {
       return false;
     }
     if (!stateWritten) {
