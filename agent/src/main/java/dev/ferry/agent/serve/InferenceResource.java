@@ -1,5 +1,6 @@
 package dev.ferry.agent.serve;
 
+import dev.ferry.agent.capture.Capture;
 import dev.ferry.agent.config.AgentConfig;
 import dev.ferry.agent.health.AssignedModels;
 import dev.ferry.agent.runtime.InferenceFailedException;
@@ -38,12 +39,14 @@ public class InferenceResource {
   private final ServingMeters meters;
   private final InferenceLimit limit;
   private final long maxTensorBytes;
+  private final Capture capture;
 
   InferenceResource(
       Models models,
       AssignedModels readiness,
       ServingMeters meters,
       InferenceLimit limit,
+      Capture capture,
       AgentConfig config,
       @ConfigProperty(name = "quarkus.application.name") String name,
       @ConfigProperty(name = "quarkus.application.version", defaultValue = "unknown")
@@ -52,6 +55,7 @@ public class InferenceResource {
     this.readiness = readiness;
     this.meters = meters;
     this.limit = limit;
+    this.capture = capture;
     this.maxTensorBytes = config.serve().maxTensorBytes();
     this.server = new ServerMetadata(name, version, List.of("binary_tensor_data"));
   }
@@ -180,18 +184,35 @@ public class InferenceResource {
    * Runs the request, counts the outcome for probation, and writes the answer; what ONNX Runtime
    * refuses as the request's fault does not count.
    */
-  private static Response run(
-      ModelSlot slot, Lease lease, InferRequest request, Set<String> outputs) {
+  private Response run(ModelSlot slot, Lease lease, InferRequest request, Set<String> outputs) {
     LoadedVersion version = lease.version();
     Map<String, ArrayTensor> result;
     try {
       result = lease.run(request.inputs(), outputs);
     } catch (InferenceFailedException e) {
       slot.record(version, true);
+      offer(slot, version, request, List.of(), true);
       throw e;
     }
     slot.record(version, false);
+    offer(slot, version, request, result.values(), false);
     return ResponseWriter.write(slot.model(), version.version(), request, result.values());
+  }
+
+  /** Hands the request to capture, which decides at once and never waits. */
+  private void offer(
+      ModelSlot slot,
+      LoadedVersion version,
+      InferRequest request,
+      java.util.Collection<ArrayTensor> outputs,
+      boolean failed) {
+    capture.offer(
+        slot.model(),
+        version.version(),
+        version.spec().captureForbidden(),
+        request.inputs(),
+        outputs,
+        failed);
   }
 
   private ModelSlot slot(String model) {

@@ -25,7 +25,8 @@ import picocli.CommandLine.Command;
       EnrollmentTokenCommand.class,
       EventsCommand.class,
       TrustCommand.class,
-      ReleaseCommand.class
+      ReleaseCommand.class,
+      CaptureCommand.class
     },
     footerHeading = "%nConfiguration:%n",
     footer = {

@@ -61,4 +61,14 @@ public interface ArtifactStore {
    * @throws IOException if storing fails
    */
   Digest putReferrer(String repository, Manifest referrer) throws IOException;
+
+  /**
+   * Deletes a tagged manifest.
+   *
+   * @param repository the repository
+   * @param tag its tag
+   * @param digest its digest
+   * @throws IOException if deleting fails
+   */
+  void deleteManifest(String repository, String tag, Digest digest) throws IOException;
 }

@@ -52,4 +52,10 @@ public final class EmbeddedRegistry implements ArtifactStore {
     return store.putManifest(
         repository, null, MediaTypes.OCI_MANIFEST, new JsonCodec().encode(referrer));
   }
+
+  /** Removes the tag; the blobs stay on disk until the blob store collects unreferenced blobs. */
+  @Override
+  public void deleteManifest(String repository, String tag, Digest digest) throws IOException {
+    store.deleteTag(repository, tag);
+  }
 }

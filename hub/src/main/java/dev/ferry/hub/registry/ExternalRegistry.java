@@ -53,4 +53,9 @@ public final class ExternalRegistry implements ArtifactStore {
   public Digest putReferrer(String repository, Manifest referrer) throws IOException {
     return client.pushReferrer(repository, referrer);
   }
+
+  @Override
+  public void deleteManifest(String repository, String tag, Digest digest) throws IOException {
+    client.deleteManifest(repository, digest);
+  }
 }

@@ -22,6 +22,8 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 public class RegistryAccess {
   static final String CHALLENGE = "Basic realm=\"ferry\"";
   private static final String BEARER = "Bearer ";
+  private static final java.util.regex.Pattern CAPTURES =
+      java.util.regex.Pattern.compile("/?v2/models/[^/]+/captures/");
 
   @Inject HubConfig config;
   @Inject DeviceAccess devices;
@@ -33,7 +35,7 @@ public class RegistryAccess {
       return Optional.empty();
     }
     String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-    if (valid(header)) {
+    if (valid(header, request.getUriInfo().getPath())) {
       return Optional.empty();
     }
     return Optional.of(RegistryResource.response(refusal(header != null)));
@@ -44,7 +46,10 @@ public class RegistryAccess {
     return relative.equals("v2") || relative.startsWith("v2/");
   }
 
-  private boolean valid(String header) {
+  /**
+   * Devices pull models; captured data ({@code …/captures} repositories) is for API tokens only.
+   */
+  private boolean valid(String header, String path) {
     if (header == null) {
       return false;
     }
@@ -53,7 +58,10 @@ public class RegistryAccess {
     }
     try {
       return BasicCredentials.parse(header)
-          .map(basic -> devices.authenticate(basic.user(), basic.password()))
+          .map(
+              basic ->
+                  !CAPTURES.matcher(path).lookingAt()
+                      && devices.authenticate(basic.user(), basic.password()))
           .orElse(false);
     } catch (ApiException malformed) {
       return false;

@@ -1,16 +1,19 @@
 package dev.ferry.hub.rollout;
 
+import dev.ferry.hub.capture.CapturePolicies;
 import dev.ferry.hub.config.HubConfig;
 import dev.ferry.hub.db.Database;
 import dev.ferry.hub.db.Jdbc;
 import dev.ferry.hub.fleet.HubMqtt;
 import dev.ferry.hub.signing.HubKeys;
+import dev.ferry.protocol.capture.CapturePolicy;
 import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.device.ModelAssignment;
 import dev.ferry.protocol.device.Topic;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.release.ReleaseStatement;
 import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Signer;
@@ -68,6 +71,7 @@ public class DesiredStates {
   @Inject HubKeys keys;
   @Inject HubMqtt mqtt;
   @Inject Database db;
+  @Inject CapturePolicies capturePolicies;
 
   /**
    * A signed desired state.
@@ -249,7 +253,11 @@ public class DesiredStates {
           .computeIfAbsent(row.device(), k -> new ArrayList<>())
           .add(
               new ModelAssignment(
-                  row.model(), row.repository(), Digest.parse(row.digest()), release));
+                  row.model(),
+                  row.repository(),
+                  Digest.parse(row.digest()),
+                  release,
+                  capturePolicy(row.model(), release)));
     }
     return models;
   }
@@ -261,6 +269,13 @@ public class DesiredStates {
       return new Assigned(
           row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5));
     }
+  }
+
+  /** The capture policy of the release's version; null (capture off) when none is set. */
+  private CapturePolicy capturePolicy(String model, Envelope release) {
+    String version =
+        codec.decode(release.payloadBytes(), ReleaseStatement.class).predicate().version();
+    return capturePolicies.of(model, version).orElse(null);
   }
 
   private Envelope envelope(String json) {

@@ -52,4 +52,9 @@ public class FailingReferrerStore implements ArtifactStore {
   public Digest putReferrer(String repository, Manifest referrer) throws IOException {
     throw new IOException("registry went away");
   }
+
+  @Override
+  public void deleteManifest(String repository, String tag, Digest digest) throws IOException {
+    delegate.deleteManifest(repository, tag, digest);
+  }
 }

@@ -98,6 +98,21 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   /**
+   * Deletes a manifest by digest, with its tags (OCI distribution spec, content management).
+   *
+   * @param repository the repository
+   * @param digest the manifest's digest
+   * @throws IOException if the request fails or the registry refuses (405 where deletion is off)
+   */
+  public void deleteManifest(String repository, Digest digest) throws IOException {
+    transport
+        .exchange(
+            RegistryRequest.delete(repository, transport.uri(repository, "/manifests/" + digest)),
+            transport.discard())
+        .requireSuccess("DELETE manifest " + repository + "@" + digest, 202, 200);
+  }
+
+  /**
    * The size of a blob, if the registry has it.
    *
    * @param repository the repository

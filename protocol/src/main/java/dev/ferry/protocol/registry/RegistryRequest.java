@@ -44,6 +44,12 @@ record RegistryRequest(
         repository, false, "HEAD", uri, HttpRequest.BodyPublishers.noBody(), Map.of());
   }
 
+  /** A DELETE, with push rights (registries grant delete to whoever may push). */
+  static RegistryRequest delete(String repository, URI uri) {
+    return new RegistryRequest(
+        repository, true, "DELETE", uri, HttpRequest.BodyPublishers.noBody(), Map.of());
+  }
+
   /** A PUT of bytes of a media type, with push rights. */
   static RegistryRequest put(String repository, URI uri, byte[] bytes, String contentType) {
     return new RegistryRequest(

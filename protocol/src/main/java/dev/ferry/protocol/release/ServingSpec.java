@@ -24,6 +24,8 @@ import java.util.Set;
  *     {@code CPU}); empty allows any
  * @param sessionHints ONNX Runtime session options the release manager suggests; {@link
  *     SessionHints#NONE} when none (also when absent)
+ * @param captureForbidden when true no device captures this release's traffic, whatever capture
+ *     policy a desired state carries (absent, so false, in releases made before capture existed)
  */
 @Schema("ferry.serving/v1")
 @MaxBytes(16 << 20)
@@ -35,7 +37,8 @@ public record ServingSpec(
     List<TensorSpec> inputs,
     List<TensorSpec> outputs,
     List<String> executionProviders,
-    SessionHints sessionHints) {
+    SessionHints sessionHints,
+    boolean captureForbidden) {
 
   /** The Open Inference Protocol platform name of ONNX models. */
   public static final String ONNX_PLATFORM = "onnx_onnxv1";
@@ -53,6 +56,30 @@ public record ServingSpec(
     outputs = unique(Fields.nonEmptyList(outputs, "outputs"), "outputs");
     executionProviders = Fields.list(executionProviders, "executionProviders");
     sessionHints = sessionHints == null ? SessionHints.NONE : sessionHints;
+  }
+
+  /**
+   * A serving spec that allows capture.
+   *
+   * @param model the model name
+   * @param version the release version
+   * @param platform always {@value #ONNX_PLATFORM}
+   * @param opset the model's default-domain ONNX opset
+   * @param inputs the graph inputs
+   * @param outputs the graph outputs
+   * @param executionProviders the execution providers allowed; empty allows any
+   * @param sessionHints session options; {@link SessionHints#NONE} when none
+   */
+  public ServingSpec(
+      String model,
+      String version,
+      String platform,
+      long opset,
+      List<TensorSpec> inputs,
+      List<TensorSpec> outputs,
+      List<String> executionProviders,
+      SessionHints sessionHints) {
+    this(model, version, platform, opset, inputs, outputs, executionProviders, sessionHints, false);
   }
 
   /**

@@ -1,0 +1,31 @@
+package dev.ferry.agent.capture;
+
+import java.util.concurrent.atomic.AtomicLong;
+
+/** Counts of the capture pipeline, from sampling to upload; cumulative since start. */
+public final class CaptureMeters {
+  final AtomicLong captured = new AtomicLong();
+  final AtomicLong dropped = new AtomicLong();
+  final AtomicLong spooled = new AtomicLong();
+  final AtomicLong uploaded = new AtomicLong();
+
+  /** Requests sampled and queued. */
+  public long captured() {
+    return captured.get();
+  }
+
+  /** Samples lost: the queue or the spool was full. */
+  public long dropped() {
+    return dropped.get();
+  }
+
+  /** Samples written to the spool. */
+  public long spooled() {
+    return spooled.get();
+  }
+
+  /** Samples the hub acknowledged. */
+  public long uploaded() {
+    return uploaded.get();
+  }
+}

@@ -1,0 +1,138 @@
+package dev.ferry.agent.capture;
+
+import dev.ferry.agent.config.AgentConfig;
+import dev.ferry.agent.identity.Identity;
+import dev.ferry.agent.store.StateFile;
+import dev.ferry.agent.store.Target;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Runs capture in the agent: the {@link Capture} the serving path offers to, a writer thread into
+ * the spool under {@code <data-dir>/capture}, and every interval the policies re-read from the
+ * accepted (verified) desired state in {@code state.json} and the spool uploaded when the hub is
+ * configured and the device has its own credential. Counts are exposed as {@code
+ * ferry_capture_samples_total{outcome}}.
+ */
+@Singleton
+public class CaptureService {
+  private static final Logger LOG = Logger.getLogger(CaptureService.class);
+
+  private final CaptureMeters meters = new CaptureMeters();
+  private final Capture capture;
+  private final AgentConfig config;
+  private final StateFile stateFile;
+  private final Identity identity;
+  private final long spoolMaxBytes;
+  private final Duration interval;
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ferry-capture-upload"));
+  private CaptureSpool spool;
+  private CaptureWriter writer;
+
+  CaptureService(
+      AgentConfig config,
+      StateFile stateFile,
+      Identity identity,
+      MeterRegistry registry,
+      @ConfigProperty(name = "ferry.agent.capture.queue", defaultValue = "256") int queue,
+      @ConfigProperty(name = "ferry.agent.capture.spool-max-bytes", defaultValue = "268435456")
+          long spoolMaxBytes,
+      @ConfigProperty(name = "ferry.agent.capture.upload-interval", defaultValue = "30s")
+          Duration interval) {
+    this.config = config;
+    this.stateFile = stateFile;
+    this.identity = identity;
+    this.spoolMaxBytes = spoolMaxBytes;
+    this.interval = interval;
+    this.capture = new Capture(queue, meters, Clock.systemUTC(), new SplittableRandom());
+    count(registry, "captured", CaptureMeters::captured);
+    count(registry, "dropped", CaptureMeters::dropped);
+    count(registry, "spooled", CaptureMeters::spooled);
+    count(registry, "uploaded", CaptureMeters::uploaded);
+  }
+
+  /** The serving path's side. */
+  @Produces
+  @Singleton
+  Capture capture() {
+    return capture;
+  }
+
+  void start(@Observes StartupEvent event) {
+    spool = new CaptureSpool(config.dataDir().resolve("capture"), spoolMaxBytes);
+    writer = new CaptureWriter(capture, spool, meters);
+    Thread thread = daemon(writer, "ferry-capture-writer");
+    thread.start();
+    long every = interval.toMillis();
+    timer.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
+  }
+
+  void stop(@Observes ShutdownEvent event) {
+    timer.shutdownNow();
+    if (writer != null) {
+      writer.stop();
+      writer.flush();
+    }
+  }
+
+  /** Re-reads the policies, then uploads what waits. */
+  void tick() {
+    try {
+      configure();
+      upload();
+    } catch (Exception e) {
+      LOG.debugf("capture tick: %s", e.getMessage());
+    }
+  }
+
+  private void configure() throws java.io.IOException {
+    Set<String> assigned = new HashSet<>();
+    for (Target target : stateFile.load().targets()) {
+      assigned.add(target.name());
+      capture.configure(target.name(), target.assignment().capture(), config.labels());
+    }
+    capture.keepOnly(assigned);
+  }
+
+  private void upload() {
+    if (config.hubUrl().isEmpty() || identity.credential().isEmpty() || spool.waiting() == 0) {
+      return;
+    }
+    HubCaptureLink link =
+        new HubCaptureLink(config.hubUrl().get(), identity.credential().get(), http);
+    new CaptureUploader(spool, link, meters, 256, 4 << 20).drain();
+  }
+
+  private void count(MeterRegistry registry, String outcome, ToDoubleFunction<CaptureMeters> f) {
+    FunctionCounter.builder("ferry.capture.samples", meters, f)
+        .description("captured samples by outcome")
+        .tag("outcome", outcome)
+        .register(registry);
+  }
+
+  private static Thread daemon(Runnable task, String name) {
+    Thread thread = new Thread(task, name);
+    thread.setDaemon(true);
+    return thread;
+  }
+}

@@ -1,0 +1,186 @@
+package dev.ferry.agent.capture;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ferry.onnx.ArrayTensor;
+import dev.ferry.protocol.capture.CapturePolicy;
+import dev.ferry.protocol.capture.CaptureReceipt;
+import dev.ferry.protocol.capture.CaptureSample;
+import dev.ferry.protocol.capture.CaptureTensors;
+import dev.ferry.protocol.capture.CaptureUpload;
+import dev.ferry.protocol.release.Datatype;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Queue, writer, spool and uploader together, with a hub that remembers what it stored. */
+class CapturePipelineTest {
+  private static final Instant T0 = Instant.parse("2026-05-04T08:00:00Z");
+  private static final ArrayTensor X =
+      new ArrayTensor("x", Datatype.FP32, new long[] {1, 3}, new float[] {1.5f, -2f, 3.25f});
+  private static final ArrayTensor Y =
+      new ArrayTensor("y", Datatype.INT64, new long[] {1}, new long[] {7});
+
+  @TempDir Path dir;
+  private final StepClock clock = new StepClock(T0);
+  private final CaptureMeters meters = new CaptureMeters();
+
+  @Test
+  void offer_dropsAndCountsWhenTheQueueIsFull() {
+    Capture capture = capture(4);
+    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
+    for (int i = 0; i < 10; i++) {
+      serve(capture);
+    }
+    assertEquals(4, meters.captured());
+    assertEquals(6, meters.dropped());
+    assertEquals(4, capture.queue().size());
+  }
+
+  @Test
+  void offer_capturesNothingWithoutAPolicyOrWhenTheReleaseForbidsIt() throws IOException {
+    Capture capture = capture(100);
+    serve(capture);
+    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
+    // the version serving forbids capture (its serving.json's captureForbidden)
+    capture.offer("det", "1.0.0", true, List.of(X), List.of(Y), false);
+    capture.configure("det", null, Map.of());
+    serve(capture);
+    capture.configure(
+        "det",
+        new CapturePolicy(
+            1, 1000, 1 << 30, CaptureTensors.BOTH, false, null, null, Map.of("site", "paris")),
+        Map.of("site", "berlin"));
+    serve(capture);
+    CaptureSpool spool = new CaptureSpool(dir.resolve("capture"), 1 << 20);
+    new CaptureWriter(capture, spool, meters).flush();
+    assertEquals(0, meters.captured());
+    assertEquals(0, spool.waiting());
+    assertFalse(Files.exists(dir.resolve("capture")), "capture off writes nothing");
+  }
+
+  @Test
+  void writer_encodesTheTensorsAsLittleEndianBytes() throws IOException {
+    Capture capture = capture(10);
+    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
+    serve(capture);
+    CaptureSpool spool = new CaptureSpool(dir.resolve("capture"), 1 << 20);
+    new CaptureWriter(capture, spool, meters).flush();
+    CaptureSample sample = spool.oldest(10, 1 << 20).get(0);
+    assertEquals(List.of("x", "y"), sample.tensors().stream().map(t -> t.name()).toList());
+    ByteBuffer x = ByteBuffer.wrap(sample.tensors().get(0).bytes()).order(ByteOrder.LITTLE_ENDIAN);
+    assertEquals(-2f, x.getFloat(4));
+    assertTrue(sample.tensors().get(1).output());
+    assertEquals(T0, sample.capturedAt());
+  }
+
+  @Test
+  void spool_refusesWhatExceedsItsBudgetAndCountsItDropped() {
+    Capture capture = capture(100);
+    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
+    for (int i = 0; i < 50; i++) {
+      serve(capture);
+    }
+    CaptureSpool spool = new CaptureSpool(dir.resolve("capture"), 4000);
+    new CaptureWriter(capture, spool, meters).flush();
+    assertTrue(spool.bytes() <= 4000);
+    assertEquals(50, meters.spooled() + meters.dropped());
+    assertTrue(meters.dropped() > 0);
+  }
+
+  @Test
+  void spool_survivesARestartAndAWeekOfflineThenUploadsEachSampleOnce() throws IOException {
+    Capture capture = capture(10_000);
+    capture.configure("det", CapturePolicy.sampling(1, 10, 1 << 30), Map.of());
+    CaptureSpool spool = new CaptureSpool(dir.resolve("capture"), 64 << 20);
+    CaptureWriter writer = new CaptureWriter(capture, spool, meters);
+    FakeHub hub = new FakeHub();
+    hub.down = true;
+    CaptureUploader offline = new CaptureUploader(spool, hub, meters, 7, 1 << 20);
+    for (int hour = 0; hour < 7 * 24; hour++) {
+      for (int i = 0; i < 20; i++) {
+        serve(capture);
+      }
+      writer.flush();
+      assertFalse(offline.drain());
+      clock.advance(Duration.ofHours(1));
+    }
+    assertEquals(7 * 24 * 10, spool.waiting());
+    // a restart (kill -9 leaves whole files: each is written atomically) reopens the same spool
+    CaptureSpool reopened = new CaptureSpool(dir.resolve("capture"), 64 << 20);
+    assertEquals(7 * 24 * 10, reopened.waiting());
+    hub.down = false;
+    hub.loseReceiptOnce = true;
+    CaptureUploader uploader = new CaptureUploader(reopened, hub, meters, 7, 1 << 20);
+    assertFalse(uploader.drain());
+    assertTrue(uploader.drain());
+    assertEquals(7 * 24 * 10, hub.stored.size());
+    assertEquals(7 * 24 * 10, meters.uploaded());
+    assertEquals(0, reopened.waiting());
+    assertEquals(7, hub.resent);
+  }
+
+  @Test
+  void spool_givesNewIdsAfterARestart() throws IOException {
+    Capture capture = capture(10);
+    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
+    CaptureSpool spool = new CaptureSpool(dir.resolve("capture"), 1 << 20);
+    serve(capture);
+    new CaptureWriter(capture, spool, meters).flush();
+    String first = spool.oldest(1, 1 << 20).get(0).id();
+    spool.remove(List.of(first));
+    CaptureSpool reopened = new CaptureSpool(dir.resolve("capture"), 1 << 20);
+    serve(capture);
+    new CaptureWriter(capture, reopened, meters).flush();
+    String second = reopened.oldest(1, 1 << 20).get(0).id();
+    assertEquals(first.replaceAll("-\\d+$", "-2"), second);
+  }
+
+  private void serve(Capture capture) {
+    capture.offer("det", "1.0.0", false, List.of(X), List.of(Y), false);
+  }
+
+  private Capture capture(int capacity) {
+    return new Capture(capacity, meters, clock, new SplittableRandom(3));
+  }
+
+  /** The hub's part: stores by sample id, answers with every id it holds from the chunk. */
+  private static final class FakeHub implements CaptureUploader.Link {
+    final Map<String, CaptureSample> stored = new HashMap<>();
+    boolean down;
+    boolean loseReceiptOnce;
+    int resent;
+
+    @Override
+    public CaptureReceipt send(CaptureUpload upload) throws IOException {
+      if (down) {
+        throw new IOException("hub unreachable");
+      }
+      List<String> ids = new ArrayList<>();
+      for (CaptureSample sample : upload.samples()) {
+        if (stored.putIfAbsent(sample.id(), sample) != null) {
+          resent++;
+        }
+        ids.add(sample.id());
+      }
+      if (loseReceiptOnce) {
+        loseReceiptOnce = false;
+        throw new IOException("connection reset before the receipt");
+      }
+      return new CaptureReceipt(ids);
+    }
+  }
+}

@@ -1,0 +1,152 @@
+package dev.ferry.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.ferry.protocol.capture.CapturePolicy;
+import dev.ferry.protocol.capture.CaptureTensors;
+import java.net.http.HttpRequest;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ferry capture …}: capture policies and the datasets devices captured. */
+@Command(
+    name = "capture",
+    mixinStandardHelpOptions = true,
+    description = "Set capture policies; list and pull captured datasets.",
+    subcommands = {
+      CaptureCommand.List.class,
+      CapturePull.class,
+      CaptureCommand.PolicySet.class,
+      CaptureCommand.PolicyClear.class
+    })
+final class CaptureCommand {
+  static String path(String model, String version) {
+    return "/api/v1/models/" + model + "/versions/" + version + "/captures";
+  }
+
+  /** {@code ferry capture list MODEL VERSION}. */
+  @Command(
+      name = "list",
+      mixinStandardHelpOptions = true,
+      description = "List a model version's datasets.")
+  static final class List implements Callable<Integer> {
+    @Mixin HubOptions options;
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL")
+    String model;
+
+    @Parameters(index = "1", paramLabel = "VERSION")
+    String version;
+
+    @Override
+    public Integer call() {
+      return options.print(spec, options.client().get(path(model, version)), List::table);
+    }
+
+    private static Table table(Answer answer) {
+      Table table = new Table("DATASET", "SAMPLES", "DEVICES", "FROM", "TO", "REFERENCE");
+      for (JsonNode d : answer.tree()) {
+        table.row(
+            d.path("name").asText(),
+            d.path("samples").asInt(),
+            d.path("devices").size(),
+            d.path("from").asText(),
+            d.path("to").asText(),
+            d.path("reference").asText());
+      }
+      return table;
+    }
+  }
+
+  /** {@code ferry capture policy-set MODEL VERSION --rate R …}. */
+  @Command(
+      name = "policy-set",
+      mixinStandardHelpOptions = true,
+      description = "Switch capture on for a model version; devices get it with their next state.")
+  static final class PolicySet implements Callable<Integer> {
+    @Mixin HubOptions options;
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL")
+    String model;
+
+    @Parameters(index = "1", paramLabel = "VERSION")
+    String version;
+
+    @Option(names = "--rate", required = true, description = "Share of requests sampled, 0..1.")
+    double rate;
+
+    @Option(names = "--max-per-hour", defaultValue = "60", description = "Per device.")
+    long maxPerHour;
+
+    @Option(names = "--max-bytes-per-day", defaultValue = "52428800", description = "Per device.")
+    long maxBytesPerDay;
+
+    @Option(names = "--tensors", defaultValue = "BOTH", description = "INPUTS, OUTPUTS or BOTH.")
+    CaptureTensors tensors;
+
+    @Option(names = "--prefer-failed", description = "Always sample failed requests.")
+    boolean preferFailed;
+
+    @Option(names = "--confidence-below", description = "Always sample below this confidence.")
+    Double confidenceBelow;
+
+    @Option(names = "--confidence-output", description = "The output the confidence is read from.")
+    String confidenceOutput;
+
+    @Option(names = "-l", description = "Device label the policy applies to, key=value.")
+    Map<String, String> selector;
+
+    @Override
+    public Integer call() {
+      CapturePolicy policy =
+          new CapturePolicy(
+              rate,
+              maxPerHour,
+              maxBytesPerDay,
+              tensors,
+              preferFailed,
+              confidenceBelow,
+              confidenceOutput,
+              selector);
+      HubClient client = options.client();
+      Answer answer =
+          client.send(
+              client
+                  .request(path(model, version) + "/policy")
+                  .header("Content-Type", "application/json")
+                  .PUT(
+                      HttpRequest.BodyPublishers.ofString(
+                          Answer.JSON.valueToTree(policy).toString())));
+      spec.commandLine().getOut().println(answer.body());
+      return 0;
+    }
+  }
+
+  /** {@code ferry capture policy-clear MODEL VERSION}. */
+  @Command(
+      name = "policy-clear",
+      mixinStandardHelpOptions = true,
+      description = "Switch capture off for a model version.")
+  static final class PolicyClear implements Callable<Integer> {
+    @Mixin HubOptions options;
+
+    @Parameters(index = "0", paramLabel = "MODEL")
+    String model;
+
+    @Parameters(index = "1", paramLabel = "VERSION")
+    String version;
+
+    @Override
+    public Integer call() {
+      options.client().delete(path(model, version) + "/policy");
+      return 0;
+    }
+  }
+}

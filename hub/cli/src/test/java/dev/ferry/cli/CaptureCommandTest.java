@@ -1,0 +1,102 @@
+package dev.ferry.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ferry.protocol.oci.Digest;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class CaptureCommandTest {
+  private static final String API = "/api/v1/models/det/versions/1.0.0/captures";
+
+  private final FakeHub hub;
+  private Map<String, String> saved;
+
+  @TempDir Path dir;
+
+  CaptureCommandTest() throws Exception {
+    hub = new FakeHub();
+  }
+
+  @BeforeEach
+  void useTheFakeHub() {
+    saved = HubOptions.environment;
+    HubOptions.environment =
+        Map.of("FERRY_HUB_URL", hub.url(), "FERRY_TOKEN", "fy_test", "FERRY_CONFIG", "/none");
+  }
+
+  @AfterEach
+  void restore() {
+    HubOptions.environment = saved;
+    hub.close();
+  }
+
+  @Test
+  void pull_writesEveryLayerByItsFilePathAfterCheckingItsDigest() throws Exception {
+    String index = "{\"sample\":\"s-1\"}\n";
+    String tensor = "NUMPY-bytes";
+    String manifest =
+        "{\"schemaVersion\":2,\"layers\":["
+            + layer(index, "index.jsonl")
+            + ","
+            + layer(tensor, "tensors/dev-1.s-1-0.npy")
+            + "]}";
+    String manifestDigest = digest(manifest);
+    hub.answer(
+        API + "/1.0.0-2026-05-04",
+        200,
+        "{\"name\":\"1.0.0-2026-05-04\",\"reference\":\"hub:8080/models/det/captures:1.0.0-2026-05-04\","
+            + "\"digest\":\""
+            + manifestDigest
+            + "\",\"samples\":1}");
+    hub.answer("/v2/models/det/captures/manifests/" + manifestDigest, 200, manifest);
+    hub.answer("/v2/models/det/captures/blobs/" + digest(index), 200, index);
+    hub.answer("/v2/models/det/captures/blobs/" + digest(tensor), 200, tensor);
+
+    int code = ferry("capture", "pull", "det", "1.0.0", "1.0.0-2026-05-04", "-o", dir.toString());
+
+    assertEquals(0, code);
+    assertEquals(index, Files.readString(dir.resolve("index.jsonl")));
+    assertEquals(tensor, Files.readString(dir.resolve("tensors/dev-1.s-1-0.npy")));
+    assertEquals("Bearer fy_test", hub.last().authorization());
+  }
+
+  @Test
+  void policySet_putsThePolicyJson() {
+    hub.answer(API + "/policy", 200, "{}");
+    int code = ferry("capture", "policy-set", "det", "1.0.0", "--rate", "0.01", "--prefer-failed");
+    assertEquals(0, code);
+    assertEquals("PUT", hub.last().method());
+    assertEquals(
+        "{\"sampleRate\":0.01,\"maxPerHour\":60,\"maxBytesPerDay\":52428800,\"tensors\":\"BOTH\","
+            + "\"preferFailed\":true,\"confidenceBelow\":null,\"confidenceOutput\":null,\"selector\":{}}",
+        hub.last().body());
+  }
+
+  private static String layer(String content, String filepath) {
+    return "{\"mediaType\":\"application/vnd.cncf.model.dataset.v1.raw\",\"digest\":\""
+        + digest(content)
+        + "\",\"size\":"
+        + content.length()
+        + ",\"annotations\":{\"org.cncf.model.filepath\":\""
+        + filepath
+        + "\"}}";
+  }
+
+  private static String digest(String content) {
+    return Digest.of(content.getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  private static int ferry(String... args) {
+    return Ferry.run(
+        new PrintWriter(new StringWriter()), new PrintWriter(new StringWriter()), args);
+  }
+}

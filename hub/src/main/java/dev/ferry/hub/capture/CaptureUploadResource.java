@@ -1,0 +1,67 @@
+package dev.ferry.hub.capture;
+
+import dev.ferry.hub.api.ApiException;
+import dev.ferry.hub.api.ErrorCode;
+import dev.ferry.hub.identity.BasicCredentials;
+import dev.ferry.hub.identity.DeviceAccess;
+import dev.ferry.protocol.capture.CaptureReceipt;
+import dev.ferry.protocol.capture.CaptureUpload;
+import dev.ferry.protocol.json.JsonCodec;
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.io.IOException;
+
+/**
+ * Where an enrolled device uploads captured samples, authenticated as itself with HTTP Basic {@code
+ * <id>:<broker password>}; the device id in the path must be the authenticated one.
+ */
+@Path("/api/v1/devices/{id}/captures")
+@PermitAll
+public class CaptureUploadResource {
+  private final Captures captures;
+  private final DeviceAccess access;
+  private final JsonCodec codec = new JsonCodec();
+
+  CaptureUploadResource(Captures captures, DeviceAccess access) {
+    this.captures = captures;
+    this.access = access;
+  }
+
+  /**
+   * Stores a chunk of samples once per (device, sample id).
+   *
+   * @param id the device
+   * @param authorization the {@code Authorization} header
+   * @param body a {@code ferry.capture/v1} upload
+   * @return the ids stored
+   */
+  @POST
+  @Consumes(MediaType.APPLICATION_JSON)
+  @Produces(MediaType.APPLICATION_JSON)
+  public CaptureReceipt upload(
+      @PathParam("id") String id, @HeaderParam("Authorization") String authorization, byte[] body)
+      throws IOException {
+    authenticate(id, authorization);
+    return captures.receive(id, codec.decode(body, CaptureUpload.class));
+  }
+
+  private void authenticate(String id, String authorization) {
+    boolean ok =
+        BasicCredentials.parse(authorization)
+            .filter(c -> c.user().equals(id) && access.authenticate(id, c.password()))
+            .isPresent();
+    if (!ok) {
+      throw new ApiException(
+          ErrorCode.UNAUTHENTICATED,
+          "uploading captures needs Authorization: Basic <"
+              + id
+              + ":password> of an enrolled device");
+    }
+  }
+}

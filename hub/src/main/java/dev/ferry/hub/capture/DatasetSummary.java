@@ -1,0 +1,26 @@
+package dev.ferry.hub.capture;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * A dataset as {@code GET /api/v1/models/{m}/versions/{v}/captures} lists it.
+ *
+ * @param name the dataset name, its tag
+ * @param reference where any OCI client pulls it, {@code registry/repository:tag}
+ * @param digest the manifest digest
+ * @param samples how many samples it holds
+ * @param devices the devices they came from
+ * @param from the earliest capture
+ * @param to the latest capture
+ * @param createdAt when it was packed; retention counts from here
+ */
+public record DatasetSummary(
+    String name,
+    String reference,
+    String digest,
+    int samples,
+    List<String> devices,
+    Instant from,
+    Instant to,
+    Instant createdAt) {}
