@@ -103,7 +103,7 @@ class AgentKillFault {
     } else {
       rig.wire.await(
           mark,
-          e -> e.type() == point.after && release.version().equals(e.version()),
+          e -> e.type() == point.after && e.desiredSequence() == rig.sequence(),
           point.name());
       Thread.sleep(random.nextInt(point.jitterMillis + 1));
     }

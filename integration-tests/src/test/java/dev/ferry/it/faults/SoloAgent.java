@@ -89,6 +89,11 @@ final class SoloAgent implements AutoCloseable {
     return release;
   }
 
+  /** The sequence of the last desired state published. */
+  long sequence() {
+    return sequence;
+  }
+
   /** A release rolled out before, by version, or null. */
   TestHub.Release release(String version) {
     return releases.get(version);
