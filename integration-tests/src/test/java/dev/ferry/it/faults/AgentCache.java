@@ -5,6 +5,7 @@ import dev.ferry.it.fleet.Oip;
 import dev.ferry.protocol.oci.Digest;
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +24,12 @@ final class AgentCache {
     List<String> corrupt = new ArrayList<>();
     for (Path blob : list(dataDir.resolve("blobs/sha256"))) {
       String name = blob.getFileName().toString();
-      if (!Digest.of(blob).hex().equals(name)) {
-        corrupt.add(name);
+      try {
+        if (!Digest.of(blob).hex().equals(name)) {
+          corrupt.add(name);
+        }
+      } catch (NoSuchFileException collected) {
+        // the running agent's cache collection removed it meanwhile
       }
     }
     return corrupt;
