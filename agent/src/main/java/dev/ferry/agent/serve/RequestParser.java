@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.ferry.onnx.ArrayTensor;
 import dev.ferry.protocol.json.JsonCodec;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -59,6 +60,10 @@ final class RequestParser {
                       + e.getLocation().getLineNr()
                       + ", column "
                       + e.getLocation().getColumnNr()));
+    } catch (CharConversionException e) {
+      // Jackson's encoding detection: a plain IOException, no JsonProcessingException
+      throw new InvalidRequestException(
+          "request body is not valid JSON: its bytes are no UTF-8, UTF-16 or UTF-32 text");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -209,6 +209,15 @@ class InferenceResourceTest {
   }
 
   @Test
+  void infer_rejectsBytesThatAreNoJsonText() {
+    // found by RequestFuzz: was a 500 with a stack trace in the log
+    assertBadRequest(
+        "linear",
+        "\u0000d\u0000\u0000",
+        "request body is not valid JSON: its bytes are no UTF-8, UTF-16 or UTF-32 text");
+  }
+
+  @Test
   void infer_rejectsBodyThatIsNoObject() {
     assertBadRequest("linear", "[]", "request body must be a JSON object, got ARRAY");
   }

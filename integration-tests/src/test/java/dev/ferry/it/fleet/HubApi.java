@@ -199,6 +199,35 @@ final class HubApi {
     return JSON.readValue(response.body(), Rollout.class);
   }
 
+  /** Waits up to 180 s until a rollout meets a condition; returns it then. */
+  Rollout awaitRollout(String id, java.util.function.Predicate<Rollout> condition, String what)
+      throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(180);
+    Rollout rollout = rolloutState(id);
+    while (!condition.test(rollout)) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("rollout never " + what + ": " + rollout);
+      }
+      Thread.sleep(250);
+      rollout = rolloutState(id);
+    }
+    return rollout;
+  }
+
+  /** Waits up to 60 s until the hub knows this many devices with a label {@code fleet=tag}. */
+  void awaitFleet(String tag, int devices) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long known = 0;
+    while (known != devices) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the hub knows " + known + " of " + devices + " devices");
+      }
+      Thread.sleep(200);
+      HttpResponse<String> response = get("/api/v1/devices?size=1&selector=fleet=" + tag);
+      known = Long.parseLong(response.headers().firstValue("X-Total-Count").orElse("0"));
+    }
+  }
+
   HttpResponse<String> post(String path, String json) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(hub.url() + path))

@@ -33,10 +33,14 @@ public final class SecureMosquitto implements AutoCloseable {
   private final java.security.cert.X509Certificate hubCertificate;
   public final int devicePort;
   public final int hubPort;
+  private final boolean persistent;
   private Process process;
 
-  private SecureMosquitto(Path dir, int devicePort, int hubPort) throws Exception {
+  private SecureMosquitto(Path dir, int devicePort, int hubPort, boolean persistent)
+      throws Exception {
     this.dir = Files.createDirectories(dir);
+    this.persistent = persistent;
+    Files.createDirectories(dir.resolve("persistence"));
     this.devicePort = devicePort;
     this.hubPort = hubPort;
     deviceCa = TestCa.create("Ferry device CA");
@@ -60,11 +64,24 @@ public final class SecureMosquitto implements AutoCloseable {
 
   /** Makes the certificates and the config in {@code dir} and starts Mosquitto on free ports. */
   public static SecureMosquitto start(Path dir) throws Exception {
+    return start(dir, false);
+  }
+
+  /**
+   * The same with the shipped persistence kept (sessions and queued messages saved under {@code
+   * dir/persistence/} when it stops), as a production broker runs.
+   */
+  public static SecureMosquitto startPersistent(Path dir) throws Exception {
+    return start(dir, true);
+  }
+
+  private static SecureMosquitto start(Path dir, boolean persistent) throws Exception {
     SecureMosquitto mosquitto =
         new SecureMosquitto(
             dir,
             dev.ferry.it.fleet.JarProcess.freePort(),
-            dev.ferry.it.fleet.JarProcess.freePort());
+            dev.ferry.it.fleet.JarProcess.freePort(),
+            persistent);
     mosquitto.launch();
     return mosquitto;
   }
@@ -77,8 +94,10 @@ public final class SecureMosquitto implements AutoCloseable {
     rewrites.put("/etc/mosquitto/ferry/", dir + "/");
     rewrites.put("\nlistener 8883\n", "\nlistener " + devicePort + " 127.0.0.1\n");
     rewrites.put("\nlistener 8884\n", "\nlistener " + hubPort + " 127.0.0.1\n");
-    rewrites.put("\npersistence true\n", "\npersistence false\n");
-    rewrites.put("\npersistence_location /var/lib/mosquitto/\n", "\n");
+    rewrites.put("\npersistence true\n", "\npersistence " + persistent + "\n");
+    rewrites.put(
+        "\npersistence_location /var/lib/mosquitto/\n",
+        persistent ? "\npersistence_location " + dir.resolve("persistence") + "/\n" : "\n");
     String config = shipped;
     for (Map.Entry<String, String> rewrite : rewrites.entrySet()) {
       if (!config.contains(rewrite.getKey())) {
@@ -224,6 +243,16 @@ public final class SecureMosquitto implements AutoCloseable {
   /** Stops and starts it on the same ports: every client reconnects, the CRL is read afresh. */
   public void restart() throws Exception {
     stop();
+    launch();
+  }
+
+  /** Stops it (SIGTERM, as a service stop does): clients see the broker gone until {@link #up}. */
+  public void down() throws InterruptedException {
+    stop();
+  }
+
+  /** Starts it again on the same ports after {@link #down}. */
+  public void up() throws Exception {
     launch();
   }
 

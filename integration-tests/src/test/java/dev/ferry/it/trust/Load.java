@@ -11,8 +11,11 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Inference requests sent without pause by a few threads until stopped, failures counted. */
-final class Load {
+/**
+ * Inference requests sent by a few threads until stopped (without pause, or at a steady pace),
+ * failures counted.
+ */
+public final class Load {
   /**
    * What the load saw.
    *
@@ -21,7 +24,7 @@ final class Load {
    * @param served the versions that answered
    * @param firstFailure the first failure's status and body, or null
    */
-  record Result(long requests, long failed, Set<String> served, String firstFailure) {}
+  public record Result(long requests, long failed, Set<String> served, String firstFailure) {}
 
   private final Oip oip;
   private final String model;
@@ -32,8 +35,19 @@ final class Load {
   private final Set<String> served = ConcurrentHashMap.newKeySet();
   private volatile String firstFailure;
   private final List<Thread> threads = new ArrayList<>();
+  private final long pauseMillis;
 
   Load(Oip oip, String model, String body, int threads) {
+    this(oip, model, body, threads, 0);
+  }
+
+  /**
+   * Starts the threads.
+   *
+   * @param pauseMillis how long each thread waits after each answer (0: none)
+   */
+  public Load(Oip oip, String model, String body, int threads, long pauseMillis) {
+    this.pauseMillis = pauseMillis;
     this.oip = oip;
     this.model = model;
     this.body = body;
@@ -59,6 +73,16 @@ final class Load {
       } catch (Exception e) {
         fail(e.toString());
       }
+      pause();
+    }
+  }
+
+  private void pause() {
+    try {
+      Thread.sleep(pauseMillis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running.set(false);
     }
   }
 
@@ -70,12 +94,12 @@ final class Load {
   }
 
   /** The versions that answered so far. */
-  Set<String> served() {
+  public Set<String> served() {
     return new TreeSet<>(served);
   }
 
   /** Stops the threads and says what they saw. */
-  Result stop() throws InterruptedException {
+  public Result stop() throws InterruptedException {
     running.set(false);
     for (Thread thread : threads) {
       thread.join(10_000);

@@ -44,6 +44,16 @@ final class JacksonErrors {
   }
 
   /**
+   * The exception for bytes in none of the encodings JSON may use (Jackson's encoding detection
+   * throws a plain {@link java.io.CharConversionException}, not a {@link JsonProcessingException}).
+   *
+   * @param what the type's label: {@code "ferry.desired/v1"}
+   */
+  static MalformedMessageException encoding(String what, java.io.CharConversionException e) {
+    return new MalformedMessageException(what + ": malformed JSON: " + e.getMessage(), e);
+  }
+
+  /**
    * A syntax error's description. An early end is described from the token being read or the open
    * object or array (Jackson words the same event several ways); others keep Jackson's words.
    */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -115,6 +116,8 @@ public final class JsonCodec {
     } catch (JsonProcessingException e) {
       // translated before the parser closes: the message quotes the value it stopped at
       throw JacksonErrors.translate(what, e);
+    } catch (CharConversionException e) {
+      throw JacksonErrors.encoding(what, e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

@@ -3,6 +3,7 @@ package dev.ferry.protocol.json;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -35,6 +36,8 @@ final class PayloadShape {
       requireEnd(what, parser.nextToken());
     } catch (JsonProcessingException e) {
       throw JacksonErrors.translate(what, e);
+    } catch (CharConversionException e) {
+      throw JacksonErrors.encoding(what, e);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ferry.protocol.Samples;
 import dev.ferry.protocol.device.DesiredState;
+import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.Presence;
 import dev.ferry.protocol.device.TelemetryBatch;
 import dev.ferry.protocol.release.ReleaseStatement;
@@ -43,6 +44,17 @@ class JsonCodecTest {
 
   private String presence(String fields) {
     return "{\"schema\":\"ferry.presence/v1\"," + fields + "}";
+  }
+
+  @Test
+  void decode_rejectsBytesInNoEncodingJsonMayUse() {
+    // found by WireDecodeFuzz: Jackson's encoding detection throws a plain IOException
+    assertEquals(
+        "ferry.event/v1: malformed JSON: Unsupported UCS-4 endianness (3412) detected",
+        reject(codec, new byte[] {0, 0x64, 0, 0}, DeviceEvent.class));
+    assertEquals(
+        "ferry.desired/v1: malformed JSON: Unsupported UCS-4 endianness (3412) detected",
+        reject(codec, new byte[] {0, 0x7b, 0, 0}, DesiredState.class));
   }
 
   @Test
@@ -252,8 +264,8 @@ class JsonCodecTest {
         "{\"schema\":\"ferry.presence/v1\",\"x\":" + "[".repeat(100) + "]".repeat(100) + "}";
     String message = reject(deep, Presence.class);
     assertEquals(
-        "ferry.presence/v1: malformed JSON: Document nesting depth (65)"
-            + " exceeds the maximum allowed (64, from `StreamReadConstraints.getMaxNestingDepth()`)",
+        "ferry.presence/v1: malformed JSON: Document nesting depth (65) exceeds the maximum allowed"
+            + " (64, from `StreamReadConstraints.getMaxNestingDepth()`)",
         message);
   }
 
