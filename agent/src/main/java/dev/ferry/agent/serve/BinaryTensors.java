@@ -14,7 +14,7 @@ import java.util.List;
  * The binary tensor data extension's encoding: elements little-endian and packed, BOOL one byte
  * each, BYTES each a 4-byte little-endian length and its bytes.
  */
-final class BinaryTensors {
+public final class BinaryTensors {
   private BinaryTensors() {}
 
   /** Bytes per element; 0 for BYTES, whose elements vary. */
@@ -28,17 +28,21 @@ final class BinaryTensors {
     };
   }
 
-  /** One input's elements from its part of the body; its size checked against the shape. */
+  /**
+   * One input's elements from its bytes; their size checked against the shape.
+   *
+   * @param bytes the input's bytes, from position to limit
+   * @param sizeField where the size came from, for messages: {@code parameters.binary_data_size}
+   */
   static Object decode(
-      byte[] body,
-      int offset,
-      int size,
+      ByteBuffer bytes,
       Datatype datatype,
       int count,
       String what,
-      List<Long> shape) {
-    checkSize(size, datatype, count, what, shape);
-    ByteBuffer in = ByteBuffer.wrap(body, offset, size).slice().order(ByteOrder.LITTLE_ENDIAN);
+      List<Long> shape,
+      String sizeField) {
+    checkSize(bytes.remaining(), datatype, count, what + " " + sizeField, shape);
+    ByteBuffer in = bytes.slice().order(ByteOrder.LITTLE_ENDIAN);
     return switch (datatype) {
       case FP32 -> floats(in, count);
       case FP64 -> doubles(in, count);
@@ -52,15 +56,16 @@ final class BinaryTensors {
     };
   }
 
+  /** {@code field} names the size: {@code input 'x' parameters.binary_data_size}. */
   private static void checkSize(
-      int size, Datatype datatype, int count, String what, List<Long> shape) {
+      int size, Datatype datatype, int count, String field, List<Long> shape) {
     int each = elementBytes(datatype);
     // a BYTES element takes at least its 4-byte length: no shape makes us allocate more than that
     long needed = (long) count * (each == 0 ? 4 : each);
     if (each == 0 ? needed > size : needed != size) {
       throw new InvalidRequestException(
-          what
-              + " parameters.binary_data_size is "
+          field
+              + " is "
               + size
               + ", shape "
               + shape
@@ -180,6 +185,15 @@ final class BinaryTensors {
       size += 4 + text.getBytes(StandardCharsets.UTF_8).length;
     }
     return Math.toIntExact(size);
+  }
+
+  /**
+   * A tensor's elements in this encoding, {@link #size} bytes: the gRPC endpoint's raw contents.
+   */
+  public static byte[] encode(ArrayTensor tensor) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream(size(tensor));
+    encode(tensor, out);
+    return out.toByteArray();
   }
 
   /** Appends a tensor's elements, {@link #size} bytes. */

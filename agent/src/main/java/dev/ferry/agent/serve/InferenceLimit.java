@@ -44,17 +44,32 @@ public class InferenceLimit {
     return permits;
   }
 
+  /** Takes a permit for one inference, if one is free; {@link #release} gives it back. */
+  public boolean tryAdmit() {
+    return permits.tryAcquire();
+  }
+
+  /** Gives back a permit {@link #tryAdmit} took. */
+  public void release() {
+    permits.release();
+  }
+
+  /** Why a request found no permit. */
+  public String refusal() {
+    return max + " inferences are running, the limit (" + PROPERTY + "); retry later";
+  }
+
   private void admit(RoutingContext context) {
-    if (!permits.tryAcquire()) {
+    if (!tryAdmit()) {
       refuse(context);
       return;
     }
-    context.addEndHandler(done -> permits.release());
+    context.addEndHandler(done -> release());
     context.next();
   }
 
   private void refuse(RoutingContext context) {
-    String error = max + " inferences are running, the limit (" + PROPERTY + "); retry later";
+    String error = refusal();
     context
         .response()
         .setStatusCode(503)
