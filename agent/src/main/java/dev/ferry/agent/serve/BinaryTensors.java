@@ -3,7 +3,6 @@ package dev.ferry.agent.serve;
 import dev.ferry.onnx.ArrayTensor;
 import dev.ferry.onnx.Halves;
 import dev.ferry.protocol.release.Datatype;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
@@ -191,40 +190,35 @@ public final class BinaryTensors {
    * A tensor's elements in this encoding, {@link #size} bytes: the gRPC endpoint's raw contents.
    */
   public static byte[] encode(ArrayTensor tensor) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream(size(tensor));
+    ByteBuffer out = ByteBuffer.allocate(size(tensor));
     encode(tensor, out);
-    return out.toByteArray();
+    return out.array();
   }
 
-  /** Appends a tensor's elements, {@link #size} bytes. */
-  static void encode(ArrayTensor tensor, ByteArrayOutputStream out) {
-    int each = elementBytes(tensor.datatype());
-    if (each == 0) {
-      encodeStrings((String[]) tensor.elements(), out);
-      return;
-    }
-    ByteBuffer buffer =
-        ByteBuffer.allocate(Math.toIntExact((long) tensor.size() * each))
-            .order(ByteOrder.LITTLE_ENDIAN);
+  /**
+   * Writes a tensor's elements, {@link #size} bytes, at the buffer's position, in one bulk copy
+   * from its array (no intermediate buffer), and moves the position past them.
+   */
+  static void encode(ArrayTensor tensor, ByteBuffer out) {
+    ByteBuffer at = out.slice().order(ByteOrder.LITTLE_ENDIAN);
     Object e = tensor.elements();
     switch (tensor.datatype()) {
-      case FP32 -> buffer.asFloatBuffer().put((float[]) e);
-      case FP64 -> buffer.asDoubleBuffer().put((double[]) e);
-      case FP16, BF16 -> putHalves(buffer, (float[]) e, tensor.datatype());
-      case BOOL, INT8, UINT8 -> buffer.put((byte[]) e);
-      case INT16 -> buffer.asShortBuffer().put((short[]) e);
-      case INT32 -> buffer.asIntBuffer().put((int[]) e);
-      default -> buffer.asLongBuffer().put((long[]) e);
+      case FP32 -> at.asFloatBuffer().put((float[]) e);
+      case FP64 -> at.asDoubleBuffer().put((double[]) e);
+      case FP16, BF16 -> putHalves(at, (float[]) e, tensor.datatype());
+      case BOOL, INT8, UINT8 -> at.put((byte[]) e);
+      case INT16 -> at.asShortBuffer().put((short[]) e);
+      case INT32 -> at.asIntBuffer().put((int[]) e);
+      case INT64 -> at.asLongBuffer().put((long[]) e);
+      default -> putStrings(at, (String[]) e);
     }
-    out.write(buffer.array(), 0, buffer.capacity());
+    out.position(out.position() + size(tensor));
   }
 
-  private static void encodeStrings(String[] texts, ByteArrayOutputStream out) {
-    ByteBuffer length = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+  private static void putStrings(ByteBuffer out, String[] texts) {
     for (String text : texts) {
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-      out.write(length.putInt(0, bytes.length).array(), 0, 4);
-      out.write(bytes, 0, bytes.length);
+      out.putInt(bytes.length).put(bytes);
     }
   }
 

@@ -71,45 +71,72 @@ public final class OrtTensors {
     int n = Math.toIntExact(info.getNumElements());
     Object elements =
         switch (type) {
-          case FP32 -> copy(tensor.getFloatBuffer(), new float[n]);
-          case FP64 -> copy(tensor.getDoubleBuffer(), new double[n]);
+          case FP32 -> floats(tensor.getFloatBuffer(), n);
+          case FP64 -> doubles(tensor.getDoubleBuffer(), n);
           case FP16, BF16 -> floats(tensor.getShortBuffer(), n, type);
-          case BOOL, INT8, UINT8 -> copy(tensor.getByteBuffer(), new byte[n]);
-          case INT16 -> copy(tensor.getShortBuffer(), new short[n]);
-          case INT32 -> copy(tensor.getIntBuffer(), new int[n]);
-          case INT64 -> copy(tensor.getLongBuffer(), new long[n]);
+          case BOOL, INT8, UINT8 -> bytes(tensor.getByteBuffer(), n);
+          case INT16 -> shorts(tensor.getShortBuffer(), n);
+          case INT32 -> ints(tensor.getIntBuffer(), n);
+          case INT64 -> longs(tensor.getLongBuffer(), n);
           case BYTES -> strings(tensor.getValue(), n);
           default -> throw new UnsupportedElementTypeException("output '" + name + "'", type);
         };
     return new ArrayTensor(name, type, info.getShape(), elements);
   }
 
-  private static float[] copy(FloatBuffer from, float[] to) {
+  // ONNX Runtime's get*Buffer() already copies the native elements into a new heap buffer of
+  // exactly n: its array is taken as it is, not copied a second time
+
+  private static float[] floats(FloatBuffer from, int n) {
+    if (from.hasArray() && from.arrayOffset() == 0 && from.array().length == n) {
+      return from.array();
+    }
+    float[] to = new float[n];
     from.get(to);
     return to;
   }
 
-  private static double[] copy(DoubleBuffer from, double[] to) {
+  private static double[] doubles(DoubleBuffer from, int n) {
+    if (from.hasArray() && from.arrayOffset() == 0 && from.array().length == n) {
+      return from.array();
+    }
+    double[] to = new double[n];
     from.get(to);
     return to;
   }
 
-  private static byte[] copy(ByteBuffer from, byte[] to) {
+  private static byte[] bytes(ByteBuffer from, int n) {
+    if (from.hasArray() && from.arrayOffset() == 0 && from.array().length == n) {
+      return from.array();
+    }
+    byte[] to = new byte[n];
     from.get(to);
     return to;
   }
 
-  private static short[] copy(ShortBuffer from, short[] to) {
+  private static short[] shorts(ShortBuffer from, int n) {
+    if (from.hasArray() && from.arrayOffset() == 0 && from.array().length == n) {
+      return from.array();
+    }
+    short[] to = new short[n];
     from.get(to);
     return to;
   }
 
-  private static int[] copy(IntBuffer from, int[] to) {
+  private static int[] ints(IntBuffer from, int n) {
+    if (from.hasArray() && from.arrayOffset() == 0 && from.array().length == n) {
+      return from.array();
+    }
+    int[] to = new int[n];
     from.get(to);
     return to;
   }
 
-  private static long[] copy(LongBuffer from, long[] to) {
+  private static long[] longs(LongBuffer from, int n) {
+    if (from.hasArray() && from.arrayOffset() == 0 && from.array().length == n) {
+      return from.array();
+    }
+    long[] to = new long[n];
     from.get(to);
     return to;
   }
