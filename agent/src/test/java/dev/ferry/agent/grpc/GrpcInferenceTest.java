@@ -255,6 +255,20 @@ class GrpcInferenceTest {
   }
 
   @Test
+  void infer_messageOverTheBodyLimitIsResourceExhausted() {
+    // 17 MB of raw contents, over quarkus.grpc.server.max-inbound-message-size (16 MiB, as REST)
+    ModelInferRequest request =
+        request("g-linear", input("x", "FP32", 1L, 4L))
+            .addRawInputContents(ByteString.copyFrom(new byte[17_000_000]))
+            .build();
+    io.grpc.StatusRuntimeException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            io.grpc.StatusRuntimeException.class, () -> stub().modelInfer(request));
+    assertEquals(Status.Code.RESOURCE_EXHAUSTED, e.getStatus().getCode(), e.getMessage());
+    assertTrue(stub().serverLive(ServerLiveRequest.getDefaultInstance()).getLive());
+  }
+
+  @Test
   void infer_runtimeFailureIsInternalAndCounted() {
     LoadedVersion adder = models.slot("g-adder").orElseThrow().active();
     long errors = adder.errors();
