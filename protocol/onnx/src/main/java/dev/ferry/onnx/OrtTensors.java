@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
 import dev.ferry.protocol.release.Datatype;
 import java.lang.reflect.Array;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -87,56 +88,60 @@ public final class OrtTensors {
   // ONNX Runtime's get*Buffer() already copies the native elements into a new heap buffer of
   // exactly n: its array is taken as it is, not copied a second time
 
+  private static boolean whole(Buffer from, int n) {
+    return from.hasArray() && from.arrayOffset() == 0 && Array.getLength(from.array()) == n;
+  }
+
   private static float[] floats(FloatBuffer from, int n) {
-    if (from.hasArray() && from.arrayOffset() == 0 && from.array().length == n) {
-      return from.array();
-    }
-    float[] to = new float[n];
-    from.get(to);
-    return to;
+    return whole(from, n) ? from.array() : copy(from, new float[n]);
   }
 
   private static double[] doubles(DoubleBuffer from, int n) {
-    if (from.hasArray() && from.arrayOffset() == 0 && from.array().length == n) {
-      return from.array();
-    }
-    double[] to = new double[n];
-    from.get(to);
-    return to;
+    return whole(from, n) ? from.array() : copy(from, new double[n]);
   }
 
   private static byte[] bytes(ByteBuffer from, int n) {
-    if (from.hasArray() && from.arrayOffset() == 0 && from.array().length == n) {
-      return from.array();
-    }
-    byte[] to = new byte[n];
-    from.get(to);
-    return to;
+    return whole(from, n) ? from.array() : copy(from, new byte[n]);
   }
 
   private static short[] shorts(ShortBuffer from, int n) {
-    if (from.hasArray() && from.arrayOffset() == 0 && from.array().length == n) {
-      return from.array();
-    }
-    short[] to = new short[n];
-    from.get(to);
-    return to;
+    return whole(from, n) ? from.array() : copy(from, new short[n]);
   }
 
   private static int[] ints(IntBuffer from, int n) {
-    if (from.hasArray() && from.arrayOffset() == 0 && from.array().length == n) {
-      return from.array();
-    }
-    int[] to = new int[n];
+    return whole(from, n) ? from.array() : copy(from, new int[n]);
+  }
+
+  private static long[] longs(LongBuffer from, int n) {
+    return whole(from, n) ? from.array() : copy(from, new long[n]);
+  }
+
+  private static float[] copy(FloatBuffer from, float[] to) {
     from.get(to);
     return to;
   }
 
-  private static long[] longs(LongBuffer from, int n) {
-    if (from.hasArray() && from.arrayOffset() == 0 && from.array().length == n) {
-      return from.array();
-    }
-    long[] to = new long[n];
+  private static double[] copy(DoubleBuffer from, double[] to) {
+    from.get(to);
+    return to;
+  }
+
+  private static byte[] copy(ByteBuffer from, byte[] to) {
+    from.get(to);
+    return to;
+  }
+
+  private static short[] copy(ShortBuffer from, short[] to) {
+    from.get(to);
+    return to;
+  }
+
+  private static int[] copy(IntBuffer from, int[] to) {
+    from.get(to);
+    return to;
+  }
+
+  private static long[] copy(LongBuffer from, long[] to) {
     from.get(to);
     return to;
   }
