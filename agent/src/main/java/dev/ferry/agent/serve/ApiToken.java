@@ -24,7 +24,9 @@ import java.util.Optional;
 @ApplicationScoped
 public class ApiToken {
   static final String PROPERTY = "ferry.agent.api-token-file";
-  static final String REFUSED = "missing or wrong bearer token (" + PROPERTY + ")";
+
+  /** The answer to a request without the token. */
+  public static final String REFUSED = "missing or wrong bearer token (" + PROPERTY + ")";
 
   private final Optional<byte[]> expected;
 
@@ -60,6 +62,15 @@ public class ApiToken {
     boolean v2 = path.equals("/v2") || path.startsWith("/v2/");
     boolean metrics = path.equals("/q/metrics") || path.startsWith("/q/metrics/");
     return (v2 && !path.startsWith("/v2/health/")) || metrics;
+  }
+
+  /**
+   * Whether a request with this {@code Authorization} value may pass: any when no token is set.
+   *
+   * @param authorization the header's value, or null
+   */
+  public boolean admits(String authorization) {
+    return expected.isEmpty() || matches(authorization);
   }
 
   private boolean matches(String authorization) {

@@ -3,7 +3,6 @@ package dev.ferry.agent.serve;
 import dev.ferry.onnx.ArrayTensor;
 import dev.ferry.onnx.Halves;
 import dev.ferry.protocol.release.Datatype;
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.CharacterCodingException;
@@ -14,7 +13,7 @@ import java.util.List;
  * The binary tensor data extension's encoding: elements little-endian and packed, BOOL one byte
  * each, BYTES each a 4-byte little-endian length and its bytes.
  */
-final class BinaryTensors {
+public final class BinaryTensors {
   private BinaryTensors() {}
 
   /** Bytes per element; 0 for BYTES, whose elements vary. */
@@ -28,17 +27,21 @@ final class BinaryTensors {
     };
   }
 
-  /** One input's elements from its part of the body; its size checked against the shape. */
+  /**
+   * One input's elements from its bytes; their size checked against the shape.
+   *
+   * @param bytes the input's bytes, from position to limit
+   * @param sizeField where the size came from, for messages: {@code parameters.binary_data_size}
+   */
   static Object decode(
-      byte[] body,
-      int offset,
-      int size,
+      ByteBuffer bytes,
       Datatype datatype,
       int count,
       String what,
-      List<Long> shape) {
-    checkSize(size, datatype, count, what, shape);
-    ByteBuffer in = ByteBuffer.wrap(body, offset, size).slice().order(ByteOrder.LITTLE_ENDIAN);
+      List<Long> shape,
+      String sizeField) {
+    checkSize(bytes.remaining(), datatype, count, what + " " + sizeField, shape);
+    ByteBuffer in = bytes.slice().order(ByteOrder.LITTLE_ENDIAN);
     return switch (datatype) {
       case FP32 -> floats(in, count);
       case FP64 -> doubles(in, count);
@@ -52,15 +55,16 @@ final class BinaryTensors {
     };
   }
 
+  /** {@code field} names the size: {@code input 'x' parameters.binary_data_size}. */
   private static void checkSize(
-      int size, Datatype datatype, int count, String what, List<Long> shape) {
+      int size, Datatype datatype, int count, String field, List<Long> shape) {
     int each = elementBytes(datatype);
     // a BYTES element takes at least its 4-byte length: no shape makes us allocate more than that
     long needed = (long) count * (each == 0 ? 4 : each);
     if (each == 0 ? needed > size : needed != size) {
       throw new InvalidRequestException(
-          what
-              + " parameters.binary_data_size is "
+          field
+              + " is "
               + size
               + ", shape "
               + shape
@@ -182,35 +186,39 @@ final class BinaryTensors {
     return Math.toIntExact(size);
   }
 
-  /** Appends a tensor's elements, {@link #size} bytes. */
-  static void encode(ArrayTensor tensor, ByteArrayOutputStream out) {
-    int each = elementBytes(tensor.datatype());
-    if (each == 0) {
-      encodeStrings((String[]) tensor.elements(), out);
-      return;
-    }
-    ByteBuffer buffer =
-        ByteBuffer.allocate(Math.toIntExact((long) tensor.size() * each))
-            .order(ByteOrder.LITTLE_ENDIAN);
-    Object e = tensor.elements();
-    switch (tensor.datatype()) {
-      case FP32 -> buffer.asFloatBuffer().put((float[]) e);
-      case FP64 -> buffer.asDoubleBuffer().put((double[]) e);
-      case FP16, BF16 -> putHalves(buffer, (float[]) e, tensor.datatype());
-      case BOOL, INT8, UINT8 -> buffer.put((byte[]) e);
-      case INT16 -> buffer.asShortBuffer().put((short[]) e);
-      case INT32 -> buffer.asIntBuffer().put((int[]) e);
-      default -> buffer.asLongBuffer().put((long[]) e);
-    }
-    out.write(buffer.array(), 0, buffer.capacity());
+  /**
+   * A tensor's elements in this encoding, {@link #size} bytes: the gRPC endpoint's raw contents.
+   */
+  public static byte[] encode(ArrayTensor tensor) {
+    ByteBuffer out = ByteBuffer.allocate(size(tensor));
+    encode(tensor, out);
+    return out.array();
   }
 
-  private static void encodeStrings(String[] texts, ByteArrayOutputStream out) {
-    ByteBuffer length = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN);
+  /**
+   * Writes a tensor's elements, {@link #size} bytes, at the buffer's position, in one bulk copy
+   * from its array (no intermediate buffer), and moves the position past them.
+   */
+  static void encode(ArrayTensor tensor, ByteBuffer out) {
+    ByteBuffer at = out.slice().order(ByteOrder.LITTLE_ENDIAN);
+    Object e = tensor.elements();
+    switch (tensor.datatype()) {
+      case FP32 -> at.asFloatBuffer().put((float[]) e);
+      case FP64 -> at.asDoubleBuffer().put((double[]) e);
+      case FP16, BF16 -> putHalves(at, (float[]) e, tensor.datatype());
+      case BOOL, INT8, UINT8 -> at.put((byte[]) e);
+      case INT16 -> at.asShortBuffer().put((short[]) e);
+      case INT32 -> at.asIntBuffer().put((int[]) e);
+      case INT64 -> at.asLongBuffer().put((long[]) e);
+      default -> putStrings(at, (String[]) e);
+    }
+    out.position(out.position() + size(tensor));
+  }
+
+  private static void putStrings(ByteBuffer out, String[] texts) {
     for (String text : texts) {
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-      out.write(length.putInt(0, bytes.length).array(), 0, 4);
-      out.write(bytes, 0, bytes.length);
+      out.putInt(bytes.length).put(bytes);
     }
   }
 

@@ -71,8 +71,23 @@ public class InferenceLimit {
     return admission::finish;
   }
 
+  /** Takes a permit for one inference, if one is free; {@link #release} gives it back. */
+  public boolean tryAdmit() {
+    return permits.tryAcquire();
+  }
+
+  /** Gives back a permit {@link #tryAdmit} took. */
+  public void release() {
+    permits.release();
+  }
+
+  /** Why a request found no permit. */
+  public String refusal() {
+    return max + " inferences are running, the limit (" + PROPERTY + "); retry later";
+  }
+
   private void admit(RoutingContext context) {
-    if (!permits.tryAcquire()) {
+    if (!tryAdmit()) {
       refuse(context);
       return;
     }
@@ -80,10 +95,6 @@ public class InferenceLimit {
     context.put(ADMISSION, admission);
     context.addEndHandler(done -> admission.exchangeEnded());
     context.next();
-  }
-
-  private String refusal() {
-    return max + " inferences are running, the limit (" + PROPERTY + "); retry later";
   }
 
   private void refuse(RoutingContext context) {

@@ -88,14 +88,23 @@ final class RequestInput {
       throw new InvalidRequestException(what() + " data must be an array, got null");
     }
     if (elements != null) {
-      checkCount(java.lang.reflect.Array.getLength(elements));
+      checkCount(java.lang.reflect.Array.getLength(elements), "data");
     }
   }
 
-  private void checkCount(int held) {
+  /** {@code field} names where the elements came from: {@code data}. */
+  void checkCount(int held, String field) {
     if (held != count()) {
       throw new InvalidRequestException(
-          what() + " data holds " + held + " elements, shape " + shape + " needs " + count());
+          what()
+              + " "
+              + field
+              + " holds "
+              + held
+              + " elements, shape "
+              + shape
+              + " needs "
+              + count());
     }
   }
 

@@ -15,6 +15,7 @@ import dev.ferry.protocol.json.JsonCodec;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -269,7 +270,12 @@ final class RequestParser {
     int size = (int) input.binarySize;
     input.elements =
         BinaryTensors.decode(
-            body, offset, size, input.datatype(), input.count(), input.what(), input.shape);
+            ByteBuffer.wrap(body, offset, size),
+            input.datatype(),
+            input.count(),
+            input.what(),
+            input.shape,
+            "parameters.binary_data_size");
     return size;
   }
 

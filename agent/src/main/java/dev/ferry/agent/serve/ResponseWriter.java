@@ -7,6 +7,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -81,12 +82,19 @@ final class ResponseWriter {
     out.writeEndObject();
   }
 
-  private static Response withBinary(ByteArrayOutputStream body, List<ArrayTensor> binary) {
-    int headerLength = body.size();
+  /** The JSON header and the binary outputs in one array of the answer's size: one copy each. */
+  private static Response withBinary(ByteArrayOutputStream header, List<ArrayTensor> binary) {
+    int headerLength = header.size();
+    long size = headerLength;
+    for (ArrayTensor tensor : binary) {
+      size += BinaryTensors.size(tensor);
+    }
+    ByteBuffer body = ByteBuffer.allocate(Math.toIntExact(size));
+    body.put(header.toByteArray());
     for (ArrayTensor tensor : binary) {
       BinaryTensors.encode(tensor, body);
     }
-    return Response.ok(body.toByteArray(), MediaType.APPLICATION_OCTET_STREAM_TYPE)
+    return Response.ok(body.array(), MediaType.APPLICATION_OCTET_STREAM_TYPE)
         .header(RequestParser.HEADER_LENGTH, headerLength)
         .build();
   }

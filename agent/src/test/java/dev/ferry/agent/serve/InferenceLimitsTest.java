@@ -5,10 +5,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ferry.agent.grpc.GrpcClient;
+import dev.ferry.agent.grpc.v2.GrpcPredictV2.ModelInferRequest;
 import dev.ferry.agent.runtime.LoadedVersion;
 import dev.ferry.agent.runtime.ModelSlot;
 import dev.ferry.agent.runtime.Models;
 import dev.ferry.agent.runtime.TestVersions;
+import io.grpc.Status;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -164,6 +167,46 @@ class InferenceLimitsTest {
       }
       Thread.sleep(5);
     }
+  }
+
+  @Test
+  void grpcRequestsBeyondTheConcurrencyLimit_areUnavailable() throws Exception {
+    Path dir = Files.createTempDirectory("ferry-limits-test");
+    models.install("busy-grpc", TestVersions.gather(dir, "busy-grpc", "1.0.0"));
+    int held = limit.permits().drainPermits();
+    try (GrpcClient client = GrpcClient.open()) {
+      assertEquals(2, held);
+      GrpcClient.assertStatus(
+          Status.Code.UNAVAILABLE,
+          "2 inferences are running, the limit (ferry.agent.serve.max-concurrent); retry later",
+          () -> client.stub().modelInfer(grpcIndices("busy-grpc", 1)));
+      limit.permits().release(held);
+      held = 0;
+      client.stub().modelInfer(grpcIndices("busy-grpc", 1));
+    } finally {
+      limit.permits().release(held);
+    }
+    assertEquals(2, limit.permits().availablePermits());
+  }
+
+  @Test
+  void grpcRequestsOverTheBudget_areResourceExhausted() throws Exception {
+    Path dir = Files.createTempDirectory("ferry-limits-test");
+    models.install("sized-grpc", TestVersions.gather(dir, "sized-grpc", "1.0.0"));
+    try (GrpcClient client = GrpcClient.open()) {
+      client.stub().modelInfer(grpcIndices("sized-grpc", 80));
+      GrpcClient.assertStatus(
+          Status.Code.RESOURCE_EXHAUSTED,
+          "the request's tensors need 1200 bytes (inputs 800, outputs 400), over the"
+              + " limit of 1024 (ferry.agent.serve.max-tensor-bytes)",
+          () -> client.stub().modelInfer(grpcIndices("sized-grpc", 100)));
+    }
+  }
+
+  private static ModelInferRequest grpcIndices(String model, int n) {
+    return GrpcClient.request(model, GrpcClient.input("i", "INT64", (long) n))
+        .addRawInputContents(GrpcClient.raw(new long[n]))
+        .build();
   }
 
   @Test

@@ -88,13 +88,16 @@ class AgentBenchmark {
       double binaryRatio = p.binaryPerSecond() / p.inProcessPerSecond();
       double added = p.agentP50() - p.inProcessP50();
       double binaryAdded = p.binaryP50() - p.inProcessP50();
+      double grpcRatio = p.grpcPerSecond() / p.inProcessPerSecond();
+      double grpcAdded = p.grpcP50() - p.inProcessP50();
       double run = runMillis.getOrDefault(p.model(), 0.0);
       report.row(
           "B3",
           String.format(
               "%s, concurrency %d: agent JSON %.0f/s p50 %.2f ms p99 %.2f ms, binary %.0f/s p50"
-                  + " %.2f ms p99 %.2f ms; in-process %.0f/s p50 %.2f ms p99 %.2f ms; ratio JSON"
-                  + " %.2f binary %.2f, added p50 JSON %.0f µs binary %.0f µs%s",
+                  + " %.2f ms p99 %.2f ms, gRPC %.0f/s p50 %.2f ms p99 %.2f ms; in-process %.0f/s"
+                  + " p50 %.2f ms p99 %.2f ms; ratio JSON %.2f binary %.2f gRPC %.2f, added p50"
+                  + " JSON %.0f µs binary %.0f µs gRPC %.0f µs%s",
               p.model(),
               p.concurrency(),
               p.agentPerSecond(),
@@ -103,24 +106,33 @@ class AgentBenchmark {
               p.binaryPerSecond(),
               p.binaryP50(),
               p.binaryP99(),
+              p.grpcPerSecond(),
+              p.grpcP50(),
+              p.grpcP99(),
               p.inProcessPerSecond(),
               p.inProcessP50(),
               p.inProcessP99(),
               ratio,
               binaryRatio,
+              grpcRatio,
               added * 1000,
               binaryAdded * 1000,
+              grpcAdded * 1000,
               p.stable() ? "" : " (not stable within 10% in 10 windows)"),
           run >= 5
               ? "≥ 0.9 of in-process: JSON "
                   + Report.verdict(ratio >= 0.9)
                   + ", binary "
                   + Report.verdict(binaryRatio >= 0.9)
+                  + ", gRPC "
+                  + Report.verdict(grpcRatio >= 0.9)
               : run < 1
                   ? "≤ 200 µs added p50: JSON "
                       + Report.verdict(added <= 0.2)
                       + ", binary "
                       + Report.verdict(binaryAdded <= 0.2)
+                      + ", gRPC "
+                      + Report.verdict(grpcAdded <= 0.2)
                   : String.format("report (a %.1f ms model: neither goal's kind)", run));
     }
     report.row(

