@@ -6,8 +6,8 @@ import dev.ferry.protocol.signing.Envelope;
 import java.time.Instant;
 
 /**
- * A published, signed release of a model: the answer of {@code POST /api/v1/models/{name}/versions}
- * and {@code GET /api/v1/models/{name}/versions/{version}}.
+ * A release of a model, published and signed or waiting for its signature: the answer of {@code
+ * POST /api/v1/models/{name}/versions} and {@code GET /api/v1/models/{name}/versions/{version}}.
  *
  * @param name the model name
  * @param version its semantic version
@@ -16,12 +16,16 @@ import java.time.Instant;
  * @param manifestDigest the model manifest's digest
  * @param size bytes of the artifact: manifest, config and layers
  * @param serving the serving spec ({@code serving.json})
- * @param statement the release statement, signed by the release key
+ * @param statement the release statement, signed by the release key; null while its signature is
+ *     pending
  * @param description what it is; null when none
  * @param license its SPDX license expression; null when none
  * @param createdBy the name of the token that published it
  * @param createdAt when it was published
  * @param revoked when and why it was withdrawn; null while it is not
+ * @param state {@code PUBLISHED}, or {@code PENDING_SIGNATURE} while a hub whose release key is
+ *     offline waits for the statement signed by {@code ferry release sign} (not rollable yet); null
+ *     from older hubs
  */
 public record Release(
     String name,
@@ -36,4 +40,5 @@ public record Release(
     String license,
     String createdBy,
     Instant createdAt,
-    ReleaseRevocation revoked) {}
+    ReleaseRevocation revoked,
+    String state) {}

@@ -50,7 +50,8 @@ class ApiRecordsTest extends RecordContract {
         "Apache-2.0",
         "ci",
         T0,
-        new ReleaseRevocation(T0.plusSeconds(60), "misreads receipts", "ci"));
+        new ReleaseRevocation(T0.plusSeconds(60), "misreads receipts", "ci"),
+        "PUBLISHED");
   }
 
   static DeviceTelemetry deviceTelemetry() {
