@@ -66,7 +66,8 @@ class ApiJsonTest {
             "Apache-2.0",
             "ci",
             Samples.T0,
-            null);
+            null,
+            dev.ferry.hub.catalog.ReleaseState.PUBLISHED);
     assertEquals(QUARKUS.writeValueAsString(release), QUARKUS.writeValueAsString(release.toApi()));
   }
 }

@@ -22,12 +22,16 @@ abstract class DeviceAction implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    HubClient client = options.client();
     return options.print(
-        spec, send(options.client(), "/api/v1/devices/" + id), DeviceAction::table);
+        spec, send(client, "/api/v1/devices/" + id), answer -> table(answer, client));
   }
 
-  /** The device's fields, one a line: state, labels, enrollment, certificate, models. */
-  static Table table(Answer answer) {
+  /**
+   * The device's fields, one a line: state, labels, enrollment, certificate, models, and what it
+   * reported of the trust chain.
+   */
+  static Table table(Answer answer, HubClient client) {
     Device d = answer.as(Device.class);
     DeviceEnrollment e = d.enrollment();
     Table table = new Table("DEVICE", d.id());
@@ -39,14 +43,18 @@ abstract class DeviceAction implements Callable<Integer> {
       table.row("certificate", e.certificateSerial());
       table.row("expires", e.certificateNotAfter()).row("revoked", e.revokedAt());
     }
-    return table.row("models", DevicesCommand.models(d.reported()));
+    table.row("models", DevicesCommand.models(d.reported()));
+    DeviceTrust.rows(table, d.id(), d.reported(), client);
+    return table;
   }
 
   /** {@code ferry devices show ID}. */
   @Command(
       name = "show",
       mixinStandardHelpOptions = true,
-      description = "Show one device: labels, enrollment state, certificate expiry, models.")
+      description =
+          "Show one device: labels, enrollment state, certificate expiry, models, trust root"
+              + " version, freshness, revoked releases.")
   static final class Show extends DeviceAction {
     @Override
     Answer send(HubClient client, String path) {

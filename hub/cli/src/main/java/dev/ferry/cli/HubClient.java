@@ -11,6 +11,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 /** The hub's REST API over the JDK's HTTP client; failures become exit codes. */
@@ -43,6 +44,19 @@ final class HubClient {
         request(path)
             .header("Content-Type", "application/json")
             .POST(HttpRequest.BodyPublishers.ofString(json(body))));
+  }
+
+  /** PUTs a body as JSON. */
+  Answer put(String path, Object body) {
+    return send(
+        request(path)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofString(json(body))));
+  }
+
+  /** GETs the exact bytes of an answer (a payload to sign), failures as {@link #send}. */
+  byte[] bytes(String path) {
+    return send(request(path).GET()).body().getBytes(StandardCharsets.UTF_8);
   }
 
   HttpRequest.Builder request(String path) {

@@ -149,15 +149,31 @@ final class PublishCommand implements Callable<Integer> {
     }
   }
 
-  private static Table table(Answer answer) {
+  /** A release as a table; a pending one says how to sign it. */
+  static Table table(Answer answer) {
     Release release = answer.as(Release.class);
-    return new Table("NAME", "VERSION", "RELEASE SEQ", "MANIFEST", "SIZE")
-        .row(
-            release.name(),
-            release.version(),
-            release.releaseSeq(),
-            release.manifestDigest(),
-            release.size());
+    Table table =
+        new Table("NAME", "VERSION", "RELEASE SEQ", "MANIFEST", "SIZE", "STATE")
+            .row(
+                release.name(),
+                release.version(),
+                release.releaseSeq(),
+                release.manifestDigest(),
+                release.size(),
+                release.state());
+    return "PENDING_SIGNATURE".equals(release.state()) ? table.note(signingSteps(release)) : table;
+  }
+
+  private static String signingSteps(Release release) {
+    String names = release.name() + " " + release.version();
+    return "the hub's release key is offline; to publish:\n"
+        + "  ferry release statement "
+        + names
+        + " --out statement.json\n"
+        + "  ferry release sign statement.json --key RELEASE-KEY.pem --out statement.dsse.json\n"
+        + "  ferry release attach "
+        + names
+        + " statement.dsse.json";
   }
 
   /** A progress bar on the terminal, redrawn at most ten times a second; silent in scripts. */

@@ -1,9 +1,5 @@
 package dev.ferry.cli;
 
-import dev.ferry.protocol.json.JsonCodec;
-import dev.ferry.protocol.release.ReleaseStatement;
-import dev.ferry.protocol.signing.Envelope;
-import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Signer;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -16,21 +12,22 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ferry release sign}: a release statement signed with the release key, for a hub that does
- * not hold that key.
+ * {@code ferry release sign}: a release statement or a revocation list signed with the release key,
+ * byte for byte as the hub served it, for a hub that does not hold that key.
  */
 @Command(
     name = "sign",
     mixinStandardHelpOptions = true,
     description =
-        "Sign a release statement (in-toto JSON, ferry release predicate) with the release key and"
-            + " write the DSSE envelope.")
+        "Sign a release statement (ferry release statement) or a revocation list with the release"
+            + " key, unchanged, and write the DSSE envelope (ferry release attach takes it).")
 final class ReleaseSign implements Callable<Integer> {
-  private static final JsonCodec CODEC = new JsonCodec();
-
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "STATEMENT", description = "The unsigned statement.")
+  @Parameters(
+      index = "0",
+      paramLabel = "STATEMENT",
+      description = "The unsigned statement or revocation list, as the hub served it.")
   Path statement;
 
   @Option(names = "--key", paramLabel = "FILE", required = true, description = "Release key.")
@@ -41,26 +38,21 @@ final class ReleaseSign implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    ReleaseStatement checked = read();
+    ReleasePayload payload = ReleasePayload.of(read(), statement.toString());
     Signer signer = new Signer(KeyDir.read(key));
-    Envelope signed = signer.sign(PayloadTypes.IN_TOTO, CODEC.encode(checked));
-    KeyDir.write(out, signed);
+    KeyDir.write(out, payload.sign(signer));
     spec.commandLine()
         .getOut()
-        .printf(
-            "%s: %s@%s signed by release key %s%n",
-            out, checked.predicate().model(), checked.predicate().version(), signer.keyId());
+        .printf("%s: %s signed by release key %s%n", out, payload.what(), signer.keyId());
     spec.commandLine().getOut().flush();
     return 0;
   }
 
-  private ReleaseStatement read() {
+  private byte[] read() {
     try {
-      return CODEC.decode(Files.readAllBytes(statement), ReleaseStatement.class);
+      return Files.readAllBytes(statement);
     } catch (IOException e) {
       throw new TrustException("cannot read " + statement + ": " + e);
-    } catch (IllegalArgumentException e) {
-      throw new TrustException(statement + " is not a release statement: " + e.getMessage());
     }
   }
 }

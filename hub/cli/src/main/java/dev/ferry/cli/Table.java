@@ -5,9 +5,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
-/** Rows printed as aligned columns under a header. */
+/** Rows printed as aligned columns under a header, then any notes. */
 final class Table {
   private final List<String[]> rows = new ArrayList<>();
+  private final List<String> notes = new ArrayList<>();
 
   Table(String... header) {
     rows.add(header);
@@ -16,6 +17,12 @@ final class Table {
   Table row(Object... cells) {
     rows.add(
         Arrays.stream(cells).map(c -> c == null ? "-" : String.valueOf(c)).toArray(String[]::new));
+    return this;
+  }
+
+  /** A line printed after the table, past an empty line. */
+  Table note(String text) {
+    notes.add(text);
     return this;
   }
 
@@ -34,6 +41,10 @@ final class Table {
             i == columns - 1 ? row[i] : String.format("%-" + (widths[i] + 2) + "s", row[i]));
       }
       out.println(line.toString().stripTrailing());
+    }
+    for (String note : notes) {
+      out.println();
+      out.println(note);
     }
     out.flush();
   }

@@ -1,12 +1,27 @@
 package dev.ferry.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.release.ReleasePredicate;
+import dev.ferry.protocol.release.ReleaseStatement;
+import dev.ferry.protocol.release.Revocations;
+import dev.ferry.protocol.signing.Ed25519;
+import dev.ferry.protocol.signing.Envelope;
+import dev.ferry.protocol.signing.PayloadTypes;
+import dev.ferry.protocol.signing.Signer;
+import dev.ferry.protocol.signing.ThresholdVerifier;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,7 +35,7 @@ class FerryTest {
       {"name":"detector","version":"1.2.0","releaseSeq":3,"repository":"hub:8080/models/detector",\
       "manifestDigest":"sha256:0000000000000000000000000000000000000000000000000000000000000001",\
       "size":4711,"serving":null,"statement":null,"description":null,"license":null,\
-      "createdBy":"ci","createdAt":"2026-12-04T10:00:00Z","addedLater":true}\
+      "createdBy":"ci","createdAt":"2026-12-04T10:00:00Z","state":"PUBLISHED","addedLater":true}\
       """;
 
   private static final String REPORTED =
@@ -161,10 +176,10 @@ class FerryTest {
     assertEquals(
         "NAME      VERSION  RELEASE SEQ  "
             + String.format("%-73s", "MANIFEST")
-            + "SIZE\n"
+            + "SIZE  STATE\n"
             + "detector  1.2.0    3            sha256:"
             + "0".repeat(63)
-            + "1  4711\n",
+            + "1  4711  PUBLISHED\n",
         published.out());
     FakeHub.Request sent = hub.last();
     assertTrue(
@@ -403,21 +418,167 @@ class FerryTest {
     Result shown = ferry("devices", "show", "edge-01");
     assertEquals(0, shown.code(), shown.err());
     assertEquals(
-        "DEVICE       edge-01\n"
-            + "online       yes\n"
-            + "last seen    2026-12-04T10:00:00Z\n"
-            + "labels       site=berlin\n"
-            + "enrollment   ACCEPTED\n"
-            + "enrolled     2026-12-04T09:00:00Z\n"
-            + "accepted     2026-12-04T09:00:00Z\n"
-            + "certificate  4f2a\n"
-            + "expires      2027-01-03T09:00:00Z\n"
-            + "revoked      -\n"
-            + "models       detector@1.2.0 CPU ACTIVE\n",
+        "DEVICE            edge-01\n"
+            + "online            yes\n"
+            + "last seen         2026-12-04T10:00:00Z\n"
+            + "labels            site=berlin\n"
+            + "enrollment        ACCEPTED\n"
+            + "enrolled          2026-12-04T09:00:00Z\n"
+            + "accepted          2026-12-04T09:00:00Z\n"
+            + "certificate       4f2a\n"
+            + "expires           2027-01-03T09:00:00Z\n"
+            + "revoked           -\n"
+            + "models            detector@1.2.0 CPU ACTIVE\n"
+            + "root version      -\n"
+            + "freshness         -\n"
+            + "revoked releases  -\n",
         shown.out());
     assertEquals(
         new FakeHub.Request("GET", "/api/v1/devices/edge-01", "Bearer fy_test", null, ""),
         hub.last());
+  }
+
+  @Test
+  void devicesShow_printsTheTrustTheDeviceReported_aStaleOneSinceItsStaleEvent() {
+    String reported =
+        REPORTED.replace(
+            "\"models\":",
+            "\"rootVersion\":2,\"freshness\":\"STALE\",\"revoked\":[\"detector@1.1.0\"],"
+                + "\"models\":");
+    hub.answer("/api/v1/devices/edge-01", 200, DEVICE.replace(REPORTED, reported));
+    hub.answer(
+        "/api/v1/events",
+        200,
+        "[{\"id\":\"e2\",\"deviceId\":\"edge-01\",\"at\":\"2026-12-04T09:30:00Z\","
+            + "\"type\":\"REVOKED\",\"desiredSequence\":7},"
+            + "{\"id\":\"e1\",\"deviceId\":\"edge-01\",\"at\":\"2026-12-04T09:00:00Z\","
+            + "\"type\":\"STALE\",\"desiredSequence\":7}]");
+    Result shown = ferry("devices", "show", "edge-01");
+    assertEquals(0, shown.code(), shown.err());
+    assertTrue(
+        shown
+            .out()
+            .endsWith(
+                "root version      2\n"
+                    + "freshness         STALE since 2026-12-04T09:00:00Z\n"
+                    + "revoked releases  detector@1.1.0\n"),
+        shown.out());
+    assertEquals("/api/v1/events?limit=1000&device=edge-01", hub.last().uri());
+
+    hub.answer(
+        "/api/v1/devices/edge-01",
+        200,
+        DEVICE.replace(REPORTED, reported.replace("\"STALE\"", "\"FRESH\"")));
+    assertTrue(
+        ferry("devices", "show", "edge-01")
+            .out()
+            .contains("\nfreshness         FRESH (reported 2026-12-04T10:00:00Z)\n"));
+  }
+
+  @Test
+  void publish_ofAHubWithTheReleaseKeyOffline_printsThePendingReleaseAndTheStepsToSignIt()
+      throws Exception {
+    hub.answer(
+        "/api/v1/models/detector/versions",
+        202,
+        RELEASE.replace("\"PUBLISHED\"", "\"PENDING_SIGNATURE\""));
+    Path model = Files.write(dir.resolve("model.onnx"), new byte[] {1, 2, 3});
+    Result published = ferry("publish", "detector", model.toString(), "--version", "1.2.0");
+    assertEquals(0, published.code(), published.err());
+    assertTrue(
+        published
+            .out()
+            .endsWith(
+                "1  4711  PENDING_SIGNATURE\n"
+                    + "\n"
+                    + "the hub's release key is offline; to publish:\n"
+                    + "  ferry release statement detector 1.2.0 --out statement.json\n"
+                    + "  ferry release sign statement.json --key RELEASE-KEY.pem --out"
+                    + " statement.dsse.json\n"
+                    + "  ferry release attach detector 1.2.0 statement.dsse.json\n"),
+        published.out());
+  }
+
+  @Test
+  void releaseStatement_writesTheHubsBytesUnchanged_andAttachPutsTheEnvelope() throws Exception {
+    KeyPair key = Ed25519.generate();
+    Digest digest = Digest.of(new byte[] {1});
+    byte[] statement =
+        new JsonCodec()
+            .encode(
+                ReleaseStatement.of(
+                    "hub:8080/models/detector",
+                    digest,
+                    ReleasePredicate.lasting(
+                        "detector",
+                        "1.2.0",
+                        3,
+                        Instant.parse("2026-12-04T10:00:00Z"),
+                        digest,
+                        digest)));
+    String text = new String(statement, StandardCharsets.UTF_8);
+    hub.answer("/api/v1/models/detector/versions/1.2.0/statement", 200, text);
+    Path out = dir.resolve("statement.json");
+    Result fetched = ferry("release", "statement", "detector", "1.2.0", "--out", out.toString());
+    assertEquals(0, fetched.code(), fetched.err());
+    assertEquals(out + ": the statement of detector@1.2.0 to sign\n", fetched.out());
+    assertArrayEquals(statement, Files.readAllBytes(out));
+
+    Path pem = Files.writeString(dir.resolve("release.pem"), Ed25519.toPem(key));
+    Path signed = dir.resolve("statement.dsse.json");
+    assertEquals(
+        0,
+        ferry(
+                "release",
+                "sign",
+                out.toString(),
+                "--key",
+                pem.toString(),
+                "--out",
+                signed.toString())
+            .code());
+    hub.answer("/api/v1/models/detector/versions/1.2.0/signature", 200, RELEASE);
+    Result attached = ferry("release", "attach", "detector", "1.2.0", signed.toString());
+    assertEquals(0, attached.code(), attached.err());
+    assertTrue(attached.out().contains("PUBLISHED"), attached.out());
+    FakeHub.Request sent = hub.last();
+    assertEquals("PUT", sent.method());
+    assertEquals("/api/v1/models/detector/versions/1.2.0/signature", sent.uri());
+    assertEquals(Files.readString(signed).replaceAll("\\s", ""), sent.body().replaceAll("\\s", ""));
+  }
+
+  @Test
+  void releaseRevoke_withTheKey_signsThePendingListUnchanged_andPutsIt() throws Exception {
+    KeyPair key = Ed25519.generate();
+    Path pem = Files.writeString(dir.resolve("release.pem"), Ed25519.toPem(key));
+    JsonCodec codec = new JsonCodec();
+    byte[] list =
+        codec.encode(new Revocations(4, Instant.parse("2026-12-05T08:00:00Z"), null, List.of()));
+    hub.answer("/api/v1/models/detector/versions/1.2.0/revoke", 202, RELEASE);
+    hub.answer("/api/v1/trust/revocations/pending", 200, new String(list, StandardCharsets.UTF_8));
+    hub.answer("/api/v1/trust/revocations", 200, "{}");
+
+    Result revoked =
+        ferry(
+            "release",
+            "revoke",
+            "detector",
+            "1.2.0",
+            "--reason",
+            "misreads",
+            "--key",
+            pem.toString());
+    assertEquals(0, revoked.code(), revoked.err());
+    String keyId = new Signer(key).keyId();
+    assertEquals("revocation list version 4 signed by release key " + keyId + "\n", revoked.err());
+    FakeHub.Request sent = hub.last();
+    assertEquals("PUT", sent.method());
+    assertEquals("/api/v1/trust/revocations", sent.uri());
+    Envelope envelope = codec.decode(sent.body().getBytes(StandardCharsets.UTF_8), Envelope.class);
+    assertArrayEquals(
+        list,
+        new ThresholdVerifier("release", Map.of(keyId, key.getPublic()), 1)
+            .verify(envelope, PayloadTypes.REVOCATIONS));
   }
 
   @Test
@@ -441,7 +602,7 @@ class FerryTest {
     hub.answer("/api/v1/devices/edge-01/accept", 200, DEVICE);
     Result accepted = ferry("devices", "accept", "edge-01");
     assertEquals(0, accepted.code(), accepted.err());
-    assertTrue(accepted.out().contains("\nenrollment   ACCEPTED\n"), accepted.out());
+    assertTrue(accepted.out().contains("\nenrollment        ACCEPTED\n"), accepted.out());
     assertEquals(
         new FakeHub.Request(
             "POST", "/api/v1/devices/edge-01/accept", "Bearer fy_test", "application/json", "{}"),
@@ -449,7 +610,8 @@ class FerryTest {
 
     hub.answer(
         "/api/v1/devices/edge-01/revoke", 200, DEVICE.replace("\"ACCEPTED\"", "\"REVOKED\""));
-    assertTrue(ferry("devices", "revoke", "edge-01").out().contains("\nenrollment   REVOKED\n"));
+    assertTrue(
+        ferry("devices", "revoke", "edge-01").out().contains("\nenrollment        REVOKED\n"));
     assertEquals("/api/v1/devices/edge-01/revoke", hub.last().uri());
 
     hub.answer(

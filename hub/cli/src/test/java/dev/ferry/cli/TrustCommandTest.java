@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,6 +8,7 @@ import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.release.ReleasePredicate;
 import dev.ferry.protocol.release.ReleaseStatement;
+import dev.ferry.protocol.release.Revocations;
 import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Role;
@@ -194,7 +196,8 @@ class TrustCommandTest {
             .startsWith(
                 "ferry: "
                     + file
-                    + " is not a signed trust root: root envelope: 0 of 1 required signatures verified"),
+                    + " is not a signed trust root: root envelope: 0 of 1 required signatures"
+                    + " verified"),
         refused.err());
   }
 
@@ -229,6 +232,64 @@ class TrustCommandTest {
         root.verifier(Role.RELEASE)
             .verify(CODEC.decode(Files.readAllBytes(out), Envelope.class), PayloadTypes.IN_TOTO);
     assertEquals(statement, CODEC.decode(verified, ReleaseStatement.class));
+  }
+
+  @Test
+  void releaseSign_signsARevocationListByteForByte() throws IOException {
+    Path keys = dir.resolve("keys");
+    ferry("trust", "init", "--out", keys.toString());
+    TrustRoot root = read(keys.resolve("root-1.json"));
+    String releaseId = root.roles().get("release").keyids().get(0);
+    byte[] list =
+        (new String(CODEC.encode(new Revocations(4, NOW, null, List.of())), StandardCharsets.UTF_8)
+                + "\n")
+            .getBytes(StandardCharsets.UTF_8);
+    Path unsigned = Files.write(dir.resolve("revocations.json"), list);
+    Path out = dir.resolve("revocations.dsse.json");
+
+    Result sign =
+        ferry(
+            "release",
+            "sign",
+            unsigned.toString(),
+            "--key",
+            keys.resolve("release-" + releaseId.substring(0, 12) + ".pem").toString(),
+            "--out",
+            out.toString());
+    assertEquals(0, sign.code(), sign.err());
+    assertEquals(
+        out + ": revocation list version 4 signed by release key " + releaseId + "\n", sign.out());
+    byte[] verified =
+        root.verifier(Role.RELEASE)
+            .verify(
+                CODEC.decode(Files.readAllBytes(out), Envelope.class), PayloadTypes.REVOCATIONS);
+    assertArrayEquals(list, verified);
+  }
+
+  @Test
+  void releaseSign_refusesWhatIsNeitherAStatementNorAList() throws IOException {
+    Path keys = dir.resolve("keys");
+    ferry("trust", "init", "--out", keys.toString());
+    Path unsigned = Files.writeString(dir.resolve("other.json"), "{\"version\":1}");
+    Path key;
+    try (Stream<Path> files = Files.list(keys)) {
+      key = files.filter(f -> f.getFileName().toString().startsWith("release-")).findFirst().get();
+    }
+    Result sign =
+        ferry(
+            "release",
+            "sign",
+            unsigned.toString(),
+            "--key",
+            key.toString(),
+            "--out",
+            dir.resolve("x").toString());
+    assertEquals(1, sign.code());
+    assertTrue(
+        sign.err()
+            .startsWith(
+                "ferry: " + unsigned + " is neither a release statement nor a revocation list: "),
+        sign.err());
   }
 
   private static TrustRoot read(Path file) throws IOException {

@@ -3,6 +3,7 @@ package dev.ferry.hub.catalog;
 import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.api.ErrorCode;
 import dev.ferry.hub.db.Database;
+import dev.ferry.hub.db.Jdbc;
 import dev.ferry.protocol.api.ModelDetail;
 import dev.ferry.protocol.api.ModelSummary;
 import dev.ferry.protocol.json.Fields;
@@ -41,16 +42,16 @@ public class Catalog {
     Envelope sign(long releaseSeq);
   }
 
-  /** Work that must succeed for the release to be recorded, done before the commit. */
+  /** The exact statement payload of a release once its sequence is known. */
   @FunctionalInterface
-  public interface Completion {
+  public interface Statement {
     /**
-     * Completes the release, for example by tagging it.
+     * Encodes the statement.
      *
-     * @param release the release about to be committed
-     * @throws Exception to roll the release back
+     * @param releaseSeq the release's sequence
+     * @return the payload to sign
      */
-    void complete(Release release) throws Exception;
+    byte[] payload(long releaseSeq);
   }
 
   private final JsonCodec codec = new JsonCodec();
@@ -58,41 +59,35 @@ public class Catalog {
   @Inject Database db;
 
   /**
-   * Records a release: takes the model's next release sequence under a row lock, signs, runs the
-   * completion, and commits only if all of it succeeds.
+   * Records a release waiting for its signature, in the caller's transaction: takes the model's
+   * next release sequence under a row lock and keeps the statement's payload and the manifest until
+   * {@link PendingReleases#sign} publishes it.
    *
+   * @param c the transaction
    * @param draft the release without sequence and statement
-   * @param signing signs the statement for the sequence
-   * @param completion work that must succeed before the commit
-   * @return the recorded release
+   * @param statement the statement's payload for the sequence
+   * @param manifest the model manifest, tagged once the release is signed
+   * @return the release, {@link ReleaseState#PENDING_SIGNATURE}
    */
-  public Release record(Release draft, Signing signing, Completion completion) {
-    return db.transaction(
-        c -> {
-          ensureModel(c, draft.name(), draft.createdAt());
-          if (release(c, draft.name(), draft.version()).isPresent()) {
-            throw conflict(draft);
-          }
-          long seq = nextReleaseSeq(c, draft.name());
-          Envelope statement = signing.sign(seq);
-          Release release = ReleaseRows.withSeq(draft, seq, statement);
-          insert(c, release);
-          try {
-            completion.complete(release);
-          } catch (ApiException | SQLException e) {
-            throw e;
-          } catch (Exception e) {
-            throw new ApiException(
-                ErrorCode.UNAVAILABLE,
-                "storing release "
-                    + draft.name()
-                    + " "
-                    + draft.version()
-                    + " failed: "
-                    + e.getMessage());
-          }
-          return release;
-        });
+  public Release recordPending(Connection c, Release draft, Statement statement, byte[] manifest)
+      throws SQLException {
+    ensureModel(c, draft.name(), draft.createdAt());
+    if (release(c, draft.name(), draft.version()).isPresent()) {
+      throw conflict(draft);
+    }
+    long seq = nextReleaseSeq(c, draft.name());
+    Release release = ReleaseRows.withSeq(draft, seq, null);
+    insert(c, release);
+    Jdbc.update(
+        c,
+        "UPDATE model_release SET state = ?, pending_statement = ?, pending_manifest = ?"
+            + " WHERE model = ? AND version = ?",
+        ReleaseState.PENDING_SIGNATURE.name(),
+        utf8(statement.payload(seq)),
+        utf8(manifest),
+        draft.name(),
+        draft.version());
+    return release(c, draft.name(), draft.version()).orElseThrow();
   }
 
   /**
@@ -125,7 +120,8 @@ public class Catalog {
     Envelope statement = signing.sign(seq);
     try (PreparedStatement update =
         c.prepareStatement(
-            "UPDATE model_release SET release_seq = ?, statement = ? WHERE model = ? AND version = ?")) {
+            "UPDATE model_release SET release_seq = ?, statement = ? WHERE model = ? AND version ="
+                + " ?")) {
       update.setLong(1, seq);
       update.setString(2, json(statement));
       update.setString(3, model);
@@ -280,7 +276,7 @@ public class Catalog {
       insert.setString(5, r.manifestDigest().toString());
       insert.setLong(6, r.size());
       insert.setString(7, json(r.serving()));
-      insert.setString(8, json(r.statement()));
+      insert.setString(8, r.statement() == null ? null : json(r.statement()));
       insert.setString(9, r.description());
       insert.setString(10, r.license());
       insert.setString(11, r.createdBy());
@@ -292,6 +288,10 @@ public class Catalog {
       }
       throw e;
     }
+  }
+
+  private static String utf8(byte[] bytes) {
+    return new String(bytes, StandardCharsets.UTF_8);
   }
 
   private String json(Object value) {

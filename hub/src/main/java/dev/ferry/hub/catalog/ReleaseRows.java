@@ -11,10 +11,13 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 
-/** Reads a {@code model_release} row, its revocation columns included, into a {@link Release}. */
+/**
+ * Reads a {@code model_release} row, its revocation and state columns included, into a {@link
+ * Release}.
+ */
 final class ReleaseRows {
-  /** The revocation columns, selected after the release's twelve. */
-  static final String REVOCATION_COLUMNS = "revoked_at, revoked_reason, revoked_by";
+  /** The revocation columns and the state, selected after the release's twelve. */
+  static final String REVOCATION_COLUMNS = "revoked_at, revoked_reason, revoked_by, state";
 
   private static final JsonCodec CODEC = new JsonCodec();
 
@@ -29,12 +32,19 @@ final class ReleaseRows {
         Digest.parse(row.getString(5)),
         row.getLong(6),
         CODEC.decode(row.getString(7).getBytes(StandardCharsets.UTF_8), ServingSpec.class),
-        CODEC.decode(row.getString(8).getBytes(StandardCharsets.UTF_8), Envelope.class),
+        statement(row.getString(8)),
         row.getString(9),
         row.getString(10),
         row.getString(11),
         row.getTimestamp(12).toInstant(),
-        revocation(row));
+        revocation(row),
+        ReleaseState.valueOf(row.getString(16)));
+  }
+
+  private static Envelope statement(String json) {
+    return json == null
+        ? null
+        : CODEC.decode(json.getBytes(StandardCharsets.UTF_8), Envelope.class);
   }
 
   private static ReleaseRevocation revocation(ResultSet row) throws SQLException {
@@ -42,7 +52,15 @@ final class ReleaseRows {
     return at == null ? null : new ReleaseRevocation(at, row.getString(14), row.getString(15));
   }
 
+  static Release signed(Release d, Envelope statement) {
+    return with(d, d.releaseSeq(), statement, ReleaseState.PUBLISHED);
+  }
+
   static Release withSeq(Release d, long seq, Envelope statement) {
+    return with(d, seq, statement, d.state());
+  }
+
+  private static Release with(Release d, long seq, Envelope statement, ReleaseState state) {
     return new Release(
         d.name(),
         d.version(),
@@ -56,6 +74,7 @@ final class ReleaseRows {
         d.license(),
         d.createdBy(),
         d.createdAt(),
-        d.revoked());
+        d.revoked(),
+        state);
   }
 }

@@ -29,7 +29,10 @@ import java.util.Map;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-/** {@code POST /api/v1/models/{name}/versions}: publish a release from an uploaded ONNX model. */
+/**
+ * {@code POST /api/v1/models/{name}/versions}: publish a release from an uploaded ONNX model; 201
+ * when published, 202 when it waits for its statement signed offline ({@link StatementResource}).
+ */
 @Path("/api/v1/models/{name}/versions")
 public class PublishResource {
   private static final JsonCodec CODEC = new JsonCodec();
@@ -98,7 +101,9 @@ public class PublishResource {
             instant(expiresAt),
             hints(sessionHints));
     Release release = publisher.publish(submission, security.getUserPrincipal().getName());
-    return Response.status(201).entity(release.toApi()).build();
+    // 202: accepted, but waiting for its statement signed with the offline release key
+    int status = ReleaseSigning.published(release) ? 201 : 202;
+    return Response.status(status).entity(release.toApi()).build();
   }
 
   private Response publishVariants(

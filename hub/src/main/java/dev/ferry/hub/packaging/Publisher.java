@@ -4,28 +4,24 @@ import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.api.ErrorCode;
 import dev.ferry.hub.catalog.Catalog;
 import dev.ferry.hub.catalog.Release;
+import dev.ferry.hub.catalog.ReleaseState;
+import dev.ferry.hub.db.Database;
 import dev.ferry.hub.registry.ArtifactStore;
-import dev.ferry.hub.signing.HubKeys;
 import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.json.MalformedMessageException;
-import dev.ferry.protocol.oci.Descriptor;
 import dev.ferry.protocol.oci.Digest;
-import dev.ferry.protocol.oci.Manifest;
 import dev.ferry.protocol.oci.MediaTypes;
 import dev.ferry.protocol.release.GoldenVectors;
 import dev.ferry.protocol.release.ModelNames;
 import dev.ferry.protocol.release.ReleasePredicate;
 import dev.ferry.protocol.release.ReleaseStatement;
 import dev.ferry.protocol.release.ServingSpec;
-import dev.ferry.protocol.signing.Envelope;
-import dev.ferry.protocol.signing.PayloadTypes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -37,14 +33,13 @@ import java.util.regex.Pattern;
 
 /**
  * Publishes a release: checks the model with ONNX Runtime, completes its golden vectors, builds and
- * stores the ModelPack artifact, signs the release statement, attaches the signature as a referrer,
- * tags the version, and records the release. A failure at any step leaves no release row and no
- * tag.
+ * stores the ModelPack artifact and records the release with its statement; then {@link
+ * ReleaseSigning} signs it with the hub's release key, or it waits for a statement signed offline.
+ * A failure at any step leaves no release row and no tag.
  */
 @ApplicationScoped
 public class Publisher {
   private static final Pattern PROVIDER = Pattern.compile("[A-Z][A-Z0-9_]{0,31}");
-  private static final byte[] EMPTY_CONFIG = "{}".getBytes(StandardCharsets.UTF_8);
 
   private final JsonCodec goldenCodec = new JsonCodec();
   private final JsonCodec codec = new JsonCodec();
@@ -53,7 +48,8 @@ public class Publisher {
   @Inject Clock clock;
   @Inject Catalog catalog;
   @Inject ArtifactStore store;
-  @Inject HubKeys keys;
+  @Inject Database db;
+  @Inject ReleaseSigning signing;
 
   /**
    * Publishes.
@@ -99,14 +95,17 @@ public class Publisher {
               submission.license(),
               actor,
               now,
-              null);
-      return catalog.record(
-          draft,
-          seq -> sign(draft, seq, artifact, submission.expiresAt()),
-          release -> {
-            attachSignature(repository, artifact, release.statement());
-            store.putManifest(
-                repository, tagOf(version), MediaTypes.OCI_MANIFEST, artifact.manifest());
+              null,
+              ReleaseState.PENDING_SIGNATURE);
+      return db.transaction(
+          c -> {
+            Release pending =
+                catalog.recordPending(
+                    c,
+                    draft,
+                    seq -> statement(draft, seq, artifact, submission.expiresAt()),
+                    artifact.manifest());
+            return signing.signOnline(c, pending);
           });
     } catch (IOException e) {
       throw new ApiException(
@@ -188,7 +187,7 @@ public class Publisher {
     }
   }
 
-  private Envelope sign(Release draft, long seq, Artifact artifact, Instant expiresAt) {
+  private byte[] statement(Release draft, long seq, Artifact artifact, Instant expiresAt) {
     ReleasePredicate predicate =
         new ReleasePredicate(
             draft.name(),
@@ -198,29 +197,7 @@ public class Publisher {
             artifact.servingLayer().digest(),
             artifact.goldenLayer().digest(),
             expiresAt);
-    ReleaseStatement statement =
-        ReleaseStatement.of(draft.repository(), artifact.manifestDigest(), predicate);
-    return keys.releaseSigner().sign(PayloadTypes.IN_TOTO, codec.encode(statement));
-  }
-
-  private void attachSignature(String repository, Artifact artifact, Envelope statement)
-      throws IOException {
-    attachSignature(repository, artifact.manifestDescriptor(), statement);
-  }
-
-  /** Stores the signed statement as a referrer of the manifest or index it signs. */
-  void attachSignature(String repository, Descriptor subject, Envelope statement)
-      throws IOException {
-    byte[] envelope = codec.encode(statement);
-    Digest config = store.putBlob(repository, EMPTY_CONFIG);
-    Digest layer = store.putBlob(repository, envelope);
-    Manifest signature =
-        Manifest.of(
-            MediaTypes.DSSE_ENVELOPE,
-            Descriptor.of(MediaTypes.OCI_EMPTY, config, EMPTY_CONFIG.length),
-            List.of(Descriptor.of(MediaTypes.DSSE_ENVELOPE, layer, envelope.length)),
-            subject,
-            Map.of());
-    store.putReferrer(repository, signature);
+    return codec.encode(
+        ReleaseStatement.of(draft.repository(), artifact.manifestDigest(), predicate));
   }
 }

@@ -4,8 +4,9 @@ import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.api.ErrorCode;
 import dev.ferry.hub.catalog.Catalog;
 import dev.ferry.hub.catalog.Release;
+import dev.ferry.hub.catalog.ReleaseState;
+import dev.ferry.hub.db.Database;
 import dev.ferry.hub.registry.ArtifactStore;
-import dev.ferry.hub.signing.HubKeys;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.json.MalformedMessageException;
 import dev.ferry.protocol.oci.MediaTypes;
@@ -13,8 +14,6 @@ import dev.ferry.protocol.release.ReleasePredicate;
 import dev.ferry.protocol.release.ReleaseStatement;
 import dev.ferry.protocol.release.ReleaseVariant;
 import dev.ferry.protocol.release.ServingSpec;
-import dev.ferry.protocol.signing.Envelope;
-import dev.ferry.protocol.signing.PayloadTypes;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -26,10 +25,11 @@ import java.util.Map;
 
 /**
  * Publishes a release with several variants: checks each ({@link VariantChecks}), packages them as
- * an OCI image index of ModelPack manifests ({@link VariantArtifacts}), stores them, signs a
- * statement whose subject is the index and whose predicate names every variant's manifest, attaches
- * the signature to the index as a referrer, tags the index with the version, and records the
- * release. A failure at any step leaves no release row and no tag.
+ * an OCI image index of ModelPack manifests ({@link VariantArtifacts}), stores them, and records
+ * the release with a statement whose subject is the index and whose predicate names every variant's
+ * manifest; {@link ReleaseSigning} then signs it (or it waits for a statement signed offline),
+ * attaches the signature to the index as a referrer and tags the index with the version. A failure
+ * at any step leaves no release row and no tag.
  */
 @ApplicationScoped
 public class VariantPublisher {
@@ -39,7 +39,8 @@ public class VariantPublisher {
   @Inject Clock clock;
   @Inject Catalog catalog;
   @Inject ArtifactStore store;
-  @Inject HubKeys keys;
+  @Inject Database db;
+  @Inject ReleaseSigning signing;
   @Inject Publisher publisher;
 
   /**
@@ -66,16 +67,15 @@ public class VariantPublisher {
       }
       store.putManifest(repository, null, MediaTypes.OCI_INDEX, packaged.index());
       Release draft = draft(common, packaged, servings.get(0), actor, now);
-      return catalog.record(
-          draft,
-          seq -> sign(draft, seq, packaged.variants(), common.expiresAt()),
-          release -> {
-            publisher.attachSignature(repository, packaged.indexDescriptor(), release.statement());
-            store.putManifest(
-                repository,
-                Publisher.tagOf(common.version()),
-                MediaTypes.OCI_INDEX,
-                packaged.index());
+      return db.transaction(
+          c -> {
+            Release pending =
+                catalog.recordPending(
+                    c,
+                    draft,
+                    seq -> statement(draft, seq, packaged.variants(), common.expiresAt()),
+                    packaged.index());
+            return signing.signOnline(c, pending);
           });
     } catch (IOException e) {
       throw new ApiException(
@@ -132,10 +132,12 @@ public class VariantPublisher {
         common.license(),
         actor,
         now,
-        null);
+        null,
+        ReleaseState.PENDING_SIGNATURE);
   }
 
-  private Envelope sign(Release draft, long seq, List<ReleaseVariant> variants, Instant expiresAt) {
+  private byte[] statement(
+      Release draft, long seq, List<ReleaseVariant> variants, Instant expiresAt) {
     ReleaseVariant first = variants.get(0);
     ReleasePredicate predicate =
         new ReleasePredicate(
@@ -149,6 +151,6 @@ public class VariantPublisher {
             variants);
     ReleaseStatement statement =
         ReleaseStatement.of(draft.repository(), draft.manifestDigest(), predicate);
-    return keys.releaseSigner().sign(PayloadTypes.IN_TOTO, codec.encode(statement));
+    return codec.encode(statement);
   }
 }

@@ -1,10 +1,13 @@
 package dev.ferry.hub.revocation;
 
 import dev.ferry.hub.api.ApiException;
+import dev.ferry.hub.api.ErrorCode;
 import dev.ferry.hub.db.Database;
 import dev.ferry.hub.db.Jdbc;
 import dev.ferry.hub.fleet.HubMqtt;
 import dev.ferry.hub.signing.HubKeys;
+import dev.ferry.hub.signing.PendingPayload;
+import dev.ferry.hub.signing.ReleaseRole;
 import dev.ferry.protocol.device.TrustTopics;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Digest;
@@ -12,6 +15,7 @@ import dev.ferry.protocol.release.Revocations;
 import dev.ferry.protocol.release.RevokedRelease;
 import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.PayloadTypes;
+import dev.ferry.protocol.signing.Signer;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -29,7 +33,8 @@ import org.jboss.logging.Logger;
 /**
  * The signed revocation list: every revoked release, signed with the release key into one row whose
  * version grows with each change, and published retained on {@link TrustTopics#REVOCATIONS}. Signed
- * again at each start, so a new release key takes over the list.
+ * again at each start, so a new release key takes over the list. With the release key offline each
+ * change waits as a pending payload until the list signed away from the hub is submitted.
  */
 @ApplicationScoped
 public class RevocationList {
@@ -39,34 +44,99 @@ public class RevocationList {
 
   @Inject Database db;
   @Inject HubKeys keys;
+  @Inject ReleaseRole releaseRole;
   @Inject HubMqtt mqtt;
   @Inject Clock clock;
 
   void start(@Observes @Priority(2700) StartupEvent event) {
-    try {
+    if (keys.releaseKey().isPresent()) {
       db.transaction(this::resign);
-    } catch (ApiException e) {
-      // releaseSigner() answers so for a release key kept offline: the stored list stays
-      LOG.infof("the revocation list is not signed again at start: %s", e.getMessage());
+    } else {
+      LOG.info("the revocation list is not signed again at start: the release key is offline");
     }
     publish();
   }
 
   /**
-   * Signs the list again, in the caller's transaction, under the next version.
+   * Prepares the next version of the list, in the caller's transaction, and signs it when the
+   * release key is online; else it waits for {@link #submit} (ferry release revoke --key).
    *
    * @param c the transaction
-   * @return the signed list
+   * @return the signed list; empty while it waits for the offline release key
    * @throws SQLException on a database error
    */
-  Envelope resign(Connection c) throws SQLException {
+  Optional<Envelope> resign(Connection c) throws SQLException {
+    PendingPayload next = prepare(c);
+    Optional<Signer> key = keys.releaseKey();
+    return key.isEmpty()
+        ? Optional.empty()
+        : Optional.of(attach(c, key.get().sign(PayloadTypes.REVOCATIONS, next.bytes())));
+  }
+
+  private PendingPayload prepare(Connection c) throws SQLException {
     Jdbc.update(c, "UPDATE revocation_list SET version = version + 1 WHERE id = 1");
     long version =
         Jdbc.query(c, "SELECT version FROM revocation_list WHERE id = 1", r -> r.getLong(1)).get(0);
     Revocations list =
         new Revocations(version, clock.instant().truncatedTo(ChronoUnit.MILLIS), null, entries(c));
-    Envelope signed = keys.releaseSigner().sign(PayloadTypes.REVOCATIONS, codec.encode(list));
-    Jdbc.update(c, "UPDATE revocation_list SET envelope = ? WHERE id = 1", text(signed));
+    byte[] payload = codec.encode(list);
+    Jdbc.update(
+        c,
+        "UPDATE revocation_list SET pending_payload = ? WHERE id = 1",
+        new String(payload, StandardCharsets.UTF_8));
+    return pending(version, payload);
+  }
+
+  private static PendingPayload pending(long version, byte[] payload) {
+    return new PendingPayload("the revocation list version " + version, payload);
+  }
+
+  /** The list waiting for its signature, in the caller's transaction; empty when none does. */
+  private Optional<PendingPayload> pending(Connection c) throws SQLException {
+    return Jdbc.query(
+            c,
+            "SELECT version, pending_payload FROM revocation_list WHERE id = 1",
+            r -> {
+              long version = r.getLong(1);
+              return Optional.ofNullable(r.getString(2))
+                  .map(p -> pending(version, p.getBytes(StandardCharsets.UTF_8)));
+            })
+        .get(0);
+  }
+
+  /** The list waiting for the offline release key's signature; empty when none does. */
+  public Optional<PendingPayload> pending() {
+    return db.transaction(this::pending);
+  }
+
+  /**
+   * Takes the list signed away from the hub and publishes it.
+   *
+   * @param signed the pending list signed by a threshold of the current root's release keys
+   * @return the list as stored
+   * @throws ApiException 400 if it does not verify, 409 if no list waits or it is not the pending
+   *     one
+   */
+  public Envelope submit(Envelope signed) {
+    releaseRole.verify(signed, PayloadTypes.REVOCATIONS);
+    Envelope stored = db.transaction(c -> attach(c, signed));
+    LOG.info("the revocation list signed offline is taken");
+    publish();
+    return stored;
+  }
+
+  private Envelope attach(Connection c, Envelope signed) throws SQLException {
+    PendingPayload next =
+        pending(c)
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        ErrorCode.CONFLICT, "no revocation list waits for a signature"));
+    next.requireSame(signed.payloadBytes());
+    Jdbc.update(
+        c,
+        "UPDATE revocation_list SET envelope = ?, pending_payload = NULL WHERE id = 1",
+        text(signed));
     return signed;
   }
 

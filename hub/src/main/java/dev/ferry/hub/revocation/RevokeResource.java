@@ -3,7 +3,6 @@ package dev.ferry.hub.revocation;
 import dev.ferry.hub.access.Roles;
 import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.api.ErrorCode;
-import dev.ferry.protocol.api.Release;
 import dev.ferry.protocol.api.RevokeRequest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -14,12 +13,15 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.util.Map;
 
 /**
  * {@code POST /api/v1/models/{name}/versions/{version}/revoke}: withdraw a release from the fleet.
- * A second revoke of the same release answers 409.
+ * A second revoke of the same release answers 409. With the release key offline it answers 202: the
+ * release is marked and the next revocation list waits for its signature ({@link
+ * RevocationListResource}).
  */
 @Path("/api/v1/models/{name}/versions/{version}/revoke")
 public class RevokeResource {
@@ -29,7 +31,7 @@ public class RevokeResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
   @RolesAllowed(Roles.RELEASE_MANAGER)
-  public Release revoke(
+  public Response revoke(
       @PathParam("name") String name,
       @PathParam("version") String version,
       RevokeRequest request,
@@ -39,6 +41,10 @@ public class RevokeResource {
           ErrorCode.INVALID_REQUEST, "reason is missing", Map.of("field", "reason"));
     }
     String actor = security.getUserPrincipal().getName();
-    return revoker.revoke(name, version, request.reason(), actor).toApi();
+    Revoker.Revoked revoked = revoker.revoke(name, version, request.reason(), actor);
+    // 202: marked, but the revocation list waits for the offline release key (ferry release revoke
+    // --key)
+    int status = revoked.listSigned() ? 200 : 202;
+    return Response.status(status).entity(revoked.release().toApi()).build();
   }
 }

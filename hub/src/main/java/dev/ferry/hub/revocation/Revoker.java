@@ -6,6 +6,7 @@ import dev.ferry.hub.catalog.Catalog;
 import dev.ferry.hub.catalog.Release;
 import dev.ferry.hub.db.Database;
 import dev.ferry.hub.db.Jdbc;
+import dev.ferry.hub.rollout.Rollouts;
 import dev.ferry.protocol.json.Fields;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -13,9 +14,13 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import org.jboss.logging.Logger;
 
-/** Withdraws a release: marks it, signs the revocation list again and publishes it. */
+/**
+ * Withdraws a release: marks it, cancels its live rollouts, signs the revocation list again and
+ * publishes it (or leaves the list for the offline release key).
+ */
 @ApplicationScoped
 public class Revoker {
   private static final Logger LOG = Logger.getLogger(Revoker.class);
@@ -23,7 +28,17 @@ public class Revoker {
   @Inject Database db;
   @Inject Catalog catalog;
   @Inject RevocationList list;
+  @Inject Rollouts rollouts;
   @Inject Clock clock;
+
+  /**
+   * A release marked revoked.
+   *
+   * @param release the release
+   * @param listSigned whether the revocation list was signed and published; false while it waits
+   *     for the offline release key
+   */
+  public record Revoked(Release release, boolean listSigned) {}
 
   /**
    * Revokes a release.
@@ -32,17 +47,23 @@ public class Revoker {
    * @param version the version
    * @param reason why
    * @param actor the revoking token's name
-   * @return the release, marked revoked
+   * @return the release, marked revoked, and whether the list is signed
    * @throws ApiException 404 if there is no such release, 409 if it is revoked already
    */
-  public Release revoke(String model, String version, String reason, String actor) {
-    Release revoked = db.transaction(c -> mark(c, model, version, reason, actor));
-    LOG.infof("release %s@%s revoked by %s", model, version, actor);
-    list.publish();
+  public Revoked revoke(String model, String version, String reason, String actor) {
+    Revoked revoked = db.transaction(c -> mark(c, model, version, reason, actor));
+    if (revoked.listSigned()) {
+      LOG.infof("release %s@%s revoked by %s", model, version, actor);
+      list.publish();
+    } else {
+      LOG.infof(
+          "release %s@%s revoked by %s; the revocation list waits for the offline release key",
+          model, version, actor);
+    }
     return revoked;
   }
 
-  private Release mark(Connection c, String model, String version, String reason, String actor)
+  private Revoked mark(Connection c, String model, String version, String reason, String actor)
       throws SQLException {
     Release release =
         catalog.release(c, model, version).orElseThrow(() -> notFound(model, version));
@@ -65,8 +86,13 @@ public class Revoker {
         actor,
         model,
         version);
-    list.resign(c);
-    return catalog.release(c, model, version).orElseThrow();
+    String why = "release " + model + "@" + version + " was revoked by " + actor + ": " + reason;
+    List<String> cancelled = rollouts.cancelRevoked(c, model, version, why);
+    if (!cancelled.isEmpty()) {
+      LOG.infof("rollouts of %s@%s cancelled: %s", model, version, String.join(", ", cancelled));
+    }
+    boolean signed = list.resign(c).isPresent();
+    return new Revoked(catalog.release(c, model, version).orElseThrow(), signed);
   }
 
   private static ApiException notFound(String model, String version) {

@@ -21,7 +21,7 @@ public enum RolloutState {
   FAILED,
   /** Every device it touched was sent back to its previous release. */
   ROLLED_BACK,
-  /** Stopped by an operator; devices keep what they have. */
+  /** Stopped by an operator, or by the revocation of its release; devices keep what they have. */
   CANCELLED;
 
   /** The states the engine still looks at: starts, waves, devices that join later. */
@@ -41,7 +41,9 @@ public enum RolloutState {
       case CREATED -> next == RUNNING || next == PAUSED || next == CANCELLED;
       case RUNNING -> next != CREATED;
       case PAUSED -> next != PAUSED && next != FAILED;
-      case SUCCEEDED, FAILED, CANCELLED -> next == ROLLED_BACK;
+      // a succeeded rollout still enrolls devices that join later: cancelling stops that
+      case SUCCEEDED -> next == CANCELLED || next == ROLLED_BACK;
+      case FAILED, CANCELLED -> next == ROLLED_BACK;
       case ROLLED_BACK -> false;
     };
   }

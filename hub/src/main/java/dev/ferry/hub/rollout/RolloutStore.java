@@ -41,8 +41,8 @@ final class RolloutStore {
         c.prepareStatement(
             "INSERT INTO rollout ("
                 + COLUMNS
-                + ", devices, next_step_at, gated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, '[]', ?, ?)")) {
+                + ", devices, next_step_at, gated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?, '[]', ?, ?)")) {
       RolloutPlan p = r.plan();
       insert.setString(1, p.id());
       insert.setString(2, p.model());
@@ -112,6 +112,13 @@ final class RolloutStore {
     }
     sql.append(" ORDER BY created_at DESC, id LIMIT ").append(limit);
     return Jdbc.query(c, sql.toString(), RolloutStore::read, args);
+  }
+
+  /** The live rollouts of a release, oldest first, locked. */
+  static List<RolloutRow> lockLive(Connection c, String model, String version) throws SQLException {
+    String sql =
+        SELECT + "model = ? AND version = ? AND " + LIVE + " ORDER BY created_at, id FOR UPDATE";
+    return Jdbc.query(c, sql, RolloutStore::read, model, version, RolloutState.LIVE);
   }
 
   /** The live rollouts of a model made after a time, newest first. */

@@ -3,6 +3,8 @@ package dev.ferry.hub.rollout;
 import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.api.ErrorCode;
 import dev.ferry.hub.catalog.Catalog;
+import dev.ferry.hub.catalog.Release;
+import dev.ferry.hub.catalog.ReleaseState;
 import dev.ferry.hub.db.Database;
 import dev.ferry.hub.fleet.Devices;
 import dev.ferry.protocol.api.Rollout;
@@ -18,7 +20,10 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.function.Predicate;
 import org.jboss.logging.Logger;
@@ -84,21 +89,25 @@ public class Rollouts {
   }
 
   private void requireRelease(String model, String version) {
-    var release = catalog.release(model, version);
-    if (release.isEmpty()) {
-      throw new ApiException(
-          ErrorCode.NOT_FOUND,
-          "model " + Fields.show(model) + " has no version " + Fields.show(version));
-    }
-    if (release.get().revoked() != null) {
+    Release release =
+        catalog
+            .release(model, version)
+            .orElseThrow(
+                () ->
+                    new ApiException(
+                        ErrorCode.NOT_FOUND,
+                        "model " + Fields.show(model) + " has no version " + Fields.show(version)));
+    release.refuseIfRevoked("a rollout of");
+    if (release.state() != ReleaseState.PUBLISHED) {
       throw new ApiException(
           ErrorCode.CONFLICT,
           "model "
               + Fields.show(model)
               + " version "
               + Fields.show(version)
-              + " is revoked: "
-              + release.get().revoked().reason());
+              + " is "
+              + release.state()
+              + ": attach its signed statement first (ferry release attach)");
     }
   }
 
@@ -198,14 +207,56 @@ public class Rollouts {
     return Change.of(steps.finish(c, r, r.status().ended(RolloutState.CANCELLED, why, now)));
   }
 
-  /** Sends every device the rollout touched back to its previous release. */
+  /**
+   * Cancels every live rollout of a release that was revoked, in the caller's transaction: none
+   * sends it to another device, and one that succeeded stops enrolling devices that join later.
+   *
+   * @param c the transaction
+   * @param model the model
+   * @param version the revoked version
+   * @param why the reason each rollout records
+   * @return the ids of the rollouts cancelled
+   */
+  public List<String> cancelRevoked(Connection c, String model, String version, String why)
+      throws SQLException {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    List<String> cancelled = new ArrayList<>();
+    for (RolloutRow r : RolloutStore.lockLive(c, model, version)) {
+      RolloutRow ended = cancelled(c, r, why, now).rollout();
+      RolloutStore.update(c, ended, steps.nextStep(ended, now));
+      cancelled.add(r.id());
+    }
+    return cancelled;
+  }
+
+  /**
+   * Sends every device the rollout touched back to its previous release; refused when one of those
+   * releases is revoked.
+   */
   public Rollout rollback(String id, String actor) {
     String why = "rolled back by " + actor;
     return act(
         id,
         RolloutState::canRollBack,
         "rolled back",
-        (c, r, now) -> steps.rollBack(c, r, why, now));
+        (c, r, now) -> {
+          refuseRevokedTargets(c, r);
+          return steps.rollBack(c, r, why, now);
+        });
+  }
+
+  private void refuseRevokedTargets(Connection c, RolloutRow r) throws SQLException {
+    Set<String> versions = new TreeSet<>();
+    RolloutDeviceStore.touched(c, r).values().stream()
+        .map(Assignment::version)
+        .filter(Objects::nonNull)
+        .forEach(versions::add);
+    for (String version : versions) {
+      Optional<Release> target = catalog.release(c, r.model(), version);
+      if (target.isPresent()) {
+        target.get().refuseIfRevoked("rolling back rollout " + r.id() + " to");
+      }
+    }
   }
 
   /** An operator's action done: the rollout after, and what to publish after the commit. */

@@ -87,6 +87,11 @@ public class HubKeys {
     return new Signer(release);
   }
 
+  /** The release key when this hub holds it; empty when it is offline. */
+  public Optional<Signer> releaseKey() {
+    return Optional.ofNullable(release).map(Signer::new);
+  }
+
   /** Signs desired states. */
   public Signer hubSigner() {
     return new Signer(hub);

@@ -7,6 +7,7 @@ import dev.ferry.hub.db.Jdbc;
 import dev.ferry.hub.fleet.HubMqtt;
 import dev.ferry.protocol.device.TrustTopics;
 import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.RootChain;
 import dev.ferry.protocol.signing.TrustRoot;
@@ -41,26 +42,59 @@ public class TrustChain {
   void start(@Observes @Priority(2600) StartupEvent event) {
     Envelope first = keys.firstRoot();
     TrustRoot root = TrustRoot.selfSigned(first, codec);
-    db.transaction(c -> seed(c, first, root));
+    db.transaction(
+        c -> {
+          seed(c, first, root);
+          return null;
+        });
     KeyCheck.warnIfNotListed(keys, current());
     publish();
   }
 
-  /** Stores the first root; a configured document newer than the stored chain must follow it. */
-  private Void seed(Connection c, Envelope first, TrustRoot root) throws SQLException {
+  /**
+   * Stores the first root; a configured document newer than the stored chain must follow it.
+   * Replicas starting together may both insert it: the insert is skipped when the version is there,
+   * and what is stored under it must then be the same root.
+   */
+  void seed(Connection c, Envelope first, TrustRoot root) throws SQLException {
     List<Envelope> stored = stored(c);
     if (stored.isEmpty()) {
-      insert(c, root.version(), first);
+      insertIfAbsent(c, root.version(), first);
     } else if (root.version() > decode(stored.get(stored.size() - 1)).version()) {
-      try {
-        insert(c, decode(stored.get(stored.size() - 1)).verifyNext(first, codec).version(), first);
-      } catch (UntrustedSignatureException e) {
+      insertIfAbsent(c, following(decode(stored.get(stored.size() - 1)), first).version(), first);
+    }
+    requireStored(c, root.version(), first);
+  }
+
+  private TrustRoot following(TrustRoot latest, Envelope first) {
+    try {
+      return latest.verifyNext(first, codec);
+    } catch (UntrustedSignatureException e) {
+      throw new IllegalStateException(
+          "ferry.hub.keys.root-document does not follow the hub's trust chain: " + e.getMessage());
+    }
+  }
+
+  /**
+   * The root stored under a version must be the one this hub starts with: the same document, in
+   * whatever order a replica encoded its maps.
+   */
+  private void requireStored(Connection c, int version, Envelope first) throws SQLException {
+    TrustRoot expected = decode(first);
+    for (Envelope stored : stored(c)) {
+      TrustRoot found = decode(stored);
+      if (found.version() == version && !found.equals(expected)) {
         throw new IllegalStateException(
-            "ferry.hub.keys.root-document does not follow the hub's trust chain: "
-                + e.getMessage());
+            "trust root version "
+                + version
+                + " in the database (payload "
+                + Digest.of(stored.payloadBytes())
+                + ") is not the root this hub starts with (payload "
+                + Digest.of(first.payloadBytes())
+                + "): ferry.hub.keys.root-document, or the quickstart's root key, belongs to"
+                + " another hub");
       }
     }
-    return null;
   }
 
   /** The whole chain, oldest first. */
@@ -147,6 +181,17 @@ public class TrustChain {
         c,
         "SELECT envelope FROM trust_root ORDER BY version",
         row -> codec.decode(row.getString(1).getBytes(StandardCharsets.UTF_8), Envelope.class));
+  }
+
+  private void insertIfAbsent(Connection c, int version, Envelope envelope) throws SQLException {
+    // ON CONFLICT waits for a replica seeding the same version and then inserts nothing
+    Jdbc.update(
+        c,
+        "INSERT INTO trust_root (version, envelope, added_at) VALUES (?, ?, ?)"
+            + " ON CONFLICT DO NOTHING",
+        version,
+        new String(codec.encode(envelope), StandardCharsets.UTF_8),
+        clock.instant());
   }
 
   private void insert(Connection c, int version, Envelope envelope) throws SQLException {

@@ -104,7 +104,14 @@ class RevocationTest {
   void revoke_aSecondTimeIsAConflictAndARolloutOfItToo() throws Exception {
     String model = publish("rv" + System.nanoTime(), "1.0.0");
     String manager = Api.token("release-manager");
-    revoke(manager, model, "1.0.0", "{\"reason\":\"NaNs\"}").statusCode(200);
+    var revoked =
+        revoke(manager, model, "1.0.0", "{\"reason\":\"NaNs\"}").statusCode(200).extract();
+    String revocation =
+        " is refused: it was revoked at "
+            + revoked.path("revoked.revokedAt")
+            + " by "
+            + revoked.path("revoked.revokedBy")
+            + " (NaNs)";
 
     revoke(manager, model, "1.0.0", "{\"reason\":\"again\"}")
         .statusCode(409)
@@ -118,7 +125,88 @@ class RevocationTest {
         .then()
         .statusCode(409)
         .body("code", equalTo("CONFLICT"))
-        .body("message", equalTo("model '" + model + "' version '1.0.0' is revoked: NaNs"));
+        .body(
+            "message", equalTo("a rollout of model '" + model + "' version '1.0.0'" + revocation));
+  }
+
+  private static String rollout(String token, String model, String version, String device) {
+    return given()
+        .auth()
+        .oauth2(token)
+        .contentType(ContentType.JSON)
+        .body(
+            "{\"model\":\""
+                + model
+                + "\",\"version\":\""
+                + version
+                + "\",\"devices\":[\""
+                + device
+                + "\"]}")
+        .post("/api/v1/rollouts")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("id");
+  }
+
+  private static ValidatableResponse rolloutView(String token, String id) {
+    return given().auth().oauth2(token).get("/api/v1/rollouts/" + id).then().statusCode(200);
+  }
+
+  @Test
+  void revoke_cancelsTheLiveRolloutsOfTheRelease_andNoOther() throws Exception {
+    String model = publish("rv" + System.nanoTime(), "1.0.0");
+    publish(model, "1.1.0");
+    String manager = Api.token("release-manager");
+    String first = rollout(manager, model, "1.0.0", "edge-" + model);
+    String other = rollout(manager, model, "1.1.0", "edge-other-" + model);
+
+    var revoked =
+        revoke(manager, model, "1.0.0", "{\"reason\":\"NaNs\"}").statusCode(200).extract();
+
+    rolloutView(manager, first)
+        .body("state", equalTo("CANCELLED"))
+        .body(
+            "reason",
+            equalTo(
+                "release "
+                    + model
+                    + "@1.0.0 was revoked by "
+                    + revoked.path("revoked.revokedBy")
+                    + ": NaNs"));
+    rolloutView(manager, other).body("state", equalTo("RUNNING"));
+  }
+
+  @Test
+  void rollback_toARevokedRelease_isRefusedNamingIt() throws Exception {
+    String model = publish("rv" + System.nanoTime(), "1.0.0");
+    publish(model, "1.1.0");
+    String manager = Api.token("release-manager");
+    String device = "edge-" + model;
+    rollout(manager, model, "1.0.0", device);
+    String newer = rollout(manager, model, "1.1.0", device);
+    var revoked =
+        revoke(manager, model, "1.0.0", "{\"reason\":\"NaNs\"}").statusCode(200).extract();
+
+    given()
+        .auth()
+        .oauth2(manager)
+        .post("/api/v1/rollouts/" + newer + "/rollback")
+        .then()
+        .statusCode(409)
+        .body(
+            "message",
+            equalTo(
+                "rolling back rollout "
+                    + newer
+                    + " to model '"
+                    + model
+                    + "' version '1.0.0' is refused: it was revoked at "
+                    + revoked.path("revoked.revokedAt")
+                    + " by "
+                    + revoked.path("revoked.revokedBy")
+                    + " (NaNs)"));
+    rolloutView(manager, newer).body("state", equalTo("RUNNING"));
   }
 
   @Test

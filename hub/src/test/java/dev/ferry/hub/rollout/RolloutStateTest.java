@@ -22,7 +22,11 @@ class RolloutStateTest {
         RolloutState.where(RolloutState::canPause));
     assertEquals(List.of(RolloutState.PAUSED), RolloutState.where(RolloutState::canResume));
     assertEquals(
-        List.of(RolloutState.CREATED, RolloutState.RUNNING, RolloutState.PAUSED),
+        List.of(
+            RolloutState.CREATED,
+            RolloutState.RUNNING,
+            RolloutState.PAUSED,
+            RolloutState.SUCCEEDED),
         RolloutState.where(RolloutState::canCancel));
     assertEquals(
         List.of(

@@ -31,7 +31,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** The hub's REST API as a release manager uses it, with the admin token. */
-final class HubApi {
+public final class HubApi {
   /** Reads the API's records ({@code dev.ferry.protocol.api}) as a client does. */
   static final ObjectMapper JSON =
       JsonMapper.builder()
@@ -44,7 +44,13 @@ final class HubApi {
   private final JarProcess hub;
   private final String token;
 
-  HubApi(JarProcess hub, String token) {
+  /**
+   * The API of a hub process.
+   *
+   * @param hub the hub
+   * @param token the token to send
+   */
+  public HubApi(JarProcess hub, String token) {
     this.hub = hub;
     this.token = token;
   }
@@ -56,7 +62,7 @@ final class HubApi {
   }
 
   /** The hub process this API talks to. */
-  JarProcess hub() {
+  public JarProcess hub() {
     return hub;
   }
 
@@ -111,7 +117,7 @@ final class HubApi {
   }
 
   /** Publishes a generated {@code [1,4] → [1,2]} model with curl's multipart upload. */
-  void publish(String model, String version, long seed, Path dir) throws Exception {
+  public void publish(String model, String version, long seed, Path dir) throws Exception {
     Path file = dir.resolve(model + "-" + version + ".onnx");
     OnnxModels.matMulAdd(file, "x", 1, 4, 2, seed);
     Process curl =
@@ -183,7 +189,7 @@ final class HubApi {
    * @param target the JSON members naming devices or a selector, and a strategy
    * @return the rollout's id
    */
-  String rollout(String model, String version, String target) throws Exception {
+  public String rollout(String model, String version, String target) throws Exception {
     HttpResponse<String> response =
         post(
             "/api/v1/rollouts",
@@ -228,7 +234,8 @@ final class HubApi {
     }
   }
 
-  HttpResponse<String> post(String path, String json) throws Exception {
+  /** POSTs JSON. */
+  public HttpResponse<String> post(String path, String json) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(hub.url() + path))
             .header("Authorization", "Bearer " + token)
@@ -277,7 +284,19 @@ final class HubApi {
     return codec.decode(envelope.payloadBytes(), TrustRoot.class);
   }
 
-  HttpResponse<String> get(String path) throws Exception {
+  /** PUTs JSON. */
+  public HttpResponse<String> put(String path, byte[] json) throws Exception {
+    return http.send(
+        HttpRequest.newBuilder(URI.create(hub.url() + path))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "application/json")
+            .PUT(HttpRequest.BodyPublishers.ofByteArray(json))
+            .build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** GETs a path. */
+  public HttpResponse<String> get(String path) throws Exception {
     return http.send(
         HttpRequest.newBuilder(URI.create(hub.url() + path))
             .header("Authorization", "Bearer " + token)

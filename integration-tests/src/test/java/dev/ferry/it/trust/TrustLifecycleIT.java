@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.ferry.it.fleet.HubApi;
 import dev.ferry.it.fleet.JarProcess;
 import dev.ferry.it.fleet.Oip;
 import dev.ferry.it.identity.Enrollment;
@@ -15,12 +16,7 @@ import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Role;
 import dev.ferry.protocol.signing.Signer;
 import dev.ferry.protocol.signing.TrustRoot;
-import dev.ferry.protocol.testing.OnnxModels;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
@@ -52,8 +48,6 @@ class TrustLifecycleIT {
       "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}]}";
 
   @TempDir Path dir;
-  private final HttpClient http =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
   private final KeyPair rootKey = Ed25519.generate();
   private final KeyPair oldRelease = Ed25519.generate();
   private final KeyPair newRelease = Ed25519.generate();
@@ -75,17 +69,18 @@ class TrustLifecycleIT {
     int mqtt = JarProcess.freePort();
     int port = JarProcess.freePort();
     Map<String, String> agentEnv;
-    try (JarProcess hub = startHub(mqtt, port, oldRelease, "hub.log")) {
+    try (JarProcess process = startHub(mqtt, port, oldRelease, "hub.log")) {
+      HubApi hub = new HubApi(process, TOKEN);
       agentEnv = agentEnv(hub, mqtt, root1);
       publish(hub, "1.0.0", 1);
       try (JarProcess agent = JarProcess.start("agent", agentEnv, dir.resolve("agent.log"))) {
         String first = rollout(hub, "1.0.0");
         awaitVersion(agent, "1.0.0");
         await(() -> rootVersion(hub) == 1, "the agent reports root version 1");
-        post(hub, "/api/v1/rollouts/" + first + "/cancel", "");
+        hub.post("/api/v1/rollouts/" + first + "/cancel", "");
 
         TrustRoot v2 = v1.withRole(Role.RELEASE, List.of(newRelease.getPublic()), 1).next(year);
-        HttpResponse<String> put = put(hub, "/api/v1/trust/root", CODEC.encode(sign(v2)));
+        HttpResponse<String> put = hub.put("/api/v1/trust/root", CODEC.encode(sign(v2)));
         assertEquals(200, put.statusCode(), put.body());
         await(() -> rootVersion(hub) == 2, "the agent reports root version 2");
 
@@ -96,13 +91,14 @@ class TrustLifecycleIT {
         assertEquals("1.0.0", new Oip(agent).served(MODEL, INFER));
       }
     }
-    try (JarProcess hub = startHub(mqtt, port, newRelease, "hub-new-release.log");
+    try (JarProcess process = startHub(mqtt, port, newRelease, "hub-new-release.log");
         JarProcess agent = JarProcess.start("agent", agentEnv, dir.resolve("agent-2.log"))) {
-      for (JsonNode rollout : JSON.readTree(get(hub, "/api/v1/rollouts").body())) {
-        post(hub, "/api/v1/rollouts/" + rollout.get("id").asText() + "/cancel", "");
+      HubApi again = new HubApi(process, TOKEN);
+      for (JsonNode rollout : JSON.readTree(again.get("/api/v1/rollouts").body())) {
+        again.post("/api/v1/rollouts/" + rollout.get("id").asText() + "/cancel", "");
       }
-      publish(hub, "3.0.0", 3);
-      rollout(hub, "3.0.0");
+      publish(again, "3.0.0", 3);
+      rollout(again, "3.0.0");
       awaitVersion(agent, "3.0.0");
     }
     try (JarProcess offline =
@@ -126,24 +122,23 @@ class TrustLifecycleIT {
             1);
     Path root1 = Files.write(dir.resolve("root-1.json"), CODEC.encode(sign(v1)));
     int mqtt = JarProcess.freePort();
-    try (JarProcess hub = startHub(mqtt, JarProcess.freePort(), oldRelease, "hub.log")) {
+    try (JarProcess process = startHub(mqtt, JarProcess.freePort(), oldRelease, "hub.log")) {
+      HubApi hub = new HubApi(process, TOKEN);
       Map<String, String> agentEnv = agentEnv(hub, mqtt, root1);
       publish(hub, "1.0.0", 1);
       publish(hub, "2.0.0", 2);
       try (JarProcess agent = JarProcess.start("agent", agentEnv, dir.resolve("agent.log"))) {
         String first = rollout(hub, "1.0.0");
         awaitVersion(agent, "1.0.0");
-        post(hub, "/api/v1/rollouts/" + first + "/cancel", "");
+        hub.post("/api/v1/rollouts/" + first + "/cancel", "");
         rollout(hub, "2.0.0");
         awaitVersion(agent, "2.0.0");
 
         Load load = new Load(new Oip(agent), MODEL, INFER, 4);
         await(() -> load.served().contains("2.0.0"), "the load is served by 2.0.0");
         HttpResponse<String> revoked =
-            post(
-                hub,
-                "/api/v1/models/" + MODEL + "/versions/2.0.0/revoke",
-                "{\"reason\":\"misreads\"}");
+            hub.post(
+                "/api/v1/models/" + MODEL + "/versions/2.0.0/revoke", "{\"reason\":\"misreads\"}");
         assertEquals(200, revoked.statusCode(), revoked.body());
         awaitVersion(agent, "1.0.0");
         Thread.sleep(1000);
@@ -155,8 +150,7 @@ class TrustLifecycleIT {
 
         await(() -> reportedRevoked(hub).contains(MODEL + "@2.0.0"), "the agent reports it");
         HttpResponse<String> again =
-            post(
-                hub,
+            hub.post(
                 "/api/v1/rollouts",
                 "{\"model\":\""
                     + MODEL
@@ -168,8 +162,8 @@ class TrustLifecycleIT {
     }
   }
 
-  private String reportedRevoked(JarProcess hub) throws Exception {
-    return JSON.readTree(get(hub, "/api/v1/devices/" + DEVICE).body())
+  private String reportedRevoked(HubApi hub) throws Exception {
+    return JSON.readTree(hub.get("/api/v1/devices/" + DEVICE).body())
         .path("reported")
         .path("revoked")
         .toString();
@@ -187,7 +181,8 @@ class TrustLifecycleIT {
     return JarProcess.start("hub", env, dir.resolve(log), port);
   }
 
-  private Map<String, String> agentEnv(JarProcess hub, int mqtt, Path root) throws Exception {
+  private Map<String, String> agentEnv(HubApi api, int mqtt, Path root) throws Exception {
+    JarProcess hub = api.hub();
     Map<String, String> env = new HashMap<>();
     env.put("FERRY_AGENT_DEVICE_ID", DEVICE);
     env.put("FERRY_AGENT_TRUST_ROOT", root.toString());
@@ -214,14 +209,14 @@ class TrustLifecycleIT {
     return file;
   }
 
-  private int rootVersion(JarProcess hub) throws Exception {
-    JsonNode device = JSON.readTree(get(hub, "/api/v1/devices/" + DEVICE).body());
+  private int rootVersion(HubApi hub) throws Exception {
+    JsonNode device = JSON.readTree(hub.get("/api/v1/devices/" + DEVICE).body());
     JsonNode reported = device.path("reported");
     return reported.path("rootVersion").asInt(0);
   }
 
-  private boolean refusedRelease(JarProcess hub) throws Exception {
-    JsonNode events = JSON.readTree(get(hub, "/api/v1/events?device=" + DEVICE).body());
+  private boolean refusedRelease(HubApi hub) throws Exception {
+    JsonNode events = JSON.readTree(hub.get("/api/v1/events?device=" + DEVICE).body());
     for (JsonNode event : events) {
       if ("DESIRED_REJECTED".equals(event.path("type").asText())
           && event.toString().contains("UNTRUSTED_RELEASE")) {
@@ -231,45 +226,12 @@ class TrustLifecycleIT {
     return false;
   }
 
-  private void publish(JarProcess hub, String version, long seed) throws Exception {
-    Path file = dir.resolve(MODEL + "-" + version + ".onnx");
-    OnnxModels.matMulAdd(file, "x", 1, 4, 2, seed);
-    Process curl =
-        new ProcessBuilder(
-                "curl",
-                "-s",
-                "-o",
-                "/dev/null",
-                "-w",
-                "%{http_code}",
-                "-H",
-                "Authorization: Bearer " + TOKEN,
-                "-F",
-                "model=@" + file,
-                "-F",
-                "version=" + version,
-                hub.url() + "/api/v1/models/" + MODEL + "/versions")
-            .redirectErrorStream(true)
-            .start();
-    String status = new String(curl.getInputStream().readAllBytes()).strip();
-    curl.waitFor(60, TimeUnit.SECONDS);
-    assertEquals("201", status, "publish " + version);
+  private void publish(HubApi hub, String version, long seed) throws Exception {
+    hub.publish(MODEL, version, seed, dir);
   }
 
-  private String rollout(JarProcess hub, String version) throws Exception {
-    HttpResponse<String> response =
-        post(
-            hub,
-            "/api/v1/rollouts",
-            "{\"model\":\""
-                + MODEL
-                + "\",\"version\":\""
-                + version
-                + "\",\"devices\":[\""
-                + DEVICE
-                + "\"]}");
-    assertEquals(201, response.statusCode(), response.body());
-    return JSON.readTree(response.body()).get("id").asText();
+  private String rollout(HubApi hub, String version) throws Exception {
+    return hub.rollout(MODEL, version, "\"devices\":[\"" + DEVICE + "\"]");
   }
 
   private void awaitVersion(JarProcess agent, String version) throws Exception {
@@ -289,27 +251,5 @@ class TrustLifecycleIT {
       Thread.sleep(200);
     }
     throw new AssertionError("timed out waiting until " + what);
-  }
-
-  private HttpResponse<String> get(JarProcess hub, String path) throws Exception {
-    return send(request(hub, path).GET());
-  }
-
-  private HttpResponse<String> post(JarProcess hub, String path, String json) throws Exception {
-    return send(request(hub, path).POST(HttpRequest.BodyPublishers.ofString(json)));
-  }
-
-  private HttpResponse<String> put(JarProcess hub, String path, byte[] json) throws Exception {
-    return send(request(hub, path).PUT(HttpRequest.BodyPublishers.ofByteArray(json)));
-  }
-
-  private static HttpRequest.Builder request(JarProcess hub, String path) {
-    return HttpRequest.newBuilder(URI.create(hub.url() + path))
-        .header("Authorization", "Bearer " + TOKEN)
-        .header("Content-Type", "application/json");
-  }
-
-  private HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
-    return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
   }
 }

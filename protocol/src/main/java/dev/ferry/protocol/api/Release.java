@@ -8,8 +8,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * A published, signed release of a model: the answer of {@code POST /api/v1/models/{name}/versions}
- * and {@code GET /api/v1/models/{name}/versions/{version}}.
+ * A release of a model, published and signed or waiting for its signature: the answer of {@code
+ * POST /api/v1/models/{name}/versions} and {@code GET /api/v1/models/{name}/versions/{version}}.
  *
  * @param name the model name
  * @param version its semantic version
@@ -18,7 +18,8 @@ import java.util.List;
  * @param manifestDigest the model manifest's digest
  * @param size bytes of the artifact: manifest, config and layers
  * @param serving the serving spec ({@code serving.json})
- * @param statement the release statement, signed by the release key
+ * @param statement the release statement, signed by the release key; null while its signature is
+ *     pending
  * @param description what it is; null when none
  * @param license its SPDX license expression; null when none
  * @param createdBy the name of the token that published it
@@ -27,6 +28,9 @@ import java.util.List;
  * @param variants the variants of a release published for several accelerators, in the release's
  *     order ({@code manifestDigest} is then that of the OCI image index listing them); empty, and
  *     left out, for a release of one model file
+ * @param state {@code PUBLISHED}, or {@code PENDING_SIGNATURE} while a hub whose release key is
+ *     offline waits for the statement signed by {@code ferry release sign} (not rollable yet); null
+ *     from older hubs
  */
 public record Release(
     String name,
@@ -42,7 +46,8 @@ public record Release(
     String createdBy,
     Instant createdAt,
     ReleaseRevocation revoked,
-    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<VariantSummary> variants) {
+    @JsonInclude(JsonInclude.Include.NON_EMPTY) List<VariantSummary> variants,
+    String state) {
 
   /** Copies the variants. */
   public Release {
@@ -94,6 +99,7 @@ public record Release(
         createdBy,
         createdAt,
         revoked,
-        List.of());
+        List.of(),
+        null);
   }
 }

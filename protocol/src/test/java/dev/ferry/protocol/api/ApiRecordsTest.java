@@ -50,7 +50,9 @@ class ApiRecordsTest extends RecordContract {
         "Apache-2.0",
         "ci",
         T0,
-        new ReleaseRevocation(T0.plusSeconds(60), "misreads receipts", "ci"));
+        new ReleaseRevocation(T0.plusSeconds(60), "misreads receipts", "ci"),
+        List.of(),
+        "PUBLISHED");
   }
 
   static DeviceTelemetry deviceTelemetry() {
@@ -211,7 +213,8 @@ class ApiRecordsTest extends RecordContract {
             "ci",
             T0,
             null,
-            List.of(VariantSummary.of(Samples.releaseVariant())));
+            List.of(VariantSummary.of(Samples.releaseVariant())),
+            "PUBLISHED");
     Release decoded = CODEC.decode(CODEC.encode(withVariants), Release.class);
     assertEquals(withVariants, decoded);
     assertEquals(VariantSummary.GoldenCheck.ON_DEVICE, decoded.variants().get(0).goldenCheck());
