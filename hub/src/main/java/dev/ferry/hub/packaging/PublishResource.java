@@ -100,8 +100,11 @@ public class PublishResource {
             shapes,
             instant(expiresAt),
             hints(sessionHints));
-    Release release = publisher.publish(submission, security.getUserPrincipal().getName());
-    // 202: accepted, but waiting for its statement signed with the offline release key
+    return answer(publisher.publish(submission, security.getUserPrincipal().getName()));
+  }
+
+  /** 201 when published; 202 when it waits for its statement signed with the offline key. */
+  private static Response answer(Release release) {
     int status = ReleaseSigning.published(release) ? 201 : 202;
     return Response.status(status).entity(release.toApi()).build();
   }
@@ -120,8 +123,7 @@ public class PublishResource {
     }
     VariantSubmission submission =
         new VariantSubmission(common, VariantForm.read(variants, uploads, config.maxModelSize()));
-    Release release = variantPublisher.publish(submission, security.getUserPrincipal().getName());
-    return Response.status(201).entity(release.toApi()).build();
+    return answer(variantPublisher.publish(submission, security.getUserPrincipal().getName()));
   }
 
   private static List<String> providers(String list) {
