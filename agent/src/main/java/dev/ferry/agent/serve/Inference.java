@@ -168,7 +168,7 @@ public class Inference {
     capture.offer(
         slot.model(),
         version.version(),
-        version.spec().captureForbidden(),
+        version.spec().forbidsCapture(),
         request.inputs(),
         outputs,
         failed);

@@ -3,6 +3,7 @@ package dev.ferry.hub.capture;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -21,7 +22,8 @@ import org.jboss.logging.Logger;
 public class CaptureRetention {
   private static final Logger LOG = Logger.getLogger(CaptureRetention.class);
 
-  private final Captures captures;
+  // resolved on the first run, not at start: the registry's address needs the HTTP port bound
+  private final Provider<Captures> captures;
   private final Config config;
   private final Duration retention;
   private final ScheduledExecutorService timer =
@@ -33,7 +35,7 @@ public class CaptureRetention {
           });
 
   CaptureRetention(
-      Captures captures,
+      Provider<Captures> captures,
       Config config,
       @ConfigProperty(name = "ferry.hub.capture.retention", defaultValue = "30d")
           Duration retention) {
@@ -53,8 +55,9 @@ public class CaptureRetention {
   /** Deletes what expired, model by model; a failure is retried the next hour. */
   void expire() {
     try {
-      for (String model : captures.models()) {
-        for (String name : captures.expire(model, retentionOf(model))) {
+      Captures store = captures.get();
+      for (String model : store.models()) {
+        for (String name : store.expire(model, retentionOf(model))) {
           LOG.infof("capture dataset %s of %s deleted: retention passed", name, model);
         }
       }

@@ -1,5 +1,6 @@
 package dev.ferry.protocol.release;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.Fields;
@@ -24,8 +25,9 @@ import java.util.Set;
  *     {@code CPU}); empty allows any
  * @param sessionHints ONNX Runtime session options the release manager suggests; {@link
  *     SessionHints#NONE} when none (also when absent)
- * @param captureForbidden when true no device captures this release's traffic, whatever capture
- *     policy a desired state carries (absent, so false, in releases made before capture existed)
+ * @param captureForbidden {@code true} when no device may capture this release's traffic, whatever
+ *     capture policy a desired state carries; otherwise null, and left out of the JSON (so releases
+ *     made before capture existed read the same); see {@link #forbidsCapture()}
  */
 @Schema("ferry.serving/v1")
 @MaxBytes(16 << 20)
@@ -38,7 +40,7 @@ public record ServingSpec(
     List<TensorSpec> outputs,
     List<String> executionProviders,
     SessionHints sessionHints,
-    boolean captureForbidden) {
+    @JsonInclude(JsonInclude.Include.NON_NULL) Boolean captureForbidden) {
 
   /** The Open Inference Protocol platform name of ONNX models. */
   public static final String ONNX_PLATFORM = "onnx_onnxv1";
@@ -56,6 +58,12 @@ public record ServingSpec(
     outputs = unique(Fields.nonEmptyList(outputs, "outputs"), "outputs");
     executionProviders = Fields.list(executionProviders, "executionProviders");
     sessionHints = sessionHints == null ? SessionHints.NONE : sessionHints;
+    captureForbidden = Boolean.TRUE.equals(captureForbidden) ? Boolean.TRUE : null;
+  }
+
+  /** Whether the release forbids capturing its traffic. */
+  public boolean forbidsCapture() {
+    return captureForbidden != null;
   }
 
   /**
@@ -79,7 +87,7 @@ public record ServingSpec(
       List<TensorSpec> outputs,
       List<String> executionProviders,
       SessionHints sessionHints) {
-    this(model, version, platform, opset, inputs, outputs, executionProviders, sessionHints, false);
+    this(model, version, platform, opset, inputs, outputs, executionProviders, sessionHints, null);
   }
 
   /**
