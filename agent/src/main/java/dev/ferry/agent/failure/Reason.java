@@ -58,6 +58,8 @@ public enum Reason {
   VERSION_REJECTED(""),
   /** Probation swapped the version back to its fallback. */
   ROLLED_BACK,
+  /** The cache's file system has less free space than the missing layers need; retried later. */
+  DISK_FULL(true),
   /** The local cache could not be read or written, or a cached file was altered. */
   CACHE("cache", true),
   /** The install was interrupted (the agent is stopping). */

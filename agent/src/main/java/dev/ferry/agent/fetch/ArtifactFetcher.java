@@ -31,6 +31,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * Fetches a model artifact by its signed manifest digest into the content store: the manifest, then
@@ -54,6 +55,7 @@ public final class ArtifactFetcher {
   private final Function<String, RegistryClient> clients;
   private final Backoff backoff;
   private final ExecutorService executor;
+  private final LongSupplier freeBytes;
   private final JsonCodec codec = new JsonCodec();
 
   /**
@@ -67,10 +69,29 @@ public final class ArtifactFetcher {
       Function<String, RegistryClient> clients,
       Backoff backoff,
       ExecutorService executor) {
+    this(store, clients, backoff, executor, store::freeBytes);
+  }
+
+  /**
+   * A fetcher that asks another probe how much space the cache has left (tests).
+   *
+   * @param store the content store
+   * @param clients the registry client for a registry {@code host[:port]}
+   * @param backoff the retry policy
+   * @param executor runs the layer downloads in parallel
+   * @param freeBytes bytes free on the cache's file system
+   */
+  public ArtifactFetcher(
+      ContentStore store,
+      Function<String, RegistryClient> clients,
+      Backoff backoff,
+      ExecutorService executor,
+      LongSupplier freeBytes) {
     this.store = store;
     this.clients = clients;
     this.backoff = backoff;
     this.executor = executor;
+    this.freeBytes = freeBytes;
   }
 
   /**
@@ -89,6 +110,7 @@ public final class ArtifactFetcher {
     RegistryClient client = clients.apply(ref.registry());
     Manifest manifest = manifest(client, ref, manifestDigest);
     Map<String, Descriptor> layers = layers(manifest, manifestDigest);
+    requireSpace(layers.values());
     List<Future<Path>> downloads = downloads(client, ref, layers.values(), progress);
     Map<String, Path> files = new LinkedHashMap<>();
     int i = 0;
@@ -131,6 +153,29 @@ public final class ArtifactFetcher {
           Reason.INVALID_ARTIFACT, "index " + digest + ": " + e.getMessage(), e);
     } catch (IOException e) {
       throw failure("manifest " + digest, e);
+    }
+  }
+
+  /**
+   * Refuses before downloading what the cache's file system has no room for: a full disk is then a
+   * clear, retried failure, not a download that dies part-way and is tried again in vain.
+   */
+  private void requireSpace(Collection<Descriptor> layers) throws FetchException {
+    long missing =
+        layers.stream()
+            .filter(layer -> store.blob(layer.digest()).isEmpty())
+            .mapToLong(Descriptor::size)
+            .sum();
+    long free = freeBytes.getAsLong();
+    if (missing > free) {
+      throw new FetchException(
+          Reason.DISK_FULL,
+          "the artifact needs "
+              + missing
+              + " bytes more in the cache, its file system has "
+              + free
+              + " free",
+          null);
     }
   }
 

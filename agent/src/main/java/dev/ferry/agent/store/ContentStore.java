@@ -41,6 +41,11 @@ public final class ContentStore {
     }
   }
 
+  /** Bytes free for downloads on the cache's file system ({@code statvfs}, as {@code df} says). */
+  public long freeBytes() {
+    return incoming.toFile().getUsableSpace();
+  }
+
   /**
    * Where a download of a blob lands; the registry client writes {@code <this>.part} beside it and
    * renames it here once size and digest match.

@@ -35,7 +35,7 @@ class FailureTest {
       Failure failure = new Failure(reason, "detail: with a colon");
       assertEquals(failure, Failure.parse(failure.text()));
     }
-    assertEquals(22, labelled.size());
+    assertEquals(23, labelled.size());
   }
 
   @Test
@@ -52,6 +52,7 @@ class FailureTest {
         List.of(
             Reason.STALLED,
             Reason.UNAVAILABLE,
+            Reason.DISK_FULL,
             Reason.CACHE,
             Reason.INTERRUPTED,
             Reason.INTERNAL_ERROR),

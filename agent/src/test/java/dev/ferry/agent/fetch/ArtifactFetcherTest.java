@@ -103,6 +103,36 @@ class ArtifactFetcherTest {
   }
 
   @Test
+  void fetch_refusesBeforeDownloadingWhatTheDiskHasNoRoomFor() throws Exception {
+    byte[] model = random(64 * 1024);
+    Digest manifest = push(model);
+    ArtifactFetcher full = new ArtifactFetcher(store, host -> client, FAST, executor, () -> 1000);
+    FetchException e =
+        assertThrows(
+            FetchException.class,
+            () -> full.fetch(registry + "/" + repository, manifest, (done, total) -> {}));
+    long small =
+        "{\"schema\":\"ferry.serving/v1\"}".length() + "{\"schema\":\"ferry.golden/v1\"}".length();
+    assertEquals(Reason.DISK_FULL, e.reason());
+    assertTrue(e.retryable());
+    assertEquals(
+        "the artifact needs "
+            + (model.length + small)
+            + " bytes more in the cache, its file system has 1000 free",
+        e.getMessage());
+    try (var incoming = Files.list(dir.resolve("agent").resolve("incoming"))) {
+      assertEquals(0, incoming.count(), "nothing was written");
+    }
+    // with room again it downloads
+    assertArrayEquals(
+        model,
+        Files.readAllBytes(
+            fetcher(client)
+                .fetch(registry + "/" + repository, manifest, (done, total) -> {})
+                .model()));
+  }
+
+  @Test
   void fetch_servesFromTheCacheWithNoRegistry() throws Exception {
     Digest manifest = push(random(4096));
     fetcher(client).fetch(registry + "/" + repository, manifest, (done, total) -> {});
