@@ -151,10 +151,28 @@ class ContainerImagesIT {
     assertTrue(Files.isExecutable(rootfs.resolve("opt/java/bin/java")), "no JVM in the image");
     String folder = arch.equals("amd64") ? "linux-x64" : "linux-aarch64";
     int machine = arch.equals("amd64") ? 62 : 183; // EM_X86_64, EM_AARCH64
-    try (ZipFile zip = new ZipFile(onnxRuntimeJar(rootfs).toFile())) {
+    Path jar = onnxRuntimeJar(rootfs);
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
       for (String library : List.of("libonnxruntime.so", "libonnxruntime4j_jni.so")) {
         ZipEntry entry = zip.getEntry("ai/onnxruntime/native/" + folder + "/" + library);
-        assertTrue(entry != null, "no " + folder + "/" + library + " in the " + arch + " image");
+        // seen once in CI (hub, arm64) and not reproduced since: say what the image held instead
+        assertTrue(
+            entry != null,
+            () ->
+                "no "
+                    + folder
+                    + "/"
+                    + library
+                    + " in the "
+                    + arch
+                    + " image; "
+                    + jar
+                    + " ("
+                    + jar.toFile().length()
+                    + " bytes) holds "
+                    + natives(zip)
+                    + "; layers "
+                    + layersOf(app, arch));
         try (var in = zip.getInputStream(entry)) {
           byte[] header = in.readNBytes(20);
           assertEquals(0x7f, header[0], "not an ELF file: " + library);
@@ -185,6 +203,22 @@ class ContainerImagesIT {
                     n.startsWith("ai/onnxruntime/native/linux-x64/")
                         || n.startsWith("ai/onnxruntime/native/linux-aarch64/")),
         natives.toString());
+  }
+
+  private static List<String> natives(ZipFile zip) {
+    return Collections.list(zip.entries()).stream()
+        .map(ZipEntry::getName)
+        .filter(name -> name.startsWith("ai/onnxruntime/native/") && !name.endsWith("/"))
+        .toList();
+  }
+
+  private String layersOf(String app, String arch) {
+    try {
+      Path copy = work.resolve(tag).resolve(app + "-" + arch + "-dir");
+      return json.readTree(copy.resolve("manifest.json").toFile()).path("layers").toString();
+    } catch (IOException e) {
+      return "(unreadable: " + e.getMessage() + ")";
+    }
   }
 
   private static Path onnxRuntimeJar(Path rootfs) throws IOException {
