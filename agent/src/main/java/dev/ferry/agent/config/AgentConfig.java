@@ -1,5 +1,6 @@
 package dev.ferry.agent.config;
 
+import dev.ferry.protocol.release.Precision;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
@@ -31,6 +32,12 @@ public interface AgentConfig {
   /** Execution providers in order of preference, for example {@code CUDA,CPU}. */
   @WithDefault("CPU")
   List<String> executionProviders();
+
+  /**
+   * Precisions this device prefers among the variants of a release that fit its provider, best
+   * first, for example {@code INT8,FP32}; absent takes the first the release lists.
+   */
+  Optional<List<Precision>> precisions();
 
   /** Options of the GPU execution providers (the {@code -Pcuda} build). */
   Runtime runtime();

@@ -134,7 +134,11 @@ public class AgentLifecycle {
             deviceId,
             VERSION,
             labels,
-            new ProviderSetup(config.executionProviders(), usable, providerSettings),
+            new ProviderSetup(
+                config.executionProviders(),
+                usable,
+                providerSettings,
+                config.precisions().orElse(List.of())),
             new DesiredStateVerifier(trustStore::root, new JsonCodec()),
             new ArtifactFetcher(store, this::client, Backoff.DEFAULT, downloads),
             store,

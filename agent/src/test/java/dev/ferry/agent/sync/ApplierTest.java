@@ -118,7 +118,7 @@ class ApplierTest {
             device,
             "0.1.0",
             Map.of(),
-            new ProviderSetup(List.of("CPU"), usable, ProviderSettings.defaults(dir)),
+            new ProviderSetup(List.of("CPU"), usable, ProviderSettings.defaults(dir), List.of()),
             new DesiredStateVerifier(() -> trust, new JsonCodec()),
             new ArtifactFetcher(
                 store,
