@@ -143,19 +143,36 @@ public final class HubApi {
   }
 
   /**
-   * Publishes a release with two variants of a generated {@code [1,4] → [1,2]} model: {@code
-   * fp32-cpu} (providers CPU) and {@code fp16-cuda} (the same weights in FP16, providers
-   * CUDA;TENSORRT), with curl ({@code --form-string} for the variant fields, whose ';' curl would
-   * otherwise read as a part parameter).
+   * Publishes a release of two variants of one linear model with curl's multipart form: FP32 for
+   * CPU and FP16 for CUDA/TensorRT (the FP16 weights are exact, so both compute the same).
    *
-   * @return the files: {@code fp32} and {@code fp16}
+   * @return the two model files by precision, {@code fp32} and {@code fp16}
    */
   Map<String, Path> publishVariants(String model, String version, long seed, Path dir)
+      throws Exception {
+    return publishTwo(model, version, seed, dir, "fp16-cuda", "CUDA;TENSORRT");
+  }
+
+  /**
+   * Publishes a release of two variants of one linear model that both run on CPU: {@code fp32-cpu}
+   * (FP32), then {@code fp16-cpu} (its weights stored in FP16 and cast to FP32 in the graph), so a
+   * CPU device picks one by its precision preference.
+   *
+   * @return the two model files by precision, {@code fp32} and {@code fp16}
+   */
+  Map<String, Path> publishCpuVariants(String model, String version, long seed, Path dir)
+      throws Exception {
+    return publishTwo(model, version, seed, dir, "fp16-cpu", "CPU");
+  }
+
+  private Map<String, Path> publishTwo(
+      String model, String version, long seed, Path dir, String halfName, String halfProviders)
       throws Exception {
     Path fp32 = dir.resolve(model + "-" + version + "-fp32.onnx");
     Path fp16 = dir.resolve(model + "-" + version + "-fp16.onnx");
     OnnxModels.matMulAdd(fp32, "x", 1, 4, 2, seed);
     OnnxModels.matMulAddHalf(fp16, "x", 1, 4, 2, seed);
+    // --form-string for the variant fields, whose ';' curl would otherwise read as a part parameter
     Process curl =
         new ProcessBuilder(
                 "curl",
@@ -169,9 +186,9 @@ public final class HubApi {
                 "-F",
                 "variant.fp32-cpu.model=@" + fp32,
                 "--form-string",
-                "variant=name=fp16-cuda,providers=CUDA;TENSORRT,precision=FP16",
+                "variant=name=" + halfName + ",providers=" + halfProviders + ",precision=FP16",
                 "-F",
-                "variant.fp16-cuda.model=@" + fp16,
+                "variant." + halfName + ".model=@" + fp16,
                 "-F",
                 "version=" + version,
                 hub.url() + "/api/v1/models/" + model + "/versions")

@@ -19,10 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A release with two variants, FP32 for CPU and FP16 for CUDA/TensorRT, published to the hub's
- * embedded registry as an OCI image index that skopeo reads, rolled out to a real agent on a
- * machine without CUDA: the agent chooses the CPU variant, fetches its layers only, serves it and
- * reports it; the hub's device and rollout views show it.
+ * Releases with two variants published to the hub's embedded registry as an OCI image index that
+ * skopeo reads, rolled out to real agents on a machine without CUDA: FP32 for CPU and FP16 for
+ * CUDA/TensorRT on one agent, which chooses the CPU variant; two CPU variants on two agents whose
+ * precision preferences differ, which choose one each. Each agent fetches its variant's layers
+ * only, serves it and reports it; the hub's device and rollout views show it.
  */
 class VariantsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -36,17 +37,7 @@ class VariantsIT {
   @Test
   void twoVariants_theAgentWithoutCudaChoosesFetchesAndServesTheCpuOne() throws Exception {
     int mqtt = JarProcess.freePort();
-    Map<String, String> hubEnv =
-        Map.of(
-            "FERRY_HUB_DATA_DIR",
-            dir.resolve("hub").toString(),
-            "FERRY_HUB_BOOTSTRAP_TOKEN",
-            TOKEN,
-            "FERRY_HUB_MQTT_HOST",
-            "127.0.0.1",
-            "FERRY_HUB_MQTT_PORT",
-            String.valueOf(mqtt));
-    try (JarProcess hub = JarProcess.start("hub", hubEnv, dir.resolve("hub.log"))) {
+    try (JarProcess hub = JarProcess.start("hub", hubEnv(mqtt), dir.resolve("hub.log"))) {
       HubApi api = new HubApi(hub, TOKEN);
       Map<String, Path> files = api.publishVariants("variants-it", "1.0.0", 3, dir);
       DeviceIdentity reader = new Enrollment(hub.url(), TOKEN).enroll("skopeo-reader");
@@ -61,28 +52,79 @@ class VariantsIT {
 
       Path agentData = dir.resolve("agent");
       try (JarProcess agent =
-          JarProcess.start("agent", agentEnv(hub, mqtt, agentData), dir.resolve("agent.log"))) {
+          JarProcess.start(
+              "agent", agentEnv(hub, mqtt, agentData, "edge-variants"), dir.resolve("agent.log"))) {
         String rollout = api.rollout("variants-it", "1.0.0", "\"devices\":[\"edge-variants\"]");
         new Oip(agent).awaitVersion("variants-it", INFER, "1.0.0");
 
         assertTrue(cached(agentData, files.get("fp32")), "the CPU variant's weights are cached");
         assertFalse(cached(agentData, files.get("fp16")), "the CUDA variant's were fetched");
 
-        JsonNode active = activeVersion(api);
+        JsonNode active = activeVersion(api, "edge-variants");
         assertEquals("fp32-cpu", active.get("variant").asText());
         assertEquals("CPU", active.get("executionProvider").asText());
-        DeviceInRollout device = awaitRolloutVariant(api, rollout);
+        DeviceInRollout device = awaitRolloutVariant(api, rollout, "edge-variants");
         assertEquals("fp32-cpu", device.variant());
       }
     }
   }
 
-  private Map<String, String> agentEnv(JarProcess hub, int mqtt, Path data) throws Exception {
+  @Test
+  void twoCpuVariants_twoAgentsWithDifferentPrecisionPreferencesServeOneEach() throws Exception {
+    int mqtt = JarProcess.freePort();
+    try (JarProcess hub = JarProcess.start("hub", hubEnv(mqtt), dir.resolve("hub.log"))) {
+      HubApi api = new HubApi(hub, TOKEN);
+      Map<String, Path> files = api.publishCpuVariants("variants-it", "1.0.0", 5, dir);
+      Path fp32Data = dir.resolve("agent-fp32");
+      Path fp16Data = dir.resolve("agent-fp16");
+      Map<String, String> fp32Env = agentEnv(hub, mqtt, fp32Data, "edge-fp32");
+      Map<String, String> fp16Env = agentEnv(hub, mqtt, fp16Data, "edge-fp16");
+      fp32Env.put("FERRY_AGENT_EXECUTION_PROVIDERS", "CPU");
+      fp16Env.put("FERRY_AGENT_EXECUTION_PROVIDERS", "CPU");
+      fp16Env.put("FERRY_AGENT_PRECISIONS", "FP16,FP32");
+      try (JarProcess fp32Agent = JarProcess.start("agent", fp32Env, dir.resolve("fp32.log"));
+          JarProcess fp16Agent = JarProcess.start("agent", fp16Env, dir.resolve("fp16.log"))) {
+        String rollout =
+            api.rollout("variants-it", "1.0.0", "\"devices\":[\"edge-fp32\",\"edge-fp16\"]");
+        new Oip(fp32Agent).awaitVersion("variants-it", INFER, "1.0.0");
+        new Oip(fp16Agent).awaitVersion("variants-it", INFER, "1.0.0");
+
+        assertTrue(cached(fp32Data, files.get("fp32")), "edge-fp32 caches the FP32 weights");
+        assertFalse(cached(fp32Data, files.get("fp16")), "edge-fp32 fetched the FP16 variant");
+        assertTrue(cached(fp16Data, files.get("fp16")), "edge-fp16 caches the FP16 weights");
+        assertFalse(cached(fp16Data, files.get("fp32")), "edge-fp16 fetched the FP32 variant");
+
+        for (String[] expected :
+            new String[][] {{"edge-fp32", "fp32-cpu"}, {"edge-fp16", "fp16-cpu"}}) {
+          JsonNode active = activeVersion(api, expected[0]);
+          assertEquals(expected[1], active.get("variant").asText(), expected[0]);
+          assertEquals("CPU", active.get("executionProvider").asText(), expected[0]);
+          assertEquals(
+              expected[1], awaitRolloutVariant(api, rollout, expected[0]).variant(), expected[0]);
+        }
+      }
+    }
+  }
+
+  private Map<String, String> hubEnv(int mqtt) {
+    return Map.of(
+        "FERRY_HUB_DATA_DIR",
+        dir.resolve("hub").toString(),
+        "FERRY_HUB_BOOTSTRAP_TOKEN",
+        TOKEN,
+        "FERRY_HUB_MQTT_HOST",
+        "127.0.0.1",
+        "FERRY_HUB_MQTT_PORT",
+        String.valueOf(mqtt));
+  }
+
+  private Map<String, String> agentEnv(JarProcess hub, int mqtt, Path data, String deviceId)
+      throws Exception {
     Path root =
         Files.writeString(
             dir.resolve("root.json"), new HubApi(hub, TOKEN).get("/api/v1/trust/root").body());
     Map<String, String> env = new HashMap<>();
-    env.put("FERRY_AGENT_DEVICE_ID", "edge-variants");
+    env.put("FERRY_AGENT_DEVICE_ID", deviceId);
     env.put("FERRY_AGENT_TRUST_ROOT", root.toString());
     env.put("FERRY_AGENT_DATA_DIR", data.toString());
     env.put("FERRY_AGENT_MQTT_URL", "ssl://127.0.0.1:" + mqtt);
@@ -92,7 +134,8 @@ class VariantsIT {
     Enrollment enrollment = new Enrollment(hub.url(), TOKEN);
     env.put(
         "FERRY_AGENT_ENROLLMENT_TOKEN_FILE",
-        Enrollment.tokenFile(dir.resolve("token"), enrollment.token("edge-variants")).toString());
+        Enrollment.tokenFile(dir.resolve("token-" + deviceId), enrollment.token(deviceId))
+            .toString());
     env.put("FERRY_AGENT_REGISTRY_PLAIN_HTTP", "127.0.0.1:" + hub.port);
     return env;
   }
@@ -118,10 +161,10 @@ class VariantsIT {
   }
 
   /** The device's active version of the model, as the hub shows its reported state. */
-  private static JsonNode activeVersion(HubApi api) throws Exception {
+  private static JsonNode activeVersion(HubApi api, String deviceId) throws Exception {
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (true) {
-      String reported = api.device("edge-variants").reported();
+      String reported = api.device(deviceId).reported();
       JsonNode active = reported == null ? null : JSON.readTree(reported).at("/models/0/active");
       if (active != null && active.has("variant") || System.nanoTime() > deadline) {
         return active;
@@ -130,10 +173,15 @@ class VariantsIT {
     }
   }
 
-  private static DeviceInRollout awaitRolloutVariant(HubApi api, String rollout) throws Exception {
+  private static DeviceInRollout awaitRolloutVariant(HubApi api, String rollout, String deviceId)
+      throws Exception {
     long deadline = System.nanoTime() + 30_000_000_000L;
     while (true) {
-      DeviceInRollout device = api.rolloutState(rollout).devices().get(0);
+      DeviceInRollout device =
+          api.rolloutState(rollout).devices().stream()
+              .filter(d -> d.id().equals(deviceId))
+              .findFirst()
+              .orElseThrow();
       if (device.variant() != null || System.nanoTime() > deadline) {
         return device;
       }
