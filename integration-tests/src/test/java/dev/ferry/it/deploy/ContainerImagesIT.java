@@ -40,8 +40,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * and read back with skopeo: one image index for linux/amd64 and linux/arm64, a non-root user, the
  * java entrypoint, ONNX Runtime's Linux libraries only, each platform's layers holding the library
  * built for its CPU (the ELF machine checked); and, where the test runs as root, the amd64 image's
- * own JVM starts the agent in a chroot of the unpacked layers until it is ready. (The arm64 agent
- * is not started: no arm64 JDK or emulator here.)
+ * own JVM starts the agent in a chroot of the unpacked layers until it is ready. Where
+ * qemu-user-static and a Debian arm64 JVM are at hand ({@link QemuArm64Agent}), the arm64 layers'
+ * agent runs under qemu and serves a model with the image's aarch64 ONNX Runtime library.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContainerImagesIT {
@@ -51,6 +52,8 @@ class ContainerImagesIT {
   private final String tag = "it-" + System.currentTimeMillis();
   private String registry;
   private Path work;
+  private String base;
+  private Path checkout;
 
   @BeforeAll
   void buildAndPushTheImages() throws Exception {
@@ -61,9 +64,18 @@ class ContainerImagesIT {
         Services.deleteTree(run);
       }
     }
-    String base = JlinkedJreImage.push(registry, work);
+    base = JlinkedJreImage.push(registry, work);
     // a copy of the sources: the build must not rewrite the jars this test run uses
-    Path checkout = copySources(work.resolve("checkout"));
+    checkout = copySources(work.resolve("checkout"));
+    String repository = System.getProperty("ferry.maven.repository");
+    build(
+        "image-build",
+        List.of("-Pimage", "-pl", "hub,agent", "-Dquarkus.container-image.tag=" + tag),
+        repository == null || repository.isBlank() ? null : Path.of(repository));
+  }
+
+  /** Builds and pushes images from the checkout with Maven, offline, in 10 minutes at most. */
+  private void build(String name, List<String> options, Path localRepository) throws Exception {
     List<String> command =
         new ArrayList<>(
             List.of(
@@ -75,19 +87,15 @@ class ContainerImagesIT {
                 "package",
                 "-DskipTests",
                 "-Dspotless.check.skip=true",
-                "-Pimage",
-                "-pl",
-                "hub,agent",
                 "-am",
                 "-Dquarkus.container-image.registry=" + registry,
                 "-Dquarkus.container-image.insecure=true",
-                "-Dquarkus.container-image.tag=" + tag,
                 "-Dquarkus.jib.base-jvm-image=" + base));
-    String repository = System.getProperty("ferry.maven.repository");
-    if (repository != null && !repository.isBlank()) {
-      command.add("-Dmaven.repo.local=" + repository);
+    command.addAll(options);
+    if (localRepository != null) {
+      command.add("-Dmaven.repo.local=" + localRepository);
     }
-    Path log = work.resolve("image-build.log");
+    Path log = work.resolve(name + ".log");
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .directory(checkout.toFile())
@@ -95,17 +103,17 @@ class ContainerImagesIT {
             .redirectOutput(log.toFile());
     // jib-core caches application layers in <java.io.tmpdir>/jib-core-application-layers-cache,
     // keyed by the files' paths and times, not their content: a layer of an earlier build at the
-    // same path (an ONNX Runtime jar stripped otherwise) came back. Each run gets its own cache.
-    Path tmp = Files.createDirectories(work.resolve(tag).resolve("tmp"));
-    String options = builder.environment().getOrDefault("MAVEN_OPTS", "");
-    builder.environment().put("MAVEN_OPTS", (options + " -Djava.io.tmpdir=" + tmp).strip());
+    // same path (an ONNX Runtime jar stripped otherwise) came back. Each build gets its own cache.
+    Path tmp = Files.createDirectories(work.resolve(tag).resolve(name + "-tmp"));
+    String jvm = builder.environment().getOrDefault("MAVEN_OPTS", "");
+    builder.environment().put("MAVEN_OPTS", (jvm + " -Djava.io.tmpdir=" + tmp).strip());
     Process build = builder.start();
     if (!build.waitFor(10, TimeUnit.MINUTES)) {
       build.descendants().forEach(ProcessHandle::destroyForcibly);
       build.destroyForcibly();
-      throw new AssertionError("the image build did not end in 10 minutes:\n" + tail(log));
+      throw new AssertionError("the " + name + " did not end in 10 minutes:\n" + tail(log));
     }
-    assertEquals(0, build.exitValue(), () -> "the image build failed:\n" + tail(log));
+    assertEquals(0, build.exitValue(), () -> "the " + name + " failed:\n" + tail(log));
   }
 
   @ParameterizedTest
@@ -211,6 +219,44 @@ class ContainerImagesIT {
         natives.toString());
   }
 
+  /**
+   * The agent's {@code -Pcuda} image keeps only the GPU jar's linux-x64 libraries. Without the 445
+   * MB jar in the local repository it is built against {@link GpuRuntimeRepository}'s stand-in.
+   */
+  @Test
+  void cudaImageCarriesOnlyTheLinuxX64OnnxRuntimeLibraries() throws Exception {
+    String repository = System.getProperty("ferry.maven.repository", "");
+    Path real =
+        repository.isBlank()
+            ? Path.of(System.getProperty("user.home"), ".m2", "repository")
+            : Path.of(repository);
+    Path local = work.resolve(tag).resolve("m2");
+    boolean standIn = GpuRuntimeRepository.create(real, local);
+    build(
+        "cuda-image-build",
+        List.of("-Pimage,cuda", "-pl", "agent", "-Dquarkus.container-image.tag=" + tag + "-cuda"),
+        local);
+    Path jar =
+        onnxRuntimeJar(
+            unpackImage("agent-cuda", "docker://" + registry + "/ferry/agent:" + tag + "-cuda"));
+    assertTrue(jar.getFileName().toString().contains("onnxruntime_gpu"), jar.toString());
+    try (ZipFile zip = new ZipFile(jar.toFile())) {
+      List<String> natives = natives(zip);
+      assertTrue(
+          natives.stream().allMatch(n -> n.startsWith("ai/onnxruntime/native/linux-x64/")),
+          natives.toString());
+      if (standIn) {
+        assertEquals(
+            GpuRuntimeRepository.LIBRARIES.stream()
+                .filter(library -> library.startsWith("linux-x64/"))
+                .map(library -> "ai/onnxruntime/native/" + library)
+                .sorted()
+                .toList(),
+            natives.stream().sorted().toList());
+      }
+    }
+  }
+
   private static List<String> natives(ZipFile zip) {
     return Collections.list(zip.entries()).stream()
         .map(ZipEntry::getName)
@@ -234,6 +280,23 @@ class ContainerImagesIT {
           .findFirst()
           .orElseThrow();
     }
+  }
+
+  @Test
+  void arm64AgentServesAModelUnderQemu() throws Exception {
+    assumeTrue(
+        QemuArm64Agent.available(),
+        "needs "
+            + QemuArm64Agent.QEMU
+            + " (qemu-user-static) and an arm64 JVM at "
+            + QemuArm64Agent.JAVA);
+    Path rootfs = unpack("agent", "arm64");
+    JsonNode config =
+        json.readTree(skopeo("inspect", "--config", platformImage("agent", "arm64")))
+            .path("config");
+    Path app = rootfs.resolve(config.path("WorkingDir").asText().substring(1));
+    Path dir = Files.createDirectories(work.resolve(tag).resolve("qemu-arm64"));
+    QemuArm64Agent.servesOneModel(app, registry, dir);
   }
 
   @Test
@@ -372,17 +435,17 @@ class ContainerImagesIT {
 
   /** One platform's layers unpacked in order into a root file system, once per test run. */
   private Path unpack(String app, String arch) throws Exception {
-    Path rootfs = work.resolve(tag + "/" + app + "-" + arch + "-rootfs");
+    return unpackImage(app + "-" + arch, platformImage(app, arch));
+  }
+
+  /** An image's layers unpacked in order into {@code <name>-rootfs}, once per test run. */
+  private Path unpackImage(String name, String image) throws Exception {
+    Path rootfs = work.resolve(tag + "/" + name + "-rootfs");
     if (Files.isDirectory(rootfs)) {
       return rootfs;
     }
-    Path copy = Files.createDirectories(work.resolve(tag)).resolve(app + "-" + arch + "-dir");
-    Services.exec(
-        "skopeo",
-        "copy",
-        "--src-tls-verify=false",
-        platformImage(app, arch),
-        "dir:" + copy.toString());
+    Path copy = Files.createDirectories(work.resolve(tag)).resolve(name + "-dir");
+    Services.exec("skopeo", "copy", "--src-tls-verify=false", image, "dir:" + copy.toString());
     Files.createDirectories(rootfs);
     JsonNode manifest = json.readTree(copy.resolve("manifest.json").toFile());
     for (JsonNode layer : manifest.path("layers")) {

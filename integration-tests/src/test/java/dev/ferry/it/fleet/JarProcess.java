@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -48,9 +49,35 @@ public final class JarProcess implements AutoCloseable {
   public static JarProcess start(
       String module, Map<String, String> env, Path log, int port, List<String> jvmOptions)
       throws Exception {
-    Path app = Services.root().resolve(module + "/target/quarkus-app");
-    List<String> command = new ArrayList<>(List.of("java", "-Xmx512m"));
-    command.addAll(jvmOptions);
+    List<String> java = new ArrayList<>(List.of("java", "-Xmx512m"));
+    java.addAll(jvmOptions);
+    return start(
+        java,
+        Services.root().resolve(module + "/target/quarkus-app"),
+        env,
+        log,
+        port,
+        Duration.ofSeconds(60));
+  }
+
+  /**
+   * Starts the {@code quarkus-run.jar} of an application directory with another JVM, for example an
+   * arm64 one under qemu user-mode ({@code qemu-aarch64-static -L ROOTFS ROOTFS/…/java}).
+   *
+   * @param java the command that runs the JVM, and its options (a heap limit among them)
+   * @param app the directory holding {@code quarkus-run.jar}
+   * @param live how long it may take to be live
+   */
+  public static JarProcess start(
+      List<String> java, Path app, Map<String, String> env, Path log, Duration live)
+      throws Exception {
+    return start(java, app, env, log, freePort(), live);
+  }
+
+  private static JarProcess start(
+      List<String> java, Path app, Map<String, String> env, Path log, int port, Duration live)
+      throws Exception {
+    List<String> command = new ArrayList<>(java);
     command.addAll(List.of("-Dquarkus.http.port=" + port, "-jar", "quarkus-run.jar"));
     ProcessBuilder builder =
         new ProcessBuilder(command)
@@ -60,7 +87,7 @@ public final class JarProcess implements AutoCloseable {
     builder.environment().putAll(env);
     JarProcess started = new JarProcess(builder.start(), port);
     try {
-      started.awaitLive();
+      started.awaitLive(live);
     } catch (Exception | AssertionError e) {
       started.close();
       throw e;
@@ -82,9 +109,9 @@ public final class JarProcess implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
-  private void awaitLive() throws Exception {
+  private void awaitLive(Duration live) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    long deadline = System.nanoTime() + live.toNanos();
     while (System.nanoTime() < deadline) {
       if (!process.isAlive()) {
         throw new AssertionError("process exited with " + process.exitValue());
@@ -102,7 +129,7 @@ public final class JarProcess implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("not live within 60 s on port " + port);
+    throw new AssertionError("not live within " + live.toSeconds() + " s on port " + port);
   }
 
   /** The process id. */
