@@ -2,6 +2,7 @@ package dev.ferry.it.bench;
 
 import dev.ferry.protocol.testing.Services;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -149,6 +150,45 @@ class AgentBenchmark {
         "report (AOT cache: integration-tests/bench/agent-starts.sh)");
     if (!r.failures().isEmpty()) {
       report.note("B3 failed requests: " + r.failures().size() + ", first " + r.failures().get(0));
+    }
+  }
+
+  /** B3 per variant: two real models served at FP32 and with FP16 weights, on CPU. */
+  @Test
+  void servingPerVariant() throws Exception {
+    List<BenchModel> models = new ArrayList<>();
+    for (BenchModel fp32 : List.of(BenchModel.ocrClassifier(), BenchModel.ocrRecognizer())) {
+      models.add(fp32);
+      models.add(BenchModel.halfOf(fp32, dir));
+    }
+    ServingBench.Result r =
+        ServingBench.run(dir.resolve("variants"), models, new int[] {1, 4}, 3000, 10, 0);
+    for (ServingBench.Point p : r.points()) {
+      report.row(
+          "B3 per variant",
+          String.format(
+              "%s (%,d bytes), concurrency %d: agent binary %.0f/s p50 %.2f ms p99 %.2f ms, JSON"
+                  + " %.0f/s p50 %.2f ms; in-process %.0f/s p50 %.2f ms; binary/in-process %.2f%s",
+              p.model(),
+              java.nio.file.Files.size(p.model().file()),
+              p.concurrency(),
+              p.binaryPerSecond(),
+              p.binaryP50(),
+              p.binaryP99(),
+              p.agentPerSecond(),
+              p.agentP50(),
+              p.inProcessPerSecond(),
+              p.inProcessP50(),
+              p.binaryPerSecond() / p.inProcessPerSecond(),
+              p.stable() ? "" : " (not stable within 10% in 10 windows)"),
+          "report");
+    }
+    if (!r.failures().isEmpty()) {
+      report.note(
+          "B3 per variant failed requests: "
+              + r.failures().size()
+              + ", first "
+              + r.failures().get(0));
     }
   }
 

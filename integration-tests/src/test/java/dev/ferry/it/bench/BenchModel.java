@@ -39,6 +39,17 @@ record BenchModel(String name, String label, Path file, String input, long[] sha
     return ocr("ocr-det", NpmModels.OCR_DET, "detector", 320, 320);
   }
 
+  /**
+   * The same model with its weights in FP16, cast to FP32 in the graph ({@link HalfWeights}): the
+   * second CPU variant of a release.
+   */
+  static BenchModel halfOf(BenchModel fp32, Path dir) throws java.io.IOException {
+    Path file = dir.resolve(fp32.name() + "-fp16.onnx");
+    HalfWeights.write(fp32.file(), file);
+    return new BenchModel(
+        fp32.name() + "-fp16", "FP16 weights of " + fp32.label(), file, fp32.input(), fp32.shape());
+  }
+
   /** A generated {@code [1,n] → [1,n]} MatMul + Add model. */
   static BenchModel generated(String name, int n, Path dir) {
     Path file = dir.resolve(name + "-generated.onnx");
