@@ -59,8 +59,10 @@ if [[ $part == agent ]]; then
   done
 fi
 
-# the unit, pointed at this machine's java
-sed "s|^ExecStart=/usr/bin/java |ExecStart=$java |" "$here/ferry-$part.service" \
+# the unit, pointed at this machine's java, and at the JDK 25 AOT cache when the build made one
+archive=(-e "s|-XX:SharedArchiveFile=/opt/ferry/$part/app-cds.jsa|-XX:AOTCache=/opt/ferry/$part/app.aot|")
+[[ -f /opt/ferry/$part/app.aot ]] || archive=()
+sed -e "s|^ExecStart=/usr/bin/java |ExecStart=$java |" "${archive[@]}" "$here/ferry-$part.service" \
   >"/etc/systemd/system/ferry-$part.service"
 chmod 0644 "/etc/systemd/system/ferry-$part.service"
 if [[ $gpu == yes ]]; then
