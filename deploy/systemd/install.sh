@@ -36,7 +36,8 @@ java=$(command -v java)
 # the application, owned by root and read-only to the service
 install -d -m 0755 /opt/ferry
 rm -rf "/opt/ferry/$part.new"
-cp -r "$app" "/opt/ferry/$part.new"
+# (times kept: the class-data archive holds the jars' modification times)
+cp -r --preserve=timestamps "$app" "/opt/ferry/$part.new"
 chown -R root:root "/opt/ferry/$part.new"
 chmod -R u=rwX,go=rX "/opt/ferry/$part.new"
 rm -rf "/opt/ferry/$part.old"
@@ -59,8 +60,10 @@ if [[ $part == agent ]]; then
   done
 fi
 
-# the unit, pointed at this machine's java
-sed "s|^ExecStart=/usr/bin/java |ExecStart=$java |" "$here/ferry-$part.service" \
+# the unit, pointed at this machine's java, and at the JDK 25 AOT cache when the build made one
+archive=(-e "s|-XX:SharedArchiveFile=app-cds.jsa|-XX:AOTCache=app.aot|")
+[[ -f /opt/ferry/$part/app.aot ]] || archive=()
+sed -e "s|^ExecStart=/usr/bin/java |ExecStart=$java |" "${archive[@]}" "$here/ferry-$part.service" \
   >"/etc/systemd/system/ferry-$part.service"
 chmod 0644 "/etc/systemd/system/ferry-$part.service"
 if [[ $gpu == yes ]]; then

@@ -57,6 +57,9 @@ public interface AgentConfig {
   /** Limits on serving. */
   Serve serve();
 
+  /** The Open Inference Protocol's gRPC endpoint. */
+  Grpc grpc();
+
   /**
    * The hub's REST API, {@code http(s)://hub:8080}: where the agent enrolls and renews its
    * certificate, and whose embedded registry it pulls from with its device credential.
@@ -181,6 +184,22 @@ public interface AgentConfig {
      */
     @WithDefault("67108864")
     long maxTensorBytes();
+  }
+
+  /** The Open Inference Protocol's gRPC endpoint ({@code inference.GRPCInferenceService}). */
+  interface Grpc {
+    /**
+     * Whether the endpoint is served on the HTTP port; off, gRPC calls answer UNIMPLEMENTED and the
+     * service's messages are not loaded. Read at start.
+     */
+    @WithDefault(Grpc.ENABLED_DEFAULT)
+    boolean enabled();
+
+    /** The property {@link #enabled()} is read from. */
+    String ENABLED = "ferry.agent.grpc.enabled";
+
+    /** {@link #enabled()}'s default. */
+    String ENABLED_DEFAULT = "true";
   }
 
   /** How a new version is watched after it starts serving. */

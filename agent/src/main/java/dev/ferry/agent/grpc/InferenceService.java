@@ -1,5 +1,6 @@
 package dev.ferry.agent.grpc;
 
+import dev.ferry.agent.config.AgentConfig;
 import dev.ferry.agent.grpc.v2.GRPCInferenceServiceGrpc;
 import dev.ferry.agent.grpc.v2.GrpcPredictV2.ModelInferRequest;
 import dev.ferry.agent.grpc.v2.GrpcPredictV2.ModelInferResponse;
@@ -22,6 +23,7 @@ import dev.ferry.agent.serve.ServerMetadata;
 import dev.ferry.protocol.release.TensorSpec;
 import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
+import io.quarkus.arc.lookup.LookupIfProperty;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.common.annotation.Blocking;
 import java.util.function.Supplier;
@@ -29,9 +31,14 @@ import java.util.function.Supplier;
 /**
  * Open Inference Protocol (KServe V2) gRPC, {@code inference.GRPCInferenceService}: the same
  * models, checks and errors as REST, through the same {@link Inference}; inference runs on worker
- * threads within the same {@link InferenceLimit}.
+ * threads within the same {@link InferenceLimit}. Quarkus finds its services by lookup, so with
+ * {@code ferry.agent.grpc.enabled=false} this one is never bound (nor its messages loaded).
  */
 @GrpcService
+@LookupIfProperty(
+    name = AgentConfig.Grpc.ENABLED,
+    stringValue = "true",
+    lookupIfMissing = true) // AgentConfig.Grpc.ENABLED_DEFAULT
 public class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
   private final Inference inference;
   private final InferenceLimit limit;

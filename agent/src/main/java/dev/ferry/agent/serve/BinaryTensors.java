@@ -2,6 +2,7 @@ package dev.ferry.agent.serve;
 
 import dev.ferry.onnx.ArrayTensor;
 import dev.ferry.onnx.Halves;
+import dev.ferry.onnx.PackedElements;
 import dev.ferry.protocol.release.Datatype;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -28,12 +29,37 @@ public final class BinaryTensors {
   }
 
   /**
+   * One input as a tensor from its bytes, their size checked against the shape: {@link
+   * ArrayTensor#packed} (one copy, into the buffer ONNX Runtime takes as it is) where the datatype
+   * allows, else decoded into its array.
+   *
+   * @param bytes the input's bytes, from position to limit
+   * @param sizeField where the size came from, for messages: {@code parameters.binary_data_size}
+   */
+  static ArrayTensor tensor(
+      String name,
+      ByteBuffer bytes,
+      Datatype datatype,
+      List<Long> shape,
+      int count,
+      String what,
+      String sizeField) {
+    long[] dims = shape.stream().mapToLong(Long::longValue).toArray();
+    if (PackedElements.holds(datatype)) {
+      checkSize(bytes.remaining(), datatype, count, what + " " + sizeField, shape);
+      return ArrayTensor.packed(name, datatype, dims, PackedElements.pack(bytes));
+    }
+    return new ArrayTensor(
+        name, datatype, dims, decode(bytes, datatype, count, what, shape, sizeField));
+  }
+
+  /**
    * One input's elements from its bytes; their size checked against the shape.
    *
    * @param bytes the input's bytes, from position to limit
    * @param sizeField where the size came from, for messages: {@code parameters.binary_data_size}
    */
-  static Object decode(
+  private static Object decode(
       ByteBuffer bytes,
       Datatype datatype,
       int count,

@@ -59,8 +59,8 @@ public final class FieldInput {
    * @param field where they came from, for messages: {@code raw_input_contents[0]}
    */
   public ArrayTensor raw(ByteBuffer bytes, String field) {
-    Object elements = BinaryTensors.decode(bytes, datatype(), count(), what(), input.shape, field);
-    return tensor(elements);
+    return BinaryTensors.tensor(
+        input.nameText(), bytes, datatype(), input.shape, count(), what(), field);
   }
 
   /**

@@ -229,14 +229,16 @@ final class RequestParser {
     int offset = jsonLength;
     for (RequestInput input : inputs) {
       if (input.binarySize >= 0) {
-        offset += binary(input, body, offset, binaryPart);
+        tensors.add(binary(input, body, offset, binaryPart));
+        offset += (int) input.binarySize;
+      } else {
+        tensors.add(
+            new ArrayTensor(
+                input.nameText(),
+                input.datatype(),
+                input.shape.stream().mapToLong(Long::longValue).toArray(),
+                input.elements));
       }
-      tensors.add(
-          new ArrayTensor(
-              input.nameText(),
-              input.datatype(),
-              input.shape.stream().mapToLong(Long::longValue).toArray(),
-              input.elements));
     }
     if (offset != body.length) {
       throw new InvalidRequestException(
@@ -248,8 +250,9 @@ final class RequestParser {
     return tensors;
   }
 
-  /** Decodes an input's binary data at an offset of the body; returns its size. */
-  private static int binary(RequestInput input, byte[] body, int offset, boolean binaryPart) {
+  /** An input from its binary data at an offset of the body. */
+  private static ArrayTensor binary(
+      RequestInput input, byte[] body, int offset, boolean binaryPart) {
     if (!binaryPart) {
       throw new InvalidRequestException(
           input.what()
@@ -267,16 +270,14 @@ final class RequestParser {
               + (body.length - offset)
               + " bytes of the request are left");
     }
-    int size = (int) input.binarySize;
-    input.elements =
-        BinaryTensors.decode(
-            ByteBuffer.wrap(body, offset, size),
-            input.datatype(),
-            input.count(),
-            input.what(),
-            input.shape,
-            "parameters.binary_data_size");
-    return size;
+    return BinaryTensors.tensor(
+        input.nameText(),
+        ByteBuffer.wrap(body, offset, (int) input.binarySize),
+        input.datatype(),
+        input.shape,
+        input.count(),
+        input.what(),
+        "parameters.binary_data_size");
   }
 
   private static List<String> outputs(JsonNode node, Map<String, Boolean> binary) {

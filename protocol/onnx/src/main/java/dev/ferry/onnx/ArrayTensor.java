@@ -3,6 +3,7 @@ package dev.ferry.onnx;
 import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.release.Tensor;
 import java.lang.reflect.Array;
+import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
 
@@ -15,12 +16,17 @@ import java.util.List;
  * {@code short[]} INT16; {@code int[]} INT32; {@code long[]} INT64; {@code String[]} BYTES. The
  * shape is checked against the element count; the elements against the datatype by whoever made
  * them (the agent's request parser, or {@link #of} for golden vectors).
+ *
+ * <p>A {@link #packed} tensor holds its elements as ONNX Runtime takes them instead, in a direct
+ * buffer in native order, which becomes the native tensor without a copy; its array is decoded from
+ * the buffer only if {@link #elements()} is asked for.
  */
 public final class ArrayTensor {
   private final String name;
   private final Datatype datatype;
   private final long[] shape;
-  private final Object elements;
+  private final ByteBuffer packed;
+  private volatile Object elements;
 
   /**
    * @param name the tensor name
@@ -33,10 +39,7 @@ public final class ArrayTensor {
       throw new IllegalArgumentException(
           "tensor '" + name + "' of " + datatype + " cannot hold " + elements);
     }
-    long count = 1;
-    for (long dim : shape) {
-      count = Math.multiplyExact(count, dim);
-    }
+    long count = count(shape);
     if (count != Array.getLength(elements)) {
       throw new IllegalArgumentException(
           "tensor '"
@@ -51,7 +54,47 @@ public final class ArrayTensor {
     this.name = name;
     this.datatype = datatype;
     this.shape = shape.clone();
+    this.packed = null;
     this.elements = elements;
+  }
+
+  private ArrayTensor(String name, Datatype datatype, long[] shape, ByteBuffer packed) {
+    this.name = name;
+    this.datatype = datatype;
+    this.shape = shape.clone();
+    this.packed = packed;
+  }
+
+  /**
+   * A tensor over elements already packed as ONNX Runtime holds them: a direct buffer in native
+   * byte order, its position 0 and its limit the elements' size; it is kept, not copied. For the
+   * fixed-width datatypes but BOOL ({@link PackedElements#holds}); FP16 and BF16 as their bits.
+   *
+   * @throws IllegalArgumentException if the datatype cannot be packed, the buffer is not direct and
+   *     in native order, or its size is not what the shape needs
+   */
+  public static ArrayTensor packed(
+      String name, Datatype datatype, long[] shape, ByteBuffer packed) {
+    PackedElements.check(name, datatype, count(shape), packed);
+    return new ArrayTensor(name, datatype, shape, packed);
+  }
+
+  private static long count(long[] shape) {
+    long count = 1;
+    for (long dim : shape) {
+      count = Math.multiplyExact(count, dim);
+    }
+    return count;
+  }
+
+  /** Whether the elements are {@link #packed} for ONNX Runtime. */
+  public boolean isPacked() {
+    return packed != null;
+  }
+
+  /** The packed buffer itself, for ONNX Runtime to take as it is: null if not packed. */
+  ByteBuffer packedBuffer() {
+    return packed;
   }
 
   /** The array class that holds elements of a datatype. */
@@ -116,14 +159,22 @@ public final class ArrayTensor {
     return Arrays.stream(shape).boxed().toList();
   }
 
-  /** The elements' array itself (not a copy): read it, do not change it. */
+  /**
+   * The elements' array itself (not a copy): read it, do not change it. A packed tensor decodes it
+   * on the first call.
+   */
   public Object elements() {
-    return elements;
+    Object decoded = elements;
+    if (decoded == null) {
+      decoded = PackedElements.unpack(datatype, packed, (int) count(shape));
+      elements = decoded;
+    }
+    return decoded;
   }
 
   /** The number of elements. */
   public int size() {
-    return Array.getLength(elements);
+    return (int) count(shape);
   }
 
   /**
@@ -133,15 +184,15 @@ public final class ArrayTensor {
    */
   public Object element(int i) {
     return switch (datatype) {
-      case FP32, FP16, BF16 -> ((float[]) elements)[i];
-      case FP64 -> ((double[]) elements)[i];
-      case BOOL -> ((byte[]) elements)[i] != 0;
-      case INT8 -> (long) ((byte[]) elements)[i];
-      case UINT8 -> (long) Byte.toUnsignedInt(((byte[]) elements)[i]);
-      case INT16 -> (long) ((short[]) elements)[i];
-      case INT32 -> (long) ((int[]) elements)[i];
-      case INT64 -> ((long[]) elements)[i];
-      default -> ((String[]) elements)[i];
+      case FP32, FP16, BF16 -> ((float[]) elements())[i];
+      case FP64 -> ((double[]) elements())[i];
+      case BOOL -> ((byte[]) elements())[i] != 0;
+      case INT8 -> (long) ((byte[]) elements())[i];
+      case UINT8 -> (long) Byte.toUnsignedInt(((byte[]) elements())[i]);
+      case INT16 -> (long) ((short[]) elements())[i];
+      case INT32 -> (long) ((int[]) elements())[i];
+      case INT64 -> ((long[]) elements())[i];
+      default -> ((String[]) elements())[i];
     };
   }
 

@@ -26,13 +26,18 @@ public final class OrtTensors {
   private OrtTensors() {}
 
   /**
-   * A native tensor holding a copy of the elements; the caller closes it.
+   * A native tensor holding a copy of the elements, or over a {@link ArrayTensor#packed} tensor's
+   * buffer itself (no copy); the caller closes it.
    *
    * @throws UnsupportedElementTypeException if ONNX Runtime's Java API cannot hold the datatype
    * @throws OrtException if ONNX Runtime cannot create it
    */
   public static OnnxTensor create(OrtEnvironment env, ArrayTensor tensor) throws OrtException {
     long[] shape = tensor.shape();
+    if (tensor.isPacked()) {
+      return OnnxTensor.createTensor(
+          env, tensor.packedBuffer(), shape, javaType(tensor.datatype()));
+    }
     Object e = tensor.elements();
     return switch (tensor.datatype()) {
       case FP32 -> OnnxTensor.createTensor(env, FloatBuffer.wrap((float[]) e), shape);
@@ -55,6 +60,21 @@ public final class OrtTensors {
       default ->
           throw new UnsupportedElementTypeException(
               "tensor '" + tensor.name() + "'", tensor.datatype());
+    };
+  }
+
+  /** ONNX Runtime's Java type for a packable datatype ({@link PackedElements#holds}). */
+  private static OnnxJavaType javaType(Datatype datatype) {
+    return switch (datatype) {
+      case FP32 -> OnnxJavaType.FLOAT;
+      case FP64 -> OnnxJavaType.DOUBLE;
+      case FP16 -> OnnxJavaType.FLOAT16;
+      case BF16 -> OnnxJavaType.BFLOAT16;
+      case INT8 -> OnnxJavaType.INT8;
+      case UINT8 -> OnnxJavaType.UINT8;
+      case INT16 -> OnnxJavaType.INT16;
+      case INT32 -> OnnxJavaType.INT32;
+      default -> OnnxJavaType.INT64;
     };
   }
 
