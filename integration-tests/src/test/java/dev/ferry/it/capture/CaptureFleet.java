@@ -129,8 +129,12 @@ public final class CaptureFleet implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     hub.close();
-    mosquitto.close();
+    try {
+      mosquitto.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 }

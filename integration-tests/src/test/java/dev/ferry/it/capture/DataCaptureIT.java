@@ -16,6 +16,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -96,12 +97,19 @@ class DataCaptureIT {
     try (JarProcess agent =
         JarProcess.start("agent", fleet.agentEnv(device), dir.resolve("agent.log"))) {
       Oip oip = new Oip(agent);
-      // the request that finds the version serving is captured too: sent twice, answered alike
+      // the agent applies the version's policy within a second of serving it: the same request
+      // again until one is captured; each captured one is expected back
       float[] first = {1, 2, 3, 4};
       fleet.rollOut(MODEL, VERSION, device, oip, request(first));
       float[] answered = answer(oip, first);
-      sent.add(Numpy.sample(first, answered));
-      sent.add(Numpy.sample(first, answered));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (CaptureFleet.captureCount(oip, "captured") == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(200);
+        answer(oip, first);
+      }
+      for (long i = CaptureFleet.captureCount(oip, "captured"); i > 0; i--) {
+        sent.add(Numpy.sample(first, answered));
+      }
       for (int i = 0; i < REQUESTS; i++) {
         float[] x = {i, i + 0.1f, -i / 3f, 1f / (i + 7)};
         sent.add(Numpy.sample(x, answer(oip, x)));
