@@ -72,9 +72,11 @@ ALL_SERVICES=(mosquitto registry registry-auth registry-token postgres)
 # systemd-analyze (unit checks; PID 1 need not be systemd). No kubectl: Debian 12's is 1.20, its
 # kustomize too old for deploy/kubernetes, and KubernetesManifestsTest renders the overlays in Java
 # (a kubectl on the PATH is compared against it).
-# binutils: jlink --strip-debug (ContainerImagesIT) runs objcopy.
+# binutils: jlink --strip-debug (ContainerImagesIT) runs objcopy. python3-numpy: DataCaptureIT reads
+# the captured tensors with Debian's /usr/bin/python3 and NumPy, as a training job would; skopeo pulls
+# the dataset artifacts there too.
 PACKAGES=(mosquitto mosquitto-clients docker-registry apache2-utils postgresql skopeo openssl shellcheck
-  systemd binutils)
+  systemd binutils python3-numpy)
 # Installed where the distribution has them: jlink (ContainerImagesIT) needs the JDK's jmods, which
 # Debian 12's openjdk-17-jdk-headless carries itself and newer Debian packages split out.
 OPTIONAL_PACKAGES=(openjdk-17-jmods)

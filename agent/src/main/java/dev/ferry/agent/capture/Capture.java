@@ -87,9 +87,8 @@ public final class Capture {
       return;
     }
     CapturePolicy policy = sampler.policy();
-    List<ArrayTensor> kept = kept(policy.tensors(), inputs, outputs);
-    double confidence = confidence(policy, outputs);
-    if (!sampler.admit(sampler.interesting(failed, confidence), bytes(kept))) {
+    if (!sampler.drawn(sampler.interesting(failed, confidence(policy, outputs)))
+        || !sampler.charged(bytes(kept(policy.tensors(), inputs, outputs)))) {
       return;
     }
     Captured sample =
@@ -126,8 +125,14 @@ public final class Capture {
     return tensors.stream().mapToLong(TensorBytes::size).sum();
   }
 
-  /** The largest element of the policy's confidence output; NaN when there is no such output. */
+  /**
+   * The largest element of the policy's confidence output; NaN when the policy has no threshold or
+   * there is no such output.
+   */
   private static double confidence(CapturePolicy policy, Collection<ArrayTensor> outputs) {
+    if (policy.confidenceBelow() == null) {
+      return Double.NaN;
+    }
     return outputs.stream()
         .filter(t -> t.name().equals(policy.confidenceOutput()) && t.elements() instanceof float[])
         .mapToDouble(t -> max((float[]) t.elements()))

@@ -8,6 +8,7 @@ public final class CaptureMeters {
   final AtomicLong dropped = new AtomicLong();
   final AtomicLong spooled = new AtomicLong();
   final AtomicLong uploaded = new AtomicLong();
+  final AtomicLong refused = new AtomicLong();
 
   /** Requests sampled and queued. */
   public long captured() {
@@ -27,5 +28,10 @@ public final class CaptureMeters {
   /** Samples the hub acknowledged. */
   public long uploaded() {
     return uploaded.get();
+  }
+
+  /** Samples the hub refused (a 4xx naming them): dropped from the spool, never sent again. */
+  public long refused() {
+    return refused.get();
   }
 }

@@ -32,16 +32,42 @@ final class CaptureSampler {
   }
 
   /**
-   * Whether to capture a request, charging it to the caps if so.
+   * Whether to capture a request, charging it to the caps if so: {@link #drawn} and then {@link
+   * #charged}.
    *
    * @param interesting whether the policy prefers it (failed, or below the confidence threshold)
    * @param bytes what its kept tensors take
    * @return true to capture it
    */
-  synchronized boolean admit(boolean interesting, long bytes) {
-    if (!interesting && random.nextDouble() >= policy.sampleRate()) {
+  boolean admit(boolean interesting, long bytes) {
+    return drawn(interesting) && charged(bytes);
+  }
+
+  /**
+   * The random draw alone, done first so that a request not drawn costs nothing more.
+   *
+   * @param interesting whether the policy prefers it: then it is always drawn
+   * @return true when the request is drawn
+   */
+  boolean drawn(boolean interesting) {
+    if (interesting || policy.sampleRate() >= 1) {
+      return true;
+    }
+    if (policy.sampleRate() <= 0) {
       return false;
     }
+    synchronized (random) {
+      return random.nextDouble() < policy.sampleRate();
+    }
+  }
+
+  /**
+   * Charges a drawn request to the hourly count and daily byte caps.
+   *
+   * @param bytes what its kept tensors take
+   * @return false when a cap is reached: the request is not captured
+   */
+  synchronized boolean charged(long bytes) {
     roll(clock.instant().getEpochSecond());
     if (inHour >= policy.maxPerHour() || bytesInDay + bytes > policy.maxBytesPerDay()) {
       return false;

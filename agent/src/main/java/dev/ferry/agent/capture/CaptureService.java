@@ -48,6 +48,7 @@ public class CaptureService {
       Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ferry-capture-upload"));
   private CaptureSpool spool;
   private CaptureWriter writer;
+  private CaptureUploader uploader;
 
   CaptureService(
       AgentConfig config,
@@ -69,6 +70,7 @@ public class CaptureService {
     count(registry, "dropped", CaptureMeters::dropped);
     count(registry, "spooled", CaptureMeters::spooled);
     count(registry, "uploaded", CaptureMeters::uploaded);
+    count(registry, "refused", CaptureMeters::refused);
   }
 
   /** The serving path's side. */
@@ -81,6 +83,8 @@ public class CaptureService {
   void start(@Observes StartupEvent event) {
     spool = new CaptureSpool(config.dataDir().resolve("capture"), spoolMaxBytes);
     writer = new CaptureWriter(capture, spool, meters);
+    UploadBackoff backoff = new UploadBackoff(Clock.systemUTC(), interval, longest(interval));
+    uploader = new CaptureUploader(spool, meters, backoff, 256, 4 << 20);
     Thread thread = daemon(writer, "ferry-capture-writer");
     thread.start();
     long every = interval.toMillis();
@@ -120,7 +124,13 @@ public class CaptureService {
     }
     HubCaptureLink link =
         new HubCaptureLink(config.hubUrl().get(), identity.credential().get(), http);
-    new CaptureUploader(spool, link, meters, 256, 4 << 20).drain();
+    uploader.drain(link);
+  }
+
+  /** The longest wait between uploads after failures: 30 minutes, or the interval if longer. */
+  private static Duration longest(Duration interval) {
+    Duration most = Duration.ofMinutes(30);
+    return interval.compareTo(most) > 0 ? interval : most;
   }
 
   private void count(MeterRegistry registry, String outcome, ToDoubleFunction<CaptureMeters> f) {

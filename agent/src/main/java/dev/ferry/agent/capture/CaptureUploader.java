@@ -3,13 +3,18 @@ package dev.ferry.agent.capture;
 import dev.ferry.protocol.capture.CaptureReceipt;
 import dev.ferry.protocol.capture.CaptureSample;
 import dev.ferry.protocol.capture.CaptureUpload;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
  * Sends spooled samples to the hub in chunks while it answers, oldest first. A sample leaves the
- * spool only once the hub's receipt names it, so a crash or an outage sends it again later; the hub
- * stores each (device, sample id) once.
+ * spool once the hub's receipt names it, so a crash or an outage sends it again later (the hub
+ * stores each (device, sample id) once), or once the hub refused it alone: a refused chunk is sent
+ * again sample by sample, the refused ones are dropped, counted and logged with the hub's reason,
+ * and the ones behind them go on. After an outage the next try waits ({@link UploadBackoff}).
  */
 public final class CaptureUploader {
   private static final Logger LOG = Logger.getLogger(CaptureUploader.class);
@@ -21,46 +26,96 @@ public final class CaptureUploader {
      *
      * @param upload the samples
      * @return the hub's receipt
-     * @throws Exception if the hub did not store them
+     * @throws CaptureRefusedException if the hub refused the samples: they would be refused again
+     * @throws IOException if the hub did not store them now and may later
      */
-    CaptureReceipt send(CaptureUpload upload) throws Exception;
+    CaptureReceipt send(CaptureUpload upload) throws CaptureRefusedException, IOException;
   }
 
   private final CaptureSpool spool;
-  private final Link link;
   private final CaptureMeters meters;
+  private final UploadBackoff backoff;
   private final int chunkCount;
   private final long chunkBytes;
+  private String lastReason;
 
   CaptureUploader(
-      CaptureSpool spool, Link link, CaptureMeters meters, int chunkCount, long chunkBytes) {
+      CaptureSpool spool,
+      CaptureMeters meters,
+      UploadBackoff backoff,
+      int chunkCount,
+      long chunkBytes) {
     this.spool = spool;
-    this.link = link;
     this.meters = meters;
+    this.backoff = backoff;
     this.chunkCount = chunkCount;
     this.chunkBytes = chunkBytes;
   }
 
   /**
-   * Uploads until the spool is empty or the hub fails.
+   * Uploads until the spool is empty or the hub fails; does nothing while backing off.
    *
+   * @param link the hub
    * @return true when the spool was emptied
    */
-  public synchronized boolean drain() {
+  public synchronized boolean drain(Link link) {
+    if (!backoff.due()) {
+      return false;
+    }
     try {
       List<CaptureSample> chunk;
       while (!(chunk = spool.oldest(chunkCount, chunkBytes)).isEmpty()) {
-        CaptureReceipt receipt = link.send(new CaptureUpload(chunk));
-        int removed = spool.remove(receipt.stored());
-        meters.uploaded.addAndGet(removed);
-        if (removed == 0) {
+        if (!send(link, chunk)) {
+          backoff.failed(Optional.empty());
           return false;
         }
       }
+      backoff.succeeded();
       return true;
-    } catch (Exception e) {
-      LOG.debugf("captures kept for later: %s", e.getMessage());
-      return false;
+    } catch (UploadDeferredException e) {
+      return later(e, e.retryAfter());
+    } catch (IOException e) {
+      return later(e, Optional.empty());
     }
+  }
+
+  /** Sends a chunk; true when at least one of its samples left the spool, stored or refused. */
+  private boolean send(Link link, List<CaptureSample> chunk) throws IOException {
+    try {
+      CaptureReceipt receipt = link.send(new CaptureUpload(chunk));
+      int removed = spool.remove(receipt.stored());
+      meters.uploaded.addAndGet(removed);
+      return removed > 0;
+    } catch (CaptureRefusedException e) {
+      return chunk.size() == 1 ? drop(chunk.get(0), e) : sendEach(link, chunk);
+    }
+  }
+
+  private boolean sendEach(Link link, List<CaptureSample> chunk) throws IOException {
+    boolean any = false;
+    for (CaptureSample sample : chunk) {
+      any |= send(link, List.of(sample));
+    }
+    return any;
+  }
+
+  private boolean drop(CaptureSample sample, CaptureRefusedException refusal) throws IOException {
+    spool.remove(List.of(sample.id()));
+    meters.refused.incrementAndGet();
+    String reason = refusal.status() + " " + refusal.reason();
+    String line = "capture sample %s of %s %s dropped: %s";
+    if (reason.equals(lastReason)) {
+      LOG.debugf(line, sample.id(), sample.model(), sample.version(), refusal.getMessage());
+    } else {
+      LOG.warnf(line, sample.id(), sample.model(), sample.version(), refusal.getMessage());
+    }
+    lastReason = reason;
+    return true;
+  }
+
+  private boolean later(IOException e, Optional<Duration> retryAfter) {
+    backoff.failed(retryAfter);
+    LOG.debugf("captures kept for later, until %s: %s", backoff.notBefore(), e.getMessage());
+    return false;
   }
 }

@@ -1,6 +1,5 @@
 package dev.ferry.agent.identity;
 
-import dev.ferry.protocol.api.ApiError;
 import dev.ferry.protocol.api.DeviceCredentials;
 import dev.ferry.protocol.api.EnrollRequest;
 import dev.ferry.protocol.api.RenewRequest;
@@ -87,7 +86,7 @@ public final class HubClient {
     if (status == 200 || status == 201) {
       return issued(body);
     }
-    return new HubAnswer.Refused(status, message(status, body));
+    return new HubAnswer.Refused(status, HubErrors.message(status, body));
   }
 
   private HubAnswer issued(byte[] body) {
@@ -96,19 +95,6 @@ public final class HubClient {
     } catch (MalformedMessageException e) {
       return new HubAnswer.Refused(502, "the hub's credentials do not decode: " + e.getMessage());
     }
-  }
-
-  private String message(int status, byte[] body) {
-    try {
-      ApiError error = codec.decode(body, ApiError.class);
-      if (error.message() != null) {
-        return error.message();
-      }
-    } catch (MalformedMessageException e) {
-      // not the hub's error body: a proxy's page, say
-    }
-    int shown = Math.min(body.length, 200);
-    return "HTTP " + status + " " + new String(body, 0, shown, StandardCharsets.UTF_8);
   }
 
   /** The {@code Authorization} value for a credential. */

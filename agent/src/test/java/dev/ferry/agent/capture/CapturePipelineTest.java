@@ -109,13 +109,13 @@ class CapturePipelineTest {
     CaptureWriter writer = new CaptureWriter(capture, spool, meters);
     FakeHub hub = new FakeHub();
     hub.down = true;
-    CaptureUploader offline = new CaptureUploader(spool, hub, meters, 7, 1 << 20);
+    CaptureUploader offline = new CaptureUploader(spool, meters, backoff(), 7, 1 << 20);
     for (int hour = 0; hour < 7 * 24; hour++) {
       for (int i = 0; i < 20; i++) {
         serve(capture);
       }
       writer.flush();
-      assertFalse(offline.drain());
+      assertFalse(offline.drain(hub));
       clock.advance(Duration.ofHours(1));
     }
     assertEquals(7 * 24 * 10, spool.waiting());
@@ -124,9 +124,10 @@ class CapturePipelineTest {
     assertEquals(7 * 24 * 10, reopened.waiting());
     hub.down = false;
     hub.loseReceiptOnce = true;
-    CaptureUploader uploader = new CaptureUploader(reopened, hub, meters, 7, 1 << 20);
-    assertFalse(uploader.drain());
-    assertTrue(uploader.drain());
+    CaptureUploader uploader = new CaptureUploader(reopened, meters, backoff(), 7, 1 << 20);
+    assertFalse(uploader.drain(hub));
+    clock.advance(Duration.ofSeconds(30));
+    assertTrue(uploader.drain(hub));
     assertEquals(7 * 24 * 10, hub.stored.size());
     assertEquals(7 * 24 * 10, meters.uploaded());
     assertEquals(0, reopened.waiting());
@@ -151,6 +152,10 @@ class CapturePipelineTest {
 
   private void serve(Capture capture) {
     capture.offer("det", "1.0.0", false, List.of(X), List.of(Y), false);
+  }
+
+  private UploadBackoff backoff() {
+    return new UploadBackoff(clock, Duration.ofSeconds(30), Duration.ofMinutes(30));
   }
 
   private Capture capture(int capacity) {

@@ -20,6 +20,7 @@ import picocli.CommandLine.Spec;
     description = "Set capture policies; list and pull captured datasets.",
     subcommands = {
       CaptureCommand.List.class,
+      CaptureCommand.Pack.class,
       CapturePull.class,
       CaptureCommand.PolicySet.class,
       CaptureCommand.PolicyClear.class
@@ -49,7 +50,7 @@ final class CaptureCommand {
       return options.print(spec, options.client().get(path(model, version)), List::table);
     }
 
-    private static Table table(Answer answer) {
+    static Table table(Answer answer) {
       Table table = new Table("DATASET", "SAMPLES", "DEVICES", "FROM", "TO", "REFERENCE");
       for (JsonNode d : answer.tree()) {
         table.row(
@@ -61,6 +62,32 @@ final class CaptureCommand {
             d.path("reference").asText());
       }
       return table;
+    }
+  }
+
+  /** {@code ferry capture pack MODEL VERSION [--day D]}. */
+  @Command(
+      name = "pack",
+      mixinStandardHelpOptions = true,
+      description = "Pack the samples uploaded for a model version and day into datasets now.")
+  static final class Pack implements Callable<Integer> {
+    @Mixin HubOptions options;
+    @Spec CommandSpec spec;
+
+    @Parameters(index = "0", paramLabel = "MODEL")
+    String model;
+
+    @Parameters(index = "1", paramLabel = "VERSION")
+    String version;
+
+    @Option(names = "--day", paramLabel = "YYYY-MM-DD", description = "UTC day; today if absent.")
+    String day;
+
+    @Override
+    public Integer call() {
+      String query = day == null ? "" : "?day=" + day;
+      Answer made = options.client().post(path(model, version) + "/pack" + query, null);
+      return options.print(spec, made, List::table);
     }
   }
 

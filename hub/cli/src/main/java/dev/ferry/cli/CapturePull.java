@@ -3,7 +3,9 @@ package dev.ferry.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.protocol.oci.Digest;
 import java.io.IOException;
+import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +19,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ferry capture pull MODEL VERSION DATASET -o DIR}: the dataset's files from the hub's
- * registry, each checked against its digest, written under DIR by their {@code
- * org.cncf.model.filepath}.
+ * {@code ferry capture pull MODEL VERSION DATASET -o DIR [--registry URL]}: the dataset's files
+ * from the hub's embedded registry, or anonymously from the external registry the hub pushes to,
+ * each checked against its digest, written under DIR by their {@code org.cncf.model.filepath}.
  */
 @Command(
     name = "pull",
@@ -42,6 +44,14 @@ final class CapturePull implements Callable<Integer> {
 
   @Option(names = "-o", required = true, paramLabel = "DIR", description = "Where to write it.")
   Path out;
+
+  @Option(
+      names = "--registry",
+      paramLabel = "URL",
+      description =
+          "The external registry the hub pushes datasets to, http[s]://host[:port], pulled"
+              + " anonymously; without it, the hub's embedded registry.")
+  URI registry;
 
   private final HttpClient http = HttpClient.newHttpClient();
 
@@ -72,8 +82,7 @@ final class CapturePull implements Callable<Integer> {
       throws IOException, InterruptedException {
     HttpResponse<byte[]> response =
         http.send(
-            client
-                .request(path)
+            request(client, path)
                 .header("Accept", "application/vnd.oci.image.manifest.v1+json")
                 .GET()
                 .build(),
@@ -81,13 +90,23 @@ final class CapturePull implements Callable<Integer> {
     if (response.statusCode() != 200) {
       throw new HubException(
           HubException.exitCode(response.statusCode()),
-          response.statusCode() + " for " + path + "; an external registry: pull with skopeo");
+          response.statusCode()
+              + " for "
+              + path
+              + (registry == null ? "; an external registry: give --registry" : ""));
     }
     Digest actual = Digest.of(response.body());
     if (!actual.toString().equals(digest)) {
       throw new HubException(Ferry.REFUSED, path + " has digest " + actual + ", not " + digest);
     }
     return response.body();
+  }
+
+  private HttpRequest.Builder request(HubClient client, String path) {
+    if (registry == null) {
+      return client.request(path);
+    }
+    return HttpRequest.newBuilder(URI.create(registry.toString().replaceAll("/+$", "") + path));
   }
 
   private void write(JsonNode layer, byte[] bytes) throws IOException {

@@ -70,6 +70,63 @@ class CaptureCommandTest {
   }
 
   @Test
+  void pull_fromAnExternalRegistryGoesThereWithoutTheHubsToken() throws Exception {
+    String index = "{\"sample\":\"s-1\"}\n";
+    String manifest = "{\"schemaVersion\":2,\"layers\":[" + layer(index, "index.jsonl") + "]}";
+    String manifestDigest = digest(manifest);
+    hub.answer(
+        API + "/1.0.0-2026-05-04",
+        200,
+        "{\"name\":\"1.0.0-2026-05-04\",\"reference\":\"reg:5000/ferry/models/det/captures:1.0.0-2026-05-04\","
+            + "\"digest\":\""
+            + manifestDigest
+            + "\",\"samples\":1}");
+    try (FakeHub registry = new FakeHub()) {
+      registry.answer("/v2/ferry/models/det/captures/manifests/" + manifestDigest, 200, manifest);
+      registry.answer("/v2/ferry/models/det/captures/blobs/" + digest(index), 200, index);
+
+      int code =
+          ferry(
+              "capture",
+              "pull",
+              "det",
+              "1.0.0",
+              "1.0.0-2026-05-04",
+              "-o",
+              dir.toString(),
+              "--registry",
+              registry.url());
+
+      assertEquals(0, code);
+      assertEquals(index, Files.readString(dir.resolve("index.jsonl")));
+      assertEquals(null, registry.last().authorization());
+    }
+  }
+
+  @Test
+  void pack_postsTheDayAndListsTheDatasetsMade() {
+    hub.answer(
+        API + "/pack",
+        200,
+        "[{\"name\":\"1.0.0-2026-05-04\",\"reference\":\"r/x:1\",\"samples\":3,\"devices\":[\"d1\"]}]");
+    StringWriter out = new StringWriter();
+    int code =
+        Ferry.run(
+            new PrintWriter(out),
+            new PrintWriter(new StringWriter()),
+            "capture",
+            "pack",
+            "det",
+            "1.0.0",
+            "--day",
+            "2026-05-04");
+    assertEquals(0, code);
+    assertEquals("POST", hub.last().method());
+    assertEquals(API + "/pack?day=2026-05-04", hub.last().uri());
+    assertEquals(true, out.toString().contains("1.0.0-2026-05-04"), out.toString());
+  }
+
+  @Test
   void policySet_putsThePolicyJson() {
     hub.answer(API + "/policy", 200, "{}");
     int code = ferry("capture", "policy-set", "det", "1.0.0", "--rate", "0.01", "--prefer-failed");
