@@ -23,11 +23,7 @@ final class ReleaseAttach implements Callable<Integer> {
   @Mixin HubOptions options;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "MODEL", description = "The model.")
-  String model;
-
-  @Parameters(index = "1", paramLabel = "VERSION", description = "The pending version.")
-  String version;
+  @Mixin ReleaseRef ref;
 
   @Parameters(index = "2", paramLabel = "ENVELOPE", description = "The signed statement.")
   Path envelope;
@@ -35,8 +31,7 @@ final class ReleaseAttach implements Callable<Integer> {
   @Override
   public Integer call() {
     Envelope signed = KeyDir.envelope(envelope);
-    Answer release =
-        options.client().put(ReleaseCommand.path(model, version) + "/signature", signed);
+    Answer release = options.client().put(ref.path("/signature"), signed);
     return options.print(spec, release, PublishCommand::table);
   }
 }

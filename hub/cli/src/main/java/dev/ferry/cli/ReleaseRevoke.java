@@ -11,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -31,11 +30,7 @@ final class ReleaseRevoke implements Callable<Integer> {
   @Mixin HubOptions options;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "MODEL", description = "The model.")
-  String model;
-
-  @Parameters(index = "1", paramLabel = "VERSION", description = "The version to withdraw.")
-  String version;
+  @Mixin ReleaseRef ref;
 
   @Option(names = "--reason", required = true, description = "Why, for operators and devices.")
   String reason;
@@ -51,7 +46,7 @@ final class ReleaseRevoke implements Callable<Integer> {
   @Override
   public Integer call() {
     HubClient client = options.client();
-    String path = ReleaseCommand.path(model, version) + "/revoke";
+    String path = ref.path("/revoke");
     Answer release = client.post(path, new RevokeRequest(reason));
     if (key != null) {
       signList(client);

@@ -9,7 +9,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -26,18 +25,14 @@ final class ReleaseStatementCommand implements Callable<Integer> {
   @Mixin HubOptions options;
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "MODEL", description = "The model.")
-  String model;
-
-  @Parameters(index = "1", paramLabel = "VERSION", description = "The pending version.")
-  String version;
+  @Mixin ReleaseRef ref;
 
   @Option(names = "--out", paramLabel = "FILE", required = true, description = "The statement.")
   Path out;
 
   @Override
   public Integer call() {
-    byte[] statement = options.client().bytes(ReleaseCommand.path(model, version) + "/statement");
+    byte[] statement = options.client().bytes(ref.path("/statement"));
     ReleasePayload payload = ReleasePayload.of(statement, "the hub's answer");
     try {
       Files.write(out, statement);
