@@ -75,8 +75,13 @@ ALL_SERVICES=(mosquitto registry registry-auth registry-token postgres)
 # binutils: jlink --strip-debug (ContainerImagesIT) runs objcopy. python3-numpy: DataCaptureIT reads
 # the captured tensors with Debian's /usr/bin/python3 and NumPy, as a training job would; skopeo pulls
 # the dataset artifacts there too.
+# qemu-user-static: ContainerImagesIT starts the arm64 image's agent on an arm64 JVM under qemu
+# user-mode; that JVM and its libraries are Debian's arm64 packages, unpacked (not installed) into
+# ARM64_ROOTFS by arm64_rootfs below.
 PACKAGES=(mosquitto mosquitto-clients docker-registry apache2-utils postgresql skopeo openssl shellcheck
-  systemd binutils python3-numpy)
+  systemd binutils python3-numpy qemu-user-static)
+ARM64_ROOTFS=${FERRY_ARM64_ROOTFS:-/opt/ferry/arm64-rootfs}
+ARM64_PACKAGES=(openjdk-17-jre-headless:arm64 libc6:arm64 libgcc-s1:arm64 libstdc++6:arm64 zlib1g:arm64)
 # Installed where the distribution has them: jlink (ContainerImagesIT) needs the JDK's jmods, which
 # Debian 12's openjdk-17-jdk-headless carries itself and newer Debian packages split out.
 OPTIONAL_PACKAGES=(openjdk-17-jmods)
@@ -374,13 +379,14 @@ cmd_install() {
   for pkg in "${PACKAGES[@]}"; do
     package_installed "$pkg" || missing+=("$pkg")
   done
-  if ((${#missing[@]} == 0)) && [[ -z $(optional_missing) ]]; then
-    log "all packages present: ${PACKAGES[*]}"
-    return 0
-  fi
   if ((EUID != 0)); then
     command -v sudo >/dev/null 2>&1 || die "not root and no sudo: install ${missing[*]} yourself"
     SUDO=(sudo)
+  fi
+  if ((${#missing[@]} == 0)) && [[ -z $(optional_missing) ]]; then
+    log "all packages present: ${PACKAGES[*]}"
+    arm64_rootfs
+    return 0
   fi
   apt_get update
   mapfile -t -O "${#missing[@]}" missing < <(optional_missing)
@@ -390,6 +396,31 @@ cmd_install() {
     package_installed "$pkg" || die "package $pkg is still not installed"
   done
   log "installed: ${missing[*]}"
+  arm64_rootfs
+}
+
+# Unpacks Debian's arm64 JVM and the libraries it links into ARM64_ROOTFS, once: the tree qemu's -L
+# points at. Adds arm64 as a foreign dpkg architecture so that apt can download those packages;
+# nothing arm64 is installed on this machine.
+arm64_rootfs() {
+  local java=$ARM64_ROOTFS/usr/lib/jvm/java-17-openjdk-arm64/bin/java debs deb
+  [[ -x $java ]] && return 0
+  if ! dpkg --print-foreign-architectures | grep -qx arm64; then
+    "${SUDO[@]}" dpkg --add-architecture arm64
+  fi
+  apt_get update
+  debs=$(mktemp -d) && chmod 755 "$debs"
+  (cd "$debs" && apt-get -q download "${ARM64_PACKAGES[@]}" >/dev/null) ||
+    die "apt-get download ${ARM64_PACKAGES[*]} failed"
+  "${SUDO[@]}" mkdir -p "$ARM64_ROOTFS.tmp"
+  for deb in "$debs"/*.deb; do
+    "${SUDO[@]}" dpkg -x "$deb" "$ARM64_ROOTFS.tmp"
+  done
+  rm -rf "$debs"
+  "${SUDO[@]}" rm -rf "$ARM64_ROOTFS"
+  "${SUDO[@]}" mv "$ARM64_ROOTFS.tmp" "$ARM64_ROOTFS"
+  [[ -x $java ]] || die "no arm64 JVM at $java after unpacking ${ARM64_PACKAGES[*]}"
+  log "arm64 JVM for qemu unpacked in $ARM64_ROOTFS"
 }
 
 # ---------------------------------------------------------------------------------------------
