@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -37,6 +38,8 @@ public final class JarProcess implements AutoCloseable {
   }
 
   /** The same on a given HTTP port, for a restart where the last one listened. */
+  private static final String CDS_ARCHIVE = "app-cds.jsa";
+
   public static JarProcess start(String module, Map<String, String> env, Path log, int port)
       throws Exception {
     return start(module, env, log, port, List.of());
@@ -49,11 +52,16 @@ public final class JarProcess implements AutoCloseable {
   public static JarProcess start(
       String module, Map<String, String> env, Path log, int port, List<String> jvmOptions)
       throws Exception {
+    Path app = Services.root().resolve(module + "/target/quarkus-app");
     List<String> java = new ArrayList<>(List.of("java", "-Xmx512m"));
+    if (Files.exists(app.resolve(CDS_ARCHIVE))) {
+      // as the systemd unit starts the agent: a jar built with its archive starts slower without it
+      java.addAll(List.of("-XX:SharedArchiveFile=" + CDS_ARCHIVE, "-Xshare:auto"));
+    }
     java.addAll(jvmOptions);
     return start(
         java,
-        Services.root().resolve(module + "/target/quarkus-app"),
+        app,
         env,
         log,
         port,
