@@ -28,7 +28,7 @@ final class WireTargets {
         decoding("device-event", DeviceEvent.class));
   }
 
-  private static Fuzzing decoding(String name, Class<?> type) {
+  static Fuzzing decoding(String name, Class<?> type) {
     return new Fuzzing(
         name, input -> CODEC.decode(input, type), MalformedMessageException.class::isInstance);
   }

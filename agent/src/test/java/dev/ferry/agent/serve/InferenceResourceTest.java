@@ -210,7 +210,7 @@ class InferenceResourceTest {
 
   @Test
   void infer_rejectsBytesThatAreNoJsonText() {
-    // found by RequestFuzz: was a 500 with a stack trace in the log
+    // found by fuzzing (RELIABILITY.md F6): was a 500 with a stack trace in the log
     assertBadRequest(
         "linear",
         "\u0000d\u0000\u0000",

@@ -19,6 +19,6 @@ class RequestCorpusTest {
       assertEquals(0, result.crashes(), result.firstCrash());
       targets++;
     }
-    assertEquals(2, targets);
+    assertEquals(3, targets);
   }
 }

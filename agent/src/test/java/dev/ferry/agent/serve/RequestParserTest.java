@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import org.junit.jupiter.api.Test;
 
-/** The request decoder on bytes that are no JSON text at all (found by {@code RequestFuzz}). */
+/**
+ * The request decoder on bytes that are no JSON text at all (found by fuzzing, RELIABILITY.md F6).
+ */
 class RequestParserTest {
   private static final String NOT_TEXT =
       "request body is not valid JSON: its bytes are no UTF-8, UTF-16 or UTF-32 text";

@@ -1,22 +1,55 @@
 package dev.ferry.agent.serve;
 
+import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.testing.Fuzzing;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * The Open Inference Protocol request decoder as fuzz targets: a JSON body, and a binary one (its
- * first line is the {@value RequestParser#HEADER_LENGTH} header, the rest the body). Bad input may
- * only be refused with a 4xx exception.
+ * The Open Inference Protocol request decoder as fuzz targets: a JSON body, a binary one (its first
+ * line is the {@value RequestParser#HEADER_LENGTH} header, the rest the body), and the binary
+ * tensor decoder alone. Bad input may only be refused with a 4xx exception.
  */
 final class RequestTargets {
   private RequestTargets() {}
 
   static List<Fuzzing> all() {
-    return List.of(
-        new Fuzzing("infer-json", input -> RequestParser.parse(input, null), RequestTargets::is4xx),
-        new Fuzzing("infer-binary", RequestTargets::parseBinary, RequestTargets::is4xx));
+    return List.of(json(), binary(), tensors());
+  }
+
+  static Fuzzing json() {
+    return new Fuzzing(
+        "infer-json", input -> RequestParser.parse(input, null), RequestTargets::is4xx);
+  }
+
+  static Fuzzing binary() {
+    return new Fuzzing("infer-binary", RequestTargets::parseBinary, RequestTargets::is4xx);
+  }
+
+  /**
+   * The binary tensor decoder alone: the first byte picks the datatype, the second the element
+   * count, the rest are the tensor's bytes.
+   */
+  static Fuzzing tensors() {
+    return new Fuzzing("binary-tensors", RequestTargets::decodeTensor, RequestTargets::is4xx);
+  }
+
+  private static void decodeTensor(byte[] input) {
+    if (input.length < 2) {
+      return;
+    }
+    Datatype[] types = Datatype.values();
+    Datatype datatype = types[(input[0] & 0xff) % types.length];
+    int count = input[1] & 0xff;
+    BinaryTensors.decode(
+        ByteBuffer.wrap(input, 2, input.length - 2),
+        datatype,
+        count,
+        "input 'x'",
+        List.of((long) count),
+        "parameters.binary_data_size");
   }
 
   private static void parseBinary(byte[] input) {

@@ -17,21 +17,32 @@ final class DesiredTargets {
   private DesiredTargets() {}
 
   static List<Fuzzing> all() {
+    return List.of(envelope(), signedPayload());
+  }
+
+  static Fuzzing envelope() {
+    DesiredStateVerifier verifier = verifier(new TestHub());
+    return new Fuzzing(
+        "desired-envelope",
+        input -> verifier.verify(input, DEVICE, AcceptedState.initial(), TestHub.NOW),
+        RejectedDesiredStateException.class::isInstance);
+  }
+
+  static Fuzzing signedPayload() {
     TestHub keys = new TestHub();
-    DesiredStateVerifier verifier = new DesiredStateVerifier(keys::trustRoot, TestHub.CODEC);
-    return List.of(
-        new Fuzzing(
-            "desired-envelope",
-            input -> verifier.verify(input, DEVICE, AcceptedState.initial(), TestHub.NOW),
-            RejectedDesiredStateException.class::isInstance),
-        new Fuzzing(
-            "desired-signed-payload",
-            input ->
-                verifier.verify(
-                    TestHub.CODEC.encode(keys.hub.sign(PayloadTypes.DESIRED, input)),
-                    DEVICE,
-                    AcceptedState.initial(),
-                    TestHub.NOW),
-            RejectedDesiredStateException.class::isInstance));
+    DesiredStateVerifier verifier = verifier(keys);
+    return new Fuzzing(
+        "desired-signed-payload",
+        input ->
+            verifier.verify(
+                TestHub.CODEC.encode(keys.hub.sign(PayloadTypes.DESIRED, input)),
+                DEVICE,
+                AcceptedState.initial(),
+                TestHub.NOW),
+        RejectedDesiredStateException.class::isInstance);
+  }
+
+  private static DesiredStateVerifier verifier(TestHub keys) {
+    return new DesiredStateVerifier(keys::trustRoot, TestHub.CODEC);
   }
 }

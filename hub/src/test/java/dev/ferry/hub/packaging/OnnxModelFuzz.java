@@ -1,22 +1,15 @@
 package dev.ferry.hub.packaging;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
+import dev.ferry.protocol.testing.FuzzTarget;
 import dev.ferry.protocol.testing.Fuzzing;
-import org.junit.jupiter.api.Test;
 
 /**
- * Seeded mutation fuzzing of the inspection of uploaded models for {@code faults.fuzz.seconds}
- * (default 30), seed {@code faults.seed}: 0 crashes. Run by {@code -Pfaults}.
+ * Jazzer on what publishing does with an uploaded model (the external-data check, then ONNX
+ * Runtime's inspection), seeded by {@code fuzz/onnx-model}.
  */
-class OnnxModelFuzz {
-  @Test
-  void mutatedModels_areInspectedOrRefusedWithNoCrash() throws Exception {
-    long seed = Long.getLong("faults.seed", 17L);
-    long millis = Integer.getInteger("faults.fuzz.seconds", 30) * 1000L;
-    Fuzzing target = OnnxTargets.uploadedModel();
-    Fuzzing.Result result = target.mutate(seed, millis);
-    System.out.println("F6 fuzz " + target.name() + ": " + result.summary() + " seed=" + seed);
-    assertEquals(0, result.crashes(), result.firstCrash());
+class OnnxModelFuzz extends FuzzTarget {
+  @Override
+  protected Fuzzing target() throws Exception {
+    return OnnxTargets.uploadedModel();
   }
 }

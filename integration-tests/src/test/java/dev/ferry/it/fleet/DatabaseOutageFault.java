@@ -42,10 +42,7 @@ class DatabaseOutageFault {
     String schema = "dbout" + System.nanoTime();
     try (SecureMosquitto mosquitto = SecureMosquitto.start(dir.resolve("mosquitto"));
         CuttingProxy database =
-            new CuttingProxy(
-                Integer.parseInt(services.getOrDefault("FERRY_PG_PORT", "15432")),
-                Long.MAX_VALUE,
-                false)) {
+            new CuttingProxy(Integer.parseInt(HubApi.pgPort(services)), Long.MAX_VALUE, false)) {
       services.put("FERRY_PG_PORT", database.address().replaceFirst(".*:", ""));
       Map<String, String> env =
           HubApi.onPostgres(services, mosquitto, schema, dir.resolve("hub"), TOKEN);

@@ -77,6 +77,18 @@ public final class HubApi {
    * @param token the admin token
    * @return the environment
    */
+  /**
+   * PostgreSQL's port: {@code FERRY_PG_PORT} where a test put one (a proxy's), else the one in
+   * services.sh's {@code FERRY_PG_URL} (its {@code FERRY_PG_PORT} setting, 15432 by default).
+   */
+  static String pgPort(Map<String, String> services) {
+    return services.getOrDefault(
+        "FERRY_PG_PORT",
+        services
+            .getOrDefault("FERRY_PG_URL", "jdbc:postgresql://127.0.0.1:15432/ferry")
+            .replaceFirst("^jdbc:postgresql://[^:/]+:(\\d+)/.*$", "$1"));
+  }
+
   static Map<String, String> onPostgres(
       Map<String, String> services,
       SecureMosquitto mosquitto,
@@ -92,10 +104,7 @@ public final class HubApi {
     env.put("FERRY_HUB_MQTT_SHARED_GROUP", "ferry-hub-" + schema);
     env.put(
         "FERRY_HUB_DB_URL",
-        "jdbc:postgresql://127.0.0.1:"
-            + services.getOrDefault("FERRY_PG_PORT", "15432")
-            + "/ferry?currentSchema="
-            + schema);
+        "jdbc:postgresql://127.0.0.1:" + pgPort(services) + "/ferry?currentSchema=" + schema);
     env.put("FERRY_HUB_DB_USERNAME", "ferry");
     env.put("FERRY_HUB_DB_PASSWORD", "ferry");
     env.put("QUARKUS_FLYWAY_POSTGRESQL_CREATE_SCHEMAS", "true");

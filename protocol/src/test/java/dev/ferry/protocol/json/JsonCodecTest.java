@@ -48,7 +48,7 @@ class JsonCodecTest {
 
   @Test
   void decode_rejectsBytesInNoEncodingJsonMayUse() {
-    // found by WireDecodeFuzz: Jackson's encoding detection throws a plain IOException
+    // found by fuzzing (RELIABILITY.md F6): Jackson's encoding detection throws a plain IOException
     assertEquals(
         "ferry.event/v1: malformed JSON: Unsupported UCS-4 endianness (3412) detected",
         reject(codec, new byte[] {0, 0x64, 0, 0}, DeviceEvent.class));

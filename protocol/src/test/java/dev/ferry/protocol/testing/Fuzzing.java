@@ -10,9 +10,10 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * Runs a parser (an entry point that takes outside input) over a committed corpus, or over seeded
- * mutations of it for a budget: any exception the caller does not expect (one that would be a 500
- * or a crash) is a finding, written to {@code target/fuzz/<target>/} and reported with its seed.
+ * Runs a parser (an entry point that takes outside input) over a committed corpus, or over what a
+ * fuzzer (Jazzer, {@link FuzzTarget}) makes of it: any exception the caller does not expect (one
+ * that would be a 500 or a crash) is a finding; a corpus replay writes it to {@code
+ * target/fuzz/<target>/}.
  *
  * <p>The corpus of a target lies in {@code src/test/resources/fuzz/<target>/} of the module under
  * test: seeds, and each crash once found, kept as a regression input.
@@ -53,6 +54,8 @@ public final class Fuzzing {
   private final String name;
   private final Target target;
   private final Predicate<Throwable> expected;
+  private long fed;
+  private long refused;
 
   /**
    * @param name the target's name: its corpus folder
@@ -83,43 +86,44 @@ public final class Fuzzing {
 
   /** Feeds every corpus input once (the regression run of the normal build). */
   public Result replay() throws IOException {
-    return run(corpus(), corpus().size(), null);
-  }
-
-  /**
-   * Feeds mutations of the corpus for a budget.
-   *
-   * @param seed the mutator's seed: the same seed replays the same inputs
-   * @param millis how long
-   */
-  public Result mutate(long seed, long millis) throws IOException {
-    return run(corpus(), Long.MAX_VALUE, new Mutator(seed), System.nanoTime() + millis * 1_000_000);
-  }
-
-  private Result run(List<byte[]> corpus, long count, Mutator mutator) throws IOException {
-    return run(corpus, count, mutator, Long.MAX_VALUE);
-  }
-
-  private Result run(List<byte[]> corpus, long count, Mutator mutator, long deadline)
-      throws IOException {
-    long refused = 0;
+    List<byte[]> corpus = corpus();
+    long refusals = 0;
     long crashes = 0;
     String firstCrash = null;
-    long inputs = 0;
-    for (; inputs < count && System.nanoTime() < deadline; inputs++) {
-      byte[] input = mutator == null ? corpus.get((int) inputs) : mutator.next(corpus);
+    for (byte[] input : corpus) {
       try {
         target.accept(input);
       } catch (Throwable thrown) {
         if (expected.test(thrown)) {
-          refused++;
+          refusals++;
           continue;
         }
         crashes++;
         firstCrash = firstCrash == null ? keep(input, thrown) : firstCrash;
       }
     }
-    return new Result(inputs, refused, crashes, firstCrash);
+    return new Result(corpus.size(), refusals, crashes, firstCrash);
+  }
+
+  /**
+   * Feeds one input from a fuzzer (Jazzer): an expected refusal is counted, anything else is thrown
+   * on, for the fuzzer to report as a finding.
+   */
+  public void feed(byte[] input) throws Throwable {
+    fed++;
+    try {
+      target.accept(input);
+    } catch (Throwable thrown) {
+      if (!expected.test(thrown)) {
+        throw thrown;
+      }
+      refused++;
+    }
+  }
+
+  /** What {@link #feed} saw so far (a crash ends the fuzzer's run, so it saw none). */
+  public Result fed() {
+    return new Result(fed, refused, 0, null);
   }
 
   private String keep(byte[] input, Throwable thrown) throws IOException {
