@@ -9,7 +9,7 @@ CREATE TABLE capture_sample (
     sample_id   VARCHAR(64) NOT NULL,
     model       VARCHAR(128) NOT NULL,
     version     VARCHAR(128) NOT NULL,
-    day         DATE NOT NULL,
+    utc_day     DATE NOT NULL,
     captured_at TIMESTAMP WITH TIME ZONE NOT NULL,
     received_at TIMESTAMP WITH TIME ZONE NOT NULL,
     bytes       BIGINT NOT NULL,
@@ -18,7 +18,7 @@ CREATE TABLE capture_sample (
     PRIMARY KEY (device_id, sample_id)
 );
 
-CREATE INDEX capture_sample_day ON capture_sample (model, version, day);
+CREATE INDEX capture_sample_day ON capture_sample (model, version, utc_day);
 CREATE INDEX capture_sample_device ON capture_sample (device_id, model, captured_at);
 
 -- A dataset artifact pushed to the registry; retention counts from created_at.
@@ -43,8 +43,8 @@ CREATE INDEX capture_dataset_created ON capture_dataset (created_at);
 CREATE TABLE capture_day (
     model   VARCHAR(128) NOT NULL,
     version VARCHAR(128) NOT NULL,
-    day     DATE NOT NULL,
-    PRIMARY KEY (model, version, day)
+    utc_day DATE NOT NULL,
+    PRIMARY KEY (model, version, utc_day)
 );
 
 -- Capture policies per release version and per rollout; a rollout's wins for its devices.

@@ -1,5 +1,6 @@
 package dev.ferry.hub.capture;
 
+import dev.ferry.protocol.capture.CapturePolicy;
 import dev.ferry.protocol.capture.CaptureSample;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -59,26 +60,17 @@ final class CaptureAdmission {
   private Optional<String> timeAndSize(String at, CaptureSample sample) {
     Instant captured = sample.capturedAt();
     if (captured.isAfter(now.plus(CLOCK_SKEW))) {
-      return Optional.of(at + ".capturedAt: later than the hub's clock allows: " + captured);
+      return refuse("%s.capturedAt: later than the hub's clock allows: %s", at, captured);
     }
     if (captured.isBefore(now.minus(limits.maxAge()))) {
-      return Optional.of(
-          at
-              + ".capturedAt: older than the hub keeps captures ("
-              + limits.maxAge()
-              + "): "
-              + captured);
+      return refuse(
+          "%s.capturedAt: older than the hub keeps captures (%s): %s", at, limits.maxAge(), captured);
     }
-    if (sample.size() > limits.maxSampleBytes()) {
-      return Optional.of(
-          at
-              + ": "
-              + sample.size()
-              + " bytes of tensors, more than"
-              + " ferry.hub.capture.max-sample-bytes="
-              + limits.maxSampleBytes());
-    }
-    return Optional.empty();
+    return sample.size() <= limits.maxSampleBytes()
+        ? Optional.empty()
+        : refuse(
+            "%s: %d bytes of tensors, more than ferry.hub.capture.max-sample-bytes=%d",
+            at, sample.size(), limits.maxSampleBytes());
   }
 
   private Optional<String> granted(String at, CaptureSample sample) {
@@ -86,36 +78,31 @@ final class CaptureAdmission {
   }
 
   private Optional<String> caps(String at, CaptureSample sample) throws SQLException {
-    var policy = grants.apply(sample).policy();
-    String model = sample.model();
-    if (usage.samplesInHour(model, sample.capturedAt()) + 1 > policy.maxPerHour()) {
-      return Optional.of(
-          at
-              + ".capturedAt: device '"
-              + deviceId
-              + "' is over maxPerHour="
-              + policy.maxPerHour()
-              + " for model '"
-              + model
-              + "' in the hour of "
-              + sample.capturedAt());
+    CapturePolicy policy = grants.apply(sample).policy();
+    Optional<String> hourly = hourly(at, sample, policy.maxPerHour());
+    return hourly.isPresent() ? hourly : daily(at, sample, policy.maxBytesPerDay());
+  }
+
+  private Optional<String> hourly(String at, CaptureSample sample, long max) throws SQLException {
+    if (usage.samplesInHour(sample.model(), sample.capturedAt()) < max) {
+      return Optional.empty();
     }
-    if (usage.bytesInDay(model, sample.capturedAt()) + sample.size() > policy.maxBytesPerDay()) {
-      return Optional.of(
-          at
-              + ": device '"
-              + deviceId
-              + "' is over maxBytesPerDay="
-              + policy.maxBytesPerDay()
-              + " for model '"
-              + model
-              + "' on "
-              + DatasetPacker.dayOf(sample.capturedAt())
-              + " with a sample of "
-              + sample.size()
-              + " bytes");
+    return refuse(
+        "%s.capturedAt: device '%s' is over maxPerHour=%d for model '%s' in the hour of %s",
+        at, deviceId, max, sample.model(), sample.capturedAt());
+  }
+
+  private Optional<String> daily(String at, CaptureSample sample, long max) throws SQLException {
+    if (usage.bytesInDay(sample.model(), sample.capturedAt()) + sample.size() <= max) {
+      return Optional.empty();
     }
-    return Optional.empty();
+    return refuse(
+        "%s: device '%s' is over maxBytesPerDay=%d for model '%s' on %s with a sample of %d bytes",
+        at, deviceId, max, sample.model(), DatasetPacker.dayOf(sample.capturedAt()), sample.size());
+  }
+
+  private static Optional<String> refuse(String format, Object... args) {
+    return Optional.of(String.format(java.util.Locale.ROOT, format, args));
   }
 
   /** The grants of an upload's model versions, looked up once each. */

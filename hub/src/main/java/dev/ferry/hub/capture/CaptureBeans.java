@@ -21,11 +21,7 @@ public class CaptureBeans {
   @Produces
   @Singleton
   Captures captures(Database db, ArtifactStore store, Clock clock, CapturePolicies policies) {
-    return new Captures(
-        db,
-        store,
-        clock,
-        day -> policies.of(PolicyScope.version(day.model(), day.version())).orElse(null));
+    return new Captures(db, store, clock, policies::annotationOf);
   }
 
   @Produces

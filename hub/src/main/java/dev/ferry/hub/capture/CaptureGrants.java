@@ -42,22 +42,21 @@ final class CaptureGrants {
     if (catalog.release(c, model, version).map(Release::serving).orElseThrow().forbidsCapture()) {
       return CaptureGrant.refused("the release of " + what + " forbids capture");
     }
-    Optional<CapturePolicy> policy =
-        policies.effective(c, assigned.get().rolloutId(), model, version);
+    return policy(policies.effective(c, assigned.get().rolloutId(), model, version), what, deviceId,
+        labels);
+  }
+
+  private static CaptureGrant policy(
+      Optional<CapturePolicy> policy, String what, String deviceId, Map<String, String> labels) {
     if (policy.isEmpty()) {
       return CaptureGrant.refused("capture is off for " + what + " on device '" + deviceId + "'");
     }
-    if (!policy.get().appliesTo(labels)) {
-      return CaptureGrant.refused(
-          "the capture policy of "
-              + what
-              + " does not apply to device '"
-              + deviceId
-              + "' (selector "
-              + policy.get().selector()
-              + ")");
-    }
-    return CaptureGrant.of(policy.get());
+    return policy.get().appliesTo(labels)
+        ? CaptureGrant.of(policy.get())
+        : CaptureGrant.refused(
+            String.format(
+                "the capture policy of %s does not apply to device '%s' (selector %s)",
+                what, deviceId, policy.get().selector()));
   }
 
   /** The rollout that assigned the version to the device, if it is or was just assigned. */

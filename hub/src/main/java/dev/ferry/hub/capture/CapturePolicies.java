@@ -40,6 +40,11 @@ public class CapturePolicies {
     return db.transaction(c -> read(c, scope));
   }
 
+  /** The version policy a day's datasets are annotated with; null when none is set. */
+  CapturePolicy annotationOf(CaptureDay day) {
+    return of(PolicyScope.version(day.model(), day.version())).orElse(null);
+  }
+
   /**
    * The policy in force for devices a rollout assigned a version to: the rollout's, else the
    * version's.
@@ -93,19 +98,13 @@ public class CapturePolicies {
 
   private PolicyScope checked(Connection c, PolicyScope scope) throws SQLException {
     Optional<Release> release = catalog.release(c, scope.model(), scope.version());
+    String what = "model '" + scope.model() + "' version '" + scope.version() + "'";
     if (release.isEmpty()) {
-      throw new ApiException(
-          ErrorCode.NOT_FOUND,
-          "model '" + scope.model() + "' has no version '" + scope.version() + "'");
+      throw new ApiException(ErrorCode.NOT_FOUND, "no " + what);
     }
     if (release.get().serving().forbidsCapture()) {
       throw new ApiException(
-          ErrorCode.CONFLICT,
-          "model '"
-              + scope.model()
-              + "' version '"
-              + scope.version()
-              + "' forbids capture: its release says captureForbidden");
+          ErrorCode.CONFLICT, what + " forbids capture: its serving.json says captureForbidden");
     }
     return scope;
   }

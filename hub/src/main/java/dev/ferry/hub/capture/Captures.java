@@ -32,9 +32,10 @@ public final class Captures {
   static final long MAX_BYTES_PER_DATASET = 256L << 20;
 
   private static final String CREATE_DAY =
-      "INSERT INTO capture_day (model, version, day) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+      "INSERT INTO capture_day (model, version, utc_day) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
   private static final String LOCK_DAY =
-      "SELECT day FROM capture_day WHERE model = ? AND version = ? AND day = ? FOR UPDATE";
+      "SELECT utc_day FROM capture_day WHERE model = ? AND version = ? AND utc_day = ?"
+          + " FOR UPDATE";
 
   private final Database db;
   private final DatasetPacker packer = new DatasetPacker();
@@ -75,11 +76,9 @@ public final class Captures {
    * @return the datasets made
    */
   public List<DatasetSummary> packFinished(LocalDate today) {
-    List<DatasetSummary> made = new ArrayList<>();
-    for (CaptureDay day : db.transaction(c -> SampleRows.waitingDays(c, today))) {
-      pack(day, true).ifPresent(made::addAll);
-    }
-    return made;
+    return db.transaction(c -> SampleRows.waitingDays(c, today)).stream()
+        .flatMap(day -> pack(day, true).stream().flatMap(List::stream))
+        .toList();
   }
 
   /** Packs a day holding its lease row; empty when {@code skipLocked} and another holds it. */

@@ -24,16 +24,16 @@ import java.util.Set;
 final class SampleRows {
   private static final JsonCodec CODEC = new JsonCodec();
   private static final String INSERT =
-      "INSERT INTO capture_sample (device_id, sample_id, model, version, day, captured_at,"
+      "INSERT INTO capture_sample (device_id, sample_id, model, version, utc_day, captured_at,"
           + " received_at, bytes, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
   private static final String KNOWN =
       "SELECT sample_id FROM capture_sample WHERE device_id = ? AND sample_id IN ";
   private static final String WAITING_DAYS =
-      "SELECT DISTINCT model, version, day FROM capture_sample"
-          + " WHERE body IS NOT NULL AND day < ? ORDER BY day, model, version";
+      "SELECT DISTINCT model, version, utc_day FROM capture_sample"
+          + " WHERE body IS NOT NULL AND utc_day < ? ORDER BY utc_day, model, version";
   private static final String WAITING =
       "SELECT device_id, bytes, body FROM capture_sample"
-          + " WHERE model = ? AND version = ? AND day = ? AND body IS NOT NULL"
+          + " WHERE model = ? AND version = ? AND utc_day = ? AND body IS NOT NULL"
           + " ORDER BY captured_at, device_id, sample_id";
   private static final String PACKED =
       "UPDATE capture_sample SET body = NULL, dataset = ? WHERE device_id = ? AND sample_id = ?";

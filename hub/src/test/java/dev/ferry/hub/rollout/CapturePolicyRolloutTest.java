@@ -51,6 +51,19 @@ class CapturePolicyRolloutTest {
       DesiredState first = device.next(root);
       assertNull(first.models().get(0).capture());
 
+      Instant now = Instant.now().truncatedTo(ChronoUnit.HOURS).plusSeconds(60);
+      upload(device, sample("a", det, "1.0.0", now))
+          .statusCode(422)
+          .body(
+              "message",
+              equalTo(
+                  "capture upload refused, nothing stored: samples[0].version: capture is off for"
+                      + " model '"
+                      + det
+                      + "' version '1.0.0' on device '"
+                      + device.id
+                      + "'"));
+
       CapturePolicy policy = CapturePolicy.sampling(0.5, 3, 1 << 20);
       setPolicy("/api/v1/models/" + det + "/versions/1.0.0/captures/policy", policy)
           .body("devicesResigned", equalTo(1));
@@ -58,7 +71,6 @@ class CapturePolicyRolloutTest {
       assertEquals(first.sequence() + 1, second.sequence());
       assertEquals(policy, second.models().get(0).capture());
 
-      Instant now = Instant.now().truncatedTo(ChronoUnit.HOURS).plusSeconds(60);
       upload(device, sample("a", det, "1.0.0", now))
           .statusCode(200)
           .body("stored", equalTo(List.of("a")));
