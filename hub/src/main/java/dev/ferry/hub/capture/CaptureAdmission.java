@@ -64,7 +64,8 @@ final class CaptureAdmission {
     }
     if (captured.isBefore(now.minus(limits.maxAge()))) {
       return refuse(
-          "%s.capturedAt: older than the hub keeps captures (%s): %s", at, limits.maxAge(), captured);
+          "%s.capturedAt: older than the hub keeps captures (%s): %s",
+          at, limits.maxAge(), captured);
     }
     return sample.size() <= limits.maxSampleBytes()
         ? Optional.empty()

@@ -42,8 +42,8 @@ final class CaptureGrants {
     if (catalog.release(c, model, version).map(Release::serving).orElseThrow().forbidsCapture()) {
       return CaptureGrant.refused("the release of " + what + " forbids capture");
     }
-    return policy(policies.effective(c, assigned.get().rolloutId(), model, version), what, deviceId,
-        labels);
+    return policy(
+        policies.effective(c, assigned.get().rolloutId(), model, version), what, deviceId, labels);
   }
 
   private static CaptureGrant policy(

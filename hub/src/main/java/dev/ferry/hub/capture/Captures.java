@@ -96,7 +96,7 @@ public final class Captures {
 
   private List<DatasetSummary> packLocked(Connection c, CaptureDay day) throws SQLException {
     List<DatasetSummary> made = new ArrayList<>();
-    int part = DatasetRows.parts(c, day) + 1;
+    int part = DatasetRows.lastPart(c, day) + 1;
     List<StoredSample> chunk;
     while (!(chunk = waiting(c, day)).isEmpty()) {
       Dataset dataset =

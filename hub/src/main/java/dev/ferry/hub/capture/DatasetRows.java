@@ -24,7 +24,7 @@ final class DatasetRows {
           + " FROM capture_dataset WHERE model = ? AND version = ?"
           + " ORDER BY created_at, name";
   private static final String PARTS =
-      "SELECT COUNT(*) FROM capture_dataset WHERE model = ? AND (name = ? OR name LIKE ?)";
+      "SELECT name FROM capture_dataset WHERE model = ? AND (name = ? OR name LIKE ?)";
   private static final String EXPIRED =
       "SELECT "
           + COLUMNS
@@ -55,10 +55,22 @@ final class DatasetRows {
     return Jdbc.query(c, LIST, DatasetRows::read, model, version);
   }
 
-  /** How many datasets a day has had already: its first part is named without a number. */
-  static int parts(Connection c, CaptureDay day) throws SQLException {
+  /**
+   * The highest part a day's datasets have now (its first part is named without a number), 0 for
+   * none: numbering goes on from there, even after retention deleted earlier parts.
+   */
+  static int lastPart(Connection c, CaptureDay day) throws SQLException {
     String first = DatasetPacker.name(day.version(), day.day(), 1);
-    return Jdbc.query(c, PARTS, row -> row.getInt(1), day.model(), first, first + "-%").get(0);
+    return Jdbc.query(c, PARTS, row -> part(first, row.getString(1)), day.model(), first, first + "-%")
+        .stream()
+        .mapToInt(Integer::intValue)
+        .max()
+        .orElse(0);
+  }
+
+  private static int part(String first, String name) {
+    String suffix = name.substring(first.length());
+    return suffix.matches("-[0-9]{1,9}") ? Integer.parseInt(suffix.substring(1)) : 1;
   }
 
   /** A model's oldest dataset created at or before a time, locked so one replica deletes it. */

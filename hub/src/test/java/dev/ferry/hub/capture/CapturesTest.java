@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.hub.HubTestProfile;
 import dev.ferry.hub.db.Database;
+import dev.ferry.hub.db.Jdbc;
 import dev.ferry.hub.registry.ArtifactStore;
 import dev.ferry.protocol.capture.CapturePolicy;
 import dev.ferry.protocol.capture.CaptureSample;
@@ -40,6 +41,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,6 +60,17 @@ class CapturesTest {
   private final JsonCodec codec = new JsonCodec();
   private final String det =
       "det-" + ProcessHandle.current().pid() + "-" + MODELS.incrementAndGet();
+
+  @BeforeEach
+  void empty() {
+    db.transaction(
+        c -> {
+          for (String table : List.of("capture_sample", "capture_dataset", "capture_day")) {
+            Jdbc.update(c, "DELETE FROM " + table);
+          }
+          return null;
+        });
+  }
 
   @Test
   void pack_pushesADatasetWithAnIndexAndNpyTensorsAndListsIt() {
@@ -184,6 +197,8 @@ class CapturesTest {
     assertEquals(List.of(), captures.expire("other", Duration.ofDays(7)));
     // the expired dataset's sample rows went with it; the recent one's stay (a resend is no-op)
     assertEquals(List.of(true, false), store("dev-1", sample("a-1", T0), sample("a-2", T0)));
+    // numbering goes on after the highest part left, not the count of parts
+    assertEquals(List.of("1.0.0-2026-05-04-3"), names(captures.pack(det, "1.0.0", DAY)));
   }
 
   @Test
