@@ -61,7 +61,8 @@ final class DatasetRows {
    */
   static int lastPart(Connection c, CaptureDay day) throws SQLException {
     String first = DatasetPacker.name(day.version(), day.day(), 1);
-    return Jdbc.query(c, PARTS, row -> part(first, row.getString(1)), day.model(), first, first + "-%")
+    return Jdbc.query(
+            c, PARTS, row -> part(first, row.getString(1)), day.model(), first, first + "-%")
         .stream()
         .mapToInt(Integer::intValue)
         .max()
