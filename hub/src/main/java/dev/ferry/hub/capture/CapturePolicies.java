@@ -110,11 +110,8 @@ public class CapturePolicies {
   }
 
   private Optional<CapturePolicy> read(Connection c, PolicyScope scope) throws SQLException {
-    List<String> rows =
-        scope.isRollout()
-            ? Jdbc.query(c, OF_ROLLOUT, row -> row.getString(1), scope.rolloutId())
-            : Jdbc.query(c, OF_VERSION, row -> row.getString(1), scope.model(), scope.version());
-    return rows.stream().findFirst().map(this::decode);
+    String sql = scope.isRollout() ? OF_ROLLOUT : OF_VERSION;
+    return Jdbc.query(c, sql, row -> decode(row.getString(1)), scope.key()).stream().findFirst();
   }
 
   private CapturePolicy decode(String json) {

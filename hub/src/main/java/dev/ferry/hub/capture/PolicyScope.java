@@ -24,6 +24,11 @@ public record PolicyScope(String model, String version, String rolloutId) {
     return rolloutId != null;
   }
 
+  /** The key of its policy row: the rollout id, or the model and version. */
+  public java.util.List<Object> key() {
+    return isRollout() ? java.util.List.of(rolloutId) : java.util.List.of(model, version);
+  }
+
   @Override
   public String toString() {
     return isRollout()
