@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -28,6 +29,29 @@ import picocli.CommandLine.Spec;
 final class CaptureCommand {
   static String path(String model, String version) {
     return "/api/v1/models/" + model + "/versions/" + version + "/captures";
+  }
+
+  /** What a policy is set on: a release version ({@code MODEL VERSION}) or {@code --rollout ID}. */
+  static final class Scope {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL")
+    String model;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "VERSION")
+    String version;
+
+    @Option(names = "--rollout", description = "Set it on a rollout instead of a version.")
+    String rollout;
+
+    /** The policy's API path. */
+    String path(CommandSpec spec) {
+      if ((rollout == null) == (model == null || version == null)) {
+        throw new ParameterException(
+            spec.commandLine(), "name either MODEL VERSION or --rollout ID, not both or neither");
+      }
+      return rollout != null
+          ? "/api/v1/rollouts/" + rollout + "/capture-policy"
+          : CaptureCommand.path(model, version) + "/policy";
+    }
   }
 
   /** {@code ferry capture list MODEL VERSION}. */
@@ -91,20 +115,17 @@ final class CaptureCommand {
     }
   }
 
-  /** {@code ferry capture policy-set MODEL VERSION --rate R …}. */
+  /** {@code ferry capture policy-set (MODEL VERSION | --rollout ID) --rate R …}. */
   @Command(
       name = "policy-set",
       mixinStandardHelpOptions = true,
-      description = "Switch capture on for a model version; devices get it with their next state.")
+      description =
+          "Switch capture on for a model version or a rollout; the hub re-signs the affected"
+              + " devices' desired states at once.")
   static final class PolicySet implements Callable<Integer> {
     @Mixin HubOptions options;
+    @Mixin Scope scope;
     @Spec CommandSpec spec;
-
-    @Parameters(index = "0", paramLabel = "MODEL")
-    String model;
-
-    @Parameters(index = "1", paramLabel = "VERSION")
-    String version;
 
     @Option(names = "--rate", required = true, description = "Share of requests sampled, 0..1.")
     double rate;
@@ -146,7 +167,7 @@ final class CaptureCommand {
       Answer answer =
           client.send(
               client
-                  .request(path(model, version) + "/policy")
+                  .request(scope.path(spec))
                   .header("Content-Type", "application/json")
                   .PUT(
                       HttpRequest.BodyPublishers.ofString(
@@ -156,23 +177,19 @@ final class CaptureCommand {
     }
   }
 
-  /** {@code ferry capture policy-clear MODEL VERSION}. */
+  /** {@code ferry capture policy-clear (MODEL VERSION | --rollout ID)}. */
   @Command(
       name = "policy-clear",
       mixinStandardHelpOptions = true,
-      description = "Switch capture off for a model version.")
+      description = "Clear a model version's or a rollout's capture policy.")
   static final class PolicyClear implements Callable<Integer> {
     @Mixin HubOptions options;
-
-    @Parameters(index = "0", paramLabel = "MODEL")
-    String model;
-
-    @Parameters(index = "1", paramLabel = "VERSION")
-    String version;
+    @Mixin Scope scope;
+    @Spec CommandSpec spec;
 
     @Override
     public Integer call() {
-      options.client().delete(path(model, version) + "/policy");
+      options.client().delete(scope.path(spec));
       return 0;
     }
   }

@@ -138,6 +138,29 @@ class CaptureCommandTest {
         hub.last().body());
   }
 
+  @Test
+  void policySet_onARolloutPutsToTheRolloutsPolicy() {
+    hub.answer("/api/v1/rollouts/r-1/capture-policy", 200, "{}");
+    int code = ferry("capture", "policy-set", "--rollout", "r-1", "--rate", "1", "-l", "site=b");
+    assertEquals(0, code);
+    assertEquals("PUT", hub.last().method());
+    assertEquals("/api/v1/rollouts/r-1/capture-policy", hub.last().uri());
+    assertEquals(
+        "{\"sampleRate\":1.0,\"maxPerHour\":60,\"maxBytesPerDay\":52428800,\"tensors\":\"BOTH\","
+            + "\"preferFailed\":false,\"confidenceBelow\":null,\"confidenceOutput\":null,"
+            + "\"selector\":{\"site\":\"b\"}}",
+        hub.last().body());
+  }
+
+  @Test
+  void policyClear_refusesBothScopesAtOnce() {
+    hub.answer("/api/v1/rollouts/r-1/capture-policy", 200, "{}");
+    assertEquals(2, ferry("capture", "policy-clear", "det", "1.0.0", "--rollout", "r-1"));
+    assertEquals(0, ferry("capture", "policy-clear", "--rollout", "r-1"));
+    assertEquals("DELETE", hub.last().method());
+    assertEquals("/api/v1/rollouts/r-1/capture-policy", hub.last().uri());
+  }
+
   private static String layer(String content, String filepath) {
     return "{\"mediaType\":\"application/vnd.cncf.model.dataset.v1.raw\",\"digest\":\""
         + digest(content)

@@ -16,7 +16,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -49,47 +48,48 @@ public class CaptureResource {
   @Path("policy")
   public CapturePolicy policy(
       @PathParam("model") String model, @PathParam("version") String version) {
-    return policies
-        .of(model, version)
-        .orElseThrow(
-            () ->
-                new ApiException(
-                    ErrorCode.NOT_FOUND,
-                    "model '" + model + "' version '" + version + "' has no capture policy"));
+    PolicyScope scope = PolicyScope.version(model, version);
+    return policies.of(scope).orElseThrow(() -> noPolicy(scope));
   }
 
   /**
-   * Sets the capture policy of the version; devices get it with their next signed desired state.
+   * Sets the capture policy of the version and re-signs the desired states of the devices it is
+   * assigned to.
    *
    * @param model the model
    * @param version the version
    * @param body the policy
-   * @return the policy
+   * @return the policy and how many devices got it
    */
   @PUT
   @Path("policy")
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed(Roles.RELEASE_MANAGER)
-  public CapturePolicy setPolicy(
-      @PathParam("model") String model, @PathParam("version") String version, byte[] body)
-      throws IOException {
+  public PolicyChange setPolicy(
+      @PathParam("model") String model, @PathParam("version") String version, byte[] body) {
     CapturePolicy policy = codec.decode(body, CapturePolicy.class);
-    policies.set(model, version, policy);
-    return policy;
+    return new PolicyChange(policy, policies.set(PolicyScope.version(model, version), policy));
   }
 
   /**
-   * Switches capture off for the version.
+   * Switches capture off for the version (where no rollout policy applies) and re-signs its
+   * devices' desired states.
    *
    * @param model the model
    * @param version the version
+   * @return how many devices got a new desired state
    */
   @DELETE
   @Path("policy")
   @RolesAllowed(Roles.RELEASE_MANAGER)
-  public void clearPolicy(@PathParam("model") String model, @PathParam("version") String version)
-      throws IOException {
-    policies.clear(model, version);
+  public PolicyChange clearPolicy(
+      @PathParam("model") String model, @PathParam("version") String version) {
+    PolicyScope scope = PolicyScope.version(model, version);
+    return PolicyChange.cleared(scope, policies.clear(scope));
+  }
+
+  static ApiException noPolicy(PolicyScope scope) {
+    return new ApiException(ErrorCode.NOT_FOUND, scope + " has no capture policy");
   }
 
   /**
@@ -101,7 +101,7 @@ public class CaptureResource {
    */
   @GET
   public List<DatasetSummary> list(
-      @PathParam("model") String model, @PathParam("version") String version) throws IOException {
+      @PathParam("model") String model, @PathParam("version") String version) {
     return captures.list(model, version);
   }
 
@@ -118,8 +118,7 @@ public class CaptureResource {
   public DatasetSummary get(
       @PathParam("model") String model,
       @PathParam("version") String version,
-      @PathParam("dataset") String name)
-      throws IOException {
+      @PathParam("dataset") String name) {
     return captures
         .find(model, version, name)
         .orElseThrow(
@@ -149,9 +148,8 @@ public class CaptureResource {
   public List<DatasetSummary> pack(
       @PathParam("model") String model,
       @PathParam("version") String version,
-      @QueryParam("day") String day)
-      throws IOException {
-    return captures.pack(model, version, day(day), policies.of(model, version).orElse(null));
+      @QueryParam("day") String day) {
+    return captures.pack(model, version, day(day));
   }
 
   private LocalDate day(String day) {

@@ -61,7 +61,7 @@ public class CaptureRetention {
           LOG.infof("capture dataset %s of %s deleted: retention passed", name, model);
         }
       }
-    } catch (Exception e) {
+    } catch (RuntimeException e) {
       LOG.warnf("capture retention failed, retried in an hour: %s", e.getMessage());
     }
   }

@@ -2,6 +2,7 @@ package dev.ferry.hub.capture;
 
 import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.api.ErrorCode;
+import dev.ferry.hub.db.Database;
 import dev.ferry.hub.identity.BasicCredentials;
 import dev.ferry.hub.identity.DeviceAccess;
 import dev.ferry.protocol.capture.CaptureReceipt;
@@ -15,7 +16,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import java.io.IOException;
+import java.time.Clock;
 
 /**
  * Where an enrolled device uploads captured samples, authenticated as itself with HTTP Basic {@code
@@ -24,17 +25,23 @@ import java.io.IOException;
 @Path("/api/v1/devices/{id}/captures")
 @PermitAll
 public class CaptureUploadResource {
-  private final Captures captures;
+  private final CaptureIntake intake;
   private final DeviceAccess access;
+  private final Database db;
+  private final Clock clock;
   private final JsonCodec codec = new JsonCodec();
 
-  CaptureUploadResource(Captures captures, DeviceAccess access) {
-    this.captures = captures;
+  CaptureUploadResource(CaptureIntake intake, DeviceAccess access, Database db, Clock clock) {
+    this.intake = intake;
     this.access = access;
+    this.db = db;
+    this.clock = clock;
   }
 
   /**
-   * Stores a chunk of samples once per (device, sample id).
+   * Stores a chunk of samples once per (device, sample id), all or none: 422 {@code UNPROCESSABLE}
+   * with {@code details.refused} (the sample ids) when a sample is not for a model version the
+   * device is assigned with capture on, or is beyond the policy's caps or the hub's limits.
    *
    * @param id the device
    * @param authorization the {@code Authorization} header
@@ -45,10 +52,10 @@ public class CaptureUploadResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
   public CaptureReceipt upload(
-      @PathParam("id") String id, @HeaderParam("Authorization") String authorization, byte[] body)
-      throws IOException {
+      @PathParam("id") String id, @HeaderParam("Authorization") String authorization, byte[] body) {
     authenticate(id, authorization);
-    return captures.receive(id, codec.decode(body, CaptureUpload.class));
+    CaptureUpload upload = codec.decode(body, CaptureUpload.class);
+    return db.transaction(c -> intake.receive(c, id, upload, clock.instant()));
   }
 
   private void authenticate(String id, String authorization) {

@@ -1,200 +1,194 @@
 package dev.ferry.hub.capture;
 
+import dev.ferry.hub.db.Database;
+import dev.ferry.hub.db.Jdbc;
 import dev.ferry.hub.registry.ArtifactStore;
 import dev.ferry.protocol.capture.CapturePolicy;
-import dev.ferry.protocol.capture.CaptureReceipt;
-import dev.ferry.protocol.capture.CaptureSample;
-import dev.ferry.protocol.capture.CaptureUpload;
-import dev.ferry.protocol.files.AtomicFiles;
-import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.release.ModelNames;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.function.Function;
 
 /**
- * The hub's capture feature without HTTP: stores uploads once per (device, sample), packs a model
- * version's day into a dataset artifact in the registry, and lists the datasets packed.
+ * The hub's datasets, in the database every replica shares: packs a model version's day of samples
+ * into dataset artifacts in the registry (one replica per day at a time), lists them, and deletes
+ * those past retention with their samples.
  */
 public final class Captures {
   /** The most samples one dataset holds; a busier day is packed in parts. */
   static final int MAX_SAMPLES_PER_DATASET = 2000;
 
-  private final CaptureInbox inbox;
-  private final Path datasets;
+  /** The most bytes of tensors one dataset holds, bar a single larger sample. */
+  static final long MAX_BYTES_PER_DATASET = 256L << 20;
+
+  private static final String CREATE_DAY =
+      "INSERT INTO capture_day (model, version, utc_day) VALUES (?, ?, ?) ON CONFLICT DO NOTHING";
+  private static final String LOCK_DAY =
+      "SELECT utc_day FROM capture_day WHERE model = ? AND version = ? AND utc_day = ?"
+          + " FOR UPDATE";
+
+  private final Database db;
   private final DatasetPacker packer = new DatasetPacker();
   private final DatasetPush push;
   private final ArtifactStore store;
   private final Clock clock;
-  private final JsonCodec codec = new JsonCodec();
+  private final Function<CaptureDay, CapturePolicy> policies;
 
   /**
-   * @param root the capture folder, {@code <data-dir>/captures}
+   * @param db the database
    * @param store the registry datasets go to
-   * @param clock the clock of creation times
+   * @param clock the clock of creation times and retention
+   * @param policies the policy to annotate a day's datasets with; null when none
    */
-  public Captures(Path root, ArtifactStore store, Clock clock) {
-    this.inbox = new CaptureInbox(root.resolve("inbox"));
-    this.datasets = root.resolve("datasets");
+  public Captures(
+      Database db, ArtifactStore store, Clock clock, Function<CaptureDay, CapturePolicy> policies) {
+    this.db = db;
     this.push = new DatasetPush(store);
     this.store = store;
     this.clock = clock;
+    this.policies = policies;
   }
 
   /**
-   * Stores an upload from an authenticated device.
+   * Packs the waiting samples of a model version and day into datasets and pushes them. Waits while
+   * another replica packs that day, then packs what it left (usually nothing).
    *
-   * @param deviceId the device, as authenticated
-   * @param upload the samples
-   * @return the ids stored, new or before
-   */
-  public CaptureReceipt receive(String deviceId, CaptureUpload upload) throws IOException {
-    List<String> stored = new ArrayList<>();
-    for (CaptureSample sample : upload.samples()) {
-      inbox.store(deviceId, sample);
-      stored.add(sample.id());
-    }
-    return new CaptureReceipt(stored);
-  }
-
-  /**
-   * Packs the waiting samples of a model version and day into datasets and pushes them.
-   *
-   * @param model the model
-   * @param version the version
-   * @param day the UTC day
-   * @param policy the policy in force, for the annotations; null when unknown
    * @return the datasets made; empty when nothing waited
    */
-  public List<DatasetSummary> pack(
-      String model, String version, LocalDate day, CapturePolicy policy) throws IOException {
-    checkNames(model, version);
-    List<StoredSample> waiting = inbox.waiting(model, version, day);
+  public List<DatasetSummary> pack(String model, String version, LocalDate day) {
+    return pack(new CaptureDay(model, version, day), false).orElseThrow();
+  }
+
+  /**
+   * Packs every model version's days before {@code today} that have samples waiting, skipping a day
+   * another replica is packing now.
+   *
+   * @return the datasets made
+   */
+  public List<DatasetSummary> packFinished(LocalDate today) {
+    return db.transaction(c -> SampleRows.waitingDays(c, today)).stream()
+        .flatMap(day -> pack(day, true).stream().flatMap(List::stream))
+        .toList();
+  }
+
+  /** Packs a day holding its lease row; empty when {@code skipLocked} and another holds it. */
+  private Optional<List<DatasetSummary>> pack(CaptureDay day, boolean skipLocked) {
+    db.transaction(c -> Jdbc.update(c, CREATE_DAY, day.model(), day.version(), date(day)));
+    return db.transaction(
+        c -> {
+          String lock = LOCK_DAY + (skipLocked ? " SKIP LOCKED" : "");
+          if (Jdbc.query(c, lock, row -> 1, day.model(), day.version(), date(day)).isEmpty()) {
+            return Optional.empty();
+          }
+          return Optional.of(packLocked(c, day));
+        });
+  }
+
+  private List<DatasetSummary> packLocked(Connection c, CaptureDay day) throws SQLException {
     List<DatasetSummary> made = new ArrayList<>();
-    int part = existingParts(model, version, day) + 1;
-    for (int from = 0; from < waiting.size(); from += MAX_SAMPLES_PER_DATASET, part++) {
-      List<StoredSample> chunk =
-          waiting.subList(from, Math.min(waiting.size(), from + MAX_SAMPLES_PER_DATASET));
-      made.add(record(model, version, packer.pack(model, version, day, part, chunk, policy)));
-      inbox.packed(chunk);
+    int part = DatasetRows.lastPart(c, day) + 1;
+    List<StoredSample> chunk;
+    while (!(chunk = waiting(c, day)).isEmpty()) {
+      Dataset dataset =
+          packer.pack(day.model(), day.version(), day.day(), part++, chunk, policies.apply(day));
+      DatasetSummary summary = pushed(day.model(), dataset);
+      DatasetRows.insert(c, day, summary);
+      SampleRows.packed(c, chunk, dataset.name());
+      made.add(summary);
     }
     return made;
   }
 
-  private DatasetSummary record(String model, String version, Dataset dataset) throws IOException {
-    Digest digest = push.push(model, dataset);
-    DatasetSummary summary =
-        new DatasetSummary(
-            dataset.name(),
-            store.registry() + "/" + push.repositoryOf(model) + ":" + dataset.name(),
-            digest.toString(),
-            dataset.samples(),
-            dataset.devices(),
-            dataset.from(),
-            dataset.to(),
-            clock.instant());
-    Path file = dir(model, version).resolve(dataset.name() + ".json");
-    Files.createDirectories(file.getParent());
-    AtomicFiles.write(file, codec.encode(summary));
-    return summary;
+  private static List<StoredSample> waiting(Connection c, CaptureDay day) throws SQLException {
+    return SampleRows.waiting(c, day, MAX_SAMPLES_PER_DATASET, MAX_BYTES_PER_DATASET);
   }
 
-  /**
-   * The datasets of a model version, oldest first.
-   *
-   * @param model the model
-   * @param version the version
-   * @return their summaries
-   */
-  public List<DatasetSummary> list(String model, String version) throws IOException {
-    Path dir = dir(model, version);
-    if (!Files.isDirectory(dir)) {
-      return List.of();
-    }
-    try (Stream<Path> files = Files.list(dir)) {
-      List<DatasetSummary> all = new ArrayList<>();
-      for (Path file : files.filter(f -> f.toString().endsWith(".json")).toList()) {
-        all.add(codec.decode(Files.readAllBytes(file), DatasetSummary.class));
-      }
-      all.sort(Comparator.comparing(DatasetSummary::createdAt).thenComparing(DatasetSummary::name));
-      return all;
+  private DatasetSummary pushed(String model, Dataset dataset) {
+    try {
+      Digest digest = push.push(model, dataset);
+      return new DatasetSummary(
+          dataset.name(),
+          store.registry() + "/" + push.repositoryOf(model) + ":" + dataset.name(),
+          digest.toString(),
+          dataset.samples(),
+          dataset.devices(),
+          dataset.from(),
+          dataset.to(),
+          clock.instant());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot push dataset " + dataset.name(), e);
     }
   }
 
-  /**
-   * One dataset of a model version.
-   *
-   * @param model the model
-   * @param version the version
-   * @param name the dataset name
-   * @return its summary, if it exists
-   */
-  public Optional<DatasetSummary> find(String model, String version, String name)
-      throws IOException {
+  /** The datasets of a model version, oldest first. */
+  public List<DatasetSummary> list(String model, String version) {
+    checkNames(model, version);
+    return db.transaction(c -> DatasetRows.list(c, model, version));
+  }
+
+  /** One dataset of a model version. */
+  public Optional<DatasetSummary> find(String model, String version, String name) {
     return list(model, version).stream().filter(d -> d.name().equals(name)).findFirst();
   }
 
   /**
-   * Deletes a model's datasets packed longer ago than the retention, from the registry and the
-   * listing; keeps every other.
+   * Deletes a model's datasets packed longer ago than the retention — the manifest and its blobs
+   * from the registry, the listing, the samples' rows — and nothing else. Replicas split the work:
+   * each dataset row is claimed with {@code SKIP LOCKED}. A failure stops the run; what was deleted
+   * before it stays deleted.
    *
-   * @param model the model
-   * @param retention how long a dataset is kept
    * @return the names of the datasets deleted
    */
-  public List<String> expire(String model, java.time.Duration retention) throws IOException {
+  public List<String> expire(String model, Duration retention) {
     ModelNames.requireName(model, "model");
-    Path modelDir = datasets.resolve(model);
-    if (!Files.isDirectory(modelDir)) {
-      return List.of();
-    }
-    java.time.Instant cutoff = clock.instant().minus(retention);
     List<String> deleted = new ArrayList<>();
-    try (Stream<Path> versions = Files.list(modelDir)) {
-      for (Path version : versions.toList()) {
-        for (DatasetSummary dataset : list(model, version.getFileName().toString())) {
-          if (!dataset.createdAt().isAfter(cutoff)) {
-            delete(model, version, dataset);
-            deleted.add(dataset.name());
-          }
-        }
-      }
+    Optional<String> next;
+    while ((next = expireOne(model, clock.instant().minus(retention))).isPresent()) {
+      deleted.add(next.get());
     }
     return deleted;
   }
 
-  private void delete(String model, Path versionDir, DatasetSummary dataset) throws IOException {
-    store.deleteManifest(push.repositoryOf(model), dataset.name(), Digest.parse(dataset.digest()));
-    Files.delete(versionDir.resolve(dataset.name() + ".json"));
+  /** Deletes one expired dataset in its own transaction, so one failure undoes no other. */
+  private Optional<String> expireOne(String model, java.time.Instant cutoff) {
+    return db.transaction(
+        c -> {
+          Optional<DatasetSummary> expired = DatasetRows.expired(c, model, cutoff);
+          if (expired.isPresent()) {
+            delete(c, model, expired.get());
+          }
+          return expired.map(DatasetSummary::name);
+        });
+  }
+
+  private void delete(Connection c, String model, DatasetSummary dataset) throws SQLException {
+    try {
+      store.deleteManifest(
+          push.repositoryOf(model), dataset.name(), Digest.parse(dataset.digest()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot delete dataset " + dataset.name(), e);
+    }
+    DatasetRows.delete(c, model, dataset.name());
+    SampleRows.deleteDataset(c, model, dataset.name());
   }
 
   /** The models that have datasets. */
-  public List<String> models() throws IOException {
-    if (!Files.isDirectory(datasets)) {
-      return List.of();
-    }
-    try (Stream<Path> models = Files.list(datasets)) {
-      return models.map(m -> m.getFileName().toString()).sorted().toList();
-    }
+  public List<String> models() {
+    return db.transaction(DatasetRows::models);
   }
 
-  private int existingParts(String model, String version, LocalDate day) throws IOException {
-    String prefix = DatasetPacker.name(version, day, 1);
-    return (int) list(model, version).stream().filter(d -> d.name().startsWith(prefix)).count();
-  }
-
-  /** The folder of a version's dataset records; the names are checked, so no path escapes. */
-  private Path dir(String model, String version) {
-    checkNames(model, version);
-    return datasets.resolve(model).resolve(version);
+  private static Date date(CaptureDay day) {
+    return Date.valueOf(day.day());
   }
 
   private static void checkNames(String model, String version) {

@@ -63,7 +63,9 @@ public interface ArtifactStore {
   Digest putReferrer(String repository, Manifest referrer) throws IOException;
 
   /**
-   * Deletes a tagged manifest.
+   * Deletes a tagged manifest, and with it the blobs only it held where the store can tell (the
+   * embedded registry; an external one frees them in its garbage collection). Deleting one already
+   * gone is no error.
    *
    * @param repository the repository
    * @param tag its tag

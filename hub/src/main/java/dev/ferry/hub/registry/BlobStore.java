@@ -13,8 +13,10 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The embedded registry's content-addressed filesystem store.
@@ -94,8 +96,10 @@ public final class BlobStore {
   private Descriptor commitBlob(String repository, String mediaType, IncomingBlob blob)
       throws IOException {
     Descriptor descriptor = Descriptor.of(mediaType, blob.digest(), blob.size());
-    commit(blob);
-    AtomicFiles.touch(link(repository, "_blobs", blob.digest()));
+    synchronized (this) {
+      commit(blob);
+      AtomicFiles.touch(link(repository, "_blobs", blob.digest()));
+    }
     return descriptor;
   }
 
@@ -126,8 +130,8 @@ public final class BlobStore {
    * @throws IllegalArgumentException if the manifest is malformed, of another media type, or names
    *     content the repository does not hold
    */
-  public Digest putManifest(String repository, String tagOrNull, String mediaType, byte[] bytes)
-      throws IOException {
+  public synchronized Digest putManifest(
+      String repository, String tagOrNull, String mediaType, byte[] bytes) throws IOException {
     Names.requireRepository(repository);
     if (tagOrNull != null) {
       Names.requireTag(tagOrNull);
@@ -204,6 +208,35 @@ public final class BlobStore {
     Names.requireRepository(repository);
     Names.requireTag(tag);
     return Files.deleteIfExists(tagPath(repository, tag));
+  }
+
+  /**
+   * Deletes a manifest from {@code repository}: the tags pointing at it, its link, the links of the
+   * blobs it names that no other manifest of the repository names, and then every such file that no
+   * repository holds any more. Content another repository or manifest holds stays.
+   *
+   * @return whether the repository held the manifest
+   */
+  public synchronized boolean deleteManifest(String repository, Digest digest) throws IOException {
+    Optional<StoredManifest> stored = manifest(repository, digest.toString());
+    if (stored.isEmpty()) {
+      return false;
+    }
+    ParsedManifest parsed =
+        ParsedManifest.parse(stored.get().mediaType(), Files.readAllBytes(stored.get().file()));
+    Path repo = repositories.resolve(repository);
+    RepositoryLinks.untag(repo.resolve("_tags"), digest);
+    Files.delete(link(repository, "_manifests", digest));
+    Set<Digest> candidates = new HashSet<>(parsed.blobs());
+    candidates.removeAll(RepositoryLinks.namedBy(repo.resolve("_manifests"), this::blob));
+    for (Digest blob : candidates) {
+      Files.deleteIfExists(link(repository, "_blobs", blob));
+    }
+    candidates.add(digest);
+    for (Digest orphan : RepositoryLinks.unheld(repositories, candidates)) {
+      Files.deleteIfExists(blobPath(orphan));
+    }
+    return true;
   }
 
   /** Whether anything was ever put into {@code repository}. */

@@ -53,9 +53,9 @@ public final class EmbeddedRegistry implements ArtifactStore {
         repository, null, MediaTypes.OCI_MANIFEST, new JsonCodec().encode(referrer));
   }
 
-  /** Removes the tag; the blobs stay on disk until the blob store collects unreferenced blobs. */
+  /** Removes the manifest, its tags, and the blobs nothing else holds any more. */
   @Override
   public void deleteManifest(String repository, String tag, Digest digest) throws IOException {
-    store.deleteTag(repository, tag);
+    store.deleteManifest(repository, digest);
   }
 }

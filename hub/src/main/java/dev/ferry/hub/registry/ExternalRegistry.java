@@ -2,6 +2,7 @@ package dev.ferry.hub.registry;
 
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.oci.Manifest;
+import dev.ferry.protocol.registry.NotFoundException;
 import dev.ferry.protocol.registry.RegistryClient;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -54,8 +55,17 @@ public final class ExternalRegistry implements ArtifactStore {
     return client.pushReferrer(repository, referrer);
   }
 
+  /**
+   * Deletes the manifest through the registry API (Distribution answers 405 unless {@code
+   * REGISTRY_STORAGE_DELETE_ENABLED=true}); one already gone counts as deleted. The registry frees
+   * the blobs' space only in its own garbage collection.
+   */
   @Override
   public void deleteManifest(String repository, String tag, Digest digest) throws IOException {
-    client.deleteManifest(repository, digest);
+    try {
+      client.deleteManifest(repository, digest);
+    } catch (NotFoundException e) {
+      // deleted before: by another replica, or by hand
+    }
   }
 }

@@ -1,6 +1,5 @@
 package dev.ferry.hub.rollout;
 
-import dev.ferry.hub.capture.CapturePolicies;
 import dev.ferry.hub.config.HubConfig;
 import dev.ferry.hub.db.Database;
 import dev.ferry.hub.db.Jdbc;
@@ -13,7 +12,6 @@ import dev.ferry.protocol.device.ModelAssignment;
 import dev.ferry.protocol.device.Topic;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Digest;
-import dev.ferry.protocol.release.ReleaseStatement;
 import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Signer;
@@ -57,9 +55,13 @@ public class DesiredStates {
   private static final String LOCK =
       "SELECT device_id, sequence FROM desired_state WHERE device_id IN ";
   private static final String ASSIGNMENTS =
-      "SELECT a.device_id, a.model, r.repository, r.manifest_digest, r.statement"
+      "SELECT a.device_id, a.model, r.repository, r.manifest_digest, r.statement,"
+          + " COALESCE(pr.policy, pv.policy)"
           + " FROM assignment a"
           + " JOIN model_release r ON r.model = a.model AND r.version = a.version"
+          + " LEFT JOIN capture_policy_rollout pr ON pr.rollout_id = a.rollout_id"
+          + " LEFT JOIN capture_policy_version pv"
+          + " ON pv.model = a.model AND pv.version = a.version"
           + " WHERE a.device_id IN ";
   private static final String STORE =
       "UPDATE desired_state SET sequence = ?, issued_at = ?, expires_at = ?, envelope = ?,"
@@ -71,7 +73,6 @@ public class DesiredStates {
   @Inject HubKeys keys;
   @Inject HubMqtt mqtt;
   @Inject Database db;
-  @Inject CapturePolicies capturePolicies;
 
   /**
    * A signed desired state.
@@ -244,8 +245,9 @@ public class DesiredStates {
   private Map<String, List<ModelAssignment>> assignments(Connection c, List<String> devices)
       throws SQLException {
     Map<String, List<ModelAssignment>> models = new HashMap<>();
-    // a release's statement is the same for every device it goes to: decoded once
+    // a release's statement and a policy are the same for every device they go to: decoded once
     Map<String, Envelope> statements = new HashMap<>();
+    Map<String, CapturePolicy> policies = new HashMap<>();
     String sql = ASSIGNMENTS + Jdbc.in(devices.size()) + " ORDER BY a.device_id, a.model";
     for (Assigned row : Jdbc.query(c, sql, Assigned::read, devices)) {
       Envelope release = statements.computeIfAbsent(row.statement(), this::envelope);
@@ -257,25 +259,37 @@ public class DesiredStates {
                   row.repository(),
                   Digest.parse(row.digest()),
                   release,
-                  capturePolicy(row.model(), release)));
+                  row.policy() == null
+                      ? null
+                      : policies.computeIfAbsent(row.policy(), this::policy)));
     }
     return models;
   }
 
-  /** A model assigned to a device, with its release's repository, digest and statement. */
+  /**
+   * A model assigned to a device, with its release's repository, digest and statement, and the
+   * capture policy in force (the assigning rollout's, else the version's; null for capture off).
+   */
   private record Assigned(
-      String device, String model, String repository, String digest, String statement) {
+      String device,
+      String model,
+      String repository,
+      String digest,
+      String statement,
+      String policy) {
     static Assigned read(ResultSet row) throws SQLException {
       return new Assigned(
-          row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5));
+          row.getString(1),
+          row.getString(2),
+          row.getString(3),
+          row.getString(4),
+          row.getString(5),
+          row.getString(6));
     }
   }
 
-  /** The capture policy of the release's version; null (capture off) when none is set. */
-  private CapturePolicy capturePolicy(String model, Envelope release) {
-    String version =
-        codec.decode(release.payloadBytes(), ReleaseStatement.class).predicate().version();
-    return capturePolicies.of(model, version).orElse(null);
+  private CapturePolicy policy(String json) {
+    return codec.decode(json.getBytes(StandardCharsets.UTF_8), CapturePolicy.class);
   }
 
   private Envelope envelope(String json) {

@@ -2,69 +2,104 @@ package dev.ferry.hub.capture;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.hub.HubTestProfile;
+import dev.ferry.hub.db.Database;
+import dev.ferry.hub.db.Jdbc;
 import dev.ferry.hub.registry.ArtifactStore;
 import dev.ferry.protocol.capture.CapturePolicy;
 import dev.ferry.protocol.capture.CaptureSample;
-import dev.ferry.protocol.capture.CaptureUpload;
 import dev.ferry.protocol.capture.CapturedTensor;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.oci.Manifest;
 import dev.ferry.protocol.oci.MediaTypes;
 import dev.ferry.protocol.release.Datatype;
-import java.io.IOException;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
+/**
+ * Packing, listing and expiring datasets over the hub's database. Each test has a model of its own;
+ * a second {@link Captures} over the same database plays another replica.
+ */
+@QuarkusTest
+@TestProfile(HubTestProfile.class)
 class CapturesTest {
   private static final Instant T0 = Instant.parse("2026-05-04T08:00:00Z");
   private static final LocalDate DAY = LocalDate.parse("2026-05-04");
+  private static final AtomicInteger MODELS = new AtomicInteger();
 
-  @TempDir Path dir;
+  @Inject Database db;
   private final MemoryRegistry registry = new MemoryRegistry();
   private final JsonCodec codec = new JsonCodec();
+  private final String det =
+      "det-" + ProcessHandle.current().pid() + "-" + MODELS.incrementAndGet();
+
+  @BeforeEach
+  void empty() {
+    db.transaction(
+        c -> {
+          for (String table : List.of("capture_sample", "capture_dataset", "capture_day")) {
+            Jdbc.update(c, "DELETE FROM " + table);
+          }
+          return null;
+        });
+  }
 
   @Test
-  void pack_pushesADatasetWithAnIndexAndNpyTensorsAndListsIt() throws IOException {
-    Captures captures = captures();
-    captures.receive(
-        "dev-1", new CaptureUpload(List.of(sample("a-1", T0), sample("a-2", T0.plusSeconds(60)))));
-    captures.receive("dev-2", new CaptureUpload(List.of(sample("b-1", T0.plusSeconds(30)))));
+  void pack_pushesADatasetWithAnIndexAndNpyTensorsAndListsIt() {
+    store("dev-1", sample("a-1", T0), sample("a-2", T0.plusSeconds(60)));
+    store("dev-2", sample("b-1", T0.plusSeconds(30)));
+    CapturePolicy policy = CapturePolicy.sampling(0.01, 10, 1 << 20);
 
-    List<DatasetSummary> made =
-        captures.pack("det", "1.0.0", DAY, CapturePolicy.sampling(0.01, 10, 1 << 20));
+    List<DatasetSummary> made = captures(registry, day -> policy).pack(det, "1.0.0", DAY);
 
     assertEquals(1, made.size());
     DatasetSummary dataset = made.get(0);
     assertEquals("1.0.0-2026-05-04", dataset.name());
-    assertEquals("hub:8080/models/det/captures:1.0.0-2026-05-04", dataset.reference());
+    assertEquals("hub:8080/models/" + det + "/captures:1.0.0-2026-05-04", dataset.reference());
     assertEquals(3, dataset.samples());
     assertEquals(List.of("dev-1", "dev-2"), dataset.devices());
     assertEquals(T0, dataset.from());
     assertEquals(T0.plusSeconds(60), dataset.to());
-    assertEquals(List.of(dataset), captures.list("det", "1.0.0"));
+    assertEquals(List.of(dataset), captures(registry).list(det, "1.0.0"));
 
     Manifest manifest =
         codec.decode(
-            registry.manifests.get("models/det/captures:" + dataset.name()), Manifest.class);
+            registry.manifests.get("models/" + det + "/captures:" + dataset.name()),
+            Manifest.class);
     assertEquals(DatasetPush.ARTIFACT_TYPE, manifest.artifactType());
-    assertEquals("det", manifest.annotations().get(DatasetPacker.MODEL));
+    assertEquals(det, manifest.annotations().get(DatasetPacker.MODEL));
     assertEquals("dev-1,dev-2", manifest.annotations().get(DatasetPacker.DEVICES));
+    assertEquals(
+        new String(codec.encode(policy), StandardCharsets.UTF_8),
+        manifest.annotations().get(DatasetPacker.POLICY));
     assertEquals(4, manifest.layers().size());
     assertTrue(
         manifest.layers().stream()
@@ -89,56 +124,89 @@ class CapturesTest {
   }
 
   @Test
-  void receive_storesASampleOnceAcrossResendsBeforeAndAfterPacking() throws IOException {
-    Captures captures = captures();
-    CaptureUpload upload = new CaptureUpload(List.of(sample("a-1", T0)));
-    assertEquals(List.of("a-1"), captures.receive("dev-1", upload).stored());
-    assertEquals(List.of("a-1"), captures.receive("dev-1", upload).stored());
-    assertEquals(1, captures.pack("det", "1.0.0", DAY, null).get(0).samples());
-    captures.receive("dev-1", upload);
-    assertEquals(List.of(), captures.pack("det", "1.0.0", DAY, null));
+  void store_keepsASampleOnceAcrossResendsBeforeAndAfterPacking() {
+    assertEquals(List.of(true), store("dev-1", sample("a-1", T0)));
+    assertEquals(List.of(false), store("dev-1", sample("a-1", T0)));
+    assertEquals(1, captures(registry).pack(det, "1.0.0", DAY).get(0).samples());
+    assertEquals(List.of(false), store("dev-1", sample("a-1", T0)));
+    assertEquals(List.of(), captures(registry).pack(det, "1.0.0", DAY));
     // the same id from another device is another sample
-    captures.receive("dev-2", upload);
-    DatasetSummary second = captures.pack("det", "1.0.0", DAY, null).get(0);
+    assertEquals(List.of(true), store("dev-2", sample("a-1", T0)));
+    DatasetSummary second = captures(registry).pack(det, "1.0.0", DAY).get(0);
     assertEquals("1.0.0-2026-05-04-2", second.name());
-    assertEquals(2, captures.list("det", "1.0.0").size());
+    assertEquals(2, captures(registry).list(det, "1.0.0").size());
   }
 
   @Test
-  void expire_deletesTheDatasetsPastRetentionAndNothingElse() throws IOException {
-    MutableClock clock = new MutableClock(T0);
-    Captures captures = new Captures(dir, registry, clock);
-    captures.receive("dev-1", new CaptureUpload(List.of(sample("a-1", T0))));
-    String old = captures.pack("det", "1.0.0", DAY, null).get(0).name();
-    clock.now = T0.plus(java.time.Duration.ofDays(5));
-    captures.receive("dev-1", new CaptureUpload(List.of(sample("a-2", T0.plusSeconds(9)))));
-    String recent = captures.pack("det", "1.0.0", DAY, null).get(0).name();
-    clock.now = T0.plus(java.time.Duration.ofDays(7));
+  void packFinished_packsOnAnotherReplicaWhatOneStoredAndEachDayExactlyOnce() throws Exception {
+    for (int i = 0; i < 40; i++) {
+      store("dev-" + (i % 4), sample("s-" + i, T0.plusSeconds(i)));
+    }
+    store("dev-1", sample("today", Instant.parse("2026-05-05T01:00:00Z")));
+    List<Callable<List<DatasetSummary>>> replicas = new ArrayList<>();
+    for (int r = 0; r < 4; r++) {
+      Captures replica = captures(new MemoryRegistry());
+      replicas.add(() -> replica.packFinished(LocalDate.parse("2026-05-05")));
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    List<DatasetSummary> made = new ArrayList<>();
+    try {
+      for (Future<List<DatasetSummary>> done : pool.invokeAll(replicas)) {
+        done.get().stream().filter(d -> d.reference().contains("/" + det + "/")).forEach(made::add);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
 
-    assertEquals(List.of(old), captures.expire("det", java.time.Duration.ofDays(7)));
+    assertEquals(1, made.size(), made.toString());
+    assertEquals(40, made.get(0).samples());
+    assertEquals(List.of("dev-0", "dev-1", "dev-2", "dev-3"), made.get(0).devices());
+    assertEquals(made, captures(registry).list(det, "1.0.0"));
+  }
+
+  @Test
+  void pack_splitsABusyDayIntoPartsOfAtMostTheSampleLimit() {
+    CaptureSample[] many = new CaptureSample[Captures.MAX_SAMPLES_PER_DATASET + 1];
+    for (int i = 0; i < many.length; i++) {
+      many[i] = sample("m-" + i, T0.plusMillis(i));
+    }
+    store("dev-1", many);
+
+    List<DatasetSummary> made = captures(registry).pack(det, "1.0.0", DAY);
+
+    assertEquals(List.of("1.0.0-2026-05-04", "1.0.0-2026-05-04-2"), names(made));
     assertEquals(
-        List.of(recent), captures.list("det", "1.0.0").stream().map(d -> d.name()).toList());
-    assertEquals(java.util.Set.of("models/det/captures:" + recent), registry.manifests.keySet());
-    assertEquals(List.of(), captures.expire("det", java.time.Duration.ofDays(7)));
-    assertEquals(List.of(), captures.expire("other", java.time.Duration.ofDays(7)));
+        List.of(Captures.MAX_SAMPLES_PER_DATASET, 1), made.stream().map(d -> d.samples()).toList());
   }
 
   @Test
-  void receive_refusesAMalformedUploadWithItsReasonAndKeepsWhatWasStored() throws IOException {
-    Captures captures = captures();
-    captures.receive("dev-1", new CaptureUpload(List.of(sample("a-1", T0))));
-    String shortData =
-        new String(
-                codec.encode(new CaptureUpload(List.of(sample("a-2", T0)))), StandardCharsets.UTF_8)
-            .replace(Base64.getEncoder().encodeToString(floats(1.5f, -2f, 3.25f)), "AAAA");
+  void expire_deletesTheDatasetsPastRetentionWithTheirSamplesAndNothingElse() {
+    MutableClock clock = new MutableClock(T0);
+    Captures captures = new Captures(db, registry, clock, day -> null);
+    store("dev-1", sample("a-1", T0));
+    String old = captures.pack(det, "1.0.0", DAY).get(0).name();
+    clock.now = T0.plus(Duration.ofDays(5));
+    store("dev-1", sample("a-2", T0.plusSeconds(9)));
+    String recent = captures.pack(det, "1.0.0", DAY).get(0).name();
+    clock.now = T0.plus(Duration.ofDays(7));
+
+    assertEquals(List.of(old), captures.expire(det, Duration.ofDays(7)));
+    assertEquals(List.of(recent), names(captures.list(det, "1.0.0")));
+    assertEquals(Set.of("models/" + det + "/captures:" + recent), registry.manifests.keySet());
+    assertEquals(List.of(), captures.expire(det, Duration.ofDays(7)));
+    assertEquals(List.of(), captures.expire("other", Duration.ofDays(7)));
+    // the expired dataset's sample rows went with it; the recent one's stay (a resend is no-op)
+    assertEquals(List.of(true, false), store("dev-1", sample("a-1", T0), sample("a-2", T0)));
+    // numbering goes on after the highest part left, not the count of parts
+    assertEquals(List.of("1.0.0-2026-05-04-3"), names(captures.pack(det, "1.0.0", DAY)));
+  }
+
+  @Test
+  void list_refusesAVersionThatIsNoVersion() {
     var error =
         org.junit.jupiter.api.Assertions.assertThrows(
-            dev.ferry.protocol.json.MalformedMessageException.class,
-            () -> codec.decode(shortData.getBytes(StandardCharsets.UTF_8), CaptureUpload.class));
-    assertEquals(
-        "ferry.capture/v1: samples[0].tensors[0].data must hold 12 bytes for FP32[1, 3], got 3",
-        error.getMessage());
-    assertEquals(1, captures.pack("det", "1.0.0", DAY, null).get(0).samples());
+            dev.ferry.protocol.json.FieldException.class, () -> captures(registry).list(det, ".."));
+    assertEquals("version must be a semantic version such as 1.4.0, got '..'", error.getMessage());
   }
 
   @Test
@@ -153,25 +221,38 @@ class CapturesTest {
     String header = new String(NpyFile.of(tensor), 10, 118, StandardCharsets.US_ASCII);
     assertTrue(
         header.startsWith("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }"), header);
+    assertFalse(header.contains("fortran_order': True"));
   }
 
-  @Test
-  void list_refusesAVersionThatWouldLeaveTheCaptureFolder() {
-    var error =
-        org.junit.jupiter.api.Assertions.assertThrows(
-            dev.ferry.protocol.json.FieldException.class, () -> captures().list("det", ".."));
-    assertEquals("version must be a semantic version such as 1.4.0, got '..'", error.getMessage());
+  private List<Boolean> store(String device, CaptureSample... samples) {
+    return db.transaction(
+        c -> {
+          List<Boolean> stored = new ArrayList<>();
+          for (CaptureSample sample : samples) {
+            stored.add(SampleRows.insert(c, device, sample, T0));
+          }
+          return stored;
+        });
   }
 
-  private Captures captures() {
-    return new Captures(dir, registry, Clock.fixed(T0.plusSeconds(86_400), ZoneOffset.UTC));
+  private Captures captures(ArtifactStore store) {
+    return captures(store, day -> null);
   }
 
-  private static CaptureSample sample(String id, Instant at) {
+  private Captures captures(
+      ArtifactStore store, java.util.function.Function<CaptureDay, CapturePolicy> policies) {
+    return new Captures(db, store, Clock.fixed(T0.plusSeconds(86_400), ZoneOffset.UTC), policies);
+  }
+
+  private static List<String> names(List<DatasetSummary> datasets) {
+    return datasets.stream().map(DatasetSummary::name).toList();
+  }
+
+  private CaptureSample sample(String id, Instant at) {
     String data = Base64.getEncoder().encodeToString(floats(1.5f, -2f, 3.25f));
     return new CaptureSample(
         id,
-        "det",
+        det,
         "1.0.0",
         at,
         false,
@@ -186,8 +267,8 @@ class CapturesTest {
 
   /** A registry in memory: blobs by digest, manifests by repository:tag. */
   private static final class MemoryRegistry implements ArtifactStore {
-    final Map<Digest, byte[]> blobs = new HashMap<>();
-    final Map<String, byte[]> manifests = new HashMap<>();
+    final Map<Digest, byte[]> blobs = new ConcurrentHashMap<>();
+    final Map<String, byte[]> manifests = new ConcurrentHashMap<>();
 
     @Override
     public String registry() {

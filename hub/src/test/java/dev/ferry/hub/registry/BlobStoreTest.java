@@ -152,6 +152,32 @@ class BlobStoreTest {
   }
 
   @Test
+  void deleteManifest_removesItsTagsAndTheBlobsNothingElseHolds() throws IOException {
+    Artifacts.Stored first = Artifacts.model(store, "models/a/captures", "d1", 100, 1);
+    Artifacts.Stored second = Artifacts.model(store, "models/a/captures", "d2", 100, 2);
+    Artifacts.model(store, "models/b", "1.0.0", 100, 1);
+    Digest config = Digest.of(utf8("{\"descriptor\":{\"name\":\"m\"}}"));
+
+    assertTrue(store.deleteManifest("models/a/captures", first.digest()));
+    assertEquals(Optional.empty(), store.manifest("models/a/captures", "d1"));
+    assertEquals(Optional.empty(), store.manifest("models/a/captures", first.digest().toString()));
+    assertEquals(Optional.empty(), store.blob(first.digest()));
+    // its weights are the same bytes as models/b's: that repository keeps the file
+    assertEquals(Optional.empty(), store.blob("models/a/captures", first.model().digest()));
+    assertTrue(store.blob("models/b", first.model().digest()).isPresent());
+    // the config is named by the second manifest too
+    assertTrue(store.blob("models/a/captures", config).isPresent());
+
+    assertTrue(store.deleteManifest("models/a/captures", second.digest()));
+    assertEquals(Optional.empty(), store.blob(second.model().digest()));
+    assertEquals(Optional.empty(), store.blob(second.digest()));
+    assertEquals(Optional.empty(), store.blob("models/a/captures", config));
+    assertTrue(store.blob("models/b", config).isPresent());
+    assertEquals(List.of(), list("repositories/models/a/captures/_tags"));
+    assertFalse(store.deleteManifest("models/a/captures", second.digest()));
+  }
+
+  @Test
   void putManifest_refusesAManifestNamingABlobTheRepositoryLacks() throws IOException {
     Descriptor config = store.putBlob("models/other", MediaTypes.MODEL_CONFIG, utf8("{}"));
     byte[] bytes =

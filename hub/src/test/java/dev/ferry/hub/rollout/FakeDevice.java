@@ -71,6 +71,14 @@ final class FakeDevice implements AutoCloseable {
     }
   }
 
+  /** HTTP Basic credentials as the agent sends them to the hub: {@code <id>:<MQTT password>}. */
+  String basic() {
+    String pair = id + ":" + enrolled.password();
+    return "Basic "
+        + java.util.Base64.getEncoder()
+            .encodeToString(pair.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   /** The next desired state, verified against the trust root; fails after 10 s without one. */
   DesiredState next(TrustRoot root) throws InterruptedException {
     byte[] payload = desired.poll(10, TimeUnit.SECONDS);

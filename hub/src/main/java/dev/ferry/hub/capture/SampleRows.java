@@ -1,0 +1,134 @@
+package dev.ferry.hub.capture;
+
+import dev.ferry.hub.db.Jdbc;
+import dev.ferry.protocol.capture.CaptureSample;
+import dev.ferry.protocol.json.JsonCodec;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Date;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The {@code capture_sample} table: one row per (device, sample id), the sample's JSON until it is
+ * packed, the row alone after that (for dedup and the caps) until its dataset expires.
+ */
+final class SampleRows {
+  private static final JsonCodec CODEC = new JsonCodec();
+  private static final String INSERT =
+      "INSERT INTO capture_sample (device_id, sample_id, model, version, utc_day, captured_at,"
+          + " received_at, bytes, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+  private static final String KNOWN =
+      "SELECT sample_id FROM capture_sample WHERE device_id = ? AND sample_id IN ";
+  private static final String WAITING_DAYS =
+      "SELECT DISTINCT model, version, utc_day FROM capture_sample"
+          + " WHERE body IS NOT NULL AND utc_day < ? ORDER BY utc_day, model, version";
+  private static final String WAITING =
+      "SELECT device_id, bytes, body FROM capture_sample"
+          + " WHERE model = ? AND version = ? AND utc_day = ? AND body IS NOT NULL"
+          + " ORDER BY captured_at, device_id, sample_id";
+  private static final String PACKED =
+      "UPDATE capture_sample SET body = NULL, dataset = ? WHERE device_id = ? AND sample_id = ?";
+  private static final String DELETE = "DELETE FROM capture_sample WHERE model = ? AND dataset = ?";
+  private static final String COUNT =
+      "SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM capture_sample"
+          + " WHERE device_id = ? AND model = ? AND captured_at >= ? AND captured_at < ?";
+
+  private SampleRows() {}
+
+  /** Stores a sample unless the device sent it before; true when it was new. */
+  static boolean insert(Connection c, String deviceId, CaptureSample sample, Instant now)
+      throws SQLException {
+    LocalDate day = DatasetPacker.dayOf(sample.capturedAt());
+    String body = new String(CODEC.encode(sample), StandardCharsets.UTF_8);
+    return Jdbc.update(
+            c,
+            INSERT,
+            deviceId,
+            sample.id(),
+            sample.model(),
+            sample.version(),
+            Date.valueOf(day),
+            sample.capturedAt(),
+            now,
+            sample.size(),
+            body)
+        == 1;
+  }
+
+  /** The ids among {@code ids} that the device sent before. */
+  static Set<String> known(Connection c, String deviceId, Collection<String> ids)
+      throws SQLException {
+    String sql = KNOWN + Jdbc.in(ids.size());
+    return new HashSet<>(Jdbc.query(c, sql, row -> row.getString(1), deviceId, ids));
+  }
+
+  /** The model versions and days before {@code today} with samples waiting to be packed. */
+  static List<CaptureDay> waitingDays(Connection c, LocalDate today) throws SQLException {
+    return Jdbc.query(c, WAITING_DAYS, CaptureDay::read, Date.valueOf(today));
+  }
+
+  /**
+   * The oldest samples waiting for a model version and day: at most {@code maxSamples}, and no more
+   * than {@code maxBytes} of tensors unless a single sample is larger. Rows are read as they come,
+   * so a busy day is never loaded whole.
+   */
+  static List<StoredSample> waiting(Connection c, CaptureDay day, int maxSamples, long maxBytes)
+      throws SQLException {
+    try (PreparedStatement query = c.prepareStatement(WAITING)) {
+      query.setFetchSize(64);
+      query.setMaxRows(maxSamples);
+      query.setString(1, day.model());
+      query.setString(2, day.version());
+      query.setDate(3, Date.valueOf(day.day()));
+      try (ResultSet rows = query.executeQuery()) {
+        return read(rows, maxBytes);
+      }
+    }
+  }
+
+  private static List<StoredSample> read(ResultSet rows, long maxBytes) throws SQLException {
+    List<StoredSample> samples = new ArrayList<>();
+    long bytes = 0;
+    while (rows.next() && (samples.isEmpty() || bytes + rows.getLong(2) <= maxBytes)) {
+      bytes += rows.getLong(2);
+      byte[] body = rows.getString(3).getBytes(StandardCharsets.UTF_8);
+      samples.add(new StoredSample(rows.getString(1), CODEC.decode(body, CaptureSample.class)));
+    }
+    return samples;
+  }
+
+  /** Drops the packed samples' content and names the dataset they went into. */
+  static void packed(Connection c, List<StoredSample> samples, String dataset) throws SQLException {
+    List<List<Object>> rows = new ArrayList<>();
+    samples.forEach(s -> rows.add(List.of(dataset, s.deviceId(), s.sample().id())));
+    Jdbc.batch(c, PACKED, rows);
+  }
+
+  /** Deletes the rows of the samples packed into a dataset. */
+  static int deleteDataset(Connection c, String model, String dataset) throws SQLException {
+    return Jdbc.update(c, DELETE, model, dataset);
+  }
+
+  /** How many samples, and bytes, a device sent of a model captured in {@code [from, to)}. */
+  static CaptureUsage.Used used(
+      Connection c, String deviceId, String model, Instant from, Instant to) throws SQLException {
+    return Jdbc.query(
+            c,
+            COUNT,
+            row -> new CaptureUsage.Used(row.getLong(1), row.getLong(2)),
+            deviceId,
+            model,
+            from,
+            to)
+        .get(0);
+  }
+}
