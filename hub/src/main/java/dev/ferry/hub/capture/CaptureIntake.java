@@ -83,11 +83,12 @@ final class CaptureIntake {
 
   private static void lock(Connection c, String deviceId) throws SQLException {
     if (Jdbc.query(c, LOCK_DEVICE, row -> 1, deviceId).isEmpty()) {
+      // not the samples' fault: the device retries once its first report has arrived
       throw new ApiException(
-          ErrorCode.UNPROCESSABLE,
+          ErrorCode.UNAVAILABLE,
           "device '"
               + deviceId
-              + "' has not reported to the hub yet, so nothing is assigned to it");
+              + "' has not reported to the hub yet, so nothing is assigned to it: retry later");
     }
   }
 
