@@ -162,7 +162,8 @@ public class AgentLifecycle {
             new TelemetryLink(mqtt));
     long interval = config.telemetry().interval().toMillis();
     telemetryTimer.scheduleAtFixedRate(telemetry::tick, interval, interval, TimeUnit.MILLISECONDS);
-    mqtt.onConnect(() -> telemetryTimer.execute(telemetry::drain));
+    mqtt.onReceipts(telemetry::receipt);
+    mqtt.onConnect(() -> telemetryTimer.execute(telemetry::reconnected));
   }
 
   private void checkTelemetryConfig() {
