@@ -165,7 +165,7 @@ public final class Samples {
   }
 
   public static Receipt receipt() {
-    return new Receipt("edge-01", List.of(41L, 42L));
+    return new Receipt("edge-01", List.of(41L, 42L), List.of("evt-7"));
   }
 
   public static Presence presence() {

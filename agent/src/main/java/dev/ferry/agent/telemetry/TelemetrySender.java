@@ -2,10 +2,8 @@ package dev.ferry.agent.telemetry;
 
 import dev.ferry.protocol.device.DeviceMetrics;
 import dev.ferry.protocol.device.ModelTelemetry;
-import dev.ferry.protocol.device.Receipt;
 import dev.ferry.protocol.device.TelemetryBatch;
 import dev.ferry.protocol.json.JsonCodec;
-import dev.ferry.protocol.json.MalformedMessageException;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Instant;
@@ -25,12 +23,12 @@ import org.jboss.logging.Logger;
 /**
  * Every interval: the counts served since the last batch, with the device's metrics, journaled as
  * the next {@code ferry.telemetry/v1} batch, then every waiting batch sent in order while the link
- * is up. A batch leaves the journal only once the hub's {@link Receipt} names it: the broker's
- * acknowledgement is not enough, since a broker drops what no subscription matches (Mosquitto 2.0
- * forgets the hub's shared subscription when it restarts). A batch not receipted is sent again on
- * every connect and {@value #RESEND_AFTER_SECONDS} s after it was last sent, so a crash or an
- * outage of the broker or the hub sends it again later, never loses it; the hub drops repeats by
- * (device, seq).
+ * is up. A batch leaves the journal only once the hub's receipt ({@code ferry.receipt/v1}) names
+ * it: the broker's acknowledgement is not enough, since a broker drops what no subscription matches
+ * (Mosquitto 2.0 forgets the hub's shared subscription when it restarts). A batch not receipted is
+ * sent again on every connect and {@value #RESEND_AFTER_SECONDS} s after it was last sent, so a
+ * crash or an outage of the broker or the hub sends it again later, never loses it; the hub drops
+ * repeats by (device, seq).
  */
 public final class TelemetrySender {
   private static final Logger LOG = Logger.getLogger(TelemetrySender.class);
@@ -59,7 +57,7 @@ public final class TelemetrySender {
   private final JsonCodec codec = new JsonCodec();
   private final Map<String, ModelTelemetry> sent = new HashMap<>();
   private final Map<Long, Instant> lastSent = new HashMap<>();
-  private final Queue<byte[]> receipts = new ConcurrentLinkedQueue<>();
+  private final Queue<Long> receipted = new ConcurrentLinkedQueue<>();
   private Instant from;
 
   TelemetrySender(
@@ -226,31 +224,24 @@ public final class TelemetrySender {
   }
 
   /**
-   * Takes a receipt of the hub; the batches it names leave the journal at the next {@link #tick()}
-   * or {@link #drain()}. It never waits: the sender's lock is held while a send waits for the
-   * broker, whose acknowledgement may queue behind this call on Paho's thread.
+   * Takes the sequence numbers a receipt of the hub names; those batches leave the journal at the
+   * next {@link #tick()} or {@link #drain()}. It never waits: the sender's lock is held while a
+   * send waits for the broker, whose acknowledgement may queue behind this call on Paho's thread.
    *
-   * @param payload the {@code ferry.receipt/v1} message
+   * @param seqs the batches the hub has stored
    */
-  public void receipt(byte[] payload) {
-    receipts.add(payload);
+  public void receipt(List<Long> seqs) {
+    receipted.addAll(seqs);
   }
 
-  /** Lets go of the batches the receipts name; one for another device, or garbage, is ignored. */
+  /** Lets go of the batches receipted. */
   private void applyReceipts() {
-    for (byte[] payload = receipts.poll(); payload != null; payload = receipts.poll()) {
+    for (Long seq = receipted.poll(); seq != null; seq = receipted.poll()) {
       try {
-        Receipt receipt = codec.decode(payload, Receipt.class);
-        if (!receipt.deviceId().equals(deviceId)) {
-          LOG.debugf("ignored a receipt for device %s", receipt.deviceId());
-          continue;
-        }
-        for (long seq : receipt.telemetry()) {
-          journal.remove(seq);
-          lastSent.remove(seq);
-        }
-      } catch (MalformedMessageException | IOException e) {
-        LOG.warnf("ignored a telemetry receipt: %s", e.getMessage());
+        journal.remove(seq);
+        lastSent.remove(seq);
+      } catch (IOException e) {
+        LOG.warnf("cannot remove telemetry batch %d from the journal: %s", seq, e.getMessage());
       }
     }
   }

@@ -5,6 +5,7 @@ import dev.ferry.hub.db.Database;
 import dev.ferry.hub.fleet.DeviceGate;
 import dev.ferry.hub.fleet.DeviceMismatchException;
 import dev.ferry.hub.fleet.IngestSession;
+import dev.ferry.hub.fleet.Receipts;
 import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.TelemetryBatch;
 import dev.ferry.protocol.device.Topic;
@@ -51,7 +52,7 @@ public class TelemetryIngest {
   @Inject TelemetryStore store;
   @Inject MeterRegistry registry;
   @Inject DeviceGate gate;
-  @Inject TelemetryReceipts receipts;
+  @Inject Receipts receipts;
 
   private record Received(TelemetryBatch batch, IngestSession.Ack ack) {}
 
@@ -183,7 +184,7 @@ public class TelemetryIngest {
     counted.addAndGet(fresh);
     duplicates.addAndGet(batches.size() - fresh);
     taken.forEach(message -> message.ack().done());
-    receipts.send(batches);
+    receipts.telemetry(batches);
   }
 
   private void deadLetter(Received message, RuntimeException cause) {
@@ -193,7 +194,7 @@ public class TelemetryIngest {
         "dead-lettered telemetry batch %d of device %s: %s",
         batch.seq(), batch.deviceId(), cause.getMessage());
     message.ack().done();
-    receipts.send(List.of(batch));
+    receipts.telemetry(List.of(batch));
   }
 
   private void purge() {

@@ -9,7 +9,9 @@ import dev.ferry.hub.Api;
 import dev.ferry.hub.HubTestProfile;
 import dev.ferry.hub.broker.Enrolled;
 import dev.ferry.hub.fleet.DeviceGate;
+import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.DeviceMetrics;
+import dev.ferry.protocol.device.EventType;
 import dev.ferry.protocol.device.LatencyHistogram;
 import dev.ferry.protocol.device.ModelTelemetry;
 import dev.ferry.protocol.device.Receipt;
@@ -120,7 +122,7 @@ class TelemetryIngestTest {
   }
 
   @Test
-  void storedBatches_areReceiptedToTheirDevice() throws Exception {
+  void storedBatchesAndEvents_areReceiptedToTheirDevice() throws Exception {
     String model = "tele-" + Long.toHexString(System.nanoTime());
     publish(model);
     String device = "tele-receipt-" + System.nanoTime();
@@ -136,14 +138,30 @@ class TelemetryIngestTest {
       send(client, device, CODEC.encode(batch(device, 1, model, 2, 0)));
       send(client, device, CODEC.encode(batch(device, 2, model, 3, 0)));
       send(client, device, CODEC.encode(batch(device, 2, model, 3, 0))); // a repeat: receipted too
+      DeviceEvent event =
+          new DeviceEvent(
+              "evt-" + device,
+              device,
+              Instant.now(),
+              EventType.DESIRED_ACCEPTED,
+              1,
+              null,
+              null,
+              null,
+              null,
+              null);
+      client.publish("ferry/v1/devices/" + device + "/events", CODEC.encode(event), 1, false);
       List<Long> receipted = new ArrayList<>();
-      while (receipted.size() < 3) {
+      List<String> events = new ArrayList<>();
+      while (receipted.size() < 3 || events.isEmpty()) {
         Receipt receipt = receipts.poll(15, TimeUnit.SECONDS);
-        assertNotNull(receipt, "receipts so far: " + receipted);
+        assertNotNull(receipt, "receipts so far: " + receipted + " " + events);
         assertEquals(device, receipt.deviceId());
         receipted.addAll(receipt.telemetry());
+        events.addAll(receipt.events());
       }
       assertEquals(Set.of(1L, 2L), Set.copyOf(receipted));
+      assertEquals(List.of("evt-" + device), events);
     } finally {
       client.disconnect();
       client.close();

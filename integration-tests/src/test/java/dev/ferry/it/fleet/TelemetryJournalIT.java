@@ -49,7 +49,7 @@ class TelemetryJournalIT {
           received.add(batch);
           // as the hub does once it has stored a batch: the agent's journal lets it go
           MqttMessage receipt =
-              new MqttMessage(CODEC.encode(new Receipt(device, List.of(batch.seq()))));
+              new MqttMessage(CODEC.encode(Receipt.ofTelemetry(device, List.of(batch.seq()))));
           receipt.setQos(0);
           hub.getTopic("ferry/v1/devices/" + device + "/receipts").publish(receipt);
         });

@@ -1,7 +1,7 @@
-package dev.ferry.hub.telemetry;
+package dev.ferry.hub.fleet;
 
-import dev.ferry.hub.fleet.HubMqtt;
 import dev.ferry.protocol.device.Channel;
+import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.Receipt;
 import dev.ferry.protocol.device.TelemetryBatch;
 import dev.ferry.protocol.device.Topic;
@@ -14,24 +14,37 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Tells devices which of their telemetry batches the hub has stored, so that their journals let
- * them go: a broker's acknowledgement does not say that the hub got a batch.
+ * Tells devices which of their telemetry batches and events the hub has stored, so that the agents
+ * let them go: a broker's acknowledgement does not say that the hub got a message. Sent at most
+ * once (QoS 0): a device whose receipt is lost sends the message again and gets another.
  */
 @ApplicationScoped
-public class TelemetryReceipts {
+public class Receipts {
   @Inject HubMqtt mqtt;
 
   private final JsonCodec codec = new JsonCodec();
 
   /**
-   * Sends the receipts for batches stored (or dropped for good), at most once each: a device whose
-   * receipt is lost sends the batch again and gets another.
+   * Sends the receipts for batches stored, or dropped for good.
    *
    * @param batches the batches
    */
-  public void send(List<TelemetryBatch> batches) {
+  public void telemetry(List<TelemetryBatch> batches) {
+    send(ofTelemetry(batches));
+  }
+
+  /**
+   * Sends the receipt for an event stored.
+   *
+   * @param event the event
+   */
+  public void event(DeviceEvent event) {
+    send(List.of(Receipt.ofEvent(event.deviceId(), event.id())));
+  }
+
+  private void send(List<Receipt> receipts) {
     List<HubMqtt.Outgoing> messages = new ArrayList<>();
-    for (Receipt receipt : of(batches)) {
+    for (Receipt receipt : receipts) {
       String topic = new Topic(receipt.deviceId(), Channel.RECEIPTS).toString();
       messages.add(new HubMqtt.Outgoing(topic, codec.encode(receipt), false));
     }
@@ -39,13 +52,13 @@ public class TelemetryReceipts {
   }
 
   /**
-   * The receipts for these batches: one per device (more past {@link Receipt#MAX_SEQS}), its
+   * The receipts for these batches: one per device (more past {@link Receipt#MAX_ENTRIES}), its
    * sequence numbers in the order of the batches, each once.
    *
    * @param batches the batches
    * @return the receipts
    */
-  static List<Receipt> of(List<TelemetryBatch> batches) {
+  static List<Receipt> ofTelemetry(List<TelemetryBatch> batches) {
     Map<String, List<Long>> seqs = new LinkedHashMap<>();
     for (TelemetryBatch batch : batches) {
       List<Long> device = seqs.computeIfAbsent(batch.deviceId(), id -> new ArrayList<>());
@@ -56,9 +69,9 @@ public class TelemetryReceipts {
     List<Receipt> receipts = new ArrayList<>();
     seqs.forEach(
         (device, all) -> {
-          for (int i = 0; i < all.size(); i += Receipt.MAX_SEQS) {
-            receipts.add(
-                new Receipt(device, all.subList(i, Math.min(all.size(), i + Receipt.MAX_SEQS))));
+          for (int i = 0; i < all.size(); i += Receipt.MAX_ENTRIES) {
+            List<Long> chunk = all.subList(i, Math.min(all.size(), i + Receipt.MAX_ENTRIES));
+            receipts.add(Receipt.ofTelemetry(device, chunk));
           }
         });
     return receipts;
