@@ -11,6 +11,7 @@ import dev.ferry.protocol.device.ModelReport;
 import dev.ferry.protocol.device.ModelStatus;
 import dev.ferry.protocol.device.ModelTelemetry;
 import dev.ferry.protocol.device.Presence;
+import dev.ferry.protocol.device.Receipt;
 import dev.ferry.protocol.device.ReportedState;
 import dev.ferry.protocol.device.TelemetryBatch;
 import dev.ferry.protocol.device.VersionInfo;
@@ -161,6 +162,10 @@ public final class Samples {
   public static TelemetryBatch telemetry() {
     return new TelemetryBatch(
         "edge-01", 42, T0, T0.plusSeconds(10), 0, List.of(modelTelemetry()), deviceMetrics());
+  }
+
+  public static Receipt receipt() {
+    return new Receipt("edge-01", List.of(41L, 42L), List.of("evt-7"));
   }
 
   public static Presence presence() {

@@ -106,6 +106,11 @@ class WireRecordsTest extends RecordContract {
             text("yes"),
             "ferry.presence/v1: online must be a boolean, got the string 'yes'"),
         new Case(
+            Samples.receipt(),
+            "telemetry",
+            text("42"),
+            "ferry.receipt/v1: telemetry must be an array, got the string '42'"),
+        new Case(
             Samples.statement(),
             "subject",
             object(),
@@ -290,7 +295,7 @@ class WireRecordsTest extends RecordContract {
     records.remove(Digest.class.getName());
     records.remove(Topic.class.getName());
     assertEquals(records, tested);
-    assertEquals(35, tested.size());
+    assertEquals(36, tested.size());
   }
 
   private static Set<String> publicRecords() throws IOException, URISyntaxException {

@@ -24,6 +24,16 @@ final class GoldenCheck {
     }
   }
 
+  /** Whether every case passes now. */
+  static boolean passes(LoadedVersion version, GoldenVectors golden) {
+    try {
+      run(version, golden);
+      return true;
+    } catch (GoldenMismatchException e) {
+      return false;
+    }
+  }
+
   private static Map<String, ArrayTensor> run(LoadedVersion version, GoldenCase golden, int index) {
     try {
       return version.run(golden.inputs().stream().map(ArrayTensor::of).toList(), Set.of());

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * A model version with its ONNX Runtime session, reference-counted: the session is closed only once
@@ -27,17 +28,28 @@ public final class LoadedVersion {
   private final ServingSpec spec;
   private final SessionPlan plan;
   private final Signature signature;
+  private final Predicate<LoadedVersion> stillProven;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
   private int references;
   private boolean retired;
   private boolean closed;
 
-  LoadedVersion(OrtSession session, ServingSpec spec, SessionPlan plan, Signature signature) {
+  /**
+   * @param stillProven whether the version passes its golden cases now: asked when a request fails
+   *     in a way its inputs may have caused ({@link Blame})
+   */
+  LoadedVersion(
+      OrtSession session,
+      ServingSpec spec,
+      SessionPlan plan,
+      Signature signature,
+      Predicate<LoadedVersion> stillProven) {
     this.session = session;
     this.spec = spec;
     this.plan = plan;
     this.signature = signature;
+    this.stillProven = stillProven;
   }
 
   /** The release's serving.json. */
@@ -120,11 +132,21 @@ public final class LoadedVersion {
     return references;
   }
 
-  /** Runs a request and counts it; the caller holds a reference. */
+  /**
+   * Runs a request and counts it; the caller holds a reference. A failure is the request's ({@link
+   * InputRefusedException}, not counted as an error) or the version's ({@link
+   * InferenceFailedException}, counted), as {@link Blame} decides.
+   */
   Map<String, ArrayTensor> serve(List<ArrayTensor> feed, Set<String> outputs) {
     requests.incrementAndGet();
     try {
-      return run(feed, outputs);
+      return session(feed, outputs);
+    } catch (OrtException e) {
+      if (Blame.of(e.getCode(), () -> stillProven.test(this)) == Blame.REQUEST) {
+        throw refused(e);
+      }
+      errors.incrementAndGet();
+      throw failed(e);
     } catch (InferenceFailedException e) {
       errors.incrementAndGet();
       throw e;
@@ -133,6 +155,15 @@ public final class LoadedVersion {
 
   /** Runs the session; the caller holds a reference or owns the version. */
   Map<String, ArrayTensor> run(List<ArrayTensor> feed, Set<String> outputs) {
+    try {
+      return session(feed, outputs);
+    } catch (OrtException e) {
+      throw e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT ? refused(e) : failed(e);
+    }
+  }
+
+  private Map<String, ArrayTensor> session(List<ArrayTensor> feed, Set<String> outputs)
+      throws OrtException {
     List<OnnxTensor> created = new ArrayList<>();
     try {
       Map<String, OnnxTensor> named = new LinkedHashMap<>();
@@ -145,8 +176,6 @@ public final class LoadedVersion {
           outputs.isEmpty() ? session.run(named) : session.run(named, outputs)) {
         return read(result);
       }
-    } catch (OrtException e) {
-      throw failure(e);
     } catch (RuntimeException e) {
       throw new InferenceFailedException(what() + "failed: " + e.getMessage(), e);
     } finally {
@@ -154,14 +183,11 @@ public final class LoadedVersion {
     }
   }
 
-  /**
-   * INVALID_ARGUMENT is ONNX Runtime's verdict on the values it was given (Gather's indices out of
-   * range, a shape a kernel refuses): the request's fault. Anything else is the version's.
-   */
-  private RuntimeException failure(OrtException e) {
-    if (e.getCode() == OrtException.OrtErrorCode.ORT_INVALID_ARGUMENT) {
-      return new InputRefusedException(what() + "refused the request: " + e.getMessage(), e);
-    }
+  private InputRefusedException refused(OrtException e) {
+    return new InputRefusedException(what() + "refused the request: " + e.getMessage(), e);
+  }
+
+  private InferenceFailedException failed(OrtException e) {
     return new InferenceFailedException(what() + "failed: " + e.getMessage(), e);
   }
 

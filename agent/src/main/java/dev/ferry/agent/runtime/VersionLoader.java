@@ -61,8 +61,11 @@ public final class VersionLoader {
             SignatureCheck.check("input", spec.inputs(), session.getInputInfo()),
             SignatureCheck.check("output", spec.outputs(), session.getOutputInfo()),
             names);
-    LoadedVersion version = new LoadedVersion(session, spec, plan, signature);
-    GoldenCheck.run(version, Objects.requireNonNull(golden.get(), "golden vectors"));
+    GoldenVectors vectors = Objects.requireNonNull(golden.get(), "golden vectors");
+    LoadedVersion version =
+        new LoadedVersion(
+            session, spec, plan, signature, loaded -> GoldenCheck.passes(loaded, vectors));
+    GoldenCheck.run(version, vectors);
     return version;
   }
 

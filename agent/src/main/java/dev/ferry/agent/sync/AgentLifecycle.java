@@ -96,7 +96,7 @@ public class AgentLifecycle {
     mqtt = new AgentMqtt(config.mqtt().url(), deviceId, VERSION, config.dataDir(), this::onDesired);
     mqtt.subscribe(TrustTopics.REVOCATIONS, this::onRevocations);
     mqtt.onRoots(this::onRoots);
-    MqttReporter reporter = new MqttReporter(mqtt, EVENT_QUEUE);
+    MqttReporter reporter = MqttReporter.over(mqtt, EVENT_QUEUE);
     freshness = Freshness.restore(config.trust().staleAfter(), Clock.systemUTC(), config.dataDir());
     Applier created = applier(deviceId, labels, trustStore, reporter);
     created.restore();
@@ -105,7 +105,7 @@ public class AgentLifecycle {
     long check = freshness.checkEvery().toMillis();
     applying.scheduleWithFixedDelay(created::checkFreshness, check, check, TimeUnit.MILLISECONDS);
     mqtt.onConnect(reporter::reconnected);
-    startTelemetry(deviceId);
+    startTelemetry(deviceId, reporter);
     identity.obtain(deviceId, credential -> sync(created, credential), mqtt::reconnect);
   }
 
@@ -154,7 +154,7 @@ public class AgentLifecycle {
             freshness));
   }
 
-  private void startTelemetry(String deviceId) {
+  private void startTelemetry(String deviceId, MqttReporter reporter) {
     checkTelemetryConfig();
     telemetry =
         TelemetrySender.of(
@@ -166,7 +166,11 @@ public class AgentLifecycle {
             new TelemetryLink(mqtt));
     long interval = config.telemetry().interval().toMillis();
     telemetryTimer.scheduleAtFixedRate(telemetry::tick, interval, interval, TimeUnit.MILLISECONDS);
-    mqtt.onConnect(() -> telemetryTimer.execute(telemetry::drain));
+    mqtt.onReceipts(new ReceiptRouter(deviceId, telemetry::receipt, reporter::receipt)::accept);
+    // events not receipted go out again, like batches
+    telemetryTimer.scheduleWithFixedDelay(
+        reporter::flush, interval, interval, TimeUnit.MILLISECONDS);
+    mqtt.onConnect(() -> telemetryTimer.execute(telemetry::reconnected));
   }
 
   private void checkTelemetryConfig() {

@@ -28,11 +28,11 @@ import org.jboss.logging.Logger;
 
 /**
  * The agent's MQTT link (Paho, MQTT 3.1.1, QoS 1, persistent session): a will that marks the device
- * offline, presence on connect, the desired-state subscription, and reconnects with jittered
- * exponential backoff, so that a fleet does not reconnect in lockstep. Serving never depends on it.
- * Paho's v3 client cannot refuse a large incoming message before reading it whole: the broker's
- * limit ({@link Topic#MAX_PAYLOAD_BYTES}, set on the hub's broker and the shipped Mosquitto config)
- * bounds it.
+ * offline, presence on connect, the desired-state and receipt subscriptions, and reconnects with
+ * jittered exponential backoff, so that a fleet does not reconnect in lockstep. Serving never
+ * depends on it. Paho's v3 client cannot refuse a large incoming message before reading it whole:
+ * the broker's limit ({@link Topic#MAX_PAYLOAD_BYTES}, set on the hub's broker and the shipped
+ * Mosquitto config) bounds it.
  */
 public final class AgentMqtt implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(AgentMqtt.class);
@@ -47,6 +47,7 @@ public final class AgentMqtt implements AutoCloseable {
   private final MqttConnectOptions options;
   private final Consumer<byte[]> desired;
   private volatile Consumer<byte[]> roots = payload -> {};
+  private volatile Consumer<byte[]> receipts = payload -> {};
   private final JsonCodec codec = new JsonCodec();
   private final ScheduledExecutorService reconnector =
       Executors.newSingleThreadScheduledExecutor(
@@ -97,6 +98,16 @@ public final class AgentMqtt implements AutoCloseable {
    */
   public void onRoots(Consumer<byte[]> roots) {
     this.roots = roots;
+  }
+
+  /**
+   * Where the hub's receipts for this device's telemetry go ({@link Channel#RECEIPTS}); call before
+   * {@link #start()}.
+   *
+   * @param receipts called with each receipt payload, on Paho's thread
+   */
+  public void onReceipts(Consumer<byte[]> receipts) {
+    this.receipts = receipts;
   }
 
   /**
@@ -197,6 +208,7 @@ public final class AgentMqtt implements AutoCloseable {
             (t, message) -> roots.accept(message.getPayload()),
             (t, message) -> desired.accept(message.getPayload())
           });
+      subscribeReceipts();
       for (Map.Entry<String, Consumer<byte[]>> fleet : fleetTopics.entrySet()) {
         client.subscribe(fleet.getKey(), 1, (t, m) -> fleet.getValue().accept(m.getPayload()));
       }
@@ -207,6 +219,21 @@ public final class AgentMqtt implements AutoCloseable {
       long delay = RECONNECT.delay(attempt).toMillis();
       LOG.debugf("MQTT connect failed (%s); retrying in %d ms", e.getMessage(), delay);
       reconnector.schedule(() -> connect(attempt + 1), delay, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /** Apart, so that a broker of an older hub, which refuses it, still lets the agent connect. */
+  private void subscribeReceipts() {
+    try {
+      client.subscribe(
+          new String[] {topic(Channel.RECEIPTS)},
+          new int[] {1},
+          new IMqttMessageListener[] {(t, message) -> receipts.accept(message.getPayload())});
+    } catch (MqttException e) {
+      LOG.warnf(
+          "the broker refused %s (%s): telemetry batches wait in the journal until the hub"
+              + " sends receipts",
+          topic(Channel.RECEIPTS), e.getMessage());
     }
   }
 

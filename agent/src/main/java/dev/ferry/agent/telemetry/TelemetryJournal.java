@@ -120,13 +120,9 @@ final class TelemetryJournal {
     }
   }
 
-  /** The oldest batch waiting, with its sequence number. */
-  synchronized Optional<Waiting> oldest() throws IOException {
-    if (sizes.isEmpty()) {
-      return Optional.empty();
-    }
-    long seq = sizes.firstKey();
-    return Optional.of(new Waiting(seq, Files.readAllBytes(file(seq))));
+  /** The batch with this sequence number, if it still waits. */
+  synchronized Optional<byte[]> read(long seq) throws IOException {
+    return sizes.containsKey(seq) ? Optional.of(Files.readAllBytes(file(seq))) : Optional.empty();
   }
 
   /** Removes a delivered (or dropped) batch. */
@@ -146,7 +142,4 @@ final class TelemetryJournal {
   private Path file(long seq) {
     return dir.resolve(String.format("%019d.json", seq));
   }
-
-  /** A batch waiting to be sent. */
-  record Waiting(long seq, byte[] payload) {}
 }

@@ -9,22 +9,30 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.stream.IntStream;
 import org.jboss.logging.Logger;
 
 /**
  * Every interval: the counts served since the last batch, with the device's metrics, journaled as
  * the next {@code ferry.telemetry/v1} batch, then every waiting batch sent in order while the link
- * is up. A batch leaves the journal only once the broker acknowledged it, so a crash or an outage
- * sends it again later, never loses it; the hub drops repeats by (device, seq).
+ * is up. A batch leaves the journal only once the hub's receipt ({@code ferry.receipt/v1}) names
+ * it: the broker's acknowledgement is not enough, since a broker drops what no subscription matches
+ * (Mosquitto 2.0 forgets the hub's shared subscription when it restarts). A batch not receipted is
+ * sent again on every connect and {@value #RESEND_AFTER_SECONDS} s after it was last sent, so a
+ * crash or an outage of the broker or the hub sends it again later, never loses it; the hub drops
+ * repeats by (device, seq).
  */
 public final class TelemetrySender {
   private static final Logger LOG = Logger.getLogger(TelemetrySender.class);
+  static final long RESEND_AFTER_SECONDS = 30;
 
   /** Where batches go: the MQTT link in production. */
   public interface Link {
@@ -48,6 +56,8 @@ public final class TelemetrySender {
   private final Clock clock;
   private final JsonCodec codec = new JsonCodec();
   private final Map<String, ModelTelemetry> sent = new HashMap<>();
+  private final Map<Long, Instant> lastSent = new HashMap<>();
+  private final Queue<Long> receipted = new ConcurrentLinkedQueue<>();
   private Instant from;
 
   TelemetrySender(
@@ -95,6 +105,7 @@ public final class TelemetrySender {
 
   /** Journals the next batch and sends what waits; called every interval and at shutdown. */
   public synchronized void tick() {
+    applyReceipts();
     try {
       journalNext();
     } catch (IOException | RuntimeException e) {
@@ -171,16 +182,67 @@ public final class TelemetrySender {
         .toList();
   }
 
-  /** Sends every waiting batch, oldest first, while the link is up; called on every connect. */
+  /**
+   * Sends every waiting batch that is due (not sent since the last connect, or not receipted within
+   * {@value #RESEND_AFTER_SECONDS} s), oldest first, while the link is up.
+   */
   public synchronized void drain() {
+    applyReceipts();
+    List<Long> waiting = journal.waiting();
+    lastSent.keySet().retainAll(new HashSet<>(waiting));
     try {
-      Optional<TelemetryJournal.Waiting> next;
-      while (link.up() && (next = journal.oldest()).isPresent()) {
-        link.send(next.get().payload());
-        journal.remove(next.get().seq());
+      for (long seq : waiting) {
+        if (!link.up()) {
+          return;
+        }
+        if (due(seq)) {
+          send(seq);
+        }
       }
     } catch (Exception e) {
       LOG.debugf("telemetry kept for later: %s", e.getMessage());
+    }
+  }
+
+  private boolean due(long seq) {
+    Instant last = lastSent.get(seq);
+    return last == null || !clock.instant().isBefore(last.plusSeconds(RESEND_AFTER_SECONDS));
+  }
+
+  private void send(long seq) throws Exception {
+    Optional<byte[]> payload = journal.read(seq);
+    if (payload.isPresent()) {
+      link.send(payload.get());
+      lastSent.put(seq, clock.instant());
+    }
+  }
+
+  /** Sends every batch not yet receipted again: for every (re)connect. */
+  public synchronized void reconnected() {
+    lastSent.clear();
+    drain();
+  }
+
+  /**
+   * Takes the sequence numbers a receipt of the hub names; those batches leave the journal at the
+   * next {@link #tick()} or {@link #drain()}. It never waits: the sender's lock is held while a
+   * send waits for the broker, whose acknowledgement may queue behind this call on Paho's thread.
+   *
+   * @param seqs the batches the hub has stored
+   */
+  public void receipt(List<Long> seqs) {
+    receipted.addAll(seqs);
+  }
+
+  /** Lets go of the batches receipted. */
+  private void applyReceipts() {
+    for (Long seq = receipted.poll(); seq != null; seq = receipted.poll()) {
+      try {
+        journal.remove(seq);
+        lastSent.remove(seq);
+      } catch (IOException e) {
+        LOG.warnf("cannot remove telemetry batch %d from the journal: %s", seq, e.getMessage());
+      }
     }
   }
 }

@@ -7,14 +7,14 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock the test moves. */
-final class StepClock extends Clock {
+public final class StepClock extends Clock {
   private Instant now;
 
-  StepClock(Instant start) {
+  public StepClock(Instant start) {
     this.now = start;
   }
 
-  void advance(Duration by) {
+  public void advance(Duration by) {
     now = now.plus(by);
   }
 

@@ -269,7 +269,7 @@ class GrpcInferenceTest {
   }
 
   @Test
-  void infer_runtimeFailureIsInternalAndCounted() {
+  void infer_aFailureTheRequestCausedIsInvalidArgumentAndNotCounted() {
     LoadedVersion adder = models.slot("g-adder").orElseThrow().active();
     long errors = adder.errors();
     ModelInferRequest request =
@@ -281,11 +281,13 @@ class GrpcInferenceTest {
     var e =
         org.junit.jupiter.api.Assertions.assertThrows(
             io.grpc.StatusRuntimeException.class, () -> stub().modelInfer(request));
-    assertEquals(Status.Code.INTERNAL, e.getStatus().getCode());
+    assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
     assertTrue(
-        e.getStatus().getDescription().startsWith("model 'g-adder' version '1.0.0' failed: "),
+        e.getStatus()
+            .getDescription()
+            .startsWith("model 'g-adder' version '1.0.0' refused the request: "),
         e.getStatus().getDescription());
-    assertEquals(errors + 1, adder.errors());
+    assertEquals(errors, adder.errors());
   }
 
   private static ModelInferResponse.InferOutputTensor typed(

@@ -94,9 +94,14 @@ public final class TestVersions {
 
   /** Writes, loads and proves {@code c = a + b} over FP32 vectors of dynamic, unequal lengths. */
   public static LoadedVersion adder(Path dir, String model) {
-    Path file = dir.resolve(model + ".onnx");
+    return adder(dir, model, "1.0.0");
+  }
+
+  /** The same, as a version of its own. */
+  public static LoadedVersion adder(Path dir, String model, String version) {
+    Path file = dir.resolve(model + "-" + version + ".onnx");
     OnnxModels.addDynamic(file);
-    return addVersion(file, model, "1.0.0");
+    return addVersion(file, model, version);
   }
 
   /** Writes, loads and proves {@code c = a + b} over FP32 vectors of one dynamic length n. */

@@ -99,6 +99,34 @@ class InferenceLimitsTest {
   }
 
   @Test
+  void inputsBroadcastAcrossDimensionsOfDifferentNames_are400AndNeverRollBackAVersion()
+      throws IOException {
+    Path dir = Files.createTempDirectory("ferry-limits-test");
+    models.install("plus", TestVersions.adder(dir, "plus", "1.0.0"));
+    ModelSlot slot = models.install("plus", TestVersions.adder(dir, "plus", "2.0.0"));
+    LoadedVersion second = slot.active();
+    String body =
+        "{\"inputs\": [{\"name\": \"a\", \"shape\": [3], \"datatype\": \"FP32\","
+            + " \"data\": [1, 2, 3]}, {\"name\": \"b\", \"shape\": [4], \"datatype\":"
+            + " \"FP32\", \"data\": [1, 2, 3, 4]}]}";
+    // a and b have dimensions n and m, so no check before ONNX Runtime sees the mismatch; before
+    // the fix its broadcast failure (RUNTIME_EXCEPTION) was a 500 counted by probation
+    for (int i = 0; i < 25; i++) {
+      infer("plus", body)
+          .statusCode(400)
+          .body(
+              "error",
+              startsWith(
+                  "model 'plus' version '2.0.0' refused the request: Error code -"
+                      + " ORT_RUNTIME_EXCEPTION - message: Non-zero status code returned while"
+                      + " running Add node."));
+    }
+    assertEquals("2.0.0", slot.active().version());
+    assertEquals(0, second.errors());
+    assertEquals(25, second.requests());
+  }
+
+  @Test
   void requestsBeyondTheConcurrencyLimit_are503WithRetryAfter() throws IOException {
     Path dir = Files.createTempDirectory("ferry-limits-test");
     models.install("busy", TestVersions.gather(dir, "busy", "1.0.0"));

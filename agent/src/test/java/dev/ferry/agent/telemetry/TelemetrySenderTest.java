@@ -3,6 +3,7 @@ package dev.ferry.agent.telemetry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.agent.capture.StepClock;
 import dev.ferry.protocol.device.ModelTelemetry;
 import dev.ferry.protocol.device.TelemetryBatch;
 import dev.ferry.protocol.json.JsonCodec;
@@ -10,7 +11,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -26,6 +28,7 @@ class TelemetrySenderTest {
   private final ServingMeters meters = new ServingMeters(new SimpleMeterRegistry());
   private final List<TelemetryBatch> delivered = new ArrayList<>();
   private boolean up = true;
+  private final StepClock clock = new StepClock(Instant.parse("2026-12-04T10:00:00Z"));
 
   private TelemetrySender sender(long maxBytes) {
     return new TelemetrySender(
@@ -44,7 +47,7 @@ class TelemetrySenderTest {
             delivered.add(CODEC.decode(payload, TelemetryBatch.class));
           }
         },
-        Clock.systemUTC());
+        clock);
   }
 
   private void serve(int ok, int failed, long nanos) {
@@ -96,6 +99,8 @@ class TelemetrySenderTest {
     assertEquals(List.of(1L, 2L), delivered.stream().map(TelemetryBatch::seq).toList());
     assertEquals(
         List.of(3L, 4L), delivered.stream().map(b -> b.models().get(0).requests()).toList());
+    restarted.receipt(List.of(1L, 2L));
+    restarted.drain();
     assertEquals(0, batchFiles());
     restarted.tick();
     assertEquals(3L, delivered.get(2).seq(), "sequence numbers go on after a restart");
@@ -123,6 +128,45 @@ class TelemetrySenderTest {
     assertEquals(
         21 - delivered.size(), last.droppedBatches(), "every batch not delivered was counted");
     assertTrue(last.droppedBatches() > 0);
+  }
+
+  @Test
+  void aBatchTheBrokerTook_staysInTheJournalUntilTheHubsReceiptNamesIt() throws IOException {
+    // before the fix a batch left the journal on the broker's acknowledgement, and a broker that
+    // had restarted without the hub's shared subscription dropped it (F2)
+    TelemetrySender sender = sender(1 << 20);
+    serve(3, 0, 1_000_000);
+    sender.tick();
+    serve(2, 0, 1_000_000);
+    sender.tick();
+    assertEquals(List.of(1L, 2L), delivered.stream().map(TelemetryBatch::seq).toList());
+    assertEquals(2, batchFiles());
+    sender.drain();
+    assertEquals(2, batchFiles(), "the broker's acknowledgement lets nothing go");
+    sender.receipt(List.of(1L));
+    sender.drain();
+    assertEquals(1, batchFiles());
+    sender.receipt(List.of(2L, 2L));
+    sender.drain();
+    assertEquals(0, batchFiles());
+    assertEquals(2, delivered.size(), "nothing sent again within the resend delay");
+  }
+
+  @Test
+  void aBatchNotReceipted_isSentAgainOnReconnectAndAfterTheResendDelay() {
+    TelemetrySender sender = sender(1 << 20);
+    serve(3, 0, 1_000_000);
+    sender.tick();
+    clock.advance(Duration.ofSeconds(TelemetrySender.RESEND_AFTER_SECONDS - 1));
+    sender.tick();
+    assertEquals(List.of(1L, 2L), delivered.stream().map(TelemetryBatch::seq).toList());
+    sender.reconnected();
+    assertEquals(List.of(1L, 2L, 1L, 2L), delivered.stream().map(TelemetryBatch::seq).toList());
+    sender.receipt(List.of(2L));
+    clock.advance(Duration.ofSeconds(TelemetrySender.RESEND_AFTER_SECONDS));
+    sender.drain();
+    assertEquals(List.of(1L, 2L, 1L, 2L, 1L), delivered.stream().map(TelemetryBatch::seq).toList());
+    assertEquals(3, delivered.get(4).models().get(0).requests(), "the same batch, unchanged");
   }
 
   private long batchFiles() throws IOException {

@@ -22,6 +22,8 @@ import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
  */
 @ApplicationScoped
 public class HubClientOptions {
+  private static final int MAX_RECONNECT_DELAY_MILLIS = 15_000;
+
   @Inject HubConfig config;
   @Inject TlsMaterial tls;
   @Inject EmbeddedBroker broker;
@@ -39,6 +41,9 @@ public class HubClientOptions {
     MqttConnectOptions options = new MqttConnectOptions();
     options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
     options.setHttpsHostnameVerificationEnabled(true);
+    // Paho's automatic reconnect backs off up to 128 s by default: after a broker restart devices
+    // would wait that long for the hub's receipts, and the hub's reported states would be stale
+    options.setMaxReconnectDelay(MAX_RECONNECT_DELAY_MILLIS);
     if (broker.embedded()) {
       options.setUserName(TlsMaterial.HUB_IDENTITY);
       options.setPassword(hubPassword.chars());

@@ -12,10 +12,10 @@ import java.util.regex.Pattern;
 /**
  * Who may publish and subscribe where on the embedded broker. A device (user name = client id =
  * device id) publishes only to its own {@code reported}, {@code events}, {@code telemetry} and
- * {@code online} and subscribes only to its own {@code desired} and to the fleet's trust topics
- * ({@link TrustTopics}); the hub ({@value TlsMaterial#HUB_IDENTITY}) uses {@code ferry/v1/#}, also
- * through shared subscriptions; all else is refused. The user is the one the authenticator verified
- * (Moquette passes no other).
+ * {@code online} and subscribes only to its own {@code desired} and {@code receipts} and to the
+ * fleet's trust topics ({@link TrustTopics}); the hub ({@value TlsMaterial#HUB_IDENTITY}) uses
+ * {@code ferry/v1/#}, also through shared subscriptions; all else is refused. The user is the one
+ * the authenticator verified (Moquette passes no other).
  */
 public final class TopicPolicy implements IAuthorizatorPolicy {
   private static final String HUB_ROOT = "ferry/v1/";
@@ -64,6 +64,7 @@ public final class TopicPolicy implements IAuthorizatorPolicy {
     }
     return isDevice(user, client)
         && (own(user, Channel.DESIRED, filter)
+            || own(user, Channel.RECEIPTS, filter)
             || TrustTopics.ROOTS.equals(filter)
             || TrustTopics.REVOCATIONS.equals(filter));
   }

@@ -22,7 +22,8 @@ import org.jboss.logging.Logger;
  * Learns devices from their {@code reported} and {@code online} messages and keeps their {@code
  * events}, through the {@link IngestSession}. A malformed message is counted and dropped, one
  * naming another device than its topic is refused ({@link DeviceGate}); neither stops ingestion. A
- * message is acknowledged once stored; a database failure leaves it to the broker to send again.
+ * message is acknowledged once stored, and a stored event receipted to its device ({@link
+ * Receipts}); a database failure leaves it to the broker and the device to send again.
  */
 @ApplicationScoped
 public class DeviceIngest {
@@ -37,6 +38,7 @@ public class DeviceIngest {
   @Inject EventLog events;
   @Inject Database db;
   @Inject DeviceGate gate;
+  @Inject Receipts receipts;
 
   void start(@Observes @Priority(3000) StartupEvent event) {
     session.on(
@@ -79,6 +81,7 @@ public class DeviceIngest {
     DeviceEvent event = codec.decode(payload, DeviceEvent.class);
     gate.requireSameDevice(topic, event.deviceId());
     db.transaction(c -> events.record(c, event, clock.instant()));
+    receipts.event(event);
   }
 
   private void reported(Topic topic, byte[] payload) {

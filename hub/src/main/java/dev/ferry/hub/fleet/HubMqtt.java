@@ -100,6 +100,30 @@ public class HubMqtt {
     return acknowledged;
   }
 
+  /**
+   * Publishes at QoS 0 without waiting for anything: for messages whose loss costs only a repeat
+   * (receipts, which a device asks for again by sending again).
+   *
+   * @param messages the messages
+   * @return how many were handed to the connection; none while it is down
+   */
+  public int publishAtMostOnce(List<Outgoing> messages) {
+    int sent = 0;
+    for (Outgoing outgoing : messages) {
+      MqttMessage message = new MqttMessage(outgoing.payload());
+      message.setQos(0);
+      message.setRetained(outgoing.retained());
+      try {
+        client.getTopic(outgoing.topic()).publish(message);
+        sent++;
+      } catch (MqttException e) {
+        LOG.debugf("not published to %s: %s", outgoing.topic(), e.getMessage());
+        return sent;
+      }
+    }
+    return sent;
+  }
+
   private static void settle(Map.Entry<Integer, IMqttDeliveryToken> sent, BitSet acknowledged) {
     try {
       sent.getValue().waitForCompletion(PUBLISH_TIMEOUT_MILLIS);

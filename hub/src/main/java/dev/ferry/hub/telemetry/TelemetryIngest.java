@@ -5,6 +5,7 @@ import dev.ferry.hub.db.Database;
 import dev.ferry.hub.fleet.DeviceGate;
 import dev.ferry.hub.fleet.DeviceMismatchException;
 import dev.ferry.hub.fleet.IngestSession;
+import dev.ferry.hub.fleet.Receipts;
 import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.TelemetryBatch;
 import dev.ferry.protocol.device.Topic;
@@ -32,10 +33,11 @@ import org.jboss.logging.Logger;
 /**
  * Ingests telemetry batches from the {@link IngestSession}: decoded on arrival, then a queue and a
  * writer that counts up to {@value #BATCH} messages per transaction (gathered for up to {@value
- * #LINGER_MILLIS} ms) and acknowledges them to the broker only after the commit. A batch seen
- * before is counted once; a malformed or oversize message, or one the database refuses for its
- * content, is counted and dead-lettered (a warning naming the device and the reason); a database
- * outage is waited out; ingestion never stops.
+ * #LINGER_MILLIS} ms) and acknowledges them to the broker only after the commit, then sends each
+ * device a {@link dev.ferry.protocol.device.Receipt} for its batches. A batch seen before is
+ * counted once; a malformed or oversize message, or one the database refuses for its content, is
+ * counted and dead-lettered (a warning naming the device and the reason); a database outage is
+ * waited out; ingestion never stops.
  */
 @ApplicationScoped
 public class TelemetryIngest {
@@ -50,6 +52,7 @@ public class TelemetryIngest {
   @Inject TelemetryStore store;
   @Inject MeterRegistry registry;
   @Inject DeviceGate gate;
+  @Inject Receipts receipts;
 
   private record Received(TelemetryBatch batch, IngestSession.Ack ack) {}
 
@@ -181,6 +184,7 @@ public class TelemetryIngest {
     counted.addAndGet(fresh);
     duplicates.addAndGet(batches.size() - fresh);
     taken.forEach(message -> message.ack().done());
+    receipts.telemetry(batches);
   }
 
   private void deadLetter(Received message, RuntimeException cause) {
@@ -190,6 +194,7 @@ public class TelemetryIngest {
         "dead-lettered telemetry batch %d of device %s: %s",
         batch.seq(), batch.deviceId(), cause.getMessage());
     message.ack().done();
+    receipts.telemetry(List.of(batch));
   }
 
   private void purge() {

@@ -27,15 +27,18 @@ class TopicPolicyTest {
     }
     assertEquals(4, channels.size());
     assertFalse(policy.mayWrite(A, A, topic(A, "desired")));
+    assertFalse(policy.mayWrite(A, A, topic(A, "receipts")));
     assertFalse(policy.mayWrite(A, A, topic(A, "other")));
     assertFalse(policy.mayWrite(A, A, "ferry/v1/devices/" + A));
     assertFalse(policy.mayWrite(A, A, "ferry/v1/fleet"));
   }
 
   @Test
-  void device_readsOnlyItsOwnDesired() {
+  void device_readsOnlyItsOwnDesiredAndReceipts() {
     assertTrue(policy.mayRead(A, A, topic(A, "desired")));
     assertFalse(policy.mayRead(A, A, topic(B, "desired")));
+    assertTrue(policy.mayRead(A, A, topic(A, "receipts")));
+    assertFalse(policy.mayRead(A, A, topic(B, "receipts")));
     assertFalse(policy.mayRead(A, A, topic(A, "reported")));
     assertFalse(policy.mayRead(A, A, topic(A, "telemetry")));
   }

@@ -3,14 +3,18 @@ package dev.ferry.hub.telemetry;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.ferry.hub.Api;
 import dev.ferry.hub.HubTestProfile;
 import dev.ferry.hub.broker.Enrolled;
 import dev.ferry.hub.fleet.DeviceGate;
+import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.DeviceMetrics;
+import dev.ferry.protocol.device.EventType;
 import dev.ferry.protocol.device.LatencyHistogram;
 import dev.ferry.protocol.device.ModelTelemetry;
+import dev.ferry.protocol.device.Receipt;
 import dev.ferry.protocol.device.TelemetryBatch;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.testing.OnnxModels;
@@ -25,8 +29,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
+import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.junit.jupiter.api.Test;
 
@@ -111,6 +119,54 @@ class TelemetryIngestTest {
         .body("errorsByReason.inference_failed", equalTo(3))
         .body("latencyMillis.p99", equalTo(5.0f))
         .body("latency.counts[3]", equalTo(25));
+  }
+
+  @Test
+  void storedBatchesAndEvents_areReceiptedToTheirDevice() throws Exception {
+    String model = "tele-" + Long.toHexString(System.nanoTime());
+    publish(model);
+    String device = "tele-receipt-" + System.nanoTime();
+    BlockingQueue<Receipt> receipts = new LinkedBlockingQueue<>();
+    MqttClient client = Enrolled.device(device).connect();
+    try {
+      client.subscribe(
+          new String[] {"ferry/v1/devices/" + device + "/receipts"},
+          new int[] {1},
+          new IMqttMessageListener[] {
+            (t, m) -> receipts.add(CODEC.decode(m.getPayload(), Receipt.class))
+          });
+      send(client, device, CODEC.encode(batch(device, 1, model, 2, 0)));
+      send(client, device, CODEC.encode(batch(device, 2, model, 3, 0)));
+      send(client, device, CODEC.encode(batch(device, 2, model, 3, 0))); // a repeat: receipted too
+      DeviceEvent event =
+          new DeviceEvent(
+              "evt-" + device,
+              device,
+              Instant.now(),
+              EventType.DESIRED_ACCEPTED,
+              1,
+              null,
+              null,
+              null,
+              null,
+              null);
+      client.publish("ferry/v1/devices/" + device + "/events", CODEC.encode(event), 1, false);
+      List<Long> receipted = new ArrayList<>();
+      List<String> events = new ArrayList<>();
+      // the repeat is receipted apart, or with the first in one receipt of the same transaction
+      while (!Set.copyOf(receipted).equals(Set.of(1L, 2L)) || events.isEmpty()) {
+        Receipt receipt = receipts.poll(15, TimeUnit.SECONDS);
+        assertNotNull(receipt, "receipts so far: " + receipted + " " + events);
+        assertEquals(device, receipt.deviceId());
+        receipted.addAll(receipt.telemetry());
+        events.addAll(receipt.events());
+      }
+      assertEquals(Set.of(1L, 2L), Set.copyOf(receipted));
+      assertEquals(List.of("evt-" + device), events);
+    } finally {
+      client.disconnect();
+      client.close();
+    }
   }
 
   @Test

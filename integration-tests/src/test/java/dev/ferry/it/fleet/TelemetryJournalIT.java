@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.it.identity.SecureMosquitto;
+import dev.ferry.protocol.device.Receipt;
 import dev.ferry.protocol.device.TelemetryBatch;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.testing.CuttingProxy;
@@ -15,6 +16,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,7 +44,15 @@ class TelemetryJournalIT {
     hub.subscribe(
         "ferry/v1/devices/" + device + "/telemetry",
         1,
-        (topic, message) -> received.add(CODEC.decode(message.getPayload(), TelemetryBatch.class)));
+        (topic, message) -> {
+          TelemetryBatch batch = CODEC.decode(message.getPayload(), TelemetryBatch.class);
+          received.add(batch);
+          // as the hub does once it has stored a batch: the agent's journal lets it go
+          MqttMessage receipt =
+              new MqttMessage(CODEC.encode(Receipt.ofTelemetry(device, List.of(batch.seq()))));
+          receipt.setQos(0);
+          hub.getTopic("ferry/v1/devices/" + device + "/receipts").publish(receipt);
+        });
     Path data = dir.resolve("agent");
     mosquitto.provision(data, device);
     try (CuttingProxy broker = new CuttingProxy(mosquitto.devicePort, Long.MAX_VALUE, false)) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import dev.ferry.it.identity.DeviceIdentity;
 import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.EventType;
+import dev.ferry.protocol.device.Receipt;
 import dev.ferry.protocol.device.ReportedState;
 import dev.ferry.protocol.json.JsonCodec;
 import java.util.ArrayList;
@@ -15,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
 import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
@@ -52,9 +55,21 @@ public final class Wire implements AutoCloseable {
               events.add(event);
               events.notifyAll();
             }
+            receipt(event);
           },
           (topic, message) -> reported = codec.decode(message.getPayload(), ReportedState.class)
         });
+  }
+
+  /**
+   * Receipts an event as the hub does once it has stored it, so that the agent lets it go and does
+   * not send it again.
+   */
+  private void receipt(DeviceEvent event) throws MqttException {
+    MqttMessage receipt =
+        new MqttMessage(codec.encode(Receipt.ofEvent(event.deviceId(), event.id())));
+    receipt.setQos(0);
+    client.getTopic(prefix + "receipts").publish(receipt);
   }
 
   /** The desired state the broker keeps for the device. */

@@ -11,7 +11,9 @@ public enum Channel {
   /** Agent to hub: telemetry batches. */
   TELEMETRY("telemetry", false),
   /** Agent (and its will) to hub, retained: presence. */
-  ONLINE("online", true);
+  ONLINE("online", true),
+  /** Hub to agent: receipts for the telemetry batches the hub has stored ({@link Receipt}). */
+  RECEIPTS("receipts", false);
 
   private final String segment;
   private final boolean retained;

@@ -19,13 +19,14 @@ class TopicTest {
       Topic topic = Topic.parse("ferry/v1/devices/line-3.cam_2/" + channel.segment());
       assertEquals(new Topic("line-3.cam_2", channel), topic);
     }
-    assertEquals(5, Channel.values().length);
+    assertEquals(6, Channel.values().length);
   }
 
   @Test
   void parse_rejectsAnUnknownChannel() {
     assertEquals(
-        "topic channel must be one of [desired, reported, events, telemetry, online], got 'status'",
+        "topic channel must be one of [desired, reported, events, telemetry, online, receipts], got"
+            + " 'status'",
         assertThrows(IllegalArgumentException.class, () -> Topic.parse("ferry/v1/devices/a/status"))
             .getMessage());
   }
