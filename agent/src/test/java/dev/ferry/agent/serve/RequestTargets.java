@@ -43,13 +43,15 @@ final class RequestTargets {
     Datatype[] types = Datatype.values();
     Datatype datatype = types[(input[0] & 0xff) % types.length];
     int count = input[1] & 0xff;
-    BinaryTensors.decode(
-        ByteBuffer.wrap(input, 2, input.length - 2),
-        datatype,
-        count,
-        "input 'x'",
-        List.of((long) count),
-        "parameters.binary_data_size");
+    BinaryTensors.tensor(
+            "x",
+            ByteBuffer.wrap(input, 2, input.length - 2),
+            datatype,
+            List.of((long) count),
+            count,
+            "input 'x'",
+            "parameters.binary_data_size")
+        .elements();
   }
 
   private static void parseBinary(byte[] input) {

@@ -59,13 +59,7 @@ public final class JarProcess implements AutoCloseable {
       java.addAll(List.of("-XX:SharedArchiveFile=" + CDS_ARCHIVE, "-Xshare:auto"));
     }
     java.addAll(jvmOptions);
-    return start(
-        java,
-        app,
-        env,
-        log,
-        port,
-        Duration.ofSeconds(60));
+    return start(java, app, env, log, port, Duration.ofSeconds(60));
   }
 
   /**
