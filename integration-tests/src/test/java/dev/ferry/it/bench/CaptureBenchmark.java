@@ -187,7 +187,8 @@ class CaptureBenchmark {
           new Thread(
               () -> {
                 try {
-                  post(fleet.hub.url(), device, password, ids, template, codec, end, samples, bytes);
+                  post(
+                      fleet.hub.url(), device, password, ids, template, codec, end, samples, bytes);
                 } catch (Exception | AssertionError e) {
                   failures.add(e.toString());
                 }
@@ -240,8 +241,7 @@ class CaptureBenchmark {
     String basic =
         "Basic "
             + Base64.getEncoder()
-                .encodeToString(
-                    (device + ":" + password).getBytes(StandardCharsets.UTF_8));
+                .encodeToString((device + ":" + password).getBytes(StandardCharsets.UTF_8));
     long next = 1;
     while (System.nanoTime() < end) {
       List<CaptureSample> chunk = new ArrayList<>();
@@ -258,8 +258,7 @@ class CaptureBenchmark {
       byte[] body = codec.encode(new CaptureUpload(chunk));
       HttpResponse<String> response =
           http.send(
-              HttpRequest.newBuilder(
-                      URI.create(hub + "/api/v1/devices/" + device + "/captures"))
+              HttpRequest.newBuilder(URI.create(hub + "/api/v1/devices/" + device + "/captures"))
                   .header("Content-Type", "application/json")
                   .header("Authorization", basic)
                   .POST(HttpRequest.BodyPublishers.ofByteArray(body))
