@@ -127,7 +127,7 @@ class InferenceLimitsTest {
   }
 
   @Test
-  void requestsBeyondTheConcurrencyLimit_are503WithRetryAfter() throws IOException {
+  void requestsBeyondTheConcurrencyLimit_are503WithRetryAfter() throws Exception {
     Path dir = Files.createTempDirectory("ferry-limits-test");
     models.install("busy", TestVersions.gather(dir, "busy", "1.0.0"));
     int held = limit.permits().drainPermits();
@@ -146,7 +146,8 @@ class InferenceLimitsTest {
     }
     infer("busy", indices("[0]")).statusCode(200);
     infer("busy", indices("[0]")).statusCode(200);
-    assertEquals(2, limit.permits().availablePermits());
+    // a permit is given back when the inference ends, which may be just after its answer was sent
+    await(() -> limit.permits().availablePermits() == 2, "both permits are back");
   }
 
   @Test
