@@ -23,7 +23,9 @@
 #   postgres       PostgreSQL (newest in /usr/lib/postgresql), trust  127.0.0.1:$FERRY_PG_PORT (15432)
 #                  database "ferry", user "ferry", password "ferry"
 #
-# Config, data, logs and pid files live under $FERRY_SERVICES_DIR (default: <repo>/target/services),
+# Config, data, logs and pid files live under $FERRY_SERVICES_DIR (default: <repo>/target/services;
+# as root in a checkout the "postgres" user cannot reach, such as one under /root,
+# /var/tmp/ferry-services-<checksum of the checkout's path>),
 # one folder per service (<dir>/<name>/<name>.log). No systemd: every service runs as a detached
 # background process. Other settings: FERRY_SERVICES_TIMEOUT (seconds to wait for a service to accept
 # connections, default 30), FERRY_PG_BINDIR (PostgreSQL bin folder, default the newest one found).
@@ -37,7 +39,18 @@ set -euo pipefail
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_ROOT=$(cd "$SCRIPT_DIR/.." && pwd)
 
-SERVICES_DIR=${FERRY_SERVICES_DIR:-$REPO_ROOT/target/services}
+# <repo>/target/services, unless root runs from a checkout the "postgres" user cannot reach (one
+# under /root): then a folder of /var/tmp named after the checkout, the same on every run.
+default_services_dir() {
+  if ((EUID == 0)) && id -u postgres >/dev/null 2>&1 &&
+    ! runuser -u postgres -- test -x "$REPO_ROOT" 2>/dev/null; then
+    printf '/var/tmp/ferry-services-%s\n' "$(printf '%s' "$REPO_ROOT" | cksum | cut -d' ' -f1)"
+  else
+    printf '%s\n' "$REPO_ROOT/target/services"
+  fi
+}
+
+SERVICES_DIR=${FERRY_SERVICES_DIR:-$(default_services_dir)}
 [[ $SERVICES_DIR == /* ]] || SERVICES_DIR=$PWD/$SERVICES_DIR
 
 HOST=127.0.0.1
@@ -737,6 +750,7 @@ cmd_status() {
 }
 
 cmd_env() {
+  printf 'export FERRY_SERVICES_DIR=%q\n' "$SERVICES_DIR"
   printf 'export FERRY_MQTT_URL=%q\n' "tcp://$HOST:$MQTT_PORT"
   printf 'export FERRY_REGISTRY=%q\n' "$HOST:$REGISTRY_PORT"
   printf 'export FERRY_REGISTRY_AUTH=%q\n' "$HOST:$REGISTRY_AUTH_PORT"

@@ -36,7 +36,7 @@ public final class LoadedVersion {
   private boolean closed;
 
   /**
-   * @param stillProven whether the version passes its golden cases now: asked when a request fails
+   * @param stillProven whether the version passes its golden cases (lately: {@link RecentProof}): asked when a request fails
    *     in a way its inputs may have caused ({@link Blame})
    */
   LoadedVersion(

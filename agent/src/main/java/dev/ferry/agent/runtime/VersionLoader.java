@@ -6,6 +6,7 @@ import ai.onnxruntime.OrtSession;
 import dev.ferry.protocol.release.GoldenVectors;
 import dev.ferry.protocol.release.ServingSpec;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +65,14 @@ public final class VersionLoader {
     GoldenVectors vectors = Objects.requireNonNull(golden.get(), "golden vectors");
     LoadedVersion version =
         new LoadedVersion(
-            session, spec, plan, signature, loaded -> GoldenCheck.passes(loaded, vectors));
+            session,
+            spec,
+            plan,
+            signature,
+            new RecentProof(
+                loaded -> GoldenCheck.passes(loaded, vectors),
+                Clock.systemUTC(),
+                RecentProof.INTERVAL));
     GoldenCheck.run(version, vectors);
     return version;
   }

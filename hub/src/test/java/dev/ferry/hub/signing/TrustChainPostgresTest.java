@@ -54,7 +54,7 @@ class TrustChainPostgresTest {
                       c -> {
                         chain.seed(c, first, root);
                         seeded.countDown();
-                        pause();
+                        awaitABackendWaitingOnALock();
                         return null;
                       }));
       Future<Object> two =
@@ -109,12 +109,31 @@ class TrustChainPostgresTest {
         refused.getMessage());
   }
 
-  private static void pause() {
-    try {
-      Thread.sleep(1000);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
+  /** Until the other replica's insert waits on this one's uncommitted row. */
+  private void awaitABackendWaitingOnALock() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (waitingOnALock() == 0) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("the second replica's seed never waited on the first's insert");
+      }
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new AssertionError("interrupted while awaiting the second replica", e);
+      }
     }
+  }
+
+  private long waitingOnALock() {
+    return db.transaction(
+        c ->
+            Jdbc.query(
+                    c,
+                    "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'"
+                        + " AND datname = current_database()",
+                    row -> row.getLong(1))
+                .get(0));
   }
 
   /** Puts back any root above version 1 that other tests added. */

@@ -141,7 +141,7 @@ class TrustLifecycleIT {
                 "/api/v1/models/" + MODEL + "/versions/2.0.0/revoke", "{\"reason\":\"misreads\"}");
         assertEquals(200, revoked.statusCode(), revoked.body());
         awaitVersion(agent, "1.0.0");
-        Thread.sleep(1000);
+        await(() -> load.served().contains("1.0.0"), "the load is served by 1.0.0 again");
         Load.Result result = load.stop();
         assertEquals(0, result.failed(), result.toString());
         assertTrue(

@@ -41,10 +41,9 @@ public final class Services {
     return Path.of(System.getProperty("ferry.root", "..")).toAbsolutePath().normalize();
   }
 
-  /** Where the services keep their config and data. */
-  public static Path dir() {
-    String dir = System.getenv("FERRY_SERVICES_DIR");
-    return dir != null ? Path.of(dir) : root().resolve("target/services");
+  /** Where the services keep their config and data: the folder services.sh chose. */
+  public static synchronized Path dir() {
+    return Path.of(env().get("FERRY_SERVICES_DIR"));
   }
 
   /**
