@@ -34,6 +34,8 @@ public final class BinaryTensors {
    * allows, else decoded into its array.
    *
    * @param bytes the input's bytes, from position to limit
+   * @param datatype one ONNX Runtime can create ({@code OrtTypes.CREATABLE}), as the request's
+   *     input checks it first
    * @param sizeField where the size came from, for messages: {@code parameters.binary_data_size}
    */
   static ArrayTensor tensor(

@@ -1,5 +1,6 @@
 package dev.ferry.agent.serve;
 
+import dev.ferry.onnx.OrtTypes;
 import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.testing.Fuzzing;
 import java.nio.ByteBuffer;
@@ -29,8 +30,9 @@ final class RequestTargets {
   }
 
   /**
-   * The binary tensor decoder alone: the first byte picks the datatype, the second the element
-   * count, the rest are the tensor's bytes.
+   * The binary tensor decoder alone: the first byte picks the datatype (among those a request may
+   * name, {@code OrtTypes.CREATABLE}), the second the element count, the rest are the tensor's
+   * bytes.
    */
   static Fuzzing tensors() {
     return new Fuzzing("binary-tensors", RequestTargets::decodeTensor, RequestTargets::is4xx);
@@ -40,7 +42,8 @@ final class RequestTargets {
     if (input.length < 2) {
       return;
     }
-    Datatype[] types = Datatype.values();
+    // as RequestInput admits them: only datatypes ONNX Runtime can create reach the decoder
+    Datatype[] types = OrtTypes.CREATABLE.toArray(new Datatype[0]);
     Datatype datatype = types[(input[0] & 0xff) % types.length];
     int count = input[1] & 0xff;
     BinaryTensors.tensor(
