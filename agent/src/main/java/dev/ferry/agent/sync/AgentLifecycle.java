@@ -26,6 +26,8 @@ import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.registry.Credentials;
 import dev.ferry.protocol.registry.RegistryClient;
 import dev.ferry.protocol.registry.TransferLimits;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,6 +67,7 @@ public class AgentLifecycle {
   @Inject ServingMeters meters;
   @Inject UsableProviders usable;
   @Inject ProviderSettings providerSettings;
+  @Inject MeterRegistry registry;
 
   private final Map<String, RegistryClient> clients = new ConcurrentHashMap<>();
   private RegistryLogins logins;
@@ -94,6 +97,9 @@ public class AgentLifecycle {
     String deviceId = DeviceIdentity.of(config);
     Map<String, String> labels = Labels.check(config.labels(), "ferry.agent.labels");
     mqtt = new AgentMqtt(config.mqtt().url(), deviceId, VERSION, config.dataDir(), this::onDesired);
+    FunctionCounter.builder("ferry.mqtt.oversize", mqtt, AgentMqtt::oversizeMessages)
+        .description("MQTT messages over the agent's limit, read past and never delivered")
+        .register(registry);
     mqtt.subscribe(TrustTopics.REVOCATIONS, this::onRevocations);
     mqtt.onRoots(this::onRoots);
     MqttReporter reporter = MqttReporter.over(mqtt, EVENT_QUEUE);

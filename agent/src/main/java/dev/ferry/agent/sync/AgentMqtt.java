@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -30,9 +31,9 @@ import org.jboss.logging.Logger;
  * The agent's MQTT link (Paho, MQTT 3.1.1, QoS 1, persistent session): a will that marks the device
  * offline, presence on connect, the desired-state and receipt subscriptions, and reconnects with
  * jittered exponential backoff, so that a fleet does not reconnect in lockstep. Serving never
- * depends on it. Paho's v3 client cannot refuse a large incoming message before reading it whole:
- * the broker's limit ({@link Topic#MAX_PAYLOAD_BYTES}, set on the hub's broker and the shipped
- * Mosquitto config) bounds it.
+ * depends on it. A message over {@link Topic#MAX_PACKET_BYTES} (which a broker without Ferry's
+ * limit may send) is read past without being held ({@link GuardedMqttClient}), logged, counted and
+ * acknowledged, never delivered.
  */
 public final class AgentMqtt implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(AgentMqtt.class);
@@ -61,6 +62,7 @@ public final class AgentMqtt implements AutoCloseable {
   private final java.util.List<Runnable> onConnect =
       new java.util.concurrent.CopyOnWriteArrayList<>();
   private final Map<String, Consumer<byte[]>> fleetTopics = new ConcurrentHashMap<>();
+  private final AtomicLong oversize = new AtomicLong();
 
   /**
    * Creates the link; {@link #start()} connects it.
@@ -78,8 +80,12 @@ public final class AgentMqtt implements AutoCloseable {
     this.agentVersion = agentVersion;
     this.desired = desired;
     this.client =
-        new MqttClient(
-            url, deviceId, new MqttDefaultFilePersistence(dataDir.resolve("mqtt").toString()));
+        new GuardedMqttClient(
+            url,
+            deviceId,
+            new MqttDefaultFilePersistence(dataDir.resolve("mqtt").toString()),
+            Topic.MAX_PACKET_BYTES,
+            this::skipped);
     this.options = new MqttConnectOptions();
     options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
     options.setCleanSession(false);
@@ -179,6 +185,16 @@ public final class AgentMqtt implements AutoCloseable {
         });
   }
 
+  /** How many messages over {@link Topic#MAX_PACKET_BYTES} the broker sent, each read past. */
+  public long oversizeMessages() {
+    return oversize.get();
+  }
+
+  private void skipped(OversizeMessage message) {
+    oversize.incrementAndGet();
+    LOG.warn(message.describe());
+  }
+
   /** Whether the link is up now. */
   public boolean connected() {
     return client.isConnected();
@@ -269,7 +285,8 @@ public final class AgentMqtt implements AutoCloseable {
 
     @Override
     public void messageArrived(String topic, MqttMessage message) {
-      // the desired-state listener receives them
+      // the subscriptions' listeners receive the messages; what arrives here is the stand-in of
+      // one read past (OversizeGuard), which Paho acknowledges once this returns
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.ferry.agent.sync;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.protocol.testing.Services;
 import java.io.InputStream;
@@ -15,6 +16,7 @@ import java.security.KeyStore;
 import java.security.cert.CertificateFactory;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
@@ -29,7 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The agent's MQTT link over TLS to a real Mosquitto whose certificate a private CA signed (made
- * with openssl here): it connects when it trusts the CA and not otherwise.
+ * with openssl here): it connects when it trusts the CA and not otherwise, and reads past a message
+ * over its limit there as over plain TCP.
  */
 class AgentMqttTlsTest {
   @TempDir static Path certs;
@@ -178,6 +181,33 @@ class AgentMqttTlsTest {
       byte[] received = desired.poll(15, TimeUnit.SECONDS);
       assertNotNull(received, "nothing arrived over TLS");
       assertEquals("over tls", new String(received, StandardCharsets.UTF_8));
+    } finally {
+      hub.disconnect();
+      hub.close();
+    }
+  }
+
+  @Test
+  void aMessageOverTheLimit_isReadPastOverTlsToo() throws Exception {
+    // this broker has Mosquitto's default limit (256 MB)
+    MqttClient hub = new MqttClient(url, "hub-" + System.nanoTime(), new MemoryPersistence());
+    MqttConnectOptions options = new MqttConnectOptions();
+    options.setSocketFactory(trustingTheCa);
+    hub.connect(options);
+    String topic = "ferry/v1/devices/" + device + "/desired";
+    hub.publish(topic, new byte[3 << 20], 1, true);
+    BlockingQueue<byte[]> desired = new LinkedBlockingQueue<>();
+    Semaphore connected = new Semaphore(0);
+    try (AgentMqtt agent = new AgentMqtt(url, device, "0.1.0", dir, desired::add)) {
+      agent.tls(trustingTheCa);
+      agent.onConnect(connected::release);
+      agent.start();
+      assertTrue(connected.tryAcquire(15, TimeUnit.SECONDS), "no connection over TLS");
+      hub.publish(topic, "small".getBytes(StandardCharsets.UTF_8), 1, true);
+      byte[] received = desired.poll(15, TimeUnit.SECONDS);
+      assertNotNull(received, "nothing arrived over TLS");
+      assertEquals("small", new String(received, StandardCharsets.UTF_8));
+      assertEquals(1, agent.oversizeMessages());
     } finally {
       hub.disconnect();
       hub.close();
