@@ -36,8 +36,8 @@ public final class LoadedVersion {
   private boolean closed;
 
   /**
-   * @param stillProven whether the version passes its golden cases (lately: {@link RecentProof}): asked when a request fails
-   *     in a way its inputs may have caused ({@link Blame})
+   * @param stillProven whether the version passes its golden cases (lately: {@link RecentProof}):
+   *     asked when a request fails in a way its inputs may have caused ({@link Blame})
    */
   LoadedVersion(
       OrtSession session,

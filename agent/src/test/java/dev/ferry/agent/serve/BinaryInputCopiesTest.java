@@ -29,6 +29,7 @@ class BinaryInputCopiesTest {
    * when it will; once 16 KiB went): far below the PAYLOAD a copy would add.
    */
   private static final double NOISE = 64 << 10;
+
   private static final BufferPoolMXBean DIRECT =
       ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
           .filter(pool -> pool.getName().equals("direct"))
