@@ -20,8 +20,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class CaptureBeans {
   @Produces
   @Singleton
-  Captures captures(Database db, ArtifactStore store, Clock clock, CapturePolicies policies) {
-    return new Captures(db, store, clock, policies::annotationOf);
+  Captures captures(Database db, ArtifactStore store, Clock clock) {
+    return new Captures(db, store, clock);
   }
 
   @Produces

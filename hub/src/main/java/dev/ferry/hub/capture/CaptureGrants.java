@@ -47,16 +47,17 @@ final class CaptureGrants {
   }
 
   private static CaptureGrant policy(
-      Optional<CapturePolicy> policy, String what, String deviceId, Map<String, String> labels) {
-    if (policy.isEmpty()) {
+      Optional<PolicyRecord> record, String what, String deviceId, Map<String, String> labels) {
+    if (record.isEmpty()) {
       return CaptureGrant.refused("capture is off for " + what + " on device '" + deviceId + "'");
     }
-    return policy.get().appliesTo(labels)
-        ? CaptureGrant.of(policy.get())
+    CapturePolicy policy = record.get().policy();
+    return policy.appliesTo(labels)
+        ? CaptureGrant.of(record.get())
         : CaptureGrant.refused(
             String.format(
                 "the capture policy of %s does not apply to device '%s' (selector %s)",
-                what, deviceId, policy.get().selector()));
+                what, deviceId, policy.selector()));
   }
 
   /** The rollout that assigned the version to the device, if it is or was just assigned. */

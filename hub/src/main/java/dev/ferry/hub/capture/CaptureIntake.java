@@ -49,7 +49,8 @@ final class CaptureIntake {
     lock(c, deviceId);
     List<CaptureSample> samples = upload.samples();
     Set<String> known = SampleRows.known(c, deviceId, samples.stream().map(s -> s.id()).toList());
-    CaptureAdmission admission = admission(c, deviceId, samples, now);
+    Map<String, CaptureGrant> grants = grants(c, deviceId, samples);
+    CaptureAdmission admission = admission(c, deviceId, grants, now);
     Map<String, String> refused = new LinkedHashMap<>();
     for (int i = 0; i < samples.size(); i++) {
       if (!known.contains(samples.get(i).id())) {
@@ -60,25 +61,51 @@ final class CaptureIntake {
     if (!refused.isEmpty()) {
       throw refusal(refused);
     }
-    for (CaptureSample sample : samples) {
-      SampleRows.insert(c, deviceId, sample, now);
-    }
+    store(c, deviceId, samples, grants, now);
     return new CaptureReceipt(samples.stream().map(CaptureSample::id).distinct().toList());
   }
 
-  private CaptureAdmission admission(
-      Connection c, String deviceId, List<CaptureSample> samples, Instant now) throws SQLException {
+  /** Stores each sample with the policy it came under; a sample sent before stays as it was. */
+  private static void store(
+      Connection c,
+      String deviceId,
+      List<CaptureSample> samples,
+      Map<String, CaptureGrant> grants,
+      Instant now)
+      throws SQLException {
+    for (CaptureGrant grant : grants.values()) {
+      if (grant.record() != null) {
+        PolicyRecords.remember(c, grant.record());
+      }
+    }
+    for (CaptureSample sample : samples) {
+      PolicyRecord record = grants.get(key(sample)).record();
+      SampleRows.insert(c, deviceId, sample, record == null ? null : record.digest(), now);
+    }
+  }
+
+  /** The grants of an upload's model versions, looked up once each. */
+  private Map<String, CaptureGrant> grants(
+      Connection c, String deviceId, List<CaptureSample> samples) throws SQLException {
     Map<String, String> deviceLabels = labels.apply(deviceId);
     Map<String, CaptureGrant> byVersion = new HashMap<>();
     for (CaptureSample s : samples) {
-      String key = s.model() + "@" + s.version();
-      if (!byVersion.containsKey(key)) {
-        byVersion.put(key, grants.of(c, deviceId, deviceLabels, s.model(), s.version()));
+      if (!byVersion.containsKey(key(s))) {
+        byVersion.put(key(s), grants.of(c, deviceId, deviceLabels, s.model(), s.version()));
       }
     }
+    return byVersion;
+  }
+
+  private CaptureAdmission admission(
+      Connection c, String deviceId, Map<String, CaptureGrant> byVersion, Instant now) {
     CaptureUsage usage =
         new CaptureUsage((model, from, to) -> SampleRows.used(c, deviceId, model, from, to));
     return new CaptureAdmission(deviceId, CaptureAdmission.cached(byVersion), usage, limits, now);
+  }
+
+  private static String key(CaptureSample sample) {
+    return sample.model() + "@" + sample.version();
   }
 
   private static void lock(Connection c, String deviceId) throws SQLException {

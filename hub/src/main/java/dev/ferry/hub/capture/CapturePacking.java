@@ -9,9 +9,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -28,14 +25,7 @@ public class CapturePacking {
   // resolved on the first run, not at start: the registry's address needs the HTTP port bound
   private final Provider<Captures> captures;
   private final Clock clock;
-  private final Duration interval;
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread thread = new Thread(r, "ferry-capture-packing");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final CaptureSchedule schedule;
 
   CapturePacking(
       Provider<Captures> captures,
@@ -44,26 +34,21 @@ public class CapturePacking {
           Duration interval) {
     this.captures = captures;
     this.clock = clock;
-    this.interval = interval;
+    this.schedule = new CaptureSchedule("capture packing", interval, interval, this::pack);
   }
 
   void start(@Observes StartupEvent event) {
-    long seconds = interval.toSeconds();
-    timer.scheduleWithFixedDelay(this::pack, seconds, seconds, TimeUnit.SECONDS);
+    schedule.start();
   }
 
   void stop(@Observes ShutdownEvent event) {
-    timer.shutdownNow();
+    schedule.stop();
   }
 
-  /** Packs what finished; a failure is retried at the next run. */
-  void pack() {
-    try {
-      for (DatasetSummary made : captures.get().packFinished(today())) {
-        LOG.infof("capture dataset %s packed: %d samples", made.reference(), made.samples());
-      }
-    } catch (RuntimeException e) {
-      LOG.warnf("capture packing failed, retried in %s: %s", interval, e.getMessage());
+  /** Packs what finished. */
+  private void pack() {
+    for (DatasetSummary made : captures.get().packFinished(today())) {
+      LOG.infof("capture dataset %s packed: %d samples", made.reference(), made.samples());
     }
   }
 

@@ -40,22 +40,17 @@ public class CapturePolicies {
     return db.transaction(c -> read(c, scope));
   }
 
-  /** The version policy a day's datasets are annotated with; null when none is set. */
-  CapturePolicy annotationOf(CaptureDay day) {
-    return of(PolicyScope.version(day.model(), day.version())).orElse(null);
-  }
-
   /**
-   * The policy in force for devices a rollout assigned a version to: the rollout's, else the
-   * version's.
+   * The policy in force for devices a rollout assigned a version to, as set: the rollout's, else
+   * the version's.
    */
-  Optional<CapturePolicy> effective(Connection c, String rolloutId, String model, String version)
+  Optional<PolicyRecord> effective(Connection c, String rolloutId, String model, String version)
       throws SQLException {
-    Optional<CapturePolicy> own =
+    Optional<PolicyRecord> own =
         rolloutId == null
             ? Optional.empty()
-            : read(c, PolicyScope.rollout(rolloutId, model, version));
-    return own.isPresent() ? own : read(c, PolicyScope.version(model, version));
+            : stored(c, PolicyScope.rollout(rolloutId, model, version));
+    return own.isPresent() ? own : stored(c, PolicyScope.version(model, version));
   }
 
   /**
@@ -109,13 +104,17 @@ public class CapturePolicies {
     return scope;
   }
 
-  private Optional<CapturePolicy> read(Connection c, PolicyScope scope) throws SQLException {
-    String sql = scope.isRollout() ? OF_ROLLOUT : OF_VERSION;
-    return Jdbc.query(c, sql, row -> decode(row.getString(1)), scope.key()).stream().findFirst();
+  private static Optional<CapturePolicy> read(Connection c, PolicyScope scope) throws SQLException {
+    return stored(c, scope).map(PolicyRecord::policy);
   }
 
-  private CapturePolicy decode(String json) {
-    return codec.decode(json.getBytes(StandardCharsets.UTF_8), CapturePolicy.class);
+  private static Optional<PolicyRecord> stored(Connection c, PolicyScope scope)
+      throws SQLException {
+    String sql = scope.isRollout() ? OF_ROLLOUT : OF_VERSION;
+    return Jdbc.query(
+            c, sql, row -> new PolicyRecord(scope.rolloutId(), row.getString(1)), scope.key())
+        .stream()
+        .findFirst();
   }
 
   private static int write(Connection c, PolicyScope scope, String json) throws SQLException {

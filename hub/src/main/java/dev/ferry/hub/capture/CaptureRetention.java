@@ -6,9 +6,6 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Provider;
 import jakarta.inject.Singleton;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -26,13 +23,9 @@ public class CaptureRetention {
   private final Provider<Captures> captures;
   private final Config config;
   private final Duration retention;
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          r -> {
-            Thread thread = new Thread(r, "ferry-capture-retention");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final CaptureSchedule schedule =
+      new CaptureSchedule(
+          "capture retention", Duration.ofMinutes(1), Duration.ofHours(1), this::expire);
 
   CaptureRetention(
       Provider<Captures> captures,
@@ -45,24 +38,20 @@ public class CaptureRetention {
   }
 
   void start(@Observes StartupEvent event) {
-    timer.scheduleWithFixedDelay(this::expire, 1, 60, TimeUnit.MINUTES);
+    schedule.start();
   }
 
   void stop(@Observes ShutdownEvent event) {
-    timer.shutdownNow();
+    schedule.stop();
   }
 
-  /** Deletes what expired, model by model; a failure is retried the next hour. */
-  void expire() {
-    try {
-      Captures store = captures.get();
-      for (String model : store.models()) {
-        for (String name : store.expire(model, retentionOf(model))) {
-          LOG.infof("capture dataset %s of %s deleted: retention passed", name, model);
-        }
+  /** Deletes what expired, model by model. */
+  private void expire() {
+    Captures store = captures.get();
+    for (String model : store.models()) {
+      for (String name : store.expire(model, retentionOf(model))) {
+        LOG.infof("capture dataset %s of %s deleted: retention passed", name, model);
       }
-    } catch (RuntimeException e) {
-      LOG.warnf("capture retention failed, retried in an hour: %s", e.getMessage());
     }
   }
 

@@ -3,7 +3,6 @@ package dev.ferry.hub.capture;
 import dev.ferry.hub.db.Database;
 import dev.ferry.hub.db.Jdbc;
 import dev.ferry.hub.registry.ArtifactStore;
-import dev.ferry.protocol.capture.CapturePolicy;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.release.ModelNames;
 import java.io.IOException;
@@ -17,7 +16,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The hub's datasets, in the database every replica shares: packs a model version's day of samples
@@ -42,26 +40,23 @@ public final class Captures {
   private final DatasetPush push;
   private final ArtifactStore store;
   private final Clock clock;
-  private final Function<CaptureDay, CapturePolicy> policies;
 
   /**
    * @param db the database
    * @param store the registry datasets go to
    * @param clock the clock of creation times and retention
-   * @param policies the policy to annotate a day's datasets with; null when none
    */
-  public Captures(
-      Database db, ArtifactStore store, Clock clock, Function<CaptureDay, CapturePolicy> policies) {
+  public Captures(Database db, ArtifactStore store, Clock clock) {
     this.db = db;
     this.push = new DatasetPush(store);
     this.store = store;
     this.clock = clock;
-    this.policies = policies;
   }
 
   /**
-   * Packs the waiting samples of a model version and day into datasets and pushes them. Waits while
-   * another replica packs that day, then packs what it left (usually nothing).
+   * Packs the waiting samples of a model version and day into datasets, one or more per policy they
+   * were captured under, and pushes them. Waits while another replica packs that day, then packs
+   * what it left (usually nothing).
    *
    * @return the datasets made; empty when nothing waited
    */
@@ -97,19 +92,18 @@ public final class Captures {
   private List<DatasetSummary> packLocked(Connection c, CaptureDay day) throws SQLException {
     List<DatasetSummary> made = new ArrayList<>();
     int part = DatasetRows.lastPart(c, day) + 1;
-    List<StoredSample> chunk;
-    while (!(chunk = waiting(c, day)).isEmpty()) {
-      Dataset dataset =
-          packer.pack(day.model(), day.version(), day.day(), part++, chunk, policies.apply(day));
+    SampleBatch batch;
+    while (!(batch = waiting(c, day)).samples().isEmpty()) {
+      Dataset dataset = packer.pack(day, part++, batch);
       DatasetSummary summary = pushed(day.model(), dataset);
       DatasetRows.insert(c, day, summary);
-      SampleRows.packed(c, chunk, dataset.name());
+      SampleRows.packed(c, batch.samples(), dataset.name());
       made.add(summary);
     }
     return made;
   }
 
-  private static List<StoredSample> waiting(Connection c, CaptureDay day) throws SQLException {
+  private static SampleBatch waiting(Connection c, CaptureDay day) throws SQLException {
     return SampleRows.waiting(c, day, MAX_SAMPLES_PER_DATASET, MAX_BYTES_PER_DATASET);
   }
 

@@ -3,6 +3,7 @@ package dev.ferry.hub.capture;
 import dev.ferry.hub.db.Jdbc;
 import dev.ferry.protocol.capture.CaptureSample;
 import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.oci.Digest;
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.Date;
@@ -25,16 +26,27 @@ final class SampleRows {
   private static final JsonCodec CODEC = new JsonCodec();
   private static final String INSERT =
       "INSERT INTO capture_sample (device_id, sample_id, model, version, utc_day, captured_at,"
-          + " received_at, bytes, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+          + " received_at, bytes, body, policy_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+          + " ON CONFLICT DO NOTHING";
   private static final String KNOWN =
       "SELECT sample_id FROM capture_sample WHERE device_id = ? AND sample_id IN ";
   private static final String WAITING_DAYS =
       "SELECT DISTINCT model, version, utc_day FROM capture_sample"
           + " WHERE body IS NOT NULL AND utc_day < ? ORDER BY utc_day, model, version";
+  private static final String OF_DAY =
+      " WHERE s.model = ? AND s.version = ? AND s.utc_day = ? AND s.body IS NOT NULL";
+  private static final String ORDER = " ORDER BY s.captured_at, s.device_id, s.sample_id";
+  private static final String FIRST_POLICY =
+      "SELECT COALESCE(s.policy_digest, ''), p.rollout_id, p.policy FROM capture_sample s"
+          + " LEFT JOIN capture_policy_record p ON p.digest = s.policy_digest"
+          + OF_DAY
+          + ORDER
+          + " LIMIT 1";
   private static final String WAITING =
-      "SELECT device_id, bytes, body FROM capture_sample"
-          + " WHERE model = ? AND version = ? AND utc_day = ? AND body IS NOT NULL"
-          + " ORDER BY captured_at, device_id, sample_id";
+      "SELECT s.device_id, s.bytes, s.body FROM capture_sample s"
+          + OF_DAY
+          + " AND COALESCE(s.policy_digest, '') = ?"
+          + ORDER;
   private static final String PACKED =
       "UPDATE capture_sample SET body = NULL, dataset = ? WHERE device_id = ? AND sample_id = ?";
   private static final String DELETE = "DELETE FROM capture_sample WHERE model = ? AND dataset = ?";
@@ -44,8 +56,14 @@ final class SampleRows {
 
   private SampleRows() {}
 
-  /** Stores a sample unless the device sent it before; true when it was new. */
-  static boolean insert(Connection c, String deviceId, CaptureSample sample, Instant now)
+  /**
+   * Stores a sample unless the device sent it before; true when it was new.
+   *
+   * @param policy the digest of the {@link PolicyRecord} it was captured under, kept by {@link
+   *     PolicyRecords}; null when not known
+   */
+  static boolean insert(
+      Connection c, String deviceId, CaptureSample sample, Digest policy, Instant now)
       throws SQLException {
     LocalDate day = DatasetPacker.dayOf(sample.capturedAt());
     String body = new String(CODEC.encode(sample), StandardCharsets.UTF_8);
@@ -60,7 +78,8 @@ final class SampleRows {
             sample.capturedAt(),
             now,
             sample.size(),
-            body)
+            body,
+            policy == null ? null : policy.toString())
         == 1;
   }
 
@@ -77,21 +96,40 @@ final class SampleRows {
   }
 
   /**
-   * The oldest samples waiting for a model version and day: at most {@code maxSamples}, and no more
-   * than {@code maxBytes} of tensors unless a single sample is larger. Rows are read as they come,
-   * so a busy day is never loaded whole.
+   * The oldest samples waiting for a model version and day that share the policy of the oldest: at
+   * most {@code maxSamples}, and no more than {@code maxBytes} of tensors unless a single sample is
+   * larger. Rows are read as they come, so a busy day is never loaded whole.
    */
-  static List<StoredSample> waiting(Connection c, CaptureDay day, int maxSamples, long maxBytes)
+  static SampleBatch waiting(Connection c, CaptureDay day, int maxSamples, long maxBytes)
       throws SQLException {
+    List<Waiting> first =
+        Jdbc.query(c, FIRST_POLICY, Waiting::read, day.model(), day.version(), date(day));
+    if (first.isEmpty()) {
+      return new SampleBatch(null, List.of());
+    }
     try (PreparedStatement query = c.prepareStatement(WAITING)) {
       query.setFetchSize(64);
       query.setMaxRows(maxSamples);
       query.setString(1, day.model());
       query.setString(2, day.version());
-      query.setDate(3, Date.valueOf(day.day()));
+      query.setDate(3, date(day));
+      query.setString(4, first.get(0).digest());
       try (ResultSet rows = query.executeQuery()) {
-        return read(rows, maxBytes);
+        return new SampleBatch(first.get(0).policy(), read(rows, maxBytes));
       }
+    }
+  }
+
+  private static Date date(CaptureDay day) {
+    return Date.valueOf(day.day());
+  }
+
+  /** The policy digest of the oldest waiting sample ({@code ""} for none) and its record. */
+  private record Waiting(String digest, PolicyRecord policy) {
+    static Waiting read(ResultSet row) throws SQLException {
+      String json = row.getString(3);
+      return new Waiting(
+          row.getString(1), json == null ? null : new PolicyRecord(row.getString(2), json));
     }
   }
 

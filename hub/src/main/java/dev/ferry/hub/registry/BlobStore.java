@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The embedded registry's content-addressed filesystem store.
@@ -26,14 +25,16 @@ import java.util.Set;
  * repository {@code repositories/<name>/} with {@code _blobs/<hex>} (empty: the repository holds
  * the blob), {@code _manifests/<hex>} (holds the media type) and {@code _tags/<tag>} (holds the
  * digest). The underscore keeps these apart from nested repository names, which cannot start with
- * one. Content is renamed in only once its digest is known; every small file is replaced
- * atomically. Thread-safe.
+ * one. The {@link LinkIndex} ({@code _refs/} per repository, {@code holders/}) tells which
+ * manifests name a blob and which repositories hold it. Content is renamed in only once its digest
+ * is known; every small file is replaced atomically. Thread-safe.
  */
 public final class BlobStore {
   private final Path blobs;
   private final Path incoming;
   private final Path repositories;
   private final Referrers referrers;
+  private final LinkIndex links;
 
   /**
    * Opens the store, creating its directories.
@@ -46,6 +47,7 @@ public final class BlobStore {
     this.incoming = root.resolve("incoming");
     this.repositories = root.resolve("repositories");
     this.referrers = new Referrers(root.resolve("referrers"));
+    this.links = new LinkIndex(repositories, root.resolve("holders"));
     for (Path dir : List.of(blobs, incoming, repositories)) {
       try {
         Files.createDirectories(dir);
@@ -53,6 +55,27 @@ public final class BlobStore {
         throw new UncheckedIOException("cannot create the registry directory " + dir, e);
       }
     }
+    index(root.resolve("holders.indexed"));
+  }
+
+  /** Indexes a store made before the {@link LinkIndex}, once. */
+  private void index(Path marker) {
+    if (Files.exists(marker)) {
+      return;
+    }
+    try {
+      links.rebuild(this::blobsOf);
+      AtomicFiles.touch(marker);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot index the registry under " + repositories, e);
+    }
+  }
+
+  private List<Digest> blobsOf(Digest manifest, String mediaType) throws IOException {
+    Optional<Path> file = blob(manifest);
+    return file.isEmpty()
+        ? List.of()
+        : ParsedManifest.parse(mediaType, Files.readAllBytes(file.get())).blobs();
   }
 
   /**
@@ -98,6 +121,7 @@ public final class BlobStore {
     Descriptor descriptor = Descriptor.of(mediaType, blob.digest(), blob.size());
     synchronized (this) {
       commit(blob);
+      links.held(repository, blob.digest());
       AtomicFiles.touch(link(repository, "_blobs", blob.digest()));
     }
     return descriptor;
@@ -151,6 +175,8 @@ public final class BlobStore {
           new Descriptor(
               mediaType, digest, bytes.length, parsed.annotations(), parsed.artifactType()));
     }
+    links.named(repository, digest, parsed.blobs());
+    links.held(repository, digest);
     AtomicFiles.write(link(repository, "_manifests", digest), utf8(mediaType));
     if (tagOrNull != null) {
       AtomicFiles.write(tagPath(repository, tagOrNull), utf8(digest.toString()));
@@ -213,7 +239,8 @@ public final class BlobStore {
   /**
    * Deletes a manifest from {@code repository}: the tags pointing at it, its link, the links of the
    * blobs it names that no other manifest of the repository names, and then every such file that no
-   * repository holds any more. Content another repository or manifest holds stays.
+   * repository holds any more. Content another repository or manifest holds stays. Reads only the
+   * manifest, the repository's tags and the index entries of what it names.
    *
    * @return whether the repository held the manifest
    */
@@ -222,21 +249,27 @@ public final class BlobStore {
     if (stored.isEmpty()) {
       return false;
     }
-    ParsedManifest parsed =
-        ParsedManifest.parse(stored.get().mediaType(), Files.readAllBytes(stored.get().file()));
-    Path repo = repositories.resolve(repository);
-    RepositoryLinks.untag(repo.resolve("_tags"), digest);
+    List<Digest> named = blobsOf(digest, stored.get().mediaType());
+    LinkIndex.untag(repositories.resolve(repository).resolve("_tags"), digest);
     Files.delete(link(repository, "_manifests", digest));
-    Set<Digest> candidates = new HashSet<>(parsed.blobs());
-    candidates.removeAll(RepositoryLinks.namedBy(repo.resolve("_manifests"), this::blob));
-    for (Digest blob : candidates) {
-      Files.deleteIfExists(link(repository, "_blobs", blob));
+    for (Digest blob : new HashSet<>(named)) {
+      if (links.unnamed(repository, digest, blob)) {
+        Files.deleteIfExists(link(repository, "_blobs", blob));
+        release(repository, blob);
+      }
     }
-    candidates.add(digest);
-    for (Digest orphan : RepositoryLinks.unheld(repositories, candidates)) {
-      Files.deleteIfExists(blobPath(orphan));
-    }
+    release(repository, digest);
     return true;
+  }
+
+  /** Deletes the content's file once {@code repository}, without links to it, was its last. */
+  private void release(String repository, Digest digest) throws IOException {
+    boolean linked =
+        Files.exists(link(repository, "_blobs", digest))
+            || Files.exists(link(repository, "_manifests", digest));
+    if (!linked && links.released(repository, digest)) {
+      Files.deleteIfExists(blobPath(digest));
+    }
   }
 
   /** Whether anything was ever put into {@code repository}. */

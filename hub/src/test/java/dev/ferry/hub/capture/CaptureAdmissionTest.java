@@ -28,7 +28,8 @@ class CaptureAdmissionTest {
   void check_takesSamplesUpToTheHourlyCapCountingWhatIsStoredAndWhatTheUploadAdds()
       throws SQLException {
     stored.put("2026-05-04T10:00:00Z", new CaptureUsage.Used(2, 24));
-    CaptureAdmission admission = admission(CaptureGrant.of(CapturePolicy.sampling(1, 4, 1000)));
+    CaptureAdmission admission =
+        admission(CaptureGrant.of(PolicyRecord.of(null, CapturePolicy.sampling(1, 4, 1000))));
 
     assertEquals(Optional.empty(), admission.check(0, sample("a", NOW)));
     assertEquals(Optional.empty(), admission.check(1, sample("b", NOW.minusSeconds(60))));
@@ -49,7 +50,8 @@ class CaptureAdmissionTest {
   @Test
   void check_refusesASampleThatWouldPassTheDailyByteCap() throws SQLException {
     stored.put("2026-05-04T00:00:00Z", new CaptureUsage.Used(10, 990));
-    CaptureAdmission admission = admission(CaptureGrant.of(CapturePolicy.sampling(1, 100, 1000)));
+    CaptureAdmission admission =
+        admission(CaptureGrant.of(PolicyRecord.of(null, CapturePolicy.sampling(1, 100, 1000))));
 
     assertEquals(
         Optional.of(
@@ -72,7 +74,8 @@ class CaptureAdmissionTest {
 
   @Test
   void check_refusesCaptureTimesOutsideWhatTheHubKeepsAndOversizedSamples() throws SQLException {
-    CaptureAdmission admission = admission(CaptureGrant.of(CapturePolicy.sampling(1, 100, 1000)));
+    CaptureAdmission admission =
+        admission(CaptureGrant.of(PolicyRecord.of(null, CapturePolicy.sampling(1, 100, 1000))));
 
     assertEquals(
         Optional.of(

@@ -38,7 +38,7 @@ class CapturesDistributionTest {
   @Test
   void expire_deletesTheManifestThroughTheRegistryApiAndOneGoneAlreadyIsNoError() throws Exception {
     String model = "cap-" + System.nanoTime();
-    db.transaction(c -> SampleRows.insert(c, "dev-1", sample(model), T0));
+    db.transaction(c -> SampleRows.insert(c, "dev-1", sample(model), null, T0));
     DatasetSummary dataset =
         captures(T0.plus(Duration.ofDays(1)))
             .pack(model, "1.0.0", LocalDate.parse("2026-05-04"))
@@ -56,7 +56,7 @@ class CapturesDistributionTest {
   }
 
   private Captures captures(Instant now) {
-    return new Captures(db, store, Clock.fixed(now, ZoneOffset.UTC), day -> null);
+    return new Captures(db, store, Clock.fixed(now, ZoneOffset.UTC));
   }
 
   private static String manifestUrl(DatasetSummary dataset) {

@@ -74,11 +74,12 @@ class CapturesTest {
 
   @Test
   void pack_pushesADatasetWithAnIndexAndNpyTensorsAndListsIt() {
-    store("dev-1", sample("a-1", T0), sample("a-2", T0.plusSeconds(60)));
-    store("dev-2", sample("b-1", T0.plusSeconds(30)));
     CapturePolicy policy = CapturePolicy.sampling(0.01, 10, 1 << 20);
+    PolicyRecord record = PolicyRecord.of(null, policy);
+    store(record, "dev-1", sample("a-1", T0), sample("a-2", T0.plusSeconds(60)));
+    store(record, "dev-2", sample("b-1", T0.plusSeconds(30)));
 
-    List<DatasetSummary> made = captures(registry, day -> policy).pack(det, "1.0.0", DAY);
+    List<DatasetSummary> made = captures(registry).pack(det, "1.0.0", DAY);
 
     assertEquals(1, made.size());
     DatasetSummary dataset = made.get(0);
@@ -100,6 +101,9 @@ class CapturesTest {
     assertEquals(
         new String(codec.encode(policy), StandardCharsets.UTF_8),
         manifest.annotations().get(DatasetPacker.POLICY));
+    assertEquals("release", manifest.annotations().get(DatasetPacker.POLICY_SCOPE));
+    assertEquals(
+        record.digest().toString(), manifest.annotations().get(DatasetPacker.POLICY_DIGEST));
     assertEquals(4, manifest.layers().size());
     assertTrue(
         manifest.layers().stream()
@@ -121,6 +125,53 @@ class CapturesTest {
     assertTrue(
         header.startsWith("{'descr': '<f4', 'fortran_order': False, 'shape': (1, 3), }"), header);
     assertArrayEquals(floats(1.5f, -2f, 3.25f), Arrays.copyOfRange(npy, 128, npy.length));
+  }
+
+  @Test
+  void pack_makesADatasetPerPolicyInTheOrderOfTheirFirstSampleAndNamesEach() {
+    PolicyRecord rollout = PolicyRecord.of("r-1", CapturePolicy.sampling(1, 100, 1 << 20));
+    PolicyRecord release = PolicyRecord.of(null, CapturePolicy.sampling(0.01, 10, 1 << 20));
+    store(release, "dev-2", sample("v-1", T0.plusSeconds(1)), sample("v-2", T0.plusSeconds(3)));
+    store(rollout, "dev-1", sample("r-1", T0), sample("r-2", T0.plusSeconds(2)));
+    store("dev-3", sample("u-1", T0.plusSeconds(4)));
+
+    List<DatasetSummary> made = captures(registry).pack(det, "1.0.0", DAY);
+
+    assertEquals(
+        List.of("1.0.0-2026-05-04", "1.0.0-2026-05-04-2", "1.0.0-2026-05-04-3"), names(made));
+    assertEquals(List.of(2, 2, 1), made.stream().map(DatasetSummary::samples).toList());
+    assertEquals(List.of("dev-1"), made.get(0).devices());
+    Map<String, String> underRollout = annotations(made.get(0));
+    assertEquals(rollout.json(), underRollout.get(DatasetPacker.POLICY));
+    assertEquals("rollout", underRollout.get(DatasetPacker.POLICY_SCOPE));
+    assertEquals("r-1", underRollout.get(DatasetPacker.POLICY_ROLLOUT));
+    assertEquals(rollout.digest().toString(), underRollout.get(DatasetPacker.POLICY_DIGEST));
+    Map<String, String> underRelease = annotations(made.get(1));
+    assertEquals(release.json(), underRelease.get(DatasetPacker.POLICY));
+    assertEquals("release", underRelease.get(DatasetPacker.POLICY_SCOPE));
+    assertFalse(underRelease.containsKey(DatasetPacker.POLICY_ROLLOUT));
+    assertEquals(release.digest().toString(), underRelease.get(DatasetPacker.POLICY_DIGEST));
+    // a sample stored before the hub kept its policy: its dataset names none
+    Map<String, String> unknown = annotations(made.get(2));
+    assertEquals(
+        List.of(),
+        unknown.keySet().stream().filter(k -> k.startsWith(DatasetPacker.POLICY)).toList());
+  }
+
+  @Test
+  void policyRecord_digestDiffersByScopeAndSettingAndIsStableForOne() {
+    CapturePolicy policy = CapturePolicy.sampling(0.5, 10, 1000);
+    PolicyRecord release = PolicyRecord.of(null, policy);
+
+    assertEquals(release.digest(), new PolicyRecord(null, release.json()).digest());
+    assertFalse(release.digest().equals(PolicyRecord.of("r-1", policy).digest()));
+    assertFalse(
+        PolicyRecord.of("r-1", policy).digest().equals(PolicyRecord.of("r-2", policy).digest()));
+    assertFalse(
+        release
+            .digest()
+            .equals(PolicyRecord.of(null, CapturePolicy.sampling(0.6, 10, 1000)).digest()));
+    assertEquals(policy, release.policy());
   }
 
   @Test
@@ -182,7 +233,7 @@ class CapturesTest {
   @Test
   void expire_deletesTheDatasetsPastRetentionWithTheirSamplesAndNothingElse() {
     MutableClock clock = new MutableClock(T0);
-    Captures captures = new Captures(db, registry, clock, day -> null);
+    Captures captures = new Captures(db, registry, clock);
     store("dev-1", sample("a-1", T0));
     String old = captures.pack(det, "1.0.0", DAY).get(0).name();
     clock.now = T0.plus(Duration.ofDays(5));
@@ -225,23 +276,32 @@ class CapturesTest {
   }
 
   private List<Boolean> store(String device, CaptureSample... samples) {
+    return store(null, device, samples);
+  }
+
+  /** Stores samples as captured under a policy; null for one not known. */
+  private List<Boolean> store(PolicyRecord policy, String device, CaptureSample... samples) {
     return db.transaction(
         c -> {
+          if (policy != null) {
+            PolicyRecords.remember(c, policy);
+          }
           List<Boolean> stored = new ArrayList<>();
           for (CaptureSample sample : samples) {
-            stored.add(SampleRows.insert(c, device, sample, T0));
+            Digest digest = policy == null ? null : policy.digest();
+            stored.add(SampleRows.insert(c, device, sample, digest, T0));
           }
           return stored;
         });
   }
 
-  private Captures captures(ArtifactStore store) {
-    return captures(store, day -> null);
+  private Map<String, String> annotations(DatasetSummary dataset) {
+    byte[] manifest = registry.manifests.get("models/" + det + "/captures:" + dataset.name());
+    return codec.decode(manifest, Manifest.class).annotations();
   }
 
-  private Captures captures(
-      ArtifactStore store, java.util.function.Function<CaptureDay, CapturePolicy> policies) {
-    return new Captures(db, store, Clock.fixed(T0.plusSeconds(86_400), ZoneOffset.UTC), policies);
+  private Captures captures(ArtifactStore store) {
+    return new Captures(db, store, Clock.fixed(T0.plusSeconds(86_400), ZoneOffset.UTC));
   }
 
   private static List<String> names(List<DatasetSummary> datasets) {

@@ -155,7 +155,7 @@ class BlobStoreTest {
   void deleteManifest_removesItsTagsAndTheBlobsNothingElseHolds() throws IOException {
     Artifacts.Stored first = Artifacts.model(store, "models/a/captures", "d1", 100, 1);
     Artifacts.Stored second = Artifacts.model(store, "models/a/captures", "d2", 100, 2);
-    Artifacts.model(store, "models/b", "1.0.0", 100, 1);
+    Artifacts.Stored other = Artifacts.model(store, "models/b", "1.0.0", 100, 1);
     Digest config = Digest.of(utf8("{\"descriptor\":{\"name\":\"m\"}}"));
 
     assertTrue(store.deleteManifest("models/a/captures", first.digest()));
@@ -174,7 +174,55 @@ class BlobStoreTest {
     assertEquals(Optional.empty(), store.blob("models/a/captures", config));
     assertTrue(store.blob("models/b", config).isPresent());
     assertEquals(List.of(), list("repositories/models/a/captures/_tags"));
+    // the index keeps only what models/b holds
+    assertEquals(List.of(), list("repositories/models/a/captures/_refs"));
+    assertEquals(
+        Stream.of(other.digest(), other.model().digest(), config)
+            .map(Digest::hex)
+            .sorted()
+            .toList(),
+        list("holders"));
     assertFalse(store.deleteManifest("models/a/captures", second.digest()));
+  }
+
+  @Test
+  void deleteManifest_readsNoManifestButItsOwnNorOtherRepositories() throws IOException {
+    Artifacts.Stored first = Artifacts.model(store, "models/a/captures", "d1", 100, 1);
+    Artifacts.Stored second = Artifacts.model(store, "models/a/captures", "d2", 100, 2);
+    Artifacts.Stored other = Artifacts.model(store, "models/b", "1.0.0", 100, 3);
+    // another manifest of the repository that could not be parsed: it is not read
+    Files.writeString(store.blob(second.digest()).orElseThrow(), "not a manifest");
+
+    assertTrue(store.deleteManifest("models/a/captures", first.digest()));
+
+    assertEquals(Optional.empty(), store.blob(first.model().digest()));
+    assertEquals(Optional.empty(), store.blob(first.digest()));
+    assertTrue(store.blob("models/a/captures", second.model().digest()).isPresent());
+    assertTrue(store.blob("models/b", other.model().digest()).isPresent());
+  }
+
+  @Test
+  void open_indexesAStoreMadeBeforeTheIndexSoDeletingKeepsWhatOthersHold() throws IOException {
+    Artifacts.Stored first = Artifacts.model(store, "models/a/captures", "d1", 100, 1);
+    Artifacts.Stored second = Artifacts.model(store, "models/a/captures", "d2", 100, 2);
+    Artifacts.model(store, "models/b", "1.0.0", 100, 1);
+    Digest config = Digest.of(utf8("{\"descriptor\":{\"name\":\"m\"}}"));
+    for (Path made : List.of(root.resolve("holders"), root.resolve("holders.indexed"))) {
+      delete(made);
+    }
+    delete(root.resolve("repositories/models/a/captures/_refs"));
+    delete(root.resolve("repositories/models/b/_refs"));
+
+    BlobStore reopened = new BlobStore(root);
+    assertTrue(reopened.deleteManifest("models/a/captures", first.digest()));
+
+    assertEquals(Optional.empty(), reopened.blob(first.digest()));
+    assertTrue(reopened.blob("models/b", first.model().digest()).isPresent());
+    assertTrue(reopened.blob("models/a/captures", config).isPresent());
+    assertTrue(reopened.deleteManifest("models/a/captures", second.digest()));
+    assertEquals(Optional.empty(), reopened.blob(second.model().digest()));
+    assertEquals(Optional.empty(), reopened.blob("models/a/captures", config));
+    assertTrue(reopened.blob("models/b", config).isPresent());
   }
 
   @Test
@@ -247,6 +295,14 @@ class BlobStoreTest {
         badRepository.getMessage());
     var badTag = assertThrows(IllegalArgumentException.class, () -> store.tag("models/a", ".."));
     assertEquals("tag must match " + Names.TAG.pattern() + ": '..'", badTag.getMessage());
+  }
+
+  private static void delete(Path tree) throws IOException {
+    try (Stream<Path> files = Files.walk(tree)) {
+      for (Path file : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(file);
+      }
+    }
   }
 
   private List<String> list(String dir) {

@@ -3,7 +3,9 @@ package dev.ferry.hub.rollout;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.hub.Api;
 import dev.ferry.hub.HubTestProfile;
@@ -13,6 +15,8 @@ import dev.ferry.protocol.capture.CaptureUpload;
 import dev.ferry.protocol.capture.CapturedTensor;
 import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.oci.Manifest;
+import dev.ferry.protocol.oci.MediaTypes;
 import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.signing.TrustRoot;
 import io.quarkus.test.junit.QuarkusTest;
@@ -179,6 +183,75 @@ class CapturePolicyRolloutTest {
           .statusCode(404)
           .body("message", equalTo("no rollout 'no-such'"));
     }
+  }
+
+  @Test
+  void pack_makesOneDatasetPerPolicyAndNamesThePolicyTheSamplesCameUnder() throws Exception {
+    String det = RolloutTest.publish("cap" + System.nanoTime(), "1.0.0");
+    TrustRoot root = RolloutTest.trustRoot();
+    try (FakeDevice one = new FakeDevice(Map.of("site", "a"));
+        FakeDevice two = new FakeDevice(Map.of("site", "b"))) {
+      RolloutTest.awaitDevice(one.id);
+      RolloutTest.awaitDevice(two.id);
+      String first = rollout(det, one.id);
+      one.next(root);
+      rollout(det, two.id);
+      two.next(root);
+      CapturePolicy forVersion = CapturePolicy.sampling(0.01, 10, 1000);
+      setPolicy("/api/v1/models/" + det + "/versions/1.0.0/captures/policy", forVersion);
+      CapturePolicy forRollout = CapturePolicy.sampling(1, 100, 100_000);
+      setPolicy("/api/v1/rollouts/" + first + "/capture-policy", forRollout);
+      Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+      upload(one, sample("r1", det, "1.0.0", now), sample("r2", det, "1.0.0", now.plusMillis(2)))
+          .statusCode(200);
+      upload(two, sample("v1", det, "1.0.0", now.plusMillis(1))).statusCode(200);
+
+      LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
+      String part1 = "1.0.0-" + day;
+      given()
+          .auth()
+          .oauth2(Api.token("release-manager"))
+          .post("/api/v1/models/" + det + "/versions/1.0.0/captures/pack?day=" + day)
+          .then()
+          .statusCode(200)
+          .body("name", equalTo(List.of(part1, part1 + "-2")))
+          .body("samples", equalTo(List.of(2, 1)))
+          .body("devices", equalTo(List.of(List.of(one.id), List.of(two.id))));
+
+      Map<String, String> underRollout = annotations(det, part1);
+      assertEquals(json(forRollout), underRollout.get("dev.ferry.capture.policy"));
+      assertEquals("rollout", underRollout.get("dev.ferry.capture.policy.scope"));
+      assertEquals(first, underRollout.get("dev.ferry.capture.policy.rollout"));
+      assertEquals("2", underRollout.get("dev.ferry.capture.samples"));
+      Map<String, String> underVersion = annotations(det, part1 + "-2");
+      assertEquals(json(forVersion), underVersion.get("dev.ferry.capture.policy"));
+      assertEquals("release", underVersion.get("dev.ferry.capture.policy.scope"));
+      assertNull(underVersion.get("dev.ferry.capture.policy.rollout"));
+      assertNotEquals(
+          underRollout.get("dev.ferry.capture.policy.digest"),
+          underVersion.get("dev.ferry.capture.policy.digest"));
+      assertTrue(
+          underVersion.get("dev.ferry.capture.policy.digest").matches("sha256:[0-9a-f]{64}"),
+          underVersion.toString());
+    }
+  }
+
+  private static Map<String, String> annotations(String model, String dataset) {
+    byte[] manifest =
+        given()
+            .auth()
+            .oauth2(Api.admin())
+            .accept(MediaTypes.OCI_MANIFEST)
+            .get("/v2/models/" + model + "/captures/manifests/" + dataset)
+            .then()
+            .statusCode(200)
+            .extract()
+            .asByteArray();
+    return CODEC.decode(manifest, Manifest.class).annotations();
+  }
+
+  private static String json(CapturePolicy policy) {
+    return new String(CODEC.encode(policy), StandardCharsets.UTF_8);
   }
 
   private static String rollout(String model, String device) {
