@@ -67,7 +67,14 @@ class CaptureBenchmark {
 
   private static void publish(CaptureFleet fleet, BenchModel model, int i) throws Exception {
     String version = "1.0." + i;
-    fleet.ferry.run("publish", model.name(), model.file().toString(), "--version", version);
+    String shapes =
+        model.input()
+            + "="
+            + java.util.Arrays.stream(model.shape())
+                .mapToObj(Long::toString)
+                .collect(java.util.stream.Collectors.joining(","));
+    fleet.ferry.run(
+        "publish", model.name(), model.file().toString(), "--version", version, "--shapes", shapes);
     fleet.ferry.run(
         "capture",
         "policy-set",
@@ -203,8 +210,8 @@ class CaptureBenchmark {
     double seconds = (System.nanoTime() - start) / 1e9;
     assertEquals(List.of(), failures);
     System.out.printf(
-        "hub ingest: one device over %d connections, %d-sample chunks: %d samples in %.1f s, %.0f samples/s, %.1f"
-            + " MB/s%n",
+        "hub ingest: one device over %d connections, %d-sample chunks: %d samples in %.1f s, %.0f"
+            + " samples/s, %.1f MB/s%n",
         INGEST_CONNECTIONS,
         INGEST_CHUNK,
         samples.get(),
