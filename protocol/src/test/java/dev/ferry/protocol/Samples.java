@@ -148,7 +148,7 @@ public final class Samples {
 
   public static ModelTelemetry modelTelemetry() {
     return new ModelTelemetry(
-        "ocr-det", "1.2.0", "CPU", 16, Map.of("invalid_input", 1L), histogram());
+        "ocr-det", "1.2.0", "CPU", 16, Map.of("invalid_input", 1L), histogram(), "fp32-cpu");
   }
 
   public static Accelerator accelerator() {

@@ -29,6 +29,7 @@ public final class LoadedVersion {
   private final SessionPlan plan;
   private final Signature signature;
   private final Predicate<LoadedVersion> stillProven;
+  private final String variant;
   private final AtomicLong requests = new AtomicLong();
   private final AtomicLong errors = new AtomicLong();
   private int references;
@@ -38,18 +39,21 @@ public final class LoadedVersion {
   /**
    * @param stillProven whether the version passes its golden cases (lately: {@link RecentProof}):
    *     asked when a request fails in a way its inputs may have caused ({@link Blame})
+   * @param variant the release variant it is, or null for a release of one model file
    */
   LoadedVersion(
       OrtSession session,
       ServingSpec spec,
       SessionPlan plan,
       Signature signature,
-      Predicate<LoadedVersion> stillProven) {
+      Predicate<LoadedVersion> stillProven,
+      String variant) {
     this.session = session;
     this.spec = spec;
     this.plan = plan;
     this.signature = signature;
     this.stillProven = stillProven;
+    this.variant = variant;
   }
 
   /** The release's serving.json. */
@@ -60,6 +64,11 @@ public final class LoadedVersion {
   /** The release version. */
   public String version() {
     return spec.version();
+  }
+
+  /** The release variant this version is, or null for a release of one model file. */
+  public String variant() {
+    return variant;
   }
 
   /** The execution provider the session runs on. */

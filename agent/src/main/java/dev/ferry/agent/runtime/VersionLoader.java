@@ -33,6 +33,27 @@ public final class VersionLoader {
    */
   public static LoadedVersion load(
       Path modelFile, ServingSpec spec, Supplier<GoldenVectors> golden, ProviderSetup providers) {
+    return load(modelFile, spec, golden, providers, null);
+  }
+
+  /**
+   * Loads and validates a variant of a release with several.
+   *
+   * @param modelFile the variant's ONNX model
+   * @param spec its serving.json
+   * @param golden its golden vectors, asked for once the session is built; every case must pass
+   * @param providers the device's preference and the providers usable here
+   * @param variant the variant's name, which its telemetry carries; null for a release of one file
+   * @return the version, ready to swap in
+   * @throws VersionRejectedException (a subclass naming the broken rule) if it must not serve; the
+   *     session is closed then
+   */
+  public static LoadedVersion load(
+      Path modelFile,
+      ServingSpec spec,
+      Supplier<GoldenVectors> golden,
+      ProviderSetup providers,
+      String variant) {
     Objects.requireNonNull(golden, "golden");
     String provider =
         ExecutionProviders.choose(
@@ -40,7 +61,7 @@ public final class VersionLoader {
     SessionPlan plan = SessionPlan.of(provider, spec.sessionHints(), providers.settings());
     OrtSession session = open(modelFile, plan);
     try {
-      return proved(session, spec, plan, golden);
+      return proved(session, spec, plan, golden, variant);
     } catch (OrtException e) {
       LoadedVersion.close(session);
       throw new ModelLoadException("cannot read the model's signature: " + e.getMessage(), e);
@@ -52,7 +73,11 @@ public final class VersionLoader {
 
   /** The version once its signature fits serving.json and every golden case passes. */
   private static LoadedVersion proved(
-      OrtSession session, ServingSpec spec, SessionPlan plan, Supplier<GoldenVectors> golden)
+      OrtSession session,
+      ServingSpec spec,
+      SessionPlan plan,
+      Supplier<GoldenVectors> golden,
+      String variant)
       throws OrtException {
     Map<String, List<String>> names = new HashMap<>();
     names.putAll(SignatureCheck.dimensionNames(session.getInputInfo()));
@@ -72,7 +97,8 @@ public final class VersionLoader {
             new RecentProof(
                 loaded -> GoldenCheck.passes(loaded, vectors),
                 Clock.systemUTC(),
-                RecentProof.INTERVAL));
+                RecentProof.INTERVAL),
+            variant);
     GoldenCheck.run(version, vectors);
     return version;
   }

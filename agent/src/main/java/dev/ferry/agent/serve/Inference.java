@@ -9,6 +9,7 @@ import dev.ferry.agent.runtime.Lease;
 import dev.ferry.agent.runtime.LoadedVersion;
 import dev.ferry.agent.runtime.ModelSlot;
 import dev.ferry.agent.runtime.Models;
+import dev.ferry.agent.telemetry.ServedBy;
 import dev.ferry.agent.telemetry.ServingMeters;
 import dev.ferry.onnx.ArrayTensor;
 import dev.ferry.protocol.release.ServingSpec;
@@ -124,9 +125,12 @@ public class Inference {
       error = ServingMeters.INVALID_REQUEST;
       throw e;
     } finally {
-      meters.record(
-          slot.model(), version.version(), version.provider(), System.nanoTime() - start, error);
+      meters.record(servedBy(slot, version), System.nanoTime() - start, error);
     }
+  }
+
+  private static ServedBy servedBy(ModelSlot slot, LoadedVersion version) {
+    return new ServedBy(slot.model(), version.version(), version.variant(), version.provider());
   }
 
   /**

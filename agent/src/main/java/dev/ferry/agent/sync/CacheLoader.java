@@ -48,7 +48,8 @@ final class CacheLoader {
     try {
       Path model = store.verify(version.files().get("model.onnx"));
       ServingSpec spec = servingSpec(version);
-      return VersionLoader.load(model, spec, () -> joined(golden), providers);
+      String variant = version.variant() == null ? null : version.variant().name();
+      return VersionLoader.load(model, spec, () -> joined(golden), providers, variant);
     } catch (UncheckedIOException e) {
       throw e.getCause();
     } finally {

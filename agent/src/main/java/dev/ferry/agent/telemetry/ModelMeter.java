@@ -16,17 +16,13 @@ final class ModelMeter {
   private static final double[] BOUNDS =
       LatencyHistogram.STANDARD_BOUNDS_MILLIS.stream().mapToDouble(Double::doubleValue).toArray();
 
-  private final String model;
-  private final String version;
-  private final String provider;
+  private final ServedBy servedBy;
   private final LongAdder requests = new LongAdder();
   private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
   private final LongAdder[] buckets = new LongAdder[BOUNDS.length + 1];
 
-  ModelMeter(String model, String version, String provider) {
-    this.model = model;
-    this.version = version;
-    this.provider = provider;
+  ModelMeter(ServedBy servedBy) {
+    this.servedBy = servedBy;
     for (int i = 0; i < buckets.length; i++) {
       buckets[i] = new LongAdder();
     }
@@ -60,11 +56,12 @@ final class ModelMeter {
     errors.forEach((reason, count) -> errorCounts.put(reason, count.sum()));
     List<Long> counts = java.util.Arrays.stream(buckets).map(LongAdder::sum).toList();
     return new ModelTelemetry(
-        model,
-        version,
-        provider,
+        servedBy.model(),
+        servedBy.version(),
+        servedBy.provider(),
         requests.sum(),
         errorCounts,
-        new LatencyHistogram(LatencyHistogram.STANDARD_BOUNDS_MILLIS, counts));
+        new LatencyHistogram(LatencyHistogram.STANDARD_BOUNDS_MILLIS, counts),
+        servedBy.variant());
   }
 }

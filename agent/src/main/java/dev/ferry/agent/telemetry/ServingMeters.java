@@ -17,7 +17,8 @@ import java.util.concurrent.TimeUnit;
  * What each model version serves, counted once ({@link ModelMeter}) and read twice: by the
  * telemetry batches and, through Micrometer, by {@code /q/metrics} ({@code
  * ferry_inference_requests_total}, {@code ferry_inference_errors_total}, {@code
- * ferry_inference_seconds} histogram), tagged with model, version and execution provider.
+ * ferry_inference_seconds} histogram), tagged with model, version and execution provider. The
+ * batches also name the release variant that served.
  */
 @ApplicationScoped
 public class ServingMeters {
@@ -32,11 +33,9 @@ public class ServingMeters {
           .map(millis -> Duration.ofNanos((long) (millis * 1_000_000)))
           .toArray(Duration[]::new);
 
-  private record Key(String model, String version) {}
-
   private final MeterRegistry registry;
-  private final Map<Key, ModelMeter> meters = new ConcurrentHashMap<>();
-  private final Map<Key, Timer> timers = new ConcurrentHashMap<>();
+  private final Map<ServedBy, ModelMeter> meters = new ConcurrentHashMap<>();
+  private final Map<ServedBy, Timer> timers = new ConcurrentHashMap<>();
   private final java.util.Set<List<String>> errorSeries = ConcurrentHashMap.newKeySet();
 
   ServingMeters(MeterRegistry registry) {
@@ -46,22 +45,18 @@ public class ServingMeters {
   /**
    * Counts one request.
    *
-   * @param model the model
-   * @param version the version that handled it
-   * @param provider its execution provider
+   * @param key the version that handled it, its variant and its execution provider
    * @param nanos how long it took
    * @param errorReason null when it succeeded, else {@link #INFERENCE_FAILED} or {@link
    *     #INVALID_REQUEST}
    */
-  public void record(
-      String model, String version, String provider, long nanos, String errorReason) {
-    Key key = new Key(model, version);
-    meters.computeIfAbsent(key, k -> register(k, provider)).record(nanos, errorReason);
+  public void record(ServedBy key, long nanos, String errorReason) {
+    meters.computeIfAbsent(key, this::register).record(nanos, errorReason);
     timers.get(key).record(nanos, TimeUnit.NANOSECONDS);
-    if (errorReason != null && errorSeries.add(List.of(model, version, errorReason))) {
+    if (errorReason != null && errorSeries.add(List.of(key.model(), key.version(), errorReason))) {
       ModelMeter meter = meters.get(key);
       FunctionCounter.builder("ferry.inference.errors", meter, m -> m.errors(errorReason))
-          .tags(tags(key, provider).and("reason", errorReason))
+          .tags(tags(key).and("reason", errorReason))
           .description("Inference requests that failed, by reason")
           .register(registry);
     }
@@ -72,23 +67,23 @@ public class ServingMeters {
     return meters.values().stream().map(ModelMeter::cumulative).toList();
   }
 
-  private ModelMeter register(Key key, String provider) {
-    ModelMeter meter = new ModelMeter(key.model(), key.version(), provider);
+  private ModelMeter register(ServedBy key) {
+    ModelMeter meter = new ModelMeter(key);
     FunctionCounter.builder("ferry.inference.requests", meter, ModelMeter::requests)
-        .tags(tags(key, provider))
+        .tags(tags(key))
         .description("Inference requests a model version handled")
         .register(registry);
     timers.put(
         key,
         Timer.builder("ferry.inference")
-            .tags(tags(key, provider))
+            .tags(tags(key))
             .description("Inference latency of a model version")
             .serviceLevelObjectives(BOUNDS)
             .register(registry));
     return meter;
   }
 
-  private static Tags tags(Key key, String provider) {
-    return Tags.of("model", key.model(), "version", key.version(), "provider", provider);
+  private static Tags tags(ServedBy key) {
+    return Tags.of("model", key.model(), "version", key.version(), "provider", key.provider());
   }
 }

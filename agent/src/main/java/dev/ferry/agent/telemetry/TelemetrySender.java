@@ -118,7 +118,7 @@ public final class TelemetrySender {
     Instant to = clock.instant();
     Map<String, ModelTelemetry> now = new LinkedHashMap<>();
     for (ModelTelemetry cumulative : meters.cumulative()) {
-      now.put(cumulative.name() + "@" + cumulative.version(), cumulative);
+      now.put(key(cumulative), cumulative);
     }
     List<ModelTelemetry> deltas = deltas(now);
     long seq = journal.nextSeq();
@@ -128,6 +128,11 @@ public final class TelemetrySender {
     journal.append(seq, batch(seq, to, deltas, metrics));
     sent.putAll(now);
     from = to;
+  }
+
+  /** Which version and variant of which model the counts are of. */
+  private static String key(ModelTelemetry counts) {
+    return counts.name() + "@" + counts.version() + "#" + counts.variant();
   }
 
   /** What each model served since the last batch, for those that served. */
@@ -159,7 +164,8 @@ public final class TelemetrySender {
         now.requests() - before.requests(),
         errorsSince(now, before),
         new dev.ferry.protocol.device.LatencyHistogram(
-            now.latency().boundsMillis(), countsSince(now, before)));
+            now.latency().boundsMillis(), countsSince(now, before)),
+        now.variant());
   }
 
   private static Map<String, Long> errorsSince(ModelTelemetry now, ModelTelemetry before) {

@@ -16,6 +16,7 @@ import dev.ferry.agent.runtime.Rollback;
 import dev.ferry.agent.runtime.UsableProviders;
 import dev.ferry.agent.store.ContentStore;
 import dev.ferry.agent.store.StateFile;
+import dev.ferry.agent.telemetry.ServingMeters;
 import dev.ferry.agent.trust.DesiredStateVerifier;
 import dev.ferry.agent.trust.RevocationStore;
 import dev.ferry.agent.trust.RootFollower;
@@ -24,6 +25,7 @@ import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.EventType;
 import dev.ferry.protocol.device.ModelAssignment;
 import dev.ferry.protocol.device.ModelStatus;
+import dev.ferry.protocol.device.ModelTelemetry;
 import dev.ferry.protocol.device.ReportedState;
 import dev.ferry.protocol.device.VersionInfo;
 import dev.ferry.protocol.json.JsonCodec;
@@ -65,6 +67,7 @@ class ApplierTest {
   private static final JsonCodec CODEC = new JsonCodec();
 
   @Inject Models models;
+  @Inject ServingMeters meters;
 
   private final TestHub hub = new TestHub();
   private final TrustRoot trust = hub.trustRoot();
@@ -536,10 +539,20 @@ class ApplierTest {
     // the FP16 weights stayed in the registry; the FP32 ones are cached
     assertTrue(store.blob(weights(model + "-1.0.0-fp16.onnx")).isEmpty());
     assertTrue(store.blob(weights(model + "-1.0.0.onnx")).isPresent());
+    assertEquals(List.of("fp32-cpu"), servedVariants(), "telemetry names the variant that served");
 
     Applier restarted = newApplier();
     restarted.restore();
     servesVersion("1.0.0");
+    assertEquals(List.of("fp32-cpu"), servedVariants(), "restored from the cache, the same one");
+  }
+
+  /** The variants this test's model served, as its telemetry names them. */
+  private List<String> servedVariants() {
+    return meters.cumulative().stream()
+        .filter(served -> served.name().equals(model))
+        .map(ModelTelemetry::variant)
+        .toList();
   }
 
   @Test

@@ -15,7 +15,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,6 +25,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** Batches carry exactly what was served since the last one, survive outages and restarts. */
 class TelemetrySenderTest {
   private static final JsonCodec CODEC = new JsonCodec();
+  private static final ServedBy SERVED = new ServedBy("m", "1.0.0", null, "CPU");
 
   @TempDir Path dir;
   private final ServingMeters meters = new ServingMeters(new SimpleMeterRegistry());
@@ -52,10 +55,10 @@ class TelemetrySenderTest {
 
   private void serve(int ok, int failed, long nanos) {
     for (int i = 0; i < ok; i++) {
-      meters.record("m", "1.0.0", "CPU", nanos, null);
+      meters.record(SERVED, nanos, null);
     }
     for (int i = 0; i < failed; i++) {
-      meters.record("m", "1.0.0", "CPU", nanos, ServingMeters.INFERENCE_FAILED);
+      meters.record(SERVED, nanos, ServingMeters.INFERENCE_FAILED);
     }
   }
 
@@ -80,6 +83,25 @@ class TelemetrySenderTest {
     assertEquals(List.of(), delivered.get(2).models(), "nothing served, no model entry");
     assertTrue(delivered.get(0).device().diskFreeBytes() > 0);
     assertEquals(delivered.get(0).to(), delivered.get(1).from());
+  }
+
+  @Test
+  void batches_nameTheVariantThatServed_eachCountedOnItsOwn() {
+    TelemetrySender sender = sender(1 << 20);
+    ServedBy fp16 = new ServedBy("m", "1.0.0", "fp16-cpu", "CPU");
+    ServedBy fp32 = new ServedBy("m", "1.0.0", "fp32-cpu", "CPU");
+    meters.record(fp16, 1_000_000, ServingMeters.INFERENCE_FAILED);
+    meters.record(fp32, 1_000_000, null);
+    meters.record(fp32, 1_000_000, null);
+    sender.tick();
+    meters.record(fp16, 1_000_000, null);
+    sender.tick();
+    Map<String, Long> first = new TreeMap<>();
+    delivered.get(0).models().forEach(m -> first.put(m.variant(), m.requests()));
+    assertEquals(Map.of("fp16-cpu", 1L, "fp32-cpu", 2L), first);
+    ModelTelemetry second = delivered.get(1).models().get(0);
+    assertEquals(List.of("fp16-cpu", 1L), List.of(second.variant(), second.requests()));
+    assertEquals(1, delivered.get(1).models().size(), "fp32-cpu served nothing since");
   }
 
   @Test

@@ -1,14 +1,19 @@
 package dev.ferry.cli;
 
 import dev.ferry.protocol.api.Rollout;
+import dev.ferry.protocol.api.ServedMetrics;
 import dev.ferry.protocol.api.WaveProgress;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** Prints one rollout with its waves, after waiting for it to end when asked. */
+/**
+ * Prints one rollout with its waves and what its devices served, after waiting for it to end when
+ * asked.
+ */
 final class RolloutView {
   private static final Set<String> ENDED =
       Set.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED", "PAUSED");
@@ -82,7 +87,28 @@ final class RolloutView {
       out.println("  " + rollout.reason());
     }
     waves(rollout.waveProgress());
+    served(rollout.metrics());
     out.flush();
+  }
+
+  /** What the devices served, per version, provider and variant, as the metric gates judge it. */
+  private void served(List<ServedMetrics> metrics) {
+    if (metrics == null || metrics.isEmpty()) {
+      return;
+    }
+    Table served =
+        new Table("VERSION", "PROVIDER", "VARIANT", "REQUESTS", "ERRORS", "ERROR RATE", "P99 MS");
+    for (ServedMetrics m : metrics) {
+      served.row(
+          m.version(),
+          m.provider().isEmpty() ? null : m.provider(),
+          m.variant(),
+          m.requests(),
+          m.errors(),
+          String.format(Locale.ROOT, "%.2f%%", 100 * m.errorRate()),
+          m.p99Millis());
+    }
+    served.print(out);
   }
 
   private void waves(List<WaveProgress> perWave) {

@@ -238,6 +238,32 @@ class FerryTest {
   }
 
   @Test
+  void rolloutStatus_printsWhatEachVariantServed() {
+    hub.answer(
+        "/api/v1/rollouts/r2",
+        200,
+        "{\"id\":\"r2\",\"model\":\"detector\",\"version\":\"2.0.0\",\"state\":\"PAUSED\","
+            + "\"wave\":1,\"waves\":1,\"reason\":\"metric gate\",\"metrics\":["
+            + "{\"version\":\"1.0.0\",\"provider\":\"\",\"requests\":7,\"errors\":0,"
+            + "\"errorRate\":0.0},"
+            + "{\"version\":\"2.0.0\",\"provider\":\"CPU\",\"variant\":\"fp16-cpu\","
+            + "\"requests\":40,\"errors\":16,\"errorRate\":0.4,\"p99Millis\":5.0},"
+            + "{\"version\":\"2.0.0\",\"provider\":\"CPU\",\"variant\":\"fp32-cpu\","
+            + "\"requests\":30,\"errors\":0,\"errorRate\":0.0,\"p99Millis\":2.5}]}");
+    assertEquals(
+        new Result(
+            0,
+            "rollout r2: detector 2.0.0, PAUSED, wave 1 of 1\n"
+                + "  metric gate\n"
+                + "VERSION  PROVIDER  VARIANT   REQUESTS  ERRORS  ERROR RATE  P99 MS\n"
+                + "1.0.0    -         -         7         0       0.00%       -\n"
+                + "2.0.0    CPU       fp16-cpu  40        16      40.00%      5.0\n"
+                + "2.0.0    CPU       fp32-cpu  30        0       0.00%       2.5\n",
+            ""),
+        ferry("rollout", "status", "r2"));
+  }
+
+  @Test
   void hubErrors_printTheirMessage_andExitWithTheirCode() {
     hub.answer(
         "/api/v1/models", 409, "{\"code\":\"CONFLICT\",\"message\":\"exists\",\"details\":{}}");

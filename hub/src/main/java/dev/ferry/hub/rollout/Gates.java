@@ -3,6 +3,7 @@ package dev.ferry.hub.rollout;
 import dev.ferry.hub.telemetry.RolloutMetrics.ServedOn;
 import dev.ferry.hub.telemetry.RolloutMetrics.Totals;
 import dev.ferry.protocol.device.LatencyHistogram;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -27,29 +28,54 @@ final class Gates {
   record Verdict(String waiting, String breach) {}
 
   /**
-   * Judges like with like: each execution provider the new version served on with at least {@code
-   * minRequests} is judged on its own, against the previous version on that provider (a device
-   * serves the variant that fits its best provider, so the provider names the variant); the first
-   * breach counts. While no provider has enough requests, all are judged together.
+   * Where a version served: an execution provider and a variant of its release (empty for the
+   * default one). Gates judge each on its own.
+   */
+  private record Group(String provider, String variant) implements Comparable<Group> {
+    @Override
+    public int compareTo(Group other) {
+      int byProvider = provider.compareTo(other.provider);
+      return byProvider != 0 ? byProvider : variant.compareTo(other.variant);
+    }
+
+    /** How a reason names the version served here; the provider only where there are several. */
+    String name(String version, boolean several) {
+      String named = variant.isEmpty() ? version : version + " variant " + variant;
+      return several ? named + " on " + provider : named;
+    }
+  }
+
+  /**
+   * Judges like with like: each (execution provider, variant) the new version served on with at
+   * least {@code minRequests} is judged on its own, so that a worse variant cannot hide behind a
+   * better one on the same provider; the first breach counts. Each is compared with the previous
+   * version on the same provider and variant, or, where that served too little (the previous
+   * release had other variants, or none), on the same provider. While no group has enough requests,
+   * all are judged together.
    *
    * @param gates the gates
    * @param version the new version
-   * @param served what the devices served, by version and provider
+   * @param served what the devices served, by version, provider and variant
    * @return the verdict
    */
   static Verdict judge(Strategy.Gates gates, String version, Map<ServedOn, Totals> served) {
-    Map<String, Map<String, Totals>> byProvider = byProvider(served);
-    List<String> judged =
-        byProvider.keySet().stream()
-            .filter(p -> candidate(byProvider.get(p), version).requests() >= gates.minRequests())
-            .sorted()
+    Map<Group, Map<String, Totals>> byGroup = byGroup(served);
+    List<Group> judged =
+        byGroup.keySet().stream()
+            .filter(g -> candidate(byGroup.get(g), version).requests() >= gates.minRequests())
             .toList();
     if (judged.isEmpty()) {
-      return judge(gates, version, merged(byProvider), version);
+      Map<String, Totals> all = merged(byGroup.values());
+      return judge(gates, version, candidate(all, version), others(version, all), version);
     }
-    for (String provider : judged) {
-      String named = byProvider.size() > 1 ? version + " on " + provider : version;
-      Verdict verdict = judge(gates, version, byProvider.get(provider), named);
+    for (Group group : judged) {
+      Verdict verdict =
+          judge(
+              gates,
+              version,
+              candidate(byGroup.get(group), version),
+              previous(gates, version, group, byGroup),
+              group.name(version, byGroup.size() > 1));
       if (verdict.breach() != null) {
         return verdict;
       }
@@ -58,8 +84,7 @@ final class Gates {
   }
 
   private static Verdict judge(
-      Strategy.Gates gates, String version, Map<String, Totals> totals, String named) {
-    Totals candidate = candidate(totals, version);
+      Strategy.Gates gates, String version, Totals candidate, Totals previous, String named) {
     if (candidate.requests() < gates.minRequests()) {
       return new Verdict(
           "metric gates wait for "
@@ -71,7 +96,6 @@ final class Gates {
               + " so far",
           null);
     }
-    Totals previous = others(version, totals);
     boolean comparable = previous.requests() >= gates.minRequests();
     String breach = errorBreach(gates, named, candidate, comparable ? previous : NONE);
     if (breach == null && comparable) {
@@ -80,24 +104,43 @@ final class Gates {
     return new Verdict(null, breach);
   }
 
+  /**
+   * What the previous version served on the group's provider and variant, or on its provider when
+   * that is too little to compare with.
+   */
+  private static Totals previous(
+      Strategy.Gates gates, String version, Group group, Map<Group, Map<String, Totals>> byGroup) {
+    Totals same = others(version, byGroup.get(group));
+    if (same.requests() >= gates.minRequests()) {
+      return same;
+    }
+    return others(
+        version,
+        merged(
+            byGroup.entrySet().stream()
+                .filter(e -> e.getKey().provider().equals(group.provider()))
+                .map(Map.Entry::getValue)
+                .toList()));
+  }
+
   private static Totals candidate(Map<String, Totals> totals, String version) {
     return totals.getOrDefault(version, NONE);
   }
 
-  private static Map<String, Map<String, Totals>> byProvider(Map<ServedOn, Totals> served) {
-    Map<String, Map<String, Totals>> byProvider = new TreeMap<>();
+  private static Map<Group, Map<String, Totals>> byGroup(Map<ServedOn, Totals> served) {
+    Map<Group, Map<String, Totals>> byGroup = new TreeMap<>();
     served.forEach(
         (on, totals) ->
-            byProvider
-                .computeIfAbsent(on.provider(), p -> new HashMap<>())
+            byGroup
+                .computeIfAbsent(new Group(on.provider(), on.variant()), g -> new HashMap<>())
                 .put(on.version(), totals));
-    return byProvider;
+    return byGroup;
   }
 
-  /** Every provider's totals summed per version. */
-  private static Map<String, Totals> merged(Map<String, Map<String, Totals>> byProvider) {
+  /** The groups' totals summed per version. */
+  private static Map<String, Totals> merged(Collection<Map<String, Totals>> groups) {
     Map<String, Totals> merged = new HashMap<>();
-    byProvider.values().forEach(totals -> totals.forEach((v, t) -> merged.merge(v, t, Gates::sum)));
+    groups.forEach(totals -> totals.forEach((v, t) -> merged.merge(v, t, Gates::sum)));
     return merged;
   }
 

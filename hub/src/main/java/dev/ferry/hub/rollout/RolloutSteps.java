@@ -22,7 +22,6 @@ class RolloutSteps {
   @Inject Assigner assigner;
   @Inject Enrollment enrollment;
   @Inject AuditLog audit;
-  @Inject RolloutMetrics metrics;
 
   /** One engine step of a locked rollout, its next step time stored. */
   Change step(Connection c, RolloutRow rollout, Instant now) throws SQLException {
@@ -97,7 +96,7 @@ class RolloutSteps {
     Map<DeviceProgress, Integer> counts =
         RolloutDeviceStore.counts(c, r.id(), r.waves()).get(r.wave());
     Map<RolloutMetrics.ServedOn, RolloutMetrics.Totals> served =
-        r.strategy().metricGates() == null ? Map.of() : metrics.totals(c, r.id());
+        r.strategy().metricGates() == null ? Map.of() : RolloutMetrics.totals(c, r.id());
     Verdict verdict = WavePolicy.judge(WaveFacts.of(r, counts, served), now);
     return apply(c, r, verdict, now).plus(joined.signed());
   }

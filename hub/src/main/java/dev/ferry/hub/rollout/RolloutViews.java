@@ -1,17 +1,27 @@
 package dev.ferry.hub.rollout;
 
+import dev.ferry.hub.telemetry.RolloutMetrics;
+import dev.ferry.hub.telemetry.RolloutMetrics.ServedOn;
+import dev.ferry.hub.telemetry.RolloutMetrics.Totals;
 import dev.ferry.protocol.api.Rollout;
+import dev.ferry.protocol.api.ServedMetrics;
 import dev.ferry.protocol.api.WaveProgress;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A stored rollout as the API shows it, with its devices' progress. */
+/** A stored rollout as the API shows it, with its devices' progress and what they served. */
 final class RolloutViews {
+  private static final Comparator<ServedOn> SERVED_ORDER =
+      Comparator.comparing(ServedOn::version)
+          .thenComparing(ServedOn::provider)
+          .thenComparing(ServedOn::variant);
+
   private RolloutViews() {}
 
   /**
@@ -38,9 +48,28 @@ final class RolloutViews {
         names(total),
         detail ? waves(perWave) : null,
         detail ? RolloutDeviceStore.progress(c, r.id()) : null,
+        detail && r.strategy().metricGates() != null ? served(c, r.id()) : null,
         r.plan().createdBy(),
         r.createdAt(),
         r.status().updatedAt());
+  }
+
+  /** What the rollout's devices served, per version, provider and variant, as the gates see it. */
+  private static List<ServedMetrics> served(Connection c, String rolloutId) throws SQLException {
+    return RolloutMetrics.totals(c, rolloutId).entrySet().stream()
+        .sorted(Map.Entry.comparingByKey(SERVED_ORDER))
+        .map(e -> served(e.getKey(), e.getValue()))
+        .toList();
+  }
+
+  private static ServedMetrics served(ServedOn on, Totals totals) {
+    return ServedMetrics.of(
+        on.version(),
+        on.provider(),
+        on.variantOrNull(),
+        totals.requests(),
+        totals.errors(),
+        totals.latency());
   }
 
   private static List<WaveProgress> waves(List<Map<DeviceProgress, Integer>> perWave) {

@@ -14,8 +14,8 @@ import java.util.Map;
  * @param waves how many waves
  * @param counts the wave's devices by progress
  * @param settledAt when the wave first met its success threshold, or null
- * @param metrics what the rollout's devices served, by version and execution provider (empty
- *     without metric gates)
+ * @param metrics what the rollout's devices served, by version, execution provider and variant
+ *     (empty without metric gates)
  */
 record WaveFacts(
     String version,

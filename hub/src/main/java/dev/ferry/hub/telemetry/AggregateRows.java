@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * Adds an {@link Aggregate} to a row of request, error and latency counts ({@code model_metrics},
- * {@code rollout_metrics}) under the row's lock, creating the row first; counts saturate at {@link
- * Fields#MAX_COUNT}.
+ * {@code rollout_variant_metrics}) under the row's lock, creating the row first; counts saturate at
+ * {@link Fields#MAX_COUNT}.
  */
 final class AggregateRows {
   private AggregateRows() {}

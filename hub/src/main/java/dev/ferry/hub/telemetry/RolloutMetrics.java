@@ -17,9 +17,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * What the devices of a rollout with metric gates served while it ran, per version and execution
- * provider: summed in the same transaction that counts their telemetry (so exactly once), read by
- * the rollout engine to judge the new version against the previous one on the same devices.
+ * What the devices of a rollout with metric gates served while it ran, per version, execution
+ * provider and release variant: summed in the same transaction that counts their telemetry (so
+ * exactly once), read by the rollout engine to judge the new version against the previous one on
+ * the same devices.
  */
 @ApplicationScoped
 public class RolloutMetrics {
@@ -63,13 +64,19 @@ public class RolloutMetrics {
   }
 
   /**
-   * Which version served, and on which execution provider: the provider names the variant of a
-   * release with several, since a device serves the variant that fits its best provider.
+   * Which version served, which variant of its release, and on which execution provider.
    *
    * @param version the version
    * @param provider the execution provider it ran on; empty for totals summed before providers
+   * @param variant the release variant; empty for the release's only or default one (telemetry that
+   *     names none: a release of one model file, an older agent, totals summed before variants)
    */
-  public record ServedOn(String version, String provider) {}
+  public record ServedOn(String version, String provider, String variant) {
+    /** The variant's name, or null for the default one. */
+    public String variantOrNull() {
+      return variant.isEmpty() ? null : variant;
+    }
+  }
 
   private Map<String, List<Watch>> watched = Map.of();
   private long refreshedAt = System.nanoTime() - REFRESH_NANOS;
@@ -88,15 +95,12 @@ public class RolloutMetrics {
     if (watched.isEmpty()) {
       return;
     }
-    Map<List<String>, Aggregate> sums = new LinkedHashMap<>();
+    Map<List<Object>, Aggregate> sums = new LinkedHashMap<>();
     for (TelemetryBatch batch : fresh) {
       for (Watch watch : watched.getOrDefault(batch.deviceId(), List.of())) {
         for (ModelTelemetry model : batch.models()) {
           if (model.name().equals(watch.model())) {
-            sums.computeIfAbsent(
-                    List.of(watch.rolloutId(), model.version(), model.executionProvider()),
-                    k -> new Aggregate())
-                .add(model);
+            sums.computeIfAbsent(key(watch, model), k -> new Aggregate()).add(model);
           }
         }
       }
@@ -104,36 +108,42 @@ public class RolloutMetrics {
     for (var entry : sums.entrySet()) {
       AggregateRows.add(
           c,
-          "rollout_provider_metrics",
-          List.of("rollout_id", "version", "provider"),
-          List.<Object>copyOf(entry.getKey()),
+          "rollout_variant_metrics",
+          List.of("rollout_id", "version", "provider", "variant"),
+          entry.getKey(),
           entry.getValue());
     }
   }
 
   /**
-   * The totals of a rollout's devices per version and execution provider.
+   * The totals of a rollout's devices per version, execution provider and variant.
    *
    * @param c the transaction
    * @param rolloutId the rollout
-   * @return totals by version and provider
+   * @return totals by version, provider and variant
    */
-  public Map<ServedOn, Totals> totals(Connection c, String rolloutId) throws SQLException {
+  public static Map<ServedOn, Totals> totals(Connection c, String rolloutId) throws SQLException {
     Map<ServedOn, Totals> totals = new HashMap<>();
     try (PreparedStatement query =
         c.prepareStatement(
-            "SELECT version, provider, requests, errors, latency FROM rollout_provider_metrics"
-                + " WHERE rollout_id = ?")) {
+            "SELECT version, provider, variant, requests, errors, latency"
+                + " FROM rollout_variant_metrics WHERE rollout_id = ?")) {
       query.setString(1, rolloutId);
       try (ResultSet row = query.executeQuery()) {
         while (row.next()) {
           totals.put(
-              new ServedOn(row.getString(1), row.getString(2)),
-              new Totals(row.getLong(3), row.getLong(4), AggregateRows.decode(row.getString(5))));
+              new ServedOn(row.getString(1), row.getString(2), row.getString(3)),
+              new Totals(row.getLong(4), row.getLong(5), AggregateRows.decode(row.getString(6))));
         }
       }
     }
     return totals;
+  }
+
+  /** The row a model's telemetry adds to: its rollout, version, provider and variant. */
+  private static List<Object> key(Watch watch, ModelTelemetry model) {
+    String variant = model.variant() == null ? "" : model.variant();
+    return List.of(watch.rolloutId(), model.version(), model.executionProvider(), variant);
   }
 
   private static Map<String, List<Watch>> byDevice(List<Watch> all) {

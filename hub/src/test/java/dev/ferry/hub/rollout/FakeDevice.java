@@ -124,8 +124,17 @@ final class FakeDevice implements AutoCloseable {
    * @param errors of which failed
    */
   void sendTelemetry(String model, String version, long requests, long errors) throws Exception {
+    sendTelemetry(model, version, null, requests, errors);
+  }
+
+  /** Telemetry of a release variant; null for a release of one model file. */
+  void sendTelemetry(String model, String version, String variant, long requests, long errors)
+      throws Exception {
     TelemetryBatch batch =
         TelemetryBatches.of(id, ++telemetrySeq, model, version, requests, errors, null);
+    if (variant != null) {
+      batch = TelemetryBatches.served(batch, variant);
+    }
     client.publish(new Topic(id, Channel.TELEMETRY).toString(), CODEC.encode(batch), 1, false);
   }
 

@@ -27,10 +27,38 @@ class MetricGatesTest {
       "{\"waves\":[\"1\",\"100%\"],\"probationSeconds\":1,\"onError\":\"rollback\","
           + "\"metricGates\":{\"maxErrorRateIncrease\":0.05,\"minRequests\":40}}";
 
+  /** A strategy of one wave that pauses when a gate trips. */
+  private static final String GATED_ONE_WAVE =
+      "{\"waves\":[\"100%\"],\"probationSeconds\":1,\"onError\":\"pause\","
+          + "\"metricGates\":{\"maxErrorRateIncrease\":0.05,\"minRequests\":40}}";
+
+  /** What a device serves in each batch. */
+  private interface Traffic {
+    /**
+     * Sends one batch.
+     *
+     * @param device the device
+     * @param first whether it is the first of the two devices
+     * @param model the model
+     * @param version the version it serves now
+     */
+    void send(FakeDevice device, boolean first, String model, String version) throws Exception;
+  }
+
   /**
    * Two devices on 1.0.0, then a gated rollout of 2.0.0 whose canary serves with this error count.
    */
   private JsonPath run(long canaryErrorsPerBatch, String until) throws Exception {
+    return run(
+        GATED,
+        until,
+        (device, first, model, version) ->
+            device.sendTelemetry(
+                model, version, 20, version.equals("2.0.0") ? canaryErrorsPerBatch : 0));
+  }
+
+  /** Two devices on 1.0.0, then a rollout of 2.0.0 with this strategy, until it is in a state. */
+  private JsonPath run(String strategy, String until, Traffic traffic) throws Exception {
     String manager = Api.token("release-manager");
     String site = "g" + System.nanoTime();
     String model = RolloutTest.publish("gated" + System.nanoTime(), "1.0.0");
@@ -44,7 +72,7 @@ class MetricGatesTest {
       for (FakeDevice device : List.of(a, b)) {
         device.reportOutcome(root, device.next(root), model, ModelStatus.ACTIVE, null);
       }
-      String id = RolloutCalls.create(manager, model, "2.0.0", "site=" + site, GATED);
+      String id = RolloutCalls.create(manager, model, "2.0.0", "site=" + site, strategy);
       Map<FakeDevice, String> serving = new java.util.HashMap<>(Map.of(a, "1.0.0", b, "1.0.0"));
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
       JsonPath rollout = RolloutCalls.get(id);
@@ -58,9 +86,7 @@ class MetricGatesTest {
             device.reportOutcome(root, state, model, ModelStatus.ACTIVE, null);
             serving.put(device, version);
           }
-          String version = serving.get(device);
-          device.sendTelemetry(
-              model, version, 20, version.equals("2.0.0") ? canaryErrorsPerBatch : 0);
+          traffic.send(device, device == a, model, serving.get(device));
         }
         Thread.sleep(250);
         rollout = RolloutCalls.get(id);
@@ -84,5 +110,34 @@ class MetricGatesTest {
   void canaryAsGoodAsThePreviousVersion_passesAndTheNextWaveStarts() throws Exception {
     JsonPath rollout = run(0, "RUNNING");
     assertEquals(2, rollout.getInt("wave"));
+  }
+
+  @Test
+  void twoVariantsOfOneVersion_areGatedApart_andTheWorseOneStopsTheWave() throws Exception {
+    // fp16-cpu, sent first, fails 40% of its requests and is judged once it has served 40;
+    // fp32-cpu fails none (GatesTest shows that a sum would hide the worse variant)
+    JsonPath rollout =
+        run(
+            GATED_ONE_WAVE,
+            "PAUSED",
+            (device, first, model, version) ->
+                device.sendTelemetry(
+                    model,
+                    version,
+                    first ? "fp16-cpu" : "fp32-cpu",
+                    first ? 40 : 30,
+                    first && version.equals("2.0.0") ? 16 : 0));
+    String reason = rollout.getString("reason");
+    assertTrue(
+        reason.startsWith(
+            "wave 1 of 1: metric gate: error rate of 2.0.0 variant fp16-cpu on CPU is 40.00% ("),
+        reason);
+    assertEquals(
+        List.of("fp16-cpu", "fp32-cpu"),
+        rollout.getList("metrics.findAll { it.version == '2.0.0' }.variant"),
+        "the view shows what each variant served");
+    assertEquals(
+        List.of(0.4f, 0.0f),
+        rollout.getList("metrics.findAll { it.version == '2.0.0' }.errorRate"));
   }
 }

@@ -41,7 +41,7 @@ class WavePolicyTest {
     Strategy strategy = strategy("rollback", null, new MetricGates(0.05, null, 40L));
     Map<DeviceProgress, Integer> counts = counts(DeviceProgress.ACTIVE, 1);
     Map<ServedOn, Totals> onCpu = new java.util.HashMap<>();
-    metrics.forEach((version, totals) -> onCpu.put(new ServedOn(version, "CPU"), totals));
+    metrics.forEach((version, totals) -> onCpu.put(new ServedOn(version, "CPU", ""), totals));
     return WavePolicy.judge(new WaveFacts("2.0.0", strategy, 0, 2, counts, settledAt, onCpu), NOW);
   }
 

@@ -9,12 +9,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.it.identity.DeviceIdentity;
 import dev.ferry.it.identity.Enrollment;
 import dev.ferry.protocol.api.DeviceInRollout;
+import dev.ferry.protocol.api.Rollout;
+import dev.ferry.protocol.api.ServedMetrics;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.testing.Services;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * skopeo reads, rolled out to real agents on a machine without CUDA: FP32 for CPU and FP16 for
  * CUDA/TensorRT on one agent, which chooses the CPU variant; two CPU variants on two agents whose
  * precision preferences differ, which choose one each. Each agent fetches its variant's layers
- * only, serves it and reports it; the hub's device and rollout views show it.
+ * only, serves it and reports it; the hub's device and rollout views show it, and the rollout view
+ * what each variant served.
  */
 class VariantsIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -82,10 +88,18 @@ class VariantsIT {
       fp32Env.put("FERRY_AGENT_EXECUTION_PROVIDERS", "CPU");
       fp16Env.put("FERRY_AGENT_EXECUTION_PROVIDERS", "CPU");
       fp16Env.put("FERRY_AGENT_PRECISIONS", "FP16,FP32");
+      fp32Env.put("FERRY_AGENT_TELEMETRY_INTERVAL", "1s");
+      fp16Env.put("FERRY_AGENT_TELEMETRY_INTERVAL", "1s");
       try (JarProcess fp32Agent = JarProcess.start("agent", fp32Env, dir.resolve("fp32.log"));
           JarProcess fp16Agent = JarProcess.start("agent", fp16Env, dir.resolve("fp16.log"))) {
+        // metric gates that wait for more requests than the test serves: the rollout stays
+        // RUNNING, and what each variant served is summed and shown meanwhile
         String rollout =
-            api.rollout("variants-it", "1.0.0", "\"devices\":[\"edge-fp32\",\"edge-fp16\"]");
+            api.rollout(
+                "variants-it",
+                "1.0.0",
+                "\"devices\":[\"edge-fp32\",\"edge-fp16\"],\"strategy\":{\"probationSeconds\":1,"
+                    + "\"metricGates\":{\"maxErrorRateIncrease\":0.5,\"minRequests\":100000}}");
         new Oip(fp32Agent).awaitVersion("variants-it", INFER, "1.0.0");
         new Oip(fp16Agent).awaitVersion("variants-it", INFER, "1.0.0");
 
@@ -102,6 +116,17 @@ class VariantsIT {
           assertEquals(
               expected[1], awaitRolloutVariant(api, rollout, expected[0]).variant(), expected[0]);
         }
+        new Oip(fp32Agent).served("variants-it", INFER);
+        new Oip(fp16Agent).served("variants-it", INFER);
+        Rollout served =
+            api.awaitRollout(
+                rollout,
+                r -> servedVariants(r).equals(Set.of("fp16-cpu", "fp32-cpu")),
+                "showed what each variant served");
+        assertEquals(
+            List.of("CPU", "CPU"),
+            served.metrics().stream().map(ServedMetrics::provider).toList(),
+            served.toString());
       }
     }
   }
@@ -171,6 +196,16 @@ class VariantsIT {
       }
       Thread.sleep(200);
     }
+  }
+
+  /** The variants of 1.0.0 a rollout view shows metrics of. */
+  private static Set<String> servedVariants(Rollout rollout) {
+    return rollout.metrics() == null
+        ? Set.of()
+        : rollout.metrics().stream()
+            .filter(m -> m.version().equals("1.0.0") && m.requests() > 0)
+            .map(ServedMetrics::variant)
+            .collect(Collectors.toSet());
   }
 
   private static DeviceInRollout awaitRolloutVariant(HubApi api, String rollout, String deviceId)

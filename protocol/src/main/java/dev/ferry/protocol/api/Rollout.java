@@ -24,6 +24,8 @@ import java.util.Map;
  * @param progress how many devices over all waves are in each {@link DeviceInRollout#state()}
  * @param waveProgress each wave's devices by state (in {@code GET /api/v1/rollouts/{id}} only)
  * @param devices each device's progress (in {@code GET /api/v1/rollouts/{id}} only)
+ * @param metrics what its devices served per version, execution provider and variant, as the metric
+ *     gates judge it (in {@code GET /api/v1/rollouts/{id}} of a rollout with metric gates only)
  * @param createdBy the token that made it
  * @param createdAt when
  * @param updatedAt when its state last changed
@@ -42,6 +44,7 @@ public record Rollout(
     Map<String, Integer> progress,
     List<WaveProgress> waveProgress,
     List<DeviceInRollout> devices,
+    List<ServedMetrics> metrics,
     String createdBy,
     Instant createdAt,
     Instant updatedAt) {
@@ -50,5 +53,6 @@ public record Rollout(
     progress = progress == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(progress));
     waveProgress = waveProgress == null ? null : List.copyOf(waveProgress);
     devices = devices == null ? null : List.copyOf(devices);
+    metrics = metrics == null ? null : List.copyOf(metrics);
   }
 }

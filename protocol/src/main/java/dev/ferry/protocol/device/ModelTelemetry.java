@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.release.ModelNames;
+import dev.ferry.protocol.release.ReleaseVariant;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -18,6 +19,9 @@ import java.util.regex.Pattern;
  * @param errors failed requests by reason (for example {@code invalid_input}, {@code runtime}): at
  *     most {@value #MAX_REASONS} reasons, each matching {@code [A-Za-z0-9_.:-]{1,128}}
  * @param latency the latency histogram of the requests
+ * @param variant the release variant that served, for example {@code fp16-cpu}, matching {@link
+ *     ReleaseVariant#NAME}; null (absent on the wire) for a release of one model file and from
+ *     older agents, which means the release's only or default variant
  */
 public record ModelTelemetry(
     String name,
@@ -25,7 +29,8 @@ public record ModelTelemetry(
     String executionProvider,
     @JsonProperty(required = true) long requests,
     Map<String, Long> errors,
-    LatencyHistogram latency) {
+    LatencyHistogram latency,
+    String variant) {
   /** The most error reasons one record carries. */
   public static final int MAX_REASONS = 64;
 
@@ -44,6 +49,29 @@ public record ModelTelemetry(
     }
     errors.forEach(ModelTelemetry::requireError);
     Fields.required(latency, "latency");
+    if (variant != null) {
+      Fields.matching(variant, ReleaseVariant.NAME, "variant");
+    }
+  }
+
+  /**
+   * How a version of a release of one model file behaved.
+   *
+   * @param name the model name
+   * @param version the version that served
+   * @param executionProvider the execution provider it ran on
+   * @param requests inference requests served
+   * @param errors failed requests by reason
+   * @param latency the latency histogram of the requests
+   */
+  public ModelTelemetry(
+      String name,
+      String version,
+      String executionProvider,
+      long requests,
+      Map<String, Long> errors,
+      LatencyHistogram latency) {
+    this(name, version, executionProvider, requests, errors, latency, null);
   }
 
   private static void requireError(String reason, long count) {

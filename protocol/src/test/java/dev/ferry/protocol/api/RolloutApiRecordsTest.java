@@ -3,6 +3,7 @@ package dev.ferry.protocol.api;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ferry.protocol.device.LatencyHistogram;
 import dev.ferry.protocol.testing.RecordContract;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -35,6 +36,16 @@ class RolloutApiRecordsTest extends RecordContract {
     return new DeviceInRollout("dev-1", 1, "FAILED", "0.9.0", null, "GOLDEN_MISMATCH: x", AT);
   }
 
+  static ServedMetrics served() {
+    return ServedMetrics.of(
+        "1.0.0",
+        "CPU",
+        "fp16-cpu",
+        200,
+        3,
+        new LatencyHistogram(List.of(1.0, 5.0), List.of(150L, 50L, 0L)));
+  }
+
   static Rollout rollout() {
     return new Rollout(
         "3f2a",
@@ -49,6 +60,7 @@ class RolloutApiRecordsTest extends RecordContract {
         counts(),
         List.of(wave()),
         List.of(device()),
+        List.of(served()),
         "alice",
         AT,
         AT.plusSeconds(5));
@@ -86,7 +98,12 @@ class RolloutApiRecordsTest extends RecordContract {
             device(),
             "updatedAt",
             text("later"),
-            "DeviceInRollout: updatedAt must be an RFC 3339 timestamp, got 'later'"));
+            "DeviceInRollout: updatedAt must be an RFC 3339 timestamp, got 'later'"),
+        new Case(
+            served(),
+            "requests",
+            text("many"),
+            "ServedMetrics: requests must be an integer, got the string 'many'"));
   }
 
   @Test
@@ -111,9 +128,23 @@ class RolloutApiRecordsTest extends RecordContract {
         List.copyOf(new WaveProgress(1, 5, counts).progress().keySet()));
   }
 
+  @Test
+  void served_computesTheRateAndP99_andLeavesOutWhatDoesNotExist() {
+    ServedMetrics served = served();
+    assertEquals(0.015, served.errorRate());
+    assertEquals(5.0, served.p99Millis());
+    ServedMetrics none = ServedMetrics.of("1.0.0", "CPU", null, 0, 0, LatencyHistogram.empty());
+    assertEquals(0.0, none.errorRate());
+    assertEquals(null, none.p99Millis());
+    assertEquals(
+        "{\"version\":\"1.0.0\",\"provider\":\"CPU\",\"requests\":0,\"errors\":0,"
+            + "\"errorRate\":0.0}",
+        new String(CODEC.encode(none), UTF_8));
+  }
+
   /** ApiRecordsTest checks that these cases and its own cover every record of the package. */
   @Test
-  void cases_coverTheSixRolloutRecords() {
-    assertEquals(6, cases().stream().map(c -> c.sample().getClass()).distinct().count());
+  void cases_coverTheSevenRolloutRecords() {
+    assertEquals(7, cases().stream().map(c -> c.sample().getClass()).distinct().count());
   }
 }

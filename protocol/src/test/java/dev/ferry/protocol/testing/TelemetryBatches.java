@@ -55,4 +55,33 @@ public final class TelemetryBatches {
                 new LatencyHistogram(LatencyHistogram.STANDARD_BOUNDS_MILLIS, counts))),
         device);
   }
+
+  /**
+   * The same batch with every model's telemetry naming a release variant.
+   *
+   * @param batch the batch
+   * @param variant the variant that served
+   * @return the batch as the device serving that variant sends it
+   */
+  public static TelemetryBatch served(TelemetryBatch batch, String variant) {
+    return new TelemetryBatch(
+        batch.deviceId(),
+        batch.seq(),
+        batch.from(),
+        batch.to(),
+        batch.droppedBatches(),
+        batch.models().stream()
+            .map(
+                m ->
+                    new ModelTelemetry(
+                        m.name(),
+                        m.version(),
+                        m.executionProvider(),
+                        m.requests(),
+                        m.errors(),
+                        m.latency(),
+                        variant))
+            .toList(),
+        batch.device());
+  }
 }
