@@ -1,6 +1,7 @@
 package dev.ferry.agent.runtime;
 
 import dev.ferry.onnx.ArrayTensor;
+import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.release.GoldenCase;
 import dev.ferry.protocol.release.GoldenVectors;
 import dev.ferry.protocol.release.Tensor;
@@ -8,6 +9,7 @@ import dev.ferry.protocol.release.Tolerance;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.IntToDoubleFunction;
 
 /** Runs golden vector cases on a loaded version and compares its outputs with the expected ones. */
 final class GoldenCheck {
@@ -57,9 +59,65 @@ final class GoldenCheck {
           output + " shape: expected " + expected.shape() + ", actual " + actual.shapeList());
     }
     Tolerance tolerance = golden.tolerance(expected.name());
-    for (int i = 0; i < expected.data().size(); i++) {
-      compare(output + " element " + i, expected.data().get(i), actual.element(i), tolerance);
+    if (expected.raw() == null) {
+      for (int i = 0; i < expected.data().size(); i++) {
+        compare(output + " element " + i, expected.data().get(i), actual.element(i), tolerance);
+      }
+    } else {
+      compareRaw(output, wanted(output, expected), actual, tolerance);
     }
+  }
+
+  /** A raw expected output, decoded straight into its primitive array. */
+  private static ArrayTensor wanted(String output, Tensor expected) {
+    try {
+      return ArrayTensor.of(expected);
+    } catch (IllegalArgumentException e) {
+      throw new GoldenMismatchException(output + " cannot be compared: " + e.getMessage(), e);
+    }
+  }
+
+  /** Numbers compared as primitives, element by element; booleans by equality. */
+  private static void compareRaw(
+      String output, ArrayTensor want, ArrayTensor got, Tolerance tolerance) {
+    if (!want.datatype().isNumeric() || !got.datatype().isNumeric()) {
+      for (int i = 0; i < want.size(); i++) {
+        compare(output + " element " + i, want.element(i), got.element(i), tolerance);
+      }
+      return;
+    }
+    IntToDoubleFunction wanted = numbers(want.elements(), want.datatype());
+    IntToDoubleFunction actual = numbers(got.elements(), got.datatype());
+    for (int i = 0; i < want.size(); i++) {
+      if (!close(wanted.applyAsDouble(i), actual.applyAsDouble(i), tolerance)) {
+        compare(output + " element " + i, want.element(i), got.element(i), tolerance);
+      }
+    }
+  }
+
+  /** A numeric tensor's elements as doubles, read from its array in place (UINT8 unsigned). */
+  private static IntToDoubleFunction numbers(Object elements, Datatype datatype) {
+    if (elements instanceof float[] a) {
+      return i -> a[i];
+    }
+    if (elements instanceof byte[] a) {
+      return datatype == Datatype.UINT8 ? i -> Byte.toUnsignedInt(a[i]) : i -> a[i];
+    }
+    return wideNumbers(elements);
+  }
+
+  private static IntToDoubleFunction wideNumbers(Object elements) {
+    if (elements instanceof double[] a) {
+      return i -> a[i];
+    }
+    if (elements instanceof short[] a) {
+      return i -> a[i];
+    }
+    if (elements instanceof int[] a) {
+      return i -> a[i];
+    }
+    long[] a = (long[]) elements;
+    return i -> a[i];
   }
 
   private static void compare(String element, Object want, Object got, Tolerance tolerance) {
@@ -83,8 +141,10 @@ final class GoldenCheck {
     if (!(expected instanceof Number want) || !(actual instanceof Number got)) {
       return expected.equals(actual);
     }
-    double e = want.doubleValue();
-    double a = got.doubleValue();
-    return Double.isInfinite(e) ? a == e : tolerance.accepts(a, e);
+    return close(want.doubleValue(), got.doubleValue(), tolerance);
+  }
+
+  private static boolean close(double expected, double actual, Tolerance tolerance) {
+    return Double.isInfinite(expected) ? actual == expected : tolerance.accepts(actual, expected);
   }
 }

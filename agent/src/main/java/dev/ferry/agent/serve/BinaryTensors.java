@@ -1,7 +1,7 @@
 package dev.ferry.agent.serve;
 
 import dev.ferry.onnx.ArrayTensor;
-import dev.ferry.onnx.Halves;
+import dev.ferry.onnx.LittleEndianElements;
 import dev.ferry.onnx.PackedElements;
 import dev.ferry.protocol.release.Datatype;
 import java.nio.ByteBuffer;
@@ -69,18 +69,10 @@ public final class BinaryTensors {
       List<Long> shape,
       String sizeField) {
     checkSize(bytes.remaining(), datatype, count, what + " " + sizeField, shape);
-    ByteBuffer in = bytes.slice().order(ByteOrder.LITTLE_ENDIAN);
-    return switch (datatype) {
-      case FP32 -> floats(in, count);
-      case FP64 -> doubles(in, count);
-      case FP16, BF16 -> halves(in, count, datatype);
-      case BOOL -> bools(in, count);
-      case INT8, UINT8 -> bytes(in, count);
-      case INT16 -> shorts(in, count);
-      case INT32 -> ints(in, count);
-      case INT64 -> longs(in, count);
-      default -> strings(in, count, what);
-    };
+    if (elementBytes(datatype) == 0) {
+      return strings(bytes.slice().order(ByteOrder.LITTLE_ENDIAN), count, what);
+    }
+    return LittleEndianElements.decode(bytes, datatype, count);
   }
 
   /** {@code field} names the size: {@code input 'x' parameters.binary_data_size}. */
@@ -102,59 +94,6 @@ public final class BinaryTensors {
               + needed
               + " bytes");
     }
-  }
-
-  private static float[] floats(ByteBuffer in, int count) {
-    float[] out = new float[count];
-    in.asFloatBuffer().get(out);
-    return out;
-  }
-
-  private static double[] doubles(ByteBuffer in, int count) {
-    double[] out = new double[count];
-    in.asDoubleBuffer().get(out);
-    return out;
-  }
-
-  private static float[] halves(ByteBuffer in, int count, Datatype datatype) {
-    float[] out = new float[count];
-    for (int i = 0; i < count; i++) {
-      short bits = in.getShort(2 * i);
-      out[i] = Halves.toFloat(datatype, bits);
-    }
-    return out;
-  }
-
-  private static byte[] bools(ByteBuffer in, int count) {
-    byte[] out = new byte[count];
-    for (int i = 0; i < count; i++) {
-      out[i] = (byte) (in.get(i) == 0 ? 0 : 1);
-    }
-    return out;
-  }
-
-  private static byte[] bytes(ByteBuffer in, int count) {
-    byte[] out = new byte[count];
-    in.get(out);
-    return out;
-  }
-
-  private static short[] shorts(ByteBuffer in, int count) {
-    short[] out = new short[count];
-    in.asShortBuffer().get(out);
-    return out;
-  }
-
-  private static int[] ints(ByteBuffer in, int count) {
-    int[] out = new int[count];
-    in.asIntBuffer().get(out);
-    return out;
-  }
-
-  private static long[] longs(ByteBuffer in, int count) {
-    long[] out = new long[count];
-    in.asLongBuffer().get(out);
-    return out;
   }
 
   private static String[] strings(ByteBuffer in, int count, String what) {
@@ -228,17 +167,10 @@ public final class BinaryTensors {
    * from its array (no intermediate buffer), and moves the position past them.
    */
   static void encode(ArrayTensor tensor, ByteBuffer out) {
-    ByteBuffer at = out.slice().order(ByteOrder.LITTLE_ENDIAN);
-    Object e = tensor.elements();
-    switch (tensor.datatype()) {
-      case FP32 -> at.asFloatBuffer().put((float[]) e);
-      case FP64 -> at.asDoubleBuffer().put((double[]) e);
-      case FP16, BF16 -> putHalves(at, (float[]) e, tensor.datatype());
-      case BOOL, INT8, UINT8 -> at.put((byte[]) e);
-      case INT16 -> at.asShortBuffer().put((short[]) e);
-      case INT32 -> at.asIntBuffer().put((int[]) e);
-      case INT64 -> at.asLongBuffer().put((long[]) e);
-      default -> putStrings(at, (String[]) e);
+    if (elementBytes(tensor.datatype()) == 0) {
+      putStrings(out.slice().order(ByteOrder.LITTLE_ENDIAN), (String[]) tensor.elements());
+    } else {
+      LittleEndianElements.encode(tensor, out);
     }
     out.position(out.position() + size(tensor));
   }
@@ -247,12 +179,6 @@ public final class BinaryTensors {
     for (String text : texts) {
       byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
       out.putInt(bytes.length).put(bytes);
-    }
-  }
-
-  private static void putHalves(ByteBuffer buffer, float[] floats, Datatype datatype) {
-    for (int i = 0; i < floats.length; i++) {
-      buffer.putShort(2 * i, Halves.toBits(datatype, floats[i]));
     }
   }
 }

@@ -8,8 +8,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -17,12 +19,18 @@ import java.util.stream.Stream;
 /**
  * The content-addressed cache under the data directory: {@code blobs/sha256/<hex>}, with downloads
  * landing in {@code incoming/} and moved in only once verified.
+ *
+ * <p>It remembers each blob this process verified (hashed, or committed from a verified download)
+ * by its {@link FileStamp}, and hands it out again without hashing while the stamp still holds: a
+ * file written, replaced or resized since is hashed again. (A writer that puts back the same size
+ * and modification time on the same file is not seen until the agent restarts.)
  */
 public final class ContentStore {
   private static final Pattern INCOMING = Pattern.compile("([0-9a-f]{64})(\\.part)?");
 
   private final Path blobs;
   private final Path incoming;
+  private final Map<Digest, FileStamp> verified = new ConcurrentHashMap<>();
 
   /**
    * Opens the cache, creating its directories.
@@ -70,6 +78,7 @@ public final class ContentStore {
     Path target = blobs.resolve(digest.hex());
     AtomicFiles.force(source);
     AtomicFiles.move(source, target);
+    remember(digest, FileStamp.of(target));
     return target;
   }
 
@@ -85,7 +94,8 @@ public final class ContentStore {
   }
 
   /**
-   * Re-hashes a cached blob; one that was altered on disk is removed so it is fetched again.
+   * Re-hashes a cached blob, unless this process verified it and it is unchanged since (same file,
+   * size and modification time); one that was altered on disk is removed so it is fetched again.
    *
    * @param digest the blob's digest
    * @return its path when it is intact
@@ -95,13 +105,28 @@ public final class ContentStore {
    */
   public Path verify(Digest digest) throws IOException {
     Path path = blobs.resolve(digest.hex());
+    FileStamp before = FileStamp.of(path);
+    if (before.equals(verified.get(digest))) {
+      return path;
+    }
     Digest actual = Digest.of(path);
     if (!actual.equals(digest)) {
+      verified.remove(digest);
       Files.deleteIfExists(path);
       throw new DigestMismatchException(
           "cached blob", digest, actual, "removed it from the cache so that it is fetched again");
     }
+    // written while it was hashed: not remembered, so the next caller hashes it again
+    if (before.equals(FileStamp.of(path))) {
+      remember(digest, before);
+    }
     return path;
+  }
+
+  private void remember(Digest digest, FileStamp stamp) {
+    if (stamp.identifiable()) {
+      verified.put(digest, stamp);
+    }
   }
 
   /**
@@ -121,6 +146,7 @@ public final class ContentStore {
     List<Path> incomingGone =
         list(incoming).stream().filter(file -> !wantedDownload(file, wanted)).toList();
     long bytes = 0;
+    verified.keySet().removeIf(digest -> !wanted.contains(digest.hex()));
     for (Path file : blobsGone) {
       bytes += delete(file);
     }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.onnx.ArrayTensor;
 import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.release.GoldenCase;
 import dev.ferry.protocol.release.GoldenVectors;
@@ -70,6 +71,66 @@ class VersionLoaderTest {
     OnnxModels.Linear weights = OnnxModels.matMulAdd(file, "x", OnnxModels.DYNAMIC, 4, 3, 1);
     GoldenVectors golden = shifted(TestVersions.linearGolden(weights), 2, 0.00005);
     assertEquals("1.0.0", load(file, TestVersions.linearSpec("m", "1.0.0"), golden).version());
+  }
+
+  @Test
+  void load_passesRawGolden() {
+    Path file = dir.resolve("m.onnx");
+    OnnxModels.Linear weights = OnnxModels.matMulAdd(file, "x", OnnxModels.DYNAMIC, 4, 3, 1);
+    GoldenVectors golden = raw(TestVersions.linearGolden(weights));
+    assertEquals(12, golden.cases().get(0).outputs().get(0).raw().length);
+    assertEquals("1.0.0", load(file, TestVersions.linearSpec("m", "1.0.0"), golden).version());
+  }
+
+  @Test
+  void load_rejectsRawOutputOutsideTolerance() {
+    Path file = dir.resolve("m.onnx");
+    OnnxModels.Linear weights = OnnxModels.matMulAdd(file, "x", OnnxModels.DYNAMIC, 4, 3, 1);
+    double actual = weights.apply(new double[] {1, 2, 3, 4})[1];
+    GoldenVectors golden = raw(shifted(TestVersions.linearGolden(weights), 1, 0.5));
+    GoldenMismatchException e =
+        assertThrows(
+            GoldenMismatchException.class,
+            () -> load(file, TestVersions.linearSpec("m", "1.0.0"), golden));
+    assertEquals(
+        "golden case 0 output 'y' element 1: expected "
+            + (float) (actual + 0.5)
+            + ", actual "
+            + (float) actual
+            + " (atol 1.0E-4, rtol 0.001)",
+        e.getMessage());
+  }
+
+  @Test
+  void load_comparesRawIntegerAndBooleanOutputs() {
+    assertRawIdentity(Datatype.UINT8, OnnxModels.UINT8, List.of(0L, 255L), List.of(0L, 254L));
+    assertRawIdentity(Datatype.BOOL, OnnxModels.BOOL, List.of(true, false), List.of(true, true));
+    assertRawIdentity(Datatype.INT64, OnnxModels.INT64, List.of(-5L, 7L), List.of(-5L, 8L));
+  }
+
+  private void assertRawIdentity(Datatype datatype, int elemType, List<?> sample, List<?> wrong) {
+    Path file = dir.resolve("id-" + datatype + ".onnx");
+    List<Long> shape = List.of(2L);
+    OnnxModels.identity(file, elemType, new ArrayList<>(shape));
+    ServingSpec spec =
+        TestVersions.spec(
+            "id",
+            "1.0.0",
+            List.of(new TensorSpec("x", datatype, shape)),
+            List.of(new TensorSpec("y", datatype, shape)));
+    Tensor x = new Tensor("x", datatype, shape, new ArrayList<>(sample));
+    Tensor good = new Tensor("y", datatype, shape, new ArrayList<>(sample));
+    Tensor bad = new Tensor("y", datatype, shape, new ArrayList<>(wrong));
+    assertEquals("1.0.0", load(file, spec, raw(golden(x, good))).version());
+    GoldenMismatchException e =
+        assertThrows(GoldenMismatchException.class, () -> load(file, spec, raw(golden(x, bad))));
+    assertEquals(
+        "golden case 0 output 'y' element 1: expected "
+            + wrong.get(1)
+            + ", actual "
+            + sample.get(1)
+            + " (atol 1.0E-4, rtol 0.001)",
+        e.getMessage());
   }
 
   @Test
@@ -181,6 +242,22 @@ class VersionLoaderTest {
 
   private static GoldenVectors anyGolden() {
     return TestVersions.linearGolden(new OnnxModels.Linear(new float[4][3], new float[3]));
+  }
+
+  private static GoldenVectors golden(Tensor input, Tensor output) {
+    return new GoldenVectors(List.of(new GoldenCase(List.of(input), List.of(output))), Map.of());
+  }
+
+  /** The vectors as the hub packages them: every tensor raw. */
+  private static GoldenVectors raw(GoldenVectors golden) {
+    GoldenCase only = golden.cases().get(0);
+    return new GoldenVectors(
+        List.of(new GoldenCase(rawList(only.inputs()), rawList(only.outputs()))),
+        golden.tolerances());
+  }
+
+  private static List<Tensor> rawList(List<Tensor> tensors) {
+    return tensors.stream().map(t -> ArrayTensor.of(t).toRawTensor()).toList();
   }
 
   private static GoldenVectors shifted(GoldenVectors golden, int element, double by) {

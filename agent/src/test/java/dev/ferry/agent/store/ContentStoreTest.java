@@ -13,6 +13,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -73,6 +75,63 @@ class ContentStoreTest {
     assertEquals(digest, error.expected());
     assertEquals(Digest.of(bytes("tampered")), error.actual());
     assertEquals(Optional.empty(), store.blob(digest));
+  }
+
+  @Test
+  void verify_handsOutABlobUnchangedSinceThisProcessVerifiedItWithoutHashing() throws IOException {
+    ContentStore store = new ContentStore(dir);
+    Digest digest = cache(store, "weights");
+    Path blob = store.verify(digest);
+    // same file, size and modification time: only a re-hash would notice the new bytes
+    FileTime modified = Files.getLastModifiedTime(blob);
+    Files.write(blob, bytes("WEIGHTS"));
+    Files.setLastModifiedTime(blob, modified);
+
+    assertEquals(blob, store.verify(digest));
+    // another process (a restarted agent) remembers nothing and hashes it
+    assertThrows(DigestMismatchException.class, () -> new ContentStore(dir).verify(digest));
+  }
+
+  @Test
+  void verify_hashesAgainABlobModifiedSinceItWasVerified() throws IOException {
+    ContentStore store = new ContentStore(dir);
+    Digest digest = cache(store, "weights");
+    Path blob = store.verify(digest);
+    FileTime modified = Files.getLastModifiedTime(blob);
+    Files.write(blob, bytes("WEIGHTS"));
+    Files.setLastModifiedTime(blob, FileTime.fromMillis(modified.toMillis() + 1000));
+
+    var error = assertThrows(DigestMismatchException.class, () -> store.verify(digest));
+
+    assertEquals(Digest.of(bytes("WEIGHTS")), error.actual());
+    assertEquals(Optional.empty(), store.blob(digest));
+  }
+
+  @Test
+  void verify_hashesAgainABlobReplacedByAnotherFile() throws IOException {
+    ContentStore store = new ContentStore(dir);
+    Digest digest = cache(store, "weights");
+    Path blob = store.verify(digest);
+    Path other = Files.write(dir.resolve("other"), bytes("WEIGHTS"));
+    Files.setLastModifiedTime(other, Files.getLastModifiedTime(blob));
+    Files.move(other, blob, StandardCopyOption.REPLACE_EXISTING);
+
+    assertThrows(DigestMismatchException.class, () -> store.verify(digest));
+  }
+
+  @Test
+  void verify_trustsABlobThisProcessCommittedUntilItChanges() throws IOException {
+    ContentStore store = new ContentStore(dir);
+    Digest digest = Digest.of(bytes("weights"));
+    // commit takes a download its caller verified: these bytes were not, and are not hashed again
+    Files.write(store.incomingFor(digest), bytes("WEIGHTS"));
+    Path blob = store.commit(digest);
+    assertEquals(blob, store.verify(digest));
+
+    Files.setLastModifiedTime(
+        blob, FileTime.fromMillis(Files.getLastModifiedTime(blob).toMillis() + 1000));
+
+    assertThrows(DigestMismatchException.class, () -> store.verify(digest));
   }
 
   @Test

@@ -20,8 +20,9 @@ import java.util.TreeMap;
 
 /**
  * Lays out a release as DESIGN.md's ModelPack artifact: raw layers {@code model.onnx}, {@code
- * serving.json} and {@code golden.json}, each with {@code org.cncf.model.filepath}, and a ModelPack
- * config. The model is hashed as a stream, never read into the heap.
+ * serving.json} and {@code golden.json} (its tensors raw: {@link GoldenForms#raw}), each with
+ * {@code org.cncf.model.filepath}, and a ModelPack config. The model is hashed as a stream, never
+ * read into the heap.
  */
 final class ArtifactBuilder {
   static final String MODEL_FILE = "model.onnx";
@@ -66,7 +67,7 @@ final class ArtifactBuilder {
     Descriptor modelLayer =
         layer(MediaTypes.MODEL_WEIGHT_RAW, Digest.of(model), Files.size(model), MODEL_FILE);
     byte[] servingBytes = codec.encode(serving);
-    byte[] goldenBytes = codec.encode(golden);
+    byte[] goldenBytes = codec.encode(GoldenForms.raw(golden));
     Descriptor servingLayer =
         layer(
             MediaTypes.MODEL_WEIGHT_CONFIG_RAW,

@@ -163,7 +163,7 @@ public class Publisher {
 
   GoldenVectors readGolden(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
-      return goldenCodec.decode(in, GoldenVectors.class);
+      return GoldenForms.numbers(goldenCodec.decode(in, GoldenVectors.class));
     } catch (IOException e) {
       throw new ApiException(
           ErrorCode.INVALID_REQUEST, "cannot read the golden upload: " + e.getMessage());

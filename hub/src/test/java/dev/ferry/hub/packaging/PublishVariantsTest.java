@@ -3,6 +3,7 @@ package dev.ferry.hub.packaging;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -122,6 +123,8 @@ class PublishVariantsTest {
       GoldenVectors fp32 = golden(registry, name, predicate.variants().get(0));
       GoldenVectors fp16 = golden(registry, name, predicate.variants().get(1));
       assertEquals(fp32.cases(), fp16.cases());
+      // packaged raw: each tensor's little-endian bytes, not JSON numbers
+      assertNull(fp32.cases().get(0).outputs().get(0).data());
       assertEquals(PrecisionTolerance.HALF, fp16.tolerance("y"));
     }
     given()

@@ -23,6 +23,8 @@ import dev.ferry.protocol.release.Tensor;
 import dev.ferry.protocol.release.TensorSpec;
 import dev.ferry.protocol.testing.Services;
 import dev.ferry.protocol.testing.TestHub;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -77,7 +79,7 @@ final class AgentRig implements AutoCloseable {
   /**
    * Publishes a version of a model as the hub would: the file tagged with the version (so each
    * version is its own blob), the serving spec read from the model's own signature, golden vectors
-   * from one run of the benchmark's input.
+   * from one run of the benchmark's input, raw as the hub packages them.
    */
   TestHub.Release publish(BenchModel model, String version) throws Exception {
     byte[] bytes =
@@ -132,12 +134,11 @@ final class AgentRig implements AutoCloseable {
     return new TensorSpec(name, Datatype.FP32, Arrays.stream(info.getShape()).boxed().toList());
   }
 
+  /** A raw FP32 tensor, as the hub packages golden vectors: the elements' little-endian bytes. */
   private static Tensor tensor(String name, long[] shape, FloatBuffer data) {
-    List<Object> elements = new ArrayList<>(data.remaining());
-    for (int i = data.position(); i < data.limit(); i++) {
-      elements.add(data.get(i));
-    }
-    return new Tensor(name, Datatype.FP32, Arrays.stream(shape).boxed().toList(), elements);
+    ByteBuffer bytes = ByteBuffer.allocate(4 * data.remaining()).order(ByteOrder.LITTLE_ENDIAN);
+    bytes.asFloatBuffer().put(data.duplicate());
+    return Tensor.ofRaw(name, Datatype.FP32, Arrays.stream(shape).boxed().toList(), bytes.array());
   }
 
   /** The model file that {@link #publish} wrote. */

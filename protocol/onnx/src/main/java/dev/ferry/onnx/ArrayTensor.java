@@ -116,7 +116,8 @@ public final class ArrayTensor {
   }
 
   /**
-   * A protocol tensor (a golden vector), its elements converted and checked.
+   * A protocol tensor (a golden vector), its elements converted and checked; a raw one's decoded
+   * straight into the array, no element boxed (its size was checked when it was made).
    *
    * @throws ElementOutOfRangeException if an element does not fit the datatype
    */
@@ -131,14 +132,29 @@ public final class ArrayTensor {
    * @throws ElementOutOfRangeException naming {@code where data[i]} if an element does not fit
    */
   public static ArrayTensor of(Tensor tensor, String where) {
-    Object elements = Elements.toArray(tensor.data(), tensor.datatype(), where);
     long[] shape = tensor.shape().stream().mapToLong(Long::longValue).toArray();
+    Object elements =
+        tensor.raw() == null
+            ? Elements.toArray(tensor.data(), tensor.datatype(), where)
+            : LittleEndianElements.decode(
+                ByteBuffer.wrap(tensor.raw()), tensor.datatype(), (int) count(shape));
     return new ArrayTensor(tensor.name(), tensor.datatype(), shape, elements);
   }
 
   /** This tensor as a protocol tensor: elements as JSON decoding yields them ({@link Elements}). */
   public Tensor toTensor() {
     return new Tensor(name, datatype, shapeList(), Elements.toList(this));
+  }
+
+  /**
+   * This tensor as a raw protocol tensor ({@link Tensor#raw()}, {@link LittleEndianElements}); a
+   * BYTES tensor, which has no raw form, as {@link #toTensor()}.
+   */
+  public Tensor toRawTensor() {
+    if (datatype == Datatype.BYTES) {
+      return toTensor();
+    }
+    return Tensor.ofRaw(name, datatype, shapeList(), LittleEndianElements.encode(this));
   }
 
   public String name() {

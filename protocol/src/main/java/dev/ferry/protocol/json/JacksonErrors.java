@@ -157,6 +157,9 @@ final class JacksonErrors {
     if (type == Instant.class) {
       return "an RFC 3339 timestamp";
     }
+    if (type == byte[].class) {
+      return "base64 text";
+    }
     return structured(type);
   }
 

@@ -10,13 +10,15 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.cfg.CoercionAction;
 import com.fasterxml.jackson.databind.cfg.CoercionInputShape;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.type.LogicalType;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 
 /**
  * The one Jackson mapper of the wire format: strict types (no coercion between strings, numbers and
- * booleans; integers accepted as floats), duplicate keys refused, unknown fields ignored, nulls not
- * written, RFC 3339 timestamps, nesting at most {@value #MAX_DEPTH} deep.
+ * booleans; integers accepted as floats; {@code byte[]} only from base64 text), duplicate keys
+ * refused, unknown fields ignored, nulls not written, RFC 3339 timestamps, nesting at most {@value
+ * #MAX_DEPTH} deep.
  */
 final class WireMapper {
   /** The deepest nesting a payload may have. */
@@ -47,6 +49,7 @@ final class WireMapper {
   private static JsonMapper.Builder strictReading(JsonMapper.Builder builder) {
     return builder
         .addModule(new JavaTimeModule())
+        .addModule(new SimpleModule().addDeserializer(byte[].class, new Base64Bytes()))
         .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
         .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
         .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)

@@ -36,6 +36,21 @@ public enum Datatype {
     return this != BOOL && this != BYTES;
   }
 
+  /**
+   * Bytes per element in the little-endian layout of the binary tensor data extension and of raw
+   * golden tensors: 1 for BOOL (0 or 1), UINT8 and INT8, 2 for the 16-bit types, 4 for the 32-bit
+   * ones, 8 for the 64-bit ones; 0 for BYTES, whose elements vary in size.
+   */
+  public int elementBytes() {
+    return switch (this) {
+      case BOOL, UINT8, INT8 -> 1;
+      case UINT16, INT16, FP16, BF16 -> 2;
+      case UINT32, INT32, FP32 -> 4;
+      case UINT64, INT64, FP64 -> 8;
+      case BYTES -> 0;
+    };
+  }
+
   /** The smallest whole number an integer datatype holds (0 for the others). */
   public long minWhole() {
     return switch (this) {

@@ -8,7 +8,8 @@ import java.util.Map;
 
 /**
  * The golden vectors layer of a model artifact: cases the agent runs on its own execution provider
- * before it lets a new version serve.
+ * before it lets a new version serve. One JSON file; its tensors carry JSON numbers or raw
+ * little-endian bytes ({@link Tensor}), the hub packaging them raw.
  *
  * @param cases the cases, at least one
  * @param tolerances tolerances by output name; outputs not named use {@link Tolerance#DEFAULT}
