@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -17,8 +18,8 @@ import java.util.concurrent.TimeUnit;
  * What each model version serves, counted once ({@link ModelMeter}) and read twice: by the
  * telemetry batches and, through Micrometer, by {@code /q/metrics} ({@code
  * ferry_inference_requests_total}, {@code ferry_inference_errors_total}, {@code
- * ferry_inference_seconds} histogram), tagged with model, version and execution provider. The
- * batches also name the release variant that served.
+ * ferry_inference_seconds} histogram), tagged with model, version, release variant (empty for a
+ * release of one model file, as the hub counts it) and execution provider.
  */
 @ApplicationScoped
 public class ServingMeters {
@@ -36,7 +37,7 @@ public class ServingMeters {
   private final MeterRegistry registry;
   private final Map<ServedBy, ModelMeter> meters = new ConcurrentHashMap<>();
   private final Map<ServedBy, Timer> timers = new ConcurrentHashMap<>();
-  private final java.util.Set<List<String>> errorSeries = ConcurrentHashMap.newKeySet();
+  private final Set<List<Object>> errorSeries = ConcurrentHashMap.newKeySet();
 
   ServingMeters(MeterRegistry registry) {
     this.registry = registry;
@@ -53,7 +54,7 @@ public class ServingMeters {
   public void record(ServedBy key, long nanos, String errorReason) {
     meters.computeIfAbsent(key, this::register).record(nanos, errorReason);
     timers.get(key).record(nanos, TimeUnit.NANOSECONDS);
-    if (errorReason != null && errorSeries.add(List.of(key.model(), key.version(), errorReason))) {
+    if (errorReason != null && errorSeries.add(List.of(key, errorReason))) {
       ModelMeter meter = meters.get(key);
       FunctionCounter.builder("ferry.inference.errors", meter, m -> m.errors(errorReason))
           .tags(tags(key).and("reason", errorReason))
@@ -84,6 +85,10 @@ public class ServingMeters {
   }
 
   private static Tags tags(ServedBy key) {
-    return Tags.of("model", key.model(), "version", key.version(), "provider", key.provider());
+    return Tags.of(
+        "model", key.model(),
+        "version", key.version(),
+        "variant", key.variant() == null ? "" : key.variant(),
+        "provider", key.provider());
   }
 }

@@ -135,7 +135,7 @@ class InferenceResourceTest {
   @Test
   void infer_isCountedPerModelVersionInPrometheusText() {
     String series =
-        "ferry_inference_requests_total{model=\"adder\",provider=\"CPU\",version=\"1.0.0\"}";
+        "ferry_inference_requests_total{model=\"adder\",provider=\"CPU\",variant=\"\",version=\"1.0.0\"}";
     double before = counter(series);
     infer("/v2/models/linear/infer", flat(ROWS)).statusCode(200);
     for (int i = 0; i < 3; i++) {
@@ -147,7 +147,7 @@ class InferenceResourceTest {
     assertEquals(before + 3, counter(series), "requests that reached the version count");
     assertTrue(
         counter(
-                "ferry_inference_errors_total{model=\"adder\",provider=\"CPU\",reason=\"invalid_request\",version=\"1.0.0\"}")
+                "ferry_inference_errors_total{model=\"adder\",provider=\"CPU\",reason=\"invalid_request\",variant=\"\",version=\"1.0.0\"}")
             >= 3);
     assertTrue(
         given()

@@ -118,6 +118,14 @@ class VariantsIT {
         }
         new Oip(fp32Agent).served("variants-it", INFER);
         new Oip(fp16Agent).served("variants-it", INFER);
+        assertTrue(
+            new Oip(fp16Agent)
+                .get("/q/metrics")
+                .body()
+                .contains(
+                    "ferry_inference_requests_total{model=\"variants-it\",provider=\"CPU\","
+                        + "variant=\"fp16-cpu\",version=\"1.0.0\"}"),
+            "the agent's own metrics name the variant that served");
         Rollout served =
             api.awaitRollout(
                 rollout,
