@@ -15,14 +15,16 @@ import java.util.concurrent.TimeUnit;
 /**
  * B4 and B5: hot swaps of a model while threads send requests back to back: failed requests, p99 of
  * the requests sent in the swap windows against the others; each swap's latency from the agent's
- * events (desired accepted → verified → activated) against an ONNX Runtime session creation plus
- * one golden run of the same model in this JVM.
+ * events (desired accepted → verified → validated, the new version answering → activated, its state
+ * recorded on disk) against an ONNX Runtime session creation plus one golden run of the same model
+ * in this JVM.
  */
 final class SwapBench {
   /** What was measured. */
   record Result(
       List<Double> acceptedToActivatedMillis,
       List<Double> verifiedToActivatedMillis,
+      List<Double> verifiedToValidatedMillis,
       List<Double> baselineMillis,
       int requests,
       List<String> failures,
@@ -52,12 +54,14 @@ final class SwapBench {
       // B5: swaps on an idle agent, each timed from its own events
       List<Double> total = new ArrayList<>();
       List<Double> load = new ArrayList<>();
+      List<Double> answering = new ArrayList<>();
       int version = 1;
       for (int i = 0; i < swaps; i++) {
         TimeUnit.MILLISECONDS.sleep(pauseMillis);
         Swap swap = swap(rig, model.name(), releases.get(version++), body);
         total.add(swap.acceptedToActivated());
         load.add(swap.verifiedToActivated());
+        answering.add(swap.verifiedToValidated());
       }
       // B4: as many swaps again while threads send requests back to back
       List<long[]> windows = new ArrayList<>();
@@ -78,6 +82,7 @@ final class SwapBench {
       return new Result(
           total,
           load,
+          answering,
           baseline(rig, model, releases.subList(1, swaps + 1)),
           requests.requests(),
           requests.failures(),
@@ -89,7 +94,8 @@ final class SwapBench {
   }
 
   /** One swap's figures from the agent's events, in milliseconds. */
-  private record Swap(double acceptedToActivated, double verifiedToActivated) {}
+  private record Swap(
+      double acceptedToActivated, double verifiedToActivated, double verifiedToValidated) {}
 
   /** Sends a release and waits until it answers. */
   private static Swap swap(AgentRig rig, String model, TestHub.Release release, String body)
@@ -98,11 +104,13 @@ final class SwapBench {
     Duration timeout = Duration.ofSeconds(60);
     DeviceEvent accepted = rig.await(mark, EventType.DESIRED_ACCEPTED, null, timeout);
     DeviceEvent verified = rig.await(mark, EventType.VERIFIED, release.version(), timeout);
+    DeviceEvent validated = rig.await(mark, EventType.VALIDATED, release.version(), timeout);
     DeviceEvent activated = rig.await(mark, EventType.ACTIVATED, release.version(), timeout);
     rig.oip().awaitVersion(model, body, release.version());
     return new Swap(
         Duration.between(accepted.at(), activated.at()).toNanos() / 1e6,
-        Duration.between(verified.at(), activated.at()).toNanos() / 1e6);
+        Duration.between(verified.at(), activated.at()).toNanos() / 1e6,
+        Duration.between(verified.at(), validated.at()).toNanos() / 1e6);
   }
 
   /** Session creation and one golden run of each version's file, as the agent does, alone. */
