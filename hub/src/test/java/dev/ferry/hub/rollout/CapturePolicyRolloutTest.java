@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -233,6 +234,23 @@ class CapturePolicyRolloutTest {
       assertTrue(
           underVersion.get("dev.ferry.capture.policy.digest").matches("sha256:[0-9a-f]{64}"),
           underVersion.toString());
+
+      given()
+          .auth()
+          .oauth2(Api.admin())
+          .get("/api/v1/models/" + det + "/versions/1.0.0/captures")
+          .then()
+          .statusCode(200)
+          .body("name", equalTo(List.of(part1, part1 + "-2")))
+          .body("capturedUnder.scope", equalTo(List.of("rollout", "release")))
+          .body("capturedUnder.rollout", equalTo(Arrays.asList(first, null)))
+          .body(
+              "capturedUnder.digest",
+              equalTo(
+                  List.of(
+                      underRollout.get("dev.ferry.capture.policy.digest"),
+                      underVersion.get("dev.ferry.capture.policy.digest"))))
+          .body("capturedUnder.policy.maxPerHour", equalTo(List.of(100, 10)));
     }
   }
 
