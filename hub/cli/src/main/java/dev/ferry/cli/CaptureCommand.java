@@ -75,7 +75,7 @@ final class CaptureCommand {
     }
 
     static Table table(Answer answer) {
-      Table table = new Table("DATASET", "SAMPLES", "DEVICES", "FROM", "TO", "REFERENCE");
+      Table table = new Table("DATASET", "SAMPLES", "DEVICES", "FROM", "TO", "POLICY", "REFERENCE");
       for (JsonNode d : answer.tree()) {
         table.row(
             d.path("name").asText(),
@@ -83,9 +83,26 @@ final class CaptureCommand {
             d.path("devices").size(),
             d.path("from").asText(),
             d.path("to").asText(),
+            policy(d.path("capturedUnder")),
             d.path("reference").asText());
       }
       return table;
+    }
+
+    /**
+     * The policy a dataset was captured under: its scope (the rollout's id for a rollout's) and the
+     * first 12 hex digits of its digest; null when not known.
+     */
+    static String policy(JsonNode under) {
+      if (!under.isObject()) {
+        return null;
+      }
+      String scope =
+          under.path("rollout").isTextual()
+              ? "rollout " + under.path("rollout").asText()
+              : under.path("scope").asText();
+      String digest = under.path("digest").asText();
+      return scope + " " + digest.substring(0, Math.min(digest.length(), "sha256:".length() + 12));
     }
   }
 

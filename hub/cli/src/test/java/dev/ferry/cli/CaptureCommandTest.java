@@ -8,6 +8,7 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -124,6 +125,50 @@ class CaptureCommandTest {
     assertEquals("POST", hub.last().method());
     assertEquals(API + "/pack?day=2026-05-04", hub.last().uri());
     assertEquals(true, out.toString().contains("1.0.0-2026-05-04"), out.toString());
+  }
+
+  @Test
+  void list_namesThePolicyEachDatasetWasCapturedUnder() {
+    String digest = "sha256:" + "0123456789ab".repeat(5) + "cdef";
+    hub.answer(
+        API,
+        200,
+        "[{\"name\":\"1.0.0-2026-05-04\",\"reference\":\"r/x:1\",\"samples\":3,"
+            + "\"devices\":[\"d1\"],\"from\":\"F\",\"to\":\"T\",\"capturedUnder\":"
+            + "{\"scope\":\"rollout\",\"rollout\":\"r-1\",\"digest\":\""
+            + digest
+            + "\",\"policy\":{}}},"
+            + "{\"name\":\"1.0.0-2026-05-04-2\",\"reference\":\"r/x:2\",\"samples\":1,"
+            + "\"devices\":[\"d2\"],\"from\":\"F\",\"to\":\"T\",\"capturedUnder\":"
+            + "{\"scope\":\"release\",\"rollout\":null,\"digest\":\""
+            + digest
+            + "\",\"policy\":{}}},"
+            + "{\"name\":\"1.0.0-2026-05-03\",\"reference\":\"r/x:3\",\"samples\":1,"
+            + "\"devices\":[],\"from\":\"F\",\"to\":\"T\",\"capturedUnder\":null}]");
+    StringWriter out = new StringWriter();
+
+    int code =
+        Ferry.run(
+            new PrintWriter(out),
+            new PrintWriter(new StringWriter()),
+            "capture",
+            "list",
+            "det",
+            "1.0.0");
+
+    assertEquals(0, code);
+    String[] lines = out.toString().split("\n");
+    assertEquals(
+        List.of("DATASET", "SAMPLES", "DEVICES", "FROM", "TO", "POLICY", "REFERENCE"),
+        List.of(lines[0].trim().split(" +")));
+    String shortDigest = "sha256:0123456789ab";
+    assertEquals(
+        "1.0.0-2026-05-04 3 1 F T rollout r-1 " + shortDigest + " r/x:1",
+        lines[1].trim().replaceAll(" +", " "));
+    assertEquals(
+        "1.0.0-2026-05-04-2 1 1 F T release " + shortDigest + " r/x:2",
+        lines[2].trim().replaceAll(" +", " "));
+    assertEquals("1.0.0-2026-05-03 1 0 F T - r/x:3", lines[3].trim().replaceAll(" +", " "));
   }
 
   @Test

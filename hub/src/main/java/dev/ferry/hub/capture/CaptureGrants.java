@@ -11,16 +11,18 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Looks up whether a device may send samples of a model version: the version must be the one
- * assigned to it, or the one the current assignment replaced (samples captured before the switch
- * still arrive after it); the policy is the assigning rollout's, else the version's; the release
- * must not forbid capture; the policy's selector must match the device's labels.
+ * Looks up whether a device may send samples of a model version: a rollout must have assigned the
+ * version to the device, now or before (samples captured offline arrive after later rollouts); the
+ * policy is the assigning rollout's, else the version's; the release must not forbid capture; the
+ * policy's selector must match the device's labels.
  */
 final class CaptureGrants {
-  private static final String ASSIGNED =
-      "SELECT a.version, a.rollout_id, d.previous_version, d.previous_rollout FROM assignment a"
-          + " LEFT JOIN rollout_device d ON d.rollout_id = a.rollout_id"
-          + " AND d.device_id = a.device_id WHERE a.device_id = ? AND a.model = ?";
+  private static final String CURRENT =
+      "SELECT rollout_id FROM assignment WHERE device_id = ? AND model = ? AND version = ?";
+  private static final String EVER =
+      "SELECT d.rollout_id FROM rollout_device d JOIN rollout r ON r.id = d.rollout_id"
+          + " WHERE d.device_id = ? AND r.model = ? AND r.version = ?"
+          + " AND d.assigned_at IS NOT NULL ORDER BY d.assigned_at DESC";
 
   private final Catalog catalog;
   private final CapturePolicies policies;
@@ -35,15 +37,14 @@ final class CaptureGrants {
       Connection c, String deviceId, Map<String, String> labels, String model, String version)
       throws SQLException {
     String what = "model '" + model + "' version '" + version + "'";
-    Optional<Assignment> assigned = assignment(c, deviceId, model, version);
-    if (assigned.isEmpty()) {
-      return CaptureGrant.refused("device '" + deviceId + "' is not assigned " + what);
+    Optional<String> rollout = assigning(c, deviceId, model, version);
+    if (rollout.isEmpty()) {
+      return CaptureGrant.refused("device '" + deviceId + "' was never assigned " + what);
     }
     if (catalog.release(c, model, version).map(Release::serving).orElseThrow().forbidsCapture()) {
       return CaptureGrant.refused("the release of " + what + " forbids capture");
     }
-    return policy(
-        policies.effective(c, assigned.get().rolloutId(), model, version), what, deviceId, labels);
+    return policy(policies.effective(c, rollout.get(), model, version), what, deviceId, labels);
   }
 
   private static CaptureGrant policy(
@@ -60,21 +61,18 @@ final class CaptureGrants {
                 what, deviceId, policy.selector()));
   }
 
-  /** The rollout that assigned the version to the device, if it is or was just assigned. */
-  private static Optional<Assignment> assignment(
+  /**
+   * The rollout that assigned the version to the device: the current assignment's, else the latest
+   * rollout that ever assigned it (later rollouts took the device since).
+   */
+  private static Optional<String> assigning(
       Connection c, String deviceId, String model, String version) throws SQLException {
-    List<Assignment> rows =
-        Jdbc.query(c, ASSIGNED, row -> Assignment.read(row, version), deviceId, model);
-    return rows.stream().filter(a -> a != null).findFirst();
-  }
-
-  /** The rollout that assigned a version; {@code rolloutId} null when not known. */
-  private record Assignment(String rolloutId) {
-    static Assignment read(java.sql.ResultSet row, String version) throws SQLException {
-      if (version.equals(row.getString(1))) {
-        return new Assignment(row.getString(2));
-      }
-      return version.equals(row.getString(3)) ? new Assignment(row.getString(4)) : null;
+    List<String> current =
+        Jdbc.query(c, CURRENT, row -> row.getString(1), deviceId, model, version);
+    if (!current.isEmpty()) {
+      return Optional.of(current.get(0));
     }
+    return Jdbc.query(c, EVER, row -> row.getString(1), deviceId, model, version).stream()
+        .findFirst();
   }
 }

@@ -95,7 +95,7 @@ public final class Captures {
     SampleBatch batch;
     while (!(batch = waiting(c, day)).samples().isEmpty()) {
       Dataset dataset = packer.pack(day, part++, batch);
-      DatasetSummary summary = pushed(day.model(), dataset);
+      DatasetSummary summary = pushed(day.model(), dataset, batch.policy());
       DatasetRows.insert(c, day, summary);
       SampleRows.packed(c, batch.samples(), dataset.name());
       made.add(summary);
@@ -107,7 +107,7 @@ public final class Captures {
     return SampleRows.waiting(c, day, MAX_SAMPLES_PER_DATASET, MAX_BYTES_PER_DATASET);
   }
 
-  private DatasetSummary pushed(String model, Dataset dataset) {
+  private DatasetSummary pushed(String model, Dataset dataset, PolicyRecord policy) {
     try {
       Digest digest = push.push(model, dataset);
       return new DatasetSummary(
@@ -118,7 +118,8 @@ public final class Captures {
           dataset.devices(),
           dataset.from(),
           dataset.to(),
-          clock.instant());
+          clock.instant(),
+          DatasetPolicy.of(policy));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot push dataset " + dataset.name(), e);
     }

@@ -16,13 +16,13 @@ final class DatasetRows {
   private static final String INSERT =
       "INSERT INTO capture_dataset (model, version, "
           + COLUMNS
-          + ")"
-          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+          + ", policy_digest)"
+          + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
   private static final String LIST =
-      "SELECT "
-          + COLUMNS
-          + " FROM capture_dataset WHERE model = ? AND version = ?"
-          + " ORDER BY created_at, name";
+      "SELECT d.name, d.reference, d.digest, d.samples, d.devices, d.from_at, d.to_at,"
+          + " d.created_at, p.rollout_id, p.policy FROM capture_dataset d"
+          + " LEFT JOIN capture_policy_record p ON p.digest = d.policy_digest"
+          + " WHERE d.model = ? AND d.version = ? ORDER BY d.created_at, d.name";
   private static final String PARTS =
       "SELECT name FROM capture_dataset WHERE model = ? AND (name = ? OR name LIKE ?)";
   private static final String EXPIRED =
@@ -48,11 +48,12 @@ final class DatasetRows {
         String.join(",", d.devices()),
         d.from(),
         d.to(),
-        d.createdAt());
+        d.createdAt(),
+        d.capturedUnder() == null ? null : d.capturedUnder().digest());
   }
 
   static List<DatasetSummary> list(Connection c, String model, String version) throws SQLException {
-    return Jdbc.query(c, LIST, DatasetRows::read, model, version);
+    return Jdbc.query(c, LIST, DatasetRows::listed, model, version);
   }
 
   /**
@@ -88,6 +89,14 @@ final class DatasetRows {
     return Jdbc.query(c, MODELS, row -> row.getString(1));
   }
 
+  /** A row of {@link #LIST}: the columns, then the rollout and JSON of the policy, if known. */
+  private static DatasetSummary listed(ResultSet row) throws SQLException {
+    String json = row.getString(10);
+    return read(row)
+        .withPolicy(
+            DatasetPolicy.of(json == null ? null : new PolicyRecord(row.getString(9), json)));
+  }
+
   private static DatasetSummary read(ResultSet row) throws SQLException {
     String devices = row.getString(5);
     return new DatasetSummary(
@@ -98,6 +107,7 @@ final class DatasetRows {
         devices.isEmpty() ? List.of() : Arrays.asList(devices.split(",")),
         Jdbc.time(row, 6),
         Jdbc.time(row, 7),
-        Jdbc.time(row, 8));
+        Jdbc.time(row, 8),
+        null);
   }
 }

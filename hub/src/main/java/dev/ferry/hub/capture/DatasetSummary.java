@@ -14,6 +14,8 @@ import java.util.List;
  * @param from the earliest capture
  * @param to the latest capture
  * @param createdAt when it was packed; retention counts from here
+ * @param capturedUnder the policy its samples came under; null when not known (samples stored
+ *     before the hub kept it, or a row read only to expire it)
  */
 public record DatasetSummary(
     String name,
@@ -23,4 +25,12 @@ public record DatasetSummary(
     List<String> devices,
     Instant from,
     Instant to,
-    Instant createdAt) {}
+    Instant createdAt,
+    DatasetPolicy capturedUnder) {
+
+  /** The same dataset, named as captured under a policy. */
+  DatasetSummary withPolicy(DatasetPolicy policy) {
+    return new DatasetSummary(
+        name, reference, digest, samples, devices, from, to, createdAt, policy);
+  }
+}

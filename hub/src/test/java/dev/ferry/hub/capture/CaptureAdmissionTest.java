@@ -64,11 +64,11 @@ class CaptureAdmissionTest {
   void check_refusesWhatTheGrantRefusesWithItsReason() throws SQLException {
     CaptureAdmission admission =
         admission(
-            CaptureGrant.refused("device 'dev-1' is not assigned model 'det' version '1.0.0'"));
+            CaptureGrant.refused("device 'dev-1' was never assigned model 'det' version '1.0.0'"));
 
     assertEquals(
         Optional.of(
-            "samples[0].version: device 'dev-1' is not assigned model 'det' version '1.0.0'"),
+            "samples[0].version: device 'dev-1' was never assigned model 'det' version '1.0.0'"),
         admission.check(0, sample("a", NOW)));
   }
 

@@ -28,6 +28,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -86,7 +87,7 @@ class CapturePolicyRolloutTest {
               equalTo(
                   "capture upload refused, nothing stored: samples[1].version: device '"
                       + device.id
-                      + "' is not assigned model '"
+                      + "' was never assigned model '"
                       + det
                       + "' version '1.1.0'"))
           .body("details.refused", equalTo(List.of("c")));
@@ -233,10 +234,27 @@ class CapturePolicyRolloutTest {
       assertTrue(
           underVersion.get("dev.ferry.capture.policy.digest").matches("sha256:[0-9a-f]{64}"),
           underVersion.toString());
+
+      given()
+          .auth()
+          .oauth2(Api.admin())
+          .get("/api/v1/models/" + det + "/versions/1.0.0/captures")
+          .then()
+          .statusCode(200)
+          .body("name", equalTo(List.of(part1, part1 + "-2")))
+          .body("capturedUnder.scope", equalTo(List.of("rollout", "release")))
+          .body("capturedUnder.rollout", equalTo(Arrays.asList(first, null)))
+          .body(
+              "capturedUnder.digest",
+              equalTo(
+                  List.of(
+                      underRollout.get("dev.ferry.capture.policy.digest"),
+                      underVersion.get("dev.ferry.capture.policy.digest"))))
+          .body("capturedUnder.policy.maxPerHour", equalTo(List.of(100, 10)));
     }
   }
 
-  private static Map<String, String> annotations(String model, String dataset) {
+  static Map<String, String> annotations(String model, String dataset) {
     byte[] manifest =
         given()
             .auth()
@@ -250,17 +268,27 @@ class CapturePolicyRolloutTest {
     return CODEC.decode(manifest, Manifest.class).annotations();
   }
 
-  private static String json(CapturePolicy policy) {
+  static String json(CapturePolicy policy) {
     return new String(CODEC.encode(policy), StandardCharsets.UTF_8);
   }
 
   private static String rollout(String model, String device) {
+    return rollout(model, "1.0.0", device);
+  }
+
+  static String rollout(String model, String version, String device) {
     return given()
         .auth()
         .oauth2(Api.admin())
         .contentType(ContentType.JSON)
         .body(
-            "{\"model\":\"" + model + "\",\"version\":\"1.0.0\",\"devices\":[\"" + device + "\"]}")
+            "{\"model\":\""
+                + model
+                + "\",\"version\":\""
+                + version
+                + "\",\"devices\":[\""
+                + device
+                + "\"]}")
         .post("/api/v1/rollouts")
         .then()
         .statusCode(201)
@@ -268,7 +296,7 @@ class CapturePolicyRolloutTest {
         .path("id");
   }
 
-  private static ValidatableResponse setPolicy(String path, CapturePolicy policy) {
+  static ValidatableResponse setPolicy(String path, CapturePolicy policy) {
     return given()
         .auth()
         .oauth2(Api.token("release-manager"))
@@ -279,7 +307,7 @@ class CapturePolicyRolloutTest {
         .statusCode(200);
   }
 
-  private static ValidatableResponse upload(FakeDevice device, CaptureSample... samples) {
+  static ValidatableResponse upload(FakeDevice device, CaptureSample... samples) {
     return given()
         .header("Authorization", device.basic())
         .contentType(ContentType.JSON)
@@ -292,7 +320,7 @@ class CapturePolicyRolloutTest {
     return new CaptureUpload(List.of(samples));
   }
 
-  private static CaptureSample sample(String id, String model, String version, Instant at) {
+  static CaptureSample sample(String id, String model, String version, Instant at) {
     return new CaptureSample(
         id,
         model,

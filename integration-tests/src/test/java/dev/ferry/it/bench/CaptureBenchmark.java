@@ -27,18 +27,28 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * B9, what data capture costs: serving throughput of a real model (PaddleOCR's classifier, binary
- * tensors) with capture at 0 %, 1 % and 100 % (versions 1.0.0 … 1.0.4, one policy each, rolled out
- * in turn: 0, 1, 100, 0, 1 %), the spool's write rate at 100 % (the agent runs without a hub URL
- * then, so nothing is uploaded meanwhile), the agent's upload rate draining that spool once it has
- * the hub again, and the hub's ingest of uploads from several devices at once.
+ * tensors) with capture at 0 % and 1 %, in many short phases that alternate after a long warm-up
+ * (one version, its rollout's policy switched between phases), so that drift and noise fall on both
+ * settings alike; the spool's write rate at 100 % (the agent runs without a hub URL then, so
+ * nothing is uploaded meanwhile), the agent's upload rate draining that spool once it has the hub
+ * again (samples of three versions, two of them replaced while it was offline), and the hub's
+ * ingest of uploads from several connections at once.
  */
 class CaptureBenchmark {
   private static final int CONCURRENCY = Integer.getInteger("bench.capture.concurrency", 2);
   private static final long WINDOW_MILLIS = Long.getLong("bench.capture.window-ms", 3000);
-  private static final int MAX_WINDOWS = Integer.getInteger("bench.capture.max-windows", 10);
+  private static final long WARMUP_MILLIS = Long.getLong("bench.capture.warmup-ms", 60_000);
+  private static final long PHASE_MILLIS = Long.getLong("bench.capture.phase-ms", 4000);
+  private static final int PAIRS = Integer.getInteger("bench.capture.pairs", 10);
   private static final int INGEST_CONNECTIONS = 4;
   private static final int INGEST_CHUNK = 16;
-  private static final double[] RATES = {0, 0.01, 1, 0, 0.01};
+  private static final double ONE_PERCENT = 0.01;
+
+  /** The version warmed up on (1 %), the one the phases alternate on, the one at 100 %. */
+  private static final String WARM = "1.0.0";
+
+  private static final String ALTERNATING = "1.0.1";
+  private static final String FULL = "1.0.2";
 
   @TempDir Path dir;
 
@@ -47,14 +57,14 @@ class CaptureBenchmark {
     System.out.println(Environment.describe());
     BenchModel model = BenchModel.ocrClassifier();
     try (CaptureFleet fleet = CaptureFleet.start(dir)) {
-      for (int i = 0; i < RATES.length; i++) {
-        publish(fleet, model, i);
-      }
+      publish(fleet, model, WARM, ONE_PERCENT);
+      publish(fleet, model, ALTERNATING, null);
+      publish(fleet, model, FULL, 1.0);
       String device = "capture-bench-" + fleet.prefix;
       Map<String, String> env = fleet.agentEnv(device);
       env.put("FERRY_AGENT_CAPTURE_SPOOL_MAX_BYTES", String.valueOf(16L << 30));
       try (JarProcess enrolling = JarProcess.start("agent", env, dir.resolve("enroll.log"))) {
-        fleet.rollOut(model.name(), "1.0.0", device, new Oip(enrolling), model.request());
+        fleet.rollOut(model.name(), WARM, device, new Oip(enrolling), model.request());
       }
       long spooled = serve(fleet, model, device, env);
       Path spool = dir.resolve(device).resolve("capture");
@@ -65,8 +75,9 @@ class CaptureBenchmark {
     }
   }
 
-  private static void publish(CaptureFleet fleet, BenchModel model, int i) throws Exception {
-    String version = "1.0." + i;
+  /** Publishes a version with a version policy at a rate, or none (capture off). */
+  private static void publish(CaptureFleet fleet, BenchModel model, String version, Double rate)
+      throws Exception {
     String shapes =
         model.input()
             + "="
@@ -75,66 +86,106 @@ class CaptureBenchmark {
                 .collect(java.util.stream.Collectors.joining(","));
     fleet.ferry.run(
         "publish", model.name(), model.file().toString(), "--version", version, "--shapes", shapes);
-    fleet.ferry.run(
-        "capture",
-        "policy-set",
-        model.name(),
-        version,
-        "--rate",
-        String.valueOf(RATES[i]),
-        "--max-per-hour",
-        "1000000000",
-        "--max-bytes-per-day",
-        String.valueOf(1L << 40));
+    if (rate != null) {
+      fleet.ferry.run(
+          "capture",
+          "policy-set",
+          model.name(),
+          version,
+          "--rate",
+          String.valueOf(rate),
+          "--max-per-hour",
+          "1000000000",
+          "--max-bytes-per-day",
+          String.valueOf(1L << 40));
+    }
   }
 
-  /** Serves each version in turn without a hub URL; returns the samples spooled. */
+  /**
+   * Serves without a hub URL: the warm-up at 1 %, the alternating phases, the 100 % phase; returns
+   * the samples spooled.
+   */
   private long serve(CaptureFleet fleet, BenchModel model, String device, Map<String, String> env)
       throws Exception {
     Map<String, String> offline = new java.util.HashMap<>(env);
     offline.remove("FERRY_AGENT_HUB_URL");
     offline.remove("FERRY_AGENT_ENROLLMENT_TOKEN_FILE");
     BenchModel.BinaryRequest body = model.binaryRequest();
-    System.out.printf(
-        "| rate | version | req/s (windows' mean) | p50 ms | p99 ms | spooled/s | dropped/s |%n");
     try (JarProcess agent = JarProcess.start("agent", offline, dir.resolve("agent.log"))) {
       Oip oip = new Oip(agent);
-      for (int i = 0; i < RATES.length; i++) {
-        String version = "1.0." + i;
-        if (i > 0) {
-          fleet.rollOut(model.name(), version, device, oip, model.request());
-        }
-        TimeUnit.SECONDS.sleep(3); // the capture tick (1 s) applies the version's policy
-        long before;
-        long droppedBefore;
-        long start;
-        List<Load.Window> windows;
-        try (Load load =
-            new Load(CONCURRENCY, () -> BenchClient.binary(agent, model.name(), body)::call)) {
-          TimeUnit.MILLISECONDS.sleep(WINDOW_MILLIS);
-          before = CaptureFleet.captureCount(oip, "spooled");
-          droppedBefore = CaptureFleet.captureCount(oip, "dropped");
-          start = System.nanoTime();
-          windows = load.measureStable(WINDOW_MILLIS, MAX_WINDOWS);
-          assertEquals(List.of(), load.failures());
-        }
-        double seconds = (System.nanoTime() - start) / 1e9;
-        long spooled = CaptureFleet.captureCount(oip, "spooled") - before;
-        long dropped = CaptureFleet.captureCount(oip, "dropped") - droppedBefore;
-        System.out.printf(
-            "| %s %% | %s | %.1f | %.2f | %.2f | %.1f | %.1f |%n",
-            RATES[i] * 100,
-            version,
-            windows.stream().mapToDouble(Load.Window::perSecond).average().orElse(0),
-            median(windows.stream().map(Load.Window::p50Millis).toList()),
-            median(windows.stream().map(Load.Window::p99Millis).toList()),
-            spooled / seconds,
-            dropped / seconds);
-        System.out.println("  windows: " + windows);
+      List<String> failures;
+      try (Load load =
+          new Load(CONCURRENCY, () -> BenchClient.binary(agent, model.name(), body)::call)) {
+        TimeUnit.MILLISECONDS.sleep(WARMUP_MILLIS);
+        // rate 0 before the swap: else the new version's first requests are sampled at 1 % under
+        // the old version's policy until the agent's capture tick, and the hub refuses them
+        String versions = "/api/v1/models/" + model.name() + "/versions/";
+        new CaptureSwitch(fleet.api, versions + WARM + "/captures/policy", load, oip).to(0);
+        String rollout = fleet.api.rollout(model.name(), ALTERNATING, devices(device));
+        oip.awaitVersion(model.name(), model.request(), ALTERNATING);
+        TimeUnit.MILLISECONDS.sleep(WARMUP_MILLIS / 4);
+        String policy = "/api/v1/rollouts/" + rollout + "/capture-policy";
+        alternate(new CaptureSwitch(fleet.api, policy, load, oip), oip);
+        fleet.rollOut(model.name(), FULL, device, oip, model.request());
+        new CaptureSwitch(fleet.api, versions + FULL + "/captures/policy", load, oip).to(1);
+        full(load, oip);
+        failures = load.failures();
       }
+      assertEquals(List.of(), failures, "failed requests");
       // a full queue drops (and counts) rather than slow a request: at 100 % it may
       return settled(oip);
     }
+  }
+
+  private static String devices(String device) {
+    return "\"devices\":[\"" + device + "\"]";
+  }
+
+  /**
+   * 0 %, 1 %, 0 %, 1 % … 0 %: {@link #PAIRS} 1 % phases, each compared with the mean of the 0 %
+   * phases on either side of it (a linear drift cancels), the policy switched before every phase.
+   */
+  private static void alternate(CaptureSwitch toggle, Oip oip) throws Exception {
+    System.out.printf(
+        "| phase | capture | req/s | p50 ms | p99 ms | captured/s | dropped/s | requests |%n");
+    List<Phase> phases = new ArrayList<>();
+    for (int i = 0; i <= 2 * PAIRS; i++) {
+      boolean on = i % 2 == 1;
+      toggle.to(on ? ONE_PERCENT : 0);
+      Phase phase = Phase.measure(toggle.load(), oip, PHASE_MILLIS);
+      phases.add(phase);
+      System.out.println(phase.row(i + 1, on ? "1 %" : "0 %"));
+    }
+    List<Double> costs = new ArrayList<>();
+    for (int i = 1; i < phases.size(); i += 2) {
+      double off = (phases.get(i - 1).perSecond() + phases.get(i + 1).perSecond()) / 2;
+      costs.add(1 - phases.get(i).perSecond() / off);
+    }
+    List<Double> sorted = costs.stream().sorted().toList();
+    System.out.printf(
+        "cost at 1 %%: median of %d paired differences %.2f %%; quartiles %.2f / %.2f %%;"
+            + " range %.2f to %.2f %% (positive: slower with capture)%n",
+        costs.size(),
+        100 * Stats.median(costs),
+        100 * sorted.get(sorted.size() / 4),
+        100 * sorted.get((3 * sorted.size()) / 4),
+        100 * sorted.get(0),
+        100 * sorted.get(sorted.size() - 1));
+    System.out.println("  differences: " + costs);
+  }
+
+  /** The spool's write rate at 100 %, over three windows. */
+  private static void full(Load load, Oip oip) throws Exception {
+    List<Phase> windows = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      windows.add(Phase.measure(load, oip, WINDOW_MILLIS));
+      System.out.println(windows.get(i).row(i + 1, "100 %"));
+    }
+    System.out.printf(
+        "100 %%: %.1f req/s, %.1f samples/s spooled, %.1f/s dropped (windows' means)%n",
+        windows.stream().mapToDouble(Phase::perSecond).average().orElse(0),
+        windows.stream().mapToDouble(Phase::spooledPerSecond).average().orElse(0),
+        windows.stream().mapToDouble(Phase::droppedPerSecond).average().orElse(0));
   }
 
   /** The samples spooled once the writer has drained its queue (the count holds for 1 s). */
@@ -147,11 +198,6 @@ class CaptureBenchmark {
       now = CaptureFleet.captureCount(oip, "spooled");
     }
     return now;
-  }
-
-  private static double median(List<Double> values) {
-    List<Double> sorted = values.stream().sorted().toList();
-    return sorted.get(sorted.size() / 2);
   }
 
   /** The mean size of a spooled sample file. */
@@ -169,32 +215,40 @@ class CaptureBenchmark {
     }
   }
 
-  /** Starts the agent with the hub again and times the spool's drain. */
+  /**
+   * Starts the agent with the hub again and times the spool's drain by its counters: samples of all
+   * three versions, the first two replaced while it was offline, all taken.
+   */
   private void upload(Map<String, String> env, long spooled, long sampleBytes) throws Exception {
     try (JarProcess agent = JarProcess.start("agent", env, dir.resolve("upload.log"))) {
       Oip oip = new Oip(agent);
       long first = 0;
       long uploaded = 0;
+      long refused = 0;
       long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
-      while (uploaded < spooled && System.nanoTime() < deadline) {
+      while (uploaded + refused < spooled && System.nanoTime() < deadline) {
         uploaded = CaptureFleet.captureCount(oip, "uploaded");
+        refused = CaptureFleet.captureCount(oip, "refused");
         if (uploaded > 0 && first == 0) {
           first = System.nanoTime();
         }
         TimeUnit.MILLISECONDS.sleep(50);
       }
       double seconds = (System.nanoTime() - first) / 1e9;
-      assertEquals(spooled, uploaded, "samples uploaded");
       System.out.printf(
-          "upload: %d samples in %.1f s after the first receipt: %.0f samples/s, %.1f MB/s%n",
-          uploaded, seconds, uploaded / seconds, uploaded * sampleBytes / seconds / 1e6);
+          "upload: %d samples (%d refused) in %.1f s after the first receipt: %.0f samples/s,"
+              + " %.1f MB/s%n",
+          uploaded, refused, seconds, uploaded / seconds, uploaded * sampleBytes / seconds / 1e6);
+      assertEquals(0, refused, "samples refused");
+      assertEquals(spooled, uploaded, "samples uploaded");
     }
   }
 
   /**
    * Uploads chunks of new samples as the benchmark's device (the hub takes samples only from a
-   * device assigned their version with capture on) over several connections at once, for 20 s; the
-   * hub serialises one device's uploads on its row, so this is the hub's rate for one device.
+   * device a rollout assigned their version, with capture on) over several connections at once, for
+   * 20 s; the hub serialises one device's uploads on its row, so this is the hub's rate for one
+   * device.
    */
   private void ingest(CaptureFleet fleet, String device, CaptureSample template) throws Exception {
     JsonCodec codec = new JsonCodec();
@@ -244,9 +298,8 @@ class CaptureBenchmark {
       List<Path> samples = files.filter(f -> f.toString().endsWith(".json")).sorted().toList();
       CaptureSample last =
           codec.decode(Files.readAllBytes(samples.get(samples.size() - 1)), CaptureSample.class);
-      String assigned = "1.0." + (RATES.length - 1);
       return new CaptureSample(
-          last.id(), last.model(), assigned, last.capturedAt(), false, last.tensors());
+          last.id(), last.model(), FULL, last.capturedAt(), false, last.tensors());
     }
   }
 

@@ -1,0 +1,66 @@
+package dev.ferry.it.bench;
+
+import dev.ferry.it.capture.CaptureFleet;
+import dev.ferry.it.fleet.Oip;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One measured phase of {@link CaptureBenchmark}: the load's window and the agent's capture counts
+ * over it.
+ *
+ * @param window the requests answered in it
+ * @param seconds its length
+ * @param captured samples put on the writer's queue
+ * @param spooled samples written to the spool
+ * @param dropped samples dropped by the full queue
+ */
+record Phase(Load.Window window, double seconds, long captured, long spooled, long dropped) {
+  /** Measures a phase of the given length under the running load. */
+  static Phase measure(Load load, Oip oip, long millis) throws Exception {
+    long[] before = counts(oip);
+    long from = System.nanoTime();
+    TimeUnit.MILLISECONDS.sleep(millis);
+    long to = System.nanoTime();
+    long[] after = counts(oip);
+    return new Phase(
+        load.window(from, to),
+        (to - from) / 1e9,
+        after[0] - before[0],
+        after[1] - before[1],
+        after[2] - before[2]);
+  }
+
+  private static long[] counts(Oip oip) throws Exception {
+    return new long[] {
+      CaptureFleet.captureCount(oip, "captured"),
+      CaptureFleet.captureCount(oip, "spooled"),
+      CaptureFleet.captureCount(oip, "dropped")
+    };
+  }
+
+  double perSecond() {
+    return window.perSecond();
+  }
+
+  double spooledPerSecond() {
+    return spooled / seconds;
+  }
+
+  double droppedPerSecond() {
+    return dropped / seconds;
+  }
+
+  /** A row of the benchmark's table. */
+  String row(int number, String capture) {
+    return String.format(
+        "| %d | %s | %.1f | %.2f | %.2f | %.1f | %.1f | %d |",
+        number,
+        capture,
+        window.perSecond(),
+        window.p50Millis(),
+        window.p99Millis(),
+        captured / seconds,
+        droppedPerSecond(),
+        window.requests());
+  }
+}
