@@ -69,10 +69,17 @@ if [[ $part == agent ]]; then
   done
 fi
 
+# ONNX Runtime's libraries for this machine, unpacked once: else ONNX Runtime unpacks its 22 MB
+# library into /tmp at every start (0.3-0.4 s of it, BENCHMARKS.md B8), and the unit is told where
+native=()
+if [[ $part == agent ]] && "$here/agent-natives.sh" "/opt/ferry/$part"; then
+  native=(-e "s|^\(ExecStart=.*\) -jar quarkus-run.jar|\1 -Donnxruntime.native.path=/opt/ferry/$part/native -jar quarkus-run.jar|")
+fi
+
 # the unit, pointed at this machine's java, and at the JDK 25 AOT cache when there is one
 archive=(-e "s|-XX:SharedArchiveFile=app-cds.jsa|-XX:AOTCache=app.aot|")
 [[ -f /opt/ferry/$part/app.aot ]] || archive=()
-sed -e "s|^ExecStart=/usr/bin/java |ExecStart=$java |" "${archive[@]}" "$here/ferry-$part.service" \
+sed -e "s|^ExecStart=/usr/bin/java |ExecStart=$java |" "${archive[@]}" "${native[@]}" "$here/ferry-$part.service" \
   >"/etc/systemd/system/ferry-$part.service"
 chmod 0644 "/etc/systemd/system/ferry-$part.service"
 if [[ $gpu == yes ]]; then

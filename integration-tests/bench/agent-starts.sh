@@ -3,7 +3,8 @@
 # runs each, with the unit's lean flags: JDK 17 without and with the class archive
 # deploy/systemd/agent-archive.sh makes by a training start (as install.sh does), and, where
 # Temurin 25 is installed, JDK 25 without and with its AOT cache made the same way; all from the
-# one normal build. Prints "<ms>ms/<RSS>MiB" per run (RSS after 5 s idle).
+# one normal build; then with ONNX Runtime's libraries unpacked beforehand (agent-natives.sh), as the
+# unit has them. Prints "<ms>ms/<RSS>MiB" per run (RSS after 5 s idle).
 #
 #   mvn -B -DskipTests package -pl agent -am
 #   integration-tests/bench/agent-starts.sh root.json
@@ -58,9 +59,10 @@ for jdk in 17 25; do
   rm -f "$app/app-cds.jsa" "$app/app.aot"
   measure "JDK $jdk" "$java" "$app"
   "$here/deploy/systemd/agent-archive.sh" "$app" "$java" >/dev/null
-  if [[ -f $app/app.aot ]]; then
-    measure "JDK $jdk + AOT cache" "$java" "$app" -XX:AOTCache=app.aot
-  else
-    measure "JDK $jdk + class archive" "$java" "$app" -XX:SharedArchiveFile=app-cds.jsa -Xshare:auto
-  fi
+  "$here/deploy/systemd/agent-natives.sh" "$app"
+  archive=(-XX:SharedArchiveFile=app-cds.jsa -Xshare:auto)
+  [[ -f $app/app.aot ]] && archive=(-XX:AOTCache=app.aot)
+  measure "JDK $jdk + ${archive[0]}" "$java" "$app" "${archive[@]}"
+  measure "JDK $jdk + ${archive[0]} + unpacked ONNX Runtime (as the unit)" "$java" "$app" \
+    "${archive[@]}" -Donnxruntime.native.path="$app/native"
 done
