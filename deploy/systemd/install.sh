@@ -44,6 +44,15 @@ rm -rf "/opt/ferry/$part.old"
 [[ -d /opt/ferry/$part ]] && mv "/opt/ferry/$part" "/opt/ferry/$part.old"
 mv "/opt/ferry/$part.new" "/opt/ferry/$part"
 
+# the agent's class archive, made by one training start with this machine's java (BENCHMARKS.md
+# B8: it takes about a third off the start): app.aot on JDK 25+ (the unit below then names it),
+# app-cds.jsa on JDK 17-24. Run install.sh again after a JDK upgrade: a JVM of another build
+# starts without the archive (-Xshare:auto), only slower
+if [[ $part == agent ]]; then
+  "$here/agent-archive.sh" "/opt/ferry/$part" "$java" >/dev/null ||
+    echo "no class archive made: the agent starts without one" >&2
+fi
+
 # settings: created once from the example, never overwritten
 install -d -m 0755 /etc/ferry
 if [[ ! -f /etc/ferry/$part.env ]]; then
@@ -60,10 +69,17 @@ if [[ $part == agent ]]; then
   done
 fi
 
-# the unit, pointed at this machine's java, and at the JDK 25 AOT cache when the build made one
+# ONNX Runtime's libraries for this machine, unpacked once: else ONNX Runtime unpacks its 22 MB
+# library into /tmp at every start (0.3-0.4 s of it, BENCHMARKS.md B8), and the unit is told where
+native=()
+if [[ $part == agent ]] && "$here/agent-natives.sh" "/opt/ferry/$part"; then
+  native=(-e "s|^\(ExecStart=.*\) -jar quarkus-run.jar|\1 -Donnxruntime.native.path=/opt/ferry/$part/native -jar quarkus-run.jar|")
+fi
+
+# the unit, pointed at this machine's java, and at the JDK 25 AOT cache when there is one
 archive=(-e "s|-XX:SharedArchiveFile=app-cds.jsa|-XX:AOTCache=app.aot|")
 [[ -f /opt/ferry/$part/app.aot ]] || archive=()
-sed -e "s|^ExecStart=/usr/bin/java |ExecStart=$java |" "${archive[@]}" "$here/ferry-$part.service" \
+sed -e "s|^ExecStart=/usr/bin/java |ExecStart=$java |" "${archive[@]}" "${native[@]}" "$here/ferry-$part.service" \
   >"/etc/systemd/system/ferry-$part.service"
 chmod 0644 "/etc/systemd/system/ferry-$part.service"
 if [[ $gpu == yes ]]; then

@@ -1,21 +1,19 @@
 #!/usr/bin/env bash
 # Agent start to ready (GET /q/health/ready 200) with the broker unreachable and no model, three
-# runs each: plain JDK 17, JDK 17 with the AppCDS archive, and, when given a JDK 25 build, plain
-# JDK 25 and JDK 25 with its AOT cache. Prints "<ms>ms/<RSS>MiB" per run.
+# runs each, with the unit's lean flags: JDK 17 without and with the class archive
+# deploy/systemd/agent-archive.sh makes by a training start (as install.sh does), and, where
+# Temurin 25 is installed, JDK 25 without and with its AOT cache made the same way; all from the
+# one normal build; then with ONNX Runtime's libraries unpacked beforehand (agent-natives.sh), as the
+# unit has them. Prints "<ms>ms/<RSS>MiB" per run (RSS after 5 s idle).
 #
-#   mvn -B -DskipTests package -pl agent -am \
-#       -Dquarkus.package.jar.aot.enabled=true -Dquarkus.package.jar.aot.type=AppCDS
-#   # optional, in a second checkout, with a JDK 25:
-#   JAVA_HOME=/usr/lib/jvm/temurin-25-jdk-amd64 mvn -B -DskipTests package -pl agent -am \
-#       -Dmaven.compiler.release=25 -Dquarkus.package.jar.aot.enabled=true \
-#       -Dquarkus.package.jar.aot.type=AOT -Dquarkus.package.jar.aot.phase=BUILD
-#   integration-tests/bench/agent-starts.sh root.json [<checkout built with JDK 25>]
+#   mvn -B -DskipTests package -pl agent -am
+#   integration-tests/bench/agent-starts.sh root.json
 #
 # root.json: any hub's trust root (curl -s http://hub:8080/api/v1/trust/root > root.json).
+# The archives are made in a copy of agent/target/quarkus-app (one per JDK) under a temporary dir.
 set -euo pipefail
 
-root_json=$(realpath "${1:?usage: $0 root.json [jdk25-checkout]}")
-jdk25_checkout=${2:-}
+root_json=$(realpath "${1:?usage: $0 root.json}")
 here=$(cd "$(dirname "$0")/../.." && pwd)
 java17=${JAVA17:-/usr/lib/jvm/java-17-openjdk-amd64/bin/java}
 java25=${JAVA25:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
@@ -30,7 +28,8 @@ measure() { # name java app-dir [jvm options…]
     start=$(date +%s%N)
     (cd "$dir" && FERRY_AGENT_TRUST_ROOT=$root_json FERRY_AGENT_DATA_DIR=$data \
       FERRY_AGENT_DEVICE_ID=start-$i FERRY_AGENT_MQTT_URL=tcp://127.0.0.1:9 \
-      exec "$java" -Xmx512m "$@" -Dquarkus.http.port="$port" -jar quarkus-run.jar \
+      MALLOC_ARENA_MAX=2 exec "$java" -XX:+UseSerialGC -Xms16m -Xmx512m "$@" \
+      -Dquarkus.http.port="$port" -jar quarkus-run.jar \
       >"$data.log" 2>&1) &
     pid=$!
     until curl -sf -o /dev/null "http://127.0.0.1:$port/q/health/ready"; do
@@ -38,9 +37,10 @@ measure() { # name java app-dir [jvm options…]
       sleep 0.02
     done
     end=$(date +%s%N)
-    rss=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$(pgrep -f "quarkus.http.port=$port" | head -1)/status")
+    sleep 5
+    rss=$(awk '/VmRSS/ {print int($2 / 1024)}' "/proc/$pid/status") # the subshell exec'd java
     runs+=("$(((end - start) / 1000000))ms/${rss}MiB")
-    pkill -f "quarkus.http.port=$port" || true
+    kill "$pid"
     wait "$pid" 2>/dev/null || true
     rm -rf "$data" "$data.log"
     sleep 1
@@ -48,13 +48,21 @@ measure() { # name java app-dir [jvm options…]
   echo "$name: ${runs[*]}"
 }
 
-app17=$here/agent/target/quarkus-app
-measure "JDK 17" "$java17" "$app17"
-if [[ -f $app17/app-cds.jsa ]]; then
-  measure "JDK 17 + AppCDS" "$java17" "$app17" -XX:SharedArchiveFile=app-cds.jsa -Xshare:on
-fi
-if [[ -n $jdk25_checkout ]]; then
-  app25=$(realpath "$jdk25_checkout")/agent/target/quarkus-app
-  measure "JDK 25" "$java25" "$app25"
-  measure "JDK 25 + AOT cache" "$java25" "$app25" -XX:AOTCache=app.aot
-fi
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+for jdk in 17 25; do
+  java=$java17
+  [[ $jdk == 25 ]] && java=$java25
+  [[ -x $java ]] || continue
+  app=$work/app$jdk
+  cp -r --preserve=timestamps "$here/agent/target/quarkus-app" "$app"
+  rm -f "$app/app-cds.jsa" "$app/app.aot"
+  measure "JDK $jdk" "$java" "$app"
+  "$here/deploy/systemd/agent-archive.sh" "$app" "$java" >/dev/null
+  "$here/deploy/systemd/agent-natives.sh" "$app"
+  archive=(-XX:SharedArchiveFile=app-cds.jsa -Xshare:auto)
+  [[ -f $app/app.aot ]] && archive=(-XX:AOTCache=app.aot)
+  measure "JDK $jdk + ${archive[0]}" "$java" "$app" "${archive[@]}"
+  measure "JDK $jdk + ${archive[0]} + unpacked ONNX Runtime (as the unit)" "$java" "$app" \
+    "${archive[@]}" -Donnxruntime.native.path="$app/native"
+done

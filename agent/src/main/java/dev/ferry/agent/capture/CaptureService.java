@@ -42,8 +42,10 @@ public class CaptureService {
   private final Identity identity;
   private final long spoolMaxBytes;
   private final Duration interval;
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+
+  /** Made on the first upload: its TLS set-up would load some 200 classes at start. */
+  private HttpClient http;
+
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ferry-capture-upload"));
   private CaptureSpool spool;
@@ -123,8 +125,15 @@ public class CaptureService {
       return;
     }
     HubCaptureLink link =
-        new HubCaptureLink(config.hubUrl().get(), identity.credential().get(), http);
+        new HubCaptureLink(config.hubUrl().get(), identity.credential().get(), http());
     uploader.drain(link);
+  }
+
+  private HttpClient http() {
+    if (http == null) {
+      http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    }
+    return http;
   }
 
   /** The longest wait between uploads after failures: 30 minutes, or the interval if longer. */

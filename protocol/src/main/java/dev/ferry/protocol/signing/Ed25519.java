@@ -24,31 +24,43 @@ public final class Ed25519 {
   /** The JCA algorithm name. */
   public static final String ALGORITHM = "Ed25519";
 
-  /** BouncyCastle's provider when the application has it on its class path, else null. */
-  private static final Provider FAST = bouncyCastle();
-
   private static final Pattern PEM =
       Pattern.compile("-----BEGIN ([A-Z ]+)-----([A-Za-z0-9+/=\\s]+)-----END \\1-----");
 
   private Ed25519() {}
 
   /**
-   * A signature engine: BouncyCastle's when it is on the class path (several times faster than JDK
+   * A signing engine: BouncyCastle's when it is on the class path (several times faster than JDK
    * 17's, see B6 in BENCHMARKS.md, which counts when the hub signs a desired state for each of
    * thousands of devices), else the JDK's. Both take the JDK's keys.
    */
-  static Signature signature() throws NoSuchAlgorithmException {
-    return FAST == null ? Signature.getInstance(ALGORITHM) : Signature.getInstance(ALGORITHM, FAST);
+  static Signature signer() throws NoSuchAlgorithmException {
+    Provider fast = Fast.PROVIDER;
+    return fast == null ? Signature.getInstance(ALGORITHM) : Signature.getInstance(ALGORITHM, fast);
   }
 
-  private static Provider bouncyCastle() {
-    try {
-      return (Provider)
-          Class.forName("org.bouncycastle.jce.provider.BouncyCastleProvider")
-              .getDeclaredConstructor()
-              .newInstance();
-    } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
-      return null; // not on the class path: the JDK's provider serves
+  /**
+   * A verifying engine: the JDK's. Verifiers check a few envelopes each (an agent's desired states
+   * and releases), and BouncyCastle's provider would cost them its ~600 classes and the check of
+   * its signed jar at start (about half a second of an agent's start, BENCHMARKS.md B8).
+   */
+  static Signature verifier() throws NoSuchAlgorithmException {
+    return Signature.getInstance(ALGORITHM);
+  }
+
+  /** BouncyCastle's provider, made on the first signature: null when not on the class path. */
+  private static final class Fast {
+    static final Provider PROVIDER = bouncyCastle();
+
+    private static Provider bouncyCastle() {
+      try {
+        return (Provider)
+            Class.forName("org.bouncycastle.jce.provider.BouncyCastleProvider")
+                .getDeclaredConstructor()
+                .newInstance();
+      } catch (ReflectiveOperationException | LinkageError | ClassCastException e) {
+        return null; // not on the class path: the JDK's provider serves
+      }
     }
   }
 

@@ -57,7 +57,7 @@ public final class Signer {
 
   private String signPae(byte[] pae) {
     try {
-      var signature = Ed25519.signature();
+      var signature = Ed25519.signer();
       signature.initSign(key);
       signature.update(pae);
       return Base64.getEncoder().encodeToString(signature.sign());

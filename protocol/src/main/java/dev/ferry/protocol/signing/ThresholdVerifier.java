@@ -115,7 +115,7 @@ public final class ThresholdVerifier {
 
   private static boolean valid(PublicKey key, byte[] pae, byte[] sig) {
     try {
-      var verifier = Ed25519.signature();
+      var verifier = Ed25519.verifier();
       verifier.initVerify(key);
       verifier.update(pae);
       return verifier.verify(sig);
