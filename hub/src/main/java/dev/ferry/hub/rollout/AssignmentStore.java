@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,10 +33,12 @@ final class AssignmentStore {
     }
   }
 
-  /** Every device's assignment of a model, by device. */
-  static Map<String, Assignment> of(Connection c, String model) throws SQLException {
+  /** The assignments of a model that some devices have, by device. */
+  static Map<String, Assignment> of(Connection c, String model, Collection<String> devices)
+      throws SQLException {
     Map<String, Assignment> current = new HashMap<>();
-    for (Row row : Jdbc.query(c, OF, Row::read, model)) {
+    String sql = OF + " AND device_id IN " + Jdbc.in(devices.size());
+    for (Row row : Jdbc.query(c, sql, Row::read, model, devices)) {
       current.put(row.device(), row.assignment());
     }
     return current;

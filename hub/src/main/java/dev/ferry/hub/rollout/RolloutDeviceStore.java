@@ -150,6 +150,18 @@ final class RolloutDeviceStore {
     return Jdbc.query(c, sql, row -> row.getString(1), rolloutId, maxWave, states);
   }
 
+  /**
+   * At most {@code limit} WAITING devices of a rollout in waves up to {@code maxWave}, in order.
+   */
+  static List<String> waiting(Connection c, String rolloutId, int maxWave, int limit)
+      throws SQLException {
+    String sql =
+        "SELECT device_id FROM rollout_device WHERE rollout_id = ? AND wave <= ? AND state = ?"
+            + " ORDER BY wave, device_id LIMIT "
+            + limit;
+    return Jdbc.query(c, sql, row -> row.getString(1), rolloutId, maxWave, DeviceProgress.WAITING);
+  }
+
   /** Every device of a rollout, in any state. */
   static List<String> all(Connection c, String rolloutId) throws SQLException {
     return devices(c, rolloutId, Integer.MAX_VALUE, List.of(DeviceProgress.values()));
