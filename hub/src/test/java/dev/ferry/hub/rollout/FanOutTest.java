@@ -8,6 +8,9 @@ import dev.ferry.hub.Api;
 import dev.ferry.hub.HubTestProfile;
 import dev.ferry.hub.db.Database;
 import dev.ferry.hub.db.Jdbc;
+import dev.ferry.hub.fleet.HubMqtt;
+import dev.ferry.protocol.device.Channel;
+import dev.ferry.protocol.device.Topic;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
@@ -36,6 +39,7 @@ class FanOutTest {
   @Inject Database db;
   @Inject RolloutSteps steps;
   @Inject DesiredStates desired;
+  @Inject HubMqtt mqtt;
 
   /** What the desired-state rows of some devices hold. */
   private record Desired(long devices, long minSequence, long maxSequence, long published) {
@@ -45,17 +49,19 @@ class FanOutTest {
   }
 
   @Test
-  void aWaveOfTwoThousandFiveHundred_goesOutInChunks_eachDeviceOneStatePublished()
-      throws Exception {
+  void aWaveOfAThousand_goesOutInFourChunks_eachDeviceOneStatePublished() throws Exception {
     String model = RolloutTest.publish("fan" + System.nanoTime(), "1.0.0");
     String prefix = "fan-" + System.nanoTime() + "-";
-    List<String> devices = ids(prefix, 2500);
+    List<String> devices = ids(prefix, 1000);
+    try {
+      String id = create(model, devices, null);
 
-    String id = create(model, devices, null);
-
-    assertEquals(Map.of("ASSIGNED", 2500L), states(id));
-    assertEquals(new Desired(2500, 1, 1, 2500), desired(prefix));
-    assertEquals(List.of(1L), sequencesCarried(id));
+      assertEquals(Map.of("ASSIGNED", 1000L), states(id));
+      assertEquals(new Desired(1000, 1, 1, 1000), desired(prefix));
+      assertEquals(List.of(1L), sequencesCarried(id));
+    } finally {
+      clearRetained(devices);
+    }
   }
 
   @Test
@@ -63,8 +69,18 @@ class FanOutTest {
       throws Exception {
     String model = RolloutTest.publish("stop" + System.nanoTime(), "1.0.0");
     String prefix = "stop-" + System.nanoTime() + "-";
+    List<String> devices = ids(prefix, 700);
+    try {
+      stopAfterTheFirstChunk(model, prefix, devices);
+    } finally {
+      clearRetained(devices);
+    }
+  }
+
+  private void stopAfterTheFirstChunk(String model, String prefix, List<String> devices)
+      throws Exception {
     Instant startAt = clock.instant().plusSeconds(3600).truncatedTo(ChronoUnit.MILLIS);
-    String id = create(model, ids(prefix, 700), "{\"startAt\":\"" + startAt + "\"}");
+    String id = create(model, devices, "{\"startAt\":\"" + startAt + "\"}");
 
     // a replica starts the wave, commits its first chunk and stops before publishing anything
     Change first =
@@ -87,6 +103,19 @@ class FanOutTest {
 
     assertEquals(new Desired(700, 1, 1, 700), desired(prefix));
     assertEquals(List.of(1L), sequencesCarried(id));
+  }
+
+  /**
+   * Removes the test's retained desired states from the embedded broker: under the test's class
+   * loaders its store failed to read retained messages back once it held a few thousand.
+   */
+  private void clearRetained(List<String> devices) {
+    List<HubMqtt.Outgoing> empty = new ArrayList<>();
+    for (String device : devices) {
+      String topic = new Topic(device, Channel.DESIRED).toString();
+      empty.add(new HubMqtt.Outgoing(topic, new byte[0], true));
+    }
+    mqtt.publishAll(empty);
   }
 
   private static List<String> ids(String prefix, int count) {
