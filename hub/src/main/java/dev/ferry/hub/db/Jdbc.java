@@ -95,6 +95,18 @@ public final class Jdbc {
     }
   }
 
+  /**
+   * Whether a connection is to PostgreSQL, where many rows go in one statement as arrays (a {@code
+   * String[]} parameter binds as {@code varchar[]}, a {@code Long[]} as {@code bigint[]}).
+   *
+   * @param c the connection
+   * @return true on PostgreSQL, false on the embedded database
+   * @throws SQLException on a database error
+   */
+  public static boolean isPostgres(Connection c) throws SQLException {
+    return c.getMetaData().getURL().startsWith("jdbc:postgresql:");
+  }
+
   /** {@code (?, ?, …)}: the parameters of an IN list of {@code count} values. */
   public static String in(int count) {
     return "(" + String.join(", ", Collections.nCopies(count, "?")) + ")";
@@ -151,6 +163,10 @@ public final class Jdbc {
       statement.setTimestamp(index, Timestamp.from(at));
     } else if (value instanceof Enum<?> name) {
       statement.setString(index, name.name());
+    } else if (value instanceof String[] texts) {
+      statement.setArray(index, statement.getConnection().createArrayOf("varchar", texts));
+    } else if (value instanceof Long[] numbers) {
+      statement.setArray(index, statement.getConnection().createArrayOf("bigint", numbers));
     } else {
       statement.setObject(index, value);
     }

@@ -52,7 +52,7 @@ class Assigner {
     if (devices.isEmpty()) {
       return Map.of();
     }
-    Map<String, Assignment> before = AssignmentStore.of(c, rollout.model());
+    Map<String, Assignment> before = AssignmentStore.of(c, rollout.model(), devices);
     reissue(c, rollout.model(), rollout.version(), clock.instant());
     List<String> taken = take(c, rollout, devices, now);
     AssignmentStore.set(c, taken, rollout.model(), new Assignment(rollout.version(), rollout.id()));

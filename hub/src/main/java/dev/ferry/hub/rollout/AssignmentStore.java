@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,6 +21,10 @@ final class AssignmentStore {
   private static final String INSERT =
       "INSERT INTO assignment (version, rollout_id, device_id, model) VALUES (?, ?, ?, ?)"
           + " ON CONFLICT DO NOTHING";
+  private static final String UPSERT_ARRAY =
+      "INSERT INTO assignment (version, rollout_id, device_id, model)"
+          + " SELECT ?, ?, d, ? FROM unnest(?::varchar[]) AS u (d) ON CONFLICT (device_id, model)"
+          + " DO UPDATE SET version = EXCLUDED.version, rollout_id = EXCLUDED.rollout_id";
   private static final String UPDATE =
       "UPDATE assignment SET version = ?, rollout_id = ? WHERE device_id = ? AND model = ?";
   private static final String REMOVE = "DELETE FROM assignment WHERE device_id = ? AND model = ?";
@@ -32,10 +37,12 @@ final class AssignmentStore {
     }
   }
 
-  /** Every device's assignment of a model, by device. */
-  static Map<String, Assignment> of(Connection c, String model) throws SQLException {
+  /** The assignments of a model that some devices have, by device. */
+  static Map<String, Assignment> of(Connection c, String model, Collection<String> devices)
+      throws SQLException {
     Map<String, Assignment> current = new HashMap<>();
-    for (Row row : Jdbc.query(c, OF, Row::read, model)) {
+    String sql = OF + " AND device_id IN " + Jdbc.in(devices.size());
+    for (Row row : Jdbc.query(c, sql, Row::read, model, devices)) {
       current.put(row.device(), row.assignment());
     }
     return current;
@@ -44,6 +51,11 @@ final class AssignmentStore {
   /** Assigns a model's version to devices, in place of what they had. */
   static void set(Connection c, List<String> devices, String model, Assignment assignment)
       throws SQLException {
+    if (Jdbc.isPostgres(c)) {
+      String[] ids = devices.toArray(String[]::new);
+      Jdbc.update(c, UPSERT_ARRAY, assignment.version(), assignment.rolloutId(), model, ids);
+      return;
+    }
     List<List<Object>> rows = new ArrayList<>();
     for (String device : devices) {
       rows.add(Arrays.asList(assignment.version(), assignment.rolloutId(), device, model));

@@ -9,8 +9,14 @@ import java.util.Map;
  *
  * @param rollout the rollout after
  * @param signed the signed desired states by device
+ * @param more whether devices were left waiting for the next chunk of the fan-out ({@link FanOut})
  */
-record Change(RolloutRow rollout, Map<String, DesiredStates.Signed> signed) {
+record Change(RolloutRow rollout, Map<String, DesiredStates.Signed> signed, boolean more) {
+
+  /** A change that leaves no device waiting for another chunk. */
+  Change(RolloutRow rollout, Map<String, DesiredStates.Signed> signed) {
+    this(rollout, signed, false);
+  }
 
   /** A change that signed nothing. */
   static Change of(RolloutRow rollout) {
@@ -21,6 +27,6 @@ record Change(RolloutRow rollout, Map<String, DesiredStates.Signed> signed) {
   Change plus(Map<String, DesiredStates.Signed> more) {
     Map<String, DesiredStates.Signed> all = new LinkedHashMap<>(more);
     all.putAll(signed);
-    return new Change(rollout, all);
+    return new Change(rollout, all, this.more);
   }
 }

@@ -63,6 +63,16 @@ public class DesiredStates {
           + " LEFT JOIN capture_policy_version pv"
           + " ON pv.model = a.model AND pv.version = a.version"
           + " WHERE a.device_id IN ";
+  private static final String CREATE_ARRAY =
+      "INSERT INTO desired_state (device_id, sequence, issued_at, expires_at, envelope)"
+          + " SELECT d, 0, ?, ?, '' FROM unnest(?::varchar[]) AS u (d) ON CONFLICT DO NOTHING";
+  private static final String MARK_PUBLISHED_ARRAY =
+      "UPDATE desired_state SET published = TRUE FROM unnest(?::varchar[], ?::bigint[]) AS u (d, s)"
+          + " WHERE device_id = u.d AND sequence = u.s";
+  private static final String STORE_ARRAY =
+      "UPDATE desired_state SET sequence = u.s, issued_at = ?, expires_at = ?, envelope = u.e,"
+          + " published = FALSE FROM unnest(?::varchar[], ?::bigint[], ?::text[]) AS u (d, s, e)"
+          + " WHERE device_id = u.d";
   private static final String STORE =
       "UPDATE desired_state SET sequence = ?, issued_at = ?, expires_at = ?, envelope = ?,"
           + " published = FALSE WHERE device_id = ?";
@@ -178,9 +188,9 @@ public class DesiredStates {
     Map<String, Long> last = lastSequences(c, chunk);
     Map<String, List<ModelAssignment>> models = assignments(c, chunk);
     List<DesiredState> states = new ArrayList<>(chunk.size());
+    Instant expires = now.plus(config.desiredValidity());
     for (String device : chunk) {
       long sequence = last.getOrDefault(device, 0L) + 1;
-      Instant expires = now.plus(config.desiredValidity());
       states.add(
           new DesiredState(device, sequence, now, expires, models.getOrDefault(device, List.of())));
     }
@@ -189,7 +199,7 @@ public class DesiredStates {
     for (int i = 0; i < states.size(); i++) {
       signed.put(chunk.get(i), new Signed(states.get(i).sequence(), envelopes.get(i)));
     }
-    store(c, states, envelopes);
+    store(c, states, envelopes, now, expires);
     return signed;
   }
 
@@ -222,6 +232,11 @@ public class DesiredStates {
   }
 
   private static int markPublished(Connection c, Map<String, Long> published) throws SQLException {
+    if (Jdbc.isPostgres(c)) {
+      String[] devices = published.keySet().toArray(String[]::new);
+      Jdbc.update(c, MARK_PUBLISHED_ARRAY, devices, published.values().toArray(Long[]::new));
+      return published.size();
+    }
     List<List<Object>> rows = new ArrayList<>();
     published.forEach((device, sequence) -> rows.add(List.of(device, sequence)));
     Jdbc.batch(c, MARK_PUBLISHED, rows);
@@ -231,9 +246,13 @@ public class DesiredStates {
   /** Locks the devices' rows, creating them first, so that two rollouts never take one sequence. */
   private static Map<String, Long> lastSequences(Connection c, List<String> devices)
       throws SQLException {
-    List<List<Object>> rows = new ArrayList<>();
-    devices.forEach(device -> rows.add(List.of(device, Instant.EPOCH, Instant.EPOCH)));
-    Jdbc.batch(c, CREATE, rows);
+    if (Jdbc.isPostgres(c)) {
+      Jdbc.update(c, CREATE_ARRAY, Instant.EPOCH, Instant.EPOCH, devices.toArray(String[]::new));
+    } else {
+      List<List<Object>> rows = new ArrayList<>();
+      devices.forEach(device -> rows.add(List.of(device, Instant.EPOCH, Instant.EPOCH)));
+      Jdbc.batch(c, CREATE, rows);
+    }
     Map<String, Long> sequences = new HashMap<>();
     String sql = LOCK + Jdbc.in(devices.size()) + " ORDER BY device_id FOR UPDATE";
     for (Sequence row : Jdbc.query(c, sql, Sequence::read, devices)) {
@@ -296,8 +315,18 @@ public class DesiredStates {
     return codec.decode(json.getBytes(StandardCharsets.UTF_8), Envelope.class);
   }
 
-  private static void store(Connection c, List<DesiredState> states, List<byte[]> envelopes)
+  /** Stores signed states, all issued and expiring at the same times. */
+  private static void store(
+      Connection c, List<DesiredState> states, List<byte[]> envelopes, Instant now, Instant expires)
       throws SQLException {
+    if (Jdbc.isPostgres(c)) {
+      String[] devices = states.stream().map(DesiredState::deviceId).toArray(String[]::new);
+      Long[] sequences = states.stream().map(DesiredState::sequence).toArray(Long[]::new);
+      String[] texts =
+          envelopes.stream().map(e -> new String(e, StandardCharsets.UTF_8)).toArray(String[]::new);
+      Jdbc.update(c, STORE_ARRAY, now, expires, devices, sequences, texts);
+      return;
+    }
     List<List<Object>> rows = new ArrayList<>();
     for (int i = 0; i < states.size(); i++) {
       DesiredState state = states.get(i);

@@ -66,6 +66,16 @@ final class RolloutDeviceStore {
           + " WHERE device_id = ? AND rollout_id <> ? AND state IN "
           + in(HELD.size())
           + " AND rollout_id IN (SELECT id FROM rollout WHERE model = ? AND created_at <= ?)";
+  private static final String SUPERSEDE_ARRAY =
+      "UPDATE rollout_device SET state = ?, superseded_by = ?, updated_at = ?"
+          + " WHERE device_id = ANY (?::varchar[]) AND rollout_id <> ? AND state IN "
+          + in(HELD.size())
+          + " AND rollout_id IN (SELECT id FROM rollout WHERE model = ? AND created_at <= ?)";
+  private static final String ASSIGNED_ARRAY =
+      "UPDATE rollout_device SET state = ?, previous_version = u.v, previous_rollout = u.r,"
+          + " desired_sequence = u.s, assigned_at = ?, updated_at = ?, reason = NULL"
+          + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::bigint[]) AS u (d, v, r, s)"
+          + " WHERE rollout_id = ? AND device_id = u.d";
   private static final String ASSIGNED =
       "UPDATE rollout_device SET state = ?, previous_version = ?, previous_rollout = ?,"
           + " desired_sequence = ?, assigned_at = ?, updated_at = ?, reason = NULL"
@@ -150,6 +160,18 @@ final class RolloutDeviceStore {
     return Jdbc.query(c, sql, row -> row.getString(1), rolloutId, maxWave, states);
   }
 
+  /**
+   * At most {@code limit} WAITING devices of a rollout in waves up to {@code maxWave}, in order.
+   */
+  static List<String> waiting(Connection c, String rolloutId, int maxWave, int limit)
+      throws SQLException {
+    String sql =
+        "SELECT device_id FROM rollout_device WHERE rollout_id = ? AND wave <= ? AND state = ?"
+            + " ORDER BY wave, device_id LIMIT "
+            + limit;
+    return Jdbc.query(c, sql, row -> row.getString(1), rolloutId, maxWave, DeviceProgress.WAITING);
+  }
+
   /** Every device of a rollout, in any state. */
   static List<String> all(Connection c, String rolloutId) throws SQLException {
     return devices(c, rolloutId, Integer.MAX_VALUE, List.of(DeviceProgress.values()));
@@ -204,6 +226,12 @@ final class RolloutDeviceStore {
   /** Older rollouts of the same model that hold these devices lose them to this one. */
   static void supersede(Connection c, RolloutRow r, List<String> devices, Instant now)
       throws SQLException {
+    if (Jdbc.isPostgres(c)) {
+      String[] ids = devices.toArray(String[]::new);
+      Jdbc.update(
+          c, SUPERSEDE_ARRAY, SUPERSEDED, r.id(), now, ids, r.id(), HELD, r.model(), r.createdAt());
+      return;
+    }
     List<List<Object>> rows = new ArrayList<>();
     for (String device : devices) {
       rows.add(List.of(SUPERSEDED, r.id(), now, device, r.id(), HELD, r.model(), r.createdAt()));
@@ -214,9 +242,29 @@ final class RolloutDeviceStore {
   /** Marks devices ASSIGNED by a rollout, with what they had before and the carrying sequence. */
   static void assigned(Connection c, String rolloutId, List<Assigned> devices, Instant now)
       throws SQLException {
+    if (Jdbc.isPostgres(c)) {
+      assignedPostgres(c, rolloutId, devices, now);
+      return;
+    }
     List<List<Object>> rows = new ArrayList<>();
     devices.forEach(a -> rows.add(a.parameters(rolloutId, now)));
     Jdbc.batch(c, ASSIGNED, rows);
+  }
+
+  /** The same in one statement on PostgreSQL, the devices' values as arrays. */
+  private static void assignedPostgres(
+      Connection c, String rolloutId, List<Assigned> devices, Instant now) throws SQLException {
+    Jdbc.update(
+        c,
+        ASSIGNED_ARRAY,
+        DeviceProgress.ASSIGNED,
+        now,
+        now,
+        devices.stream().map(Assigned::device).toArray(String[]::new),
+        devices.stream().map(a -> a.before().version()).toArray(String[]::new),
+        devices.stream().map(a -> a.before().rolloutId()).toArray(String[]::new),
+        devices.stream().map(Assigned::sequence).toArray(Long[]::new),
+        rolloutId);
   }
 
   /** The devices a rollout touched that still hold its assignment, by id: what they had before. */

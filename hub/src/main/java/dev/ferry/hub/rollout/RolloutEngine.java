@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -40,6 +39,7 @@ public class RolloutEngine {
   @Inject Database db;
   @Inject RolloutSteps steps;
   @Inject DesiredStates desired;
+  @Inject FanOut fanOut;
   @Inject IngestSession session;
 
   private ScheduledExecutorService timer;
@@ -102,7 +102,7 @@ public class RolloutEngine {
               Optional<RolloutRow> due = RolloutStore.claimDue(c, now);
               return due.isEmpty() ? Optional.empty() : Optional.of(steps.step(c, due.get(), now));
             });
-    desired.publish(change.map(Change::signed).orElse(Map.of()));
+    change.ifPresent(fanOut::complete);
     return change.isPresent();
   }
 }

@@ -31,7 +31,7 @@ class RolloutSteps {
           case CREATED -> due(r, now) ? startWave(c, r, 0, now) : Change.of(r);
           case RUNNING -> watchWave(c, r, now);
           // devices that joined after the last wave
-          case SUCCEEDED -> assignWaiting(c, r, Integer.MAX_VALUE, now);
+          case SUCCEEDED -> assignWaiting(c, r, Integer.MAX_VALUE, ChunkSizes.FAN_OUT.of(0), now);
           // PAUSED: devices that join are only recorded, to be sent the release on resume
           default -> Change.of(r);
         };
@@ -39,14 +39,37 @@ class RolloutSteps {
     return change;
   }
 
-  /** Starts a wave: every waiting device in it (and in the waves before) gets the release. */
+  /**
+   * Starts a wave: every waiting device in it (and in the waves before) gets the release, the first
+   * chunk of them in this transaction ({@link FanOut} signs the others).
+   */
   Change startWave(Connection c, RolloutRow r, int wave, Instant now) throws SQLException {
     RolloutRow started = r.with(r.status().startingWave(wave, now));
     List<String> waiting =
         RolloutDeviceStore.devices(c, r.id(), wave, List.of(DeviceProgress.WAITING));
     String details = "wave " + (wave + 1) + " of " + r.waves() + ": " + waiting.size() + " devices";
     audit.record(c, AuditLog.HUB, "rollout.wave-started", r.target(), details);
-    return new Change(started, assigner.assign(c, started, waiting, now));
+    return assignChunk(c, started, waiting, ChunkSizes.FAN_OUT.of(0), now);
+  }
+
+  /**
+   * The next chunk of a fan-out, in a transaction that holds the rollout's row lock: the release
+   * goes to at most {@code size} more of the devices still waiting in the waves started so far.
+   * Nothing is judged; the engine's next step does that.
+   *
+   * @param c the transaction
+   * @param r the locked rollout
+   * @param size the chunk's size
+   * @param now the current time
+   * @return the rollout, unchanged, and the chunk's desired states
+   */
+  Change nextChunk(Connection c, RolloutRow r, int size, Instant now) throws SQLException {
+    return switch (r.state()) {
+      case RUNNING -> assignWaiting(c, r, r.wave(), size, now);
+      case SUCCEEDED -> assignWaiting(c, r, Integer.MAX_VALUE, size, now);
+      // paused or ended since the last chunk: the devices left wait for a resume, or for nothing
+      default -> Change.of(r);
+    };
   }
 
   /**
@@ -89,10 +112,16 @@ class RolloutSteps {
     return startAt == null || !startAt.isAfter(now);
   }
 
-  /** Reads the wave's outcomes, sends the release to devices that joined it, and judges it. */
+  /**
+   * Reads the wave's outcomes, sends the release to devices that joined it, and judges it once none
+   * is left waiting.
+   */
   private Change watchWave(Connection c, RolloutRow r, Instant now) throws SQLException {
     Progress.refresh(c, r, now);
-    Change joined = assignWaiting(c, r, r.wave(), now);
+    Change joined = assignWaiting(c, r, r.wave(), ChunkSizes.FAN_OUT.of(0), now);
+    if (joined.more()) {
+      return joined;
+    }
     Map<DeviceProgress, Integer> counts =
         RolloutDeviceStore.counts(c, r.id(), r.waves()).get(r.wave());
     Map<RolloutMetrics.ServedOn, RolloutMetrics.Totals> served =
@@ -117,12 +146,18 @@ class RolloutSteps {
     };
   }
 
-  /** Sends the release to the rollout's waiting devices in waves up to one. */
-  private Change assignWaiting(Connection c, RolloutRow r, int maxWave, Instant now)
+  /** Sends the release to a chunk of the rollout's waiting devices in waves up to one. */
+  private Change assignWaiting(Connection c, RolloutRow r, int maxWave, int size, Instant now)
       throws SQLException {
-    List<String> waiting =
-        RolloutDeviceStore.devices(c, r.id(), maxWave, List.of(DeviceProgress.WAITING));
-    return new Change(r, assigner.assign(c, r, waiting, now));
+    List<String> waiting = RolloutDeviceStore.waiting(c, r.id(), maxWave, size + 1);
+    return assignChunk(c, r, waiting, size, now);
+  }
+
+  /** Sends the release to the first {@code size} of the waiting devices; more if some are left. */
+  private Change assignChunk(
+      Connection c, RolloutRow r, List<String> waiting, int size, Instant now) throws SQLException {
+    List<String> chunk = waiting.subList(0, Math.min(size, waiting.size()));
+    return new Change(r, assigner.assign(c, r, chunk, now), waiting.size() > size);
   }
 
   private static String auditAction(RolloutStatus next) {

@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -41,7 +40,7 @@ public class Rollouts {
   @Inject Catalog catalog;
   @Inject Devices devices;
   @Inject Targets targets;
-  @Inject DesiredStates desired;
+  @Inject FanOut fanOut;
   @Inject RolloutSteps steps;
 
   /**
@@ -65,26 +64,28 @@ public class Rollouts {
     RolloutPlan plan =
         new RolloutPlan(id, model, version, request.selector(), strategy, ends.size(), actor, now);
     long started = System.nanoTime();
-    Map<String, DesiredStates.Signed> signed =
+    Change first =
         db.transaction(
             c -> insert(c, new RolloutRow(plan, RolloutStatus.created(now)), order, ends));
     long committed = System.nanoTime();
-    desired.publish(signed);
-    logCreated(plan, order.size(), signed.size(), started, committed);
+    int signed = fanOut.complete(first);
+    logCreated(plan, order.size(), first.signed().size(), signed, started, committed);
     return find(id).orElseThrow();
   }
 
   private static void logCreated(
-      RolloutPlan plan, int devices, int signed, long started, long committed) {
+      RolloutPlan plan, int devices, int first, int signed, long started, long committed) {
     LOG.infof(
-        "rollout %s of %s %s over %d devices created: its rows written and %d desired states"
-            + " signed and stored in %d ms (one transaction), published in %d ms",
+        "rollout %s of %s %s over %d devices created: its rows written and the first %d desired"
+            + " states signed and stored in %d ms (one transaction); %d desired states signed,"
+            + " stored and published in chunks %d ms after that",
         plan.id(),
         plan.model(),
         plan.version(),
         devices,
-        signed,
+        first,
         (committed - started) / 1_000_000,
+        signed,
         (System.nanoTime() - committed) / 1_000_000);
   }
 
@@ -112,8 +113,8 @@ public class Rollouts {
   }
 
   /** Writes a new rollout and its devices, wave by wave, and takes its first step. */
-  private Map<String, DesiredStates.Signed> insert(
-      Connection c, RolloutRow row, List<String> order, List<Integer> ends) throws SQLException {
+  private Change insert(Connection c, RolloutRow row, List<String> order, List<Integer> ends)
+      throws SQLException {
     Instant now = row.createdAt();
     RolloutStore.insert(c, row, now);
     if (row.selector() == null) {
@@ -125,7 +126,7 @@ public class Rollouts {
       start = ends.get(wave);
     }
     // the first wave goes out at once, unless it is to wait for its start time
-    return steps.step(c, row, now).signed();
+    return steps.step(c, row, now);
   }
 
   /** Devices named in a list are known from then on, even before they report. */
@@ -260,7 +261,7 @@ public class Rollouts {
   }
 
   /** An operator's action done: the rollout after, and what to publish after the commit. */
-  private record Acted(Rollout rollout, Map<String, DesiredStates.Signed> signed) {}
+  private record Acted(Rollout rollout, Change change) {}
 
   private interface Action {
     Change apply(Connection c, RolloutRow r, Instant now) throws SQLException;
@@ -277,10 +278,11 @@ public class Rollouts {
               Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
               Change change = action.apply(c, r, now);
               RolloutStore.update(c, change.rollout(), steps.nextStep(change.rollout(), now));
-              return new Acted(RolloutViews.of(c, change.rollout(), true), change.signed());
+              return new Acted(RolloutViews.of(c, change.rollout(), true), change);
             });
-    desired.publish(acted.signed());
-    return acted.rollout();
+    fanOut.complete(acted.change());
+    // a fan-out in chunks assigned more devices after the view was read
+    return acted.change().more() ? find(id).orElseThrow() : acted.rollout();
   }
 
   private static ApiException conflict(RolloutRow r, String verb, Predicate<RolloutState> allowed) {

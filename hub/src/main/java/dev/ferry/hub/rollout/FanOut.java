@@ -1,0 +1,105 @@
+package dev.ferry.hub.rollout;
+
+import dev.ferry.hub.db.Database;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Finishes a committed change's fan-out: publishes its desired states and, while its rollout has
+ * devices left waiting, signs and commits the next chunk while the last is being published. Each
+ * chunk is published only after its commit; a hub that stops between chunks leaves the rest WAITING
+ * in a running wave, which the engine's next step on any replica carries on with.
+ */
+@ApplicationScoped
+class FanOut {
+  /** Chunks committed and not yet published, at most: bounds the memory of a large fan-out. */
+  private static final int AHEAD = 4;
+
+  @Inject Clock clock;
+  @Inject Database db;
+  @Inject RolloutSteps steps;
+  @Inject DesiredStates desired;
+
+  // one thread, so that the chunks go out in the order they were committed
+  private final ExecutorService publisher =
+      Executors.newSingleThreadExecutor(
+          task -> {
+            Thread thread = new Thread(task, "ferry-desired-publisher");
+            thread.setDaemon(true);
+            return thread;
+          });
+
+  @PreDestroy
+  void stop() {
+    publisher.shutdownNow();
+  }
+
+  /**
+   * Publishes a committed change's desired states and signs, commits and publishes the chunks that
+   * follow it; returns when all are published (or left to the sweep, the broker being away).
+   *
+   * @param change the change, committed
+   * @return how many desired states were signed, the change's included
+   */
+  int complete(Change change) {
+    if (!change.more()) {
+      desired.publish(change.signed());
+      return change.signed().size();
+    }
+    Deque<Future<?>> publishing = new ArrayDeque<>();
+    publishing.add(submit(change.signed()));
+    int signed = change.signed().size();
+    Change last = change;
+    for (int chunk = 1; last.more(); chunk++) {
+      last = next(change.rollout().id(), ChunkSizes.FAN_OUT.of(chunk));
+      if (publishing.size() >= AHEAD) {
+        await(publishing.poll());
+      }
+      publishing.add(submit(last.signed()));
+      signed += last.signed().size();
+    }
+    while (!publishing.isEmpty()) {
+      await(publishing.poll());
+    }
+    return signed;
+  }
+
+  /** Signs and commits the next chunk, holding the rollout's row lock. */
+  private Change next(String rolloutId, int size) {
+    Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+    return db.transaction(
+        c -> {
+          RolloutRow r = RolloutStore.lock(c, rolloutId).orElseThrow();
+          return steps.nextChunk(c, r, size, now);
+        });
+  }
+
+  private Future<?> submit(Map<String, DesiredStates.Signed> chunk) {
+    return publisher.submit(() -> desired.publish(chunk));
+  }
+
+  private static void await(Future<?> published) {
+    try {
+      published.get();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while desired states were published", e);
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof RuntimeException failed) {
+        throw failed;
+      }
+      throw new IllegalStateException("publishing desired states failed", e.getCause());
+    }
+  }
+}
