@@ -42,7 +42,11 @@ declare -A figure
 started=()
 
 cleanup() {
-  for pid in "${started[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
+  set +e
+  for pid in "${started[@]}"; do
+    kill "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+  done
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -66,9 +70,14 @@ ready() { # url paths… → whether every one answers 200
 start_timed() { # name url command ready-paths… → starts, waits for ready; sets last_pid, last_ms
   local name=$1 url=$2 command=$3 begin
   shift 3
+  if [[ -n $(listener "${url##*:}") ]]; then
+    echo "something already listens on ${url##*:}: stop it first" >&2
+    exit 1
+  fi
   begin=$(date +%s%N)
   bash -c "exec $command" >"$work/$name.log" 2>&1 &
   last_pid=$!
+  started+=("$last_pid")
   until ready "$url" "$@"; do
     kill -0 "$last_pid" 2>/dev/null || { echo "$name did not start:" >&2; tail -20 "$work/$name.log" >&2; exit 1; }
     sleep 0.02
@@ -89,7 +98,6 @@ starts_of() { # name url command ready-paths… → STARTS timed starts, the las
       sleep 1
     fi
   done
-  started+=("$last_pid")
   figure[$name.start]=$(printf '%s\n' "${times[@]}" | sort -n | sed -n "$(((starts + 1) / 2))p")
   figure[$name.starts]="${times[*]}"
   figure[$name.idle]=$(printf '%s\n' "${rss[@]}" | sort -n | sed -n "$(((starts + 1) / 2))p")
