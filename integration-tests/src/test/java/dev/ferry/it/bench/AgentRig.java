@@ -206,6 +206,11 @@ final class AgentRig implements AutoCloseable {
     }
   }
 
+  /** The settings the agent is started with (its environment variables). */
+  Map<String, String> environment() {
+    return Map.copyOf(env);
+  }
+
   Oip oip() {
     return oip;
   }
