@@ -20,8 +20,8 @@ import java.util.Set;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * The Open Inference Protocol's operations, whatever the transport: REST ({@link
- * InferenceResource}) and gRPC call the same checks and the same runs, and throw the same
+ * The Open Inference Protocol's operations, whatever the transport: REST ({@link InferRoute},
+ * {@link InferenceResource}) and gRPC call the same checks and the same runs, and throw the same
  * exceptions.
  */
 @ApplicationScoped

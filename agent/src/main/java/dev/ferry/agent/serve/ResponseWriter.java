@@ -2,41 +2,60 @@ package dev.ferry.agent.serve;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import dev.ferry.onnx.ArrayTensor;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
-import java.io.ByteArrayOutputStream;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufOutputStream;
+import io.netty.buffer.PooledByteBufAllocator;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 
 /**
- * Writes an infer answer: JSON, with each output's elements written straight from its primitive
- * array; or, when the request asked for binary outputs, the JSON header (those outputs carrying
- * {@code parameters.binary_data_size} instead of {@code data}) followed by their bytes, its length
- * in the {@value RequestParser#HEADER_LENGTH} header.
+ * Writes an infer answer into a pooled direct buffer the socket sends as it is: JSON, with each
+ * output's elements written straight from its primitive array; or, when the request asked for
+ * binary outputs, the JSON header (those outputs carrying {@code parameters.binary_data_size}
+ * instead of {@code data}) followed by their bytes, its length in the {@value
+ * RequestParser#HEADER_LENGTH} header.
  */
 final class ResponseWriter {
   private ResponseWriter() {}
 
-  static Response write(
+  /**
+   * An infer answer, ready to send.
+   *
+   * @param body the bytes; whoever holds the answer releases it (once sent, or when not sent)
+   * @param contentType JSON, or octet-stream with binary outputs
+   * @param headerLength the JSON header's length before the binary outputs; -1 when all JSON
+   */
+  record Answer(ByteBuf body, String contentType, int headerLength) {}
+
+  static Answer write(
       String model, String version, InferRequest request, Collection<ArrayTensor> outputs) {
     long jsonElements =
         outputs.stream().filter(t -> !request.binary(t.name())).mapToLong(ArrayTensor::size).sum();
-    ByteArrayOutputStream body =
-        new ByteArrayOutputStream((int) Math.min(256 + 12 * jsonElements, 64 << 20));
-    List<ArrayTensor> binary = new ArrayList<>();
-    try (JsonGenerator out = RequestParser.JSON.createGenerator(body)) {
-      json(out, model, version, request, outputs, binary);
+    ByteBuf body =
+        PooledByteBufAllocator.DEFAULT.directBuffer(
+            (int) Math.min(256 + 12 * jsonElements, 64 << 20));
+    try {
+      List<ArrayTensor> binary = new ArrayList<>();
+      try (JsonGenerator out =
+          RequestParser.JSON.createGenerator((OutputStream) new ByteBufOutputStream(body))) {
+        json(out, model, version, request, outputs, binary);
+      }
+      return binary.isEmpty() ? new Answer(body, JSON_TYPE, -1) : withBinary(body, binary);
     } catch (IOException e) {
+      body.release();
       throw new UncheckedIOException(e);
+    } catch (RuntimeException | Error e) {
+      body.release();
+      throw e;
     }
-    return binary.isEmpty()
-        ? Response.ok(body.toByteArray(), MediaType.APPLICATION_JSON_TYPE).build()
-        : withBinary(body, binary);
   }
+
+  private static final String JSON_TYPE = "application/json";
+  private static final String BINARY_TYPE = "application/octet-stream";
 
   /** The JSON part; the outputs asked for in binary are added to {@code binary}. */
   private static void json(
@@ -82,21 +101,20 @@ final class ResponseWriter {
     out.writeEndObject();
   }
 
-  /** The JSON header and the binary outputs in one array of the answer's size: one copy each. */
-  private static Response withBinary(ByteArrayOutputStream header, List<ArrayTensor> binary) {
-    int headerLength = header.size();
-    long size = headerLength;
+  /** The binary outputs after the JSON header, each copied once, straight into the buffer. */
+  private static Answer withBinary(ByteBuf body, List<ArrayTensor> binary) {
+    int headerLength = body.writerIndex();
+    long size = 0;
     for (ArrayTensor tensor : binary) {
       size += BinaryTensors.size(tensor);
     }
-    ByteBuffer body = ByteBuffer.allocate(Math.toIntExact(size));
-    body.put(header.toByteArray());
+    body.ensureWritable(Math.toIntExact(size));
     for (ArrayTensor tensor : binary) {
-      BinaryTensors.encode(tensor, body);
+      int length = BinaryTensors.size(tensor);
+      BinaryTensors.encode(tensor, body.nioBuffer(body.writerIndex(), length));
+      body.writerIndex(body.writerIndex() + length);
     }
-    return Response.ok(body.array(), MediaType.APPLICATION_OCTET_STREAM_TYPE)
-        .header(RequestParser.HEADER_LENGTH, headerLength)
-        .build();
+    return new Answer(body, BINARY_TYPE, headerLength);
   }
 
   private static void data(ArrayTensor tensor, JsonGenerator out) throws IOException {

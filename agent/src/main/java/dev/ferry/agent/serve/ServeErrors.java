@@ -7,59 +7,47 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.IOException;
-import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Maps every failure to a status and an {@link ErrorBody}, in one place: the caller's mistakes to a
- * 4xx, anything else to a 500 whose body never holds a stack trace.
+ * Maps the failures of the REST resources to a status and an {@link ErrorBody} as {@link Refusal}
+ * decides (the infer route, {@link InferRoute}, answers from the same), and what the REST layer
+ * itself refuses to its own status.
  */
 public final class ServeErrors {
-  private static final Logger LOG = Logger.getLogger(ServeErrors.class);
-
-  /** The body of a 500 for a failure nobody foresaw; the details go to the log. */
-  static final String INTERNAL_ERROR = "internal error";
-
   @ServerExceptionMapper
   public Response invalid(InvalidRequestException e) {
-    return answer(Response.Status.BAD_REQUEST, e.getMessage());
+    return answer(e);
   }
 
   @ServerExceptionMapper
   public Response unknown(UnknownModelException e) {
-    return answer(Response.Status.NOT_FOUND, e.getMessage());
+    return answer(e);
   }
 
-  /** A model that stopped serving just as the request came: 404, like one already gone. */
   @ServerExceptionMapper
   public Response stopped(ModelStoppedException e) {
-    return answer(Response.Status.NOT_FOUND, e.getMessage());
+    return answer(e);
   }
 
-  /** ONNX Runtime refused the request's values: the caller's mistake, so a 400. */
   @ServerExceptionMapper
   public Response refusedByModel(InputRefusedException e) {
-    LOG.debug(e.getMessage());
-    return answer(Response.Status.BAD_REQUEST, e.getMessage());
+    return answer(e);
   }
 
   @ServerExceptionMapper
   public Response overBudget(TensorBudgetException e) {
-    return answer(Response.Status.REQUEST_ENTITY_TOO_LARGE, e.getMessage());
+    return answer(e);
   }
 
-  /** The client went away before its inference started, and its permit went back: 503. */
   @ServerExceptionMapper
   public Response busy(TooManyInferencesException e) {
-    return Response.fromResponse(answer(Response.Status.SERVICE_UNAVAILABLE, e.getMessage()))
-        .header("Retry-After", InferenceLimit.RETRY_AFTER_SECONDS)
-        .build();
+    return answer(e);
   }
 
   @ServerExceptionMapper
   public Response failed(InferenceFailedException e) {
-    LOG.warn(e.getMessage());
-    return answer(Response.Status.INTERNAL_SERVER_ERROR, e.getMessage());
+    return answer(e);
   }
 
   /** What the REST layer refuses (404, 405, 406, 413, 415…): its status, headers kept. */
@@ -76,24 +64,24 @@ public final class ServeErrors {
         .build();
   }
 
-  /**
-   * The request body could not be read: the client went away, or a chunked body passed the size
-   * limit (Quarkus then has answered 413 itself, and this answer is not sent).
-   */
   @ServerExceptionMapper
   public Response unreadable(IOException e) {
-    LOG.debugf("request body not read: %s", e.getMessage());
-    return answer(Response.Status.BAD_REQUEST, "request body not read: " + e.getMessage());
+    return answer(e);
   }
 
-  /** Anything else is a defect: logged with its stack trace, answered with a plain 500. */
   @ServerExceptionMapper
   public Response unexpected(Throwable e) {
-    LOG.error("request failed on an unexpected error", e);
-    return answer(Response.Status.INTERNAL_SERVER_ERROR, INTERNAL_ERROR);
+    return answer(Refusal.unexpected(e));
   }
 
-  private static Response answer(Response.Status status, String message) {
-    return Response.status(status).entity(new ErrorBody(message)).build();
+  private static Response answer(Throwable e) {
+    return answer(Refusal.of(e));
+  }
+
+  private static Response answer(Refusal refusal) {
+    Response.ResponseBuilder answer =
+        Response.status(refusal.status()).entity(new ErrorBody(refusal.message()));
+    refusal.headers().forEach(answer::header);
+    return answer.build();
   }
 }

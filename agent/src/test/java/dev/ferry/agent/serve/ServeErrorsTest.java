@@ -74,8 +74,18 @@ class ServeErrorsTest {
 
   @Test
   void wrongMethod_is405WithAnErrorBody() {
+    for (String path :
+        new String[] {"/v2/models/linear/infer", "/v2/models/linear/versions/1/infer"}) {
+      given()
+          .get(path)
+          .then()
+          .statusCode(405)
+          .header("Allow", "POST")
+          .contentType("application/json")
+          .body("error", equalTo("HTTP 405 Method Not Allowed"));
+    }
     given()
-        .get("/v2/models/linear/infer")
+        .post("/v2/models/linear")
         .then()
         .statusCode(405)
         .contentType("application/json")
