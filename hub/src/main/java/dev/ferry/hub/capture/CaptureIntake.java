@@ -29,7 +29,7 @@ final class CaptureIntake {
 
   /**
    * How long an upload waits behind the same device's others: several of ~2 MB each, well past H2's
-   * default of 1 s; past it the upload is answered 503 with Retry-After.
+   * default of 2 s; past it the upload is answered 503 with Retry-After.
    */
   private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
 

@@ -5,11 +5,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 
-/**
- * Lets one session wait longer for a row lock than the embedded database's default (H2: 1 s) while
- * it takes a lock that serialises a caller's concurrent requests, then puts the default back;
- * PostgreSQL waits without a limit already, so there it does nothing.
- */
+/** Waits longer for one row lock on H2 (default 2 s), then restores the wait; no-op elsewhere. */
 public final class RowLockWait implements AutoCloseable {
   private final Connection connection;
   private final long previousMillis;
