@@ -1,5 +1,6 @@
 package dev.ferry.hub.api;
 
+import dev.ferry.hub.db.DatabaseException;
 import dev.ferry.protocol.api.ApiError;
 import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.MalformedMessageException;
@@ -16,6 +17,7 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 /** Maps every failure to the one error body; never a stack trace in a response. */
 public class ErrorMappers {
   private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
+  private static final int RETRY_AFTER_SECONDS = 1;
 
   @ServerExceptionMapper
   public Response api(ApiException e) {
@@ -55,6 +57,23 @@ public class ErrorMappers {
       LOG.error("request failed", e);
     }
     return Response.fromResponse(respond(code, e.getMessage())).status(status).build();
+  }
+
+  /** Contention (a lock wait that timed out, a deadlock) is retryable: 503 with Retry-After. */
+  @ServerExceptionMapper
+  public Response database(DatabaseException e) {
+    if (!e.isContention()) {
+      return unexpected(e);
+    }
+    LOG.warnf("request deferred, the database is busy: %s", e.getMessage());
+    return Response.fromResponse(
+            respond(
+                ErrorCode.UNAVAILABLE,
+                "the hub's database is busy with concurrent requests: retry after "
+                    + RETRY_AFTER_SECONDS
+                    + " s"))
+        .header("Retry-After", RETRY_AFTER_SECONDS)
+        .build();
   }
 
   @ServerExceptionMapper(priority = 10_000)

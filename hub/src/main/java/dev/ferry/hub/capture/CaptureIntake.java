@@ -3,11 +3,13 @@ package dev.ferry.hub.capture;
 import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.api.ErrorCode;
 import dev.ferry.hub.db.Jdbc;
+import dev.ferry.hub.db.RowLockWait;
 import dev.ferry.protocol.capture.CaptureReceipt;
 import dev.ferry.protocol.capture.CaptureSample;
 import dev.ferry.protocol.capture.CaptureUpload;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -24,6 +26,12 @@ import java.util.Set;
  */
 final class CaptureIntake {
   private static final String LOCK_DEVICE = "SELECT id FROM device WHERE id = ? FOR UPDATE";
+
+  /**
+   * How long an upload waits behind the same device's others: several of ~2 MB each, well past H2's
+   * default of 2 s; past it the upload is answered 503 with Retry-After.
+   */
+  private static final Duration LOCK_WAIT = Duration.ofSeconds(30);
 
   private final CaptureGrants grants;
   private final CaptureLimits limits;
@@ -109,7 +117,11 @@ final class CaptureIntake {
   }
 
   private static void lock(Connection c, String deviceId) throws SQLException {
-    if (Jdbc.query(c, LOCK_DEVICE, row -> 1, deviceId).isEmpty()) {
+    boolean found;
+    try (RowLockWait wait = RowLockWait.of(c, LOCK_WAIT)) {
+      found = !Jdbc.query(c, LOCK_DEVICE, row -> 1, deviceId).isEmpty();
+    }
+    if (!found) {
       // not the samples' fault: the device retries once its first report has arrived
       throw new ApiException(
           ErrorCode.UNAVAILABLE,
