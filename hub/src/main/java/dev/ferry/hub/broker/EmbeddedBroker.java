@@ -45,7 +45,8 @@ public class EmbeddedBroker {
     List<String> names = ServerTls.names(mqtt.tlsNames(), config.publicUrl());
     try {
       var dir = Files.createDirectories(config.dataDir().resolve("mqtt"));
-      props.setProperty(IConfig.PERSISTENCE_ENABLED_PROPERTY_NAME, "true");
+      props.setProperty(
+          IConfig.PERSISTENCE_ENABLED_PROPERTY_NAME, String.valueOf(mqtt.persistence()));
       props.setProperty(IConfig.DATA_PATH_PROPERTY_NAME, dir.toString());
       Server started = new Server();
       started.startServer(

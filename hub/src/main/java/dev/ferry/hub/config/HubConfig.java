@@ -106,6 +106,14 @@ public interface HubConfig {
     Optional<Integer> plainPort();
 
     /**
+     * Whether the embedded broker keeps its sessions and retained messages on disk under {@code
+     * data-dir}/mqtt, so that desired states survive its restart; off only in the hub's own tests,
+     * where the broker's store cannot read back what it wrote under the test class loaders.
+     */
+    @WithDefault("true")
+    boolean persistence();
+
+    /**
      * Names (DNS names, IP addresses) in the embedded broker's server certificate; default {@code
      * localhost}, {@code 127.0.0.1} and the host of {@code ferry.hub.public-url}.
      */
