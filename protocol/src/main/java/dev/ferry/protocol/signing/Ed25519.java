@@ -40,12 +40,12 @@ public final class Ed25519 {
   }
 
   /**
-   * A verifying engine: the JDK's. Verifiers check a few envelopes each (an agent's desired states
-   * and releases), and BouncyCastle's provider would cost them its ~600 classes and the check of
-   * its signed jar at start (about half a second of an agent's start, BENCHMARKS.md B8).
+   * A verifying engine: the signing engine's provider. (The JDK's alone would save an agent's start
+   * BouncyCastle's classes, but an agent on it did not serve within its test's time on an emulated
+   * arm64 JVM; see BENCHMARKS.md B8.)
    */
   static Signature verifier() throws NoSuchAlgorithmException {
-    return Signature.getInstance(ALGORITHM);
+    return signer();
   }
 
   /** BouncyCastle's provider, made on the first signature: null when not on the class path. */
