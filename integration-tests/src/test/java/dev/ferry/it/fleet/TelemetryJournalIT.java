@@ -1,6 +1,5 @@
 package dev.ferry.it.fleet;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.it.identity.SecureMosquitto;
@@ -110,10 +109,17 @@ class TelemetryJournalIT {
             .orElseThrow(() -> new AssertionError("nothing received"));
     assertTrue(last.droppedBatches() > 0, "no drops reported: " + last);
     long delivered = received.stream().map(TelemetryBatch::seq).distinct().count();
-    assertEquals(
-        last.seq(),
-        delivered + last.droppedBatches(),
-        "every batch up to " + last.seq() + " was sent or counted as dropped");
+    // a batch sent but evicted before its receipt came is both delivered and counted as dropped:
+    // the count may over-report by those, never under-report a loss
+    assertTrue(
+        delivered + last.droppedBatches() >= last.seq() && delivered <= last.seq(),
+        "every batch up to "
+            + last.seq()
+            + " was sent or counted as dropped: "
+            + delivered
+            + " delivered, "
+            + last.droppedBatches()
+            + " dropped");
   }
 
   private static long journalBytes(Path journal) throws Exception {
