@@ -13,12 +13,16 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.random.RandomGenerator;
 
 /**
- * The serving path's side of capture: per model the policy the signed desired state carries, a
- * sampler that decides on the request thread, and a bounded queue the sampled request goes into
- * without waiting (full: dropped and counted). {@link CaptureWriter} empties the queue.
+ * The serving path's side of capture: per model the policy the signed desired state carries for the
+ * version it assigns, a sampler that decides on the request thread, and a bounded queue the sampled
+ * request goes into without waiting (full: dropped and counted). {@link CaptureWriter} empties the
+ * queue. Only requests served by the assigned version are sampled: while a newly assigned version
+ * is installed the one still serving is not, and the version swapped in is sampled from its first
+ * request.
  */
 public final class Capture {
-  private final Map<String, CaptureSampler> samplers = new ConcurrentHashMap<>();
+  private final Map<String, Sampling> samplers = new ConcurrentHashMap<>();
+  private final Map<String, String> switchedOff = new ConcurrentHashMap<>();
   private final BlockingQueue<Captured> queue;
   private final CaptureMeters meters;
   private final Clock clock;
@@ -40,19 +44,29 @@ public final class Capture {
   }
 
   /**
-   * Sets a model's policy, as the accepted desired state says; no policy, or one whose selector
-   * does not match this device, switches it off. (A release that forbids capture is checked per
-   * request, on the version that serves it.)
+   * Sets a model's policy, as the accepted desired state says for the version it assigns; no
+   * policy, or one whose selector does not match this device, switches it off. The same policy for
+   * a new version keeps its caps' counts. (A release that forbids capture is checked per request,
+   * on the version that serves it.)
    *
    * @param model the model
+   * @param version the version the desired state assigns, whose requests the policy samples
    * @param policy the policy, or null for none
    * @param labels this device's labels
    */
-  public void configure(String model, CapturePolicy policy, Map<String, String> labels) {
+  public void configure(
+      String model, String version, CapturePolicy policy, Map<String, String> labels) {
     if (policy == null || !policy.appliesTo(labels)) {
       samplers.remove(model);
-    } else if (!samplers.containsKey(model) || !samplers.get(model).policy().equals(policy)) {
-      samplers.put(model, new CaptureSampler(policy, clock, random));
+      switchedOff.put(model, version);
+      return;
+    }
+    switchedOff.remove(model);
+    Sampling now = samplers.get(model);
+    if (now == null || !now.sampler().policy().equals(policy)) {
+      samplers.put(model, new Sampling(version, new CaptureSampler(policy, clock, random)));
+    } else if (!now.version().equals(version)) {
+      samplers.put(model, new Sampling(version, now.sampler()));
     }
   }
 
@@ -63,6 +77,22 @@ public final class Capture {
    */
   public void keepOnly(java.util.Set<String> models) {
     samplers.keySet().retainAll(models);
+    switchedOff.keySet().retainAll(models);
+  }
+
+  /**
+   * Whether capture is switched off for a model version the accepted state assigns: it assigns that
+   * version with no policy, or one whose selector leaves this device out. Its samples not yet
+   * uploaded are then deleted, never sent: capture off means nothing more leaves the device. (The
+   * samples of a version no longer assigned still go: the hub takes them under the rollout that
+   * assigned it.)
+   *
+   * @param model the model
+   * @param version the version
+   * @return true when its samples are to be withheld
+   */
+  public boolean switchedOff(String model, String version) {
+    return version.equals(switchedOff.get(model));
   }
 
   /**
@@ -82,10 +112,11 @@ public final class Capture {
       List<ArrayTensor> inputs,
       Collection<ArrayTensor> outputs,
       boolean failed) {
-    CaptureSampler sampler = samplers.get(model);
-    if (sampler == null || forbidden) {
+    Sampling sampling = samplers.get(model);
+    if (sampling == null || forbidden || !sampling.version().equals(version)) {
       return;
     }
+    CaptureSampler sampler = sampling.sampler();
     CapturePolicy policy = sampler.policy();
     if (!sampler.drawn(sampler.interesting(failed, confidence(policy, outputs)))
         || !sampler.charged(bytes(kept(policy.tensors(), inputs, outputs)))) {
@@ -106,6 +137,9 @@ public final class Capture {
       meters.dropped.incrementAndGet();
     }
   }
+
+  /** A model's sampler and the version whose requests it samples. */
+  private record Sampling(String version, CaptureSampler sampler) {}
 
   /** The queue the writer takes from. */
   BlockingQueue<Captured> queue() {

@@ -9,6 +9,7 @@ public final class CaptureMeters {
   final AtomicLong spooled = new AtomicLong();
   final AtomicLong uploaded = new AtomicLong();
   final AtomicLong refused = new AtomicLong();
+  final AtomicLong withheld = new AtomicLong();
 
   /** Requests sampled and queued. */
   public long captured() {
@@ -28,6 +29,11 @@ public final class CaptureMeters {
   /** Samples the hub acknowledged. */
   public long uploaded() {
     return uploaded.get();
+  }
+
+  /** Samples deleted unsent because capture was switched off for their version. */
+  public long withheld() {
+    return withheld.get();
   }
 
   /** Samples the hub refused (a 4xx naming them): dropped from the spool, never sent again. */

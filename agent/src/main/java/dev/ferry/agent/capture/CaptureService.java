@@ -2,8 +2,10 @@ package dev.ferry.agent.capture;
 
 import dev.ferry.agent.config.AgentConfig;
 import dev.ferry.agent.identity.Identity;
+import dev.ferry.agent.store.AgentState;
 import dev.ferry.agent.store.StateFile;
 import dev.ferry.agent.store.Target;
+import dev.ferry.protocol.capture.CaptureSample;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -11,6 +13,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.io.IOException;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,11 +28,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * Runs capture in the agent: the {@link Capture} the serving path offers to, a writer thread into
- * the spool under {@code <data-dir>/capture}, and every interval the policies re-read from the
- * accepted (verified) desired state in {@code state.json} and the spool uploaded when the hub is
- * configured and the device has its own credential. Counts are exposed as {@code
- * ferry_capture_samples_total{outcome}}.
+ * Runs capture in the agent: the {@link Capture} the serving path offers to, with the policies of
+ * the accepted (verified) desired state, set at start from {@code state.json} and again as each
+ * state is saved; a writer thread into the spool under {@code <data-dir>/capture}; and every
+ * interval the spool uploaded when the hub is configured and the device has its own credential.
+ * Counts are exposed as {@code ferry_capture_samples_total{outcome}}.
  */
 @Singleton
 public class CaptureService {
@@ -73,6 +76,7 @@ public class CaptureService {
     count(registry, "spooled", CaptureMeters::spooled);
     count(registry, "uploaded", CaptureMeters::uploaded);
     count(registry, "refused", CaptureMeters::refused);
+    count(registry, "withheld", CaptureMeters::withheld);
   }
 
   /** The serving path's side. */
@@ -82,11 +86,13 @@ public class CaptureService {
     return capture;
   }
 
-  void start(@Observes StartupEvent event) {
+  void start(@Observes StartupEvent event) throws IOException {
+    stateFile.watch(this::configure); // before the load: a state saved in between is not missed
+    configure(stateFile.load());
     spool = new CaptureSpool(config.dataDir().resolve("capture"), spoolMaxBytes);
     writer = new CaptureWriter(capture, spool, meters);
     UploadBackoff backoff = new UploadBackoff(Clock.systemUTC(), interval, longest(interval));
-    uploader = new CaptureUploader(spool, meters, backoff, 256, 4 << 20);
+    uploader = new CaptureUploader(spool, meters, backoff, 256, 4 << 20, this::withheld);
     Thread thread = daemon(writer, "ferry-capture-writer");
     thread.start();
     long every = interval.toMillis();
@@ -101,21 +107,26 @@ public class CaptureService {
     }
   }
 
-  /** Re-reads the policies, then uploads what waits. */
+  /** Uploads what waits. */
   void tick() {
     try {
-      configure();
       upload();
     } catch (Exception e) {
       LOG.debugf("capture tick: %s", e.getMessage());
     }
   }
 
-  private void configure() throws java.io.IOException {
+  private boolean withheld(CaptureSample sample) {
+    return capture.switchedOff(sample.model(), sample.version());
+  }
+
+  /** Sets the policies of the versions a state assigns, and switches the other models off. */
+  private synchronized void configure(AgentState state) {
     Set<String> assigned = new HashSet<>();
-    for (Target target : stateFile.load().targets()) {
+    for (Target target : state.targets()) {
       assigned.add(target.name());
-      capture.configure(target.name(), target.assignment().capture(), config.labels());
+      capture.configure(
+          target.name(), target.version(), target.assignment().capture(), config.labels());
     }
     capture.keepOnly(assigned);
   }

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -14,7 +16,8 @@ import org.jboss.logging.Logger;
  * spool once the hub's receipt names it, so a crash or an outage sends it again later (the hub
  * stores each (device, sample id) once), or once the hub refused it alone: a refused chunk is sent
  * again sample by sample, the refused ones are dropped, counted and logged with the hub's reason,
- * and the ones behind them go on. After an outage the next try waits ({@link UploadBackoff}).
+ * and the ones behind them go on. Samples of a version whose capture was switched off since are
+ * deleted unsent and counted withheld. After an outage the next try waits ({@link UploadBackoff}).
  */
 public final class CaptureUploader {
   private static final Logger LOG = Logger.getLogger(CaptureUploader.class);
@@ -37,6 +40,7 @@ public final class CaptureUploader {
   private final UploadBackoff backoff;
   private final int chunkCount;
   private final long chunkBytes;
+  private final Predicate<CaptureSample> withheld;
   private String lastReason;
 
   CaptureUploader(
@@ -44,12 +48,14 @@ public final class CaptureUploader {
       CaptureMeters meters,
       UploadBackoff backoff,
       int chunkCount,
-      long chunkBytes) {
+      long chunkBytes,
+      Predicate<CaptureSample> withheld) {
     this.spool = spool;
     this.meters = meters;
     this.backoff = backoff;
     this.chunkCount = chunkCount;
     this.chunkBytes = chunkBytes;
+    this.withheld = withheld;
   }
 
   /**
@@ -65,7 +71,8 @@ public final class CaptureUploader {
     try {
       List<CaptureSample> chunk;
       while (!(chunk = spool.oldest(chunkCount, chunkBytes)).isEmpty()) {
-        if (!send(link, chunk)) {
+        List<CaptureSample> sendable = withhold(chunk);
+        if (!sendable.isEmpty() && !send(link, sendable)) {
           backoff.failed(Optional.empty());
           return false;
         }
@@ -77,6 +84,24 @@ public final class CaptureUploader {
     } catch (IOException e) {
       return later(e, Optional.empty());
     }
+  }
+
+  /** Deletes the samples to withhold from the spool; the others, to send. */
+  private List<CaptureSample> withhold(List<CaptureSample> chunk) throws IOException {
+    List<CaptureSample> withhold = chunk.stream().filter(withheld).toList();
+    if (withhold.isEmpty()) {
+      return chunk;
+    }
+    spool.remove(withhold.stream().map(CaptureSample::id).toList());
+    meters.withheld.addAndGet(withhold.size());
+    withhold.stream()
+        .collect(Collectors.groupingBy(s -> s.model() + " " + s.version(), Collectors.counting()))
+        .forEach(
+            (version, count) ->
+                LOG.infof(
+                    "capture is switched off for %s: %d samples not yet uploaded deleted unsent",
+                    version, count));
+    return chunk.stream().filter(withheld.negate()).toList();
   }
 
   /** Sends a chunk; true when at least one of its samples left the spool, stored or refused. */

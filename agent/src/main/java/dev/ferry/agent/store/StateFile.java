@@ -7,14 +7,21 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
  * {@code <data-dir>/state.json}, written atomically: a temporary file in the same directory,
  * written and synced, renamed over the old one, and the directory synced.
  */
 public final class StateFile {
+  private static final Logger LOG = Logger.getLogger(StateFile.class);
+
   private final Path file;
   private final JsonCodec codec = new JsonCodec();
+  private final List<Consumer<AgentState>> watchers = new CopyOnWriteArrayList<>();
 
   /**
    * The state file of a data directory.
@@ -78,5 +85,22 @@ public final class StateFile {
    */
   public synchronized void save(AgentState state) throws IOException {
     AtomicFiles.write(file, codec.encode(state));
+    for (Consumer<AgentState> watcher : watchers) {
+      try {
+        watcher.accept(state);
+      } catch (RuntimeException e) {
+        LOG.warnf(e, "a watcher of %s failed on the saved state", file);
+      }
+    }
+  }
+
+  /**
+   * Calls a watcher with every state saved from now on, once it is on disk, on the saving thread:
+   * for what must follow the accepted state at once (capture's policies), not on the next poll.
+   *
+   * @param watcher called with each saved state; it must be quick and not throw
+   */
+  public void watch(Consumer<AgentState> watcher) {
+    watchers.add(watcher);
   }
 }

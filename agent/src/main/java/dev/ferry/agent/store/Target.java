@@ -22,4 +22,9 @@ public record Target(ModelAssignment assignment, ReleaseStatement statement) {
   public String name() {
     return assignment.name();
   }
+
+  /** The version its release statement names. */
+  public String version() {
+    return statement.predicate().version();
+  }
 }

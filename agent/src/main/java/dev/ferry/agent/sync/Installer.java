@@ -159,7 +159,7 @@ final class Installer {
           IOException,
           ServingSpecMismatchException {
     String name = target.name();
-    String version = target.statement().predicate().version();
+    String version = target.version();
     ReleaseVariant variant = variant(target);
     InstalledVersion installed = installed(target, fetch(target, variant), variant);
     reports.event(EventType.VERIFIED, name, version, null);

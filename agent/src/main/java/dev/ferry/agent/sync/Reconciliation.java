@@ -83,7 +83,7 @@ final class Reconciliation {
 
   private void failForGood(Target target, Failure failure) {
     String name = target.name();
-    String version = target.statement().predicate().version();
+    String version = target.version();
     LOG.warnf("version %s of %s failed: %s", version, name, failure);
     FailedVersion failed =
         new FailedVersion(target.assignment().manifestDigest(), version, failure);
@@ -93,7 +93,7 @@ final class Reconciliation {
   }
 
   private void retryLater(Target target, Failure failure) {
-    String version = target.statement().predicate().version();
+    String version = target.version();
     LOG.warnf(
         "version %s of %s not installed yet, retrying later: %s", version, target.name(), failure);
     reports.retrying(target.name(), version, failure);

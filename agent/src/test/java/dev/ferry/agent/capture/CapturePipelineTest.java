@@ -41,7 +41,7 @@ class CapturePipelineTest {
   @Test
   void offer_dropsAndCountsWhenTheQueueIsFull() {
     Capture capture = capture(4);
-    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
+    capture.configure("det", "1.0.0", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
     for (int i = 0; i < 10; i++) {
       serve(capture);
     }
@@ -54,13 +54,14 @@ class CapturePipelineTest {
   void offer_capturesNothingWithoutAPolicyOrWhenTheReleaseForbidsIt() throws IOException {
     Capture capture = capture(100);
     serve(capture);
-    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
+    capture.configure("det", "1.0.0", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
     // the version serving forbids capture (its serving.json's captureForbidden)
     capture.offer("det", "1.0.0", true, List.of(X), List.of(Y), false);
-    capture.configure("det", null, Map.of());
+    capture.configure("det", "1.0.0", null, Map.of());
     serve(capture);
     capture.configure(
         "det",
+        "1.0.0",
         new CapturePolicy(
             1, 1000, 1 << 30, CaptureTensors.BOTH, false, null, null, Map.of("site", "paris")),
         Map.of("site", "berlin"));
@@ -73,9 +74,37 @@ class CapturePipelineTest {
   }
 
   @Test
+  void offer_samplesOnlyTheVersionThePolicyIsFor() {
+    Capture capture = capture(100);
+    capture.configure("det", "2.0.0", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
+    serve(capture); // 1.0.0 still serving while 2.0.0 installs: not under 2.0.0's policy
+    assertEquals(0, meters.captured());
+    capture.offer("det", "2.0.0", false, List.of(X), List.of(Y), false);
+    assertEquals(1, meters.captured());
+    assertEquals("2.0.0", capture.queue().peek().version());
+  }
+
+  @Test
+  void configure_theSamePolicyForANewVersionKeepsItsHourlyCount() {
+    Capture capture = capture(100);
+    CapturePolicy policy = CapturePolicy.sampling(1, 3, 1 << 30);
+    capture.configure("det", "1.0.0", policy, Map.of());
+    serve(capture);
+    serve(capture);
+    capture.configure("det", "2.0.0", policy, Map.of());
+    for (int i = 0; i < 5; i++) {
+      capture.offer("det", "2.0.0", false, List.of(X), List.of(Y), false);
+    }
+    assertEquals(3, meters.captured(), "three an hour, across the versions of one policy");
+    capture.configure("det", "2.0.0", CapturePolicy.sampling(1, 4, 1 << 30), Map.of());
+    capture.offer("det", "2.0.0", false, List.of(X), List.of(Y), false);
+    assertEquals(4, meters.captured(), "a new policy counts afresh");
+  }
+
+  @Test
   void writer_encodesTheTensorsAsLittleEndianBytes() throws IOException {
     Capture capture = capture(10);
-    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
+    capture.configure("det", "1.0.0", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
     serve(capture);
     CaptureSpool spool = new CaptureSpool(dir.resolve("capture"), 1 << 20);
     new CaptureWriter(capture, spool, meters).flush();
@@ -90,7 +119,7 @@ class CapturePipelineTest {
   @Test
   void spool_refusesWhatExceedsItsBudgetAndCountsItDropped() {
     Capture capture = capture(100);
-    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
+    capture.configure("det", "1.0.0", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
     for (int i = 0; i < 50; i++) {
       serve(capture);
     }
@@ -104,12 +133,13 @@ class CapturePipelineTest {
   @Test
   void spool_survivesARestartAndAWeekOfflineThenUploadsEachSampleOnce() throws IOException {
     Capture capture = capture(10_000);
-    capture.configure("det", CapturePolicy.sampling(1, 10, 1 << 30), Map.of());
+    capture.configure("det", "1.0.0", CapturePolicy.sampling(1, 10, 1 << 30), Map.of());
     CaptureSpool spool = new CaptureSpool(dir.resolve("capture"), 64 << 20);
     CaptureWriter writer = new CaptureWriter(capture, spool, meters);
     FakeHub hub = new FakeHub();
     hub.down = true;
-    CaptureUploader offline = new CaptureUploader(spool, meters, backoff(), 7, 1 << 20);
+    CaptureUploader offline =
+        new CaptureUploader(spool, meters, backoff(), 7, 1 << 20, sample -> false);
     for (int hour = 0; hour < 7 * 24; hour++) {
       for (int i = 0; i < 20; i++) {
         serve(capture);
@@ -124,7 +154,8 @@ class CapturePipelineTest {
     assertEquals(7 * 24 * 10, reopened.waiting());
     hub.down = false;
     hub.loseReceiptOnce = true;
-    CaptureUploader uploader = new CaptureUploader(reopened, meters, backoff(), 7, 1 << 20);
+    CaptureUploader uploader =
+        new CaptureUploader(reopened, meters, backoff(), 7, 1 << 20, sample -> false);
     assertFalse(uploader.drain(hub));
     clock.advance(Duration.ofSeconds(30));
     assertTrue(uploader.drain(hub));
@@ -135,9 +166,35 @@ class CapturePipelineTest {
   }
 
   @Test
+  void upload_withholdsTheSamplesOfAVersionWhoseCaptureWasSwitchedOff() throws IOException {
+    Capture capture = capture(100);
+    CapturePolicy policy = CapturePolicy.sampling(1, 1000, 1 << 30);
+    capture.configure("det", "0.9.0", policy, Map.of());
+    capture.offer("det", "0.9.0", false, List.of(X), List.of(Y), false);
+    capture.configure("det", "1.0.0", policy, Map.of());
+    serve(capture);
+    serve(capture);
+    CaptureSpool spool = new CaptureSpool(dir.resolve("capture"), 1 << 20);
+    new CaptureWriter(capture, spool, meters).flush();
+    capture.configure("det", "1.0.0", null, Map.of()); // the release manager cleared the policy
+    FakeHub hub = new FakeHub();
+    Capture off = capture;
+    CaptureUploader uploader =
+        new CaptureUploader(
+            spool, meters, backoff(), 7, 1 << 20, s -> off.switchedOff(s.model(), s.version()));
+    assertTrue(uploader.drain(hub));
+    assertEquals(List.of("0.9.0"), hub.stored.values().stream().map(s -> s.version()).toList());
+    assertEquals(2, meters.withheld());
+    assertEquals(1, meters.uploaded());
+    assertEquals(0, spool.waiting());
+    capture.configure("det", "1.0.0", policy, Map.of());
+    assertFalse(capture.switchedOff("det", "1.0.0"), "a policy again switches it back on");
+  }
+
+  @Test
   void spool_givesNewIdsAfterARestart() throws IOException {
     Capture capture = capture(10);
-    capture.configure("det", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
+    capture.configure("det", "1.0.0", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
     CaptureSpool spool = new CaptureSpool(dir.resolve("capture"), 1 << 20);
     serve(capture);
     new CaptureWriter(capture, spool, meters).flush();

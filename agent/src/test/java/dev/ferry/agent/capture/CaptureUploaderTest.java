@@ -43,7 +43,7 @@ class CaptureUploaderTest {
     hub = new CaptureHub();
     spool = new CaptureSpool(dir.resolve("capture"), 1 << 20);
     backoff = new UploadBackoff(clock, Duration.ofSeconds(30), Duration.ofMinutes(30));
-    uploader = new CaptureUploader(spool, meters, backoff, 3, 1 << 20);
+    uploader = new CaptureUploader(spool, meters, backoff, 3, 1 << 20, sample -> false);
     link =
         new HubCaptureLink(
             hub.url(), new DeviceCredential("d1", "fdp_secret"), HttpClient.newHttpClient());

@@ -15,9 +15,12 @@ import dev.ferry.agent.trust.VerifiedDesired;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.testing.TestHub;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -76,6 +79,29 @@ class StateFileTest {
     String saved = Files.readString(dir.resolve("state.json"));
     assertTrue(saved.contains("\"reason\":\"ROLLED_BACK: error rate 0.5 over 20\""), saved);
     assertTrue(saved.contains("\"reason\":\"golden case 0 output 'y' differs\""), saved);
+  }
+
+  @Test
+  void watch_seesEachSavedStateOnceOnDiskAndAFailingWatcherDoesNotFailTheSave() throws IOException {
+    StateFile file = new StateFile(dir);
+    List<AgentState> seen = new ArrayList<>();
+    file.watch(
+        state -> {
+          throw new IllegalStateException("a broken watcher");
+        });
+    file.watch(
+        state -> {
+          try {
+            seen.add(new StateFile(dir).load()); // what is on disk when the watcher is called
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        });
+    AgentState one = AgentState.empty().activate(version("resnet", 1, "a"));
+    AgentState two = one.activate(version("resnet", 2, "b"));
+    file.save(one);
+    file.save(two);
+    assertEquals(List.of(one, two), seen);
   }
 
   @Test

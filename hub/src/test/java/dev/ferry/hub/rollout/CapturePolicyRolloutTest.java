@@ -1,6 +1,7 @@
 package dev.ferry.hub.rollout;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -132,6 +133,22 @@ class CapturePolicyRolloutTest {
           .statusCode(200)
           .body("samples", equalTo(List.of(3)))
           .body("devices[0]", equalTo(List.of(device.id)));
+
+      // cleared: what was captured under the policy and not yet uploaded is refused (the agent
+      // withholds it as the re-signed state arrives); a resend of what was stored is acknowledged
+      given()
+          .auth()
+          .oauth2(Api.token("release-manager"))
+          .delete("/api/v1/models/" + det + "/versions/1.0.0/captures/policy")
+          .then()
+          .statusCode(200);
+      assertNull(device.next(root).models().get(0).capture());
+      upload(device, sample("g", det, "1.0.0", now))
+          .statusCode(422)
+          .body("message", containsString("capture is off for model '" + det + "'"));
+      upload(device, sample("a", det, "1.0.0", now))
+          .statusCode(200)
+          .body("stored", equalTo(List.of("a")));
     }
   }
 
