@@ -76,6 +76,7 @@ class AgentBenchmark {
             BenchModel.ocrRecognizer(),
             BenchModel.ocrDetector(),
             BenchModel.generated("tiny", 4, dir));
+    models = only(models, System.getProperty("bench.models", ""));
     ServingBench.Result r =
         ServingBench.run(dir.resolve("serving"), models, new int[] {1, 2, 4, 8}, 3000, 10, 3);
     Map<BenchModel, Double> runMillis = new HashMap<>();
@@ -151,6 +152,18 @@ class AgentBenchmark {
     if (!r.failures().isEmpty()) {
       report.note("B3 failed requests: " + r.failures().size() + ", first " + r.failures().get(0));
     }
+  }
+
+  /**
+   * The models named in a comma-separated list ({@code -Dbench.models=tiny,ocr-det}); all when the
+   * list is empty.
+   */
+  private static List<BenchModel> only(List<BenchModel> models, String names) {
+    if (names.isBlank()) {
+      return models;
+    }
+    List<String> wanted = List.of(names.split(","));
+    return models.stream().filter(m -> wanted.contains(m.name())).toList();
   }
 
   /** B3 per variant: two real models served at FP32 and with FP16 weights, on CPU. */
