@@ -17,6 +17,7 @@ import dev.ferry.protocol.registry.RegistryClient;
 import dev.ferry.protocol.registry.StalledTransferException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -26,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -142,6 +144,24 @@ public final class ArtifactFetcher {
           "index " + indexDigest + " does not list the variant manifest " + variantDigest);
     }
     return fetch(reference, variantDigest, progress);
+  }
+
+  /**
+   * Syncs what the fetches so far committed to the cache ({@link ContentStore#sync}) on a download
+   * thread, so that the caller can load the artifact meanwhile and wait only before it records it.
+   *
+   * @return done once the blobs are durable; failed with an {@link UncheckedIOException} if not
+   */
+  public CompletableFuture<Void> sync() {
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            store.sync();
+          } catch (IOException e) {
+            throw new UncheckedIOException("cannot sync the cache: " + e.getMessage(), e);
+          }
+        },
+        executor);
   }
 
   private Index index(RegistryClient client, RepositoryRef ref, Digest digest)

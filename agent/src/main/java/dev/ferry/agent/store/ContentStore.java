@@ -6,7 +6,9 @@ import dev.ferry.protocol.oci.DigestMismatchException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +26,10 @@ import java.util.stream.Stream;
  * by its {@link FileStamp}, and hands it out again without hashing while the stamp still holds: a
  * file written, replaced or resized since is hashed again. (A writer that puts back the same size
  * and modification time on the same file is not seen until the agent restarts.)
+ *
+ * <p>A committed blob reaches the storage device at the next {@link #sync}, which whoever records
+ * it (state.json) calls first. A blob torn by a crash before that is not trusted: after a restart
+ * every blob is hashed before it is handed out, and one that no longer matches is fetched again.
  */
 public final class ContentStore {
   private static final Pattern INCOMING = Pattern.compile("([0-9a-f]{64})(\\.part)?");
@@ -31,6 +37,7 @@ public final class ContentStore {
   private final Path blobs;
   private final Path incoming;
   private final Map<Digest, FileStamp> verified = new ConcurrentHashMap<>();
+  private final Set<Digest> unsynced = ConcurrentHashMap.newKeySet();
 
   /**
    * Opens the cache, creating its directories.
@@ -66,8 +73,8 @@ public final class ContentStore {
   }
 
   /**
-   * Moves a verified download into the cache: the file is synced, renamed atomically and the
-   * directory synced, so the blob survives a crash before state.json names it.
+   * Moves a verified download into the cache, renamed atomically; it is durable after the next
+   * {@link #sync}.
    *
    * @param digest the blob's digest, already verified by the download
    * @return the cached blob
@@ -76,10 +83,33 @@ public final class ContentStore {
   public Path commit(Digest digest) throws IOException {
     Path source = incomingFor(digest);
     Path target = blobs.resolve(digest.hex());
-    AtomicFiles.force(source);
-    AtomicFiles.move(source, target);
+    Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    unsynced.add(digest);
     remember(digest, FileStamp.of(target));
     return target;
+  }
+
+  /**
+   * Syncs the blobs committed since the last sync to the storage device, then the cache's
+   * directory, so that they survive a crash; call it before a record names them.
+   *
+   * @return how many blobs were synced (not counting those collected since their commit)
+   * @throws IOException if a blob cannot be synced
+   */
+  public int sync() throws IOException {
+    List<Digest> committed = List.copyOf(unsynced);
+    int synced = 0;
+    for (Digest digest : committed) {
+      try {
+        AtomicFiles.force(blobs.resolve(digest.hex()));
+        synced++;
+      } catch (NoSuchFileException collected) {
+        // collected since its commit: nothing to keep
+      }
+    }
+    AtomicFiles.syncDirectory(blobs);
+    unsynced.removeAll(committed);
+    return synced;
   }
 
   /**
@@ -147,6 +177,7 @@ public final class ContentStore {
         list(incoming).stream().filter(file -> !wantedDownload(file, wanted)).toList();
     long bytes = 0;
     verified.keySet().removeIf(digest -> !wanted.contains(digest.hex()));
+    unsynced.removeIf(digest -> !wanted.contains(digest.hex()));
     for (Path file : blobsGone) {
       bytes += delete(file);
     }

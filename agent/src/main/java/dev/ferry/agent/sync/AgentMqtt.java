@@ -92,6 +92,9 @@ public final class AgentMqtt implements AutoCloseable {
     options.setAutomaticReconnect(false);
     options.setKeepAliveInterval(30);
     options.setWill(topic(Channel.ONLINE), presence(false), 1, true);
+    if (url.startsWith("tcp://")) {
+      options.setSocketFactory(NoDelaySockets.plain());
+    }
     client.setCallback(new Reconnect());
     client.setTimeToWait(PUBLISH_TIMEOUT.toMillis());
   }
@@ -134,7 +137,7 @@ public final class AgentMqtt implements AutoCloseable {
    * @param factory the factory
    */
   public void tls(SSLSocketFactory factory) {
-    options.setSocketFactory(factory);
+    options.setSocketFactory(NoDelaySockets.tls(factory));
     options.setHttpsHostnameVerificationEnabled(true);
   }
 

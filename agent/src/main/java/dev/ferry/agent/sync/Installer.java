@@ -28,6 +28,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -162,14 +164,28 @@ final class Installer {
     String version = target.version();
     ReleaseVariant variant = variant(target);
     InstalledVersion installed = installed(target, fetch(target, variant), variant);
+    // the fetched blobs reach the disk while the version loads; state.json names them only after
+    CompletableFuture<Void> durable = fetcher.sync();
     reports.event(EventType.VERIFIED, name, version, null);
     models.install(name, loader.load(installed));
     reports.event(EventType.VALIDATED, name, version, null);
     if (record) {
+      await(durable);
       state.save(state.get().activate(installed));
     }
     reports.active(installed);
     reports.event(EventType.ACTIVATED, name, version, null);
+  }
+
+  private static void await(CompletableFuture<Void> durable) throws InterruptedException {
+    try {
+      durable.get();
+    } catch (ExecutionException e) {
+      if (e.getCause() instanceof UncheckedIOException failed) {
+        throw failed;
+      }
+      throw new IllegalStateException("syncing the cache failed", e.getCause());
+    }
   }
 
   /** The variant this device installs of a release with several; null for one of one file. */

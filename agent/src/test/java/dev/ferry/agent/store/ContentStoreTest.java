@@ -161,6 +161,38 @@ class ContentStoreTest {
     assertFalse(Files.exists(stray));
   }
 
+  @Test
+  void sync_syncsTheBlobsCommittedSinceTheLastSync() throws IOException {
+    ContentStore store = new ContentStore(dir);
+    cache(store, "model");
+    cache(store, "golden");
+
+    assertEquals(2, store.sync());
+    assertEquals(0, store.sync());
+    cache(store, "serving");
+    assertEquals(1, store.sync());
+  }
+
+  @Test
+  void sync_skipsABlobCollectedSinceItsCommit() throws IOException {
+    ContentStore store = new ContentStore(dir);
+    Digest kept = cache(store, "kept");
+    cache(store, "dropped");
+
+    store.gc(Set.of(kept));
+
+    assertEquals(1, store.sync());
+  }
+
+  @Test
+  void sync_skipsABlobDeletedBehindItsBack() throws IOException {
+    ContentStore store = new ContentStore(dir);
+    Digest gone = cache(store, "gone");
+    Files.delete(store.blob(gone).orElseThrow());
+
+    assertEquals(0, store.sync());
+  }
+
   private static Path part(ContentStore store, Digest digest) {
     return store.incomingFor(digest).resolveSibling(digest.hex() + ".part");
   }

@@ -1,5 +1,6 @@
 package dev.ferry.hub.rollout;
 
+import dev.ferry.hub.config.HubConfig;
 import dev.ferry.hub.db.Database;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -27,6 +28,7 @@ class FanOut {
   private static final int AHEAD = 4;
 
   @Inject Clock clock;
+  @Inject HubConfig config;
   @Inject Database db;
   @Inject RolloutSteps steps;
   @Inject DesiredStates desired;
@@ -75,12 +77,19 @@ class FanOut {
     return signed;
   }
 
-  /** Signs and commits the next chunk, holding the rollout's row lock. */
+  /**
+   * Signs and commits the next chunk, holding the rollout's row lock. The engine's next step of the
+   * rollout moves a tick past the chunk: while chunks keep coming, no engine (this replica's or
+   * another's) steps it, which would read its progress, look for new devices and start a second
+   * fan-out loop competing for the same lock; a hub that stops between chunks leaves the step due a
+   * tick later.
+   */
   private Change next(String rolloutId, int size) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     return db.transaction(
         c -> {
           RolloutRow r = RolloutStore.lock(c, rolloutId).orElseThrow();
+          RolloutStore.deferStep(c, rolloutId, now.plus(config.rollout().tick()));
           return steps.nextChunk(c, r, size, now);
         });
   }

@@ -73,6 +73,19 @@ final class RolloutStore {
     }
   }
 
+  /**
+   * Moves a rollout's next step later, never earlier, and never gives one to a rollout that waits
+   * for nothing (its next step is null).
+   */
+  static void deferStep(Connection c, String id, Instant until) throws SQLException {
+    Jdbc.update(
+        c,
+        "UPDATE rollout SET next_step_at = ? WHERE id = ? AND next_step_at < ?",
+        until,
+        id,
+        until);
+  }
+
   static Optional<RolloutRow> find(Connection c, String id) throws SQLException {
     return first(Jdbc.query(c, SELECT + "id = ?", RolloutStore::read, id));
   }

@@ -105,6 +105,38 @@ class FanOutTest {
     assertEquals(List.of(1L), sequencesCarried(id));
   }
 
+  @Test
+  void deferStep_movesARolloutsNextStepLaterNeverEarlier() throws Exception {
+    String model = RolloutTest.publish("defer" + System.nanoTime(), "1.0.0");
+    String prefix = "defer-" + System.nanoTime() + "-";
+    Instant startAt = clock.instant().plusSeconds(3600).truncatedTo(ChronoUnit.MILLIS);
+    String id = create(model, ids(prefix, 3), "{\"startAt\":\"" + startAt + "\"}");
+
+    defer(id, startAt.minusSeconds(60));
+    assertEquals(startAt, nextStep(id));
+    defer(id, startAt.plusSeconds(60));
+    assertEquals(startAt.plusSeconds(60), nextStep(id));
+  }
+
+  private void defer(String id, Instant until) {
+    db.transaction(
+        c -> {
+          RolloutStore.deferStep(c, id, until);
+          return null;
+        });
+  }
+
+  private Instant nextStep(String id) {
+    return db.transaction(
+        c ->
+            Jdbc.query(
+                    c,
+                    "SELECT next_step_at FROM rollout WHERE id = ?",
+                    row -> Jdbc.time(row, 1),
+                    id)
+                .get(0));
+  }
+
   /**
    * Removes the test's retained desired states from the embedded broker: under the test's class
    * loaders its store failed to read retained messages back once it held a few thousand.

@@ -145,10 +145,13 @@ public final class AtomicFiles {
   }
 
   /**
-   * Not every platform can sync a directory; the rename is atomic without it, and failing here
-   * would report a write that did happen as one that did not.
+   * Syncs a directory's entries (files created, renamed or deleted in it) to the storage device.
+   * Not every platform can sync a directory; a rename is atomic without it, and failing here would
+   * report a write that did happen as one that did not, so a failure is ignored.
+   *
+   * @param dir the directory
    */
-  private static void syncDirectory(Path dir) {
+  public static void syncDirectory(Path dir) {
     try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
       channel.force(true);
     } catch (IOException e) {

@@ -65,9 +65,8 @@ final class BlobDownload {
       Files.delete(part);
       throw new DigestMismatchException("blob", blob.digest(), actual);
     }
-    try (FileChannel channel = FileChannel.open(part, StandardOpenOption.WRITE)) {
-      channel.force(true);
-    }
+    // not synced here: the caller syncs the blob before a record names it (it may overlap that
+    // with other work), and a blob torn by a crash fails its digest check when next read
     Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     return new BlobPull(onDisk - fetched, fetched);
   }

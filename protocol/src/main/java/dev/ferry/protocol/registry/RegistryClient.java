@@ -165,7 +165,8 @@ public final class RegistryClient implements AutoCloseable {
    * Fetches a blob into {@code target}. Bytes arrive in {@code target.part}; a part left by an
    * interrupted pull is resumed with {@code Range}. The transfer is cut as soon as it exceeds the
    * declared size. Only a complete blob whose sha256 matches is renamed to {@code target}; a
-   * mismatch deletes the part.
+   * mismatch deletes the part. The target is not synced to the storage device: a caller that needs
+   * it to survive a crash syncs it.
    *
    * @param repository the repository
    * @param blob the descriptor: digest and size

@@ -6,11 +6,23 @@ import java.security.PrivateKey;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
-/** Signs DSSE envelopes with one Ed25519 key. Its {@link #toString()} shows the key id only. */
+/**
+ * Signs DSSE envelopes with one Ed25519 key. Its {@link #toString()} shows the key id only. Safe
+ * for concurrent use.
+ */
 public final class Signer {
   private final PrivateKey key;
   private final String keyId;
+
+  /**
+   * Engines initialised with the key, each used by one thread at a time: BouncyCastle's {@code
+   * initSign} decodes a JDK key and derives its public key again, which cost as much as the
+   * signature itself (B6: a fan-out signs a desired state for each device).
+   */
+  private final Queue<java.security.Signature> engines = new ConcurrentLinkedQueue<>();
 
   /**
    * A signer for a key pair.
@@ -57,10 +69,16 @@ public final class Signer {
 
   private String signPae(byte[] pae) {
     try {
-      var signature = Ed25519.signer();
-      signature.initSign(key);
-      signature.update(pae);
-      return Base64.getEncoder().encodeToString(signature.sign());
+      java.security.Signature engine = engines.poll();
+      if (engine == null) {
+        engine = Ed25519.signer();
+        engine.initSign(key);
+      }
+      engine.update(pae);
+      // sign() leaves the engine initialised with the key, ready for the next message
+      String signature = Base64.getEncoder().encodeToString(engine.sign());
+      engines.offer(engine);
+      return signature;
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("cannot sign with key " + keyId, e);
     }
