@@ -17,7 +17,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * OIP infer on a plain Vert.x route rather than a REST resource: the body is gathered in one buffer
  * of its declared length and parsed where it lies, the run goes to a worker thread, and the answer
- * is written into a pooled direct buffer the socket sends as it is. Token, body size and
+ * is written into a pooled direct buffer the socket sends as it is. A model whose requests take
+ * almost nothing runs on the event loop instead ({@link InlineDispatch}). Token, body size and
  * concurrency are checked before, by {@link ApiToken}, {@link BodyLimit} and {@link
  * InferenceLimit}; failures are answered as {@link Refusal} says, as on every other endpoint.
  */
@@ -28,6 +29,7 @@ public class InferRoute {
   private final Inference inference;
   private final InferenceLimit limit;
   private final long maxBody;
+  private final InlineDispatch dispatch = new InlineDispatch();
 
   InferRoute(
       Inference inference,
@@ -65,9 +67,21 @@ public class InferRoute {
   }
 
   private void infer(RoutingContext context) {
+    String model = context.pathParam("model");
+    if (dispatch.inline(model, context.body().length())) {
+      ResponseWriter.Answer answer;
+      try {
+        answer = answer(context, model);
+      } catch (RuntimeException e) {
+        refuse(context.response(), Refusal.of(e));
+        return;
+      }
+      send(context.response(), answer);
+      return;
+    }
     context
         .vertx()
-        .<ResponseWriter.Answer>executeBlocking(() -> answer(context), false)
+        .<ResponseWriter.Answer>executeBlocking(() -> answer(context, model), false)
         .onComplete(
             done -> {
               if (done.succeeded()) {
@@ -78,16 +92,21 @@ public class InferRoute {
             });
   }
 
-  /** Runs the request while holding its permit, which a client that goes away does not free. */
-  private ResponseWriter.Answer answer(RoutingContext context) {
+  /**
+   * Runs the request while holding its permit, which a client that goes away does not free, and
+   * counts its time for {@link InlineDispatch}.
+   */
+  private ResponseWriter.Answer answer(RoutingContext context, String model) {
+    long start = System.nanoTime();
     try (Admission.Hold running = limit.running(context)) {
       InferRequest request =
           RequestParser.parse(
               bytes(context.body().buffer()),
               context.request().getHeader(RequestParser.HEADER_LENGTH));
-      InferAnswer answer =
-          inference.infer(context.pathParam("model"), context.pathParam("version"), request);
+      InferAnswer answer = inference.infer(model, context.pathParam("version"), request);
       return ResponseWriter.write(answer.model(), answer.version(), request, answer.outputs());
+    } finally {
+      dispatch.took(model, System.nanoTime() - start);
     }
   }
 
