@@ -2,7 +2,7 @@ package dev.ferry.agent.capture;
 
 import dev.ferry.protocol.capture.CaptureReceipt;
 import dev.ferry.protocol.capture.CaptureSample;
-import dev.ferry.protocol.capture.CaptureUpload;
+import dev.ferry.protocol.json.MalformedMessageException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
@@ -25,14 +25,14 @@ public final class CaptureUploader {
   /** Where chunks go: the hub's capture endpoint, as this device. */
   public interface Link {
     /**
-     * Uploads a chunk.
+     * Uploads a chunk as one {@link dev.ferry.protocol.capture.CaptureUpload}.
      *
-     * @param upload the samples
+     * @param chunk the samples, as spooled
      * @return the hub's receipt
      * @throws CaptureRefusedException if the hub refused the samples: they would be refused again
      * @throws IOException if the hub did not store them now and may later
      */
-    CaptureReceipt send(CaptureUpload upload) throws CaptureRefusedException, IOException;
+    CaptureReceipt send(List<SpooledSample> chunk) throws CaptureRefusedException, IOException;
   }
 
   private final CaptureSpool spool;
@@ -69,7 +69,7 @@ public final class CaptureUploader {
       return false;
     }
     try {
-      List<CaptureSample> chunk;
+      List<SpooledSample> chunk;
       while (!(chunk = spool.oldest(chunkCount, chunkBytes)).isEmpty()) {
         List<CaptureSample> sendable = withhold(chunk);
         if (!sendable.isEmpty() && !send(link, sendable)) {
@@ -105,9 +105,9 @@ public final class CaptureUploader {
   }
 
   /** Sends a chunk; true when at least one of its samples left the spool, stored or refused. */
-  private boolean send(Link link, List<CaptureSample> chunk) throws IOException {
+  private boolean send(Link link, List<SpooledSample> chunk) throws IOException {
     try {
-      CaptureReceipt receipt = link.send(new CaptureUpload(chunk));
+      CaptureReceipt receipt = link.send(chunk);
       int removed = spool.remove(receipt.stored());
       meters.uploaded.addAndGet(removed);
       return removed > 0;
@@ -116,26 +116,36 @@ public final class CaptureUploader {
     }
   }
 
-  private boolean sendEach(Link link, List<CaptureSample> chunk) throws IOException {
+  private boolean sendEach(Link link, List<SpooledSample> chunk) throws IOException {
     boolean any = false;
-    for (CaptureSample sample : chunk) {
+    for (SpooledSample sample : chunk) {
       any |= send(link, List.of(sample));
     }
     return any;
   }
 
-  private boolean drop(CaptureSample sample, CaptureRefusedException refusal) throws IOException {
+  private boolean drop(SpooledSample sample, CaptureRefusedException refusal) throws IOException {
     spool.remove(List.of(sample.id()));
     meters.refused.incrementAndGet();
     String reason = refusal.status() + " " + refusal.reason();
-    String line = "capture sample %s of %s %s dropped: %s";
+    String line = "capture sample %s %s dropped: %s";
     if (reason.equals(lastReason)) {
-      LOG.debugf(line, sample.id(), sample.model(), sample.version(), refusal.getMessage());
+      LOG.debugf(line, sample.id(), what(sample), refusal.getMessage());
     } else {
-      LOG.warnf(line, sample.id(), sample.model(), sample.version(), refusal.getMessage());
+      LOG.warnf(line, sample.id(), what(sample), refusal.getMessage());
     }
     lastReason = reason;
     return true;
+  }
+
+  /** The sample's model and version for the log; the file may be what the hub refused. */
+  private static String what(SpooledSample sample) {
+    try {
+      CaptureSample decoded = sample.decode();
+      return "of " + decoded.model() + " " + decoded.version();
+    } catch (MalformedMessageException e) {
+      return "(its file does not decode: " + e.getMessage() + ")";
+    }
   }
 
   private boolean later(IOException e, Optional<Duration> retryAfter) {

@@ -7,6 +7,7 @@ import dev.ferry.hub.db.RowLockWait;
 import dev.ferry.protocol.capture.CaptureReceipt;
 import dev.ferry.protocol.capture.CaptureSample;
 import dev.ferry.protocol.capture.CaptureUpload;
+import dev.ferry.protocol.oci.Digest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -86,10 +87,11 @@ final class CaptureIntake {
         PolicyRecords.remember(c, grant.record());
       }
     }
-    for (CaptureSample sample : samples) {
-      PolicyRecord record = grants.get(key(sample)).record();
-      SampleRows.insert(c, deviceId, sample, record == null ? null : record.digest(), now);
-    }
+    SampleRows.insertAll(c, deviceId, samples, sample -> digest(grants.get(key(sample))), now);
+  }
+
+  private static Digest digest(CaptureGrant grant) {
+    return grant.record() == null ? null : grant.record().digest();
   }
 
   /** The grants of an upload's model versions, looked up once each. */

@@ -13,10 +13,12 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The {@code capture_sample} table: one row per (device, sample id), the sample's JSON until it is
@@ -65,22 +67,42 @@ final class SampleRows {
   static boolean insert(
       Connection c, String deviceId, CaptureSample sample, Digest policy, Instant now)
       throws SQLException {
-    LocalDate day = DatasetPacker.dayOf(sample.capturedAt());
-    String body = new String(CODEC.encode(sample), StandardCharsets.UTF_8);
-    return Jdbc.update(
-            c,
-            INSERT,
-            deviceId,
-            sample.id(),
-            sample.model(),
-            sample.version(),
-            Date.valueOf(day),
-            sample.capturedAt(),
-            now,
-            sample.size(),
-            body,
-            policy == null ? null : policy.toString())
-        == 1;
+    return Jdbc.update(c, INSERT, row(deviceId, sample, policy, now).toArray()) == 1;
+  }
+
+  /**
+   * Stores samples in one batch, each unless the device sent it before.
+   *
+   * @param policies the digest of the {@link PolicyRecord} each was captured under, kept by {@link
+   *     PolicyRecords}; null when not known
+   */
+  static void insertAll(
+      Connection c,
+      String deviceId,
+      List<CaptureSample> samples,
+      Function<CaptureSample, Digest> policies,
+      Instant now)
+      throws SQLException {
+    List<List<Object>> rows = new ArrayList<>();
+    for (CaptureSample sample : samples) {
+      rows.add(row(deviceId, sample, policies.apply(sample), now));
+    }
+    Jdbc.batch(c, INSERT, rows);
+  }
+
+  private static List<Object> row(
+      String deviceId, CaptureSample sample, Digest policy, Instant now) {
+    return Arrays.asList(
+        deviceId,
+        sample.id(),
+        sample.model(),
+        sample.version(),
+        Date.valueOf(DatasetPacker.dayOf(sample.capturedAt())),
+        sample.capturedAt(),
+        now,
+        sample.size(),
+        new String(CODEC.encode(sample), StandardCharsets.UTF_8),
+        policy == null ? null : policy.toString());
   }
 
   /** The ids among {@code ids} that the device sent before. */
