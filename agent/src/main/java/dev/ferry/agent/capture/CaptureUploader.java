@@ -5,8 +5,10 @@ import dev.ferry.protocol.capture.CaptureSample;
 import dev.ferry.protocol.json.MalformedMessageException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -71,7 +73,7 @@ public final class CaptureUploader {
     try {
       List<SpooledSample> chunk;
       while (!(chunk = spool.oldest(chunkCount, chunkBytes)).isEmpty()) {
-        List<CaptureSample> sendable = withhold(chunk);
+        List<SpooledSample> sendable = withhold(chunk);
         if (!sendable.isEmpty() && !send(link, sendable)) {
           backoff.failed(Optional.empty());
           return false;
@@ -87,10 +89,16 @@ public final class CaptureUploader {
   }
 
   /** Deletes the samples to withhold from the spool; the others, to send. */
-  private List<CaptureSample> withhold(List<CaptureSample> chunk) throws IOException {
-    List<CaptureSample> withhold = chunk.stream().filter(withheld).toList();
+  private List<SpooledSample> withhold(List<SpooledSample> spooled) throws IOException {
+    List<CaptureSample> withhold = new ArrayList<>();
+    for (SpooledSample sample : spooled) {
+      CaptureSample fields = withoutTensors(sample);
+      if (withheld.test(fields)) {
+        withhold.add(fields);
+      }
+    }
     if (withhold.isEmpty()) {
-      return chunk;
+      return spooled;
     }
     spool.remove(withhold.stream().map(CaptureSample::id).toList());
     meters.withheld.addAndGet(withhold.size());
@@ -101,7 +109,16 @@ public final class CaptureUploader {
                 LOG.infof(
                     "capture is switched off for %s: %d samples not yet uploaded deleted unsent",
                     version, count));
-    return chunk.stream().filter(withheld.negate()).toList();
+    Set<String> deleted = withhold.stream().map(CaptureSample::id).collect(Collectors.toSet());
+    return spooled.stream().filter(s -> !deleted.contains(s.id())).toList();
+  }
+
+  private static CaptureSample withoutTensors(SpooledSample sample) throws IOException {
+    try {
+      return sample.withoutTensors();
+    } catch (MalformedMessageException e) {
+      throw new IOException("spooled sample " + sample.id() + " does not decode", e);
+    }
   }
 
   /** Sends a chunk; true when at least one of its samples left the spool, stored or refused. */
@@ -138,14 +155,10 @@ public final class CaptureUploader {
     return true;
   }
 
-  /** The sample's model and version for the log; the file may be what the hub refused. */
+  /** The sample's model and version, for the log. */
   private static String what(SpooledSample sample) {
-    try {
-      CaptureSample decoded = sample.decode();
-      return "of " + decoded.model() + " " + decoded.version();
-    } catch (MalformedMessageException e) {
-      return "(its file does not decode: " + e.getMessage() + ")";
-    }
+    CaptureSample fields = sample.withoutTensors();
+    return "of " + fields.model() + " " + fields.version();
   }
 
   private boolean later(IOException e, Optional<Duration> retryAfter) {

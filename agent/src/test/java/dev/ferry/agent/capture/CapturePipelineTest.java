@@ -109,7 +109,8 @@ class CapturePipelineTest {
     serve(capture);
     CaptureSpool spool = new CaptureSpool(dir.resolve("capture"), 1 << 20);
     new CaptureWriter(capture, spool, meters).flush();
-    CaptureSample sample = spool.oldest(10, 1 << 20).get(0).decode();
+    CaptureSample sample =
+        FakeHub.CODEC.decode(spool.oldest(10, 1 << 20).get(0).json(), CaptureSample.class);
     assertEquals(List.of("x", "y"), sample.tensors().stream().map(t -> t.name()).toList());
     ByteBuffer x = ByteBuffer.wrap(sample.tensors().get(0).bytes()).order(ByteOrder.LITTLE_ENDIAN);
     assertEquals(-2f, x.getFloat(4));

@@ -148,12 +148,14 @@ class CaptureUploaderTest {
   void body_isTheUploadTheCodecWritesOfTheSpooledSamples() throws IOException {
     spool(3);
     List<SpooledSample> chunk = spool.oldest(3, 1 << 20);
-    List<CaptureSample> samples = chunk.stream().map(SpooledSample::decode).toList();
+    JsonCodec codec = new JsonCodec();
+    List<CaptureSample> samples =
+        chunk.stream().map(s -> codec.decode(s.json(), CaptureSample.class)).toList();
     byte[] body = HubCaptureLink.body(chunk);
     assertEquals(
-        new String(new JsonCodec().encode(new CaptureUpload(samples)), StandardCharsets.UTF_8),
+        new String(codec.encode(new CaptureUpload(samples)), StandardCharsets.UTF_8),
         new String(body, StandardCharsets.UTF_8));
-    assertEquals(3, new JsonCodec().decode(body, CaptureUpload.class).samples().size());
+    assertEquals(3, codec.decode(body, CaptureUpload.class).samples().size());
   }
 
   private List<String> spool(int count) throws IOException {

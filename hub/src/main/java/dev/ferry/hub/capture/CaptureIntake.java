@@ -70,11 +70,18 @@ final class CaptureIntake {
     if (!refused.isEmpty()) {
       throw refusal(refused);
     }
-    store(c, deviceId, samples, grants, now);
+    store(c, deviceId, fresh(samples, known), grants, now);
     return new CaptureReceipt(samples.stream().map(CaptureSample::id).distinct().toList());
   }
 
-  /** Stores each sample with the policy it came under; a sample sent before stays as it was. */
+  /** The samples not sent before, each once. */
+  private static List<CaptureSample> fresh(List<CaptureSample> samples, Set<String> known) {
+    Map<String, CaptureSample> fresh = new LinkedHashMap<>();
+    samples.stream().filter(s -> !known.contains(s.id())).forEach(s -> fresh.putIfAbsent(s.id(), s));
+    return List.copyOf(fresh.values());
+  }
+
+  /** Stores new samples, each with the policy it came under. */
   private static void store(
       Connection c,
       String deviceId,
@@ -87,7 +94,7 @@ final class CaptureIntake {
         PolicyRecords.remember(c, grant.record());
       }
     }
-    SampleRows.insertAll(c, deviceId, samples, sample -> digest(grants.get(key(sample))), now);
+    SampleRows.insertNew(c, deviceId, samples, sample -> digest(grants.get(key(sample))), now);
   }
 
   private static Digest digest(CaptureGrant grant) {
