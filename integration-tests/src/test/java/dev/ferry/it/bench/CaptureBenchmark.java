@@ -153,7 +153,7 @@ class CaptureBenchmark {
   private static void alternate(CaptureSwitch toggle, Oip oip, ProcessCpu cpu) throws Exception {
     System.out.printf(
         "| phase | capture | req/s | p50 ms | p99 ms | captured/s | dropped/s | requests"
-            + " | agent CPU %% | agent CPU µs/req |%n");
+            + " | agent CPU %% | agent CPU µs/req | writer %% of agent CPU |%n");
     List<Phase> phases = new ArrayList<>();
     for (int i = 0; i <= 2 * PAIRS; i++) {
       boolean on = i % 2 == 1;
@@ -165,6 +165,15 @@ class CaptureBenchmark {
     // fewer requests a second is the cost: 1 - (1 % phase) / (0 % phases)
     printCost("throughput", paired(phases, Phase::perSecond).stream().map(d -> -d).toList());
     printCost("agent CPU per request", paired(phases, Phase::cpuMicrosPerRequest));
+    List<Double> writer = new ArrayList<>();
+    for (int i = 1; i < phases.size(); i += 2) {
+      writer.add(phases.get(i).writerShare());
+    }
+    List<Double> sorted = writer.stream().sorted().toList();
+    System.out.printf(
+        "capture writer thread at 1 %%: median %.2f %% of the agent's CPU time (range %.2f to %.2f"
+            + " %%)%n",
+        100 * Stats.median(writer), 100 * sorted.get(0), 100 * sorted.get(sorted.size() - 1));
   }
 
   /** Each 1 % phase's measure over the mean of the 0 % phases on either side, less one. */
