@@ -77,7 +77,9 @@ final class CaptureIntake {
   /** The samples not sent before, each once. */
   private static List<CaptureSample> fresh(List<CaptureSample> samples, Set<String> known) {
     Map<String, CaptureSample> fresh = new LinkedHashMap<>();
-    samples.stream().filter(s -> !known.contains(s.id())).forEach(s -> fresh.putIfAbsent(s.id(), s));
+    samples.stream()
+        .filter(s -> !known.contains(s.id()))
+        .forEach(s -> fresh.putIfAbsent(s.id(), s));
     return List.copyOf(fresh.values());
   }
 

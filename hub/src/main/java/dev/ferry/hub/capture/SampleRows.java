@@ -22,7 +22,8 @@ import java.util.function.Function;
 
 /**
  * The {@code capture_sample} table: one row per (device, sample id), kept (for dedup and the caps)
- * until its dataset expires; and {@code capture_sample_body}: the sample's JSON, until it is packed.
+ * until its dataset expires; and {@code capture_sample_body}: the sample's JSON, until it is
+ * packed.
  */
 final class SampleRows {
   private static final JsonCodec CODEC = new JsonCodec();
@@ -82,8 +83,8 @@ final class SampleRows {
   /**
    * Stores new samples, in two batches (rows, then bodies).
    *
-   * @param samples samples the device has not sent before, each once: the caller holds the
-   *     device's row lock, so no other upload of it stores one meanwhile
+   * @param samples samples the device has not sent before, each once: the caller holds the device's
+   *     row lock, so no other upload of it stores one meanwhile
    * @param policies the digest of the {@link PolicyRecord} each was captured under, kept by {@link
    *     PolicyRecords}; null when not known
    */

@@ -65,7 +65,8 @@ class CapturesTest {
   void empty() {
     db.transaction(
         c -> {
-          for (String table : List.of("capture_sample_body", "capture_sample", "capture_dataset", "capture_day")) {
+          for (String table :
+              List.of("capture_sample_body", "capture_sample", "capture_dataset", "capture_day")) {
             Jdbc.update(c, "DELETE FROM " + table);
           }
           return null;
@@ -281,8 +282,7 @@ class CapturesTest {
   private int bodies() {
     return db.transaction(
         c ->
-            Jdbc.query(c, "SELECT COUNT(*) FROM capture_sample_body", row -> row.getInt(1))
-                .get(0));
+            Jdbc.query(c, "SELECT COUNT(*) FROM capture_sample_body", row -> row.getInt(1)).get(0));
   }
 
   private List<Boolean> store(String device, CaptureSample... samples) {

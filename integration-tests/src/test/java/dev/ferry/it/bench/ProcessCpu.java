@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * The CPU time a process has used, user and system ({@code utime + stime} of {@code /proc}): all its
- * threads, or those of one name: what serving costs the process itself, whatever else shares the
- * cores.
+ * The CPU time a process has used, user and system ({@code utime + stime} of {@code /proc}): all
+ * its threads, or those of one name: what serving costs the process itself, whatever else shares
+ * the cores.
  *
  * @param pid the process
  */
