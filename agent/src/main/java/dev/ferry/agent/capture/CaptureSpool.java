@@ -3,7 +3,6 @@ package dev.ferry.agent.capture;
 import dev.ferry.protocol.capture.CaptureSample;
 import dev.ferry.protocol.files.AtomicFiles;
 import dev.ferry.protocol.json.JsonCodec;
-import dev.ferry.protocol.json.MalformedMessageException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -97,7 +96,11 @@ final class CaptureSpool {
 
   /** The id the next sample gets. */
   synchronized String nextId() {
-    return epoch + "-" + next;
+    return id(next);
+  }
+
+  private String id(long seq) {
+    return epoch + "-" + seq;
   }
 
   /**
@@ -130,14 +133,15 @@ final class CaptureSpool {
   }
 
   /**
-   * The oldest samples waiting, up to a count and (after the first) a byte total.
+   * The oldest samples waiting, up to a count and (after the first) a byte total, as their files
+   * hold them.
    *
    * @param maxCount the most samples
    * @param maxTotal the most bytes, unless the first alone is larger
    * @return the samples, oldest first
    */
-  synchronized List<CaptureSample> oldest(int maxCount, long maxTotal) throws IOException {
-    List<CaptureSample> chunk = new ArrayList<>();
+  synchronized List<SpooledSample> oldest(int maxCount, long maxTotal) throws IOException {
+    List<SpooledSample> chunk = new ArrayList<>();
     long total = 0;
     for (var entry : sizes.entrySet()) {
       if (chunk.size() == maxCount || (!chunk.isEmpty() && total + entry.getValue() > maxTotal)) {
@@ -149,12 +153,8 @@ final class CaptureSpool {
     return chunk;
   }
 
-  private CaptureSample read(long seq) throws IOException {
-    try {
-      return codec.decode(Files.readAllBytes(file(seq)), CaptureSample.class);
-    } catch (MalformedMessageException e) {
-      throw new IOException("spooled sample " + file(seq) + " does not decode", e);
-    }
+  private SpooledSample read(long seq) throws IOException {
+    return new SpooledSample(id(seq), Files.readAllBytes(file(seq)));
   }
 
   /**

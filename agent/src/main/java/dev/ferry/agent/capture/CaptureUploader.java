@@ -2,11 +2,13 @@ package dev.ferry.agent.capture;
 
 import dev.ferry.protocol.capture.CaptureReceipt;
 import dev.ferry.protocol.capture.CaptureSample;
-import dev.ferry.protocol.capture.CaptureUpload;
+import dev.ferry.protocol.json.MalformedMessageException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -25,14 +27,14 @@ public final class CaptureUploader {
   /** Where chunks go: the hub's capture endpoint, as this device. */
   public interface Link {
     /**
-     * Uploads a chunk.
+     * Uploads a chunk as one {@link dev.ferry.protocol.capture.CaptureUpload}.
      *
-     * @param upload the samples
+     * @param chunk the samples, as spooled
      * @return the hub's receipt
      * @throws CaptureRefusedException if the hub refused the samples: they would be refused again
      * @throws IOException if the hub did not store them now and may later
      */
-    CaptureReceipt send(CaptureUpload upload) throws CaptureRefusedException, IOException;
+    CaptureReceipt send(List<SpooledSample> chunk) throws CaptureRefusedException, IOException;
   }
 
   private final CaptureSpool spool;
@@ -69,9 +71,9 @@ public final class CaptureUploader {
       return false;
     }
     try {
-      List<CaptureSample> chunk;
+      List<SpooledSample> chunk;
       while (!(chunk = spool.oldest(chunkCount, chunkBytes)).isEmpty()) {
-        List<CaptureSample> sendable = withhold(chunk);
+        List<SpooledSample> sendable = withhold(chunk);
         if (!sendable.isEmpty() && !send(link, sendable)) {
           backoff.failed(Optional.empty());
           return false;
@@ -87,10 +89,16 @@ public final class CaptureUploader {
   }
 
   /** Deletes the samples to withhold from the spool; the others, to send. */
-  private List<CaptureSample> withhold(List<CaptureSample> chunk) throws IOException {
-    List<CaptureSample> withhold = chunk.stream().filter(withheld).toList();
+  private List<SpooledSample> withhold(List<SpooledSample> spooled) throws IOException {
+    List<CaptureSample> withhold = new ArrayList<>();
+    for (SpooledSample sample : spooled) {
+      CaptureSample fields = withoutTensors(sample);
+      if (withheld.test(fields)) {
+        withhold.add(fields);
+      }
+    }
     if (withhold.isEmpty()) {
-      return chunk;
+      return spooled;
     }
     spool.remove(withhold.stream().map(CaptureSample::id).toList());
     meters.withheld.addAndGet(withhold.size());
@@ -101,13 +109,22 @@ public final class CaptureUploader {
                 LOG.infof(
                     "capture is switched off for %s: %d samples not yet uploaded deleted unsent",
                     version, count));
-    return chunk.stream().filter(withheld.negate()).toList();
+    Set<String> deleted = withhold.stream().map(CaptureSample::id).collect(Collectors.toSet());
+    return spooled.stream().filter(s -> !deleted.contains(s.id())).toList();
+  }
+
+  private static CaptureSample withoutTensors(SpooledSample sample) throws IOException {
+    try {
+      return sample.withoutTensors();
+    } catch (MalformedMessageException e) {
+      throw new IOException("spooled sample " + sample.id() + " does not decode", e);
+    }
   }
 
   /** Sends a chunk; true when at least one of its samples left the spool, stored or refused. */
-  private boolean send(Link link, List<CaptureSample> chunk) throws IOException {
+  private boolean send(Link link, List<SpooledSample> chunk) throws IOException {
     try {
-      CaptureReceipt receipt = link.send(new CaptureUpload(chunk));
+      CaptureReceipt receipt = link.send(chunk);
       int removed = spool.remove(receipt.stored());
       meters.uploaded.addAndGet(removed);
       return removed > 0;
@@ -116,26 +133,32 @@ public final class CaptureUploader {
     }
   }
 
-  private boolean sendEach(Link link, List<CaptureSample> chunk) throws IOException {
+  private boolean sendEach(Link link, List<SpooledSample> chunk) throws IOException {
     boolean any = false;
-    for (CaptureSample sample : chunk) {
+    for (SpooledSample sample : chunk) {
       any |= send(link, List.of(sample));
     }
     return any;
   }
 
-  private boolean drop(CaptureSample sample, CaptureRefusedException refusal) throws IOException {
+  private boolean drop(SpooledSample sample, CaptureRefusedException refusal) throws IOException {
     spool.remove(List.of(sample.id()));
     meters.refused.incrementAndGet();
     String reason = refusal.status() + " " + refusal.reason();
-    String line = "capture sample %s of %s %s dropped: %s";
+    String line = "capture sample %s %s dropped: %s";
     if (reason.equals(lastReason)) {
-      LOG.debugf(line, sample.id(), sample.model(), sample.version(), refusal.getMessage());
+      LOG.debugf(line, sample.id(), what(sample), refusal.getMessage());
     } else {
-      LOG.warnf(line, sample.id(), sample.model(), sample.version(), refusal.getMessage());
+      LOG.warnf(line, sample.id(), what(sample), refusal.getMessage());
     }
     lastReason = reason;
     return true;
+  }
+
+  /** The sample's model and version, for the log. */
+  private static String what(SpooledSample sample) {
+    CaptureSample fields = sample.withoutTensors();
+    return "of " + fields.model() + " " + fields.version();
   }
 
   private boolean later(IOException e, Optional<Duration> retryAfter) {

@@ -6,12 +6,16 @@ import dev.ferry.protocol.capture.CaptureReceipt;
 import dev.ferry.protocol.capture.CaptureUpload;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.json.MalformedMessageException;
+import dev.ferry.protocol.json.Schema;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Uploads chunks to the hub's {@code POST /api/v1/devices/{id}/captures}, authenticated as the
@@ -20,6 +24,13 @@ import java.time.Duration;
  * 5xx or a lost connection mean "later".
  */
 final class HubCaptureLink implements CaptureUploader.Link {
+  private static final byte[] UPLOAD_START =
+      ("{\"schema\":\""
+              + CaptureUpload.class.getAnnotation(Schema.class).value()
+              + "\",\"samples\":[")
+          .getBytes(StandardCharsets.UTF_8);
+  private static final byte[] UPLOAD_END = "]}".getBytes(StandardCharsets.UTF_8);
+
   private final URI hub;
   private final DeviceCredential credential;
   private final HttpClient http;
@@ -32,8 +43,9 @@ final class HubCaptureLink implements CaptureUploader.Link {
   }
 
   @Override
-  public CaptureReceipt send(CaptureUpload upload) throws IOException, CaptureRefusedException {
-    HttpResponse<byte[]> response = exchange(request(upload));
+  public CaptureReceipt send(List<SpooledSample> chunk)
+      throws IOException, CaptureRefusedException {
+    HttpResponse<byte[]> response = exchange(request(body(chunk)));
     int status = response.statusCode();
     if (status == 200) {
       return receipt(response.body());
@@ -45,14 +57,33 @@ final class HubCaptureLink implements CaptureUploader.Link {
     throw new UploadDeferredException(status, reason, retryAfter(response));
   }
 
-  private HttpRequest request(CaptureUpload upload) {
+  /**
+   * The {@link CaptureUpload} of the samples, written from their spooled JSON as it is: what {@link
+   * JsonCodec#encode} writes for an upload of them, without decoding and re-encoding the tensors.
+   */
+  static byte[] body(List<SpooledSample> chunk) {
+    int size = UPLOAD_START.length + UPLOAD_END.length + chunk.size() - 1;
+    for (SpooledSample sample : chunk) {
+      size += sample.json().length;
+    }
+    ByteBuffer body = ByteBuffer.allocate(size).put(UPLOAD_START);
+    for (int i = 0; i < chunk.size(); i++) {
+      if (i > 0) {
+        body.put((byte) ',');
+      }
+      body.put(chunk.get(i).json());
+    }
+    return body.put(UPLOAD_END).array();
+  }
+
+  private HttpRequest request(byte[] body) {
     String base = hub.toString().replaceAll("/+$", "");
     return HttpRequest.newBuilder(
             URI.create(base + "/api/v1/devices/" + credential.deviceId() + "/captures"))
         .timeout(Duration.ofSeconds(60))
         .header("Content-Type", "application/json")
         .header("Authorization", credential.basic())
-        .POST(HttpRequest.BodyPublishers.ofByteArray(codec.encode(upload)))
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
         .build();
   }
 

@@ -10,6 +10,7 @@ import dev.ferry.protocol.capture.CaptureReceipt;
 import dev.ferry.protocol.capture.CaptureSample;
 import dev.ferry.protocol.capture.CaptureTensors;
 import dev.ferry.protocol.capture.CaptureUpload;
+import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.release.Datatype;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -108,7 +109,8 @@ class CapturePipelineTest {
     serve(capture);
     CaptureSpool spool = new CaptureSpool(dir.resolve("capture"), 1 << 20);
     new CaptureWriter(capture, spool, meters).flush();
-    CaptureSample sample = spool.oldest(10, 1 << 20).get(0);
+    CaptureSample sample =
+        FakeHub.CODEC.decode(spool.oldest(10, 1 << 20).get(0).json(), CaptureSample.class);
     assertEquals(List.of("x", "y"), sample.tensors().stream().map(t -> t.name()).toList());
     ByteBuffer x = ByteBuffer.wrap(sample.tensors().get(0).bytes()).order(ByteOrder.LITTLE_ENDIAN);
     assertEquals(-2f, x.getFloat(4));
@@ -221,18 +223,20 @@ class CapturePipelineTest {
 
   /** The hub's part: stores by sample id, answers with every id it holds from the chunk. */
   private static final class FakeHub implements CaptureUploader.Link {
+    static final JsonCodec CODEC = new JsonCodec();
     final Map<String, CaptureSample> stored = new HashMap<>();
     boolean down;
     boolean loseReceiptOnce;
     int resent;
 
     @Override
-    public CaptureReceipt send(CaptureUpload upload) throws IOException {
+    public CaptureReceipt send(List<SpooledSample> chunk) throws IOException {
       if (down) {
         throw new IOException("hub unreachable");
       }
       List<String> ids = new ArrayList<>();
-      for (CaptureSample sample : upload.samples()) {
+      for (CaptureSample sample :
+          CODEC.decode(HubCaptureLink.body(chunk), CaptureUpload.class).samples()) {
         if (stored.putIfAbsent(sample.id(), sample) != null) {
           resent++;
         }

@@ -9,9 +9,11 @@ import dev.ferry.agent.identity.DeviceCredential;
 import dev.ferry.onnx.ArrayTensor;
 import dev.ferry.protocol.capture.CaptureSample;
 import dev.ferry.protocol.capture.CaptureUpload;
+import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.release.Datatype;
 import java.io.IOException;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -121,7 +123,7 @@ class CaptureUploaderTest {
   void send_refusalNamesTheStatusAndTheHubsReason() throws IOException {
     spool(1);
     hub.plan.add(CaptureHub.error(403, "FORBIDDEN", "device d1 is not assigned det 1.0.0"));
-    CaptureUpload upload = new CaptureUpload(spool.oldest(1, 1 << 20));
+    List<SpooledSample> upload = spool.oldest(1, 1 << 20);
     CaptureRefusedException refused =
         assertThrows(CaptureRefusedException.class, () -> link.send(upload));
     assertEquals(
@@ -133,13 +135,27 @@ class CaptureUploaderTest {
   void send_laterNamesWhatAnsweredWhenItIsNotTheHub() throws IOException {
     spool(1);
     hub.plan.add(new CaptureHub.Answer(502, "<html>bad gateway</html>", "7"));
-    CaptureUpload upload = new CaptureUpload(spool.oldest(1, 1 << 20));
+    List<SpooledSample> upload = spool.oldest(1, 1 << 20);
     UploadDeferredException later =
         assertThrows(UploadDeferredException.class, () -> link.send(upload));
     assertEquals(
         "the hub answered 502 to a capture upload: HTTP 502 <html>bad gateway</html>",
         later.getMessage());
     assertEquals(Duration.ofSeconds(7), later.retryAfter().orElseThrow());
+  }
+
+  @Test
+  void body_isTheUploadTheCodecWritesOfTheSpooledSamples() throws IOException {
+    spool(3);
+    List<SpooledSample> chunk = spool.oldest(3, 1 << 20);
+    JsonCodec codec = new JsonCodec();
+    List<CaptureSample> samples =
+        chunk.stream().map(s -> codec.decode(s.json(), CaptureSample.class)).toList();
+    byte[] body = HubCaptureLink.body(chunk);
+    assertEquals(
+        new String(codec.encode(new CaptureUpload(samples)), StandardCharsets.UTF_8),
+        new String(body, StandardCharsets.UTF_8));
+    assertEquals(3, codec.decode(body, CaptureUpload.class).samples().size());
   }
 
   private List<String> spool(int count) throws IOException {

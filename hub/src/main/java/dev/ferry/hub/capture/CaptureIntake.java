@@ -7,6 +7,7 @@ import dev.ferry.hub.db.RowLockWait;
 import dev.ferry.protocol.capture.CaptureReceipt;
 import dev.ferry.protocol.capture.CaptureSample;
 import dev.ferry.protocol.capture.CaptureUpload;
+import dev.ferry.protocol.oci.Digest;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -69,11 +70,20 @@ final class CaptureIntake {
     if (!refused.isEmpty()) {
       throw refusal(refused);
     }
-    store(c, deviceId, samples, grants, now);
+    store(c, deviceId, fresh(samples, known), grants, now);
     return new CaptureReceipt(samples.stream().map(CaptureSample::id).distinct().toList());
   }
 
-  /** Stores each sample with the policy it came under; a sample sent before stays as it was. */
+  /** The samples not sent before, each once. */
+  private static List<CaptureSample> fresh(List<CaptureSample> samples, Set<String> known) {
+    Map<String, CaptureSample> fresh = new LinkedHashMap<>();
+    samples.stream()
+        .filter(s -> !known.contains(s.id()))
+        .forEach(s -> fresh.putIfAbsent(s.id(), s));
+    return List.copyOf(fresh.values());
+  }
+
+  /** Stores new samples, each with the policy it came under. */
   private static void store(
       Connection c,
       String deviceId,
@@ -86,10 +96,11 @@ final class CaptureIntake {
         PolicyRecords.remember(c, grant.record());
       }
     }
-    for (CaptureSample sample : samples) {
-      PolicyRecord record = grants.get(key(sample)).record();
-      SampleRows.insert(c, deviceId, sample, record == null ? null : record.digest(), now);
-    }
+    SampleRows.insertNew(c, deviceId, samples, sample -> digest(grants.get(key(sample))), now);
+  }
+
+  private static Digest digest(CaptureGrant grant) {
+    return grant.record() == null ? null : grant.record().digest();
   }
 
   /** The grants of an upload's model versions, looked up once each. */

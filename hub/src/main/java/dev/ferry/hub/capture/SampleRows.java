@@ -13,28 +13,33 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
- * The {@code capture_sample} table: one row per (device, sample id), the sample's JSON until it is
- * packed, the row alone after that (for dedup and the caps) until its dataset expires.
+ * The {@code capture_sample} table: one row per (device, sample id), kept (for dedup and the caps)
+ * until its dataset expires; and {@code capture_sample_body}: the sample's JSON, until it is
+ * packed.
  */
 final class SampleRows {
   private static final JsonCodec CODEC = new JsonCodec();
   private static final String INSERT =
       "INSERT INTO capture_sample (device_id, sample_id, model, version, utc_day, captured_at,"
-          + " received_at, bytes, body, policy_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+          + " received_at, bytes, policy_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
           + " ON CONFLICT DO NOTHING";
+  private static final String INSERT_BODY =
+      "INSERT INTO capture_sample_body (device_id, sample_id, body) VALUES (?, ?, ?)";
   private static final String KNOWN =
       "SELECT sample_id FROM capture_sample WHERE device_id = ? AND sample_id IN ";
   private static final String WAITING_DAYS =
       "SELECT DISTINCT model, version, utc_day FROM capture_sample"
-          + " WHERE body IS NOT NULL AND utc_day < ? ORDER BY utc_day, model, version";
+          + " WHERE dataset IS NULL AND utc_day < ? ORDER BY utc_day, model, version";
   private static final String OF_DAY =
-      " WHERE s.model = ? AND s.version = ? AND s.utc_day = ? AND s.body IS NOT NULL";
+      " WHERE s.model = ? AND s.version = ? AND s.utc_day = ? AND s.dataset IS NULL";
   private static final String ORDER = " ORDER BY s.captured_at, s.device_id, s.sample_id";
   private static final String FIRST_POLICY =
       "SELECT COALESCE(s.policy_digest, ''), p.rollout_id, p.policy FROM capture_sample s"
@@ -43,12 +48,15 @@ final class SampleRows {
           + ORDER
           + " LIMIT 1";
   private static final String WAITING =
-      "SELECT s.device_id, s.bytes, s.body FROM capture_sample s"
+      "SELECT s.device_id, s.bytes, b.body FROM capture_sample s JOIN capture_sample_body b"
+          + " ON b.device_id = s.device_id AND b.sample_id = s.sample_id"
           + OF_DAY
           + " AND COALESCE(s.policy_digest, '') = ?"
           + ORDER;
   private static final String PACKED =
-      "UPDATE capture_sample SET body = NULL, dataset = ? WHERE device_id = ? AND sample_id = ?";
+      "UPDATE capture_sample SET dataset = ? WHERE device_id = ? AND sample_id = ?";
+  private static final String PACKED_BODY =
+      "DELETE FROM capture_sample_body WHERE device_id = ? AND sample_id = ?";
   private static final String DELETE = "DELETE FROM capture_sample WHERE model = ? AND dataset = ?";
   private static final String COUNT =
       "SELECT COUNT(*), COALESCE(SUM(bytes), 0) FROM capture_sample"
@@ -65,22 +73,54 @@ final class SampleRows {
   static boolean insert(
       Connection c, String deviceId, CaptureSample sample, Digest policy, Instant now)
       throws SQLException {
-    LocalDate day = DatasetPacker.dayOf(sample.capturedAt());
-    String body = new String(CODEC.encode(sample), StandardCharsets.UTF_8);
-    return Jdbc.update(
-            c,
-            INSERT,
-            deviceId,
-            sample.id(),
-            sample.model(),
-            sample.version(),
-            Date.valueOf(day),
-            sample.capturedAt(),
-            now,
-            sample.size(),
-            body,
-            policy == null ? null : policy.toString())
-        == 1;
+    if (Jdbc.update(c, INSERT, row(deviceId, sample, policy, now).toArray()) == 0) {
+      return false;
+    }
+    Jdbc.update(c, INSERT_BODY, body(deviceId, sample).toArray());
+    return true;
+  }
+
+  /**
+   * Stores new samples, in two batches (rows, then bodies).
+   *
+   * @param samples samples the device has not sent before, each once: the caller holds the device's
+   *     row lock, so no other upload of it stores one meanwhile
+   * @param policies the digest of the {@link PolicyRecord} each was captured under, kept by {@link
+   *     PolicyRecords}; null when not known
+   */
+  static void insertNew(
+      Connection c,
+      String deviceId,
+      List<CaptureSample> samples,
+      Function<CaptureSample, Digest> policies,
+      Instant now)
+      throws SQLException {
+    List<List<Object>> rows = new ArrayList<>();
+    List<List<Object>> bodies = new ArrayList<>();
+    for (CaptureSample sample : samples) {
+      rows.add(row(deviceId, sample, policies.apply(sample), now));
+      bodies.add(body(deviceId, sample));
+    }
+    Jdbc.batch(c, INSERT, rows);
+    Jdbc.batch(c, INSERT_BODY, bodies);
+  }
+
+  private static List<Object> row(
+      String deviceId, CaptureSample sample, Digest policy, Instant now) {
+    return Arrays.asList(
+        deviceId,
+        sample.id(),
+        sample.model(),
+        sample.version(),
+        Date.valueOf(DatasetPacker.dayOf(sample.capturedAt())),
+        sample.capturedAt(),
+        now,
+        sample.size(),
+        policy == null ? null : policy.toString());
+  }
+
+  private static List<Object> body(String deviceId, CaptureSample sample) {
+    return List.of(deviceId, sample.id(), new String(CODEC.encode(sample), StandardCharsets.UTF_8));
   }
 
   /** The ids among {@code ids} that the device sent before. */
@@ -147,8 +187,13 @@ final class SampleRows {
   /** Drops the packed samples' content and names the dataset they went into. */
   static void packed(Connection c, List<StoredSample> samples, String dataset) throws SQLException {
     List<List<Object>> rows = new ArrayList<>();
-    samples.forEach(s -> rows.add(List.of(dataset, s.deviceId(), s.sample().id())));
+    List<List<Object>> bodies = new ArrayList<>();
+    for (StoredSample s : samples) {
+      rows.add(List.of(dataset, s.deviceId(), s.sample().id()));
+      bodies.add(List.of(s.deviceId(), s.sample().id()));
+    }
     Jdbc.batch(c, PACKED, rows);
+    Jdbc.batch(c, PACKED_BODY, bodies);
   }
 
   /** Deletes the rows of the samples packed into a dataset. */

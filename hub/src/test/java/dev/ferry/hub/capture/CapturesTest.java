@@ -65,7 +65,8 @@ class CapturesTest {
   void empty() {
     db.transaction(
         c -> {
-          for (String table : List.of("capture_sample", "capture_dataset", "capture_day")) {
+          for (String table :
+              List.of("capture_sample_body", "capture_sample", "capture_dataset", "capture_day")) {
             Jdbc.update(c, "DELETE FROM " + table);
           }
           return null;
@@ -178,8 +179,11 @@ class CapturesTest {
   void store_keepsASampleOnceAcrossResendsBeforeAndAfterPacking() {
     assertEquals(List.of(true), store("dev-1", sample("a-1", T0)));
     assertEquals(List.of(false), store("dev-1", sample("a-1", T0)));
+    assertEquals(1, bodies(), "a sample's JSON is kept until it is packed");
     assertEquals(1, captures(registry).pack(det, "1.0.0", DAY).get(0).samples());
+    assertEquals(0, bodies(), "and dropped once packed");
     assertEquals(List.of(false), store("dev-1", sample("a-1", T0)));
+    assertEquals(0, bodies(), "a resend of a packed sample stores nothing");
     assertEquals(List.of(), captures(registry).pack(det, "1.0.0", DAY));
     // the same id from another device is another sample
     assertEquals(List.of(true), store("dev-2", sample("a-1", T0)));
@@ -273,6 +277,12 @@ class CapturesTest {
     assertTrue(
         header.startsWith("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }"), header);
     assertFalse(header.contains("fortran_order': True"));
+  }
+
+  private int bodies() {
+    return db.transaction(
+        c ->
+            Jdbc.query(c, "SELECT COUNT(*) FROM capture_sample_body", row -> row.getInt(1)).get(0));
   }
 
   private List<Boolean> store(String device, CaptureSample... samples) {

@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,6 +44,7 @@ class CaptureBenchmark {
   private static final int INGEST_CONNECTIONS = 4;
   private static final int INGEST_CHUNK = 16;
   private static final double ONE_PERCENT = 0.01;
+  private static final String UPLOAD_ROUTE = "/api/v1/devices/{id}/captures";
 
   /** The version warmed up on (1 %), the one the phases alternate on, the one at 100 %. */
   private static final String WARM = "1.0.0";
@@ -70,7 +72,7 @@ class CaptureBenchmark {
       Path spool = dir.resolve(device).resolve("capture");
       long sampleBytes = sampleBytes(spool);
       CaptureSample template = template(spool);
-      upload(env, spooled, sampleBytes);
+      upload(fleet, env, spooled, sampleBytes);
       ingest(fleet, device, template);
     }
   }
@@ -113,6 +115,7 @@ class CaptureBenchmark {
     BenchModel.BinaryRequest body = model.binaryRequest();
     try (JarProcess agent = JarProcess.start("agent", offline, dir.resolve("agent.log"))) {
       Oip oip = new Oip(agent);
+      ProcessCpu cpu = new ProcessCpu(agent.pid());
       List<String> failures;
       try (Load load =
           new Load(CONCURRENCY, () -> BenchClient.binary(agent, model.name(), body)::call)) {
@@ -125,10 +128,10 @@ class CaptureBenchmark {
         oip.awaitVersion(model.name(), model.request(), ALTERNATING);
         TimeUnit.MILLISECONDS.sleep(WARMUP_MILLIS / 4);
         String policy = "/api/v1/rollouts/" + rollout + "/capture-policy";
-        alternate(new CaptureSwitch(fleet.api, policy, load, oip), oip);
+        alternate(new CaptureSwitch(fleet.api, policy, load, oip), oip, cpu);
         fleet.rollOut(model.name(), FULL, device, oip, model.request());
         new CaptureSwitch(fleet.api, versions + FULL + "/captures/policy", load, oip).to(1);
-        full(load, oip);
+        full(load, oip, cpu);
         failures = load.failures();
       }
       assertEquals(List.of(), failures, "failed requests");
@@ -143,28 +146,53 @@ class CaptureBenchmark {
 
   /**
    * 0 %, 1 %, 0 %, 1 % … 0 %: {@link #PAIRS} 1 % phases, each compared with the mean of the 0 %
-   * phases on either side of it (a linear drift cancels), the policy switched before every phase.
+   * phases on either side of it (a linear drift cancels), the policy switched before every phase;
+   * by throughput, and by the agent process's CPU time per request (which the load client, sharing
+   * the cores, does not move as much).
    */
-  private static void alternate(CaptureSwitch toggle, Oip oip) throws Exception {
+  private static void alternate(CaptureSwitch toggle, Oip oip, ProcessCpu cpu) throws Exception {
     System.out.printf(
-        "| phase | capture | req/s | p50 ms | p99 ms | captured/s | dropped/s | requests |%n");
+        "| phase | capture | req/s | p50 ms | p99 ms | captured/s | dropped/s | requests"
+            + " | agent CPU %% | agent CPU µs/req | writer %% of agent CPU |%n");
     List<Phase> phases = new ArrayList<>();
     for (int i = 0; i <= 2 * PAIRS; i++) {
       boolean on = i % 2 == 1;
       toggle.to(on ? ONE_PERCENT : 0);
-      Phase phase = Phase.measure(toggle.load(), oip, PHASE_MILLIS);
+      Phase phase = Phase.measure(toggle.load(), oip, cpu, PHASE_MILLIS);
       phases.add(phase);
       System.out.println(phase.row(i + 1, on ? "1 %" : "0 %"));
     }
+    // fewer requests a second is the cost: 1 - (1 % phase) / (0 % phases)
+    printCost("throughput", paired(phases, Phase::perSecond).stream().map(d -> -d).toList());
+    printCost("agent CPU per request", paired(phases, Phase::cpuMicrosPerRequest));
+    List<Double> writer = new ArrayList<>();
+    for (int i = 1; i < phases.size(); i += 2) {
+      writer.add(phases.get(i).writerShare());
+    }
+    List<Double> sorted = writer.stream().sorted().toList();
+    System.out.printf(
+        "capture writer thread at 1 %%: median %.2f %% of the agent's CPU time (range %.2f to %.2f"
+            + " %%)%n",
+        100 * Stats.median(writer), 100 * sorted.get(0), 100 * sorted.get(sorted.size() - 1));
+  }
+
+  /** Each 1 % phase's measure over the mean of the 0 % phases on either side, less one. */
+  private static List<Double> paired(List<Phase> phases, ToDoubleFunction<Phase> measure) {
     List<Double> costs = new ArrayList<>();
     for (int i = 1; i < phases.size(); i += 2) {
-      double off = (phases.get(i - 1).perSecond() + phases.get(i + 1).perSecond()) / 2;
-      costs.add(1 - phases.get(i).perSecond() / off);
+      double off =
+          (measure.applyAsDouble(phases.get(i - 1)) + measure.applyAsDouble(phases.get(i + 1))) / 2;
+      costs.add(measure.applyAsDouble(phases.get(i)) / off - 1);
     }
+    return costs;
+  }
+
+  private static void printCost(String measure, List<Double> costs) {
     List<Double> sorted = costs.stream().sorted().toList();
     System.out.printf(
-        "cost at 1 %%: median of %d paired differences %.2f %%; quartiles %.2f / %.2f %%;"
-            + " range %.2f to %.2f %% (positive: slower with capture)%n",
+        "cost at 1 %% by %s: median of %d paired differences %.2f %%; quartiles %.2f / %.2f %%;"
+            + " range %.2f to %.2f %% (positive: capture costs more)%n",
+        measure,
         costs.size(),
         100 * Stats.median(costs),
         100 * sorted.get(sorted.size() / 4),
@@ -175,10 +203,10 @@ class CaptureBenchmark {
   }
 
   /** The spool's write rate at 100 %, over three windows. */
-  private static void full(Load load, Oip oip) throws Exception {
+  private static void full(Load load, Oip oip, ProcessCpu cpu) throws Exception {
     List<Phase> windows = new ArrayList<>();
     for (int i = 0; i < 3; i++) {
-      windows.add(Phase.measure(load, oip, WINDOW_MILLIS));
+      windows.add(Phase.measure(load, oip, cpu, WINDOW_MILLIS));
       System.out.println(windows.get(i).row(i + 1, "100 %"));
     }
     System.out.printf(
@@ -217,9 +245,12 @@ class CaptureBenchmark {
 
   /**
    * Starts the agent with the hub again and times the spool's drain by its counters: samples of all
-   * three versions, the first two replaced while it was offline, all taken.
+   * three versions, the first two replaced while it was offline, all taken; and the hub's ingest in
+   * the same run, by the time the hub itself spent answering those uploads.
    */
-  private void upload(Map<String, String> env, long spooled, long sampleBytes) throws Exception {
+  private void upload(CaptureFleet fleet, Map<String, String> env, long spooled, long sampleBytes)
+      throws Exception {
+    RequestTime hubBefore = RequestTime.of(fleet.hub, UPLOAD_ROUTE);
     try (JarProcess agent = JarProcess.start("agent", env, dir.resolve("upload.log"))) {
       Oip oip = new Oip(agent);
       long first = 0;
@@ -239,6 +270,16 @@ class CaptureBenchmark {
           "upload: %d samples (%d refused) in %.1f s after the first receipt: %.0f samples/s,"
               + " %.1f MB/s%n",
           uploaded, refused, seconds, uploaded / seconds, uploaded * sampleBytes / seconds / 1e6);
+      RequestTime hub = RequestTime.of(fleet.hub, UPLOAD_ROUTE).since(hubBefore);
+      System.out.printf(
+          "hub ingest in that upload: %d samples in %d uploads, answered in %.1f s of the hub's"
+              + " request time (%.0f %% of the upload's): %.0f samples/s, %.1f MB/s%n",
+          uploaded,
+          hub.requests(),
+          hub.seconds(),
+          100 * hub.seconds() / seconds,
+          uploaded / hub.seconds(),
+          uploaded * sampleBytes / hub.seconds() / 1e6);
       assertEquals(0, refused, "samples refused");
       assertEquals(spooled, uploaded, "samples uploaded");
     }

@@ -38,6 +38,6 @@ public record CaptureSample(
 
   /** The bytes its tensors hold. */
   public long size() {
-    return tensors.stream().mapToLong(t -> t.bytes().length).sum();
+    return tensors.stream().mapToLong(CapturedTensor::size).sum();
   }
 }

@@ -57,6 +57,20 @@ public record CapturedTensor(
   }
 
   /**
+   * How many bytes the elements take: what {@link #bytes()} holds, counted from the shape without
+   * decoding the data (the constructor checked that they agree).
+   *
+   * @return the size in bytes
+   */
+  public long size() {
+    long elements = 1;
+    for (long dimension : shape) {
+      elements *= dimension;
+    }
+    return elements * width(datatype);
+  }
+
+  /**
    * The bytes one element of a capturable datatype takes.
    *
    * @param datatype the datatype

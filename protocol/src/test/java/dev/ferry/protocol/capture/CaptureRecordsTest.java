@@ -115,6 +115,24 @@ class CaptureRecordsTest extends RecordContract {
   }
 
   @Test
+  void sample_sizeIsTheBytesItsTensorsHold() {
+    String twoInts = Base64.getEncoder().encodeToString(new byte[8]);
+    String threeBytes = Base64.getEncoder().encodeToString(new byte[3]);
+    var sample =
+        new CaptureSample(
+            "s1",
+            "det",
+            "1.0.0",
+            AT,
+            false,
+            List.of(
+                new CapturedTensor("x", false, Datatype.INT32, List.of(1L, 2L), twoInts),
+                new CapturedTensor("y", true, Datatype.UINT8, List.of(3L), threeBytes)));
+    assertEquals(8, sample.tensors().get(0).size());
+    assertEquals(11, sample.size());
+  }
+
+  @Test
   void sample_rejectsAnIdWithASlash() {
     var error =
         assertThrows(
