@@ -76,10 +76,14 @@ if [[ $part == agent ]] && "$here/agent-natives.sh" "/opt/ferry/$part"; then
   native=(-e "s|^\(ExecStart=.*\) -jar quarkus-run.jar|\1 -Donnxruntime.native.path=/opt/ferry/$part/native -jar quarkus-run.jar|")
 fi
 
-# the unit, pointed at this machine's java, and at the JDK 25 AOT cache when there is one
+# the unit, pointed at this machine's java, and at the JDK 25 AOT cache when there is one; without
+# the periodic native-heap trim where this java has none (JDK 17 before 17.0.9)
 archive=(-e "s|-XX:SharedArchiveFile=app-cds.jsa|-XX:AOTCache=app.aot|")
 [[ -f /opt/ferry/$part/app.aot ]] || archive=()
-sed -e "s|^ExecStart=/usr/bin/java |ExecStart=$java |" "${archive[@]}" "${native[@]}" "$here/ferry-$part.service" \
+trim=()
+"$java" -XX:TrimNativeHeapInterval=2000 -version >/dev/null 2>&1 ||
+  trim=(-e "s| -XX:TrimNativeHeapInterval=[0-9]*||")
+sed -e "s|^ExecStart=/usr/bin/java |ExecStart=$java |" "${archive[@]}" "${native[@]}" "${trim[@]}" "$here/ferry-$part.service" \
   >"/etc/systemd/system/ferry-$part.service"
 chmod 0644 "/etc/systemd/system/ferry-$part.service"
 if [[ $gpu == yes ]]; then

@@ -1,7 +1,6 @@
 package dev.ferry.protocol.signing;
 
 import dev.ferry.protocol.json.Fields;
-import java.security.GeneralSecurityException;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -106,22 +105,11 @@ public final class ThresholdVerifier {
       return null;
     }
     for (var entry : new LinkedHashMap<>(candidates).entrySet()) {
-      if (valid(entry.getValue(), pae, raw)) {
+      if (Ed25519.verify(entry.getValue(), pae, raw)) {
         return entry.getKey();
       }
     }
     return null;
-  }
-
-  private static boolean valid(PublicKey key, byte[] pae, byte[] sig) {
-    try {
-      var verifier = Ed25519.verifier();
-      verifier.initVerify(key);
-      verifier.update(pae);
-      return verifier.verify(sig);
-    } catch (GeneralSecurityException e) {
-      return false;
-    }
   }
 
   private static String shortId(String keyid) {
