@@ -41,6 +41,13 @@ class CaptureBenchmark {
   private static final long WARMUP_MILLIS = Long.getLong("bench.capture.warmup-ms", 60_000);
   private static final long PHASE_MILLIS = Long.getLong("bench.capture.phase-ms", 4000);
   private static final int PAIRS = Integer.getInteger("bench.capture.pairs", 10);
+
+  /**
+   * The agent's CPUs while it serves, and those of this JVM (load client) and the hub; unpinned.
+   */
+  private static final CpuList AGENT_CPUS = CpuList.property("bench.agent.cpus");
+
+  private static final CpuList CLIENT_CPUS = CpuList.property("bench.client.cpus");
   private static final int INGEST_CONNECTIONS = 4;
   private static final int INGEST_CHUNK = 16;
   private static final double ONE_PERCENT = 0.01;
@@ -105,7 +112,8 @@ class CaptureBenchmark {
 
   /**
    * Serves without a hub URL: the warm-up at 1 %, the alternating phases, the 100 % phase; returns
-   * the samples spooled.
+   * the samples spooled. The agent runs on {@link #AGENT_CPUS}, this JVM and the hub on {@link
+   * #CLIENT_CPUS} meanwhile (all the CPUs again after).
    */
   private long serve(CaptureFleet fleet, BenchModel model, String device, Map<String, String> env)
       throws Exception {
@@ -113,7 +121,11 @@ class CaptureBenchmark {
     offline.remove("FERRY_AGENT_HUB_URL");
     offline.remove("FERRY_AGENT_ENROLLMENT_TOKEN_FILE");
     BenchModel.BinaryRequest body = model.binaryRequest();
-    try (JarProcess agent = JarProcess.start("agent", offline, dir.resolve("agent.log"))) {
+    System.out.printf("serving: agent on %s, load client and hub on %s%n", AGENT_CPUS, CLIENT_CPUS);
+    CLIENT_CPUS.pin(ProcessHandle.current().pid());
+    CLIENT_CPUS.pin(fleet.hub.pid());
+    try (JarProcess agent =
+        JarProcess.startOnCpus(AGENT_CPUS.cpus(), "agent", offline, dir.resolve("agent.log"))) {
       Oip oip = new Oip(agent);
       ProcessCpu cpu = new ProcessCpu(agent.pid());
       List<String> failures;
@@ -137,6 +149,11 @@ class CaptureBenchmark {
       assertEquals(List.of(), failures, "failed requests");
       // a full queue drops (and counts) rather than slow a request: at 100 % it may
       return settled(oip);
+    } finally {
+      if (CLIENT_CPUS.pins()) {
+        CpuList.ALL.pin(ProcessHandle.current().pid());
+        CpuList.ALL.pin(fleet.hub.pid());
+      }
     }
   }
 

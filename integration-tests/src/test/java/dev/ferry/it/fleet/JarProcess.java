@@ -52,14 +52,38 @@ public final class JarProcess implements AutoCloseable {
   public static JarProcess start(
       String module, Map<String, String> env, Path log, int port, List<String> jvmOptions)
       throws Exception {
-    Path app = Services.root().resolve(module + "/target/quarkus-app");
+    Path app = app(module);
+    return start(java(app, jvmOptions), app, env, log, port, Duration.ofSeconds(60));
+  }
+
+  /**
+   * The same on the CPUs of a list ({@code taskset -c}, as {@code 1} or {@code 0-1}), for a
+   * benchmark that keeps the measured process off its load client's cores; an empty list pins
+   * nothing.
+   */
+  public static JarProcess startOnCpus(
+      String cpus, String module, Map<String, String> env, Path log) throws Exception {
+    Path app = app(module);
+    List<String> command = new ArrayList<>();
+    if (!cpus.isEmpty()) {
+      command.addAll(List.of("taskset", "-c", cpus));
+    }
+    command.addAll(java(app, List.of()));
+    return start(command, app, env, log, freePort(), Duration.ofSeconds(60));
+  }
+
+  private static Path app(String module) {
+    return Services.root().resolve(module + "/target/quarkus-app");
+  }
+
+  private static List<String> java(Path app, List<String> jvmOptions) {
     List<String> java = new ArrayList<>(List.of("java", "-Xmx512m"));
     if (Files.exists(app.resolve(CDS_ARCHIVE))) {
       // as the systemd unit starts the agent: a jar built with its archive starts slower without it
       java.addAll(List.of("-XX:SharedArchiveFile=" + CDS_ARCHIVE, "-Xshare:auto"));
     }
     java.addAll(jvmOptions);
-    return start(java, app, env, log, port, Duration.ofSeconds(60));
+    return java;
   }
 
   /**
