@@ -50,9 +50,27 @@ public final class Ed25519 {
    * B8), else with the JDK's.
    */
   static boolean verify(PublicKey key, byte[] message, byte[] signature) {
-    return Lightweight.AVAILABLE
+    return BouncyCastle.PRESENT
         ? Lightweight.verify(key, message, signature)
         : verifyWithJdk(key, message, signature);
+  }
+
+  /**
+   * Whether BouncyCastle's lightweight verifier is on the class path. A class of its own, naming no
+   * BouncyCastle type: checking {@link Lightweight} itself would load BouncyCastle's classes to
+   * verify its bytecode, and fail where they are absent (the CLI).
+   */
+  static final class BouncyCastle {
+    static final boolean PRESENT = present("org.bouncycastle.crypto.signers.Ed25519Signer");
+
+    private static boolean present(String className) {
+      try {
+        Class.forName(className, false, Ed25519.class.getClassLoader());
+        return true;
+      } catch (ClassNotFoundException | LinkageError e) {
+        return false; // not on the class path: the JDK's verifier serves
+      }
+    }
   }
 
   /** The JDK's verifier: what {@link #verify} uses when BouncyCastle is absent. */
@@ -68,11 +86,10 @@ public final class Ed25519 {
   }
 
   /**
-   * BouncyCastle's lightweight Ed25519 verifier on the key's raw 32 bytes. Its classes are loaded
-   * only when {@link #AVAILABLE} says they are there.
+   * BouncyCastle's lightweight Ed25519 verifier on the key's raw 32 bytes. Loaded only when {@link
+   * BouncyCastle#PRESENT} says its classes are there.
    */
   static final class Lightweight {
-    static final boolean AVAILABLE = present("org.bouncycastle.crypto.signers.Ed25519Signer");
 
     /** X.509 SubjectPublicKeyInfo of an Ed25519 key: these 12 bytes, then the key's 32. */
     private static final byte[] SPKI_PREFIX = {
@@ -96,15 +113,6 @@ public final class Ed25519 {
       }
       verifier.update(message, 0, message.length);
       return verifier.verifySignature(signature);
-    }
-
-    private static boolean present(String className) {
-      try {
-        Class.forName(className, false, Ed25519.class.getClassLoader());
-        return true;
-      } catch (ClassNotFoundException | LinkageError e) {
-        return false; // not on the class path: the JDK's verifier serves
-      }
     }
   }
 

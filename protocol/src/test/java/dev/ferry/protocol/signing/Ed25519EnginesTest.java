@@ -28,7 +28,7 @@ class Ed25519EnginesTest {
 
   @Test
   void verify_isBouncyCastlesLightweightVerifierWhenItIsOnTheClassPath() {
-    assertTrue(Ed25519.Lightweight.AVAILABLE);
+    assertTrue(Ed25519.BouncyCastle.PRESENT);
   }
 
   @Test
