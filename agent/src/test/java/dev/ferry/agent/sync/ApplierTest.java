@@ -52,8 +52,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -82,6 +87,8 @@ class ApplierTest {
       new java.util.concurrent.ConcurrentHashMap<>();
   private ExecutorService executor;
   private Path dir;
+  private ContentStore store;
+  private StateFile stateFile;
   private Applier applier;
   private UsableProviders usable = UsableProviders.cpuOnly();
 
@@ -103,7 +110,8 @@ class ApplierTest {
   }
 
   private Applier newApplier(java.util.function.Function<String, RegistryClient> registries) {
-    ContentStore store = new ContentStore(dir);
+    store = new ContentStore(dir);
+    stateFile = new StateFile(dir);
     Reporter reporter =
         new Reporter() {
           @Override
@@ -129,7 +137,7 @@ class ApplierTest {
                 new Backoff(Duration.ofMillis(5), Duration.ofMillis(10), 2),
                 executor),
             store,
-            new StateFile(dir),
+            stateFile,
             models,
             reporter,
             new RootFollower(trustStore(), new JsonCodec(), 32),
@@ -230,6 +238,62 @@ class ApplierTest {
         lastEvent().reason());
     assertEquals(List.of("CPU"), lastReport().executionProviders());
     assertEquals(Map.of("CUDA", "not in this ONNX Runtime build"), lastReport().providerProblems());
+  }
+
+  @Test
+  void install_recordsAVersionInStateJsonOnlyOnceItsBlobsAreSynced() throws Exception {
+    executor.shutdownNow();
+    executor = syncingLate(Duration.ofMillis(300));
+    applier = newApplier();
+    applier.restore();
+    // each save of state.json that names blobs: how many blobs the cache had not synced yet
+    List<Integer> unsyncedAtSave = new CopyOnWriteArrayList<>();
+    ContentStore cache = store;
+    stateFile.watch(
+        state -> {
+          if (!state.referencedBlobs().isEmpty()) {
+            unsyncedAtSave.add(syncNow(cache));
+          }
+        });
+
+    applier.apply(desired(1, release("1.0.0", 1, 1, false)));
+
+    servesVersion("1.0.0");
+    assertEquals(List.of(0), unsyncedAtSave);
+  }
+
+  /** Syncs the cache and says how many blobs that took. */
+  private static int syncNow(ContentStore cache) {
+    try {
+      return cache.sync();
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * An executor for the fetcher that runs its sync (an asynchronous completion task) only after a
+   * delay, longer than loading the test's model takes, and the downloads at once.
+   */
+  private static ExecutorService syncingLate(Duration delay) {
+    return new ThreadPoolExecutor(2, 2, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>()) {
+      @Override
+      public void execute(Runnable task) {
+        if (!(task instanceof CompletableFuture.AsynchronousCompletionTask)) {
+          super.execute(task);
+          return;
+        }
+        super.execute(
+            () -> {
+              try {
+                Thread.sleep(delay.toMillis());
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              task.run();
+            });
+      }
+    };
   }
 
   @Test

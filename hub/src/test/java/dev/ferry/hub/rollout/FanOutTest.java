@@ -127,6 +127,11 @@ class FanOutTest {
   }
 
   private Instant nextStep(String id) {
+    return nextStep(db, id);
+  }
+
+  /** When the engine steps a rollout next. */
+  static Instant nextStep(Database db, String id) {
     return db.transaction(
         c ->
             Jdbc.query(
@@ -142,6 +147,10 @@ class FanOutTest {
    * loaders its store failed to read retained messages back once it held a few thousand.
    */
   private void clearRetained(List<String> devices) {
+    clearRetained(mqtt, devices);
+  }
+
+  static void clearRetained(HubMqtt mqtt, List<String> devices) {
     List<HubMqtt.Outgoing> empty = new ArrayList<>();
     for (String device : devices) {
       String topic = new Topic(device, Channel.DESIRED).toString();
@@ -150,7 +159,7 @@ class FanOutTest {
     mqtt.publishAll(empty);
   }
 
-  private static List<String> ids(String prefix, int count) {
+  static List<String> ids(String prefix, int count) {
     List<String> ids = new ArrayList<>();
     for (int i = 0; i < count; i++) {
       ids.add(prefix + i);
@@ -158,7 +167,7 @@ class FanOutTest {
     return ids;
   }
 
-  private static String create(String model, List<String> devices, String strategy) {
+  static String create(String model, List<String> devices, String strategy) {
     String list = devices.stream().collect(Collectors.joining("\",\"", "[\"", "\"]"));
     return given()
         .auth()
