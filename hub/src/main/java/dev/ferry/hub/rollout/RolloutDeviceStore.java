@@ -44,6 +44,9 @@ final class RolloutDeviceStore {
   private static final String ADD =
       "INSERT INTO rollout_device (rollout_id, device_id, wave, state, updated_at)"
           + " VALUES (?, ?, ?, ?, ?)";
+  private static final String ADD_ARRAY =
+      "INSERT INTO rollout_device (rollout_id, device_id, wave, state, updated_at)"
+          + " SELECT ?, d, ?, ?, ? FROM unnest(?::varchar[]) AS u (d)";
   private static final String QUIET =
       "SELECT DISTINCT rd.device_id FROM rollout_device rd JOIN rollout r ON r.id = rd.rollout_id"
           + " WHERE r.state = ? AND rd.state = ? AND rd.assigned_at < ?"
@@ -139,9 +142,14 @@ final class RolloutDeviceStore {
     }
   }
 
-  /** Adds devices to a rollout as WAITING in a wave. */
+  /** Adds devices to a rollout as WAITING in a wave (on PostgreSQL in one statement). */
   static void add(Connection c, String rolloutId, Collection<String> devices, int wave, Instant now)
       throws SQLException {
+    if (Jdbc.isPostgres(c)) {
+      String[] ids = devices.toArray(String[]::new);
+      Jdbc.update(c, ADD_ARRAY, rolloutId, wave, DeviceProgress.WAITING, now, ids);
+      return;
+    }
     List<List<Object>> rows = new ArrayList<>();
     for (String device : devices) {
       rows.add(List.of(rolloutId, device, wave, DeviceProgress.WAITING, now));

@@ -9,21 +9,22 @@ import java.io.IOException;
  *
  * @param cpus the list, or empty
  */
-record CpuList(String cpus) {
+public record CpuList(String cpus) {
   /** All the CPUs this JVM could run on when the class was loaded, before any pinning. */
-  static final CpuList ALL = new CpuList("0-" + (Runtime.getRuntime().availableProcessors() - 1));
+  public static final CpuList ALL =
+      new CpuList("0-" + (Runtime.getRuntime().availableProcessors() - 1));
 
   /** The list a system property names, empty where it is not set. */
-  static CpuList property(String name) {
+  public static CpuList property(String name) {
     return new CpuList(System.getProperty(name, ""));
   }
 
-  boolean pins() {
+  public boolean pins() {
     return !cpus.isEmpty();
   }
 
   /** Pins a running process, all its threads, to this list; nothing where the list is empty. */
-  void pin(long pid) throws IOException, InterruptedException {
+  public void pin(long pid) throws IOException, InterruptedException {
     if (!pins()) {
       return;
     }

@@ -2,12 +2,14 @@ package dev.ferry.it.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ferry.it.bench.CpuList;
 import dev.ferry.it.identity.SecureMosquitto;
 import dev.ferry.it.sim.FleetSimulator;
 import dev.ferry.protocol.testing.Services;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -25,11 +27,17 @@ import org.junit.jupiter.api.io.TempDir;
  * </pre>
  *
  * <p>{@code -Dbench.hub.java-options=…} adds JVM options to the hub (a flight recording, say).
+ * {@code -Dbench.simulator.cpus=1 -Dbench.hub.cpus=0} give the simulator (this JVM) a CPU of its
+ * own and put the hub, the broker and the hub's PostgreSQL backends on the other ({@code taskset};
+ * unpinned by default).
  */
 class TelemetryIngestBenchmark {
   private static final String TOKEN = dev.ferry.protocol.testing.AdminTokens.random("bench-admin");
   private static final Duration WINDOW = Duration.ofSeconds(30);
   private static final Duration OUTAGE = Duration.ofSeconds(20);
+
+  private static final CpuList SIMULATOR_CPUS = CpuList.property("bench.simulator.cpus");
+  private static final CpuList HUB_CPUS = CpuList.property("bench.hub.cpus");
 
   @TempDir Path dir;
 
@@ -52,6 +60,10 @@ class TelemetryIngestBenchmark {
                 "sim-" + schema,
                 new HubApi(hub, TOKEN).enrolling(10_000))) {
       HubApi api = new HubApi(hub, TOKEN);
+      System.out.printf("simulator on %s; hub and broker on %s%n", SIMULATOR_CPUS, HUB_CPUS);
+      SIMULATOR_CPUS.pin(ProcessHandle.current().pid());
+      HUB_CPUS.pin(mosquitto.pid());
+      HUB_CPUS.pin(hub.pid());
       api.publish("sim", "1.0.0", 1, dir);
       System.out.printf(
           "%s, %d cores, JDK %s%n",
@@ -73,6 +85,7 @@ class TelemetryIngestBenchmark {
         fleet.start(Duration.ofSeconds(1), "sim", "1.0.0");
         // warm up: the first phase also takes the hub's JIT compilation out of the window
         Thread.sleep(devices == 1_000 ? 20_000 : 5_000);
+        pinDatabaseSessions(hub, services);
         Sample first = sample(api, hub);
         Map<String, Long> cpuBefore = CpuUse.byProcess(hub.pid());
         long sentBefore = fleet.sent();
@@ -114,7 +127,7 @@ class TelemetryIngestBenchmark {
             metric(api, "ferry_ingest_telemetry_duplicates"),
             metric(api, "ferry_ingest_telemetry_malformed"));
       }
-      drainAfterRestart(hub, env, fleet);
+      drainAfterRestart(hub, env, fleet, services);
       Files.readAllLines(dir.resolve("hub.log")).stream()
           .filter(l -> l.contains("ERROR") || l.contains("WARN"))
           .limit(20)
@@ -127,7 +140,8 @@ class TelemetryIngestBenchmark {
    * killed, the broker keeps their batches for its persistent session, then the restarted hub
    * drains that backlog with the simulator idle. Also the totals stay exact across the kill.
    */
-  private void drainAfterRestart(JarProcess hub, Map<String, String> env, FleetSimulator fleet)
+  private void drainAfterRestart(
+      JarProcess hub, Map<String, String> env, FleetSimulator fleet, Map<String, String> services)
       throws Exception {
     hub.kill();
     long ackedBefore = fleet.acked();
@@ -139,6 +153,8 @@ class TelemetryIngestBenchmark {
     long launched = System.nanoTime();
     try (JarProcess restarted =
         JarProcess.start("hub", env, dir.resolve("hub-restarted.log"), hub.port())) {
+      HUB_CPUS.pin(restarted.pid());
+      pinDatabaseSessions(restarted, services);
       HubApi api = new HubApi(restarted, TOKEN);
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
       long requests = 0;
@@ -158,6 +174,20 @@ class TelemetryIngestBenchmark {
           "totals: %,d requests in %,d batches, exact across a kill -9 of the hub%n",
           fleet.requestsSent(), fleet.acked());
     }
+  }
+
+  /** Pins the PostgreSQL backends of the hub's connections open now with the hub. */
+  private static void pinDatabaseSessions(JarProcess hub, Map<String, String> services)
+      throws Exception {
+    if (!HUB_CPUS.pins()) {
+      return;
+    }
+    List<Long> backends = DatabaseSessions.of(hub.pid(), Integer.parseInt(HubApi.pgPort(services)));
+    for (long backend : backends) {
+      HUB_CPUS.pin(backend);
+    }
+    System.out.printf(
+        "  %d PostgreSQL backends of the hub pinned to %s%n", backends.size(), HUB_CPUS);
   }
 
   private static long requests(HubApi api) throws Exception {

@@ -145,6 +145,11 @@ public final class SecureMosquitto implements AutoCloseable {
     }
   }
 
+  /** The broker's process id. */
+  public long pid() {
+    return process.pid();
+  }
+
   /** Where the hub writes its CRL and Mosquitto reads it. */
   public Path crlFile() {
     return dir.resolve("devices.crl.pem");
