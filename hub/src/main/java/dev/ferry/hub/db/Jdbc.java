@@ -107,31 +107,6 @@ public final class Jdbc {
     return c.getMetaData().getURL().startsWith("jdbc:postgresql:");
   }
 
-  /**
-   * A condition that a column is one of many ids, and its parameter: on PostgreSQL {@code column =
-   * ANY (?)} with the ids as one array, else {@code column IN (?, ?, …)} with a parameter each. A
-   * fan-out chunk names a thousand devices: as one array they are not bound, sent and planned one
-   * by one.
-   *
-   * @param sql the condition
-   * @param param its parameter, to pass to {@link #query} or {@link #update}
-   */
-  public record AnyOf(String sql, Object param) {
-    /**
-     * @param c the connection
-     * @param column the column
-     * @param ids the ids
-     * @return the condition
-     * @throws SQLException on a database error
-     */
-    public static AnyOf of(Connection c, String column, Collection<String> ids)
-        throws SQLException {
-      return isPostgres(c)
-          ? new AnyOf(column + " = ANY (?::varchar[])", ids.toArray(String[]::new))
-          : new AnyOf(column + " IN " + in(ids.size()), ids);
-    }
-  }
-
   /** {@code (?, ?, …)}: the parameters of an IN list of {@code count} values. */
   public static String in(int count) {
     return "(" + String.join(", ", Collections.nCopies(count, "?")) + ")";

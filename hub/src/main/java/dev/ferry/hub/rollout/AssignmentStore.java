@@ -41,8 +41,8 @@ final class AssignmentStore {
   static Map<String, Assignment> of(Connection c, String model, Collection<String> devices)
       throws SQLException {
     Map<String, Assignment> current = new HashMap<>();
-    Jdbc.AnyOf device = Jdbc.AnyOf.of(c, "device_id", devices);
-    for (Row row : Jdbc.query(c, OF + " AND " + device.sql(), Row::read, model, device.param())) {
+    String sql = OF + " AND device_id IN " + Jdbc.in(devices.size());
+    for (Row row : Jdbc.query(c, sql, Row::read, model, devices)) {
       current.put(row.device(), row.assignment());
     }
     return current;

@@ -52,7 +52,8 @@ public class DesiredStates {
   private static final String CREATE =
       "INSERT INTO desired_state (device_id, sequence, issued_at, expires_at, envelope)"
           + " VALUES (?, 0, ?, ?, '') ON CONFLICT DO NOTHING";
-  private static final String LOCK = "SELECT device_id, sequence FROM desired_state WHERE ";
+  private static final String LOCK =
+      "SELECT device_id, sequence FROM desired_state WHERE device_id IN ";
   private static final String ASSIGNMENTS =
       "SELECT a.device_id, a.model, r.repository, r.manifest_digest, r.statement,"
           + " COALESCE(pr.policy, pv.policy)"
@@ -61,7 +62,7 @@ public class DesiredStates {
           + " LEFT JOIN capture_policy_rollout pr ON pr.rollout_id = a.rollout_id"
           + " LEFT JOIN capture_policy_version pv"
           + " ON pv.model = a.model AND pv.version = a.version"
-          + " WHERE ";
+          + " WHERE a.device_id IN ";
   private static final String CREATE_ARRAY =
       "INSERT INTO desired_state (device_id, sequence, issued_at, expires_at, envelope)"
           + " SELECT d, 0, ?, ?, '' FROM unnest(?::varchar[]) AS u (d) ON CONFLICT DO NOTHING";
@@ -253,9 +254,8 @@ public class DesiredStates {
       Jdbc.batch(c, CREATE, rows);
     }
     Map<String, Long> sequences = new HashMap<>();
-    Jdbc.AnyOf device = Jdbc.AnyOf.of(c, "device_id", devices);
-    String sql = LOCK + device.sql() + " ORDER BY device_id FOR UPDATE";
-    for (Sequence row : Jdbc.query(c, sql, Sequence::read, device.param())) {
+    String sql = LOCK + Jdbc.in(devices.size()) + " ORDER BY device_id FOR UPDATE";
+    for (Sequence row : Jdbc.query(c, sql, Sequence::read, devices)) {
       sequences.put(row.device(), row.sequence());
     }
     return sequences;
@@ -267,9 +267,8 @@ public class DesiredStates {
     // a release's statement and a policy are the same for every device they go to: decoded once
     Map<String, Envelope> statements = new HashMap<>();
     Map<String, CapturePolicy> policies = new HashMap<>();
-    Jdbc.AnyOf device = Jdbc.AnyOf.of(c, "a.device_id", devices);
-    String sql = ASSIGNMENTS + device.sql() + " ORDER BY a.device_id, a.model";
-    for (Assigned row : Jdbc.query(c, sql, Assigned::read, device.param())) {
+    String sql = ASSIGNMENTS + Jdbc.in(devices.size()) + " ORDER BY a.device_id, a.model";
+    for (Assigned row : Jdbc.query(c, sql, Assigned::read, devices)) {
       Envelope release = statements.computeIfAbsent(row.statement(), this::envelope);
       models
           .computeIfAbsent(row.device(), k -> new ArrayList<>())
