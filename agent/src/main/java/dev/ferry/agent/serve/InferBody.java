@@ -107,6 +107,8 @@ final class InferBody {
         });
     request.endHandler(
         done -> {
+          // from here the body is the request's holder's to release, whatever the connection does
+          request.exceptionHandler(null);
           if (buffer.refCnt() > 0) {
             whenRead.handle(this);
           }
