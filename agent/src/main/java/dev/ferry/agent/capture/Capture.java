@@ -129,7 +129,7 @@ public final class Capture {
             clock.instant(),
             failed,
             policy.tensors(),
-            policy.tensors().inputs() ? inputs : List.of(),
+            policy.tensors().inputs() ? detached(inputs) : List.of(),
             policy.tensors().outputs() ? List.copyOf(outputs) : List.of());
     if (queue.offer(sample)) {
       meters.captured.incrementAndGet();
@@ -180,5 +180,10 @@ public final class Capture {
       max = Math.max(max, value);
     }
     return max;
+  }
+
+  /** Inputs that may lie in a request body's memory, reused once the request is answered. */
+  private static List<ArrayTensor> detached(List<ArrayTensor> inputs) {
+    return inputs.stream().map(ArrayTensor::detached).toList();
   }
 }

@@ -30,8 +30,9 @@ public final class BinaryTensors {
 
   /**
    * One input as a tensor from its bytes, their size checked against the shape: {@link
-   * ArrayTensor#packed} (one copy, into the buffer ONNX Runtime takes as it is) where the datatype
-   * allows, else decoded into its array.
+   * ArrayTensor#packed} where the datatype allows, over the bytes themselves when they are aligned
+   * direct memory (a request body gathered by {@link InferBody}: no copy), else over one copy;
+   * otherwise decoded into its array.
    *
    * @param bytes the input's bytes, from position to limit
    * @param datatype one ONNX Runtime can create ({@code OrtTypes.CREATABLE}), as the request's
@@ -49,7 +50,7 @@ public final class BinaryTensors {
     long[] dims = shape.stream().mapToLong(Long::longValue).toArray();
     if (PackedElements.holds(datatype)) {
       checkSize(bytes.remaining(), datatype, count, what + " " + sizeField, shape);
-      return ArrayTensor.packed(name, datatype, dims, PackedElements.pack(bytes));
+      return ArrayTensor.packed(name, datatype, dims, PackedElements.of(bytes, datatype));
     }
     return new ArrayTensor(
         name, datatype, dims, decode(bytes, datatype, count, what, shape, sizeField));

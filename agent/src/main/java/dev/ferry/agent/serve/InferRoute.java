@@ -9,18 +9,18 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
-import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * OIP infer on a plain Vert.x route rather than a REST resource: the body is gathered in one buffer
- * of its declared length and parsed where it lies, the run goes to a worker thread, and the answer
- * is written into a pooled direct buffer the socket sends as it is. A model whose requests take
- * almost nothing runs on the event loop instead ({@link InlineDispatch}). Token, body size and
- * concurrency are checked before, by {@link ApiToken}, {@link BodyLimit} and {@link
- * InferenceLimit}; failures are answered as {@link Refusal} says, as on every other endpoint.
+ * OIP infer on a plain Vert.x route rather than a REST resource: the body is gathered in one pooled
+ * direct buffer ({@link InferBody}) and parsed where it lies, binary inputs handed to ONNX Runtime
+ * without a copy; the run goes to a worker thread, and the answer is written into a pooled direct
+ * buffer the socket sends as it is. A model whose requests take almost nothing runs on the event
+ * loop instead ({@link InlineDispatch}). Token, body size and concurrency are checked before, by
+ * {@link ApiToken}, {@link BodyLimit} and {@link InferenceLimit}; failures are answered as {@link
+ * Refusal} says, as on every other endpoint.
  */
 @ApplicationScoped
 public class InferRoute {
@@ -41,19 +41,33 @@ public class InferRoute {
   }
 
   void install(@Observes Router router) {
-    BodyHandler body =
-        BodyHandler.create(false).setBodyLimit(maxBody).setPreallocateBodyBuffer(true);
     for (String path : new String[] {MODEL + "/infer", MODEL + "/versions/:version/infer"}) {
-      router
-          .post(path)
-          .order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT)
-          .handler(body)
-          .handler(this::infer);
+      router.post(path).order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT).handler(this::receive);
       router
           .route(path)
           .order(RouteConstants.ROUTE_ORDER_BEFORE_DEFAULT + 1)
           .handler(InferRoute::notPost);
     }
+  }
+
+  /** Gathers the body ({@link InferBody}), then infers. */
+  private void receive(RoutingContext context) {
+    InferBody.read(
+        context, maxBody, body -> infer(context, body), failure -> unread(context, failure));
+  }
+
+  /**
+   * The body was not read: over the limit (the rest of it is never read, so the connection closes
+   * after the answer), or the client went away (then nobody hears it).
+   */
+  private static void unread(RoutingContext context, Throwable failure) {
+    if (context.response().closed()) {
+      return;
+    }
+    if (failure instanceof BodyTooLargeException) {
+      context.response().endHandler(done -> context.request().connection().close());
+    }
+    refuse(context.response(), Refusal.of(failure));
   }
 
   /** Any other method than POST on an infer path (a POST was answered by the route before). */
@@ -66,12 +80,12 @@ public class InferRoute {
         .end(new JsonObject().put("error", "HTTP 405 Method Not Allowed").encode());
   }
 
-  private void infer(RoutingContext context) {
+  private void infer(RoutingContext context, InferBody body) {
     String model = context.pathParam("model");
-    if (dispatch.inline(model, context.body().length())) {
+    if (dispatch.inline(model, body.length())) {
       ResponseWriter.Answer answer;
       try {
-        answer = answer(context, model);
+        answer = answer(context, model, body);
       } catch (RuntimeException e) {
         refuse(context.response(), Refusal.of(e));
         return;
@@ -81,7 +95,7 @@ public class InferRoute {
     }
     context
         .vertx()
-        .<ResponseWriter.Answer>executeBlocking(() -> answer(context, model), false)
+        .<ResponseWriter.Answer>executeBlocking(() -> answer(context, model, body), false)
         .onComplete(
             done -> {
               if (done.succeeded()) {
@@ -94,36 +108,20 @@ public class InferRoute {
 
   /**
    * Runs the request while holding its permit, which a client that goes away does not free, and
-   * counts its time for {@link InlineDispatch}.
+   * counts its time for {@link InlineDispatch}; the body is released once its answer is written.
    */
-  private ResponseWriter.Answer answer(RoutingContext context, String model) {
+  private ResponseWriter.Answer answer(RoutingContext context, String model, InferBody body) {
     long start = System.nanoTime();
     try (Admission.Hold running = limit.running(context)) {
       InferRequest request =
           RequestParser.parse(
-              bytes(context.body().buffer()),
-              context.request().getHeader(RequestParser.HEADER_LENGTH));
+              body.bytes(), context.request().getHeader(RequestParser.HEADER_LENGTH));
       InferAnswer answer = inference.infer(model, context.pathParam("version"), request);
       return ResponseWriter.write(answer.model(), answer.version(), request, answer.outputs());
     } finally {
+      body.release();
       dispatch.took(model, System.nanoTime() - start);
     }
-  }
-
-  /**
-   * The body's bytes: its buffer's own array when that holds exactly the body, as it usually does.
-   */
-  private static byte[] bytes(Buffer body) {
-    if (body == null) {
-      return new byte[0];
-    }
-    ByteBuf bytes = body.getByteBuf();
-    if (bytes.hasArray()
-        && bytes.arrayOffset() + bytes.readerIndex() == 0
-        && bytes.array().length == bytes.readableBytes()) {
-      return bytes.array();
-    }
-    return body.getBytes();
   }
 
   private static void send(HttpServerResponse response, ResponseWriter.Answer answer) {

@@ -40,6 +40,9 @@ record Refusal(int status, String message, Map<String, String> headers) {
       return refusedByModel(refused);
     } else if (e instanceof TensorBudgetException) {
       return new Refusal(413, e.getMessage());
+    } else if (e instanceof BodyTooLargeException) {
+      // the rest of the body is never read: the connection closes after the answer
+      return new Refusal(413, e.getMessage(), Map.of("Connection", "close"));
     } else if (e instanceof TooManyInferencesException busy) {
       return busy(busy);
     } else if (e instanceof InferenceFailedException failed) {

@@ -9,11 +9,13 @@ import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.TextNode;
+import com.fasterxml.jackson.databind.util.ByteBufferBackedInputStream;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import dev.ferry.onnx.ArrayTensor;
 import dev.ferry.protocol.json.JsonCodec;
 import java.io.CharConversionException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -44,13 +46,15 @@ final class RequestParser {
   private RequestParser() {}
 
   /**
-   * @param body the whole request body
+   * @param body the whole request body, from its position to its limit; binary inputs in direct
+   *     memory become tensors over it ({@link BinaryTensors#tensor}), so it must stay unchanged
+   *     until the request is answered
    * @param headerLength the {@value #HEADER_LENGTH} header, or null when the body is all JSON
    */
-  static InferRequest parse(byte[] body, String headerLength) {
-    byte[] bytes = body == null ? new byte[0] : body;
-    int jsonLength = jsonLength(headerLength, bytes.length);
-    try (JsonParser parser = JSON.createParser(bytes, 0, jsonLength)) {
+  static InferRequest parse(ByteBuffer body, String headerLength) {
+    ByteBuffer bytes = body.slice();
+    int jsonLength = jsonLength(headerLength, bytes.limit());
+    try (JsonParser parser = JSON.createParser(json(bytes, jsonLength))) {
       return root(parser, bytes, jsonLength, headerLength != null);
     } catch (JsonProcessingException e) {
       throw new InvalidRequestException(
@@ -68,6 +72,11 @@ final class RequestParser {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The JSON part, read where it lies. */
+  private static InputStream json(ByteBuffer body, int jsonLength) {
+    return new ByteBufferBackedInputStream(body.duplicate().limit(jsonLength));
   }
 
   private static int jsonLength(String header, int bodyLength) {
@@ -93,7 +102,7 @@ final class RequestParser {
   }
 
   private static InferRequest root(
-      JsonParser parser, byte[] body, int jsonLength, boolean binaryPart) throws IOException {
+      JsonParser parser, ByteBuffer body, int jsonLength, boolean binaryPart) throws IOException {
     startObject(parser.nextToken());
     Fields fields = new Fields();
     while (parser.nextToken() == JsonToken.FIELD_NAME) {
@@ -224,7 +233,7 @@ final class RequestParser {
   }
 
   private static List<ArrayTensor> tensors(
-      List<RequestInput> inputs, byte[] body, int jsonLength, boolean binaryPart) {
+      List<RequestInput> inputs, ByteBuffer body, int jsonLength, boolean binaryPart) {
     List<ArrayTensor> tensors = new ArrayList<>();
     int offset = jsonLength;
     for (RequestInput input : inputs) {
@@ -240,10 +249,10 @@ final class RequestParser {
                 input.elements));
       }
     }
-    if (offset != body.length) {
+    if (offset != body.limit()) {
       throw new InvalidRequestException(
           "the request has "
-              + (body.length - jsonLength)
+              + (body.limit() - jsonLength)
               + " bytes after its JSON header, its inputs' parameters.binary_data_size add up to "
               + (offset - jsonLength));
     }
@@ -252,7 +261,7 @@ final class RequestParser {
 
   /** An input from its binary data at an offset of the body. */
   private static ArrayTensor binary(
-      RequestInput input, byte[] body, int offset, boolean binaryPart) {
+      RequestInput input, ByteBuffer body, int offset, boolean binaryPart) {
     if (!binaryPart) {
       throw new InvalidRequestException(
           input.what()
@@ -261,18 +270,18 @@ final class RequestParser {
               + HEADER_LENGTH
               + " header");
     }
-    if (input.binarySize > body.length - offset) {
+    if (input.binarySize > body.limit() - offset) {
       throw new InvalidRequestException(
           input.what()
               + " parameters.binary_data_size is "
               + input.binarySize
               + ", only "
-              + (body.length - offset)
+              + (body.limit() - offset)
               + " bytes of the request are left");
     }
     return BinaryTensors.tensor(
         input.nameText(),
-        ByteBuffer.wrap(body, offset, (int) input.binarySize),
+        body.duplicate().limit(offset + (int) input.binarySize).position(offset),
         input.datatype(),
         input.shape,
         input.count(),

@@ -3,6 +3,7 @@ package dev.ferry.agent.serve;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.ByteBuffer;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,7 +28,8 @@ class RequestParserTest {
 
   private static String refused(byte[] body, String headerLength) {
     return assertThrows(
-            InvalidRequestException.class, () -> RequestParser.parse(body, headerLength))
+            InvalidRequestException.class,
+            () -> RequestParser.parse(ByteBuffer.wrap(body), headerLength))
         .getMessage();
   }
 }

@@ -22,7 +22,7 @@ final class RequestTargets {
 
   static Fuzzing json() {
     return new Fuzzing(
-        "infer-json", input -> RequestParser.parse(input, null), RequestTargets::is4xx);
+        "infer-json", input -> RequestParser.parse(direct(input), null), RequestTargets::is4xx);
   }
 
   static Fuzzing binary() {
@@ -64,7 +64,13 @@ final class RequestTargets {
     }
     String header = new String(input, 0, newline, StandardCharsets.UTF_8);
     RequestParser.parse(
-        Arrays.copyOfRange(input, Math.min(newline + 1, input.length), input.length), header);
+        direct(Arrays.copyOfRange(input, Math.min(newline + 1, input.length), input.length)),
+        header);
+  }
+
+  /** The bytes in direct memory, as the infer route gathers a body ({@link InferBody}). */
+  private static ByteBuffer direct(byte[] bytes) {
+    return ByteBuffer.allocateDirect(bytes.length).put(bytes).flip();
   }
 
   private static boolean is4xx(Throwable thrown) {

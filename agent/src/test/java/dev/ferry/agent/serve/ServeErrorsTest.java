@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.Response;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -25,20 +26,24 @@ class ServeErrorsTest {
   private static Map<String, String> rawAnswer(String head) throws IOException {
     try (Socket socket = new Socket("localhost", RestAssured.port)) {
       socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
-      BufferedReader reader =
-          new BufferedReader(
-              new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
-      Map<String, String> answer = new HashMap<>();
-      answer.put("status", reader.readLine());
-      for (String line = reader.readLine(); !line.isEmpty(); line = reader.readLine()) {
-        int colon = line.indexOf(':');
-        answer.put(line.substring(0, colon).toLowerCase(), line.substring(colon + 1).trim());
-      }
-      char[] body = new char[Integer.parseInt(answer.get("content-length"))];
-      assertEquals(body.length, reader.read(body, 0, body.length));
-      answer.put("body", new String(body));
-      return answer;
+      return answer(socket);
     }
+  }
+
+  /** Reads an answer: status line, headers and body. */
+  private static Map<String, String> answer(Socket socket) throws IOException {
+    BufferedReader reader =
+        new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.UTF_8));
+    Map<String, String> answer = new HashMap<>();
+    answer.put("status", reader.readLine());
+    for (String line = reader.readLine(); !line.isEmpty(); line = reader.readLine()) {
+      int colon = line.indexOf(':');
+      answer.put(line.substring(0, colon).toLowerCase(), line.substring(colon + 1).trim());
+    }
+    char[] body = new char[Integer.parseInt(answer.get("content-length"))];
+    assertEquals(body.length, reader.read(body, 0, body.length));
+    answer.put("body", new String(body));
+    return answer;
   }
 
   @Test
@@ -54,6 +59,35 @@ class ServeErrorsTest {
             + LIMIT
             + " (quarkus.http.limits.max-body-size)\"}",
         answer.get("body"));
+  }
+
+  @Test
+  void chunkedBodyOverTheLimit_is413WithAnErrorBody() throws IOException {
+    try (Socket socket = new Socket("localhost", RestAssured.port)) {
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /v2/models/linear/infer HTTP/1.1\r\nHost: localhost\r\n"
+                  + "Content-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      byte[] chunk = new byte[1 << 20];
+      try {
+        for (int i = 0; i < 17; i++) {
+          out.write("100000\r\n".getBytes(StandardCharsets.US_ASCII));
+          out.write(chunk);
+          out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+        }
+      } catch (IOException closed) {
+        // the agent answered and closed the connection before the rest was sent
+      }
+      Map<String, String> answer = answer(socket);
+      assertEquals("HTTP/1.1 413 Request Entity Too Large", answer.get("status"));
+      assertEquals("close", answer.get("connection"));
+      assertEquals(
+          "{\"error\":\"request body is over the limit of "
+              + LIMIT
+              + " bytes (quarkus.http.limits.max-body-size)\"}",
+          answer.get("body"));
+    }
   }
 
   @Test

@@ -92,6 +92,17 @@ public final class ArrayTensor {
     return packed != null;
   }
 
+  /**
+   * This tensor with memory of its own, to keep after the memory its packed elements lie in is
+   * reused (a request body's, {@link PackedElements#of}): a packed tensor's elements copied, any
+   * other tensor as it is.
+   */
+  public ArrayTensor detached() {
+    return packed == null
+        ? this
+        : new ArrayTensor(name, datatype, shape, PackedElements.pack(packed));
+  }
+
   /** The packed buffer itself, for ONNX Runtime to take as it is: null if not packed. */
   ByteBuffer packedBuffer() {
     return packed;

@@ -31,8 +31,22 @@ public final class PackedElements {
   }
 
   /**
+   * Little-endian elements of a datatype that {@link #holds}, from the source's position to its
+   * limit, as ONNX Runtime takes them: the source's own memory when it is direct and each element
+   * is aligned to its size (no copy: the caller keeps that memory unchanged while the tensor is
+   * used), else a copy ({@link #pack}).
+   */
+  public static ByteBuffer of(ByteBuffer littleEndian, Datatype datatype) {
+    if (littleEndian.isDirect()
+        && littleEndian.alignmentOffset(littleEndian.position(), elementBytes(datatype)) == 0) {
+      return littleEndian.slice().order(ByteOrder.nativeOrder());
+    }
+    return pack(littleEndian);
+  }
+
+  /**
    * Copies little-endian elements, from the source's position to its limit, into a new direct
-   * buffer in native order: the one copy between a request's bytes and ONNX Runtime.
+   * buffer in native order.
    */
   public static ByteBuffer pack(ByteBuffer littleEndian) {
     ByteBuffer direct = ByteBuffer.allocateDirect(littleEndian.remaining());

@@ -38,6 +38,36 @@ class PackedTensorTest {
   }
 
   @Test
+  void of_takesAlignedDirectBytesAsTheyAre_andCopiesAnyOthers() {
+    ByteBuffer direct = PackedElements.pack(littleEndian(1, 2, 3));
+    ByteBuffer taken = PackedElements.of(direct, Datatype.FP32);
+    direct.putFloat(0, 9);
+    assertEquals(9f, taken.getFloat(0), "the direct bytes themselves");
+    ByteBuffer misaligned = direct.duplicate().position(1).limit(9);
+    ByteBuffer copied = PackedElements.of(misaligned, Datatype.FP32);
+    byte before = copied.get(0);
+    direct.put(1, (byte) (before + 1));
+    assertEquals(before, copied.get(0), "a copy of bytes not aligned to their elements");
+    assertTrue(copied.isDirect());
+    ByteBuffer fromHeap = PackedElements.of(littleEndian(4), Datatype.FP32);
+    assertTrue(fromHeap.isDirect());
+    assertEquals(4f, fromHeap.getFloat(0));
+  }
+
+  @Test
+  void detached_keepsItsElements_whenTheBytesItWasPackedOverChange() {
+    ByteBuffer body = PackedElements.pack(littleEndian(1.5f, -2));
+    ArrayTensor borrowed =
+        ArrayTensor.packed(
+            "x", Datatype.FP32, new long[] {2}, PackedElements.of(body, Datatype.FP32));
+    ArrayTensor kept = borrowed.detached();
+    body.putFloat(0, 7);
+    assertEquals(7f, borrowed.element(0));
+    assertEquals(1.5f, kept.element(0));
+    assertEquals(-2f, kept.element(1));
+  }
+
+  @Test
   void elements_decodeFromThePackedBytes() {
     ArrayTensor tensor =
         ArrayTensor.packed(
