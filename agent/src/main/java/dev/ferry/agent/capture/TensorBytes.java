@@ -5,7 +5,6 @@ import dev.ferry.protocol.capture.CapturedTensor;
 import dev.ferry.protocol.release.Datatype;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Base64;
 
 /** A tensor's elements as the little-endian bytes a capture holds; FP16 and BF16 as FP32. */
 final class TensorBytes {
@@ -32,11 +31,7 @@ final class TensorBytes {
     ByteBuffer buffer = ByteBuffer.allocate((int) size(tensor)).order(ByteOrder.LITTLE_ENDIAN);
     put(buffer, tensor.elements());
     return new CapturedTensor(
-        tensor.name(),
-        output,
-        held(tensor.datatype()),
-        tensor.shapeList(),
-        Base64.getEncoder().encodeToString(buffer.array()));
+        tensor.name(), output, held(tensor.datatype()), tensor.shapeList(), buffer.array());
   }
 
   private static void put(ByteBuffer buffer, Object elements) {
