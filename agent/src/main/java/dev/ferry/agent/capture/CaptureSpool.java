@@ -19,10 +19,13 @@ import java.util.stream.Stream;
 /**
  * Samples not yet acknowledged by the hub, on disk under {@code <data-dir>/capture/}: one file per
  * sample ({@code <seq>.json}, written atomically, so a kill -9 leaves whole samples or none) and
- * {@code spool.state} with the spool's random epoch and the next sequence number. Nothing is
- * written before the first sample. A sample's id is {@code <epoch>-<seq>}: unique across restarts,
- * and across a wiped spool. When a sample would exceed the byte budget it is refused (the caller
- * counts it dropped): what waits is kept.
+ * {@code spool.state} with the spool's random epoch and a sequence number no sample has used.
+ * Nothing is written before the first sample. A sample's id is {@code <epoch>-<seq>}: unique across
+ * restarts, and across a wiped spool. The state is written with the first sample and again before
+ * acknowledged samples are deleted, not with every sample: at the next start the sequence goes on
+ * after both the state's number and the highest sample file left, so a number is never reused. When
+ * a sample would exceed the byte budget it is refused (the caller counts it dropped): what waits is
+ * kept.
  */
 final class CaptureSpool {
   /** The largest sample kept: an upload of one must stay under the hub's 16 MiB cap. */
@@ -128,7 +131,6 @@ final class CaptureSpool {
     sizes.put(next, (long) payload.length);
     bytes += payload.length;
     next++;
-    writeState();
     return true;
   }
 
@@ -164,6 +166,10 @@ final class CaptureSpool {
    * @return how many were removed
    */
   synchronized int remove(List<String> ids) throws IOException {
+    if (stateWritten) {
+      // the files about to go no longer show how far the sequence went: the state must
+      writeState();
+    }
     int removed = 0;
     for (String id : ids) {
       Long seq = seqOf(id);

@@ -1,11 +1,11 @@
 package dev.ferry.agent.capture;
 
 import dev.ferry.onnx.ArrayTensor;
+import dev.ferry.onnx.LittleEndianElements;
 import dev.ferry.protocol.capture.CapturedTensor;
 import dev.ferry.protocol.release.Datatype;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.util.Base64;
 
 /** A tensor's elements as the little-endian bytes a capture holds; FP16 and BF16 as FP32. */
 final class TensorBytes {
@@ -29,30 +29,20 @@ final class TensorBytes {
    * @return its capture
    */
   static CapturedTensor encode(ArrayTensor tensor, boolean output) {
-    ByteBuffer buffer = ByteBuffer.allocate((int) size(tensor)).order(ByteOrder.LITTLE_ENDIAN);
-    put(buffer, tensor.elements());
-    return new CapturedTensor(
-        tensor.name(),
-        output,
-        held(tensor.datatype()),
-        tensor.shapeList(),
-        Base64.getEncoder().encodeToString(buffer.array()));
+    Datatype datatype = tensor.datatype();
+    byte[] bytes;
+    if (datatype == Datatype.FP16 || datatype == Datatype.BF16) {
+      bytes = new byte[(int) size(tensor)];
+      ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer().put(widened(tensor));
+    } else {
+      bytes = LittleEndianElements.encode(tensor);
+    }
+    return new CapturedTensor(tensor.name(), output, held(datatype), tensor.shapeList(), bytes);
   }
 
-  private static void put(ByteBuffer buffer, Object elements) {
-    if (elements instanceof float[] a) {
-      buffer.asFloatBuffer().put(a);
-    } else if (elements instanceof double[] a) {
-      buffer.asDoubleBuffer().put(a);
-    } else if (elements instanceof byte[] a) {
-      buffer.put(a);
-    } else if (elements instanceof short[] a) {
-      buffer.asShortBuffer().put(a);
-    } else if (elements instanceof int[] a) {
-      buffer.asIntBuffer().put(a);
-    } else if (elements instanceof long[] a) {
-      buffer.asLongBuffer().put(a);
-    }
+  /** A half-precision tensor's elements as floats (what {@link ArrayTensor} decodes them to). */
+  private static float[] widened(ArrayTensor tensor) {
+    return (float[]) tensor.elements();
   }
 
   private static Datatype held(Datatype datatype) {

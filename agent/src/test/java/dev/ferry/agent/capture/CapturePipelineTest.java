@@ -112,7 +112,7 @@ class CapturePipelineTest {
     CaptureSample sample =
         FakeHub.CODEC.decode(spool.oldest(10, 1 << 20).get(0).json(), CaptureSample.class);
     assertEquals(List.of("x", "y"), sample.tensors().stream().map(t -> t.name()).toList());
-    ByteBuffer x = ByteBuffer.wrap(sample.tensors().get(0).bytes()).order(ByteOrder.LITTLE_ENDIAN);
+    ByteBuffer x = ByteBuffer.wrap(sample.tensors().get(0).data()).order(ByteOrder.LITTLE_ENDIAN);
     assertEquals(-2f, x.getFloat(4));
     assertTrue(sample.tensors().get(1).output());
     assertEquals(T0, sample.capturedAt());
@@ -207,6 +207,35 @@ class CapturePipelineTest {
     new CaptureWriter(capture, reopened, meters).flush();
     String second = reopened.oldest(1, 1 << 20).get(0).id();
     assertEquals(first.replaceAll("-\\d+$", "-2"), second);
+  }
+
+  @Test
+  void spool_goesOnAfterItsHighestSampleWhenItsStateWasWrittenBeforeThem() throws IOException {
+    Capture capture = capture(10);
+    capture.configure("det", "1.0.0", CapturePolicy.sampling(1, 1000, 1 << 30), Map.of());
+    Path at = dir.resolve("capture");
+    CaptureSpool spool = new CaptureSpool(at, 1 << 20);
+    CaptureWriter writer = new CaptureWriter(capture, spool, meters);
+    for (int i = 0; i < 3; i++) {
+      serve(capture);
+    }
+    writer.flush();
+    String state = Files.readString(at.resolve("spool.state"));
+    spool.remove(spool.oldest(2, 1 << 20).stream().map(SpooledSample::id).toList());
+    serve(capture);
+    serve(capture);
+    writer.flush();
+    // appending leaves the state as the last removal wrote it: one fsync a sample, not two
+    String afterRemoval = Files.readString(at.resolve("spool.state"));
+    assertFalse(afterRemoval.equals(state), afterRemoval);
+    assertTrue(afterRemoval.endsWith(" next=4"), afterRemoval);
+    CaptureSpool reopened = new CaptureSpool(at, 1 << 20);
+    assertEquals(
+        List.of("-3", "-4", "-5"),
+        reopened.oldest(10, 1 << 20).stream().map(s -> s.id().replaceAll("^.*-", "-")).toList());
+    serve(capture);
+    new CaptureWriter(capture, reopened, meters).flush();
+    assertTrue(reopened.oldest(10, 1 << 20).get(3).id().endsWith("-6"));
   }
 
   private void serve(Capture capture) {

@@ -28,7 +28,7 @@ final class NpyFile {
    */
   static byte[] of(CapturedTensor tensor) {
     byte[] header = header(descr(tensor.datatype()), tensor.shape());
-    byte[] data = tensor.bytes();
+    byte[] data = tensor.data();
     return ByteBuffer.allocate(MAGIC.length + 2 + header.length + data.length)
         .order(ByteOrder.LITTLE_ENDIAN)
         .put(MAGIC)

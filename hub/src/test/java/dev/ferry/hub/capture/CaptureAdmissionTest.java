@@ -10,7 +10,6 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -116,12 +115,6 @@ class CaptureAdmissionTest {
         "1.0.0",
         at,
         false,
-        List.of(
-            new CapturedTensor(
-                "x",
-                false,
-                Datatype.FP32,
-                List.of(1L, elements),
-                Base64.getEncoder().encodeToString(data))));
+        List.of(new CapturedTensor("x", false, Datatype.FP32, List.of(1L, elements), data)));
   }
 }

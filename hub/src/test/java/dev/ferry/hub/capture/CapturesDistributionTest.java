@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -85,12 +84,6 @@ class CapturesDistributionTest {
         "1.0.0",
         T0,
         false,
-        List.of(
-            new CapturedTensor(
-                "x",
-                false,
-                Datatype.FP32,
-                List.of(1L, 1L),
-                Base64.getEncoder().encodeToString(new byte[4]))));
+        List.of(new CapturedTensor("x", false, Datatype.FP32, List.of(1L, 1L), new byte[4])));
   }
 }

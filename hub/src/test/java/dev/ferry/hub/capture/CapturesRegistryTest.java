@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
-import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -145,12 +144,6 @@ class CapturesRegistryTest {
         "1.0.0",
         at,
         false,
-        List.of(
-            new CapturedTensor(
-                "x",
-                false,
-                Datatype.FP32,
-                List.of(1L, 1L),
-                Base64.getEncoder().encodeToString(data))));
+        List.of(new CapturedTensor("x", false, Datatype.FP32, List.of(1L, 1L), data)));
   }
 }

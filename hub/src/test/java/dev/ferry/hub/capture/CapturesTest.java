@@ -31,7 +31,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -267,12 +266,7 @@ class CapturesTest {
   @Test
   void npy_writesAOneDimensionalShapeAsAOneTuple() {
     CapturedTensor tensor =
-        new CapturedTensor(
-            "y",
-            true,
-            Datatype.INT64,
-            List.of(2L),
-            Base64.getEncoder().encodeToString(new byte[16]));
+        new CapturedTensor("y", true, Datatype.INT64, List.of(2L), new byte[16]);
     String header = new String(NpyFile.of(tensor), 10, 118, StandardCharsets.US_ASCII);
     assertTrue(
         header.startsWith("{'descr': '<i8', 'fortran_order': False, 'shape': (2,), }"), header);
@@ -319,7 +313,7 @@ class CapturesTest {
   }
 
   private CaptureSample sample(String id, Instant at) {
-    String data = Base64.getEncoder().encodeToString(floats(1.5f, -2f, 3.25f));
+    byte[] data = floats(1.5f, -2f, 3.25f);
     return new CaptureSample(
         id,
         det,

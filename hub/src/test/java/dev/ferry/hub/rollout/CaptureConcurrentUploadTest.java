@@ -18,7 +18,6 @@ import jakarta.inject.Inject;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -38,7 +37,7 @@ class CaptureConcurrentUploadTest {
   private static final int PER_UPLOAD = 16;
 
   /** The benchmark's samples: 110 KiB of FP32 tensor, ~150 KB as base64 JSON, 16 per upload. */
-  private static final String DATA = Base64.getEncoder().encodeToString(new byte[110 << 10]);
+  private static final byte[] DATA = new byte[110 << 10];
 
   @Inject Database db;
 

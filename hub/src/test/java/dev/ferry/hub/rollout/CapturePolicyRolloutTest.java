@@ -43,8 +43,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(HubTestProfile.class)
 class CapturePolicyRolloutTest {
   private static final JsonCodec CODEC = FakeDevice.CODEC;
-  private static final String DATA =
-      Base64.getEncoder().encodeToString(new byte[] {0, 0, 0x40, 0x40, 0, 0, 0, 0, 0, 0, 0, 0});
+  private static final byte[] DATA = {0, 0, 0x40, 0x40, 0, 0, 0, 0, 0, 0, 0, 0};
 
   @Test
   void versionPolicy_reachesItsDevicesAtOnceAndUploadsAreCheckedAgainstIt() throws Exception {
@@ -110,7 +109,7 @@ class CapturePolicyRolloutTest {
       upload(device, sample("a", det, "1.0.0", now)).statusCode(200);
       String malformed =
           new String(CODEC.encode(upload(sample("f", det, "1.0.0", now))), StandardCharsets.UTF_8)
-              .replace(DATA, "AAAA");
+              .replace(Base64.getEncoder().encodeToString(DATA), "AAAA");
       given()
           .header("Authorization", device.basic())
           .contentType(ContentType.JSON)

@@ -75,11 +75,11 @@ class CaptureBenchmark {
       try (JarProcess enrolling = JarProcess.start("agent", env, dir.resolve("enroll.log"))) {
         fleet.rollOut(model.name(), WARM, device, new Oip(enrolling), model.request());
       }
-      long spooled = serve(fleet, model, device, env);
+      serve(fleet, model, device, env);
       Path spool = dir.resolve(device).resolve("capture");
-      long sampleBytes = sampleBytes(spool);
+      SpoolFiles files = SpoolFiles.of(spool);
       CaptureSample template = template(spool);
-      upload(fleet, env, spooled, sampleBytes);
+      upload(fleet, env, files.samples(), files.sampleBytes());
       ingest(fleet, device, template);
     }
   }
@@ -111,11 +111,11 @@ class CaptureBenchmark {
   }
 
   /**
-   * Serves without a hub URL: the warm-up at 1 %, the alternating phases, the 100 % phase; returns
-   * the samples spooled. The agent runs on {@link #AGENT_CPUS}, this JVM and the hub on {@link
-   * #CLIENT_CPUS} meanwhile (all the CPUs again after).
+   * Serves without a hub URL: the warm-up at 1 %, the alternating phases, the 100 % phase; then
+   * waits for the writer to drain its queue. The agent runs on {@link #AGENT_CPUS}, this JVM and
+   * the hub on {@link #CLIENT_CPUS} meanwhile (all the CPUs again after).
    */
-  private long serve(CaptureFleet fleet, BenchModel model, String device, Map<String, String> env)
+  private void serve(CaptureFleet fleet, BenchModel model, String device, Map<String, String> env)
       throws Exception {
     Map<String, String> offline = new java.util.HashMap<>(env);
     offline.remove("FERRY_AGENT_HUB_URL");
@@ -148,7 +148,7 @@ class CaptureBenchmark {
       }
       assertEquals(List.of(), failures, "failed requests");
       // a full queue drops (and counts) rather than slow a request: at 100 % it may
-      return settled(oip);
+      settled(oip);
     } finally {
       if (CLIENT_CPUS.pins()) {
         CpuList.ALL.pin(ProcessHandle.current().pid());
@@ -233,8 +233,12 @@ class CaptureBenchmark {
         windows.stream().mapToDouble(Phase::droppedPerSecond).average().orElse(0));
   }
 
-  /** The samples spooled once the writer has drained its queue (the count holds for 1 s). */
-  private static long settled(Oip oip) throws Exception {
+  /**
+   * Waits until the spooled count has held for 1 s: the writer has (most likely) drained its queue.
+   * What it wrote before the agent stopped is counted from the spool's files, not from here: a
+   * writer held up by the disk longer than that still writes its last samples.
+   */
+  private static void settled(Oip oip) throws Exception {
     long last = -1;
     long now = CaptureFleet.captureCount(oip, "spooled");
     while (now != last) {
@@ -242,21 +246,22 @@ class CaptureBenchmark {
       TimeUnit.SECONDS.sleep(1);
       now = CaptureFleet.captureCount(oip, "spooled");
     }
-    return now;
   }
 
-  /** The mean size of a spooled sample file. */
-  private static long sampleBytes(Path spool) throws Exception {
-    try (Stream<Path> files = Files.list(spool)) {
-      List<Path> samples = files.filter(f -> f.toString().endsWith(".json")).toList();
-      long total = 0;
-      for (Path file : samples) {
-        total += Files.size(file);
+  /** The spool's sample files once the serving agent has stopped: how many, their mean size. */
+  private record SpoolFiles(long samples, long sampleBytes) {
+    static SpoolFiles of(Path spool) throws Exception {
+      try (Stream<Path> files = Files.list(spool)) {
+        List<Path> samples = files.filter(f -> f.toString().endsWith(".json")).toList();
+        long total = 0;
+        for (Path file : samples) {
+          total += Files.size(file);
+        }
+        System.out.printf(
+            "spool: %d samples, %.1f MB, %d bytes a sample%n",
+            samples.size(), total / 1e6, total / samples.size());
+        return new SpoolFiles(samples.size(), total / samples.size());
       }
-      System.out.printf(
-          "spool: %d samples, %.1f MB, %d bytes a sample%n",
-          samples.size(), total / 1e6, total / samples.size());
-      return total / samples.size();
     }
   }
 

@@ -38,13 +38,19 @@ public final class LittleEndianElements {
 
   /**
    * Writes a fixed-width tensor's elements at the buffer's position, in one bulk copy from its
-   * array (no intermediate buffer); the position does not move.
+   * array, or from its packed buffer without decoding it (no intermediate buffer); the position
+   * does not move.
    *
    * @param tensor a tensor of a fixed-width datatype
    * @param out room for its size times {@link Datatype#elementBytes()} bytes from its position
    */
   public static void encode(ArrayTensor tensor, ByteBuffer out) {
     ByteBuffer at = out.slice().order(ByteOrder.LITTLE_ENDIAN);
+    if (tensor.isPacked()) {
+      // packed elements are already these bytes (only a little-endian machine packs them)
+      at.put(tensor.packedBuffer().duplicate());
+      return;
+    }
     Object e = tensor.elements();
     switch (tensor.datatype()) {
       case FP32 -> at.asFloatBuffer().put((float[]) e);

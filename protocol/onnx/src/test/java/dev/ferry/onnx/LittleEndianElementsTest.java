@@ -22,6 +22,24 @@ class LittleEndianElementsTest {
   }
 
   @Test
+  void encode_copiesPackedElementsAsTheirArrayTwinWouldBe() {
+    byte[] floats = {0, 0, -64, 63, 0, 0, 0, -64};
+    ArrayTensor packed =
+        ArrayTensor.packed(
+            "x", Datatype.FP32, new long[] {2}, PackedElements.pack(ByteBuffer.wrap(floats)));
+    ArrayTensor twin = new ArrayTensor("x", Datatype.FP32, new long[] {2}, new float[] {1.5f, -2f});
+    assertArrayEquals(LittleEndianElements.encode(twin), LittleEndianElements.encode(packed));
+    assertArrayEquals(floats, LittleEndianElements.encode(packed));
+    ArrayTensor half =
+        ArrayTensor.packed(
+            "h",
+            Datatype.FP16,
+            new long[] {1},
+            PackedElements.pack(ByteBuffer.wrap(new byte[] {0, 0x3c})));
+    assertArrayEquals(new byte[] {0, 0x3c}, LittleEndianElements.encode(half));
+  }
+
+  @Test
   void decode_readsEachFixedWidthDatatypeBack() {
     List<ArrayTensor> tensors =
         List.of(

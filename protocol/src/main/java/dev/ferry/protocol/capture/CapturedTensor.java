@@ -3,8 +3,9 @@ package dev.ferry.protocol.capture;
 import dev.ferry.protocol.json.FieldException;
 import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.release.Datatype;
-import java.util.Base64;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -15,10 +16,11 @@ import java.util.Set;
  * @param output true for an output of the model, false for an input
  * @param datatype the element type of {@code data}; one of {@link #CAPTURABLE}
  * @param shape the dimensions
- * @param data the elements, base64 of their little-endian bytes
+ * @param data the elements' little-endian bytes (base64 in JSON, written and read without a string
+ *     between). The array itself, not a copy: read it, do not change it.
  */
 public record CapturedTensor(
-    String name, boolean output, Datatype datatype, List<Long> shape, String data) {
+    String name, boolean output, Datatype datatype, List<Long> shape, byte[] data) {
   /** The datatypes a capture holds (BYTES is not captured). */
   public static final Set<Datatype> CAPTURABLE =
       Set.of(
@@ -44,30 +46,20 @@ public record CapturedTensor(
       elements = Math.multiplyExact(elements, Fields.atLeast(shape.get(i), 0, "shape[" + i + "]"));
     }
     long expected = Math.multiplyExact(elements, width(datatype));
-    int held = bytes(Fields.required(data, "data")).length;
+    int held = Fields.required(data, "data").length;
     if (held != expected) {
       throw new FieldException(
           "data", "must hold " + expected + " bytes for " + datatype + shape + ", got " + held);
     }
   }
 
-  /** The elements' little-endian bytes. */
-  public byte[] bytes() {
-    return bytes(data);
-  }
-
   /**
-   * How many bytes the elements take: what {@link #bytes()} holds, counted from the shape without
-   * decoding the data (the constructor checked that they agree).
+   * How many bytes the elements take.
    *
    * @return the size in bytes
    */
   public long size() {
-    long elements = 1;
-    for (long dimension : shape) {
-      elements *= dimension;
-    }
-    return elements * width(datatype);
+    return data.length;
   }
 
   /**
@@ -85,11 +77,30 @@ public record CapturedTensor(
     };
   }
 
-  private static byte[] bytes(String base64) {
-    try {
-      return Base64.getDecoder().decode(base64);
-    } catch (IllegalArgumentException e) {
-      throw new FieldException("data", "must be base64, got " + Fields.show(base64));
-    }
+  @Override
+  public boolean equals(Object other) {
+    return other instanceof CapturedTensor that
+        && name.equals(that.name)
+        && output == that.output
+        && datatype == that.datatype
+        && shape.equals(that.shape)
+        && Arrays.equals(data, that.data);
+  }
+
+  @Override
+  public int hashCode() {
+    return Objects.hash(name, output, datatype, shape, Arrays.hashCode(data));
+  }
+
+  @Override
+  public String toString() {
+    return (output ? "output " : "input ")
+        + name
+        + " "
+        + datatype
+        + shape
+        + ", "
+        + data.length
+        + " bytes";
   }
 }

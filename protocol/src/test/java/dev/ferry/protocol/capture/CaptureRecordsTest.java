@@ -14,7 +14,6 @@ import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.testing.RecordContract;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,12 +28,7 @@ class CaptureRecordsTest extends RecordContract {
   }
 
   static CapturedTensor tensor() {
-    return new CapturedTensor(
-        "x",
-        false,
-        Datatype.FP32,
-        List.of(1L, 2L),
-        Base64.getEncoder().encodeToString(new byte[8]));
+    return new CapturedTensor("x", false, Datatype.FP32, List.of(1L, 2L), new byte[8]);
   }
 
   static CaptureSample sample() {
@@ -53,6 +47,12 @@ class CaptureRecordsTest extends RecordContract {
             "shape",
             text("2"),
             "CapturedTensor: shape must be an array, got the string '2'"),
+        new Case(
+            tensor(),
+            "data",
+            text("AAAA!AAAAAA="),
+            "CapturedTensor: data is invalid: not base64: Failed to decode VALUE_STRING as base64"
+                + " (MIME-NO-LINEFEEDS): Illegal character '!' (code 0x21) in base64 content"),
         new Case(
             sample(),
             "capturedAt",
@@ -110,14 +110,14 @@ class CaptureRecordsTest extends RecordContract {
     var error =
         assertThrows(
             FieldException.class,
-            () -> new CapturedTensor("x", false, Datatype.INT64, List.of(3L), "AAAA"));
+            () -> new CapturedTensor("x", false, Datatype.INT64, List.of(3L), new byte[3]));
     assertEquals("data must hold 24 bytes for INT64[3], got 3", error.getMessage());
   }
 
   @Test
   void sample_sizeIsTheBytesItsTensorsHold() {
-    String twoInts = Base64.getEncoder().encodeToString(new byte[8]);
-    String threeBytes = Base64.getEncoder().encodeToString(new byte[3]);
+    byte[] twoInts = new byte[8];
+    byte[] threeBytes = new byte[3];
     var sample =
         new CaptureSample(
             "s1",
