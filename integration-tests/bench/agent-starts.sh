@@ -80,8 +80,10 @@ for jdk in ${JDKS:-17 25}; do
   cp -r --preserve=timestamps "${APP:-$here/agent/target/quarkus-app}" "$app"
   rm -rf "$app/app-cds.jsa" "$app/app.aot" "$app/native"
   measure "JDK $jdk" "$java" "$app"
-  "$here/deploy/systemd/agent-archive.sh" "$app" "$java" >/dev/null
   "$here/deploy/systemd/agent-natives.sh" "$app"
+  training=()
+  [[ -n $cache ]] && training=("$given")
+  "$here/deploy/systemd/agent-archive.sh" "$app" "$java" "${training[@]}" >/dev/null
   archive=(-XX:SharedArchiveFile=app-cds.jsa -Xshare:auto)
   [[ -f $app/app.aot ]] && archive=(-XX:AOTCache=app.aot)
   measure "JDK $jdk + ${archive[0]} + unpacked ONNX Runtime (as the unit)" "$java" "$app" \
