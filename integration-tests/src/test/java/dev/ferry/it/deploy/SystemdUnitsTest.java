@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The systemd units in {@code deploy/systemd}: {@code systemd-analyze verify} prints nothing (it
  * exits 0 on unknown keys, so stderr is what counts), their exposure scores stay at or below 3.0
  * and are the ones deploy/README.md states (README.md links there instead of repeating them), and
- * the install script passes shellcheck.
+ * the install scripts (install.sh and the agent's archive and natives scripts) pass shellcheck.
  */
 class SystemdUnitsTest {
   private static final Path DEPLOY = Services.root().resolve("deploy");
@@ -72,8 +72,14 @@ class SystemdUnitsTest {
   }
 
   @Test
-  void installScript_passesShellcheck() throws Exception {
-    Run check = run(DEPLOY, "shellcheck", "systemd/install.sh");
+  void installScripts_passShellcheck() throws Exception {
+    Run check =
+        run(
+            DEPLOY,
+            "shellcheck",
+            "systemd/install.sh",
+            "systemd/agent-archive.sh",
+            "systemd/agent-natives.sh");
     assertEquals(0, check.code(), check.out());
     Run usage = run(DEPLOY, "bash", "systemd/install.sh", "toaster");
     assertEquals(2, usage.code());
