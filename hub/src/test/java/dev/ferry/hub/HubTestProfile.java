@@ -7,7 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-/** The hub on its embedded defaults, with a fresh data directory per test JVM. */
+/**
+ * The hub on its embedded defaults, with a fresh data directory per test JVM under the module's
+ * {@code target/}, so each run's databases and blobs go with the build, not into the system's
+ * temporary folder.
+ */
 public class HubTestProfile implements QuarkusTestProfile {
   private static final Path DATA_DIR = newDataDir();
   private static final int MQTT_PORT = freePort();
@@ -26,8 +30,14 @@ public class HubTestProfile implements QuarkusTestProfile {
   }
 
   private static Path newDataDir() {
+    return newTestDir("ferry-hub-test");
+  }
+
+  /** A new directory under {@code target/test-data}, named from the prefix. */
+  protected static Path newTestDir(String prefix) {
     try {
-      return Files.createTempDirectory("ferry-hub-test");
+      Path parent = Files.createDirectories(Path.of("target", "test-data"));
+      return Files.createTempDirectory(parent, prefix).toAbsolutePath();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -29,7 +29,7 @@ public class OfflineReleaseKeyProfile extends HubTestProfile {
 
   private static Path newDir() {
     try {
-      Path dir = Files.createTempDirectory("ferry-hub-offline");
+      Path dir = newTestDir("ferry-hub-offline");
       Files.writeString(dir.resolve("hub.pem"), Ed25519.toPem(Ed25519.generate()));
       return dir;
     } catch (IOException e) {

@@ -62,6 +62,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Desired states applied end to end in one agent: signed states, artifacts from the real
@@ -86,7 +87,7 @@ class ApplierTest {
   private final Map<String, RegistryClient> clients =
       new java.util.concurrent.ConcurrentHashMap<>();
   private ExecutorService executor;
-  private Path dir;
+  @TempDir Path dir;
   private ContentStore store;
   private StateFile stateFile;
   private Applier applier;
@@ -98,7 +99,6 @@ class ApplierTest {
     pullFrom = registry;
     client = RegistryClient.builder(registry).plainHttp(true).build();
     executor = Executors.newFixedThreadPool(2);
-    dir = Files.createTempDirectory("agent");
     applier = newApplier();
     applier.restore();
   }
