@@ -18,6 +18,7 @@ import dev.ferry.agent.grpc.v2.GrpcPredictV2.ServerReadyResponse;
 import dev.ferry.agent.serve.InferRequest;
 import dev.ferry.agent.serve.Inference;
 import dev.ferry.agent.serve.InferenceLimit;
+import dev.ferry.agent.serve.InlineDispatch;
 import dev.ferry.agent.serve.ModelMetadata;
 import dev.ferry.agent.serve.ServerMetadata;
 import dev.ferry.protocol.release.TensorSpec;
@@ -25,14 +26,15 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import io.quarkus.grpc.GrpcService;
-import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.Vertx;
 import java.util.function.Supplier;
 
 /**
  * Open Inference Protocol (KServe V2) gRPC, {@code inference.GRPCInferenceService}: the same
- * models, checks and errors as REST, through the same {@link Inference}; inference runs on worker
- * threads within the same {@link InferenceLimit}. Quarkus finds its services by lookup, so with
- * {@code ferry.agent.grpc.enabled=false} this one is never bound (nor its messages loaded).
+ * models, checks and errors as REST, through the same {@link Inference}, within the same {@link
+ * InferenceLimit}; an inference runs on a worker thread, or on the event loop that read it where
+ * {@link InlineDispatch} says, as over REST. Quarkus finds its services by lookup, so with {@code
+ * ferry.agent.grpc.enabled=false} this one is never bound (nor its messages loaded).
  */
 @GrpcService
 @LookupIfProperty(
@@ -42,10 +44,15 @@ import java.util.function.Supplier;
 public class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServiceImplBase {
   private final Inference inference;
   private final InferenceLimit limit;
+  private final InlineDispatch dispatch;
+  private final Vertx vertx;
 
-  InferenceService(Inference inference, InferenceLimit limit) {
+  InferenceService(
+      Inference inference, InferenceLimit limit, InlineDispatch dispatch, Vertx vertx) {
     this.inference = inference;
     this.limit = limit;
+    this.dispatch = dispatch;
+    this.vertx = vertx;
   }
 
   @Override
@@ -80,19 +87,34 @@ public class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServ
     answer(out, () -> model(inference.metadata(request.getName(), request.getVersion())));
   }
 
-  /** Beyond {@code ferry.agent.serve.max-concurrent} inferences: UNAVAILABLE, as REST's 503. */
+  /**
+   * Beyond {@code ferry.agent.serve.max-concurrent} inferences: UNAVAILABLE, as REST's 503. Called
+   * on the event loop, which runs it only where {@link InlineDispatch} says it takes almost
+   * nothing.
+   */
   @Override
-  @Blocking
   public void modelInfer(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
     if (!limit.tryAdmit()) {
       out.onError(Status.UNAVAILABLE.withDescription(limit.refusal()).asRuntimeException());
       return;
     }
+    if (dispatch.inline(request.getModelName(), request.getSerializedSize())) {
+      run(request, out);
+    } else {
+      vertx.executeBlocking(() -> run(request, out), false);
+    }
+  }
+
+  /** Answers one admitted request, gives back its permit and counts its time. */
+  private Void run(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
+    long start = System.nanoTime();
     try {
       answer(out, () -> infer(request));
     } finally {
       limit.release();
+      dispatch.took(request.getModelName(), System.nanoTime() - start);
     }
+    return null;
   }
 
   private ModelInferResponse infer(ModelInferRequest request) {

@@ -29,14 +29,16 @@ public class InferRoute {
   private final Inference inference;
   private final InferenceLimit limit;
   private final long maxBody;
-  private final InlineDispatch dispatch = new InlineDispatch();
+  private final InlineDispatch dispatch;
 
   InferRoute(
       Inference inference,
       InferenceLimit limit,
+      InlineDispatch dispatch,
       @ConfigProperty(name = BodyLimit.PROPERTY) MemorySize maxBody) {
     this.inference = inference;
     this.limit = limit;
+    this.dispatch = dispatch;
     this.maxBody = maxBody.asLongValue();
   }
 

@@ -1,5 +1,6 @@
 package dev.ferry.agent.serve;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -9,9 +10,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * a worker thread. Known means a moving average of the model's recent requests, parse to written
  * answer, under {@link #INLINE_NANOS}; a model's first request, and every request with a body over
  * {@link #INLINE_BODY_BYTES}, go to a worker. A request that turns out slow moves its model's next
- * ones back to the workers, so the loop is held up at most once by surprise.
+ * ones back to the workers, so the loop is held up at most once by surprise. REST ({@link
+ * InferRoute}) and gRPC share it: a model's requests take about the same time by either.
  */
-final class InlineDispatch {
+@ApplicationScoped
+public class InlineDispatch {
   /** A model whose requests average under this runs inline: 100 µs. */
   static final long INLINE_NANOS = 100_000;
 
@@ -27,7 +30,7 @@ final class InlineDispatch {
    * @param bodyBytes its body's length
    * @return true to run it inline
    */
-  boolean inline(String model, long bodyBytes) {
+  public boolean inline(String model, long bodyBytes) {
     Long average = averageNanos.get(model);
     return average != null && average < INLINE_NANOS && bodyBytes <= INLINE_BODY_BYTES;
   }
@@ -38,7 +41,7 @@ final class InlineDispatch {
    * @param model the model
    * @param nanos its time from parse to written answer
    */
-  void took(String model, long nanos) {
+  public void took(String model, long nanos) {
     averageNanos.merge(model, nanos, (average, now) -> average + (now - average) / 8);
   }
 }
