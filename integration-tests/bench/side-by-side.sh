@@ -8,7 +8,8 @@
 #
 #   mvn -B -DskipTests package -pl agent -am
 #   mvn -B verify -Pbench -pl integration-tests -am -Dit.test=SideBySideCacheBenchmark \
-#       -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false   # the agent's cache and agent.env
+#       -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
+#       -Dfailsafe.failIfNoSpecifiedTests=false   # the agent's cache and agent.env
 #   integration-tests/bench/side-by-side.sh
 #
 # The agent: started here from integration-tests/target/side-by-side/agent.env (AGENT_ENV) with
