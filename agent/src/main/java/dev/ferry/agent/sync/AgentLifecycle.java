@@ -80,6 +80,7 @@ public class AgentLifecycle {
       Executors.newSingleThreadScheduledExecutor(daemon("ferry-apply"));
   private final ExecutorService downloads = Executors.newFixedThreadPool(4, daemon("ferry-fetch"));
   private AgentMqtt mqtt;
+  private BackgroundReporter reporting;
   private final ScheduledExecutorService telemetryTimer =
       Executors.newSingleThreadScheduledExecutor(daemon("ferry-telemetry"));
   private volatile Applier applier;
@@ -104,7 +105,8 @@ public class AgentLifecycle {
     mqtt.onRoots(this::onRoots);
     MqttReporter reporter = MqttReporter.over(mqtt, EVENT_QUEUE);
     freshness = Freshness.restore(config.trust().staleAfter(), Clock.systemUTC(), config.dataDir());
-    Applier created = applier(deviceId, labels, trustStore, reporter);
+    reporting = new BackgroundReporter(reporter, daemon("ferry-report"));
+    Applier created = applier(deviceId, labels, trustStore, reporting);
     created.restore();
     queue = new ApplyQueue(applying, Backoff.RESUME, new Applying(created));
     applier = created;
@@ -228,6 +230,9 @@ public class AgentLifecycle {
     }
     applying.shutdownNow();
     downloads.shutdownNow();
+    if (reporting != null) {
+      reporting.close();
+    }
     if (mqtt != null) {
       mqtt.close();
     }
