@@ -15,6 +15,7 @@ import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Signer;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -30,6 +31,10 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,6 +46,10 @@ public class DesiredStates {
   private static final Logger LOG = Logger.getLogger(DesiredStates.class);
 
   private static final int CHUNK = 1000;
+
+  /** Desired states signed at a time while the connection stores the part signed before. */
+  private static final int PART = 250;
+
   private static final String LEFT_OVER =
       "SELECT device_id, sequence, envelope FROM desired_state"
           + " WHERE published = FALSE AND issued_at < ? ORDER BY issued_at LIMIT 1000"
@@ -55,7 +64,7 @@ public class DesiredStates {
   private static final String LOCK =
       "SELECT device_id, sequence FROM desired_state WHERE device_id IN ";
   private static final String ASSIGNMENTS =
-      "SELECT a.device_id, a.model, r.repository, r.manifest_digest, r.statement,"
+      "SELECT a.device_id, a.model, a.version, r.repository, r.manifest_digest,"
           + " COALESCE(pr.policy, pv.policy)"
           + " FROM assignment a"
           + " JOIN model_release r ON r.model = a.model AND r.version = a.version"
@@ -63,6 +72,8 @@ public class DesiredStates {
           + " LEFT JOIN capture_policy_version pv"
           + " ON pv.model = a.model AND pv.version = a.version"
           + " WHERE a.device_id IN ";
+  private static final String STATEMENT =
+      "SELECT statement FROM model_release WHERE model = ? AND version = ?";
   private static final String CREATE_ARRAY =
       "INSERT INTO desired_state (device_id, sequence, issued_at, expires_at, envelope)"
           + " SELECT d, 0, ?, ?, '' FROM unnest(?::varchar[]) AS u (d) ON CONFLICT DO NOTHING";
@@ -79,10 +90,24 @@ public class DesiredStates {
 
   private final JsonCodec codec = new JsonCodec();
 
+  // not a pool worker: its parallel stream signs on every core (a worker's would use its own pool)
+  private final ExecutorService signing =
+      Executors.newSingleThreadExecutor(
+          task -> {
+            Thread thread = new Thread(task, "ferry-desired-signer");
+            thread.setDaemon(true);
+            return thread;
+          });
+
   @Inject HubConfig config;
   @Inject HubKeys keys;
   @Inject HubMqtt mqtt;
   @Inject Database db;
+
+  @PreDestroy
+  void stop() {
+    signing.shutdownNow();
+  }
 
   /**
    * A signed desired state.
@@ -194,13 +219,51 @@ public class DesiredStates {
       states.add(
           new DesiredState(device, sequence, now, expires, models.getOrDefault(device, List.of())));
     }
-    List<byte[]> envelopes = sign(states);
+    List<byte[]> envelopes = signAndStore(c, states, now, expires);
     Map<String, Signed> signed = new LinkedHashMap<>();
     for (int i = 0; i < states.size(); i++) {
       signed.put(chunk.get(i), new Signed(states.get(i).sequence(), envelopes.get(i)));
     }
-    store(c, states, envelopes, now, expires);
     return signed;
+  }
+
+  /**
+   * Signs the states a part at a time, each part signed on another thread while the connection
+   * stores the part before: the database writes while the hub signs. All in the caller's
+   * transaction; a failure leaves nothing stored once it rolls back.
+   */
+  private List<byte[]> signAndStore(
+      Connection c, List<DesiredState> states, Instant now, Instant expires) throws SQLException {
+    List<byte[]> envelopes = new ArrayList<>(states.size());
+    CompletableFuture<List<byte[]>> signing = signLater(part(states, 0));
+    for (int from = 0; from < states.size(); from += PART) {
+      List<byte[]> signed = joined(signing);
+      if (from + PART < states.size()) {
+        signing = signLater(part(states, from + PART));
+      }
+      store(c, part(states, from), signed, now, expires);
+      envelopes.addAll(signed);
+    }
+    return envelopes;
+  }
+
+  private static List<DesiredState> part(List<DesiredState> states, int from) {
+    return states.subList(from, Math.min(states.size(), from + PART));
+  }
+
+  private CompletableFuture<List<byte[]>> signLater(List<DesiredState> states) {
+    return CompletableFuture.supplyAsync(() -> sign(states), signing);
+  }
+
+  private static List<byte[]> joined(CompletableFuture<List<byte[]>> signing) {
+    try {
+      return signing.join();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException failed) {
+        throw failed;
+      }
+      throw e;
+    }
   }
 
   /** Signing is most of a fan-out's CPU: on every core. */
@@ -264,12 +327,16 @@ public class DesiredStates {
   private Map<String, List<ModelAssignment>> assignments(Connection c, List<String> devices)
       throws SQLException {
     Map<String, List<ModelAssignment>> models = new HashMap<>();
-    // a release's statement and a policy are the same for every device they go to: decoded once
-    Map<String, Envelope> statements = new HashMap<>();
+    // a release's statement and a policy are the same for every device they go to: read and
+    // decoded once (the statement is about 2 KB; a row per device would carry it 1,000 times)
+    Map<List<String>, Envelope> statements = new HashMap<>();
     Map<String, CapturePolicy> policies = new HashMap<>();
     String sql = ASSIGNMENTS + Jdbc.in(devices.size()) + " ORDER BY a.device_id, a.model";
     for (Assigned row : Jdbc.query(c, sql, Assigned::read, devices)) {
-      Envelope release = statements.computeIfAbsent(row.statement(), this::envelope);
+      List<String> release = List.of(row.model(), row.version());
+      if (!statements.containsKey(release)) {
+        statements.put(release, statement(c, row.model(), row.version()));
+      }
       models
           .computeIfAbsent(row.device(), k -> new ArrayList<>())
           .add(
@@ -277,7 +344,7 @@ public class DesiredStates {
                   row.model(),
                   row.repository(),
                   Digest.parse(row.digest()),
-                  release,
+                  statements.get(release),
                   row.policy() == null
                       ? null
                       : policies.computeIfAbsent(row.policy(), this::policy)));
@@ -285,16 +352,20 @@ public class DesiredStates {
     return models;
   }
 
+  private Envelope statement(Connection c, String model, String version) throws SQLException {
+    return envelope(Jdbc.query(c, STATEMENT, row -> row.getString(1), model, version).get(0));
+  }
+
   /**
-   * A model assigned to a device, with its release's repository, digest and statement, and the
+   * A model assigned to a device, with its release's version, repository and digest, and the
    * capture policy in force (the assigning rollout's, else the version's; null for capture off).
    */
   private record Assigned(
       String device,
       String model,
+      String version,
       String repository,
       String digest,
-      String statement,
       String policy) {
     static Assigned read(ResultSet row) throws SQLException {
       return new Assigned(
