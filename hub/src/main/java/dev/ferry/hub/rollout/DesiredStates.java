@@ -15,7 +15,6 @@ import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Signer;
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -31,10 +30,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
 /**
@@ -46,10 +41,6 @@ public class DesiredStates {
   private static final Logger LOG = Logger.getLogger(DesiredStates.class);
 
   private static final int CHUNK = 1000;
-
-  /** Desired states signed at a time while the connection stores the part signed before. */
-  private static final int PART = 250;
-
   private static final String LEFT_OVER =
       "SELECT device_id, sequence, envelope FROM desired_state"
           + " WHERE published = FALSE AND issued_at < ? ORDER BY issued_at LIMIT 1000"
@@ -90,24 +81,10 @@ public class DesiredStates {
 
   private final JsonCodec codec = new JsonCodec();
 
-  // not a pool worker: its parallel stream signs on every core (a worker's would use its own pool)
-  private final ExecutorService signing =
-      Executors.newSingleThreadExecutor(
-          task -> {
-            Thread thread = new Thread(task, "ferry-desired-signer");
-            thread.setDaemon(true);
-            return thread;
-          });
-
   @Inject HubConfig config;
   @Inject HubKeys keys;
   @Inject HubMqtt mqtt;
   @Inject Database db;
-
-  @PreDestroy
-  void stop() {
-    signing.shutdownNow();
-  }
 
   /**
    * A signed desired state.
@@ -219,51 +196,13 @@ public class DesiredStates {
       states.add(
           new DesiredState(device, sequence, now, expires, models.getOrDefault(device, List.of())));
     }
-    List<byte[]> envelopes = signAndStore(c, states, now, expires);
+    List<byte[]> envelopes = sign(states);
     Map<String, Signed> signed = new LinkedHashMap<>();
     for (int i = 0; i < states.size(); i++) {
       signed.put(chunk.get(i), new Signed(states.get(i).sequence(), envelopes.get(i)));
     }
+    store(c, states, envelopes, now, expires);
     return signed;
-  }
-
-  /**
-   * Signs the states a part at a time, each part signed on another thread while the connection
-   * stores the part before: the database writes while the hub signs. All in the caller's
-   * transaction; a failure leaves nothing stored once it rolls back.
-   */
-  private List<byte[]> signAndStore(
-      Connection c, List<DesiredState> states, Instant now, Instant expires) throws SQLException {
-    List<byte[]> envelopes = new ArrayList<>(states.size());
-    CompletableFuture<List<byte[]>> signing = signLater(part(states, 0));
-    for (int from = 0; from < states.size(); from += PART) {
-      List<byte[]> signed = joined(signing);
-      if (from + PART < states.size()) {
-        signing = signLater(part(states, from + PART));
-      }
-      store(c, part(states, from), signed, now, expires);
-      envelopes.addAll(signed);
-    }
-    return envelopes;
-  }
-
-  private static List<DesiredState> part(List<DesiredState> states, int from) {
-    return states.subList(from, Math.min(states.size(), from + PART));
-  }
-
-  private CompletableFuture<List<byte[]>> signLater(List<DesiredState> states) {
-    return CompletableFuture.supplyAsync(() -> sign(states), signing);
-  }
-
-  private static List<byte[]> joined(CompletableFuture<List<byte[]>> signing) {
-    try {
-      return signing.join();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException failed) {
-        throw failed;
-      }
-      throw e;
-    }
   }
 
   /** Signing is most of a fan-out's CPU: on every core. */
