@@ -220,8 +220,7 @@ class FanOutTest {
 
   /**
    * Checks that each stored envelope holds its own row's device and sequence and the model's
-   * release statement (chunks are signed in parts while the parts before are stored); returns how
-   * many.
+   * release statement (read once per chunk, not from each device's row); returns how many.
    */
   private int signedForItsOwnRow(String prefix, String model) {
     String statement =
