@@ -55,7 +55,7 @@ public class DesiredStates {
   private static final String LOCK =
       "SELECT device_id, sequence FROM desired_state WHERE device_id IN ";
   private static final String ASSIGNMENTS =
-      "SELECT a.device_id, a.model, a.version, r.repository, r.manifest_digest,"
+      "SELECT a.device_id, a.model, r.repository, r.manifest_digest, r.statement,"
           + " COALESCE(pr.policy, pv.policy)"
           + " FROM assignment a"
           + " JOIN model_release r ON r.model = a.model AND r.version = a.version"
@@ -63,8 +63,6 @@ public class DesiredStates {
           + " LEFT JOIN capture_policy_version pv"
           + " ON pv.model = a.model AND pv.version = a.version"
           + " WHERE a.device_id IN ";
-  private static final String STATEMENT =
-      "SELECT statement FROM model_release WHERE model = ? AND version = ?";
   private static final String CREATE_ARRAY =
       "INSERT INTO desired_state (device_id, sequence, issued_at, expires_at, envelope)"
           + " SELECT d, 0, ?, ?, '' FROM unnest(?::varchar[]) AS u (d) ON CONFLICT DO NOTHING";
@@ -266,16 +264,12 @@ public class DesiredStates {
   private Map<String, List<ModelAssignment>> assignments(Connection c, List<String> devices)
       throws SQLException {
     Map<String, List<ModelAssignment>> models = new HashMap<>();
-    // a release's statement and a policy are the same for every device they go to: read and
-    // decoded once (the statement is about 2 KB; a row per device would carry it 1,000 times)
-    Map<List<String>, Envelope> statements = new HashMap<>();
+    // a release's statement and a policy are the same for every device they go to: decoded once
+    Map<String, Envelope> statements = new HashMap<>();
     Map<String, CapturePolicy> policies = new HashMap<>();
     String sql = ASSIGNMENTS + Jdbc.in(devices.size()) + " ORDER BY a.device_id, a.model";
     for (Assigned row : Jdbc.query(c, sql, Assigned::read, devices)) {
-      List<String> release = List.of(row.model(), row.version());
-      if (!statements.containsKey(release)) {
-        statements.put(release, statement(c, row.model(), row.version()));
-      }
+      Envelope release = statements.computeIfAbsent(row.statement(), this::envelope);
       models
           .computeIfAbsent(row.device(), k -> new ArrayList<>())
           .add(
@@ -283,7 +277,7 @@ public class DesiredStates {
                   row.model(),
                   row.repository(),
                   Digest.parse(row.digest()),
-                  statements.get(release),
+                  release,
                   row.policy() == null
                       ? null
                       : policies.computeIfAbsent(row.policy(), this::policy)));
@@ -291,20 +285,16 @@ public class DesiredStates {
     return models;
   }
 
-  private Envelope statement(Connection c, String model, String version) throws SQLException {
-    return envelope(Jdbc.query(c, STATEMENT, row -> row.getString(1), model, version).get(0));
-  }
-
   /**
-   * A model assigned to a device, with its release's version, repository and digest, and the
+   * A model assigned to a device, with its release's repository, digest and statement, and the
    * capture policy in force (the assigning rollout's, else the version's; null for capture off).
    */
   private record Assigned(
       String device,
       String model,
-      String version,
       String repository,
       String digest,
+      String statement,
       String policy) {
     static Assigned read(ResultSet row) throws SQLException {
       return new Assigned(

@@ -3,12 +3,11 @@ package dev.ferry.protocol.json;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.CharConversionException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.util.Arrays;
-import java.util.Map;
 
 /**
  * Encodes and decodes Ferry's JSON messages.
@@ -37,26 +36,6 @@ public final class JsonCodec {
         }
       };
 
-  /** An annotated type's opening brace and schema field ({@code {"schema":"…"}), else nothing. */
-  private static final ClassValue<byte[]> SCHEMA_FIELDS =
-      new ClassValue<>() {
-        @Override
-        protected byte[] computeValue(Class<?> type) {
-          Schema schema = type.getAnnotation(Schema.class);
-          if (schema == null) {
-            return new byte[0];
-          }
-          try {
-            byte[] object =
-                WireMapper.MAPPER.writeValueAsBytes(
-                    Map.of(PayloadShape.schemaField(), schema.value()));
-            return Arrays.copyOf(object, object.length - 1);
-          } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot encode the schema of " + type.getName(), e);
-          }
-        }
-      };
-
   /** A codec; every one behaves the same. */
   public JsonCodec() {}
 
@@ -78,30 +57,17 @@ public final class JsonCodec {
    */
   public byte[] encode(Object value) {
     try {
-      byte[] fields = WireMapper.MAPPER.writeValueAsBytes(value);
-      byte[] schema = SCHEMA_FIELDS.get(value.getClass());
-      return schema.length == 0 ? fields : withSchemaFirst(schema, fields);
+      Schema schema = value.getClass().getAnnotation(Schema.class);
+      if (schema == null) {
+        return WireMapper.MAPPER.writeValueAsBytes(value);
+      }
+      ObjectNode node =
+          WireMapper.MAPPER.createObjectNode().put(PayloadShape.schemaField(), schema.value());
+      node.setAll((ObjectNode) WireMapper.MAPPER.valueToTree(value));
+      return WireMapper.MAPPER.writeValueAsBytes(node);
     } catch (JsonProcessingException e) {
       throw new IllegalStateException("cannot encode " + value.getClass().getSimpleName(), e);
     }
-  }
-
-  /**
-   * The schema field spliced in before a record's own fields: the record is serialised once, not
-   * through a tree (B6: a fan-out encodes a desired state for each device).
-   */
-  private static byte[] withSchemaFirst(byte[] schema, byte[] object) {
-    if (object.length < 2 || object[0] != '{') {
-      throw new IllegalStateException("a type with a schema must encode as an object");
-    }
-    boolean noFields = object.length == 2;
-    byte[] joined = new byte[schema.length + (noFields ? 0 : 1) + object.length - 1];
-    System.arraycopy(schema, 0, joined, 0, schema.length);
-    if (!noFields) {
-      joined[schema.length] = ',';
-    }
-    System.arraycopy(object, 1, joined, joined.length - (object.length - 1), object.length - 1);
-    return joined;
   }
 
   /**

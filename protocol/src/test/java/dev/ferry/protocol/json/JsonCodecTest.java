@@ -26,14 +26,6 @@ class JsonCodecTest {
   @MaxBytes(16)
   record TinyPresence(String deviceId) {}
 
-  /** A type with a schema and no fields. */
-  @Schema("ferry.empty/v1")
-  record Empty() {}
-
-  /** A type with a schema and only absent fields. */
-  @Schema("ferry.empty/v1")
-  record AllAbsent(String note) {}
-
   /** A type with an impossible cap. */
   @MaxBytes(0)
   record NoRoom(String deviceId) {}
@@ -72,16 +64,6 @@ class JsonCodecTest {
         "{\"schema\":\"ferry.presence/v1\",\"deviceId\":\"edge-01\",\"online\":true,"
             + "\"at\":\"2026-11-28T10:00:00Z\",\"agentVersion\":\"0.1.0\"}",
         json);
-  }
-
-  @Test
-  void encode_writesSchemaAloneForARecordWithNoFieldsWritten() {
-    assertEquals(
-        "{\"schema\":\"ferry.empty/v1\"}",
-        new String(codec.encode(new Empty()), StandardCharsets.UTF_8));
-    assertEquals(
-        "{\"schema\":\"ferry.empty/v1\"}",
-        new String(codec.encode(new AllAbsent(null)), StandardCharsets.UTF_8));
   }
 
   @Test
