@@ -16,20 +16,23 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
 /**
- * The packaged agent drops BouncyCastle's jar signatures (application.properties, {@code
- * quarkus.class-loading.removed-resources}), so the JDK does not check them at the first trust-root
- * check: the names configured must be the ones the jars on the class path carry, whatever version.
+ * The packaged agent drops the jar signatures of BouncyCastle and Paho (application.properties,
+ * {@code quarkus.class-loading.removed-resources}), so the JDK does not check them at the first
+ * trust-root check and the first MQTT class, and a class archive may hold their classes: the names
+ * configured must be the ones the jars on the class path carry, whatever version.
  */
-class BouncyCastleSignaturesTest {
+class JarSignaturesTest {
   private static final Pattern SIGNATURE = Pattern.compile("META-INF/[^/]+\\.(SF|RSA|DSA|EC)");
   private static final Map<String, String> CLASS_BY_ARTIFACT =
       Map.of(
-          "bcprov-jdk18on", "org.bouncycastle.crypto.signers.Ed25519Signer",
-          "bcutil-jdk18on", "org.bouncycastle.asn1.bsi.BSIObjectIdentifiers",
-          "bcpkix-jdk18on", "org.bouncycastle.openssl.PEMParser");
+          "org.bouncycastle:bcprov-jdk18on", "org.bouncycastle.crypto.signers.Ed25519Signer",
+          "org.bouncycastle:bcutil-jdk18on", "org.bouncycastle.asn1.bsi.BSIObjectIdentifiers",
+          "org.bouncycastle:bcpkix-jdk18on", "org.bouncycastle.openssl.PEMParser",
+          "org.eclipse.paho:org.eclipse.paho.client.mqttv3",
+              "org.eclipse.paho.client.mqttv3.MqttClient");
 
   @Test
-  void removedResources_nameEverySignatureFileOfBouncyCastlesJars() throws Exception {
+  void removedResources_nameEverySignatureFileOfTheSignedJars() throws Exception {
     Properties config = new Properties();
     try (InputStream in =
         getClass().getClassLoader().getResourceAsStream("application.properties")) {
@@ -39,17 +42,14 @@ class BouncyCastleSignaturesTest {
     for (var artifact : CLASS_BY_ARTIFACT.entrySet()) {
       String removed =
           config.getProperty(
-              "quarkus.class-loading.removed-resources.\"org.bouncycastle:"
-                  + artifact.getKey()
-                  + "\"",
-              "");
+              "quarkus.class-loading.removed-resources.\"" + artifact.getKey() + "\"", "");
       assertEquals(
           signatureFiles(jarOf(artifact.getValue())),
           new TreeSet<>(Set.of(removed.split(","))),
           artifact.getKey());
       checked++;
     }
-    assertEquals(3, checked);
+    assertEquals(4, checked);
   }
 
   private static Path jarOf(String className) throws ClassNotFoundException, URISyntaxException {
