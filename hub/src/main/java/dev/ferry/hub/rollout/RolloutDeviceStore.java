@@ -94,11 +94,7 @@ final class RolloutDeviceStore {
           + " JOIN device d ON d.id = rd.device_id WHERE rd.rollout_id = ?"
           + " AND (rd.state = ? OR (rd.state = ? AND rd.wave = ?)) AND d.reported IS NOT NULL";
   private static final String GATED =
-      "SELECT rd.device_id, r.id, r.model FROM rollout r"
-          + " JOIN rollout_device rd ON rd.rollout_id = r.id WHERE r.gated = TRUE AND r.state IN "
-          + in(WATCHED.size())
-          + " AND rd.state NOT IN "
-          + in(GONE.size());
+      "SELECT id, model FROM rollout WHERE gated = TRUE AND state IN " + in(WATCHED.size());
 
   private RolloutDeviceStore() {}
 
@@ -290,9 +286,45 @@ final class RolloutDeviceStore {
         c, REPORTS, Report::read, r.id(), DeviceProgress.ASSIGNED, DeviceProgress.ACTIVE, r.wave());
   }
 
-  /** Which device's telemetry counts toward which running or paused rollout with metric gates. */
-  static List<RolloutMetrics.Watch> gated(Connection c) throws SQLException {
-    return Jdbc.query(c, GATED, RolloutDeviceStore::watch, WATCHED, GONE);
+  /**
+   * Which of these devices' telemetry counts toward which running or paused rollout with metric
+   * gates: read in the transaction that counts the telemetry, so a rollout counts the first batch
+   * after it starts, whichever hub replica takes it.
+   *
+   * @param c the transaction
+   * @param devices the devices that sent telemetry
+   * @return one entry per device and rollout
+   * @throws SQLException on a database error
+   */
+  static List<RolloutMetrics.Watch> gated(Connection c, Collection<String> devices)
+      throws SQLException {
+    List<RolloutMetrics.Watch> watches = new ArrayList<>();
+    if (devices.isEmpty()) {
+      return watches;
+    }
+    // almost always none or a few: the rollout table answers before the devices are looked up
+    for (Gated rollout : Jdbc.query(c, GATED, Gated::read, WATCHED)) {
+      for (String device :
+          Jdbc.query(
+              c,
+              "SELECT device_id FROM rollout_device WHERE rollout_id = ? AND state NOT IN "
+                  + in(GONE.size())
+                  + " AND device_id IN "
+                  + in(devices.size()),
+              row -> row.getString(1),
+              rollout.id(),
+              GONE,
+              devices)) {
+        watches.add(new RolloutMetrics.Watch(device, rollout.id(), rollout.model()));
+      }
+    }
+    return watches;
+  }
+
+  private record Gated(String id, String model) {
+    static Gated read(ResultSet row) throws SQLException {
+      return new Gated(row.getString(1), row.getString(2));
+    }
   }
 
   private record Previous(String device, Assignment before) {
@@ -311,10 +343,6 @@ final class RolloutDeviceStore {
     while (counts.size() < size) {
       counts.add(new EnumMap<>(DeviceProgress.class));
     }
-  }
-
-  private static RolloutMetrics.Watch watch(ResultSet row) throws SQLException {
-    return new RolloutMetrics.Watch(row.getString(1), row.getString(2), row.getString(3));
   }
 
   private static DeviceInRollout device(ResultSet row) throws SQLException {

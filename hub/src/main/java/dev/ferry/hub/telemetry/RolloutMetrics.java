@@ -10,11 +10,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Set;
 
 /**
  * What the devices of a rollout with metric gates served while it ran, per version, execution
@@ -24,8 +26,6 @@ import java.util.concurrent.TimeUnit;
  */
 @ApplicationScoped
 public class RolloutMetrics {
-  private static final long REFRESH_NANOS = TimeUnit.SECONDS.toNanos(2);
-
   /**
    * A device whose telemetry counts toward a gated rollout.
    *
@@ -38,13 +38,14 @@ public class RolloutMetrics {
   /** Which devices the gated rollouts watch: the rollout feature answers, from its tables. */
   public interface Watched {
     /**
-     * The devices of running or paused rollouts with metric gates.
+     * Which of these devices running or paused rollouts with metric gates watch.
      *
      * @param c the transaction
+     * @param devices the devices
      * @return one entry per device and rollout
      * @throws SQLException on a database error
      */
-    List<Watch> all(Connection c) throws SQLException;
+    List<Watch> of(Connection c, Collection<String> devices) throws SQLException;
   }
 
   @Inject Watched gated;
@@ -78,20 +79,16 @@ public class RolloutMetrics {
     }
   }
 
-  private Map<String, List<Watch>> watched = Map.of();
-  private long refreshedAt = System.nanoTime() - REFRESH_NANOS;
-
   /**
    * Adds new telemetry batches to the totals of the gated rollouts their devices are in.
    *
    * @param c the transaction counting the batches
    * @param fresh batches counted for the first time
    */
-  synchronized void record(Connection c, List<TelemetryBatch> fresh) throws SQLException {
-    if (System.nanoTime() - refreshedAt >= REFRESH_NANOS) {
-      watched = byDevice(gated.all(c));
-      refreshedAt = System.nanoTime();
-    }
+  void record(Connection c, List<TelemetryBatch> fresh) throws SQLException {
+    Set<String> devices = new HashSet<>();
+    fresh.forEach(batch -> devices.add(batch.deviceId()));
+    Map<String, List<Watch>> watched = byDevice(gated.of(c, devices));
     if (watched.isEmpty()) {
       return;
     }

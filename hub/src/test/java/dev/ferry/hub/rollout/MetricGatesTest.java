@@ -140,4 +140,40 @@ class MetricGatesTest {
         List.of(0.4f, 0.0f),
         rollout.getList("metrics.findAll { it.version == '2.0.0' }.errorRate"));
   }
+
+  @Test
+  void telemetrySentTheMomentAGatedRolloutStarts_countsTowardIt() throws Exception {
+    // the hub caches which devices the gated rollouts watch; a rollout that starts must be seen
+    // by the very next batch, not one that comes seconds later (the first requests are lost else)
+    String manager = Api.token("release-manager");
+    String site = "m" + System.nanoTime();
+    String model = RolloutTest.publish("moment" + System.nanoTime(), "1.0.0");
+    try (FakeDevice device = new FakeDevice(Map.of("site", site))) {
+      RolloutTest.awaitDevice(device.id);
+      // telemetry from before the rollout, over the cache's lifetime, so that it was just read
+      long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(2500);
+      while (System.nanoTime() < until) {
+        device.sendTelemetry(model, "0.9.0", 1, 0);
+        Thread.sleep(100);
+      }
+      String id =
+          RolloutCalls.create(
+              manager,
+              model,
+              "1.0.0",
+              "site=" + site,
+              "{\"waves\":[\"100%\"],\"probationSeconds\":1,"
+                  + "\"metricGates\":{\"maxErrorRateIncrease\":0.05,\"minRequests\":1000}}");
+      device.sendTelemetry(model, "1.0.0", 20, 0);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      JsonPath rollout = RolloutCalls.get(id);
+      while (rollout.getList("metrics.findAll { it.version == '1.0.0' }.requests").isEmpty()) {
+        assertTrue(System.nanoTime() < deadline, "the batch never counted: " + rollout.prettify());
+        Thread.sleep(100);
+        rollout = RolloutCalls.get(id);
+      }
+      assertEquals(
+          List.of(20), rollout.getList("metrics.findAll { it.version == '1.0.0' }.requests"));
+    }
+  }
 }
