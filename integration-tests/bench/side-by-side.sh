@@ -20,7 +20,8 @@
 # PEER_BINARY=npz (default: POST /predictions/<m>, tensor/npz in and out, DJL Serving's) or oip
 # (the OIP binary extension, as the agent). PEER_MODELS: its names for ocr-cls and ocr-det
 # (default "ocr_cls ocr_det": DJL turns "-" into "_").
-# Settings: DURATION (15), RUNS (3), WARMUP (3 s), CONCURRENCY ("1 4"), STARTS (3), PORT (18181).
+# Settings: DURATION (15), RUNS (3), WARMUP (3 s), CONCURRENCY ("1 4"), STARTS (3), PORT (18181),
+# JAVA_OPTS (added to the agent's flags, for a trial of other JVM settings).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -136,7 +137,7 @@ else
   [[ -f $app/app-cds.jsa ]] && cds="-XX:SharedArchiveFile=app-cds.jsa -Xshare:auto"
   # the systemd unit's flags (deploy/systemd/ferry-agent.service)
   agent_command="env \$(cat $agent_env) MALLOC_ARENA_MAX=2 OMP_NUM_THREADS=1 sh -c 'cd $app && exec java \
--XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -Xms16m -Xmx512m $cds -Dquarkus.http.port=$port \
+-XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -Xms16m -Xmx512m $cds ${JAVA_OPTS:-} -Dquarkus.http.port=$port \
 -jar quarkus-run.jar'"
   starts_of agent "$agent_url" "$agent_command" /q/health/ready
 fi
