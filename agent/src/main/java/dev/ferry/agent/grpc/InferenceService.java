@@ -26,7 +26,9 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.arc.lookup.LookupIfProperty;
 import io.quarkus.grpc.GrpcService;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
@@ -101,7 +103,22 @@ public class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServ
     if (dispatch.inline(request.getModelName(), request.getSerializedSize())) {
       run(request, out);
     } else {
-      vertx.executeBlocking(() -> run(request, out), false);
+      AtomicBoolean ran = new AtomicBoolean();
+      Future<Void> running =
+          vertx.executeBlocking(
+              () -> {
+                ran.set(true);
+                return run(request, out);
+              },
+              false);
+      if (running.failed() && !ran.get()) {
+        // refused at once (Vert.x is stopping): the permit goes back and the client hears why
+        limit.release();
+        out.onError(
+            Status.UNAVAILABLE
+                .withDescription("the agent is stopping: " + running.cause().getMessage())
+                .asRuntimeException());
+      }
     }
   }
 

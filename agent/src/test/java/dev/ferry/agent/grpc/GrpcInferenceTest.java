@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
+import dev.ferry.agent.config.AgentConfig;
 import dev.ferry.agent.grpc.v2.GRPCInferenceServiceGrpc.GRPCInferenceServiceBlockingStub;
 import dev.ferry.agent.grpc.v2.GrpcPredictV2.InferTensorContents;
 import dev.ferry.agent.grpc.v2.GrpcPredictV2.ModelInferRequest;
@@ -24,10 +25,15 @@ import dev.ferry.agent.grpc.v2.GrpcPredictV2.ServerReadyRequest;
 import dev.ferry.agent.runtime.LoadedVersion;
 import dev.ferry.agent.runtime.Models;
 import dev.ferry.agent.runtime.TestVersions;
+import dev.ferry.agent.serve.Inference;
+import dev.ferry.agent.serve.InferenceLimit;
+import dev.ferry.agent.serve.InlineDispatch;
 import dev.ferry.protocol.release.Datatype;
 import dev.ferry.protocol.testing.OnnxModels;
 import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -36,6 +42,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -52,6 +60,9 @@ class GrpcInferenceTest {
   private static GrpcClient client;
 
   @Inject Models models;
+  @Inject Inference inference;
+  @Inject InferenceLimit limit;
+  @Inject AgentConfig config;
 
   @AfterAll
   static void disconnect() throws InterruptedException {
@@ -331,5 +342,43 @@ class GrpcInferenceTest {
       out.add(buffer.getFloat());
     }
     return out;
+  }
+
+  @Test
+  void infer_thatTheWorkersRefuse_isUnavailableAndGivesItsPermitBack() throws Exception {
+    // a stopped Vert.x refuses blocking work, as the agent's does while it shuts down
+    Vertx stopped = Vertx.vertx();
+    stopped.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    InferenceService service =
+        new InferenceService(inference, limit, new InlineDispatch(), stopped);
+    CompletableFuture<Throwable> error = new CompletableFuture<>();
+    service.modelInfer(
+        request("g-linear", input("x", "FP32", 1L, 4L))
+            .addRawInputContents(raw(1f, 2f, 3f, 4f))
+            .build(),
+        new StreamObserver<>() {
+          @Override
+          public void onNext(ModelInferResponse value) {
+            error.completeExceptionally(new AssertionError("answered: " + value));
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            error.complete(t);
+          }
+
+          @Override
+          public void onCompleted() {}
+        });
+    Status status = Status.fromThrowable(error.get(10, TimeUnit.SECONDS));
+    assertEquals(Status.Code.UNAVAILABLE, status.getCode(), status.toString());
+    int free = 0;
+    while (limit.tryAdmit()) {
+      free++;
+    }
+    for (int i = 0; i < free; i++) {
+      limit.release();
+    }
+    assertEquals(config.serve().maxConcurrent(), free, "every permit is free again");
   }
 }
