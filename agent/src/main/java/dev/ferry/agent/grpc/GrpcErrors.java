@@ -7,18 +7,23 @@ import dev.ferry.agent.serve.TensorBudgetException;
 import dev.ferry.agent.serve.UnknownModelException;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import java.util.concurrent.RejectedExecutionException;
 import org.jboss.logging.Logger;
 
 /**
  * Maps every failure to a gRPC status, in one place, as {@code ServeErrors} does to HTTP: a 400 is
  * INVALID_ARGUMENT, a 404 NOT_FOUND, a 413 of the tensor budget RESOURCE_EXHAUSTED, and a 500
- * INTERNAL whose description never holds a stack trace.
+ * INTERNAL whose description never holds a stack trace; work refused as the agent stops (REST's
+ * 503) is UNAVAILABLE.
  */
 final class GrpcErrors {
   private static final Logger LOG = Logger.getLogger(GrpcErrors.class);
 
   /** The description of a failure nobody foresaw; the details go to the log. */
   static final String INTERNAL_ERROR = "internal error";
+
+  /** The description of a request that came as the agent stopped. */
+  static final String STOPPING = "the agent is stopping; retry later";
 
   private GrpcErrors() {}
 
@@ -39,6 +44,9 @@ final class GrpcErrors {
     if (e instanceof TensorBudgetException) {
       return Status.RESOURCE_EXHAUSTED;
     }
+    if (e instanceof RejectedExecutionException) {
+      return Status.UNAVAILABLE; // Vert.x refuses blocking work while it stops, as REST's 503
+    }
     return Status.INTERNAL;
   }
 
@@ -48,6 +56,8 @@ final class GrpcErrors {
       LOG.debug(e.getMessage());
     } else if (e instanceof InferenceFailedException) {
       LOG.warn(e.getMessage());
+    } else if (e instanceof RejectedExecutionException) {
+      return STOPPING;
     } else if (code(e) == Status.INTERNAL) {
       LOG.error("gRPC request failed on an unexpected error", e);
       return INTERNAL_ERROR;

@@ -28,6 +28,7 @@ import io.quarkus.arc.lookup.LookupIfProperty;
 import io.quarkus.grpc.GrpcService;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
@@ -115,9 +116,10 @@ public class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServ
         // refused at once (Vert.x is stopping): the permit goes back and the client hears why
         limit.release();
         out.onError(
-            Status.UNAVAILABLE
-                .withDescription("the agent is stopping: " + running.cause().getMessage())
-                .asRuntimeException());
+            GrpcErrors.status(
+                running.cause() instanceof RuntimeException refused
+                    ? refused
+                    : new RejectedExecutionException(running.cause())));
       }
     }
   }

@@ -11,6 +11,7 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -95,16 +96,25 @@ public class InferRoute {
       send(context.response(), answer);
       return;
     }
+    AtomicBoolean ran = new AtomicBoolean();
     context
         .vertx()
-        .<ResponseWriter.Answer>executeBlocking(() -> answer(context, model, body), false)
+        .<ResponseWriter.Answer>executeBlocking(
+            () -> {
+              ran.set(true);
+              return answer(context, model, body);
+            },
+            false)
         .onComplete(
             done -> {
               if (done.succeeded()) {
                 send(context.response(), done.result());
-              } else {
-                refuse(context.response(), Refusal.of(done.cause()));
+                return;
               }
+              if (!ran.get()) {
+                body.release(); // refused before it ran (Vert.x stops): answer() never freed it
+              }
+              refuse(context.response(), Refusal.of(done.cause()));
             });
   }
 

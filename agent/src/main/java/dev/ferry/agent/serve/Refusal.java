@@ -5,6 +5,7 @@ import dev.ferry.agent.runtime.InputRefusedException;
 import dev.ferry.agent.runtime.ModelStoppedException;
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,6 +21,9 @@ record Refusal(int status, String message, Map<String, String> headers) {
 
   /** The body of a 500 for a failure nobody foresaw; the details go to the log. */
   static final String INTERNAL_ERROR = "internal error";
+
+  /** The body of a 503 for a request that came as the agent stopped. */
+  static final String STOPPING = "the agent is stopping; retry later";
 
   Refusal {
     headers = Map.copyOf(headers);
@@ -49,6 +53,9 @@ record Refusal(int status, String message, Map<String, String> headers) {
       return failed(failed);
     } else if (e instanceof IOException unreadable) {
       return unreadable(unreadable);
+    } else if (e instanceof RejectedExecutionException) {
+      // Vert.x refuses blocking work while it stops: not a defect, and a retry finds a live agent
+      return new Refusal(503, STOPPING, Map.of("Retry-After", InferenceLimit.RETRY_AFTER_SECONDS));
     }
     return unexpected(e);
   }

@@ -372,6 +372,7 @@ class GrpcInferenceTest {
         });
     Status status = Status.fromThrowable(error.get(10, TimeUnit.SECONDS));
     assertEquals(Status.Code.UNAVAILABLE, status.getCode(), status.toString());
+    assertEquals("the agent is stopping; retry later", status.getDescription());
     int free = 0;
     while (limit.tryAdmit()) {
       free++;

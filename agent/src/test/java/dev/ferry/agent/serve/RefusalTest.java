@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import org.junit.jupiter.api.Test;
 
 class RefusalTest {
@@ -28,6 +29,13 @@ class RefusalTest {
     assertEquals(
         new Refusal(503, "2 inferences are running", Map.of("Retry-After", "1")),
         Refusal.of(new TooManyInferencesException("2 inferences are running")));
+  }
+
+  @Test
+  void workRefusedAsTheAgentStops_is503WithRetryAfter() {
+    assertEquals(
+        new Refusal(503, "the agent is stopping; retry later", Map.of("Retry-After", "1")),
+        Refusal.of(new RejectedExecutionException("event executor terminated")));
   }
 
   @Test
