@@ -2,7 +2,9 @@
 # Agent start to ready (GET /q/health/ready 200: started, and every model of its cache serving) with
 # the broker unreachable, three runs each, with the unit's lean flags: JDK 17 without and with the
 # class archive deploy/systemd/agent-archive.sh makes by a training start (as install.sh does) and
-# ONNX Runtime's libraries unpacked beforehand (agent-natives.sh), as the unit has them; and, where
+# ONNX Runtime's libraries unpacked beforehand (agent-natives.sh), as the unit has them, and with the
+# archive the container image's entrypoint makes in its first run (ONNX Runtime unpacked at every
+# start, as in the image); and, where
 # Temurin 25 is installed, JDK 25 without and with its AOT cache made the same way; all from the one
 # normal build. Prints "<ms>ms/<RSS>MiB/<CPU>s" per run (RSS after 5 s idle, CPU seconds to ready).
 #
@@ -70,6 +72,28 @@ measure() { # name java app-dir [jvm options…]
   echo "$name: ${runs[*]}"
 }
 
+# The image's first run (agent/src/main/jib/opt/ferry/agent.sh on this java, the cache's copy in
+# data-dir): ready, the server's metadata, the archive vouched for, a stop (which writes it).
+image_archive() { # java app-dir data-dir
+  local java=$1 app=$2 data=$3 pid
+  mkdir -p "$data"
+  [[ -n $cache ]] && cp -r "$cache/." "$data"
+  (exec env FERRY_AGENT_DEVICE_ID=image-run "${settings[@]}" FERRY_AGENT_HOME="$app" \
+    FERRY_AGENT_DATA_DIR="$data" FERRY_AGENT_CLASS_ARCHIVE_KEEP_AFTER=2s MALLOC_ARENA_MAX=2 \
+    PATH="$(dirname "$java"):$PATH" /bin/sh "$here/agent/src/main/jib/opt/ferry/agent.sh" \
+    -Dquarkus.http.port="$port" >"$data.log" 2>&1) &
+  pid=$!
+  until curl -sf -o /dev/null "http://127.0.0.1:$port/q/health/ready"; do
+    kill -0 "$pid" 2>/dev/null || { echo "the image's entrypoint did not start:"; cat "$data.log"; exit 1; }
+    sleep 0.05
+  done
+  curl -s -o /dev/null "http://127.0.0.1:$port/v2"
+  until grep -q 'is written when the agent stops' "$data.log"; do sleep 0.2; done
+  kill "$pid"
+  wait "$pid" || true
+  [[ -s $data/class-data/agent.jsa ]] || { echo "no archive from the image's entrypoint:"; cat "$data.log"; exit 1; }
+}
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 for jdk in ${JDKS:-17 25}; do
@@ -80,6 +104,9 @@ for jdk in ${JDKS:-17 25}; do
   cp -r --preserve=timestamps "${APP:-$here/agent/target/quarkus-app}" "$app"
   rm -rf "$app/app-cds.jsa" "$app/app.aot" "$app/native"
   measure "JDK $jdk" "$java" "$app"
+  image_archive "$java" "$app" "$work/image$jdk"
+  measure "JDK $jdk + the archive the image's entrypoint wrote in its first run (as the image)" \
+    "$java" "$app" "-XX:SharedArchiveFile=$work/image$jdk/class-data/agent.jsa" -Xshare:auto
   "$here/deploy/systemd/agent-natives.sh" "$app"
   training=()
   [[ -n $cache ]] && training=("$given")

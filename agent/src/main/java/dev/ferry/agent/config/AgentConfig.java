@@ -61,6 +61,12 @@ public interface AgentConfig {
   Grpc grpc();
 
   /**
+   * The class-data archive {@code <data-dir>/class-data/agent.jsa} the agent's JVM writes of its
+   * own run and maps at the next start (the container image's entrypoint tells it which).
+   */
+  ClassArchive classArchive();
+
+  /**
    * The hub's REST API, {@code http(s)://hub:8080}: where the agent enrolls and renews its
    * certificate, and whose embedded registry it pulls from with its device credential.
    */
@@ -200,6 +206,16 @@ public interface AgentConfig {
 
     /** {@link #enabled()}'s default. */
     String ENABLED_DEFAULT = "true";
+  }
+
+  /** The class-data archive the agent's JVM writes of its own run. */
+  interface ClassArchive {
+    /**
+     * How long a run that writes the archive when it stops must have served for the archive to be
+     * kept: a run that fails at start leaves none worth mapping.
+     */
+    @WithDefault("20s")
+    Duration keepAfter();
   }
 
   /** How a new version is watched after it starts serving. */

@@ -20,6 +20,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -38,11 +39,13 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The hub and agent images as a user builds them ({@code mvn -Pimage package}, Quarkus's Jib
  * extension, no Docker engine) on a JRE base made here, pushed to the local Distribution registry
  * and read back with skopeo: one image index for linux/amd64 and linux/arm64, a non-root user, the
- * java entrypoint, ONNX Runtime's Linux libraries only, each platform's layers holding the library
- * built for its CPU (the ELF machine checked); and, where the test runs as root, the amd64 image's
- * own JVM starts the agent in a chroot of the unpacked layers until it is ready. Where
- * qemu-user-static and a Debian arm64 JVM are at hand ({@link QemuArm64Agent}), the arm64 layers'
- * agent runs under qemu and serves a model with the image's aarch64 ONNX Runtime library.
+ * java entrypoint (the agent's through its script), ONNX Runtime's Linux libraries only, each
+ * platform's layers holding the library built for its CPU (the ELF machine checked); and, where the
+ * test runs as root, the amd64 image's own JVM starts the agent in a chroot of the unpacked layers
+ * until it is ready, twice: the first start writes its class-data archive as it stops, the next
+ * maps it. Where qemu-user-static and a Debian arm64 JVM are at hand ({@link QemuArm64Agent}), the
+ * arm64 layers' agent runs under qemu and serves a model with the image's aarch64 ONNX Runtime
+ * library.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ContainerImagesIT {
@@ -122,11 +125,16 @@ class ContainerImagesIT {
     JsonNode config = json.readTree(skopeo("inspect", "--config", image(app))).path("config");
     assertEquals("10001", config.path("User").asText(), config.toString());
     List<String> entrypoint = texts(config.path("Entrypoint"));
-    assertEquals("java", entrypoint.get(0), config.toString());
-    assertEquals(
-        List.of("-jar", "quarkus-run.jar"),
-        entrypoint.subList(entrypoint.size() - 2, entrypoint.size()),
-        config.toString());
+    if (app.equals("agent")) {
+      // its script picks the JVM's class-data archive options, then runs java -jar quarkus-run.jar
+      assertEquals(List.of("/bin/sh", "/opt/ferry/agent.sh"), entrypoint, config.toString());
+    } else {
+      assertEquals("java", entrypoint.get(0), config.toString());
+      assertEquals(
+          List.of("-jar", "quarkus-run.jar"),
+          entrypoint.subList(entrypoint.size() - 2, entrypoint.size()),
+          config.toString());
+    }
     assertTrue(
         texts(config.path("Env")).contains("PATH=/opt/java/bin:/usr/local/bin:/usr/bin:/bin"),
         config.toString());
@@ -300,7 +308,7 @@ class ContainerImagesIT {
   }
 
   @Test
-  void agentImageServesFromItsOwnJvm() throws Exception {
+  void agentImageServesFromItsOwnJvm_andStartsItsNextFromTheArchiveItWrote() throws Exception {
     assumeTrue(
         "root".equals(System.getProperty("user.name")) && namespacesAllowed(),
         "a chroot and PID and mount namespaces need root with CAP_SYS_ADMIN; the image was still"
@@ -312,6 +320,32 @@ class ContainerImagesIT {
         Services.exec("mknod", "-m", "666", dev.resolve(node[0]).toString(), "c", "1", node[1]);
       }
     }
+    // sync on, with a broker that is not there: the agent loads ONNX Runtime (its execution
+    // providers go into telemetry) from the image's library and serves offline
+    Files.write(rootfs.resolve("tmp/root.json"), new TestHub().signedRoot());
+    Path archive = rootfs.resolve("tmp/ferry-agent/class-data/agent.jsa");
+
+    long first = startInImage(rootfs, "agent-in-image.log", "is written when the agent stops");
+    assertTrue(Files.size(archive) > 1 << 20, "archive of " + Files.size(archive) + " bytes");
+    FileTime written = Files.getLastModifiedTime(archive);
+    long next = startInImage(rootfs, "agent-in-image-next.log", "matches this JVM and build");
+    assertEquals(written, Files.getLastModifiedTime(archive));
+    assertTrue(
+        Files.readString(work.resolve("agent-in-image-next.log"))
+            .contains("-XX:SharedArchiveFile=/tmp/ferry-agent/class-data/agent.jsa"),
+        "the entrypoint did not map the archive");
+    System.out.printf(
+        "agent in its image: ready %d ms after the start that wrote its archive at its stop, %d ms"
+            + " after the next, which mapped it%n",
+        first, next);
+  }
+
+  /**
+   * Starts the agent with the image's entrypoint, environment and user in a chroot of its layers,
+   * waits until it is ready, answers {@code /v2}, and logs the class-data archive line, then stops
+   * it (the JVM writes an archive as it exits). Returns the milliseconds to ready.
+   */
+  private long startInImage(Path rootfs, String log, String archiveLine) throws Exception {
     JsonNode config = json.readTree(skopeo("inspect", "--config", image("agent"))).path("config");
     List<String> command =
         new ArrayList<>(
@@ -324,12 +358,10 @@ class ContainerImagesIT {
                 "--mount-proc=" + Files.createDirectories(rootfs.resolve("proc")),
                 "/usr/sbin/chroot",
                 "--userspec=10001:10001",
-                rootfs.toString(),
-                "/opt/java/bin/java"));
-    List<String> entrypoint = texts(config.path("Entrypoint"));
-    // chroot starts in /, not in the image's WorkingDir: the jar by its full path
-    command.addAll(entrypoint.subList(1, entrypoint.size() - 1));
-    command.add(config.path("WorkingDir").asText() + "/quarkus-run.jar");
+                rootfs.toString()));
+    command.addAll(texts(config.path("Entrypoint")));
+    // the script echoes nothing: the JVM's own options are read back from its command line
+    command.add("-XX:+PrintCommandLineFlags");
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
@@ -337,20 +369,19 @@ class ContainerImagesIT {
     ProcessBuilder builder =
         new ProcessBuilder(command)
             .redirectErrorStream(true)
-            .redirectOutput(work.resolve("agent-in-image.log").toFile());
+            .redirectOutput(work.resolve(log).toFile());
     builder.environment().clear();
     for (String variable : texts(config.path("Env"))) {
       int eq = variable.indexOf('=');
       builder.environment().put(variable.substring(0, eq), variable.substring(eq + 1));
     }
     builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(port));
-    // sync on, with a broker that is not there: the agent loads ONNX Runtime (its execution
-    // providers go into telemetry) from the image's library and serves offline
-    Files.write(rootfs.resolve("tmp/root.json"), new TestHub().signedRoot());
     builder.environment().put("FERRY_AGENT_TRUST_ROOT", "/tmp/root.json");
     builder.environment().put("FERRY_AGENT_MQTT_URL", "tcp://127.0.0.1:1");
     builder.environment().put("FERRY_AGENT_DEVICE_ID", "edge-in-image");
     builder.environment().put("FERRY_AGENT_DATA_DIR", "/tmp/ferry-agent");
+    builder.environment().put("FERRY_AGENT_CLASS_ARCHIVE_KEEP_AFTER", "1s");
+    long start = System.nanoTime();
     Process agent = builder.start();
     try {
       HttpClient http = HttpClient.newHttpClient();
@@ -369,10 +400,11 @@ class ContainerImagesIT {
           // not listening yet
         }
         if (status != 200) {
-          TimeUnit.MILLISECONDS.sleep(200);
+          TimeUnit.MILLISECONDS.sleep(50);
         }
       }
-      assertEquals(200, status, () -> "not ready:\n" + tail(work.resolve("agent-in-image.log")));
+      long ready = (System.nanoTime() - start) / 1_000_000;
+      assertEquals(200, status, () -> "not ready:\n" + tail(work.resolve(log)));
       try (Stream<Path> unpacked = Files.walk(rootfs.resolve("tmp"))) {
         assertTrue(
             unpacked.anyMatch(f -> f.getFileName().toString().equals("libonnxruntime.so")),
@@ -384,6 +416,14 @@ class ContainerImagesIT {
               HttpResponse.BodyHandlers.ofString());
       assertEquals(200, server.statusCode(), server.body());
       assertTrue(server.body().contains("ferry-agent"), server.body());
+      String line = "class-data archive /tmp/ferry-agent/class-data/agent.jsa " + archiveLine;
+      while (!Files.readString(work.resolve(log)).contains(line)) {
+        assertTrue(
+            System.nanoTime() < deadline && agent.isAlive(),
+            () -> "no '" + line + "':\n" + tail(work.resolve(log)));
+        TimeUnit.MILLISECONDS.sleep(200);
+      }
+      return ready;
     } finally {
       // the JVM under chroot changed its user, which clears unshare's parent-death signal: stop
       // it directly, then unshare

@@ -26,18 +26,20 @@ import java.util.zip.ZipFile;
 
 /**
  * A JRE base image made here, with no public registry: a {@code jlink}ed runtime of the JDK that
- * runs the tests, the C libraries it and ONNX Runtime link against (found with {@code ldd}), a
- * passwd entry for the non-root user and a writable {@code /tmp}, packed by jib-core and pushed to
- * the local Distribution registry as an image index for linux/amd64 and linux/arm64, as the images
- * are built for both. Only the amd64 entry runs: there is no arm64 JDK here, so the arm64 entry
- * carries the same (x86-64) runtime, and the tests read its layers without running them. Production
- * images keep a public multi-platform JRE base.
+ * runs the tests, the C libraries it and ONNX Runtime link against (found with {@code ldd}), the
+ * machine's {@code /bin/sh} and {@code /bin/mv} (the agent's entrypoint is a script), a passwd
+ * entry for the non-root user and a writable {@code /tmp}, packed by jib-core and pushed to the
+ * local Distribution registry as an image index for linux/amd64 and linux/arm64, as the images are
+ * built for both. Only the amd64 entry runs: there is no arm64 JDK here, so the arm64 entry carries
+ * the same (x86-64) runtime, and the tests read its layers without running them. Production images
+ * keep a public multi-platform JRE base.
  */
 final class JlinkedJreImage {
   /** The modules a Quarkus application with ONNX Runtime, Vert.x and JDBC needs. */
   private static final String MODULES =
       "java.se,jdk.unsupported,jdk.crypto.ec,jdk.zipfs,jdk.management,jdk.naming.dns,jdk.localedata";
 
+  private static final List<Path> TOOLS = List.of(Path.of("/bin/sh"), Path.of("/bin/mv"));
   private static final Pattern LIBRARY = Pattern.compile("(/\\S+) \\(0x");
   private static final FilePermissions EXECUTABLE = FilePermissions.fromOctalString("755");
 
@@ -56,6 +58,7 @@ final class JlinkedJreImage {
     String version = "JAVA_VERSION=\"" + System.getProperty("java.version") + "\"";
     boolean current =
         Files.isRegularFile(jre.resolve("bin/java"))
+            && Files.isRegularFile(jre.resolve("lib/server/classes.jsa"))
             && Files.isRegularFile(release)
             && Files.readAllLines(release).contains(version);
     if (!current) {
@@ -68,6 +71,9 @@ final class JlinkedJreImage {
           "--no-man-pages",
           "--no-header-files",
           "--compress=2",
+          // the JDK's own class-data archive, as the public JRE bases ship it: the agent's
+          // entrypoint writes its archive on top of it
+          "--generate-cds-archive",
           "--output",
           jre.toString());
     }
@@ -82,6 +88,10 @@ final class JlinkedJreImage {
                         ? EXECUTABLE
                         : FilePermissions.DEFAULT_FILE_PERMISSIONS);
     FileEntriesLayer.Builder system = FileEntriesLayer.builder().setName("system");
+    // a shell and mv, as the public JRE bases have: the agent's entrypoint is a script
+    for (Path tool : TOOLS) {
+      system.addEntry(tool.toRealPath(), AbsoluteUnixPath.get(tool.toString()), EXECUTABLE);
+    }
     for (Map.Entry<String, Path> library : libraries(jre, work).entrySet()) {
       system.addEntry(library.getValue(), AbsoluteUnixPath.get(library.getKey()), EXECUTABLE);
     }
@@ -121,6 +131,9 @@ final class JlinkedJreImage {
   private static Map<String, Path> libraries(Path jre, Path work) throws IOException {
     List<Path> binaries = new ArrayList<>();
     binaries.add(jre.resolve("bin/java"));
+    for (Path tool : TOOLS) {
+      binaries.add(tool.toRealPath());
+    }
     try (Stream<Path> files = Files.walk(jre.resolve("lib"))) {
       files.filter(f -> f.toString().endsWith(".so")).forEach(binaries::add);
     }

@@ -105,9 +105,19 @@ public final class JarProcess implements AutoCloseable {
       throws Exception {
     List<String> command = new ArrayList<>(java);
     command.addAll(List.of("-Dquarkus.http.port=" + port, "-jar", "quarkus-run.jar"));
+    return startCommand(command, app, env, log, port, live);
+  }
+
+  /**
+   * Starts a command that runs the application itself, its entrypoint script for example, and waits
+   * until it listens on {@code port} (the command must set it) and is live.
+   */
+  public static JarProcess startCommand(
+      List<String> command, Path dir, Map<String, String> env, Path log, int port, Duration live)
+      throws Exception {
     ProcessBuilder builder =
         new ProcessBuilder(command)
-            .directory(app.toFile())
+            .directory(dir.toFile())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     builder.environment().putAll(env);
