@@ -2,9 +2,9 @@
 # Agent start to ready (GET /q/health/ready 200: started, and every model of its cache serving) with
 # the broker unreachable, three runs each, with the unit's lean flags: JDK 17 without and with the
 # class archive deploy/systemd/agent-archive.sh makes by a training start (as install.sh does) and
-# ONNX Runtime's libraries unpacked beforehand (agent-natives.sh), as the unit has them, and with the
-# archive the container image's entrypoint makes in its first run (ONNX Runtime unpacked at every
-# start, as in the image); and, where
+# ONNX Runtime's libraries unpacked beforehand (agent-natives.sh), as the unit has them, and with
+# what the container image's entrypoint leaves after its first run (its archive and ONNX Runtime's
+# libraries in the data directory); and, where
 # Temurin 25 is installed, JDK 25 without and with its AOT cache made the same way; all from the one
 # normal build. Prints "<ms>ms/<RSS>MiB/<CPU>s" per run (RSS after 5 s idle, CPU seconds to ready).
 #
@@ -73,7 +73,8 @@ measure() { # name java app-dir [jvm options…]
 }
 
 # The image's first run (agent/src/main/jib/opt/ferry/agent.sh on this java, the cache's copy in
-# data-dir): ready, the server's metadata, the archive vouched for, a stop (which writes it).
+# data-dir): ready, the server's metadata, ONNX Runtime's libraries unpacked, the archive vouched
+# for, a stop (which writes it).
 image_archive() { # java app-dir data-dir
   local java=$1 app=$2 data=$3 pid
   mkdir -p "$data"
@@ -88,7 +89,8 @@ image_archive() { # java app-dir data-dir
     sleep 0.05
   done
   curl -s -o /dev/null "http://127.0.0.1:$port/v2"
-  until grep -q 'is written when the agent stops' "$data.log"; do sleep 0.2; done
+  until grep -q 'is written when the agent stops' "$data.log" &&
+    grep -q 'libraries unpacked into' "$data.log"; do sleep 0.2; done
   kill "$pid"
   wait "$pid" || true
   [[ -s $data/class-data/agent.jsa ]] || { echo "no archive from the image's entrypoint:"; cat "$data.log"; exit 1; }
@@ -105,8 +107,9 @@ for jdk in ${JDKS:-17 25}; do
   rm -rf "$app/app-cds.jsa" "$app/app.aot" "$app/native"
   measure "JDK $jdk" "$java" "$app"
   image_archive "$java" "$app" "$work/image$jdk"
-  measure "JDK $jdk + the archive the image's entrypoint wrote in its first run (as the image)" \
-    "$java" "$app" "-XX:SharedArchiveFile=$work/image$jdk/class-data/agent.jsa" -Xshare:auto
+  measure "JDK $jdk + what the image's entrypoint left after its first run (archive, libraries)" \
+    "$java" "$app" "-XX:SharedArchiveFile=$work/image$jdk/class-data/agent.jsa" -Xshare:auto \
+    "-Donnxruntime.native.path=$(compgen -G "$work/image$jdk/onnxruntime/*")"
   "$here/deploy/systemd/agent-natives.sh" "$app"
   training=()
   [[ -n $cache ]] && training=("$given")

@@ -3,12 +3,26 @@
 # unit, and the class-data archive the agent makes of its own run (agent/README.md, "Start and
 # footprint"; BENCHMARKS.md B8). With <data-dir>/class-data/agent.jsa there the JVM maps it;
 # without, it writes one when it exits, of the classes it loaded, and the agent vouches for it once
-# it has served ferry.agent.class-archive.keep-after. The container's arguments are added to the
-# JVM's options. FERRY_AGENT_HOME: the packaged agent (quarkus-run.jar's directory).
+# it has served ferry.agent.class-archive.keep-after; and ONNX Runtime's libraries, unpacked once.
+# The container's arguments are added to the JVM's options. FERRY_AGENT_HOME: the packaged agent
+# (quarkus-run.jar's directory).
 cd "${FERRY_AGENT_HOME:-/home/jboss}" || exit 1
-archive=${FERRY_AGENT_DATA_DIR:-ferry-agent-data}/class-data/agent.jsa
+data=${FERRY_AGENT_DATA_DIR:-ferry-agent-data}
+archive=$data/class-data/agent.jsa
 set -- -XX:+UseSerialGC -Xms16m -Xmx512m -XX:TrimNativeHeapInterval=2000 \
   -XX:+ExitOnOutOfMemoryError "$@" -Djava.util.logging.manager=org.jboss.logmanager.LogManager
+# ONNX Runtime's libraries, unpacked by the agent into the data directory once, one directory per
+# ONNX Runtime jar (ferry.agent.runtime.unpack-into): else ONNX Runtime unpacks them at every start
+for jar in lib/main/com.microsoft.onnxruntime.onnxruntime*.jar; do
+  [ -f "$jar" ] || continue
+  libraries=$data/onnxruntime/${jar##*/}
+  if [ -f "$libraries/libonnxruntime.so" ] && [ -f "$libraries/libonnxruntime4j_jni.so" ]; then
+    set -- "-Donnxruntime.native.path=$libraries" "$@"
+  else
+    set -- "-Dferry.agent.runtime.unpack-into=$libraries" "$@"
+  fi
+  break
+done
 if [ -s "$archive" ]; then
   exec java "-XX:SharedArchiveFile=$archive" -Xshare:auto "$@" -jar quarkus-run.jar
 fi

@@ -69,7 +69,7 @@ public class ClassDataArchive {
       return;
     }
     if (writing) {
-      directoryFor(archive);
+      prepareToWrite(archive);
     }
     if (config.classArchive().keepAfter().isNegative()) {
       throw new IllegalStateException(
@@ -142,10 +142,14 @@ public class ClassDataArchive {
     }
   }
 
-  /** HotSpot writes the archive at exit, but makes no directory for it. */
-  private static void directoryFor(Path archive) {
+  /**
+   * HotSpot writes the archive at exit but makes no directory for it; and a key left by an earlier
+   * run that never stopped cleanly must not vouch for this one's.
+   */
+  private static void prepareToWrite(Path archive) {
     try {
       Files.createDirectories(archive.getParent());
+      Files.deleteIfExists(keyFile(archive));
     } catch (IOException e) {
       LOG.warnf(
           "class-data archive %s cannot be written (the agent only starts slower without it): %s",

@@ -238,6 +238,13 @@ public interface AgentConfig {
     /** CUDA. */
     Cuda cuda();
 
+    /**
+     * A directory to unpack ONNX Runtime's native libraries into once the agent has started, for
+     * the next start to load them from ({@code -Donnxruntime.native.path}) instead of unpacking
+     * them into {@code java.io.tmpdir} again; the container image's entrypoint sets it.
+     */
+    Optional<Path> unpackInto();
+
     /** TensorRT. */
     Tensorrt tensorrt();
 

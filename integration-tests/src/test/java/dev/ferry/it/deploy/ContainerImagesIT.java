@@ -329,6 +329,10 @@ class ContainerImagesIT {
     assertTrue(Files.size(archive) > 1 << 20, "archive of " + Files.size(archive) + " bytes");
     FileTime written = Files.getLastModifiedTime(archive);
     long next = startInImage(rootfs, "agent-in-image-next.log", "matches this JVM and build");
+    assertTrue(
+        Files.readString(work.resolve("agent-in-image-next.log"))
+            .contains("onnxruntime.native.path = /tmp/ferry-agent/onnxruntime/"),
+        "the entrypoint did not load ONNX Runtime's libraries the first start unpacked");
     assertEquals(written, Files.getLastModifiedTime(archive));
     assertTrue(
         Files.readString(work.resolve("agent-in-image-next.log"))
@@ -360,8 +364,8 @@ class ContainerImagesIT {
                 "--userspec=10001:10001",
                 rootfs.toString()));
     command.addAll(texts(config.path("Entrypoint")));
-    // the script echoes nothing: the JVM's own options are read back from its command line
-    command.add("-XX:+PrintCommandLineFlags");
+    // the script echoes nothing: the JVM's options are read back from its command line
+    command.addAll(List.of("-XX:+PrintCommandLineFlags", "-XshowSettings:properties"));
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();

@@ -14,29 +14,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The class-data archive the agent makes of its own run, through the image's entrypoint ({@code
- * agent/src/main/jib/opt/ferry/agent.sh}) on this machine's JVM: a run writes it as it stops and
- * has vouched for it, the next start maps it ({@code -Xshare:on} refuses to start on an archive it
- * cannot map) and keeps it, and one the JVM could not map or made for another JVM or build is
- * removed, for the start after to write again.
+ * What the agent's first run through the image's entrypoint ({@code
+ * agent/src/main/jib/opt/ferry/agent.sh}, on this machine's JVM) leaves the next: ONNX Runtime's
+ * libraries unpacked into the data directory, which the next start loads; and the class-data
+ * archive the JVM writes as it stops and the agent has vouched for, which the next start maps
+ * ({@code -Xshare:on} refuses to start on an archive it cannot map) and keeps. An archive the JVM
+ * could not map or made for another JVM or build is removed, for the start after to write again; a
+ * run stopped before it vouched leaves no key.
  */
-class AgentClassArchiveIT {
+class ImageEntrypointIT {
   private static final Duration LOGGED = Duration.ofSeconds(60);
+  private static final Path APP = Services.root().resolve("agent/target/quarkus-app");
   private static final Path ENTRYPOINT =
       Services.root().resolve("agent/src/main/jib/opt/ferry/agent.sh");
 
   @TempDir Path dir;
 
   @Test
-  void runWritesItAsItStops_theNextMapsIt_oneUnmappedOrOfAnotherBuildIsRemoved() throws Exception {
+  void firstRunPreparesTheNext_andAnArchiveNotToKeepIsRemoved() throws Exception {
     Path archive = dir.resolve("data/class-data/agent.jsa");
     Path key = archive.resolveSibling("agent.jsa.key");
 
+    Path libraries = dir.resolve("data/onnxruntime/" + onnxRuntimeJar());
     try (JarProcess first = start("first.log")) {
+      awaitLine(first, "first.log", "libraries unpacked into " + libraries);
       awaitLine(
           first, "first.log", "class-data archive " + archive + " is written when the agent stops");
       assertFalse(Files.exists(archive), "written before the stop");
@@ -48,7 +54,13 @@ class AgentClassArchiveIT {
     String madeFor = Files.readString(key);
     assertTrue(madeFor.startsWith("vm " + System.getProperty("java.vm.version")), madeFor);
 
+    assertTrue(Files.size(libraries.resolve("libonnxruntime.so")) > 1 << 20);
+
     try (JarProcess next = start("next.log", "-Xshare:on")) {
+      assertTrue(
+          Files.readString(Path.of("/proc/" + next.pid() + "/maps"))
+              .contains(libraries.resolve("libonnxruntime.so").toString()),
+          "ONNX Runtime's library not loaded from " + libraries);
       awaitLine(next, "next.log", "class-data archive " + archive + " matches this JVM and build");
     }
     assertArrayEquals(written, Files.readAllBytes(archive));
@@ -73,10 +85,40 @@ class AgentClassArchiveIT {
     }
     assertFalse(Files.exists(archive), "archive left");
     assertFalse(Files.exists(key), "key left");
+
+    // a key left by a run killed before its stop does not vouch for a run too short to
+    Files.writeString(key, madeFor);
+    try (JarProcess shortRun = startKeepingAfter("60s", "short.log")) {
+      long deadline = System.nanoTime() + LOGGED.toNanos();
+      while (Files.exists(key) && shortRun.alive() && System.nanoTime() < deadline) {
+        TimeUnit.MILLISECONDS.sleep(100);
+      }
+      assertFalse(Files.exists(key), "the earlier run's key is still there");
+    }
+    assertTrue(Files.isRegularFile(archive), "the short run's clean stop wrote no archive");
+    assertFalse(Files.exists(key), "the short run's archive is vouched for");
+  }
+
+  /**
+   * The ONNX Runtime jar the agent is packaged with: the entrypoint names its libraries' directory
+   * for it.
+   */
+  private static String onnxRuntimeJar() throws Exception {
+    try (Stream<Path> jars = Files.list(APP.resolve("lib/main"))) {
+      return jars.map(jar -> jar.getFileName().toString())
+          .filter(name -> name.startsWith("com.microsoft.onnxruntime.onnxruntime"))
+          .findFirst()
+          .orElseThrow();
+    }
   }
 
   /** The entrypoint, its arguments added to the JVM's options as a container's are. */
   private JarProcess start(String log, String... jvmOptions) throws Exception {
+    return startKeepingAfter("1s", log, jvmOptions);
+  }
+
+  private JarProcess startKeepingAfter(String keepAfter, String log, String... jvmOptions)
+      throws Exception {
     int port = JarProcess.freePort();
     List<String> command = new ArrayList<>(List.of("/bin/sh", ENTRYPOINT.toString()));
     command.add("-Dquarkus.http.port=" + port);
