@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import jakarta.interceptor.Interceptor;
 import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -69,7 +70,7 @@ public class ClassDataArchive {
       return;
     }
     if (writing) {
-      prepareToWrite(archive);
+      directoryFor(archive);
     }
     if (config.classArchive().keepAfter().isNegative()) {
       throw new IllegalStateException(
@@ -135,7 +136,7 @@ public class ClassDataArchive {
             remove(archive, "was made for another JVM or build, or by a short run");
         case NONE -> {}
       }
-    } catch (IOException | RuntimeException e) {
+    } catch (IOException | UncheckedIOException e) {
       LOG.warnf(
           "class-data archive %s left as it was (the agent only starts slower without it): %s",
           archive, e.getMessage());
@@ -143,13 +144,12 @@ public class ClassDataArchive {
   }
 
   /**
-   * HotSpot writes the archive at exit but makes no directory for it; and a key left by an earlier
-   * run that never stopped cleanly must not vouch for this one's.
+   * HotSpot writes the archive at exit but makes no directory for it (the entrypoint has removed
+   * what an earlier run left).
    */
-  private static void prepareToWrite(Path archive) {
+  private static void directoryFor(Path archive) {
     try {
       Files.createDirectories(archive.getParent());
-      Files.deleteIfExists(keyFile(archive));
     } catch (IOException e) {
       LOG.warnf(
           "class-data archive %s cannot be written (the agent only starts slower without it): %s",

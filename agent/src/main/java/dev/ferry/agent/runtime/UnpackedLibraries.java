@@ -72,8 +72,8 @@ public class UnpackedLibraries {
 
   /**
    * Unpacks the libraries of {@code platform} into {@code dir} whole or not at all (a sibling
-   * directory renamed into place), and removes its siblings: the libraries of jars before an
-   * upgrade.
+   * directory renamed into place), and removes the sibling directories that hold ONNX Runtime's
+   * library: those of the jars before an upgrade.
    *
    * @param loader where ONNX Runtime's jar is
    * @param platform ONNX Runtime's name for it, {@code linux-x64} or {@code linux-aarch64}
@@ -104,7 +104,12 @@ public class UnpackedLibraries {
     Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
     AtomicFiles.syncDirectory(dir.getParent());
     try (Stream<Path> siblings = Files.list(dir.getParent())) {
-      for (Path sibling : siblings.filter(p -> !p.equals(dir)).toList()) {
+      List<Path> older =
+          siblings
+              .filter(sibling -> !sibling.equals(dir))
+              .filter(sibling -> Files.isRegularFile(sibling.resolve(LIBRARIES.get(0))))
+              .toList();
+      for (Path sibling : older) {
         deleteTree(sibling);
       }
     }

@@ -35,7 +35,7 @@ class UnpackedLibrariesTest {
   }
 
   @Test
-  void unpackingAnotherJarsLibraries_removesTheOldOnes() throws Exception {
+  void unpackingAnotherJarsLibraries_removesTheOldOnesAndNothingElse() throws Exception {
     Path old = data.resolve("onnxruntime/onnxruntime-1.22.0.jar");
     Files.createDirectories(old);
     Files.writeString(old.resolve("libonnxruntime.so"), "an older library");
@@ -43,9 +43,12 @@ class UnpackedLibrariesTest {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("libonnxruntime.so"), "cut short");
 
+    Path other = Files.createDirectories(data.resolve("onnxruntime/notes"));
+    Files.writeString(other.resolve("readme.txt"), "not ONNX Runtime's");
+
     UnpackedLibraries.unpack(LOADER, PLATFORM, dir);
 
-    assertEquals(List.of("onnxruntime-1.23.2.jar"), names(data.resolve("onnxruntime")));
+    assertEquals(List.of("notes", "onnxruntime-1.23.2.jar"), names(data.resolve("onnxruntime")));
     assertTrue(Files.size(dir.resolve("libonnxruntime.so")) > 1 << 20);
   }
 

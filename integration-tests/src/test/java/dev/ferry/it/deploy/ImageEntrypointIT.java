@@ -2,6 +2,7 @@ package dev.ferry.it.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.it.fleet.JarProcess;
@@ -10,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -24,8 +26,9 @@ import org.junit.jupiter.api.io.TempDir;
  * libraries unpacked into the data directory, which the next start loads; and the class-data
  * archive the JVM writes as it stops and the agent has vouched for, which the next start maps
  * ({@code -Xshare:on} refuses to start on an archive it cannot map) and keeps. An archive the JVM
- * could not map or made for another JVM or build is removed, for the start after to write again; a
- * run stopped before it vouched leaves no key.
+ * could not map or made for another JVM or build is removed, for the start after to write again,
+ * and so is one that crashed the JVM, with the libraries; a run stopped before it vouched leaves no
+ * key.
  */
 class ImageEntrypointIT {
   private static final Duration LOGGED = Duration.ofSeconds(60);
@@ -58,7 +61,7 @@ class ImageEntrypointIT {
 
     try (JarProcess next = start("next.log", "-Xshare:on")) {
       assertTrue(
-          Files.readString(Path.of("/proc/" + next.pid() + "/maps"))
+          Files.readString(Path.of("/proc/" + jvm(next) + "/maps"))
               .contains(libraries.resolve("libonnxruntime.so").toString()),
           "ONNX Runtime's library not loaded from " + libraries);
       awaitLine(next, "next.log", "class-data archive " + archive + " matches this JVM and build");
@@ -86,6 +89,19 @@ class ImageEntrypointIT {
     assertFalse(Files.exists(archive), "archive left");
     assertFalse(Files.exists(key), "key left");
 
+    // an archive cut short crashes HotSpot 17 as it maps it (SIGBUS): the entrypoint then removes
+    // it, its key and the libraries, so the start after goes without them
+    Files.write(archive, Arrays.copyOf(written, 4096));
+    Files.writeString(key, madeFor);
+    AssertionError crashed =
+        assertThrows(
+            AssertionError.class,
+            () -> start("crash.log", "-XX:ErrorFile=" + dir.resolve("hs_err_%p.log")).close());
+    assertTrue(crashed.getMessage().contains("exited with 134"), crashed.getMessage());
+    assertFalse(Files.exists(archive), "archive left");
+    assertFalse(Files.exists(key), "key left");
+    assertFalse(Files.exists(libraries), "libraries left");
+
     // a key left by a run killed before its stop does not vouch for a run too short to
     Files.writeString(key, madeFor);
     try (JarProcess shortRun = startKeepingAfter("60s", "short.log")) {
@@ -112,6 +128,17 @@ class ImageEntrypointIT {
     }
   }
 
+  /** The entrypoint's JVM, its child. */
+  private static long jvm(JarProcess entrypoint) {
+    return ProcessHandle.of(entrypoint.pid())
+        .orElseThrow()
+        .children()
+        .filter(child -> child.info().command().orElse("").endsWith("/java"))
+        .findFirst()
+        .orElseThrow()
+        .pid();
+  }
+
   /** The entrypoint, its arguments added to the JVM's options as a container's are. */
   private JarProcess start(String log, String... jvmOptions) throws Exception {
     return startKeepingAfter("1s", log, jvmOptions);
@@ -123,19 +150,18 @@ class ImageEntrypointIT {
     List<String> command = new ArrayList<>(List.of("/bin/sh", ENTRYPOINT.toString()));
     command.add("-Dquarkus.http.port=" + port);
     command.addAll(List.of(jvmOptions));
-    Path app = Services.root().resolve("agent/target/quarkus-app");
     return JarProcess.startCommand(
         command,
-        app,
+        APP,
         Map.of(
             "FERRY_AGENT_HOME",
-            app.toString(),
+            APP.toString(),
             "FERRY_AGENT_SYNC_ENABLED",
             "false",
             "FERRY_AGENT_DATA_DIR",
             dir.resolve("data").toString(),
             "FERRY_AGENT_CLASS_ARCHIVE_KEEP_AFTER",
-            "1s"),
+            keepAfter),
         dir.resolve(log),
         port,
         Duration.ofSeconds(60));

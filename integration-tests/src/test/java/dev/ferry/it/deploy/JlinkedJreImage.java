@@ -27,19 +27,20 @@ import java.util.zip.ZipFile;
 /**
  * A JRE base image made here, with no public registry: a {@code jlink}ed runtime of the JDK that
  * runs the tests, the C libraries it and ONNX Runtime link against (found with {@code ldd}), the
- * machine's {@code /bin/sh} and {@code /bin/mv} (the agent's entrypoint is a script), a passwd
- * entry for the non-root user and a writable {@code /tmp}, packed by jib-core and pushed to the
- * local Distribution registry as an image index for linux/amd64 and linux/arm64, as the images are
- * built for both. Only the amd64 entry runs: there is no arm64 JDK here, so the arm64 entry carries
- * the same (x86-64) runtime, and the tests read its layers without running them. Production images
- * keep a public multi-platform JRE base.
+ * machine's {@code /bin/sh}, {@code mv} and {@code sync} (the agent's entrypoint is a script), a
+ * passwd entry for the non-root user and a writable {@code /tmp}, packed by jib-core and pushed to
+ * the local Distribution registry as an image index for linux/amd64 and linux/arm64, as the images
+ * are built for both. Only the amd64 entry runs: there is no arm64 JDK here, so the arm64 entry
+ * carries the same (x86-64) runtime, and the tests read its layers without running them. Production
+ * images keep a public multi-platform JRE base.
  */
 final class JlinkedJreImage {
   /** The modules a Quarkus application with ONNX Runtime, Vert.x and JDBC needs. */
   private static final String MODULES =
       "java.se,jdk.unsupported,jdk.crypto.ec,jdk.zipfs,jdk.management,jdk.naming.dns,jdk.localedata";
 
-  private static final List<Path> TOOLS = List.of(Path.of("/bin/sh"), Path.of("/bin/mv"));
+  private static final List<Path> TOOLS =
+      List.of(Path.of("/bin/sh"), Path.of("/bin/mv"), Path.of("/bin/sync"));
   private static final Pattern LIBRARY = Pattern.compile("(/\\S+) \\(0x");
   private static final FilePermissions EXECUTABLE = FilePermissions.fromOctalString("755");
 
@@ -88,7 +89,7 @@ final class JlinkedJreImage {
                         ? EXECUTABLE
                         : FilePermissions.DEFAULT_FILE_PERMISSIONS);
     FileEntriesLayer.Builder system = FileEntriesLayer.builder().setName("system");
-    // a shell and mv, as the public JRE bases have: the agent's entrypoint is a script
+    // a shell, mv and sync, as the public JRE bases have: the agent's entrypoint is a script
     for (Path tool : TOOLS) {
       system.addEntry(tool.toRealPath(), AbsoluteUnixPath.get(tool.toString()), EXECUTABLE);
     }
