@@ -77,12 +77,13 @@ public class AgentLifecycle {
   static final int EVENT_QUEUE = 10_000;
 
   private final ScheduledExecutorService applying =
-      Executors.newSingleThreadScheduledExecutor(daemon("ferry-apply"));
-  private final ExecutorService downloads = Executors.newFixedThreadPool(4, daemon("ferry-fetch"));
+      Executors.newSingleThreadScheduledExecutor(Threads.daemon("ferry-apply"));
+  private final ExecutorService downloads =
+      Executors.newFixedThreadPool(4, Threads.daemon("ferry-fetch"));
   private AgentMqtt mqtt;
   private BackgroundReporter reporting;
   private final ScheduledExecutorService telemetryTimer =
-      Executors.newSingleThreadScheduledExecutor(daemon("ferry-telemetry"));
+      Executors.newSingleThreadScheduledExecutor(Threads.daemon("ferry-telemetry"));
   private volatile Applier applier;
   private ApplyQueue queue;
   private volatile Freshness freshness;
@@ -105,7 +106,7 @@ public class AgentLifecycle {
     mqtt.onRoots(this::onRoots);
     MqttReporter reporter = MqttReporter.over(mqtt, EVENT_QUEUE);
     freshness = Freshness.restore(config.trust().staleAfter(), Clock.systemUTC(), config.dataDir());
-    reporting = new BackgroundReporter(reporter, daemon("ferry-report"));
+    reporting = new BackgroundReporter(reporter, Threads.daemon("ferry-report"));
     Applier created = applier(deviceId, labels, trustStore, reporting);
     created.restore();
     queue = new ApplyQueue(applying, Backoff.RESUME, new Applying(created));
@@ -309,13 +310,5 @@ public class AgentLifecycle {
         RegistryLogins.configured(
             registry.username(), registry.passwordFile(), registry.tokenFile()),
         Credentials.dockerConfig());
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return task -> {
-      Thread thread = new Thread(task, name);
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

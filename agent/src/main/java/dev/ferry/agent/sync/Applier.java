@@ -89,14 +89,15 @@ public final class Applier {
   }
 
   /**
-   * Loads {@code state.json} and makes every installed version serve from the cache, offline. A
-   * version whose cached files were altered does not load; its blobs are dropped so that {@link
-   * #reconcile} fetches them again.
+   * Loads {@code state.json} and makes every installed version serve from the cache, offline, the
+   * models loading side by side on up to as many threads as the machine has processors. A version
+   * whose cached files were altered does not load; its blobs are dropped so that {@link #reconcile}
+   * fetches them again.
    */
   public synchronized void restore() throws IOException {
     AgentState loaded = state.load();
     reports.unusableProviders();
-    loaded.models().values().forEach(installer::restore);
+    installer.restore(loaded.models().values(), Runtime.getRuntime().availableProcessors());
     parts.revocations().current().ifPresent(withdrawals::apply);
     withdrawals.restore(state.get());
     for (Target target : loaded.targets()) {

@@ -23,6 +23,7 @@ import dev.ferry.protocol.release.ReleasePredicate;
 import dev.ferry.protocol.release.ReleaseVariant;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -127,31 +128,57 @@ final class Installer {
   }
 
   /**
-   * Makes the installed versions of a model serve from the cache, the fallback first so that the
-   * active one serves after both; one that does not load is reported, and reconciling repairs it.
+   * Makes the installed versions serve from the cache, models side by side (each one's session
+   * built and proved on a thread of its own, up to {@code threads}), so that several models are
+   * ready in about the time of the slowest. Within a model the fallback loads first, so that the
+   * active one serves after both. A version that does not load is reported, and reconciling repairs
+   * it; the reports are made on the calling thread, in the models' order.
+   *
+   * @param threads at most this many models load at once
    */
-  void restore(InstalledModel model) {
-    Stream.of(model.fallback(), model.active()).filter(Objects::nonNull).forEach(this::restore);
+  void restore(Collection<InstalledModel> installed, int threads) {
+    SideBySide.map(List.copyOf(installed), threads, "ferry-restore", this::restore)
+        .forEach(model -> model.forEach(this::report));
   }
 
-  private void restore(InstalledVersion version) {
+  /** A version's outcome at start: serving, or why not. */
+  private record Restored(InstalledVersion version, Optional<Failure> failure) {}
+
+  private List<Restored> restore(InstalledModel model) {
+    return Stream.of(model.fallback(), model.active())
+        .filter(Objects::nonNull)
+        .map(this::restore)
+        .toList();
+  }
+
+  private Restored restore(InstalledVersion version) {
     try {
       models.install(version.name(), loader.load(version));
-      reports.restored(version);
+      return new Restored(version, Optional.empty());
     } catch (IOException
         | ServingSpecMismatchException
         | VersionRejectedException
         | MalformedMessageException e) {
-      notRestored(version, new Failure(Reason.CACHE, String.valueOf(e.getMessage())));
+      return new Restored(
+          version, Optional.of(new Failure(Reason.CACHE, String.valueOf(e.getMessage()))));
     } catch (RuntimeException e) {
       LOG.errorf(e, "restoring %s %s failed on a defect", version.name(), version.version());
-      notRestored(version, new Failure(Reason.INTERNAL_ERROR, e.toString()));
+      return new Restored(version, Optional.of(new Failure(Reason.INTERNAL_ERROR, e.toString())));
     }
   }
 
-  private void notRestored(InstalledVersion version, Failure failure) {
-    LOG.warnf("cannot serve %s %s from the cache: %s", version.name(), version.version(), failure);
-    reports.notRestored(version, failure);
+  private void report(Restored restored) {
+    InstalledVersion version = restored.version();
+    restored
+        .failure()
+        .ifPresentOrElse(
+            failure -> {
+              LOG.warnf(
+                  "cannot serve %s %s from the cache: %s",
+                  version.name(), version.version(), failure);
+              reports.notRestored(version, failure);
+            },
+            () -> reports.restored(version));
   }
 
   private void steps(Target target, boolean record)

@@ -166,12 +166,18 @@ class ApplierTest {
   /** Publishes a release to the registry the way the hub lays it out; returns its assignment. */
   private ModelAssignment release(String version, long releaseSeq, long seed, boolean breakGolden)
       throws Exception {
+    return release(model, version, releaseSeq, seed, breakGolden);
+  }
+
+  private ModelAssignment release(
+      String name, String version, long releaseSeq, long seed, boolean breakGolden)
+      throws Exception {
     return hub.assign(
         hub.publish(
             client,
             pullFrom,
-            "agent-apply/" + model,
-            model,
+            "agent-apply/" + name,
+            name,
             version,
             releaseSeq,
             new int[] {4, 2},
@@ -185,11 +191,15 @@ class ApplierTest {
   }
 
   private void servesVersion(String version) {
+    servesVersion(model, version);
+  }
+
+  private void servesVersion(String name, String version) {
     given()
         .contentType("application/json")
         .body(
             "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}]}")
-        .post("/v2/models/" + model + "/infer")
+        .post("/v2/models/" + name + "/infer")
         .then()
         .statusCode(200)
         .body("model_version", equalTo(version));
@@ -499,6 +509,45 @@ class ApplierTest {
     assertFalse(restarted.reconcile());
     servesVersion("2.0.0");
     assertEquals(Digest.of(dir.resolve("blobs/sha256/" + model2.hex())), model2);
+  }
+
+  @Test
+  void severalModels_restoreSideBySide_andOneWithAnAlteredFileHoldsNoneBack() throws Exception {
+    String other = model + "b";
+    String third = model + "c";
+    applier.apply(
+        desired(
+            1,
+            release("1.0.0", 1, 1, false),
+            release(other, "3.0.0", 1, 7, false),
+            release(third, "5.0.0", 1, 9, false)));
+    servesVersion("1.0.0");
+    servesVersion(other, "3.0.0");
+    servesVersion(third, "5.0.0");
+    Digest altered =
+        applier.state().orElseThrow().models().get(other).active().files().get("model.onnx");
+    Files.writeString(dir.resolve("blobs/sha256/" + altered.hex()), "not the signed model");
+    // a new process: nothing serves until the cache is restored
+    List.of(model, other, third).forEach(name -> models.stop(name, "restarting"));
+    events.clear();
+
+    Applier restarted = newApplier();
+    restarted.restore();
+    servesVersion("1.0.0");
+    servesVersion(third, "5.0.0");
+    given().get("/v2/models/" + other + "/ready").then().statusCode(404);
+    assertEquals(List.of(EventType.FAILED), eventTypes());
+    assertEquals(other, lastEvent().model());
+    assertTrue(lastEvent().reason().startsWith("cache: "), lastEvent().reason());
+    Map<String, ModelStatus> statuses = new java.util.TreeMap<>();
+    lastReport().models().forEach(each -> statuses.put(each.name(), each.status()));
+    assertEquals(
+        Map.of(model, ModelStatus.ACTIVE, other, ModelStatus.FAILED, third, ModelStatus.ACTIVE),
+        statuses);
+
+    assertFalse(restarted.reconcile());
+    servesVersion(other, "3.0.0");
+    assertTrue(restarted.assignedModelsServe());
   }
 
   @Test
