@@ -3,6 +3,7 @@ package dev.ferry.agent.grpc;
 import dev.ferry.agent.runtime.InferenceFailedException;
 import dev.ferry.agent.runtime.InputRefusedException;
 import dev.ferry.agent.serve.InvalidRequestException;
+import dev.ferry.agent.serve.ModelRestoringException;
 import dev.ferry.agent.serve.TensorBudgetException;
 import dev.ferry.agent.serve.UnknownModelException;
 import io.grpc.Status;
@@ -13,8 +14,8 @@ import org.jboss.logging.Logger;
 /**
  * Maps every failure to a gRPC status, in one place, as {@code ServeErrors} does to HTTP: a 400 is
  * INVALID_ARGUMENT, a 404 NOT_FOUND, a 413 of the tensor budget RESOURCE_EXHAUSTED, and a 500
- * INTERNAL whose description never holds a stack trace; work refused as the agent stops (REST's
- * 503) is UNAVAILABLE.
+ * INTERNAL whose description never holds a stack trace; work refused as the agent stops, and a
+ * model still loading as it starts (REST's 503s), are UNAVAILABLE.
  */
 final class GrpcErrors {
   private static final Logger LOG = Logger.getLogger(GrpcErrors.class);
@@ -44,8 +45,9 @@ final class GrpcErrors {
     if (e instanceof TensorBudgetException) {
       return Status.RESOURCE_EXHAUSTED;
     }
-    if (e instanceof RejectedExecutionException) {
-      return Status.UNAVAILABLE; // Vert.x refuses blocking work while it stops, as REST's 503
+    if (e instanceof RejectedExecutionException || e instanceof ModelRestoringException) {
+      // Vert.x refuses blocking work while it stops, or the model still loads: REST's 503
+      return Status.UNAVAILABLE;
     }
     return Status.INTERNAL;
   }

@@ -18,6 +18,7 @@ public class Models {
   private final Probation.Policy policy;
   private final Event<Rollback> rollbacks;
   private final InstantSource clock = InstantSource.system();
+  private volatile Set<String> restoring = Set.of();
 
   Models(AgentConfig config, Event<Rollback> rollbacks) {
     AgentConfig.Probation probation = config.probation();
@@ -59,6 +60,28 @@ public class Models {
   /** Why a model stopped serving, until a version of it is installed again. */
   public Optional<String> stopped(String name) {
     return Optional.ofNullable(stopped.get(name));
+  }
+
+  /**
+   * The models the cache is being restored for, from the agent's start until {@link #restored}: a
+   * request for one is told to come back, not that the model is unknown, while the HTTP server
+   * already answers.
+   *
+   * @param names the models the saved state names
+   */
+  public void restoring(Set<String> names) {
+    restoring = Set.copyOf(names);
+  }
+
+  /** The cache is restored: whatever serves now has passed every check of the start. */
+  public void restored() {
+    restoring = Set.of();
+  }
+
+  /** Whether a model is among those still being restored from the cache. */
+  public boolean restoring(String name) {
+    Set<String> names = restoring;
+    return !names.isEmpty() && names.contains(name);
   }
 
   /** The slot of a model, if it serves. */

@@ -179,6 +179,9 @@ public class Inference {
   }
 
   private ModelSlot slot(String model) {
+    if (models.restoring(model)) {
+      throw new ModelRestoringException(model);
+    }
     return models.slot(model).orElseThrow(() -> unknown(model));
   }
 

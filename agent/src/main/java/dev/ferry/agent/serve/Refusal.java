@@ -49,6 +49,9 @@ record Refusal(int status, String message, Map<String, String> headers) {
       return new Refusal(413, e.getMessage(), Map.of("Connection", "close"));
     } else if (e instanceof TooManyInferencesException busy) {
       return busy(busy);
+    } else if (e instanceof ModelRestoringException) {
+      return new Refusal(
+          503, e.getMessage(), Map.of("Retry-After", InferenceLimit.RETRY_AFTER_SECONDS));
     } else if (e instanceof InferenceFailedException failed) {
       return failed(failed);
     } else if (e instanceof IOException unreadable) {

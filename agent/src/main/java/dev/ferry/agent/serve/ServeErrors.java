@@ -26,6 +26,11 @@ public final class ServeErrors {
   }
 
   @ServerExceptionMapper
+  public Response restoring(ModelRestoringException e) {
+    return answer(e);
+  }
+
+  @ServerExceptionMapper
   public Response stopped(ModelStoppedException e) {
     return answer(e);
   }

@@ -28,6 +28,7 @@ import dev.ferry.protocol.registry.RegistryClient;
 import dev.ferry.protocol.registry.TransferLimits;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -45,16 +46,20 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.paho.client.mqttv3.MqttException;
+import org.jboss.logging.Logger;
 
 /**
- * Starts the agent: restores the cached versions (serving offline within seconds), resumes what the
- * accepted desired state still lacks, connects to the broker in the background and applies each
- * desired state on one worker thread ({@link ApplyQueue}: the newest waits, older ones are
- * dropped); installs that could not reach the registry, and any failure of the applier, are retried
- * there with backoff until they succeed or a newer desired state replaces them.
+ * Starts the agent: restores the cached versions (serving offline within seconds; the HTTP server
+ * answers meanwhile, and the models still loading answer 503), resumes what the accepted desired
+ * state still lacks, connects to the broker in the background and applies each desired state on one
+ * worker thread ({@link ApplyQueue}: the newest waits, older ones are dropped); installs that could
+ * not reach the registry, and any failure of the applier, are retried there with backoff until they
+ * succeed or a newer desired state replaces them.
  */
 @ApplicationScoped
 public class AgentLifecycle {
+  private static final Logger LOG = Logger.getLogger(AgentLifecycle.class);
+
   /** The agent's version, reported to the hub. */
   public static final String VERSION = "0.1.0";
 
@@ -99,23 +104,39 @@ public class AgentLifecycle {
     String deviceId = DeviceIdentity.of(config);
     Map<String, String> labels = Labels.check(config.labels(), "ferry.agent.labels");
     mqtt = new AgentMqtt(config.mqtt().url(), deviceId, VERSION, config.dataDir(), this::onDesired);
+    MqttReporter reporter = MqttReporter.over(mqtt, EVENT_QUEUE);
+    freshness = Freshness.restore(config.trust().staleAfter(), Clock.systemUTC(), config.dataDir());
+    reporting = new BackgroundReporter(reporter, Threads.daemon("ferry-report"));
+    Applier created = applier(deviceId, labels, trustStore, reporting);
+    created.loadState();
+    // the cache loads on the apply thread, first there, while the rest of the agent and Quarkus
+    // start: the agent is started and ready once it serves; until then its models answer 503
+    applying.execute(() -> serveCache(created));
+    queue = new ApplyQueue(applying, Backoff.RESUME, new Applying(created));
     FunctionCounter.builder("ferry.mqtt.oversize", mqtt, AgentMqtt::oversizeMessages)
         .description("MQTT messages over the agent's limit, read past and never delivered")
         .register(registry);
     mqtt.subscribe(TrustTopics.REVOCATIONS, this::onRevocations);
     mqtt.onRoots(this::onRoots);
-    MqttReporter reporter = MqttReporter.over(mqtt, EVENT_QUEUE);
-    freshness = Freshness.restore(config.trust().staleAfter(), Clock.systemUTC(), config.dataDir());
-    reporting = new BackgroundReporter(reporter, Threads.daemon("ferry-report"));
-    Applier created = applier(deviceId, labels, trustStore, reporting);
-    created.restore();
-    queue = new ApplyQueue(applying, Backoff.RESUME, new Applying(created));
-    applier = created;
     long check = freshness.checkEvery().toMillis();
     applying.scheduleWithFixedDelay(created::checkFreshness, check, check, TimeUnit.MILLISECONDS);
     mqtt.onConnect(reporter::reconnected);
     startTelemetry(deviceId, reporter);
     identity.obtain(deviceId, credential -> sync(created, credential), mqtt::reconnect);
+  }
+
+  private void serveCache(Applier created) {
+    long began = System.nanoTime();
+    try {
+      created.serveCache();
+      applier = created;
+      LOG.infof(
+          "serving %s from the cache (%d ms)",
+          models.names(), (System.nanoTime() - began) / 1_000_000);
+    } catch (RuntimeException e) {
+      LOG.error("cannot serve the cached versions; the agent stops", e);
+      Quarkus.asyncExit(1);
+    }
   }
 
   /** Once the identity is there (at once, or after enrollment): connects and reconciles. */

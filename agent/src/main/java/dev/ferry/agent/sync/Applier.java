@@ -89,24 +89,49 @@ public final class Applier {
   }
 
   /**
-   * Loads {@code state.json} and makes every installed version serve from the cache, offline, the
-   * models loading side by side on up to as many threads as the machine has processors. A version
-   * whose cached files were altered does not load; its blobs are dropped so that {@link #reconcile}
-   * fetches them again.
+   * Loads {@code state.json} and makes every installed version serve from the cache ({@link
+   * #loadState}, then {@link #serveCache}).
    */
-  public synchronized void restore() throws IOException {
+  public void restore() throws IOException {
+    loadState();
+    serveCache();
+  }
+
+  /**
+   * Loads {@code state.json}; until {@link #serveCache} has run, a request for a model it names is
+   * told that the model is loading.
+   *
+   * @throws IOException if it cannot be read or does not decode
+   */
+  public synchronized void loadState() throws IOException {
     AgentState loaded = state.load();
-    reports.unusableProviders();
-    installer.restore(loaded.models().values(), Runtime.getRuntime().availableProcessors());
-    parts.revocations().current().ifPresent(withdrawals::apply);
-    withdrawals.restore(state.get());
-    for (Target target : loaded.targets()) {
-      FailedVersion failed = loaded.failed().get(target.name());
-      if (failed != null && failed.manifestDigest().equals(target.assignment().manifestDigest())) {
-        reports.failed(target.name(), failed.version(), failed.reason());
+    parts.models().restoring(loaded.models().keySet());
+  }
+
+  /**
+   * Makes every installed version of the loaded state serve from the cache, offline, the models
+   * loading side by side on up to as many threads as the machine has processors, and withdraws what
+   * the revocation list names before any of it answers. A version whose cached files were altered
+   * does not load; its blobs are dropped so that {@link #reconcile} fetches them again.
+   */
+  public synchronized void serveCache() {
+    try {
+      AgentState loaded = state.get();
+      reports.unusableProviders();
+      installer.restore(loaded.models().values(), Runtime.getRuntime().availableProcessors());
+      parts.revocations().current().ifPresent(withdrawals::apply);
+      withdrawals.restore(state.get());
+      for (Target target : loaded.targets()) {
+        FailedVersion failed = loaded.failed().get(target.name());
+        if (failed != null
+            && failed.manifestDigest().equals(target.assignment().manifestDigest())) {
+          reports.failed(target.name(), failed.version(), failed.reason());
+        }
       }
+      reports.send();
+    } finally {
+      parts.models().restored();
     }
-    reports.send();
   }
 
   /**

@@ -133,6 +133,22 @@ class GrpcInferenceTest {
   }
 
   @Test
+  void model_stillLoadingFromTheCacheAtStart_isUnavailable() {
+    String message =
+        "model 'g-linear' is loading from the device's cache as the agent starts; retry";
+    models.restoring(java.util.Set.of("g-linear"));
+    try {
+      assertStatus(
+          Status.Code.UNAVAILABLE, message, () -> stub().modelReady(ready("g-linear").build()));
+      assertStatus(
+          Status.Code.UNAVAILABLE, message, () -> stub().modelInfer(rows("g-linear").build()));
+    } finally {
+      models.restored();
+    }
+    assertTrue(stub().modelReady(ready("g-linear").build()).getReady());
+  }
+
+  @Test
   void version_notServingIsNotFound() {
     String message = "model 'g-linear' has no version '9.9.9' serving; serving [1.0.0]";
     assertStatus(

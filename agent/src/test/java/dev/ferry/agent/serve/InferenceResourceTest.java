@@ -102,6 +102,29 @@ class InferenceResourceTest {
   }
 
   @Test
+  void model_stillLoadingFromTheCacheAtStart_is503WithRetryAfter_thenServes() {
+    String message = "model 'linear' is loading from the device's cache as the agent starts; retry";
+    models.restoring(java.util.Set.of("linear"));
+    try {
+      given()
+          .get("/v2/models/linear/ready")
+          .then()
+          .statusCode(503)
+          .header("Retry-After", "1")
+          .body("error", equalTo(message));
+      infer("/v2/models/linear/infer", flat(ROWS))
+          .statusCode(503)
+          .header("Retry-After", "1")
+          .body("error", equalTo(message));
+      given().get("/v2/models/adder/ready").then().statusCode(200);
+    } finally {
+      models.restored();
+    }
+    given().get("/v2/models/linear/ready").then().statusCode(200);
+    infer("/v2/models/linear/infer", flat(ROWS)).statusCode(200);
+  }
+
+  @Test
   void version_notServingIs404() {
     String message = "model 'linear' has no version '9.9.9' serving; serving [1.0.0]";
     given()
