@@ -12,9 +12,12 @@
 #       -Dfailsafe.failIfNoSpecifiedTests=false   # the agent's cache and agent.env
 #   integration-tests/bench/side-by-side.sh
 #
-# The agent: started here from integration-tests/target/side-by-side/agent.env (AGENT_ENV) with
-# the systemd unit's JVM flags, or AGENT_URL=http://… to drive one already running (no start or
-# RSS figures then).
+# The agent: started here from integration-tests/target/side-by-side/agent.env (AGENT_ENV), as
+# AGENT_WAY says: "image" (default) through the container image's entrypoint
+# (agent/src/main/jib/opt/ferry/agent.sh) on a copy of the cache, after a first run that leaves
+# its class-data archive and ONNX Runtime's libraries there, as on a device; "plain" with the
+# systemd unit's JVM flags and neither (the way of the runs before 2026-12-05 21:30); or
+# AGENT_URL=http://… to drive one already running (no start or RSS figures then).
 # The peer: PEER_URL=http://… with PEER_START='a command that runs it in the foreground' (timed
 # from launch to the first 200 of every model's ready path) or without it (already running).
 # PEER_BINARY=npz (default: POST /predictions/<m>, tensor/npz in and out, DJL Serving's) or oip
@@ -35,6 +38,7 @@ port=${PORT:-18181}
 agent_env=${AGENT_ENV:-$root/integration-tests/target/side-by-side/agent.env}
 peer_url=${PEER_URL:-}
 peer_binary=${PEER_BINARY:-npz}
+agent_way=${AGENT_WAY:-image}
 read -r -a peer_models <<<"${PEER_MODELS:-ocr_cls ocr_det}"
 models=(ocr-cls ocr-det)
 inputs=(1,3,48,192 1,3,320,320)
@@ -133,12 +137,30 @@ else
   [[ -f $agent_env ]] || { echo "no $agent_env: run SideBySideCacheBenchmark first" >&2; exit 1; }
   agent_url=http://127.0.0.1:$port
   app=$root/agent/target/quarkus-app
-  cds=""
-  [[ -f $app/app-cds.jsa ]] && cds="-XX:SharedArchiveFile=app-cds.jsa -Xshare:auto"
-  # the systemd unit's flags (deploy/systemd/ferry-agent.service)
-  agent_command="env \$(cat $agent_env) MALLOC_ARENA_MAX=2 OMP_NUM_THREADS=1 sh -c 'cd $app && exec java \
+  if [[ $agent_way == image ]]; then
+    # as the container image runs it: its entrypoint, on a copy of the cache; its first run, not
+    # timed, leaves the class-data archive (written at its stop) and ONNX Runtime's libraries in
+    # the data directory for the timed ones, as on a device
+    data=$work/agent-data
+    mkdir -p "$data"
+    cp -r "$(sed -n 's/^FERRY_AGENT_DATA_DIR=//p' "$agent_env")/." "$data"
+    agent_command="env \$(cat $agent_env) FERRY_AGENT_DATA_DIR=$data FERRY_AGENT_HOME=$app \
+FERRY_AGENT_CLASS_ARCHIVE_KEEP_AFTER=2s MALLOC_ARENA_MAX=2 OMP_NUM_THREADS=1 \
+/bin/sh $root/agent/src/main/jib/opt/ferry/agent.sh ${JAVA_OPTS:-} -Dquarkus.http.port=$port"
+    start_timed agent-first-run "$agent_url" "$agent_command" /q/health/ready
+    until grep -q 'is written when the agent stops' "$work/agent-first-run.log" &&
+      grep -q 'libraries unpacked into' "$work/agent-first-run.log"; do sleep 0.2; done
+    kill "$last_pid" && wait "$last_pid" 2>/dev/null || true
+    [[ -s $data/class-data/agent.jsa ]] || { echo "no archive after the first run" >&2; exit 1; }
+    echo "agent's first run: ready in $last_ms ms, archive and libraries left for the next" >&2
+  else
+    cds=""
+    [[ -f $app/app-cds.jsa ]] && cds="-XX:SharedArchiveFile=app-cds.jsa -Xshare:auto"
+    # the systemd unit's flags (deploy/systemd/ferry-agent.service), without its archive
+    agent_command="env \$(cat $agent_env) MALLOC_ARENA_MAX=2 OMP_NUM_THREADS=1 sh -c 'cd $app && exec java \
 -XX:+ExitOnOutOfMemoryError -XX:+UseSerialGC -Xms16m -Xmx512m $cds ${JAVA_OPTS:-} -Dquarkus.http.port=$port \
 -jar quarkus-run.jar'"
+  fi
   starts_of agent "$agent_url" "$agent_command" /q/health/ready
 fi
 
