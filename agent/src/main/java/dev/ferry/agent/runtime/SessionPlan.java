@@ -67,6 +67,15 @@ public record SessionPlan(
         appended);
   }
 
+  /**
+   * Whether a check of the version (its golden run) gives back what it grew the CPU memory arena
+   * by: on the CPU provider with the arena on (ONNX Runtime refuses the shrinking of an arena that
+   * is off; on other providers the check's memory is theirs, not the CPU arena's).
+   */
+  public boolean shrinksCpuArenaAfterChecks() {
+    return ExecutionProviders.CPU.equals(provider) && !Boolean.FALSE.equals(memoryArena);
+  }
+
   /** ONNX Runtime's level for a hint's name; null means all optimisations. */
   static OptLevel level(String graphOptimization) {
     if (graphOptimization == null) {

@@ -1,6 +1,8 @@
 package dev.ferry.agent.runtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.onnxruntime.OrtSession.SessionOptions.OptLevel;
 import dev.ferry.protocol.release.SessionHints;
@@ -28,6 +30,19 @@ class SessionPlanTest {
   void noHints_leaveOnnxRuntimesDefaultsWithEveryOptimisation() {
     SessionPlan plan = SessionPlan.of("CPU", SessionHints.NONE, DEVICE);
     assertEquals(new SessionPlan("CPU", null, null, OptLevel.ALL_OPT, null, null, Map.of()), plan);
+  }
+
+  @Test
+  void checks_shrinkTheCpuArenaOnlyWhereThereIsOne() {
+    assertTrue(SessionPlan.of("CPU", SessionHints.NONE, DEVICE).shrinksCpuArenaAfterChecks());
+    assertTrue(
+        SessionPlan.of("CPU", new SessionHints(null, null, null, true, null, null), DEVICE)
+            .shrinksCpuArenaAfterChecks());
+    // ONNX Runtime refuses to shrink an arena that is off: the check would fail the version
+    assertFalse(
+        SessionPlan.of("CPU", new SessionHints(null, null, null, false, null, null), DEVICE)
+            .shrinksCpuArenaAfterChecks());
+    assertFalse(SessionPlan.of("CUDA", SessionHints.NONE, DEVICE).shrinksCpuArenaAfterChecks());
   }
 
   @Test
