@@ -11,6 +11,7 @@ import dev.ferry.agent.runtime.ProviderSettings;
 import dev.ferry.agent.runtime.ProviderSetup;
 import dev.ferry.agent.runtime.Rollback;
 import dev.ferry.agent.runtime.UsableProviders;
+import dev.ferry.agent.store.AgentState;
 import dev.ferry.agent.store.ContentStore;
 import dev.ferry.agent.store.StateFile;
 import dev.ferry.agent.telemetry.ServingMeters;
@@ -40,6 +41,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -98,6 +100,17 @@ public class AgentLifecycle {
     if (!config.syncEnabled()) {
       return;
     }
+    long began = System.nanoTime();
+    AgentState saved = stateFile.load();
+    models.restoring(saved.models().keySet());
+    ProviderSetup providers = providers();
+    // the cache loads first on the apply thread, while the agent's trust, broker and reports are
+    // set up and Quarkus finishes starting; the agent is started and ready once it serves, and
+    // until then its models answer 503
+    CompletableFuture<List<CacheRestore.Restored>> cached =
+        CompletableFuture.supplyAsync(
+            () -> CacheRestore.of(store, providers, models).load(saved, CacheRestore.threads()),
+            applying);
     TrustStore trustStore = trust.get();
     logins = logins();
     limits = transferLimits();
@@ -107,11 +120,8 @@ public class AgentLifecycle {
     MqttReporter reporter = MqttReporter.over(mqtt, EVENT_QUEUE);
     freshness = Freshness.restore(config.trust().staleAfter(), Clock.systemUTC(), config.dataDir());
     reporting = new BackgroundReporter(reporter, Threads.daemon("ferry-report"));
-    Applier created = applier(deviceId, labels, trustStore, reporting);
-    created.loadState();
-    // the cache loads on the apply thread, first there, while the rest of the agent and Quarkus
-    // start: the agent is started and ready once it serves; until then its models answer 503
-    applying.execute(() -> serveCache(created));
+    Applier created = applier(deviceId, labels, trustStore, reporting, providers);
+    applying.execute(() -> serveCache(created, saved, cached, began));
     queue = new ApplyQueue(applying, Backoff.RESUME, new Applying(created));
     FunctionCounter.builder("ferry.mqtt.oversize", mqtt, AgentMqtt::oversizeMessages)
         .description("MQTT messages over the agent's limit, read past and never delivered")
@@ -125,10 +135,13 @@ public class AgentLifecycle {
     identity.obtain(deviceId, credential -> sync(created, credential), mqtt::reconnect);
   }
 
-  private void serveCache(Applier created) {
-    long began = System.nanoTime();
+  private void serveCache(
+      Applier created,
+      AgentState saved,
+      CompletableFuture<List<CacheRestore.Restored>> cached,
+      long began) {
     try {
-      created.serveCache();
+      created.serveCache(saved, cached.join());
       applier = created;
       LOG.infof(
           "serving %s from the cache (%d ms)",
@@ -157,18 +170,26 @@ public class AgentLifecycle {
     queue.reconcile();
   }
 
+  private ProviderSetup providers() {
+    return new ProviderSetup(
+        config.executionProviders(),
+        usable,
+        providerSettings,
+        config.precisions().orElse(List.of()));
+  }
+
   private Applier applier(
-      String deviceId, Map<String, String> labels, TrustStore trustStore, Reporter reporter) {
+      String deviceId,
+      Map<String, String> labels,
+      TrustStore trustStore,
+      Reporter reporter,
+      ProviderSetup providers) {
     return new Applier(
         new Applier.Parts(
             deviceId,
             VERSION,
             labels,
-            new ProviderSetup(
-                config.executionProviders(),
-                usable,
-                providerSettings,
-                config.precisions().orElse(List.of())),
+            providers,
             new DesiredStateVerifier(trustStore::root, new JsonCodec()),
             new ArtifactFetcher(store, this::client, Backoff.DEFAULT, downloads),
             store,

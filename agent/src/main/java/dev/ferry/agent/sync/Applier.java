@@ -21,6 +21,7 @@ import dev.ferry.protocol.release.Revocations;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -89,40 +90,38 @@ public final class Applier {
   }
 
   /**
-   * Loads {@code state.json} and makes every installed version serve from the cache ({@link
-   * #loadState}, then {@link #serveCache}).
+   * Loads {@code state.json} and makes every installed version serve from the cache, offline (the
+   * agent does the same in two steps, {@link CacheRestore} before its broker is set up).
+   *
+   * @throws IOException if state.json cannot be read or does not decode
    */
   public void restore() throws IOException {
-    loadState();
-    serveCache();
+    AgentState saved = state.load();
+    parts.models().restoring(saved.models().keySet());
+    serveCache(
+        saved,
+        CacheRestore.of(parts.store(), parts.providers(), parts.models())
+            .load(saved, CacheRestore.threads()));
   }
 
   /**
-   * Loads {@code state.json}; until {@link #serveCache} has run, a request for a model it names is
-   * told that the model is loading.
+   * Takes the state read at start and what {@link CacheRestore} made of its installed versions:
+   * withdraws what the revocation list names, then reports, and only then lets the models answer
+   * ({@link Models#restored}). A version whose cached files were altered did not load; its blobs
+   * are dropped so that {@link #reconcile} fetches them again.
    *
-   * @throws IOException if it cannot be read or does not decode
+   * @param saved state.json as read at start
+   * @param outcomes each installed version's, from {@link CacheRestore#load}
    */
-  public synchronized void loadState() throws IOException {
-    AgentState loaded = state.load();
-    parts.models().restoring(loaded.models().keySet());
-  }
-
-  /**
-   * Makes every installed version of the loaded state serve from the cache, offline, the models
-   * loading side by side on up to as many threads as the machine has processors, and withdraws what
-   * the revocation list names before any of it answers. A version whose cached files were altered
-   * does not load; its blobs are dropped so that {@link #reconcile} fetches them again.
-   */
-  public synchronized void serveCache() {
+  synchronized void serveCache(AgentState saved, List<CacheRestore.Restored> outcomes) {
     try {
-      AgentState loaded = state.get();
+      state.adopt(saved);
       reports.unusableProviders();
-      installer.restore(loaded.models().values(), Runtime.getRuntime().availableProcessors());
+      installer.restored(outcomes);
       parts.revocations().current().ifPresent(withdrawals::apply);
       withdrawals.restore(state.get());
-      for (Target target : loaded.targets()) {
-        FailedVersion failed = loaded.failed().get(target.name());
+      for (Target target : saved.targets()) {
+        FailedVersion failed = saved.failed().get(target.name());
         if (failed != null
             && failed.manifestDigest().equals(target.assignment().manifestDigest())) {
           reports.failed(target.name(), failed.version(), failed.reason());

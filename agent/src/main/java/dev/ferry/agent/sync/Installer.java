@@ -9,7 +9,6 @@ import dev.ferry.agent.runtime.Models;
 import dev.ferry.agent.runtime.VariantChoice;
 import dev.ferry.agent.runtime.VariantChooser;
 import dev.ferry.agent.runtime.VersionRejectedException;
-import dev.ferry.agent.store.InstalledModel;
 import dev.ferry.agent.store.InstalledVariant;
 import dev.ferry.agent.store.InstalledVersion;
 import dev.ferry.agent.store.Target;
@@ -23,16 +22,13 @@ import dev.ferry.protocol.release.ReleasePredicate;
 import dev.ferry.protocol.release.ReleaseVariant;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -128,46 +124,14 @@ final class Installer {
   }
 
   /**
-   * Makes the installed versions serve from the cache, models side by side (each one's session
-   * built and proved on a thread of its own, up to {@code threads}), so that several models are
-   * ready in about the time of the slowest. Within a model the fallback loads first, so that the
-   * active one serves after both. A version that does not load is reported, and reconciling repairs
-   * it; the reports are made on the calling thread, in the models' order.
-   *
-   * @param threads at most this many models load at once
+   * Reports what a {@link CacheRestore} made of the installed versions: a version that does not
+   * load is reported, and reconciling repairs it.
    */
-  void restore(Collection<InstalledModel> installed, int threads) {
-    SideBySide.map(List.copyOf(installed), threads, "ferry-restore", this::restore)
-        .forEach(model -> model.forEach(this::report));
+  void restored(List<CacheRestore.Restored> outcomes) {
+    outcomes.forEach(this::report);
   }
 
-  /** A version's outcome at start: serving, or why not. */
-  private record Restored(InstalledVersion version, Optional<Failure> failure) {}
-
-  private List<Restored> restore(InstalledModel model) {
-    return Stream.of(model.fallback(), model.active())
-        .filter(Objects::nonNull)
-        .map(this::restore)
-        .toList();
-  }
-
-  private Restored restore(InstalledVersion version) {
-    try {
-      models.install(version.name(), loader.load(version));
-      return new Restored(version, Optional.empty());
-    } catch (IOException
-        | ServingSpecMismatchException
-        | VersionRejectedException
-        | MalformedMessageException e) {
-      return new Restored(
-          version, Optional.of(new Failure(Reason.CACHE, String.valueOf(e.getMessage()))));
-    } catch (RuntimeException e) {
-      LOG.errorf(e, "restoring %s %s failed on a defect", version.name(), version.version());
-      return new Restored(version, Optional.of(new Failure(Reason.INTERNAL_ERROR, e.toString())));
-    }
-  }
-
-  private void report(Restored restored) {
+  private void report(CacheRestore.Restored restored) {
     InstalledVersion version = restored.version();
     restored
         .failure()

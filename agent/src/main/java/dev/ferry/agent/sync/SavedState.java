@@ -21,7 +21,12 @@ final class SavedState {
     return state;
   }
 
-  /** The state; null before {@link #load}. */
+  /** Takes a state already read from this state's file. */
+  void adopt(AgentState read) {
+    state = read;
+  }
+
+  /** The state; null before {@link #load} or {@link #adopt}. */
   AgentState get() {
     return state;
   }
