@@ -26,7 +26,9 @@ public final class JarProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code <module>/target/quarkus-app/quarkus-run.jar} and waits until it is live.
+   * Starts {@code <module>/target/quarkus-app/quarkus-run.jar} and waits until it has started
+   * ({@code /q/health/started}: for the agent, its cached versions loaded; its HTTP server answers
+   * before that, a model still loading with 503).
    *
    * @param module {@code hub} or {@code agent}
    * @param env environment variables (its configuration)
@@ -92,7 +94,7 @@ public final class JarProcess implements AutoCloseable {
    *
    * @param java the command that runs the JVM, and its options (a heap limit among them)
    * @param app the directory holding {@code quarkus-run.jar}
-   * @param live how long it may take to be live
+   * @param live how long it may take to have started
    */
   public static JarProcess start(
       List<String> java, Path app, Map<String, String> env, Path log, Duration live)
@@ -110,7 +112,7 @@ public final class JarProcess implements AutoCloseable {
 
   /**
    * Starts a command that runs the application itself, its entrypoint script for example, and waits
-   * until it listens on {@code port} (the command must set it) and is live.
+   * until it listens on {@code port} (the command must set it) and has started.
    */
   public static JarProcess startCommand(
       List<String> command, Path dir, Map<String, String> env, Path log, int port, Duration live)
@@ -123,7 +125,7 @@ public final class JarProcess implements AutoCloseable {
     builder.environment().putAll(env);
     JarProcess started = new JarProcess(builder.start(), port);
     try {
-      started.awaitLive(live);
+      started.awaitStarted(live);
     } catch (Exception | AssertionError e) {
       started.close();
       throw e;
@@ -145,7 +147,7 @@ public final class JarProcess implements AutoCloseable {
     return "http://127.0.0.1:" + port;
   }
 
-  private void awaitLive(Duration live) throws Exception {
+  private void awaitStarted(Duration live) throws Exception {
     HttpClient http = HttpClient.newHttpClient();
     long deadline = System.nanoTime() + live.toNanos();
     while (System.nanoTime() < deadline) {
@@ -155,7 +157,7 @@ public final class JarProcess implements AutoCloseable {
       try {
         var response =
             http.send(
-                HttpRequest.newBuilder(URI.create(url() + "/q/health/live")).build(),
+                HttpRequest.newBuilder(URI.create(url() + "/q/health/started")).build(),
                 HttpResponse.BodyHandlers.discarding());
         if (response.statusCode() == 200) {
           return;
@@ -165,7 +167,7 @@ public final class JarProcess implements AutoCloseable {
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("not live within " + live.toSeconds() + " s on port " + port);
+    throw new AssertionError("not started within " + live.toSeconds() + " s on port " + port);
   }
 
   /** The process id. */
