@@ -80,8 +80,7 @@ public class Models {
 
   /** Whether a model is among those still being restored from the cache. */
   public boolean restoring(String name) {
-    Set<String> names = restoring;
-    return !names.isEmpty() && names.contains(name);
+    return restoring.contains(name);
   }
 
   /** The slot of a model, if it serves. */
