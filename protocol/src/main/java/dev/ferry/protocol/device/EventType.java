@@ -10,6 +10,11 @@ public enum EventType {
   DOWNLOAD_PROGRESS,
   /** The artifact's digests and the release signature were verified. */
   VERIFIED,
+  /**
+   * A release the desired state prefetches is in the cache, its digests and signature verified; it
+   * serves only once a desired state assigns it.
+   */
+  PREFETCHED,
   /** The new version passed its I/O and golden-vector checks. */
   VALIDATED,
   /** The new version serves. */
