@@ -54,12 +54,20 @@ final class DesiredStates {
     }
   }
 
-  /** Accepts a verified state: saved, fresh, reported. */
+  /** Accepts a verified state: saved, fresh, reported; each refused prefetch reported too. */
   void accept(VerifiedDesired verified) {
     AgentState now = state.get();
-    state.save(now.accept(verified.acceptedFrom(now.accepted()), verified.targets()));
+    state.save(
+        now.accept(verified.acceptedFrom(now.accepted()), verified.targets(), verified.prefetch()));
     parts.freshness().fresh();
     reports.event(EventType.DESIRED_ACCEPTED, null, null, null);
+    verified
+        .refusedPrefetch()
+        .forEach(
+            (model, failure) -> {
+              LOG.warnf("not prefetching %s: %s", model, failure);
+              reports.event(EventType.FAILED, model, null, "prefetch refused: " + failure.text());
+            });
   }
 
   /**

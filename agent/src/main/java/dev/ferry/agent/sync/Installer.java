@@ -95,8 +95,18 @@ final class Installer {
    * @return empty once it serves, else why not
    */
   Optional<Failure> install(Target target, boolean record) {
+    return attempt(target, () -> steps(target, record));
+  }
+
+  /** One attempt at a target's steps. */
+  @FunctionalInterface
+  private interface Steps {
+    void run() throws Exception;
+  }
+
+  private static Optional<Failure> attempt(Target target, Steps steps) {
     try {
-      steps(target, record);
+      steps.run();
       return Optional.empty();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
@@ -121,6 +131,27 @@ final class Installer {
   private static Failure defect(Target target, Exception e) {
     LOG.errorf(e, "installing %s failed on a defect; it is tried again later", target.name());
     return new Failure(Reason.INTERNAL_ERROR, e.toString());
+  }
+
+  /**
+   * Fetches a prefetched release into the cache, durably, and checks that its statement signs what
+   * was fetched; records it as prefetched and reports {@code PREFETCHED}. Nothing loads, what
+   * serves is not touched, and the model's reported status does not change: the release serves only
+   * once a desired state assigns it, and its install then finds every blob in the cache.
+   *
+   * @param target the prefetched release
+   * @return empty once it is in the cache, else why not
+   */
+  Optional<Failure> prefetch(Target target) {
+    return attempt(
+        target,
+        () -> {
+          ReleaseVariant variant = variant(target);
+          FetchedArtifact artifact = fetch(target, variant, (done, total) -> {});
+          await(fetcher.sync());
+          state.save(state.get().prefetched(installed(target, artifact, variant)));
+          reports.event(EventType.PREFETCHED, target.name(), target.version(), null);
+        });
   }
 
   /**
@@ -154,7 +185,9 @@ final class Installer {
     String name = target.name();
     String version = target.version();
     ReleaseVariant variant = variant(target);
-    InstalledVersion installed = installed(target, fetch(target, variant), variant);
+    reports.downloading(name, version);
+    FetchedArtifact artifact = fetch(target, variant, reports.progress(name, version));
+    InstalledVersion installed = installed(target, artifact, variant);
     // the fetched blobs reach the disk while the version loads; state.json names them only after
     CompletableFuture<Void> durable = fetcher.sync();
     reports.event(EventType.VERIFIED, name, version, null);
@@ -186,12 +219,11 @@ final class Installer {
   }
 
   /** Fetches the artifact (the variant's only) and checks that the statement signs it. */
-  private FetchedArtifact fetch(Target target, ReleaseVariant variant)
+  private FetchedArtifact fetch(
+      Target target, ReleaseVariant variant, ArtifactFetcher.Progress progress)
       throws FetchException, InterruptedException, UnsignedLayerException {
     ModelAssignment assignment = target.assignment();
     ReleasePredicate release = target.statement().predicate();
-    reports.downloading(target.name(), release.version());
-    ArtifactFetcher.Progress progress = reports.progress(target.name(), release.version());
     if (variant == null) {
       FetchedArtifact artifact =
           fetcher.fetch(assignment.repository(), assignment.manifestDigest(), progress);

@@ -7,6 +7,7 @@ import dev.ferry.agent.store.FailedVersion;
 import dev.ferry.agent.store.InstalledModel;
 import dev.ferry.agent.store.InstalledVersion;
 import dev.ferry.agent.store.Target;
+import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.release.Revocations;
 import java.util.Optional;
 
@@ -39,6 +40,38 @@ final class Reconciler {
       return serving.filter(active.version()::equals).isPresent() ? Verdict.SKIP : Verdict.REPAIR;
     }
     return notAbove(target, active).map(Verdict::failForGood).orElse(Verdict.INSTALL);
+  }
+
+  /**
+   * Whether a prefetched release is still to be fetched: it is not installed (active or fallback),
+   * not in the cache as prefetched already, not what the state assigns (its install fetches it),
+   * not failed for good, and above the installed releaseSeq (a release the model cannot install is
+   * not worth the download).
+   *
+   * @param target the prefetched release and its verified statement
+   * @param state the durable state
+   * @return whether to fetch it now
+   */
+  static boolean prefetches(Target target, AgentState state) {
+    Digest digest = target.assignment().manifestDigest();
+    String name = target.name();
+    boolean assigned =
+        state.targets().stream()
+            .anyMatch(t -> t.name().equals(name) && t.assignment().manifestDigest().equals(digest));
+    InstalledModel installed = state.models().get(name);
+    boolean installedAlready =
+        installed != null
+            && (installed.active().manifestDigest().equals(digest)
+                || (installed.fallback() != null
+                    && installed.fallback().manifestDigest().equals(digest)));
+    boolean notAbove =
+        installed != null
+            && target.statement().predicate().releaseSeq() <= installed.active().releaseSeq();
+    return !assigned
+        && !installedAlready
+        && !notAbove
+        && !state.isPrefetched(name, digest)
+        && !failedForGood(target, state.failed().get(name));
   }
 
   /**

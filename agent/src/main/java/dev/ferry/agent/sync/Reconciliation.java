@@ -7,13 +7,17 @@ import dev.ferry.agent.store.FailedVersion;
 import dev.ferry.agent.store.Target;
 import dev.ferry.agent.trust.RevocationStore;
 import dev.ferry.protocol.device.EventType;
+import dev.ferry.protocol.oci.Digest;
 import java.io.IOException;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
  * Acts on the {@link Reconciler}'s verdict for each model the accepted state assigns: installs,
- * records a version failed for good, or leaves it for a retry; collects garbage once nothing waits.
+ * records a version failed for good, or leaves it for a retry; then fetches what the state
+ * prefetches into the cache; collects garbage once nothing waits.
  */
 final class Reconciliation {
   private static final Logger LOG = Logger.getLogger(Reconciliation.class);
@@ -25,6 +29,9 @@ final class Reconciliation {
   private final Models models;
   private final RevocationStore revocations;
   private final ContentStore store;
+  // prefetched releases that failed for a reason a retry cannot mend: not fetched again in this
+  // process (their install, if assigned, meets the same failure and records it)
+  private final Set<Digest> refusedPrefetches = new HashSet<>();
 
   Reconciliation(
       SavedState state,
@@ -50,6 +57,9 @@ final class Reconciliation {
     boolean retry = false;
     for (Target target : state.get().targets()) {
       retry |= reconcile(target) == Verdict.Action.RETRY;
+    }
+    for (Target target : state.get().prefetch()) {
+      retry |= prefetch(target);
     }
     if (!retry) {
       collectGarbage();
@@ -97,6 +107,28 @@ final class Reconciliation {
     LOG.warnf(
         "version %s of %s not installed yet, retrying later: %s", version, target.name(), failure);
     reports.retrying(target.name(), version, failure);
+  }
+
+  /** Fetches a prefetched release ahead of its assignment; returns whether to retry it later. */
+  private boolean prefetch(Target target) {
+    Digest digest = target.assignment().manifestDigest();
+    if (refusedPrefetches.contains(digest) || !Reconciler.prefetches(target, state.get())) {
+      return false;
+    }
+    Optional<Failure> failed = installer.prefetch(target);
+    if (failed.isEmpty()) {
+      LOG.infof("prefetched %s %s into the cache", target.name(), target.version());
+      return false;
+    }
+    Failure failure = failed.get();
+    boolean retry = failure.reason().retryable();
+    if (!retry) {
+      refusedPrefetches.add(digest);
+    }
+    String text = "prefetch failed: " + failure.text() + (retry ? "; retrying" : "");
+    LOG.warnf("%s %s: %s", target.name(), target.version(), text);
+    reports.event(EventType.FAILED, target.name(), target.version(), text);
+    return retry;
   }
 
   private void collectGarbage() {

@@ -7,7 +7,9 @@ import static dev.ferry.agent.failure.Reason.ROOT_EXPIRED;
 import static dev.ferry.agent.failure.Reason.UNTRUSTED_SIGNATURE;
 import static dev.ferry.agent.failure.Reason.WRONG_DEVICE;
 
+import dev.ferry.agent.failure.Failure;
 import dev.ferry.agent.store.AcceptedState;
+import dev.ferry.agent.store.Target;
 import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.device.ModelAssignment;
 import dev.ferry.protocol.json.Fields;
@@ -19,7 +21,9 @@ import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Role;
 import dev.ferry.protocol.signing.TrustRoot;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -42,7 +46,8 @@ public final class DesiredStateVerifier {
 
   /**
    * Verifies a desired state: the hub signature before parsing, then device, sequence, expiry, and
-   * each model's release statement.
+   * each model's release statement; a prefetched release whose statement breaks a rule is left out
+   * ({@link VerifiedDesired#refusedPrefetch}), the state still accepted.
    *
    * @param mqttPayload the bytes received on the desired topic: a DSSE envelope
    * @param deviceId this device's id
@@ -61,7 +66,18 @@ public final class DesiredStateVerifier {
     checkDevice(state, deviceId);
     checkSequence(state, digest, accepted);
     checkExpiry(state, now);
-    return new VerifiedDesired(state, statements(root, state, accepted, now), digest);
+    Map<String, ReleaseStatement> statements = statements(root, state, accepted, now);
+    List<Target> prefetch = new ArrayList<>();
+    Map<String, Failure> refused = new LinkedHashMap<>();
+    ReleaseVerifier releases = new ReleaseVerifier(root, signed);
+    for (ModelAssignment model : state.prefetch()) {
+      try {
+        prefetch.add(new Target(model, releases.verify(model, accepted, now)));
+      } catch (RejectedDesiredStateException e) {
+        refused.put(model.name(), e.failure());
+      }
+    }
+    return new VerifiedDesired(state, statements, digest, prefetch, refused);
   }
 
   /** The payload of a desired-state envelope, once the hub's signature on it is verified. */

@@ -1,5 +1,6 @@
 package dev.ferry.agent.trust;
 
+import dev.ferry.agent.failure.Failure;
 import dev.ferry.agent.store.AcceptedState;
 import dev.ferry.agent.store.Target;
 import dev.ferry.protocol.device.DesiredState;
@@ -14,12 +15,33 @@ import java.util.Map;
  * @param state the desired state, decoded from the verified bytes
  * @param statements the verified release statement of each assigned model, by model name
  * @param payloadDigest the digest of the signed desired-state payload, for duplicate detection
+ * @param prefetch what the state prefetches whose release statement passed every rule
+ * @param refusedPrefetch by model name, why a prefetched release's statement was refused: a
+ *     prefetch that breaks a rule is left out, and never holds back what the state assigns
  */
 public record VerifiedDesired(
-    DesiredState state, Map<String, ReleaseStatement> statements, Digest payloadDigest) {
-  /** Copies the map. */
+    DesiredState state,
+    Map<String, ReleaseStatement> statements,
+    Digest payloadDigest,
+    List<Target> prefetch,
+    Map<String, Failure> refusedPrefetch) {
+  /** Copies the collections. */
   public VerifiedDesired {
     statements = Map.copyOf(statements);
+    prefetch = List.copyOf(prefetch);
+    refusedPrefetch = Map.copyOf(refusedPrefetch);
+  }
+
+  /**
+   * A verified state that prefetches nothing.
+   *
+   * @param state the desired state
+   * @param statements the verified release statement of each assigned model, by model name
+   * @param payloadDigest the digest of the signed desired-state payload
+   */
+  public VerifiedDesired(
+      DesiredState state, Map<String, ReleaseStatement> statements, Digest payloadDigest) {
+    this(state, statements, payloadDigest, List.of(), Map.of());
   }
 
   /** What the state assigns: each model with its verified release statement. */

@@ -237,6 +237,117 @@ class ApplierTest {
     return CODEC.encode(signer.sign(PayloadTypes.REVOCATIONS, CODEC.encode(list)));
   }
 
+  /** A signed desired state that assigns some releases and prefetches others. */
+  private byte[] prefetching(
+      long sequence, List<ModelAssignment> assigned, List<ModelAssignment> prefetch) {
+    java.time.Instant now = java.time.Instant.now();
+    return hub.desired(
+        new dev.ferry.protocol.device.DesiredState(
+            device,
+            sequence,
+            now.minus(Duration.ofMinutes(1)),
+            now.plus(Duration.ofHours(1)),
+            assigned,
+            prefetch));
+  }
+
+  /** The same release, to be fetched from a registry nothing listens on. */
+  private static ModelAssignment unreachable(ModelAssignment release) {
+    return new ModelAssignment(
+        release.name(), "127.0.0.1:1/unreachable", release.manifestDigest(), release.release());
+  }
+
+  @Test
+  void prefetch_fetchesAheadWithoutServing_andItsAssignmentInstallsFromTheCache() throws Exception {
+    ModelAssignment v1 = release("1.0.0", 1, 1, false);
+    applier.apply(desired(1, v1));
+    ModelAssignment v2 = release("2.0.0", 2, 2, false);
+    events.clear();
+
+    assertFalse(applier.apply(prefetching(2, List.of(v1), List.of(v2))));
+
+    servesVersion("1.0.0");
+    assertEquals(List.of(EventType.DESIRED_ACCEPTED, EventType.PREFETCHED), eventTypes());
+    assertEquals("2.0.0", lastEvent().version());
+    assertEquals(ModelStatus.ACTIVE, lastReport().models().get(0).status());
+    assertEquals("1.0.0", lastReport().models().get(0).active().version());
+    assertTrue(store.blob(v2.manifestDigest()).isPresent(), "the prefetched manifest is cached");
+    // a restart keeps the prefetched release (and its blobs) on record
+    applier = newApplier();
+    applier.restore();
+    assertEquals(
+        v2.manifestDigest(),
+        applier.state().orElseThrow().prefetched().get(model).manifestDigest());
+
+    // its wave comes, from a registry that cannot be reached now: it installs from the cache
+    events.clear();
+    assertFalse(applier.apply(desired(3, unreachable(v2))));
+
+    servesVersion("2.0.0");
+    assertEquals(
+        List.of(
+            EventType.DESIRED_ACCEPTED,
+            EventType.VERIFIED,
+            EventType.VALIDATED,
+            EventType.ACTIVATED),
+        eventTypes());
+    assertEquals(Map.of(), applier.state().orElseThrow().prefetched());
+  }
+
+  @Test
+  void prefetch_noLongerAsked_isDroppedFromTheCache() throws Exception {
+    ModelAssignment v1 = release("1.0.0", 1, 1, false);
+    ModelAssignment v2 = release("2.0.0", 2, 2, false);
+    applier.apply(prefetching(1, List.of(v1), List.of(v2)));
+    assertTrue(store.blob(v2.manifestDigest()).isPresent());
+
+    applier.apply(desired(2, v1));
+
+    servesVersion("1.0.0");
+    assertTrue(store.blob(v2.manifestDigest()).isEmpty(), "garbage collection took it");
+    assertEquals(Map.of(), applier.state().orElseThrow().prefetched());
+  }
+
+  @Test
+  void prefetch_unreachable_isRetriedAndDisturbsNothing() throws Exception {
+    ModelAssignment v1 = release("1.0.0", 1, 1, false);
+    ModelAssignment v2 = release("2.0.0", 2, 2, false);
+    applier.apply(desired(1, v1));
+    events.clear();
+
+    assertTrue(applier.apply(prefetching(2, List.of(v1), List.of(unreachable(v2)))));
+
+    servesVersion("1.0.0");
+    assertEquals(List.of(EventType.DESIRED_ACCEPTED, EventType.FAILED), eventTypes());
+    assertTrue(
+        lastEvent().reason().startsWith("prefetch failed: UNAVAILABLE: "), lastEvent().reason());
+    assertTrue(lastEvent().reason().endsWith("; retrying"), lastEvent().reason());
+    assertEquals(ModelStatus.ACTIVE, lastReport().models().get(0).status());
+  }
+
+  @Test
+  void prefetch_withAStatementTheReleaseKeyDidNotSign_isRefusedAndTheStateStillApplies()
+      throws Exception {
+    ModelAssignment v1 = release("1.0.0", 1, 1, false);
+    ModelAssignment v2 = release("2.0.0", 2, 2, false);
+    ModelAssignment forged =
+        new ModelAssignment(
+            v2.name(),
+            v2.repository(),
+            v2.manifestDigest(),
+            hub.hub.sign(PayloadTypes.IN_TOTO, v2.release().payloadBytes()));
+
+    assertFalse(applier.apply(prefetching(1, List.of(v1), List.of(forged))));
+
+    servesVersion("1.0.0");
+    DeviceEvent refused =
+        events.stream().filter(e -> e.type() == EventType.FAILED).findFirst().orElseThrow();
+    assertEquals(model, refused.model());
+    assertTrue(
+        refused.reason().startsWith("prefetch refused: UNTRUSTED_RELEASE: "), refused.reason());
+    assertTrue(store.blob(v2.manifestDigest()).isEmpty(), "nothing of it was fetched");
+  }
+
   @Test
   void unusablePreferredProvider_isOneEventAndAProblemInTheReport() throws Exception {
     events.clear();

@@ -43,6 +43,74 @@ class ReconcilerTest {
     return state.accept(state.accepted(), List.of(target));
   }
 
+  private static AgentState prefetching(AgentState state, List<Target> assigned, Target prefetch) {
+    return state.accept(state.accepted(), assigned, List.of(prefetch));
+  }
+
+  @Test
+  void prefetches_aReleaseAboveTheInstalledOneThatIsNotInTheCacheYet() {
+    Target next = target(2);
+    AgentState state = prefetching(AgentState.empty().activate(installed(1)), List.of(), next);
+    assertEquals(true, Reconciler.prefetches(next, state));
+    assertEquals(
+        true, Reconciler.prefetches(next, prefetching(AgentState.empty(), List.of(), next)));
+  }
+
+  @Test
+  void prefetches_nothingInstalledPrefetchedAssignedFailedOrNotAbove() {
+    Target next = target(2);
+    AgentState installed = AgentState.empty().activate(installed(1));
+    assertEquals(
+        false,
+        Reconciler.prefetches(
+            next, prefetching(installed.prefetched(installed(2)), List.of(), next)),
+        "in the cache already");
+    assertEquals(
+        false,
+        Reconciler.prefetches(next, prefetching(installed, List.of(next), next)),
+        "assigned: its install fetches it");
+    assertEquals(
+        false,
+        Reconciler.prefetches(next, prefetching(installed.activate(installed(2)), List.of(), next)),
+        "active");
+    assertEquals(
+        false,
+        Reconciler.prefetches(
+            next,
+            prefetching(installed.activate(installed(2)).activate(installed(3)), List.of(), next)),
+        "the fallback, and not above the active one");
+    Failure golden = new Failure(Reason.VERSION_REJECTED, "golden case 0 output 'y' differs");
+    AgentState failed =
+        installed.fail(
+            MODEL, new FailedVersion(next.assignment().manifestDigest(), "1.0.2", golden));
+    assertEquals(
+        false, Reconciler.prefetches(next, prefetching(failed, List.of(), next)), "failed");
+    Target older = target(1);
+    assertEquals(
+        false,
+        Reconciler.prefetches(
+            older, prefetching(AgentState.empty().activate(installed(3)), List.of(), older)),
+        "below the installed releaseSeq");
+  }
+
+  @Test
+  void
+      acceptingAState_keepsPrefetchedReleasesItStillPrefetchesOrAssigns_andActivatingOneUsesItUp() {
+    Target next = target(2);
+    AgentState state =
+        prefetching(AgentState.empty().activate(installed(1)), List.of(), next)
+            .prefetched(installed(2));
+    assertEquals(true, state.referencedBlobs().contains(next.assignment().manifestDigest()));
+
+    AgentState assigned = state.accept(state.accepted(), List.of(next), List.of());
+    assertEquals(Map.of(MODEL, installed(2)), assigned.prefetched(), "its wave came");
+    assertEquals(Map.of(), assigned.activate(installed(2)).prefetched(), "installed now");
+
+    AgentState dropped = state.accept(state.accepted(), List.of(), List.of());
+    assertEquals(Map.of(), dropped.prefetched(), "no longer asked for");
+    assertEquals(false, dropped.referencedBlobs().contains(next.assignment().manifestDigest()));
+  }
+
   @Test
   void plan_installsAModelThatIsNotInstalled() {
     Target target = target(1);
