@@ -245,6 +245,17 @@ class AgentBenchmark {
             + "; to answering: "
             + Report.verdict(answering <= alone + 50)
             + ")");
+    double prefetched = Stats.median(r.prefetchedAcceptedToActivatedMillis());
+    double prefetchedSwap = Stats.median(r.prefetchedVerifiedToActivatedMillis());
+    report.row(
+        "B5 prefetched",
+        String.format(
+            "each release prefetched before its assignment (a rollout's later waves): desired"
+                + " accepted → serving median %.0f ms (of which the cached artifact's checks %.0f"
+                + " ms, load, golden check and swap %.0f ms); session creation + golden run alone"
+                + " %.0f ms",
+            prefetched, prefetched - prefetchedSwap, prefetchedSwap, alone),
+        "≤ alone + 50 ms: " + Report.verdict(prefetched <= alone + 50));
   }
 
   private static String seconds(List<Double> values) {

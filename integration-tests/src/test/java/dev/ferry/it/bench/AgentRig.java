@@ -189,6 +189,25 @@ final class AgentRig implements AutoCloseable {
     return mark;
   }
 
+  /**
+   * Sends a desired state that assigns one release and prefetches another; returns the event mark
+   * taken before.
+   */
+  int prefetch(TestHub.Release assigned, TestHub.Release ahead) throws Exception {
+    int mark = wire.mark();
+    java.time.Instant now = java.time.Instant.now();
+    wire.publish(
+        hub.desired(
+            new dev.ferry.protocol.device.DesiredState(
+                device,
+                ++sequence,
+                now.minus(Duration.ofMinutes(1)),
+                now.plus(Duration.ofHours(1)),
+                List.of(hub.assign(assigned)),
+                List.of(hub.assign(ahead)))));
+    return mark;
+  }
+
   /** The first event of a type after a mark, within a timeout. */
   DeviceEvent await(int mark, EventType type, String version, Duration timeout) throws Exception {
     long deadline = System.nanoTime() + timeout.toNanos();

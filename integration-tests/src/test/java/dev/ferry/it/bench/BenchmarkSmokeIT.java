@@ -59,6 +59,7 @@ class BenchmarkSmokeIT {
     System.out.println(r);
     assertEquals(List.of(), r.failures());
     assertEquals(2, r.acceptedToActivatedMillis().size());
+    assertEquals(2, r.prefetchedAcceptedToActivatedMillis().size());
     assertTrue(r.requests() > 0);
     assertFalse(r.baselineMillis().isEmpty());
   }

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
  * the requests sent in the swap windows against the others; each swap's latency from the agent's
  * events (desired accepted → verified → validated, the new version answering → activated, its state
  * recorded on disk) against an ONNX Runtime session creation plus one golden run of the same model
- * in this JVM.
+ * in this JVM; and the swaps again with each release prefetched before its assignment.
  */
 final class SwapBench {
   /** What was measured. */
@@ -26,6 +26,8 @@ final class SwapBench {
       List<Double> verifiedToActivatedMillis,
       List<Double> verifiedToValidatedMillis,
       List<Double> baselineMillis,
+      List<Double> prefetchedAcceptedToActivatedMillis,
+      List<Double> prefetchedVerifiedToActivatedMillis,
       int requests,
       List<String> failures,
       double steadyP99,
@@ -43,7 +45,7 @@ final class SwapBench {
       throws Exception {
     try (AgentRig rig = new AgentRig(dir)) {
       List<TestHub.Release> releases = new ArrayList<>();
-      for (int i = 1; i <= 2 * swaps + 1; i++) {
+      for (int i = 1; i <= 3 * swaps + 1; i++) {
         releases.add(rig.publish(model, i + ".0.0"));
       }
       String body = model.request();
@@ -76,6 +78,19 @@ final class SwapBench {
         }
         TimeUnit.MILLISECONDS.sleep(pauseMillis);
       }
+      // B5 again, each release prefetched before its assignment: the swap loads from the cache
+      List<Double> prefetchedTotal = new ArrayList<>();
+      List<Double> prefetchedLoad = new ArrayList<>();
+      for (int i = 0; i < swaps; i++) {
+        TestHub.Release serving = releases.get(version - 1);
+        TestHub.Release ahead = releases.get(version++);
+        int mark = rig.prefetch(serving, ahead);
+        rig.await(mark, EventType.PREFETCHED, ahead.version(), Duration.ofSeconds(60));
+        TimeUnit.MILLISECONDS.sleep(pauseMillis);
+        Swap swap = swap(rig, model.name(), ahead, body);
+        prefetchedTotal.add(swap.acceptedToActivated());
+        prefetchedLoad.add(swap.verifiedToActivated());
+      }
       List<Long> steady = requests.latencies(windows, false);
       List<Long> swapping = requests.latencies(windows, true);
       rig.stop();
@@ -84,6 +99,8 @@ final class SwapBench {
           load,
           answering,
           baseline(rig, model, releases.subList(1, swaps + 1)),
+          prefetchedTotal,
+          prefetchedLoad,
           requests.requests(),
           requests.failures(),
           Stats.quantileMillis(steady, 0.99),
