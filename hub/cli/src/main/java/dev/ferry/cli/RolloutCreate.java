@@ -78,6 +78,11 @@ final class RolloutCreate implements Callable<Integer> {
   boolean manual;
 
   @Option(
+      names = "--prefetch",
+      description = "Later waves fetch the release into their cache when the rollout starts.")
+  boolean prefetch;
+
+  @Option(
       names = "--start-at",
       paramLabel = "INSTANT",
       description = "Start later (ISO-8601: 2026-12-24T06:00:00Z).")
@@ -110,7 +115,8 @@ final class RolloutCreate implements Callable<Integer> {
         gates(),
         probationSeconds,
         manual ? Boolean.FALSE : null,
-        startAt);
+        startAt,
+        prefetch ? Boolean.TRUE : null);
   }
 
   private MetricGates gates() {

@@ -209,12 +209,13 @@ class FerryTest {
             "--min-requests",
             "10",
             "--start-at",
-            "2026-12-24T06:00:00Z");
+            "2026-12-24T06:00:00Z",
+            "--prefetch");
     assertEquals(0, created.code(), created.err());
     assertEquals(
         "{\"model\":\"detector\",\"version\":\"1.2.0\",\"devices\":[\"a\",\"b\"],\"strategy\":"
             + "{\"waves\":[\"1\",\"100%\"],\"metricGates\":{\"minRequests\":10},"
-            + "\"autoAdvance\":false,\"startAt\":\"2026-12-24T06:00:00Z\"}}",
+            + "\"autoAdvance\":false,\"startAt\":\"2026-12-24T06:00:00Z\",\"prefetch\":true}}",
         hub.last().body());
   }
 

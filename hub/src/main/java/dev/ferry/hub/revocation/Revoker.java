@@ -18,8 +18,9 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Withdraws a release: marks it, cancels its live rollouts, signs the revocation list again and
- * publishes it (or leaves the list for the offline release key).
+ * Withdraws a release: marks it, cancels its live rollouts (their waiting devices' prefetch of it
+ * withdrawn), signs the revocation list again and publishes it (or leaves the list for the offline
+ * release key).
  */
 @ApplicationScoped
 public class Revoker {
@@ -51,7 +52,8 @@ public class Revoker {
    * @throws ApiException 404 if there is no such release, 409 if it is revoked already
    */
   public Revoked revoke(String model, String version, String reason, String actor) {
-    Revoked revoked = db.transaction(c -> mark(c, model, version, reason, actor));
+    Marked marked = db.transaction(c -> mark(c, model, version, reason, actor));
+    Revoked revoked = marked.revoked();
     if (revoked.listSigned()) {
       LOG.infof("release %s@%s revoked by %s", model, version, actor);
       list.publish();
@@ -60,10 +62,14 @@ public class Revoker {
           "release %s@%s revoked by %s; the revocation list waits for the offline release key",
           model, version, actor);
     }
+    rollouts.withdrawPrefetches(marked.cancelled());
     return revoked;
   }
 
-  private Revoked mark(Connection c, String model, String version, String reason, String actor)
+  /** A release marked revoked, and the rollouts of it that were cancelled. */
+  private record Marked(Revoked revoked, List<String> cancelled) {}
+
+  private Marked mark(Connection c, String model, String version, String reason, String actor)
       throws SQLException {
     Release release =
         catalog.release(c, model, version).orElseThrow(() -> notFound(model, version));
@@ -92,7 +98,8 @@ public class Revoker {
       LOG.infof("rollouts of %s@%s cancelled: %s", model, version, String.join(", ", cancelled));
     }
     boolean signed = list.resign(c).isPresent();
-    return new Revoked(catalog.release(c, model, version).orElseThrow(), signed);
+    Release marked = catalog.release(c, model, version).orElseThrow();
+    return new Marked(new Revoked(marked, signed), cancelled);
   }
 
   private static ApiException notFound(String model, String version) {

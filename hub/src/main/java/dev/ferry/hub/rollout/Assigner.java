@@ -24,8 +24,8 @@ import java.util.Set;
 
 /**
  * Changes what devices are assigned, in the caller's transaction: sends a rollout's release to
- * devices, or sends them back to what they had before. Each changed device gets a new signed
- * desired state, returned for publishing after the commit.
+ * devices, ahead as a prefetch or to serve, or sends them back to what they had before. Each
+ * changed device gets a new signed desired state, returned for publishing after the commit.
  */
 @ApplicationScoped
 class Assigner {
@@ -60,6 +60,26 @@ class Assigner {
     List<RolloutDeviceStore.Assigned> assigned = new ArrayList<>();
     taken.forEach(d -> assigned.add(assigned(rollout, d, before.get(d), signed.get(d).sequence())));
     RolloutDeviceStore.assigned(c, rollout.id(), assigned, now);
+    return signed;
+  }
+
+  /**
+   * Signs a new desired state for some of a rollout's WAITING devices, which prefetches its release
+   * while the committed rollout {@linkplain RolloutRow#prefetching prefetches}, and no longer once
+   * it ended; records which they carry.
+   *
+   * @param c the transaction, which holds the rollout's row lock
+   * @param rollout the rollout
+   * @param devices its WAITING devices
+   * @param sent whether their new desired states carry the prefetch
+   * @param now the current time
+   * @return the desired states to publish, by device
+   */
+  Map<String, DesiredStates.Signed> prefetch(
+      Connection c, RolloutRow rollout, List<String> devices, boolean sent, Instant now)
+      throws SQLException {
+    Map<String, DesiredStates.Signed> signed = desired.nextAll(c, devices, now);
+    RolloutDeviceStore.prefetchSent(c, rollout.id(), devices, sent);
     return signed;
   }
 

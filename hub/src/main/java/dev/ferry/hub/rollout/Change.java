@@ -9,7 +9,8 @@ import java.util.Map;
  *
  * @param rollout the rollout after
  * @param signed the signed desired states by device
- * @param more whether devices were left waiting for the next chunk of the fan-out ({@link FanOut})
+ * @param more whether devices were left for the next chunk of the fan-out ({@link FanOut}): waiting
+ *     for the release, or for a prefetch of it to be sent or withdrawn
  */
 record Change(RolloutRow rollout, Map<String, DesiredStates.Signed> signed, boolean more) {
 
@@ -21,6 +22,11 @@ record Change(RolloutRow rollout, Map<String, DesiredStates.Signed> signed, bool
   /** A change that signed nothing. */
   static Change of(RolloutRow rollout) {
     return new Change(rollout, Map.of());
+  }
+
+  /** The same change, leaving more for the fan-out's next chunks. */
+  Change withMore() {
+    return new Change(rollout, signed, true);
   }
 
   /** The same change, having signed more. */

@@ -33,8 +33,9 @@ import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
- * Writes a device's desired state — every model assigned to it, sequence + 1, an expiry — signs it
- * with the hub key, and publishes it retained on the device's {@code desired} topic.
+ * Writes a device's desired state — every model assigned to it, the releases it prefetches,
+ * sequence + 1, an expiry — signs it with the hub key, and publishes it retained on the device's
+ * {@code desired} topic.
  */
 @ApplicationScoped
 public class DesiredStates {
@@ -63,6 +64,19 @@ public class DesiredStates {
           + " LEFT JOIN capture_policy_version pv"
           + " ON pv.model = a.model AND pv.version = a.version"
           + " WHERE a.device_id IN ";
+  // the releases of started, unended rollouts that prefetch, in which the device still waits;
+  // not a version the device is assigned, which also leaves out the release of a rollout that
+  // assigns it in this transaction (its row turns ASSIGNED only after its state is signed)
+  private static final String PREFETCHES =
+      "SELECT rd.device_id, r.model, mr.repository, mr.manifest_digest, mr.statement, NULL"
+          + " FROM rollout_device rd JOIN rollout r ON r.id = rd.rollout_id"
+          + " JOIN model_release mr ON mr.model = r.model AND mr.version = r.version"
+          + " WHERE rd.state = ? AND r.prefetch = TRUE AND r.wave_started_at IS NOT NULL"
+          + " AND r.state IN "
+          + Jdbc.in(RolloutState.PREFETCHING.size())
+          + " AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.device_id = rd.device_id"
+          + " AND a.model = r.model AND a.version = r.version)"
+          + " AND rd.device_id IN ";
   private static final String CREATE_ARRAY =
       "INSERT INTO desired_state (device_id, sequence, issued_at, expires_at, envelope)"
           + " SELECT d, 0, ?, ?, '' FROM unnest(?::varchar[]) AS u (d) ON CONFLICT DO NOTHING";
@@ -186,13 +200,22 @@ public class DesiredStates {
   private Map<String, Signed> nextChunk(Connection c, List<String> chunk, Instant now)
       throws SQLException {
     Map<String, Long> last = lastSequences(c, chunk);
-    Map<String, List<ModelAssignment>> models = assignments(c, chunk);
+    // a release's statement is the same for every device it goes to: decoded once
+    Map<String, Envelope> statements = new HashMap<>();
+    Map<String, List<ModelAssignment>> models = assignments(c, chunk, statements);
+    Map<String, List<ModelAssignment>> prefetch = prefetches(c, chunk, statements);
     List<DesiredState> states = new ArrayList<>(chunk.size());
     Instant expires = now.plus(config.desiredValidity());
     for (String device : chunk) {
       long sequence = last.getOrDefault(device, 0L) + 1;
       states.add(
-          new DesiredState(device, sequence, now, expires, models.getOrDefault(device, List.of())));
+          new DesiredState(
+              device,
+              sequence,
+              now,
+              expires,
+              models.getOrDefault(device, List.of()),
+              prefetch.getOrDefault(device, List.of())));
     }
     List<byte[]> envelopes = sign(states);
     Map<String, Signed> signed = new LinkedHashMap<>();
@@ -261,33 +284,60 @@ public class DesiredStates {
     return sequences;
   }
 
-  private Map<String, List<ModelAssignment>> assignments(Connection c, List<String> devices)
-      throws SQLException {
+  private Map<String, List<ModelAssignment>> assignments(
+      Connection c, List<String> devices, Map<String, Envelope> statements) throws SQLException {
     Map<String, List<ModelAssignment>> models = new HashMap<>();
-    // a release's statement and a policy are the same for every device they go to: decoded once
-    Map<String, Envelope> statements = new HashMap<>();
+    // a policy is the same for every device it goes to: decoded once
     Map<String, CapturePolicy> policies = new HashMap<>();
     String sql = ASSIGNMENTS + Jdbc.in(devices.size()) + " ORDER BY a.device_id, a.model";
     for (Assigned row : Jdbc.query(c, sql, Assigned::read, devices)) {
-      Envelope release = statements.computeIfAbsent(row.statement(), this::envelope);
+      CapturePolicy capture =
+          row.policy() == null ? null : policies.computeIfAbsent(row.policy(), this::policy);
       models
           .computeIfAbsent(row.device(), k -> new ArrayList<>())
-          .add(
-              new ModelAssignment(
-                  row.model(),
-                  row.repository(),
-                  Digest.parse(row.digest()),
-                  release,
-                  row.policy() == null
-                      ? null
-                      : policies.computeIfAbsent(row.policy(), this::policy)));
+          .add(model(row, statements, capture));
     }
     return models;
   }
 
   /**
-   * A model assigned to a device, with its release's repository, digest and statement, and the
-   * capture policy in force (the assigning rollout's, else the version's; null for capture off).
+   * The releases each device prefetches: one per model, of the newest rollout that prefetches it to
+   * the device, unless the device is assigned that version already.
+   */
+  private Map<String, List<ModelAssignment>> prefetches(
+      Connection c, List<String> devices, Map<String, Envelope> statements) throws SQLException {
+    Map<String, Map<String, ModelAssignment>> byModel = new HashMap<>();
+    String sql =
+        PREFETCHES
+            + Jdbc.in(devices.size())
+            + " ORDER BY rd.device_id, r.model, r.created_at DESC, r.id";
+    List<Assigned> rows =
+        Jdbc.query(
+            c, sql, Assigned::read, DeviceProgress.WAITING, RolloutState.PREFETCHING, devices);
+    for (Assigned row : rows) {
+      byModel
+          .computeIfAbsent(row.device(), k -> new LinkedHashMap<>())
+          .computeIfAbsent(row.model(), k -> model(row, statements, null));
+    }
+    Map<String, List<ModelAssignment>> prefetch = new HashMap<>();
+    byModel.forEach((device, models) -> prefetch.put(device, List.copyOf(models.values())));
+    return prefetch;
+  }
+
+  private ModelAssignment model(
+      Assigned row, Map<String, Envelope> statements, CapturePolicy capture) {
+    return new ModelAssignment(
+        row.model(),
+        row.repository(),
+        Digest.parse(row.digest()),
+        statements.computeIfAbsent(row.statement(), this::envelope),
+        capture);
+  }
+
+  /**
+   * A model assigned to a device (or prefetched), with its release's repository, digest and
+   * statement, and the capture policy in force (the assigning rollout's, else the version's; null
+   * for capture off or a prefetch).
    */
   private record Assigned(
       String device,

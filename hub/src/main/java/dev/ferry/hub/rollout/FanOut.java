@@ -18,9 +18,11 @@ import java.util.concurrent.Future;
 
 /**
  * Finishes a committed change's fan-out: publishes its desired states and, while its rollout has
- * devices left waiting, signs and commits the next chunk while the last is being published. Each
- * chunk is published only after its commit; a hub that stops between chunks leaves the rest WAITING
- * in a running wave, which the engine's next step on any replica carries on with.
+ * devices left waiting (for the release, or for its prefetch to be sent or withdrawn), signs and
+ * commits the next chunk while the last is being published. Each chunk is published only after its
+ * commit; a hub that stops between chunks leaves the rest WAITING in a running wave, which the
+ * engine's next step on any replica carries on with (an ended rollout's prefetch goes from the
+ * desired states left when the {@link Resigner} signs them again).
  */
 @ApplicationScoped
 class FanOut {

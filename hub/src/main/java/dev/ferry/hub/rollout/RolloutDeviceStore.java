@@ -93,6 +93,11 @@ final class RolloutDeviceStore {
       "SELECT rd.device_id, rd.state, rd.desired_sequence, d.reported FROM rollout_device rd"
           + " JOIN device d ON d.id = rd.device_id WHERE rd.rollout_id = ?"
           + " AND (rd.state = ? OR (rd.state = ? AND rd.wave = ?)) AND d.reported IS NOT NULL";
+  private static final String PREFETCH_WAITING =
+      "SELECT device_id FROM rollout_device WHERE rollout_id = ? AND state = ? AND prefetch_sent = ?"
+          + " ORDER BY wave, device_id LIMIT ";
+  private static final String PREFETCH_SENT =
+      "UPDATE rollout_device SET prefetch_sent = ? WHERE rollout_id = ? AND device_id IN ";
   private static final String GATED =
       "SELECT id, model FROM rollout WHERE gated = TRUE AND state IN " + in(WATCHED.size());
 
@@ -174,6 +179,29 @@ final class RolloutDeviceStore {
             + " ORDER BY wave, device_id LIMIT "
             + limit;
     return Jdbc.query(c, sql, row -> row.getString(1), rolloutId, maxWave, DeviceProgress.WAITING);
+  }
+
+  /**
+   * At most {@code limit} WAITING devices of a rollout whose desired state carries its prefetch
+   * ({@code sent}) or does not, in order.
+   */
+  static List<String> prefetchWaiting(Connection c, String rolloutId, boolean sent, int limit)
+      throws SQLException {
+    return Jdbc.query(
+        c,
+        PREFETCH_WAITING + limit,
+        row -> row.getString(1),
+        rolloutId,
+        DeviceProgress.WAITING,
+        sent);
+  }
+
+  /** Records that the desired states of some devices of a rollout carry its prefetch, or not. */
+  static void prefetchSent(Connection c, String rolloutId, List<String> devices, boolean sent)
+      throws SQLException {
+    if (!devices.isEmpty()) {
+      Jdbc.update(c, PREFETCH_SENT + in(devices.size()), sent, rolloutId, devices);
+    }
   }
 
   /** Every device of a rollout, in any state. */

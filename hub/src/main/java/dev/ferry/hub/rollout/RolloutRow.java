@@ -51,6 +51,14 @@ record RolloutRow(RolloutPlan plan, RolloutStatus status) {
     return status.wave();
   }
 
+  /**
+   * Whether its WAITING devices prefetch its release: its strategy says so, a wave has started and
+   * it has not ended ({@link DesiredStates} reads the same from the database).
+   */
+  boolean prefetching() {
+    return strategy().prefetch() && state().prefetches() && status.waveStartedAt() != null;
+  }
+
   boolean lastWave() {
     return wave() >= waves() - 1;
   }

@@ -27,9 +27,20 @@ public enum RolloutState {
   /** The states the engine still looks at: starts, waves, devices that join later. */
   static final List<RolloutState> LIVE = where(RolloutState::live);
 
+  /** The states in which a started rollout that prefetches has its waiting devices prefetch. */
+  static final List<RolloutState> PREFETCHING = where(RolloutState::prefetches);
+
   /** Whether the engine still looks at it: starts, waves, devices that join later. */
   boolean live() {
     return this == CREATED || this == RUNNING || this == PAUSED || this == SUCCEEDED;
+  }
+
+  /**
+   * Whether the waiting devices of a started rollout that prefetches fetch its release ahead: while
+   * it runs or is paused, not once it ended.
+   */
+  boolean prefetches() {
+    return this == RUNNING || this == PAUSED;
   }
 
   /**

@@ -13,8 +13,9 @@ import java.util.Map;
 
 /**
  * Carries out a rollout's moves in the caller's transaction, which holds the rollout's row lock:
- * one engine step, a wave's start, the {@link WavePolicy}'s verdict, an end, a rollback. Each
- * returns the rollout after and the desired states it signed.
+ * one engine step, a wave's start, the {@link WavePolicy}'s verdict, an end, a rollback, a chunk of
+ * a fan-out (the release, or a prefetch of it). Each returns the rollout after and the desired
+ * states it signed.
  */
 @ApplicationScoped
 class RolloutSteps {
@@ -27,14 +28,17 @@ class RolloutSteps {
   Change step(Connection c, RolloutRow rollout, Instant now) throws SQLException {
     RolloutRow r = enrollment.enroll(c, rollout, now);
     Change change =
-        switch (r.state()) {
-          case CREATED -> due(r, now) ? startWave(c, r, 0, now) : Change.of(r);
-          case RUNNING -> watchWave(c, r, now);
-          // devices that joined after the last wave
-          case SUCCEEDED -> assignWaiting(c, r, Integer.MAX_VALUE, ChunkSizes.FAN_OUT.of(0), now);
-          // PAUSED: devices that join are only recorded, to be sent the release on resume
-          default -> Change.of(r);
-        };
+        withPrefetches(
+            c,
+            switch (r.state()) {
+              case CREATED -> due(r, now) ? startWave(c, r, 0, now) : Change.of(r);
+              case RUNNING -> watchWave(c, r, now);
+              // devices that joined after the last wave
+              case SUCCEEDED ->
+                  assignWaiting(c, r, Integer.MAX_VALUE, ChunkSizes.FAN_OUT.of(0), now);
+              // PAUSED: devices that join are only recorded, to be sent the release on resume
+              default -> Change.of(r);
+            });
     RolloutStore.update(c, change.rollout(), nextStep(change.rollout(), now));
     return change;
   }
@@ -54,22 +58,46 @@ class RolloutSteps {
 
   /**
    * The next chunk of a fan-out, in a transaction that holds the rollout's row lock: the release
-   * goes to at most {@code size} more of the devices still waiting in the waves started so far.
-   * Nothing is judged; the engine's next step does that.
+   * goes to at most {@code size} more of the devices still waiting in the waves started so far;
+   * once none is left, a rollout that prefetches sends its prefetch to the rest of them, or
+   * withdraws it once it ended. Nothing is judged; the engine's next step does that.
    *
    * @param c the transaction
-   * @param r the locked rollout
+   * @param r the locked rollout, as committed
    * @param size the chunk's size
    * @param now the current time
    * @return the rollout, unchanged, and the chunk's desired states
    */
   Change nextChunk(Connection c, RolloutRow r, int size, Instant now) throws SQLException {
-    return switch (r.state()) {
-      case RUNNING -> assignWaiting(c, r, r.wave(), size, now);
-      case SUCCEEDED -> assignWaiting(c, r, Integer.MAX_VALUE, size, now);
-      // paused or ended since the last chunk: the devices left wait for a resume, or for nothing
-      default -> Change.of(r);
-    };
+    Change assigned =
+        switch (r.state()) {
+          case RUNNING -> assignWaiting(c, r, r.wave(), size, now);
+          case SUCCEEDED -> assignWaiting(c, r, Integer.MAX_VALUE, size, now);
+          // paused or ended since the last chunk: no device gets the release until a resume
+          default -> Change.of(r);
+        };
+    if (assigned.more() || !r.strategy().prefetch()) {
+      return assigned;
+    }
+    return prefetchChunk(c, r, size - assigned.signed().size(), now).plus(assigned.signed());
+  }
+
+  /**
+   * The same change, leaving more for the fan-out when a rollout that prefetches has WAITING
+   * devices whose desired state is yet to carry its prefetch, or, once it ended, still does. The
+   * fan-out's next chunks sign them: they read the rollout as this change commits it.
+   *
+   * @param c the transaction
+   * @param change the change, its rollout as it is to be committed
+   * @return the change, with more to do where prefetches are to be sent or withdrawn
+   */
+  Change withPrefetches(Connection c, Change change) throws SQLException {
+    RolloutRow r = change.rollout();
+    if (change.more() || !r.strategy().prefetch()) {
+      return change;
+    }
+    boolean left = !RolloutDeviceStore.prefetchWaiting(c, r.id(), !r.prefetching(), 1).isEmpty();
+    return left ? change.withMore() : change;
   }
 
   /**
@@ -158,6 +186,19 @@ class RolloutSteps {
       Connection c, RolloutRow r, List<String> waiting, int size, Instant now) throws SQLException {
     List<String> chunk = waiting.subList(0, Math.min(size, waiting.size()));
     return new Change(r, assigner.assign(c, r, chunk, now), waiting.size() > size);
+  }
+
+  /**
+   * Sends the prefetch to the first {@code size} of the WAITING devices whose desired state does
+   * not carry it yet, or withdraws it from those that do once the rollout ended; more if some are
+   * left.
+   */
+  private Change prefetchChunk(Connection c, RolloutRow r, int size, Instant now)
+      throws SQLException {
+    boolean send = r.prefetching();
+    List<String> due = RolloutDeviceStore.prefetchWaiting(c, r.id(), !send, size + 1);
+    List<String> chunk = due.subList(0, Math.min(size, due.size()));
+    return new Change(r, assigner.prefetch(c, r, chunk, send, now), due.size() > size);
   }
 
   private static String auditAction(RolloutStatus next) {

@@ -41,8 +41,8 @@ final class RolloutStore {
         c.prepareStatement(
             "INSERT INTO rollout ("
                 + COLUMNS
-                + ", devices, next_step_at, gated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, '[]', ?, ?)")) {
+                + ", devices, next_step_at, gated, prefetch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
+                + " ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?)")) {
       RolloutPlan p = r.plan();
       insert.setString(1, p.id());
       insert.setString(2, p.model());
@@ -55,6 +55,7 @@ final class RolloutStore {
       int next = bindStatus(insert, 9, r.status());
       setTime(insert, next, nextStep);
       insert.setBoolean(next + 1, p.strategy().metricGates() != null);
+      insert.setBoolean(next + 2, p.strategy().prefetch());
       insert.executeUpdate();
     }
   }

@@ -216,7 +216,7 @@ public class Rollouts {
    * @param model the model
    * @param version the revoked version
    * @param why the reason each rollout records
-   * @return the ids of the rollouts cancelled
+   * @return the ids of the rollouts cancelled, for {@link #withdrawPrefetches} after the commit
    */
   public List<String> cancelRevoked(Connection c, String model, String version, String why)
       throws SQLException {
@@ -228,6 +228,20 @@ public class Rollouts {
       cancelled.add(r.id());
     }
     return cancelled;
+  }
+
+  /**
+   * Withdraws, after their commit, the prefetch of rollouts that {@link #cancelRevoked} cancelled:
+   * their devices still waiting get a desired state without it, in chunks.
+   *
+   * @param ids the rollouts cancelled
+   */
+  public void withdrawPrefetches(List<String> ids) {
+    for (String id : ids) {
+      fanOut.complete(
+          db.transaction(
+              c -> steps.withPrefetches(c, Change.of(RolloutStore.find(c, id).orElseThrow()))));
+    }
   }
 
   /**
@@ -276,7 +290,7 @@ public class Rollouts {
                 throw conflict(r, verb, allowed);
               }
               Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-              Change change = action.apply(c, r, now);
+              Change change = steps.withPrefetches(c, action.apply(c, r, now));
               RolloutStore.update(c, change.rollout(), steps.nextStep(change.rollout(), now));
               return new Acted(RolloutViews.of(c, change.rollout(), true), change);
             });

@@ -22,6 +22,8 @@ import java.util.Locale;
  * @param probationSeconds how long a wave's devices serve before its gates are judged
  * @param autoAdvance start the next wave by itself; false waits for a resume after every wave
  * @param startAt when the first wave starts, or null for now
+ * @param prefetch send the release to the devices of later waves as a prefetch when the rollout
+ *     starts
  */
 record Strategy(
     List<String> waves,
@@ -31,7 +33,8 @@ record Strategy(
     Gates metricGates,
     long probationSeconds,
     boolean autoAdvance,
-    Instant startAt) {
+    Instant startAt,
+    boolean prefetch) {
   private static final long MAX_PROBATION_SECONDS = 7 * 24 * 3600;
   private static final List<String> ONE_WAVE = List.of("100%");
 
@@ -70,9 +73,12 @@ record Strategy(
     }
   }
 
-  /** Every device in one wave, success when all are ACTIVE, pause on a failure, start now. */
+  /**
+   * Every device in one wave, success when all are ACTIVE, pause on a failure, start now, no
+   * prefetch.
+   */
   static Strategy defaults() {
-    return new Strategy(ONE_WAVE, 1.0, 0.0, OnError.PAUSE, null, 0, true, null);
+    return new Strategy(ONE_WAVE, 1.0, 0.0, OnError.PAUSE, null, 0, true, null, false);
   }
 
   /**
@@ -93,7 +99,8 @@ record Strategy(
         wire.metricGates() == null ? null : Gates.from(wire.metricGates()),
         wire.probationSeconds() == null ? 0 : wire.probationSeconds(),
         wire.autoAdvance() == null || wire.autoAdvance(),
-        wire.startAt());
+        wire.startAt(),
+        Boolean.TRUE.equals(wire.prefetch()));
   }
 
   /** The strategy as the API shows it (and the store keeps it). */
@@ -106,7 +113,8 @@ record Strategy(
         metricGates == null ? null : metricGates.toWire(),
         probationSeconds,
         autoAdvance,
-        startAt);
+        startAt,
+        prefetch);
   }
 
   /**

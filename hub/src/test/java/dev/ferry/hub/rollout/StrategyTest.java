@@ -1,8 +1,10 @@
 package dev.ferry.hub.rollout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.protocol.api.MetricGates;
 import dev.ferry.protocol.api.RolloutStrategy;
@@ -14,14 +16,15 @@ import org.junit.jupiter.api.Test;
 /** The checked strategy: defaults, the request's fields, and the rules that name a bad field. */
 class StrategyTest {
   private static RolloutStrategy only(List<String> waves, String onError, MetricGates gates) {
-    return new RolloutStrategy(waves, null, null, onError, gates, null, null, null);
+    return new RolloutStrategy(waves, null, null, onError, gates, null, null, null, null);
   }
 
   @Test
-  void defaults_areOneWaveAllActivePauseOnAFailureNow() {
+  void defaults_areOneWaveAllActivePauseOnAFailureNowNoPrefetch() {
     RolloutStrategy shown = Strategy.defaults().toWire();
     assertEquals(
-        new RolloutStrategy(List.of("100%"), 1.0, 0.0, "pause", null, 0L, true, null), shown);
+        new RolloutStrategy(List.of("100%"), 1.0, 0.0, "pause", null, 0L, true, null, false),
+        shown);
     assertEquals(Strategy.defaults(), Strategy.from(null));
     assertEquals(Strategy.defaults(), Strategy.from(only(null, null, null)));
     assertEquals(Strategy.defaults(), Strategy.from(only(List.of(), null, null)));
@@ -39,7 +42,8 @@ class StrategyTest {
             new MetricGates(0.01, null, null),
             30L,
             false,
-            start);
+            start,
+            true);
     Strategy strategy = Strategy.from(wire);
     assertEquals(Strategy.OnError.ROLLBACK, strategy.onError());
     assertEquals(100, strategy.metricGates().minRequests());
@@ -52,9 +56,22 @@ class StrategyTest {
             new MetricGates(0.01, null, 100L),
             30L,
             false,
-            start),
+            start,
+            true),
         strategy.toWire());
     assertEquals(strategy, Strategy.from(strategy.toWire()));
+  }
+
+  @Test
+  void prefetch_isKeptWhenSet_andFalseWhenAbsent() {
+    RolloutStrategy on = new RolloutStrategy(null, null, null, null, null, null, null, null, true);
+    assertTrue(Strategy.from(on).prefetch());
+    assertEquals(true, Strategy.from(on).toWire().prefetch());
+    assertEquals(Strategy.from(on), Strategy.from(Strategy.from(on).toWire()));
+    RolloutStrategy off =
+        new RolloutStrategy(null, null, null, null, null, null, null, null, false);
+    assertEquals(Strategy.defaults(), Strategy.from(off));
+    assertFalse(Strategy.from(only(List.of("1", "100%"), null, null)).prefetch());
   }
 
   @Test
@@ -82,7 +99,7 @@ class StrategyTest {
         message(only(null, null, new MetricGates(0.1, null, 0L))));
     assertEquals(
         "strategy.errorThreshold must be between 0 and 1, got -0.5",
-        message(new RolloutStrategy(null, null, -0.5, null, null, null, null, null)));
+        message(new RolloutStrategy(null, null, -0.5, null, null, null, null, null, null)));
   }
 
   @Test

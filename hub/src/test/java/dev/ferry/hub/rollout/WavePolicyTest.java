@@ -21,7 +21,7 @@ class WavePolicyTest {
   private static Strategy strategy(String onError, Boolean autoAdvance, MetricGates gates) {
     return Strategy.from(
         new RolloutStrategy(
-            List.of("1", "100%"), 0.5, 0.25, onError, gates, 60L, autoAdvance, null));
+            List.of("1", "100%"), 0.5, 0.25, onError, gates, 60L, autoAdvance, null, null));
   }
 
   private static Map<DeviceProgress, Integer> counts(Object... stateThenCount) {

@@ -43,16 +43,7 @@ class FleetIT {
   @Test
   void rolloutUnderLoad_swapsWithoutAFailedRequestAndTheCacheServesOffline() throws Exception {
     int mqtt = JarProcess.freePort();
-    Map<String, String> hubEnv =
-        Map.of(
-            "FERRY_HUB_DATA_DIR",
-            dir.resolve("hub").toString(),
-            "FERRY_HUB_BOOTSTRAP_TOKEN",
-            TOKEN,
-            "FERRY_HUB_MQTT_HOST",
-            "127.0.0.1",
-            "FERRY_HUB_MQTT_PORT",
-            String.valueOf(mqtt));
+    Map<String, String> hubEnv = HubApi.embedded(dir.resolve("hub"), TOKEN, mqtt);
     Map<String, String> agentEnv;
     try (JarProcess hub = JarProcess.start("hub", hubEnv, dir.resolve("hub.log"))) {
       publish(hub, "1.0.0", 1);

@@ -89,6 +89,22 @@ public final class HubApi {
             .replaceFirst("^jdbc:postgresql://[^:/]+:(\\d+)/.*$", "$1"));
   }
 
+  /**
+   * A hub on its embedded defaults (database, broker, registry), its broker's TLS listener on a
+   * given port.
+   */
+  static Map<String, String> embedded(Path dataDir, String token, int mqttPort) {
+    return Map.of(
+        "FERRY_HUB_DATA_DIR",
+        dataDir.toString(),
+        "FERRY_HUB_BOOTSTRAP_TOKEN",
+        token,
+        "FERRY_HUB_MQTT_HOST",
+        "127.0.0.1",
+        "FERRY_HUB_MQTT_PORT",
+        String.valueOf(mqttPort));
+  }
+
   static Map<String, String> onPostgres(
       Map<String, String> services,
       SecureMosquitto mosquitto,

@@ -140,15 +140,7 @@ class VariantsIT {
   }
 
   private Map<String, String> hubEnv(int mqtt) {
-    return Map.of(
-        "FERRY_HUB_DATA_DIR",
-        dir.resolve("hub").toString(),
-        "FERRY_HUB_BOOTSTRAP_TOKEN",
-        TOKEN,
-        "FERRY_HUB_MQTT_HOST",
-        "127.0.0.1",
-        "FERRY_HUB_MQTT_PORT",
-        String.valueOf(mqtt));
+    return HubApi.embedded(dir.resolve("hub"), TOKEN, mqtt);
   }
 
   private Map<String, String> agentEnv(JarProcess hub, int mqtt, Path data, String deviceId)

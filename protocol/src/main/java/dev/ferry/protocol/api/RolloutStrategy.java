@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * How a rollout proceeds. In a request every field is optional: one wave of every device, success
  * when all are ACTIVE, pause on the first failure, no metric gates, advance automatically, start
- * now. In a {@link Rollout} the hub returns it with those defaults filled in.
+ * now, no prefetch. In a {@link Rollout} the hub returns it with those defaults filled in.
  *
  * @param waves cumulative wave ends, each a count ({@code "5"}) or a share of the selected devices
  *     ({@code "10%"}); the last wave always takes the rest; a canary is the first wave
@@ -20,6 +20,8 @@ import java.util.List;
  *     week
  * @param autoAdvance start the next wave by itself; false waits for a resume after every wave
  * @param startAt when the first wave starts, or null for now
+ * @param prefetch send the release to the devices of later waves as a prefetch when the rollout
+ *     starts, so that they fetch it ahead and their swap loads from the cache; default false
  */
 public record RolloutStrategy(
     List<String> waves,
@@ -29,7 +31,8 @@ public record RolloutStrategy(
     MetricGates metricGates,
     Long probationSeconds,
     Boolean autoAdvance,
-    Instant startAt) {
+    Instant startAt,
+    Boolean prefetch) {
   /** Copies the wave list, keeping a null entry for the hub to name. */
   public RolloutStrategy {
     waves = waves == null ? null : Collections.unmodifiableList(new ArrayList<>(waves));

@@ -21,7 +21,7 @@ class RolloutApiRecordsTest extends RecordContract {
 
   static RolloutStrategy strategy() {
     return new RolloutStrategy(
-        List.of("1", "10%", "100%"), 0.9, 0.1, "rollback", gates(), 60L, false, AT);
+        List.of("1", "10%", "100%"), 0.9, 0.1, "rollback", gates(), 60L, false, AT, true);
   }
 
   static RolloutRequest request() {
@@ -85,6 +85,11 @@ class RolloutApiRecordsTest extends RecordContract {
             "successThreshold",
             text("most"),
             "RolloutStrategy: successThreshold must be a number, got the string 'most'"),
+        new Case(
+            strategy(),
+            "prefetch",
+            text("yes"),
+            "RolloutStrategy: prefetch must be a boolean, got the string 'yes'"),
         new Case(
             gates(),
             "minRequests",
