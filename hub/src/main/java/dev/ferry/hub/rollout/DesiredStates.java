@@ -77,6 +77,10 @@ public class DesiredStates {
           + " AND NOT EXISTS (SELECT 1 FROM assignment a WHERE a.device_id = rd.device_id"
           + " AND a.model = r.model AND a.version = r.version)"
           + " AND rd.device_id IN ";
+  // whether any rollout prefetches now: a fan-out of one that does not skips the query above
+  private static final String ANY_PREFETCHING =
+      "SELECT id FROM rollout WHERE prefetch = TRUE AND wave_started_at IS NOT NULL AND state IN "
+          + Jdbc.in(RolloutState.PREFETCHING.size());
   private static final String CREATE_ARRAY =
       "INSERT INTO desired_state (device_id, sequence, issued_at, expires_at, envelope)"
           + " SELECT d, 0, ?, ?, '' FROM unnest(?::varchar[]) AS u (d) ON CONFLICT DO NOTHING";
@@ -132,8 +136,11 @@ public class DesiredStates {
     // rows are locked in id order, so two transactions never wait on each other in a circle
     List<String> sorted = deviceIds.stream().distinct().sorted().toList();
     Map<String, Signed> signed = new LinkedHashMap<>();
+    boolean prefetching =
+        !Jdbc.query(c, ANY_PREFETCHING, row -> 1, RolloutState.PREFETCHING).isEmpty();
     for (int from = 0; from < sorted.size(); from += CHUNK) {
-      signed.putAll(nextChunk(c, sorted.subList(from, Math.min(sorted.size(), from + CHUNK)), now));
+      List<String> chunk = sorted.subList(from, Math.min(sorted.size(), from + CHUNK));
+      signed.putAll(nextChunk(c, chunk, now, prefetching));
     }
     return signed;
   }
@@ -197,13 +204,14 @@ public class DesiredStates {
     }
   }
 
-  private Map<String, Signed> nextChunk(Connection c, List<String> chunk, Instant now)
-      throws SQLException {
+  private Map<String, Signed> nextChunk(
+      Connection c, List<String> chunk, Instant now, boolean prefetching) throws SQLException {
     Map<String, Long> last = lastSequences(c, chunk);
     // a release's statement is the same for every device it goes to: decoded once
     Map<String, Envelope> statements = new HashMap<>();
     Map<String, List<ModelAssignment>> models = assignments(c, chunk, statements);
-    Map<String, List<ModelAssignment>> prefetch = prefetches(c, chunk, statements);
+    Map<String, List<ModelAssignment>> prefetch =
+        prefetching ? prefetches(c, chunk, statements) : Map.of();
     List<DesiredState> states = new ArrayList<>(chunk.size());
     Instant expires = now.plus(config.desiredValidity());
     for (String device : chunk) {
