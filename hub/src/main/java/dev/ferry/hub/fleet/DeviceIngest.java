@@ -2,6 +2,7 @@ package dev.ferry.hub.fleet;
 
 import dev.ferry.hub.db.Database;
 import dev.ferry.hub.db.DatabaseException;
+import dev.ferry.hub.rollout.PrefetchReports;
 import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.Presence;
@@ -36,6 +37,7 @@ public class DeviceIngest {
   @Inject IngestSession session;
   @Inject Devices devices;
   @Inject EventLog events;
+  @Inject PrefetchReports prefetches;
   @Inject Database db;
   @Inject DeviceGate gate;
   @Inject Receipts receipts;
@@ -80,7 +82,7 @@ public class DeviceIngest {
   private void event(Topic topic, byte[] payload) {
     DeviceEvent event = codec.decode(payload, DeviceEvent.class);
     gate.requireSameDevice(topic, event.deviceId());
-    db.transaction(c -> events.record(c, event, clock.instant()));
+    db.transaction(c -> events.record(c, event, clock.instant()) ? prefetches.record(c, event) : 0);
     receipts.event(event);
   }
 

@@ -53,11 +53,14 @@ final class RolloutDeviceStore {
           + " ORDER BY rd.device_id LIMIT ";
   private static final String PROGRESS =
       "SELECT rd.device_id, rd.wave, rd.state, rd.previous_version, rd.superseded_by, rd.reason,"
-          + " rd.updated_at, d.reported, r.model, r.version FROM rollout_device rd"
+          + " rd.updated_at, d.reported, r.model, r.version, rd.prefetched_at FROM rollout_device rd"
           + " JOIN device d ON d.id = rd.device_id JOIN rollout r ON r.id = rd.rollout_id"
           + " WHERE rd.rollout_id = ? ORDER BY rd.wave, rd.device_id";
   private static final String COUNTS =
       "SELECT wave, state, COUNT(*) FROM rollout_device WHERE rollout_id = ? GROUP BY wave, state";
+  private static final String PREFETCHED =
+      "SELECT wave, COUNT(*) FROM rollout_device WHERE rollout_id = ? AND prefetched_at IS NOT NULL"
+          + " GROUP BY wave";
   private static final String SET_STATE =
       "UPDATE rollout_device SET state = ?, reason = ?, updated_at = ?"
           + " WHERE rollout_id = ? AND device_id = ?";
@@ -237,6 +240,25 @@ final class RolloutDeviceStore {
     return counts;
   }
 
+  /**
+   * How many devices of each wave reported the release prefetched (index = wave from 0).
+   *
+   * @param c the transaction
+   * @param rolloutId the rollout
+   * @param waves how many waves it has
+   * @return the counts, 0 for a wave with none
+   */
+  static int[] prefetched(Connection c, String rolloutId, int waves) throws SQLException {
+    int[] counts = new int[waves];
+    for (int[] row :
+        Jdbc.query(c, PREFETCHED, r -> new int[] {r.getInt(1), r.getInt(2)}, rolloutId)) {
+      if (row[0] < waves) {
+        counts[row[0]] = row[1];
+      }
+    }
+    return counts;
+  }
+
   /** Moves one device of a rollout to another state, with the device's reason or null. */
   static void setState(
       Connection c,
@@ -382,6 +404,7 @@ final class RolloutDeviceStore {
         row.getString(5),
         row.getString(6),
         Jdbc.time(row, 7),
-        ServedVariant.of(row.getString(8), row.getString(9), row.getString(10)));
+        ServedVariant.of(row.getString(8), row.getString(9), row.getString(10)),
+        Jdbc.time(row, 11));
   }
 }

@@ -46,7 +46,7 @@ final class RolloutViews {
         r.waves(),
         r.status().reason(),
         names(total),
-        detail ? waves(perWave) : null,
+        detail ? waves(perWave, prefetched(c, r, perWave.size())) : null,
         detail ? RolloutDeviceStore.progress(c, r.id()) : null,
         detail && r.strategy().metricGates() != null ? served(c, r.id()) : null,
         r.plan().createdBy(),
@@ -72,12 +72,19 @@ final class RolloutViews {
         totals.latency());
   }
 
-  private static List<WaveProgress> waves(List<Map<DeviceProgress, Integer>> perWave) {
+  /** Per wave, how many devices reported the release prefetched; null if it does not prefetch. */
+  private static int[] prefetched(Connection c, RolloutRow r, int waves) throws SQLException {
+    return r.strategy().prefetch() ? RolloutDeviceStore.prefetched(c, r.id(), waves) : null;
+  }
+
+  private static List<WaveProgress> waves(
+      List<Map<DeviceProgress, Integer>> perWave, int[] prefetched) {
     List<WaveProgress> waves = new ArrayList<>();
     for (int i = 0; i < perWave.size(); i++) {
       Map<DeviceProgress, Integer> counts = perWave.get(i);
       int devices = counts.values().stream().mapToInt(Integer::intValue).sum();
-      waves.add(new WaveProgress(i + 1, devices, names(counts)));
+      Integer fetchedAhead = prefetched == null ? null : prefetched[i];
+      waves.add(new WaveProgress(i + 1, devices, names(counts), fetchedAhead));
     }
     return waves;
   }

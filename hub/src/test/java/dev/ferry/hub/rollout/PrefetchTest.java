@@ -11,14 +11,18 @@ import dev.ferry.hub.db.Database;
 import dev.ferry.hub.db.Jdbc;
 import dev.ferry.hub.fleet.HubMqtt;
 import dev.ferry.protocol.device.DesiredState;
+import dev.ferry.protocol.device.DeviceEvent;
+import dev.ferry.protocol.device.EventType;
 import dev.ferry.protocol.device.ModelAssignment;
 import dev.ferry.protocol.signing.TrustRoot;
 import dev.ferry.protocol.testing.SimulatedAgent;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,6 +40,7 @@ class PrefetchTest {
 
   @Inject Database db;
   @Inject HubMqtt mqtt;
+  @Inject PrefetchReports prefetchReports;
 
   private TrustRoot root;
 
@@ -149,12 +154,56 @@ class PrefetchTest {
   }
 
   @Test
+  void prefetchedEvents_areCountedPerWave_andShownPerDevice() throws Exception {
+    String model = RolloutTest.publish("seen" + System.nanoTime(), "1.0.0");
+    List<String> devices = FanOutTest.ids("seen-" + System.nanoTime() + "-", 3);
+    try {
+      String id = FanOutTest.create(model, devices, "{" + CANARY_THEN_REST + ",\"prefetch\":true}");
+      List<String> later = inWave(id, 1);
+      assertEquals(List.of(0, 0), RolloutCalls.get(id).getList("waveProgress.prefetched"));
+
+      Instant at = Instant.parse("2026-12-06T01:00:00Z");
+      assertEquals(0, report(prefetched(later.get(0), model, "0.9.0", at)), "another version");
+      assertEquals(
+          0, report(event(EventType.VERIFIED, later.get(0), model, "1.0.0", at)), "another event");
+      assertEquals(1, report(prefetched(later.get(0), model, "1.0.0", at)));
+      assertEquals(0, report(prefetched(later.get(0), model, "1.0.0", at)), "marked once");
+
+      JsonPath view = RolloutCalls.get(id);
+      assertEquals(List.of(0, 1), view.getList("waveProgress.prefetched"));
+      assertEquals(
+          at.toString(),
+          view.getString("devices.find { it.id == '" + later.get(0) + "' }.prefetchedAt"));
+      assertNull(view.get("devices.find { it.id == '" + later.get(1) + "' }.prefetchedAt"));
+    } finally {
+      FanOutTest.clearRetained(mqtt, devices);
+    }
+  }
+
+  private int report(DeviceEvent event) {
+    return db.transaction(c -> prefetchReports.record(c, event));
+  }
+
+  private static DeviceEvent prefetched(String device, String model, String version, Instant at) {
+    return event(EventType.PREFETCHED, device, model, version, at);
+  }
+
+  private static DeviceEvent event(
+      EventType type, String device, String model, String version, Instant at) {
+    return new DeviceEvent(
+        "e-" + System.nanoTime(), device, at, type, 1, model, version, null, null, null);
+  }
+
+  @Test
   void withoutPrefetch_theLaterWavesGetNoDesiredStateAtTheStart() throws Exception {
     String model = RolloutTest.publish("plain" + System.nanoTime(), "1.0.0");
     List<String> devices = FanOutTest.ids("plain-" + System.nanoTime() + "-", 3);
     try {
       String id = FanOutTest.create(model, devices, "{" + CANARY_THEN_REST + "}");
       assertEquals(false, RolloutCalls.get(id).getBoolean("strategy.prefetch"));
+      assertEquals(
+          List.of(),
+          RolloutCalls.get(id).getList("waveProgress.findAll { it.prefetched != null }"));
       assertEquals(1, stored(inWave(id, 0).get(0)).state().sequence());
       List<String> later = inWave(id, 1);
       assertEquals(2, later.size());

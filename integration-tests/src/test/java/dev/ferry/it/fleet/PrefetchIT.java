@@ -80,6 +80,9 @@ class PrefetchIT {
         new Oip(agents.get(ids.indexOf(first))).awaitVersion(MODEL, INFER, "2.0.0");
 
         awaitEvent(api, later, "PREFETCHED", "2.0.0");
+        Rollout counted = api.rolloutState(id);
+        assertEquals(1, counted.waveProgress().get(1).prefetched(), counted.toString());
+        assertEquals(0, counted.waveProgress().get(0).prefetched(), counted.toString());
         assertEquals("1.0.0", served(laterAgent), "a prefetched release does not serve");
         String state = Files.readString(dir.resolve(later).resolve("state.json"));
         assertTrue(state.contains("\"prefetched\""), state);

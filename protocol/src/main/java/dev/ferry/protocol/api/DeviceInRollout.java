@@ -18,6 +18,8 @@ import java.time.Instant;
  * @param updatedAt when its state last changed
  * @param variant the variant of the rollout's release the device reports serving, for a release
  *     with several; null otherwise
+ * @param prefetchedAt when the device reported the release fetched into its cache ahead of its wave
+ *     ({@code PREFETCHED}), for a rollout that prefetches; null otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeviceInRollout(
@@ -28,7 +30,8 @@ public record DeviceInRollout(
     String supersededBy,
     String reason,
     Instant updatedAt,
-    String variant) {
+    String variant,
+    Instant prefetchedAt) {
 
   /**
    * A device's part in the rollout of a release of one model file, or before it reports a variant.
@@ -49,6 +52,6 @@ public record DeviceInRollout(
       String supersededBy,
       String reason,
       Instant updatedAt) {
-    this(id, wave, state, previousVersion, supersededBy, reason, updatedAt, null);
+    this(id, wave, state, previousVersion, supersededBy, reason, updatedAt, null, null);
   }
 }

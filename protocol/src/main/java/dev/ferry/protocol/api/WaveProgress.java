@@ -1,5 +1,6 @@
 package dev.ferry.protocol.api;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -10,10 +11,25 @@ import java.util.Map;
  * @param wave its number, from 1
  * @param devices how many devices it has
  * @param progress how many of its devices are in each {@link DeviceInRollout#state()}
+ * @param prefetched how many of its devices reported the release fetched into their cache ahead of
+ *     the wave ({@code PREFETCHED}); null (absent) for a rollout that does not prefetch
  */
-public record WaveProgress(int wave, int devices, Map<String, Integer> progress) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record WaveProgress(
+    int wave, int devices, Map<String, Integer> progress, Integer prefetched) {
   /** Copies the counts, keeping the order of the states. */
   public WaveProgress {
     progress = progress == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(progress));
+  }
+
+  /**
+   * A wave of a rollout that does not prefetch.
+   *
+   * @param wave its number, from 1
+   * @param devices how many devices it has
+   * @param progress how many of its devices are in each state
+   */
+  public WaveProgress(int wave, int devices, Map<String, Integer> progress) {
+    this(wave, devices, progress, null);
   }
 }
