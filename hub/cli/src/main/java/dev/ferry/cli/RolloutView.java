@@ -115,6 +115,15 @@ final class RolloutView {
     if (perWave == null || perWave.isEmpty()) {
       return;
     }
+    // a rollout that prefetches counts, per wave, the devices that have its release cached
+    if (perWave.stream().anyMatch(w -> w.prefetched() != null)) {
+      Table waves = new Table("WAVE", "DEVICES", "PREFETCHED", "PROGRESS");
+      for (WaveProgress w : perWave) {
+        waves.row(w.wave(), w.devices(), w.prefetched(), Output.pairs(w.progress()));
+      }
+      waves.print(out);
+      return;
+    }
     Table waves = new Table("WAVE", "DEVICES", "PROGRESS");
     for (WaveProgress w : perWave) {
       waves.row(w.wave(), w.devices(), Output.pairs(w.progress()));

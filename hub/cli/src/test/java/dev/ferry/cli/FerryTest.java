@@ -239,6 +239,26 @@ class FerryTest {
   }
 
   @Test
+  void rolloutStatus_ofARolloutThatPrefetches_countsTheDevicesWithTheReleaseCached() {
+    hub.answer(
+        "/api/v1/rollouts/r3",
+        200,
+        "{\"id\":\"r3\",\"model\":\"detector\",\"version\":\"1.2.0\",\"state\":\"PAUSED\","
+            + "\"wave\":1,\"waves\":2,\"waveProgress\":"
+            + "[{\"wave\":1,\"devices\":1,\"progress\":{\"ACTIVE\":1},\"prefetched\":0},"
+            + "{\"wave\":2,\"devices\":40,\"progress\":{\"WAITING\":40},\"prefetched\":38}]}");
+    assertEquals(
+        new Result(
+            0,
+            "rollout r3: detector 1.2.0, PAUSED, wave 1 of 2\n"
+                + "WAVE  DEVICES  PREFETCHED  PROGRESS\n"
+                + "1     1        0           ACTIVE=1\n"
+                + "2     40       38          WAITING=40\n",
+            ""),
+        ferry("rollout", "status", "r3"));
+  }
+
+  @Test
   void rolloutStatus_printsWhatEachVariantServed() {
     hub.answer(
         "/api/v1/rollouts/r2",
