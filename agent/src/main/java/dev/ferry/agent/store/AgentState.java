@@ -42,36 +42,10 @@ public record AgentState(
     prefetched = prefetched == null ? Map.of() : Map.copyOf(prefetched);
   }
 
-  /**
-   * A state with nothing prefetched.
-   *
-   * @param accepted the accepted desired sequence and installed releaseSeqs
-   * @param models the installed versions by model name
-   * @param targets what the last accepted desired state assigns
-   * @param failed by model name, the assigned version that failed for good
-   */
-  public AgentState(
-      AcceptedState accepted,
-      Map<String, InstalledModel> models,
-      List<Target> targets,
-      Map<String, FailedVersion> failed) {
-    this(accepted, models, targets, failed, List.of(), Map.of());
-  }
-
   /** The state of an agent that has accepted and installed nothing. */
   public static AgentState empty() {
-    return new AgentState(AcceptedState.initial(), Map.of(), List.of(), Map.of());
-  }
-
-  /**
-   * This state after accepting a desired state that prefetches nothing.
-   *
-   * @param next the accepted state
-   * @param assigned what it assigns
-   * @return the new state
-   */
-  public AgentState accept(AcceptedState next, List<Target> assigned) {
-    return accept(next, assigned, List.of());
+    return new AgentState(
+        AcceptedState.initial(), Map.of(), List.of(), Map.of(), List.of(), Map.of());
   }
 
   /**

@@ -32,18 +32,6 @@ public record VerifiedDesired(
     refusedPrefetch = Map.copyOf(refusedPrefetch);
   }
 
-  /**
-   * A verified state that prefetches nothing.
-   *
-   * @param state the desired state
-   * @param statements the verified release statement of each assigned model, by model name
-   * @param payloadDigest the digest of the signed desired-state payload
-   */
-  public VerifiedDesired(
-      DesiredState state, Map<String, ReleaseStatement> statements, Digest payloadDigest) {
-    this(state, statements, payloadDigest, List.of(), Map.of());
-  }
-
   /** What the state assigns: each model with its verified release statement. */
   public List<Target> targets() {
     return state.models().stream()

@@ -40,7 +40,7 @@ class ReconcilerTest {
   }
 
   private static AgentState assigned(AgentState state, Target target) {
-    return state.accept(state.accepted(), List.of(target));
+    return state.accept(state.accepted(), List.of(target), List.of());
   }
 
   private static AgentState prefetching(AgentState state, List<Target> assigned, Target prefetch) {
