@@ -5,8 +5,6 @@ import dev.ferry.hub.db.DatabaseException;
 import dev.ferry.hub.rollout.PrefetchReports;
 import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.DeviceEvent;
-import dev.ferry.protocol.device.Presence;
-import dev.ferry.protocol.device.ReportedState;
 import dev.ferry.protocol.device.Topic;
 import dev.ferry.protocol.json.JsonCodec;
 import io.quarkus.runtime.StartupEvent;
@@ -14,17 +12,16 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Learns devices from their {@code reported} and {@code online} messages and keeps their {@code
- * events}, through the {@link IngestSession}. A malformed message is counted and dropped, one
- * naming another device than its topic is refused ({@link DeviceGate}); neither stops ingestion. A
- * message is acknowledged once stored, and a stored event receipted to its device ({@link
- * Receipts}); a database failure leaves it to the broker and the device to send again.
+ * Keeps devices' {@code events}, through the {@link IngestSession} (their {@code reported} and
+ * {@code online} messages go to {@link StateIngest}). A malformed message is counted and dropped,
+ * one naming another device than its topic is refused ({@link DeviceGate}); neither stops
+ * ingestion. An event is acknowledged once stored, and receipted to its device ({@link Receipts});
+ * a database failure leaves it to the broker and the device to send again.
  */
 @ApplicationScoped
 public class DeviceIngest {
@@ -35,7 +32,6 @@ public class DeviceIngest {
 
   @Inject Clock clock;
   @Inject IngestSession session;
-  @Inject Devices devices;
   @Inject EventLog events;
   @Inject PrefetchReports prefetches;
   @Inject Database db;
@@ -43,10 +39,6 @@ public class DeviceIngest {
   @Inject Receipts receipts;
 
   void start(@Observes @Priority(3000) StartupEvent event) {
-    session.on(
-        Channel.REPORTED, (topic, payload, ack) -> safely(topic, payload, ack, this::reported));
-    session.on(
-        Channel.ONLINE, (topic, payload, ack) -> safely(topic, payload, ack, this::presence));
     session.on(Channel.EVENTS, (topic, payload, ack) -> safely(topic, payload, ack, this::event));
   }
 
@@ -84,32 +76,5 @@ public class DeviceIngest {
     gate.requireSameDevice(topic, event.deviceId());
     db.transaction(c -> events.record(c, event, clock.instant()) ? prefetches.record(c, event) : 0);
     receipts.event(event);
-  }
-
-  private void reported(Topic topic, byte[] payload) {
-    if (payload.length == 0) {
-      return; // a cleared retained message
-    }
-    ReportedState state = codec.decode(payload, ReportedState.class);
-    gate.requireSameDevice(topic, state.deviceId());
-    String json = new String(payload, StandardCharsets.UTF_8);
-    db.transaction(
-        c -> {
-          devices.upsert(c, state.deviceId(), state.labels(), null, json, clock.instant());
-          return null;
-        });
-  }
-
-  private void presence(Topic topic, byte[] payload) {
-    if (payload.length == 0) {
-      return;
-    }
-    Presence presence = codec.decode(payload, Presence.class);
-    gate.requireSameDevice(topic, presence.deviceId());
-    db.transaction(
-        c -> {
-          devices.upsert(c, presence.deviceId(), null, presence.online(), null, clock.instant());
-          return null;
-        });
   }
 }

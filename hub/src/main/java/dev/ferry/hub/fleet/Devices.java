@@ -73,6 +73,18 @@ public class Devices {
       String reported,
       Instant seen)
       throws SQLException {
+    upsert(c, id, labels, online, reported, reported == null ? 0 : 1, seen);
+  }
+
+  private void upsert(
+      Connection c,
+      String id,
+      Map<String, String> labels,
+      Boolean online,
+      String reported,
+      int reports,
+      Instant seen)
+      throws SQLException {
     // create the row first (a no-op when it exists; waits for a concurrent creator), then update
     try (PreparedStatement insert =
         c.prepareStatement(
@@ -83,14 +95,57 @@ public class Devices {
     try (PreparedStatement update =
         c.prepareStatement(
             "UPDATE device SET labels = COALESCE(?, labels), online = COALESCE(?, online),"
-                + " reported = COALESCE(?, reported), last_seen = COALESCE(?, last_seen) WHERE id = ?")) {
+                + " reported = COALESCE(?, reported), reported_rev = reported_rev + ?,"
+                + " last_seen = COALESCE(?, last_seen) WHERE id = ?")) {
       update.setString(1, labels == null ? null : json(labels));
       update.setObject(2, online);
       update.setString(3, reported);
-      update.setTimestamp(4, seen == null ? null : Timestamp.from(seen));
-      update.setString(5, id);
+      update.setInt(4, reports);
+      update.setTimestamp(5, seen == null ? null : Timestamp.from(seen));
+      update.setString(6, id);
       update.executeUpdate();
     }
+  }
+
+  /**
+   * Records what many devices sent, in one transaction: on PostgreSQL in two statements (their rows
+   * made where missing, then updated), on the embedded database one device after the other.
+   *
+   * @param c the transaction
+   * @param updates at most one per device
+   * @param seen when they were heard from
+   */
+  public void upsertAll(Connection c, List<DeviceUpdate> updates, Instant seen)
+      throws SQLException {
+    if (updates.isEmpty()) {
+      return;
+    }
+    if (!Jdbc.isPostgres(c)) {
+      for (DeviceUpdate u : updates) {
+        upsert(c, u.id(), u.labels(), u.online(), u.reported(), u.reports(), seen);
+      }
+      return;
+    }
+    String[] ids = updates.stream().map(DeviceUpdate::id).toArray(String[]::new);
+    Jdbc.update(
+        c,
+        "INSERT INTO device (id, labels, online) SELECT d, '{}', FALSE"
+            + " FROM unnest(?::varchar[]) AS u (d) ON CONFLICT DO NOTHING",
+        (Object) ids);
+    Jdbc.update(
+        c,
+        "UPDATE device SET labels = COALESCE(u.l, labels), online = COALESCE(u.o, online),"
+            + " reported = COALESCE(u.r, reported), reported_rev = reported_rev + u.n,"
+            + " last_seen = ? FROM unnest(?::varchar[], ?::varchar[], ?::boolean[], ?::varchar[],"
+            + " ?::bigint[]) AS u (d, l, o, r, n) WHERE id = u.d",
+        seen,
+        ids,
+        updates.stream()
+            .map(u -> u.labels() == null ? null : json(u.labels()))
+            .toArray(String[]::new),
+        c.createArrayOf("boolean", updates.stream().map(DeviceUpdate::online).toArray()),
+        updates.stream().map(DeviceUpdate::reported).toArray(String[]::new),
+        updates.stream().map(u -> (long) u.reports()).toArray(Long[]::new));
   }
 
   /** Every device, by id. */

@@ -9,11 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads the outcome of a rollout on its devices from their latest reported states: ACTIVE once a
  * device serves the release, FAILED or ROLLED_BACK (with the device's reason) once it reports so
- * for a desired state at least as new as the one that carried the release.
+ * for a desired state at least as new as the one that carried the release. Each report is read once
+ * per rollout ({@link RolloutDeviceStore#reports}).
  */
 final class Progress {
   private static final JsonCodec CODEC = new JsonCodec();
@@ -29,13 +32,16 @@ final class Progress {
    * @param now the current time
    */
   static void refresh(Connection c, RolloutRow rollout, Instant now) throws SQLException {
+    List<RolloutDeviceStore.Report> unchanged = new ArrayList<>();
     for (RolloutDeviceStore.Report report : RolloutDeviceStore.reports(c, rollout)) {
       Outcome outcome = outcome(rollout, report.sequence(), report.reported());
       if (outcome != null && outcome.state() != report.state()) {
-        RolloutDeviceStore.setState(
-            c, rollout.id(), report.device(), outcome.state(), outcome.reason(), now);
+        RolloutDeviceStore.outcome(c, rollout.id(), report, outcome.state(), outcome.reason(), now);
+      } else {
+        unchanged.add(report);
       }
     }
+    RolloutDeviceStore.read(c, rollout.id(), unchanged);
   }
 
   private record Outcome(DeviceProgress state, String reason) {}

@@ -62,8 +62,16 @@ final class RolloutDeviceStore {
       "SELECT wave, COUNT(*) FROM rollout_device WHERE rollout_id = ? AND prefetched_at IS NOT NULL"
           + " GROUP BY wave";
   private static final String SET_STATE =
-      "UPDATE rollout_device SET state = ?, reason = ?, updated_at = ?"
+      "UPDATE rollout_device SET state = ?, reason = ?, updated_at = ?, report_rev = NULL"
           + " WHERE rollout_id = ? AND device_id = ?";
+  private static final String OUTCOME =
+      "UPDATE rollout_device SET state = ?, reason = ?, updated_at = ?, report_rev = ?"
+          + " WHERE rollout_id = ? AND device_id = ?";
+  private static final String READ =
+      "UPDATE rollout_device SET report_rev = ? WHERE rollout_id = ? AND device_id = ?";
+  private static final String READ_ARRAY =
+      "UPDATE rollout_device SET report_rev = u.r FROM unnest(?::varchar[], ?::bigint[]) AS u (d, r)"
+          + " WHERE rollout_id = ? AND device_id = u.d";
   private static final String LOST_TO =
       "UPDATE rollout_device SET state = ?, reason = NULL, superseded_by = ?, updated_at = ?"
           + " WHERE rollout_id = ? AND device_id = ?";
@@ -79,13 +87,13 @@ final class RolloutDeviceStore {
           + " AND rollout_id IN (SELECT id FROM rollout WHERE model = ? AND created_at <= ?)";
   private static final String ASSIGNED_ARRAY =
       "UPDATE rollout_device SET state = ?, previous_version = u.v, previous_rollout = u.r,"
-          + " desired_sequence = u.s, assigned_at = ?, updated_at = ?, reason = NULL"
-          + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::bigint[]) AS u (d, v, r, s)"
+          + " desired_sequence = u.s, assigned_at = ?, updated_at = ?, reason = NULL,"
+          + " report_rev = NULL FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::bigint[]) AS u (d, v, r, s)"
           + " WHERE rollout_id = ? AND device_id = u.d";
   private static final String ASSIGNED =
       "UPDATE rollout_device SET state = ?, previous_version = ?, previous_rollout = ?,"
-          + " desired_sequence = ?, assigned_at = ?, updated_at = ?, reason = NULL"
-          + " WHERE rollout_id = ? AND device_id = ?";
+          + " desired_sequence = ?, assigned_at = ?, updated_at = ?, reason = NULL,"
+          + " report_rev = NULL WHERE rollout_id = ? AND device_id = ?";
   private static final String TOUCHED_SQL =
       "SELECT rd.device_id, rd.previous_version, rd.previous_rollout FROM rollout_device rd"
           + " JOIN assignment a ON a.device_id = rd.device_id AND a.model = ?"
@@ -93,9 +101,10 @@ final class RolloutDeviceStore {
           + in(TOUCHED.size())
           + " ORDER BY rd.device_id";
   private static final String REPORTS =
-      "SELECT rd.device_id, rd.state, rd.desired_sequence, d.reported FROM rollout_device rd"
-          + " JOIN device d ON d.id = rd.device_id WHERE rd.rollout_id = ?"
-          + " AND (rd.state = ? OR (rd.state = ? AND rd.wave = ?)) AND d.reported IS NOT NULL";
+      "SELECT rd.device_id, rd.state, rd.desired_sequence, d.reported, d.reported_rev"
+          + " FROM rollout_device rd JOIN device d ON d.id = rd.device_id WHERE rd.rollout_id = ?"
+          + " AND (rd.state = ? OR (rd.state = ? AND rd.wave = ?)) AND d.reported IS NOT NULL"
+          + " AND (rd.report_rev IS NULL OR rd.report_rev <> d.reported_rev)";
   private static final String PREFETCH_WAITING =
       "SELECT device_id FROM rollout_device WHERE rollout_id = ? AND state = ? AND prefetch_sent = ?"
           + " ORDER BY wave, device_id LIMIT ";
@@ -113,14 +122,17 @@ final class RolloutDeviceStore {
    * @param state where it stands in the rollout
    * @param sequence the desired state that carried the release to it
    * @param reported its latest reported state's JSON
+   * @param revision how many reports the device had sent when it sent this one
    */
-  record Report(String device, DeviceProgress state, long sequence, String reported) {
+  record Report(
+      String device, DeviceProgress state, long sequence, String reported, long revision) {
     static Report read(ResultSet row) throws SQLException {
       return new Report(
           row.getString(1),
           DeviceProgress.valueOf(row.getString(2)),
           row.getLong(3),
-          row.getString(4));
+          row.getString(4),
+          row.getLong(5));
     }
   }
 
@@ -271,6 +283,39 @@ final class RolloutDeviceStore {
     Jdbc.update(c, SET_STATE, state, reason, now, rolloutId, device);
   }
 
+  /** Moves one device of a rollout to the state its report says, marking that report read. */
+  static void outcome(
+      Connection c,
+      String rolloutId,
+      Report report,
+      DeviceProgress state,
+      String reason,
+      Instant now)
+      throws SQLException {
+    Jdbc.update(c, OUTCOME, state, reason, now, report.revision(), rolloutId, report.device());
+  }
+
+  /**
+   * Marks reports read that left their devices where they were (on PostgreSQL in one statement).
+   */
+  static void read(Connection c, String rolloutId, List<Report> reports) throws SQLException {
+    if (reports.isEmpty()) {
+      return;
+    }
+    if (Jdbc.isPostgres(c)) {
+      Jdbc.update(
+          c,
+          READ_ARRAY,
+          reports.stream().map(Report::device).toArray(String[]::new),
+          reports.stream().map(Report::revision).toArray(Long[]::new),
+          rolloutId);
+      return;
+    }
+    List<List<Object>> rows = new ArrayList<>();
+    reports.forEach(report -> rows.add(List.of(report.revision(), rolloutId, report.device())));
+    Jdbc.batch(c, READ, rows);
+  }
+
   /** Marks a device that a newer rollout holds as SUPERSEDED by it. */
   static void lostTo(Connection c, String rolloutId, String device, String newer, Instant now)
       throws SQLException {
@@ -330,7 +375,11 @@ final class RolloutDeviceStore {
     return previous;
   }
 
-  /** The reports of a rollout's devices that are ASSIGNED, or ACTIVE in the current wave. */
+  /**
+   * The reports of a rollout's devices that are ASSIGNED, or ACTIVE in the current wave, that the
+   * rollout has not read since they came ({@link #outcome}, {@link #read}), or since the device was
+   * last assigned or set: a fleet's unchanged reports are not read and decoded again on every step.
+   */
   static List<Report> reports(Connection c, RolloutRow r) throws SQLException {
     return Jdbc.query(
         c, REPORTS, Report::read, r.id(), DeviceProgress.ASSIGNED, DeviceProgress.ACTIVE, r.wave());

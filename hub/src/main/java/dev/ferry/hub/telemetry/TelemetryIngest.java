@@ -5,6 +5,7 @@ import dev.ferry.hub.db.Database;
 import dev.ferry.hub.fleet.DeviceGate;
 import dev.ferry.hub.fleet.DeviceMismatchException;
 import dev.ferry.hub.fleet.IngestSession;
+import dev.ferry.hub.fleet.IngestWriter;
 import dev.ferry.hub.fleet.Receipts;
 import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.TelemetryBatch;
@@ -20,10 +21,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,10 +29,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
 /**
- * Ingests telemetry batches from the {@link IngestSession}: decoded on arrival, then a queue and a
- * writer that counts up to {@value #BATCH} messages per transaction (gathered for up to {@value
- * #LINGER_MILLIS} ms) and acknowledges them to the broker only after the commit, then sends each
- * device a {@link dev.ferry.protocol.device.Receipt} for its batches. A batch seen before is
+ * Ingests telemetry batches from the {@link IngestSession}: decoded on arrival, then an {@link
+ * IngestWriter} that counts up to {@value #BATCH} messages per transaction (gathered for up to
+ * {@value #LINGER_MILLIS} ms) and acknowledges them to the broker only after the commit, then sends
+ * each device a {@link dev.ferry.protocol.device.Receipt} for its batches. A batch seen before is
  * counted once; a malformed or oversize message, or one the database refuses for its content, is
  * counted and dead-lettered (a warning naming the device and the reason); a database outage is
  * waited out; ingestion never stops.
@@ -57,20 +55,14 @@ public class TelemetryIngest {
   private record Received(TelemetryBatch batch, IngestSession.Ack ack) {}
 
   private final JsonCodec codec = new JsonCodec();
-  private final BlockingQueue<Received> queue = new ArrayBlockingQueue<>(10 * BATCH);
+  private final IngestWriter<Received> writer =
+      new IngestWriter<>(
+          "telemetry", BATCH, Duration.ofMillis(LINGER_MILLIS), this::store, this::deadLetter);
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong counted = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong malformed = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
-  private volatile boolean running = true;
-  private final IngestRetry<Received> retry =
-      new IngestRetry<>(
-          this::store,
-          this::deadLetter,
-          duration -> Thread.sleep(duration.toMillis()),
-          Duration.ofSeconds(1),
-          () -> running);
   private final ScheduledExecutorService purger =
       Executors.newSingleThreadScheduledExecutor(daemon("ferry-telemetry-purge"));
 
@@ -80,11 +72,7 @@ public class TelemetryIngest {
     registry.gauge("ferry.ingest.telemetry.duplicates", duplicates);
     registry.gauge("ferry.ingest.telemetry.malformed", malformed);
     registry.gauge("ferry.ingest.telemetry.dead_lettered", deadLettered);
-    registry.gauge("ferry.ingest.telemetry.backlog", queue, BlockingQueue::size);
-    Thread writer = new Thread(this::write, "ferry-telemetry-writer");
-    writer.setDaemon(true);
-    writer.setUncaughtExceptionHandler(
-        (thread, e) -> LOG.errorf(e, "telemetry writer stopped; ingestion halts until restart"));
+    registry.gauge("ferry.ingest.telemetry.backlog", writer, IngestWriter::backlog);
     writer.start();
     session.on(Channel.TELEMETRY, this::arrived);
     long hour = TimeUnit.HOURS.toMillis(1);
@@ -92,7 +80,7 @@ public class TelemetryIngest {
   }
 
   void stop(@Observes @Priority(2) ShutdownEvent event) {
-    running = false;
+    writer.stop();
     purger.shutdownNow();
   }
 
@@ -115,7 +103,7 @@ public class TelemetryIngest {
       ack.done();
       return;
     }
-    queue.put(new Received(batch, ack));
+    writer.put(new Received(batch, ack));
   }
 
   /** Batches counted so far (new ones). */
@@ -136,45 +124,6 @@ public class TelemetryIngest {
   /** Well-formed batches dropped so far because the database refused their content. */
   public long deadLettered() {
     return deadLettered.get();
-  }
-
-  private void write() {
-    List<Received> taken = new ArrayList<>(BATCH);
-    while (running) {
-      try {
-        Received first = queue.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        taken.add(first);
-        gather(taken);
-        retry.storeAll(taken);
-        taken.clear();
-      } catch (InterruptedException e) {
-        return;
-      }
-    }
-  }
-
-  /**
-   * Takes what else arrives within {@link #LINGER_MILLIS} of the first message, up to {@link
-   * #BATCH}: at a few messages a second a transaction per message would cost the database more than
-   * the messages.
-   */
-  private void gather(List<Received> taken) throws InterruptedException {
-    long end = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS);
-    while (taken.size() < BATCH) {
-      queue.drainTo(taken, BATCH - taken.size());
-      long left = end - System.nanoTime();
-      if (taken.size() >= BATCH || left <= 0) {
-        return;
-      }
-      Received next = queue.poll(left, TimeUnit.NANOSECONDS);
-      if (next == null) {
-        return;
-      }
-      taken.add(next);
-    }
   }
 
   /** Nothing is acknowledged before the commit, so a database outage loses nothing. */

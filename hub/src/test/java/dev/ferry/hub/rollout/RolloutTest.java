@@ -57,10 +57,12 @@ class RolloutTest {
         TrustRoot.class);
   }
 
+  /** Waits until the hub has stored the device's reported state (its labels with it). */
   static void awaitDevice(String id) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
-      if (given().auth().oauth2(Api.admin()).get("/api/v1/devices/" + id).statusCode() == 200) {
+      var response = given().auth().oauth2(Api.admin()).get("/api/v1/devices/" + id);
+      if (response.statusCode() == 200 && response.jsonPath().get("reported") != null) {
         return;
       }
       Thread.sleep(50);

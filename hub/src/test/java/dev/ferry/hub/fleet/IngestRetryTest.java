@@ -1,4 +1,4 @@
-package dev.ferry.hub.telemetry;
+package dev.ferry.hub.fleet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -20,6 +20,7 @@ class IngestRetryTest {
 
   private IngestRetry<String> retry() {
     return new IngestRetry<>(
+        "messages",
         this::store,
         (message, cause) -> deadLettered.add(message + ": " + cause.getMessage()),
         pauses::add,

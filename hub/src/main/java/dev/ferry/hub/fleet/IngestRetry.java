@@ -1,4 +1,4 @@
-package dev.ferry.hub.telemetry;
+package dev.ferry.hub.fleet;
 
 import dev.ferry.hub.db.DatabaseException;
 import java.time.Duration;
@@ -24,24 +24,21 @@ final class IngestRetry<M> {
     void sleep(Duration duration) throws InterruptedException;
   }
 
-  /** Receives a message dropped for its content, with why. */
-  @FunctionalInterface
-  interface DeadLetter<M> {
-    void drop(M message, RuntimeException cause);
-  }
-
+  private final String what;
   private final Consumer<List<M>> store;
-  private final DeadLetter<M> deadLetter;
+  private final IngestWriter.DeadLetter<M> deadLetter;
   private final Pause pause;
   private final Duration interval;
   private final BooleanSupplier running;
 
   IngestRetry(
+      String what,
       Consumer<List<M>> store,
-      DeadLetter<M> deadLetter,
+      IngestWriter.DeadLetter<M> deadLetter,
       Pause pause,
       Duration interval,
       BooleanSupplier running) {
+    this.what = what;
     this.store = store;
     this.deadLetter = deadLetter;
     this.pause = pause;
@@ -74,7 +71,7 @@ final class IngestRetry<M> {
         if (causedByContent(e)) {
           return e;
         }
-        LOG.warnf("telemetry not stored, retrying in %s: %s", interval, e.getMessage());
+        LOG.warnf("%s not stored, retrying in %s: %s", what, interval, e.getMessage());
         pause.sleep(interval);
       }
     }
