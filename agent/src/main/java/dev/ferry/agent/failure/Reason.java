@@ -64,6 +64,11 @@ public enum Reason {
   CACHE("cache", true),
   /** The install was interrupted (the agent is stopping). */
   INTERRUPTED("", true),
+  /**
+   * A prefetch stopped waiting for its download because a newer desired state came: the download
+   * goes on, and the prefetch is tried again once that state is applied.
+   */
+  DEFERRED(true),
   /** A defect in the agent, not in the version: logged, and the install is tried again later. */
   INTERNAL_ERROR(true);
 

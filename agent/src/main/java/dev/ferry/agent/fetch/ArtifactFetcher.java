@@ -27,10 +27,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
@@ -42,6 +48,7 @@ import java.util.function.LongSupplier;
  */
 public final class ArtifactFetcher {
   static final List<String> REQUIRED_FILES = List.of("model.onnx", "serving.json", "golden.json");
+  private static final long GIVE_WAY_CHECK_MILLIS = 50;
 
   /** Told how far a fetch is; called from the download threads. */
   @FunctionalInterface
@@ -59,6 +66,8 @@ public final class ArtifactFetcher {
   private final ExecutorService executor;
   private final LongSupplier freeBytes;
   private final JsonCodec codec = new JsonCodec();
+  // each blob downloading now, so that two fetches of it share one download
+  private final Map<Digest, Future<Path>> inFlight = new ConcurrentHashMap<>();
 
   /**
    * @param store the content store
@@ -108,6 +117,27 @@ public final class ArtifactFetcher {
    */
   public FetchedArtifact fetch(String reference, Digest manifestDigest, Progress progress)
       throws FetchException, InterruptedException {
+    return fetch(reference, manifestDigest, progress, () -> false);
+  }
+
+  /**
+   * Fetches what the cache lacks of an artifact, or stops waiting for it when told to give way: its
+   * layer downloads then go on in the background, and a later fetch of the same blobs waits for
+   * them instead of starting them again.
+   *
+   * @param reference the repository, {@code host[:port]/path}
+   * @param manifestDigest the signed manifest digest
+   * @param progress told the bytes on disk of the artifact's layers, summed (not of downloads begun
+   *     by an earlier fetch that this one waits for)
+   * @param giveWay asked while the layers download: true stops waiting, a {@link Reason#DEFERRED}
+   *     failure
+   * @return the cached artifact
+   * @throws FetchException if it cannot be fetched, or gave way; the reason says why
+   * @throws InterruptedException if interrupted
+   */
+  public FetchedArtifact fetch(
+      String reference, Digest manifestDigest, Progress progress, BooleanSupplier giveWay)
+      throws FetchException, InterruptedException {
     RepositoryRef ref = RepositoryRef.parse(reference);
     RegistryClient client = clients.apply(ref.registry());
     Manifest manifest = manifest(client, ref, manifestDigest);
@@ -117,9 +147,14 @@ public final class ArtifactFetcher {
     Map<String, Path> files = new LinkedHashMap<>();
     int i = 0;
     for (String path : layers.keySet()) {
-      files.put(path, join(downloads.get(i++)));
+      files.put(path, join(downloads.get(i++), giveWay, manifestDigest));
     }
     return new FetchedArtifact(manifest, files);
+  }
+
+  /** The blobs downloading now, for this fetcher's callers or for one that stopped waiting. */
+  public Set<Digest> downloading() {
+    return Set.copyOf(inFlight.keySet());
   }
 
   /**
@@ -137,13 +172,36 @@ public final class ArtifactFetcher {
   public FetchedArtifact fetchVariant(
       String reference, Digest indexDigest, Digest variantDigest, Progress progress)
       throws FetchException, InterruptedException {
+    return fetchVariant(reference, indexDigest, variantDigest, progress, () -> false);
+  }
+
+  /**
+   * Fetches one variant of a release with several, or stops waiting for it when told to give way
+   * (as {@link #fetch(String, Digest, Progress, BooleanSupplier)} does).
+   *
+   * @param reference the repository, {@code host[:port]/path}
+   * @param indexDigest the signed index digest
+   * @param variantDigest the signed digest of the chosen variant's manifest
+   * @param progress told the bytes on disk of the variant's layers, summed
+   * @param giveWay asked while the layers download: true stops waiting
+   * @return the cached variant
+   * @throws FetchException if it cannot be fetched, or gave way; the reason says why
+   * @throws InterruptedException if interrupted
+   */
+  public FetchedArtifact fetchVariant(
+      String reference,
+      Digest indexDigest,
+      Digest variantDigest,
+      Progress progress,
+      BooleanSupplier giveWay)
+      throws FetchException, InterruptedException {
     RepositoryRef ref = RepositoryRef.parse(reference);
     Index index = index(clients.apply(ref.registry()), ref, indexDigest);
     if (index.manifest(variantDigest) == null) {
       throw invalid(
           "index " + indexDigest + " does not list the variant manifest " + variantDigest);
     }
-    return fetch(reference, variantDigest, progress);
+    return fetch(reference, variantDigest, progress, giveWay);
   }
 
   /**
@@ -199,7 +257,10 @@ public final class ArtifactFetcher {
     }
   }
 
-  /** Starts each layer's download; progress sums the bytes of all. */
+  /**
+   * Starts each layer's download, or joins the one of the same blob already going (two downloads
+   * into one partial file would spoil it); progress sums the bytes of the downloads it started.
+   */
   private List<Future<Path>> downloads(
       RegistryClient client, RepositoryRef ref, Collection<Descriptor> layers, Progress progress) {
     long[] done = new long[layers.size()];
@@ -214,7 +275,21 @@ public final class ArtifactFetcher {
               progress.update(Arrays.stream(done).sum(), total);
             }
           };
-      downloads.add(executor.submit(() -> blob(client, ref, layer, onBytes)));
+      FutureTask<Path> download = new FutureTask<>(() -> blob(client, ref, layer, onBytes));
+      Future<Path> going = inFlight.putIfAbsent(layer.digest(), download);
+      if (going != null) {
+        downloads.add(going);
+        continue;
+      }
+      downloads.add(download);
+      executor.execute(
+          () -> {
+            try {
+              download.run();
+            } finally {
+              inFlight.remove(layer.digest(), download);
+            }
+          });
     }
     return downloads;
   }
@@ -344,9 +419,21 @@ public final class ArtifactFetcher {
     return new FetchException(reason, what + ": " + e.getMessage(), e);
   }
 
-  private static Path join(Future<Path> download) throws FetchException, InterruptedException {
+  private static Path join(Future<Path> download, BooleanSupplier giveWay, Digest artifact)
+      throws FetchException, InterruptedException {
     try {
-      return download.get();
+      while (true) {
+        try {
+          return download.get(GIVE_WAY_CHECK_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+          if (giveWay.getAsBoolean()) {
+            throw new FetchException(
+                Reason.DEFERRED,
+                "stopped waiting for " + artifact + "; its download goes on",
+                null);
+          }
+        }
+      }
     } catch (ExecutionException e) {
       if (e.getCause() instanceof FetchException failure) {
         throw failure;

@@ -202,7 +202,8 @@ public class AgentLifecycle {
                 config.trust().maxChainSteps()),
             Clock.systemUTC(),
             RevocationStore.load(trustStore::root, config.dataDir(), new JsonCodec()),
-            freshness));
+            freshness,
+            () -> queue != null && queue.waiting()));
   }
 
   private void startTelemetry(String deviceId, MqttReporter reporter) {

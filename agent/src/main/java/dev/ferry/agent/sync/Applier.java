@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -39,7 +40,12 @@ import org.jboss.logging.Logger;
 public final class Applier {
   private static final Logger LOG = Logger.getLogger(Applier.class);
 
-  /** What the applier needs. */
+  /**
+   * What the applier needs.
+   *
+   * @param newerDesired true while a newer desired state waits for the apply thread: a prefetch
+   *     stops waiting for its download and gives way to it
+   */
   public record Parts(
       String deviceId,
       String agentVersion,
@@ -54,7 +60,8 @@ public final class Applier {
       RootFollower roots,
       Clock clock,
       RevocationStore revocations,
-      Freshness freshness) {}
+      Freshness freshness,
+      BooleanSupplier newerDesired) {}
 
   private final Parts parts;
   private final SavedState state;

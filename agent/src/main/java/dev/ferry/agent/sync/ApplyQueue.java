@@ -51,6 +51,11 @@ final class ApplyQueue {
     }
   }
 
+  /** Whether a desired state waits to be applied: what runs now may give way to it. */
+  boolean waiting() {
+    return newest.get() != null;
+  }
+
   /**
    * Queues other work for the apply thread (a new chain of trust roots), driven like a desired
    * state: it returns true while an install waits, and a failure escaping it is reported and

@@ -28,6 +28,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
@@ -57,9 +58,11 @@ final class Installer {
   private final SavedState state;
   private final Reports reports;
   private final Function<List<ReleaseVariant>, VariantChoice> chooser;
+  private final BooleanSupplier newerDesired;
 
   /**
    * @param chooser picks the variant of a release with several that this device installs
+   * @param newerDesired true while a newer desired state waits: a prefetch gives way to it
    */
   Installer(
       ArtifactFetcher fetcher,
@@ -67,8 +70,10 @@ final class Installer {
       Models models,
       SavedState state,
       Reports reports,
-      Function<List<ReleaseVariant>, VariantChoice> chooser) {
+      Function<List<ReleaseVariant>, VariantChoice> chooser,
+      BooleanSupplier newerDesired) {
     this.chooser = chooser;
+    this.newerDesired = newerDesired;
     this.fetcher = fetcher;
     this.loader = loader;
     this.models = models;
@@ -84,7 +89,8 @@ final class Installer {
         parts.models(),
         state,
         reports,
-        variants -> VariantChooser.choose(variants, parts.providers()));
+        variants -> VariantChooser.choose(variants, parts.providers()),
+        parts.newerDesired());
   }
 
   /**
@@ -147,7 +153,7 @@ final class Installer {
         target,
         () -> {
           ReleaseVariant variant = variant(target);
-          FetchedArtifact artifact = fetch(target, variant, (done, total) -> {});
+          FetchedArtifact artifact = fetch(target, variant, (done, total) -> {}, newerDesired);
           await(fetcher.sync());
           state.save(state.get().prefetched(installed(target, artifact, variant)));
           reports.event(EventType.PREFETCHED, target.name(), target.version(), null);
@@ -186,7 +192,7 @@ final class Installer {
     String version = target.version();
     ReleaseVariant variant = variant(target);
     reports.downloading(name, version);
-    FetchedArtifact artifact = fetch(target, variant, reports.progress(name, version));
+    FetchedArtifact artifact = fetch(target, variant, reports.progress(name, version), () -> false);
     InstalledVersion installed = installed(target, artifact, variant);
     // the fetched blobs reach the disk while the version loads; state.json names them only after
     CompletableFuture<Void> durable = fetcher.sync();
@@ -218,15 +224,21 @@ final class Installer {
     return release.hasVariants() ? chooser.apply(release.variants()).variant() : null;
   }
 
-  /** Fetches the artifact (the variant's only) and checks that the statement signs it. */
+  /**
+   * Fetches the artifact (the variant's only) and checks that the statement signs it; stops waiting
+   * for the download when {@code giveWay} says so.
+   */
   private FetchedArtifact fetch(
-      Target target, ReleaseVariant variant, ArtifactFetcher.Progress progress)
+      Target target,
+      ReleaseVariant variant,
+      ArtifactFetcher.Progress progress,
+      BooleanSupplier giveWay)
       throws FetchException, InterruptedException, UnsignedLayerException {
     ModelAssignment assignment = target.assignment();
     ReleasePredicate release = target.statement().predicate();
     if (variant == null) {
       FetchedArtifact artifact =
-          fetcher.fetch(assignment.repository(), assignment.manifestDigest(), progress);
+          fetcher.fetch(assignment.repository(), assignment.manifestDigest(), progress, giveWay);
       checkSigned(artifact, release.servingDigest(), release.goldenDigest());
       return artifact;
     }
@@ -235,7 +247,8 @@ final class Installer {
             assignment.repository(),
             assignment.manifestDigest(),
             variant.manifestDigest(),
-            progress);
+            progress,
+            giveWay);
     checkSigned(artifact, variant.servingDigest(), variant.goldenDigest());
     return artifact;
   }

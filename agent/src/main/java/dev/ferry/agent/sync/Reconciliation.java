@@ -1,6 +1,8 @@
 package dev.ferry.agent.sync;
 
 import dev.ferry.agent.failure.Failure;
+import dev.ferry.agent.failure.Reason;
+import dev.ferry.agent.fetch.ArtifactFetcher;
 import dev.ferry.agent.runtime.Models;
 import dev.ferry.agent.store.ContentStore;
 import dev.ferry.agent.store.FailedVersion;
@@ -12,12 +14,14 @@ import java.io.IOException;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
  * Acts on the {@link Reconciler}'s verdict for each model the accepted state assigns: installs,
  * records a version failed for good, or leaves it for a retry; then fetches what the state
- * prefetches into the cache; collects garbage once nothing waits.
+ * prefetches into the cache, giving way to a newer desired state (a prefetch's download goes on
+ * meanwhile, and its next fetch waits for it); collects garbage once nothing waits.
  */
 final class Reconciliation {
   private static final Logger LOG = Logger.getLogger(Reconciliation.class);
@@ -29,6 +33,8 @@ final class Reconciliation {
   private final Models models;
   private final RevocationStore revocations;
   private final ContentStore store;
+  private final ArtifactFetcher fetcher;
+  private final BooleanSupplier newerDesired;
   // prefetched releases that failed for a reason a retry cannot mend: not fetched again in this
   // process (their install, if assigned, meets the same failure and records it)
   private final Set<Digest> refusedPrefetches = new HashSet<>();
@@ -46,6 +52,8 @@ final class Reconciliation {
     this.models = parts.models();
     this.revocations = parts.revocations();
     this.store = parts.store();
+    this.fetcher = parts.fetcher();
+    this.newerDesired = parts.newerDesired();
   }
 
   /**
@@ -59,6 +67,9 @@ final class Reconciliation {
       retry |= reconcile(target) == Verdict.Action.RETRY;
     }
     for (Target target : state.get().prefetch()) {
+      if (newerDesired.getAsBoolean()) {
+        return true; // the newer state goes first; what it still prefetches is fetched after
+      }
       retry |= prefetch(target);
     }
     if (!retry) {
@@ -121,6 +132,12 @@ final class Reconciliation {
       return false;
     }
     Failure failure = failed.get();
+    if (failure.reason() == Reason.DEFERRED) {
+      LOG.infof(
+          "prefetch of %s %s gives way to a newer desired state: %s",
+          target.name(), target.version(), failure.text());
+      return true;
+    }
     boolean retry = failure.reason().retryable();
     if (!retry) {
       refusedPrefetches.add(digest);
@@ -133,7 +150,10 @@ final class Reconciliation {
 
   private void collectGarbage() {
     try {
-      store.gc(state.get().referencedBlobs());
+      // a download a prefetch stopped waiting for is kept until it ends
+      Set<Digest> keep = new HashSet<>(state.get().referencedBlobs());
+      keep.addAll(fetcher.downloading());
+      store.gc(keep);
     } catch (IOException e) {
       LOG.warnf("cache garbage collection failed: %s", e.getMessage());
     }

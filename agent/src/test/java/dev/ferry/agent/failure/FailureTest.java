@@ -35,7 +35,7 @@ class FailureTest {
       Failure failure = new Failure(reason, "detail: with a colon");
       assertEquals(failure, Failure.parse(failure.text()));
     }
-    assertEquals(23, labelled.size());
+    assertEquals(24, labelled.size());
   }
 
   @Test
@@ -55,6 +55,7 @@ class FailureTest {
             Reason.DISK_FULL,
             Reason.CACHE,
             Reason.INTERRUPTED,
+            Reason.DEFERRED,
             Reason.INTERNAL_ERROR),
         retryable);
     assertTrue(Reason.INTERNAL_ERROR.retryable());

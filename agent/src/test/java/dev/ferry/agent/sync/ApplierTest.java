@@ -83,6 +83,9 @@ class ApplierTest {
   private final String model = "m" + Long.toHexString(System.nanoTime());
   private String registry;
   private String pullFrom;
+  private ArtifactFetcher fetcher;
+  // whether a newer desired state waits, as the apply queue would say
+  private volatile java.util.function.BooleanSupplier newer = () -> false;
   private RegistryClient client;
   private final Map<String, RegistryClient> clients =
       new java.util.concurrent.ConcurrentHashMap<>();
@@ -124,6 +127,12 @@ class ApplierTest {
             reports.add(state);
           }
         };
+    fetcher =
+        new ArtifactFetcher(
+            store,
+            registries,
+            new Backoff(Duration.ofMillis(5), Duration.ofMillis(10), 2),
+            executor);
     return new Applier(
         new Applier.Parts(
             device,
@@ -131,11 +140,7 @@ class ApplierTest {
             Map.of(),
             new ProviderSetup(List.of("CPU"), usable, ProviderSettings.defaults(dir), List.of()),
             new DesiredStateVerifier(() -> trust, new JsonCodec()),
-            new ArtifactFetcher(
-                store,
-                registries,
-                new Backoff(Duration.ofMillis(5), Duration.ofMillis(10), 2),
-                executor),
+            fetcher,
             store,
             stateFile,
             models,
@@ -143,7 +148,8 @@ class ApplierTest {
             new RootFollower(trustStore(), new JsonCodec(), 32),
             Clock.systemUTC(),
             RevocationStore.load(() -> trust, dir, CODEC),
-            new Freshness(Duration.ofDays(3), Clock.systemUTC())));
+            new Freshness(Duration.ofDays(3), Clock.systemUTC()),
+            () -> newer.getAsBoolean()));
   }
 
   /** The device holds this test hub's root, provisioned into its data directory. */
@@ -292,6 +298,41 @@ class ApplierTest {
             EventType.ACTIVATED),
         eventTypes());
     assertEquals(Map.of(), applier.state().orElseThrow().prefetched());
+  }
+
+  @Test
+  void prefetch_givesWayToANewerDesiredState_whileItsDownloadGoesOn() throws Exception {
+    ModelAssignment v1 = release("1.0.0", 1, 1, false);
+    applier.apply(desired(1, v1));
+    int port = Integer.parseInt(registry.substring(registry.lastIndexOf(':') + 1));
+    try (CuttingProxy proxy = new CuttingProxy(port, Long.MAX_VALUE, false)) {
+      pullFrom = proxy.address();
+      ModelAssignment v2 = release("2.0.0", 2, 2, false);
+      proxy.throttle(2_000); // the layers take a second or so
+      // a newer desired state comes once the layers are downloading
+      newer = () -> !fetcher.downloading().isEmpty();
+      events.clear();
+
+      assertTrue(applier.apply(prefetching(2, List.of(v1), List.of(v2))), "tried again later");
+
+      assertEquals(List.of(EventType.DESIRED_ACCEPTED), eventTypes(), "gave way quietly");
+      assertEquals(Map.of(), applier.state().orElseThrow().prefetched());
+      servesVersion("1.0.0");
+      newer = () -> false;
+      // the download went on without anyone waiting for it
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+      while (!fetcher.downloading().isEmpty()) {
+        assertTrue(System.nanoTime() < deadline, "the layers never finished downloading");
+        Thread.sleep(20);
+      }
+      // so the prefetch, tried again, needs no registry
+      proxy.down(true);
+      assertFalse(applier.reconcile());
+      assertEquals(EventType.PREFETCHED, lastEvent().type());
+      assertEquals(
+          v2.manifestDigest(),
+          applier.state().orElseThrow().prefetched().get(model).manifestDigest());
+    }
   }
 
   @Test

@@ -1,6 +1,7 @@
 package dev.ferry.agent.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.agent.fetch.Backoff;
@@ -63,13 +64,16 @@ class ApplyQueueTest {
   void statesThatArriveWhileOneApplies_leaveOnlyTheNewestWaiting() throws Exception {
     CountDownLatch busy = new CountDownLatch(1);
     executor.execute(() -> await(busy));
+    assertFalse(queue.waiting());
     for (String state : List.of("s1", "s2", "s3")) {
       queue.offer(state.getBytes(StandardCharsets.UTF_8));
     }
+    assertTrue(queue.waiting(), "what runs now may give way to it");
     busy.countDown();
     queue.reconcile();
     assertTrue(settled.await(10, TimeUnit.SECONDS));
     assertEquals(List.of("apply s3", "reconcile"), calls);
+    assertFalse(queue.waiting());
   }
 
   @Test
