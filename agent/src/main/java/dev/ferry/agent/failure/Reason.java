@@ -65,8 +65,9 @@ public enum Reason {
   /** The install was interrupted (the agent is stopping). */
   INTERRUPTED("", true),
   /**
-   * A prefetch stopped waiting for its download because a newer desired state came: the download
-   * goes on, and the prefetch is tried again once that state is applied.
+   * An install or a prefetch stopped waiting for its download because a newer desired state came:
+   * the download goes on, and what that state still assigns or prefetches is tried again once it is
+   * applied.
    */
   DEFERRED(true),
   /** A defect in the agent, not in the version: logged, and the install is tried again later. */

@@ -43,8 +43,8 @@ public final class Applier {
   /**
    * What the applier needs.
    *
-   * @param newerDesired true while a newer desired state waits for the apply thread: a prefetch
-   *     stops waiting for its download and gives way to it
+   * @param newerDesired true while a newer desired state waits for the apply thread: an install or
+   *     a prefetch stops waiting for its download and gives way to it
    */
   public record Parts(
       String deviceId,

@@ -62,7 +62,7 @@ final class Installer {
 
   /**
    * @param chooser picks the variant of a release with several that this device installs
-   * @param newerDesired true while a newer desired state waits: a prefetch gives way to it
+   * @param newerDesired true while a newer desired state waits: a download gives way to it
    */
   Installer(
       ArtifactFetcher fetcher,
@@ -94,7 +94,8 @@ final class Installer {
   }
 
   /**
-   * Installs a version; what serves is disturbed only by a version that passed every check.
+   * Installs a version; what serves is disturbed only by a version that passed every check. Gives
+   * way to a newer desired state while its layers download ({@link Reason#DEFERRED}).
    *
    * @param target the assigned model
    * @param record whether to record it as the active version (false to repair one already recorded)
@@ -192,7 +193,8 @@ final class Installer {
     String version = target.version();
     ReleaseVariant variant = variant(target);
     reports.downloading(name, version);
-    FetchedArtifact artifact = fetch(target, variant, reports.progress(name, version), () -> false);
+    FetchedArtifact artifact =
+        fetch(target, variant, reports.progress(name, version), newerDesired);
     InstalledVersion installed = installed(target, artifact, variant);
     // the fetched blobs reach the disk while the version loads; state.json names them only after
     CompletableFuture<Void> durable = fetcher.sync();

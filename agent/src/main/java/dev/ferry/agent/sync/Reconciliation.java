@@ -20,8 +20,9 @@ import org.jboss.logging.Logger;
 /**
  * Acts on the {@link Reconciler}'s verdict for each model the accepted state assigns: installs,
  * records a version failed for good, or leaves it for a retry; then fetches what the state
- * prefetches into the cache, giving way to a newer desired state (a prefetch's download goes on
- * meanwhile, and its next fetch waits for it); collects garbage once nothing waits.
+ * prefetches into the cache; collects garbage once nothing waits. Each install and prefetch gives
+ * way to a newer desired state, also while its layers download (the download goes on meanwhile, and
+ * the next fetch of those blobs waits for it).
  */
 final class Reconciliation {
   private static final Logger LOG = Logger.getLogger(Reconciliation.class);
@@ -64,6 +65,9 @@ final class Reconciliation {
   boolean run() {
     boolean retry = false;
     for (Target target : state.get().targets()) {
+      if (newerDesired.getAsBoolean()) {
+        return true; // the newer state goes first, then what it assigns is reconciled
+      }
       retry |= reconcile(target) == Verdict.Action.RETRY;
     }
     for (Target target : state.get().prefetch()) {
@@ -92,6 +96,8 @@ final class Reconciliation {
     }
     if (verdict.action() == Verdict.Action.FAIL_FOR_GOOD) {
       failForGood(target, verdict.failure());
+    } else if (verdict.action() == Verdict.Action.RETRY && deferred(verdict.failure())) {
+      giveWay(target, verdict.failure());
     } else if (verdict.action() == Verdict.Action.RETRY) {
       retryLater(target, verdict.failure());
     }
@@ -113,6 +119,19 @@ final class Reconciliation {
     reports.event(EventType.FAILED, name, version, failure.text());
   }
 
+  /**
+   * An install that gave way to a newer desired state: the model is reported as what serves it
+   * (DOWNLOADING would stay if the newer state no longer assigns the version); the newer state's
+   * reconcile reports what comes next.
+   */
+  private void giveWay(Target target, Failure failure) {
+    LOG.infof(
+        "install of %s %s gives way to a newer desired state: %s",
+        target.name(), target.version(), failure.text());
+    Optional.ofNullable(state.get().models().get(target.name()))
+        .ifPresent(installed -> reports.active(installed.active()));
+  }
+
   private void retryLater(Target target, Failure failure) {
     String version = target.version();
     LOG.warnf(
@@ -132,7 +151,7 @@ final class Reconciliation {
       return false;
     }
     Failure failure = failed.get();
-    if (failure.reason() == Reason.DEFERRED) {
+    if (deferred(failure)) {
       LOG.infof(
           "prefetch of %s %s gives way to a newer desired state: %s",
           target.name(), target.version(), failure.text());
@@ -146,6 +165,10 @@ final class Reconciliation {
     LOG.warnf("%s %s: %s", target.name(), target.version(), text);
     reports.event(EventType.FAILED, target.name(), target.version(), text);
     return retry;
+  }
+
+  private static boolean deferred(Failure failure) {
+    return failure != null && failure.reason() == Reason.DEFERRED;
   }
 
   private void collectGarbage() {

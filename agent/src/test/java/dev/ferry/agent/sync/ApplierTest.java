@@ -336,6 +336,33 @@ class ApplierTest {
   }
 
   @Test
+  void install_givesWayToANewerDesiredState_aRollbackDoesNotWaitForItsDownload() throws Exception {
+    ModelAssignment v1 = release("1.0.0", 1, 1, false);
+    applier.apply(desired(1, v1));
+    int port = Integer.parseInt(registry.substring(registry.lastIndexOf(':') + 1));
+    try (CuttingProxy proxy = new CuttingProxy(port, Long.MAX_VALUE, false)) {
+      pullFrom = proxy.address();
+      ModelAssignment v2 = release("2.0.0", 2, 2, false);
+      proxy.throttle(1_000); // the layers take seconds
+      newer = () -> !fetcher.downloading().isEmpty();
+      events.clear();
+
+      assertTrue(applier.apply(desired(2, v2)), "the install is tried again later");
+
+      assertTrue(events.stream().noneMatch(e -> e.type() == EventType.FAILED), "gave way quietly");
+      servesVersion("1.0.0");
+      assertFalse(fetcher.downloading().isEmpty(), "v2's layers still downloading");
+      // the newer state, back to v1, applies while they do
+      newer = () -> false;
+      assertFalse(applier.apply(desired(3, v1)));
+      assertFalse(fetcher.downloading().isEmpty(), "applied without waiting for the download");
+      servesVersion("1.0.0");
+      assertEquals(ModelStatus.ACTIVE, lastReport().models().get(0).status());
+      assertEquals(3, lastReport().desiredSequence());
+    }
+  }
+
+  @Test
   void prefetch_noLongerAsked_isDroppedFromTheCache() throws Exception {
     ModelAssignment v1 = release("1.0.0", 1, 1, false);
     ModelAssignment v2 = release("2.0.0", 2, 2, false);
