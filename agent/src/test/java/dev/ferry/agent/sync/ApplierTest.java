@@ -192,6 +192,14 @@ class ApplierTest {
             dir));
   }
 
+  /** A proxy to the registry that the releases published from now on are pulled through. */
+  private CuttingProxy registryProxy() throws java.io.IOException {
+    int port = Integer.parseInt(registry.substring(registry.lastIndexOf(':') + 1));
+    CuttingProxy proxy = new CuttingProxy(port, Long.MAX_VALUE, false);
+    pullFrom = proxy.address();
+    return proxy;
+  }
+
   private byte[] desired(long sequence, ModelAssignment... assignments) {
     return hub.desired(device, sequence, assignments);
   }
@@ -304,9 +312,7 @@ class ApplierTest {
   void prefetch_givesWayToANewerDesiredState_whileItsDownloadGoesOn() throws Exception {
     ModelAssignment v1 = release("1.0.0", 1, 1, false);
     applier.apply(desired(1, v1));
-    int port = Integer.parseInt(registry.substring(registry.lastIndexOf(':') + 1));
-    try (CuttingProxy proxy = new CuttingProxy(port, Long.MAX_VALUE, false)) {
-      pullFrom = proxy.address();
+    try (CuttingProxy proxy = registryProxy()) {
       ModelAssignment v2 = release("2.0.0", 2, 2, false);
       proxy.throttle(2_000); // the layers take a second or so
       // a newer desired state comes once the layers are downloading
@@ -339,9 +345,7 @@ class ApplierTest {
   void install_givesWayToANewerDesiredState_aRollbackDoesNotWaitForItsDownload() throws Exception {
     ModelAssignment v1 = release("1.0.0", 1, 1, false);
     applier.apply(desired(1, v1));
-    int port = Integer.parseInt(registry.substring(registry.lastIndexOf(':') + 1));
-    try (CuttingProxy proxy = new CuttingProxy(port, Long.MAX_VALUE, false)) {
-      pullFrom = proxy.address();
+    try (CuttingProxy proxy = registryProxy()) {
       ModelAssignment v2 = release("2.0.0", 2, 2, false);
       proxy.throttle(1_000); // the layers take seconds
       newer = () -> !fetcher.downloading().isEmpty();
@@ -646,9 +650,7 @@ class ApplierTest {
 
   @Test
   void unreachableRegistry_isRetriedAndTheInstallResumesAfterARestart() throws Exception {
-    int port = Integer.parseInt(registry.substring(registry.lastIndexOf(':') + 1));
-    try (CuttingProxy proxy = new CuttingProxy(port, Long.MAX_VALUE, false)) {
-      pullFrom = proxy.address();
+    try (CuttingProxy proxy = registryProxy()) {
       ModelAssignment v1 = release("1.0.0", 1, 1, false);
       proxy.down(true);
       assertTrue(applier.assignedModelsServe(), "ready while nothing is assigned");
