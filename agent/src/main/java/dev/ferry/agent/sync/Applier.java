@@ -151,14 +151,19 @@ public final class Applier {
       // an empty retained message is how MQTT deletes the topic's state: nothing to refuse, and
       // nothing to undo (only a signed, newer desired state changes what this device serves)
       LOG.info("the desired state was cleared on the broker; keeping the accepted one");
-      return pending;
+      return resumed();
     }
     Optional<VerifiedDesired> verified = desired.verify(payload);
     if (verified.isEmpty()) {
-      return pending;
+      return resumed();
     }
     desired.accept(verified.get());
     return reconcile();
+  }
+
+  /** After a desired state not accepted: what gave way to it goes on at once. */
+  private boolean resumed() {
+    return reconciliation.gaveWay() ? reconcile() : pending;
   }
 
   /**

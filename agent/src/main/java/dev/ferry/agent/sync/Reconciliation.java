@@ -39,6 +39,8 @@ final class Reconciliation {
   // prefetched releases that failed for a reason a retry cannot mend: not fetched again in this
   // process (their install, if assigned, meets the same failure and records it)
   private final Set<Digest> refusedPrefetches = new HashSet<>();
+  // the last run stopped for a newer desired state before it was done
+  private boolean gaveWay;
 
   Reconciliation(
       SavedState state,
@@ -63,16 +65,17 @@ final class Reconciliation {
    * @return whether an install waits to be retried
    */
   boolean run() {
+    gaveWay = false;
     boolean retry = false;
     for (Target target : state.get().targets()) {
       if (newerDesired.getAsBoolean()) {
-        return true; // the newer state goes first, then what it assigns is reconciled
+        return gaveWay = true; // the newer state goes first, then what it assigns is reconciled
       }
       retry |= reconcile(target) == Verdict.Action.RETRY;
     }
     for (Target target : state.get().prefetch()) {
       if (newerDesired.getAsBoolean()) {
-        return true; // the newer state goes first; what it still prefetches is fetched after
+        return gaveWay = true; // the newer state goes first; what it still prefetches after
       }
       retry |= prefetch(target);
     }
@@ -80,6 +83,14 @@ final class Reconciliation {
       collectGarbage();
     }
     return retry;
+  }
+
+  /**
+   * Whether the last run stopped for a newer desired state: when that state is not accepted (a
+   * repeat, or refused), the run is due again at once rather than at the next retry.
+   */
+  boolean gaveWay() {
+    return gaveWay;
   }
 
   /** Decides, acts, and returns what was done. */
@@ -125,6 +136,7 @@ final class Reconciliation {
    * reconcile reports what comes next.
    */
   private void giveWay(Target target, Failure failure) {
+    gaveWay = true;
     LOG.infof(
         "install of %s %s gives way to a newer desired state: %s",
         target.name(), target.version(), failure.text());
@@ -152,6 +164,7 @@ final class Reconciliation {
     }
     Failure failure = failed.get();
     if (deferred(failure)) {
+      gaveWay = true;
       LOG.infof(
           "prefetch of %s %s gives way to a newer desired state: %s",
           target.name(), target.version(), failure.text());

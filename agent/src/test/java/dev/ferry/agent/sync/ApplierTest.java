@@ -367,6 +367,24 @@ class ApplierTest {
   }
 
   @Test
+  void install_thatGaveWayToAStateNotAccepted_goesOnAtOnce() throws Exception {
+    ModelAssignment v1 = release("1.0.0", 1, 1, false);
+    applier.apply(desired(1, v1));
+    try (CuttingProxy proxy = registryProxy()) {
+      ModelAssignment v2 = release("2.0.0", 2, 2, false);
+      proxy.throttle(2_000);
+      newer = () -> !fetcher.downloading().isEmpty();
+      byte[] second = desired(2, v2);
+      assertTrue(applier.apply(second), "gave way");
+
+      // what came was the same state again (a retained message after a reconnect)
+      newer = () -> false;
+      assertFalse(applier.apply(second), "installed without waiting for a retry");
+      servesVersion("2.0.0");
+    }
+  }
+
+  @Test
   void prefetch_noLongerAsked_isDroppedFromTheCache() throws Exception {
     ModelAssignment v1 = release("1.0.0", 1, 1, false);
     ModelAssignment v2 = release("2.0.0", 2, 2, false);
