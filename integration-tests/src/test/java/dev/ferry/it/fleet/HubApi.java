@@ -240,6 +240,19 @@ public final class HubApi {
     return JSON.readValue(response.body(), Rollout.class).id();
   }
 
+  /**
+   * The newest rollout of a model as the list shows it (no per-device detail): cheap to ask for
+   * often however many devices the rollout has, where {@link #rolloutState} reads every device's
+   * report.
+   */
+  Rollout newestRollout(String model) throws Exception {
+    HttpResponse<String> response = get("/api/v1/rollouts?limit=1&model=" + model);
+    assertEquals(200, response.statusCode(), response.body());
+    Rollout[] rollouts = JSON.readValue(response.body(), Rollout[].class);
+    assertEquals(1, rollouts.length, response.body());
+    return rollouts[0];
+  }
+
   /** A rollout's state, wave and progress. */
   Rollout rolloutState(String id) throws Exception {
     HttpResponse<String> response = get("/api/v1/rollouts/" + id);
