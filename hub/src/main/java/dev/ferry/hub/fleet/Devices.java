@@ -148,6 +148,56 @@ public class Devices {
         updates.stream().map(u -> (long) u.reports()).toArray(Long[]::new));
   }
 
+  /**
+   * How far each device is: whether it is connected, and how many reports it sent (none stored:
+   * -1). Reads no report, labels or telemetry.
+   *
+   * @return every device's, by id
+   */
+  public List<ReportRevision> revisions() {
+    return db.transaction(
+        c ->
+            Jdbc.query(
+                c,
+                "SELECT id, online, CASE WHEN reported IS NULL THEN -1 ELSE reported_rev END"
+                    + " FROM device ORDER BY id",
+                row -> new ReportRevision(row.getString(1), row.getBoolean(2), row.getLong(3))));
+  }
+
+  /**
+   * A device's connection and report count.
+   *
+   * @param id the device
+   * @param online whether it is connected
+   * @param revision how many reports it sent; -1 when none is stored
+   */
+  public record ReportRevision(String id, boolean online, long revision) {}
+
+  /**
+   * The latest reports of some devices, with their revisions, read 500 at a time.
+   *
+   * @param ids the devices
+   * @return each one's report JSON, by id; a device without one is left out
+   */
+  public Map<String, Map.Entry<Long, String>> reports(List<String> ids) {
+    return db.transaction(
+        c -> {
+          Map<String, Map.Entry<Long, String>> reports = new java.util.HashMap<>();
+          for (int i = 0; i < ids.size(); i += 500) {
+            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + 500));
+            Jdbc.query(
+                    c,
+                    "SELECT id, reported_rev, reported FROM device WHERE reported IS NOT NULL"
+                        + " AND id IN "
+                        + Jdbc.in(chunk.size()),
+                    row -> Map.entry(row.getString(1), Map.entry(row.getLong(2), row.getString(3))),
+                    chunk)
+                .forEach(entry -> reports.put(entry.getKey(), entry.getValue()));
+          }
+          return reports;
+        });
+  }
+
   /** Every device, by id. */
   public List<Device> all() {
     return db.transaction(

@@ -13,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,7 +28,7 @@ import org.jboss.logging.Logger;
  * ferry_devices_known}, {@code ferry_devices_online}) and devices per active model version ({@code
  * ferry_devices_serving{model,version}}), and devices reporting themselves STALE ({@code
  * ferry_devices_stale}: no fresh signed desired state for longer than they wait), from the devices'
- * reported states.
+ * reported states, each decoded once.
  */
 @ApplicationScoped
 public class FleetGauges {
@@ -48,6 +49,8 @@ public class FleetGauges {
             return thread;
           });
   private MultiGauge serving;
+  // by device id; replaced whole by each refresh
+  private Map<String, Summary> summaries = new HashMap<>();
 
   void start(@Observes StartupEvent event) {
     registry.gauge("ferry.devices.known", known);
@@ -64,30 +67,41 @@ public class FleetGauges {
     timer.shutdownNow();
   }
 
-  void refresh() {
+  /** What the gauges take from one report, kept until the device reports again. */
+  private record Summary(long revision, boolean stale, List<List<String>> serving) {
+    static final Summary NONE = new Summary(-1, false, List.of());
+  }
+
+  /**
+   * Reads every device's connection and report count, and decodes only the reports that changed
+   * since the last refresh: a fleet's unchanged reports are not read and decoded every 15 s.
+   */
+  synchronized void refresh() {
     try {
-      List<Device> all = devices.all();
+      List<Devices.ReportRevision> all = devices.revisions();
+      Map<String, Summary> next = new HashMap<>();
+      List<String> changed = new ArrayList<>();
+      for (Devices.ReportRevision device : all) {
+        Summary known = summaries.get(device.id());
+        if (device.revision() < 0) {
+          next.put(device.id(), Summary.NONE);
+        } else if (known != null && known.revision() == device.revision()) {
+          next.put(device.id(), known);
+        } else {
+          changed.add(device.id());
+        }
+      }
+      devices
+          .reports(changed)
+          .forEach((id, report) -> next.put(id, summary(id, report.getKey(), report.getValue())));
+      summaries = next;
       Map<List<String>, Long> perVersion =
           new TreeMap<>(java.util.Comparator.comparing(Object::toString));
-      long up = 0;
+      long up = all.stream().filter(Devices.ReportRevision::online).count();
       long staleDevices = 0;
-      for (Device device : all) {
-        if (device.online()) {
-          up++;
-        }
-        if (device.reported() == null) {
-          continue;
-        }
-        ReportedState state =
-            codec.decode(device.reported().getBytes(StandardCharsets.UTF_8), ReportedState.class);
-        if (ReportedState.STALE.equals(state.freshness())) {
-          staleDevices++;
-        }
-        for (ModelReport model : state.models()) {
-          if (model.active() != null) {
-            perVersion.merge(List.of(model.name(), model.active().version()), 1L, Long::sum);
-          }
-        }
+      for (Summary summary : next.values()) {
+        staleDevices += summary.stale() ? 1 : 0;
+        summary.serving().forEach(key -> perVersion.merge(key, 1L, Long::sum));
       }
       known.set(all.size());
       online.set(up);
@@ -100,6 +114,24 @@ public class FleetGauges {
       serving.register(rows, true);
     } catch (RuntimeException e) {
       LOG.warnf("fleet gauges not refreshed: %s", e.getMessage());
+    }
+  }
+
+  /** One report's part in the gauges; a report that does not decode counts for nothing. */
+  private Summary summary(String id, long revision, String reported) {
+    try {
+      ReportedState state =
+          codec.decode(reported.getBytes(StandardCharsets.UTF_8), ReportedState.class);
+      List<List<String>> active = new ArrayList<>();
+      for (ModelReport model : state.models()) {
+        if (model.active() != null) {
+          active.add(List.of(model.name(), model.active().version()));
+        }
+      }
+      return new Summary(revision, ReportedState.STALE.equals(state.freshness()), active);
+    } catch (RuntimeException e) {
+      LOG.debugf("the stored report of %s does not decode: %s", id, e.getMessage());
+      return new Summary(revision, false, List.of());
     }
   }
 }

@@ -192,7 +192,8 @@ class FleetApiTest {
   @Test
   void staleDevices_areShownAndCounted() throws Exception {
     String id = site + "-stale";
-    MqttClient client = device(id);
+    Enrolled enrolled = Enrolled.device(id);
+    MqttClient client = enrolled.connect();
     try {
       report(client, id, ReportedState.STALE);
       awaitCount("/api/v1/devices?size=1000&selector=site=" + site, 1);
@@ -208,14 +209,40 @@ class FleetApiTest {
         .statusCode(200)
         .body("reported.freshness", org.hamcrest.Matchers.equalTo("STALE"));
     gauges.refresh();
-    String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
-    double stale =
-        text.lines()
-            .filter(l -> l.startsWith("ferry_devices_stale "))
-            .mapToDouble(l -> Double.parseDouble(l.substring("ferry_devices_stale ".length())))
-            .findFirst()
-            .orElse(-1);
+    double stale = staleGauge();
     org.junit.jupiter.api.Assertions.assertTrue(stale >= 1, "ferry_devices_stale " + stale);
+
+    // the same device reports itself fresh again: the next refresh reads that report
+    MqttClient again = enrolled.connect();
+    try {
+      report(again, id, null);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (given()
+              .auth()
+              .oauth2(Api.admin())
+              .get("/api/v1/devices/" + id)
+              .jsonPath()
+              .get("reported.freshness")
+          != null) {
+        org.junit.jupiter.api.Assertions.assertTrue(
+            System.nanoTime() < deadline, "the fresh report was not stored");
+        Thread.sleep(50);
+      }
+    } finally {
+      again.disconnect();
+      again.close();
+    }
+    gauges.refresh();
+    org.junit.jupiter.api.Assertions.assertEquals(stale - 1, staleGauge());
+  }
+
+  private static double staleGauge() {
+    String text = given().get("/q/metrics").then().statusCode(200).extract().asString();
+    return text.lines()
+        .filter(l -> l.startsWith("ferry_devices_stale "))
+        .mapToDouble(l -> Double.parseDouble(l.substring("ferry_devices_stale ".length())))
+        .findFirst()
+        .orElse(-1);
   }
 
   @Test
