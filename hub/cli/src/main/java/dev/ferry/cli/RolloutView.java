@@ -43,17 +43,22 @@ final class RolloutView {
     return !await || "SUCCEEDED".equals(rollout.state()) ? 0 : Ferry.ROLLOUT_NOT_SUCCEEDED;
   }
 
-  /** Polls the rollout until it ends, printing each new progress line on the error stream. */
+  /**
+   * Polls the rollout until it ends, printing each new progress line on the error stream; polls
+   * without its devices (a large rollout's every device is read only once, at the end).
+   */
   private Answer waitFor(Answer answer) throws InterruptedException {
     Rollout rollout = answer.as(Rollout.class);
+    if (ENDED.contains(rollout.state())) {
+      return answer;
+    }
     String shown = null;
     while (!ENDED.contains(rollout.state())) {
       shown = report(progress(rollout), shown);
       Thread.sleep(POLL.toMillis());
-      answer = client.get("/api/v1/rollouts/" + rollout.id());
-      rollout = answer.as(Rollout.class);
+      rollout = client.get("/api/v1/rollouts/" + rollout.id() + "?devices=false").as(Rollout.class);
     }
-    return answer;
+    return client.get("/api/v1/rollouts/" + rollout.id());
   }
 
   private String report(String line, String shown) {

@@ -2,7 +2,7 @@ package dev.ferry.hub.api;
 
 import dev.ferry.protocol.json.Fields;
 
-/** Query parameters as the API reads them: numbers in a range, blanks as absent. */
+/** Query parameters as the API reads them: numbers in a range, flags, blanks as absent. */
 public final class QueryParams {
   private QueryParams() {}
 
@@ -34,6 +34,26 @@ public final class QueryParams {
             + max
             + ", got "
             + Fields.show(value));
+  }
+
+  /**
+   * A yes or no: {@code true} or {@code false}.
+   *
+   * @param field the parameter's name, for the error
+   * @param value its text, or null when absent
+   * @param absent the answer when it is absent or blank
+   * @return the answer
+   * @throws ApiException 400 naming the parameter and the value otherwise
+   */
+  public static boolean flag(String field, String value, boolean absent) {
+    if (value == null || value.isBlank()) {
+      return absent;
+    }
+    if (value.equals("true") || value.equals("false")) {
+      return Boolean.parseBoolean(value);
+    }
+    throw new ApiException(
+        ErrorCode.INVALID_REQUEST, field + ": must be true or false, got " + Fields.show(value));
   }
 
   /**

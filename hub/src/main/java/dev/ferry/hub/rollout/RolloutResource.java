@@ -60,9 +60,9 @@ public class RolloutResource {
   @GET
   @Path("{id}")
   @RolesAllowed(Roles.VIEWER)
-  public Rollout get(@PathParam("id") String id) {
+  public Rollout get(@PathParam("id") String id, @QueryParam("devices") String devices) {
     return rollouts
-        .find(id)
+        .find(id, QueryParams.flag("devices", devices, true))
         .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no rollout " + Fields.show(id)));
   }
 

@@ -32,6 +32,20 @@ final class RolloutViews {
    * @param detail with every wave's and device's progress
    */
   static Rollout of(Connection c, RolloutRow r, boolean detail) throws SQLException {
+    return of(c, r, detail, detail);
+  }
+
+  /**
+   * The rollout's view, with or without its devices: without, it reads no device's report, however
+   * many devices the rollout has.
+   *
+   * @param c the transaction
+   * @param r the rollout
+   * @param detail with every wave's progress and what the devices served
+   * @param devices with every device's progress (only with detail)
+   */
+  static Rollout of(Connection c, RolloutRow r, boolean detail, boolean devices)
+      throws SQLException {
     List<Map<DeviceProgress, Integer>> perWave = RolloutDeviceStore.counts(c, r.id(), r.waves());
     Map<DeviceProgress, Integer> total = new EnumMap<>(DeviceProgress.class);
     perWave.forEach(counts -> counts.forEach((state, n) -> total.merge(state, n, Integer::sum)));
@@ -47,7 +61,7 @@ final class RolloutViews {
         r.status().reason(),
         names(total),
         detail ? waves(perWave, prefetched(c, r, perWave.size())) : null,
-        detail ? RolloutDeviceStore.progress(c, r.id()) : null,
+        detail && devices ? RolloutDeviceStore.progress(c, r.id()) : null,
         detail && r.strategy().metricGates() != null ? served(c, r.id()) : null,
         r.plan().createdBy(),
         r.createdAt(),

@@ -70,7 +70,7 @@ public class Rollouts {
     long committed = System.nanoTime();
     int signed = fanOut.complete(first);
     logCreated(plan, order.size(), first.signed().size(), signed, started, committed);
-    return find(id).orElseThrow();
+    return find(id, true).orElseThrow();
   }
 
   private static void logCreated(
@@ -137,18 +137,19 @@ public class Rollouts {
   }
 
   /**
-   * One rollout with every wave's and device's progress.
+   * One rollout with its waves, and its devices if asked for.
    *
-   * @param id its id
-   * @return the rollout, if it exists
+   * @param id the rollout
+   * @param devices with every device's progress
+   * @return the rollout, if there is one
    */
-  public Optional<Rollout> find(String id) {
+  public Optional<Rollout> find(String id, boolean devices) {
     return db.transaction(
         c -> {
           Optional<RolloutRow> row = RolloutStore.find(c, id);
           return row.isEmpty()
               ? Optional.empty()
-              : Optional.of(RolloutViews.of(c, row.get(), true));
+              : Optional.of(RolloutViews.of(c, row.get(), true, devices));
         });
   }
 
@@ -296,7 +297,7 @@ public class Rollouts {
             });
     fanOut.complete(acted.change());
     // a fan-out in chunks assigned more devices after the view was read
-    return acted.change().more() ? find(id).orElseThrow() : acted.rollout();
+    return acted.change().more() ? find(id, true).orElseThrow() : acted.rollout();
   }
 
   private static ApiException conflict(RolloutRow r, String verb, Predicate<RolloutState> allowed) {

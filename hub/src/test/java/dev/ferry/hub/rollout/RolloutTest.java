@@ -71,6 +71,40 @@ class RolloutTest {
   }
 
   @Test
+  void oneRollout_withoutItsDevices_keepsItsWaves_andABadFlagIsNamed() throws Exception {
+    String site = "nodev" + System.nanoTime();
+    String model = publish("nodev" + System.nanoTime(), "1.0.0");
+    try (FakeDevice device = new FakeDevice(Map.of("site", site))) {
+      awaitDevice(device.id);
+      String id =
+          RolloutCalls.create(Api.token("release-manager"), model, "1.0.0", "site=" + site, "null");
+      given()
+          .auth()
+          .oauth2(Api.admin())
+          .get("/api/v1/rollouts/" + id + "?devices=false")
+          .then()
+          .statusCode(200)
+          .body("devices", org.hamcrest.Matchers.nullValue())
+          .body("waveProgress[0].devices", equalTo(1))
+          .body("progress.ASSIGNED", equalTo(1));
+      given()
+          .auth()
+          .oauth2(Api.admin())
+          .get("/api/v1/rollouts/" + id)
+          .then()
+          .statusCode(200)
+          .body("devices.id", equalTo(List.of(device.id)));
+      given()
+          .auth()
+          .oauth2(Api.admin())
+          .get("/api/v1/rollouts/" + id + "?devices=maybe")
+          .then()
+          .statusCode(400)
+          .body("message", equalTo("devices: must be true or false, got 'maybe'"));
+    }
+  }
+
+  @Test
   void selectorRollout_sendsEachMatchingDeviceASignedDesiredStateWithAllItsModels()
       throws Exception {
     String site = "s" + System.nanoTime();
