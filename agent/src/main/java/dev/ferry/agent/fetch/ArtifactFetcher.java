@@ -34,8 +34,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.FutureTask;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
@@ -143,18 +145,46 @@ public final class ArtifactFetcher {
     Manifest manifest = manifest(client, ref, manifestDigest);
     Map<String, Descriptor> layers = layers(manifest, manifestDigest);
     requireSpace(layers.values());
-    List<Future<Path>> downloads = downloads(client, ref, layers.values(), progress);
-    Map<String, Path> files = new LinkedHashMap<>();
-    int i = 0;
-    for (String path : layers.keySet()) {
-      files.put(path, join(downloads.get(i++), giveWay, manifestDigest));
+    // a download this fetch stops waiting for goes on telling no one
+    AtomicBoolean waiting = new AtomicBoolean(true);
+    List<Future<Path>> downloads =
+        downloads(
+            client,
+            ref,
+            layers.values(),
+            (done, total) -> {
+              if (waiting.get()) {
+                progress.update(done, total);
+              }
+            });
+    try {
+      Map<String, Path> files = new LinkedHashMap<>();
+      int i = 0;
+      for (String path : layers.keySet()) {
+        files.put(path, join(downloads.get(i++), giveWay, manifestDigest));
+      }
+      return new FetchedArtifact(manifest, files);
+    } finally {
+      waiting.set(false);
     }
-    return new FetchedArtifact(manifest, files);
   }
 
   /** The blobs downloading now, for this fetcher's callers or for one that stopped waiting. */
   public Set<Digest> downloading() {
     return Set.copyOf(inFlight.keySet());
+  }
+
+  /**
+   * Stops the downloads still going: call when no fetch waits for them and nothing wants them any
+   * more (a fetch stopped waiting, then the desired state moved on). Their partial files stay for
+   * the cache's garbage collection, or for a later download to resume.
+   */
+  public void cancelDownloads() {
+    inFlight.forEach(
+        (digest, download) -> {
+          download.cancel(true);
+          inFlight.remove(digest, download);
+        });
   }
 
   /**
@@ -205,8 +235,9 @@ public final class ArtifactFetcher {
   }
 
   /**
-   * Syncs what the fetches so far committed to the cache ({@link ContentStore#sync}) on a download
-   * thread, so that the caller can load the artifact meanwhile and wait only before it records it.
+   * Syncs what the fetches so far committed to the cache ({@link ContentStore#sync}) on a thread of
+   * its own (not behind the downloads), so that the caller can load the artifact meanwhile and wait
+   * only before it records it.
    *
    * @return done once the blobs are durable; failed with an {@link UncheckedIOException} if not
    */
@@ -219,7 +250,11 @@ public final class ArtifactFetcher {
             throw new UncheckedIOException("cannot sync the cache: " + e.getMessage(), e);
           }
         },
-        executor);
+        task -> {
+          Thread thread = new Thread(task, "ferry-cache-sync");
+          thread.setDaemon(true);
+          thread.start();
+        });
   }
 
   private Index index(RegistryClient client, RepositoryRef ref, Digest digest)
@@ -282,14 +317,19 @@ public final class ArtifactFetcher {
         continue;
       }
       downloads.add(download);
-      executor.execute(
-          () -> {
-            try {
-              download.run();
-            } finally {
-              inFlight.remove(layer.digest(), download);
-            }
-          });
+      try {
+        executor.execute(
+            () -> {
+              try {
+                download.run();
+              } finally {
+                inFlight.remove(layer.digest(), download);
+              }
+            });
+      } catch (RejectedExecutionException e) {
+        inFlight.remove(layer.digest(), download);
+        throw e; // the agent is stopping
+      }
     }
     return downloads;
   }

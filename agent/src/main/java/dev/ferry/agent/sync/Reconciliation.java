@@ -186,10 +186,9 @@ final class Reconciliation {
 
   private void collectGarbage() {
     try {
-      // a download a prefetch stopped waiting for is kept until it ends
-      Set<Digest> keep = new HashSet<>(state.get().referencedBlobs());
-      keep.addAll(fetcher.downloading());
-      store.gc(keep);
+      // nothing waits: a download an install or prefetch stopped waiting for is not wanted now
+      fetcher.cancelDownloads();
+      store.gc(state.get().referencedBlobs());
     } catch (IOException e) {
       LOG.warnf("cache garbage collection failed: %s", e.getMessage());
     }

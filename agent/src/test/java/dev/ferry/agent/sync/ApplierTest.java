@@ -342,7 +342,8 @@ class ApplierTest {
   }
 
   @Test
-  void install_givesWayToANewerDesiredState_aRollbackDoesNotWaitForItsDownload() throws Exception {
+  void install_givesWayToANewerDesiredState_aRollbackDoesNotWaitForItsDownload_andStopsIt()
+      throws Exception {
     ModelAssignment v1 = release("1.0.0", 1, 1, false);
     applier.apply(desired(1, v1));
     try (CuttingProxy proxy = registryProxy()) {
@@ -359,7 +360,7 @@ class ApplierTest {
       // the newer state, back to v1, applies while they do
       newer = () -> false;
       assertFalse(applier.apply(desired(3, v1)));
-      assertFalse(fetcher.downloading().isEmpty(), "applied without waiting for the download");
+      assertTrue(fetcher.downloading().isEmpty(), "the download nothing wants now was stopped");
       servesVersion("1.0.0");
       assertEquals(ModelStatus.ACTIVE, lastReport().models().get(0).status());
       assertEquals(3, lastReport().desiredSequence());
