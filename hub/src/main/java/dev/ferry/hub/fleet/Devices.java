@@ -108,8 +108,9 @@ public class Devices {
   }
 
   /**
-   * Records what many devices sent, in one transaction: on PostgreSQL in two statements (their rows
-   * made where missing, then updated), on the embedded database one device after the other.
+   * Records what many devices sent, in one transaction: on PostgreSQL in three statements (their
+   * rows made where missing, locked in the order of their ids, then updated), on the embedded
+   * database one device after the other.
    *
    * @param c the transaction
    * @param updates at most one per device
@@ -130,7 +131,14 @@ public class Devices {
     Jdbc.update(
         c,
         "INSERT INTO device (id, labels, online) SELECT d, '{}', FALSE"
-            + " FROM unnest(?::varchar[]) AS u (d) ON CONFLICT DO NOTHING",
+            + " FROM unnest(?::varchar[]) AS u (d) ORDER BY d ON CONFLICT DO NOTHING",
+        (Object) ids);
+    // the rows locked in the order of their ids, as every writer of several takes them: the
+    // update's own order is its plan's
+    Jdbc.query(
+        c,
+        "SELECT id FROM device WHERE id = ANY (?::varchar[]) ORDER BY id FOR UPDATE",
+        row -> row.getString(1),
         (Object) ids);
     Jdbc.update(
         c,

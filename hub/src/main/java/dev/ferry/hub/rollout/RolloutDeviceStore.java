@@ -66,7 +66,7 @@ final class RolloutDeviceStore {
           + " WHERE rollout_id = ? AND device_id = ?";
   private static final String OUTCOME =
       "UPDATE rollout_device SET state = ?, reason = ?, updated_at = ?, report_rev = ?"
-          + " WHERE rollout_id = ? AND device_id = ?";
+          + " WHERE rollout_id = ? AND device_id = ? AND state = ?";
   private static final String READ =
       "UPDATE rollout_device SET report_rev = ? WHERE rollout_id = ? AND device_id = ?";
   private static final String READ_ARRAY =
@@ -283,7 +283,10 @@ final class RolloutDeviceStore {
     Jdbc.update(c, SET_STATE, state, reason, now, rolloutId, device);
   }
 
-  /** Moves one device of a rollout to the state its report says, marking that report read. */
+  /**
+   * Moves one device of a rollout to the state its report says, marking that report read; not if
+   * its state changed since the report was read (a newer rollout took it meanwhile).
+   */
   static void outcome(
       Connection c,
       String rolloutId,
@@ -292,7 +295,16 @@ final class RolloutDeviceStore {
       String reason,
       Instant now)
       throws SQLException {
-    Jdbc.update(c, OUTCOME, state, reason, now, report.revision(), rolloutId, report.device());
+    Jdbc.update(
+        c,
+        OUTCOME,
+        state,
+        reason,
+        now,
+        report.revision(),
+        rolloutId,
+        report.device(),
+        report.state());
   }
 
   /**

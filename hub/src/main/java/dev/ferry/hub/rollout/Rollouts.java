@@ -129,9 +129,13 @@ public class Rollouts {
     return steps.step(c, row, now);
   }
 
-  /** Devices named in a list are known from then on, even before they report. */
+  /**
+   * Devices named in a list are known from then on, even before they report; their rows are taken
+   * in the order of their ids, as the ingest of reported states takes them (no deadlock between the
+   * two).
+   */
   private void registerListed(Connection c, List<String> order) throws SQLException {
-    for (String device : order) {
+    for (String device : new java.util.TreeSet<>(order)) {
       devices.upsert(c, device, null, null, null, null);
     }
   }
