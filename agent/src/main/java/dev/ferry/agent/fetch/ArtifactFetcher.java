@@ -30,6 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -69,7 +70,34 @@ public final class ArtifactFetcher {
   private final LongSupplier freeBytes;
   private final JsonCodec codec = new JsonCodec();
   // each blob downloading now, so that two fetches of it share one download
-  private final Map<Digest, Future<Path>> inFlight = new ConcurrentHashMap<>();
+  private final Map<Digest, Download> inFlight = new ConcurrentHashMap<>();
+  // a space check and the downloads it admits, one fetch at a time
+  private final Object admission = new Object();
+
+  /** A blob's download going on, told to every fetch that waits for it. */
+  private final class Download {
+    final Descriptor layer;
+    final FutureTask<Path> task;
+    private final List<LongConsumer> watchers = new CopyOnWriteArrayList<>();
+    private long bytes;
+
+    Download(RegistryClient client, RepositoryRef ref, Descriptor layer) {
+      this.layer = layer;
+      this.task = new FutureTask<>(() -> blob(client, ref, layer, this::bytes));
+    }
+
+    synchronized void watch(LongConsumer watcher) {
+      watchers.add(watcher);
+      if (bytes > 0) {
+        watcher.accept(bytes); // a fetch that joins learns how far the download is
+      }
+    }
+
+    private synchronized void bytes(long n) {
+      bytes = n;
+      watchers.forEach(watcher -> watcher.accept(n));
+    }
+  }
 
   /**
    * @param store the content store
@@ -129,8 +157,8 @@ public final class ArtifactFetcher {
    *
    * @param reference the repository, {@code host[:port]/path}
    * @param manifestDigest the signed manifest digest
-   * @param progress told the bytes on disk of the artifact's layers, summed (not of downloads begun
-   *     by an earlier fetch that this one waits for)
+   * @param progress told the bytes on disk of the artifact's layers, summed (also of downloads
+   *     begun by an earlier fetch that this one joins)
    * @param giveWay asked while the layers download: true stops waiting, a {@link Reason#DEFERRED}
    *     failure
    * @return the cached artifact
@@ -144,19 +172,22 @@ public final class ArtifactFetcher {
     RegistryClient client = clients.apply(ref.registry());
     Manifest manifest = manifest(client, ref, manifestDigest);
     Map<String, Descriptor> layers = layers(manifest, manifestDigest);
-    requireSpace(layers.values());
     // a download this fetch stops waiting for goes on telling no one
     AtomicBoolean waiting = new AtomicBoolean(true);
-    List<Future<Path>> downloads =
-        downloads(
-            client,
-            ref,
-            layers.values(),
-            (done, total) -> {
-              if (waiting.get()) {
-                progress.update(done, total);
-              }
-            });
+    List<Future<Path>> downloads;
+    synchronized (admission) {
+      requireSpace(layers.values());
+      downloads =
+          downloads(
+              client,
+              ref,
+              layers.values(),
+              (done, total) -> {
+                if (waiting.get()) {
+                  progress.update(done, total);
+                }
+              });
+    }
     try {
       Map<String, Path> files = new LinkedHashMap<>();
       int i = 0;
@@ -182,7 +213,7 @@ public final class ArtifactFetcher {
   public void cancelDownloads() {
     inFlight.forEach(
         (digest, download) -> {
-          download.cancel(true);
+          download.task.cancel(true);
           inFlight.remove(digest, download);
         });
   }
@@ -271,30 +302,43 @@ public final class ArtifactFetcher {
 
   /**
    * Refuses before downloading what the cache's file system has no room for: a full disk is then a
-   * clear, retried failure, not a download that dies part-way and is tried again in vain.
+   * clear, retried failure, not a download that dies part-way and is tried again in vain. What the
+   * downloads going on still need is held for them (a fetch that joins one needs nothing more for
+   * that blob), and a resumed download needs only what its partial file lacks.
    */
   private void requireSpace(Collection<Descriptor> layers) throws FetchException {
     long missing =
         layers.stream()
+            .filter(layer -> !inFlight.containsKey(layer.digest()))
             .filter(layer -> store.blob(layer.digest()).isEmpty())
-            .mapToLong(Descriptor::size)
+            .mapToLong(this::stillToWrite)
+            .sum();
+    long held =
+        inFlight.values().stream()
+            .map(download -> download.layer)
+            .mapToLong(this::stillToWrite)
             .sum();
     long free = freeBytes.getAsLong();
-    if (missing > free) {
+    if (missing > free - held) {
       throw new FetchException(
           Reason.DISK_FULL,
           "the artifact needs "
               + missing
               + " bytes more in the cache, its file system has "
               + free
-              + " free",
+              + " free"
+              + (held > 0 ? ", " + held + " of them held for the downloads going on" : ""),
           null);
     }
   }
 
+  private long stillToWrite(Descriptor layer) {
+    return Math.max(0, layer.size() - store.partialBytes(layer.digest()));
+  }
+
   /**
    * Starts each layer's download, or joins the one of the same blob already going (two downloads
-   * into one partial file would spoil it); progress sums the bytes of the downloads it started.
+   * into one partial file would spoil it); progress sums the bytes of all of them.
    */
   private List<Future<Path>> downloads(
       RegistryClient client, RepositoryRef ref, Collection<Descriptor> layers, Progress progress) {
@@ -310,18 +354,20 @@ public final class ArtifactFetcher {
               progress.update(Arrays.stream(done).sum(), total);
             }
           };
-      FutureTask<Path> download = new FutureTask<>(() -> blob(client, ref, layer, onBytes));
-      Future<Path> going = inFlight.putIfAbsent(layer.digest(), download);
+      Download download = new Download(client, ref, layer);
+      Download going = inFlight.putIfAbsent(layer.digest(), download);
       if (going != null) {
-        downloads.add(going);
+        going.watch(onBytes);
+        downloads.add(going.task);
         continue;
       }
-      downloads.add(download);
+      download.watch(onBytes);
+      downloads.add(download.task);
       try {
         executor.execute(
             () -> {
               try {
-                download.run();
+                download.task.run();
               } finally {
                 inFlight.remove(layer.digest(), download);
               }

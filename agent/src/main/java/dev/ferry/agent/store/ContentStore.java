@@ -3,6 +3,7 @@ package dev.ferry.agent.store;
 import dev.ferry.protocol.files.AtomicFiles;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.oci.DigestMismatchException;
+import dev.ferry.protocol.registry.RegistryClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -70,6 +71,20 @@ public final class ContentStore {
    */
   public Path incomingFor(Digest digest) {
     return incoming.resolve(digest.hex());
+  }
+
+  /**
+   * How much of a blob an earlier or ongoing download already holds on disk.
+   *
+   * @param digest the blob's digest
+   * @return the bytes of its partial file, 0 if none
+   */
+  public long partialBytes(Digest digest) {
+    try {
+      return Files.size(RegistryClient.partOf(incomingFor(digest)));
+    } catch (IOException e) {
+      return 0; // none yet, or just renamed into the cache
+    }
   }
 
   /**

@@ -131,9 +131,9 @@ final class Reconciliation {
   }
 
   /**
-   * An install that gave way to a newer desired state: the model is reported as what serves it
-   * (DOWNLOADING would stay if the newer state no longer assigns the version); the newer state's
-   * reconcile reports what comes next.
+   * An install that gave way to a newer desired state: the model is reported as what serves it, or
+   * not at all when no version of it is installed (DOWNLOADING would stay if the newer state no
+   * longer assigns the version); the newer state's reconcile reports what comes next.
    */
   private void giveWay(Target target, Failure failure) {
     gaveWay = true;
@@ -141,7 +141,8 @@ final class Reconciliation {
         "install of %s %s gives way to a newer desired state: %s",
         target.name(), target.version(), failure.text());
     Optional.ofNullable(state.get().models().get(target.name()))
-        .ifPresent(installed -> reports.active(installed.active()));
+        .ifPresentOrElse(
+            installed -> reports.active(installed.active()), () -> reports.forget(target.name()));
   }
 
   private void retryLater(Target target, Failure failure) {

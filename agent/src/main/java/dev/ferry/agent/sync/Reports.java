@@ -67,6 +67,14 @@ final class Reports {
     send();
   }
 
+  /**
+   * A model that nothing serves and nothing installs now (its install gave way before any version
+   * of it was installed): no report, rather than one that stays DOWNLOADING.
+   */
+  void forget(String name) {
+    reports.remove(name);
+  }
+
   /** An installed version serves. */
   void active(InstalledVersion version) {
     String name = version.name();

@@ -13,6 +13,7 @@ import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.oci.Manifest;
 import dev.ferry.protocol.oci.MediaTypes;
 import dev.ferry.protocol.registry.RegistryClient;
+import dev.ferry.protocol.testing.CuttingProxy;
 import dev.ferry.protocol.testing.ModelPacks;
 import dev.ferry.protocol.testing.Services;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +23,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterEach;
@@ -130,6 +132,69 @@ class ArtifactFetcherTest {
             fetcher(client)
                 .fetch(registry + "/" + repository, manifest, (done, total) -> {})
                 .model()));
+  }
+
+  @Test
+  void fetch_holdsRoomForTheDownloadsGoingOn_andOneThatJoinsIsToldTheirProgress() throws Exception {
+    byte[] big = random(2 * 1024 * 1024);
+    Digest first = push(big);
+    String firstRepository = repository;
+    repository = "agent-it/m" + Long.toHexString(System.nanoTime());
+    Digest second = push(random(64 * 1024));
+    Digest bigBlob = Digest.of(big);
+    int port = Integer.parseInt(registry.substring(registry.lastIndexOf(':') + 1));
+    try (CuttingProxy proxy = new CuttingProxy(port, Long.MAX_VALUE, false);
+        RegistryClient slow = RegistryClient.builder(proxy.address()).plainHttp(true).build()) {
+      proxy.throttle(256 * 1024);
+      long small =
+          "{\"schema\":\"ferry.serving/v1\"}".length()
+              + "{\"schema\":\"ferry.golden/v1\"}".length();
+      // a disk with room for the first artifact and 1000 bytes more, filling as it downloads
+      long room = big.length + small + 1000;
+      ArtifactFetcher fetcher =
+          new ArtifactFetcher(
+              store, host -> slow, FAST, executor, () -> room - store.partialBytes(bigBlob));
+      String from = proxy.address() + "/" + firstRepository;
+      CompletableFuture<FetchedArtifact> downloading =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return fetcher.fetch(from, first, (done, total) -> {});
+                } catch (Exception e) {
+                  throw new java.util.concurrent.CompletionException(e);
+                }
+              });
+      long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+      while (store.partialBytes(bigBlob) == 0 && System.nanoTime() < deadline) {
+        Thread.sleep(10);
+      }
+      assertTrue(fetcher.downloading().contains(bigBlob), "the first artifact is downloading");
+
+      FetchException e =
+          assertThrows(
+              FetchException.class,
+              () -> fetcher.fetch(proxy.address() + "/" + repository, second, (done, total) -> {}));
+      assertEquals(Reason.DISK_FULL, e.reason());
+      assertTrue(
+          e.getMessage().matches(".* of them held for the downloads going on"), e.getMessage());
+
+      // a second fetch of the first artifact joins its download and hears how far it is
+      List<Long> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+      long[] whole = {0};
+      proxy.throttle(0);
+      FetchedArtifact joined =
+          fetcher.fetch(
+              from,
+              first,
+              (done, total) -> {
+                heard.add(done);
+                whole[0] = total;
+              });
+      assertArrayEquals(big, Files.readAllBytes(joined.model()));
+      assertEquals(joined.model(), downloading.get().model());
+      assertEquals(big.length + small, whole[0]);
+      assertEquals(whole[0], heard.get(heard.size() - 1), "the joined download's bytes counted");
+    }
   }
 
   @Test

@@ -348,15 +348,15 @@ class ApplierTest {
     applier.apply(desired(1, v1));
     try (CuttingProxy proxy = registryProxy()) {
       ModelAssignment v2 = release("2.0.0", 2, 2, false);
-      proxy.throttle(1_000); // the layers take seconds
+      proxy.throttle(200); // the layers take seconds
       newer = () -> !fetcher.downloading().isEmpty();
       events.clear();
 
       assertTrue(applier.apply(desired(2, v2)), "the install is tried again later");
 
+      assertFalse(fetcher.downloading().isEmpty(), "v2's layers still downloading");
       assertTrue(events.stream().noneMatch(e -> e.type() == EventType.FAILED), "gave way quietly");
       servesVersion("1.0.0");
-      assertFalse(fetcher.downloading().isEmpty(), "v2's layers still downloading");
       // the newer state, back to v1, applies while they do
       newer = () -> false;
       assertFalse(applier.apply(desired(3, v1)));
@@ -382,6 +382,30 @@ class ApplierTest {
       newer = () -> false;
       assertFalse(applier.apply(second), "installed without waiting for a retry");
       servesVersion("2.0.0");
+    }
+  }
+
+  @Test
+  void install_ofANewModelThatGaveWay_isNotReportedDownloadingOnceNoLongerAssigned()
+      throws Exception {
+    ModelAssignment v1 = release("1.0.0", 1, 1, false);
+    applier.apply(desired(1, v1));
+    try (CuttingProxy proxy = registryProxy()) {
+      String other = model + "b";
+      ModelAssignment first = release(other, "1.0.0", 1, 3, false);
+      proxy.throttle(1_000);
+      newer = () -> !fetcher.downloading().isEmpty();
+      assertTrue(applier.apply(desired(2, v1, first)), "gave way");
+
+      // the newer state no longer assigns the new model
+      newer = () -> false;
+      assertFalse(applier.apply(desired(3, v1)));
+
+      assertEquals(3, lastReport().desiredSequence());
+      assertEquals(
+          List.of(model + "=ACTIVE"),
+          lastReport().models().stream().map(m -> m.name() + "=" + m.status()).toList(),
+          "only what serves is reported");
     }
   }
 

@@ -35,7 +35,7 @@ final class BlobDownload {
     this.repository = repository;
     this.blob = blob;
     this.target = target;
-    this.part = target.resolveSibling(target.getFileName() + ".part");
+    this.part = RegistryClient.partOf(target);
     this.progress = progress;
   }
 

@@ -162,6 +162,16 @@ public final class RegistryClient implements AutoCloseable {
   }
 
   /**
+   * Where {@link #pullBlob} gathers the bytes of a blob bound for {@code target}.
+   *
+   * @param target the final file
+   * @return {@code <target>.part}
+   */
+  public static Path partOf(Path target) {
+    return target.resolveSibling(target.getFileName() + ".part");
+  }
+
+  /**
    * Fetches a blob into {@code target}. Bytes arrive in {@code target.part}; a part left by an
    * interrupted pull is resumed with {@code Range}. The transfer is cut as soon as it exceeds the
    * declared size. Only a complete blob whose sha256 matches is renamed to {@code target}; a
