@@ -1,6 +1,7 @@
 package dev.ferry.hub.api;
 
 import dev.ferry.protocol.json.Fields;
+import java.util.List;
 
 /** Query parameters as the API reads them: numbers in a range, flags, blanks as absent. */
 public final class QueryParams {
@@ -54,6 +55,30 @@ public final class QueryParams {
     }
     throw new ApiException(
         ErrorCode.INVALID_REQUEST, field + ": must be true or false, got " + Fields.show(value));
+  }
+
+  /**
+   * One of an enum's names, in any case.
+   *
+   * @param field the parameter's name, for the error
+   * @param value its text, or null when absent
+   * @param values the enum's values
+   * @return the value, or null when absent or blank
+   * @param <E> the enum
+   * @throws ApiException 400 naming the parameter, the value and the choices otherwise
+   */
+  public static <E extends Enum<E>> E oneOf(String field, String value, E[] values) {
+    if (value == null || value.isBlank()) {
+      return null;
+    }
+    for (E choice : values) {
+      if (choice.name().equalsIgnoreCase(value)) {
+        return choice;
+      }
+    }
+    throw new ApiException(
+        ErrorCode.INVALID_REQUEST,
+        field + ": must be one of " + List.of(values) + ", got " + Fields.show(value));
   }
 
   /**

@@ -53,18 +53,27 @@ public class DeviceResource {
       @QueryParam("size") @DefaultValue("100") String size) {
     int pageNumber = QueryParams.number("page", page, 0, Integer.MAX_VALUE);
     int pageSize = QueryParams.number("size", size, 1, 1000);
-    List<Device> matching = devices.all();
-    if (selector != null && !selector.isBlank()) {
-      LabelSelector parsed = LabelSelector.parse(selector);
-      matching = matching.stream().filter(d -> parsed.test(d.labels())).toList();
-    }
     long from = (long) pageNumber * pageSize;
-    List<Device> slice =
-        from >= matching.size()
-            ? List.of()
-            : matching.subList((int) from, (int) Math.min(matching.size(), from + pageSize));
+    List<Device> slice;
+    long total;
+    if (selector == null || selector.isBlank()) {
+      slice = devices.page(from, pageSize);
+      total = devices.count();
+    } else {
+      LabelSelector parsed = LabelSelector.parse(selector);
+      List<String> matching =
+          devices.labels().stream()
+              .filter(d -> parsed.test(d.labels()))
+              .map(Devices.Labelled::id)
+              .toList();
+      total = matching.size();
+      slice =
+          from >= total
+              ? List.of()
+              : devices.find(matching.subList((int) from, (int) Math.min(total, from + pageSize)));
+    }
     return Response.ok(slice.stream().map(Device::toApi).toList())
-        .header("X-Total-Count", matching.size())
+        .header("X-Total-Count", total)
         .build();
   }
 

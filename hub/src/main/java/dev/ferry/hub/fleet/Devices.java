@@ -15,7 +15,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +23,7 @@ import java.util.Optional;
 @ApplicationScoped
 public class Devices {
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
 
   private static final String SELECT =
       "SELECT d.id, d.labels, d.online, d.last_seen, d.reported, d.hub_labels, t.last_seq,"
@@ -206,19 +206,68 @@ public class Devices {
         });
   }
 
-  /** Every device, by id. */
-  public List<Device> all() {
+  /**
+   * Every device's effective labels, for matching a selector. Reads no report, telemetry or
+   * identity.
+   *
+   * @return each device's, by id
+   */
+  public List<Labelled> labels() {
+    return db.transaction(
+        c ->
+            Jdbc.query(
+                c,
+                "SELECT id, labels, hub_labels FROM device ORDER BY id",
+                row ->
+                    new Labelled(row.getString(1), effective(row.getString(2), row.getString(3)))));
+  }
+
+  /**
+   * A device's effective labels: those it reports, overridden by those set on the hub.
+   *
+   * @param id the device
+   * @param labels its labels
+   */
+  public record Labelled(String id, Map<String, String> labels) {}
+
+  /**
+   * Some devices in full, read 500 at a time.
+   *
+   * @param ids the devices
+   * @return those known, in the order given
+   */
+  public List<Device> find(List<String> ids) {
     return db.transaction(
         c -> {
-          List<Device> devices = new ArrayList<>();
-          try (PreparedStatement query = c.prepareStatement(SELECT + " ORDER BY d.id");
-              ResultSet row = query.executeQuery()) {
-            while (row.next()) {
-              devices.add(read(row));
+          Map<String, Device> found = new java.util.HashMap<>();
+          for (int i = 0; i < ids.size(); i += 500) {
+            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + 500));
+            for (Device device :
+                Jdbc.query(
+                    c, SELECT + " WHERE d.id IN " + Jdbc.in(chunk.size()), Devices::read, chunk)) {
+              found.put(device.id(), device);
             }
           }
-          return devices;
+          return ids.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
         });
+  }
+
+  /**
+   * A page of every device, by id.
+   *
+   * @param from how many devices to pass over
+   * @param size how many to return at most
+   * @return the page
+   */
+  public List<Device> page(long from, int size) {
+    return db.transaction(
+        c -> Jdbc.query(c, SELECT + " ORDER BY d.id LIMIT ? OFFSET ?", Devices::read, size, from));
+  }
+
+  /** How many devices the hub knows. */
+  public long count() {
+    return db.transaction(
+        c -> Jdbc.query(c, "SELECT COUNT(*) FROM device", row -> row.getLong(1)).get(0));
   }
 
   /**
@@ -241,8 +290,8 @@ public class Devices {
 
   private static Device read(ResultSet row) throws SQLException {
     try {
-      Map<String, String> reported = JSON.readValue(row.getString(2), new TypeReference<>() {});
-      Map<String, String> hub = JSON.readValue(row.getString(6), new TypeReference<>() {});
+      Map<String, String> reported = JSON.readValue(row.getString(2), LABELS);
+      Map<String, String> hub = JSON.readValue(row.getString(6), LABELS);
       Map<String, String> effective = new java.util.TreeMap<>(reported);
       effective.putAll(hub);
       Timestamp seen = row.getTimestamp(4);
@@ -260,6 +309,16 @@ public class Devices {
               : new Device.Telemetry(
                   row.getLong(7), telemetryAt.toInstant(), row.getLong(9), row.getString(10)),
           enrollment(row));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Map<String, String> effective(String reported, String hub) {
+    try {
+      Map<String, String> effective = new java.util.TreeMap<>(JSON.readValue(reported, LABELS));
+      effective.putAll(JSON.readValue(hub, LABELS));
+      return effective;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -2,7 +2,6 @@ package dev.ferry.hub.rollout;
 
 import dev.ferry.hub.audit.AuditLog;
 import dev.ferry.hub.config.HubConfig;
-import dev.ferry.hub.fleet.Device;
 import dev.ferry.hub.fleet.Devices;
 import dev.ferry.hub.fleet.LabelSelector;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,7 +48,7 @@ class Enrollment {
       newer.addAll(selector(other));
     }
     List<String> joined = new ArrayList<>();
-    for (Device device : devices.all()) {
+    for (Devices.Labelled device : devices.labels()) {
       if (!known.contains(device.id())
           && selector.test(device.labels())
           && newer.stream().noneMatch(s -> s.test(device.labels()))) {

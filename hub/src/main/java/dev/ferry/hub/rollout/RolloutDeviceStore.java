@@ -55,7 +55,8 @@ final class RolloutDeviceStore {
       "SELECT rd.device_id, rd.wave, rd.state, rd.previous_version, rd.superseded_by, rd.reason,"
           + " rd.updated_at, d.reported, r.model, r.version, rd.prefetched_at FROM rollout_device rd"
           + " JOIN device d ON d.id = rd.device_id JOIN rollout r ON r.id = rd.rollout_id"
-          + " WHERE rd.rollout_id = ? ORDER BY rd.wave, rd.device_id";
+          + " WHERE rd.rollout_id = ?";
+  private static final String PROGRESS_ORDER = " ORDER BY rd.wave, rd.device_id LIMIT ? OFFSET ?";
   private static final String COUNTS =
       "SELECT wave, state, COUNT(*) FROM rollout_device WHERE rollout_id = ? GROUP BY wave, state";
   private static final String PREFETCHED =
@@ -235,9 +236,25 @@ final class RolloutDeviceStore {
         before);
   }
 
-  /** Every device of a rollout, by wave and id. */
-  static List<DeviceInRollout> progress(Connection c, String rolloutId) throws SQLException {
-    return Jdbc.query(c, PROGRESS, RolloutDeviceStore::device, rolloutId);
+  /** A page of a rollout's devices, by wave and id. */
+  static List<DeviceInRollout> progress(Connection c, String rolloutId, DevicePage page)
+      throws SQLException {
+    return page.state() == null
+        ? Jdbc.query(
+            c,
+            PROGRESS + PROGRESS_ORDER,
+            RolloutDeviceStore::device,
+            rolloutId,
+            page.size(),
+            page.from())
+        : Jdbc.query(
+            c,
+            PROGRESS + " AND rd.state = ?" + PROGRESS_ORDER,
+            RolloutDeviceStore::device,
+            rolloutId,
+            page.state(),
+            page.size(),
+            page.from());
   }
 
   /** Devices by state, per wave (index = wave from 0). */

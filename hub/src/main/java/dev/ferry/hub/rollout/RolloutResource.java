@@ -23,7 +23,6 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.SecurityContext;
 import java.net.URI;
 import java.util.List;
-import java.util.Locale;
 
 /** Rollouts of releases to devices, wave by wave. */
 @Path("/api/v1/rollouts")
@@ -54,16 +53,63 @@ public class RolloutResource {
       @QueryParam("state") String state,
       @QueryParam("limit") @DefaultValue("50") String limit) {
     return rollouts.list(
-        QueryParams.text(model), state(state), QueryParams.number("limit", limit, 1, MAX));
+        QueryParams.text(model),
+        QueryParams.oneOf("state", state, RolloutState.values()),
+        QueryParams.number("limit", limit, 1, MAX));
   }
 
+  /**
+   * One rollout with its waves and its devices' progress.
+   *
+   * @param id the rollout
+   * @param devices false for the rollout and its waves without its devices
+   * @param deviceState only the devices in this state
+   * @param page with {@code size}: the devices a page at a time, from 0 (by wave and id); the
+   *     number listed in all is in {@code X-Total-Count}
+   * @param size devices per page, 1 to 1000; every device when neither is given
+   * @return the rollout
+   */
   @GET
   @Path("{id}")
   @RolesAllowed(Roles.VIEWER)
-  public Rollout get(@PathParam("id") String id, @QueryParam("devices") String devices) {
-    return rollouts
-        .find(id, QueryParams.flag("devices", devices, true))
-        .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "no rollout " + Fields.show(id)));
+  public Response get(
+      @PathParam("id") String id,
+      @QueryParam("devices") String devices,
+      @QueryParam("deviceState") String deviceState,
+      @QueryParam("page") String page,
+      @QueryParam("size") String size) {
+    DeviceProgress state = QueryParams.oneOf("deviceState", deviceState, DeviceProgress.values());
+    boolean paged = QueryParams.text(page) != null || QueryParams.text(size) != null;
+    int pageSize = paged ? QueryParams.number("size", orDefault(size, "100"), 1, 1000) : 0;
+    int pageNumber =
+        paged ? QueryParams.number("page", orDefault(page, "0"), 0, Integer.MAX_VALUE) : 0;
+    DevicePage listed =
+        !QueryParams.flag("devices", devices, true)
+            ? null
+            : paged
+                ? new DevicePage(state, (long) pageNumber * pageSize, pageSize)
+                : new DevicePage(state, 0, Integer.MAX_VALUE);
+    Rollout rollout =
+        rollouts
+            .find(id, listed)
+            .orElseThrow(
+                () -> new ApiException(ErrorCode.NOT_FOUND, "no rollout " + Fields.show(id)));
+    Response.ResponseBuilder response = Response.ok(rollout);
+    if (listed != null) {
+      response.header("X-Total-Count", inState(rollout, state));
+    }
+    return response.build();
+  }
+
+  private static String orDefault(String value, String absent) {
+    return QueryParams.text(value) == null ? absent : value;
+  }
+
+  /** How many of the rollout's devices are in a state, or in all. */
+  private static int inState(Rollout rollout, DeviceProgress state) {
+    return state == null
+        ? rollout.progress().values().stream().mapToInt(Integer::intValue).sum()
+        : rollout.progress().getOrDefault(state.name(), 0);
   }
 
   @POST
@@ -96,21 +142,5 @@ public class RolloutResource {
 
   private static String actor(SecurityContext security) {
     return security.getUserPrincipal().getName();
-  }
-
-  private static RolloutState state(String value) {
-    if (value == null || value.isBlank()) {
-      return null;
-    }
-    try {
-      return RolloutState.valueOf(value.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new ApiException(
-          ErrorCode.INVALID_REQUEST,
-          "state: must be one of "
-              + List.of(RolloutState.values())
-              + ", got "
-              + Fields.show(value));
-    }
   }
 }

@@ -32,7 +32,7 @@ final class RolloutViews {
    * @param detail with every wave's and device's progress
    */
   static Rollout of(Connection c, RolloutRow r, boolean detail) throws SQLException {
-    return of(c, r, detail, detail);
+    return of(c, r, detail, detail ? DevicePage.ALL : null);
   }
 
   /**
@@ -42,9 +42,9 @@ final class RolloutViews {
    * @param c the transaction
    * @param r the rollout
    * @param detail with every wave's progress and what the devices served
-   * @param devices with every device's progress (only with detail)
+   * @param devices which devices' progress to list (only with detail); null for none
    */
-  static Rollout of(Connection c, RolloutRow r, boolean detail, boolean devices)
+  static Rollout of(Connection c, RolloutRow r, boolean detail, DevicePage devices)
       throws SQLException {
     List<Map<DeviceProgress, Integer>> perWave = RolloutDeviceStore.counts(c, r.id(), r.waves());
     Map<DeviceProgress, Integer> total = new EnumMap<>(DeviceProgress.class);
@@ -61,7 +61,7 @@ final class RolloutViews {
         r.status().reason(),
         names(total),
         detail ? waves(perWave, prefetched(c, r, perWave.size())) : null,
-        detail && devices ? RolloutDeviceStore.progress(c, r.id()) : null,
+        detail && devices != null ? RolloutDeviceStore.progress(c, r.id(), devices) : null,
         detail && r.strategy().metricGates() != null ? served(c, r.id()) : null,
         r.plan().createdBy(),
         r.createdAt(),

@@ -70,7 +70,7 @@ public class Rollouts {
     long committed = System.nanoTime();
     int signed = fanOut.complete(first);
     logCreated(plan, order.size(), first.signed().size(), signed, started, committed);
-    return find(id, true).orElseThrow();
+    return find(id, DevicePage.ALL).orElseThrow();
   }
 
   private static void logCreated(
@@ -144,10 +144,10 @@ public class Rollouts {
    * One rollout with its waves, and its devices if asked for.
    *
    * @param id the rollout
-   * @param devices with every device's progress
+   * @param devices which devices' progress to list; null for none
    * @return the rollout, if there is one
    */
-  public Optional<Rollout> find(String id, boolean devices) {
+  Optional<Rollout> find(String id, DevicePage devices) {
     return db.transaction(
         c -> {
           Optional<RolloutRow> row = RolloutStore.find(c, id);
@@ -301,7 +301,7 @@ public class Rollouts {
             });
     fanOut.complete(acted.change());
     // a fan-out in chunks assigned more devices after the view was read
-    return acted.change().more() ? find(id, true).orElseThrow() : acted.rollout();
+    return acted.change().more() ? find(id, DevicePage.ALL).orElseThrow() : acted.rollout();
   }
 
   private static ApiException conflict(RolloutRow r, String verb, Predicate<RolloutState> allowed) {

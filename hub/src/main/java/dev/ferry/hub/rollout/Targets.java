@@ -2,7 +2,6 @@ package dev.ferry.hub.rollout;
 
 import dev.ferry.hub.api.ApiException;
 import dev.ferry.hub.api.ErrorCode;
-import dev.ferry.hub.fleet.Device;
 import dev.ferry.hub.fleet.Devices;
 import dev.ferry.hub.fleet.LabelSelector;
 import dev.ferry.protocol.api.RolloutRequest;
@@ -50,7 +49,10 @@ class Targets {
   private List<String> selected(String text) {
     LabelSelector selector = LabelSelector.parse(text);
     List<String> matching =
-        devices.all().stream().filter(d -> selector.test(d.labels())).map(Device::id).toList();
+        devices.labels().stream()
+            .filter(d -> selector.test(d.labels()))
+            .map(Devices.Labelled::id)
+            .toList();
     if (matching.isEmpty()) {
       throw new ApiException(
           ErrorCode.UNPROCESSABLE, "selector " + Fields.show(text) + " selects no known device");

@@ -108,7 +108,23 @@ class FleetApiTest {
         .statusCode(200)
         .header("X-Total-Count", "5")
         .body("$", hasSize(1))
-        .body("[0].id", equalTo(site + "-d4"));
+        .body("[0].id", equalTo(site + "-d4"))
+        .body("[0].labels.site", equalTo(site));
+    // without a selector, a page of every device, by id
+    List<String> every =
+        given().auth().oauth2(viewer).get("/api/v1/devices?size=1000").jsonPath().getList("id");
+    int second = every.indexOf(site + "-d1");
+    given()
+        .auth()
+        .oauth2(viewer)
+        .queryParam("size", 1)
+        .queryParam("page", second)
+        .get("/api/v1/devices")
+        .then()
+        .statusCode(200)
+        .header("X-Total-Count", String.valueOf(every.size()))
+        .body("[0].id", equalTo(site + "-d1"))
+        .body("[0].labels.site", equalTo(site));
     given()
         .auth()
         .oauth2(viewer)

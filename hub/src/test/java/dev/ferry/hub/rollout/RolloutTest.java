@@ -71,11 +71,17 @@ class RolloutTest {
   }
 
   @Test
-  void oneRollout_withoutItsDevices_keepsItsWaves_andABadFlagIsNamed() throws Exception {
+  void oneRollout_withoutItsDevices_orAPageOfThem_keepsItsWaves_andBadParametersAreNamed()
+      throws Exception {
     String site = "nodev" + System.nanoTime();
     String model = publish("nodev" + System.nanoTime(), "1.0.0");
-    try (FakeDevice device = new FakeDevice(Map.of("site", site))) {
-      awaitDevice(device.id);
+    try (FakeDevice a = new FakeDevice(Map.of("site", site));
+        FakeDevice b = new FakeDevice(Map.of("site", site));
+        FakeDevice c = new FakeDevice(Map.of("site", site))) {
+      List<String> ids = java.util.stream.Stream.of(a.id, b.id, c.id).sorted().toList();
+      for (String id : ids) {
+        awaitDevice(id);
+      }
       String id =
           RolloutCalls.create(Api.token("release-manager"), model, "1.0.0", "site=" + site, "null");
       given()
@@ -85,15 +91,41 @@ class RolloutTest {
           .then()
           .statusCode(200)
           .body("devices", org.hamcrest.Matchers.nullValue())
-          .body("waveProgress[0].devices", equalTo(1))
-          .body("progress.ASSIGNED", equalTo(1));
+          .body("waveProgress[0].devices", equalTo(3))
+          .body("progress.ASSIGNED", equalTo(3));
       given()
           .auth()
           .oauth2(Api.admin())
           .get("/api/v1/rollouts/" + id)
           .then()
           .statusCode(200)
-          .body("devices.id", equalTo(List.of(device.id)));
+          .header("X-Total-Count", "3")
+          .body("devices.id", equalTo(ids));
+      given()
+          .auth()
+          .oauth2(Api.admin())
+          .get("/api/v1/rollouts/" + id + "?size=2&page=1")
+          .then()
+          .statusCode(200)
+          .header("X-Total-Count", "3")
+          .body("devices.id", equalTo(ids.subList(2, 3)))
+          .body("progress.ASSIGNED", equalTo(3));
+      given()
+          .auth()
+          .oauth2(Api.admin())
+          .get("/api/v1/rollouts/" + id + "?deviceState=assigned&size=1")
+          .then()
+          .statusCode(200)
+          .header("X-Total-Count", "3")
+          .body("devices.id", equalTo(ids.subList(0, 1)));
+      given()
+          .auth()
+          .oauth2(Api.admin())
+          .get("/api/v1/rollouts/" + id + "?deviceState=FAILED")
+          .then()
+          .statusCode(200)
+          .header("X-Total-Count", "0")
+          .body("devices", org.hamcrest.Matchers.hasSize(0));
       given()
           .auth()
           .oauth2(Api.admin())
@@ -101,6 +133,22 @@ class RolloutTest {
           .then()
           .statusCode(400)
           .body("message", equalTo("devices: must be true or false, got 'maybe'"));
+      given()
+          .auth()
+          .oauth2(Api.admin())
+          .get("/api/v1/rollouts/" + id + "?deviceState=broken")
+          .then()
+          .statusCode(400)
+          .body(
+              "message", org.hamcrest.Matchers.startsWith("deviceState: must be one of [WAITING,"))
+          .body("message", org.hamcrest.Matchers.endsWith("got 'broken'"));
+      given()
+          .auth()
+          .oauth2(Api.admin())
+          .get("/api/v1/rollouts/" + id + "?size=5000")
+          .then()
+          .statusCode(400)
+          .body("message", equalTo("size: must be a whole number from 1 to 1000, got '5000'"));
     }
   }
 
