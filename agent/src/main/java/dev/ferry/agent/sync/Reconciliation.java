@@ -66,6 +66,7 @@ final class Reconciliation {
    */
   boolean run() {
     gaveWay = false;
+    reports.keepOnly(assignedOrInstalled());
     boolean retry = false;
     for (Target target : state.get().targets()) {
       if (newerDesired.getAsBoolean()) {
@@ -91,6 +92,12 @@ final class Reconciliation {
    */
   boolean gaveWay() {
     return gaveWay;
+  }
+
+  private Set<String> assignedOrInstalled() {
+    Set<String> names = new HashSet<>(state.get().models().keySet());
+    state.get().targets().forEach(target -> names.add(target.name()));
+    return names;
   }
 
   /** Decides, acts, and returns what was done. */
@@ -131,9 +138,9 @@ final class Reconciliation {
   }
 
   /**
-   * An install that gave way to a newer desired state: the model is reported as what serves it, or
-   * not at all when no version of it is installed (DOWNLOADING would stay if the newer state no
-   * longer assigns the version); the newer state's reconcile reports what comes next.
+   * An install that gave way to a newer desired state: the model is reported as what serves it
+   * (DOWNLOADING would stay if the newer state no longer assigns the version); the newer state's
+   * reconcile reports what comes next.
    */
   private void giveWay(Target target, Failure failure) {
     gaveWay = true;
@@ -141,8 +148,7 @@ final class Reconciliation {
         "install of %s %s gives way to a newer desired state: %s",
         target.name(), target.version(), failure.text());
     Optional.ofNullable(state.get().models().get(target.name()))
-        .ifPresentOrElse(
-            installed -> reports.active(installed.active()), () -> reports.forget(target.name()));
+        .ifPresent(installed -> reports.active(installed.active()));
   }
 
   private void retryLater(Target target, Failure failure) {

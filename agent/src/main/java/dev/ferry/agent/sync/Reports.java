@@ -68,11 +68,14 @@ final class Reports {
   }
 
   /**
-   * A model that nothing serves and nothing installs now (its install gave way before any version
-   * of it was installed): no report, rather than one that stays DOWNLOADING.
+   * Drops the reports of models neither assigned nor installed any more (a model whose install gave
+   * way, failed or waits for a retry, and that a newer desired state no longer assigns): they would
+   * otherwise stay DOWNLOADING, PENDING or FAILED.
+   *
+   * @param names the models assigned or installed
    */
-  void forget(String name) {
-    reports.remove(name);
+  void keepOnly(java.util.Set<String> names) {
+    reports.keySet().retainAll(names);
   }
 
   /** An installed version serves. */

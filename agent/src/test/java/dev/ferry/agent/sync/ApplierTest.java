@@ -410,6 +410,23 @@ class ApplierTest {
   }
 
   @Test
+  void install_ofANewModelWaitingForARetry_isNotReportedPendingOnceNoLongerAssigned()
+      throws Exception {
+    ModelAssignment v1 = release("1.0.0", 1, 1, false);
+    ModelAssignment other = unreachable(release(model + "c", "1.0.0", 1, 4, false));
+    assertTrue(applier.apply(desired(1, v1, other)), "retried later");
+    assertEquals(
+        List.of(model + "=ACTIVE", model + "c=PENDING"),
+        lastReport().models().stream().map(m -> m.name() + "=" + m.status()).toList());
+
+    assertFalse(applier.apply(desired(2, v1)));
+
+    assertEquals(
+        List.of(model + "=ACTIVE"),
+        lastReport().models().stream().map(m -> m.name() + "=" + m.status()).toList());
+  }
+
+  @Test
   void prefetch_noLongerAsked_isDroppedFromTheCache() throws Exception {
     ModelAssignment v1 = release("1.0.0", 1, 1, false);
     ModelAssignment v2 = release("2.0.0", 2, 2, false);
