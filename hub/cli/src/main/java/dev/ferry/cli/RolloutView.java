@@ -45,20 +45,24 @@ final class RolloutView {
 
   /**
    * Polls the rollout until it ends, printing each new progress line on the error stream; polls
-   * without its devices (a large rollout's every device is read only once, at the end).
+   * without its devices (a large rollout's every device is read only once, at the end). Should the
+   * rollout go on again between its end and that last read (devices that joined it), it is polled
+   * on, so that what is printed is the view of an ended rollout.
    */
   private Answer waitFor(Answer answer) throws InterruptedException {
     Rollout rollout = answer.as(Rollout.class);
-    if (ENDED.contains(rollout.state())) {
-      return answer;
-    }
     String shown = null;
     while (!ENDED.contains(rollout.state())) {
-      shown = report(progress(rollout), shown);
-      Thread.sleep(POLL.toMillis());
-      rollout = client.get("/api/v1/rollouts/" + rollout.id() + "?devices=false").as(Rollout.class);
+      while (!ENDED.contains(rollout.state())) {
+        shown = report(progress(rollout), shown);
+        Thread.sleep(POLL.toMillis());
+        rollout =
+            client.get("/api/v1/rollouts/" + rollout.id() + "?devices=false").as(Rollout.class);
+      }
+      answer = client.get("/api/v1/rollouts/" + rollout.id());
+      rollout = answer.as(Rollout.class);
     }
-    return client.get("/api/v1/rollouts/" + rollout.id());
+    return answer;
   }
 
   private String report(String line, String shown) {
