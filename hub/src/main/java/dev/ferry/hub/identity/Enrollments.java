@@ -85,10 +85,20 @@ public class Enrollments {
     var known = identities.lock(c, deviceId);
     Identity identity =
         known.isPresent() ? again(known.get(), token, csr) : first(c, token, deviceId, csr, now);
-    if (identity.state() == IdentityState.PENDING) {
-      return new DeviceCredentials(deviceId, IdentityState.PENDING.name(), null, null, null, null);
+    DeviceCredentials answer =
+        identity.state() == IdentityState.PENDING
+            ? new DeviceCredentials(deviceId, IdentityState.PENDING.name(), null, null, null, null)
+            : issue(c, deviceId, csr, now);
+    // the use is taken last: its row lock, which every device enrolling with this token waits for,
+    // is then held only until the commit, not while the certificate is signed and stored
+    if (known.isEmpty() && !tokens.consume(c, token.id())) {
+      throw noUsesLeft(); // nothing of this enrollment is kept
     }
-    return issue(c, deviceId, csr, now);
+    return answer;
+  }
+
+  private static ApiException noUsesLeft() {
+    return new ApiException(ErrorCode.UNAUTHENTICATED, "token has no uses left");
   }
 
   private Identity first(
@@ -106,8 +116,8 @@ public class Enrollments {
           ErrorCode.FORBIDDEN,
           "deviceId " + Fields.show(deviceId) + " is not the device this token enrolls");
     }
-    if (!tokens.consume(c, token.id())) {
-      throw new ApiException(ErrorCode.UNAUTHENTICATED, "token has no uses left");
+    if (token.usesLeft() <= 0) {
+      throw noUsesLeft();
     }
     boolean auto = config.enrollment().policy() == HubConfig.Enrollment.Policy.AUTO;
     Identity identity =

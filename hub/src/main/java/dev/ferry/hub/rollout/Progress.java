@@ -32,15 +32,17 @@ final class Progress {
    * @param now the current time
    */
   static void refresh(Connection c, RolloutRow rollout, Instant now) throws SQLException {
+    List<RolloutDeviceStore.Moved> moved = new ArrayList<>();
     List<RolloutDeviceStore.Report> unchanged = new ArrayList<>();
     for (RolloutDeviceStore.Report report : RolloutDeviceStore.reports(c, rollout)) {
       Outcome outcome = outcome(rollout, report.sequence(), report.reported());
       if (outcome != null && outcome.state() != report.state()) {
-        RolloutDeviceStore.outcome(c, rollout.id(), report, outcome.state(), outcome.reason(), now);
+        moved.add(new RolloutDeviceStore.Moved(report, outcome.state(), outcome.reason()));
       } else {
         unchanged.add(report);
       }
     }
+    RolloutDeviceStore.outcomes(c, rollout.id(), moved, now);
     RolloutDeviceStore.read(c, rollout.id(), unchanged);
   }
 

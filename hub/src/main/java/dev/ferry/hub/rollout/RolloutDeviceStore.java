@@ -68,6 +68,10 @@ final class RolloutDeviceStore {
   private static final String OUTCOME =
       "UPDATE rollout_device SET state = ?, reason = ?, updated_at = ?, report_rev = ?"
           + " WHERE rollout_id = ? AND device_id = ? AND state = ?";
+  private static final String OUTCOME_ARRAY =
+      "UPDATE rollout_device SET state = u.s, reason = u.w, updated_at = ?, report_rev = u.r"
+          + " FROM unnest(?::varchar[], ?::varchar[], ?::varchar[], ?::bigint[], ?::varchar[])"
+          + " AS u (d, s, w, r, f) WHERE rollout_id = ? AND device_id = u.d AND state = u.f";
   private static final String READ =
       "UPDATE rollout_device SET report_rev = ? WHERE rollout_id = ? AND device_id = ?";
   private static final String READ_ARRAY =
@@ -301,27 +305,49 @@ final class RolloutDeviceStore {
   }
 
   /**
-   * Moves one device of a rollout to the state its report says, marking that report read; not if
-   * its state changed since the report was read (a newer rollout took it meanwhile).
+   * A report that moves its device: to this state, for this reason.
+   *
+   * @param report the report
+   * @param state the device's state now
+   * @param reason why, for a failure
    */
-  static void outcome(
-      Connection c,
-      String rolloutId,
-      Report report,
-      DeviceProgress state,
-      String reason,
-      Instant now)
+  record Moved(Report report, DeviceProgress state, String reason) {}
+
+  /**
+   * Moves devices to the states their reports say, where another rollout did not move them
+   * meanwhile, and marks those reports read (on PostgreSQL in one statement).
+   */
+  static void outcomes(Connection c, String rolloutId, List<Moved> moved, Instant now)
       throws SQLException {
-    Jdbc.update(
-        c,
-        OUTCOME,
-        state,
-        reason,
-        now,
-        report.revision(),
-        rolloutId,
-        report.device(),
-        report.state());
+    if (moved.isEmpty()) {
+      return;
+    }
+    if (Jdbc.isPostgres(c)) {
+      Jdbc.update(
+          c,
+          OUTCOME_ARRAY,
+          now,
+          moved.stream().map(m -> m.report().device()).toArray(String[]::new),
+          moved.stream().map(m -> m.state().name()).toArray(String[]::new),
+          moved.stream().map(Moved::reason).toArray(String[]::new),
+          moved.stream().map(m -> m.report().revision()).toArray(Long[]::new),
+          moved.stream().map(m -> m.report().state().name()).toArray(String[]::new),
+          rolloutId);
+      return;
+    }
+    List<List<Object>> rows = new ArrayList<>();
+    for (Moved m : moved) {
+      rows.add(
+          Arrays.asList(
+              m.state(),
+              m.reason(),
+              now,
+              m.report().revision(),
+              rolloutId,
+              m.report().device(),
+              m.report().state()));
+    }
+    Jdbc.batch(c, OUTCOME, rows);
   }
 
   /**
