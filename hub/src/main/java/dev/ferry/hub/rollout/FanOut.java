@@ -29,6 +29,9 @@ class FanOut {
   /** Chunks committed and not yet published, at most: bounds the memory of a large fan-out. */
   private static final int AHEAD = 4;
 
+  /** How many ticks a chunk holds the rollout's next engine step off. */
+  private static final int HOLD_TICKS = 10;
+
   @Inject Clock clock;
   @Inject HubConfig config;
   @Inject Database db;
@@ -76,22 +79,30 @@ class FanOut {
     while (!publishing.isEmpty()) {
       await(publishing.poll());
     }
+    String id = change.rollout().id();
+    db.transaction(
+        c -> {
+          RolloutStore.stepDue(c, id, clock.instant()); // its progress is read at once
+          return null;
+        });
     return signed;
   }
 
   /**
    * Signs and commits the next chunk, holding the rollout's row lock. The engine's next step of the
-   * rollout moves a tick past the chunk: while chunks keep coming, no engine (this replica's or
-   * another's) steps it, which would read its progress, look for new devices and start a second
-   * fan-out loop competing for the same lock; a hub that stops between chunks leaves the step due a
-   * tick later.
+   * rollout moves {@value #HOLD_TICKS} ticks past the chunk, and is due again once every chunk is
+   * published: while the fan-out goes on, no engine (this replica's or another's) steps it, which
+   * would read its devices' progress on the cores the fan-out uses, look for new devices and start
+   * a second fan-out loop competing for the same lock; a hub that stops during the fan-out leaves
+   * the step due that many ticks later.
    */
   private Change next(String rolloutId, int size) {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     return db.transaction(
         c -> {
           RolloutRow r = RolloutStore.lock(c, rolloutId).orElseThrow();
-          RolloutStore.deferStep(c, rolloutId, now.plus(config.rollout().tick()));
+          RolloutStore.deferStep(
+              c, rolloutId, now.plus(config.rollout().tick().multipliedBy(HOLD_TICKS)));
           return steps.nextChunk(c, r, size, now);
         });
   }

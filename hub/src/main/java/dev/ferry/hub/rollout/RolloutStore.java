@@ -87,6 +87,12 @@ final class RolloutStore {
         until);
   }
 
+  /** Brings a rollout's next step forward to {@code at} if it is due later. */
+  static void stepDue(Connection c, String id, Instant at) throws SQLException {
+    Jdbc.update(
+        c, "UPDATE rollout SET next_step_at = ? WHERE id = ? AND next_step_at > ?", at, id, at);
+  }
+
   static Optional<RolloutRow> find(Connection c, String id) throws SQLException {
     return first(Jdbc.query(c, SELECT + "id = ?", RolloutStore::read, id));
   }
