@@ -191,7 +191,8 @@ class ArtifactFetcherTest {
                 whole[0] = total;
               });
       assertArrayEquals(big, Files.readAllBytes(joined.model()));
-      assertEquals(joined.model(), downloading.get().model());
+      assertEquals(
+          joined.model(), downloading.get(60, java.util.concurrent.TimeUnit.SECONDS).model());
       assertEquals(big.length + small, whole[0]);
       assertEquals(whole[0], heard.get(heard.size() - 1), "the joined download's bytes counted");
     }
