@@ -191,17 +191,12 @@ public class Devices {
     return db.transaction(
         c -> {
           Map<String, Map.Entry<Long, String>> reports = new java.util.HashMap<>();
-          for (int i = 0; i < ids.size(); i += 500) {
-            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + 500));
-            Jdbc.query(
-                    c,
-                    "SELECT id, reported_rev, reported FROM device WHERE reported IS NOT NULL"
-                        + " AND id IN "
-                        + Jdbc.in(chunk.size()),
-                    row -> Map.entry(row.getString(1), Map.entry(row.getLong(2), row.getString(3))),
-                    chunk)
-                .forEach(entry -> reports.put(entry.getKey(), entry.getValue()));
-          }
+          inChunks(
+                  c,
+                  "SELECT id, reported_rev, reported FROM device WHERE reported IS NOT NULL AND id IN ",
+                  ids,
+                  row -> Map.entry(row.getString(1), Map.entry(row.getLong(2), row.getString(3))))
+              .forEach(entry -> reports.put(entry.getKey(), entry.getValue()));
           return reports;
         });
   }
@@ -240,16 +235,21 @@ public class Devices {
     return db.transaction(
         c -> {
           Map<String, Device> found = new java.util.HashMap<>();
-          for (int i = 0; i < ids.size(); i += 500) {
-            List<String> chunk = ids.subList(i, Math.min(ids.size(), i + 500));
-            for (Device device :
-                Jdbc.query(
-                    c, SELECT + " WHERE d.id IN " + Jdbc.in(chunk.size()), Devices::read, chunk)) {
-              found.put(device.id(), device);
-            }
-          }
+          inChunks(c, SELECT + " WHERE d.id IN ", ids, Devices::read)
+              .forEach(device -> found.put(device.id(), device));
           return ids.stream().map(found::get).filter(java.util.Objects::nonNull).toList();
         });
+  }
+
+  /** A query ending in {@code IN}, run for the ids 500 at a time; the rows of all. */
+  private static <T> List<T> inChunks(Connection c, String sql, List<String> ids, Jdbc.Row<T> row)
+      throws SQLException {
+    List<T> rows = new java.util.ArrayList<>();
+    for (int i = 0; i < ids.size(); i += 500) {
+      List<String> chunk = ids.subList(i, Math.min(ids.size(), i + 500));
+      rows.addAll(Jdbc.query(c, sql + Jdbc.in(chunk.size()), row, chunk));
+    }
+    return rows;
   }
 
   /**
@@ -292,13 +292,11 @@ public class Devices {
     try {
       Map<String, String> reported = JSON.readValue(row.getString(2), LABELS);
       Map<String, String> hub = JSON.readValue(row.getString(6), LABELS);
-      Map<String, String> effective = new java.util.TreeMap<>(reported);
-      effective.putAll(hub);
       Timestamp seen = row.getTimestamp(4);
       Timestamp telemetryAt = row.getTimestamp(8);
       return new Device(
           row.getString(1),
-          effective,
+          effective(reported, hub),
           reported,
           hub,
           row.getBoolean(3),
@@ -316,12 +314,18 @@ public class Devices {
 
   private static Map<String, String> effective(String reported, String hub) {
     try {
-      Map<String, String> effective = new java.util.TreeMap<>(JSON.readValue(reported, LABELS));
-      effective.putAll(JSON.readValue(hub, LABELS));
-      return effective;
+      return effective(JSON.readValue(reported, LABELS), JSON.readValue(hub, LABELS));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** The labels a device reports, overridden by those set on the hub. */
+  private static Map<String, String> effective(
+      Map<String, String> reported, Map<String, String> hub) {
+    Map<String, String> effective = new java.util.TreeMap<>(reported);
+    effective.putAll(hub);
+    return effective;
   }
 
   private static DeviceEnrollment enrollment(ResultSet row) throws SQLException {

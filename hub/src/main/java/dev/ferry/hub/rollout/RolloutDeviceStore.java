@@ -243,22 +243,14 @@ final class RolloutDeviceStore {
   /** A page of a rollout's devices, by wave and id. */
   static List<DeviceInRollout> progress(Connection c, String rolloutId, DevicePage page)
       throws SQLException {
-    return page.state() == null
-        ? Jdbc.query(
-            c,
-            PROGRESS + PROGRESS_ORDER,
-            RolloutDeviceStore::device,
-            rolloutId,
-            page.size(),
-            page.from())
-        : Jdbc.query(
-            c,
-            PROGRESS + " AND rd.state = ?" + PROGRESS_ORDER,
-            RolloutDeviceStore::device,
-            rolloutId,
-            page.state(),
-            page.size(),
-            page.from());
+    List<Object> params = new ArrayList<>(List.of(rolloutId));
+    String sql = PROGRESS;
+    if (page.state() != null) {
+      sql += " AND rd.state = ?";
+      params.add(page.state());
+    }
+    params.addAll(List.of(page.size(), page.from()));
+    return Jdbc.query(c, sql + PROGRESS_ORDER, RolloutDeviceStore::device, params.toArray());
   }
 
   /** Devices by state, per wave (index = wave from 0). */
