@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.jboss.logging.Logger;
 
 /**
  * Finishes a committed change's fan-out: publishes its desired states and, while its rollout has
@@ -26,6 +27,8 @@ import java.util.concurrent.Future;
  */
 @ApplicationScoped
 class FanOut {
+  private static final Logger LOG = Logger.getLogger(FanOut.class);
+
   /** Chunks committed and not yet published, at most: bounds the memory of a large fan-out. */
   private static final int AHEAD = 4;
 
@@ -68,18 +71,35 @@ class FanOut {
     publishing.add(submit(change.signed()));
     int signed = change.signed().size();
     Change last = change;
-    for (int chunk = 1; last.more(); chunk++) {
+    long storing = 0;
+    long waiting = 0;
+    int chunk = 1;
+    for (; last.more(); chunk++) {
+      long started = System.nanoTime();
       last = next(change.rollout().id(), ChunkSizes.FAN_OUT.of(chunk));
+      long stored = System.nanoTime();
       if (publishing.size() >= AHEAD) {
         await(publishing.poll());
       }
+      waiting += System.nanoTime() - stored;
+      storing += stored - started;
       publishing.add(submit(last.signed()));
       signed += last.signed().size();
     }
+    long drained = System.nanoTime();
     while (!publishing.isEmpty()) {
       await(publishing.poll());
     }
     String id = change.rollout().id();
+    LOG.infof(
+        "fan-out of rollout %s: %d chunks after the first signed and stored in %d ms; %d ms waited"
+            + " on the publishing of earlier chunks, %d ms for the last %d to be published",
+        id,
+        chunk - 1,
+        storing / 1_000_000,
+        waiting / 1_000_000,
+        (System.nanoTime() - drained) / 1_000_000,
+        Math.min(AHEAD, chunk));
     db.transaction(
         c -> {
           RolloutStore.stepDue(c, id, clock.instant()); // its progress is read at once

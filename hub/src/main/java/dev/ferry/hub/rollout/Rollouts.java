@@ -55,6 +55,7 @@ public class Rollouts {
     String model = Fields.text(request.model(), "model");
     String version = Fields.text(request.version(), "version");
     Strategy strategy = Strategy.from(request.strategy());
+    long asked = System.nanoTime();
     List<String> selected = targets.of(request);
     requireRelease(model, version);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
@@ -69,20 +70,28 @@ public class Rollouts {
             c -> insert(c, new RolloutRow(plan, RolloutStatus.created(now)), order, ends));
     long committed = System.nanoTime();
     int signed = fanOut.complete(first);
-    logCreated(plan, order.size(), first.signed().size(), signed, started, committed);
+    logCreated(plan, order.size(), first.signed().size(), signed, asked, started, committed);
     return find(id, DevicePage.ALL).orElseThrow();
   }
 
   private static void logCreated(
-      RolloutPlan plan, int devices, int first, int signed, long started, long committed) {
+      RolloutPlan plan,
+      int devices,
+      int first,
+      int signed,
+      long asked,
+      long started,
+      long committed) {
     LOG.infof(
-        "rollout %s of %s %s over %d devices created: its rows written and the first %d desired"
-            + " states signed and stored in %d ms (one transaction); %d desired states signed,"
-            + " stored and published in chunks %d ms after that",
+        "rollout %s of %s %s over %d devices created: its devices selected and shuffled in %d ms,"
+            + " its rows written and the first %d desired states signed and stored in %d ms (one"
+            + " transaction); %d desired states signed, stored and published in chunks %d ms after"
+            + " that",
         plan.id(),
         plan.model(),
         plan.version(),
         devices,
+        (started - asked) / 1_000_000,
         first,
         (committed - started) / 1_000_000,
         signed,

@@ -32,17 +32,24 @@ public class HubKeys {
 
   @Inject HubConfig config;
 
-  private KeyPair release;
-  private KeyPair hub;
+  // one signer per key, kept: a signer keeps its initialised engines, which a new one would make
+  // again (B6: a fan-out asks for the hub's signer once per chunk)
+  private Signer release;
+  private Signer hub;
   private Envelope firstRoot;
 
   void start(@Observes StartupEvent event) {
     KeyFiles files = new KeyFiles(config.dataDir());
     Optional<Path> document = config.keys().rootDocument();
     boolean generate = document.isEmpty();
-    release = releaseKey(files, generate);
-    hub = files.load("hub", config.keys().hub(), generate);
-    firstRoot = document.map(RootDocument::read).orElseGet(() -> quickstartRoot(files));
+    KeyPair releasePair = releaseKey(files, generate);
+    KeyPair hubPair = files.load("hub", config.keys().hub(), generate);
+    release = releasePair == null ? null : new Signer(releasePair);
+    hub = new Signer(hubPair);
+    firstRoot =
+        document
+            .map(RootDocument::read)
+            .orElseGet(() -> quickstartRoot(files, releasePair, hubPair));
   }
 
   private KeyPair releaseKey(KeyFiles files, boolean generate) {
@@ -54,7 +61,7 @@ public class HubKeys {
     return files.load("release", configured, generate);
   }
 
-  private Envelope quickstartRoot(KeyFiles files) {
+  private Envelope quickstartRoot(KeyFiles files, KeyPair release, KeyPair hub) {
     Path where = config.keys().root().orElse(files.defaultFile("root"));
     KeyPair root = files.load("root", config.keys().root(), true);
     LOG.warnf(
@@ -84,26 +91,26 @@ public class HubKeys {
           ErrorCode.CONFLICT,
           "the release key is offline (ferry.hub.keys.release): this hub cannot sign a release");
     }
-    return new Signer(release);
+    return release;
   }
 
   /** The release key when this hub holds it; empty when it is offline. */
   public Optional<Signer> releaseKey() {
-    return Optional.ofNullable(release).map(Signer::new);
+    return Optional.ofNullable(release);
   }
 
   /** Signs desired states. */
   public Signer hubSigner() {
-    return new Signer(hub);
+    return hub;
   }
 
   /** The key ids this hub can sign with, by role, to check against the current root. */
   Map<Role, Optional<String>> onlineKeyIds() {
     return Map.of(
         Role.RELEASE,
-        Optional.ofNullable(release).map(k -> new Signer(k).keyId()),
+        Optional.ofNullable(release).map(Signer::keyId),
         Role.HUB,
-        Optional.of(hubSigner().keyId()));
+        Optional.of(hub.keyId()));
   }
 
   /**

@@ -53,6 +53,53 @@ final class CpuUse {
   }
 
   /**
+   * Clock ticks used so far (user + system) by each of a process's thread groups: its threads by
+   * name (as the kernel keeps it, 15 characters), digits left out, so a pool's threads count as one
+   * ("executor-thread-", "C2 CompilerThre").
+   *
+   * @param pid the process
+   * @return ticks by thread group
+   */
+  static Map<String, Long> byThread(long pid) throws IOException {
+    Map<String, Long> ticks = new TreeMap<>();
+    try (Stream<Path> threads = Files.list(Path.of("/proc/" + pid + "/task"))) {
+      for (Path thread : threads.toList()) {
+        try {
+          String name =
+              Files.readString(thread.resolve("comm")).strip().replaceAll("[-#]?\\d+$", "");
+          ticks.merge(name, ticks(thread.resolve("stat")), Long::sum);
+        } catch (IOException gone) {
+          // the thread ended while listed
+        }
+      }
+    }
+    return ticks;
+  }
+
+  /**
+   * The thread groups that used the most CPU between two samples, in percent of one core.
+   *
+   * @param before the first sample
+   * @param after the second
+   * @param seconds the time between them
+   * @param top how many groups to name
+   * @return "C2 CompilerThre 30%, …"
+   */
+  static String busiest(
+      Map<String, Long> before, Map<String, Long> after, double seconds, int top) {
+    return after.entrySet().stream()
+        .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+        .filter(e -> e.getValue() > 0)
+        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+        .limit(top)
+        .map(
+            e ->
+                String.format(
+                    "%s %.0f%%", e.getKey(), 100 * e.getValue() / TICKS_PER_SECOND / seconds))
+        .collect(Collectors.joining(", "));
+  }
+
+  /**
    * Percent of one core each group used between two samples.
    *
    * @param before the first sample

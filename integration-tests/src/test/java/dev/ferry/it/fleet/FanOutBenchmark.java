@@ -102,7 +102,7 @@ class FanOutBenchmark {
         (answered - created) / 1_000_000,
         hub.rss() / 1048576.0);
     Files.readAllLines(dir.resolve("hub.log")).stream()
-        .filter(line -> line.contains("desired states signed"))
+        .filter(line -> line.contains("desired states signed") || line.contains("fan-out of"))
         .forEach(line -> System.out.println("  hub: " + line));
     System.out.println("  CPU (% of one core) from the POST to the last: " + cpu);
     assertEquals(DEVICES, seen.size(), "desired states seen by the subscriber");
