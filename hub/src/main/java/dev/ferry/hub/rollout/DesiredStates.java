@@ -43,13 +43,17 @@ public class DesiredStates {
 
   private static final int CHUNK = 1000;
   private static final String LEFT_OVER =
-      "SELECT device_id, sequence, envelope FROM desired_state"
-          + " WHERE published = FALSE AND issued_at < ? ORDER BY issued_at LIMIT 1000"
-          + " FOR UPDATE SKIP LOCKED";
+      "SELECT device_id, sequence FROM desired_unpublished WHERE issued_at < ?"
+          + " ORDER BY issued_at LIMIT 1000 FOR UPDATE SKIP LOCKED";
+  private static final String ENVELOPES =
+      "SELECT device_id, sequence, envelope FROM desired_state WHERE device_id IN ";
   private static final String EXPIRING =
       "SELECT device_id FROM desired_state WHERE expires_at < ? ORDER BY device_id";
   private static final String MARK_PUBLISHED =
-      "UPDATE desired_state SET published = TRUE WHERE device_id = ? AND sequence = ?";
+      "DELETE FROM desired_unpublished WHERE device_id = ? AND sequence = ?";
+  private static final String UNPUBLISHED =
+      "MERGE INTO desired_unpublished (device_id, sequence, issued_at) KEY (device_id)"
+          + " VALUES (?, ?, ?)";
   private static final String CREATE =
       "INSERT INTO desired_state (device_id, sequence, issued_at, expires_at, envelope)"
           + " VALUES (?, 0, ?, ?, '') ON CONFLICT DO NOTHING";
@@ -85,15 +89,20 @@ public class DesiredStates {
       "INSERT INTO desired_state (device_id, sequence, issued_at, expires_at, envelope)"
           + " SELECT d, 0, ?, ?, '' FROM unnest(?::varchar[]) AS u (d) ON CONFLICT DO NOTHING";
   private static final String MARK_PUBLISHED_ARRAY =
-      "UPDATE desired_state SET published = TRUE FROM unnest(?::varchar[], ?::bigint[]) AS u (d, s)"
+      "DELETE FROM desired_unpublished USING unnest(?::varchar[], ?::bigint[]) AS u (d, s)"
           + " WHERE device_id = u.d AND sequence = u.s";
+  private static final String UNPUBLISHED_ARRAY =
+      "INSERT INTO desired_unpublished (device_id, sequence, issued_at)"
+          + " SELECT d, s, ? FROM unnest(?::varchar[], ?::bigint[]) AS u (d, s)"
+          + " ON CONFLICT (device_id) DO UPDATE SET sequence = EXCLUDED.sequence,"
+          + " issued_at = EXCLUDED.issued_at";
   private static final String STORE_ARRAY =
-      "UPDATE desired_state SET sequence = u.s, issued_at = ?, expires_at = ?, envelope = u.e,"
-          + " published = FALSE FROM unnest(?::varchar[], ?::bigint[], ?::text[]) AS u (d, s, e)"
+      "UPDATE desired_state SET sequence = u.s, issued_at = ?, expires_at = ?, envelope = u.e"
+          + " FROM unnest(?::varchar[], ?::bigint[], ?::text[]) AS u (d, s, e)"
           + " WHERE device_id = u.d";
   private static final String STORE =
-      "UPDATE desired_state SET sequence = ?, issued_at = ?, expires_at = ?, envelope = ?,"
-          + " published = FALSE WHERE device_id = ?";
+      "UPDATE desired_state SET sequence = ?, issued_at = ?, expires_at = ?, envelope = ?"
+          + " WHERE device_id = ?";
 
   private final JsonCodec codec = new JsonCodec();
 
@@ -147,7 +156,8 @@ public class DesiredStates {
 
   /**
    * Publishes signed desired states, retained, and marks those the broker took as published. One
-   * that could not be published (broker away) stays marked and {@link #publishLeftOver} sends it.
+   * that could not be published (broker away) stays unpublished and {@link #publishLeftOver} sends
+   * it.
    *
    * @param states the envelopes by device
    */
@@ -170,9 +180,20 @@ public class DesiredStates {
   public int publishLeftOver(Instant now, Duration grace) {
     return db.transaction(
         c -> {
+          Map<String, Long> claimed = new LinkedHashMap<>();
+          for (Sequence row : Jdbc.query(c, LEFT_OVER, Sequence::read, now.minus(grace))) {
+            claimed.put(row.device(), row.sequence());
+          }
+          if (claimed.isEmpty()) {
+            return 0;
+          }
           Map<String, Signed> left = new LinkedHashMap<>();
-          for (Unpublished row : Jdbc.query(c, LEFT_OVER, Unpublished::read, now.minus(grace))) {
-            left.put(row.device(), row.signed());
+          String sql = ENVELOPES + Jdbc.in(claimed.size());
+          for (Unpublished row : Jdbc.query(c, sql, Unpublished::read, claimed.keySet())) {
+            // a claimed row locks its device's next store out, so the stored state is the one
+            if (claimed.get(row.device()) == row.signed().sequence()) {
+              left.put(row.device(), row.signed());
+            }
           }
           return markPublished(c, send(left));
         });
@@ -383,16 +404,20 @@ public class DesiredStates {
       String[] texts =
           envelopes.stream().map(e -> new String(e, StandardCharsets.UTF_8)).toArray(String[]::new);
       Jdbc.update(c, STORE_ARRAY, now, expires, devices, sequences, texts);
+      Jdbc.update(c, UNPUBLISHED_ARRAY, now, devices, sequences);
       return;
     }
     List<List<Object>> rows = new ArrayList<>();
+    List<List<Object>> unpublished = new ArrayList<>();
     for (int i = 0; i < states.size(); i++) {
       DesiredState state = states.get(i);
       String envelope = new String(envelopes.get(i), StandardCharsets.UTF_8);
       rows.add(
           List.of(
               state.sequence(), state.issuedAt(), state.expiresAt(), envelope, state.deviceId()));
+      unpublished.add(List.of(state.deviceId(), state.sequence(), state.issuedAt()));
     }
     Jdbc.batch(c, STORE, rows);
+    Jdbc.batch(c, UNPUBLISHED, unpublished);
   }
 }

@@ -216,9 +216,11 @@ class FanOutTest {
         c ->
             Jdbc.query(
                     c,
-                    "SELECT COUNT(*), MIN(sequence), MAX(sequence),"
-                        + " SUM(CASE WHEN published THEN 1 ELSE 0 END)"
-                        + " FROM desired_state WHERE device_id LIKE ?",
+                    "SELECT COUNT(*), MIN(s.sequence), MAX(s.sequence),"
+                        + " SUM(CASE WHEN u.device_id IS NULL THEN 1 ELSE 0 END)"
+                        + " FROM desired_state s LEFT JOIN desired_unpublished u"
+                        + " ON u.device_id = s.device_id AND u.sequence = s.sequence"
+                        + " WHERE s.device_id LIKE ?",
                     Desired::read,
                     prefix + "%")
                 .get(0));

@@ -280,7 +280,10 @@ class PrefetchTest {
         c ->
             Jdbc.query(
                     c,
-                    "SELECT envelope, published FROM desired_state WHERE device_id = ?",
+                    "SELECT s.envelope, u.device_id IS NULL FROM desired_state s"
+                        + " LEFT JOIN desired_unpublished u"
+                        + " ON u.device_id = s.device_id AND u.sequence = s.sequence"
+                        + " WHERE s.device_id = ?",
                     row ->
                         new Stored(
                             SimulatedAgent.verify(
