@@ -54,8 +54,8 @@ final class CpuUse {
 
   /**
    * Clock ticks used so far (user + system) by each of a process's thread groups: its threads by
-   * name (as the kernel keeps it, 15 characters), digits left out, so a pool's threads count as one
-   * ("executor-thread-", "C2 CompilerThre").
+   * name (as the kernel keeps it, 15 characters), a number at its end left out, so a pool's threads
+   * count as one ("executor-thread", "C2 CompilerThre").
    *
    * @param pid the process
    * @return ticks by thread group

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rollout fan-out, not run in CI: 10,000 simulated devices (verifying every desired state as an
- * agent does) get a release in one wave from the hub on Mosquitto and PostgreSQL, then two more
+ * agent does) get a release in one wave from the hub on Mosquitto and PostgreSQL, then five more
  * releases the same way: the first rollout after the hub's start, its code cold, and then a hub in
  * service. Prints, for each, the time until every device has its desired state and until the hub
  * counts every device ACTIVE, and the hub's CPU and RSS. Run it with:
@@ -73,8 +73,8 @@ class RolloutBenchmark {
           DEVICES, (System.nanoTime() - start) / 1_000_000, fleet.enrollmentTime().toMillis());
       fleet.follow(api.trustRoot(), FleetSimulator.HEALTHY);
       // the first rollout after the hub's start runs its fan-out code cold: the JIT compiles it
-      // on the same two cores while it runs, and goes on compiling in the second; the last, to the
-      // same devices, is a hub in service
+      // on the same two cores while it runs, and goes on compiling through the third; the later
+      // ones, to the same devices, are a hub in service
       MqttClient watcher =
           new MqttClient(mosquitto.hubUrl(), "desired-watch-" + schema, new MemoryPersistence());
       watcher.connect(mosquitto.hubIdentity().options());
