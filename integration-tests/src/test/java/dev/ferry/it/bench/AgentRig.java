@@ -38,7 +38,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One agent process on real Mosquitto and a real Distribution registry, with the test in the hub's
- * place (it signs releases and desired states): what the agent benchmarks share.
+ * place (it signs releases and desired states): what the agent benchmarks share. The agent runs on
+ * the systemd unit's JVM options and malloc settings ({@link DeployedJvm}).
  */
 final class AgentRig implements AutoCloseable {
   private static final OrtEnvironment ORT = OrtEnvironment.getEnvironment();
@@ -49,6 +50,7 @@ final class AgentRig implements AutoCloseable {
   final Path dir;
   final String device = "edge-bench-" + System.nanoTime();
   private final Map<String, String> env = new HashMap<>();
+  private final DeployedJvm jvm = DeployedJvm.forBenchmarks();
   private final SecureMosquitto mosquitto;
   private final Wire wire;
   private JarProcess agent;
@@ -64,6 +66,7 @@ final class AgentRig implements AutoCloseable {
     registryPort = Integer.parseInt(registry.substring(registry.indexOf(':') + 1));
     client = RegistryClient.builder(registry).plainHttp(true).build();
     wire = new Wire(mosquitto.hubUrl(), device, mosquitto.hubIdentity());
+    env.putAll(jvm.environment());
     env.put("FERRY_AGENT_DEVICE_ID", device);
     env.put(
         "FERRY_AGENT_TRUST_ROOT",
@@ -164,15 +167,19 @@ final class AgentRig implements AutoCloseable {
     stop();
     Map<String, String> changed = new HashMap<>(env);
     changed.putAll(overrides);
+    List<String> options = new ArrayList<>(jvm.options());
+    options.addAll(jvmOptions);
     agent =
         JarProcess.start(
-            "agent", changed, dir.resolve("agent.log"), JarProcess.freePort(), jvmOptions);
+            "agent", changed, dir.resolve("agent.log"), JarProcess.freePort(), options);
     oip = new Oip(agent);
     return agent;
   }
 
   private JarProcess start() throws Exception {
-    agent = JarProcess.start("agent", env, dir.resolve("agent.log"));
+    agent =
+        JarProcess.start(
+            "agent", env, dir.resolve("agent.log"), JarProcess.freePort(), jvm.options());
     oip = new Oip(agent);
     return agent;
   }

@@ -16,7 +16,7 @@ import org.apache.http.util.EntityUtils;
  * than the JDK's HttpClient (BENCHMARKS.md, B3, has the figures), so what B3 reports as added is
  * more the agent's and less the client's.
  */
-final class BenchClient implements AutoCloseable {
+final class BenchClient implements Load.Call {
   private static final String HEADER_LENGTH = "Inference-Header-Content-Length";
 
   private final CloseableHttpClient http = HttpClients.createMinimal();
@@ -46,7 +46,8 @@ final class BenchClient implements AutoCloseable {
   }
 
   /** Sends the request and reads the whole answer: whether it is a 200 of the kind asked for. */
-  boolean call() throws IOException {
+  @Override
+  public boolean call() throws IOException {
     try (CloseableHttpResponse response = http.execute(post)) {
       EntityUtils.consume(response.getEntity());
       return response.getStatusLine().getStatusCode() == 200

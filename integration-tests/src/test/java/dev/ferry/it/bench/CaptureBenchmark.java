@@ -129,8 +129,7 @@ class CaptureBenchmark {
       Oip oip = new Oip(agent);
       ProcessCpu cpu = new ProcessCpu(agent.pid());
       List<String> failures;
-      try (Load load =
-          new Load(CONCURRENCY, () -> BenchClient.binary(agent, model.name(), body)::call)) {
+      try (Load load = new Load(CONCURRENCY, () -> BenchClient.binary(agent, model.name(), body))) {
         TimeUnit.MILLISECONDS.sleep(WARMUP_MILLIS);
         // rate 0 before the swap: else the new version's first requests are sampled at 1 % under
         // the old version's policy until the agent's capture tick, and the hub refuses them

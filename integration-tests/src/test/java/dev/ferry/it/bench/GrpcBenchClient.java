@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
  * the request encoded once. The messages are written and read with protobuf's wire format here, so
  * the harness needs no generated classes; the answer counts when it carries raw output contents.
  */
-final class GrpcBenchClient implements AutoCloseable {
+final class GrpcBenchClient implements Load.Call {
   private static final MethodDescriptor<byte[], byte[]> MODEL_INFER =
       MethodDescriptor.<byte[], byte[]>newBuilder()
           .setType(MethodDescriptor.MethodType.UNARY)
@@ -52,7 +52,8 @@ final class GrpcBenchClient implements AutoCloseable {
   }
 
   /** Sends the request and reads the answer: whether it carries raw output contents. */
-  boolean call() throws IOException {
+  @Override
+  public boolean call() throws IOException {
     byte[] answer =
         ClientCalls.blockingUnaryCall(channel, MODEL_INFER, CallOptions.DEFAULT, request);
     return rawOutputs(answer) > 0;

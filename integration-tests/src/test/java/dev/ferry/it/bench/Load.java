@@ -11,9 +11,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * answered, as perf_analyzer does at a given concurrency. Every call is kept as {start, latency}.
  */
 final class Load implements AutoCloseable {
-  /** One request; throws or returns false when it failed. */
-  interface Call {
+  /**
+   * One request; throws or returns false when it failed. A caller's client is closed when its load
+   * stops.
+   */
+  interface Call extends AutoCloseable {
     boolean call() throws Exception;
+
+    @Override
+    default void close() throws Exception {}
   }
 
   /** A caller's own request, made once per thread (a tensor, a client). */
@@ -59,6 +65,11 @@ final class Load implements AutoCloseable {
         failures.add("a call answered an error");
       }
       samples.add(new long[] {start, System.nanoTime() - start, ok ? 1 : 0});
+    }
+    try {
+      call.close();
+    } catch (Exception e) {
+      System.err.println("cannot close a caller's client: " + e);
     }
   }
 

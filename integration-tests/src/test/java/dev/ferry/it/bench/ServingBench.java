@@ -2,6 +2,7 @@ package dev.ferry.it.bench;
 
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
 import dev.ferry.it.fleet.JarProcess;
 import dev.ferry.protocol.testing.TestHub;
@@ -144,36 +145,28 @@ final class ServingBench {
             List<Load.Window> overHttp =
                 measure(
                     concurrency,
-                    () -> BenchClient.json(agent, model.name(), body)::call,
+                    () -> BenchClient.json(agent, model.name(), body),
                     windowMillis,
                     maxWindows,
                     failures);
             List<Load.Window> binary =
                 measure(
                     concurrency,
-                    () -> BenchClient.binary(agent, model.name(), binaryBody)::call,
+                    () -> BenchClient.binary(agent, model.name(), binaryBody),
                     windowMillis,
                     maxWindows,
                     failures);
             List<Load.Window> grpc =
                 measure(
                     concurrency,
-                    () -> GrpcBenchClient.raw(agent, model)::call,
+                    () -> GrpcBenchClient.raw(agent, model),
                     windowMillis,
                     maxWindows,
                     failures);
             List<Load.Window> inProcess =
                 measure(
                     concurrency,
-                    () -> {
-                      OnnxTensor tensor = model.tensor(env);
-                      return () -> {
-                        try (OrtSession.Result result =
-                            session.run(Map.of(model.input(), tensor))) {
-                          return result.size() > 0;
-                        }
-                      };
-                    },
+                    () -> inProcess(session, model.input(), model.tensor(env)),
                     windowMillis,
                     maxWindows,
                     failures);
@@ -196,6 +189,23 @@ final class ServingBench {
       }
       return new Result(points, failures, idleRss, modelsRss, plain, appCds);
     }
+  }
+
+  /** A caller running the model's session in this JVM on its own input tensor. */
+  private static Load.Call inProcess(OrtSession session, String input, OnnxTensor tensor) {
+    return new Load.Call() {
+      @Override
+      public boolean call() throws OrtException {
+        try (OrtSession.Result result = session.run(Map.of(input, tensor))) {
+          return result.size() > 0;
+        }
+      }
+
+      @Override
+      public void close() {
+        tensor.close();
+      }
+    };
   }
 
   /** Callers at a concurrency: one window to warm up, then windows until three agree. */

@@ -67,8 +67,7 @@ final class SwapBench {
       }
       // B4: as many swaps again while threads send requests back to back
       List<long[]> windows = new ArrayList<>();
-      Load requests =
-          new Load(threads, () -> BenchClient.json(rig.agent(), model.name(), body)::call);
+      Load requests = new Load(threads, () -> BenchClient.json(rig.agent(), model.name(), body));
       try (requests) {
         for (int i = 0; i < swaps; i++) {
           TimeUnit.MILLISECONDS.sleep(pauseMillis);
