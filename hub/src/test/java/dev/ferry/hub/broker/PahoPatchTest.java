@@ -1,8 +1,10 @@
-package dev.ferry.hub.fleet;
+package dev.ferry.hub.broker;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.ferry.hub.HubTestProfile;
 import io.quarkus.test.junit.QuarkusTest;
@@ -12,17 +14,24 @@ import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.jar.JarFile;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
 import java.util.stream.Collectors;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
 import org.eclipse.paho.client.mqttv3.internal.wire.CountingInputStream;
 import org.eclipse.paho.client.mqttv3.internal.wire.MqttPublish;
 import org.eclipse.paho.client.mqttv3.internal.wire.MqttWireMessage;
+import org.eclipse.paho.client.mqttv3.logging.Logger;
+import org.eclipse.paho.client.mqttv3.logging.LoggerFactory;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,6 +108,53 @@ class PahoPatchTest {
             .resolveSibling("classes"),
         jarOf(CountingInputStream.class),
         "the hub's class is the one loaded");
+  }
+
+  @Test
+  void logger_isTheHubsAndLooksUpEachJdkLoggerOnce() {
+    Logger first = LoggerFactory.getLogger(LoggerFactory.MQTT_CLIENT_MSG_CAT, "dev.ferry.test.A");
+    Logger second = LoggerFactory.getLogger(LoggerFactory.MQTT_CLIENT_MSG_CAT, "dev.ferry.test.A");
+
+    assertSame(
+        assertInstanceOf(PahoLogger.class, first).jdkLogger(),
+        assertInstanceOf(PahoLogger.class, second).jdkLogger());
+  }
+
+  @Test
+  void logger_writesPahosCatalogueEntryWithItsInserts_atLevelsTheJdkLoggerTakes() {
+    Logger paho = LoggerFactory.getLogger(LoggerFactory.MQTT_CLIENT_MSG_CAT, "dev.ferry.test.B");
+    paho.setResourceName("ferry-hub-test");
+    java.util.logging.Logger jdk = ((PahoLogger) paho).jdkLogger();
+    List<LogRecord> records = new CopyOnWriteArrayList<>();
+    Handler handler =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            records.add(record);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    jdk.addHandler(handler);
+    jdk.setLevel(Level.INFO);
+    try {
+      paho.warning("ClientComms", "connect", "204", new Object[] {5});
+      paho.fine("ClientComms", "connect", "204", new Object[] {6});
+
+      assertEquals(1, records.size(), "FINE is below the JDK logger's level");
+      LogRecord record = records.get(0);
+      assertEquals(Level.WARNING, record.getLevel());
+      assertEquals("ferry-hub-test: connect failed: rc=5", record.getMessage());
+      assertEquals("ClientComms", record.getSourceClassName());
+      assertFalse(paho.isLoggable(Logger.FINE));
+    } finally {
+      jdk.removeHandler(handler);
+      jdk.setLevel(null);
+    }
   }
 
   private static byte[] packet(MqttPublish publish) throws Exception {
