@@ -59,7 +59,9 @@ class ImageEntrypointIT {
 
     assertTrue(Files.size(libraries.resolve("libonnxruntime.so")) > 1 << 20);
 
-    try (JarProcess next = start("next.log", "-Xshare:on")) {
+    Path loaded = dir.resolve("classes.log");
+    try (JarProcess next =
+        start("next.log", "-Xshare:on", "-Xlog:class+load=info:file=" + loaded)) {
       assertTrue(
           Files.readString(Path.of("/proc/" + jvm(next) + "/maps"))
               .contains(libraries.resolve("libonnxruntime.so").toString()),
@@ -67,6 +69,7 @@ class ImageEntrypointIT {
       awaitLine(next, "next.log", "class-data archive " + archive + " matches this JVM and build");
     }
     assertArrayEquals(written, Files.readAllBytes(archive));
+    assertAgentClassesFromTheArchive(loaded);
 
     byte[] noise = new byte[65_536];
     new Random(7).nextBytes(noise);
@@ -113,6 +116,29 @@ class ImageEntrypointIT {
     }
     assertTrue(Files.isRegularFile(archive), "the short run's clean stop wrote no archive");
     assertFalse(Files.exists(key), "the short run's archive is vouched for");
+  }
+
+  /**
+   * The agent's own classes that the next start loaded came from the archive, not from its jars:
+   * the packaged agent runs on the JVM's application class loader (quarkus.package.jar.type), whose
+   * archived classes HotSpot gives without reading a jar. Under Quarkus's own class loader a third
+   * of them were read from their jars (BENCHMARKS.md B8).
+   */
+  private static void assertAgentClassesFromTheArchive(Path loaded) throws Exception {
+    List<String> agent;
+    try (Stream<String> lines = Files.lines(loaded)) {
+      agent = lines.filter(line -> line.contains(" dev.ferry.")).toList();
+    }
+    List<String> fromJars = agent.stream().filter(line -> line.contains("source: file:")).toList();
+    long fromArchive = agent.stream().filter(line -> line.contains("source: shared")).count();
+    assertTrue(agent.size() > 100, agent.size() + " of the agent's classes logged");
+    assertTrue(
+        fromJars.size() * 20 < fromArchive,
+        fromJars.size()
+            + " of the agent's classes read from their jars, "
+            + fromArchive
+            + " from the archive; first: "
+            + fromJars.subList(0, Math.min(5, fromJars.size())));
   }
 
   /**
