@@ -121,8 +121,8 @@ class ImageEntrypointIT {
   /**
    * The agent's own classes that the next start loaded came from the archive, not from its jars:
    * the packaged agent runs on the JVM's application class loader (quarkus.package.jar.type), whose
-   * archived classes HotSpot gives without reading a jar. Under Quarkus's own class loader a third
-   * of them were read from their jars (BENCHMARKS.md B8).
+   * archived classes HotSpot gives without reading a jar. Under Quarkus's own class loader a
+   * quarter of them were read from their jars here (BENCHMARKS.md B8).
    */
   private static void assertAgentClassesFromTheArchive(Path loaded) throws Exception {
     List<String> agent;
