@@ -81,7 +81,8 @@ image_archive() { # java app-dir data-dir
   [[ -n $cache ]] && cp -r "$cache/." "$data"
   (exec env FERRY_AGENT_DEVICE_ID=image-run "${settings[@]}" FERRY_AGENT_HOME="$app" \
     FERRY_AGENT_DATA_DIR="$data" FERRY_AGENT_CLASS_ARCHIVE_KEEP_AFTER=2s MALLOC_ARENA_MAX=2 \
-    PATH="$(dirname "$java"):$PATH" /bin/sh "$here/agent/src/main/jib/opt/ferry/agent.sh" \
+    JAVA_HOME="$(dirname "$(dirname "$java")")" PATH="$(dirname "$java"):$PATH" \
+    /bin/sh "$here/agent/src/main/jib/opt/ferry/agent.sh" \
     -Dquarkus.http.port="$port" >"$data.log" 2>&1) &
   pid=$!
   until curl -sf -o /dev/null "http://127.0.0.1:$port/q/health/ready"; do
@@ -93,7 +94,8 @@ image_archive() { # java app-dir data-dir
     grep -q 'libraries unpacked into' "$data.log"; do sleep 0.2; done
   kill "$pid"
   wait "$pid" || true
-  [[ -s $data/class-data/agent.jsa ]] || { echo "no archive from the image's entrypoint:"; cat "$data.log"; exit 1; }
+  [[ -s $data/class-data/agent.jsa || -s $data/class-data/agent.aot ]] ||
+    { echo "no archive from the image's entrypoint:"; cat "$data.log"; exit 1; }
 }
 
 work=$(mktemp -d)
@@ -107,8 +109,11 @@ for jdk in ${JDKS:-17 25}; do
   rm -rf "$app/app-cds.jsa" "$app/app.aot" "$app/native"
   measure "JDK $jdk" "$java" "$app"
   image_archive "$java" "$app" "$work/image$jdk"
+  image=("-XX:SharedArchiveFile=$work/image$jdk/class-data/agent.jsa" -Xshare:auto)
+  [[ -s $work/image$jdk/class-data/agent.aot ]] &&
+    image=("-XX:AOTCache=$work/image$jdk/class-data/agent.aot") # JDK 25+: an AOT cache
   measure "JDK $jdk + what the image's entrypoint left after its first run (archive, libraries)" \
-    "$java" "$app" "-XX:SharedArchiveFile=$work/image$jdk/class-data/agent.jsa" -Xshare:auto \
+    "$java" "$app" "${image[@]}" \
     "-Donnxruntime.native.path=$(compgen -G "$work/image$jdk/onnxruntime/*")"
   "$here/deploy/systemd/agent-natives.sh" "$app"
   training=()

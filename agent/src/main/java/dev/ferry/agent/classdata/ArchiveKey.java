@@ -35,6 +35,9 @@ public record ArchiveKey(String text) {
           "RecordDynamicDumpInfo",
           "ArchiveClassesAtExit",
           "AutoCreateSharedArchive",
+          "AOTCache", // and AOTCacheOutput
+          "AOTMode",
+          "AOTConfiguration",
           "Xlog");
 
   /** What Quarkus packages: the runner, its libraries, the agent's jars, its own index. */

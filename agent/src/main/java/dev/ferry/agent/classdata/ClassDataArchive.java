@@ -18,6 +18,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -29,19 +30,24 @@ import org.jboss.logging.Logger;
  * container images, whose JVM runs only on the device. Their entrypoint starts the JVM mapping
  * {@code <data-dir>/class-data/agent.jsa} when it is there, else writing {@code agent.jsa.new} when
  * the JVM exits ({@code -XX:ArchiveClassesAtExit}), which it moves into place once the JVM has
- * stopped cleanly. A writing agent that has served {@code ferry.agent.class-archive.keep-after}
- * vouches for that archive in {@code agent.jsa.key} (what it is made for: {@link ArchiveKey}); a
- * mapping agent keeps it only if the key is there and matches and the JVM did map it, and removes
- * it otherwise, for the next start to write a new one. So the first run on a device, and the first
- * two after an upgrade, make the archive the next ones start from, and a run that failed early, an
- * archive cut short, or one of another JVM or build is never kept.
+ * stopped cleanly; on JDK 25 and later the same with an AOT cache, {@code agent.aot} ({@code
+ * -XX:AOTCache}, {@code -XX:AOTCacheOutput}). A writing agent that has served {@code
+ * ferry.agent.class-archive.keep-after} vouches for that archive in {@code agent.jsa.key} ({@code
+ * agent.aot.key}; what it is made for: {@link ArchiveKey}); a mapping agent keeps it only if the
+ * key is there and matches and the JVM did map it, and removes it otherwise, for the next start to
+ * write a new one. So the first run on a device, and the first two after an upgrade, make the
+ * archive the next ones start from, and a run that failed early, an archive cut short, or one of
+ * another JVM or build is never kept.
  */
 @ApplicationScoped
 public class ClassDataArchive {
   private static final Logger LOG = Logger.getLogger(ClassDataArchive.class);
 
-  /** Where the archive lives in the data directory. */
-  static final String FILE = "class-data/agent.jsa";
+  /**
+   * Where the archive lives in the data directory: a dynamic archive ({@code agent.jsa}), or on JDK
+   * 25 and later an AOT cache ({@code agent.aot}).
+   */
+  static final List<String> FILES = List.of("class-data/agent.jsa", "class-data/agent.aot");
 
   /** What a start does about the archive. */
   enum Step {
@@ -63,12 +69,22 @@ public class ClassDataArchive {
 
   /** After the other start-up observers: the cached models are restored by then. */
   void start(@Observes @Priority(Interceptor.Priority.APPLICATION + 1000) StartupEvent event) {
-    Path archive = config.dataDir().resolve(FILE).toAbsolutePath().normalize();
-    boolean writing = HotSpot.writingAtExit().filter(written(archive)::equals).isPresent();
-    boolean told = HotSpot.told().filter(archive::equals).isPresent();
-    if (!writing && !told) {
+    Optional<Path> writingAtExit = HotSpot.writingAtExit();
+    Optional<Path> toldToMap = HotSpot.told();
+    Optional<Path> ours =
+        FILES.stream()
+            .map(file -> config.dataDir().resolve(file).toAbsolutePath().normalize())
+            .filter(
+                file ->
+                    writingAtExit.filter(written(file)::equals).isPresent()
+                        || toldToMap.filter(file::equals).isPresent())
+            .findFirst();
+    if (ours.isEmpty()) {
       return;
     }
+    Path archive = ours.get();
+    boolean writing = writingAtExit.filter(written(archive)::equals).isPresent();
+    boolean told = toldToMap.filter(archive::equals).isPresent();
     if (writing) {
       directoryFor(archive);
     }

@@ -11,24 +11,29 @@ import java.util.stream.Stream;
 
 /**
  * The running JVM's side of a class-data archive: whether it writes one when it exits ({@code
- * -XX:ArchiveClassesAtExit}) or was told to map one ({@code -XX:SharedArchiveFile}), and whether it
- * did: HotSpot maps an archive it can use and, with {@code -Xshare:auto}, quietly starts without
- * one it cannot (another JVM's, a truncated one).
+ * -XX:ArchiveClassesAtExit}, or on JDK 25 and later an AOT cache, {@code -XX:AOTCacheOutput}) or
+ * was told to map one ({@code -XX:SharedArchiveFile}, {@code -XX:AOTCache}), and whether it did:
+ * HotSpot maps an archive it can use and, with {@code -Xshare:auto}, starts without one it cannot
+ * (another JVM's, a truncated one).
  */
 final class HotSpot {
   private HotSpot() {}
 
   /** The archive this JVM writes when it exits. */
   static Optional<Path> writingAtExit() {
-    return option("ArchiveClassesAtExit").filter(file -> !file.isBlank()).map(HotSpot::path);
+    return file("ArchiveClassesAtExit").or(() -> file("AOTCacheOutput"));
   }
 
-  /** The archive this JVM was told to map: the last file {@code -XX:SharedArchiveFile} names. */
+  /**
+   * The archive this JVM was told to map: the last file {@code -XX:SharedArchiveFile} names, or the
+   * AOT cache.
+   */
   static Optional<Path> told() {
     return option("SharedArchiveFile")
         .filter(files -> !files.isBlank())
         .map(files -> files.split(File.pathSeparator)) // base.jsa:top.jsa
-        .map(named -> path(named[named.length - 1]));
+        .map(named -> path(named[named.length - 1]))
+        .or(() -> file("AOTCache"));
   }
 
   /** Whether this process has {@code archive} mapped ({@code /proc/self/maps}, Linux). */
@@ -37,6 +42,11 @@ final class HotSpot {
     try (Stream<String> maps = Files.lines(Path.of("/proc/self/maps"))) {
       return maps.anyMatch(line -> line.endsWith(" " + name));
     }
+  }
+
+  /** The file an option names, where this JVM has the option and it is set. */
+  private static Optional<Path> file(String option) {
+    return option(option).filter(file -> !file.isBlank()).map(HotSpot::path);
   }
 
   private static Path path(String file) {

@@ -73,6 +73,23 @@ class ArchiveKeyTest {
   }
 
   @Test
+  void writingAndMappingAnAotCache_haveOneKey() throws Exception {
+    assertEquals(
+        key(
+            List.of(
+                "-XX:+UseSerialGC",
+                "-XX:AOTCacheOutput=/data/class-data/agent.aot.new",
+                "-Xlog:aot=error",
+                "-Xmx512m")),
+        key(
+            List.of(
+                "-XX:+UseSerialGC",
+                "-XX:AOTCache=/data/class-data/agent.aot",
+                "-Xshare:auto",
+                "-Xmx512m")));
+  }
+
+  @Test
   void whatLiesBesideThePackagedFiles_isNotPartOfTheBuild() throws Exception {
     ArchiveKey before = key(OPTIONS);
     write("app-cds.jsa", "an archive");

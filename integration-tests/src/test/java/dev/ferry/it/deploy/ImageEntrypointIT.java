@@ -4,16 +4,20 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.ferry.it.fleet.JarProcess;
 import dev.ferry.protocol.testing.Services;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -119,6 +123,87 @@ class ImageEntrypointIT {
   }
 
   /**
+   * On JDK 25 and later the entrypoint has the JVM write an AOT cache instead ({@code agent.aot}),
+   * assembled as it exits, which the next start maps and keeps; one the JVM cannot map is removed.
+   * Needs a JDK 25 or later under {@code /usr/lib/jvm} (Debian 12 packages none).
+   */
+  @Test
+  void onJdk25AnAotCacheIsWrittenMappedAndKept() throws Exception {
+    Optional<Path> jdk = jdk25();
+    assumeTrue(jdk.isPresent(), "no JDK 25 or later under /usr/lib/jvm");
+    Map<String, String> java =
+        Map.of(
+            "JAVA_HOME",
+            jdk.get().toString(),
+            "PATH",
+            jdk.get().resolve("bin") + ":" + System.getenv("PATH"));
+    Path archive = dir.resolve("data/class-data/agent.aot");
+    Path key = archive.resolveSibling("agent.aot.key");
+
+    try (JarProcess first = startWith(java, "1s", "first.log")) {
+      awaitLine(
+          first, "first.log", "class-data archive " + archive + " is written when the agent stops");
+    }
+    assertFalse(Files.exists(archive.resolveSibling("agent.aot.new")), "not moved into place");
+    assertFalse(Files.exists(dir.resolve("data/class-data/agent.jsa")), "a dynamic archive too");
+    assertTrue(Files.size(archive) > 1 << 20, "AOT cache of " + Files.size(archive) + " bytes");
+    assertFalse(Files.readString(dir.resolve("first.log")).contains("[aot]"), "HotSpot's warnings");
+    String madeFor = Files.readString(key);
+    assertTrue(madeFor.startsWith("vm " + release(jdk.get(), "JAVA_RUNTIME_VERSION")), madeFor);
+
+    try (JarProcess next = startWith(java, "1s", "next.log")) {
+      assertTrue(
+          Files.readString(Path.of("/proc/" + jvm(next) + "/maps")).contains(archive.toString()),
+          "the AOT cache not mapped");
+      awaitLine(next, "next.log", "class-data archive " + archive + " matches this JVM and build");
+    }
+    assertTrue(Files.isRegularFile(archive), "the AOT cache kept");
+
+    byte[] noise = new byte[65_536];
+    new Random(7).nextBytes(noise);
+    Files.write(archive, noise);
+    try (JarProcess unmapped = startWith(java, "1s", "unmapped.log")) {
+      awaitLine(
+          unmapped, "unmapped.log", "could not be mapped (cut short, or another JVM's): removed");
+    }
+    assertFalse(Files.exists(archive), "AOT cache left");
+    assertFalse(Files.exists(key), "key left");
+  }
+
+  /** A JDK of feature version 25 or later under /usr/lib/jvm, by its release file. */
+  private static Optional<Path> jdk25() throws Exception {
+    Path jvms = Path.of("/usr/lib/jvm");
+    if (!Files.isDirectory(jvms)) {
+      return Optional.empty();
+    }
+    try (Stream<Path> homes = Files.list(jvms)) {
+      return homes
+          .filter(home -> Files.isExecutable(home.resolve("bin/java")))
+          .filter(home -> feature(home) >= 25)
+          .sorted()
+          .findFirst();
+    }
+  }
+
+  private static int feature(Path home) {
+    String version = release(home, "JAVA_VERSION").split("[^0-9]")[0];
+    return version.isEmpty() ? 0 : Integer.parseInt(version);
+  }
+
+  /** A value of the JDK's release file, empty where it has none. */
+  private static String release(Path home, String name) {
+    try (Stream<String> lines = Files.lines(home.resolve("release"))) {
+      return lines
+          .filter(line -> line.startsWith(name + "=\""))
+          .map(line -> line.substring(name.length() + 2, line.length() - 1))
+          .findFirst()
+          .orElse("");
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  /**
    * The agent's own classes that the next start loaded came from the archive, not from its jars:
    * the packaged agent runs on the JVM's application class loader (quarkus.package.jar.type), whose
    * archived classes HotSpot gives without reading a jar. Under Quarkus's own class loader a
@@ -172,25 +257,31 @@ class ImageEntrypointIT {
 
   private JarProcess startKeepingAfter(String keepAfter, String log, String... jvmOptions)
       throws Exception {
+    return startWith(Map.of(), keepAfter, log, jvmOptions);
+  }
+
+  /** The entrypoint with more in its environment (the JVM to run). */
+  private JarProcess startWith(
+      Map<String, String> env, String keepAfter, String log, String... jvmOptions)
+      throws Exception {
     int port = JarProcess.freePort();
     List<String> command = new ArrayList<>(List.of("/bin/sh", ENTRYPOINT.toString()));
     command.add("-Dquarkus.http.port=" + port);
     command.addAll(List.of(jvmOptions));
+    Map<String, String> environment =
+        new HashMap<>(
+            Map.of(
+                "FERRY_AGENT_HOME",
+                APP.toString(),
+                "FERRY_AGENT_SYNC_ENABLED",
+                "false",
+                "FERRY_AGENT_DATA_DIR",
+                dir.resolve("data").toString(),
+                "FERRY_AGENT_CLASS_ARCHIVE_KEEP_AFTER",
+                keepAfter));
+    environment.putAll(env);
     return JarProcess.startCommand(
-        command,
-        APP,
-        Map.of(
-            "FERRY_AGENT_HOME",
-            APP.toString(),
-            "FERRY_AGENT_SYNC_ENABLED",
-            "false",
-            "FERRY_AGENT_DATA_DIR",
-            dir.resolve("data").toString(),
-            "FERRY_AGENT_CLASS_ARCHIVE_KEEP_AFTER",
-            keepAfter),
-        dir.resolve(log),
-        port,
-        Duration.ofSeconds(60));
+        command, APP, environment, dir.resolve(log), port, Duration.ofSeconds(60));
   }
 
   private void awaitLine(JarProcess agent, String name, String text) throws Exception {
