@@ -148,6 +148,9 @@ class ImageEntrypointIT {
     assertFalse(Files.exists(dir.resolve("data/class-data/agent.jsa")), "a dynamic archive too");
     assertTrue(Files.size(archive) > 1 << 20, "AOT cache of " + Files.size(archive) + " bytes");
     assertFalse(Files.readString(dir.resolve("first.log")).contains("[aot]"), "HotSpot's warnings");
+    assertFalse(
+        Files.readString(dir.resolve("first.log")).contains("restricted method"),
+        "the JVM warned of ONNX Runtime's native access");
     String madeFor = Files.readString(key);
     assertTrue(madeFor.startsWith("vm " + release(jdk.get(), "JAVA_RUNTIME_VERSION")), madeFor);
 
