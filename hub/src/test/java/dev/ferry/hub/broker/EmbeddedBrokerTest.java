@@ -11,8 +11,14 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
 import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttException;
@@ -65,5 +71,48 @@ class EmbeddedBrokerTest {
         () -> publisher.publish(topic, new byte[Topic.MAX_PACKET_BYTES + 1], 1, false));
     assertFalse(publisher.isConnected());
     publisher.close();
+  }
+
+  /**
+   * A device's connection and its messages make the embedded broker log nothing at INFO: Moquette
+   * logs every packet's receipt (PUBACK both ways, CONNECT, SUBSCRIBE) at INFO, which for a fleet
+   * on the zero-setup default was two lines per telemetry batch.
+   */
+  @Test
+  void broker_logsNoLineForADevicesConnectionAndMessages() throws Exception {
+    Enrolled device = Enrolled.device("edge-" + System.nanoTime());
+    String topic = "ferry/v1/devices/" + device.id() + "/telemetry";
+    List<String> logged = new CopyOnWriteArrayList<>();
+    Handler capture =
+        new Handler() {
+          @Override
+          public void publish(LogRecord record) {
+            String logger = String.valueOf(record.getLoggerName());
+            if (record.getLevel().intValue() >= Level.INFO.intValue()
+                && (logger.startsWith("io.moquette") || logger.equals(getClass().getName()))) {
+              logged.add(logger + ": " + record.getMessage());
+            }
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    Logger root = Logger.getLogger("");
+    root.addHandler(capture);
+    try {
+      Logger.getLogger(capture.getClass().getName()).info("capturing");
+      MqttClient publisher = device.connect();
+      for (int i = 0; i < 20; i++) {
+        publisher.publish(topic, "{}".getBytes(StandardCharsets.UTF_8), 1, false);
+      }
+      publisher.disconnect();
+      publisher.close();
+    } finally {
+      root.removeHandler(capture);
+    }
+    assertEquals(List.of(capture.getClass().getName() + ": capturing"), logged);
   }
 }
