@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.hub.HubTestProfile;
+import dev.ferry.hub.LogRecords;
 import dev.ferry.protocol.device.Topic;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
@@ -13,11 +14,8 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
 import java.util.logging.Level;
-import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
 import org.eclipse.paho.client.mqttv3.MqttClient;
@@ -82,37 +80,25 @@ class EmbeddedBrokerTest {
   void broker_logsNoLineForADevicesConnectionAndMessages() throws Exception {
     Enrolled device = Enrolled.device("edge-" + System.nanoTime());
     String topic = "ferry/v1/devices/" + device.id() + "/telemetry";
-    List<String> logged = new CopyOnWriteArrayList<>();
-    Handler capture =
-        new Handler() {
-          @Override
-          public void publish(LogRecord record) {
-            String logger = String.valueOf(record.getLoggerName());
-            if (record.getLevel().intValue() >= Level.INFO.intValue()
-                && (logger.startsWith("io.moquette") || logger.equals(getClass().getName()))) {
-              logged.add(logger + ": " + record.getMessage());
-            }
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    Logger root = Logger.getLogger("");
-    root.addHandler(capture);
-    try {
-      Logger.getLogger(capture.getClass().getName()).info("capturing");
+    List<String> logged;
+    try (LogRecords records = LogRecords.on(Logger.getLogger(""))) {
+      Logger.getLogger(EmbeddedBrokerTest.class.getName()).info("capturing");
       MqttClient publisher = device.connect();
       for (int i = 0; i < 20; i++) {
         publisher.publish(topic, "{}".getBytes(StandardCharsets.UTF_8), 1, false);
       }
       publisher.disconnect();
       publisher.close();
-    } finally {
-      root.removeHandler(capture);
+      logged =
+          records.all().stream()
+              .filter(r -> r.getLevel().intValue() >= Level.INFO.intValue())
+              .map(r -> r.getLoggerName() + ": " + r.getMessage())
+              .filter(
+                  line ->
+                      line.startsWith("io.moquette")
+                          || line.startsWith(EmbeddedBrokerTest.class.getName() + ":"))
+              .toList();
     }
-    assertEquals(List.of(capture.getClass().getName() + ": capturing"), logged);
+    assertEquals(List.of(EmbeddedBrokerTest.class.getName() + ": capturing"), logged);
   }
 }

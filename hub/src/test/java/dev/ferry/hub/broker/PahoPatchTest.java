@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import dev.ferry.hub.HubTestProfile;
+import dev.ferry.hub.LogRecords;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import java.io.ByteArrayInputStream;
@@ -19,9 +20,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.jar.JarFile;
-import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.stream.Collectors;
@@ -125,25 +124,12 @@ class PahoPatchTest {
     Logger paho = LoggerFactory.getLogger(LoggerFactory.MQTT_CLIENT_MSG_CAT, "dev.ferry.test.B");
     paho.setResourceName("ferry-hub-test");
     java.util.logging.Logger jdk = ((PahoLogger) paho).jdkLogger();
-    List<LogRecord> records = new CopyOnWriteArrayList<>();
-    Handler handler =
-        new Handler() {
-          @Override
-          public void publish(LogRecord record) {
-            records.add(record);
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    jdk.addHandler(handler);
+    LogRecords taken = LogRecords.on(jdk);
     jdk.setLevel(Level.INFO);
-    try {
+    try (taken) {
       paho.warning("ClientComms", "connect", "204", new Object[] {5});
       paho.fine("ClientComms", "connect", "204", new Object[] {6});
+      List<LogRecord> records = taken.all();
 
       assertEquals(1, records.size(), "FINE is below the JDK logger's level");
       LogRecord record = records.get(0);
@@ -152,7 +138,6 @@ class PahoPatchTest {
       assertEquals("ClientComms", record.getSourceClassName());
       assertFalse(paho.isLoggable(Logger.FINE));
     } finally {
-      jdk.removeHandler(handler);
       jdk.setLevel(null);
     }
   }

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.hub.Api;
 import dev.ferry.hub.HubTestProfile;
+import dev.ferry.hub.LogRecords;
 import dev.ferry.hub.db.Database;
 import dev.ferry.hub.db.Jdbc;
 import dev.ferry.protocol.api.DeviceCredentials;
@@ -23,11 +24,9 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.logging.Handler;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
@@ -181,26 +180,7 @@ class EnrollmentTokenApiTest {
 
   @Test
   void tokensAndPasswords_neverReachTheLog() {
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Handler capture =
-        new Handler() {
-          @Override
-          public void publish(LogRecord record) {
-            lines.add(
-                record.getMessage() + " " + java.util.Arrays.toString(record.getParameters()));
-            if (record.getThrown() != null) {
-              lines.add(String.valueOf(record.getThrown()));
-            }
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    Logger root = Logger.getLogger("");
-    root.addHandler(capture);
+    LogRecords taken = LogRecords.on(Logger.getLogger(""));
     List<Logger> verbose =
         java.util.stream.Stream.of(
                 "dev.ferry", "io.quarkus.security", "org.jboss.resteasy.reactive")
@@ -230,10 +210,17 @@ class EnrollmentTokenApiTest {
             .post("/api/v1/devices/" + deviceId + "/certificate");
       }
     } finally {
-      root.removeHandler(capture);
+      taken.close();
       verbose.forEach(logger -> logger.setLevel(null));
     }
 
+    List<String> lines = new ArrayList<>();
+    for (LogRecord record : taken.all()) {
+      lines.add(record.getMessage() + " " + java.util.Arrays.toString(record.getParameters()));
+      if (record.getThrown() != null) {
+        lines.add(String.valueOf(record.getThrown()));
+      }
+    }
     assertTrue(lines.contains("capturing null"), "the handler on the root logger saw nothing");
     for (String line : lines) {
       assertFalse(line.contains(token), line);
