@@ -36,6 +36,7 @@ class BenchmarkSmokeIT {
             List.of(BenchModel.ocrClassifier(), BenchModel.generated("tiny", 4, dir)),
             new int[] {1, 2},
             300,
+            300,
             4,
             1);
     System.out.println(r);
