@@ -1,5 +1,6 @@
 package dev.ferry.hub.capture;
 
+import dev.ferry.hub.db.PeriodicJob;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -25,7 +26,7 @@ public class CapturePacking {
   // resolved on the first run, not at start: the registry's address needs the HTTP port bound
   private final Provider<Captures> captures;
   private final Clock clock;
-  private final CaptureSchedule schedule;
+  private final PeriodicJob schedule;
 
   CapturePacking(
       Provider<Captures> captures,
@@ -34,7 +35,7 @@ public class CapturePacking {
           Duration interval) {
     this.captures = captures;
     this.clock = clock;
-    this.schedule = new CaptureSchedule("capture packing", interval, interval, this::pack);
+    this.schedule = new PeriodicJob("capture packing", interval, interval, this::pack);
   }
 
   void start(@Observes StartupEvent event) {

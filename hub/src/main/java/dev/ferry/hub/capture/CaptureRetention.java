@@ -1,5 +1,6 @@
 package dev.ferry.hub.capture;
 
+import dev.ferry.hub.db.PeriodicJob;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
@@ -23,8 +24,8 @@ public class CaptureRetention {
   private final Provider<Captures> captures;
   private final Config config;
   private final Duration retention;
-  private final CaptureSchedule schedule =
-      new CaptureSchedule(
+  private final PeriodicJob schedule =
+      new PeriodicJob(
           "capture retention", Duration.ofMinutes(1), Duration.ofHours(1), this::expire);
 
   CaptureRetention(

@@ -32,7 +32,9 @@ public final class DatabaseSelection implements ConfigSourceFactory {
 
   /**
    * The embedded database's JDBC URL under the data directory. H2 refuses paths implicitly relative
-   * to the working directory, so the path is made absolute.
+   * to the working directory, so the path is made absolute. H2 is kept from closing the database in
+   * its own JVM shutdown hook, which runs beside the hub's: the database closes when the hub closes
+   * its connection pool, after its background jobs have stopped.
    *
    * @param dataDir {@code ferry.hub.data-dir}, or null for the default
    * @return the JDBC URL
@@ -41,7 +43,7 @@ public final class DatabaseSelection implements ConfigSourceFactory {
     Path dir = Path.of(dataDir == null || dataDir.isBlank() ? "./ferry-data" : dataDir);
     return "jdbc:h2:file:"
         + dir.toAbsolutePath().normalize().resolve("db").resolve("ferry")
-        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+        + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
   }
 
   static boolean isExternal(ConfigValue url) {

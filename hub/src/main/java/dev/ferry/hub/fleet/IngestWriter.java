@@ -1,5 +1,6 @@
 package dev.ferry.hub.fleet;
 
+import dev.ferry.hub.db.PeriodicJob;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,6 +42,7 @@ public final class IngestWriter<M> {
   private final BlockingQueue<M> queue;
   private final IngestRetry<M> retry;
   private volatile boolean running = true;
+  private volatile Thread writer;
 
   /**
    * A writer, not yet started.
@@ -69,16 +71,28 @@ public final class IngestWriter<M> {
 
   /** Starts the writer thread. */
   public void start() {
-    Thread writer = new Thread(this::write, "ferry-" + name.replace(' ', '-') + "-writer");
+    writer = new Thread(this::write, "ferry-" + name.replace(' ', '-') + "-writer");
     writer.setDaemon(true);
     writer.setUncaughtExceptionHandler(
         (thread, e) -> LOG.errorf(e, "%s writer stopped; ingestion halts until restart", name));
     writer.start();
   }
 
-  /** Stops taking messages; what is queued is left to the broker to send again. */
+  /**
+   * Stops taking messages, and returns once a batch in progress is stored (within {@link
+   * PeriodicJob#STOP_GRACE}), so that the database is not closed under it; what is queued is left
+   * to the broker to send again.
+   */
   public void stop() {
     running = false;
+    if (writer == null) {
+      return;
+    }
+    try {
+      writer.join(PeriodicJob.STOP_GRACE.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /**

@@ -1,6 +1,7 @@
 package dev.ferry.hub.identity;
 
 import dev.ferry.hub.db.Database;
+import dev.ferry.hub.db.PeriodicJob;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -14,9 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.jboss.logging.Logger;
 
@@ -54,24 +52,18 @@ public class IdentityCache implements DeviceAccess {
 
   private Map<BigInteger, Instant> published;
   private Instant publishedAt = Instant.MIN;
-  private ScheduledExecutorService refresher;
+  private PeriodicJob refresher;
 
   void start(@Observes @Priority(600) StartupEvent event) {
     refresh();
-    refresher =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread thread = new Thread(task, "ferry-identity-refresh");
-              thread.setDaemon(true);
-              return thread;
-            });
-    refresher.scheduleWithFixedDelay(
-        this::refreshQuietly, REFRESH_SECONDS, REFRESH_SECONDS, TimeUnit.SECONDS);
+    java.time.Duration every = java.time.Duration.ofSeconds(REFRESH_SECONDS);
+    refresher = new PeriodicJob("identity refresh", every, every, this::refreshQuietly);
+    refresher.start();
   }
 
   void stop(@Observes ShutdownEvent event) {
     if (refresher != null) {
-      refresher.shutdownNow();
+      refresher.stop();
     }
   }
 

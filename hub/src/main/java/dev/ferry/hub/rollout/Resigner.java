@@ -2,6 +2,7 @@ package dev.ferry.hub.rollout;
 
 import dev.ferry.hub.config.HubConfig;
 import dev.ferry.hub.db.Database;
+import dev.ferry.hub.db.PeriodicJob;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
@@ -12,9 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -30,23 +28,18 @@ public class Resigner {
   @Inject Database db;
   @Inject DesiredStates desired;
 
-  private ScheduledExecutorService timer;
+  private PeriodicJob timer;
 
   void start(@Observes @Priority(4000) StartupEvent event) {
-    long period = Math.max(1, config.desiredValidity().toMinutes() / 10);
-    timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread thread = new Thread(r, "ferry-resigner");
-              thread.setDaemon(true);
-              return thread;
-            });
-    timer.scheduleWithFixedDelay(this::resignSafely, 0, period, TimeUnit.MINUTES);
+    Duration period = Duration.ofMinutes(Math.max(1, config.desiredValidity().toMinutes() / 10));
+    timer = new PeriodicJob("resigner", Duration.ZERO, period, this::resignSafely);
+    timer.start();
   }
 
-  void stop(@Observes ShutdownEvent event) {
+  /** Before the ingest and the broker stop: a run in progress still publishes what it signed. */
+  void stop(@Observes @Priority(1) ShutdownEvent event) {
     if (timer != null) {
-      timer.shutdownNow();
+      timer.stop();
     }
   }
 

@@ -2,6 +2,7 @@ package dev.ferry.hub.rollout;
 
 import dev.ferry.hub.config.HubConfig;
 import dev.ferry.hub.db.Database;
+import dev.ferry.hub.db.PeriodicJob;
 import dev.ferry.hub.fleet.IngestSession;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -15,9 +16,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
@@ -42,24 +40,19 @@ public class RolloutEngine {
   @Inject FanOut fanOut;
   @Inject IngestSession session;
 
-  private ScheduledExecutorService timer;
+  private PeriodicJob timer;
   private Instant lastResync;
 
   void start(@Observes @Priority(4100) StartupEvent event) {
-    timer =
-        Executors.newSingleThreadScheduledExecutor(
-            task -> {
-              Thread thread = new Thread(task, "ferry-rollout-engine");
-              thread.setDaemon(true);
-              return thread;
-            });
-    long tick = config.rollout().tick().toMillis();
-    timer.scheduleWithFixedDelay(this::tick, tick, tick, TimeUnit.MILLISECONDS);
+    Duration tick = config.rollout().tick();
+    timer = new PeriodicJob("rollout engine", tick, tick, this::tick);
+    timer.start();
   }
 
-  void stop(@Observes ShutdownEvent event) {
+  /** Before the ingest and the broker stop: a step in progress still publishes what it signed. */
+  void stop(@Observes @Priority(1) ShutdownEvent event) {
     if (timer != null) {
-      timer.shutdownNow();
+      timer.stop();
     }
   }
 

@@ -2,6 +2,7 @@ package dev.ferry.hub.telemetry;
 
 import dev.ferry.hub.config.HubConfig;
 import dev.ferry.hub.db.Database;
+import dev.ferry.hub.db.PeriodicJob;
 import dev.ferry.hub.fleet.DeviceGate;
 import dev.ferry.hub.fleet.DeviceMismatchException;
 import dev.ferry.hub.fleet.IngestSession;
@@ -22,9 +23,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -63,8 +61,8 @@ public class TelemetryIngest {
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong malformed = new AtomicLong();
   private final AtomicLong deadLettered = new AtomicLong();
-  private final ScheduledExecutorService purger =
-      Executors.newSingleThreadScheduledExecutor(daemon("ferry-telemetry-purge"));
+  private final PeriodicJob purger =
+      new PeriodicJob("telemetry purge", Duration.ofSeconds(1), Duration.ofHours(1), this::purge);
 
   void start(@Observes @Priority(3100) StartupEvent event) {
     registry.gauge("ferry.ingest.telemetry.received", received);
@@ -75,13 +73,12 @@ public class TelemetryIngest {
     registry.gauge("ferry.ingest.telemetry.backlog", writer, IngestWriter::backlog);
     writer.start();
     session.on(Channel.TELEMETRY, this::arrived);
-    long hour = TimeUnit.HOURS.toMillis(1);
-    purger.scheduleWithFixedDelay(this::purge, 1000, hour, TimeUnit.MILLISECONDS);
+    purger.start();
   }
 
   void stop(@Observes @Priority(2) ShutdownEvent event) {
     writer.stop();
-    purger.shutdownNow();
+    purger.stop();
   }
 
   /** Decoded on the receiving thread, so that the writer only writes. */
@@ -154,13 +151,5 @@ public class TelemetryIngest {
     } catch (RuntimeException e) {
       LOG.warnf("telemetry purge failed: %s", e.getMessage());
     }
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return task -> {
-      Thread thread = new Thread(task, name);
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }

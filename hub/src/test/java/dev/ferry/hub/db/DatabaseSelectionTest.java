@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 class DatabaseSelectionTest {
   private static final String OPTIONS =
-      ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+      ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;DB_CLOSE_ON_EXIT=FALSE";
 
   @Test
   void embeddedUrl_makesARelativeDataDirAbsolute() {
