@@ -265,11 +265,11 @@ public final class Quickstart {
     started.add(builder.start());
   }
 
+  /** Stops what started, the last first: the agent before the hub whose broker it is on. */
   private void stop() {
-    for (Process process : started) {
+    for (int i = started.size() - 1; i >= 0; i--) {
+      Process process = started.get(i);
       process.destroy();
-    }
-    for (Process process : started) {
       try {
         process.waitFor();
       } catch (InterruptedException e) {

@@ -191,6 +191,8 @@ final class Installer {
           ServingSpecMismatchException {
     String name = target.name();
     String version = target.version();
+    long started = System.nanoTime();
+    Optional<String> replaced = models.slot(name).map(slot -> slot.active().version());
     ReleaseVariant variant = variant(target);
     reports.downloading(name, version);
     FetchedArtifact artifact =
@@ -207,6 +209,15 @@ final class Installer {
     }
     reports.active(installed);
     reports.event(EventType.ACTIVATED, name, version, null);
+    LOG.infof(
+        "serving %s %s%s, installed in %d ms (fetched, verified, validated)",
+        name,
+        version,
+        replaced
+            .filter(before -> !before.equals(version))
+            .map(before -> " in place of " + before)
+            .orElse(""),
+        (System.nanoTime() - started) / 1_000_000);
   }
 
   private static void await(CompletableFuture<Void> durable) throws InterruptedException {

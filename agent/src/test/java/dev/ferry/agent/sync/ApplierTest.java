@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.agent.fetch.ArtifactFetcher;
 import dev.ferry.agent.fetch.Backoff;
+import dev.ferry.agent.identity.LogCapture;
 import dev.ferry.agent.runtime.LoadedVersion;
 import dev.ferry.agent.runtime.Models;
 import dev.ferry.agent.runtime.ProviderSettings;
@@ -620,6 +621,24 @@ class ApplierTest {
         .then()
         .statusCode(404)
         .body("error", equalTo(message));
+  }
+
+  @Test
+  void install_andSwap_logWhatServesNow() throws Exception {
+    try (LogCapture log = new LogCapture(Installer.class)) {
+      applier.apply(desired(1, release("1.0.0", 1, 1, false)));
+      servesVersion("1.0.0");
+      applier.apply(desired(2, release("2.0.0", 2, 2, false)));
+      servesVersion("2.0.0");
+
+      List<String> serving = log.lines.stream().filter(l -> l.startsWith("serving ")).toList();
+      assertEquals(2, serving.size(), String.valueOf(log.lines));
+      assertTrue(
+          serving.get(0).startsWith("serving " + model + " 1.0.0, installed in "), serving.get(0));
+      assertTrue(
+          serving.get(1).startsWith("serving " + model + " 2.0.0 in place of 1.0.0, installed in "),
+          serving.get(1));
+    }
   }
 
   @Test
