@@ -57,6 +57,7 @@ public final class AgentMqtt implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
           });
+  private final ConnectionOutage outage = new ConnectionOutage();
   private volatile boolean closed;
   private volatile boolean started;
   private final java.util.List<Runnable> onConnect =
@@ -232,13 +233,45 @@ public final class AgentMqtt implements AutoCloseable {
         client.subscribe(fleet.getKey(), 1, (t, m) -> fleet.getValue().accept(m.getPayload()));
       }
       client.publish(topic(Channel.ONLINE), presence(true), 1, true);
-      LOG.infof("connected to %s as %s", client.getServerURI(), deviceId);
+      outage
+          .connected(Instant.now())
+          .ifPresentOrElse(
+              down ->
+                  LOG.infof(
+                      "connected to %s as %s after %d s without a connection",
+                      client.getServerURI(), deviceId, down.toSeconds()),
+              () -> LOG.infof("connected to %s as %s", client.getServerURI(), deviceId));
       onConnect.forEach(Runnable::run);
     } catch (MqttException e) {
       long delay = RECONNECT.delay(attempt).toMillis();
-      LOG.debugf("MQTT connect failed (%s); retrying in %d ms", e.getMessage(), delay);
+      failed(e, delay);
       reconnector.schedule(() -> connect(attempt + 1), delay, TimeUnit.MILLISECONDS);
     }
+  }
+
+  /** A failed connect: a warning at an outage's start and every ten minutes of it, else debug. */
+  private void failed(MqttException e, long retryMillis) {
+    String why = describe(e);
+    switch (outage.failed(Instant.now())) {
+      case FIRST ->
+          LOG.warnf(
+              "cannot connect to %s as %s (%s); retrying, at least once a minute, while the"
+                  + " models go on serving from the cache",
+              client.getServerURI(), deviceId, why);
+      case AGAIN ->
+          LOG.warnf(
+              "still no connection to %s since %s (%s)",
+              client.getServerURI(), outage.since().orElseThrow(), why);
+      case QUIET -> LOG.debugf("MQTT connect failed (%s); retrying in %d ms", why, retryMillis);
+    }
+  }
+
+  /** Paho's reason and, where there is one, what caused it (a refused TLS handshake, say). */
+  private static String describe(MqttException e) {
+    Throwable cause = e.getCause();
+    return cause == null || cause.getMessage() == null
+        ? e.getMessage()
+        : e.getMessage() + ": " + cause.getMessage();
   }
 
   /** Apart, so that a broker of an older hub, which refuses it, still lets the agent connect. */
@@ -283,6 +316,7 @@ public final class AgentMqtt implements AutoCloseable {
     @Override
     public void connectionLost(Throwable cause) {
       LOG.warnf("MQTT connection lost (%s); reconnecting", cause.getMessage());
+      outage.lost(Instant.now());
       reconnector.execute(() -> connect(0));
     }
 

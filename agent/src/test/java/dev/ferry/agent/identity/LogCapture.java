@@ -13,6 +13,10 @@ import java.util.logging.Logger;
  */
 public final class LogCapture extends Handler implements AutoCloseable {
   public final List<String> lines = new CopyOnWriteArrayList<>();
+
+  /** The lines logged at WARN or above. */
+  public final List<String> warnings = new CopyOnWriteArrayList<>();
+
   private final Logger logger;
 
   public LogCapture(Class<?> type) {
@@ -25,7 +29,11 @@ public final class LogCapture extends Handler implements AutoCloseable {
   public void publish(LogRecord record) {
     Object[] parameters = record.getParameters();
     String message = record.getMessage();
-    lines.add(parameters == null ? message : String.format(message, parameters));
+    String line = parameters == null ? message : String.format(message, parameters);
+    lines.add(line);
+    if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
+      warnings.add(line);
+    }
   }
 
   @Override

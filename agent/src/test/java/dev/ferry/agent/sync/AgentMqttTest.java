@@ -2,7 +2,9 @@ package dev.ferry.agent.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.agent.identity.LogCapture;
 import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.Presence;
 import dev.ferry.protocol.json.JsonCodec;
@@ -61,6 +63,35 @@ class AgentMqttTest {
 
   private AgentMqtt agent() throws Exception {
     return new AgentMqtt(url, device, "0.1.0", dir, desired::add);
+  }
+
+  @Test
+  void aBrokerThatCannotBeReached_isOneWarningForManyFailedConnects() throws Exception {
+    int closed;
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+      closed = socket.getLocalPort();
+    }
+    try (LogCapture log = new LogCapture(AgentMqtt.class);
+        AgentMqtt agent =
+            new AgentMqtt("tcp://127.0.0.1:" + closed, device, "0.1.0", dir, desired::add)) {
+      agent.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (failedConnects(log) < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+      }
+
+      assertTrue(failedConnects(log) >= 3, String.valueOf(log.lines));
+      assertEquals(1, log.warnings.size(), String.valueOf(log.warnings));
+      assertTrue(
+          log.warnings.get(0).startsWith("cannot connect to tcp://127.0.0.1:" + closed + " as "),
+          log.warnings.get(0));
+    }
+  }
+
+  private static long failedConnects(LogCapture log) {
+    return log.lines.stream()
+        .filter(l -> l.startsWith("cannot connect") || l.startsWith("MQTT connect failed"))
+        .count();
   }
 
   @Test
