@@ -20,6 +20,7 @@ import dev.ferry.agent.trust.DesiredStateVerifier;
 import dev.ferry.agent.trust.RevocationStore;
 import dev.ferry.agent.trust.RootFollower;
 import dev.ferry.agent.trust.TrustStore;
+import dev.ferry.protocol.device.BrokerUrl;
 import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.Labels;
 import dev.ferry.protocol.device.TrustTopics;
@@ -116,7 +117,8 @@ public class AgentLifecycle {
     limits = transferLimits();
     String deviceId = DeviceIdentity.of(config);
     Map<String, String> labels = Labels.check(config.labels(), "ferry.agent.labels");
-    mqtt = new AgentMqtt(config.mqtt().url(), deviceId, VERSION, config.dataDir(), this::onDesired);
+    String broker = BrokerUrl.check(config.mqtt().url(), "ferry.agent.mqtt.url");
+    mqtt = new AgentMqtt(broker, deviceId, VERSION, config.dataDir(), this::onDesired);
     MqttReporter reporter = MqttReporter.over(mqtt, EVENT_QUEUE);
     freshness = Freshness.restore(config.trust().staleAfter(), Clock.systemUTC(), config.dataDir());
     reporting = new BackgroundReporter(reporter, Threads.daemon("ferry-report"));

@@ -4,6 +4,7 @@ import dev.ferry.hub.config.HubConfig;
 import dev.ferry.hub.identity.DeviceAccess;
 import dev.ferry.hub.identity.DeviceRevoked;
 import dev.ferry.hub.identity.TlsMaterial;
+import dev.ferry.protocol.device.BrokerUrl;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.IConfig;
 import io.moquette.broker.config.MemoryConfig;
@@ -92,6 +93,10 @@ public class EmbeddedBroker {
 
   /** The broker's URL: the external one, or the embedded one's TLS port on loopback. */
   public String url() {
-    return config.mqtt().url().orElse("ssl://127.0.0.1:" + config.mqtt().port());
+    return config
+        .mqtt()
+        .url()
+        .map(url -> BrokerUrl.check(url, "ferry.hub.mqtt.url"))
+        .orElse("ssl://127.0.0.1:" + config.mqtt().port());
   }
 }
