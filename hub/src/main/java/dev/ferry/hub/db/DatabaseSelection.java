@@ -15,6 +15,8 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
  * kind at build time; both are built in and this activates exactly one.
  */
 public final class DatabaseSelection implements ConfigSourceFactory {
+  private static final String POSTGRES_JDBC = "jdbc:postgresql:";
+
   @Override
   public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
     boolean external = isExternal(context.getValue("ferry.hub.db.url"));
@@ -47,6 +49,29 @@ public final class DatabaseSelection implements ConfigSourceFactory {
   }
 
   static boolean isExternal(ConfigValue url) {
-    return url != null && url.getValue() != null && !url.getValue().isBlank();
+    boolean external = url != null && url.getValue() != null && !url.getValue().isBlank();
+    if (external) {
+      checkPostgresUrl(url.getValue());
+    }
+    return external;
+  }
+
+  /**
+   * Refuses an external URL the PostgreSQL driver would refuse, at once and by name. The message
+   * shows only the URL's scheme: a URL such as {@code postgres://user:secret@host/db} carries a
+   * password.
+   */
+  static void checkPostgresUrl(String url) {
+    if (!url.startsWith(POSTGRES_JDBC)) {
+      int colon = url.indexOf(':');
+      String scheme = colon < 0 ? "no scheme" : "'" + url.substring(0, colon + 1) + "'";
+      throw new IllegalArgumentException(
+          "ferry.hub.db.url: a PostgreSQL JDBC URL starts with "
+              + POSTGRES_JDBC
+              + ", this one with "
+              + scheme
+              + "; use jdbc:postgresql://host:5432/ferry, with the password in"
+              + " ferry.hub.db.password");
+    }
   }
 }
