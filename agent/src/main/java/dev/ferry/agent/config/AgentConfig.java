@@ -2,6 +2,7 @@ package dev.ferry.agent.config;
 
 import dev.ferry.protocol.release.Precision;
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
 import java.nio.file.Path;
@@ -70,6 +71,7 @@ public interface AgentConfig {
    * The hub's REST API, {@code http(s)://hub:8080}: where the agent enrolls and renews its
    * certificate, and whose embedded registry it pulls from with its device credential.
    */
+  @WithConverter(HubUrlConverter.class)
   Optional<URI> hubUrl();
 
   /** Enrollment with the hub and renewal of the device certificate. */
