@@ -124,7 +124,7 @@ public interface AgentConfig {
   /** Registry access. */
   interface Registry {
     /** Registries ({@code host[:port]}) reached over plain HTTP; all others over HTTPS. */
-    Optional<List<String>> plainHttp();
+    Optional<List<@WithConverter(RegistryAuthorityConverter.class) String>> plainHttp();
 
     /** The user name for registries other than the hub's own, with {@link #passwordFile()}. */
     Optional<String> username();

@@ -53,7 +53,8 @@ public final class ContentStore {
       Files.createDirectories(blobs);
       Files.createDirectories(incoming);
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create the cache under " + dataDir, e);
+      throw new UncheckedIOException(
+          "ferry.agent.data-dir: cannot create the cache under " + dataDir + " (" + e + ")", e);
     }
   }
 
