@@ -1,6 +1,7 @@
 package dev.ferry.hub.config;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithConverter;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
 import java.util.List;
@@ -21,6 +22,7 @@ public interface HubConfig {
 
   /** How long a signed desired state is valid; the hub re-signs it before then. */
   @WithDefault("P7D")
+  @WithConverter(PositiveDuration.class)
   java.time.Duration desiredValidity();
 
   /**
@@ -77,6 +79,7 @@ public interface HubConfig {
 
     /** How long a device certificate is valid; agents renew before it ends. */
     @WithDefault("P30D")
+    @WithConverter(PositiveDuration.class)
     java.time.Duration certificateValidity();
 
     /** Where the CRL is written (PEM) for an external broker; {@code keys/devices.crl.pem}. */
@@ -162,6 +165,7 @@ public interface HubConfig {
   interface Telemetry {
     /** How long per-minute aggregates and (device, seq) records are kept. */
     @WithDefault("P30D")
+    @WithConverter(PositiveDuration.class)
     java.time.Duration retention();
   }
 
@@ -197,10 +201,12 @@ public interface HubConfig {
   interface Rollout {
     /** How often a running rollout is stepped: device outcomes read, waves advanced. */
     @WithDefault("PT1S")
+    @WithConverter(PositiveDuration.class)
     java.time.Duration tick();
 
     /** How often a rollout made with a selector looks for devices that joined since. */
     @WithDefault("PT10S")
+    @WithConverter(PositiveDuration.class)
     java.time.Duration enrollInterval();
 
     /**
@@ -208,6 +214,7 @@ public interface HubConfig {
      * (a replica that stopped may have had its report in flight).
      */
     @WithDefault("PT30S")
+    @WithConverter(PositiveDuration.class)
     java.time.Duration resyncAfter();
   }
 
