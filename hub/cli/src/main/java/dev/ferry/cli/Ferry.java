@@ -1,7 +1,11 @@
 package dev.ferry.cli;
 
+import java.io.FileNotFoundException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -36,7 +40,8 @@ import picocli.CommandLine.Command;
           + " ~/.config/ferry/cli.properties). Never on the command line: it would show in ps and"
           + " the shell history.",
       "%nExit codes:",
-      "  0 done; 1 the hub refused the request (400, 413, 422); 2 bad command line;",
+      "  0 done; 1 the hub refused the request (400, 413, 422); 2 bad command line (a file",
+      "  named on it that cannot be read among them);",
       "  3 no or a refused token (401, 403); 4 not found (404); 5 conflict (409);",
       "  6 hub unreachable or failing (5xx); 7 a waited-for rollout ended other than SUCCEEDED."
     })
@@ -100,7 +105,26 @@ public final class Ferry {
       command.getErr().println("ferry: " + failure.getMessage());
       return REFUSED;
     }
+    if (e instanceof FileSystemException file) {
+      command.getErr().println("ferry: " + file.getFile() + ": " + why(file));
+      return USAGE;
+    }
+    if (e instanceof FileNotFoundException file) {
+      command.getErr().println("ferry: " + file.getMessage());
+      return USAGE;
+    }
     throw e;
+  }
+
+  /** Why a file named on the command line could not be used, as {@code ls} would say it. */
+  private static String why(FileSystemException e) {
+    if (e.getReason() != null) {
+      return e.getReason();
+    }
+    if (e instanceof NoSuchFileException) {
+      return "no such file";
+    }
+    return e instanceof AccessDeniedException ? "permission denied" : e.getClass().getSimpleName();
   }
 
   /** The version from the jar's manifest. */

@@ -3,6 +3,8 @@ package dev.ferry.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -50,7 +52,28 @@ final class HubOptions {
             config.getProperty("hub"),
             "http://localhost:8080");
     String token = first(environment.get("FERRY_TOKEN"), config.getProperty("token"), null, null);
-    return new HubClient(url.replaceAll("/+$", ""), token);
+    return new HubClient(checked(url).replaceAll("/+$", ""), token);
+  }
+
+  /** The hub's URL, if it is an http:// or https:// one with a host; a bad command line if not. */
+  private static String checked(String url) {
+    URI uri;
+    try {
+      uri = new URI(url);
+    } catch (URISyntaxException e) {
+      uri = null;
+    }
+    boolean web =
+        uri != null && ("http".equals(uri.getScheme()) || "https".equals(uri.getScheme()));
+    if (!web || uri.getHost() == null) {
+      throw new HubException(
+          Ferry.USAGE,
+          "the hub's URL '"
+              + url
+              + "' (--hub, FERRY_HUB_URL or 'hub' in the config file) is not an http:// or"
+              + " https:// URL with a host, as https://hub.example.com");
+    }
+    return url;
   }
 
   private static Properties config() {

@@ -1,10 +1,14 @@
 package dev.ferry.cli;
 
-import java.io.FileNotFoundException;
+import java.io.IOException;
 import java.net.http.HttpRequest;
 import java.net.http.HttpRequest.BodyPublisher;
 import java.net.http.HttpRequest.BodyPublishers;
 import java.nio.ByteBuffer;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +36,18 @@ final class Multipart {
     return this;
   }
 
-  Multipart file(String name, Path file, LongConsumer sent) throws FileNotFoundException {
+  Multipart file(String name, Path file, LongConsumer sent) throws IOException {
     if (file == null) {
       return this;
+    }
+    if (Files.isDirectory(file)) {
+      throw new FileSystemException(file.toString(), null, "a directory, not a file");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new NoSuchFileException(file.toString());
+    }
+    if (!Files.isReadable(file)) {
+      throw new AccessDeniedException(file.toString());
     }
     BodyPublisher content = BodyPublishers.ofFile(file);
     fileBytes += content.contentLength();

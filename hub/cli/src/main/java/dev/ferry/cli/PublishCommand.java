@@ -85,7 +85,7 @@ final class PublishCommand implements Callable<Integer> {
   Path sessionHints;
 
   @Override
-  public Integer call() throws FileNotFoundException {
+  public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
     Progress progress = new Progress(err, System.console() != null && !options.json);
     Multipart body = body(progress);
@@ -103,7 +103,7 @@ final class PublishCommand implements Callable<Integer> {
     return options.print(spec, release, PublishCommand::table);
   }
 
-  private Multipart body(Progress progress) throws FileNotFoundException {
+  private Multipart body(Progress progress) throws IOException {
     if ((model == null) == variants.isEmpty()) {
       throw new ParameterException(
           spec.commandLine(), "give MODEL.onnx or --variant options, one of the two");

@@ -321,6 +321,25 @@ class FerryTest {
   }
 
   @Test
+  void aHubUrlWithoutScheme_andAFileThatIsNotThere_areBadCommandLines_withoutAStackTrace() {
+    assertEquals(
+        new Result(
+            Ferry.USAGE,
+            "",
+            "ferry: the hub's URL 'hub:8080' (--hub, FERRY_HUB_URL or 'hub' in the config file)"
+                + " is not an http:// or https:// URL with a host, as https://hub.example.com\n"),
+        ferry("models", "--hub", "hub:8080"));
+
+    Path absent = dir.resolve("absent.onnx");
+    assertEquals(
+        new Result(Ferry.USAGE, "", "ferry: " + absent + ": no such file\n"),
+        ferry("publish", "detector", absent.toString(), "--version", "1.0.0"));
+    assertEquals(
+        new Result(Ferry.USAGE, "", "ferry: " + dir + ": a directory, not a file\n"),
+        ferry("publish", "detector", dir.toString(), "--version", "1.0.0"));
+  }
+
+  @Test
   void releaseRevoke_postsTheReason_andPrintsTheRevokedRelease() {
     hub.answer(
         "/api/v1/models/detector/versions/1.2.0/revoke",
