@@ -1,6 +1,7 @@
 package dev.ferry.hub.db;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -8,9 +9,9 @@ import org.jboss.logging.Logger;
 
 /**
  * A hub job run on its own daemon thread at a fixed delay while the hub runs (the rollout engine,
- * re-signing, capture packing): a failure is logged and the job runs again at its next turn (a
- * periodic task that throws would never run again). Which replica does which work is the job's own
- * claim in the database.
+ * re-signing, capture packing): a failure is logged as a {@link FailureStreak} and the job runs
+ * again at its next turn (a periodic task that throws would never run again). Which replica does
+ * which work is the job's own claim in the database.
  *
  * <p>Stopping lets a run in progress finish, within a grace, before it interrupts it: these jobs
  * work on the database, and an interrupt in the middle of a statement closes the embedded H2
@@ -28,6 +29,7 @@ public final class PeriodicJob {
   private final Runnable job;
   private final Duration grace;
   private final ScheduledExecutorService timer;
+  private final FailureStreak failures;
 
   /**
    * @param name what the job does, for its thread and log lines: {@code capture packing}
@@ -46,6 +48,7 @@ public final class PeriodicJob {
     this.job = job;
     this.grace = grace;
     this.timer = Executors.newSingleThreadScheduledExecutor(this::thread);
+    this.failures = new FailureStreak(LOG, name);
   }
 
   private Thread thread(Runnable runnable) {
@@ -81,8 +84,9 @@ public final class PeriodicJob {
   public void runOnce() {
     try {
       job.run();
+      failures.succeeded();
     } catch (RuntimeException e) {
-      LOG.warnf("%s failed, retried in %s: %s", name, every, e.getMessage());
+      failures.failed(e, "run again in " + every.toString().substring(2).toLowerCase(Locale.ROOT));
     }
   }
 }

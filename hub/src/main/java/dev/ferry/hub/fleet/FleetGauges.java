@@ -1,5 +1,6 @@
 package dev.ferry.hub.fleet;
 
+import dev.ferry.hub.db.PeriodicJob;
 import dev.ferry.protocol.device.ModelReport;
 import dev.ferry.protocol.device.ReportedState;
 import dev.ferry.protocol.json.JsonCodec;
@@ -12,14 +13,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
 
@@ -41,13 +40,8 @@ public class FleetGauges {
   private final AtomicLong known = new AtomicLong();
   private final AtomicLong online = new AtomicLong();
   private final AtomicLong stale = new AtomicLong();
-  private final ScheduledExecutorService timer =
-      Executors.newSingleThreadScheduledExecutor(
-          task -> {
-            Thread thread = new Thread(task, "ferry-fleet-gauges");
-            thread.setDaemon(true);
-            return thread;
-          });
+  private final PeriodicJob timer =
+      new PeriodicJob("fleet gauges", Duration.ZERO, Duration.ofSeconds(15), this::refresh);
   private MultiGauge serving;
   // by device id; replaced whole by each refresh
   private Map<String, Summary> summaries = new HashMap<>();
@@ -60,11 +54,11 @@ public class FleetGauges {
         MultiGauge.builder("ferry.devices.serving")
             .description("Devices whose active version of a model is this one")
             .register(registry);
-    timer.scheduleWithFixedDelay(this::refresh, 0, 15, TimeUnit.SECONDS);
+    timer.start();
   }
 
   void stop(@Observes ShutdownEvent event) {
-    timer.shutdownNow();
+    timer.stop();
   }
 
   /** What the gauges take from one report, kept until the device reports again. */
@@ -77,44 +71,40 @@ public class FleetGauges {
    * since the last refresh: a fleet's unchanged reports are not read and decoded every 15 s.
    */
   synchronized void refresh() {
-    try {
-      List<Devices.ReportRevision> all = devices.revisions();
-      Map<String, Summary> next = new HashMap<>();
-      List<String> changed = new ArrayList<>();
-      for (Devices.ReportRevision device : all) {
-        Summary known = summaries.get(device.id());
-        if (device.revision() < 0) {
-          next.put(device.id(), Summary.NONE);
-        } else if (known != null && known.revision() == device.revision()) {
-          next.put(device.id(), known);
-        } else {
-          changed.add(device.id());
-        }
+    List<Devices.ReportRevision> all = devices.revisions();
+    Map<String, Summary> next = new HashMap<>();
+    List<String> changed = new ArrayList<>();
+    for (Devices.ReportRevision device : all) {
+      Summary known = summaries.get(device.id());
+      if (device.revision() < 0) {
+        next.put(device.id(), Summary.NONE);
+      } else if (known != null && known.revision() == device.revision()) {
+        next.put(device.id(), known);
+      } else {
+        changed.add(device.id());
       }
-      devices
-          .reports(changed)
-          .forEach((id, report) -> next.put(id, summary(id, report.getKey(), report.getValue())));
-      summaries = next;
-      Map<List<String>, Long> perVersion =
-          new TreeMap<>(java.util.Comparator.comparing(Object::toString));
-      long up = all.stream().filter(Devices.ReportRevision::online).count();
-      long staleDevices = 0;
-      for (Summary summary : next.values()) {
-        staleDevices += summary.stale() ? 1 : 0;
-        summary.serving().forEach(key -> perVersion.merge(key, 1L, Long::sum));
-      }
-      known.set(all.size());
-      online.set(up);
-      stale.set(staleDevices);
-      List<MultiGauge.Row<?>> rows = new ArrayList<>();
-      perVersion.forEach(
-          (key, count) ->
-              rows.add(
-                  MultiGauge.Row.of(Tags.of("model", key.get(0), "version", key.get(1)), count)));
-      serving.register(rows, true);
-    } catch (RuntimeException e) {
-      LOG.warnf("fleet gauges not refreshed: %s", e.getMessage());
     }
+    devices
+        .reports(changed)
+        .forEach((id, report) -> next.put(id, summary(id, report.getKey(), report.getValue())));
+    summaries = next;
+    Map<List<String>, Long> perVersion =
+        new TreeMap<>(java.util.Comparator.comparing(Object::toString));
+    long up = all.stream().filter(Devices.ReportRevision::online).count();
+    long staleDevices = 0;
+    for (Summary summary : next.values()) {
+      staleDevices += summary.stale() ? 1 : 0;
+      summary.serving().forEach(key -> perVersion.merge(key, 1L, Long::sum));
+    }
+    known.set(all.size());
+    online.set(up);
+    stale.set(staleDevices);
+    List<MultiGauge.Row<?>> rows = new ArrayList<>();
+    perVersion.forEach(
+        (key, count) ->
+            rows.add(
+                MultiGauge.Row.of(Tags.of("model", key.get(0), "version", key.get(1)), count)));
+    serving.register(rows, true);
   }
 
   /** One report's part in the gauges; a report that does not decode counts for nothing. */

@@ -1,6 +1,7 @@
 package dev.ferry.hub.fleet;
 
 import dev.ferry.hub.db.DatabaseException;
+import dev.ferry.hub.db.FailureStreak;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -30,6 +31,7 @@ final class IngestRetry<M> {
   private final Pause pause;
   private final Duration interval;
   private final BooleanSupplier running;
+  private final FailureStreak outage;
 
   IngestRetry(
       String what,
@@ -44,6 +46,7 @@ final class IngestRetry<M> {
     this.pause = pause;
     this.interval = interval;
     this.running = running;
+    this.outage = new FailureStreak(LOG, "storing " + what);
   }
 
   /** Stores the messages, or dead-letters the ones whose content fails; returns when done. */
@@ -66,12 +69,13 @@ final class IngestRetry<M> {
     while (running.getAsBoolean()) {
       try {
         store.accept(messages);
+        outage.succeeded();
         return null;
       } catch (RuntimeException e) {
         if (causedByContent(e)) {
           return e;
         }
-        LOG.warnf("%s not stored, retrying in %s: %s", what, interval, e.getMessage());
+        outage.failed(e, "retrying every " + interval.toMillis() + " ms");
         pause.sleep(interval);
       }
     }

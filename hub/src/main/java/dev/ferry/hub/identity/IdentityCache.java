@@ -57,7 +57,8 @@ public class IdentityCache implements DeviceAccess {
   void start(@Observes @Priority(600) StartupEvent event) {
     refresh();
     java.time.Duration every = java.time.Duration.ofSeconds(REFRESH_SECONDS);
-    refresher = new PeriodicJob("identity refresh", every, every, this::refreshQuietly);
+    // a refresh that fails keeps the identities of the last one
+    refresher = new PeriodicJob("identity refresh", every, every, this::refresh);
     refresher.start();
   }
 
@@ -137,13 +138,5 @@ public class IdentityCache implements DeviceAccess {
 
   private static Entry entry(Identity identity) {
     return new Entry(identity.state(), identity.passwordHash());
-  }
-
-  private void refreshQuietly() {
-    try {
-      refresh();
-    } catch (RuntimeException e) {
-      LOG.warnf("cannot refresh device identities, keeping the last ones: %s", e.getMessage());
-    }
   }
 }

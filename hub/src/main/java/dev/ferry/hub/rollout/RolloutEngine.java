@@ -56,16 +56,13 @@ public class RolloutEngine {
     }
   }
 
+  /** One tick; a failure (the database away) is the {@link PeriodicJob}'s to log. */
   private void tick() {
-    try {
-      for (int i = 0; i < STEPS_PER_TICK && stepOne(); i++) {
-        // each step claims the most overdue rollout
-      }
-      desired.publishLeftOver(clock.instant(), PUBLISH_GRACE);
-      resyncQuietDevices();
-    } catch (RuntimeException e) {
-      LOG.errorf(e, "rollout step failed; retrying on the next tick");
+    for (int i = 0; i < STEPS_PER_TICK && stepOne(); i++) {
+      // each step claims the most overdue rollout
     }
+    desired.publishLeftOver(clock.instant(), PUBLISH_GRACE);
+    resyncQuietDevices();
   }
 
   /**

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.hub.HubTestProfile;
+import dev.ferry.hub.MutableClock;
 import dev.ferry.hub.db.Database;
 import dev.ferry.hub.db.Jdbc;
 import dev.ferry.hub.registry.ArtifactStore;
@@ -369,30 +370,6 @@ class CapturesTest {
     @Override
     public void deleteManifest(String repository, String tag, Digest digest) {
       manifests.remove(repository + ":" + tag);
-    }
-  }
-
-  /** A clock the test sets. */
-  private static final class MutableClock extends Clock {
-    Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public java.time.ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(java.time.ZoneId zone) {
-      return this;
     }
   }
 }

@@ -75,15 +75,29 @@ public final class SecureMosquitto implements AutoCloseable {
     return start(dir, true);
   }
 
+  /**
+   * Starts it on two free ports; a port taken between its choice and Mosquitto's bind (by any
+   * outgoing connection's ephemeral port) is a new pair of ports, up to three times.
+   */
   private static SecureMosquitto start(Path dir, boolean persistent) throws Exception {
-    SecureMosquitto mosquitto =
-        new SecureMosquitto(
-            dir,
-            dev.ferry.it.fleet.JarProcess.freePort(),
-            dev.ferry.it.fleet.JarProcess.freePort(),
-            persistent);
-    mosquitto.launch();
-    return mosquitto;
+    for (int attempt = 1; ; attempt++) {
+      SecureMosquitto mosquitto =
+          new SecureMosquitto(
+              dir,
+              dev.ferry.it.fleet.JarProcess.freePort(),
+              dev.ferry.it.fleet.JarProcess.freePort(),
+              persistent);
+      try {
+        mosquitto.launch();
+        return mosquitto;
+      } catch (AssertionError e) {
+        if (attempt == 3 || !String.valueOf(e.getMessage()).contains("Address already in use")) {
+          throw e;
+        }
+        Files.deleteIfExists(dir.resolve("mosquitto.log"));
+        Files.deleteIfExists(dir.resolve("mosquitto.out"));
+      }
+    }
   }
 
   private String config() throws IOException {
@@ -129,8 +143,16 @@ public final class SecureMosquitto implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
     while (!(open(devicePort) && open(hubPort))) {
       if (!process.isAlive() || System.nanoTime() > deadline) {
+        process.destroy();
+        Path log = dir.resolve("mosquitto.log");
         throw new AssertionError(
-            "mosquitto did not start: " + Files.readString(dir.resolve("mosquitto.out")));
+            "mosquitto did not start on ports "
+                + devicePort
+                + " and "
+                + hubPort
+                + ": "
+                + Files.readString(dir.resolve("mosquitto.out"))
+                + (Files.exists(log) ? Files.readString(log) : ""));
       }
       Thread.sleep(50);
     }
