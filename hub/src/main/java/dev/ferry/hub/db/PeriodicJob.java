@@ -3,6 +3,7 @@ package dev.ferry.hub.db;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -61,6 +62,17 @@ public final class PeriodicJob {
   public void start() {
     timer.scheduleWithFixedDelay(
         this::runOnce, first.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /**
+   * Runs the job once more as soon as its thread is free, besides its turns; nothing once stopped.
+   */
+  public void runSoon() {
+    try {
+      timer.execute(this::runOnce);
+    } catch (RejectedExecutionException e) {
+      LOG.debugf("%s is stopped: no run", name);
+    }
   }
 
   /**

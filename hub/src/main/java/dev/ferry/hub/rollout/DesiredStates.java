@@ -49,6 +49,10 @@ public class DesiredStates {
       "SELECT device_id, sequence, envelope FROM desired_state WHERE device_id IN ";
   private static final String EXPIRING =
       "SELECT device_id FROM desired_state WHERE expires_at < ? ORDER BY device_id";
+  // states signed (sequence above 0) by a key other than the listed ones, or by a key not recorded
+  private static final String SIGNED_BY_OTHERS =
+      "SELECT device_id FROM desired_state WHERE sequence > 0"
+          + " AND (key_id IS NULL OR key_id NOT IN %s) ORDER BY device_id LIMIT ?";
   private static final String MARK_PUBLISHED =
       "DELETE FROM desired_unpublished WHERE device_id = ? AND sequence = ?";
   private static final String UNPUBLISHED =
@@ -97,12 +101,12 @@ public class DesiredStates {
           + " ON CONFLICT (device_id) DO UPDATE SET sequence = EXCLUDED.sequence,"
           + " issued_at = EXCLUDED.issued_at";
   private static final String STORE_ARRAY =
-      "UPDATE desired_state SET sequence = u.s, issued_at = ?, expires_at = ?, envelope = u.e"
-          + " FROM unnest(?::varchar[], ?::bigint[], ?::text[]) AS u (d, s, e)"
+      "UPDATE desired_state SET sequence = u.s, issued_at = ?, expires_at = ?, envelope = u.e,"
+          + " key_id = ? FROM unnest(?::varchar[], ?::bigint[], ?::text[]) AS u (d, s, e)"
           + " WHERE device_id = u.d";
   private static final String STORE =
-      "UPDATE desired_state SET sequence = ?, issued_at = ?, expires_at = ?, envelope = ?"
-          + " WHERE device_id = ?";
+      "UPDATE desired_state SET sequence = ?, issued_at = ?, expires_at = ?, envelope = ?,"
+          + " key_id = ? WHERE device_id = ?";
 
   private final JsonCodec codec = new JsonCodec();
 
@@ -210,6 +214,21 @@ public class DesiredStates {
     return Jdbc.query(c, EXPIRING, row -> row.getString(1), before);
   }
 
+  /**
+   * Devices whose desired state was signed by a key other than the given ones (a hub key the newest
+   * root no longer lists, or one not recorded), in id order.
+   *
+   * @param c the transaction
+   * @param keyIds the hub keys devices accept
+   * @param limit how many at most
+   * @return their ids
+   */
+  public List<String> signedByOtherKeys(Connection c, Collection<String> keyIds, int limit)
+      throws SQLException {
+    String sql = SIGNED_BY_OTHERS.formatted(Jdbc.in(keyIds.size()));
+    return Jdbc.query(c, sql, row -> row.getString(1), keyIds, limit);
+  }
+
   /** A device's stored desired state, not published yet. */
   private record Unpublished(String device, Signed signed) {
     static Unpublished read(ResultSet row) throws SQLException {
@@ -246,18 +265,18 @@ public class DesiredStates {
               models.getOrDefault(device, List.of()),
               prefetch.getOrDefault(device, List.of())));
     }
-    List<byte[]> envelopes = sign(states);
+    Signer signer = keys.hubSigner();
+    List<byte[]> envelopes = sign(signer, states);
     Map<String, Signed> signed = new LinkedHashMap<>();
     for (int i = 0; i < states.size(); i++) {
       signed.put(chunk.get(i), new Signed(states.get(i).sequence(), envelopes.get(i)));
     }
-    store(c, states, envelopes, now, expires);
+    store(c, states, envelopes, signer.keyId(), now, expires);
     return signed;
   }
 
   /** Signing is most of a fan-out's CPU: on every core. */
-  private List<byte[]> sign(List<DesiredState> states) {
-    Signer signer = keys.hubSigner();
+  private List<byte[]> sign(Signer signer, List<DesiredState> states) {
     return states.parallelStream()
         .map(state -> codec.encode(signer.sign(PayloadTypes.DESIRED, codec.encode(state))))
         .toList();
@@ -394,16 +413,21 @@ public class DesiredStates {
     return codec.decode(json.getBytes(StandardCharsets.UTF_8), Envelope.class);
   }
 
-  /** Stores signed states, all issued and expiring at the same times. */
+  /** Stores signed states, all signed by one key, issued and expiring at the same times. */
   private static void store(
-      Connection c, List<DesiredState> states, List<byte[]> envelopes, Instant now, Instant expires)
+      Connection c,
+      List<DesiredState> states,
+      List<byte[]> envelopes,
+      String keyId,
+      Instant now,
+      Instant expires)
       throws SQLException {
     if (Jdbc.isPostgres(c)) {
       String[] devices = states.stream().map(DesiredState::deviceId).toArray(String[]::new);
       Long[] sequences = states.stream().map(DesiredState::sequence).toArray(Long[]::new);
       String[] texts =
           envelopes.stream().map(e -> new String(e, StandardCharsets.UTF_8)).toArray(String[]::new);
-      Jdbc.update(c, STORE_ARRAY, now, expires, devices, sequences, texts);
+      Jdbc.update(c, STORE_ARRAY, now, expires, keyId, devices, sequences, texts);
       Jdbc.update(c, UNPUBLISHED_ARRAY, now, devices, sequences);
       return;
     }
@@ -414,7 +438,12 @@ public class DesiredStates {
       String envelope = new String(envelopes.get(i), StandardCharsets.UTF_8);
       rows.add(
           List.of(
-              state.sequence(), state.issuedAt(), state.expiresAt(), envelope, state.deviceId()));
+              state.sequence(),
+              state.issuedAt(),
+              state.expiresAt(),
+              envelope,
+              keyId,
+              state.deviceId()));
       unpublished.add(List.of(state.deviceId(), state.sequence(), state.issuedAt()));
     }
     Jdbc.batch(c, STORE, rows);

@@ -15,6 +15,7 @@ import dev.ferry.protocol.signing.UntrustedSignatureException;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -36,6 +37,7 @@ public class TrustChain {
   @Inject HubKeys keys;
   @Inject HubMqtt mqtt;
   @Inject Clock clock;
+  @Inject Event<TrustRootAdded> added;
 
   private final JsonCodec codec = new JsonCodec();
 
@@ -125,6 +127,7 @@ public class TrustChain {
     LOG.infof("trust root version %d added to the chain", accepted.version());
     KeyCheck.warnIfNotListed(keys, accepted);
     publish();
+    added.fire(new TrustRootAdded(accepted));
     return chain();
   }
 

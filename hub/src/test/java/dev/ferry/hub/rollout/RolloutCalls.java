@@ -34,6 +34,27 @@ final class RolloutCalls {
         .path("id");
   }
 
+  /** Creates a rollout of a version to one device, as an admin; returns its id. */
+  static String toDevice(String model, String version, String device) {
+    return given()
+        .auth()
+        .oauth2(Api.admin())
+        .contentType(ContentType.JSON)
+        .body(
+            "{\"model\":\""
+                + model
+                + "\",\"version\":\""
+                + version
+                + "\",\"devices\":[\""
+                + device
+                + "\"]}")
+        .post("/api/v1/rollouts")
+        .then()
+        .statusCode(201)
+        .extract()
+        .path("id");
+  }
+
   /** One rollout with its devices. */
   static JsonPath get(String id) {
     return given()

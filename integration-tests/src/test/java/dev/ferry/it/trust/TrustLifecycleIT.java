@@ -1,6 +1,7 @@
 package dev.ferry.it.trust;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -52,19 +53,13 @@ class TrustLifecycleIT {
   private final KeyPair oldRelease = Ed25519.generate();
   private final KeyPair newRelease = Ed25519.generate();
   private final KeyPair hubKey = Ed25519.generate();
+  private final KeyPair newHubKey = Ed25519.generate();
 
   @Test
   void rotatingTheReleaseKey_reachesTheAgent_whichRefusesTheOldKeyAndKeepsTheRootOffline()
       throws Exception {
     Instant year = Instant.now().plus(Duration.ofDays(365));
-    TrustRoot v1 =
-        TrustRoot.initial(
-            year,
-            Map.of(
-                Role.ROOT, List.of(rootKey.getPublic()),
-                Role.RELEASE, List.of(oldRelease.getPublic()),
-                Role.HUB, List.of(hubKey.getPublic())),
-            1);
+    TrustRoot v1 = rootV1(year);
     Path root1 = Files.write(dir.resolve("root-1.json"), CODEC.encode(sign(v1)));
     int mqtt = JarProcess.freePort();
     int port = JarProcess.freePort();
@@ -110,16 +105,49 @@ class TrustLifecycleIT {
     }
   }
 
+  /**
+   * A routine rotation of the hub key: root v2 names a new hub key and the hub restarts with it. A
+   * device that was offline meanwhile, with a state still to apply, gets that state signed by the
+   * new key as soon as it is back, not in the state's second half of validity, and refuses nothing.
+   */
+  @Test
+  void rotatingTheHubKey_resignsTheStatesTheOldKeySigned_forADeviceThatWasOffline()
+      throws Exception {
+    Instant year = Instant.now().plus(Duration.ofDays(365));
+    TrustRoot v1 = rootV1(year);
+    Path root1 = Files.write(dir.resolve("root-1.json"), CODEC.encode(sign(v1)));
+    int mqtt = JarProcess.freePort();
+    int port = JarProcess.freePort();
+    Map<String, String> agentEnv;
+    try (JarProcess process = startHub(mqtt, port, oldRelease, hubKey, "hub.log")) {
+      HubApi hub = new HubApi(process, TOKEN);
+      agentEnv = agentEnv(hub, mqtt, root1);
+      publish(hub, "1.0.0", 1);
+      publish(hub, "2.0.0", 2);
+      try (JarProcess agent = JarProcess.start("agent", agentEnv, dir.resolve("agent.log"))) {
+        String first = rollout(hub, "1.0.0");
+        awaitVersion(agent, "1.0.0");
+        hub.post("/api/v1/rollouts/" + first + "/cancel", "");
+      }
+      // the device is offline: its next state waits on the broker, signed by the old hub key
+      rollout(hub, "2.0.0");
+      TrustRoot v2 = v1.withRole(Role.HUB, List.of(newHubKey.getPublic()), 1).next(year);
+      HttpResponse<String> put = hub.put("/api/v1/trust/root", CODEC.encode(sign(v2)));
+      assertEquals(200, put.statusCode(), put.body());
+    }
+    try (JarProcess process = startHub(mqtt, port, oldRelease, newHubKey, "hub-new-key.log");
+        JarProcess agent = JarProcess.start("agent", agentEnv, dir.resolve("agent-back.log"))) {
+      HubApi hub = new HubApi(process, TOKEN);
+      awaitVersion(agent, "2.0.0");
+      await(() -> rootVersion(hub) == 2, "the agent reports root version 2");
+      String events = hub.get("/api/v1/events?device=" + DEVICE).body();
+      assertFalse(events.contains("DESIRED_REJECTED"), events);
+    }
+  }
+
   @Test
   void aRevokedRelease_isReplacedByThePreviousOne_whileALoadSeesNoFailedRequest() throws Exception {
-    TrustRoot v1 =
-        TrustRoot.initial(
-            Instant.now().plus(Duration.ofDays(365)),
-            Map.of(
-                Role.ROOT, List.of(rootKey.getPublic()),
-                Role.RELEASE, List.of(oldRelease.getPublic()),
-                Role.HUB, List.of(hubKey.getPublic())),
-            1);
+    TrustRoot v1 = rootV1(Instant.now().plus(Duration.ofDays(365)));
     Path root1 = Files.write(dir.resolve("root-1.json"), CODEC.encode(sign(v1)));
     int mqtt = JarProcess.freePort();
     try (JarProcess process = startHub(mqtt, JarProcess.freePort(), oldRelease, "hub.log")) {
@@ -170,6 +198,11 @@ class TrustLifecycleIT {
   }
 
   private JarProcess startHub(int mqtt, int port, KeyPair release, String log) throws Exception {
+    return startHub(mqtt, port, release, hubKey, log);
+  }
+
+  private JarProcess startHub(int mqtt, int port, KeyPair release, KeyPair hub, String log)
+      throws Exception {
     Map<String, String> env = new HashMap<>();
     env.put("FERRY_HUB_DATA_DIR", dir.resolve("hub").toString());
     env.put("FERRY_HUB_BOOTSTRAP_TOKEN", TOKEN);
@@ -177,7 +210,7 @@ class TrustLifecycleIT {
     env.put("FERRY_HUB_MQTT_PORT", String.valueOf(mqtt));
     env.put("FERRY_HUB_KEYS_ROOT_DOCUMENT", dir.resolve("root-1.json").toString());
     env.put("FERRY_HUB_KEYS_RELEASE", keyFile(release, "release").toString());
-    env.put("FERRY_HUB_KEYS_HUB", keyFile(hubKey, "hub").toString());
+    env.put("FERRY_HUB_KEYS_HUB", keyFile(hub, "hub").toString());
     return JarProcess.start("hub", env, dir.resolve(log), port);
   }
 
@@ -195,6 +228,17 @@ class TrustLifecycleIT {
             .toString());
     env.put("FERRY_AGENT_REGISTRY_PLAIN_HTTP", "127.0.0.1:" + hub.port());
     return env;
+  }
+
+  /** Root v1: one root key, the old release key, the first hub key. */
+  private TrustRoot rootV1(Instant expires) {
+    return TrustRoot.initial(
+        expires,
+        Map.of(
+            Role.ROOT, List.of(rootKey.getPublic()),
+            Role.RELEASE, List.of(oldRelease.getPublic()),
+            Role.HUB, List.of(hubKey.getPublic())),
+        1);
   }
 
   private Envelope sign(TrustRoot root) {
