@@ -2,6 +2,6 @@
 -- root whose hub role no longer lists that key, and the hub restarted with the new one) the
 -- re-signer signs again at once every state the devices would refuse, where it would otherwise
 -- wait for each state's second half of validity: a device offline through the rotation would
--- refuse the state waiting for it on the broker for days. NULL: signed before this column, by a
--- key not recorded; such a state is signed again once.
+-- refuse the state waiting for it on the broker for days. NULL: to be signed again, once (signed
+-- before this column, by a key not recorded; or carrying a release statement signed again since).
 ALTER TABLE desired_state ADD COLUMN key_id VARCHAR(64);

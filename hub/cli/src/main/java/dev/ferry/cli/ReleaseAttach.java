@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description =
         "Attach a statement signed with ferry release sign to a release that is"
-            + " PENDING_SIGNATURE: the hub verifies it against its trust root and publishes it.")
+            + " PENDING_SIGNATURE (the hub verifies it against its trust root and publishes it),"
+            + " or to a published release whose statement a retired release key signed.")
 final class ReleaseAttach implements Callable<Integer> {
   @Mixin HubOptions options;
   @Spec CommandSpec spec;

@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
       ReleaseStatementCommand.class,
       ReleaseSign.class,
       ReleaseAttach.class,
+      ReleaseRenew.class,
       ReleaseRevoke.class
     })
 final class ReleaseCommand {

@@ -340,6 +340,29 @@ class FerryTest {
   }
 
   @Test
+  void releaseRenew_postsToTheHub_andPrintsTheReleasesSignedAgain() {
+    hub.answer("/api/v1/trust/statements/renew", 200, "[" + RELEASE + "]");
+    Result renewed = ferry("release", "renew");
+    assertEquals(0, renewed.code(), renewed.err());
+    assertEquals(
+        "NAME      VERSION  RELEASE SEQ  MANIFEST\n"
+            + "detector  1.2.0    3            sha256:"
+            + "0".repeat(63)
+            + "1\n\nsigned again; the desired states that assign them follow\n",
+        renewed.out());
+    assertEquals("POST", hub.last().method());
+    assertEquals("/api/v1/trust/statements/renew", hub.last().uri());
+
+    hub.answer(
+        "/api/v1/trust/statements/renew",
+        409,
+        "{\"code\":\"CONFLICT\",\"message\":\"the release key is offline\"}");
+    assertEquals(
+        new Result(Ferry.CONFLICT, "", "ferry: 409 the release key is offline\n"),
+        ferry("release", "renew"));
+  }
+
+  @Test
   void releaseRevoke_postsTheReason_andPrintsTheRevokedRelease() {
     hub.answer(
         "/api/v1/models/detector/versions/1.2.0/revoke",

@@ -19,6 +19,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -226,6 +227,46 @@ public class Catalog {
         return row.next() ? Optional.of(ReleaseRows.read(row)) : Optional.empty();
       }
     }
+  }
+
+  /**
+   * Every published release not revoked, by model and version: what devices may be assigned.
+   *
+   * @param c the transaction
+   * @return the releases
+   */
+  public List<Release> live(Connection c) throws SQLException {
+    return Jdbc.query(
+        c,
+        "SELECT "
+            + SELECTED
+            + " FROM model_release WHERE state = ? AND revoked_at IS NULL ORDER BY model, version",
+        ReleaseRows::read,
+        ReleaseState.PUBLISHED);
+  }
+
+  /**
+   * Replaces a published release's signed statement by the same payload signed again (after a
+   * rotation of the release key), in the caller's transaction; its sequence and all else stay.
+   *
+   * @param c the transaction
+   * @param release the release as read
+   * @param statement its statement's payload, byte for byte, signed again
+   * @return the release with it
+   */
+  public Release replaceStatement(Connection c, Release release, Envelope statement)
+      throws SQLException {
+    if (!Arrays.equals(release.statement().payloadBytes(), statement.payloadBytes())) {
+      throw new IllegalArgumentException(
+          "the statement of " + release.name() + "@" + release.version() + " changed");
+    }
+    Jdbc.update(
+        c,
+        "UPDATE model_release SET statement = ? WHERE model = ? AND version = ?",
+        json(statement),
+        release.name(),
+        release.version());
+    return ReleaseRows.signed(release, statement);
   }
 
   private static void ensureModel(Connection c, String name, Instant now) throws SQLException {

@@ -47,6 +47,14 @@ public class DesiredStates {
           + " ORDER BY issued_at LIMIT 1000 FOR UPDATE SKIP LOCKED";
   private static final String ENVELOPES =
       "SELECT device_id, sequence, envelope FROM desired_state WHERE device_id IN ";
+  // the devices assigned a release, locked in id order as a fan-out locks them
+  private static final String ASSIGNED_LOCK =
+      "SELECT device_id FROM desired_state WHERE device_id IN"
+          + " (SELECT device_id FROM assignment WHERE model = ? AND version = ?)"
+          + " ORDER BY device_id FOR UPDATE";
+  private static final String TO_SIGN_AGAIN =
+      "UPDATE desired_state SET key_id = NULL WHERE device_id IN"
+          + " (SELECT device_id FROM assignment WHERE model = ? AND version = ?)";
   private static final String EXPIRING =
       "SELECT device_id FROM desired_state WHERE expires_at < ? ORDER BY device_id";
   // states signed (sequence above 0) by a key other than the listed ones, or by a key not recorded
@@ -227,6 +235,20 @@ public class DesiredStates {
       throws SQLException {
     String sql = SIGNED_BY_OTHERS.formatted(Jdbc.in(keyIds.size()));
     return Jdbc.query(c, sql, row -> row.getString(1), keyIds, limit);
+  }
+
+  /**
+   * Marks the desired states that assign a release to be signed again (a key not recorded), in the
+   * caller's transaction: its statement was signed again, and they carry the one before.
+   *
+   * @param c the transaction
+   * @param model the release's model
+   * @param version its version
+   * @return how many were marked
+   */
+  public int markToSignAgain(Connection c, String model, String version) throws SQLException {
+    Jdbc.query(c, ASSIGNED_LOCK, row -> row.getString(1), model, version);
+    return Jdbc.update(c, TO_SIGN_AGAIN, model, version);
   }
 
   /** A device's stored desired state, not published yet. */

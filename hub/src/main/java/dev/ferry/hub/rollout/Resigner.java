@@ -38,6 +38,7 @@ public class Resigner {
   @Inject DesiredStates desired;
   @Inject HubKeys keys;
   @Inject TrustChain trust;
+  @Inject StatementRenewal statements;
 
   private PeriodicJob timer;
 
@@ -56,6 +57,11 @@ public class Resigner {
 
   /** A new root may list the hub key that some states lack: they are signed again now. */
   void rootAdded(@Observes TrustRootAdded event) {
+    runSoon();
+  }
+
+  /** Runs once more now, besides the turns: states were marked to be signed again. */
+  public void runSoon() {
     if (timer != null) {
       timer.runSoon();
     }
@@ -64,6 +70,7 @@ public class Resigner {
   /** One run; a failure (the database away) is the {@link PeriodicJob}'s to log. */
   private void resign() {
     Instant now = clock.instant();
+    statements.warnIfStale(trust.current());
     resignUnlisted(now);
     int count = resignDue(now);
     if (count > 0) {
@@ -72,9 +79,9 @@ public class Resigner {
   }
 
   /**
-   * Re-signs every desired state signed by a hub key the newest trust root does not list (or by a
-   * key not recorded), a thousand devices a transaction. Nothing while this hub's own key is not
-   * listed: devices would refuse what it signs too.
+   * Re-signs every desired state signed by a hub key the newest trust root does not list, or marked
+   * to be signed again (no key recorded), a thousand devices a transaction. Nothing while this
+   * hub's own key is not listed: devices would refuse what it signs too.
    *
    * @param now the current time
    * @return how many were re-signed
@@ -97,7 +104,8 @@ public class Resigner {
     }
     if (count > 0) {
       LOG.infof(
-          "re-signed %d desired states signed by a hub key trust root version %d does not list",
+          "re-signed %d desired states signed by a hub key trust root version %d does not list,"
+              + " or carrying a release statement signed again",
           count, root.version());
     }
     return count;

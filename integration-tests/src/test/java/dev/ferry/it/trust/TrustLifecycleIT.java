@@ -33,10 +33,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The trust lifecycle with a real hub and agent (packaged jars, the hub's embedded broker and
  * registry): the hub runs on an offline root's document; root v1 → v2 names a new release key; a
- * release the hub still signs with the old key is refused by the agent, one signed with the new key
- * installs; the agent restarted with the hub gone still holds root v2. A revoked release is
- * replaced on the device by the previous one while a load of inference requests sees no failed
- * request.
+ * release the hub still signs with the old key is refused by the agent; the hub restarted with the
+ * new key signs the statements of the published releases again, and a release signed with the new
+ * key installs beside another model released before the rotation; the agent restarted with the hub
+ * gone still holds root v2. Root v1 → v2 names a new hub key: a device offline through it takes the
+ * state waiting for it. A revoked release is replaced on the device by the previous one while a
+ * load of inference requests sees no failed request.
  */
 class TrustLifecycleIT {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -44,6 +46,7 @@ class TrustLifecycleIT {
   private static final String TOKEN =
       dev.ferry.protocol.testing.AdminTokens.random("trust-it-admin");
   private static final String MODEL = "trust-it";
+  private static final String OTHER = "trust-it-other";
   private static final String DEVICE = "edge-trust";
   private static final String INFER =
       "{\"inputs\":[{\"name\":\"x\",\"shape\":[1,4],\"datatype\":\"FP32\",\"data\":[1,2,3,4]}]}";
@@ -68,9 +71,12 @@ class TrustLifecycleIT {
       HubApi hub = new HubApi(process, TOKEN);
       agentEnv = agentEnv(hub, mqtt, root1);
       publish(hub, "1.0.0", 1);
+      hub.publish(OTHER, "1.0.0", 4, dir);
       try (JarProcess agent = JarProcess.start("agent", agentEnv, dir.resolve("agent.log"))) {
         String first = rollout(hub, "1.0.0");
         awaitVersion(agent, "1.0.0");
+        hub.rollout(OTHER, "1.0.0", "\"devices\":[\"" + DEVICE + "\"]");
+        new Oip(agent).awaitVersion(OTHER, INFER, "1.0.0");
         await(() -> rootVersion(hub) == 1, "the agent reports root version 1");
         hub.post("/api/v1/rollouts/" + first + "/cancel", "");
 
@@ -92,6 +98,11 @@ class TrustLifecycleIT {
       for (JsonNode rollout : JSON.readTree(again.get("/api/v1/rollouts").body())) {
         again.post("/api/v1/rollouts/" + rollout.get("id").asText() + "/cancel", "");
       }
+      // the other model's statement, signed by the old key, would make the agent refuse every
+      // state that assigns it: a routine rotation has the hub sign it again
+      HttpResponse<String> renewed = again.post("/api/v1/trust/statements/renew", "");
+      assertEquals(200, renewed.statusCode(), renewed.body());
+      assertTrue(renewed.body().contains("\"name\":\"" + OTHER + "\""), renewed.body());
       publish(again, "3.0.0", 3);
       rollout(again, "3.0.0");
       awaitVersion(agent, "3.0.0");
