@@ -1,6 +1,11 @@
 package dev.ferry.hub.broker;
 
 import io.quarkus.logging.LoggingFilter;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.logging.Filter;
 import java.util.logging.LogRecord;
 import javax.net.ssl.SSLException;
@@ -10,12 +15,42 @@ import org.jboss.logmanager.Level;
  * Keeps what clients of the broker's TLS port can make the hub log short and free of secrets: drops
  * Netty's "not an SSL/TLS record" errors (they print in hex what a client sent in plain text, its
  * MQTT password included), and turns every other refused TLS connection (no certificate, a revoked
- * or foreign one) from an ERROR with a stack trace into one WARN line naming the reason.
+ * or foreign one) from an ERROR with a stack trace into one WARN line naming the reason. The same
+ * refusal again (a revoked device's agent retries about once a minute, for as long as it runs) is
+ * logged once an hour, counting the refusals in between.
  */
 @LoggingFilter(name = TlsLogFilter.NAME)
 public final class TlsLogFilter implements Filter {
   static final String NAME = "ferry-broker-tls";
+
+  /** How often the same refusal is logged again. */
+  static final Duration REMIND_EVERY = Duration.ofHours(1);
+
   private static final String PLAINTEXT = "not an SSL/TLS record";
+  private static final int REMEMBERED = 1000;
+
+  private final Clock clock;
+  // the refusals logged lately, by reason, least recently logged first
+  private final Map<String, Logged> logged = new LinkedHashMap<>(16, 0.75f, true);
+
+  /** A refusal's last line, and how many were not logged since. */
+  private static final class Logged {
+    Instant at;
+    long since;
+
+    Logged(Instant at) {
+      this.at = at;
+    }
+  }
+
+  /** As Quarkus makes it. */
+  public TlsLogFilter() {
+    this(Clock.systemUTC());
+  }
+
+  TlsLogFilter(Clock clock) {
+    this.clock = clock;
+  }
 
   @Override
   public boolean isLoggable(LogRecord record) {
@@ -23,13 +58,42 @@ public final class TlsLogFilter implements Filter {
       return false;
     }
     SSLException refusal = tlsCause(record.getThrown());
-    if (refusal != null) {
-      record.setLevel(Level.WARN);
-      record.setMessage("MQTT broker refused a TLS connection: " + refusal.getMessage());
-      record.setParameters(null);
-      record.setThrown(null);
+    if (refusal == null) {
+      return true;
     }
+    String again = again(refusal.getMessage());
+    if (again == null) {
+      return false;
+    }
+    record.setLevel(Level.WARN);
+    record.setMessage("MQTT broker refused a TLS connection: " + refusal.getMessage() + again);
+    record.setParameters(null);
+    record.setThrown(null);
     return true;
+  }
+
+  /**
+   * Whether to log a refusal now: null when the same was logged within the hour, else what to add
+   * to its line (how many more there were since the last).
+   */
+  private synchronized String again(String reason) {
+    Instant now = clock.instant();
+    Logged last = logged.get(reason);
+    if (last == null) {
+      logged.put(reason, new Logged(now));
+      if (logged.size() > REMEMBERED) {
+        logged.remove(logged.keySet().iterator().next());
+      }
+      return "";
+    }
+    if (now.isBefore(last.at.plus(REMIND_EVERY))) {
+      last.since++;
+      return null;
+    }
+    String since = " (refused " + last.since + " more times since " + last.at + ")";
+    last.at = now;
+    last.since = 0;
+    return since;
   }
 
   private static boolean mentions(String text) {

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.hub.db.Database;
 import dev.ferry.hub.db.Jdbc;
+import dev.ferry.hub.identity.DeviceRevoked;
 import dev.ferry.protocol.api.DeviceEnrollment;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -53,6 +55,16 @@ public class Devices {
               }
             });
     return updated == 0 ? Optional.empty() : find(id);
+  }
+
+  /**
+   * A revoked device is offline from then on: the broker shuts it out, and its own last word, the
+   * offline presence of its MQTT will, is not taken from a device no longer accepted (the embedded
+   * broker does not even send the will of a session it cuts).
+   */
+  void revoked(@Observes DeviceRevoked event) {
+    db.transaction(
+        c -> Jdbc.update(c, "UPDATE device SET online = FALSE WHERE id = ?", event.deviceId()));
   }
 
   /**

@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.hub.MutableClock;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import javax.net.ssl.SSLHandshakeException;
@@ -36,6 +39,32 @@ class TlsLogFilterTest {
         "MQTT broker refused a TLS connection: Empty client certificate chain",
         record.getMessage());
     assertNull(record.getThrown());
+  }
+
+  @Test
+  void theSameRefusalAgain_isLoggedOnceAnHour_countingTheOnesBetween() {
+    MutableClock clock = new MutableClock(Instant.parse("2026-12-07T03:00:00Z"));
+    TlsLogFilter hourly = new TlsLogFilter(clock);
+    String revoked = "client certificate CN=edge-01 serial 549c is revoked";
+    assertTrue(hourly.isLoggable(refused(revoked)));
+    for (int i = 0; i < 59; i++) {
+      clock.now = clock.now.plus(Duration.ofMinutes(1));
+      assertFalse(hourly.isLoggable(refused(revoked)));
+    }
+    assertTrue(hourly.isLoggable(refused("Empty client certificate chain")), "another reason");
+    clock.now = clock.now.plus(Duration.ofMinutes(1));
+    LogRecord reminder = refused(revoked);
+    assertTrue(hourly.isLoggable(reminder));
+    assertEquals(
+        "MQTT broker refused a TLS connection: "
+            + revoked
+            + " (refused 59 more times since 2026-12-07T03:00:00Z)",
+        reminder.getMessage());
+    assertFalse(hourly.isLoggable(refused(revoked)));
+  }
+
+  private static LogRecord refused(String reason) {
+    return moquetteError(new DecoderException(new SSLHandshakeException(reason)));
   }
 
   @Test

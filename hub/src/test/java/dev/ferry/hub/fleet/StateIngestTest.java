@@ -1,8 +1,10 @@
 package dev.ferry.hub.fleet;
 
+import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.hub.Api;
 import dev.ferry.hub.HubTestProfile;
 import dev.ferry.hub.broker.Enrolled;
 import dev.ferry.hub.db.Database;
@@ -70,6 +72,25 @@ class StateIngestTest {
         c.disconnect();
         c.close();
       }
+    }
+  }
+
+  @Test
+  void aRevokedDevice_isOffline_thoughItsWillIsNeverTaken() throws Exception {
+    String id = "state-revoked" + System.nanoTime();
+    MqttClient client = Enrolled.device(id).connect();
+    try {
+      presence(client, id, true);
+      await(id, Row::online);
+      given()
+          .auth()
+          .oauth2(Api.admin())
+          .post("/api/v1/devices/" + id + "/revoke")
+          .then()
+          .statusCode(200);
+      assertEquals(false, await(id, r -> !r.online()).online());
+    } finally {
+      client.close(true);
     }
   }
 
