@@ -145,9 +145,12 @@ public class AgentLifecycle {
     try {
       created.serveCache(saved, cached.join());
       applier = created;
-      LOG.infof(
-          "serving %s from the cache (%d ms)",
-          models.names(), (System.nanoTime() - began) / 1_000_000);
+      long ms = (System.nanoTime() - began) / 1_000_000;
+      if (models.names().isEmpty()) {
+        LOG.infof("no model in the cache to serve yet; waiting for a desired state (%d ms)", ms);
+      } else {
+        LOG.infof("serving %s from the cache (%d ms)", models.names(), ms);
+      }
     } catch (RuntimeException e) {
       LOG.error("cannot serve the cached versions; the agent stops", e);
       Quarkus.asyncExit(1);

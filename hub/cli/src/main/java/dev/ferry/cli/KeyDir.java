@@ -6,6 +6,7 @@ import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.KeyIds;
 import dev.ferry.protocol.signing.Role;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,6 +57,25 @@ final class KeyDir {
       throw new TrustException("cannot list the key directory " + dir + ": " + e);
     }
     return keys;
+  }
+
+  /**
+   * Reads the release key; warns when the file's name, as {@link #generate} names keys, says it
+   * holds another role (the hub and its devices take a statement or a list only from a release key:
+   * signed with a hub key, it would be refused only at the hub).
+   */
+  static KeyPair readReleaseKey(Path file, PrintWriter err) {
+    String name = file.getFileName().toString();
+    for (Role role : Role.values()) {
+      if (role != Role.RELEASE && name.matches(role.id() + "-[0-9a-f]{12}\\.pem")) {
+        err.printf(
+            "ferry: warning: %s is named as a %s key, not a release key: the hub takes only a"
+                + " signature of its newest root's release keys%n",
+            file, role.id());
+        err.flush();
+      }
+    }
+    return read(file);
   }
 
   /** A key pair read from a file written by {@link #generate}. */

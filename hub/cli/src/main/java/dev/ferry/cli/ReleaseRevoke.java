@@ -61,7 +61,7 @@ final class ReleaseRevoke implements Callable<Integer> {
     if (!list.payloadType().equals(PayloadTypes.REVOCATIONS)) {
       throw new TrustException("the hub's pending revocation list is " + list.what());
     }
-    Signer signer = new Signer(KeyDir.read(key));
+    Signer signer = new Signer(KeyDir.readReleaseKey(key, spec.commandLine().getErr()));
     client.put(LIST, list.sign(signer));
     spec.commandLine()
         .getErr()

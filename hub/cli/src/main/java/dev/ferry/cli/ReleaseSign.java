@@ -39,7 +39,7 @@ final class ReleaseSign implements Callable<Integer> {
   @Override
   public Integer call() {
     ReleasePayload payload = ReleasePayload.of(read(), statement.toString());
-    Signer signer = new Signer(KeyDir.read(key));
+    Signer signer = new Signer(KeyDir.readReleaseKey(key, spec.commandLine().getErr()));
     KeyDir.write(out, payload.sign(signer));
     spec.commandLine()
         .getOut()

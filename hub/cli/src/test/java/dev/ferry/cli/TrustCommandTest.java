@@ -235,6 +235,30 @@ class TrustCommandTest {
   }
 
   @Test
+  void releaseSign_withAKeyNamedForAnotherRole_signsButWarns() throws IOException {
+    Path keys = dir.resolve("keys");
+    ferry("trust", "init", "--out", keys.toString());
+    String hubId = read(keys.resolve("root-1.json")).roles().get("hub").keyids().get(0);
+    Path hubKey = keys.resolve("hub-" + hubId.substring(0, 12) + ".pem");
+    Path unsigned =
+        Files.write(
+            dir.resolve("revocations.json"),
+            CODEC.encode(new Revocations(4, NOW, null, List.of())));
+    Path out = dir.resolve("revocations.dsse.json");
+
+    Result sign =
+        ferry(
+            "release", "sign", unsigned.toString(), "--key", hubKey.toString(), "--out", "" + out);
+    assertEquals(0, sign.code(), sign.err());
+    assertEquals(
+        "ferry: warning: "
+            + hubKey
+            + " is named as a hub key, not a release key: the hub takes only a signature of its"
+            + " newest root's release keys\n",
+        sign.err());
+  }
+
+  @Test
   void releaseSign_signsARevocationListByteForByte() throws IOException {
     Path keys = dir.resolve("keys");
     ferry("trust", "init", "--out", keys.toString());
