@@ -6,6 +6,7 @@ import dev.ferry.protocol.device.Presence;
 import dev.ferry.protocol.device.Topic;
 import dev.ferry.protocol.device.TrustTopics;
 import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.retry.FailureStreak;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -57,7 +58,9 @@ public final class AgentMqtt implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
           });
-  private final ConnectionOutage outage = new ConnectionOutage();
+  // a failed connect is logged at an outage's start and every ten minutes of it: the agent retries
+  // up to once a minute, and a device may be offline for days
+  private final FailureStreak outage = new FailureStreak(Duration.ofMinutes(10));
   private volatile boolean closed;
   private volatile boolean started;
   private final java.util.List<Runnable> onConnect =
@@ -234,12 +237,12 @@ public final class AgentMqtt implements AutoCloseable {
       }
       client.publish(topic(Channel.ONLINE), presence(true), 1, true);
       outage
-          .connected(Instant.now())
+          .ended(Instant.now())
           .ifPresentOrElse(
               down ->
                   LOG.infof(
                       "connected to %s as %s after %d s without a connection",
-                      client.getServerURI(), deviceId, down.toSeconds()),
+                      client.getServerURI(), deviceId, down.lasted().toSeconds()),
               () -> LOG.infof("connected to %s as %s", client.getServerURI(), deviceId));
       onConnect.forEach(Runnable::run);
     } catch (MqttException e) {
@@ -316,7 +319,7 @@ public final class AgentMqtt implements AutoCloseable {
     @Override
     public void connectionLost(Throwable cause) {
       LOG.warnf("MQTT connection lost (%s); reconnecting", cause.getMessage());
-      outage.lost(Instant.now());
+      outage.began(Instant.now());
       reconnector.execute(() -> connect(0));
     }
 

@@ -1,9 +1,9 @@
 package dev.ferry.hub.broker;
 
+import dev.ferry.protocol.retry.FailureStreak;
 import io.quarkus.logging.LoggingFilter;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.logging.Filter;
@@ -30,18 +30,8 @@ public final class TlsLogFilter implements Filter {
   private static final int REMEMBERED = 1000;
 
   private final Clock clock;
-  // the refusals logged lately, by reason, least recently logged first
-  private final Map<String, Logged> logged = new LinkedHashMap<>(16, 0.75f, true);
-
-  /** A refusal's last line, and how many were not logged since. */
-  private static final class Logged {
-    Instant at;
-    long since;
-
-    Logged(Instant at) {
-      this.at = at;
-    }
-  }
+  // each refusal's streak, by reason, least recently refused first
+  private final Map<String, FailureStreak> refusals = new LinkedHashMap<>(16, 0.75f, true);
 
   /** As Quarkus makes it. */
   public TlsLogFilter() {
@@ -74,26 +64,19 @@ public final class TlsLogFilter implements Filter {
 
   /**
    * Whether to log a refusal now: null when the same was logged within the hour, else what to add
-   * to its line (how many more there were since the last).
+   * to its line (how many there were since the first).
    */
   private synchronized String again(String reason) {
-    Instant now = clock.instant();
-    Logged last = logged.get(reason);
-    if (last == null) {
-      logged.put(reason, new Logged(now));
-      if (logged.size() > REMEMBERED) {
-        logged.remove(logged.keySet().iterator().next());
-      }
-      return "";
+    FailureStreak streak = refusals.computeIfAbsent(reason, r -> new FailureStreak(REMIND_EVERY));
+    if (refusals.size() > REMEMBERED) {
+      refusals.remove(refusals.keySet().iterator().next());
     }
-    if (now.isBefore(last.at.plus(REMIND_EVERY))) {
-      last.since++;
-      return null;
-    }
-    String since = " (refused " + last.since + " more times since " + last.at + ")";
-    last.at = now;
-    last.since = 0;
-    return since;
+    return switch (streak.failed(clock.instant())) {
+      case FIRST -> "";
+      case AGAIN ->
+          " (refused " + streak.failures() + " times since " + streak.since().orElseThrow() + ")";
+      case QUIET -> null;
+    };
   }
 
   private static boolean mentions(String text) {

@@ -10,9 +10,9 @@ import org.jboss.logging.Logger;
 
 /**
  * A hub job run on its own daemon thread at a fixed delay while the hub runs (the rollout engine,
- * re-signing, capture packing): a failure is logged as a {@link FailureStreak} and the job runs
- * again at its next turn (a periodic task that throws would never run again). Which replica does
- * which work is the job's own claim in the database.
+ * re-signing, capture packing): a failure is logged as a {@link FailureLog} and the job runs again
+ * at its next turn (a periodic task that throws would never run again). Which replica does which
+ * work is the job's own claim in the database.
  *
  * <p>Stopping lets a run in progress finish, within a grace, before it interrupts it: these jobs
  * work on the database, and an interrupt in the middle of a statement closes the embedded H2
@@ -30,7 +30,7 @@ public final class PeriodicJob {
   private final Runnable job;
   private final Duration grace;
   private final ScheduledExecutorService timer;
-  private final FailureStreak failures;
+  private final FailureLog failures;
 
   /**
    * @param name what the job does, for its thread and log lines: {@code capture packing}
@@ -49,7 +49,7 @@ public final class PeriodicJob {
     this.job = job;
     this.grace = grace;
     this.timer = Executors.newSingleThreadScheduledExecutor(this::thread);
-    this.failures = new FailureStreak(LOG, name);
+    this.failures = new FailureLog(LOG, name);
   }
 
   private Thread thread(Runnable runnable) {

@@ -1,7 +1,7 @@
 package dev.ferry.hub.fleet;
 
 import dev.ferry.hub.db.DatabaseException;
-import dev.ferry.hub.db.FailureStreak;
+import dev.ferry.hub.db.FailureLog;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -31,7 +31,7 @@ final class IngestRetry<M> {
   private final Pause pause;
   private final Duration interval;
   private final BooleanSupplier running;
-  private final FailureStreak outage;
+  private final FailureLog outage;
 
   IngestRetry(
       String what,
@@ -46,7 +46,7 @@ final class IngestRetry<M> {
     this.pause = pause;
     this.interval = interval;
     this.running = running;
-    this.outage = new FailureStreak(LOG, "storing " + what);
+    this.outage = new FailureLog(LOG, "storing " + what);
   }
 
   /** Stores the messages, or dead-letters the ones whose content fails; returns when done. */

@@ -58,7 +58,7 @@ class TlsLogFilterTest {
     assertEquals(
         "MQTT broker refused a TLS connection: "
             + revoked
-            + " (refused 59 more times since 2026-12-07T03:00:00Z)",
+            + " (refused 61 times since 2026-12-07T03:00:00Z)",
         reminder.getMessage());
     assertFalse(hourly.isLoggable(refused(revoked)));
   }

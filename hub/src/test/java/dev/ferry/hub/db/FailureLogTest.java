@@ -14,13 +14,12 @@ import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** A job failing every second logs its streak's start, a line a minute, and its end. */
-class FailureStreakTest {
+class FailureLogTest {
   private static final Instant T0 = Instant.parse("2026-12-07T00:00:00Z");
-  private final Logger jul = Logger.getLogger("ferry.test.failure-streak");
+  private final Logger jul = Logger.getLogger("ferry.test.failure-log");
   private final MutableClock clock = new MutableClock(T0);
-  private final FailureStreak streak =
-      new FailureStreak(
-          org.jboss.logging.Logger.getLogger(jul.getName()), "storing telemetry", clock);
+  private final FailureLog streak =
+      new FailureLog(org.jboss.logging.Logger.getLogger(jul.getName()), "storing telemetry", clock);
 
   @Test
   void aStreak_isLoggedInFullOnce_thenOnceAMinute_andItsEnd() {
