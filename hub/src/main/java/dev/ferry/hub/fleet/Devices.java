@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.ferry.hub.db.Database;
 import dev.ferry.hub.db.Jdbc;
 import dev.ferry.hub.identity.DeviceRevoked;
+import dev.ferry.hub.identity.IdentityState;
 import dev.ferry.protocol.api.DeviceEnrollment;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -214,8 +215,8 @@ public class Devices {
   }
 
   /**
-   * Every device's effective labels, for matching a selector. Reads no report, telemetry or
-   * identity.
+   * Every device's effective labels, for matching a selector: every device but the revoked, which
+   * nothing reaches any more. Reads no report or telemetry.
    *
    * @return each device's, by id
    */
@@ -224,9 +225,36 @@ public class Devices {
         c ->
             Jdbc.query(
                 c,
-                "SELECT id, labels, hub_labels FROM device ORDER BY id",
+                "SELECT d.id, d.labels, d.hub_labels FROM device d"
+                    + " LEFT JOIN device_identity i ON i.device_id = d.id"
+                    + " WHERE i.state IS NULL OR i.state <> ? ORDER BY d.id",
                 row ->
-                    new Labelled(row.getString(1), effective(row.getString(2), row.getString(3)))));
+                    new Labelled(row.getString(1), effective(row.getString(2), row.getString(3))),
+                IdentityState.REVOKED));
+  }
+
+  /**
+   * Those of some devices that are revoked.
+   *
+   * @param ids the devices
+   * @return the revoked among them, in id order
+   */
+  public List<String> revoked(List<String> ids) {
+    if (ids.isEmpty()) {
+      return List.of();
+    }
+    return db.transaction(
+        c ->
+            inChunks(
+                    c,
+                    "SELECT device_id FROM device_identity WHERE state = '"
+                        + IdentityState.REVOKED
+                        + "' AND device_id IN ",
+                    ids,
+                    row -> row.getString(1))
+                .stream()
+                .sorted()
+                .toList());
   }
 
   /**

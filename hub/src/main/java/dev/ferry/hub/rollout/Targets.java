@@ -25,10 +25,11 @@ class Targets {
   @Inject Devices devices;
 
   /**
-   * The devices of a request: its list, or the known devices its selector matches.
+   * The devices of a request: its list, or the known devices its selector matches, revoked devices
+   * left out.
    *
    * @throws FieldException if it gives both or neither, or a device id is malformed
-   * @throws ApiException if the selector matches no known device
+   * @throws ApiException if the selector matches no known device, or the list names a revoked one
    */
   List<String> of(RolloutRequest request) {
     boolean listed = request.devices() != null && !request.devices().isEmpty();
@@ -39,11 +40,19 @@ class Targets {
     return listed ? listed(request.devices()) : selected(request.selector());
   }
 
-  private static List<String> listed(List<String> ids) {
+  private List<String> listed(List<String> ids) {
     for (int i = 0; i < ids.size(); i++) {
       DeviceIds.require(ids.get(i), "devices[" + i + "]");
     }
-    return ids.stream().distinct().toList();
+    List<String> distinct = ids.stream().distinct().toList();
+    List<String> revoked = devices.revoked(distinct);
+    if (!revoked.isEmpty()) {
+      throw new ApiException(
+          ErrorCode.UNPROCESSABLE,
+          "devices names revoked devices, which no desired state reaches: "
+              + revoked.stream().map(Fields::show).toList());
+    }
+    return distinct;
   }
 
   private List<String> selected(String text) {

@@ -142,9 +142,12 @@ final class FakeDevice implements AutoCloseable {
     client.publish(new Topic(id, Channel.REPORTED).toString(), CODEC.encode(state), 1, true);
   }
 
+  /** Disconnects, unless the broker already did (a revoked device). */
   @Override
   public void close() throws Exception {
-    client.disconnect();
+    if (client.isConnected()) {
+      client.disconnect();
+    }
     client.close();
   }
 }

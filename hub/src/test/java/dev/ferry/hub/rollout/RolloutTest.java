@@ -258,6 +258,47 @@ class RolloutTest {
   }
 
   @Test
+  void aRevokedDevice_isNeverSelected_andARolloutNamingItIsRefused() throws Exception {
+    String site = "revoked" + System.nanoTime();
+    String model = publish("rev" + System.nanoTime(), "1.0.0");
+    try (FakeDevice kept = new FakeDevice(Map.of("site", site));
+        FakeDevice revoked = new FakeDevice(Map.of("site", site))) {
+      awaitDevice(kept.id);
+      awaitDevice(revoked.id);
+      given()
+          .auth()
+          .oauth2(Api.admin())
+          .post("/api/v1/devices/" + revoked.id + "/revoke")
+          .then()
+          .statusCode(200);
+
+      String rollout = RolloutCalls.create(Api.admin(), model, "1.0.0", "site=" + site, "{}");
+      assertEquals(List.of(kept.id), RolloutCalls.get(rollout).getList("devices.id"));
+      given()
+          .auth()
+          .oauth2(Api.admin())
+          .contentType(ContentType.JSON)
+          .body(
+              "{\"model\":\""
+                  + model
+                  + "\",\"version\":\"1.0.0\",\"devices\":[\""
+                  + kept.id
+                  + "\",\""
+                  + revoked.id
+                  + "\"]}")
+          .post("/api/v1/rollouts")
+          .then()
+          .statusCode(422)
+          .body(
+              "message",
+              equalTo(
+                  "devices names revoked devices, which no desired state reaches: ['"
+                      + revoked.id
+                      + "']"));
+    }
+  }
+
+  @Test
   void rollout_answersMalformedBodiesWithTheErrorBody() {
     given()
         .auth()
