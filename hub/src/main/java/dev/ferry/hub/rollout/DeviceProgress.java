@@ -15,7 +15,14 @@ public enum DeviceProgress {
   /** A newer rollout of the same model took the device. */
   SUPERSEDED,
   /** The rollout's rollback sent it back to its previous release. */
-  REVERTED;
+  REVERTED,
+  /** The device was revoked before the rollout reached it: nothing reaches it any more. */
+  REVOKED;
+
+  /** Out of the rollout's play: not counted in its wave's size. */
+  boolean gone() {
+    return this == SUPERSEDED || this == REVERTED || this == REVOKED;
+  }
 
   /** Counted against a wave's error threshold. */
   boolean failed() {

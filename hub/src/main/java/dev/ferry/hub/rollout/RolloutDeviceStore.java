@@ -39,7 +39,7 @@ final class RolloutDeviceStore {
   private static final List<RolloutState> WATCHED =
       List.of(RolloutState.RUNNING, RolloutState.PAUSED);
   private static final List<DeviceProgress> GONE =
-      List.of(DeviceProgress.SUPERSEDED, DeviceProgress.REVERTED);
+      Arrays.stream(DeviceProgress.values()).filter(DeviceProgress::gone).toList();
 
   private static final String ADD =
       "INSERT INTO rollout_device (rollout_id, device_id, wave, state, updated_at)"

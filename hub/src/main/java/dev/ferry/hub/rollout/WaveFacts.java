@@ -39,9 +39,9 @@ record WaveFacts(
         metrics);
   }
 
-  /** The wave's devices still in play: those neither superseded nor reverted. */
+  /** The wave's devices still in play: those neither superseded, reverted nor revoked. */
   int total() {
-    return sum(p -> p != DeviceProgress.SUPERSEDED && p != DeviceProgress.REVERTED);
+    return sum(p -> !p.gone());
   }
 
   /** The wave's devices counted against its error threshold. */

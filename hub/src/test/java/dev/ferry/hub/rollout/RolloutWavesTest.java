@@ -147,6 +147,32 @@ class RolloutWavesTest {
   }
 
   @Test
+  void aDeviceRevokedBeforeItReported_leavesTheRollout_whichSucceedsWithTheOthers()
+      throws Exception {
+    String model = RolloutTest.publish("waves" + System.nanoTime(), "1.0.0");
+    List<FakeDevice> fleet = devices(2);
+    try {
+      String id = rollout(model, "1.0.0", "{}");
+      FakeDevice kept = fleet.get(0);
+      kept.reportOutcome(root, kept.next(root), model, ModelStatus.ACTIVE, null);
+      FakeDevice revoked = fleet.get(1);
+      revoked.next(root);
+      given()
+          .auth()
+          .oauth2(Api.admin())
+          .post("/api/v1/devices/" + revoked.id + "/revoke")
+          .then()
+          .statusCode(200);
+
+      JsonPath done = awaitState(id, "SUCCEEDED");
+      assertEquals(1, done.getInt("progress.ACTIVE"));
+      assertEquals(1, done.getInt("progress.REVOKED"));
+    } finally {
+      closeAll(fleet);
+    }
+  }
+
+  @Test
   void healthyRelease_advancesWaveByWaveAndSucceeds_eachDeviceGettingOneDesiredState()
       throws Exception {
     String model = RolloutTest.publish("waves" + System.nanoTime(), "1.0.0");

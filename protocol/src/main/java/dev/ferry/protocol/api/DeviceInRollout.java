@@ -10,8 +10,8 @@ import java.time.Instant;
  * @param wave its wave, from 1
  * @param state where it stands: {@code WAITING} (its wave has not started), {@code ASSIGNED} (sent,
  *     no outcome yet), {@code ACTIVE}, {@code FAILED}, {@code ROLLED_BACK} (by the device in
- *     probation), {@code SUPERSEDED} (a newer rollout took it) or {@code REVERTED} (the rollout's
- *     rollback sent it back)
+ *     probation), {@code SUPERSEDED} (a newer rollout took it), {@code REVERTED} (the rollout's
+ *     rollback sent it back) or {@code REVOKED} (the device was revoked before it reported)
  * @param previousVersion what it was assigned before, which a rollback restores (null: nothing)
  * @param supersededBy the newer rollout that took it, or null
  * @param reason the device's reason for a failure or rollback, or null
