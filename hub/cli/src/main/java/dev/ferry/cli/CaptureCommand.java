@@ -189,8 +189,30 @@ final class CaptureCommand {
                   .PUT(
                       HttpRequest.BodyPublishers.ofString(
                           Answer.JSON.valueToTree(policy).toString())));
-      spec.commandLine().getOut().println(answer.body());
-      return 0;
+      return options.print(spec, answer, PolicySet::table);
+    }
+
+    /** The policy the hub stored, and how many devices' desired states now carry it. */
+    private static Table table(Answer answer) {
+      JsonNode tree = answer.tree();
+      JsonNode p = tree.path("policy");
+      String selector = p.path("selector").isEmpty() ? "-" : p.path("selector").toString();
+      return new Table(
+              "RATE",
+              "MAX/HOUR",
+              "MAX BYTES/DAY",
+              "TENSORS",
+              "PREFER FAILED",
+              "SELECTOR",
+              "DEVICES RE-SIGNED")
+          .row(
+              p.path("sampleRate").asText(),
+              p.path("maxPerHour").asText(),
+              p.path("maxBytesPerDay").asText(),
+              p.path("tensors").asText(),
+              p.path("preferFailed").asText(),
+              selector,
+              tree.path("devicesResigned").asInt());
     }
   }
 
@@ -206,7 +228,15 @@ final class CaptureCommand {
 
     @Override
     public Integer call() {
-      options.client().delete(scope.path(spec));
+      Answer answer = options.client().delete(scope.path(spec));
+      if (!answer.body().isBlank()) {
+        return options.print(
+            spec,
+            answer,
+            a ->
+                new Table("POLICY", "DEVICES RE-SIGNED")
+                    .row("cleared", a.tree().path("devicesResigned").asInt()));
+      }
       return 0;
     }
   }

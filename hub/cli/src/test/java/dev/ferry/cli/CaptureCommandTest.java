@@ -172,10 +172,27 @@ class CaptureCommandTest {
   }
 
   @Test
-  void policySet_putsThePolicyJson() {
-    hub.answer(API + "/policy", 200, "{}");
-    int code = ferry("capture", "policy-set", "det", "1.0.0", "--rate", "0.01", "--prefer-failed");
+  void policySet_putsThePolicyJson_andPrintsWhatTheHubStored() {
+    hub.answer(
+        API + "/policy",
+        200,
+        "{\"policy\":{\"sampleRate\":0.01,\"maxPerHour\":60,\"maxBytesPerDay\":52428800,"
+            + "\"tensors\":\"BOTH\",\"preferFailed\":true,\"selector\":{}},\"devicesResigned\":3}");
+    StringWriter out = new StringWriter();
+    int code =
+        Ferry.run(
+            new PrintWriter(out),
+            new PrintWriter(new StringWriter()),
+            "capture",
+            "policy-set",
+            "det",
+            "1.0.0",
+            "--rate",
+            "0.01",
+            "--prefer-failed");
     assertEquals(0, code);
+    String[] lines = out.toString().split("\n");
+    assertEquals("0.01 60 52428800 BOTH true - 3", lines[1].trim().replaceAll(" +", " "));
     assertEquals("PUT", hub.last().method());
     assertEquals(
         "{\"sampleRate\":0.01,\"maxPerHour\":60,\"maxBytesPerDay\":52428800,\"tensors\":\"BOTH\","
