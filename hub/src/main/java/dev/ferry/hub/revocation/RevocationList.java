@@ -8,6 +8,7 @@ import dev.ferry.hub.fleet.HubMqtt;
 import dev.ferry.hub.signing.HubKeys;
 import dev.ferry.hub.signing.PendingPayload;
 import dev.ferry.hub.signing.ReleaseRole;
+import dev.ferry.hub.signing.TrustRootAdded;
 import dev.ferry.protocol.device.TrustTopics;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Digest;
@@ -53,8 +54,41 @@ public class RevocationList {
       db.transaction(this::resign);
     } else {
       LOG.info("the revocation list is not signed again at start: the release key is offline");
+      prepareIfRetired();
     }
     publish();
+  }
+
+  /** A new root may retire the release key that signed the list. */
+  void rootAdded(@Observes TrustRootAdded event) {
+    if (keys.releaseKey().isEmpty()) {
+      prepareIfRetired();
+    }
+  }
+
+  /**
+   * With the release key offline: when the list as signed is not signed by the newest root's
+   * release keys (the release key was rotated), devices refuse it; its next version is prepared for
+   * the key's holder to sign, unless one waits already.
+   *
+   * @return whether one was prepared
+   */
+  boolean prepareIfRetired() {
+    Optional<Envelope> signed = signed();
+    if (signed.isEmpty() || releaseRole.signs(signed.get(), PayloadTypes.REVOCATIONS)) {
+      return false;
+    }
+    Optional<PendingPayload> prepared =
+        db.transaction(c -> pending(c).isPresent() ? Optional.empty() : Optional.of(prepare(c)));
+    prepared.ifPresent(
+        next ->
+            LOG.warnf(
+                "the revocation list as signed is not signed by the release keys of the newest"
+                    + " trust root: devices refuse it. %s waits for a signature: GET"
+                    + " /api/v1/trust/revocations/pending, ferry release sign it with the release"
+                    + " key, PUT /api/v1/trust/revocations",
+                next.what()));
+    return prepared.isPresent();
   }
 
   /**

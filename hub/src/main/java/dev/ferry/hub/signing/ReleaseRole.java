@@ -15,6 +15,22 @@ public class ReleaseRole {
   @Inject TrustChain chain;
 
   /**
+   * Whether a threshold of the current root's release keys signed an envelope.
+   *
+   * @param signed the envelope
+   * @param payloadType the type the release role signs for this document
+   * @return true when it verifies
+   */
+  public boolean signs(Envelope signed, String payloadType) {
+    try {
+      chain.current().verifier(Role.RELEASE).verify(signed, payloadType);
+      return true;
+    } catch (UntrustedSignatureException e) {
+      return false;
+    }
+  }
+
+  /**
    * Verifies an envelope signed away from the hub by a threshold of the current root's release
    * keys.
    *

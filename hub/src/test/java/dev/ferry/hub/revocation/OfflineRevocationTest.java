@@ -3,11 +3,16 @@ package dev.ferry.hub.revocation;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.hub.OfflineReleaseKeyProfile;
+import dev.ferry.hub.db.Database;
+import dev.ferry.hub.db.Jdbc;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.release.Revocations;
+import dev.ferry.protocol.signing.Ed25519;
 import dev.ferry.protocol.signing.Envelope;
 import dev.ferry.protocol.signing.PayloadTypes;
 import dev.ferry.protocol.signing.Signer;
@@ -16,9 +21,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -29,6 +37,9 @@ import org.junit.jupiter.api.Test;
 @TestProfile(OfflineReleaseKeyProfile.class)
 class OfflineRevocationTest {
   private static final JsonCodec CODEC = new JsonCodec();
+
+  @Inject RevocationList revocations;
+  @Inject Database db;
   private static final String LIST = "/api/v1/trust/revocations";
 
   private static String publishSigned(String token) throws Exception {
@@ -97,6 +108,21 @@ class OfflineRevocationTest {
         .then()
         .statusCode(202)
         .body("revoked.reason", equalTo("NaNs"));
+  }
+
+  @Test
+  void aListSignedByARetiredReleaseKey_hasItsNextVersionPreparedForTheNewKey() throws Exception {
+    String manager = OfflineReleaseKeyProfile.token("release-manager");
+    byte[] old = CODEC.encode(new Revocations(1, Instant.now(), null, List.of()));
+    Envelope retired = new Signer(Ed25519.generate()).sign(PayloadTypes.REVOCATIONS, old);
+    db.transaction(
+        c -> Jdbc.update(c, "UPDATE revocation_list SET envelope = ? WHERE id = 1", json(retired)));
+
+    assertTrue(revocations.prepareIfRetired());
+    assertFalse(revocations.prepareIfRetired(), "one waits already");
+    byte[] payload = pending(manager);
+    submit(manager, sign(PayloadTypes.REVOCATIONS, payload)).statusCode(200);
+    assertFalse(revocations.prepareIfRetired(), "the list is signed by the root's release key");
   }
 
   @Test
