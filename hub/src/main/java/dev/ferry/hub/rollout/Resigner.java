@@ -25,7 +25,9 @@ import org.jboss.logging.Logger;
  * Re-signs desired states (a new sequence, the same models): those in their second half of
  * validity, so that a device never freezes on an expired state while the hub runs; and, at start
  * and after each new trust root, those signed by a hub key the newest root does not list, so that
- * after a rotation of the hub key no device is left with a state it refuses.
+ * after a rotation of the hub key no device is left with a state it refuses, and those marked
+ * because a release statement they carry was signed again ({@link StatementRenewal}), which it
+ * warns of at each run while any is still signed by a retired release key.
  */
 @ApplicationScoped
 public class Resigner {
