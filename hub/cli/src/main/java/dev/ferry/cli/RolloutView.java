@@ -5,6 +5,7 @@ import dev.ferry.protocol.api.ServedMetrics;
 import dev.ferry.protocol.api.WaveProgress;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
@@ -18,6 +19,7 @@ final class RolloutView {
   private static final Set<String> ENDED =
       Set.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED", "PAUSED");
   private static final Duration POLL = Duration.ofSeconds(1);
+  private static final int OFFLINE_NAMED = 10;
 
   private final HubClient client;
   private final HubOptions options;
@@ -96,8 +98,30 @@ final class RolloutView {
       out.println("  " + rollout.reason());
     }
     waves(rollout.waveProgress());
+    offline(rollout);
     served(rollout.metrics());
     out.flush();
+  }
+
+  /** The assigned devices that hold a wave because they are offline, the first few by name. */
+  private void offline(Rollout rollout) {
+    if (rollout.waveProgress() == null || rollout.devices() == null) {
+      return;
+    }
+    int offline =
+        rollout.waveProgress().stream().mapToInt(w -> w.offline() == null ? 0 : w.offline()).sum();
+    if (offline == 0) {
+      return;
+    }
+    Table table = new Table("ASSIGNED, OFFLINE", "WAVE", "LAST SEEN");
+    rollout.devices().stream()
+        .filter(d -> "ASSIGNED".equals(d.state()) && Boolean.FALSE.equals(d.online()))
+        .limit(OFFLINE_NAMED)
+        .forEach(d -> table.row(d.id(), d.wave(), d.lastSeen() == null ? "never" : d.lastSeen()));
+    if (offline > OFFLINE_NAMED) {
+      table.note("and " + (offline - OFFLINE_NAMED) + " more offline (--json lists every device)");
+    }
+    table.print(out);
   }
 
   /** What the devices served, per version, provider and variant, as the metric gates judge it. */
@@ -125,17 +149,27 @@ final class RolloutView {
       return;
     }
     // a rollout that prefetches counts, per wave, the devices that have its release cached
-    if (perWave.stream().anyMatch(w -> w.prefetched() != null)) {
-      Table waves = new Table("WAVE", "DEVICES", "PREFETCHED", "PROGRESS");
-      for (WaveProgress w : perWave) {
-        waves.row(w.wave(), w.devices(), w.prefetched(), Output.pairs(w.progress()));
-      }
-      waves.print(out);
-      return;
+    boolean prefetches = perWave.stream().anyMatch(w -> w.prefetched() != null);
+    boolean offline = perWave.stream().anyMatch(w -> w.offline() != null);
+    List<String> headers = new ArrayList<>(List.of("WAVE", "DEVICES"));
+    if (prefetches) {
+      headers.add("PREFETCHED");
     }
-    Table waves = new Table("WAVE", "DEVICES", "PROGRESS");
+    headers.add("PROGRESS");
+    if (offline) {
+      headers.add("OFFLINE");
+    }
+    Table waves = new Table(headers.toArray(String[]::new));
     for (WaveProgress w : perWave) {
-      waves.row(w.wave(), w.devices(), Output.pairs(w.progress()));
+      List<Object> row = new ArrayList<>(List.of(w.wave(), w.devices()));
+      if (prefetches) {
+        row.add(w.prefetched());
+      }
+      row.add(Output.pairs(w.progress()));
+      if (offline) {
+        row.add(w.offline());
+      }
+      waves.row(row.toArray());
     }
     waves.print(out);
   }

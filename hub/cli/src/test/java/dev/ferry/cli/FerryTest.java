@@ -259,6 +259,48 @@ class FerryTest {
   }
 
   @Test
+  void rolloutStatus_namesTheOfflineDevicesThatHoldAWave() {
+    StringBuilder devices = new StringBuilder();
+    for (int i = 1; i <= 12; i++) {
+      devices
+          .append(i == 1 ? "" : ",")
+          .append("{\"id\":\"edge-")
+          .append(String.format("%02d", i))
+          .append("\",\"wave\":2,\"state\":\"ASSIGNED\",\"online\":false")
+          .append(i == 12 ? "" : ",\"lastSeen\":\"2026-12-07T05:22:16Z\"")
+          .append("}");
+    }
+    hub.answer(
+        "/api/v1/rollouts/r4",
+        200,
+        "{\"id\":\"r4\",\"model\":\"detector\",\"version\":\"1.2.0\",\"state\":\"RUNNING\","
+            + "\"wave\":2,\"waves\":2,\"reason\":\"wave 2 of 2: 1 of 13 devices ACTIVE, 13 needed\","
+            + "\"waveProgress\":[{\"wave\":1,\"devices\":1,\"progress\":{\"ACTIVE\":1}},"
+            + "{\"wave\":2,\"devices\":13,\"progress\":{\"ASSIGNED\":12,\"ACTIVE\":1},"
+            + "\"offline\":12}],"
+            + "\"devices\":[{\"id\":\"edge-00\",\"wave\":1,\"state\":\"ACTIVE\",\"online\":false},"
+            + devices
+            + "]}");
+    StringBuilder named = new StringBuilder();
+    for (int i = 1; i <= 10; i++) {
+      named.append(String.format("edge-%02d            2     2026-12-07T05:22:16Z%n", i));
+    }
+    assertEquals(
+        new Result(
+            0,
+            "rollout r4: detector 1.2.0, RUNNING, wave 2 of 2\n"
+                + "  wave 2 of 2: 1 of 13 devices ACTIVE, 13 needed\n"
+                + "WAVE  DEVICES  PROGRESS              OFFLINE\n"
+                + "1     1        ACTIVE=1              -\n"
+                + "2     13       ASSIGNED=12,ACTIVE=1  12\n"
+                + "ASSIGNED, OFFLINE  WAVE  LAST SEEN\n"
+                + named
+                + "\nand 2 more offline (--json lists every device)\n",
+            ""),
+        ferry("rollout", "status", "r4"));
+  }
+
+  @Test
   void rolloutStatus_printsWhatEachVariantServed() {
     hub.answer(
         "/api/v1/rollouts/r2",

@@ -53,12 +53,16 @@ final class RolloutDeviceStore {
           + " ORDER BY rd.device_id LIMIT ";
   private static final String PROGRESS =
       "SELECT rd.device_id, rd.wave, rd.state, rd.previous_version, rd.superseded_by, rd.reason,"
-          + " rd.updated_at, d.reported, r.model, r.version, rd.prefetched_at FROM rollout_device rd"
+          + " rd.updated_at, d.reported, r.model, r.version, rd.prefetched_at, d.online, d.last_seen"
+          + " FROM rollout_device rd"
           + " JOIN device d ON d.id = rd.device_id JOIN rollout r ON r.id = rd.rollout_id"
           + " WHERE rd.rollout_id = ?";
   private static final String PROGRESS_ORDER = " ORDER BY rd.wave, rd.device_id LIMIT ? OFFSET ?";
   private static final String COUNTS =
       "SELECT wave, state, COUNT(*) FROM rollout_device WHERE rollout_id = ? GROUP BY wave, state";
+  private static final String OFFLINE =
+      "SELECT rd.wave, COUNT(*) FROM rollout_device rd JOIN device d ON d.id = rd.device_id"
+          + " WHERE rd.rollout_id = ? AND rd.state = 'ASSIGNED' AND NOT d.online GROUP BY rd.wave";
   private static final String PREFETCHED =
       "SELECT wave, COUNT(*) FROM rollout_device WHERE rollout_id = ? AND prefetched_at IS NOT NULL"
           + " GROUP BY wave";
@@ -266,6 +270,19 @@ final class RolloutDeviceStore {
   }
 
   /**
+   * How many ASSIGNED devices of each wave are offline now (index = wave from 0): they hold their
+   * wave until they reconnect.
+   *
+   * @param c the transaction
+   * @param rolloutId the rollout
+   * @param waves how many waves it has
+   * @return the counts, 0 for a wave with none
+   */
+  static int[] offline(Connection c, String rolloutId, int waves) throws SQLException {
+    return perWave(c, OFFLINE, rolloutId, waves);
+  }
+
+  /**
    * How many devices of each wave reported the release prefetched (index = wave from 0).
    *
    * @param c the transaction
@@ -274,9 +291,14 @@ final class RolloutDeviceStore {
    * @return the counts, 0 for a wave with none
    */
   static int[] prefetched(Connection c, String rolloutId, int waves) throws SQLException {
+    return perWave(c, PREFETCHED, rolloutId, waves);
+  }
+
+  /** A count per wave from a query of (wave, count) rows. */
+  private static int[] perWave(Connection c, String sql, String rolloutId, int waves)
+      throws SQLException {
     int[] counts = new int[waves];
-    for (int[] row :
-        Jdbc.query(c, PREFETCHED, r -> new int[] {r.getInt(1), r.getInt(2)}, rolloutId)) {
+    for (int[] row : Jdbc.query(c, sql, r -> new int[] {r.getInt(1), r.getInt(2)}, rolloutId)) {
       if (row[0] < waves) {
         counts[row[0]] = row[1];
       }
@@ -501,6 +523,8 @@ final class RolloutDeviceStore {
         row.getString(6),
         Jdbc.time(row, 7),
         ServedVariant.of(row.getString(8), row.getString(9), row.getString(10)),
-        Jdbc.time(row, 11));
+        Jdbc.time(row, 11),
+        row.getBoolean(12),
+        Jdbc.time(row, 13));
   }
 }

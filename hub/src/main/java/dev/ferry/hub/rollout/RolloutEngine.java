@@ -86,13 +86,22 @@ public class RolloutEngine {
   /** Steps the most overdue rollout; false when none is due. */
   boolean stepOne() {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-    Optional<Change> change =
+    Optional<Stepped> stepped =
         db.transaction(
             c -> {
               Optional<RolloutRow> due = RolloutStore.claimDue(c, now);
-              return due.isEmpty() ? Optional.empty() : Optional.of(steps.step(c, due.get(), now));
+              return due.isEmpty()
+                  ? Optional.empty()
+                  : Optional.of(new Stepped(due.get(), steps.step(c, due.get(), now)));
             });
-    change.ifPresent(fanOut::complete);
-    return change.isPresent();
+    stepped.ifPresent(
+        s -> {
+          RolloutLog.moved(s.before(), s.change().rollout(), true);
+          fanOut.complete(s.change());
+        });
+    return stepped.isPresent();
   }
+
+  /** A rollout as claimed, and the step's change to it. */
+  private record Stepped(RolloutRow before, Change change) {}
 }

@@ -114,7 +114,13 @@ class RolloutSteps {
   /** Sends every device the rollout touched back to its previous release. */
   Change rollBack(Connection c, RolloutRow r, String reason, Instant now) throws SQLException {
     Map<String, DesiredStates.Signed> reverted = assigner.revert(c, r, now);
-    String why = reason + "; " + reverted.size() + " devices sent back to their previous release";
+    int sent = reverted.size();
+    String why =
+        reason
+            + "; "
+            + (sent == 1
+                ? "1 device sent back to its previous release"
+                : sent + " devices sent back to their previous releases");
     return new Change(finish(c, r, r.status().ended(RolloutState.ROLLED_BACK, why, now)), reverted);
   }
 

@@ -60,7 +60,12 @@ final class RolloutViews {
         r.waves(),
         r.status().reason(),
         names(total),
-        detail ? waves(perWave, prefetched(c, r, perWave.size())) : null,
+        detail
+            ? waves(
+                perWave,
+                prefetched(c, r, perWave.size()),
+                RolloutDeviceStore.offline(c, r.id(), perWave.size()))
+            : null,
         detail && devices != null ? RolloutDeviceStore.progress(c, r.id(), devices) : null,
         detail && r.strategy().metricGates() != null ? served(c, r.id()) : null,
         r.plan().createdBy(),
@@ -92,13 +97,14 @@ final class RolloutViews {
   }
 
   private static List<WaveProgress> waves(
-      List<Map<DeviceProgress, Integer>> perWave, int[] prefetched) {
+      List<Map<DeviceProgress, Integer>> perWave, int[] prefetched, int[] offline) {
     List<WaveProgress> waves = new ArrayList<>();
     for (int i = 0; i < perWave.size(); i++) {
       Map<DeviceProgress, Integer> counts = perWave.get(i);
       int devices = counts.values().stream().mapToInt(Integer::intValue).sum();
       Integer fetchedAhead = prefetched == null ? null : prefetched[i];
-      waves.add(new WaveProgress(i + 1, devices, names(counts), fetchedAhead));
+      Integer away = offline[i] == 0 ? null : offline[i];
+      waves.add(new WaveProgress(i + 1, devices, names(counts), fetchedAhead, away));
     }
     return waves;
   }

@@ -65,12 +65,12 @@ public class Rollouts {
     RolloutPlan plan =
         new RolloutPlan(id, model, version, request.selector(), strategy, ends.size(), actor, now);
     long started = System.nanoTime();
-    Change first =
-        db.transaction(
-            c -> insert(c, new RolloutRow(plan, RolloutStatus.created(now)), order, ends));
+    RolloutRow created = new RolloutRow(plan, RolloutStatus.created(now));
+    Change first = db.transaction(c -> insert(c, created, order, ends));
     long committed = System.nanoTime();
     int signed = fanOut.complete(first);
     logCreated(plan, order.size(), first.signed().size(), signed, asked, started, committed);
+    RolloutLog.moved(created, first.rollout(), false);
     return find(id, DevicePage.ALL).orElseThrow();
   }
 
@@ -289,7 +289,7 @@ public class Rollouts {
   }
 
   /** An operator's action done: the rollout after, and what to publish after the commit. */
-  private record Acted(Rollout rollout, Change change) {}
+  private record Acted(RolloutRow before, Rollout rollout, Change change) {}
 
   private interface Action {
     Change apply(Connection c, RolloutRow r, Instant now) throws SQLException;
@@ -306,8 +306,9 @@ public class Rollouts {
               Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
               Change change = steps.withPrefetches(c, action.apply(c, r, now));
               RolloutStore.update(c, change.rollout(), steps.nextStep(change.rollout(), now));
-              return new Acted(RolloutViews.of(c, change.rollout(), true), change);
+              return new Acted(r, RolloutViews.of(c, change.rollout(), true), change);
             });
+    RolloutLog.moved(acted.before(), acted.change().rollout(), false);
     fanOut.complete(acted.change());
     // a fan-out in chunks assigned more devices after the view was read
     return acted.change().more() ? find(id, DevicePage.ALL).orElseThrow() : acted.rollout();

@@ -7,6 +7,7 @@ import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.device.ModelReport;
 import dev.ferry.protocol.device.ModelStatus;
+import dev.ferry.protocol.device.Presence;
 import dev.ferry.protocol.device.ReportedState;
 import dev.ferry.protocol.device.TelemetryBatch;
 import dev.ferry.protocol.device.Topic;
@@ -140,6 +141,15 @@ final class FakeDevice implements AutoCloseable {
 
   private void report(ReportedState state) throws Exception {
     client.publish(new Topic(id, Channel.REPORTED).toString(), CODEC.encode(state), 1, true);
+  }
+
+  /**
+   * Says it is online, as an agent does once connected, or offline, as its last will does when its
+   * connection is lost.
+   */
+  void presence(boolean online) throws Exception {
+    Presence presence = new Presence(id, online, java.time.Instant.now(), AGENT_VERSION);
+    client.publish(new Topic(id, Channel.ONLINE).toString(), CODEC.encode(presence), 1, true);
   }
 
   /** Disconnects, unless the broker already did (a revoked device). */

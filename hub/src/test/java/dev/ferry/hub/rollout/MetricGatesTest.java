@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.hub.Api;
 import dev.ferry.hub.HubTestProfile;
+import dev.ferry.hub.LogRecords;
 import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.device.ModelStatus;
 import dev.ferry.protocol.signing.TrustRoot;
@@ -14,6 +15,8 @@ import io.restassured.path.json.JsonPath;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -96,14 +99,30 @@ class MetricGatesTest {
   }
 
   @Test
-  void canaryWithAWorseErrorRate_tripsTheGateAndIsRolledBack() throws Exception {
-    JsonPath rollout = run(8, "ROLLED_BACK");
+  void canaryWithAWorseErrorRate_tripsTheGateAndIsRolledBack_andTheLogSaysSo() throws Exception {
+    JsonPath rollout;
+    List<LogRecord> logged;
+    try (LogRecords records = LogRecords.on(Logger.getLogger(""))) {
+      rollout = run(8, "ROLLED_BACK");
+      logged = records.all();
+    }
     String reason = rollout.getString("reason");
     assertTrue(
         reason.startsWith("wave 1 of 2: metric gate: error rate of 2.0.0 is 40.00%"), reason);
-    assertTrue(reason.endsWith("1 devices sent back to their previous release"), reason);
+    assertTrue(reason.endsWith("; 1 device sent back to its previous release"), reason);
     assertEquals(1, rollout.getInt("progress.REVERTED"));
     assertEquals(1, rollout.getInt("progress.WAITING"), "the second wave never started");
+    String id = rollout.getString("id");
+    List<String> lines =
+        logged.stream()
+            .filter(r -> r.getLoggerName().equals(RolloutLog.class.getName()))
+            .filter(r -> r.getMessage().contains(id))
+            .map(r -> r.getLevel() + " " + r.getMessage())
+            .toList();
+    String of = "rollout " + id + " of " + rollout.getString("model") + " 2.0.0";
+    assertEquals(
+        List.of("INFO " + of + " wave 1 of 2 started", "WARN " + of + " rolled back: " + reason),
+        lines);
   }
 
   @Test

@@ -9,6 +9,7 @@ import dev.ferry.hub.Api;
 import dev.ferry.hub.HubTestProfile;
 import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.device.ModelAssignment;
+import dev.ferry.protocol.device.ModelStatus;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.release.ReleaseStatement;
 import dev.ferry.protocol.signing.Envelope;
@@ -150,6 +151,55 @@ class RolloutTest {
           .statusCode(400)
           .body("message", equalTo("size: must be a whole number from 1 to 1000, got '5000'"));
     }
+  }
+
+  @Test
+  void anAssignedDeviceThatIsOffline_isCountedInItsWave_andShownOfflineWithWhenLastSeen()
+      throws Exception {
+    String site = "away" + System.nanoTime();
+    String model = publish("away" + System.nanoTime(), "1.0.0");
+    TrustRoot root = trustRoot();
+    try (FakeDevice here = new FakeDevice(Map.of("site", site));
+        FakeDevice away = new FakeDevice(Map.of("site", site))) {
+      awaitDevice(here.id);
+      awaitDevice(away.id);
+      here.presence(true);
+      away.presence(false);
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (online(away.id) || !online(here.id)) {
+        assertTrue(System.nanoTime() < deadline, "the hub never saw the devices' presence");
+        Thread.sleep(50);
+      }
+      String id =
+          RolloutCalls.create(Api.token("release-manager"), model, "1.0.0", "site=" + site, "null");
+      here.reportOutcome(root, here.next(root), model, ModelStatus.ACTIVE, null);
+      io.restassured.path.json.JsonPath rollout = RolloutCalls.get(id);
+      while (rollout.get("progress.ACTIVE") == null) {
+        assertTrue(System.nanoTime() < deadline + 10_000_000_000L, rollout.prettify());
+        Thread.sleep(50);
+        rollout = RolloutCalls.get(id);
+      }
+      assertEquals(1, rollout.getInt("waveProgress[0].offline"), rollout.prettify());
+      assertEquals(
+          List.of(false, true),
+          List.of(
+              rollout.getBoolean("devices.find { it.id == '" + away.id + "' }.online"),
+              rollout.getBoolean("devices.find { it.id == '" + here.id + "' }.online")));
+      assertTrue(
+          rollout.getString("devices.find { it.id == '" + away.id + "' }.lastSeen") != null,
+          rollout.prettify());
+      assertEquals(
+          "ASSIGNED", rollout.getString("devices.find { it.id == '" + away.id + "' }.state"));
+    }
+  }
+
+  private static boolean online(String device) {
+    return given()
+        .auth()
+        .oauth2(Api.admin())
+        .get("/api/v1/devices/" + device)
+        .jsonPath()
+        .getBoolean("online");
   }
 
   @Test

@@ -20,6 +20,9 @@ import java.time.Instant;
  *     with several; null otherwise
  * @param prefetchedAt when the device reported the release fetched into its cache ahead of its wave
  *     ({@code PREFETCHED}), for a rollout that prefetches; null otherwise
+ * @param online whether the device is connected to the hub's broker now (an {@code ASSIGNED} device
+ *     that is not holds its wave until it reconnects); null where not known
+ * @param lastSeen when the hub last heard from the device, or null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeviceInRollout(
@@ -31,7 +34,9 @@ public record DeviceInRollout(
     String reason,
     Instant updatedAt,
     String variant,
-    Instant prefetchedAt) {
+    Instant prefetchedAt,
+    Boolean online,
+    Instant lastSeen) {
 
   /**
    * A device's part in the rollout of a release of one model file, or before it reports a variant.
@@ -52,6 +57,6 @@ public record DeviceInRollout(
       String supersededBy,
       String reason,
       Instant updatedAt) {
-    this(id, wave, state, previousVersion, supersededBy, reason, updatedAt, null, null);
+    this(id, wave, state, previousVersion, supersededBy, reason, updatedAt, null, null, null, null);
   }
 }

@@ -13,10 +13,12 @@ import java.util.Map;
  * @param progress how many of its devices are in each {@link DeviceInRollout#state()}
  * @param prefetched how many of its devices reported the release fetched into their cache ahead of
  *     the wave ({@code PREFETCHED}); null (absent) for a rollout that does not prefetch
+ * @param offline how many of its {@code ASSIGNED} devices are not connected to the hub's broker
+ *     now: they hold the wave until they reconnect; null (absent) when none is
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record WaveProgress(
-    int wave, int devices, Map<String, Integer> progress, Integer prefetched) {
+    int wave, int devices, Map<String, Integer> progress, Integer prefetched, Integer offline) {
   /** Copies the counts, keeping the order of the states. */
   public WaveProgress {
     progress = progress == null ? null : Collections.unmodifiableMap(new LinkedHashMap<>(progress));
@@ -30,6 +32,6 @@ public record WaveProgress(
    * @param progress how many of its devices are in each state
    */
   public WaveProgress(int wave, int devices, Map<String, Integer> progress) {
-    this(wave, devices, progress, null);
+    this(wave, devices, progress, null, null);
   }
 }
