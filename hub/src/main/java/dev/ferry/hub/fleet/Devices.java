@@ -28,6 +28,18 @@ public class Devices {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final TypeReference<Map<String, String>> LABELS = new TypeReference<>() {};
 
+  /**
+   * Whether a device's message is news of it, which moves its {@code last_seen}: a report other
+   * than the stored one (each carries its time), a change of presence, or the first message. A
+   * message the broker kept and sends again, as it does to a hub that subscribes at its start, is
+   * not: a device gone for weeks would otherwise look seen at every start of the hub. (A broker may
+   * say so in the message's retain flag; the embedded one does not.) {@code u.r} is the report,
+   * {@code u.o} the presence, either null.
+   */
+  private static final String NEWS =
+      "(u.r IS NOT NULL AND u.r IS DISTINCT FROM reported)"
+          + " OR (u.o IS NOT NULL AND u.o IS DISTINCT FROM online) OR last_seen IS NULL";
+
   private static final String SELECT =
       "SELECT d.id, d.labels, d.online, d.last_seen, d.reported, d.hub_labels, t.last_seq,"
           + " t.received_at, t.dropped_batches, t.metrics, i.state, i.token_id, i.enrolled_at,"
@@ -109,13 +121,19 @@ public class Devices {
         c.prepareStatement(
             "UPDATE device SET labels = COALESCE(?, labels), online = COALESCE(?, online),"
                 + " reported = COALESCE(?, reported), reported_rev = reported_rev + ?,"
-                + " last_seen = COALESCE(?, last_seen) WHERE id = ?")) {
+                + " last_seen = CASE WHEN "
+                + NEWS.replace("u.r", "CAST(? AS TEXT)").replace("u.o", "CAST(? AS BOOLEAN)")
+                + " THEN COALESCE(?, last_seen) ELSE last_seen END WHERE id = ?")) {
       update.setString(1, labels == null ? null : json(labels));
       update.setObject(2, online);
       update.setString(3, reported);
       update.setInt(4, reports);
-      update.setTimestamp(5, seen == null ? null : Timestamp.from(seen));
-      update.setString(6, id);
+      update.setString(5, reported);
+      update.setString(6, reported);
+      update.setObject(7, online);
+      update.setObject(8, online);
+      update.setTimestamp(9, seen == null ? null : Timestamp.from(seen));
+      update.setString(10, id);
       update.executeUpdate();
     }
   }
@@ -157,7 +175,9 @@ public class Devices {
         c,
         "UPDATE device SET labels = COALESCE(u.l, labels), online = COALESCE(u.o, online),"
             + " reported = COALESCE(u.r, reported), reported_rev = reported_rev + u.n,"
-            + " last_seen = ? FROM unnest(?::varchar[], ?::varchar[], ?::boolean[], ?::varchar[],"
+            + " last_seen = CASE WHEN "
+            + NEWS
+            + " THEN ? ELSE last_seen END FROM unnest(?::varchar[], ?::varchar[], ?::boolean[], ?::varchar[],"
             + " ?::bigint[]) AS u (d, l, o, r, n) WHERE id = u.d",
         seen,
         ids,

@@ -34,6 +34,7 @@ class StateIngestTest {
 
   @Inject Database db;
   @Inject StateIngest ingest;
+  @Inject IngestSession session;
 
   private record Row(String labels, boolean online, String reported, long revision) {}
 
@@ -95,6 +96,36 @@ class StateIngestTest {
   }
 
   @Test
+  void aReportTheBrokerKept_sentAgainOnASubscription_isNoNewsOfTheDevice() throws Exception {
+    String id = "state-kept" + System.nanoTime();
+    MqttClient client = Enrolled.device(id).connect();
+    try {
+      ReportedState state = state(id, Map.of("site", "kept"), 1, Instant.now().minusSeconds(7200));
+      client.publish("ferry/v1/devices/" + id + "/reported", CODEC.encode(state), 1, true);
+      await(id, r -> r.revision() == 1);
+      Instant heard = lastSeen(id);
+      assertTrue(heard.isAfter(Instant.now().minusSeconds(60)), "heard live: " + heard);
+      Thread.sleep(200);
+      // what a hub's start does for every device: the broker sends what it kept
+      session.resync(List.of(id));
+      await(id, r -> r.revision() == 2);
+      assertEquals(heard, lastSeen(id), "the same report sent again is no news");
+      presence(client, id, true);
+      await(id, Row::online);
+      Instant connected = lastSeen(id);
+      assertTrue(connected.isAfter(heard), "a change of presence is news: " + connected);
+      presence(client, id, true);
+      report(client, id, Map.of("site", "kept"), 2);
+      await(id, r -> r.revision() == 3);
+      assertTrue(lastSeen(id).isAfter(connected), "a new report is news");
+    } finally {
+      client.publish("ferry/v1/devices/" + id + "/reported", new byte[0], 1, true);
+      client.disconnect();
+      client.close();
+    }
+  }
+
+  @Test
   void merged_appliesADevicesMessagesInOrder_andOrdersDevicesById() {
     List<DeviceUpdate> merged =
         StateIngest.merged(
@@ -119,20 +150,25 @@ class StateIngestTest {
   private static void report(
       MqttClient client, String topicId, Map<String, String> labels, long seq, String named)
       throws Exception {
-    ReportedState state =
-        new ReportedState(
-            named,
-            Instant.now(),
-            seq,
-            "0.1.0",
-            labels,
-            List.of("CPU"),
-            List.of(),
-            1,
-            null,
-            null,
-            null);
+    ReportedState state = state(named, labels, seq, Instant.now());
     client.publish("ferry/v1/devices/" + topicId + "/reported", CODEC.encode(state), 1, false);
+  }
+
+  private static ReportedState state(
+      String id, Map<String, String> labels, long seq, Instant reportedAt) {
+    return new ReportedState(
+        id, reportedAt, seq, "0.1.0", labels, List.of("CPU"), List.of(), 1, null, null, null);
+  }
+
+  private Instant lastSeen(String id) {
+    return db.transaction(
+            c ->
+                Jdbc.query(
+                    c,
+                    "SELECT last_seen FROM device WHERE id = ?",
+                    r -> r.getTimestamp(1).toInstant(),
+                    id))
+        .get(0);
   }
 
   private static void presence(MqttClient client, String id, boolean online) throws Exception {

@@ -22,7 +22,8 @@ import java.time.Instant;
  *     ({@code PREFETCHED}), for a rollout that prefetches; null otherwise
  * @param online whether the device is connected to the hub's broker now (an {@code ASSIGNED} device
  *     that is not holds its wave until it reconnects); null where not known
- * @param lastSeen when the hub last heard from the device, or null
+ * @param lastSeen when the hub last heard news from the device (as {@link Device#lastSeen()}), or
+ *     null
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record DeviceInRollout(
