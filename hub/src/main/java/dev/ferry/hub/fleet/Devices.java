@@ -30,15 +30,16 @@ public class Devices {
 
   /**
    * Whether a device's message is news of it, which moves its {@code last_seen}: a report other
-   * than the stored one (each carries its time), a change of presence, or the first message. A
-   * message the broker kept and sends again, as it does to a hub that subscribes at its start, is
-   * not: a device gone for weeks would otherwise look seen at every start of the hub. (A broker may
-   * say so in the message's retain flag; the embedded one does not.) {@code u.r} is the report,
-   * {@code u.o} the presence, either null.
+   * than the stored one (each carries its time), a presence that says it is online (it is connected
+   * now), one that says it went offline, or its first message. A message the broker kept and sends
+   * again, as it does to a hub that subscribes at its start, is none of these: a device gone for
+   * weeks would otherwise look seen at every start of the hub. (A broker may say so in the
+   * message's retain flag; the embedded one does not.) {@code u.r} is the report, {@code u.o} the
+   * presence, either null.
    */
   private static final String NEWS =
-      "(u.r IS NOT NULL AND u.r IS DISTINCT FROM reported)"
-          + " OR (u.o IS NOT NULL AND u.o IS DISTINCT FROM online) OR last_seen IS NULL";
+      "(u.r IS NOT NULL AND u.r IS DISTINCT FROM reported) OR u.o IS TRUE"
+          + " OR (u.o IS FALSE AND online) OR last_seen IS NULL";
 
   private static final String SELECT =
       "SELECT d.id, d.labels, d.online, d.last_seen, d.reported, d.hub_labels, t.last_seq,"

@@ -14,9 +14,9 @@ import java.util.Map;
  * @param reportedLabels the labels it reports
  * @param hubLabels the labels set through the hub's API
  * @param online whether it is connected
- * @param lastSeen when the hub last heard news from it: a new reported state or a change of
- *     presence (a message the broker kept and sent again, as to a hub that starts, is none); null
- *     if never
+ * @param lastSeen when the hub last heard news from it: a new reported state, a connection, or the
+ *     loss of its connection (an offline device's last will that the broker kept and sends a hub
+ *     that starts is none); null if never
  * @param reported its latest {@code ferry.reported/v1} message as the device sent it (JSON text,
  *     sent as a JSON object), or null before the first report
  * @param telemetry its latest telemetry, or null before the first batch
