@@ -50,9 +50,13 @@ public class EmbeddedBroker {
           IConfig.PERSISTENCE_ENABLED_PROPERTY_NAME, String.valueOf(mqtt.persistence()));
       props.setProperty(IConfig.DATA_PATH_PROPERTY_NAME, dir.toString());
       Server started = new Server();
+      RetainedWills wills =
+          new RetainedWills(
+              started::listConnectedClients,
+              message -> started.internalPublish(message, "ferry-hub"));
       started.startServer(
           new MemoryConfig(props),
-          List.of(),
+          List.of(wills),
           new ServerTls(tls, names),
           new Logins(hubPassword, devices),
           new TopicPolicy());

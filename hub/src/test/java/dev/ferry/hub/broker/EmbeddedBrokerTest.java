@@ -19,6 +19,7 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
 import org.eclipse.paho.client.mqttv3.MqttClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 import org.junit.jupiter.api.Test;
@@ -53,6 +54,55 @@ class EmbeddedBrokerTest {
     subscriber.disconnect();
     subscriber.close();
     publisher.close();
+  }
+
+  /**
+   * A device whose power is cut leaves its retained will: Moquette alone publishes it but keeps the
+   * device's earlier "online" (its issue 562), which a hub subscribing at its next start would take
+   * for the truth.
+   */
+  @Test
+  void broker_keepsTheRetainedWillOfAConnectionLost_forTheNextSubscriber() throws Exception {
+    Enrolled device = Enrolled.device("edge-" + System.nanoTime());
+    String topic = "ferry/v1/devices/" + device.id() + "/online";
+    MqttConnectOptions options = device.options();
+    options.setWill(topic, "{\"online\":false}".getBytes(StandardCharsets.UTF_8), 1, true);
+    MqttClient publisher = device.client();
+    publisher.connect(options);
+    publisher.publish(topic, "{\"online\":true}".getBytes(StandardCharsets.UTF_8), 1, true);
+    // the connection closed with no DISCONNECT: what a power cut does
+    publisher.disconnectForcibly(0, 1000, false);
+    publisher.close();
+
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    String kept = retained(topic);
+    while (!kept.equals("{\"online\":false}")) {
+      assertTrue(System.nanoTime() < deadline, "the broker keeps " + kept);
+      Thread.sleep(100);
+      kept = retained(topic);
+    }
+  }
+
+  /** What the broker keeps on a topic, as a subscriber made now receives it. */
+  private String retained(String topic) throws Exception {
+    CompletableFuture<String> received = new CompletableFuture<>();
+    MqttClient subscriber =
+        new MqttClient(
+            Enrolled.url(), "ferry-hub-test-" + System.nanoTime(), new MemoryPersistence());
+    subscriber.connect(hubOptions.create());
+    try {
+      subscriber.subscribe(
+          new String[] {topic},
+          new int[] {1},
+          new IMqttMessageListener[] {
+            (name, message) ->
+                received.complete(new String(message.getPayload(), StandardCharsets.UTF_8))
+          });
+      return received.get(10, TimeUnit.SECONDS);
+    } finally {
+      subscriber.disconnect();
+      subscriber.close();
+    }
   }
 
   @Test
