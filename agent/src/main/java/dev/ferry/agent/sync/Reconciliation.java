@@ -10,8 +10,13 @@ import dev.ferry.agent.store.Target;
 import dev.ferry.agent.trust.RevocationStore;
 import dev.ferry.protocol.device.EventType;
 import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.retry.FailureStreak;
 import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
@@ -26,6 +31,7 @@ import org.jboss.logging.Logger;
  */
 final class Reconciliation {
   private static final Logger LOG = Logger.getLogger(Reconciliation.class);
+  private static final Duration REMIND_EVERY = Duration.ofMinutes(10);
 
   private final SavedState state;
   private final Installer installer;
@@ -41,6 +47,13 @@ final class Reconciliation {
   private final Set<Digest> refusedPrefetches = new HashSet<>();
   // the last run stopped for a newer desired state before it was done
   private boolean gaveWay;
+  // per model, the install of one version that keeps waiting for a retry: told once, then every
+  // ten minutes, and when it ends, not at each retry
+  private final Map<String, Retries> retries = new HashMap<>();
+  private final Clock clock;
+
+  /** The failed attempts at installing one version of a model. */
+  private record Retries(String version, FailureStreak streak) {}
 
   Reconciliation(
       SavedState state,
@@ -57,6 +70,7 @@ final class Reconciliation {
     this.store = parts.store();
     this.fetcher = parts.fetcher();
     this.newerDesired = parts.newerDesired();
+    this.clock = parts.clock();
   }
 
   /**
@@ -67,6 +81,9 @@ final class Reconciliation {
   boolean run() {
     gaveWay = false;
     reports.keepOnly(assignedOrInstalled());
+    Set<String> assigned = new HashSet<>();
+    state.get().targets().forEach(target -> assigned.add(target.name()));
+    retries.keySet().retainAll(assigned);
     boolean retry = false;
     for (Target target : state.get().targets()) {
       if (newerDesired.getAsBoolean()) {
@@ -112,6 +129,9 @@ final class Reconciliation {
     if (verdict.installs()) {
       verdict = install(target, verdict.action() == Verdict.Action.INSTALL);
     }
+    if (verdict.action() != Verdict.Action.RETRY) {
+      retriesEnded(target, verdict.action());
+    }
     if (verdict.action() == Verdict.Action.FAIL_FOR_GOOD) {
       failForGood(target, verdict.failure());
     } else if (verdict.action() == Verdict.Action.RETRY && deferred(verdict.failure())) {
@@ -152,10 +172,44 @@ final class Reconciliation {
   }
 
   private void retryLater(Target target, Failure failure) {
+    String name = target.name();
     String version = target.version();
-    LOG.warnf(
-        "version %s of %s not installed yet, retrying later: %s", version, target.name(), failure);
-    reports.retrying(target.name(), version, failure);
+    Retries tried = retries.get(name);
+    if (tried == null || !tried.version().equals(version)) {
+      tried = new Retries(version, new FailureStreak(REMIND_EVERY));
+      retries.put(name, tried);
+    }
+    FailureStreak streak = tried.streak();
+    switch (streak.failed(clock.instant())) {
+      case FIRST ->
+          LOG.warnf(
+              "version %s of %s not installed yet, retrying with backoff (told again every %d"
+                  + " minutes while it fails): %s",
+              version, name, REMIND_EVERY.toMinutes(), failure);
+      case AGAIN ->
+          LOG.warnf(
+              "version %s of %s still not installed, %d attempts since %s: %s",
+              version, name, streak.failures(), streak.since().orElseThrow(), failure);
+      case QUIET -> LOG.debugf("version %s of %s not installed yet: %s", version, name, failure);
+    }
+    reports.retrying(name, version, failure);
+  }
+
+  /** A version that waited for retries was installed, failed for good or is no longer due. */
+  private void retriesEnded(Target target, Verdict.Action action) {
+    Retries tried = retries.remove(target.name());
+    if (tried == null) {
+      return;
+    }
+    tried
+        .streak()
+        .ended(clock.instant())
+        .filter(ended -> action == Verdict.Action.SKIP && tried.version().equals(target.version()))
+        .ifPresent(
+            ended ->
+                LOG.infof(
+                    "version %s of %s installed after %d failed attempts over %d s",
+                    tried.version(), target.name(), ended.failures(), ended.lasted().toSeconds()));
   }
 
   /** Fetches a prefetched release ahead of its assignment; returns whether to retry it later. */

@@ -752,6 +752,28 @@ class ApplierTest {
   }
 
   @Test
+  void anInstallRetried_isWarnedOnce_andItsEndSaysHowManyAttemptsItTook() throws Exception {
+    try (CuttingProxy proxy = registryProxy();
+        LogCapture log = new LogCapture(Reconciliation.class)) {
+      proxy.down(true);
+      assertTrue(applier.apply(desired(1, release("1.0.0", 1, 1, false))));
+      assertTrue(applier.reconcile(), "still unreachable");
+      assertTrue(applier.reconcile(), "still unreachable");
+      assertEquals(1, log.warnings.size(), String.valueOf(log.lines));
+      assertTrue(
+          log.warnings.get(0).startsWith("version 1.0.0 of " + model + " not installed yet,"),
+          log.warnings.get(0));
+      assertTrue(log.warnings.get(0).contains("UNAVAILABLE"), log.warnings.get(0));
+
+      proxy.down(false);
+      assertFalse(applier.reconcile());
+      servesVersion("1.0.0");
+      String ended = "version 1.0.0 of " + model + " installed after 3 failed attempts over ";
+      assertTrue(log.lines.stream().anyMatch(l -> l.startsWith(ended)), String.valueOf(log.lines));
+    }
+  }
+
+  @Test
   void alteredCacheFile_isNotServedAndIsFetchedAgain() throws Exception {
     applier.apply(desired(1, release("1.0.0", 1, 1, false)));
     applier.apply(desired(2, release("2.0.0", 2, 2, false)));

@@ -44,6 +44,10 @@ abstract class DeviceAction implements Callable<Integer> {
       table.row("expires", e.certificateNotAfter()).row("revoked", e.revokedAt());
     }
     table.row("models", DevicesCommand.models(d.reported()));
+    String waiting = DevicesCommand.waiting(d.reported());
+    if (waiting != null) {
+      table.row("waiting", waiting);
+    }
     DeviceTrust.rows(table, d.id(), d.reported(), client);
     return table;
   }

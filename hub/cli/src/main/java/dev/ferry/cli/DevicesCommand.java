@@ -74,6 +74,22 @@ final class DevicesCommand implements Callable<Integer> {
         : state.models().stream().map(DevicesCommand::model).collect(Collectors.joining(", "));
   }
 
+  /**
+   * {@code name version: reason} for each model whose desired version does not serve and that says
+   * why (retrying, failed, rolled back); null when none does.
+   */
+  static String waiting(String reported) {
+    if (reported == null) {
+      return null;
+    }
+    String waiting =
+        Answer.decode(reported, ReportedState.class).models().stream()
+            .filter(m -> m.reason() != null)
+            .map(m -> m.name() + " " + m.desiredVersion() + ": " + m.reason())
+            .collect(Collectors.joining("; "));
+    return waiting.isEmpty() ? null : waiting;
+  }
+
   private static String model(ModelReport model) {
     VersionInfo active = model.active();
     String serving =

@@ -1,5 +1,6 @@
 package dev.ferry.cli;
 
+import dev.ferry.protocol.api.DeviceInRollout;
 import dev.ferry.protocol.api.Rollout;
 import dev.ferry.protocol.api.ServedMetrics;
 import dev.ferry.protocol.api.WaveProgress;
@@ -19,7 +20,7 @@ final class RolloutView {
   private static final Set<String> ENDED =
       Set.of("SUCCEEDED", "FAILED", "ROLLED_BACK", "CANCELLED", "PAUSED");
   private static final Duration POLL = Duration.ofSeconds(1);
-  private static final int OFFLINE_NAMED = 10;
+  private static final int HELD_NAMED = 10;
 
   private final HubClient client;
   private final HubOptions options;
@@ -98,30 +99,44 @@ final class RolloutView {
       out.println("  " + rollout.reason());
     }
     waves(rollout.waveProgress());
-    offline(rollout);
+    held(rollout);
     served(rollout.metrics());
     out.flush();
   }
 
-  /** The assigned devices that hold a wave because they are offline, the first few by name. */
-  private void offline(Rollout rollout) {
-    if (rollout.waveProgress() == null || rollout.devices() == null) {
+  /**
+   * The devices that hold the rollout back, the first few: those that failed or rolled back, with
+   * their reason, and those assigned that are offline or say why they retry.
+   */
+  private void held(Rollout rollout) {
+    if (rollout.devices() == null) {
       return;
     }
-    int offline =
-        rollout.waveProgress().stream().mapToInt(w -> w.offline() == null ? 0 : w.offline()).sum();
-    if (offline == 0) {
+    List<DeviceInRollout> held =
+        rollout.devices().stream().filter(d -> RolloutView.why(d) != null).toList();
+    if (held.isEmpty()) {
       return;
     }
-    Table table = new Table("ASSIGNED, OFFLINE", "WAVE", "LAST SEEN");
-    rollout.devices().stream()
-        .filter(d -> "ASSIGNED".equals(d.state()) && Boolean.FALSE.equals(d.online()))
-        .limit(OFFLINE_NAMED)
-        .forEach(d -> table.row(d.id(), d.wave(), d.lastSeen() == null ? "never" : d.lastSeen()));
-    if (offline > OFFLINE_NAMED) {
-      table.note("and " + (offline - OFFLINE_NAMED) + " more offline (--json lists every device)");
+    Table table = new Table("DEVICE", "WAVE", "STATE", "WHY");
+    held.stream().limit(HELD_NAMED).forEach(d -> table.row(d.id(), d.wave(), d.state(), why(d)));
+    if (held.size() > HELD_NAMED) {
+      table.note("and " + (held.size() - HELD_NAMED) + " more (--json lists every device)");
     }
     table.print(out);
+  }
+
+  /** Why a device holds the rollout back; null when it does not. */
+  private static String why(DeviceInRollout device) {
+    return switch (device.state()) {
+      case "FAILED", "ROLLED_BACK" -> device.reason() == null ? "-" : device.reason();
+      case "ASSIGNED" ->
+          Boolean.FALSE.equals(device.online())
+              ? device.lastSeen() == null
+                  ? "offline, never seen"
+                  : "offline since " + device.lastSeen()
+              : device.reason();
+      default -> null;
+    };
   }
 
   /** What the devices served, per version, provider and variant, as the metric gates judge it. */

@@ -259,12 +259,11 @@ class FerryTest {
   }
 
   @Test
-  void rolloutStatus_namesTheOfflineDevicesThatHoldAWave() {
+  void rolloutStatus_namesTheDevicesThatHoldItBack_andWhy() {
     StringBuilder devices = new StringBuilder();
     for (int i = 1; i <= 12; i++) {
       devices
-          .append(i == 1 ? "" : ",")
-          .append("{\"id\":\"edge-")
+          .append(",{\"id\":\"edge-")
           .append(String.format("%02d", i))
           .append("\",\"wave\":2,\"state\":\"ASSIGNED\",\"online\":false")
           .append(i == 12 ? "" : ",\"lastSeen\":\"2026-12-07T05:22:16Z\"")
@@ -274,28 +273,35 @@ class FerryTest {
         "/api/v1/rollouts/r4",
         200,
         "{\"id\":\"r4\",\"model\":\"detector\",\"version\":\"1.2.0\",\"state\":\"RUNNING\","
-            + "\"wave\":2,\"waves\":2,\"reason\":\"wave 2 of 2: 1 of 13 devices ACTIVE, 13 needed\","
-            + "\"waveProgress\":[{\"wave\":1,\"devices\":1,\"progress\":{\"ACTIVE\":1}},"
-            + "{\"wave\":2,\"devices\":13,\"progress\":{\"ASSIGNED\":12,\"ACTIVE\":1},"
+            + "\"wave\":2,\"waves\":2,\"reason\":\"wave 2 of 2: 1 of 14 devices ACTIVE, 14 needed\","
+            + "\"waveProgress\":[{\"wave\":1,\"devices\":2,\"progress\":{\"ACTIVE\":1,"
+            + "\"FAILED\":1}},{\"wave\":2,\"devices\":13,\"progress\":{\"ASSIGNED\":13},"
             + "\"offline\":12}],"
             + "\"devices\":[{\"id\":\"edge-00\",\"wave\":1,\"state\":\"ACTIVE\",\"online\":false},"
+            + "{\"id\":\"edge-a\",\"wave\":1,\"state\":\"FAILED\",\"online\":true,"
+            + "\"reason\":\"GOLDEN_MISMATCH: y\"},"
+            + "{\"id\":\"edge-b\",\"wave\":2,\"state\":\"ASSIGNED\",\"online\":true,"
+            + "\"reason\":\"UNAVAILABLE: registry; retrying\"}"
             + devices
             + "]}");
     StringBuilder named = new StringBuilder();
-    for (int i = 1; i <= 10; i++) {
-      named.append(String.format("edge-%02d            2     2026-12-07T05:22:16Z%n", i));
+    for (int i = 1; i <= 8; i++) {
+      named.append(
+          String.format("edge-%02d  2     ASSIGNED  offline since 2026-12-07T05:22:16Z%n", i));
     }
     assertEquals(
         new Result(
             0,
             "rollout r4: detector 1.2.0, RUNNING, wave 2 of 2\n"
-                + "  wave 2 of 2: 1 of 13 devices ACTIVE, 13 needed\n"
-                + "WAVE  DEVICES  PROGRESS              OFFLINE\n"
-                + "1     1        ACTIVE=1              -\n"
-                + "2     13       ASSIGNED=12,ACTIVE=1  12\n"
-                + "ASSIGNED, OFFLINE  WAVE  LAST SEEN\n"
+                + "  wave 2 of 2: 1 of 14 devices ACTIVE, 14 needed\n"
+                + "WAVE  DEVICES  PROGRESS           OFFLINE\n"
+                + "1     2        ACTIVE=1,FAILED=1  -\n"
+                + "2     13       ASSIGNED=13        12\n"
+                + "DEVICE   WAVE  STATE     WHY\n"
+                + "edge-a   1     FAILED    GOLDEN_MISMATCH: y\n"
+                + "edge-b   2     ASSIGNED  UNAVAILABLE: registry; retrying\n"
                 + named
-                + "\nand 2 more offline (--json lists every device)\n",
+                + "\nand 4 more (--json lists every device)\n",
             ""),
         ferry("rollout", "status", "r4"));
   }
@@ -567,6 +573,26 @@ class FerryTest {
     assertEquals(
         new FakeHub.Request("GET", "/api/v1/devices/edge-01", "Bearer fy_test", null, ""),
         hub.last());
+  }
+
+  @Test
+  void devicesShow_saysWhyAModelWaits() {
+    String retrying =
+        REPORTED
+            .replace(
+                "\"status\":\"ACTIVE\",\"desiredVersion\":\"1.2.0\"",
+                "\"status\":\"PENDING\",\"desiredVersion\":\"1.3.0\"")
+            .replace("}}]}", "},\"reason\":\"UNAVAILABLE: registry; retrying\"}]}");
+    hub.answer("/api/v1/devices/edge-01", 200, DEVICE.replace(REPORTED, retrying));
+    Result shown = ferry("devices", "show", "edge-01");
+    assertEquals(0, shown.code(), shown.err());
+    assertTrue(
+        shown
+            .out()
+            .contains(
+                "models            detector@1.2.0 CPU PENDING\n"
+                    + "waiting           detector 1.3.0: UNAVAILABLE: registry; retrying\n"),
+        shown.out());
   }
 
   @Test

@@ -514,15 +514,24 @@ final class RolloutDeviceStore {
   }
 
   private static DeviceInRollout device(ResultSet row) throws SQLException {
+    DeviceProgress state = DeviceProgress.valueOf(row.getString(3));
+    String reported = row.getString(8);
+    String model = row.getString(9);
+    String version = row.getString(10);
+    // an assigned device that retries says why in its report
+    String reason =
+        state == DeviceProgress.ASSIGNED
+            ? ReportedModels.waiting(reported, model, version)
+            : row.getString(6);
     return new DeviceInRollout(
         row.getString(1),
         row.getInt(2) + 1,
-        DeviceProgress.valueOf(row.getString(3)).name(),
+        state.name(),
         row.getString(4),
         row.getString(5),
-        row.getString(6),
+        reason,
         Jdbc.time(row, 7),
-        ServedVariant.of(row.getString(8), row.getString(9), row.getString(10)),
+        ReportedModels.variant(reported, model, version),
         Jdbc.time(row, 11),
         row.getBoolean(12),
         Jdbc.time(row, 13));

@@ -154,8 +154,7 @@ class RolloutTest {
   }
 
   @Test
-  void anAssignedDeviceThatIsOffline_isCountedInItsWave_andShownOfflineWithWhenLastSeen()
-      throws Exception {
+  void assignedDevices_offlineOrRetrying_areShownSo() throws Exception {
     String site = "away" + System.nanoTime();
     String model = publish("away" + System.nanoTime(), "1.0.0");
     TrustRoot root = trustRoot();
@@ -172,8 +171,18 @@ class RolloutTest {
       }
       String id =
           RolloutCalls.create(Api.token("release-manager"), model, "1.0.0", "site=" + site, "null");
-      here.reportOutcome(root, here.next(root), model, ModelStatus.ACTIVE, null);
+      DesiredState sent = here.next(root);
+      String retrying = "UNAVAILABLE: registry unreachable; retrying";
+      here.reportOutcome(root, sent, model, ModelStatus.PENDING, retrying);
+      String hereReason = "devices.find { it.id == '" + here.id + "' }.reason";
       io.restassured.path.json.JsonPath rollout = RolloutCalls.get(id);
+      while (rollout.get(hereReason) == null) {
+        assertTrue(System.nanoTime() < deadline + 10_000_000_000L, rollout.prettify());
+        Thread.sleep(50);
+        rollout = RolloutCalls.get(id);
+      }
+      assertEquals(retrying, rollout.getString(hereReason), "an assigned device says why it waits");
+      here.reportOutcome(root, sent, model, ModelStatus.ACTIVE, null);
       while (rollout.get("progress.ACTIVE") == null) {
         assertTrue(System.nanoTime() < deadline + 10_000_000_000L, rollout.prettify());
         Thread.sleep(50);

@@ -14,7 +14,8 @@ import java.time.Instant;
  *     rollback sent it back) or {@code REVOKED} (the device was revoked before it reported)
  * @param previousVersion what it was assigned before, which a rollback restores (null: nothing)
  * @param supersededBy the newer rollout that took it, or null
- * @param reason the device's reason for a failure or rollback, or null
+ * @param reason the device's reason for a failure or rollback, or, while it is {@code ASSIGNED},
+ *     why it has not installed the release yet as it reports while it retries; null otherwise
  * @param updatedAt when its state last changed
  * @param variant the variant of the rollout's release the device reports serving, for a release
  *     with several; null otherwise
