@@ -50,13 +50,25 @@ public class RevocationList {
   @Inject Clock clock;
 
   void start(@Observes @Priority(2700) StartupEvent event) {
-    if (keys.releaseKey().isPresent()) {
-      db.transaction(this::resign);
+    Optional<Signer> key = keys.releaseKey();
+    if (key.isPresent()) {
+      // a rotated release key takes the list over; a list it signed already stays as it is
+      if (!signedBy(key.get())) {
+        db.transaction(this::resign);
+      }
     } else {
       LOG.info("the revocation list is not signed again at start: the release key is offline");
       prepareIfRetired();
     }
     publish();
+  }
+
+  /** Whether the list as signed carries this key's signature and verifies under the newest root. */
+  private boolean signedBy(Signer key) {
+    return signed()
+        .filter(list -> list.signatures().stream().anyMatch(s -> s.keyid().equals(key.keyId())))
+        .filter(list -> releaseRole.signs(list, PayloadTypes.REVOCATIONS))
+        .isPresent();
   }
 
   /** A new root may retire the release key that signed the list. */
