@@ -152,9 +152,10 @@ public final class Enrollment {
     return key;
   }
 
-  private void enroll(EnrollRequest request) throws InterruptedException, IOException {
+  private void enroll(EnrollRequest first) throws InterruptedException, IOException {
     HubClient hub = setup.hub().orElseThrow();
     LOG.infof("enrolling device %s with the hub", setup.deviceId());
+    EnrollRequest request = first;
     while (true) {
       HubAnswer answer = ask(hub, request);
       if (answer instanceof HubAnswer.Issued issued) {
@@ -162,6 +163,20 @@ public final class Enrollment {
         return;
       }
       pause.sleep(wait(answer));
+      // the token file is read again before each attempt: a refused token is mended by writing
+      // a new one there, without a restart
+      request =
+          new EnrollRequest(token().orElse(request.token()), request.deviceId(), request.csr());
+    }
+  }
+
+  /** The token as the file holds it now; empty while it is unreadable or blank (being written). */
+  private Optional<String> token() {
+    try {
+      String token = Files.readString(setup.tokenFile().orElseThrow()).strip();
+      return token.isEmpty() ? Optional.empty() : Optional.of(token);
+    } catch (IOException e) {
+      return Optional.empty();
     }
   }
 
@@ -201,8 +216,14 @@ public final class Enrollment {
     if (answer instanceof HubAnswer.Refused refused) {
       Duration delay = REFUSED.delay(refusals++);
       LOG.warnf(
-          "enrollment of %s refused (%s): %s; retrying in %d ms",
-          setup.deviceId(), status(refused), refused.message(), delay.toMillis());
+          "enrollment of %s refused (%s): %s; retrying in %d ms%s",
+          setup.deviceId(),
+          status(refused),
+          refused.message(),
+          delay.toMillis(),
+          refused.status() == 401 || refused.status() == 403
+              ? " (a new token written to " + setup.tokenFile().orElseThrow() + " is used then)"
+              : "");
       return delay;
     }
     refusals = 0;

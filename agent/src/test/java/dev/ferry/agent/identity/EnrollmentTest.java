@@ -116,6 +116,34 @@ class EnrollmentTest {
   }
 
   @Test
+  void aRefusedToken_isMendedByWritingANewOneToItsFile_withoutARestart() throws Exception {
+    hub.plan.addAll(List.of(403, 201));
+    Enrollment.Setup setup =
+        new Enrollment.Setup(
+            files, "edge-1", Optional.of(hub.client()), Optional.of(tokenFile), POLL);
+    Enrollment.Pause operatorWritesANewToken =
+        delay -> {
+          try {
+            Files.writeString(tokenFile, "fet_the-new-one\n");
+          } catch (java.io.IOException e) {
+            throw new AssertionError(e);
+          }
+        };
+
+    new Enrollment(setup, operatorWritesANewToken).await();
+
+    JsonCodec codec = new JsonCodec();
+    assertEquals(TOKEN, codec.decode(hub.seen.get(0).body(), EnrollRequest.class).token());
+    EnrollRequest second = codec.decode(hub.seen.get(1).body(), EnrollRequest.class);
+    assertEquals("fet_the-new-one", second.token());
+    assertEquals(
+        codec.decode(hub.seen.get(0).body(), EnrollRequest.class).csr(),
+        second.csr(),
+        "the same key and request");
+    assertTrue(files.complete());
+  }
+
+  @Test
   void unreachableHub_isRetried_keepingTheKey() throws Exception {
     hub.close();
     List<Duration> tries = new ArrayList<>();

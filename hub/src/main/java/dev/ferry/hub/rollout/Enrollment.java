@@ -10,8 +10,10 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -70,7 +72,9 @@ class Enrollment {
       throws SQLException {
     boolean afterTheLast = r.state() == RolloutState.SUCCEEDED || r.state() == RolloutState.CREATED;
     int wave = afterTheLast ? r.waves() - 1 : r.wave();
-    RolloutDeviceStore.add(c, r.id(), joined, wave, now);
+    Map<String, Integer> waves = new HashMap<>();
+    joined.forEach(device -> waves.put(device, wave));
+    RolloutDeviceStore.add(c, r.id(), waves, now);
     String details = joined.size() + " devices joined wave " + (wave + 1) + ": " + preview(joined);
     audit.record(c, AuditLog.HUB, "rollout.devices-joined", r.target(), details);
   }

@@ -16,6 +16,8 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 
 /**
  * The {@code rollout_device} table: every device's part in a rollout, its wave and its {@link
@@ -46,7 +48,7 @@ final class RolloutDeviceStore {
           + " VALUES (?, ?, ?, ?, ?)";
   private static final String ADD_ARRAY =
       "INSERT INTO rollout_device (rollout_id, device_id, wave, state, updated_at)"
-          + " SELECT ?, d, ?, ?, ? FROM unnest(?::varchar[]) AS u (d)";
+          + " SELECT ?, d, w, ?, ? FROM unnest(?::varchar[], ?::int[]) AS u (d, w) ORDER BY d";
   private static final String QUIET =
       "SELECT DISTINCT rd.device_id FROM rollout_device rd JOIN rollout r ON r.id = rd.rollout_id"
           + " WHERE r.state = ? AND rd.state = ? AND rd.assigned_at < ?"
@@ -167,18 +169,36 @@ final class RolloutDeviceStore {
     }
   }
 
-  /** Adds devices to a rollout as WAITING in a wave (on PostgreSQL in one statement). */
-  static void add(Connection c, String rolloutId, Collection<String> devices, int wave, Instant now)
+  /**
+   * Adds devices to a rollout as WAITING, each in its wave (on PostgreSQL in one statement), in the
+   * order of their ids: each row's foreign key locks its device's row, and the ingest of reported
+   * states locks them in that order too (in any other order the two deadlock, and the rollout's
+   * creation failed with a 503).
+   *
+   * @param c the transaction
+   * @param rolloutId the rollout
+   * @param waves each device's wave, from 0
+   * @param now the time
+   */
+  static void add(Connection c, String rolloutId, Map<String, Integer> waves, Instant now)
       throws SQLException {
+    SortedMap<String, Integer> sorted = new TreeMap<>(waves);
     if (Jdbc.isPostgres(c)) {
-      String[] ids = devices.toArray(String[]::new);
-      Jdbc.update(c, ADD_ARRAY, rolloutId, wave, DeviceProgress.WAITING, now, ids);
+      String[] ids = sorted.keySet().toArray(String[]::new);
+      Integer[] each = sorted.values().toArray(Integer[]::new);
+      Jdbc.update(
+          c,
+          ADD_ARRAY,
+          rolloutId,
+          DeviceProgress.WAITING,
+          now,
+          ids,
+          c.createArrayOf("integer", each));
       return;
     }
     List<List<Object>> rows = new ArrayList<>();
-    for (String device : devices) {
-      rows.add(List.of(rolloutId, device, wave, DeviceProgress.WAITING, now));
-    }
+    sorted.forEach(
+        (device, wave) -> rows.add(List.of(rolloutId, device, wave, DeviceProgress.WAITING, now)));
     Jdbc.batch(c, ADD, rows);
   }
 

@@ -18,7 +18,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -129,11 +131,15 @@ public class Rollouts {
     if (row.selector() == null) {
       registerListed(c, order);
     }
+    Map<String, Integer> waves = new HashMap<>();
     int start = 0;
     for (int wave = 0; wave < ends.size(); wave++) {
-      RolloutDeviceStore.add(c, row.id(), order.subList(start, ends.get(wave)), wave, now);
+      for (String device : order.subList(start, ends.get(wave))) {
+        waves.put(device, wave);
+      }
       start = ends.get(wave);
     }
+    RolloutDeviceStore.add(c, row.id(), waves, now);
     // the first wave goes out at once, unless it is to wait for its start time
     return steps.step(c, row, now);
   }
