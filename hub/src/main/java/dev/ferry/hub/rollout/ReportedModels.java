@@ -20,7 +20,12 @@ final class ReportedModels {
    * @return the active version's variant when it is that version; null otherwise
    */
   static String variant(String reported, String model, String version) {
-    return entry(reported, model)
+    return variant(entry(reported, model), version);
+  }
+
+  /** The variant the device serves of a version, from its report of the model ({@link #entry}). */
+  static String variant(Optional<JsonNode> reported, String version) {
+    return reported
         .map(entry -> entry.path("active"))
         .filter(active -> version.equals(active.path("version").asText()))
         .filter(active -> active.path("variant").isTextual())
@@ -38,7 +43,12 @@ final class ReportedModels {
    * @return its reason while it reports that version desired and not active; null otherwise
    */
   static String waiting(String reported, String model, String version) {
-    return entry(reported, model)
+    return waiting(entry(reported, model), version);
+  }
+
+  /** Why the device does not serve a version yet, from its report of the model ({@link #entry}). */
+  static String waiting(Optional<JsonNode> reported, String version) {
+    return reported
         .filter(entry -> version.equals(entry.path("desiredVersion").asText()))
         .filter(entry -> !version.equals(entry.path("active").path("version").asText()))
         .filter(entry -> entry.path("reason").isTextual())
@@ -46,7 +56,14 @@ final class ReportedModels {
         .orElse(null);
   }
 
-  private static Optional<JsonNode> entry(String reported, String model) {
+  /**
+   * The device's report of one model, parsed once for the questions above.
+   *
+   * @param reported the device's reported state JSON, or null before it reported
+   * @param model the model
+   * @return its entry; empty when it reports none, or nothing readable
+   */
+  static Optional<JsonNode> entry(String reported, String model) {
     if (reported == null) {
       return Optional.empty();
     }

@@ -2,6 +2,7 @@ package dev.ferry.hub.rollout;
 
 import static dev.ferry.hub.db.Jdbc.in;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.ferry.hub.db.Jdbc;
 import dev.ferry.hub.telemetry.RolloutMetrics;
 import dev.ferry.protocol.api.DeviceInRollout;
@@ -16,6 +17,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
@@ -535,13 +537,12 @@ final class RolloutDeviceStore {
 
   private static DeviceInRollout device(ResultSet row) throws SQLException {
     DeviceProgress state = DeviceProgress.valueOf(row.getString(3));
-    String reported = row.getString(8);
-    String model = row.getString(9);
+    Optional<JsonNode> reported = ReportedModels.entry(row.getString(8), row.getString(9));
     String version = row.getString(10);
     // an assigned device that retries says why in its report
     String reason =
         state == DeviceProgress.ASSIGNED
-            ? ReportedModels.waiting(reported, model, version)
+            ? ReportedModels.waiting(reported, version)
             : row.getString(6);
     return new DeviceInRollout(
         row.getString(1),
@@ -551,7 +552,7 @@ final class RolloutDeviceStore {
         row.getString(5),
         reason,
         Jdbc.time(row, 7),
-        ReportedModels.variant(reported, model, version),
+        ReportedModels.variant(reported, version),
         Jdbc.time(row, 11),
         row.getBoolean(12),
         Jdbc.time(row, 13));
