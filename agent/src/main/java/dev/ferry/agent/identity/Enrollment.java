@@ -3,11 +3,13 @@ package dev.ferry.agent.identity;
 import dev.ferry.agent.fetch.Backoff;
 import dev.ferry.protocol.api.DeviceCredentials;
 import dev.ferry.protocol.api.EnrollRequest;
+import dev.ferry.protocol.retry.FailureStreak;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -51,7 +53,9 @@ public final class Enrollment {
 
   private final Setup setup;
   private final Pause pause;
+  private final FailureStreak refused = new FailureStreak(Duration.ofMinutes(10));
   private int refusals;
+  private String lastRefusal;
 
   /**
    * Creates the enrollment.
@@ -159,6 +163,13 @@ public final class Enrollment {
     while (true) {
       HubAnswer answer = ask(hub, request);
       if (answer instanceof HubAnswer.Issued issued) {
+        refused
+            .ended(Instant.now())
+            .ifPresent(
+                streak ->
+                    LOG.infof(
+                        "enrollment of %s accepted after %d refused attempts over %d s",
+                        setup.deviceId(), streak.failures(), streak.lasted().toSeconds()));
         store(issued.credentials());
         return;
       }
@@ -212,21 +223,40 @@ public final class Enrollment {
     }
   }
 
+  /**
+   * How long to wait after an answer. A refusal is a WARN when it is the first, says something new
+   * (a token mended into another refusal) or reminds every 10 minutes; the other retries are DEBUG,
+   * so a device left with a wrong token does not fill its journal.
+   */
   private Duration wait(HubAnswer answer) {
-    if (answer instanceof HubAnswer.Refused refused) {
+    if (answer instanceof HubAnswer.Refused refusal) {
       Duration delay = REFUSED.delay(refusals++);
+      String why = status(refusal) + "): " + refusal.message();
+      FailureStreak.Report report = refused.failed(Instant.now());
+      boolean news = !why.equals(lastRefusal);
+      lastRefusal = why;
+      if (report == FailureStreak.Report.QUIET && !news) {
+        LOG.debugf(
+            "enrollment of %s refused again (%s; retrying in %d ms",
+            setup.deviceId(), why, delay.toMillis());
+        return delay;
+      }
       LOG.warnf(
-          "enrollment of %s refused (%s): %s; retrying in %d ms%s",
+          "enrollment of %s refused (%s; retrying in %d ms%s%s",
           setup.deviceId(),
-          status(refused),
-          refused.message(),
+          why,
           delay.toMillis(),
-          refused.status() == 401 || refused.status() == 403
+          refusal.status() == 401 || refusal.status() == 403
               ? " (a new token written to " + setup.tokenFile().orElseThrow() + " is used then)"
+              : "",
+          refused.failures() > 1
+              ? "; refused " + refused.failures() + " times since " + refused.since().orElseThrow()
               : "");
       return delay;
     }
     refusals = 0;
+    refused.ended(Instant.now());
+    lastRefusal = null;
     LOG.infof(
         "enrollment of %s is PENDING until an admin accepts it; asking again in %s",
         setup.deviceId(), setup.pollInterval());

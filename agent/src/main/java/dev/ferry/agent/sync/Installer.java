@@ -193,6 +193,7 @@ final class Installer {
     String version = target.version();
     long started = System.nanoTime();
     Optional<String> replaced = models.slot(name).map(slot -> slot.active().version());
+    boolean prefetched = state.get().isPrefetched(name, target.assignment().manifestDigest());
     ReleaseVariant variant = variant(target);
     reports.downloading(name, version);
     FetchedArtifact artifact =
@@ -210,14 +211,15 @@ final class Installer {
     reports.active(installed);
     reports.event(EventType.ACTIVATED, name, version, null);
     LOG.infof(
-        "serving %s %s%s, installed in %d ms (fetched, verified, validated)",
+        "serving %s %s%s, installed in %d ms (%s)",
         name,
         version,
         replaced
             .filter(before -> !before.equals(version))
             .map(before -> " in place of " + before)
             .orElse(""),
-        (System.nanoTime() - started) / 1_000_000);
+        (System.nanoTime() - started) / 1_000_000,
+        prefetched ? "prefetched earlier, validated" : "fetched, verified, validated");
   }
 
   private static void await(CompletableFuture<Void> durable) throws InterruptedException {

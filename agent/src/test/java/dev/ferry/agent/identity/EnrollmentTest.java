@@ -91,28 +91,49 @@ class EnrollmentTest {
 
   @Test
   void refused_isRetriedWithBackoff_andLoggedWithTheHubsMessage_neverTheToken() throws Exception {
-    hub.plan.addAll(List.of(403, 403, 201));
+    hub.plan.addAll(List.of(403, 403, 403, 201));
     List<String> lines;
+    List<String> warnings;
     try (LogCapture log = new LogCapture(Enrollment.class)) {
       enrollment().await();
       lines = List.copyOf(log.lines);
+      warnings = List.copyOf(log.warnings);
     }
 
-    assertEquals(2, pauses.size());
+    assertEquals(3, pauses.size());
     assertTrue(
-        pauses.stream().allMatch(p -> p.compareTo(Duration.ofSeconds(2)) <= 0), pauses.toString());
-    List<String> refusals = lines.stream().filter(l -> l.contains("refused")).toList();
-    assertEquals(2, refusals.size(), lines.toString());
+        pauses.stream().allMatch(p -> p.compareTo(Duration.ofSeconds(4)) <= 0), pauses.toString());
+    // before: a WARN at every retry; the same refusal again is DEBUG until a 10-minute reminder
+    assertEquals(1, warnings.size(), lines.toString());
     assertTrue(
-        refusals
+        warnings
             .get(0)
             .startsWith(
                 "enrollment of edge-1 refused (HTTP 403): token: expired at 2026-01-01T00:00:00Z; retrying in "),
-        refusals.get(0));
+        warnings.get(0));
+    assertEquals(
+        2, lines.stream().filter(l -> l.startsWith("enrollment of edge-1 refused again")).count());
+    assertTrue(
+        lines.contains("enrollment of edge-1 accepted after 3 refused attempts over 0 s"),
+        lines.toString());
     assertFalse(
         lines.stream().anyMatch(l -> l.contains(TOKEN) || l.contains("PRIVATE KEY")),
         lines.toString());
     assertTrue(files.complete());
+  }
+
+  @Test
+  void aRefusalThatSaysSomethingNew_isAWarningAgain() throws Exception {
+    hub.plan.addAll(List.of(403, 401, 401, 201));
+    List<String> warnings;
+    try (LogCapture log = new LogCapture(Enrollment.class)) {
+      enrollment().await();
+      warnings = List.copyOf(log.warnings);
+    }
+
+    assertEquals(2, warnings.size(), warnings.toString());
+    assertTrue(warnings.get(1).contains("(HTTP 401): bad device credentials"), warnings.get(1));
+    assertTrue(warnings.get(1).contains("; refused 2 times since 20"), warnings.get(1));
   }
 
   @Test

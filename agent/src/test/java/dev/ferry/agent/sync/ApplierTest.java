@@ -296,7 +296,17 @@ class ApplierTest {
 
     // its wave comes, from a registry that cannot be reached now: it installs from the cache
     events.clear();
-    assertFalse(applier.apply(desired(3, unreachable(v2))));
+    try (LogCapture log = new LogCapture(Installer.class)) {
+      assertFalse(applier.apply(desired(3, unreachable(v2))));
+      // before: "(fetched, verified, validated)", though nothing was fetched
+      assertTrue(
+          log.lines.stream()
+              .anyMatch(
+                  l ->
+                      l.startsWith("serving " + model + " 2.0.0 in place of 1.0.0")
+                          && l.endsWith(" ms (prefetched earlier, validated)")),
+          String.valueOf(log.lines));
+    }
 
     servesVersion("2.0.0");
     assertEquals(

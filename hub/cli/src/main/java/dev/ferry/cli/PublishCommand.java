@@ -84,6 +84,14 @@ final class PublishCommand implements Callable<Integer> {
               + " graphOptimization, memoryArena, memoryPattern, providerOptions).")
   Path sessionHints;
 
+  @Option(
+      names = "--interface-change",
+      description =
+          "Publish even though the model's inputs or outputs differ from the earlier releases of"
+              + " its line (the same major version; 0.minor below 1.0.0); without it the hub"
+              + " refuses such a release.")
+  boolean interfaceChange;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
@@ -117,6 +125,7 @@ final class PublishCommand implements Callable<Integer> {
             .field("expiresAt", expiresAt)
             .field("shapes", shapes)
             .field("sessionHints", text(sessionHints))
+            .field("interfaceChange", interfaceChange ? "true" : null)
             .file("model", model, progress::add)
             .file("golden", golden, progress::add);
     for (String text : variants) {

@@ -2,6 +2,7 @@ package dev.ferry.cli;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.protocol.json.JsonCodec;
@@ -461,6 +462,19 @@ class FerryTest {
     assertTrue(
         hub.last().body().contains("name=\"expiresAt\"\r\n\r\n2027-01-31T00:00:00Z\r\n"),
         hub.last().body());
+  }
+
+  @Test
+  void publish_sendsInterfaceChangeOnlyWhenAsked() throws Exception {
+    hub.answer("/api/v1/models/detector/versions", 201, RELEASE);
+    Path model = Files.write(dir.resolve("model.onnx"), new byte[] {1, 2, 3});
+    assertEquals(0, ferry("publish", "detector", model.toString(), "--version", "1.2.0").code());
+    assertFalse(hub.last().body().contains("interfaceChange"), hub.last().body());
+    Result published =
+        ferry("publish", "detector", model.toString(), "--version", "1.3.0", "--interface-change");
+    assertEquals(0, published.code(), published.err());
+    assertTrue(
+        hub.last().body().contains("name=\"interfaceChange\"\r\n\r\ntrue\r\n"), hub.last().body());
   }
 
   @Test

@@ -230,6 +230,25 @@ public class Catalog {
   }
 
   /**
+   * A model's releases not revoked, published or waiting for their statement, newest first.
+   *
+   * @param model the model name
+   * @return the releases, by creation time then release sequence, descending
+   */
+  public List<Release> unrevoked(String model) {
+    return db.transaction(
+        c ->
+            Jdbc.query(
+                c,
+                "SELECT "
+                    + SELECTED
+                    + " FROM model_release WHERE model = ? AND revoked_at IS NULL"
+                    + " ORDER BY created_at DESC, release_seq DESC",
+                ReleaseRows::read,
+                model));
+  }
+
+  /**
    * Every published release not revoked, by model and version: what devices may be assigned.
    *
    * @param c the transaction

@@ -56,6 +56,7 @@ public class PublishResource {
       @RestForm("shapes") String shapes,
       @RestForm("expiresAt") String expiresAt,
       @RestForm("sessionHints") String sessionHints,
+      @RestForm("interfaceChange") String interfaceChange,
       @RestForm("variant") List<String> variants,
       @RestForm(FileUpload.ALL) List<FileUpload> uploads,
       @Context SecurityContext security) {
@@ -71,7 +72,8 @@ public class PublishResource {
               providers(executionProviders),
               shapes,
               instant(expiresAt),
-              hints(sessionHints));
+              hints(sessionHints),
+              flag(interfaceChange, "interfaceChange"));
       return publishVariants(common, model != null || golden != null, variants, uploads, security);
     }
     if (model == null) {
@@ -99,7 +101,8 @@ public class PublishResource {
             providers(executionProviders),
             shapes,
             instant(expiresAt),
-            hints(sessionHints));
+            hints(sessionHints),
+            flag(interfaceChange, "interfaceChange"));
     return answer(publisher.publish(submission, security.getUserPrincipal().getName()));
   }
 
@@ -156,6 +159,22 @@ public class PublishResource {
           "sessionHints: " + e.getMessage().replaceFirst("^SessionHints: ", ""),
           Map.of("field", "sessionHints"));
     }
+  }
+
+  /** Absent or blank is false; anything but true or false is a 400 naming field and value. */
+  private static boolean flag(String text, String field) {
+    if (text == null || text.isBlank()) {
+      return false;
+    }
+    return switch (text.strip()) {
+      case "true" -> true;
+      case "false" -> false;
+      default ->
+          throw new ApiException(
+              ErrorCode.INVALID_REQUEST,
+              field + " must be true or false, got " + Fields.show(text),
+              Map.of("field", field));
+    };
   }
 
   private static String blankToNull(String text) {

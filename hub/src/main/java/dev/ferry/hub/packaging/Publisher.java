@@ -50,6 +50,7 @@ public class Publisher {
   @Inject ArtifactStore store;
   @Inject Database db;
   @Inject ReleaseSigning signing;
+  @Inject InterfaceCheck interfaces;
 
   /**
    * Publishes.
@@ -64,6 +65,7 @@ public class Publisher {
     String name = submission.name();
     String version = submission.version();
     ModelSignature signature = inspect(submission.model());
+    interfaces.check(name, version, signature, submission.interfaceChange());
     GoldenVectors golden = golden(submission, signature, name + "@" + version);
     ServingSpec serving =
         signature.servingSpec(

@@ -19,6 +19,8 @@ import java.util.List;
  * @param expiresAt when the release statement expires, or null for a release that does not
  * @param sessionHints ONNX Runtime session options for serving.json; {@link SessionHints#NONE} when
  *     none
+ * @param interfaceChange whether the release may change the interface of its line's earlier
+ *     releases ({@link InterfaceCheck})
  */
 public record Submission(
     String name,
@@ -30,4 +32,5 @@ public record Submission(
     List<String> executionProviders,
     String shapes,
     Instant expiresAt,
-    SessionHints sessionHints) {}
+    SessionHints sessionHints,
+    boolean interfaceChange) {}

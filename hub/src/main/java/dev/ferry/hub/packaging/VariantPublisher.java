@@ -42,6 +42,7 @@ public class VariantPublisher {
   @Inject Database db;
   @Inject ReleaseSigning signing;
   @Inject Publisher publisher;
+  @Inject InterfaceCheck interfaces;
 
   /**
    * Publishes.
@@ -57,6 +58,8 @@ public class VariantPublisher {
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     Publisher.checkExpiry(common.expiresAt(), now);
     List<VariantChecks.Checked> checked = check(submission);
+    interfaces.check(
+        common.name(), common.version(), checked.get(0).signature(), common.interfaceChange());
     List<ServingSpec> servings = checked.stream().map(c -> serving(common, c)).toList();
     try {
       VariantArtifacts.Packaged packaged =

@@ -16,7 +16,6 @@ import dev.ferry.protocol.signing.Role;
 import dev.ferry.protocol.signing.RoleKeys;
 import dev.ferry.protocol.signing.Signer;
 import dev.ferry.protocol.signing.TrustRoot;
-import dev.ferry.protocol.signing.UntrustedSignatureException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.sql.Connection;
@@ -155,12 +154,7 @@ public class StatementRenewal {
 
   /** Whether a release is published and its statement is one the root's release keys signed. */
   public static boolean verifies(TrustRoot root, Release release) {
-    try {
-      root.verifier(Role.RELEASE).verify(release.statement(), PayloadTypes.IN_TOTO);
-      return true;
-    } catch (UntrustedSignatureException e) {
-      return false;
-    }
+    return ReleaseRole.signs(root, release.statement(), PayloadTypes.IN_TOTO);
   }
 
   private Release requireStale(Connection c, String model, String version, TrustRoot root)

@@ -22,8 +22,20 @@ public class ReleaseRole {
    * @return true when it verifies
    */
   public boolean signs(Envelope signed, String payloadType) {
+    return signs(chain.current(), signed, payloadType);
+  }
+
+  /**
+   * Whether a threshold of a root's release keys signed an envelope.
+   *
+   * @param root the root
+   * @param signed the envelope
+   * @param payloadType the type the release role signs for this document
+   * @return true when it verifies
+   */
+  public static boolean signs(TrustRoot root, Envelope signed, String payloadType) {
     try {
-      chain.current().verifier(Role.RELEASE).verify(signed, payloadType);
+      root.verifier(Role.RELEASE).verify(signed, payloadType);
       return true;
     } catch (UntrustedSignatureException e) {
       return false;

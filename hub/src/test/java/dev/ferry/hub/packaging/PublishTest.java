@@ -200,6 +200,42 @@ class PublishTest {
   }
 
   @Test
+  void publish_refusesAnInterfaceChangeWithinAMajor_butNotInTheNextOrWhenAllowed() {
+    String name = model();
+    publish(name, "1.0.0", "fixed.onnx").statusCode(201);
+    // before: accepted silently, and the clients of 1.x found out from their errors
+    publish(name, "1.1.0", "dynamic.onnx")
+        .statusCode(409)
+        .body("code", equalTo("CONFLICT"))
+        .body(
+            "message",
+            equalTo(
+                "model '"
+                    + name
+                    + "' 1.1.0 changes the interface of 1.0.0, which clients of 1.x rely on:"
+                    + " output 'y' has shape [-1, 2], was [1, 2]. Publish it as 2.0.0 (a new"
+                    + " line), or send interfaceChange=true to publish it as 1.1.0 anyway"))
+        .body("details.field", equalTo("version"))
+        .body("details.comparedWith", equalTo("1.0.0"))
+        .body(
+            "details.changes",
+            equalTo(java.util.List.of("output 'y' has shape [-1, 2], was [1, 2]")));
+    publish(name, "1.1.0", "dynamic.onnx", "interfaceChange", "maybe")
+        .statusCode(400)
+        .body("message", equalTo("interfaceChange must be true or false, got 'maybe'"))
+        .body("details.field", equalTo("interfaceChange"));
+    publish(name, "2.0.0", "dynamic.onnx", "shapes", "x=3,4")
+        .statusCode(201)
+        .body("releaseSeq", equalTo(2));
+    publish(name, "1.1.0", "dynamic.onnx", "shapes", "x=3,4", "interfaceChange", "true")
+        .statusCode(201)
+        .body("releaseSeq", equalTo(3));
+    // the line's newest release is compared with: 1.2.0 now matches 1.1.0
+    publish(name, "1.2.0", "dynamic.onnx", "shapes", "x=3,4").statusCode(201);
+    publish(name, "3.0.0-rc.1", "fixed.onnx").statusCode(201);
+  }
+
+  @Test
   void publish_rejectsAFileThatIsNotOnnxAndLeavesNothing() throws Exception {
     String name = model();
     publish(name, "1.0.0", "not.onnx")

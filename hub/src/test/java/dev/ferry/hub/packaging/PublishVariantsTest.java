@@ -196,6 +196,21 @@ class PublishVariantsTest {
   }
 
   @Test
+  void publish_refusesVariantsThatChangeTheInterfaceOfTheirMajor() {
+    String name = model();
+    publishTwo(name).statusCode(201);
+    RequestSpecification next =
+        given().auth().oauth2(Api.token("release-manager")).multiPart("version", "1.1.0");
+    post(variant(next, "wide", "name=wide,precision=FP32", "wider.onnx"), name)
+        .statusCode(409)
+        .body("details.comparedWith", equalTo("1.0.0"))
+        .body("details.changes", equalTo(List.of("output 'y' has shape [1, 3], was [1, 2]")));
+    RequestSpecification major =
+        given().auth().oauth2(Api.token("release-manager")).multiPart("version", "2.0.0");
+    post(variant(major, "wide", "name=wide,precision=FP32", "wider.onnx"), name).statusCode(201);
+  }
+
+  @Test
   void publish_refusesAVariantWithoutItsFile() {
     post(request().multiPart("variant", FP16), model())
         .statusCode(400)
