@@ -124,15 +124,24 @@ public class InferenceService extends GRPCInferenceServiceGrpc.GRPCInferenceServ
     }
   }
 
-  /** Answers one admitted request, gives back its permit and counts its time. */
+  /**
+   * Answers one admitted request and counts its time. Its permit goes back once the answer is
+   * built, before it is sent: a client that sends its next request as soon as it reads an answer (a
+   * closed loop at the limit) would otherwise find its own permit still held, now and then, and be
+   * refused.
+   */
   private Void run(ModelInferRequest request, StreamObserver<ModelInferResponse> out) {
     long start = System.nanoTime();
-    try {
-      answer(out, () -> infer(request));
-    } finally {
-      limit.release();
-      dispatch.took(request.getModelName(), System.nanoTime() - start);
-    }
+    answer(
+        out,
+        () -> {
+          try {
+            return infer(request);
+          } finally {
+            limit.release();
+            dispatch.took(request.getModelName(), System.nanoTime() - start);
+          }
+        });
     return null;
   }
 

@@ -231,20 +231,21 @@ public final class Enrollment {
   private Duration wait(HubAnswer answer) {
     if (answer instanceof HubAnswer.Refused refusal) {
       Duration delay = REFUSED.delay(refusals++);
-      String why = status(refusal) + "): " + refusal.message();
+      String why = status(refusal) + ": " + refusal.message();
       FailureStreak.Report report = refused.failed(Instant.now());
       boolean news = !why.equals(lastRefusal);
       lastRefusal = why;
       if (report == FailureStreak.Report.QUIET && !news) {
         LOG.debugf(
-            "enrollment of %s refused again (%s; retrying in %d ms",
-            setup.deviceId(), why, delay.toMillis());
+            "enrollment of %s refused again (%s): %s; retrying in %d ms",
+            setup.deviceId(), status(refusal), refusal.message(), delay.toMillis());
         return delay;
       }
       LOG.warnf(
-          "enrollment of %s refused (%s; retrying in %d ms%s%s",
+          "enrollment of %s refused (%s): %s; retrying in %d ms%s%s",
           setup.deviceId(),
-          why,
+          status(refusal),
+          refusal.message(),
           delay.toMillis(),
           refusal.status() == 401 || refusal.status() == 403
               ? " (a new token written to " + setup.tokenFile().orElseThrow() + " is used then)"

@@ -1,6 +1,7 @@
 package dev.ferry.hub.capture;
 
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 
 /**
@@ -27,6 +28,17 @@ public record DatasetSummary(
     Instant to,
     Instant createdAt,
     DatasetPolicy capturedUnder) {
+
+  /** Keeps the times to the microsecond the database stores, so a pack answers as a list does. */
+  public DatasetSummary {
+    from = micros(from);
+    to = micros(to);
+    createdAt = micros(createdAt);
+  }
+
+  private static Instant micros(Instant time) {
+    return time == null ? null : time.truncatedTo(ChronoUnit.MICROS);
+  }
 
   /** The same dataset, named as captured under a policy. */
   DatasetSummary withPolicy(DatasetPolicy policy) {

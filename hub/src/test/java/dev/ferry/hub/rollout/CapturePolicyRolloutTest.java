@@ -124,14 +124,33 @@ class CapturePolicyRolloutTest {
                       + " got 3"));
 
       LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
-      given()
-          .auth()
-          .oauth2(Api.token("release-manager"))
-          .post("/api/v1/models/" + det + "/versions/1.0.0/captures/pack?day=" + day)
-          .then()
-          .statusCode(200)
-          .body("samples", equalTo(List.of(3)))
-          .body("devices[0]", equalTo(List.of(device.id)));
+      Map<String, Object> packed =
+          given()
+              .auth()
+              .oauth2(Api.token("release-manager"))
+              .post("/api/v1/models/" + det + "/versions/1.0.0/captures/pack?day=" + day)
+              .then()
+              .statusCode(200)
+              .body("samples", equalTo(List.of(3)))
+              .body("devices[0]", equalTo(List.of(device.id)))
+              .extract()
+              .jsonPath()
+              .getMap("[0]");
+      // before: the pack answered its times to the nanosecond, the list to the database's
+      // microsecond
+      Map<String, Object> listed =
+          given()
+              .auth()
+              .oauth2(Api.token("viewer"))
+              .get("/api/v1/models/" + det + "/versions/1.0.0/captures")
+              .then()
+              .statusCode(200)
+              .extract()
+              .jsonPath()
+              .getMap("[0]");
+      for (String time : List.of("from", "to", "createdAt")) {
+        assertEquals(listed.get(time), packed.get(time), time);
+      }
 
       // cleared: what was captured under the policy and not yet uploaded is refused (the agent
       // withholds it as the re-signed state arrives); a resend of what was stored is acknowledged
