@@ -417,24 +417,32 @@ class GrpcInferenceTest {
           request("g-linear", input("x", "FP32", 1L, 4L))
               .addRawInputContents(raw(1f, 2f, 3f, 4f))
               .build(),
-          new StreamObserver<>() {
-            @Override
-            public void onNext(ModelInferResponse value) {
-              freeWhenAnswered.complete(freePermits());
-            }
-
-            @Override
-            public void onError(Throwable t) {
-              freeWhenAnswered.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {}
-          });
+          observer(
+              answer -> freeWhenAnswered.complete(freePermits()),
+              freeWhenAnswered::completeExceptionally));
       assertEquals(config.serve().maxConcurrent(), freeWhenAnswered.get(10, TimeUnit.SECONDS));
     } finally {
       workers.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     }
+  }
+
+  private static StreamObserver<ModelInferResponse> observer(
+      java.util.function.Consumer<ModelInferResponse> onNext,
+      java.util.function.Consumer<Throwable> onError) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(ModelInferResponse value) {
+        onNext.accept(value);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        onError.accept(t);
+      }
+
+      @Override
+      public void onCompleted() {}
+    };
   }
 
   private int freePermits() {
@@ -460,20 +468,9 @@ class GrpcInferenceTest {
         request("g-linear", input("x", "FP32", 1L, 4L))
             .addRawInputContents(raw(1f, 2f, 3f, 4f))
             .build(),
-        new StreamObserver<>() {
-          @Override
-          public void onNext(ModelInferResponse value) {
-            error.completeExceptionally(new AssertionError("answered: " + value));
-          }
-
-          @Override
-          public void onError(Throwable t) {
-            error.complete(t);
-          }
-
-          @Override
-          public void onCompleted() {}
-        });
+        observer(
+            answer -> error.completeExceptionally(new AssertionError("answered: " + answer)),
+            error::complete));
     Status status = Status.fromThrowable(error.get(10, TimeUnit.SECONDS));
     assertEquals(Status.Code.UNAVAILABLE, status.getCode(), status.toString());
     assertEquals("the agent is stopping; retry later", status.getDescription());

@@ -125,12 +125,7 @@ class CapturePolicyRolloutTest {
 
       LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
       Map<String, Object> packed =
-          given()
-              .auth()
-              .oauth2(Api.token("release-manager"))
-              .post("/api/v1/models/" + det + "/versions/1.0.0/captures/pack?day=" + day)
-              .then()
-              .statusCode(200)
+          pack(det, day)
               .body("samples", equalTo(List.of(3)))
               .body("devices[0]", equalTo(List.of(device.id)))
               .extract()
@@ -244,12 +239,7 @@ class CapturePolicyRolloutTest {
 
       LocalDate day = LocalDate.ofInstant(now, ZoneOffset.UTC);
       String part1 = "1.0.0-" + day;
-      given()
-          .auth()
-          .oauth2(Api.token("release-manager"))
-          .post("/api/v1/models/" + det + "/versions/1.0.0/captures/pack?day=" + day)
-          .then()
-          .statusCode(200)
+      pack(det, day)
           .body("name", equalTo(List.of(part1, part1 + "-2")))
           .body("samples", equalTo(List.of(2, 1)))
           .body("devices", equalTo(List.of(List.of(one.id), List.of(two.id))));
@@ -329,6 +319,15 @@ class CapturePolicyRolloutTest {
         .statusCode(201)
         .extract()
         .path("id");
+  }
+
+  private static ValidatableResponse pack(String model, LocalDate day) {
+    return given()
+        .auth()
+        .oauth2(Api.token("release-manager"))
+        .post("/api/v1/models/" + model + "/versions/1.0.0/captures/pack?day=" + day)
+        .then()
+        .statusCode(200);
   }
 
   static ValidatableResponse setPolicy(String path, CapturePolicy policy) {
