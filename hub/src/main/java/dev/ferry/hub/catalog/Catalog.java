@@ -230,20 +230,19 @@ public class Catalog {
   }
 
   /**
-   * A model's releases not revoked, published or waiting for their statement, newest first.
+   * A model's releases, revoked ones and those waiting for their statement included, newest first.
    *
    * @param model the model name
    * @return the releases, by creation time then release sequence, descending
    */
-  public List<Release> unrevoked(String model) {
+  public List<Release> releases(String model) {
     return db.transaction(
         c ->
             Jdbc.query(
                 c,
                 "SELECT "
                     + SELECTED
-                    + " FROM model_release WHERE model = ? AND revoked_at IS NULL"
-                    + " ORDER BY created_at DESC, release_seq DESC",
+                    + " FROM model_release WHERE model = ? ORDER BY created_at DESC, release_seq DESC",
                 ReleaseRows::read,
                 model));
   }

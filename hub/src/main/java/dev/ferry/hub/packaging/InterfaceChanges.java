@@ -5,6 +5,7 @@ import dev.ferry.protocol.release.ModelNames;
 import dev.ferry.protocol.release.ServingSpec;
 import dev.ferry.protocol.release.TensorSpec;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -48,18 +49,34 @@ final class InterfaceChanges {
   }
 
   /**
-   * The first version of the next line: where an interface change belongs.
+   * The first version of a line after the model's: where an interface change belongs.
    *
    * @param version a semantic version
-   * @return 2.0.0 for 1.4.0, 0.4.0 for 0.3.1
+   * @param taken the model's versions already published, revoked ones included
+   * @return for 1.4.0, 2.0.0, or the major after the highest taken (3.0.0 beside a 2.0.0); for
+   *     0.3.1, 0.4.0, or the minor after the highest 0.x taken
    */
-  static String nextLine(String version) {
+  static String nextLine(String version, Collection<String> taken) {
+    long[] mine = majorMinor(version);
+    long major = mine[0];
+    long minor = mine[1];
+    for (String other : taken) {
+      Matcher semver = ModelNames.SEMVER.matcher(other);
+      if (semver.matches() && semver.group(4) == null) {
+        long[] theirs = majorMinor(other);
+        major = Math.max(major, theirs[0]);
+        minor = theirs[0] == 0 ? Math.max(minor, theirs[1]) : minor;
+      }
+    }
+    return mine[0] == 0 ? "0." + (minor + 1) + ".0" : (major + 1) + ".0.0";
+  }
+
+  private static long[] majorMinor(String version) {
     Matcher semver = ModelNames.SEMVER.matcher(version);
     if (!semver.matches()) {
       throw new IllegalArgumentException("not a semantic version: " + version);
     }
-    long major = Long.parseLong(semver.group(1));
-    return major == 0 ? "0." + (Long.parseLong(semver.group(2)) + 1) + ".0" : (major + 1) + ".0.0";
+    return new long[] {Long.parseLong(semver.group(1)), Long.parseLong(semver.group(2))};
   }
 
   /**

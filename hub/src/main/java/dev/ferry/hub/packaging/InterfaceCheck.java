@@ -39,9 +39,10 @@ public class InterfaceCheck {
     if (line.isEmpty()) {
       return;
     }
+    List<Release> releases = catalog.releases(model);
     Optional<Release> earlier =
-        catalog.unrevoked(model).stream()
-            .filter(r -> line.equals(InterfaceChanges.lineOf(r.version())))
+        releases.stream()
+            .filter(r -> r.revoked() == null && line.equals(InterfaceChanges.lineOf(r.version())))
             .findFirst();
     if (earlier.isEmpty()) {
       return;
@@ -69,8 +70,8 @@ public class InterfaceCheck {
         ErrorCode.CONFLICT,
         what
             + ". Publish it as "
-            + InterfaceChanges.nextLine(version)
-            + " (a new line), or send interfaceChange=true to publish it as "
+            + InterfaceChanges.nextLine(version, releases.stream().map(Release::version).toList())
+            + " (a new line), or with interfaceChange=true (ferry publish --interface-change) as "
             + version
             + " anyway",
         Map.of("field", "version", "changes", changes, "comparedWith", earlier.get().version()));

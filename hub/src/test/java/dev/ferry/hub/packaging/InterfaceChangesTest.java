@@ -33,8 +33,11 @@ class InterfaceChangesTest {
     assertEquals(Optional.of("12.x"), InterfaceChanges.lineOf("12.0.3+build.7"));
     assertEquals(Optional.of("0.3.x"), InterfaceChanges.lineOf("0.3.1"));
     assertEquals(Optional.empty(), InterfaceChanges.lineOf("2.0.0-rc.1"));
-    assertEquals("2.0.0", InterfaceChanges.nextLine("1.4.0"));
-    assertEquals("0.4.0", InterfaceChanges.nextLine("0.3.1"));
+    assertEquals("2.0.0", InterfaceChanges.nextLine("1.4.0", List.of("1.3.0", "1.4.0-rc.1")));
+    assertEquals(
+        "3.0.0", InterfaceChanges.nextLine("1.4.0", List.of("1.0.0", "2.0.0", "3.0.0-rc.1")));
+    assertEquals("0.4.0", InterfaceChanges.nextLine("0.3.1", List.of("0.3.0")));
+    assertEquals("0.6.0", InterfaceChanges.nextLine("0.3.1", List.of("0.5.2", "1.0.0")));
   }
 
   @Test

@@ -214,7 +214,8 @@ class PublishTest {
                     + name
                     + "' 1.1.0 changes the interface of 1.0.0, which clients of 1.x rely on:"
                     + " output 'y' has shape [-1, 2], was [1, 2]. Publish it as 2.0.0 (a new"
-                    + " line), or send interfaceChange=true to publish it as 1.1.0 anyway"))
+                    + " line), or with interfaceChange=true (ferry publish --interface-change) as"
+                    + " 1.1.0 anyway"))
         .body("details.field", equalTo("version"))
         .body("details.comparedWith", equalTo("1.0.0"))
         .body(
@@ -232,6 +233,11 @@ class PublishTest {
         .body("releaseSeq", equalTo(3));
     // the line's newest release is compared with: 1.2.0 now matches 1.1.0
     publish(name, "1.2.0", "dynamic.onnx", "shapes", "x=3,4").statusCode(201);
+    // 2.0.0 is taken: the change belongs in 3.0.0
+    publish(name, "1.3.0", "fixed.onnx")
+        .statusCode(409)
+        .body("details.comparedWith", equalTo("1.2.0"))
+        .body("message", containsString("Publish it as 3.0.0 (a new line)"));
     publish(name, "3.0.0-rc.1", "fixed.onnx").statusCode(201);
   }
 
