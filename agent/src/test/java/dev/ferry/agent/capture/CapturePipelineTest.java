@@ -12,6 +12,7 @@ import dev.ferry.protocol.capture.CaptureTensors;
 import dev.ferry.protocol.capture.CaptureUpload;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.release.Datatype;
+import dev.ferry.protocol.testing.TestClock;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -36,7 +37,7 @@ class CapturePipelineTest {
       new ArrayTensor("y", Datatype.INT64, new long[] {1}, new long[] {7});
 
   @TempDir Path dir;
-  private final StepClock clock = new StepClock(T0);
+  private final TestClock clock = new TestClock(T0);
   private final CaptureMeters meters = new CaptureMeters();
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.protocol.capture.CapturePolicy;
 import dev.ferry.protocol.capture.CaptureTensors;
+import dev.ferry.protocol.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -42,7 +43,7 @@ class CaptureSamplerTest {
 
   @Test
   void admit_holdsTheHourlyCapAndStartsAgainEachHour() {
-    StepClock clock = new StepClock(T0);
+    TestClock clock = new TestClock(T0);
     CaptureSampler sampler =
         new CaptureSampler(
             CapturePolicy.sampling(1, 50, Long.MAX_VALUE), clock, new SplittableRandom(1));
@@ -58,7 +59,7 @@ class CaptureSamplerTest {
 
   @Test
   void admit_holdsTheDailyByteCapAndStartsAgainTheNextDay() {
-    StepClock clock = new StepClock(T0);
+    TestClock clock = new TestClock(T0);
     CaptureSampler sampler =
         new CaptureSampler(
             CapturePolicy.sampling(1, 1_000_000, 10_000), clock, new SplittableRandom(1));
@@ -88,6 +89,6 @@ class CaptureSamplerTest {
   }
 
   private static CaptureSampler sampler(CapturePolicy policy) {
-    return new CaptureSampler(policy, new StepClock(T0), new SplittableRandom(42));
+    return new CaptureSampler(policy, new TestClock(T0), new SplittableRandom(42));
   }
 }

@@ -11,6 +11,7 @@ import dev.ferry.protocol.capture.CaptureSample;
 import dev.ferry.protocol.capture.CaptureUpload;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.release.Datatype;
+import dev.ferry.protocol.testing.TestClock;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ class CaptureUploaderTest {
       new ArrayTensor("x", Datatype.FP32, new long[] {1, 2}, new float[] {0.5f, -1f});
 
   @TempDir Path dir;
-  private final StepClock clock = new StepClock(T0);
+  private final TestClock clock = new TestClock(T0);
   private final CaptureMeters meters = new CaptureMeters();
   private CaptureHub hub;
   private CaptureSpool spool;

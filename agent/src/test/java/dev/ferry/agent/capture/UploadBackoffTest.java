@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.protocol.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
@@ -12,7 +13,7 @@ import org.junit.jupiter.api.Test;
 
 class UploadBackoffTest {
   private static final Instant T0 = Instant.parse("2026-05-04T08:00:00Z");
-  private final StepClock clock = new StepClock(T0);
+  private final TestClock clock = new TestClock(T0);
   private final UploadBackoff backoff =
       new UploadBackoff(clock, Duration.ofSeconds(30), Duration.ofMinutes(5));
 

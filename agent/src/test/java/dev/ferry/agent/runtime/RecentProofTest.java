@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.agent.capture.StepClock;
+import dev.ferry.protocol.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 class RecentProofTest {
-  private final StepClock clock = new StepClock(Instant.parse("2026-12-05T01:00:00Z"));
+  private final TestClock clock = new TestClock(Instant.parse("2026-12-05T01:00:00Z"));
   private final AtomicInteger runs = new AtomicInteger();
   private final AtomicBoolean passes = new AtomicBoolean(true);
   private final RecentProof proof =

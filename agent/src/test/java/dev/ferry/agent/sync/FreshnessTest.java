@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.agent.identity.LogCapture;
+import dev.ferry.protocol.testing.TestClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,30 +19,8 @@ class FreshnessTest {
   private static final Instant T0 = Instant.parse("2026-03-01T12:00:00Z");
 
   /** A clock the test moves. */
-  private static final class MovingClock extends Clock {
-    private Instant now = T0;
+  private final TestClock clock = new TestClock(T0);
 
-    void advance(Duration by) {
-      now = now.plus(by);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
-  private final MovingClock clock = new MovingClock();
   private final Freshness freshness = new Freshness(Duration.ofDays(3), clock);
 
   @Test

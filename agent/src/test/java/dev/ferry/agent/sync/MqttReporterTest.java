@@ -2,11 +2,11 @@ package dev.ferry.agent.sync;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.ferry.agent.capture.StepClock;
 import dev.ferry.protocol.device.Channel;
 import dev.ferry.protocol.device.DeviceEvent;
 import dev.ferry.protocol.device.EventType;
 import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.testing.TestClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class MqttReporterTest {
   private static final JsonCodec CODEC = new JsonCodec();
 
-  private final StepClock clock = new StepClock(Instant.parse("2026-12-04T10:00:00Z"));
+  private final TestClock clock = new TestClock(Instant.parse("2026-12-04T10:00:00Z"));
   private final List<String> sent = new ArrayList<>();
   private boolean up = true;
   private final MqttReporter reporter =

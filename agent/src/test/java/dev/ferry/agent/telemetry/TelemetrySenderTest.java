@@ -3,10 +3,10 @@ package dev.ferry.agent.telemetry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.agent.capture.StepClock;
 import dev.ferry.protocol.device.ModelTelemetry;
 import dev.ferry.protocol.device.TelemetryBatch;
 import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.testing.TestClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ class TelemetrySenderTest {
   private final ServingMeters meters = new ServingMeters(new SimpleMeterRegistry());
   private final List<TelemetryBatch> delivered = new ArrayList<>();
   private boolean up = true;
-  private final StepClock clock = new StepClock(Instant.parse("2026-12-04T10:00:00Z"));
+  private final TestClock clock = new TestClock(Instant.parse("2026-12-04T10:00:00Z"));
 
   private TelemetrySender sender(long maxBytes) {
     return new TelemetrySender(

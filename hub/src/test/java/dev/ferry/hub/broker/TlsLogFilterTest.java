@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.ferry.hub.MutableClock;
+import dev.ferry.protocol.testing.TestClock;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
 import java.time.Duration;
@@ -43,16 +43,16 @@ class TlsLogFilterTest {
 
   @Test
   void theSameRefusalAgain_isLoggedOnceAnHour_countingTheOnesBetween() {
-    MutableClock clock = new MutableClock(Instant.parse("2026-12-07T03:00:00Z"));
+    TestClock clock = new TestClock(Instant.parse("2026-12-07T03:00:00Z"));
     TlsLogFilter hourly = new TlsLogFilter(clock);
     String revoked = "client certificate CN=edge-01 serial 549c is revoked";
     assertTrue(hourly.isLoggable(refused(revoked)));
     for (int i = 0; i < 59; i++) {
-      clock.now = clock.now.plus(Duration.ofMinutes(1));
+      clock.advance(Duration.ofMinutes(1));
       assertFalse(hourly.isLoggable(refused(revoked)));
     }
     assertTrue(hourly.isLoggable(refused("Empty client certificate chain")), "another reason");
-    clock.now = clock.now.plus(Duration.ofMinutes(1));
+    clock.advance(Duration.ofMinutes(1));
     LogRecord reminder = refused(revoked);
     assertTrue(hourly.isLoggable(reminder));
     assertEquals(

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.hub.HubTestProfile;
-import dev.ferry.hub.MutableClock;
 import dev.ferry.hub.db.Database;
 import dev.ferry.hub.db.Jdbc;
 import dev.ferry.hub.registry.ArtifactStore;
@@ -18,6 +17,7 @@ import dev.ferry.protocol.oci.Digest;
 import dev.ferry.protocol.oci.Manifest;
 import dev.ferry.protocol.oci.MediaTypes;
 import dev.ferry.protocol.release.Datatype;
+import dev.ferry.protocol.testing.TestClock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
@@ -236,14 +236,14 @@ class CapturesTest {
 
   @Test
   void expire_deletesTheDatasetsPastRetentionWithTheirSamplesAndNothingElse() {
-    MutableClock clock = new MutableClock(T0);
+    TestClock clock = new TestClock(T0);
     Captures captures = new Captures(db, registry, clock);
     store("dev-1", sample("a-1", T0));
     String old = captures.pack(det, "1.0.0", DAY).get(0).name();
-    clock.now = T0.plus(Duration.ofDays(5));
+    clock.set(T0.plus(Duration.ofDays(5)));
     store("dev-1", sample("a-2", T0.plusSeconds(9)));
     String recent = captures.pack(det, "1.0.0", DAY).get(0).name();
-    clock.now = T0.plus(Duration.ofDays(7));
+    clock.set(T0.plus(Duration.ofDays(7)));
 
     assertEquals(List.of(old), captures.expire(det, Duration.ofDays(7)));
     assertEquals(List.of(recent), names(captures.list(det, "1.0.0")));

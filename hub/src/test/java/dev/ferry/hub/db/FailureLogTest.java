@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import dev.ferry.hub.LogRecords;
-import dev.ferry.hub.MutableClock;
+import dev.ferry.protocol.testing.TestClock;
 import java.time.Instant;
 import java.util.List;
 import java.util.logging.Level;
@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class FailureLogTest {
   private static final Instant T0 = Instant.parse("2026-12-07T00:00:00Z");
   private final Logger jul = Logger.getLogger("ferry.test.failure-log");
-  private final MutableClock clock = new MutableClock(T0);
+  private final TestClock clock = new TestClock(T0);
   private final FailureLog streak =
       new FailureLog(org.jboss.logging.Logger.getLogger(jul.getName()), "storing telemetry", clock);
 
@@ -27,10 +27,10 @@ class FailureLogTest {
     IllegalStateException away = new IllegalStateException("connection refused");
     try (LogRecords records = LogRecords.on(jul)) {
       for (int second = 0; second <= 125; second++) {
-        clock.now = T0.plusSeconds(second);
+        clock.set(T0.plusSeconds(second));
         streak.failed(away, "retrying every 1000 ms");
       }
-      clock.now = T0.plusSeconds(130);
+      clock.set(T0.plusSeconds(130));
       streak.succeeded();
       streak.succeeded();
 

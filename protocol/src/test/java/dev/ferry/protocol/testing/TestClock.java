@@ -1,4 +1,4 @@
-package dev.ferry.agent.capture;
+package dev.ferry.protocol.testing;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -6,14 +6,20 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
-/** A clock the test moves. */
-public final class StepClock extends Clock {
-  private Instant now;
+/** A UTC clock a test sets and moves; the one test clock of the hub's and the agent's tests. */
+public final class TestClock extends Clock {
+  private volatile Instant now;
 
-  public StepClock(Instant start) {
+  public TestClock(Instant start) {
     this.now = start;
   }
 
+  /** Sets the time. */
+  public void set(Instant time) {
+    now = time;
+  }
+
+  /** Moves the time on. */
   public void advance(Duration by) {
     now = now.plus(by);
   }
