@@ -117,6 +117,34 @@ class FerryCliIT {
   }
 
   @Test
+  void publish_refusesAnInterfaceChangeWithinAMajor_untilItIsAskedFor() throws Exception {
+    String rm = token("release-manager");
+    String model = "cli-if" + System.nanoTime();
+    Path first = dir.resolve(model + "-1.onnx");
+    OnnxModels.matMulAdd(first, "x", 1, 4, 2, 3);
+    Path wider = dir.resolve(model + "-wider.onnx");
+    OnnxModels.matMulAdd(wider, "x", 1, 4, 3, 3);
+    assertEquals(0, ferry(rm, "publish", model, first.toString(), "--version", "1.0.0").code());
+
+    Result refused = ferry(rm, "publish", model, wider.toString(), "--version", "1.1.0");
+    assertEquals(5, refused.code(), refused.err());
+    assertTrue(
+        refused
+            .err()
+            .startsWith(
+                "ferry: 409 model '"
+                    + model
+                    + "' 1.1.0 changes the interface of 1.0.0, which clients of 1.x rely on:"
+                    + " output 'y' has shape [1, 3], was [1, 2]. Publish it as 2.0.0"),
+        refused.err());
+
+    Result asked =
+        ferry(rm, "publish", model, wider.toString(), "--version", "1.1.0", "--interface-change");
+    assertEquals(0, asked.code(), asked.err());
+    assertTrue(asked.out().contains(model + "  1.1.0"), asked.out());
+  }
+
+  @Test
   void publishModelsRolloutAndItsActions_withTablesJsonAndExitCodes() throws Exception {
     String rm = token("release-manager");
     String model = "cli" + System.nanoTime();
