@@ -32,9 +32,11 @@ public class InterfaceCheck {
    * @param version the new version
    * @param signature the new model's inputs and outputs
    * @param allowed whether the release manager allowed an interface change
+   * @param actor the publishing token's name, for the log line of an allowed change
    * @throws ApiException 409 naming the earlier release and each change, unless allowed
    */
-  public void check(String model, String version, ModelSignature signature, boolean allowed) {
+  public void check(
+      String model, String version, ModelSignature signature, boolean allowed, String actor) {
     Optional<String> line = InterfaceChanges.lineOf(version);
     if (line.isEmpty()) {
       return;
@@ -63,7 +65,7 @@ public class InterfaceCheck {
             + " rely on: "
             + String.join("; ", changes);
     if (allowed) {
-      LOG.warnf("%s; published anyway (interfaceChange=true)", what);
+      LOG.warnf("%s; published anyway by %s (interfaceChange=true)", what, actor);
       return;
     }
     throw new ApiException(

@@ -65,7 +65,7 @@ public class Publisher {
     String name = submission.name();
     String version = submission.version();
     ModelSignature signature = inspect(submission.model());
-    interfaces.check(name, version, signature, submission.interfaceChange());
+    interfaces.check(name, version, signature, submission.interfaceChange(), actor);
     GoldenVectors golden = golden(submission, signature, name + "@" + version);
     ServingSpec serving =
         signature.servingSpec(

@@ -59,7 +59,11 @@ public class VariantPublisher {
     Publisher.checkExpiry(common.expiresAt(), now);
     List<VariantChecks.Checked> checked = check(submission);
     interfaces.check(
-        common.name(), common.version(), checked.get(0).signature(), common.interfaceChange());
+        common.name(),
+        common.version(),
+        checked.get(0).signature(),
+        common.interfaceChange(),
+        actor);
     List<ServingSpec> servings = checked.stream().map(c -> serving(common, c)).toList();
     try {
       VariantArtifacts.Packaged packaged =

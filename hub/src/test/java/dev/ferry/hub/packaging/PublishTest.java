@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ferry.hub.Api;
 import dev.ferry.hub.HubTestProfile;
+import dev.ferry.hub.LogRecords;
 import dev.ferry.hub.broker.Enrolled;
 import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.oci.Digest;
@@ -228,9 +229,25 @@ class PublishTest {
     publish(name, "2.0.0", "dynamic.onnx", "shapes", "x=3,4")
         .statusCode(201)
         .body("releaseSeq", equalTo(2));
-    publish(name, "1.1.0", "dynamic.onnx", "shapes", "x=3,4", "interfaceChange", "true")
-        .statusCode(201)
-        .body("releaseSeq", equalTo(3));
+    try (LogRecords taken = LogRecords.on(java.util.logging.Logger.getLogger(""))) {
+      publish(name, "1.1.0", "dynamic.onnx", "shapes", "x=3,4", "interfaceChange", "true")
+          .statusCode(201)
+          .body("releaseSeq", equalTo(3));
+      assertEquals(
+          java.util.List.of(
+              "WARN model '"
+                  + name
+                  + "' 1.1.0 changes the interface of 1.0.0, which clients of 1.x rely on: output"
+                  + " 'y' has shape [-1, 2], was [1, 2]; published anyway by release-manager-"),
+          taken.all().stream()
+              .filter(r -> r.getMessage().contains(name))
+              .map(
+                  r ->
+                      r.getLevel()
+                          + " "
+                          + r.getMessage().replaceFirst("manager-\\d+ .*", "manager-"))
+              .toList());
+    }
     // the line's newest release is compared with: 1.2.0 now matches 1.1.0
     publish(name, "1.2.0", "dynamic.onnx", "shapes", "x=3,4").statusCode(201);
     // 2.0.0 is taken: the change belongs in 3.0.0
