@@ -4,6 +4,7 @@ import dev.ferry.protocol.json.Fields;
 import dev.ferry.protocol.release.ModelNames;
 import dev.ferry.protocol.release.ServingSpec;
 import dev.ferry.protocol.release.TensorSpec;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -57,26 +58,29 @@ final class InterfaceChanges {
    *     0.3.1, 0.4.0, or the minor after the highest 0.x taken
    */
   static String nextLine(String version, Collection<String> taken) {
-    long[] mine = majorMinor(version);
-    long major = mine[0];
-    long minor = mine[1];
+    BigInteger[] mine = majorMinor(version);
+    BigInteger major = mine[0];
+    BigInteger minor = mine[1];
     for (String other : taken) {
       Matcher semver = ModelNames.SEMVER.matcher(other);
       if (semver.matches() && semver.group(4) == null) {
-        long[] theirs = majorMinor(other);
-        major = Math.max(major, theirs[0]);
-        minor = theirs[0] == 0 ? Math.max(minor, theirs[1]) : minor;
+        BigInteger[] theirs = majorMinor(other);
+        major = major.max(theirs[0]);
+        minor = theirs[0].signum() == 0 ? minor.max(theirs[1]) : minor;
       }
     }
-    return mine[0] == 0 ? "0." + (minor + 1) + ".0" : (major + 1) + ".0.0";
+    return mine[0].signum() == 0
+        ? "0." + minor.add(BigInteger.ONE) + ".0"
+        : major.add(BigInteger.ONE) + ".0.0";
   }
 
-  private static long[] majorMinor(String version) {
+  /** Semver puts no bound on a number's digits, so they are read whole. */
+  private static BigInteger[] majorMinor(String version) {
     Matcher semver = ModelNames.SEMVER.matcher(version);
     if (!semver.matches()) {
       throw new IllegalArgumentException("not a semantic version: " + version);
     }
-    return new long[] {Long.parseLong(semver.group(1)), Long.parseLong(semver.group(2))};
+    return new BigInteger[] {new BigInteger(semver.group(1)), new BigInteger(semver.group(2))};
   }
 
   /**

@@ -38,6 +38,10 @@ class InterfaceChangesTest {
         "3.0.0", InterfaceChanges.nextLine("1.4.0", List.of("1.0.0", "2.0.0", "3.0.0-rc.1")));
     assertEquals("0.4.0", InterfaceChanges.nextLine("0.3.1", List.of("0.3.0")));
     assertEquals("0.6.0", InterfaceChanges.nextLine("0.3.1", List.of("0.5.2", "1.0.0")));
+    // semver bounds no number: a major past a long's range is read, not a 500
+    assertEquals(
+        "100000000000000000000.0.0",
+        InterfaceChanges.nextLine("99999999999999999999.1.0", List.of("1.0.0")));
   }
 
   @Test
