@@ -360,7 +360,7 @@ class DeviceIdentityIT {
   }
 
   @Test
-  @Order(4)
+  @Order(8) // last: its token, made at the start, must have expired by then
   void enrollment_refusesReusedWrongDeviceMalformedAndExpiredTokensOrCsrs_issuingNothing()
       throws Exception {
     Enrollment enrollment = onEmbedded.enrollment();
@@ -506,15 +506,15 @@ class DeviceIdentityIT {
     Map<String, String> env = new HashMap<>();
     env.put("FERRY_HUB_MQTT_HOST", "127.0.0.1");
     env.put("FERRY_HUB_MQTT_PORT", "" + mqtt);
-    // issued 60 s back-dated: valid 90 s in all, renewed once a quarter of that (22 s) is left
-    env.put("FERRY_HUB_ENROLLMENT_CERTIFICATE_VALIDITY", "PT30S");
+    // issued 60 s back-dated: valid 75 s in all, renewed once a tenth of that (7.5 s) is left
+    env.put("FERRY_HUB_ENROLLMENT_CERTIFICATE_VALIDITY", "PT15S");
     Fleet shortLived = fleet("short", env, "ssl://127.0.0.1:" + mqtt);
     String id = "renewing";
     Path data = dir.resolve(id);
     Path tokenFile =
         Enrollment.tokenFile(dir.resolve(id + "-token"), shortLived.enrollment().token(id));
     Map<String, String> agentEnv = agentEnv(shortLived, id, data, tokenFile);
-    agentEnv.put("FERRY_AGENT_ENROLLMENT_RENEW_BEFORE", "0.25");
+    agentEnv.put("FERRY_AGENT_ENROLLMENT_RENEW_BEFORE", "0.1");
     try (JarProcess agent = JarProcess.start("agent", agentEnv, dir.resolve(id + ".log"))) {
       Oip oip = new Oip(agent);
       shortLived.api().rollout(MODEL, "1.0.0", "\"devices\":[\"" + id + "\"]");

@@ -99,7 +99,8 @@ public final class MqttProbe implements AutoCloseable {
   @Override
   public void close() throws MqttException {
     if (client.isConnected()) {
-      client.disconnectForcibly(1000);
+      // no quiesce: a publish the broker never acknowledged would hold Paho's default 30 s
+      client.disconnectForcibly(0, 1000);
     }
     client.close(true);
   }
