@@ -1,6 +1,7 @@
 package dev.ferry.cli;
 
 import dev.ferry.protocol.api.DeviceInRollout;
+import dev.ferry.protocol.api.InterfaceChange;
 import dev.ferry.protocol.api.Rollout;
 import dev.ferry.protocol.api.ServedMetrics;
 import dev.ferry.protocol.api.WaveProgress;
@@ -98,10 +99,26 @@ final class RolloutView {
     if (rollout.reason() != null) {
       out.println("  " + rollout.reason());
     }
+    interfaceChanges(rollout.interfaceChanges());
     waves(rollout.waveProgress());
     held(rollout);
     served(rollout.metrics());
     out.flush();
+  }
+
+  /** What the rollout changes for its devices' local clients, per release they were assigned. */
+  private void interfaceChanges(List<InterfaceChange> changes) {
+    if (changes == null) {
+      return;
+    }
+    for (InterfaceChange change : changes) {
+      out.printf(
+          "  interface changed for the local clients of %d device%s assigned %s: %s%n",
+          change.devices(),
+          change.devices() == 1 ? "" : "s",
+          change.from(),
+          String.join("; ", change.changes()));
+    }
   }
 
   /**

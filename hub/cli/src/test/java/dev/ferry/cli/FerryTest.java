@@ -240,6 +240,28 @@ class FerryTest {
   }
 
   @Test
+  void rolloutStatus_namesTheInterfaceChangesItsDevicesLocalClientsSee() {
+    hub.answer(
+        "/api/v1/rollouts/r5",
+        200,
+        "{\"id\":\"r5\",\"model\":\"detector\",\"version\":\"2.0.0\",\"state\":\"RUNNING\","
+            + "\"wave\":1,\"waves\":1,\"interfaceChanges\":["
+            + "{\"from\":\"1.2.0\",\"devices\":40,\"changes\":[\"input 'x' has shape [1, 6],"
+            + " was [1, 4]\",\"output 'y' is gone\"]},"
+            + "{\"from\":\"1.3.0\",\"devices\":1,\"changes\":[\"output 'y' is gone\"]}]}");
+    assertEquals(
+        new Result(
+            0,
+            "rollout r5: detector 2.0.0, RUNNING, wave 1 of 1\n"
+                + "  interface changed for the local clients of 40 devices assigned 1.2.0: input"
+                + " 'x' has shape [1, 6], was [1, 4]; output 'y' is gone\n"
+                + "  interface changed for the local clients of 1 device assigned 1.3.0: output"
+                + " 'y' is gone\n",
+            ""),
+        ferry("rollout", "status", "r5"));
+  }
+
+  @Test
   void rolloutStatus_ofARolloutThatPrefetches_countsTheDevicesWithTheReleaseCached() {
     hub.answer(
         "/api/v1/rollouts/r3",

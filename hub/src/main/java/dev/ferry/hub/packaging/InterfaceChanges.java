@@ -31,7 +31,7 @@ import java.util.regex.Matcher;
  * 1.0.0, as Cargo and npm's caret read it) make one line that keeps one interface; a pre-release
  * promises nothing (semver.org, item 9).
  */
-final class InterfaceChanges {
+public final class InterfaceChanges {
   private InterfaceChanges() {}
 
   /**
@@ -91,8 +91,25 @@ final class InterfaceChanges {
    * @return one phrase each (input 'x' has shape [1, 3], was [1, 4]), inputs first; empty when none
    */
   static List<String> breaking(ServingSpec before, ModelSignature after) {
+    return breaking(before, after.inputs(), after.outputs());
+  }
+
+  /**
+   * The changes that break a client of one release when its device is given another: the same rule,
+   * between two published releases of a model.
+   *
+   * @param before the release the client was written for
+   * @param after the release it is given
+   * @return one phrase each, inputs first; empty when none
+   */
+  public static List<String> breaking(ServingSpec before, ServingSpec after) {
+    return breaking(before, after.inputs(), after.outputs());
+  }
+
+  private static List<String> breaking(
+      ServingSpec before, List<TensorSpec> afterInputs, List<TensorSpec> afterOutputs) {
     List<String> changes = new ArrayList<>();
-    Map<String, TensorSpec> inputs = byName(after.inputs());
+    Map<String, TensorSpec> inputs = byName(afterInputs);
     for (TensorSpec was : before.inputs()) {
       compare("input", was, inputs.remove(was.name()), true, changes);
     }
@@ -108,7 +125,7 @@ final class InterfaceChanges {
                         + " "
                         + added.shape()
                         + ")"));
-    Map<String, TensorSpec> outputs = byName(after.outputs());
+    Map<String, TensorSpec> outputs = byName(afterOutputs);
     for (TensorSpec was : before.outputs()) {
       compare("output", was, outputs.get(was.name()), false, changes);
     }

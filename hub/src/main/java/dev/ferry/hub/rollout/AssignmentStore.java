@@ -8,8 +8,11 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The {@code assignment} table: which release of each model every device is to run, which its
@@ -46,6 +49,24 @@ final class AssignmentStore {
       current.put(row.device(), row.assignment());
     }
     return current;
+  }
+
+  /**
+   * How many of some devices are assigned each version of a model. The model's assignments are read
+   * whole and counted here: a selection may hold more devices than a statement may list.
+   *
+   * @return the counts by version, in version order (as text); the devices assigned none left out
+   */
+  static Map<String, Integer> versions(Connection c, String model, Collection<String> devices)
+      throws SQLException {
+    Set<String> wanted = devices instanceof Set<String> set ? set : new HashSet<>(devices);
+    Map<String, Integer> counts = new TreeMap<>();
+    for (Row row : Jdbc.query(c, OF, Row::read, model)) {
+      if (wanted.contains(row.device())) {
+        counts.merge(row.assignment().version(), 1, Integer::sum);
+      }
+    }
+    return counts;
   }
 
   /** Assigns a model's version to devices, in place of what they had. */

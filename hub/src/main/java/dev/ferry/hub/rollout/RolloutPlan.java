@@ -1,6 +1,8 @@
 package dev.ferry.hub.rollout;
 
+import dev.ferry.protocol.api.InterfaceChange;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * What a rollout is, fixed when it is made.
@@ -13,6 +15,8 @@ import java.time.Instant;
  * @param waves how many waves
  * @param createdBy the token that made it
  * @param createdAt when
+ * @param interfaceChanges what it changes for its devices' local clients ({@link InterfaceShifts});
+ *     empty when nothing
  */
 record RolloutPlan(
     String id,
@@ -22,4 +26,10 @@ record RolloutPlan(
     Strategy strategy,
     int waves,
     String createdBy,
-    Instant createdAt) {}
+    Instant createdAt,
+    List<InterfaceChange> interfaceChanges) {
+  /** Copies the changes. */
+  RolloutPlan {
+    interfaceChanges = List.copyOf(interfaceChanges);
+  }
+}

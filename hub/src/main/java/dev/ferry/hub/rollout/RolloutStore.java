@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import dev.ferry.hub.db.Jdbc;
+import dev.ferry.protocol.api.InterfaceChange;
 import dev.ferry.protocol.api.RolloutStrategy;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -30,7 +31,8 @@ final class RolloutStore {
       "id, model, version, selector, strategy, created_by, created_at, waves,"
           + " state, wave, wave_started_at, wave_settled_at, reason, paused_for, enrolled_at,"
           + " updated_at";
-  private static final String SELECT = "SELECT " + COLUMNS + " FROM rollout WHERE ";
+  private static final String SELECT =
+      "SELECT " + COLUMNS + ", interface_changes FROM rollout WHERE ";
   private static final String LIVE = "state IN " + Jdbc.in(RolloutState.LIVE.size());
 
   private RolloutStore() {}
@@ -41,8 +43,8 @@ final class RolloutStore {
         c.prepareStatement(
             "INSERT INTO rollout ("
                 + COLUMNS
-                + ", devices, next_step_at, gated, prefetch) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?,"
-                + " ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?)")) {
+                + ", devices, next_step_at, gated, prefetch, interface_changes) VALUES (?, ?, ?,"
+                + " ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, '[]', ?, ?, ?, ?)")) {
       RolloutPlan p = r.plan();
       insert.setString(1, p.id());
       insert.setString(2, p.model());
@@ -56,6 +58,8 @@ final class RolloutStore {
       setTime(insert, next, nextStep);
       insert.setBoolean(next + 1, p.strategy().metricGates() != null);
       insert.setBoolean(next + 2, p.strategy().prefetch());
+      insert.setString(
+          next + 3, p.interfaceChanges().isEmpty() ? null : json(p.interfaceChanges()));
       insert.executeUpdate();
     }
   }
@@ -177,7 +181,19 @@ final class RolloutStore {
         strategy(row.getString(5)),
         row.getInt(8),
         row.getString(6),
-        time(row, 7));
+        time(row, 7),
+        interfaceChanges(row.getString(17)));
+  }
+
+  private static List<InterfaceChange> interfaceChanges(String json) {
+    if (json == null) {
+      return List.of(); // none, or a rollout made before they were looked for
+    }
+    try {
+      return List.of(JSON.readValue(json, InterfaceChange[].class));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static RolloutStatus status(ResultSet row) throws SQLException {

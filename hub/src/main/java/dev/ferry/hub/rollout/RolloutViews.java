@@ -68,6 +68,7 @@ final class RolloutViews {
             : null,
         detail && devices != null ? RolloutDeviceStore.progress(c, r.id(), devices) : null,
         detail && r.strategy().metricGates() != null ? served(c, r.id()) : null,
+        r.plan().interfaceChanges().isEmpty() ? null : r.plan().interfaceChanges(),
         r.plan().createdBy(),
         r.createdAt(),
         r.status().updatedAt());

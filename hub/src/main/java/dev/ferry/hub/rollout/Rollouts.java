@@ -7,6 +7,7 @@ import dev.ferry.hub.catalog.Release;
 import dev.ferry.hub.catalog.ReleaseState;
 import dev.ferry.hub.db.Database;
 import dev.ferry.hub.fleet.Devices;
+import dev.ferry.protocol.api.InterfaceChange;
 import dev.ferry.protocol.api.Rollout;
 import dev.ferry.protocol.api.RolloutRequest;
 import dev.ferry.protocol.json.Fields;
@@ -44,6 +45,7 @@ public class Rollouts {
   @Inject Targets targets;
   @Inject FanOut fanOut;
   @Inject RolloutSteps steps;
+  @Inject InterfaceShifts interfaces;
 
   /**
    * Creates a rollout; its first wave starts now unless the strategy says later.
@@ -59,19 +61,30 @@ public class Rollouts {
     Strategy strategy = Strategy.from(request.strategy());
     long asked = System.nanoTime();
     List<String> selected = targets.of(request);
-    requireRelease(model, version);
+    Release release = requireRelease(model, version);
+    List<InterfaceChange> interfaceChanges = interfaces.of(release, selected);
     Instant now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
     String id = UUID.randomUUID().toString();
     List<String> order = Targets.shuffled(id, selected);
     List<Integer> ends = strategy.waveEnds(order.size());
     RolloutPlan plan =
-        new RolloutPlan(id, model, version, request.selector(), strategy, ends.size(), actor, now);
+        new RolloutPlan(
+            id,
+            model,
+            version,
+            request.selector(),
+            strategy,
+            ends.size(),
+            actor,
+            now,
+            interfaceChanges);
     long started = System.nanoTime();
     RolloutRow created = new RolloutRow(plan, RolloutStatus.created(now));
     Change first = db.transaction(c -> insert(c, created, order, ends));
     long committed = System.nanoTime();
     int signed = fanOut.complete(first);
     logCreated(plan, order.size(), first.signed().size(), signed, asked, started, committed);
+    warnOfInterfaceChanges(plan);
     RolloutLog.moved(created, first.rollout(), false);
     return find(id, DevicePage.ALL).orElseThrow();
   }
@@ -100,7 +113,23 @@ public class Rollouts {
         (System.nanoTime() - committed) / 1_000_000);
   }
 
-  private void requireRelease(String model, String version) {
+  /** One line per release whose clients the rollout breaks, naming who made it. */
+  private static void warnOfInterfaceChanges(RolloutPlan plan) {
+    for (InterfaceChange change : plan.interfaceChanges()) {
+      LOG.warnf(
+          "rollout %s of %s %s, made by %s, changes the interface of %s, assigned to %d of its"
+              + " devices, for their local clients: %s",
+          plan.id(),
+          plan.model(),
+          plan.version(),
+          plan.createdBy(),
+          change.from(),
+          change.devices(),
+          String.join("; ", change.changes()));
+    }
+  }
+
+  private Release requireRelease(String model, String version) {
     Release release =
         catalog
             .release(model, version)
@@ -121,6 +150,7 @@ public class Rollouts {
               + release.state()
               + ": attach its signed statement first (ferry release attach)");
     }
+    return release;
   }
 
   /** Writes a new rollout and its devices, wave by wave, and takes its first step. */

@@ -3,6 +3,7 @@ package dev.ferry.hub.rollout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -11,7 +12,8 @@ class RolloutLogTest {
   private static final Instant NOW = Instant.parse("2026-12-07T06:00:00Z");
   private static final RolloutRow CREATED =
       new RolloutRow(
-          new RolloutPlan("r1", "ocr", "2.0.0", "site=a", Strategy.defaults(), 3, "admin", NOW),
+          new RolloutPlan(
+              "r1", "ocr", "2.0.0", "site=a", Strategy.defaults(), 3, "admin", NOW, List.of()),
           RolloutStatus.created(NOW));
   private static final String ROLLOUT = "rollout r1 of ocr 2.0.0";
 

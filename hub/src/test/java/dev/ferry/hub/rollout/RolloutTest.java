@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.hub.Api;
 import dev.ferry.hub.HubTestProfile;
+import dev.ferry.hub.LogRecords;
 import dev.ferry.protocol.device.DesiredState;
 import dev.ferry.protocol.device.ModelAssignment;
 import dev.ferry.protocol.device.ModelStatus;
@@ -20,6 +21,7 @@ import dev.ferry.protocol.testing.OnnxModels;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,8 +40,13 @@ class RolloutTest {
   @Inject Resigner resigner;
 
   static String publish(String name, String version) throws Exception {
+    return publish(name, version, 4);
+  }
+
+  /** Publishes {@code y = x·W + b} with an input {@code x} of {@code [1, width]}. */
+  static String publish(String name, String version, int width) throws Exception {
     Path model = Files.createTempFile("model", ".onnx");
-    OnnxModels.matMulAdd(model, "x", 1, 4, 2, 5);
+    OnnxModels.matMulAdd(model, "x", 1, width, 2, 5);
     given()
         .auth()
         .oauth2(Api.admin())
@@ -69,6 +76,71 @@ class RolloutTest {
       Thread.sleep(50);
     }
     throw new AssertionError("device " + id + " never appeared");
+  }
+
+  @Test
+  void aRolloutToAnotherLine_namesTheInterfaceChangeItsDevicesLocalClientsSee() throws Exception {
+    String model = publish("iface" + System.nanoTime(), "1.0.0");
+    publish(model, "1.1.0");
+    publish(model, "2.0.0", 6);
+    String a = model + "-a";
+    String b = model + "-b";
+    String c = model + "-c";
+    RolloutCalls.toDevice(model, "1.0.0", a);
+    RolloutCalls.toDevice(model, "1.0.0", b);
+    // within a line publishing keeps the interface: nothing to name
+    String sameLine = RolloutCalls.toDevice(model, "1.1.0", b);
+    assertEquals(null, RolloutCalls.get(sameLine).getList("interfaceChanges"));
+
+    String changed = "input 'x' has shape [1, 6], was [1, 4]";
+    try (LogRecords taken = LogRecords.on(java.util.logging.Logger.getLogger(""))) {
+      // before: the answer said nothing, and the devices' local clients found out from their errors
+      String id =
+          given()
+              .auth()
+              .oauth2(Api.token("release-manager"))
+              .contentType(ContentType.JSON)
+              .body(
+                  "{\"model\":\""
+                      + model
+                      + "\",\"version\":\"2.0.0\",\"devices\":[\""
+                      + String.join("\",\"", a, b, c)
+                      + "\"]}")
+              .post("/api/v1/rollouts")
+              .then()
+              .statusCode(201)
+              .body("interfaceChanges.from", equalTo(List.of("1.0.0", "1.1.0")))
+              .body("interfaceChanges.devices", equalTo(List.of(1, 1)))
+              .body("interfaceChanges[0].changes", equalTo(List.of(changed)))
+              .body("interfaceChanges[1].changes", equalTo(List.of(changed)))
+              .extract()
+              .path("id");
+      assertEquals(
+          List.of(
+              "WARN rollout "
+                  + id
+                  + " of "
+                  + model
+                  + " 2.0.0, made by release-manager, changes the interface of 1.0.0, assigned to 1"
+                  + " of its devices, for their local clients: "
+                  + changed,
+              "WARN rollout "
+                  + id
+                  + " of "
+                  + model
+                  + " 2.0.0, made by release-manager, changes the interface of 1.1.0, assigned to 1"
+                  + " of its devices, for their local clients: "
+                  + changed),
+          taken.all().stream()
+              .filter(r -> r.getMessage().contains("for their local clients"))
+              .filter(r -> r.getMessage().contains(model))
+              .map(r -> r.getLevel() + " " + r.getMessage().replaceFirst("manager-\\d+", "manager"))
+              .toList());
+      // the rollout keeps what it found when it was made: c, assigned nothing, is not counted
+      JsonPath stored = RolloutCalls.get(id);
+      assertEquals(List.of("1.0.0", "1.1.0"), stored.getList("interfaceChanges.from"));
+      assertEquals(List.of(1, 1), stored.getList("interfaceChanges.devices"));
+    }
   }
 
   @Test

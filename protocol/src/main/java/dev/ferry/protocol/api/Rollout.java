@@ -26,6 +26,8 @@ import java.util.Map;
  * @param devices each device's progress (in {@code GET /api/v1/rollouts/{id}} only)
  * @param metrics what its devices served per version, execution provider and variant, as the metric
  *     gates judge it (in {@code GET /api/v1/rollouts/{id}} of a rollout with metric gates only)
+ * @param interfaceChanges the interface changes its devices' local clients see, by the release they
+ *     were assigned when it was made; null (absent) when there are none
  * @param createdBy the token that made it
  * @param createdAt when
  * @param updatedAt when its state last changed
@@ -45,6 +47,7 @@ public record Rollout(
     List<WaveProgress> waveProgress,
     List<DeviceInRollout> devices,
     List<ServedMetrics> metrics,
+    List<InterfaceChange> interfaceChanges,
     String createdBy,
     Instant createdAt,
     Instant updatedAt) {
@@ -54,5 +57,6 @@ public record Rollout(
     waveProgress = waveProgress == null ? null : List.copyOf(waveProgress);
     devices = devices == null ? null : List.copyOf(devices);
     metrics = metrics == null ? null : List.copyOf(metrics);
+    interfaceChanges = interfaceChanges == null ? null : List.copyOf(interfaceChanges);
   }
 }

@@ -46,6 +46,10 @@ class RolloutApiRecordsTest extends RecordContract {
         new LatencyHistogram(List.of(1.0, 5.0), List.of(150L, 50L, 0L)));
   }
 
+  static InterfaceChange interfaceChange() {
+    return new InterfaceChange("1.4.0", 12, List.of("output 'y' is gone"));
+  }
+
   static Rollout rollout() {
     return new Rollout(
         "3f2a",
@@ -61,6 +65,7 @@ class RolloutApiRecordsTest extends RecordContract {
         List.of(wave()),
         List.of(device()),
         List.of(served()),
+        List.of(interfaceChange()),
         "alice",
         AT,
         AT.plusSeconds(5));
@@ -108,7 +113,12 @@ class RolloutApiRecordsTest extends RecordContract {
             served(),
             "requests",
             text("many"),
-            "ServedMetrics: requests must be an integer, got the string 'many'"));
+            "ServedMetrics: requests must be an integer, got the string 'many'"),
+        new Case(
+            interfaceChange(),
+            "changes",
+            text("all"),
+            "InterfaceChange: changes must be an array, got the string 'all'"));
   }
 
   @Test
@@ -149,7 +159,7 @@ class RolloutApiRecordsTest extends RecordContract {
 
   /** ApiRecordsTest checks that these cases and its own cover every record of the package. */
   @Test
-  void cases_coverTheSevenRolloutRecords() {
-    assertEquals(7, cases().stream().map(c -> c.sample().getClass()).distinct().count());
+  void cases_coverTheEightRolloutRecords() {
+    assertEquals(8, cases().stream().map(c -> c.sample().getClass()).distinct().count());
   }
 }
