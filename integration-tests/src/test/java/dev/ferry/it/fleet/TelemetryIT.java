@@ -74,8 +74,8 @@ class TelemetryIT {
       serve(oipB, 10, 0, served);
       garbage(mosquitto.deviceUrl(), enrollment.enroll("tele-garbage-" + schema));
       awaitMalformed(api, 3);
-      // 20 s down: about 20 batches an agent journals and sends again afterwards
-      Thread.sleep(Math.max(0, 20_000 - (System.nanoTime() - outageStart) / 1_000_000));
+      // 8 s down: about 8 batches an agent journals and sends again afterwards
+      Thread.sleep(Math.max(0, 8_000 - (System.nanoTime() - outageStart) / 1_000_000));
       broker.down(false);
 
       hub.kill();
