@@ -78,6 +78,26 @@ class AgentBenchmark {
   }
 
   @Test
+  void grpcOverALink() throws Exception {
+    BenchModel detector = BenchModel.ocrDetector();
+    for (GrpcLinkBench.Point p :
+        GrpcLinkBench.run(dir.resolve("link"), detector, new int[] {0, 5, 25}, 15)) {
+      report.row(
+          "B3",
+          String.format(
+              "%s, gRPC from one caller over a link of %d ms each way, the agent's HTTP/2 window"
+                  + " %s: p50 %.1f ms (%.1f–%.1f)",
+              detector,
+              p.delayMillis(),
+              p.window().equals("shipped") ? "as shipped (4 MiB)" : "64 KiB (HTTP/2's default)",
+              p.p50(),
+              p.min(),
+              p.max()),
+          "report");
+    }
+  }
+
+  @Test
   void servingAndFootprint() throws Exception {
     List<BenchModel> models =
         List.of(

@@ -43,8 +43,13 @@ final class GrpcBenchClient implements Load.Call {
 
   /** A caller sending the model's input as raw contents. */
   static GrpcBenchClient raw(JarProcess agent, BenchModel model) {
+    return raw(agent.port(), model);
+  }
+
+  /** A caller sending the model's input as raw contents to a port on 127.0.0.1. */
+  static GrpcBenchClient raw(int port, BenchModel model) {
     ManagedChannel channel =
-        ManagedChannelBuilder.forAddress("127.0.0.1", agent.port())
+        ManagedChannelBuilder.forAddress("127.0.0.1", port)
             .usePlaintext()
             .maxInboundMessageSize(64 << 20)
             .build();
