@@ -42,6 +42,7 @@ public final class AgentMqtt implements AutoCloseable {
       new Backoff(Duration.ofMillis(500), Duration.ofSeconds(60), Integer.MAX_VALUE);
 
   private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
+  private static final long CLOSE_WAIT_MILLIS = 2000;
 
   private final String deviceId;
   private final String agentVersion;
@@ -300,14 +301,27 @@ public final class AgentMqtt implements AutoCloseable {
     return codec.encode(new Presence(deviceId, online, Instant.now(), agentVersion));
   }
 
+  /**
+   * Says the device goes offline and disconnects, waiting for the broker {@value
+   * #CLOSE_WAIT_MILLIS} ms at most: a broker that stopped answering held a stopping agent for the
+   * publish's 10 s, and Paho's disconnect waits up to 30 s for messages in flight (they are in its
+   * file store, and go at the next connection). Unanswered, the agent drops the connection without
+   * a DISCONNECT, so that the broker sends its will.
+   */
   @Override
   public void close() {
     closed = true;
     reconnector.shutdownNow();
     try {
       if (client.isConnected()) {
-        client.publish(topic(Channel.ONLINE), presence(false), 1, true);
-        client.disconnect();
+        client.setTimeToWait(CLOSE_WAIT_MILLIS);
+        try {
+          client.publish(topic(Channel.ONLINE), presence(false), 1, true);
+          client.disconnect(0);
+        } catch (MqttException unanswered) {
+          LOG.debugf("MQTT close: %s; dropping the connection", unanswered.getMessage());
+          client.disconnectForcibly(0, CLOSE_WAIT_MILLIS, false);
+        }
       }
       client.close();
     } catch (MqttException e) {

@@ -130,6 +130,25 @@ class AgentMqttTest {
     }
   }
 
+  @Test
+  void aBrokerThatStopsAnswering_holdsTheAgentsStopForItsCloseWaitOnly() throws Exception {
+    int port = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+    try (CuttingProxy network = new CuttingProxy(port, Long.MAX_VALUE, false)) {
+      AgentMqtt agent =
+          new AgentMqtt("tcp://" + network.address(), device, "0.1.0", dir, desired::add);
+      agent.start();
+      assertEquals(true, poll(presence).online());
+      network.stall(true);
+      long started = System.nanoTime();
+      agent.close();
+      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      // before: the offline presence's 10 s publish timeout (and Paho's 30 s quiesce after it)
+      assertTrue(millis < 6000, "the agent's MQTT close took " + millis + " ms");
+      // the presence reached the broker (only its answers were lost), and the will followed
+      assertEquals(false, poll(presence).online());
+    }
+  }
+
   private static <T> T poll(BlockingQueue<T> queue) throws InterruptedException {
     T item = queue.poll(15, TimeUnit.SECONDS);
     assertNotNull(item, "nothing arrived in 15 s");

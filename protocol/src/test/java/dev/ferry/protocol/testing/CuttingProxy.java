@@ -21,6 +21,7 @@ public final class CuttingProxy implements AutoCloseable {
   private final boolean stall;
   private final java.util.Set<Socket> open = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile boolean down;
+  private volatile boolean stalled;
   private volatile long bytesPerSecond;
   private final AtomicLong forwarded = new AtomicLong();
 
@@ -98,6 +99,9 @@ public final class CuttingProxy implements AutoCloseable {
                         && (n = in.read(buffer, 0, (int) Math.min(buffer.length, limit - sent)))
                             > 0;
                     sent += n) {
+                  if (downstream && stalled) {
+                    continue; // a target that stopped answering: nothing it sends arrives
+                  }
                   out.write(buffer, 0, n);
                   out.flush();
                   if (downstream) {
@@ -159,6 +163,16 @@ public final class CuttingProxy implements AutoCloseable {
     if (isDown) {
       cutAll();
     }
+  }
+
+  /**
+   * Drops what the target sends on every connection, open ones too, or lets it through again: a
+   * target that stopped answering while its connections stay up.
+   *
+   * @param isStalled true to drop
+   */
+  public void stall(boolean isStalled) {
+    this.stalled = isStalled;
   }
 
   /** The bytes the target has sent through the proxy so far, over every connection. */
