@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the hub's HTTP/2 server (what a client reaching it over TLS negotiates) lets a client send
- * before it updates its windows: before, HTTP/2's default of 64 KiB held a model's upload to 64 KiB
- * a round trip (BENCHMARKS.md, "Other measurements").
+ * before it updates its windows: before, HTTP/2's default of 64 KiB held a model's upload to some
+ * 32 KiB a round trip (BENCHMARKS.md, "Other measurements").
  */
 @QuarkusTest
 @TestProfile(HubTestProfile.class)

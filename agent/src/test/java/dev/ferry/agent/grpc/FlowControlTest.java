@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What the agent's HTTP/2 server (gRPC's, and REST's over h2) lets a client send before it updates
- * its windows: before, HTTP/2's default of 64 KiB made a 1.2 MB tensor wait a round trip every 32
+ * its windows: before, HTTP/2's default of 64 KiB made a large tensor wait a round trip every 32
  * KiB (BENCHMARKS.md B3, "gRPC over a link").
  */
 @QuarkusTest

@@ -136,15 +136,22 @@ class AgentMqttTest {
     try (CuttingProxy network = new CuttingProxy(port, Long.MAX_VALUE, false)) {
       AgentMqtt agent =
           new AgentMqtt("tcp://" + network.address(), device, "0.1.0", dir, desired::add);
-      agent.start();
-      assertEquals(true, poll(presence).online());
-      network.stall(true);
-      long started = System.nanoTime();
-      agent.close();
-      long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      long millis;
+      try {
+        agent.start();
+        assertEquals(true, poll(presence).online());
+        network.stall(true);
+      } finally {
+        long started = System.nanoTime();
+        agent.close();
+        millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+      }
       // before: the offline presence's 10 s publish timeout (and Paho's 30 s quiesce after it)
       assertTrue(millis < 6000, "the agent's MQTT close took " + millis + " ms");
-      // the presence reached the broker (only its answers were lost), and the will followed
+      // its offline presence reached the broker (only the broker's answers were lost) ...
+      assertEquals(false, poll(presence).online());
+      // ... and, the connection dropped without a DISCONNECT, so did its will (before: the
+      // connection stayed open, and the will came only when the broker's keep-alive ran out)
       assertEquals(false, poll(presence).online());
     }
   }

@@ -117,7 +117,7 @@ final class RolloutView {
           change.devices(),
           change.devices() == 1 ? "" : "s",
           change.from(),
-          String.join("; ", change.changes()));
+          change.changes() == null ? "" : String.join("; ", change.changes()));
     }
   }
 

@@ -21,6 +21,8 @@ import java.util.TreeMap;
 final class AssignmentStore {
   private static final String OF =
       "SELECT device_id, version, rollout_id FROM assignment WHERE model = ?";
+  private static final String VERSIONS =
+      "SELECT DISTINCT version FROM assignment WHERE model = ? ORDER BY version";
   private static final String INSERT =
       "INSERT INTO assignment (version, rollout_id, device_id, model) VALUES (?, ?, ?, ?)"
           + " ON CONFLICT DO NOTHING";
@@ -51,17 +53,25 @@ final class AssignmentStore {
     return current;
   }
 
+  /** The versions of a model that some device is assigned. */
+  static List<String> versions(Connection c, String model) throws SQLException {
+    return Jdbc.query(c, VERSIONS, row -> row.getString(1), model);
+  }
+
   /**
-   * How many of some devices are assigned each version of a model. The model's assignments are read
-   * whole and counted here: a selection may hold more devices than a statement may list.
+   * How many of some devices are assigned each of some versions of a model. Those versions'
+   * assignments are read and counted here: a selection may hold more devices than a statement may
+   * list.
    *
-   * @return the counts by version, in version order (as text); the devices assigned none left out
+   * @return the counts by version; a version none of the devices is assigned left out
    */
-  static Map<String, Integer> versions(Connection c, String model, Collection<String> devices)
+  static Map<String, Integer> count(
+      Connection c, String model, Collection<String> versions, Collection<String> devices)
       throws SQLException {
     Set<String> wanted = devices instanceof Set<String> set ? set : new HashSet<>(devices);
     Map<String, Integer> counts = new TreeMap<>();
-    for (Row row : Jdbc.query(c, OF, Row::read, model)) {
+    String sql = OF + " AND version IN " + Jdbc.in(versions.size());
+    for (Row row : Jdbc.query(c, sql, Row::read, model, versions)) {
       if (wanted.contains(row.device())) {
         counts.merge(row.assignment().version(), 1, Integer::sum);
       }

@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * What a rollout changes for the local clients of its devices: publishing keeps one interface
@@ -26,29 +27,42 @@ class InterfaceShifts {
   @Inject Catalog catalog;
 
   /**
-   * The interface changes a release brings devices, by the release they are assigned now.
+   * The interface changes a release brings devices, by the release they are assigned now. The
+   * releases assigned are compared first; the devices are counted only for those that differ.
    *
    * @param target the release rolled out
    * @param devices the rollout's devices
-   * @return one per assigned release whose clients the target breaks, by version; empty when none
+   * @return one per assigned release whose clients the target breaks, in version order as text;
+   *     empty when none
    */
   List<InterfaceChange> of(Release target, Collection<String> devices) {
-    Map<String, Integer> assigned =
-        db.transaction(c -> AssignmentStore.versions(c, target.name(), devices));
-    List<InterfaceChange> changes = new ArrayList<>();
-    for (Map.Entry<String, Integer> from : assigned.entrySet()) {
-      if (from.getKey().equals(target.version())) {
+    Map<String, List<String>> broken = new TreeMap<>();
+    for (String version : db.transaction(c -> AssignmentStore.versions(c, target.name()))) {
+      if (version.equals(target.version())) {
         continue;
       }
-      Optional<Release> before = catalog.release(target.name(), from.getKey());
-      List<String> broken =
+      Optional<Release> before = catalog.release(target.name(), version);
+      List<String> changes =
           before.isEmpty()
               ? List.of()
               : InterfaceChanges.breaking(before.get().serving(), target.serving());
-      if (!broken.isEmpty()) {
-        changes.add(new InterfaceChange(from.getKey(), from.getValue(), broken));
+      if (!changes.isEmpty()) {
+        broken.put(version, changes);
       }
     }
+    if (broken.isEmpty()) {
+      return List.of();
+    }
+    Map<String, Integer> counts =
+        db.transaction(c -> AssignmentStore.count(c, target.name(), broken.keySet(), devices));
+    List<InterfaceChange> changes = new ArrayList<>();
+    broken.forEach(
+        (version, what) -> {
+          int assigned = counts.getOrDefault(version, 0);
+          if (assigned > 0) {
+            changes.add(new InterfaceChange(version, assigned, what));
+          }
+        });
     return changes;
   }
 }

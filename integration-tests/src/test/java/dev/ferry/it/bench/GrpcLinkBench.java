@@ -44,8 +44,8 @@ final class GrpcLinkBench {
                 List.of());
         rig.oip().awaitVersion(model.name(), model.request(), "1.0.0");
         for (int delay : delays) {
-          try (LatencyProxy link = new LatencyProxy(agent.port(), delay)) {
-            GrpcBenchClient client = GrpcBenchClient.raw(link.port(), model);
+          try (LatencyProxy link = new LatencyProxy(agent.port(), delay);
+              GrpcBenchClient client = GrpcBenchClient.raw(link.port(), model)) {
             for (int i = 0; i < calls; i++) {
               client.call(); // warm-up
             }

@@ -506,15 +506,15 @@ class DeviceIdentityIT {
     Map<String, String> env = new HashMap<>();
     env.put("FERRY_HUB_MQTT_HOST", "127.0.0.1");
     env.put("FERRY_HUB_MQTT_PORT", "" + mqtt);
-    // issued 60 s back-dated: valid 75 s in all, renewed once a tenth of that (7.5 s) is left
-    env.put("FERRY_HUB_ENROLLMENT_CERTIFICATE_VALIDITY", "PT15S");
+    // issued 60 s back-dated: valid 80 s in all, renewed once 15 % of that (12 s) is left
+    env.put("FERRY_HUB_ENROLLMENT_CERTIFICATE_VALIDITY", "PT20S");
     Fleet shortLived = fleet("short", env, "ssl://127.0.0.1:" + mqtt);
     String id = "renewing";
     Path data = dir.resolve(id);
     Path tokenFile =
         Enrollment.tokenFile(dir.resolve(id + "-token"), shortLived.enrollment().token(id));
     Map<String, String> agentEnv = agentEnv(shortLived, id, data, tokenFile);
-    agentEnv.put("FERRY_AGENT_ENROLLMENT_RENEW_BEFORE", "0.1");
+    agentEnv.put("FERRY_AGENT_ENROLLMENT_RENEW_BEFORE", "0.15");
     try (JarProcess agent = JarProcess.start("agent", agentEnv, dir.resolve(id + ".log"))) {
       Oip oip = new Oip(agent);
       shortLived.api().rollout(MODEL, "1.0.0", "\"devices\":[\"" + id + "\"]");

@@ -166,8 +166,9 @@ public final class CuttingProxy implements AutoCloseable {
   }
 
   /**
-   * Drops what the target sends on every connection, open ones too, or lets it through again: a
-   * target that stopped answering while its connections stay up.
+   * Drops what the target sends on every connection, open ones too: a target that stopped answering
+   * while its connections stay up. {@code false} lets what it sends from then on through; what was
+   * dropped stays lost, so an open connection's stream is broken.
    *
    * @param isStalled true to drop
    */
