@@ -7,10 +7,15 @@ import dev.ferry.protocol.json.MalformedMessageException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.vertx.core.http.HttpClosedException;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.Map;
+import java.util.Set;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -77,9 +82,31 @@ public class ErrorMappers {
   }
 
   @ServerExceptionMapper(priority = 10_000)
-  public Response unexpected(Throwable e) {
+  public Response unexpected(Throwable e, HttpServerRequest request) {
+    if (clientWentAway(e)) {
+      // nobody hears the answer; what the request had sent so far was never stored
+      LOG.infof(
+          "%s %s: the client closed the connection before its request was read",
+          request.method(), request.path());
+      return respond(ErrorCode.INVALID_REQUEST, "the request ended before its body did");
+    }
+    return unexpected(e);
+  }
+
+  private static Response unexpected(Throwable e) {
     LOG.error("unexpected failure", e);
     return respond(ErrorCode.INTERNAL, "internal error; the hub's log has the details");
+  }
+
+  /** A body that stopped because its connection or stream closed, not a failure of the hub's. */
+  static boolean clientWentAway(Throwable e) {
+    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+    for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+      if (t instanceof HttpClosedException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Response respond(ErrorCode code, String message) {

@@ -265,6 +265,11 @@ class PublishTest {
         .statusCode(422)
         .body("code", equalTo("UNPROCESSABLE"))
         .body("message", containsString("Protobuf parsing failed"));
+    assertNothingPublished(name);
+  }
+
+  /** No release 1.0.0 of {@code name} in the catalog, and no tag in the registry. */
+  private void assertNothingPublished(String name) throws Exception {
     given()
         .auth()
         .oauth2(releaseManager)
@@ -274,6 +279,48 @@ class PublishTest {
     try (RegistryClient registry = puller(hub)) {
       assertThrows(NotFoundException.class, () -> registry.getManifest("models/" + name, "1.0.0"));
     }
+  }
+
+  @Test
+  void publish_aClientGoneMidUploadIsLoggedAsSuch_notAsAFailure_andLeavesNothing()
+      throws Exception {
+    String name = model();
+    String path = "/api/v1/models/" + name + "/versions";
+    try (LogRecords taken = LogRecords.on(java.util.logging.Logger.getLogger(""))) {
+      try (java.net.Socket socket = new java.net.Socket(hub.getHost(), hub.getPort())) {
+        String head =
+            "--b\r\nContent-Disposition: form-data; name=\"model\"; filename=\"m.onnx\"\r\n"
+                + "Content-Type: application/octet-stream\r\n\r\n";
+        String request =
+            "POST "
+                + path
+                + " HTTP/1.1\r\nHost: hub\r\nAuthorization: Bearer "
+                + releaseManager
+                + "\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                + "Content-Length: 5000000\r\n\r\n"
+                + head;
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().write(new byte[300_000]);
+        socket.getOutputStream().flush();
+        Thread.sleep(300); // the hub reads part of the body before the client goes
+      }
+      long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+      java.util.List<java.util.logging.LogRecord> mapped = java.util.List.of();
+      while (mapped.isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(50);
+        mapped =
+            taken.all().stream()
+                .filter(r -> "dev.ferry.hub.api.ErrorMappers".equals(r.getLoggerName()))
+                .toList();
+      }
+      assertEquals(1, mapped.size(), "one record of the mappers, got " + mapped);
+      assertEquals("INFO", mapped.get(0).getLevel().getName());
+      assertEquals(
+          "POST " + path + ": the client closed the connection before its request was read",
+          String.format(mapped.get(0).getMessage(), mapped.get(0).getParameters()));
+      assertEquals(null, mapped.get(0).getThrown(), "no stack trace for a client that went away");
+    }
+    assertNothingPublished(name);
   }
 
   @Test
