@@ -174,7 +174,9 @@ public final class AgentMqtt implements AutoCloseable {
 
   /**
    * Drops the connection and connects again, so that a renewed client certificate is presented;
-   * before {@link #start()} it does nothing.
+   * before {@link #start()} it does nothing. It does not wait for messages in flight: they are in
+   * Paho's file store and go again on the new connection (before, Paho's disconnect waited up to 30
+   * s for their acknowledgements, from a broker that might have stopped sending them).
    */
   public void reconnect() {
     if (!started) {
@@ -184,13 +186,23 @@ public final class AgentMqtt implements AutoCloseable {
         () -> {
           try {
             if (client.isConnected()) {
-              client.disconnect();
+              disconnectOrDrop();
             }
           } catch (MqttException e) {
             LOG.debugf("MQTT disconnect before reconnecting: %s", e.getMessage());
           }
           connect(0);
         });
+  }
+
+  /** A DISCONNECT without waiting for what is in flight; the connection dropped if it fails. */
+  private void disconnectOrDrop() throws MqttException {
+    try {
+      client.disconnect(0);
+    } catch (MqttException unanswered) {
+      LOG.debugf("MQTT disconnect: %s; dropping the connection", unanswered.getMessage());
+      client.disconnectForcibly(0, CLOSE_WAIT_MILLIS, false);
+    }
   }
 
   /** How many messages over {@link Topic#MAX_PACKET_BYTES} the broker sent, each read past. */
@@ -317,7 +329,7 @@ public final class AgentMqtt implements AutoCloseable {
         client.setTimeToWait(CLOSE_WAIT_MILLIS);
         try {
           client.publish(topic(Channel.ONLINE), presence(false), 1, true);
-          client.disconnect(0);
+          disconnectOrDrop();
         } catch (MqttException unanswered) {
           LOG.debugf("MQTT close: %s; dropping the connection", unanswered.getMessage());
           client.disconnectForcibly(0, CLOSE_WAIT_MILLIS, false);

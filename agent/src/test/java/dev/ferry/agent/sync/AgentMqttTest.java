@@ -156,6 +156,34 @@ class AgentMqttTest {
     }
   }
 
+  @Test
+  void aReconnect_doesNotWaitForAcknowledgementsTheBrokerNeverSent() throws Exception {
+    int port = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+    try (CuttingProxy network = new CuttingProxy(port, Long.MAX_VALUE, false);
+        AgentMqtt agent =
+            new AgentMqtt("tcp://" + network.address(), device, "0.1.0", dir, desired::add)) {
+      agent.start();
+      assertEquals(true, poll(presence).online());
+      network.stall(true);
+      Thread inFlight =
+          new Thread(
+              () -> {
+                try {
+                  agent.publish(Channel.EVENTS, "{}".getBytes(StandardCharsets.UTF_8));
+                } catch (Exception expected) {
+                  // its acknowledgement was dropped: Paho's wait for it times out
+                }
+              });
+      inFlight.start();
+      Thread.sleep(500); // the message is sent; its acknowledgement is dropped
+      network.stall(false);
+      agent.reconnect(); // as after a certificate's renewal
+      // before: Paho's disconnect waited 30 s for the lost acknowledgement
+      assertEquals(true, poll(presence).online());
+      inFlight.join();
+    }
+  }
+
   private static <T> T poll(BlockingQueue<T> queue) throws InterruptedException {
     T item = queue.poll(15, TimeUnit.SECONDS);
     assertNotNull(item, "nothing arrived in 15 s");
