@@ -65,6 +65,16 @@ class AgentMqttTest {
     return new AgentMqtt(url, device, "0.1.0", dir, desired::add);
   }
 
+  /** A proxy in front of the broker, to cut or stall the agent's connection. */
+  private CuttingProxy network() throws Exception {
+    return new CuttingProxy(
+        Integer.parseInt(url.substring(url.lastIndexOf(':') + 1)), Long.MAX_VALUE, false);
+  }
+
+  private AgentMqtt agent(CuttingProxy network) throws Exception {
+    return new AgentMqtt("tcp://" + network.address(), device, "0.1.0", dir, desired::add);
+  }
+
   @Test
   void aBrokerThatCannotBeReached_isOneWarningForManyFailedConnects() throws Exception {
     int closed;
@@ -112,10 +122,8 @@ class AgentMqttTest {
 
   @Test
   void aLostConnection_firesTheWillAndTheAgentComesBack() throws Exception {
-    int port = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
-    try (CuttingProxy network = new CuttingProxy(port, Long.MAX_VALUE, false);
-        AgentMqtt agent =
-            new AgentMqtt("tcp://" + network.address(), device, "0.1.0", dir, desired::add)) {
+    try (CuttingProxy network = network();
+        AgentMqtt agent = agent(network)) {
       agent.start();
       assertEquals(true, poll(presence).online());
       network.cutAll();
@@ -132,10 +140,8 @@ class AgentMqttTest {
 
   @Test
   void aBrokerThatStopsAnswering_holdsTheAgentsStopForItsCloseWaitOnly() throws Exception {
-    int port = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
-    try (CuttingProxy network = new CuttingProxy(port, Long.MAX_VALUE, false)) {
-      AgentMqtt agent =
-          new AgentMqtt("tcp://" + network.address(), device, "0.1.0", dir, desired::add);
+    try (CuttingProxy network = network()) {
+      AgentMqtt agent = agent(network);
       long millis;
       try {
         agent.start();
@@ -158,10 +164,8 @@ class AgentMqttTest {
 
   @Test
   void aReconnect_doesNotWaitForAcknowledgementsTheBrokerNeverSent() throws Exception {
-    int port = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
-    try (CuttingProxy network = new CuttingProxy(port, Long.MAX_VALUE, false);
-        AgentMqtt agent =
-            new AgentMqtt("tcp://" + network.address(), device, "0.1.0", dir, desired::add)) {
+    try (CuttingProxy network = network();
+        AgentMqtt agent = agent(network)) {
       agent.start();
       assertEquals(true, poll(presence).online());
       network.stall(true);
