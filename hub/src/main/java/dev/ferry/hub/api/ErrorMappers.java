@@ -1,8 +1,11 @@
 package dev.ferry.hub.api;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.ferry.hub.db.DatabaseException;
 import dev.ferry.protocol.api.ApiError;
 import dev.ferry.protocol.json.FieldException;
+import dev.ferry.protocol.json.JsonCodec;
 import dev.ferry.protocol.json.MalformedMessageException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -12,17 +15,22 @@ import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
 import java.util.Collections;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Set;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+import org.jboss.resteasy.reactive.server.core.multipart.MultipartParser;
 
 /** Maps every failure to the one error body; never a stack trace in a response. */
 public class ErrorMappers {
   private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
   private static final int RETRY_AFTER_SECONDS = 1;
+  private static final String REQUEST_BODY = "request body";
+  private static final String MULTIPART_PARSER =
+      "org.jboss.resteasy.reactive.server.core.multipart.";
 
   @ServerExceptionMapper
   public Response api(ApiException e) {
@@ -49,9 +57,22 @@ public class ErrorMappers {
     return respond(ErrorCode.FORBIDDEN, "this token's role may not do this");
   }
 
+  /**
+   * JSON that Quarkus's reader could not bind to the request's record (a value of the wrong type,
+   * an array for an object): before, a 400 with no body.
+   */
+  @ServerExceptionMapper
+  public Response unbound(MismatchedInputException e) {
+    return invalid(JsonCodec.malformed(REQUEST_BODY, e));
+  }
+
   @ServerExceptionMapper
   public Response web(WebApplicationException e) {
     int status = e.getResponse().getStatus();
+    if (status == 400 && e.getCause() instanceof JsonProcessingException unreadable) {
+      // malformed JSON, or a record's rule broken: before, "HTTP 400 Bad Request"
+      return invalid(JsonCodec.malformed(REQUEST_BODY, unreadable));
+    }
     ErrorCode code =
         status == 404
             ? ErrorCode.NOT_FOUND
@@ -90,12 +111,37 @@ public class ErrorMappers {
           request.method(), request.path());
       return respond(ErrorCode.INVALID_REQUEST, "the request ended before its body did");
     }
+    if (isIncompleteMultipart(e)) {
+      return respond(
+          ErrorCode.INVALID_REQUEST,
+          "the multipart/form-data body ended before its closing boundary (--BOUNDARY--)");
+    }
     return unexpected(e);
+  }
+
+  /** A multipart body whose delimiters or part headers do not parse: before, a 500. */
+  @ServerExceptionMapper
+  public Response malformedMultipart(MultipartParser.MalformedMessageException e) {
+    return respond(
+        ErrorCode.INVALID_REQUEST,
+        "the multipart/form-data body is malformed: a part's delimiter or headers do not parse");
   }
 
   private static Response unexpected(Throwable e) {
     LOG.error("unexpected failure", e);
     return respond(ErrorCode.INTERNAL, "internal error; the hub's log has the details");
+  }
+
+  /**
+   * A multipart body read to its end whose parts never closed (RESTEasy Reactive's parser throws a
+   * plain {@link IOException} then, with no cause): the caller's mistake, not the hub's.
+   */
+  static boolean isIncompleteMultipart(Throwable e) {
+    StackTraceElement[] frames = e.getStackTrace();
+    return e instanceof IOException
+        && e.getCause() == null
+        && frames.length > 0
+        && frames[0].getClassName().startsWith(MULTIPART_PARSER);
   }
 
   /** A body that stopped because its connection or stream closed, not a failure of the hub's. */

@@ -95,9 +95,11 @@ final class JacksonErrors {
           + Fields.show(invalid.getValue());
     }
     if (e instanceof MismatchedInputException mismatch && mismatch.getTargetType() != null) {
-      return problem(path, "must be " + expected(mismatch.getTargetType()))
-          + ", got "
-          + actual(e.getProcessor());
+      String must = problem(path, "must be " + expected(mismatch.getTargetType()));
+      // a parser closed before the translation (another reader's) no longer knows the value
+      return e.getProcessor() instanceof JsonParser parser && parser.isClosed()
+          ? must
+          : must + ", got " + actual(e.getProcessor());
     }
     return problem(path, "is invalid: " + e.getOriginalMessage());
   }

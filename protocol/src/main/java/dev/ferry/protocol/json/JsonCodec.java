@@ -153,6 +153,18 @@ public final class JsonCodec {
     };
   }
 
+  /**
+   * What a failure of Jackson's to read JSON means, named as this codec names its own (the field
+   * path and the value): for JSON another reader bound, such as a REST framework's.
+   *
+   * @param what what was read: {@code "request body"}
+   * @param e Jackson's failure
+   * @return the exception to answer with
+   */
+  public static MalformedMessageException malformed(String what, JsonProcessingException e) {
+    return JacksonErrors.translate(what, e);
+  }
+
   private static String label(Class<?> type) {
     Schema schema = type.getAnnotation(Schema.class);
     return schema == null ? type.getSimpleName() : schema.value();
