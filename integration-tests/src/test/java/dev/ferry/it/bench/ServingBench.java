@@ -198,7 +198,6 @@ final class ServingBench {
     };
   }
 
-  /** Callers at a concurrency: one window to warm up, then windows until three agree. */
   /**
    * Drives one path at concurrency 2 for a while before any point of the model is measured: on two
    * cores the JVM has one C1 compiler thread, and the agent's request path was first compiled some
@@ -216,6 +215,7 @@ final class ServingBench {
     }
   }
 
+  /** Callers at a concurrency: one window to warm up, then windows until three agree. */
   private static List<Load.Window> measure(
       int concurrency,
       Load.CallFactory calls,
