@@ -21,7 +21,6 @@ import javax.net.ssl.SSLSocketFactory;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttMessageListener;
 import org.eclipse.paho.client.mqttv3.MqttCallback;
-import org.eclipse.paho.client.mqttv3.MqttClient;
 import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
 import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.MqttMessage;
@@ -46,7 +45,7 @@ public final class AgentMqtt implements AutoCloseable {
 
   private final String deviceId;
   private final String agentVersion;
-  private final MqttClient client;
+  private final GuardedMqttClient client;
   private final MqttConnectOptions options;
   private final Consumer<byte[]> desired;
   private volatile Consumer<byte[]> roots = payload -> {};
@@ -195,10 +194,13 @@ public final class AgentMqtt implements AutoCloseable {
         });
   }
 
-  /** A DISCONNECT without waiting for what is in flight; the connection dropped if it fails. */
+  /**
+   * A DISCONNECT without waiting for what is in flight, sent within {@value #CLOSE_WAIT_MILLIS} ms;
+   * the connection dropped if it fails.
+   */
   private void disconnectOrDrop() throws MqttException {
     try {
-      client.disconnect(0);
+      client.disconnectWithin(CLOSE_WAIT_MILLIS);
     } catch (MqttException unanswered) {
       LOG.debugf("MQTT disconnect: %s; dropping the connection", unanswered.getMessage());
       client.disconnectForcibly(0, CLOSE_WAIT_MILLIS, false);

@@ -35,6 +35,17 @@ final class GuardedMqttClient extends MqttClient {
     aClient = new Guarded(url, clientId, persistence, limit, oversize);
   }
 
+  /**
+   * Sends DISCONNECT without waiting for messages in flight, and waits at most {@code millis} for
+   * it to go out: {@link MqttClient#disconnect(long)} waits with no limit, which a full socket
+   * buffer to a broker that stopped reading makes as long as the keep-alive.
+   *
+   * @throws MqttException if it could not be sent in time ({@code REASON_CODE_CLIENT_TIMEOUT})
+   */
+  void disconnectWithin(long millis) throws MqttException {
+    aClient.disconnect(0, null, null).waitForCompletion(millis);
+  }
+
   private static final class Guarded extends MqttAsyncClient {
     private final int limit;
     private final Consumer<OversizeMessage> oversize;

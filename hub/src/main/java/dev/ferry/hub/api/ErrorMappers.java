@@ -10,16 +10,12 @@ import dev.ferry.protocol.json.MalformedMessageException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.io.IOException;
-import java.util.Collections;
-import java.util.IdentityHashMap;
 import java.util.Map;
-import java.util.Set;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jboss.resteasy.reactive.server.core.multipart.MultipartParser;
@@ -29,8 +25,6 @@ public class ErrorMappers {
   private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
   private static final int RETRY_AFTER_SECONDS = 1;
   private static final String REQUEST_BODY = "request body";
-  private static final String MULTIPART_PARSER =
-      "org.jboss.resteasy.reactive.server.core.multipart.";
 
   @ServerExceptionMapper
   public Response api(ApiException e) {
@@ -104,19 +98,31 @@ public class ErrorMappers {
 
   @ServerExceptionMapper(priority = 10_000)
   public Response unexpected(Throwable e, HttpServerRequest request) {
-    if (clientWentAway(e)) {
-      // nobody hears the answer; what the request had sent so far was never stored
-      LOG.infof(
-          "%s %s: the client closed the connection before its request was read",
-          request.method(), request.path());
-      return respond(ErrorCode.INVALID_REQUEST, "the request ended before its body did");
+    Optional<BodyFailure> body = BodyFailure.of(e, request.response().closed());
+    if (body.isEmpty()) {
+      return unexpected(e);
     }
-    if (isIncompleteMultipart(e)) {
-      return respond(
-          ErrorCode.INVALID_REQUEST,
-          "the multipart/form-data body ended before its closing boundary (--BOUNDARY--)");
-    }
-    return unexpected(e);
+    return switch (body.get()) {
+      case CLIENT_GONE -> {
+        // nobody hears the answer; what the request had sent so far was never stored
+        LOG.infof(
+            "%s %s: the client closed the connection before its request was read",
+            request.method(), request.path());
+        yield respond(ErrorCode.INVALID_REQUEST, "the request ended before its body did");
+      }
+      case STALLED -> {
+        LOG.infof(
+            "%s %s: the request's body stopped arriving and the read timed out",
+            request.method(), request.path());
+        yield respond(
+            ErrorCode.INVALID_REQUEST,
+            "the request's body stopped arriving: the hub's read timed out");
+      }
+      case INCOMPLETE_MULTIPART ->
+          respond(
+              ErrorCode.INVALID_REQUEST,
+              "the multipart/form-data body ended before its closing boundary (--BOUNDARY--)");
+    };
   }
 
   /** A multipart body whose delimiters or part headers do not parse: before, a 500. */
@@ -130,29 +136,6 @@ public class ErrorMappers {
   private static Response unexpected(Throwable e) {
     LOG.error("unexpected failure", e);
     return respond(ErrorCode.INTERNAL, "internal error; the hub's log has the details");
-  }
-
-  /**
-   * A multipart body read to its end whose parts never closed (RESTEasy Reactive's parser throws a
-   * plain {@link IOException} then, with no cause): the caller's mistake, not the hub's.
-   */
-  static boolean isIncompleteMultipart(Throwable e) {
-    StackTraceElement[] frames = e.getStackTrace();
-    return e instanceof IOException
-        && e.getCause() == null
-        && frames.length > 0
-        && frames[0].getClassName().startsWith(MULTIPART_PARSER);
-  }
-
-  /** A body that stopped because its connection or stream closed, not a failure of the hub's. */
-  static boolean clientWentAway(Throwable e) {
-    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
-      if (t instanceof HttpClosedException) {
-        return true;
-      }
-    }
-    return false;
   }
 
   private static Response respond(ErrorCode code, String message) {
