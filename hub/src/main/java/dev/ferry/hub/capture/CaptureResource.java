@@ -16,6 +16,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.io.InputStream;
 import java.time.Clock;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
@@ -66,7 +67,7 @@ public class CaptureResource {
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed(Roles.RELEASE_MANAGER)
   public PolicyChange setPolicy(
-      @PathParam("model") String model, @PathParam("version") String version, byte[] body) {
+      @PathParam("model") String model, @PathParam("version") String version, InputStream body) {
     CapturePolicy policy = codec.decode(body, CapturePolicy.class);
     return new PolicyChange(policy, policies.set(PolicyScope.version(model, version), policy));
   }

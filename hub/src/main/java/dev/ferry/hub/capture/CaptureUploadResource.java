@@ -16,6 +16,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.io.InputStream;
 import java.time.Clock;
 
 /**
@@ -45,15 +46,19 @@ public class CaptureUploadResource {
    *
    * @param id the device
    * @param authorization the {@code Authorization} header
-   * @param body a {@code ferry.capture/v1} upload
+   * @param body a {@code ferry.capture/v1} upload, read only after the device is authenticated
    * @return the ids stored
    */
   @POST
   @Consumes(MediaType.APPLICATION_JSON)
   @Produces(MediaType.APPLICATION_JSON)
   public CaptureReceipt upload(
-      @PathParam("id") String id, @HeaderParam("Authorization") String authorization, byte[] body) {
+      @PathParam("id") String id,
+      @HeaderParam("Authorization") String authorization,
+      InputStream body) {
     authenticate(id, authorization);
+    // read once the device is known, and no more than an upload may hold: before, the whole body
+    // (up to the hub's model-sized limit) was read into memory first, for anyone who sent it
     CaptureUpload upload = codec.decode(body, CaptureUpload.class);
     return db.transaction(c -> intake.receive(c, id, upload, clock.instant()));
   }

@@ -12,6 +12,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.io.InputStream;
 
 /**
  * A rollout's capture policy: it applies to the devices the rollout assigned (narrowed by its own
@@ -50,7 +51,7 @@ public class RolloutCaptureResource {
   @PUT
   @Consumes(MediaType.APPLICATION_JSON)
   @RolesAllowed(Roles.RELEASE_MANAGER)
-  public PolicyChange set(@PathParam("id") String id, byte[] body) {
+  public PolicyChange set(@PathParam("id") String id, InputStream body) {
     CapturePolicy policy = codec.decode(body, CapturePolicy.class);
     return new PolicyChange(policy, policies.set(policies.rolloutScope(id), policy));
   }

@@ -9,8 +9,10 @@ import dev.ferry.hub.HubTestProfile;
 import dev.ferry.hub.LogRecords;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -41,7 +43,7 @@ class BadBodiesTest {
         .auth()
         .oauth2(Api.token("release-manager"))
         .contentType("multipart/form-data; boundary=" + boundary)
-        .body(body.getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+        .body(body.getBytes(StandardCharsets.US_ASCII))
         .post("/api/v1/models/bad-bodies/versions")
         .then()
         .log()
@@ -99,6 +101,37 @@ class BadBodiesTest {
                       + " not parse"));
       assertNoError(taken);
     }
+  }
+
+  @Test
+  void aCaptureUploadFromNobody_isRefusedBeforeItsBodyIsRead() throws Exception {
+    // before: the hub read the whole body (up to its 4 GiB model limit) into memory, then refused
+    try (java.net.Socket socket = new java.net.Socket("127.0.0.1", RestAssured.port)) {
+      socket.setSoTimeout(10_000);
+      String head =
+          "POST /api/v1/devices/nobody/captures HTTP/1.1\r\nHost: hub\r\n"
+              + "Content-Type: application/json\r\nContent-Length: 1073741824\r\n\r\n";
+      socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+      socket.getOutputStream().write(new byte[4096]);
+      socket.getOutputStream().flush();
+      String status =
+          new java.io.BufferedReader(
+                  new java.io.InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII))
+              .readLine();
+      assertEquals("HTTP/1.1 401 Unauthorized", status);
+    }
+  }
+
+  @Test
+  void aJsonBodyOverTheLimit_isA400NamingIt() throws Exception {
+    // Jackson counts what it has read at each refill of its 8 KB buffer: 1 MiB over is well over
+    String huge = "{\"name\":\"" + "a".repeat((int) JsonBodyLimit.MAX_BYTES + (1 << 20)) + "\"}";
+    token(huge)
+        .statusCode(400)
+        .body(
+            "message",
+            org.hamcrest.Matchers.containsString(
+                "exceeds the maximum allowed (" + JsonBodyLimit.MAX_BYTES));
   }
 
   /** The loggers a request's failure goes to: the mappers', RESTEasy's and Quarkus's HTTP. */
