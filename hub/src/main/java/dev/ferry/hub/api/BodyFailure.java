@@ -23,8 +23,9 @@ enum BodyFailure {
   /** A multipart body read to its end whose parts never closed. */
   INCOMPLETE_MULTIPART;
 
-  private static final String BODY_STREAM =
-      "org.jboss.resteasy.reactive.server.vertx.VertxInputStream";
+  private static final String BODY_READ =
+      "org.jboss.resteasy.reactive.server.vertx.VertxInputStream$VertxBlockingInput";
+  private static final String READ_TIMED_OUT = "Read timed out";
   private static final String MULTIPART_UPLOAD =
       "org.jboss.resteasy.reactive.server.core.multipart.MultiPartParserDefinition$MultiPartUploadHandler";
 
@@ -45,7 +46,7 @@ enum BodyFailure {
       }
       if (t.getClass() == IOException.class && t.getCause() == null) {
         String thrower = t.getStackTrace().length == 0 ? "" : t.getStackTrace()[0].getClassName();
-        if (thrower.startsWith(BODY_STREAM)) {
+        if (thrower.equals(BODY_READ) && READ_TIMED_OUT.equals(t.getMessage())) {
           return Optional.of(STALLED);
         }
         if (thrower.equals(MULTIPART_UPLOAD)) {

@@ -11,6 +11,7 @@ import dev.ferry.protocol.api.DeviceLabels;
 import dev.ferry.protocol.api.RenewRequest;
 import dev.ferry.protocol.device.Labels;
 import dev.ferry.protocol.json.Fields;
+import dev.ferry.protocol.json.JsonCodec;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.inject.Inject;
@@ -26,6 +27,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 
@@ -34,6 +36,7 @@ import java.util.Map;
 @Produces(MediaType.APPLICATION_JSON)
 @RolesAllowed(Roles.VIEWER)
 public class DeviceResource {
+  private static final JsonCodec CODEC = new JsonCodec();
   @Inject Devices devices;
   @Inject Enrollments enrollments;
 
@@ -147,7 +150,7 @@ public class DeviceResource {
    *
    * @param id the device
    * @param authorization the {@code Authorization} header
-   * @param body the CSR
+   * @param body a {@link RenewRequest}, read once the header names the device, up to its 64 KiB
    * @return the new certificate
    */
   @POST
@@ -157,7 +160,7 @@ public class DeviceResource {
   public DeviceCredentials renew(
       @PathParam("id") String id,
       @HeaderParam("Authorization") String authorization,
-      RenewRequest body) {
+      InputStream body) {
     BasicCredentials credentials =
         BasicCredentials.parse(authorization)
             .filter(c -> c.user().equals(id))
@@ -166,7 +169,7 @@ public class DeviceResource {
                     new ApiException(
                         ErrorCode.UNAUTHENTICATED,
                         "renewal needs Authorization: Basic <" + id + ":password>"));
-    Fields.required(body, "body");
-    return enrollments.renew(id, credentials.password(), body.csr());
+    RenewRequest request = CODEC.decode(body, RenewRequest.class);
+    return enrollments.renew(id, credentials.password(), request.csr());
   }
 }

@@ -48,6 +48,15 @@ class BodyFailureTest {
     assertEquals(
         Optional.empty(),
         BodyFailure.of(thrownBy(BODY_STREAM, new InterruptedIOException("stop")), false));
+    // the same stream's other plain failures: a body over the limit (answered 413 already), and
+    // the hub's own bugs
+    for (String other :
+        new String[] {
+          "Request too large", "Stream is closed", "Attempting a blocking read on io thread"
+        }) {
+      assertEquals(
+          Optional.empty(), BodyFailure.of(thrownBy(BODY_STREAM, new IOException(other)), false));
+    }
   }
 
   @Test

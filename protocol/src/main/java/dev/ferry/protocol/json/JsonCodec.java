@@ -82,7 +82,14 @@ public final class JsonCodec {
    */
   public <T> T decode(InputStream in, Class<T> type) {
     try {
-      return decode(in.readNBytes(maxBytes(type) + 1), type);
+      int maxBytes = maxBytes(type);
+      byte[] payload = in.readNBytes(maxBytes + 1);
+      if (payload.length > maxBytes) {
+        // what follows was never read: its length is unknown
+        throw new MalformedMessageException(
+            label(type) + ": payload exceeds the limit of " + maxBytes + " bytes");
+      }
+      return decode(payload, type);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
