@@ -38,7 +38,10 @@ public class BodyLimit {
     }
   }
 
-  /** 413 with the error body; the connection closes, as the body is never read. */
+  /**
+   * 413 with the error body; the connection closes, as the body is never read ({@link
+   * RefusedBody}).
+   */
   private void refuse(RoutingContext context, long declared) {
     String error =
         "request body of "
@@ -48,12 +51,11 @@ public class BodyLimit {
             + " ("
             + PROPERTY
             + ")";
+    RefusedBody.discardThenClose(context);
     context
         .response()
         .setStatusCode(413)
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-        .putHeader(HttpHeaders.CONNECTION, "close")
-        .endHandler(done -> context.request().connection().close())
         .end(new JsonObject().put("error", error).encode());
   }
 

@@ -60,15 +60,15 @@ public class InferRoute {
   }
 
   /**
-   * The body was not read: over the limit (the rest of it is never read, so the connection closes
-   * after the answer), or the client went away (then nobody hears it).
+   * The body was not read: over the limit (the rest of it is thrown away and the connection closes
+   * after the answer, {@link RefusedBody}), or the client went away (then nobody hears it).
    */
   private static void unread(RoutingContext context, Throwable failure) {
     if (context.response().closed()) {
       return;
     }
     if (failure instanceof BodyTooLargeException) {
-      context.response().endHandler(done -> context.request().connection().close());
+      RefusedBody.discardThenClose(context);
     }
     refuse(context.response(), Refusal.of(failure));
   }

@@ -42,11 +42,8 @@ record Refusal(int status, String message, Map<String, String> headers) {
       return new Refusal(404, e.getMessage());
     } else if (e instanceof InputRefusedException refused) {
       return refusedByModel(refused);
-    } else if (e instanceof TensorBudgetException) {
+    } else if (e instanceof TensorBudgetException || e instanceof BodyTooLargeException) {
       return new Refusal(413, e.getMessage());
-    } else if (e instanceof BodyTooLargeException) {
-      // the rest of the body is never read: the connection closes after the answer
-      return new Refusal(413, e.getMessage(), Map.of("Connection", "close"));
     } else if (e instanceof TooManyInferencesException busy) {
       return busy(busy);
     } else if (e instanceof ModelRestoringException) {

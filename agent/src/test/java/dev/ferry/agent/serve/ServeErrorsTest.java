@@ -2,25 +2,45 @@ package dev.ferry.agent.serve;
 
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpConnection;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** Every error the agent answers has the OIP {@code {"error": …}} body and the right status. */
 @QuarkusTest
 class ServeErrorsTest {
   private static final long LIMIT = 16L << 20;
+  private static final String ONE_INPUT =
+      "{\"inputs\":[{\"name\":\"x\",\"shape\":[1],\"datatype\":\"FP32\",\"data\":[1]}]}";
+
+  @Inject InferenceLimit limit;
 
   /** Sends only a request head and reads the answer: status line, headers and body. */
   private static Map<String, String> rawAnswer(String head) throws IOException {
@@ -61,8 +81,111 @@ class ServeErrorsTest {
         answer.get("body"));
   }
 
+  /**
+   * A client that sends its whole body without waiting (no {@code Expect: 100-continue}, as Java's,
+   * Python's and most others do) reads the 413 too: the agent reads what follows the refusal and
+   * throws it away, rather than closing on unread bytes, which resets the connection and can take
+   * the answer with it.
+   */
+  @Test
+  void bodySentWholeOverTheLimit_stillGetsThe413() throws Exception {
+    HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    byte[] body = new byte[(int) LIMIT + (1 << 20)];
+    for (int i = 0; i < 10; i++) {
+      HttpResponse<String> answer =
+          client.send(
+              HttpRequest.newBuilder(
+                      URI.create(
+                          "http://localhost:" + RestAssured.port + "/v2/models/linear/infer"))
+                  .header("Content-Type", "application/json")
+                  .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                  .build(),
+              HttpResponse.BodyHandlers.ofString());
+      assertEquals(413, answer.statusCode(), "attempt " + i + ": " + answer.body());
+      assertEquals(
+          "{\"error\":\"request body of "
+              + body.length
+              + " bytes is over the limit of "
+              + LIMIT
+              + " (quarkus.http.limits.max-body-size)\"}",
+          answer.body());
+    }
+  }
+
+  /** A refused body gives its inference permit back: more refusals than permits, then a request. */
+  @Test
+  void refusedBodies_giveTheirInferencePermitsBack() throws IOException {
+    int permits = limit.permits().availablePermits();
+    for (int i = 0; i <= permits; i++) {
+      rawAnswer(
+          "POST /v2/models/linear/infer HTTP/1.1\r\nHost: localhost\r\n"
+              + "Content-Type: application/json\r\nContent-Length: 17000000\r\n\r\n");
+      chunkedOverTheLimit();
+    }
+    given()
+        .contentType("application/json")
+        .body(ONE_INPUT)
+        .post("/v2/models/unknown/infer")
+        .then()
+        .statusCode(404)
+        .body("error", startsWith("unknown model 'unknown'"));
+  }
+
+  /** Over HTTP/2 only the refused request's stream ends: the connection goes on serving. */
+  @Test
+  void bodyOverTheLimitOverHttp2_endsItsStreamOnly() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try {
+      io.vertx.core.http.HttpClient client =
+          vertx.createHttpClient(
+              new HttpClientOptions()
+                  .setProtocolVersion(HttpVersion.HTTP_2)
+                  .setHttp2ClearTextUpgrade(false)
+                  .setDefaultPort(RestAssured.port)
+                  .setMaxPoolSize(1));
+      RequestOptions infer =
+          new RequestOptions()
+              .setMethod(HttpMethod.POST)
+              .setURI("/v2/models/linear/infer")
+              .putHeader("Content-Type", "application/json");
+      HttpClientResponse refused =
+          client
+              .request(infer)
+              .compose(request -> request.send(Buffer.buffer(new byte[(int) LIMIT + 1])))
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      assertEquals(413, refused.statusCode());
+      assertEquals(HttpVersion.HTTP_2, refused.version());
+      HttpConnection connection = refused.request().connection();
+      HttpClientResponse next =
+          client
+              .request(infer.setURI("/v2/models/unknown/infer"))
+              .compose(request -> request.send(ONE_INPUT))
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(30, TimeUnit.SECONDS);
+      assertEquals(404, next.statusCode());
+      assertSame(connection, next.request().connection());
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    }
+  }
+
   @Test
   void chunkedBodyOverTheLimit_is413WithAnErrorBody() throws IOException {
+    Map<String, String> answer = chunkedOverTheLimit();
+    assertEquals("HTTP/1.1 413 Request Entity Too Large", answer.get("status"));
+    assertEquals("close", answer.get("connection"));
+    assertEquals(
+        "{\"error\":\"request body is over the limit of "
+            + LIMIT
+            + " bytes (quarkus.http.limits.max-body-size)\"}",
+        answer.get("body"));
+  }
+
+  /** Sends a chunked body 1 MiB over the limit, and reads the answer. */
+  private static Map<String, String> chunkedOverTheLimit() throws IOException {
     try (Socket socket = new Socket("localhost", RestAssured.port)) {
       OutputStream out = socket.getOutputStream();
       out.write(
@@ -76,17 +199,11 @@ class ServeErrorsTest {
           out.write(chunk);
           out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
         }
+        out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
       } catch (IOException closed) {
-        // the agent answered and closed the connection before the rest was sent
+        // the agent stopped reading after the answer and closed the connection
       }
-      Map<String, String> answer = answer(socket);
-      assertEquals("HTTP/1.1 413 Request Entity Too Large", answer.get("status"));
-      assertEquals("close", answer.get("connection"));
-      assertEquals(
-          "{\"error\":\"request body is over the limit of "
-              + LIMIT
-              + " bytes (quarkus.http.limits.max-body-size)\"}",
-          answer.get("body"));
+      return answer(socket);
     }
   }
 
