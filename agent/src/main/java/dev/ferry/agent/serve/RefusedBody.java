@@ -12,16 +12,18 @@ import java.util.concurrent.TimeUnit;
  * Ends the exchange of a request whose body is refused unread (over the body limit) once its answer
  * is sent, after reading and throwing away what the client still sends: until the body has all
  * come, nothing came for {@value #IDLE_MILLIS} ms, or {@value #MOST_MILLIS} ms have passed. Over
- * HTTP/1 the connection then closes ({@code Connection: close} in the answer says so); over HTTP/2
- * only the request's stream ends, reset if the body had not all come, and the connection goes on.
+ * HTTP/1 the connection then closes ({@code Connection: close} in the answer says so). Over HTTP/2
+ * only the request's stream ends, reset with NO_ERROR if the body had not all come (RFC 9113,
+ * section 8.1), and the connection goes on; at the time limit the client is given no more window,
+ * and the stream is reset once nothing has come for the idle time.
  *
  * <p>Closing on bytes not read makes the kernel reset the connection, and the reset can overtake
  * the answer: a client that sends its whole body before it reads (no {@code Expect: 100-continue},
  * as Java's and Python's clients do) would see a reset instead of the 413 that names the limit.
- * This is nginx's lingering close. Over HTTP/2 the stream is not reset at once either: a reset
- * makes the frames still on their way answered with resets, and Netty ends a connection that sends
- * many. The response's own handlers are left alone: the routing context's end handlers (the
- * inference permit's among them) still run when the answer is sent.
+ * This is nginx's lingering close. Over HTTP/2 the stream is not reset while frames still come:
+ * Netty answers each with a reset of its own, and ends a connection that sends many, its other
+ * streams with it. The response's own handlers are left alone: the routing context's end handlers
+ * (the inference permit's among them) still run when the answer is sent.
  */
 final class RefusedBody {
   static final long IDLE_MILLIS = 2_000;
@@ -32,6 +34,7 @@ final class RefusedBody {
   private final long deadline;
   private long lastRead;
   private long timer = -1;
+  private boolean stopped;
   private boolean done;
 
   private RefusedBody(RoutingContext context) {
@@ -85,7 +88,13 @@ final class RefusedBody {
     long now = System.nanoTime();
     long idleLeft = TimeUnit.NANOSECONDS.toMillis(lastRead - now) + IDLE_MILLIS;
     long mostLeft = TimeUnit.NANOSECONDS.toMillis(deadline - now);
-    if (idleLeft <= 0 || mostLeft <= 0) {
+    if (mostLeft <= 0 && http2 && !stopped) {
+      // no more window for the client: it stops within one, and the reset then meets no frames
+      stopped = true;
+      context.request().pause();
+      lastRead = now;
+      arm(IDLE_MILLIS);
+    } else if (idleLeft <= 0 || mostLeft <= 0) {
       end();
     } else {
       arm(Math.min(idleLeft, mostLeft));
@@ -103,7 +112,7 @@ final class RefusedBody {
     if (!http2) {
       context.request().connection().close();
     } else if (!context.request().isEnded()) {
-      context.response().reset(Http2Error.CANCEL.code());
+      context.response().reset(Http2Error.NO_ERROR.code());
     }
   }
 

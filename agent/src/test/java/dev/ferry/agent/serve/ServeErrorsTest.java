@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -20,6 +21,7 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.core.Response;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -112,6 +114,23 @@ class ServeErrorsTest {
     }
   }
 
+  /** A client that announced a body over the limit and sends nothing more is let go. */
+  @Test
+  void bodyOverTheLimitThatNeverComes_hasItsConnectionClosed() throws IOException {
+    try (Socket socket = new Socket("localhost", RestAssured.port)) {
+      socket.setSoTimeout((int) RefusedBody.MOST_MILLIS);
+      socket
+          .getOutputStream()
+          .write(
+              ("POST /v2/models/linear/infer HTTP/1.1\r\nHost: localhost\r\n"
+                      + "Content-Type: application/json\r\nContent-Length: 17000000\r\n\r\n")
+                  .getBytes(StandardCharsets.US_ASCII));
+      InputStream in = socket.getInputStream();
+      String answer = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+      assertTrue(answer.startsWith("HTTP/1.1 413 "), answer);
+    }
+  }
+
   /** A refused body gives its inference permit back: more refusals than permits, then a request. */
   @Test
   void refusedBodies_giveTheirInferencePermitsBack() throws IOException {
@@ -142,7 +161,7 @@ class ServeErrorsTest {
                   .setProtocolVersion(HttpVersion.HTTP_2)
                   .setHttp2ClearTextUpgrade(false)
                   .setDefaultPort(RestAssured.port)
-                  .setMaxPoolSize(1));
+                  .setHttp2MaxPoolSize(1));
       RequestOptions infer =
           new RequestOptions()
               .setMethod(HttpMethod.POST)
