@@ -23,6 +23,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -203,6 +204,36 @@ public final class ArtifactFetcher {
   /** The blobs downloading now, for this fetcher's callers or for one that stopped waiting. */
   public Set<Digest> downloading() {
     return Set.copyOf(inFlight.keySet());
+  }
+
+  /**
+   * What of these artifacts the cache may hold and should keep for a fetch still to come: each
+   * manifest or index itself and, for each manifest the cache holds, its config and layers (whole
+   * or a partial download to resume). An artifact not cached yet adds only its own digest.
+   *
+   * @param manifests the digests of manifests and indexes still wanted
+   * @return the blobs to keep for them
+   */
+  public Set<Digest> parts(Collection<Digest> manifests) {
+    Set<Digest> parts = new HashSet<>(manifests);
+    for (Digest digest : manifests) {
+      Optional<Path> cached = store.blob(digest);
+      if (cached.isEmpty()) {
+        continue;
+      }
+      try {
+        Manifest manifest = codec.decode(Files.readAllBytes(cached.get()), Manifest.class);
+        if (manifest.config() != null) {
+          parts.add(manifest.config().digest());
+        }
+        if (manifest.layers() != null) {
+          manifest.layers().forEach(layer -> parts.add(layer.digest()));
+        }
+      } catch (IOException | MalformedMessageException notAManifest) {
+        // an index (its variant's manifest is asked for apart), or a file the fetch will replace
+      }
+    }
+    return parts;
   }
 
   /**

@@ -14,8 +14,10 @@ import dev.ferry.protocol.retry.FailureStreak;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -97,9 +99,7 @@ final class Reconciliation {
       }
       retry |= prefetch(target);
     }
-    if (!retry) {
-      collectGarbage();
-    }
+    collectGarbage(retry);
     return retry;
   }
 
@@ -245,13 +245,37 @@ final class Reconciliation {
     return failure != null && failure.reason() == Reason.DEFERRED;
   }
 
-  private void collectGarbage() {
+  /**
+   * Deletes what the cache holds that nothing serves, falls back to or prefetched, also while an
+   * install or prefetch waits for a retry (a full disk waits for this to end): what those still
+   * need stays, the downloads going on and what is cached of their artifacts, partial files
+   * included, so that they resume.
+   */
+  private void collectGarbage(boolean retrying) {
     try {
-      // nothing waits: a download an install or prefetch stopped waiting for is not wanted now
-      fetcher.cancelDownloads();
-      store.gc(state.get().referencedBlobs());
+      Set<Digest> keep = new HashSet<>(state.get().referencedBlobs());
+      if (retrying) {
+        keep.addAll(fetcher.downloading());
+        keep.addAll(fetcher.parts(wantedArtifacts()));
+      } else {
+        // nothing waits: a download an install or prefetch stopped waiting for is not wanted now
+        fetcher.cancelDownloads();
+      }
+      store.gc(keep);
     } catch (IOException e) {
       LOG.warnf("cache garbage collection failed: %s", e.getMessage());
     }
+  }
+
+  /** The manifests and indexes of every release assigned or prefetched, with their variants'. */
+  private Set<Digest> wantedArtifacts() {
+    Set<Digest> wanted = new HashSet<>();
+    List<Target> targets = new ArrayList<>(state.get().targets());
+    targets.addAll(state.get().prefetch());
+    for (Target target : targets) {
+      wanted.add(target.assignment().manifestDigest());
+      target.statement().predicate().variants().forEach(v -> wanted.add(v.manifestDigest()));
+    }
+    return wanted;
   }
 }

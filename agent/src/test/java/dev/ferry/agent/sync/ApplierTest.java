@@ -30,7 +30,9 @@ import dev.ferry.protocol.device.ModelTelemetry;
 import dev.ferry.protocol.device.ReportedState;
 import dev.ferry.protocol.device.VersionInfo;
 import dev.ferry.protocol.json.JsonCodec;
+import dev.ferry.protocol.oci.Descriptor;
 import dev.ferry.protocol.oci.Digest;
+import dev.ferry.protocol.oci.Manifest;
 import dev.ferry.protocol.registry.RegistryClient;
 import dev.ferry.protocol.release.Precision;
 import dev.ferry.protocol.release.ReleasePredicate;
@@ -50,6 +52,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -96,6 +99,8 @@ class ApplierTest {
   private StateFile stateFile;
   private Applier applier;
   private UsableProviders usable = UsableProviders.cpuOnly();
+  // what the cache's file system says it has free; null: what it really has
+  private volatile java.util.function.LongSupplier free;
 
   @BeforeEach
   void setUp() throws Exception {
@@ -133,7 +138,8 @@ class ApplierTest {
             store,
             registries,
             new Backoff(Duration.ofMillis(5), Duration.ofMillis(10), 2),
-            executor);
+            executor,
+            () -> free == null ? store.freeBytes() : free.getAsLong());
     return new Applier(
         new Applier.Parts(
             device,
@@ -449,6 +455,40 @@ class ApplierTest {
     servesVersion("1.0.0");
     assertTrue(store.blob(v2.manifestDigest()).isEmpty(), "garbage collection took it");
     assertEquals(Map.of(), applier.state().orElseThrow().prefetched());
+  }
+
+  @Test
+  void aFullDisk_hasTheCacheCollectedWhileTheInstallWaits_keepingWhatTheInstallNeeds()
+      throws Exception {
+    ModelAssignment v1 = release("1.0.0", 1, 1, false);
+    ModelAssignment v2 = release("2.0.0", 2, 2, false);
+    ModelAssignment v3 = release("3.0.0", 3, 3, false);
+    applier.apply(prefetching(1, List.of(v1), List.of(v2)));
+    assertTrue(store.blob(v2.manifestDigest()).isPresent());
+    free = () -> 0;
+
+    assertTrue(applier.apply(desired(2, v3)), "the install waits for room");
+    assertTrue(lastEvent().reason().startsWith("DISK_FULL: "), lastEvent().reason());
+    assertTrue(
+        store.blob(v2.manifestDigest()).isEmpty(),
+        "the prefetch no longer asked for is collected while the install waits");
+    // a download of v3's model cut part-way: the partial file stays for the install to resume
+    Descriptor model3 =
+        CODEC
+            .decode(
+                Files.readAllBytes(store.blob(v3.manifestDigest()).orElseThrow()), Manifest.class)
+            .layerAt("model.onnx");
+    Path whole = dir.resolve("model3.onnx");
+    client.pullBlob("agent-apply/" + model, model3, whole, done -> {});
+    byte[] half = Arrays.copyOf(Files.readAllBytes(whole), (int) model3.size() / 2);
+    Files.write(RegistryClient.partOf(store.incomingFor(model3.digest())), half);
+    assertTrue(applier.reconcile(), "still no room");
+    assertEquals(half.length, store.partialBytes(model3.digest()));
+    servesVersion("1.0.0");
+
+    free = null;
+    assertFalse(applier.reconcile());
+    servesVersion("3.0.0");
   }
 
   @Test
