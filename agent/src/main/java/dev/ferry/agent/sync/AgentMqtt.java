@@ -42,6 +42,8 @@ public final class AgentMqtt implements AutoCloseable {
 
   private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
   private static final long CLOSE_WAIT_MILLIS = 2000;
+  // a connection lost sooner than this after it was made counts as a failed attempt
+  private static final Duration STABLE = Duration.ofSeconds(30);
 
   private final String deviceId;
   private final String agentVersion;
@@ -62,6 +64,8 @@ public final class AgentMqtt implements AutoCloseable {
   // up to once a minute, and a device may be offline for days
   private final FailureStreak outage = new FailureStreak(Duration.ofMinutes(10));
   private volatile boolean closed;
+  private volatile long connectedAt = System.nanoTime();
+  private volatile int shortConnections; // connectionLost only, one call at a time
   private volatile boolean started;
   private final java.util.List<Runnable> onConnect =
       new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -260,11 +264,41 @@ public final class AgentMqtt implements AutoCloseable {
                       client.getServerURI(), deviceId, down.lasted().toSeconds()),
               () -> LOG.infof("connected to %s as %s", client.getServerURI(), deviceId));
       onConnect.forEach(Runnable::run);
+      connectedAt = System.nanoTime();
     } catch (MqttException e) {
+      dropHalfOpen();
       long delay = RECONNECT.delay(attempt).toMillis();
       failed(e, delay);
       reconnector.schedule(() -> connect(attempt + 1), delay, TimeUnit.MILLISECONDS);
     }
+  }
+
+  /**
+   * Drops a connection whose subscriptions or presence did not go through (the broker accepted the
+   * connection, then did not answer in time): the retry makes a whole one, where it would otherwise
+   * find the client connected and do nothing, and the device would hear no desired state.
+   */
+  private void dropHalfOpen() {
+    if (!client.isConnected()) {
+      return;
+    }
+    try {
+      disconnectOrDrop();
+    } catch (MqttException e) {
+      LOG.debugf("MQTT drop of a half-made connection: %s", e.getMessage());
+    }
+  }
+
+  /**
+   * The attempt a reconnect after a lost connection starts from: 0 after a connection that lasted,
+   * one more each time a connection is lost soon after it was made (another client with this
+   * device's id taking the session over and back, a broker dropping it at once), so such a loop
+   * slows down to the backoff's most rather than reconnecting at once each time.
+   */
+  private int attemptAfterLoss() {
+    boolean lasted = System.nanoTime() - connectedAt >= STABLE.toNanos();
+    shortConnections = lasted ? 0 : shortConnections + 1;
+    return shortConnections;
   }
 
   /** A failed connect: a warning at an outage's start and every ten minutes of it, else debug. */
@@ -348,7 +382,13 @@ public final class AgentMqtt implements AutoCloseable {
     public void connectionLost(Throwable cause) {
       LOG.warnf("MQTT connection lost (%s); reconnecting", cause.getMessage());
       outage.began(Instant.now());
-      reconnector.execute(() -> connect(0));
+      int attempt = attemptAfterLoss();
+      if (attempt == 0) {
+        reconnector.execute(() -> connect(0));
+      } else {
+        long delay = RECONNECT.delay(attempt).toMillis();
+        reconnector.schedule(() -> connect(attempt), delay, TimeUnit.MILLISECONDS);
+      }
     }
 
     @Override

@@ -188,9 +188,59 @@ class AgentMqttTest {
     }
   }
 
+  @Test
+  void aConnectionWhoseSubscriptionsGoUnanswered_isMadeAgain() throws Exception {
+    int broker = Integer.parseInt(url.substring(url.lastIndexOf(':') + 1));
+    // the broker's CONNACK (4 bytes) gets through, then nothing: the SUBACK never comes
+    try (CuttingProxy network = new CuttingProxy(broker, 4, true);
+        AgentMqtt agent = agent(network)) {
+      agent.start();
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+      while (network.forwarded() < 4 && System.nanoTime() < deadline) {
+        Thread.sleep(20);
+      }
+      network.limit(Long.MAX_VALUE); // the connections made from now on are whole
+      // before: the agent stayed on the half-made connection, subscribed to nothing, silent
+      assertEquals(true, poll(presence, 25).online());
+      watcher.publish(
+          "ferry/v1/devices/" + device + "/desired",
+          "after".getBytes(StandardCharsets.UTF_8),
+          1,
+          true);
+      assertEquals("after", new String(poll(desired), StandardCharsets.UTF_8));
+    }
+  }
+
+  @Test
+  void twoAgentsWithOneDeviceId_backOffRatherThanTakeTheSessionOverAndBackAtOnce()
+      throws Exception {
+    try (LogCapture log = new LogCapture(AgentMqtt.class);
+        AgentMqtt one = agent();
+        AgentMqtt other = new AgentMqtt(url, device, "0.1.0", dir.resolve("other"), desired::add)) {
+      one.start();
+      other.start();
+      Thread.sleep(6000);
+      long early = lost(log);
+      Thread.sleep(6000);
+      long later = lost(log) - early;
+      // before: each took the session back at once, about three times a second all along
+      assertTrue(later <= 4, later + " connections lost in the second 6 s, " + early + " before");
+    }
+  }
+
+  private static long lost(LogCapture log) {
+    return log.lines.stream().filter(l -> l.startsWith("MQTT connection lost")).count();
+  }
+
   private static <T> T poll(BlockingQueue<T> queue) throws InterruptedException {
     T item = queue.poll(15, TimeUnit.SECONDS);
     assertNotNull(item, "nothing arrived in 15 s");
+    return item;
+  }
+
+  private static <T> T poll(BlockingQueue<T> queue, int seconds) throws InterruptedException {
+    T item = queue.poll(seconds, TimeUnit.SECONDS);
+    assertNotNull(item, "nothing arrived in " + seconds + " s");
     return item;
   }
 }
