@@ -129,12 +129,7 @@ class AgentMqttTest {
       network.cutAll();
       assertEquals(false, poll(presence).online());
       assertEquals(true, poll(presence).online());
-      watcher.publish(
-          "ferry/v1/devices/" + device + "/desired",
-          "after".getBytes(StandardCharsets.UTF_8),
-          1,
-          true);
-      assertEquals("after", new String(poll(desired), StandardCharsets.UTF_8));
+      hearsDesiredStates();
     }
   }
 
@@ -202,12 +197,7 @@ class AgentMqttTest {
       network.limit(Long.MAX_VALUE); // the connections made from now on are whole
       // before: the agent stayed on the half-made connection, subscribed to nothing, silent
       assertEquals(true, poll(presence, 25).online());
-      watcher.publish(
-          "ferry/v1/devices/" + device + "/desired",
-          "after".getBytes(StandardCharsets.UTF_8),
-          1,
-          true);
-      assertEquals("after", new String(poll(desired), StandardCharsets.UTF_8));
+      hearsDesiredStates();
     }
   }
 
@@ -226,6 +216,16 @@ class AgentMqttTest {
       // before: each took the session back at once, about three times a second all along
       assertTrue(later <= 4, later + " connections lost in the second 6 s, " + early + " before");
     }
+  }
+
+  /** A desired state published now reaches the agent. */
+  private void hearsDesiredStates() throws Exception {
+    watcher.publish(
+        "ferry/v1/devices/" + device + "/desired",
+        "after".getBytes(StandardCharsets.UTF_8),
+        1,
+        true);
+    assertEquals("after", new String(poll(desired), StandardCharsets.UTF_8));
   }
 
   private static long lost(LogCapture log) {
