@@ -170,14 +170,36 @@ public final class Enrollment {
                     LOG.infof(
                         "enrollment of %s accepted after %d refused attempts over %d s",
                         setup.deviceId(), streak.failures(), streak.lasted().toSeconds()));
-        store(issued.credentials());
-        return;
+        if (stored(issued.credentials())) {
+          return;
+        }
+        continue; // asked again: the hub issues again for the same token and key
       }
       pause.sleep(wait(answer));
       // the token file is read again before each attempt: a refused token is mended by writing
       // a new one there, without a restart
       request =
           new EnrollRequest(token().orElse(request.token()), request.deviceId(), request.csr());
+    }
+  }
+
+  /**
+   * Stores issued credentials; when they cannot be written (a full disk, a read-only mount), says
+   * so and waits as after a refusal, rather than leaving the device without an identity until a
+   * restart.
+   */
+  private boolean stored(DeviceCredentials issued) throws InterruptedException {
+    try {
+      store(issued);
+      return true;
+    } catch (IOException e) {
+      Duration delay = REFUSED.delay(refusals++);
+      LOG.warnf(
+          "device %s was issued its credentials, but they cannot be written under %s (%s);"
+              + " asking again in %d ms",
+          setup.deviceId(), setup.files().dir(), e, delay.toMillis());
+      pause.sleep(delay);
+      return false;
     }
   }
 

@@ -52,6 +52,36 @@ class EnrollmentTest {
   }
 
   @Test
+  void issuedFilesThatCannotBeWritten_areAskedForAgain_untilTheyCanBe() throws Exception {
+    // a directory where the password goes: its write fails, as on a full disk
+    Path blocker = Files.createDirectories(files.password().resolve("in-the-way"));
+    Enrollment enrollment =
+        new Enrollment(
+            new Enrollment.Setup(
+                files, "edge-1", Optional.of(hub.client()), Optional.of(tokenFile), POLL),
+            delay -> {
+              pauses.add(delay);
+              try {
+                Files.delete(blocker);
+                Files.delete(files.password());
+              } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+              }
+            });
+    try (LogCapture log = new LogCapture(Enrollment.class)) {
+      DeviceCredential credential = enrollment.await();
+
+      assertEquals(new DeviceCredential("edge-1", FakeHub.PASSWORD), credential);
+      assertTrue(files.complete());
+      assertEquals(2, hub.seen.size());
+      assertEquals(1, pauses.size());
+      assertTrue(
+          log.warnings.get(0).startsWith("device edge-1 was issued its credentials, but they"),
+          log.warnings.get(0));
+    }
+  }
+
+  @Test
   void issued_storesTheFiles_ownerOnly() throws Exception {
     DeviceCredential credential = enrollment().await();
 

@@ -23,6 +23,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * Enrollment, acceptance, renewal and revocation of device identities: the rules of the {@code
@@ -31,6 +32,7 @@ import java.util.Map;
  */
 @ApplicationScoped
 public class Enrollments {
+  private static final Logger LOG = Logger.getLogger(Enrollments.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PASSWORD_PREFIX = "fdp_";
 
@@ -84,7 +86,9 @@ public class Enrollments {
                         ErrorCode.UNAUTHENTICATED, "token is not a valid enrollment token"));
     var known = identities.lock(c, deviceId);
     Identity identity =
-        known.isPresent() ? again(known.get(), token, csr) : first(c, token, deviceId, csr, now);
+        known.isPresent()
+            ? again(known.get(), token, csr, now)
+            : first(c, token, deviceId, csr, now);
     DeviceCredentials answer =
         identity.state() == IdentityState.PENDING
             ? new DeviceCredentials(deviceId, IdentityState.PENDING.name(), null, null, null, null)
@@ -137,8 +141,14 @@ public class Enrollments {
     return identity;
   }
 
+  /**
+   * The device's enrollment asked again, with the token and key it enrolled with: still PENDING, or
+   * issued but its answer never stored (lost on the way, or a power cut while the device wrote it),
+   * in which case it is issued again, a new certificate and password replacing the ones it never
+   * kept, while the token is valid: only the holder of the key sends its CSR.
+   */
   private static Identity again(
-      Identity known, EnrollmentTokens.Stored token, CsrCheck.Checked csr) {
+      Identity known, EnrollmentTokens.Stored token, CsrCheck.Checked csr, Instant now) {
     String id = Fields.show(known.deviceId());
     if (known.state() == IdentityState.REVOKED) {
       throw new ApiException(ErrorCode.CONFLICT, "deviceId " + id + " was revoked");
@@ -147,10 +157,20 @@ public class Enrollments {
       throw new ApiException(
           ErrorCode.CONFLICT, "deviceId " + id + " is enrolled already, with another token or key");
     }
-    if (known.issued()) {
+    if (known.issued() && !token.expiresAt().isAfter(now)) {
       throw new ApiException(
           ErrorCode.CONFLICT,
-          "deviceId " + id + " has its credentials already; it renews over its identity");
+          "deviceId "
+              + id
+              + " has its credentials already, and its token expired at "
+              + token.expiresAt()
+              + "; it renews over its identity");
+    }
+    if (known.issued()) {
+      LOG.infof(
+          "device %s asked to enroll again with its token and key: its credentials are issued"
+              + " again (the answer to its enrollment never reached it, or was not kept)",
+          known.deviceId());
     }
     return known;
   }

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.hub.Api;
@@ -209,6 +210,56 @@ class EnrollmentApiTest {
         .then()
         .statusCode(401)
         .body("message", org.hamcrest.Matchers.startsWith("token expired at "));
+  }
+
+  @Test
+  void anEnrollmentAskedAgainWithItsTokenAndKey_isIssuedAgain_untilTheTokenExpires()
+      throws Exception {
+    String deviceId = id("lost");
+    String token = token("{}");
+    TestCsr csr = TestCsr.of(deviceId);
+    Response first = enroll(token, deviceId, csr.pem());
+    first.then().statusCode(201);
+    DeviceCredentials lost = CODEC.decode(first.asByteArray(), DeviceCredentials.class);
+
+    // the answer never reached the device, which asks again with what it kept: token and key
+    Response again = enroll(token, deviceId, csr.pem());
+    again.then().statusCode(201).body("status", equalTo("ACCEPTED"));
+    DeviceCredentials kept = CODEC.decode(again.asByteArray(), DeviceCredentials.class);
+    X509Certificate leaf = certificate(kept.certificate());
+    assertEquals(csr.keys().getPublic(), leaf.getPublicKey());
+    assertNotEquals(certificate(lost.certificate()).getSerialNumber(), leaf.getSerialNumber());
+    assertTrue(access.authenticate(deviceId, kept.mqttPassword().getBytes(StandardCharsets.UTF_8)));
+    assertFalse(
+        access.authenticate(deviceId, lost.mqttPassword().getBytes(StandardCharsets.UTF_8)));
+    String other = id("other");
+    enroll(token, other, TestCsr.of(other).pem())
+        .then()
+        .statusCode(401)
+        .body("message", equalTo("token has no uses left"));
+    enroll(token, deviceId, TestCsr.of(deviceId).pem())
+        .then()
+        .statusCode(409)
+        .body(
+            "message",
+            equalTo("deviceId '" + deviceId + "' is enrolled already, with another token or key"));
+
+    db.transaction(
+        c ->
+            Jdbc.update(
+                c,
+                "UPDATE enrollment_token SET expires_at = ? WHERE token_sha256 = ?",
+                Instant.now().minusSeconds(1),
+                Secrets.hash(token)));
+    enroll(token, deviceId, csr.pem())
+        .then()
+        .statusCode(409)
+        .body(
+            "message",
+            org.hamcrest.Matchers.startsWith(
+                "deviceId '"
+                    + deviceId
+                    + "' has its credentials already, and its token expired at "));
   }
 
   @Test
