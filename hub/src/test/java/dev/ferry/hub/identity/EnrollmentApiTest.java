@@ -194,10 +194,8 @@ class EnrollmentApiTest {
     enroll(named, deviceId, csr).then().statusCode(201);
   }
 
-  @Test
-  void anExpiredToken_isRefused() {
-    String deviceId = id("late");
-    String token = token("{}");
+  /** Makes a token expired a second ago. */
+  private void expire(String token) {
     db.transaction(
         c ->
             Jdbc.update(
@@ -205,6 +203,13 @@ class EnrollmentApiTest {
                 "UPDATE enrollment_token SET expires_at = ? WHERE token_sha256 = ?",
                 Instant.now().minusSeconds(1),
                 Secrets.hash(token)));
+  }
+
+  @Test
+  void anExpiredToken_isRefused() {
+    String deviceId = id("late");
+    String token = token("{}");
+    expire(token);
 
     enroll(token, deviceId, TestCsr.of(deviceId).pem())
         .then()
@@ -244,13 +249,7 @@ class EnrollmentApiTest {
             "message",
             equalTo("deviceId '" + deviceId + "' is enrolled already, with another token or key"));
 
-    db.transaction(
-        c ->
-            Jdbc.update(
-                c,
-                "UPDATE enrollment_token SET expires_at = ? WHERE token_sha256 = ?",
-                Instant.now().minusSeconds(1),
-                Secrets.hash(token)));
+    expire(token);
     enroll(token, deviceId, csr.pem())
         .then()
         .statusCode(409)
