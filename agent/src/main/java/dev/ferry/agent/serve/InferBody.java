@@ -114,6 +114,11 @@ final class InferBody {
           }
         });
     request.resume();
+    if (HttpHeaders.CONTINUE.toString().equalsIgnoreCase(request.getHeader(HttpHeaders.EXPECT))) {
+      // admitted, and within the body limit: the client may send it now (curl waits a second
+      // for this before sending any body over 1 KiB)
+      context.response().writeContinue();
+    }
   }
 
   /** Adds bytes that arrived. */

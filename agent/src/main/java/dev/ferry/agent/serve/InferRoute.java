@@ -4,8 +4,10 @@ import io.netty.buffer.ByteBuf;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.StreamResetException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -64,13 +66,21 @@ public class InferRoute {
    * after the answer, {@link RefusedBody}), or the client went away (then nobody hears it).
    */
   private static void unread(RoutingContext context, Throwable failure) {
-    if (context.response().closed()) {
+    if (context.response().closed() || clientGone(failure)) {
       return;
     }
     if (failure instanceof BodyTooLargeException) {
       RefusedBody.discardThenClose(context);
     }
     refuse(context.response(), Refusal.of(failure));
+  }
+
+  /**
+   * The client went away mid-body: its connection closed, or, over HTTP/2, it reset the request's
+   * stream (the response is not closed yet then, and an answer would fail).
+   */
+  private static boolean clientGone(Throwable failure) {
+    return failure instanceof HttpClosedException || failure instanceof StreamResetException;
   }
 
   /** Any other method than POST on an infer path (a POST was answered by the route before). */

@@ -38,7 +38,8 @@ public class InferenceLimit {
 
   void install(@Observes Router router) {
     router
-        .routeWithRegex(HttpMethod.POST, "/v2/models/.+/infer")
+        // the infer routes' paths, which Vert.x matches with a trailing slash too
+        .routeWithRegex(HttpMethod.POST, "/v2/models/.+/infer/?")
         .order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 2)
         .handler(this::admit);
   }

@@ -27,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -133,6 +134,16 @@ class InferenceLimitsTest {
     int held = limit.permits().drainPermits();
     try {
       assertEquals(2, held);
+      for (String path :
+          List.of("/v2/models/busy/infer/", "/v2/models/busy/versions/1.0.0/infer/")) {
+        // Vert.x routes these to the infer route too: the limit holds for them as well
+        given()
+            .contentType("application/json")
+            .body(indices("[0]"))
+            .post(path)
+            .then()
+            .statusCode(503);
+      }
       infer("busy", indices("[0]"))
           .statusCode(503)
           .header("Retry-After", "1")

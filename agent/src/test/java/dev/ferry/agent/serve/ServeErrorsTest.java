@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.ferry.agent.identity.LogCapture;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.vertx.core.Vertx;
@@ -31,6 +32,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -111,6 +113,64 @@ class ServeErrorsTest {
               + LIMIT
               + " (quarkus.http.limits.max-body-size)\"}",
           answer.body());
+    }
+  }
+
+  /** A client that waits for {@code 100 Continue} before its body (curl, over 1 KiB) gets it. */
+  @Test
+  void expectContinue_isAnsweredBeforeTheBodyIsSent() throws IOException {
+    try (Socket socket = new Socket("localhost", RestAssured.port)) {
+      socket.setSoTimeout(10_000); // before: nothing came until the body was sent
+      byte[] body = ONE_INPUT.getBytes(StandardCharsets.US_ASCII);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /v2/models/unknown/infer HTTP/1.1\r\nHost: localhost\r\n"
+                  + "Content-Type: application/json\r\nExpect: 100-continue\r\n"
+                  + "Content-Length: "
+                  + body.length
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      BufferedReader reader =
+          new BufferedReader(
+              new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII));
+      assertEquals("HTTP/1.1 100 Continue", reader.readLine());
+      assertEquals("", reader.readLine());
+      out.write(body);
+      assertEquals("HTTP/1.1 404 Not Found", reader.readLine());
+    }
+  }
+
+  /** An HTTP/2 client that resets its request mid-body has gone: nothing to answer or log. */
+  @Test
+  void http2RequestResetMidBody_isNoError() throws Exception {
+    Vertx vertx = Vertx.vertx();
+    try (LogCapture log = new LogCapture(Refusal.class);
+        LogCapture router = new LogCapture(ServeErrors.class)) {
+      io.vertx.core.http.HttpClient client =
+          vertx.createHttpClient(
+              new HttpClientOptions()
+                  .setProtocolVersion(HttpVersion.HTTP_2)
+                  .setHttp2ClearTextUpgrade(false)
+                  .setDefaultPort(RestAssured.port));
+      for (int i = 0; i < 3; i++) {
+        client
+            .request(
+                new RequestOptions()
+                    .setMethod(HttpMethod.POST)
+                    .setURI("/v2/models/unknown/infer")
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Content-Length", "1000000"))
+            .compose(request -> request.write(Buffer.buffer(new byte[1000])).map(request))
+            .map(request -> request.reset())
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(30, TimeUnit.SECONDS);
+      }
+      given().contentType("application/json").body(ONE_INPUT).post("/v2/models/unknown/infer");
+      assertEquals(List.of(), log.warnings);
+      assertEquals(List.of(), router.warnings);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
     }
   }
 
