@@ -43,7 +43,9 @@ public final class AgentMqtt implements AutoCloseable {
   private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
   private static final long CLOSE_WAIT_MILLIS = 2000;
   // a connection lost sooner than this after it was made counts as a failed attempt
-  private static final Duration STABLE = Duration.ofSeconds(30);
+  private static final Duration STABLE = Duration.ofSeconds(10);
+  // the most such losses count: the wait after one stays within the backoff's bound for this
+  private static final int MOST_SHORT = 5;
 
   private final String deviceId;
   private final String agentVersion;
@@ -65,7 +67,7 @@ public final class AgentMqtt implements AutoCloseable {
   private final FailureStreak outage = new FailureStreak(Duration.ofMinutes(10));
   private volatile boolean closed;
   private volatile long connectedAt = System.nanoTime();
-  private volatile int shortConnections; // connectionLost only, one call at a time
+  private volatile int shortConnections; // Paho's callback and the reconnector, one at a time
   private volatile boolean started;
   private final java.util.List<Runnable> onConnect =
       new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -187,6 +189,7 @@ public final class AgentMqtt implements AutoCloseable {
     }
     reconnector.execute(
         () -> {
+          shortConnections = 0; // a connection this agent ends says nothing of the broker's
           try {
             if (client.isConnected()) {
               disconnectOrDrop();
@@ -293,11 +296,11 @@ public final class AgentMqtt implements AutoCloseable {
    * The attempt a reconnect after a lost connection starts from: 0 after a connection that lasted,
    * one more each time a connection is lost soon after it was made (another client with this
    * device's id taking the session over and back, a broker dropping it at once), so such a loop
-   * slows down to the backoff's most rather than reconnecting at once each time.
+   * slows down (to at most 16 s between attempts) rather than reconnecting at once each time.
    */
   private int attemptAfterLoss() {
     boolean lasted = System.nanoTime() - connectedAt >= STABLE.toNanos();
-    shortConnections = lasted ? 0 : shortConnections + 1;
+    shortConnections = lasted ? 0 : Math.min(shortConnections + 1, MOST_SHORT);
     return shortConnections;
   }
 

@@ -35,9 +35,9 @@ class BenchmarkSmokeIT {
             dir,
             List.of(BenchModel.ocrClassifier(), BenchModel.generated("tiny", 4, dir)),
             new int[] {1, 2},
-            150,
-            150,
-            3,
+            300,
+            300,
+            4,
             1);
     System.out.println(r);
     assertEquals(List.of(), r.failures());
