@@ -192,6 +192,14 @@ public interface AgentConfig {
      */
     @WithDefault("67108864")
     long maxTensorBytes();
+
+    /**
+     * How long an infer request's body may take to arrive once admitted; beyond it the request gets
+     * 408 and its connection closes, so that a client that stalls or trickles its body does not
+     * hold one of the {@link #maxConcurrent()} places.
+     */
+    @WithDefault("60s")
+    Duration bodyTimeout();
   }
 
   /** The Open Inference Protocol's gRPC endpoint ({@code inference.GRPCInferenceService}). */

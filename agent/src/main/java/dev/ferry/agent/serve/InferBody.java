@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.ext.web.RoutingContext;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 
 /**
  * An infer request's body, gathered as it arrives into one pooled direct buffer, placed so that its
@@ -59,22 +60,32 @@ final class InferBody {
 
   /**
    * Reads a request's body in; {@code whenRead} is called once it has all arrived, {@code
-   * whenFailed} (with the body released) if it is over the limit or the connection fails first.
+   * whenFailed} (with the body released) if it is over the limit, has not all come within the
+   * timeout ({@link BodyTimeoutException}), or the connection fails first.
    */
   static void read(
       RoutingContext context,
-      long limit,
+      Limits limits,
       Handler<InferBody> whenRead,
       Handler<Throwable> whenFailed) {
     HttpServerRequest request = context.request();
     long declared = length(request.getHeader(HttpHeaders.CONTENT_LENGTH));
     long binaryStart = length(request.getHeader(RequestParser.HEADER_LENGTH));
-    allocate(declared, binaryStart, limit).gather(context, limit, whenRead, whenFailed);
+    allocate(declared, binaryStart, limits.maxBytes())
+        .gather(context, limits, whenRead, whenFailed);
   }
+
+  /**
+   * What a body may be.
+   *
+   * @param maxBytes the most bytes it may take
+   * @param timeout how long it may take to arrive
+   */
+  record Limits(long maxBytes, Duration timeout) {}
 
   private void gather(
       RoutingContext context,
-      long limit,
+      Limits limits,
       Handler<InferBody> whenRead,
       Handler<Throwable> whenFailed) {
     HttpServerRequest request = context.request();
@@ -86,28 +97,39 @@ final class InferBody {
       whenRead.handle(this);
       return;
     }
+    long timer =
+        context
+            .vertx()
+            .setTimer(
+                Math.max(1, limits.timeout().toMillis()),
+                late -> {
+                  if (buffer.refCnt() > 0) {
+                    fail(new BodyTimeoutException(limits.timeout(), length()), whenFailed);
+                  }
+                });
     request.handler(
         chunk -> {
           if (buffer.refCnt() == 0) {
             return;
           }
-          if (length() + chunk.length() > limit) {
-            release();
-            whenFailed.handle(new BodyTooLargeException(limit));
+          if (length() + chunk.length() > limits.maxBytes()) {
+            context.vertx().cancelTimer(timer);
+            fail(new BodyTooLargeException(limits.maxBytes()), whenFailed);
             return;
           }
           append(chunk);
         });
     request.exceptionHandler(
         failure -> {
+          context.vertx().cancelTimer(timer);
           if (buffer.refCnt() > 0) {
-            release();
-            whenFailed.handle(failure);
+            fail(failure, whenFailed);
           }
         });
     request.endHandler(
         done -> {
           // from here the body is the request's holder's to release, whatever the connection does
+          context.vertx().cancelTimer(timer);
           request.exceptionHandler(null);
           if (buffer.refCnt() > 0) {
             whenRead.handle(this);
@@ -119,6 +141,12 @@ final class InferBody {
       // for this before sending any body over 1 KiB)
       context.response().writeContinue();
     }
+  }
+
+  /** Gives the body's memory back and says why it was not read. */
+  private void fail(Throwable failure, Handler<Throwable> whenFailed) {
+    release();
+    whenFailed.handle(failure);
   }
 
   /** Adds bytes that arrived. */

@@ -1,18 +1,22 @@
 package dev.ferry.agent.serve;
 
+import dev.ferry.agent.config.AgentConfig;
 import io.netty.buffer.ByteBuf;
+import io.netty.handler.codec.http2.Http2Error;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.StreamResetException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -31,18 +35,24 @@ public class InferRoute {
 
   private final Inference inference;
   private final InferenceLimit limit;
-  private final long maxBody;
+  private final InferBody.Limits body;
   private final InlineDispatch dispatch;
 
   InferRoute(
       Inference inference,
       InferenceLimit limit,
       InlineDispatch dispatch,
+      AgentConfig config,
       @ConfigProperty(name = BodyLimit.PROPERTY) MemorySize maxBody) {
     this.inference = inference;
     this.limit = limit;
     this.dispatch = dispatch;
-    this.maxBody = maxBody.asLongValue();
+    Duration timeout = config.serve().bodyTimeout();
+    if (timeout.isNegative() || timeout.isZero()) {
+      throw new IllegalArgumentException(
+          BodyTimeoutException.PROPERTY + " must be a positive duration, got " + timeout);
+    }
+    this.body = new InferBody.Limits(maxBody.asLongValue(), timeout);
   }
 
   void install(@Observes Router router) {
@@ -58,7 +68,7 @@ public class InferRoute {
   /** Gathers the body ({@link InferBody}), then infers. */
   private void receive(RoutingContext context) {
     InferBody.read(
-        context, maxBody, body -> infer(context, body), failure -> unread(context, failure));
+        context, body, read -> infer(context, read), failure -> unread(context, failure));
   }
 
   /**
@@ -71,8 +81,23 @@ public class InferRoute {
     }
     if (failure instanceof BodyTooLargeException) {
       RefusedBody.discardThenClose(context);
+    } else if (failure instanceof BodyTimeoutException) {
+      waitNoLonger(context);
     }
     refuse(context.response(), Refusal.of(failure));
+  }
+
+  /**
+   * Ends, once answered, a request whose body is waited for no longer (a client that stalls or
+   * trickles it): its HTTP/1 connection closes, its HTTP/2 stream is reset.
+   */
+  private static void waitNoLonger(RoutingContext context) {
+    if (context.request().version() == HttpVersion.HTTP_2) {
+      context.addEndHandler(answered -> context.response().reset(Http2Error.NO_ERROR.code()));
+    } else {
+      context.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      context.addEndHandler(answered -> context.request().connection().close());
+    }
   }
 
   /**

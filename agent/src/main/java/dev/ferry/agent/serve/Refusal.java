@@ -44,6 +44,8 @@ record Refusal(int status, String message, Map<String, String> headers) {
       return refusedByModel(refused);
     } else if (e instanceof TensorBudgetException || e instanceof BodyTooLargeException) {
       return new Refusal(413, e.getMessage());
+    } else if (e instanceof BodyTimeoutException) {
+      return new Refusal(408, e.getMessage());
     } else if (e instanceof TooManyInferencesException busy) {
       return busy(busy);
     } else if (e instanceof ModelRestoringException) {

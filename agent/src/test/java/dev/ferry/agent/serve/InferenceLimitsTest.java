@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.agent.grpc.GrpcClient;
 import dev.ferry.agent.grpc.v2.GrpcPredictV2.ModelInferRequest;
@@ -44,7 +45,13 @@ class InferenceLimitsTest {
   public static class Small implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of(TensorBudget.PROPERTY, "1024", InferenceLimit.PROPERTY, "2");
+      return Map.of(
+          TensorBudget.PROPERTY,
+          "1024",
+          InferenceLimit.PROPERTY,
+          "2",
+          BodyTimeoutException.PROPERTY,
+          "2s");
     }
   }
 
@@ -125,6 +132,28 @@ class InferenceLimitsTest {
     assertEquals("2.0.0", slot.active().version());
     assertEquals(0, second.errors());
     assertEquals(25, second.requests());
+  }
+
+  @Test
+  void aBodyThatStopsComing_is408_andGivesItsPermitBack() throws Exception {
+    try (Socket socket = new Socket("localhost", RestAssured.port)) {
+      socket.setSoTimeout(30_000); // before: the permit was held until the 30 min idle timeout
+      socket
+          .getOutputStream()
+          .write(
+              ("POST /v2/models/busy/infer HTTP/1.1\r\nHost: localhost\r\n"
+                      + "Content-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"in")
+                  .getBytes(StandardCharsets.US_ASCII));
+      await(() -> limit.permits().availablePermits() == 1, "the request holds a permit");
+      String answer = new String(socket.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      assertTrue(answer.startsWith("HTTP/1.1 408 "), answer);
+      assertTrue(
+          answer.endsWith(
+              "{\"error\":\"request body not received within 2 s"
+                  + " (ferry.agent.serve.body-timeout): 4 bytes came\"}"),
+          answer);
+    }
+    await(() -> limit.permits().availablePermits() == 2, "the permit is back");
   }
 
   @Test
