@@ -52,10 +52,39 @@ final class Reconciliation {
   // per model, the install of one version that keeps waiting for a retry: told once, then every
   // ten minutes, and when it ends, not at each retry
   private final Map<String, Retries> retries = new HashMap<>();
+  private final Map<Digest, Retries> prefetchRetries = new HashMap<>();
   private final Clock clock;
 
   /** The failed attempts at installing one version of a model. */
-  private record Retries(String version, FailureStreak streak) {}
+  /**
+   * A version's failed attempts, and the reason last sent as an event: a retry's event goes out at
+   * the streak's start, with each reminder, and when the reason changes, not with every attempt
+   * (offline for a week, the event queue would hold nothing else).
+   */
+  private static final class Retries {
+    private final String version;
+    private final FailureStreak streak = new FailureStreak(REMIND_EVERY);
+    private String told;
+
+    Retries(String version) {
+      this.version = version;
+    }
+
+    String version() {
+      return version;
+    }
+
+    FailureStreak streak() {
+      return streak;
+    }
+
+    /** Whether this attempt's failure is sent as an event: news, or a reminder. */
+    boolean tell(FailureStreak.Report report, String reason) {
+      boolean tell = report != FailureStreak.Report.QUIET || !reason.equals(told);
+      told = reason;
+      return tell;
+    }
+  }
 
   Reconciliation(
       SavedState state,
@@ -86,6 +115,9 @@ final class Reconciliation {
     Set<String> assigned = new HashSet<>();
     state.get().targets().forEach(target -> assigned.add(target.name()));
     retries.keySet().retainAll(assigned);
+    Set<Digest> prefetched = new HashSet<>();
+    state.get().prefetch().forEach(t -> prefetched.add(t.assignment().manifestDigest()));
+    prefetchRetries.keySet().retainAll(prefetched);
     boolean retry = false;
     for (Target target : state.get().targets()) {
       if (newerDesired.getAsBoolean()) {
@@ -176,11 +208,12 @@ final class Reconciliation {
     String version = target.version();
     Retries tried = retries.get(name);
     if (tried == null || !tried.version().equals(version)) {
-      tried = new Retries(version, new FailureStreak(REMIND_EVERY));
+      tried = new Retries(version);
       retries.put(name, tried);
     }
     FailureStreak streak = tried.streak();
-    switch (streak.failed(clock.instant())) {
+    FailureStreak.Report report = streak.failed(clock.instant());
+    switch (report) {
       case FIRST ->
           LOG.warnf(
               "version %s of %s not installed yet, retrying with backoff (told again every %d"
@@ -192,7 +225,7 @@ final class Reconciliation {
               version, name, streak.failures(), streak.since().orElseThrow(), failure);
       case QUIET -> LOG.debugf("version %s of %s not installed yet: %s", version, name, failure);
     }
-    reports.retrying(name, version, failure);
+    reports.retrying(name, version, failure, tried.tell(report, failure.reason().name()));
   }
 
   /** A version that waited for retries was installed, failed for good or is no longer due. */
@@ -220,6 +253,7 @@ final class Reconciliation {
     }
     Optional<Failure> failed = installer.prefetch(target);
     if (failed.isEmpty()) {
+      prefetchRetries.remove(digest);
       LOG.infof("prefetched %s %s into the cache", target.name(), target.version());
       return false;
     }
@@ -234,10 +268,17 @@ final class Reconciliation {
     boolean retry = failure.reason().retryable();
     if (!retry) {
       refusedPrefetches.add(digest);
+      prefetchRetries.remove(digest);
     }
     String text = "prefetch failed: " + failure.text() + (retry ? "; retrying" : "");
-    LOG.warnf("%s %s: %s", target.name(), target.version(), text);
-    reports.event(EventType.FAILED, target.name(), target.version(), text);
+    Retries tried = prefetchRetries.computeIfAbsent(digest, d -> new Retries(target.version()));
+    FailureStreak.Report report = tried.streak().failed(clock.instant());
+    if (!retry || tried.tell(report, failure.reason().name())) {
+      LOG.warnf("%s %s: %s", target.name(), target.version(), text);
+      reports.event(EventType.FAILED, target.name(), target.version(), text);
+    } else {
+      LOG.debugf("%s %s: %s", target.name(), target.version(), text);
+    }
     return retry;
   }
 

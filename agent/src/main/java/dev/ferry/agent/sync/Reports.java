@@ -118,11 +118,17 @@ final class Reports {
     event(EventType.REVOKED, name, version, failure.text());
   }
 
-  /** A version is not installed yet and will be tried again; the reason is also an event. */
-  void retrying(String name, String version, Failure failure) {
+  /**
+   * A version is not installed yet and will be tried again.
+   *
+   * @param tell whether the reason is also sent as an event (news, or a reminder)
+   */
+  void retrying(String name, String version, Failure failure, boolean tell) {
     String reason = failure.text() + "; retrying";
     put(name, ModelStatus.PENDING, version, activeInfo(name), fallbackInfo(name), reason);
-    event(EventType.FAILED, name, version, reason);
+    if (tell) {
+      event(EventType.FAILED, name, version, reason);
+    }
   }
 
   /** One event for each preferred execution provider that cannot be used here. */

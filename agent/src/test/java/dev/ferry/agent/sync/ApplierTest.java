@@ -506,6 +506,9 @@ class ApplierTest {
         lastEvent().reason().startsWith("prefetch failed: UNAVAILABLE: "), lastEvent().reason());
     assertTrue(lastEvent().reason().endsWith("; retrying"), lastEvent().reason());
     assertEquals(ModelStatus.ACTIVE, lastReport().models().get(0).status());
+    assertTrue(applier.reconcile(), "still unreachable");
+    assertTrue(applier.reconcile(), "still unreachable");
+    assertEquals(List.of(EventType.DESIRED_ACCEPTED, EventType.FAILED), eventTypes());
   }
 
   @Test
@@ -810,6 +813,11 @@ class ApplierTest {
       assertTrue(applier.reconcile(), "still unreachable");
       assertTrue(applier.reconcile(), "still unreachable");
       assertEquals(1, log.warnings.size(), String.valueOf(log.lines));
+      // one event too: offline for long, a FAILED event per attempt would crowd out the others
+      assertEquals(
+          List.of(EventType.DESIRED_ACCEPTED, EventType.FAILED),
+          eventTypes(),
+          String.valueOf(events));
       assertTrue(
           log.warnings.get(0).startsWith("version 1.0.0 of " + model + " not installed yet,"),
           log.warnings.get(0));
