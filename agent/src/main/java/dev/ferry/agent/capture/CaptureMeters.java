@@ -10,6 +10,7 @@ public final class CaptureMeters {
   final AtomicLong uploaded = new AtomicLong();
   final AtomicLong refused = new AtomicLong();
   final AtomicLong withheld = new AtomicLong();
+  final AtomicLong unreadable = new AtomicLong();
 
   /** Requests sampled and queued. */
   public long captured() {
@@ -39,5 +40,13 @@ public final class CaptureMeters {
   /** Samples the hub refused (a 4xx naming them): dropped from the spool, never sent again. */
   public long refused() {
     return refused.get();
+  }
+
+  /**
+   * Spooled samples that could not be read back (a file torn by a power cut, altered or deleted by
+   * hand): deleted from the spool unsent, so that the ones behind them still go.
+   */
+  public long unreadable() {
+    return unreadable.get();
   }
 }

@@ -77,6 +77,7 @@ public class CaptureService {
     count(registry, "uploaded", CaptureMeters::uploaded);
     count(registry, "refused", CaptureMeters::refused);
     count(registry, "withheld", CaptureMeters::withheld);
+    count(registry, "unreadable", CaptureMeters::unreadable);
   }
 
   /** The serving path's side. */

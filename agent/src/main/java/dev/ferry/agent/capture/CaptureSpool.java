@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jboss.logging.Logger;
 
 /**
  * Samples not yet acknowledged by the hub, on disk under {@code <data-dir>/capture/}: one file per
@@ -28,6 +30,8 @@ import java.util.stream.Stream;
  * kept.
  */
 final class CaptureSpool {
+  private static final Logger LOG = Logger.getLogger(CaptureSpool.class);
+
   /** The largest sample kept: an upload of one must stay under the hub's 16 MiB cap. */
   static final int MAX_SAMPLE_BYTES = 12 << 20;
 
@@ -145,12 +149,21 @@ final class CaptureSpool {
   synchronized List<SpooledSample> oldest(int maxCount, long maxTotal) throws IOException {
     List<SpooledSample> chunk = new ArrayList<>();
     long total = 0;
-    for (var entry : sizes.entrySet()) {
+    var entries = sizes.entrySet().iterator();
+    while (entries.hasNext()) {
+      var entry = entries.next();
       if (chunk.size() == maxCount || (!chunk.isEmpty() && total + entry.getValue() > maxTotal)) {
         break;
       }
-      total += entry.getValue();
-      chunk.add(read(entry.getKey()));
+      try {
+        chunk.add(read(entry.getKey()));
+        total += entry.getValue();
+      } catch (NoSuchFileException gone) {
+        // deleted by hand: forgotten, so that the samples behind it still go
+        LOG.warnf("spooled capture sample file %s is gone; forgotten", gone.getFile());
+        entries.remove();
+        bytes -= entry.getValue();
+      }
     }
     return chunk;
   }

@@ -6,6 +6,7 @@ import dev.ferry.protocol.json.MalformedMessageException;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -88,19 +89,34 @@ public final class CaptureUploader {
     }
   }
 
-  /** Deletes the samples to withhold from the spool; the others, to send. */
+  /**
+   * Deletes from the spool the samples to withhold and those that do not decode (sent, they would
+   * hold the spool up for good: the hub refuses nothing it cannot read, and the same chunk failed
+   * at every try); the others, to send.
+   */
   private List<SpooledSample> withhold(List<SpooledSample> spooled) throws IOException {
     List<CaptureSample> withhold = new ArrayList<>();
+    Set<String> unreadable = new HashSet<>();
     for (SpooledSample sample : spooled) {
-      CaptureSample fields = withoutTensors(sample);
-      if (withheld.test(fields)) {
-        withhold.add(fields);
+      try {
+        CaptureSample fields = sample.withoutTensors();
+        if (withheld.test(fields)) {
+          withhold.add(fields);
+        }
+      } catch (MalformedMessageException e) {
+        unreadable.add(sample.id());
+        LOG.warnf(
+            "spooled capture sample %s does not decode, deleted unsent: %s",
+            sample.id(), e.getMessage());
       }
     }
-    if (withhold.isEmpty()) {
+    if (withhold.isEmpty() && unreadable.isEmpty()) {
       return spooled;
     }
-    spool.remove(withhold.stream().map(CaptureSample::id).toList());
+    Set<String> deleted = new HashSet<>(unreadable);
+    withhold.forEach(sample -> deleted.add(sample.id()));
+    spool.remove(List.copyOf(deleted));
+    meters.unreadable.addAndGet(unreadable.size());
     meters.withheld.addAndGet(withhold.size());
     withhold.stream()
         .collect(Collectors.groupingBy(s -> s.model() + " " + s.version(), Collectors.counting()))
@@ -109,16 +125,7 @@ public final class CaptureUploader {
                 LOG.infof(
                     "capture is switched off for %s: %d samples not yet uploaded deleted unsent",
                     version, count));
-    Set<String> deleted = withhold.stream().map(CaptureSample::id).collect(Collectors.toSet());
     return spooled.stream().filter(s -> !deleted.contains(s.id())).toList();
-  }
-
-  private static CaptureSample withoutTensors(SpooledSample sample) throws IOException {
-    try {
-      return sample.withoutTensors();
-    } catch (MalformedMessageException e) {
-      throw new IOException("spooled sample " + sample.id() + " does not decode", e);
-    }
   }
 
   /** Sends a chunk; true when at least one of its samples left the spool, stored or refused. */

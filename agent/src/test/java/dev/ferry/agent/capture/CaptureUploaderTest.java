@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ferry.agent.identity.DeviceCredential;
+import dev.ferry.agent.identity.LogCapture;
 import dev.ferry.onnx.ArrayTensor;
 import dev.ferry.protocol.capture.CaptureSample;
 import dev.ferry.protocol.capture.CaptureUpload;
@@ -15,6 +16,7 @@ import dev.ferry.protocol.testing.TestClock;
 import java.io.IOException;
 import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,6 +72,36 @@ class CaptureUploaderTest {
     int requests = hub.requests.get();
     assertTrue(uploader.drain(link));
     assertEquals(requests, hub.requests.get(), "a refused sample is never sent again");
+  }
+
+  @Test
+  void drain_deletesSamplesThatCannotBeReadBack_andUploadsTheOnesBehindThem() throws IOException {
+    List<String> ids = spool(5);
+    List<Path> files = spoolFiles();
+    Files.writeString(files.get(1), "{\"torn"); // a power cut mid-write, say
+    Files.delete(files.get(3)); // deleted by hand
+    try (LogCapture log = new LogCapture(CaptureUploader.class);
+        LogCapture spooled = new LogCapture(CaptureSpool.class)) {
+      assertTrue(uploader.drain(link));
+      assertEquals(1, log.warnings.size(), String.valueOf(log.warnings));
+      assertTrue(
+          log.warnings
+              .get(0)
+              .startsWith("spooled capture sample " + ids.get(1) + " does not decode"),
+          log.warnings.get(0));
+      assertEquals(1, spooled.warnings.size(), String.valueOf(spooled.warnings));
+    }
+    // before: the same chunk failed at every try, and nothing was uploaded again
+    assertEquals(Set.of(ids.get(0), ids.get(2), ids.get(4)), hub.stored);
+    assertEquals(1, meters.unreadable());
+    assertEquals(0, spool.waiting());
+    assertEquals(List.of(), spoolFiles());
+  }
+
+  private List<Path> spoolFiles() throws IOException {
+    try (var files = Files.list(dir.resolve("capture"))) {
+      return files.filter(f -> f.getFileName().toString().matches("\\d+\\.json")).sorted().toList();
+    }
   }
 
   @Test
