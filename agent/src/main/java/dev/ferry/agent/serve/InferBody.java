@@ -65,27 +65,20 @@ final class InferBody {
    */
   static void read(
       RoutingContext context,
-      Limits limits,
+      long limit,
+      Duration timeout,
       Handler<InferBody> whenRead,
       Handler<Throwable> whenFailed) {
     HttpServerRequest request = context.request();
     long declared = length(request.getHeader(HttpHeaders.CONTENT_LENGTH));
     long binaryStart = length(request.getHeader(RequestParser.HEADER_LENGTH));
-    allocate(declared, binaryStart, limits.maxBytes())
-        .gather(context, limits, whenRead, whenFailed);
+    allocate(declared, binaryStart, limit).gather(context, limit, timeout, whenRead, whenFailed);
   }
-
-  /**
-   * What a body may be.
-   *
-   * @param maxBytes the most bytes it may take
-   * @param timeout how long it may take to arrive
-   */
-  record Limits(long maxBytes, Duration timeout) {}
 
   private void gather(
       RoutingContext context,
-      Limits limits,
+      long limit,
+      Duration timeout,
       Handler<InferBody> whenRead,
       Handler<Throwable> whenFailed) {
     HttpServerRequest request = context.request();
@@ -101,10 +94,10 @@ final class InferBody {
         context
             .vertx()
             .setTimer(
-                Math.max(1, limits.timeout().toMillis()),
+                Math.max(1, timeout.toMillis()),
                 late -> {
                   if (buffer.refCnt() > 0) {
-                    fail(new BodyTimeoutException(limits.timeout(), length()), whenFailed);
+                    fail(new BodyTimeoutException(timeout, length()), whenFailed);
                   }
                 });
     request.handler(
@@ -112,9 +105,9 @@ final class InferBody {
           if (buffer.refCnt() == 0) {
             return;
           }
-          if (length() + chunk.length() > limits.maxBytes()) {
+          if (length() + chunk.length() > limit) {
             context.vertx().cancelTimer(timer);
-            fail(new BodyTooLargeException(limits.maxBytes()), whenFailed);
+            fail(new BodyTooLargeException(limit), whenFailed);
             return;
           }
           append(chunk);

@@ -35,7 +35,8 @@ public class InferRoute {
 
   private final Inference inference;
   private final InferenceLimit limit;
-  private final InferBody.Limits body;
+  private final long maxBody;
+  private final Duration bodyTimeout;
   private final InlineDispatch dispatch;
 
   InferRoute(
@@ -52,7 +53,8 @@ public class InferRoute {
       throw new IllegalArgumentException(
           BodyTimeoutException.PROPERTY + " must be a positive duration, got " + timeout);
     }
-    this.body = new InferBody.Limits(maxBody.asLongValue(), timeout);
+    this.maxBody = maxBody.asLongValue();
+    this.bodyTimeout = timeout;
   }
 
   void install(@Observes Router router) {
@@ -68,7 +70,11 @@ public class InferRoute {
   /** Gathers the body ({@link InferBody}), then infers. */
   private void receive(RoutingContext context) {
     InferBody.read(
-        context, body, read -> infer(context, read), failure -> unread(context, failure));
+        context,
+        maxBody,
+        bodyTimeout,
+        body -> infer(context, body),
+        failure -> unread(context, failure));
   }
 
   /**

@@ -269,6 +269,9 @@ public final class AgentMqtt implements AutoCloseable {
       onConnect.forEach(Runnable::run);
       connectedAt = System.nanoTime();
     } catch (MqttException e) {
+      if (closed) {
+        return; // the agent stops: close() ends the connection, its offline presence first
+      }
       dropHalfOpen();
       long delay = RECONNECT.delay(attempt).toMillis();
       failed(e, delay);
