@@ -31,6 +31,21 @@ public class DeviceIdentities {
         .findFirst();
   }
 
+  /**
+   * Whether a device's credentials went unused: the device was never seen, and its certificate was
+   * issued after {@code since}.
+   */
+  boolean unusedSince(Connection c, Identity identity, Instant since) throws SQLException {
+    return !Jdbc.query(
+            c,
+            "SELECT 1 FROM device_certificate dc JOIN device d ON d.id = dc.device_id"
+                + " WHERE dc.serial = ? AND dc.issued_at > ? AND d.last_seen IS NULL",
+            row -> 1,
+            identity.certificateSerial(),
+            since)
+        .isEmpty();
+  }
+
   /** One device's identity, unlocked. */
   Optional<Identity> find(Connection c, String deviceId) throws SQLException {
     return Jdbc.query(

@@ -21,6 +21,7 @@ import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import org.jboss.logging.Logger;
@@ -35,6 +36,7 @@ public class Enrollments {
   private static final Logger LOG = Logger.getLogger(Enrollments.class);
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String PASSWORD_PREFIX = "fdp_";
+  private static final Duration REISSUE_WITHIN = Duration.ofHours(1);
 
   @Inject Database db;
   @Inject EnrollmentTokens tokens;
@@ -87,7 +89,7 @@ public class Enrollments {
     var known = identities.lock(c, deviceId);
     Identity identity =
         known.isPresent()
-            ? again(known.get(), token, csr, now)
+            ? again(c, known.get(), token, csr, now)
             : first(c, token, deviceId, csr, now);
     DeviceCredentials answer =
         identity.state() == IdentityState.PENDING
@@ -143,12 +145,20 @@ public class Enrollments {
 
   /**
    * The device's enrollment asked again, with the token and key it enrolled with: still PENDING, or
-   * issued but its answer never stored (lost on the way, or a power cut while the device wrote it),
-   * in which case it is issued again, a new certificate and password replacing the ones it never
-   * kept, while the token is valid: only the holder of the key sends its CSR.
+   * issued but its answer never kept (lost on the way, or a power cut or a full disk while the
+   * device wrote it). Credentials are issued again, a new certificate and password, only while they
+   * went unused: the token is still valid, the device was never seen, and its credentials were
+   * issued less than {@link #REISSUE_WITHIN} ago. A CSR carries no nonce, so whoever holds the
+   * token and a copy of the device's CSR could ask too; these bounds leave that a device that never
+   * came online, within the hour after its enrollment.
    */
-  private static Identity again(
-      Identity known, EnrollmentTokens.Stored token, CsrCheck.Checked csr, Instant now) {
+  private Identity again(
+      Connection c,
+      Identity known,
+      EnrollmentTokens.Stored token,
+      CsrCheck.Checked csr,
+      Instant now)
+      throws SQLException {
     String id = Fields.show(known.deviceId());
     if (known.state() == IdentityState.REVOKED) {
       throw new ApiException(ErrorCode.CONFLICT, "deviceId " + id + " was revoked");
@@ -157,21 +167,24 @@ public class Enrollments {
       throw new ApiException(
           ErrorCode.CONFLICT, "deviceId " + id + " is enrolled already, with another token or key");
     }
-    if (known.issued() && !token.expiresAt().isAfter(now)) {
+    if (!known.issued()) {
+      return known;
+    }
+    if (!token.expiresAt().isAfter(now)
+        || !identities.unusedSince(c, known, now.minus(REISSUE_WITHIN))) {
       throw new ApiException(
           ErrorCode.CONFLICT,
           "deviceId "
               + id
-              + " has its credentials already, and its token expired at "
-              + token.expiresAt()
-              + "; it renews over its identity");
+              + " has its credentials already; it renews over its identity (they are issued"
+              + " again only to its token and key, within "
+              + REISSUE_WITHIN.toMinutes()
+              + " minutes of its enrollment, before the device was ever seen)");
     }
-    if (known.issued()) {
-      LOG.infof(
-          "device %s asked to enroll again with its token and key: its credentials are issued"
-              + " again (the answer to its enrollment never reached it, or was not kept)",
-          known.deviceId());
-    }
+    LOG.warnf(
+        "device %s asked to enroll again with its token %s and key: its unused credentials are"
+            + " issued again (the answer to its enrollment never reached it, or was not kept)",
+        known.deviceId(), token.id());
     return known;
   }
 
