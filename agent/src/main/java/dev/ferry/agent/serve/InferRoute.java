@@ -2,14 +2,12 @@ package dev.ferry.agent.serve;
 
 import dev.ferry.agent.config.AgentConfig;
 import io.netty.buffer.ByteBuf;
-import io.netty.handler.codec.http2.Http2Error;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.RouteConstants;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
-import io.vertx.core.http.HttpVersion;
 import io.vertx.core.http.StreamResetException;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
@@ -85,25 +83,10 @@ public class InferRoute {
     if (context.response().closed() || clientGone(failure)) {
       return;
     }
-    if (failure instanceof BodyTooLargeException) {
+    if (failure instanceof BodyTooLargeException || failure instanceof BodyTimeoutException) {
       RefusedBody.discardThenClose(context);
-    } else if (failure instanceof BodyTimeoutException) {
-      waitNoLonger(context);
     }
     refuse(context.response(), Refusal.of(failure));
-  }
-
-  /**
-   * Ends, once answered, a request whose body is waited for no longer (a client that stalls or
-   * trickles it): its HTTP/1 connection closes, its HTTP/2 stream is reset.
-   */
-  private static void waitNoLonger(RoutingContext context) {
-    if (context.request().version() == HttpVersion.HTTP_2) {
-      context.addEndHandler(answered -> context.response().reset(Http2Error.NO_ERROR.code()));
-    } else {
-      context.response().putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-      context.addEndHandler(answered -> context.request().connection().close());
-    }
   }
 
   /**

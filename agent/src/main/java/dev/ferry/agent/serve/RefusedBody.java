@@ -9,13 +9,13 @@ import io.vertx.ext.web.RoutingContext;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Ends the exchange of a request whose body is refused unread (over the body limit) once its answer
- * is sent, after reading and throwing away what the client still sends: until the body has all
- * come, nothing came for {@value #IDLE_MILLIS} ms, or {@value #MOST_MILLIS} ms have passed. Over
- * HTTP/1 the connection then closes ({@code Connection: close} in the answer says so). Over HTTP/2
- * only the request's stream ends, reset with NO_ERROR if the body had not all come (RFC 9113,
- * section 8.1), and the connection goes on; at the time limit the client is given no more window,
- * and the stream is reset once nothing has come for the idle time.
+ * Ends the exchange of a request whose body is refused unread (over the body limit, or too slow to
+ * come) once its answer is sent, after reading and throwing away what the client still sends: until
+ * the body has all come, nothing came for {@value #IDLE_MILLIS} ms, or {@value #MOST_MILLIS} ms
+ * have passed. Over HTTP/1 the connection then closes ({@code Connection: close} in the answer says
+ * so). Over HTTP/2 only the request's stream ends, reset with NO_ERROR if the body had not all come
+ * (RFC 9113, section 8.1), and the connection goes on; at the time limit the client is given no
+ * more window, and the stream is reset once nothing has come for the idle time.
  *
  * <p>Closing on bytes not read makes the kernel reset the connection, and the reset can overtake
  * the answer: a client that sends its whole body before it reads (no {@code Expect: 100-continue},

@@ -246,6 +246,7 @@ public final class AgentMqtt implements AutoCloseable {
     }
     try {
       client.connect(options);
+      connectedAt = System.nanoTime();
       client.subscribe(
           new String[] {TrustTopics.ROOTS, topic(Channel.DESIRED)},
           new int[] {1, 1},
@@ -254,9 +255,7 @@ public final class AgentMqtt implements AutoCloseable {
             (t, message) -> desired.accept(message.getPayload())
           });
       subscribeReceipts();
-      for (Map.Entry<String, Consumer<byte[]>> fleet : fleetTopics.entrySet()) {
-        client.subscribe(fleet.getKey(), 1, (t, m) -> fleet.getValue().accept(m.getPayload()));
-      }
+      subscribeFleetTopics();
       client.publish(topic(Channel.ONLINE), presence(true), 1, true);
       outage
           .ended(Instant.now())
@@ -267,7 +266,6 @@ public final class AgentMqtt implements AutoCloseable {
                       client.getServerURI(), deviceId, down.lasted().toSeconds()),
               () -> LOG.infof("connected to %s as %s", client.getServerURI(), deviceId));
       onConnect.forEach(Runnable::run);
-      connectedAt = System.nanoTime();
     } catch (MqttException e) {
       if (closed) {
         return; // the agent stops: close() ends the connection, its offline presence first
@@ -347,6 +345,23 @@ public final class AgentMqtt implements AutoCloseable {
     }
   }
 
+  /**
+   * The fleet-wide topics; one the broker refuses (an ACL older than the topic) is a warning, not a
+   * connection to make again: the device's own desired state still comes.
+   */
+  private void subscribeFleetTopics() throws MqttException {
+    for (Map.Entry<String, Consumer<byte[]>> fleet : fleetTopics.entrySet()) {
+      try {
+        client.subscribe(fleet.getKey(), 1, (t, m) -> fleet.getValue().accept(m.getPayload()));
+      } catch (MqttException e) {
+        if (e.getReasonCode() != MqttException.REASON_CODE_SUBSCRIBE_FAILED) {
+          throw e;
+        }
+        LOG.warnf("the broker refused %s (%s)", fleet.getKey(), e.getMessage());
+      }
+    }
+  }
+
   private String topic(Channel channel) {
     return new Topic(deviceId, channel).toString();
   }
@@ -386,6 +401,9 @@ public final class AgentMqtt implements AutoCloseable {
   private final class Reconnect implements MqttCallback {
     @Override
     public void connectionLost(Throwable cause) {
+      if (closed) {
+        return;
+      }
       LOG.warnf("MQTT connection lost (%s); reconnecting", cause.getMessage());
       outage.began(Instant.now());
       int attempt = attemptAfterLoss();

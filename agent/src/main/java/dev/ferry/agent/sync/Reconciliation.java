@@ -55,7 +55,6 @@ final class Reconciliation {
   private final Map<Digest, Retries> prefetchRetries = new HashMap<>();
   private final Clock clock;
 
-  /** The failed attempts at installing one version of a model. */
   /**
    * A version's failed attempts, and the reason last sent as an event: a retry's event goes out at
    * the streak's start, with each reminder, and when the reason changes, not with every attempt
@@ -118,21 +117,26 @@ final class Reconciliation {
     Set<Digest> prefetched = new HashSet<>();
     state.get().prefetch().forEach(t -> prefetched.add(t.assignment().manifestDigest()));
     prefetchRetries.keySet().retainAll(prefetched);
-    boolean retry = false;
+    // the releases an install or prefetch still waits for: the cache keeps what it holds of them
+    List<Target> waiting = new ArrayList<>();
     for (Target target : state.get().targets()) {
       if (newerDesired.getAsBoolean()) {
         return gaveWay = true; // the newer state goes first, then what it assigns is reconciled
       }
-      retry |= reconcile(target) == Verdict.Action.RETRY;
+      if (reconcile(target) == Verdict.Action.RETRY) {
+        waiting.add(target);
+      }
     }
     for (Target target : state.get().prefetch()) {
       if (newerDesired.getAsBoolean()) {
         return gaveWay = true; // the newer state goes first; what it still prefetches after
       }
-      retry |= prefetch(target);
+      if (prefetch(target)) {
+        waiting.add(target);
+      }
     }
-    collectGarbage(retry);
-    return retry;
+    collectGarbage(waiting);
+    return !waiting.isEmpty();
   }
 
   /**
@@ -266,20 +270,23 @@ final class Reconciliation {
       return true;
     }
     boolean retry = failure.reason().retryable();
+    String text = "prefetch failed: " + failure.text() + (retry ? "; retrying" : "");
     if (!retry) {
       refusedPrefetches.add(digest);
       prefetchRetries.remove(digest);
     }
-    String text = "prefetch failed: " + failure.text() + (retry ? "; retrying" : "");
-    Retries tried = prefetchRetries.computeIfAbsent(digest, d -> new Retries(target.version()));
-    FailureStreak.Report report = tried.streak().failed(clock.instant());
-    if (!retry || tried.tell(report, failure.reason().name())) {
+    if (!retry || tell(prefetchRetries.computeIfAbsent(digest, d -> new Retries("")), failure)) {
       LOG.warnf("%s %s: %s", target.name(), target.version(), text);
       reports.event(EventType.FAILED, target.name(), target.version(), text);
     } else {
       LOG.debugf("%s %s: %s", target.name(), target.version(), text);
     }
     return retry;
+  }
+
+  /** Counts a prefetch's failed attempt; whether it is news or a reminder, to be told. */
+  private boolean tell(Retries tried, Failure failure) {
+    return tried.tell(tried.streak().failed(clock.instant()), failure.reason().name());
   }
 
   private static boolean deferred(Failure failure) {
@@ -290,17 +297,17 @@ final class Reconciliation {
    * Deletes what the cache holds that nothing serves, falls back to or prefetched, also while an
    * install or prefetch waits for a retry (a full disk waits for this to end): what those still
    * need stays, the downloads going on and what is cached of their artifacts, partial files
-   * included, so that they resume.
+   * included, so that they resume; a release that failed for good keeps nothing.
    */
-  private void collectGarbage(boolean retrying) {
+  private void collectGarbage(List<Target> waiting) {
     try {
       Set<Digest> keep = new HashSet<>(state.get().referencedBlobs());
-      if (retrying) {
-        keep.addAll(fetcher.downloading());
-        keep.addAll(fetcher.parts(wantedArtifacts()));
-      } else {
+      if (waiting.isEmpty()) {
         // nothing waits: a download an install or prefetch stopped waiting for is not wanted now
         fetcher.cancelDownloads();
+      } else {
+        keep.addAll(fetcher.downloading());
+        keep.addAll(fetcher.parts(artifacts(waiting)));
       }
       store.gc(keep);
     } catch (IOException e) {
@@ -308,15 +315,13 @@ final class Reconciliation {
     }
   }
 
-  /** The manifests and indexes of every release assigned or prefetched, with their variants'. */
-  private Set<Digest> wantedArtifacts() {
-    Set<Digest> wanted = new HashSet<>();
-    List<Target> targets = new ArrayList<>(state.get().targets());
-    targets.addAll(state.get().prefetch());
+  /** The manifests and indexes of these releases, with their variants'. */
+  private static Set<Digest> artifacts(List<Target> targets) {
+    Set<Digest> artifacts = new HashSet<>();
     for (Target target : targets) {
-      wanted.add(target.assignment().manifestDigest());
-      target.statement().predicate().variants().forEach(v -> wanted.add(v.manifestDigest()));
+      artifacts.add(target.assignment().manifestDigest());
+      target.statement().predicate().variants().forEach(v -> artifacts.add(v.manifestDigest()));
     }
-    return wanted;
+    return artifacts;
   }
 }
